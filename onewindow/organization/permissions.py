@@ -1,0 +1,232 @@
+"""The one place that answers "may this staff member do this here?".
+
+Every service calls :func:`require` before it writes; every selector that lists region-bound
+rows filters them with :func:`region_q`. A decision has three parts:
+
+1. the **role**: the action's table row names the roles that may perform it;
+2. the **place**: a posting of such a role reaches the target's region — its own region, or its
+   whole subtree for the roles in ``SUBTREE_ROLES`` — and, if the posting is for one department
+   (or one window's departments), the target's department;
+3. the **authorization** (授权), for actions that accept or decide an item: a valid grant of that
+   power over the item or over all of its department's items.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from django.db.models import Q
+
+from onewindow.core.errors import PermissionDenied
+from onewindow.core.timesource import local_date
+
+from .rules import SUBTREE_ROLES, Power, Role, is_within, region_prefix
+
+if TYPE_CHECKING:
+    from onewindow.catalog.models import ServiceItem
+
+    from .models import Department, Region, Staff
+
+
+class Action(StrEnum):
+    CASE_VIEW = "case.view"
+    CASE_SUBMIT = "case.submit"
+    CASE_ACCEPT = "case.accept"
+    CASE_REFUSE = "case.refuse"
+    CASE_REQUEST_SUPPLEMENT = "case.request_supplement"
+    CASE_REVIEW = "case.review"
+    CASE_SPECIAL_PROCEDURE = "case.special_procedure"
+    CASE_REQUEST_EXTENSION = "case.request_extension"
+    CASE_GRANT_EXTENSION = "case.grant_extension"
+    CASE_DECIDE = "case.decide"
+    CASE_ISSUE_CERTIFICATE = "case.issue_certificate"
+    CASE_DELIVER = "case.deliver"
+    CASE_REASSIGN = "case.reassign"
+    CATALOG_VIEW = "catalog.view"
+    CATALOG_EDIT = "catalog.edit"
+    ORGANIZATION_EDIT = "organization.edit"
+    CALENDAR_PUBLISH = "calendar.publish"
+    SUPERVISION_VIEW = "supervision.view"
+    SUPERVISION_ORDER = "supervision.order"
+    SUPERVISION_REPLY = "supervision.reply"
+    ASSESSMENT_RUN = "assessment.run"
+
+
+_ALL_ROLES = frozenset(Role)
+_HANDLERS = frozenset({Role.CLERK, Role.REVIEWER, Role.CHIEF_REPRESENTATIVE})
+
+ACTION_ROLES: dict[Action, frozenset[Role]] = {
+    Action.CASE_VIEW: _ALL_ROLES,
+    Action.CASE_SUBMIT: frozenset({Role.CLERK, Role.PROXY_AGENT}),
+    Action.CASE_ACCEPT: frozenset({Role.CLERK}),
+    Action.CASE_REFUSE: frozenset({Role.CLERK}),
+    Action.CASE_REQUEST_SUPPLEMENT: frozenset({Role.CLERK}),
+    Action.CASE_REVIEW: frozenset({Role.REVIEWER, Role.CHIEF_REPRESENTATIVE}),
+    Action.CASE_SPECIAL_PROCEDURE: frozenset({Role.REVIEWER, Role.CHIEF_REPRESENTATIVE}),
+    Action.CASE_REQUEST_EXTENSION: frozenset({Role.REVIEWER, Role.CHIEF_REPRESENTATIVE}),
+    Action.CASE_GRANT_EXTENSION: frozenset({Role.CHIEF_REPRESENTATIVE}),
+    Action.CASE_DECIDE: frozenset({Role.CHIEF_REPRESENTATIVE, Role.REVIEWER}),
+    Action.CASE_ISSUE_CERTIFICATE: _HANDLERS,
+    Action.CASE_DELIVER: frozenset({Role.CLERK, Role.PROXY_AGENT}),
+    Action.CASE_REASSIGN: frozenset({Role.CHIEF_REPRESENTATIVE}),
+    Action.CATALOG_VIEW: _ALL_ROLES,
+    Action.CATALOG_EDIT: frozenset({Role.CENTER_ADMIN}),
+    Action.ORGANIZATION_EDIT: frozenset({Role.CENTER_ADMIN}),
+    Action.CALENDAR_PUBLISH: frozenset({Role.CENTER_ADMIN}),
+    Action.SUPERVISION_VIEW: frozenset({Role.SUPERVISOR, Role.CENTER_ADMIN}),
+    Action.SUPERVISION_ORDER: frozenset({Role.SUPERVISOR}),
+    Action.SUPERVISION_REPLY: frozenset({Role.CHIEF_REPRESENTATIVE}),
+    Action.ASSESSMENT_RUN: frozenset({Role.CENTER_ADMIN}),
+}
+
+# Accepting and deciding an item are delegated powers (充分授权): the role is not enough.
+ACTION_POWER: dict[Action, Power] = {
+    Action.CASE_ACCEPT: Power.ACCEPT,
+    Action.CASE_REFUSE: Power.ACCEPT,
+    Action.CASE_DECIDE: Power.DECIDE,
+}
+
+ACTION_LABELS: dict[Action, str] = {
+    Action.CASE_VIEW: "查看办件",
+    Action.CASE_SUBMIT: "收件",
+    Action.CASE_ACCEPT: "受理",
+    Action.CASE_REFUSE: "不予受理",
+    Action.CASE_REQUEST_SUPPLEMENT: "一次性告知补正",
+    Action.CASE_REVIEW: "审核",
+    Action.CASE_SPECIAL_PROCEDURE: "特别程序",
+    Action.CASE_REQUEST_EXTENSION: "申请延期",
+    Action.CASE_GRANT_EXTENSION: "批准延期",
+    Action.CASE_DECIDE: "审批决定",
+    Action.CASE_ISSUE_CERTIFICATE: "制证",
+    Action.CASE_DELIVER: "送达",
+    Action.CASE_REASSIGN: "改派",
+    Action.CATALOG_VIEW: "查看事项",
+    Action.CATALOG_EDIT: "维护事项",
+    Action.ORGANIZATION_EDIT: "维护组织机构",
+    Action.CALENDAR_PUBLISH: "发布工作日历",
+    Action.SUPERVISION_VIEW: "查看电子监察",
+    Action.SUPERVISION_ORDER: "下达督办",
+    Action.SUPERVISION_REPLY: "回复督办",
+    Action.ASSESSMENT_RUN: "绩效考核",
+}
+
+
+@dataclass(frozen=True)
+class Reach:
+    """Where one posting reaches: a region (and maybe its subtree), maybe only some departments."""
+
+    role: Role
+    region_code: str
+    subtree: bool
+    department_ids: frozenset[int] | None  # None: every department of the region
+
+    def covers(self, region_code: str, department_id: int | None) -> bool:
+        if self.subtree:
+            if not is_within(region_code, self.region_code):
+                return False
+        elif region_code != self.region_code:
+            return False
+        if self.department_ids is None or department_id is None:
+            return True
+        return department_id in self.department_ids
+
+
+def reaches(staff: Staff) -> list[Reach]:
+    """Every posting of the staff member as a :class:`Reach`, cached on the instance."""
+    cached = getattr(staff, "_reaches", None)
+    if cached is not None:
+        return cached
+    result: list[Reach] = []
+    postings = staff.postings.select_related("region", "window").prefetch_related("window__departments")
+    for posting in postings:
+        role = Role(posting.role)
+        if posting.department_id is not None:
+            departments: frozenset[int] | None = frozenset({posting.department_id})
+        elif posting.window is not None and posting.window.kind != "general":
+            departments = frozenset(d.id for d in posting.window.departments.all())
+        else:
+            departments = None
+        result.append(Reach(role, posting.region.code, role in SUBTREE_ROLES, departments))
+    staff._reaches = result  # type: ignore[attr-defined]
+    return result
+
+
+def roles_of(staff: Staff) -> set[Role]:
+    return {r.role for r in reaches(staff)}
+
+
+def _has_power(staff: Staff, power: Power, department_id: int | None, item: ServiceItem | None,
+               on: date) -> bool:
+    grants = staff.authorizations.filter(power=power, valid_from__lte=on).filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=on)
+    )
+    if department_id is not None:
+        grants = grants.filter(department_id=department_id)
+    if item is not None:
+        grants = grants.filter(Q(item__isnull=True) | Q(item=item))
+    return grants.exists()
+
+
+def can(staff: Staff | None, action: Action, *, region: Region, department: Department | None = None,
+        item: ServiceItem | None = None, on: date | None = None) -> bool:
+    """True if ``staff`` may perform ``action`` on something in ``region`` (and ``department``).
+
+    Pass ``item`` for item-bound actions; its department is used when ``department`` is omitted.
+    """
+    if staff is None:
+        return False
+    if item is not None and department is None:
+        department = item.department
+    department_id = department.id if department is not None else None
+    allowed = ACTION_ROLES[action]
+    if not any(r.role in allowed and r.covers(region.code, department_id) for r in reaches(staff)):
+        return False
+    power = ACTION_POWER.get(action)
+    if power is None:
+        return True
+    return _has_power(staff, power, department_id, item, on or local_date())
+
+
+def require(staff: Staff | None, action: Action, *, region: Region, department: Department | None = None,
+            item: ServiceItem | None = None, on: date | None = None) -> None:
+    """Raise :class:`PermissionDenied` (Chinese message, English code) unless :func:`can` says yes."""
+    if not can(staff, action, region=region, department=department, item=item, on=on):
+        raise PermissionDenied(f"您没有在{region.name}执行“{ACTION_LABELS[action]}”的权限",
+                               code=f"forbidden.{action.value}")
+
+
+def region_q(staff: Staff | None, *, field: str = "region", roles: Iterable[Role] | None = None,
+             department_field: str | None = None) -> Q:
+    """A filter for rows whose region (and department) some posting of ``staff`` reaches.
+
+    ``field`` names the region foreign key on the filtered model. With ``roles``, only postings of
+    those roles count. Matches nothing for a missing staff member.
+    """
+    nothing = Q(pk__in=[])
+    if staff is None:
+        return nothing
+    wanted = set(roles) if roles is not None else None
+    q = nothing
+    for r in reaches(staff):
+        if wanted is not None and r.role not in wanted:
+            continue
+        place = (Q(**{f"{field}__code__startswith": region_prefix(r.region_code)}) if r.subtree
+                 else Q(**{f"{field}__code": r.region_code}))
+        if department_field is not None and r.department_ids is not None:
+            place &= Q(**{f"{department_field}__in": sorted(r.department_ids)})
+        q |= place
+    return q
+
+
+def staff_of(user: object) -> Staff | None:
+    """The staff record of a logged-in user, or None (anonymous users, applicants)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    try:
+        return user.staff  # type: ignore[attr-defined,no-any-return]
+    except Exception:  # RelatedObjectDoesNotExist: a user who is not staff
+        return None
