@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
+    path("staff/calendar/", include("onewindow.workdays.urls")),
     path("staff/", include("onewindow.workbench.urls")),
     path("", include("onewindow.portal.urls")),
 ]

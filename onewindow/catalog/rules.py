@@ -132,3 +132,17 @@ ONLINE_DEPTH_LABELS = {
 JOINT_STATUTORY_LIMIT = 45
 JOINT_EXTENSION_CAP = 15
 EXTENSION_CAP = 10
+
+
+def critical_path_workdays(stages: list[tuple[int, int | None]]) -> int:
+    """Working days the process needs at least: ``stages`` are ``(budget_workdays, parallel_group)``.
+
+    Stages without a group run one after another; stages sharing a group number run side by side
+    (并联审批), so a group counts once, with its largest budget.
+    """
+    sequential = sum(budget for budget, group in stages if group is None)
+    groups: dict[int, int] = {}
+    for budget, group in stages:
+        if group is not None:
+            groups[group] = max(groups.get(group, 0), budget)
+    return sequential + sum(groups.values())

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .models import Authorization, BackupPost, Posting, Staff
-from .permissions import staff_of
+from django.db.models import Prefetch, Q, QuerySet
+
+from onewindow.core.errors import DomainError
+
+from .models import Authorization, BackupPost, Department, Posting, Staff, Window
+from .permissions import region_q, staff_of
+from .rules import InvalidRegionCode, region_prefix
 
 
 @dataclass
@@ -29,3 +34,43 @@ def staff_profile(user: object) -> StaffProfile:
         backing=list(staff.backing.select_related("primary")),
         backups=list(staff.backups.select_related("backup")),
     )
+
+
+# --- region-scoped lists (the workbench organization page and /api/v1/organization) ------------
+
+
+def _within(code: str | None, field: str = "region") -> Q:
+    """Rows in region ``code`` and below (all rows when ``code`` is empty)."""
+    if not code:
+        return Q()
+    try:
+        prefix = region_prefix(code)
+    except InvalidRegionCode:
+        raise DomainError("region.invalid_code", f"区划代码须为12位数字：{code!r}（区划代码）",
+                          field="region") from None
+    return Q(**{f"{field}__code__startswith": prefix})
+
+
+def visible_departments(staff: Staff | None, *, region_code: str | None = None) -> QuerySet[Department]:
+    """Departments in the regions the staff member's postings reach (:func:`region_q`)."""
+    return (Department.objects.filter(region_q(staff)).filter(_within(region_code))
+            .select_related("region").order_by("region__code", "order", "code"))
+
+
+def visible_windows(staff: Staff | None, *, region_code: str | None = None) -> QuerySet[Window]:
+    """Windows in the regions the staff member reaches, with their departments."""
+    return (Window.objects.filter(region_q(staff)).filter(_within(region_code))
+            .select_related("region").prefetch_related("departments").order_by("region__code", "number"))
+
+
+def visible_staff(staff: Staff | None, *, region_code: str | None = None) -> QuerySet[Staff]:
+    """Staff whose home region, or one of whose postings, lies where the staff member reaches."""
+    reached = region_q(staff) | region_q(staff, field="postings__region")
+    wanted = _within(region_code) | _within(region_code, "postings__region") if region_code else Q()
+    # A subquery of ids, so that the joins through postings don't repeat rows.
+    ids = Staff.objects.filter(reached).filter(wanted).values("id")
+    return (Staff.objects.filter(id__in=ids)
+            .select_related("region", "department")
+            .prefetch_related(Prefetch("postings", queryset=Posting.objects.select_related(
+                "region", "department", "window").order_by("role")))
+            .order_by("region__code", "employee_number"))

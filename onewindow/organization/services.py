@@ -368,3 +368,44 @@ def authorization_grant(*, staff: Staff, power: str, department_code: str, item_
     return Authorization.objects.create(staff=staff, power=str(power), department=department, item=item,
                                         valid_from=valid_from, valid_until=valid_until,
                                         document_number=document_number)
+
+
+# --- changes and removals (the admin screens' writes) ----------------------------------------
+
+
+@transaction.atomic
+def staff_update(*, staff: Staff, name: str, department_code: str | None = None, is_present: bool = True,
+                 actor: Staff | None = None) -> Staff:
+    """Change a staff member's name, department (in their own region) and presence."""
+    name = (name or "").strip()
+    if not name:
+        raise DomainError("staff.name_required", "请填写姓名（姓名）", field="name")
+    department = get_department(staff.region, department_code) if department_code else None
+    _authorize(actor, staff.region, department)
+    staff.name, staff.department, staff.is_present = name, department, is_present
+    staff.save(update_fields=["name", "department", "is_present"])
+    if staff.user.full_name != name:
+        staff.user.full_name = name
+        staff.user.save(update_fields=["full_name"])
+    return staff
+
+
+@transaction.atomic
+def posting_remove(*, posting: Posting, actor: Staff | None = None) -> None:
+    """End a posting."""
+    _authorize(actor, posting.region, posting.department)
+    posting.delete()
+
+
+@transaction.atomic
+def backup_post_remove(*, post: BackupPost, actor: Staff | None = None) -> None:
+    """Dissolve an AB pair."""
+    _authorize(actor, post.primary.region)
+    post.delete()
+
+
+@transaction.atomic
+def authorization_revoke(*, authorization: Authorization, actor: Staff | None = None) -> None:
+    """Withdraw a grant."""
+    _authorize(actor, authorization.department.region, authorization.department)
+    authorization.delete()

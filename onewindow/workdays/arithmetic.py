@@ -14,9 +14,10 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from types import MappingProxyType
 
 
 class CalendarRangeError(ValueError):
@@ -29,6 +30,11 @@ class CalendarSnapshot:
 
     ``published_years`` are the years whose holiday arrangement is known; any other year in the
     range is counted with weekends only and results that touch it are *provisional* (§4 rule 10).
+
+    ``explicit_days`` are holidays or make-up days that count even in a year without a published
+    arrangement: a region's own days (a local festival known years ahead), or the December days
+    of a New Year arrangement published with the following year's notice. ``names`` gives a day's
+    name (春节, 春节调休 …) for explanations and month grids; it plays no part in the arithmetic.
     """
 
     first: date
@@ -37,6 +43,8 @@ class CalendarSnapshot:
     makeup_workdays: frozenset[date]
     published_years: frozenset[int]
     version: int = 0
+    explicit_days: frozenset[date] = frozenset()
+    names: Mapping[date, str] = field(default_factory=dict, compare=False, repr=False)
     _workdays: array = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -46,7 +54,7 @@ class CalendarSnapshot:
         day = self.first
         one = timedelta(days=1)
         while day <= self.last:
-            if _is_workday(day, self.holidays, self.makeup_workdays, self.published_years):
+            if _is_workday(day, self.holidays, self.makeup_workdays, self.published_years, self.explicit_days):
                 ordinals.append(day.toordinal())
             day += one
         object.__setattr__(self, "_workdays", ordinals)
@@ -97,6 +105,23 @@ class CalendarSnapshot:
         hi = bisect_right(self._workdays, b.toordinal())
         return [date.fromordinal(o) for o in self._workdays[lo:hi]]
 
+    def day_kind(self, d: date) -> str:
+        """How ``d`` is classed: ``workday``, ``weekend``, ``holiday`` or ``makeup_workday``.
+
+        For explanations and month grids; a holiday that falls on a weekend is a ``holiday``.
+        """
+        self._check(d, "date")
+        if d.year in self.published_years or d in self.explicit_days:
+            if d in self.makeup_workdays:
+                return "makeup_workday"
+            if d in self.holidays:
+                return "holiday"
+        return "workday" if d.weekday() < 5 else "weekend"
+
+    def name_of(self, d: date) -> str:
+        """The name of a holiday or make-up day (春节, 春节调休 …), or an empty string."""
+        return self.names.get(d, "")
+
     def _check(self, d: date, name: str) -> None:
         if not self.first <= d <= self.last:
             raise CalendarRangeError(
@@ -104,8 +129,9 @@ class CalendarSnapshot:
             )
 
 
-def _is_workday(d: date, holidays: frozenset[date], makeup: frozenset[date], published: frozenset[int]) -> bool:
-    if d.year in published:
+def _is_workday(d: date, holidays: frozenset[date], makeup: frozenset[date], published: frozenset[int],
+                explicit: frozenset[date] = frozenset()) -> bool:
+    if d.year in published or d in explicit:
         if d in makeup:
             return True
         if d in holidays:
@@ -114,8 +140,30 @@ def _is_workday(d: date, holidays: frozenset[date], makeup: frozenset[date], pub
 
 
 def build_snapshot(*, first: date, last: date, holidays: Iterable[date], makeup_workdays: Iterable[date],
-                   published_years: Iterable[int], version: int = 0) -> CalendarSnapshot:
+                   published_years: Iterable[int], version: int = 0, explicit_days: Iterable[date] = (),
+                   names: Mapping[date, str] | None = None) -> CalendarSnapshot:
     """A snapshot from plain sets of days (the calendar tables, or chinesecalendar in tests)."""
     return CalendarSnapshot(first=first, last=last, holidays=frozenset(holidays),
                             makeup_workdays=frozenset(makeup_workdays),
-                            published_years=frozenset(published_years), version=version)
+                            published_years=frozenset(published_years), version=version,
+                            explicit_days=frozenset(explicit_days),
+                            names=MappingProxyType(dict(names or {})))
+
+
+def changed_days(old: CalendarSnapshot, new: CalendarSnapshot) -> list[date]:
+    """The days whose working-day status differs between two snapshots, in order.
+
+    Days that only one of the two covers count as changed: a result that reached them could not
+    be computed on the other. Used to skip open clocks a calendar change cannot move.
+    """
+    lo, hi = max(old.first, new.first).toordinal(), min(old.last, new.last).toordinal()
+    changed: set[int] = set()
+    if lo <= hi:
+        old_days = {o for o in old._workdays if lo <= o <= hi}
+        new_days = {o for o in new._workdays if lo <= o <= hi}
+        changed = old_days ^ new_days
+    for snap in (old, new):
+        for o in range(snap.first.toordinal(), snap.last.toordinal() + 1):
+            if not lo <= o <= hi:
+                changed.add(o)
+    return [date.fromordinal(o) for o in sorted(changed)]

@@ -1,0 +1,81 @@
+"""Appending to, and verifying, a case's hash-chained history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from onewindow.organization.models import Staff
+
+from .hashchain import GENESIS, ChainBreak, event_hash, verify_chain
+from .models import Case, CaseEvent
+
+# The case-row fields that must always agree with the history: a direct edit of one of them
+# without an event is a record mismatch (办记不符).
+PROJECTED_FIELDS = (
+    "status", "accepted_on", "concluded_at", "visits", "current_stage", "item_version_id", "applicant_name",
+    "applicant_id_number", "promised_due", "statutory_due", "issuance_due",
+)
+
+
+def projection_of(case: Case) -> dict[str, Any]:
+    """The row's key fields as JSON-ready strings."""
+    return {name: (None if (v := getattr(case, name)) is None else str(v)) for name in PROJECTED_FIELDS}
+
+
+def event_content(event: CaseEvent, case_number: str) -> dict[str, Any]:
+    """What an event's hash covers: the event itself and the case projection right after it."""
+    return {
+        "case": case_number,
+        "seq": event.seq,
+        "kind": event.kind,
+        # UTC, as the database hands it back, so the hash does not depend on the writer's zone.
+        "at": event.at.astimezone(UTC).isoformat(),
+        "actor": event.actor_id,
+        "payload": event.payload,
+        "projection": event.projection,
+    }
+
+
+def append_event(case: Case, *, kind: str, at: datetime, actor: Staff | None, payload: dict[str, Any]) -> CaseEvent:
+    """Chain a new event onto ``case``, which the caller has locked and already updated.
+
+    Must run inside the caller's transaction, before the case row is saved, so the row and its
+    newest event are written together or not at all.
+    """
+    event = CaseEvent(case=case, seq=case.row_version + 1, kind=kind, at=at, actor=actor,
+                      actor_label=actor.name if actor else "系统", payload=payload,
+                      projection=projection_of(case), prev_hash=case.last_event_hash or GENESIS)
+    event.hash = event_hash(event.prev_hash, event_content(event, case.number))
+    event.save(force_insert=True)
+    case.row_version = event.seq
+    case.last_event_hash = event.hash
+    return event
+
+
+@dataclass(frozen=True)
+class CaseVerification:
+    number: str
+    breaks: list[ChainBreak]
+
+    @property
+    def ok(self) -> bool:
+        return not self.breaks
+
+
+def verify_case(case: Case) -> CaseVerification:
+    """Recompute the chain of ``case`` and check that the row still equals its last event."""
+    events = list(case.events.order_by("seq"))
+    breaks = verify_chain((ev.seq, ev.prev_hash, ev.hash, event_content(ev, case.number)) for ev in events)
+    if not events:
+        return CaseVerification(case.number, [ChainBreak(0, "no_events", "办件没有任何事件记录")])
+    last = events[-1]
+    if case.last_event_hash != last.hash or case.row_version != last.seq:
+        breaks.append(ChainBreak(last.seq, "row_chain_mismatch", "办件记录的版本或哈希与事件链不符"))
+    current = projection_of(case)
+    for name, value in last.projection.items():
+        if current.get(name) != value:
+            breaks.append(ChainBreak(last.seq, "record_mismatch",
+                                     f"办件记录的“{name}”为 {current.get(name)!r}，事件链记载为 {value!r}（办记不符）"))
+    return CaseVerification(case.number, breaks)

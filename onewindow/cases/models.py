@@ -1,0 +1,122 @@
+"""The case (办件) and its append-only, hash-chained events.
+
+The case row is a projection of its events kept for querying: status, class flags, the current
+stage, and the materialized due dates of the clock (with the calendar version they were computed
+on), so the supervision sweep is an index range scan. ``row_version`` increases with every event:
+a writer that read an older version is refused (no lost updates).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .states import STATUS_LABELS, Status
+
+
+class CaseNumberSequence(models.Model):
+    """The last sequence number issued per region and year (case numbers are region + year + seq)."""
+
+    region = models.ForeignKey("organization.Region", models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["region", "year"], name="case_sequence_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.region_id}/{self.year}: {self.last}"
+
+
+class Case(models.Model):
+    class Channel(models.TextChoices):
+        WINDOW = "window", _("窗口")
+        ONLINE = "online", _("网上")
+        PROXY = "proxy", _("代办")
+        IMPORT = "import", _("导入")
+
+    class ApplicantKind(models.TextChoices):
+        PERSON = "person", _("自然人")
+        COMPANY = "company", _("法人或其他组织")
+
+    number = models.CharField(_("办件编号"), max_length=32, unique=True)
+    query_code = models.CharField(_("查询码"), max_length=16)
+    region = models.ForeignKey("organization.Region", models.PROTECT, related_name="cases", verbose_name=_("区划"))
+    department = models.ForeignKey("organization.Department", models.PROTECT, related_name="cases",
+                                   verbose_name=_("部门"))
+    item = models.ForeignKey("catalog.ServiceItem", models.PROTECT, related_name="cases", verbose_name=_("事项"))
+    item_version = models.ForeignKey("catalog.ServiceItemVersion", models.PROTECT, related_name="cases",
+                                     verbose_name=_("事项版本"))
+    window = models.ForeignKey("organization.Window", models.PROTECT, null=True, blank=True, related_name="cases",
+                               verbose_name=_("收件窗口"))
+    channel = models.CharField(_("申请渠道"), max_length=16, choices=Channel.choices)
+
+    applicant_kind = models.CharField(_("申请人类型"), max_length=16, choices=ApplicantKind.choices)
+    applicant_name = models.CharField(_("申请人"), max_length=100)
+    applicant_id_type = models.CharField(_("证件类型"), max_length=32)
+    applicant_id_number = models.CharField(_("证件号码"), max_length=32, db_index=True)
+    applicant_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    legal_representative = models.CharField(_("法定代表人"), max_length=64, blank=True)
+    agent_name = models.CharField(_("代理人"), max_length=64, blank=True)
+    agent_id_number = models.CharField(_("代理人证件号码"), max_length=32, blank=True)
+
+    status = models.CharField(_("状态"), max_length=32, choices=[(s.value, STATUS_LABELS[s]) for s in Status])
+    is_urgent = models.BooleanField(_("急办件"), default=False)
+    submitted_at = models.DateTimeField(_("收件时间"))
+    accepted_on = models.DateField(_("受理日期"), null=True, blank=True)
+    concluded_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    visits = models.PositiveSmallIntegerField(_("到现场次数"), default=0)
+    current_stage = models.PositiveSmallIntegerField(_("当前环节"), null=True, blank=True)
+
+    # The clock, materialized on every transition and calendar change.
+    acceptance_due = models.DateField(_("受理决定期限"), null=True, blank=True)
+    promised_due = models.DateField(_("承诺期限"), null=True, blank=True, db_index=True)
+    statutory_due = models.DateField(_("法定期限"), null=True, blank=True, db_index=True)
+    issuance_due = models.DateField(_("制证期限"), null=True, blank=True)
+    yellow_from = models.DateField(_("黄牌预警起始日"), null=True, blank=True, db_index=True)
+    is_paused = models.BooleanField(_("暂停计时"), default=False)
+    clock_provisional = models.BooleanField(_("期限为暂定"), default=False)
+    calendar_version = models.PositiveIntegerField(_("日历版本"), default=0)
+
+    row_version = models.PositiveIntegerField(_("记录版本"), default=0)
+    last_event_hash = models.CharField(_("最新事件哈希"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("办件")
+        verbose_name_plural = _("办件")
+        ordering = ["-submitted_at"]
+        indexes = [
+            models.Index(fields=["region", "status"]),
+            models.Index(fields=["department", "status"]),
+            models.Index(fields=["applicant_id_number", "item"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class CaseEvent(models.Model):
+    """One thing that happened to a case. Never updated, never deleted."""
+
+    case = models.ForeignKey(Case, models.PROTECT, related_name="events", verbose_name=_("办件"))
+    seq = models.PositiveIntegerField(_("序号"))
+    kind = models.CharField(_("事件"), max_length=48)
+    at = models.DateTimeField(_("时间"))
+    actor = models.ForeignKey("organization.Staff", models.PROTECT, null=True, blank=True, related_name="+",
+                              verbose_name=_("操作人"))
+    actor_label = models.CharField(_("操作人姓名"), max_length=64, blank=True)
+    payload = models.JSONField(_("内容"), default=dict)
+    # The case row's key fields right after this event; the row must always equal the last one.
+    projection = models.JSONField(_("办件状态快照"), default=dict)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+    recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("办件事件")
+        verbose_name_plural = _("办件事件")
+        ordering = ["case", "seq"]
+        constraints = [models.UniqueConstraint(fields=["case", "seq"], name="case_event_seq_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}#{self.seq} {self.kind}"

@@ -1,0 +1,403 @@
+"""Every write to a case: one function per action (DESIGN.md §2).
+
+Each action locks the case row, checks the acting staff member's permission and the transition
+table, asks the clock whether the new event breaks a legal rule, updates the row, appends the
+hash-chained event with the clock's new due dates, and saves — all in one transaction. A caller
+that passes ``expected_version`` (the ``row_version`` it read) is refused with a conflict when the
+case changed in between, so two clerks acting at once never lose an update.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from onewindow.catalog.models import ServiceItem, Stage
+from onewindow.catalog.rules import HandlingType, SpecialProcedure
+from onewindow.core.errors import Conflict, DomainError, NotFound
+from onewindow.core.timesource import local_date
+from onewindow.core.timesource import now as current_time
+from onewindow.organization.models import Staff, Window
+from onewindow.organization.permissions import Action as Perm
+from onewindow.organization.permissions import require, roles_of
+from onewindow.organization.rules import Role
+
+from . import states
+from .history import append_event
+from .models import Case, CaseEvent, CaseNumberSequence
+from .rules import Applicant, MaterialCheck, check_applicant, check_materials, missing_materials
+from .states import Status, TransitionRefused
+from .timing import materialize, plan_event
+
+_QUERY_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud over the phone
+
+
+def _query_code() -> str:
+    return "".join(secrets.choice(_QUERY_ALPHABET) for _ in range(8))
+
+
+def _next_number(case_region, year: int) -> str:
+    """region prefix - year - six-digit sequence, unique per region and year."""
+    seq, _ = CaseNumberSequence.objects.select_for_update().get_or_create(region=case_region, year=year)
+    CaseNumberSequence.objects.filter(pk=seq.pk).update(last=F("last") + 1)
+    seq.refresh_from_db(fields=["last"])
+    return f"{case_region.prefix}-{year}-{seq.last:06d}"
+
+
+def _raise_first(problems) -> None:
+    if problems:
+        first = problems[0]
+        raise DomainError(first.code, first.message, field=first.field)
+
+
+def _record(case: Case, *, kind: str, at: datetime, actor: Staff | None, payload: dict[str, Any]) -> CaseEvent:
+    """Ask the clock, materialize its due dates, chain the event. The caller saves the row after."""
+    violations, state = plan_event(case, kind, at, payload)
+    if violations:
+        v = violations[0]
+        raise DomainError(v.code, v.message)
+    materialize(case, state)
+    return append_event(case, kind=kind, at=at, actor=actor, payload=payload)
+
+
+def _save(case: Case) -> None:
+    case.save()
+
+
+def _load_for_update(case_id: int, expected_version: int | None) -> Case:
+    case = (Case.objects.select_for_update(of=("self",))
+            .select_related("region", "department", "item", "item_version").filter(pk=case_id).first())
+    if case is None:
+        raise NotFound("办件不存在", code="case.not_found", field="case")
+    if expected_version is not None and case.row_version != expected_version:
+        raise Conflict("case.changed", "办件已被他人更新，请刷新后重试")
+    return case
+
+
+def _act(*, case_id: int, actor: Staff, perm: Perm, action: states.Action, at: datetime | None,
+         expected_version: int | None, events: Callable[[Case], list[tuple[str, dict[str, Any]]]],
+         mutate: Callable[[Case], None] | None = None) -> Case:
+    """The common shape of every transition after submission."""
+    at = at or current_time()
+    with transaction.atomic():
+        case = _load_for_update(case_id, expected_version)
+        require(actor, perm, region=case.region, department=case.department, item=case.item, on=local_date(at))
+        try:
+            case.status = states.next_status(action, Status(case.status))
+        except TransitionRefused as exc:
+            raise DomainError(f"case.transition_refused.{action.value}", str(exc), field="action") from exc
+        planned = events(case)
+        if mutate is not None:
+            mutate(case)
+        for kind, payload in planned:
+            _record(case, kind=kind, at=at, actor=actor, payload=payload)
+        _save(case)
+        return case
+
+
+# -- intake --------------------------------------------------------------------------------------
+
+
+def case_submit(*, actor: Staff, item_code: str, applicant: Applicant, materials: list[MaterialCheck],
+                channel: str = Case.Channel.WINDOW, window_number: str | None = None, is_urgent: bool = False,
+                at: datetime | None = None) -> Case:
+    """收件: record an application of the item's current version; the acceptance clock starts."""
+    at = at or current_time()
+    item = (ServiceItem.objects.select_related("region", "department", "current_version")
+            .filter(implementation_code=item_code, is_active=True).first())
+    if item is None or item.current_version is None:
+        raise NotFound(f"事项 {item_code} 不存在或未发布", code="item.not_found", field="item_code")
+    _raise_first(check_applicant(applicant))
+    version = item.current_version
+    names = list(version.materials.order_by("order").values_list("name", "required"))
+    _raise_first(check_materials(materials, [n for n, r in names if r], [n for n, _ in names]))
+    if channel not in Case.Channel.values:
+        raise DomainError("case.channel_invalid", "申请渠道无效", field="channel")
+    window = None
+    if window_number:
+        window = Window.objects.filter(region=item.region, number=window_number).first()
+        if window is None:
+            raise NotFound(f"窗口 {window_number} 不存在", code="window.not_found", field="window_number")
+    require(actor, Perm.CASE_SUBMIT, region=item.region, department=item.department, item=item, on=local_date(at))
+    with transaction.atomic():
+        case = Case(
+            number=_next_number(item.region, local_date(at).year), query_code=_query_code(),
+            region=item.region, department=item.department, item=item, item_version=version, window=window,
+            channel=channel, applicant_kind=applicant.kind, applicant_name=applicant.name.strip(),
+            applicant_id_type=applicant.id_type, applicant_id_number=applicant.id_number.strip().upper(),
+            applicant_phone=applicant.phone, legal_representative=applicant.legal_representative,
+            agent_name=applicant.agent_name, agent_id_number=applicant.agent_id_number.strip().upper(),
+            status=states.next_status(states.Action.SUBMIT, None), is_urgent=is_urgent, submitted_at=at,
+            visits=1 if channel in (Case.Channel.WINDOW, Case.Channel.PROXY) else 0,
+        )
+        try:
+            case.save(force_insert=True)
+        except IntegrityError as exc:  # the number sequence is locked, so this is a real bug
+            raise Conflict("case.number_taken", "办件编号冲突，请重试") from exc
+        _record(case, kind="submitted", at=at, actor=actor, payload={
+            "channel": channel, "window": window_number, "applicant": {**asdict(applicant)},
+            "materials": [asdict(m) for m in materials],
+        })
+        _save(case)
+        ServiceItem.objects.filter(pk=item.pk).update(use_count=F("use_count") + 1)
+    return case
+
+
+def case_request_supplement(*, case_id: int, actor: Staff, materials: list[str], note: str = "",
+                            at: datetime | None = None, expected_version: int | None = None) -> Case:
+    """一次性告知: list every missing material in one notice (行政许可法 第三十二条)."""
+    names = [m.strip() for m in materials if m.strip()]
+    if not names:
+        raise DomainError("supplement.materials_required", "补正告知须列明需补正的材料", field="materials")
+    return _act(case_id=case_id, actor=actor, perm=Perm.CASE_REQUEST_SUPPLEMENT,
+                action=states.Action.REQUEST_SUPPLEMENT, at=at, expected_version=expected_version,
+                events=lambda c: [("supplement_requested", {"materials": names, "note": note})])
+
+
+def case_supplement(*, case_id: int, actor: Staff, materials: list[str], at: datetime | None = None,
+                    expected_version: int | None = None, at_window: bool = True) -> Case:
+    """补正: the applicant brings what the notice listed; a new acceptance window starts."""
+
+    def visit(c: Case) -> None:
+        if at_window:
+            c.visits += 1
+
+    return _act(case_id=case_id, actor=actor, perm=Perm.CASE_SUBMIT, action=states.Action.SUPPLEMENT, at=at,
+                expected_version=expected_version, mutate=visit,
+                events=lambda c: [("supplemented", {"materials": materials, "at_window": at_window})])
+
+
+def case_accept(*, case_id: int, actor: Staff, at: datetime | None = None, note: str = "",
+                expected_version: int | None = None) -> Case:
+    """受理: the handling clocks start on the acceptance date."""
+    at = at or current_time()
+
+    def accepted(c: Case) -> None:
+        c.accepted_on = local_date(at)
+        c.current_stage = _first_open_stage(c, completed=set())
+
+    return _act(case_id=case_id, actor=actor, perm=Perm.CASE_ACCEPT, action=states.Action.ACCEPT, at=at,
+                expected_version=expected_version, mutate=accepted,
+                events=lambda c: [("accepted", {"note": note})])
+
+
+def case_conclude_instant(*, case_id: int, actor: Staff, at: datetime | None = None, result: str = "",
+                          expected_version: int | None = None) -> Case:
+    """即办件: accepted and concluded on the spot."""
+    at = at or current_time()
+
+    def done(c: Case) -> None:
+        if c.item_version.handling_type != HandlingType.INSTANT:
+            raise DomainError("case.not_instant", "只有即办件可以当场办结", field="action")
+        c.accepted_on = local_date(at)
+        c.concluded_at = at
+
+    return _act(case_id=case_id, actor=actor, perm=Perm.CASE_ACCEPT, action=states.Action.CONCLUDE_INSTANT, at=at,
+                expected_version=expected_version, mutate=done,
+                events=lambda c: [("accepted", {"instant": True}), ("concluded", {"result": result})])
+
+
+def case_refuse(*, case_id: int, actor: Staff, reason: str, legal_basis: str, where_to_apply: str = "",
+                at: datetime | None = None, expected_version: int | None = None) -> Case:
+    """不予受理: a written notice with the reason, its legal basis and where to apply instead."""
+    if not reason.strip():
+        raise DomainError("refusal.reason_required", "不予受理须说明理由", field="reason")
+    if not legal_basis.strip():
+        raise DomainError("refusal.basis_required", "不予受理须写明法律依据", field="legal_basis")
+
+    def closed(c: Case) -> None:
+        c.concluded_at = at or current_time()
+
+    return _act(case_id=case_id, actor=actor, perm=Perm.CASE_REFUSE, action=states.Action.REFUSE, at=at,
+                expected_version=expected_version, mutate=closed,
+                events=lambda c: [("refused", {"reason": reason, "legal_basis": legal_basis,
+                                               "where_to_apply": where_to_apply})])
+
+
+# -- handling ------------------------------------------------------------------------------------
+
+
+def _stages(case: Case) -> list[Stage]:
+    return list(case.item_version.stages.order_by("order"))
+
+
+def _completed_stages(case: Case) -> set[int]:
+    return {e.payload["stage"] for e in case.events.filter(kind="stage_completed")}
+
+
+def _handled_by_events(stage: Stage) -> bool:
+    """Acceptance and decision stages are completed by those actions, not by a stage opinion."""
+    return stage.role in (Role.CLERK, Role.CHIEF_REPRESENTATIVE)
+
+
+def _first_open_stage(case: Case, *, completed: set[int]) -> int | None:
+    for stage in _stages(case):
+        if not _handled_by_events(stage) and stage.order not in completed:
+            return stage.order
+    return None
+
+
+def _stage_ready(case: Case, stage: Stage, completed: set[int]) -> bool:
+    """A stage may run once every earlier step is done; a parallel group's members run together."""
+    for other in _stages(case):
+        if other.order >= stage.order or _handled_by_events(other) or other.order in completed:
+            continue
+        if stage.parallel_group is not None and other.parallel_group == stage.parallel_group:
+            continue
+        return False
+    return True
+
+
+def case_complete_stage(*, case_id: int, actor: Staff, stage_order: int, opinion: str,
+                        at: datetime | None = None, expected_version: int | None = None) -> Case:
+    """审核: record an opinion on one stage. A stage needing substantive verification (Art. 34)
+    is completed only by the second signature of a different staff member."""
+    if not opinion.strip():
+        raise DomainError("stage.opinion_required", "请填写审核意见", field="opinion")
+
+    def plan(c: Case) -> list[tuple[str, dict[str, Any]]]:
+        stage = next((s for s in _stages(c) if s.order == stage_order), None)
+        if stage is None or _handled_by_events(stage):
+            raise DomainError("stage.unknown", f"环节 {stage_order} 不存在或不需单独审核", field="stage_order")
+        completed = _completed_stages(c)
+        if stage.order in completed:
+            raise DomainError("stage.already_completed", f"环节“{stage.name}”已办结", field="stage_order")
+        if not _stage_ready(c, stage, completed):
+            raise DomainError("stage.not_ready", f"前序环节未办结，不能办理“{stage.name}”", field="stage_order")
+        if stage.role not in roles_of(actor) and Role.CHIEF_REPRESENTATIVE not in roles_of(actor):
+            raise DomainError("stage.wrong_role", f"环节“{stage.name}”须由相应岗位人员办理", field="stage_order")
+        base = {"stage": stage.order, "stage_name": stage.name, "opinion": opinion}
+        if stage.requires_two_signatures:
+            signers = {e.actor_id for e in c.events.filter(kind="stage_signed")
+                       if e.payload.get("stage") == stage.order}
+            if actor.id in signers:
+                raise DomainError("stage.same_signer", "实质审查须由两名不同的工作人员核查（行政许可法第三十四条）",
+                                  field="stage_order")
+            if not signers:
+                return [("stage_signed", base)]
+        completed.add(stage.order)
+        c.current_stage = _first_open_stage(c, completed=completed)
+        return [("stage_completed", base)]
+
+    return _act(case_id=case_id, actor=actor, perm=Perm.CASE_REVIEW, action=states.Action.COMPLETE_STAGE, at=at,
+                expected_version=expected_version, events=plan)
+
+
+def case_start_special_procedure(*, case_id: int, actor: Staff, procedure: str, reason: str,
+                                 announced_workdays: int, at: datetime | None = None,
+                                 expected_version: int | None = None) -> Case:
+    """特别程序 (Art. 45): the clocks pause; the applicant is told the time needed in writing."""
+    if procedure not in SpecialProcedure.__members__.values():
+        raise DomainError("special_procedure.kind_invalid", "特别程序种类无效", field="procedure")
+    if not isinstance(announced_workdays, int) or announced_workdays < 1:
+        raise DomainError("special_procedure.days_invalid", "须告知所需工作日数（正整数）", field="announced_workdays")
+    if not reason.strip():
+        raise DomainError("special_procedure.reason_required", "请说明启动特别程序的理由或依据", field="reason")
+
+    def plan(c: Case) -> list[tuple[str, dict[str, Any]]]:
+        if procedure not in (c.item_version.special_procedures or []):
+            raise DomainError("special_procedure.not_allowed", "本事项不适用该特别程序", field="procedure")
+        return [("special_procedure_started", {"procedure": procedure, "reason": reason,
+                                               "announced_workdays": announced_workdays})]
+
+    return _act(case_id=case_id, actor=actor, perm=Perm.CASE_SPECIAL_PROCEDURE,
+                action=states.Action.START_SPECIAL_PROCEDURE, at=at, expected_version=expected_version, events=plan)
+
+
+def case_end_special_procedure(*, case_id: int, actor: Staff, result: str, at: datetime | None = None,
+                               expected_version: int | None = None) -> Case:
+    """The special procedure ends; the clocks continue from the end date."""
+
+    def plan(c: Case) -> list[tuple[str, dict[str, Any]]]:
+        started = c.events.filter(kind="special_procedure_started").order_by("-seq").first()
+        return [("special_procedure_ended", {"procedure": started.payload["procedure"] if started else None,
+                                             "result": result})]
+
+    return _act(case_id=case_id, actor=actor, perm=Perm.CASE_SPECIAL_PROCEDURE,
+                action=states.Action.END_SPECIAL_PROCEDURE, at=at, expected_version=expected_version, events=plan)
+
+
+def case_grant_extension(*, case_id: int, actor: Staff, workdays: int, reason: str, at: datetime | None = None,
+                         expected_version: int | None = None) -> Case:
+    """延期 (Art. 42): once, by the chief representative, within the cap, before the statutory due date."""
+    if not isinstance(workdays, int) or workdays < 1:
+        raise DomainError("extension.days_invalid", "延期工作日数须为正整数", field="workdays")
+    if not reason.strip():
+        raise DomainError("extension.reason_required", "延期须说明理由并告知申请人", field="reason")
+    return _act(case_id=case_id, actor=actor, perm=Perm.CASE_GRANT_EXTENSION,
+                action=states.Action.GRANT_EXTENSION, at=at, expected_version=expected_version,
+                events=lambda c: [("extension_granted", {"workdays": workdays, "reason": reason,
+                                                         "approver_role": Role.CHIEF_REPRESENTATIVE.value})])
+
+
+def case_decide(*, case_id: int, actor: Staff, grant: bool, reasons: str = "", at: datetime | None = None,
+                expected_version: int | None = None) -> Case:
+    """准予 / 不予许可. A denial states its reasons and the applicant's rights (60 days for
+    administrative reconsideration, 6 months for a lawsuit)."""
+    at = at or current_time()
+    if not grant and not reasons.strip():
+        raise DomainError("decision.reasons_required", "不予许可决定须说明理由", field="reasons")
+
+    def plan(c: Case) -> list[tuple[str, dict[str, Any]]]:
+        open_stage = _first_open_stage(c, completed=_completed_stages(c))
+        if open_stage is not None:
+            raise DomainError("decision.stages_open", "尚有审核环节未办结，不能作出决定", field="action")
+        payload = {"outcome": "grant" if grant else "deny", "reasons": reasons}
+        if not grant:
+            payload["rights"] = "如不服本决定，可自收到之日起六十日内申请行政复议，或者六个月内提起行政诉讼。"
+            c.concluded_at = at
+            return [("decided", payload), ("concluded", {"result": "denied"})]
+        if c.item_version.result_type == "none":
+            c.concluded_at = at
+            return [("decided", payload), ("concluded", {"result": "granted"})]
+        return [("decided", payload)]
+
+    action = states.Action.DECIDE_GRANT if grant else states.Action.DECIDE_DENY
+    return _act(case_id=case_id, actor=actor, perm=Perm.CASE_DECIDE, action=action, at=at,
+                expected_version=expected_version, events=plan)
+
+
+def case_withdraw(*, case_id: int, actor: Staff, reason: str = "", at: datetime | None = None,
+                  expected_version: int | None = None) -> Case:
+    """撤回: the applicant withdraws before the decision."""
+
+    def closed(c: Case) -> None:
+        c.concluded_at = at or current_time()
+
+    return _act(case_id=case_id, actor=actor, perm=Perm.CASE_SUBMIT, action=states.Action.WITHDRAW, at=at,
+                expected_version=expected_version, mutate=closed,
+                events=lambda c: [("withdrawn", {"reason": reason})])
+
+
+def case_deem_accepted(*, case_id: int, at: datetime) -> Case | None:
+    """视为受理 (Art. 32): the sweep records it when no decision came within 5 working days.
+
+    Idempotent: a case that is no longer waiting for an acceptance decision is left alone.
+    """
+    with transaction.atomic():
+        case = _load_for_update(case_id, None)
+        if case.status != Status.SUBMITTED:
+            return None
+        violations, state = plan_event(case, "deemed_accepted", at, {})
+        if violations:
+            return None
+        case.status = states.next_status(states.Action.DEEMED_ACCEPT, Status(case.status))
+        case.accepted_on = state.accepted_on
+        case.current_stage = _first_open_stage(case, completed=set())
+        _record(case, kind="deemed_accepted", at=at, actor=None, payload={"received_on": str(state.received_on)})
+        _save(case)
+        return case
+
+
+def missing_for_notice(case: Case) -> list[str]:
+    """Required materials the intake checklist marked as not received (the one-time notice's list)."""
+    submitted = case.events.filter(kind="submitted").order_by("seq").first()
+    checklist = [MaterialCheck(**m) for m in (submitted.payload.get("materials", []) if submitted else [])]
+    required = list(case.item_version.materials.filter(required=True).order_by("order").values_list("name", flat=True))
+    return missing_materials(checklist, required)

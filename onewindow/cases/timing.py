@@ -1,0 +1,61 @@
+"""The bridge from a case's stored events to the pure clock, and back onto the case row."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from fractions import Fraction
+
+from django.conf import settings
+
+from onewindow.catalog.models import ServiceItemVersion
+from onewindow.workdays.arithmetic import CalendarSnapshot
+from onewindow.workdays.clock import ClockEvent, ClockLimits, ClockState, Violation, check_transition, clock
+from onewindow.workdays.selectors import snapshot_for
+
+from .models import Case, CaseEvent
+
+
+def limits_for(version: ServiceItemVersion) -> ClockLimits:
+    """The limits a case of this item version runs against; the yellow share is the center's."""
+    return ClockLimits(
+        statutory=version.statutory_limit,
+        promised=version.promised_limit,
+        handling=version.handling_type,
+        is_joint=version.is_joint,
+        yellow_share=Fraction(str(settings.ONEWINDOW.get("YELLOW_SHARE", "0.9"))),
+    )
+
+
+def clock_events(events: Iterable[CaseEvent]) -> list[ClockEvent]:
+    return [ClockEvent.from_record(e.kind, e.at, e.payload, seq=e.seq) for e in events]
+
+
+def calendar_of(case: Case) -> CalendarSnapshot:
+    return snapshot_for(case.region.code)
+
+
+def plan_event(case: Case, kind: str, at: datetime, payload: dict) -> tuple[list[Violation], ClockState]:
+    """What the clock's rules say about appending this event, and the clock right after it."""
+    history = clock_events(case.events.order_by("seq"))
+    new = ClockEvent.from_record(kind, at, payload, seq=case.row_version + 1)
+    limits, calendar = limits_for(case.item_version), calendar_of(case)
+    violations = check_transition(history, new, limits, calendar)
+    return violations, clock([*history, new], limits, calendar, at)
+
+
+def clock_of(case: Case, as_of: datetime) -> ClockState:
+    """The case's clock as of a moment, from its stored history."""
+    return clock(clock_events(case.events.order_by("seq")), limits_for(case.item_version), calendar_of(case), as_of)
+
+
+def materialize(case: Case, state: ClockState) -> None:
+    """Copy the due dates onto the row, where the sweep and the inboxes query them."""
+    case.acceptance_due = state.acceptance_due
+    case.promised_due = state.promised_due
+    case.statutory_due = state.statutory_due
+    case.issuance_due = state.certificate_due
+    case.yellow_from = state.yellow_from
+    case.is_paused = state.paused
+    case.clock_provisional = state.provisional
+    case.calendar_version = state.calendar_version

@@ -1,0 +1,225 @@
+"""Catalog screens of the admin, scoped to the administrator's regions.
+
+Versions are read-only here: a change to an item must publish a new version (a case keeps the
+version it was accepted under), which only ``services.item_publish_version`` and the catalog
+import (``manage.py import_catalog``) do.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from onewindow.core.admin import RegionScopedAdmin
+from onewindow.organization.models import Department, Region
+from onewindow.organization.permissions import Action, can, reaches, region_q
+from onewindow.organization.rules import Role, is_within, region_prefix
+
+from .models import Bundle, BundleItem, FeeItem, Material, ServiceItem, ServiceItemVersion, Stage
+
+READ_ONLY_NOTE = _("事项版本只读：修改事项内容请发布新版本（目录导入 manage.py import_catalog，或事项维护功能），"
+                   "已受理的办件保留其受理时的版本。")
+
+
+class _ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return True
+
+
+class VersionInline(_ReadOnlyInline):
+    model = ServiceItemVersion
+    fk_name = "item"
+    fields = ["version", "name", "handling_type", "statutory_limit", "promised_limit", "created_at",
+              "created_by", "change_note"]
+    readonly_fields = fields
+    show_change_link = True
+    verbose_name_plural = _("事项版本（只读）")
+
+
+@admin.register(ServiceItem)
+class ServiceItemAdmin(RegionScopedAdmin):
+    list_display = ["implementation_code", "name", "department", "region", "current_version_number", "is_active"]
+    list_display_links = ["implementation_code", "name"]
+    list_filter = ["is_active", "current_version__item_type", "current_version__handling_type"]
+    search_fields = ["implementation_code", "basic_code", "current_version__name",
+                     "current_version__pinyin_initials"]
+    list_select_related = ["current_version", "department", "region"]
+    ordering = ["region__code", "department__order", "implementation_code"]
+    readonly_fields = ["implementation_code", "basic_code", "region", "department", "current_version",
+                       "window_numbers", "use_count"]
+    fieldsets = [(None, {"fields": readonly_fields + ["is_active"], "description": READ_ONLY_NOTE})]
+    inlines = [VersionInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # items come from the catalog import, which validates them
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # cases refer to items; withdraw one by clearing "在用" instead
+
+    @admin.display(description=_("事项名称"), ordering="current_version__name")
+    def name(self, obj: ServiceItem) -> str:
+        return obj.current_version.name if obj.current_version else "—"
+
+    @admin.display(description=_("当前版本"))
+    def current_version_number(self, obj: ServiceItem) -> str:
+        return f"v{obj.current_version.version}" if obj.current_version else "—"
+
+    @admin.display(description=_("办理窗口"))
+    def window_numbers(self, obj: ServiceItem) -> str:
+        return "、".join(w.number for w in obj.windows.order_by("number")) or "—"
+
+
+class MaterialInline(_ReadOnlyInline):
+    model = Material
+    fields = ["order", "name", "required", "form", "copies", "source"]
+    readonly_fields = fields
+
+
+class FeeInline(_ReadOnlyInline):
+    model = FeeItem
+    fields = ["order", "name", "basis", "standard", "amount_fen", "waivable"]
+    readonly_fields = fields
+
+
+class StageInline(_ReadOnlyInline):
+    model = Stage
+    fields = ["order", "name", "department_code", "role", "budget_workdays", "parallel_group",
+              "requires_two_signatures"]
+    readonly_fields = fields
+
+
+@admin.register(ServiceItemVersion)
+class ServiceItemVersionAdmin(RegionScopedAdmin):
+    """A version with its materials, fees and stages, to read; never to change."""
+
+    region_field = "item__region"
+    list_display = ["item", "version", "name", "created_at", "created_by", "change_note"]
+    list_select_related = ["item__current_version", "created_by"]
+    search_fields = ["name", "item__implementation_code", "pinyin_initials"]
+    inlines = [MaterialInline, FeeInline, StageInline]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [f.name for f in ServiceItemVersion._meta.fields]
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> list[tuple[Any, dict[str, Any]]]:
+        return [(None, {"fields": self.get_readonly_fields(request, obj), "description": READ_ONLY_NOTE})]
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return False  # reached from the item's page, not listed on the index
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if request.user.is_superuser:
+            return True
+        if not (request.user.is_staff and self._is_center_admin(request)):
+            return False
+        return obj is None or can(self._staff(request), Action.CATALOG_VIEW, region=obj.item.region)
+
+
+class BundleItemFormSet(BaseInlineFormSet):
+    """Every item of a bundle lies in the bundle's region (or below it)."""
+
+    def clean(self) -> None:
+        super().clean()
+        region = getattr(self.instance, "region", None)
+        if region is None:
+            return
+        for form in self.forms:
+            item = form.cleaned_data.get("item") if hasattr(form, "cleaned_data") else None
+            if item is not None and not form.cleaned_data.get("DELETE") and not is_within(item.region.code,
+                                                                                           region.code):
+                raise ValidationError(_("事项“%(item)s”不在一件事的区划内") % {"item": item})
+
+
+class BundleForm(forms.ModelForm):
+    class Meta:
+        model = Bundle
+        fields = ["code", "name", "region", "life_event", "description", "lead_department"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        region, lead = data.get("region"), data.get("lead_department")
+        if region is not None and lead is not None and lead.region_id != region.pk:
+            self.add_error("lead_department", _("牵头部门应属于一件事所在的区划"))
+        return data
+
+
+class BundleItemInline(admin.TabularInline):
+    """A bundle's items, editable by whoever may change the bundle."""
+
+    model = BundleItem
+    formset = BundleItemFormSet
+    extra = 1
+    fields = ["order", "item", "situation"]
+    autocomplete_fields = ["item"]
+
+    def _parent_may_change(self, request: HttpRequest, obj: Any) -> bool:
+        return self.admin_site.get_model_admin(Bundle).has_change_permission(request, obj)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._parent_may_change(request, obj)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._parent_may_change(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._parent_may_change(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._parent_may_change(request, obj)
+
+
+@admin.register(Bundle)
+class BundleAdmin(RegionScopedAdmin):
+    form = BundleForm
+    list_display = ["code", "name", "life_event", "lead_department", "region"]
+    search_fields = ["code", "name", "life_event"]
+    list_select_related = ["lead_department", "region"]
+    inlines = [BundleItemInline]
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        """Offer only the regions and departments the administrator maintains."""
+        if not request.user.is_superuser:
+            staff = self._staff(request)
+            if db_field.name == "lead_department":
+                kwargs["queryset"] = Department.objects.filter(region_q(staff, roles=[Role.CENTER_ADMIN]))
+            elif db_field.name == "region":
+                kwargs["queryset"] = Region.objects.filter(_own_regions_q(staff))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+def _own_regions_q(staff: Any) -> Q:
+    """Regions where ``staff`` is a center administrator, and the regions below them."""
+    q = Q(pk__in=[])
+    for reach in reaches(staff) if staff is not None else []:
+        if reach.role == Role.CENTER_ADMIN:
+            q |= Q(code__startswith=region_prefix(reach.region_code)) if reach.subtree else Q(code=reach.region_code)
+    return q
