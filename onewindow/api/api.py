@@ -52,6 +52,8 @@ def _register_routers() -> None:
         ("onewindow.catalog.api", "/items"),
         ("onewindow.organization.api", "/organization"),
         ("onewindow.workdays.api", "/calendar"),
+        ("onewindow.documents.api", "/certificates"),
+        ("onewindow.cases.api", "/cases"),
     ]:
         try:
             router = import_module(module).router

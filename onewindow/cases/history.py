@@ -15,7 +15,7 @@ from .models import Case, CaseEvent
 # without an event is a record mismatch (办记不符).
 PROJECTED_FIELDS = (
     "status", "accepted_on", "concluded_at", "visits", "current_stage", "item_version_id", "applicant_name",
-    "applicant_id_number", "promised_due", "statutory_due", "issuance_due",
+    "applicant_id_number", "outcome", "promised_due", "statutory_due", "issuance_due",
 )
 
 

@@ -8,6 +8,7 @@ a writer that read an older version is refused (no lost updates).
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -59,6 +60,9 @@ class Case(models.Model):
     legal_representative = models.CharField(_("法定代表人"), max_length=64, blank=True)
     agent_name = models.CharField(_("代理人"), max_length=64, blank=True)
     agent_id_number = models.CharField(_("代理人证件号码"), max_length=32, blank=True)
+    # The applicant's own login when the case came in online (the portal); None at a window.
+    applicant_account = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
+                                          related_name="cases", verbose_name=_("申请人账户"))
 
     status = models.CharField(_("状态"), max_length=32, choices=[(s.value, STATUS_LABELS[s]) for s in Status])
     is_urgent = models.BooleanField(_("急办件"), default=False)
@@ -67,12 +71,16 @@ class Case(models.Model):
     concluded_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     visits = models.PositiveSmallIntegerField(_("到现场次数"), default=0)
     current_stage = models.PositiveSmallIntegerField(_("当前环节"), null=True, blank=True)
+    outcome = models.CharField(_("审批结果"), max_length=16, blank=True,
+                               choices=[("grant", _("准予")), ("deny", _("不予"))])
+    # A reviewer's pending request for an extension, in working days, until the chief decides.
+    extension_requested_days = models.PositiveSmallIntegerField(_("申请延期工作日"), null=True, blank=True)
 
     # The clock, materialized on every transition and calendar change.
-    acceptance_due = models.DateField(_("受理决定期限"), null=True, blank=True)
+    acceptance_due = models.DateField(_("受理决定期限"), null=True, blank=True, db_index=True)
     promised_due = models.DateField(_("承诺期限"), null=True, blank=True, db_index=True)
     statutory_due = models.DateField(_("法定期限"), null=True, blank=True, db_index=True)
-    issuance_due = models.DateField(_("制证期限"), null=True, blank=True)
+    issuance_due = models.DateField(_("制证期限"), null=True, blank=True, db_index=True)
     yellow_from = models.DateField(_("黄牌预警起始日"), null=True, blank=True, db_index=True)
     is_paused = models.BooleanField(_("暂停计时"), default=False)
     clock_provisional = models.BooleanField(_("期限为暂定"), default=False)
@@ -120,3 +128,41 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}#{self.seq} {self.kind}"
+
+
+class CaseTask(models.Model):
+    """One review stage of one case in a department's inbox (the item's process, DESIGN.md §3).
+
+    Tasks open when their stage becomes ready (every earlier stage done; a parallel group's
+    members open together) and close when the stage is completed. ``assignee`` is whoever
+    claimed it; an unclaimed task is visible to every staff member of its department and role.
+    """
+
+    class State(models.TextChoices):
+        OPEN = "open", _("待办")
+        DONE = "done", _("已办")
+
+    case = models.ForeignKey(Case, models.CASCADE, related_name="tasks", verbose_name=_("办件"))
+    stage_order = models.PositiveSmallIntegerField(_("环节序号"))
+    stage_name = models.CharField(_("环节名称"), max_length=100)
+    department = models.ForeignKey("organization.Department", models.PROTECT, related_name="case_tasks",
+                                   verbose_name=_("负责部门"))
+    role = models.CharField(_("负责角色"), max_length=32)
+    budget_workdays = models.PositiveSmallIntegerField(_("环节时限（工作日）"), default=0)
+    state = models.CharField(_("状态"), max_length=8, choices=State.choices, default=State.OPEN)
+    assignee = models.ForeignKey("organization.Staff", models.PROTECT, null=True, blank=True,
+                                 related_name="case_tasks", verbose_name=_("承办人"))
+    opened_at = models.DateTimeField(_("开始时间"))
+    due_on = models.DateField(_("环节期限"), null=True, blank=True, db_index=True)
+    claimed_at = models.DateTimeField(_("认领时间"), null=True, blank=True)
+    done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("办理任务")
+        verbose_name_plural = _("办理任务")
+        ordering = ["case", "stage_order"]
+        constraints = [models.UniqueConstraint(fields=["case", "stage_order"], name="case_task_stage_unique")]
+        indexes = [models.Index(fields=["department", "state", "role"])]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} · {self.stage_name}"

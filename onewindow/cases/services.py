@@ -15,25 +15,30 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
+from datetime import timedelta
+
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from onewindow.catalog.models import ServiceItem, Stage
-from onewindow.catalog.rules import HandlingType, SpecialProcedure
-from onewindow.core.errors import Conflict, DomainError, NotFound
+from onewindow.catalog.rules import DeliveryMethod, HandlingType, SpecialProcedure
+from onewindow.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from onewindow.core.timesource import local_date
 from onewindow.core.timesource import now as current_time
-from onewindow.organization.models import Staff, Window
+from onewindow.organization.models import Department, Staff, Window
 from onewindow.organization.permissions import Action as Perm
-from onewindow.organization.permissions import require, roles_of
+from onewindow.organization.permissions import can, require, roles_of
 from onewindow.organization.rules import Role
 
-from . import states
+from . import outputs, states
 from .history import append_event
-from .models import Case, CaseEvent, CaseNumberSequence
+from .models import Case, CaseEvent, CaseNumberSequence, CaseTask
 from .rules import Applicant, MaterialCheck, check_applicant, check_materials, missing_materials
 from .states import Status, TransitionRefused
-from .timing import materialize, plan_event
+from .timing import calendar_of, limits_for, materialize, plan_event
+
+# A live action may be stamped a little ahead of the server clock (a workstation's clock), no more.
+_FUTURE_TOLERANCE = timedelta(minutes=5)
 
 _QUERY_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud over the phone
 
@@ -63,11 +68,29 @@ def _record(case: Case, *, kind: str, at: datetime, actor: Staff | None, payload
         v = violations[0]
         raise DomainError(v.code, v.message)
     materialize(case, state)
-    return append_event(case, kind=kind, at=at, actor=actor, payload=payload)
+    event = append_event(case, kind=kind, at=at, actor=actor, payload=payload)
+    case._new_events = [*getattr(case, "_new_events", []), event]  # type: ignore[attr-defined]
+    return event
 
 
 def _save(case: Case) -> None:
+    """Save the row, then issue the notices and notifications its new events call for.
+
+    Documents are numbered in this transaction (the number belongs to the event) but rendered
+    after it commits; notifications are queued here and sent after the commit.
+    """
     case.save()
+    for event in getattr(case, "_new_events", []):
+        outputs.after_event(case, event)
+    case._new_events = []  # type: ignore[attr-defined]
+
+
+def _check_moment(at: datetime) -> datetime:
+    if at.tzinfo is None or at.utcoffset() is None:
+        raise DomainError("case.at_naive", "时间必须带时区", field="at")
+    if at > current_time() + _FUTURE_TOLERANCE:
+        raise DomainError("case.at_in_future", "操作时间不能晚于当前时间", field="at")
+    return at
 
 
 def _load_for_update(case_id: int, expected_version: int | None) -> Case:
@@ -80,14 +103,20 @@ def _load_for_update(case_id: int, expected_version: int | None) -> Case:
     return case
 
 
-def _act(*, case_id: int, actor: Staff, perm: Perm, action: states.Action, at: datetime | None,
+def _act(*, case_id: int, actor: Staff, perm: Perm | None, action: states.Action, at: datetime | None,
          expected_version: int | None, events: Callable[[Case], list[tuple[str, dict[str, Any]]]],
          mutate: Callable[[Case], None] | None = None) -> Case:
-    """The common shape of every transition after submission."""
-    at = at or current_time()
+    """The common shape of every transition after submission.
+
+    ``perm`` is checked against the case's department; ``None`` means ``events`` checks the
+    permission itself (a stage of a joint case belongs to another department).
+    """
+    at = _check_moment(at or current_time())
     with transaction.atomic():
         case = _load_for_update(case_id, expected_version)
-        require(actor, perm, region=case.region, department=case.department, item=case.item, on=local_date(at))
+        if perm is not None:
+            require(actor, perm, region=case.region, department=case.department, item=case.item,
+                    on=local_date(at))
         try:
             case.status = states.next_status(action, Status(case.status))
         except TransitionRefused as exc:
@@ -104,17 +133,30 @@ def _act(*, case_id: int, actor: Staff, perm: Perm, action: states.Action, at: d
 # -- intake --------------------------------------------------------------------------------------
 
 
-def case_submit(*, actor: Staff, item_code: str, applicant: Applicant, materials: list[MaterialCheck],
+def case_submit(*, actor: Staff | None, item_code: str, applicant: Applicant, materials: list[MaterialCheck],
                 channel: str = Case.Channel.WINDOW, window_number: str | None = None, is_urgent: bool = False,
-                at: datetime | None = None) -> Case:
-    """收件: record an application of the item's current version; the acceptance clock starts."""
-    at = at or current_time()
+                at: datetime | None = None, item_version: int | None = None,
+                applicant_account: Any = None) -> Case:
+    """收件: record an application of the item's current version (or of version ``item_version``,
+    for a historical case); the acceptance clock starts on the day of receipt.
+
+    At a window the actor is the clerk (or proxy agent); online the actor is None and
+    ``applicant_account`` is the applicant's own login.
+    """
+    at = _check_moment(at or current_time())
+    if actor is None and (applicant_account is None or channel != Case.Channel.ONLINE):
+        raise PermissionDenied("网上申请须由申请人本人登录提交", code="forbidden.case.submit")
     item = (ServiceItem.objects.select_related("region", "department", "current_version")
             .filter(implementation_code=item_code, is_active=True).first())
     if item is None or item.current_version is None:
         raise NotFound(f"事项 {item_code} 不存在或未发布", code="item.not_found", field="item_code")
     _raise_first(check_applicant(applicant))
     version = item.current_version
+    if item_version is not None and item_version != version.version:
+        version = item.versions.filter(version=item_version).first()
+        if version is None:
+            raise NotFound(f"事项 {item_code} 没有第 {item_version} 版", code="item.version_not_found",
+                           field="item_version")
     names = list(version.materials.order_by("order").values_list("name", "required"))
     _raise_first(check_materials(materials, [n for n, r in names if r], [n for n, _ in names]))
     if channel not in Case.Channel.values:
@@ -124,7 +166,9 @@ def case_submit(*, actor: Staff, item_code: str, applicant: Applicant, materials
         window = Window.objects.filter(region=item.region, number=window_number).first()
         if window is None:
             raise NotFound(f"窗口 {window_number} 不存在", code="window.not_found", field="window_number")
-    require(actor, Perm.CASE_SUBMIT, region=item.region, department=item.department, item=item, on=local_date(at))
+    if actor is not None:
+        require(actor, Perm.CASE_SUBMIT, region=item.region, department=item.department, item=item,
+                on=local_date(at))
     with transaction.atomic():
         case = Case(
             number=_next_number(item.region, local_date(at).year), query_code=_query_code(),
@@ -135,6 +179,7 @@ def case_submit(*, actor: Staff, item_code: str, applicant: Applicant, materials
             agent_name=applicant.agent_name, agent_id_number=applicant.agent_id_number.strip().upper(),
             status=states.next_status(states.Action.SUBMIT, None), is_urgent=is_urgent, submitted_at=at,
             visits=1 if channel in (Case.Channel.WINDOW, Case.Channel.PROXY) else 0,
+            applicant_account=applicant_account,
         )
         try:
             case.save(force_insert=True)
@@ -180,7 +225,7 @@ def case_accept(*, case_id: int, actor: Staff, at: datetime | None = None, note:
 
     def accepted(c: Case) -> None:
         c.accepted_on = local_date(at)
-        c.current_stage = _first_open_stage(c, completed=set())
+        _open_ready_tasks(c, completed=set(), at=at)
 
     return _act(case_id=case_id, actor=actor, perm=Perm.CASE_ACCEPT, action=states.Action.ACCEPT, at=at,
                 expected_version=expected_version, mutate=accepted,
@@ -197,6 +242,7 @@ def case_conclude_instant(*, case_id: int, actor: Staff, at: datetime | None = N
             raise DomainError("case.not_instant", "只有即办件可以当场办结", field="action")
         c.accepted_on = local_date(at)
         c.concluded_at = at
+        c.outcome = "grant"
 
     return _act(case_id=case_id, actor=actor, perm=Perm.CASE_ACCEPT, action=states.Action.CONCLUDE_INSTANT, at=at,
                 expected_version=expected_version, mutate=done,
@@ -224,7 +270,10 @@ def case_refuse(*, case_id: int, actor: Staff, reason: str, legal_basis: str, wh
 
 
 def _stages(case: Case) -> list[Stage]:
-    return list(case.item_version.stages.order_by("order"))
+    cached = getattr(case, "_stages", None)
+    if cached is None:
+        cached = case._stages = list(case.item_version.stages.order_by("order"))  # type: ignore[attr-defined]
+    return cached
 
 
 def _completed_stages(case: Case) -> set[int]:
@@ -236,22 +285,72 @@ def _handled_by_events(stage: Stage) -> bool:
     return stage.role in (Role.CLERK, Role.CHIEF_REPRESENTATIVE)
 
 
+def _review_stages(case: Case) -> list[Stage]:
+    return [s for s in _stages(case) if not _handled_by_events(s)]
+
+
 def _first_open_stage(case: Case, *, completed: set[int]) -> int | None:
-    for stage in _stages(case):
-        if not _handled_by_events(stage) and stage.order not in completed:
+    for stage in _review_stages(case):
+        if stage.order not in completed:
             return stage.order
     return None
 
 
 def _stage_ready(case: Case, stage: Stage, completed: set[int]) -> bool:
     """A stage may run once every earlier step is done; a parallel group's members run together."""
-    for other in _stages(case):
-        if other.order >= stage.order or _handled_by_events(other) or other.order in completed:
+    for other in _review_stages(case):
+        if other.order >= stage.order or other.order in completed:
             continue
         if stage.parallel_group is not None and other.parallel_group == stage.parallel_group:
             continue
         return False
     return True
+
+
+def _stage_department(case: Case, stage: Stage) -> Department:
+    """The department a stage belongs to: named by code in the case's region (joint items name
+    co-handling departments), else the case's own department."""
+    if stage.department_code and stage.department_code != case.department.code:
+        found = Department.objects.filter(region=case.region, code=stage.department_code).first()
+        if found is not None:
+            return found
+    return case.department
+
+
+def _open_ready_tasks(case: Case, *, completed: set[int], at: datetime) -> None:
+    """Put every stage that is now ready into its department's inbox, once; set the current stage."""
+    calendar = calendar_of(case)
+    existing = set(case.tasks.values_list("stage_order", flat=True))
+    today = local_date(at)
+    for stage in _review_stages(case):
+        if stage.order in completed or stage.order in existing or not _stage_ready(case, stage, completed):
+            continue
+        due = calendar.add_workdays(today, stage.budget_workdays) if stage.budget_workdays else today
+        CaseTask.objects.create(case=case, stage_order=stage.order, stage_name=stage.name,
+                                department=_stage_department(case, stage), role=stage.role,
+                                budget_workdays=stage.budget_workdays, opened_at=at, due_on=due)
+    case.current_stage = _first_open_stage(case, completed=completed)
+
+
+def _task(case: Case, stage_order: int) -> CaseTask:
+    task = case.tasks.select_related("department", "assignee").filter(stage_order=stage_order).first()
+    if task is None:
+        raise DomainError("task.unknown", f"环节 {stage_order} 尚未开始或不需单独审核", field="stage_order")
+    return task
+
+
+def _acting_for(actor: Staff, assignee: Staff | None) -> bool:
+    """The actor holds the task, or is the AB-post backup of its absent holder (AB岗)."""
+    if assignee is None or assignee.id == actor.id:
+        return True
+    return not assignee.is_present and assignee.backups.filter(backup=actor).exists()
+
+
+def _require_stage_role(actor: Staff, case: Case, task: CaseTask, at: datetime) -> None:
+    require(actor, Perm.CASE_REVIEW, region=case.region, department=task.department, on=local_date(at))
+    roles = roles_of(actor)
+    if task.role not in roles and Role.CHIEF_REPRESENTATIVE not in roles:
+        raise DomainError("stage.wrong_role", f"环节“{task.stage_name}”须由相应岗位人员办理", field="stage_order")
 
 
 def case_complete_stage(*, case_id: int, actor: Staff, stage_order: int, opinion: str,
@@ -260,6 +359,7 @@ def case_complete_stage(*, case_id: int, actor: Staff, stage_order: int, opinion
     is completed only by the second signature of a different staff member."""
     if not opinion.strip():
         raise DomainError("stage.opinion_required", "请填写审核意见", field="opinion")
+    moment = at or current_time()
 
     def plan(c: Case) -> list[tuple[str, dict[str, Any]]]:
         stage = next((s for s in _stages(c) if s.order == stage_order), None)
@@ -270,8 +370,11 @@ def case_complete_stage(*, case_id: int, actor: Staff, stage_order: int, opinion
             raise DomainError("stage.already_completed", f"环节“{stage.name}”已办结", field="stage_order")
         if not _stage_ready(c, stage, completed):
             raise DomainError("stage.not_ready", f"前序环节未办结，不能办理“{stage.name}”", field="stage_order")
-        if stage.role not in roles_of(actor) and Role.CHIEF_REPRESENTATIVE not in roles_of(actor):
-            raise DomainError("stage.wrong_role", f"环节“{stage.name}”须由相应岗位人员办理", field="stage_order")
+        task = _task(c, stage.order)
+        _require_stage_role(actor, c, task, moment)
+        if not _acting_for(actor, task.assignee):
+            raise DomainError("task.claimed_by_other", f"该环节已由{task.assignee}认领，请联系其本人或首席代表改派",
+                              field="stage_order")
         base = {"stage": stage.order, "stage_name": stage.name, "opinion": opinion}
         if stage.requires_two_signatures:
             signers = {e.actor_id for e in c.events.filter(kind="stage_signed")
@@ -282,10 +385,81 @@ def case_complete_stage(*, case_id: int, actor: Staff, stage_order: int, opinion
             if not signers:
                 return [("stage_signed", base)]
         completed.add(stage.order)
-        c.current_stage = _first_open_stage(c, completed=completed)
+        CaseTask.objects.filter(pk=task.pk).update(state=CaseTask.State.DONE, done_at=moment,
+                                                   assignee=task.assignee or actor)
+        _open_ready_tasks(c, completed=completed, at=moment)
         return [("stage_completed", base)]
 
-    return _act(case_id=case_id, actor=actor, perm=Perm.CASE_REVIEW, action=states.Action.COMPLETE_STAGE, at=at,
+    return _act(case_id=case_id, actor=actor, perm=None, action=states.Action.COMPLETE_STAGE, at=moment,
+                expected_version=expected_version, events=plan)
+
+
+def case_claim_task(*, case_id: int, actor: Staff, stage_order: int, at: datetime | None = None,
+                    expected_version: int | None = None) -> Case:
+    """认领: take an open stage from the department's inbox, so colleagues see it is in hand."""
+    moment = at or current_time()
+
+    def plan(c: Case) -> list[tuple[str, dict[str, Any]]]:
+        task = _task(c, stage_order)
+        _require_stage_role(actor, c, task, moment)
+        if task.state != CaseTask.State.OPEN:
+            raise DomainError("task.done", f"环节“{task.stage_name}”已办结", field="stage_order")
+        if task.assignee_id == actor.id:
+            return []
+        if task.assignee is not None and not _acting_for(actor, task.assignee):
+            raise DomainError("task.claimed_by_other", f"该环节已由{task.assignee}认领", field="stage_order")
+        previous = task.assignee
+        CaseTask.objects.filter(pk=task.pk).update(assignee=actor, claimed_at=moment)
+        return [("task_claimed", {"stage": task.stage_order, "stage_name": task.stage_name,
+                                  "from": previous.name if previous else None})]
+
+    return _act(case_id=case_id, actor=actor, perm=None, action=states.Action.CLAIM_TASK, at=moment,
+                expected_version=expected_version, events=plan)
+
+
+def case_release_task(*, case_id: int, actor: Staff, stage_order: int, at: datetime | None = None,
+                      expected_version: int | None = None) -> Case:
+    """退回待办: give a claimed stage back to the department's inbox."""
+    moment = at or current_time()
+
+    def plan(c: Case) -> list[tuple[str, dict[str, Any]]]:
+        task = _task(c, stage_order)
+        if task.assignee is None:
+            return []
+        is_chief = can(actor, Perm.CASE_REASSIGN, region=c.region, department=task.department, on=local_date(moment))
+        if task.assignee_id != actor.id and not is_chief:
+            raise PermissionDenied("只有认领人或首席代表可以退回该环节", code="forbidden.task_release")
+        CaseTask.objects.filter(pk=task.pk).update(assignee=None, claimed_at=None)
+        return [("task_released", {"stage": task.stage_order, "stage_name": task.stage_name,
+                                   "from": task.assignee.name})]
+
+    return _act(case_id=case_id, actor=actor, perm=None, action=states.Action.RELEASE_TASK, at=moment,
+                expected_version=expected_version, events=plan)
+
+
+def case_reassign_task(*, case_id: int, actor: Staff, stage_order: int, assignee_id: int,
+                       at: datetime | None = None, expected_version: int | None = None) -> Case:
+    """改派: the chief representative gives a stage to another reviewer of the department."""
+    moment = at or current_time()
+
+    def plan(c: Case) -> list[tuple[str, dict[str, Any]]]:
+        task = _task(c, stage_order)
+        require(actor, Perm.CASE_REASSIGN, region=c.region, department=task.department, on=local_date(moment))
+        if task.state != CaseTask.State.OPEN:
+            raise DomainError("task.done", f"环节“{task.stage_name}”已办结", field="stage_order")
+        target = Staff.objects.filter(pk=assignee_id).first()
+        if target is None:
+            raise NotFound("工作人员不存在", code="staff.not_found", field="assignee")
+        if not can(target, Perm.CASE_REVIEW, region=c.region, department=task.department, on=local_date(moment)) \
+                or (task.role not in roles_of(target) and Role.CHIEF_REPRESENTATIVE not in roles_of(target)):
+            raise DomainError("task.assignee_ineligible", f"{target}不是{task.department}的审核人员，不能承办该环节",
+                              field="assignee")
+        CaseTask.objects.filter(pk=task.pk).update(assignee=target, claimed_at=moment)
+        return [("task_reassigned", {"stage": task.stage_order, "stage_name": task.stage_name,
+                                     "from": task.assignee.name if task.assignee else None, "to": target.name,
+                                     "to_id": target.id})]
+
+    return _act(case_id=case_id, actor=actor, perm=None, action=states.Action.REASSIGN_TASK, at=moment,
                 expected_version=expected_version, events=plan)
 
 
@@ -295,7 +469,7 @@ def case_start_special_procedure(*, case_id: int, actor: Staff, procedure: str, 
     """特别程序 (Art. 45): the clocks pause; the applicant is told the time needed in writing."""
     if procedure not in SpecialProcedure.__members__.values():
         raise DomainError("special_procedure.kind_invalid", "特别程序种类无效", field="procedure")
-    if not isinstance(announced_workdays, int) or announced_workdays < 1:
+    if not isinstance(announced_workdays, int) or isinstance(announced_workdays, bool) or announced_workdays < 1:
         raise DomainError("special_procedure.days_invalid", "须告知所需工作日数（正整数）", field="announced_workdays")
     if not reason.strip():
         raise DomainError("special_procedure.reason_required", "请说明启动特别程序的理由或依据", field="reason")
@@ -313,6 +487,8 @@ def case_start_special_procedure(*, case_id: int, actor: Staff, procedure: str, 
 def case_end_special_procedure(*, case_id: int, actor: Staff, result: str, at: datetime | None = None,
                                expected_version: int | None = None) -> Case:
     """The special procedure ends; the clocks continue from the end date."""
+    if not result.strip():
+        raise DomainError("special_procedure.result_required", "请填写特别程序的结果", field="result")
 
     def plan(c: Case) -> list[tuple[str, dict[str, Any]]]:
         started = c.events.filter(kind="special_procedure_started").order_by("-seq").first()
@@ -323,17 +499,71 @@ def case_end_special_procedure(*, case_id: int, actor: Staff, result: str, at: d
                 action=states.Action.END_SPECIAL_PROCEDURE, at=at, expected_version=expected_version, events=plan)
 
 
+def _check_extension_days(case: Case, workdays: int) -> None:
+    if not isinstance(workdays, int) or isinstance(workdays, bool) or workdays < 1:
+        raise DomainError("extension.days_invalid", "延期工作日数须为正整数", field="workdays")
+    cap = limits_for(case.item_version).max_extension
+    if workdays > cap:
+        raise DomainError("clock.extension_beyond_cap",
+                          f"延期不得超过 {cap} 个工作日（行政许可法 第四十二条），申请延期 {workdays} 个工作日",
+                          field="workdays")
+    if case.events.filter(kind="extension_granted").exists():
+        raise DomainError("clock.extension_twice", "每个办件只能延期一次（行政许可法 第四十二条）", field="workdays")
+
+
+def case_request_extension(*, case_id: int, actor: Staff, workdays: int, reason: str, at: datetime | None = None,
+                           expected_version: int | None = None) -> Case:
+    """申请延期: the reviewer asks the chief representative for more working days, with reasons."""
+    if not reason.strip():
+        raise DomainError("extension.reason_required", "申请延期须说明理由", field="reason")
+
+    def plan(c: Case) -> list[tuple[str, dict[str, Any]]]:
+        _check_extension_days(c, workdays)
+        if c.extension_requested_days:
+            raise DomainError("extension.already_requested", "已有待审批的延期申请", field="workdays")
+        c.extension_requested_days = workdays
+        return [("extension_requested", {"workdays": workdays, "reason": reason})]
+
+    return _act(case_id=case_id, actor=actor, perm=Perm.CASE_REQUEST_EXTENSION,
+                action=states.Action.REQUEST_EXTENSION, at=at, expected_version=expected_version, events=plan)
+
+
 def case_grant_extension(*, case_id: int, actor: Staff, workdays: int, reason: str, at: datetime | None = None,
                          expected_version: int | None = None) -> Case:
-    """延期 (Art. 42): once, by the chief representative, within the cap, before the statutory due date."""
-    if not isinstance(workdays, int) or workdays < 1:
-        raise DomainError("extension.days_invalid", "延期工作日数须为正整数", field="workdays")
+    """延期 (Art. 42): once, by the chief representative, within the cap, before the statutory due
+    date; the applicant is told the reasons in writing (the extension notice)."""
     if not reason.strip():
         raise DomainError("extension.reason_required", "延期须说明理由并告知申请人", field="reason")
+
+    def plan(c: Case) -> list[tuple[str, dict[str, Any]]]:
+        _check_extension_days(c, workdays)
+        requested = c.extension_requested_days
+        c.extension_requested_days = None
+        return [("extension_granted", {"workdays": workdays, "reason": reason, "requested_workdays": requested,
+                                       "approver_role": Role.CHIEF_REPRESENTATIVE.value})]
+
     return _act(case_id=case_id, actor=actor, perm=Perm.CASE_GRANT_EXTENSION,
-                action=states.Action.GRANT_EXTENSION, at=at, expected_version=expected_version,
-                events=lambda c: [("extension_granted", {"workdays": workdays, "reason": reason,
-                                                         "approver_role": Role.CHIEF_REPRESENTATIVE.value})])
+                action=states.Action.GRANT_EXTENSION, at=at, expected_version=expected_version, events=plan)
+
+
+def case_decline_extension(*, case_id: int, actor: Staff, reason: str, at: datetime | None = None,
+                           expected_version: int | None = None) -> Case:
+    """The chief representative turns a pending extension request down."""
+    if not reason.strip():
+        raise DomainError("extension.reason_required", "请说明不同意延期的理由", field="reason")
+
+    def plan(c: Case) -> list[tuple[str, dict[str, Any]]]:
+        if not c.extension_requested_days:
+            raise DomainError("extension.not_requested", "没有待审批的延期申请", field="action")
+        requested, c.extension_requested_days = c.extension_requested_days, None
+        return [("extension_declined", {"requested_workdays": requested, "reason": reason})]
+
+    return _act(case_id=case_id, actor=actor, perm=Perm.CASE_GRANT_EXTENSION,
+                action=states.Action.DECLINE_EXTENSION, at=at, expected_version=expected_version, events=plan)
+
+
+# 行政许可法 第四十条 / 复议法 / 诉讼法: what a denial must tell the applicant.
+DENIAL_RIGHTS = "如不服本决定，可自收到本决定书之日起六十日内依法申请行政复议，或者六个月内依法提起行政诉讼。"
 
 
 def case_decide(*, case_id: int, actor: Staff, grant: bool, reasons: str = "", at: datetime | None = None,
@@ -348,9 +578,11 @@ def case_decide(*, case_id: int, actor: Staff, grant: bool, reasons: str = "", a
         open_stage = _first_open_stage(c, completed=_completed_stages(c))
         if open_stage is not None:
             raise DomainError("decision.stages_open", "尚有审核环节未办结，不能作出决定", field="action")
-        payload = {"outcome": "grant" if grant else "deny", "reasons": reasons}
+        payload: dict[str, Any] = {"outcome": "grant" if grant else "deny", "reasons": reasons}
+        c.outcome = payload["outcome"]
+        c.extension_requested_days = None
         if not grant:
-            payload["rights"] = "如不服本决定，可自收到之日起六十日内申请行政复议，或者六个月内提起行政诉讼。"
+            payload["rights"] = DENIAL_RIGHTS
             c.concluded_at = at
             return [("decided", payload), ("concluded", {"result": "denied"})]
         if c.item_version.result_type == "none":
@@ -363,12 +595,47 @@ def case_decide(*, case_id: int, actor: Staff, grant: bool, reasons: str = "", a
                 expected_version=expected_version, events=plan)
 
 
+def case_issue_certificate(*, case_id: int, actor: Staff, at: datetime | None = None,
+                           expected_version: int | None = None) -> Case:
+    """制证: the signed certificate (or result document) of a grant, due 10 working days after it
+    (行政许可法 第四十四条)."""
+    return _act(case_id=case_id, actor=actor, perm=Perm.CASE_ISSUE_CERTIFICATE,
+                action=states.Action.ISSUE_CERTIFICATE, at=at, expected_version=expected_version,
+                events=lambda c: [("certificate_issued", {"result_name": c.item_version.result_name
+                                                          or c.item_version.name})])
+
+
+def case_deliver(*, case_id: int, actor: Staff, method: str, tracking_number: str = "", note: str = "",
+                 at: datetime | None = None, expected_version: int | None = None) -> Case:
+    """送达: window pickup (a visit of the applicant), post with a tracking number, or an
+    electronic certificate; the case concludes."""
+    at = at or current_time()
+    if method not in DeliveryMethod.__members__.values():
+        raise DomainError("delivery.method_invalid", "送达方式须为窗口领取、邮寄送达或电子证照", field="method")
+    tracking_number = tracking_number.strip()
+    if method == DeliveryMethod.POST and not tracking_number:
+        raise DomainError("delivery.tracking_required", "邮寄送达须填写邮件单号", field="tracking_number")
+
+    def delivered(c: Case) -> None:
+        if method == DeliveryMethod.WINDOW:
+            c.visits += 1
+        c.concluded_at = at
+
+    return _act(case_id=case_id, actor=actor, perm=Perm.CASE_DELIVER, action=states.Action.DELIVER, at=at,
+                expected_version=expected_version, mutate=delivered,
+                events=lambda c: [("delivered", {"method": method, "tracking_number": tracking_number,
+                                                 "note": note}), ("concluded", {"result": "delivered"})])
+
+
 def case_withdraw(*, case_id: int, actor: Staff, reason: str = "", at: datetime | None = None,
                   expected_version: int | None = None) -> Case:
     """撤回: the applicant withdraws before the decision."""
 
     def closed(c: Case) -> None:
         c.concluded_at = at or current_time()
+        c.extension_requested_days = None
+        CaseTask.objects.filter(case=c, state=CaseTask.State.OPEN).update(state=CaseTask.State.DONE,
+                                                                          done_at=c.concluded_at)
 
     return _act(case_id=case_id, actor=actor, perm=Perm.CASE_SUBMIT, action=states.Action.WITHDRAW, at=at,
                 expected_version=expected_version, mutate=closed,
@@ -389,10 +656,22 @@ def case_deem_accepted(*, case_id: int, at: datetime) -> Case | None:
             return None
         case.status = states.next_status(states.Action.DEEMED_ACCEPT, Status(case.status))
         case.accepted_on = state.accepted_on
-        case.current_stage = _first_open_stage(case, completed=set())
+        _open_ready_tasks(case, completed=set(), at=at)
         _record(case, kind="deemed_accepted", at=at, actor=None, payload={"received_on": str(state.received_on)})
         _save(case)
         return case
+
+
+def cases_deem_overdue_acceptances(*, now: datetime | None = None) -> int:
+    """Record deemed acceptance for every case whose acceptance window has passed.
+
+    An index range scan on ``acceptance_due``: the cost grows with the cases that crossed the
+    line, not with the open ones. Safe to run twice or on two workers (each case is locked).
+    """
+    now = now or current_time()
+    due = (Case.objects.filter(status=Status.SUBMITTED, acceptance_due__lt=local_date(now))
+           .values_list("id", flat=True).order_by("acceptance_due", "id"))
+    return sum(1 for case_id in list(due) if case_deem_accepted(case_id=case_id, at=now) is not None)
 
 
 def missing_for_notice(case: Case) -> list[str]:
@@ -401,3 +680,37 @@ def missing_for_notice(case: Case) -> list[str]:
     checklist = [MaterialCheck(**m) for m in (submitted.payload.get("materials", []) if submitted else [])]
     required = list(case.item_version.materials.filter(required=True).order_by("order").values_list("name", flat=True))
     return missing_materials(checklist, required)
+
+
+# The due dates a calendar change can move, as stored on the row.
+RETIMED_FIELDS = ("acceptance_due", "promised_due", "statutory_due", "issuance_due", "yellow_from")
+
+
+def case_retime(*, case_id: int, calendar_version: int, change_number: int | None = None,
+                at: datetime | None = None) -> Case | None:
+    """Recompute an open case's due dates on its region's current calendar (DESIGN.md §4 rule 10).
+
+    When a date moved, the row takes the new dates and a ``calendar_retimed`` event records the
+    old and the new ones, so staff see what moved and why. Idempotent: a case already timed on
+    this version, or whose dates did not move, is left alone (returns None).
+    """
+    from .timing import clock_of
+
+    at = at or current_time()
+    with transaction.atomic():
+        case = _load_for_update(case_id, None)
+        if Status(case.status) in states.TERMINAL or case.calendar_version >= calendar_version:
+            return None
+        old = {name: getattr(case, name) for name in RETIMED_FIELDS}
+        state = clock_of(case, at)
+        materialize(case, state)
+        new = {name: getattr(case, name) for name in RETIMED_FIELDS}
+        if new == old:
+            Case.objects.filter(pk=case.pk).update(calendar_version=state.calendar_version)
+            return None
+        moved = {name: {"old": str(old[name]) if old[name] else None, "new": str(new[name]) if new[name] else None}
+                 for name in RETIMED_FIELDS if old[name] != new[name]}
+        _record(case, kind="calendar_retimed", at=at, actor=None,
+                payload={"calendar_version": state.calendar_version, "change": change_number, "moved": moved})
+        _save(case)
+        return case

@@ -49,7 +49,12 @@ class Action(StrEnum):
     COMPLETE_STAGE = "complete_stage"
     START_SPECIAL_PROCEDURE = "start_special_procedure"
     END_SPECIAL_PROCEDURE = "end_special_procedure"
+    REQUEST_EXTENSION = "request_extension"
     GRANT_EXTENSION = "grant_extension"
+    DECLINE_EXTENSION = "decline_extension"
+    CLAIM_TASK = "claim_task"
+    RELEASE_TASK = "release_task"
+    REASSIGN_TASK = "reassign_task"
     DECIDE_GRANT = "decide_grant"
     DECIDE_DENY = "decide_deny"
     ISSUE_CERTIFICATE = "issue_certificate"
@@ -81,7 +86,13 @@ TRANSITIONS: dict[Action, Transition] = {
     Action.COMPLETE_STAGE: Transition(frozenset({Status.IN_REVIEW}), None),
     Action.START_SPECIAL_PROCEDURE: Transition(frozenset({Status.IN_REVIEW}), Status.SPECIAL_PROCEDURE),
     Action.END_SPECIAL_PROCEDURE: Transition(frozenset({Status.SPECIAL_PROCEDURE}), Status.IN_REVIEW),
+    Action.REQUEST_EXTENSION: Transition(_HANDLING, None),
     Action.GRANT_EXTENSION: Transition(_HANDLING, None),
+    Action.DECLINE_EXTENSION: Transition(_HANDLING, None),
+    # Inbox moves: who works on a stage; the status stays.
+    Action.CLAIM_TASK: Transition(_HANDLING, None),
+    Action.RELEASE_TASK: Transition(_HANDLING, None),
+    Action.REASSIGN_TASK: Transition(_HANDLING, None),
     Action.DECIDE_GRANT: Transition(frozenset({Status.IN_REVIEW}), Status.GRANTED),
     Action.DECIDE_DENY: Transition(frozenset({Status.IN_REVIEW}), Status.CONCLUDED),
     Action.ISSUE_CERTIFICATE: Transition(frozenset({Status.GRANTED}), Status.CERTIFICATE_ISSUED),

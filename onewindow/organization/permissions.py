@@ -46,6 +46,7 @@ class Action(StrEnum):
     CASE_ISSUE_CERTIFICATE = "case.issue_certificate"
     CASE_DELIVER = "case.deliver"
     CASE_REASSIGN = "case.reassign"
+    CASE_IMPORT = "case.import"
     CATALOG_VIEW = "catalog.view"
     CATALOG_EDIT = "catalog.edit"
     ORGANIZATION_EDIT = "organization.edit"
@@ -73,6 +74,8 @@ ACTION_ROLES: dict[Action, frozenset[Role]] = {
     Action.CASE_ISSUE_CERTIFICATE: _HANDLERS,
     Action.CASE_DELIVER: frozenset({Role.CLERK, Role.PROXY_AGENT}),
     Action.CASE_REASSIGN: frozenset({Role.CHIEF_REPRESENTATIVE}),
+    # Replaying historical cases (legacy migration, exchange with upper-level platforms).
+    Action.CASE_IMPORT: frozenset({Role.CENTER_ADMIN}),
     Action.CATALOG_VIEW: _ALL_ROLES,
     Action.CATALOG_EDIT: frozenset({Role.CENTER_ADMIN}),
     Action.ORGANIZATION_EDIT: frozenset({Role.CENTER_ADMIN}),
@@ -104,6 +107,7 @@ ACTION_LABELS: dict[Action, str] = {
     Action.CASE_ISSUE_CERTIFICATE: "制证",
     Action.CASE_DELIVER: "送达",
     Action.CASE_REASSIGN: "改派",
+    Action.CASE_IMPORT: "导入历史办件",
     Action.CATALOG_VIEW: "查看事项",
     Action.CATALOG_EDIT: "维护事项",
     Action.ORGANIZATION_EDIT: "维护组织机构",

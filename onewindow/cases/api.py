@@ -1,0 +1,267 @@
+"""Case API (DESIGN.md §5): submit, act, read with the clock as of any moment, import a history.
+
+Staff only (a bearer token or the workbench session). Writes accept an ``Idempotency-Key``;
+actions accept ``expected_version`` (the ``row_version`` the caller read), so a caller acting on
+a stale view gets 409 ``case.changed`` instead of overwriting someone else's update.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.dateparse import parse_datetime
+from ninja import Body, Router, Schema
+
+from onewindow.api.auth import request_staff, staff_auth
+from onewindow.api.idempotency import run_idempotent
+from onewindow.core.errors import DomainError
+from onewindow.core.identity import mask_id
+
+from . import selectors
+from .actions import ACTIONS, action_inputs, perform
+from .importer import ImportRejected, case_import
+from .models import Case
+from .rules import Applicant, MaterialCheck
+from .services import case_submit
+from .states import STATUS_LABELS, Status
+
+router = Router(tags=["cases"], auth=staff_auth)
+
+
+class ErrorBody(Schema):
+    code: str
+    message: str
+    field: str | None = None
+
+
+class ErrorOut(Schema):
+    error: ErrorBody
+
+
+class ApplicantIn(Schema):
+    kind: str
+    name: str
+    id_type: str
+    id_number: str
+    phone: str = ""
+    legal_representative: str = ""
+    agent_name: str = ""
+    agent_id_number: str = ""
+
+
+class MaterialIn(Schema):
+    name: str
+    state: str
+    note: str = ""
+
+
+class SubmitIn(Schema):
+    item_code: str
+    applicant: ApplicantIn
+    materials: list[MaterialIn] = []
+    channel: str = Case.Channel.WINDOW
+    window_number: str | None = None
+    is_urgent: bool = False
+
+
+class TaskOut(Schema):
+    stage_order: int
+    stage_name: str
+    department: str
+    role: str
+    state: str
+    assignee: str | None
+    due_on: str | None
+
+
+class CaseOut(Schema):
+    number: str
+    query_code: str
+    status: str
+    status_label: str
+    region: str
+    department: str
+    item_code: str
+    item_name: str
+    item_version: int
+    window: str | None
+    channel: str
+    applicant_kind: str
+    applicant_name: str
+    applicant_id_masked: str
+    is_urgent: bool
+    submitted_at: str
+    accepted_on: str | None
+    concluded_at: str | None
+    outcome: str
+    visits: int
+    max_visits: int
+    current_stage: int | None
+    extension_requested_days: int | None
+    acceptance_due: str | None
+    promised_due: str | None
+    statutory_due: str | None
+    issuance_due: str | None
+    is_paused: bool
+    clock_provisional: bool
+    calendar_version: int
+    row_version: int
+    tasks: list[TaskOut]
+
+
+class EventOut(Schema):
+    seq: int
+    kind: str
+    label: str
+    at: str
+    actor: str
+    payload: dict[str, Any]
+    hash: str
+
+
+class CaseDetailOut(CaseOut):
+    as_of: str
+    clock: dict[str, Any]
+    explanations: dict[str, Any]
+    timeline: list[EventOut]
+
+
+class ImportProblemOut(Schema):
+    index: int
+    code: str
+    message: str
+    field: str | None = None
+
+
+class ImportErrorBody(ErrorBody):
+    problems: list[ImportProblemOut]
+
+
+class ImportErrorOut(Schema):
+    error: ImportErrorBody
+
+
+def _iso(value: Any) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def case_out(case: Case) -> dict[str, Any]:
+    """The JSON of a case row (personal ID masked: staff read the full one on the case page)."""
+    v = case.item_version
+    return {
+        "number": case.number, "query_code": case.query_code, "status": case.status,
+        "status_label": STATUS_LABELS[Status(case.status)], "region": case.region.code,
+        "department": case.department.name, "item_code": case.item.implementation_code, "item_name": v.name,
+        "item_version": v.version, "window": str(case.window) if case.window else None, "channel": case.channel,
+        "applicant_kind": case.applicant_kind, "applicant_name": case.applicant_name,
+        "applicant_id_masked": mask_id(case.applicant_id_number), "is_urgent": case.is_urgent,
+        "submitted_at": case.submitted_at.isoformat(), "accepted_on": _iso(case.accepted_on),
+        "concluded_at": _iso(case.concluded_at), "outcome": case.outcome, "visits": case.visits,
+        "max_visits": v.max_visits, "current_stage": case.current_stage,
+        "extension_requested_days": case.extension_requested_days,
+        "acceptance_due": _iso(case.acceptance_due), "promised_due": _iso(case.promised_due),
+        "statutory_due": _iso(case.statutory_due), "issuance_due": _iso(case.issuance_due),
+        "is_paused": case.is_paused, "clock_provisional": case.clock_provisional,
+        "calendar_version": case.calendar_version, "row_version": case.row_version,
+        "tasks": [{"stage_order": t.stage_order, "stage_name": t.stage_name, "department": t.department.name,
+                   "role": t.role, "state": t.state, "assignee": t.assignee.name if t.assignee else None,
+                   "due_on": _iso(t.due_on)} for t in case.tasks.select_related("department", "assignee")],
+    }
+
+
+def _parse_as_of(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    moment = parse_datetime(text.replace(" ", "+"))  # a '+' in a query string arrives as a space
+    if moment is None or moment.tzinfo is None:
+        raise DomainError("invalid_input", "as_of 须为带时区的 ISO 8601 时间，例如 2026-10-12T09:00:00+08:00",
+                          field="as_of")
+    return moment
+
+
+@router.post("", response={201: CaseOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+             summary="Submit a case (收件)")
+def submit(request: HttpRequest, body: SubmitIn) -> Any:
+    """Receive an application of an item at a window: the applicant (ID checksums checked), the
+    material checklist (received / missing / not_applicable). The acceptance clock starts today.
+    Send an ``Idempotency-Key`` header to make a retry safe."""
+    staff = request_staff(request)
+
+    def work() -> tuple[int, Any]:
+        case = case_submit(actor=staff, item_code=body.item_code, applicant=Applicant(**body.applicant.dict()),
+                           materials=[MaterialCheck(**m.dict()) for m in body.materials], channel=body.channel,
+                           window_number=body.window_number, is_urgent=body.is_urgent)
+        return 201, case_out(case)
+
+    return run_idempotent(request, work)
+
+
+@router.post("/import", response={201: CaseOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut,
+                                  422: ImportErrorOut},
+             summary="Replay a historical case from its events")
+def import_case(request: HttpRequest, body: dict[str, Any] = Body(...)) -> Any:
+    """Replay a case that happened elsewhere (legacy migration, an upper-level platform): the
+    submission, then ``events`` — ``[{"action", "at", "actor", …inputs}]`` — through the same rules
+    as live actions, each at its recorded time by its recorded actor. Any rule it breaks is
+    reported against its event (``error.problems[].index``) and nothing is saved."""
+    staff = request_staff(request)
+
+    def work() -> tuple[int, Any]:
+        try:
+            case = case_import(actor=staff, record=body)
+        except ImportRejected as exc:
+            return 422, {"error": {**exc.as_dict(), "problems": [p.as_dict() for p in exc.problems]}}
+        return 201, case_out(case)
+
+    return run_idempotent(request, work)
+
+
+@router.get("/{number}", response={200: CaseDetailOut, 400: ErrorOut, 404: ErrorOut},
+            summary="A case, its timeline and its clock as of a moment")
+def detail(request: HttpRequest, number: str, as_of: str | None = None) -> Any:
+    """The case with its events up to ``as_of`` (ISO 8601 with zone; default now) and its clock
+    then: due dates, remaining working days, paused, warning level, and each due date's
+    explanation in Chinese and English."""
+    staff = request_staff(request)
+    case = selectors.case_for(staff, number)
+    view = selectors.case_view(case, as_of=_parse_as_of(as_of))
+    return {**case_out(case), "as_of": view.as_of.isoformat(), "clock": view.clock.as_dict(),
+            "explanations": view.explanations,
+            "timeline": [{"seq": e.seq, "kind": e.kind, "label": selectors.event_label(e.kind),
+                          "at": e.at.isoformat(), "actor": e.actor_label, "payload": e.payload, "hash": e.hash}
+                         for e in view.events]}
+
+
+def _signature(name: str) -> str:
+    inputs = [k if required else f"{k}?" for k, (_, required) in action_inputs(name).items()]
+    return f"{name} ({', '.join(inputs) or '-'})"
+
+
+_ACT_DESCRIPTION = (
+    "Run one action with its inputs in the JSON body, plus an optional ``expected_version`` (the "
+    "``row_version`` you read: a stale one is 409 ``case.changed``). Unknown actions and inputs are "
+    "refused with the field named. Actions and inputs (``?`` optional): "
+    + "; ".join(_signature(n) for n in ACTIONS) + "."
+)
+
+
+@router.post("/{number}/actions/{action}",
+             response={200: CaseOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+             summary="One transition of a case", description=_ACT_DESCRIPTION)
+def act(request: HttpRequest, number: str, action: str, body: dict[str, Any] = Body(default=None)) -> Any:
+    """One transition (see the description for the actions and their inputs)."""
+    staff = request_staff(request)
+    params = dict(body or {})
+    expected = params.pop("expected_version", None)
+    if expected is not None and (not isinstance(expected, int) or isinstance(expected, bool)):
+        raise DomainError("invalid_input", "expected_version 应为整数", field="expected_version")
+    case = selectors.case_for(staff, number)
+
+    def work() -> tuple[int, Any]:
+        updated = perform(action, case_id=case.pk, actor=staff, params=params, expected_version=expected)
+        return 200, case_out(updated)
+
+    return run_idempotent(request, work)
+

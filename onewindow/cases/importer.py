@@ -1,0 +1,162 @@
+"""Replaying a historical case from its event list (``POST /api/v1/cases/import``, the demo load).
+
+Legacy migration and exchange with upper-level platforms bring cases that happened elsewhere.
+They are replayed through the same services as live actions, each at its own recorded time and
+by its own recorded actor, so every legal rule is checked again: a history that breaks one is
+reported — every violation against its event — and nothing of it is saved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils.dateparse import parse_datetime
+
+from onewindow.core.errors import DomainError, NotFound
+from onewindow.organization.models import Staff
+from onewindow.organization.permissions import Action as Perm
+from onewindow.organization.permissions import require
+
+from . import services as s
+from .actions import perform
+from .models import Case
+from .rules import Applicant, MaterialCheck
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    """One rule a historical event broke: ``index`` is its place in the list (-1: the case itself)."""
+
+    index: int
+    code: str
+    message: str
+    field: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"index": self.index, "code": self.code, "message": self.message, "field": self.field}
+
+
+class ImportRejected(DomainError):  # noqa: N818
+    """The history breaks rules; ``problems`` lists each against its event. Nothing was saved."""
+
+    status = 422
+
+    def __init__(self, problems: list[ImportProblem]) -> None:
+        first = problems[0]
+        super().__init__("case.import_rejected",
+                         f"历史办件有 {len(problems)} 处不符合规则，未导入（第一处：{first.message}）",
+                         field=first.field)
+        self.problems = problems
+
+
+@dataclass
+class _Replay:
+    problems: list[ImportProblem] = field(default_factory=list)
+
+    def fail(self, index: int, exc: DomainError) -> None:
+        self.problems.append(ImportProblem(index, exc.code, exc.message, exc.field))
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _moment(value: Any, where: str) -> datetime:
+    moment = parse_datetime(value) if isinstance(value, str) else value if isinstance(value, datetime) else None
+    if moment is None or moment.tzinfo is None:
+        raise DomainError("invalid_input", "时间须为带时区的 ISO 8601 时间，例如 2026-09-28T10:00:00+08:00",
+                          field=where)
+    return moment
+
+
+def _staff(who: Any, where: str, cache: dict[str, Staff]) -> Staff:
+    key = str(who or "").strip()
+    if key in cache:
+        return cache[key]
+    staff = (Staff.objects.filter(Q(user__username=key) | Q(employee_number=key)).select_related("region")
+             .first() if key else None)
+    if staff is None:
+        raise NotFound(f"操作人“{key}”不存在", code="staff.not_found", field=where)
+    cache[key] = staff
+    return staff
+
+
+def case_import(*, actor: Staff, record: Mapping[str, Any]) -> Case:
+    """Replay one historical case; return it, or raise :class:`ImportRejected` with every problem.
+
+    ``record``: ``item_code``, optional ``item_version``, ``applicant`` (the fields of
+    :class:`~onewindow.cases.rules.Applicant`), ``materials`` (``[{name, state, note}]``),
+    ``channel``, ``window_number``, ``is_urgent``, ``submitted_at``, ``submitted_by`` (user name
+    or employee number), and ``events``: ``[{action, at, actor, …inputs}]`` where ``action`` is a
+    name of :data:`onewindow.cases.actions.ACTIONS` or ``deemed_accepted``. The importing staff
+    member must hold the center administrator's import power in the item's region.
+    """
+    cache: dict[str, Staff] = {}
+    replay = _Replay()
+    events = record.get("events") or []
+    if not isinstance(events, list):
+        raise DomainError("invalid_input", "events 须为事件列表", field="events")
+    case: Case | None = None
+    try:
+        with transaction.atomic():
+            try:
+                case = _submit(actor, record, cache)
+            except DomainError as exc:
+                replay.fail(-1, exc)
+                raise _Rollback() from None
+            for index, event in enumerate(events):
+                try:
+                    _apply(case, index, event, cache)
+                except DomainError as exc:
+                    replay.fail(index, exc)
+            if replay.problems:
+                raise _Rollback()
+    except _Rollback:
+        raise ImportRejected(replay.problems) from None
+    assert case is not None
+    return Case.objects.get(pk=case.pk)
+
+
+def _submit(actor: Staff, record: Mapping[str, Any], cache: dict[str, Staff]) -> Case:
+    from onewindow.catalog.models import ServiceItem
+
+    code = str(record.get("item_code") or "")
+    item = ServiceItem.objects.select_related("region").filter(implementation_code=code).first()
+    if item is None:
+        raise NotFound(f"事项 {code} 不存在", code="item.not_found", field="item_code")
+    require(actor, Perm.CASE_IMPORT, region=item.region)
+    applicant = record.get("applicant")
+    if not isinstance(applicant, Mapping):
+        raise DomainError("invalid_input", "须提供申请人", field="applicant")
+    try:
+        person = Applicant(**{k: str(v) for k, v in applicant.items()})
+        materials = [MaterialCheck(**{k: str(v) for k, v in m.items()}) for m in record.get("materials") or []]
+    except TypeError as exc:
+        raise DomainError("invalid_input", f"申请人或材料的字段有误：{exc}", field="applicant") from None
+    submitter = _staff(record.get("submitted_by"), "submitted_by", cache)
+    return s.case_submit(actor=submitter, item_code=code, applicant=person, materials=materials,
+                         channel=str(record.get("channel") or Case.Channel.WINDOW),
+                         window_number=record.get("window_number") or None,
+                         is_urgent=bool(record.get("is_urgent", False)),
+                         at=_moment(record.get("submitted_at"), "submitted_at"),
+                         item_version=record.get("item_version"))
+
+
+def _apply(case: Case, index: int, event: Any, cache: dict[str, Staff]) -> None:
+    if not isinstance(event, Mapping):
+        raise DomainError("invalid_input", f"第 {index + 1} 个事件须为对象", field=f"events[{index}]")
+    params = dict(event)
+    action = str(params.pop("action", ""))
+    at = _moment(params.pop("at", None), f"events[{index}].at")
+    if action == "deemed_accepted":
+        if s.case_deem_accepted(case_id=case.pk, at=at) is None:
+            raise DomainError("clock.deemed_acceptance_premature", "此时尚不能视为受理（受理期限未届满或已受理）",
+                              field=f"events[{index}]")
+        return
+    actor = _staff(params.pop("actor", None), f"events[{index}].actor", cache)
+    perform(action, case_id=case.pk, actor=actor, params=params, at=at)

@@ -1,0 +1,250 @@
+"""Reads of cases: who may see which, the inboxes, one case with its clock, the ledger and register."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from onewindow.core.errors import NotFound, PermissionDenied
+from onewindow.core.identity import mask_id, mask_name
+from onewindow.core.timesource import SHANGHAI
+from onewindow.core.timesource import now as current_time
+from onewindow.organization.models import Staff
+from onewindow.organization.permissions import Action, can, region_q, roles_of
+from onewindow.organization.rules import Role
+from onewindow.workdays.clock import ClockState
+from onewindow.workdays.explain import explain_clock
+
+from .models import Case, CaseEvent, CaseTask
+from .states import OPEN, STATUS_LABELS, Status
+from .timing import calendar_of, clock_of
+
+_CASE_RELATED = ("region", "department", "item", "item_version", "window")
+
+
+def visible_cases(staff: Staff | None) -> QuerySet[Case]:
+    """Cases of the regions and departments the staff member's postings reach, plus the cases
+    with a stage in one of those departments (co-handlers of a joint case)."""
+    if staff is None:
+        return Case.objects.none()
+    by_case = region_q(staff, department_field="department")
+    by_task = region_q(staff, field="case__region", department_field="department")
+    tasks = CaseTask.objects.filter(by_task, case=OuterRef("pk"))
+    return Case.objects.filter(by_case | Q(Exists(tasks))).select_related(*_CASE_RELATED)
+
+
+def can_view_case(staff: Staff | None, case: Case) -> bool:
+    if staff is None:
+        return False
+    if can(staff, Action.CASE_VIEW, region=case.region, department=case.department):
+        return True
+    return any(can(staff, Action.CASE_VIEW, region=case.region, department=t.department)
+               for t in case.tasks.select_related("department"))
+
+
+def case_for(staff: Staff | None, number: str) -> Case:
+    """The case with this number if the staff member may see it; the same 404 otherwise, so a
+    number from another county reveals nothing."""
+    case = Case.objects.select_related(*_CASE_RELATED).filter(number=number.strip()).first()
+    if case is None or not can_view_case(staff, case):
+        raise NotFound("办件不存在或您无权查看", code="case.not_found", field="number")
+    return case
+
+
+# --- inboxes ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Inbox:
+    """What waits for one staff member, section by section (empty sections are left out)."""
+
+    to_accept: list[Case] = field(default_factory=list)  # 待受理 / 待补正 at my windows and departments
+    tasks: list[CaseTask] = field(default_factory=list)  # review stages I may claim or hold
+    to_decide: list[Case] = field(default_factory=list)  # every stage done: the decision is due
+    extension_requests: list[Case] = field(default_factory=list)
+    to_issue: list[Case] = field(default_factory=list)  # granted, certificate due
+    to_deliver: list[Case] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(len(v) for v in (self.to_accept, self.tasks, self.to_decide, self.extension_requests,
+                                    self.to_issue, self.to_deliver))
+
+
+def _by_role(staff: Staff, roles: set[Role]) -> QuerySet[Case]:
+    return Case.objects.filter(region_q(staff, roles=roles, department_field="department")).select_related(
+        *_CASE_RELATED)
+
+
+def inbox(staff: Staff, *, limit: int = 200) -> Inbox:
+    """The staff member's work, oldest due first. An AB-post backup also sees the tasks held by
+    the absent colleagues they stand in for (AB岗)."""
+    roles = roles_of(staff)
+    box = Inbox()
+    if roles & {Role.CLERK, Role.PROXY_AGENT}:
+        mine = _by_role(staff, {Role.CLERK, Role.PROXY_AGENT})
+        box.to_accept = list(mine.filter(status__in=[Status.SUBMITTED, Status.AWAITING_SUPPLEMENT])
+                             .order_by("acceptance_due", "submitted_at")[:limit])
+        box.to_deliver = list(mine.filter(status=Status.CERTIFICATE_ISSUED).order_by("issuance_due")[:limit])
+    if roles & {Role.CLERK, Role.REVIEWER, Role.CHIEF_REPRESENTATIVE}:
+        handlers = _by_role(staff, {Role.CLERK, Role.REVIEWER, Role.CHIEF_REPRESENTATIVE})
+        box.to_issue = list(handlers.filter(status=Status.GRANTED).order_by("issuance_due")[:limit])
+    if roles & {Role.REVIEWER, Role.CHIEF_REPRESENTATIVE}:
+        absent_primaries = list(staff.backing.filter(primary__is_present=False).values_list("primary_id", flat=True))
+        tasks = (CaseTask.objects.filter(region_q(staff, field="case__region", roles={Role.REVIEWER,
+                                                                                      Role.CHIEF_REPRESENTATIVE},
+                                                  department_field="department"),
+                                         state=CaseTask.State.OPEN,
+                                         case__status__in=[Status.IN_REVIEW, Status.SPECIAL_PROCEDURE])
+                 .filter(Q(assignee__isnull=True) | Q(assignee=staff) | Q(assignee_id__in=absent_primaries))
+                 .select_related("case", "case__item_version", "department", "assignee")
+                 .order_by("due_on", "case__promised_due"))
+        if Role.CHIEF_REPRESENTATIVE not in roles:
+            tasks = tasks.filter(role__in=[r.value for r in roles])
+        box.tasks = list(tasks[:limit])
+    if Role.CHIEF_REPRESENTATIVE in roles:
+        chief = _by_role(staff, {Role.CHIEF_REPRESENTATIVE})
+        open_tasks = CaseTask.objects.filter(case=OuterRef("pk"), state=CaseTask.State.OPEN)
+        box.to_decide = list(chief.filter(status=Status.IN_REVIEW).exclude(Exists(open_tasks))
+                             .order_by("promised_due")[:limit])
+        box.extension_requests = list(chief.filter(status__in=[Status.IN_REVIEW, Status.SPECIAL_PROCEDURE],
+                                                   extension_requested_days__isnull=False)
+                                      .order_by("statutory_due")[:limit])
+    return box
+
+
+# --- one case -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseView:
+    """A case as of a moment: its events, its clock, and each due date's explanation."""
+
+    case: Case
+    events: list[CaseEvent]
+    clock: ClockState
+    explanations: dict[str, dict[str, Any]]
+    tasks: list[CaseTask]
+    as_of: datetime
+
+
+def case_view(case: Case, *, as_of: datetime | None = None) -> CaseView:
+    """The case's timeline up to ``as_of`` (default now) and its clock then."""
+    as_of = as_of or current_time()
+    events = [e for e in case.events.select_related("actor").order_by("seq") if e.at <= as_of]
+    state = clock_of(case, as_of)
+    explanations = {name: x.as_dict() for name, x in explain_clock(state, calendar_of(case)).items()}
+    tasks = list(case.tasks.select_related("department", "assignee").order_by("stage_order"))
+    return CaseView(case=case, events=events, clock=state, explanations=explanations, tasks=tasks, as_of=as_of)
+
+
+def materials_of(case: Case) -> list[dict[str, Any]]:
+    """The intake checklist as recorded at submission, updated by supplements."""
+    first = case.events.filter(kind="submitted").order_by("seq").first()
+    items = [dict(m) for m in (first.payload.get("materials", []) if first else [])]
+    supplied = {name for e in case.events.filter(kind="supplemented") for name in e.payload.get("materials", [])}
+    for m in items:
+        if m["name"] in supplied:
+            m["state"] = "received"
+    return items
+
+
+# --- the ledger and the intake register -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LedgerLine:
+    """One line of the daily ledger (台帐) or the intake register (受理登记册)."""
+
+    number: str
+    item: str
+    applicant: str  # masked
+    applicant_id: str  # masked
+    department: str
+    window: str
+    submitted_at: datetime
+    accepted_on: date | None
+    promised_limit: str
+    promised_due: date | None
+    status: str
+    actions: str  # what was done that day (ledger) or the handler (register)
+
+
+def _line(case: Case, actions: str) -> LedgerLine:
+    v = case.item_version
+    limit = "即办" if v.handling_type == "instant" else f"{v.promised_limit}个工作日"
+    return LedgerLine(number=case.number, item=v.name, applicant=mask_name(case.applicant_name)
+                      if case.applicant_kind == Case.ApplicantKind.PERSON else case.applicant_name,
+                      applicant_id=mask_id(case.applicant_id_number), department=case.department.name,
+                      window=str(case.window) if case.window else "", submitted_at=case.submitted_at,
+                      accepted_on=case.accepted_on, promised_limit=limit, promised_due=case.promised_due,
+                      status=STATUS_LABELS[Status(case.status)], actions=actions)
+
+
+def _day_bounds(day: date) -> tuple[datetime, datetime]:
+    start = datetime.combine(day, datetime.min.time(), tzinfo=SHANGHAI)
+    return start, datetime.combine(day, datetime.max.time(), tzinfo=SHANGHAI)
+
+
+_EVENT_LABELS = {
+    "submitted": "收件", "accepted": "受理", "deemed_accepted": "视为受理", "supplement_requested": "补正告知",
+    "supplemented": "补正", "refused": "不予受理", "stage_signed": "核查签字", "stage_completed": "审核",
+    "special_procedure_started": "特别程序开始", "special_procedure_ended": "特别程序结束",
+    "extension_requested": "申请延期", "extension_granted": "批准延期", "extension_declined": "不同意延期",
+    "decided": "决定", "certificate_issued": "制证", "delivered": "送达", "concluded": "办结", "withdrawn": "撤回",
+    "task_claimed": "认领", "task_released": "退回待办", "task_reassigned": "改派", "calendar_retimed": "期限重算",
+}
+
+
+def event_label(kind: str) -> str:
+    """The Chinese name of an event kind for timelines and ledgers."""
+    return _EVENT_LABELS.get(kind, kind)
+
+
+def daily_ledger(staff: Staff, day: date, *, window_id: int | None = None,
+                 department_id: int | None = None) -> list[LedgerLine]:
+    """台帐: one line per case handled on ``day`` (any event that day) in the staff member's
+    reach, optionally for one window or department; masked applicant data."""
+    start, end = _day_bounds(day)
+    cases = visible_cases(staff)
+    if window_id is not None:
+        cases = cases.filter(window_id=window_id)
+    if department_id is not None:
+        cases = cases.filter(department_id=department_id)
+    events = (CaseEvent.objects.filter(case__in=cases, at__gte=start, at__lte=end)
+              .exclude(kind__in=["task_claimed", "task_released", "task_reassigned"])
+              .order_by("case_id", "seq").values_list("case_id", "kind"))
+    done: dict[int, list[str]] = {}
+    for case_id, kind in events:
+        done.setdefault(case_id, [])
+        label = event_label(kind)
+        if label not in done[case_id]:
+            done[case_id].append(label)
+    by_id = {c.id: c for c in cases.filter(id__in=list(done))}
+    return [_line(by_id[i], "、".join(done[i])) for i in sorted(by_id, key=lambda i: by_id[i].submitted_at)]
+
+
+def intake_register(staff: Staff, first: date, last: date, *, window_id: int | None = None,
+                    department_id: int | None = None) -> list[LedgerLine]:
+    """受理登记册: every case received in [first, last] in the staff member's reach."""
+    start, _ = _day_bounds(first)
+    _, end = _day_bounds(last)
+    cases = visible_cases(staff).filter(submitted_at__gte=start, submitted_at__lte=end)
+    if window_id is not None:
+        cases = cases.filter(window_id=window_id)
+    if department_id is not None:
+        cases = cases.filter(department_id=department_id)
+    clerks = dict(CaseEvent.objects.filter(case__in=cases, kind="submitted").values_list("case_id", "actor_label"))
+    return [_line(c, clerks.get(c.id, "")) for c in cases.order_by("submitted_at")]
+
+
+def open_cases_count(staff: Staff) -> int:
+    return visible_cases(staff).filter(status__in=[str(s) for s in OPEN]).count()
+
+
+def require_view(staff: Staff | None, case: Case) -> None:
+    if not can_view_case(staff, case):
+        raise PermissionDenied("您无权查看该办件", code="forbidden.case.view")
