@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
-from . import views
+from . import case_views, views
 
 app_name = "workbench"
 urlpatterns = [
@@ -9,5 +9,18 @@ urlpatterns = [
     # Django's LogoutView answers POST only: a link or an image cannot log anyone out.
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("organization/", views.organization, name="organization"),
+    path("outbox/", include("onewindow.notifications.urls")),
+    # Cases: intake, the case page and its actions, the inbox, the ledger and the register.
+    path("intake/", case_views.intake, name="intake"),
+    path("intake/items/", case_views.intake_items, name="intake_items"),
+    path("intake/checklist/", case_views.intake_checklist, name="intake_checklist"),
+    path("inbox/", case_views.inbox, name="inbox"),
+    path("cases/<str:number>/", case_views.case_page, name="case"),
+    path("cases/<str:number>/act/<str:action>/", case_views.case_act, name="case_act"),
+    path("cases/<str:number>/full-id/", case_views.case_full_id, name="case_full_id"),
+    path("cases/<str:number>/scans/", case_views.case_scan_add, name="case_scan_add"),
+    path("cases/<str:number>/scans/<int:scan_id>/", case_views.case_scan, name="case_scan"),
+    path("ledger/", case_views.ledger, name="ledger"),
+    path("register/", case_views.register, name="register"),
     path("", views.home, name="home"),
 ]

@@ -30,9 +30,15 @@ _ROLE_PAGES: list[tuple[str, object, frozenset[Role] | None]] = [
     ("workbench:organization", _("Organization"), None),
     ("workdays:calculator", _("Working-day calendar"), None),
     ("workdays:publish", _("Publish the holiday calendar"), frozenset({Role.CENTER_ADMIN})),
+    ("workbench:intake", _("Receive an application"), frozenset({Role.CLERK, Role.PROXY_AGENT})),
     ("workbench:inbox", _("My cases"), frozenset({Role.CLERK, Role.REVIEWER, Role.CHIEF_REPRESENTATIVE,
                                                   Role.PROXY_AGENT})),
+    ("workbench:ledger", _("Daily ledger"), frozenset({Role.CLERK, Role.REVIEWER, Role.CHIEF_REPRESENTATIVE,
+                                                       Role.CENTER_ADMIN})),
+    ("workbench:register", _("Intake register"), frozenset({Role.CLERK, Role.REVIEWER, Role.CHIEF_REPRESENTATIVE,
+                                                            Role.CENTER_ADMIN})),
     ("workbench:supervision", _("Supervision"), frozenset({Role.SUPERVISOR, Role.CENTER_ADMIN})),
+    ("workbench:outbox", _("Notification outbox"), frozenset({Role.CENTER_ADMIN, Role.SUPERVISOR})),
 ]
 
 

@@ -1,0 +1,261 @@
+"""Writes of notifications: enqueue, deliver, requeue.
+
+The contract other apps rely on:
+
+- :func:`notify` only writes an outbox row, in the caller's transaction. It never talks to a
+  sender there: a rolled-back action leaves no message, and a slow mail server never holds the
+  caller's locks. Right after the commit one delivery attempt is made (``transaction.on_commit``);
+  whatever that attempt meets, the caller's action has already succeeded.
+- :func:`deliver_due` is the periodic worker (``jobs.py``): it claims due rows under
+  ``SELECT … FOR UPDATE SKIP LOCKED``, marks them sending and commits, then sends outside any
+  lock and records each outcome. Two workers never claim the same row; a worker that died
+  mid-send lets its lease run out and the row is claimed again (delivery is at least once).
+- :func:`message_retry` lets a center administrator requeue a message that was given up.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+
+from onewindow.core.errors import DomainError, NotFound, PermissionDenied
+from onewindow.core.timesource import now as current_time
+from onewindow.organization.models import Region, Staff
+from onewindow.organization.permissions import Action, can
+
+from .models import Channel, OutboxMessage, Status
+from .rules import DEFAULT_MAX_ATTEMPTS, SENDING_LEASE, backoff, is_mainland_mobile, normalize_phone
+from .senders import Sender, load_sender, sender_path
+
+log = logging.getLogger("onewindow.notifications")
+
+# Requeueing is an operation of the center, like the rest of its master data: the center
+# administrators of the message's region (and above) may do it. permissions.py has no
+# notification action yet; this is the closest existing one and says "center administrator".
+RETRY_ACTION = Action.ORGANIZATION_EDIT
+
+_MAX_ERROR_CHARS = 2000
+_INTERRUPTED = "上次发送中断（工作进程未报告结果）"
+_FIELD_LIMITS = {"subject": 200, "topic": 100, "kind": 64, "dedupe_key": 200, "recipient": 254}
+_FIELD_LABELS = {"subject": "标题", "topic": "关联事项", "kind": "通知类型", "dedupe_key": "去重键",
+                 "recipient": "接收人"}
+
+
+def max_attempts() -> int:
+    """``ONEWINDOW["NOTIFY_MAX_ATTEMPTS"]`` (default 8), read now so tests and operators can change it."""
+    return max(1, int(settings.ONEWINDOW.get("NOTIFY_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS)))
+
+
+# --- enqueue ------------------------------------------------------------------------------------
+
+
+def _clean_recipient(channel: str, recipient: str) -> str:
+    if channel == Channel.SMS:
+        phone = normalize_phone(recipient)
+        if not is_mainland_mobile(phone):
+            raise DomainError("notification.invalid_phone",
+                              f"手机号码须为11位中国大陆手机号：{recipient!r}（接收人）", field="recipient")
+        return phone
+    email = recipient.strip()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise DomainError("notification.invalid_email",
+                          f"电子邮箱格式不正确：{recipient!r}（接收人）", field="recipient") from None
+    return email
+
+
+def _check_lengths(values: dict[str, str | None]) -> None:
+    """Refuse over-long values with a message, before PostgreSQL refuses them with a 500."""
+    for field, limit in _FIELD_LIMITS.items():
+        value = values.get(field)
+        if value is not None and len(value) > limit:
+            raise DomainError("notification.too_long",
+                              f"{_FIELD_LABELS[field]}不能超过{limit}个字符（{_FIELD_LABELS[field]}）", field=field)
+
+
+def notify(*, region: Region, channel: str, recipient: str | None, subject: str, body: str, kind: str,
+           topic: str = "", dedupe_key: str | None = None, at: datetime | None = None) -> OutboxMessage | None:
+    """Queue one message and ask for its delivery right after the current transaction commits.
+
+    Returns the new pending row; the existing row when ``dedupe_key`` was used before (never a
+    second message: callers pass e.g. ``f"{case_number}:{event_seq}:sms"``); None when
+    ``recipient`` is blank — many applicants give no phone or email, and that is not an error.
+    Raises :class:`DomainError` naming the field for a bad channel, recipient, kind or body.
+    """
+    if channel not in Channel.values:
+        raise DomainError("notification.invalid_channel", f"不支持的通知渠道：{channel!r}（渠道）", field="channel")
+    if recipient is None or not recipient.strip():
+        return None
+    if region is None:
+        raise DomainError("notification.region_required", "通知须指明所属区划（区划）", field="region")
+    if not kind or not kind.strip():
+        raise DomainError("notification.kind_required", "请指明通知类型（通知类型）", field="kind")
+    if not body or not body.strip():
+        raise DomainError("notification.empty_body", "通知内容不能为空（内容）", field="body")
+    cleaned = _clean_recipient(channel, recipient)
+    dedupe_key = dedupe_key or None  # an empty key means "no key", not a key shared by all
+    _check_lengths({"recipient": cleaned, "subject": subject, "topic": topic, "kind": kind,
+                    "dedupe_key": dedupe_key})
+    at = at or current_time()
+
+    with transaction.atomic():
+        if dedupe_key is not None:
+            existing = OutboxMessage.objects.filter(dedupe_key=dedupe_key).first()
+            if existing is not None:
+                return existing
+        try:
+            # A savepoint: a concurrent insert of the same key fails here without spoiling the
+            # caller's transaction, and then we return the row that won.
+            with transaction.atomic():
+                message = OutboxMessage.objects.create(
+                    region=region, channel=channel, recipient=cleaned, subject=subject, body=body,
+                    topic=topic, kind=kind.strip(), status=Status.PENDING, next_attempt_at=at,
+                    created_at=at, dedupe_key=dedupe_key)
+        except IntegrityError:
+            if dedupe_key is None:
+                raise
+            return OutboxMessage.objects.get(dedupe_key=dedupe_key)
+        message_id = message.pk
+        transaction.on_commit(lambda: _attempt_after_commit(message_id), robust=True)
+    return message
+
+
+def _attempt_after_commit(message_id: int) -> None:
+    """The first attempt, made once the notifying action has committed. Never raises."""
+    try:
+        _deliver(_claim(ids=[message_id], at=current_time()), now=None)
+    except Exception:  # the action is committed; the worker will retry the row later
+        log.exception("immediate delivery of notification %s failed", message_id)
+
+
+# --- deliver ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Claim:
+    """A row this worker owns until ``lease_until``; ``attempt`` fences out a later claimant."""
+
+    id: int
+    attempt: int
+
+
+def _claim(*, at: datetime, limit: int = 100, ids: list[int] | None = None) -> list[_Claim]:
+    """Take up to ``limit`` due rows (or the pending rows ``ids``), mark them sending and commit.
+
+    Due: pending and ``next_attempt_at`` reached, or sending with an expired lease (the worker
+    that held it is gone). The attempt is counted when claimed, so a message that crashes every
+    worker that sends it still runs out of attempts instead of looping for ever.
+    """
+    limit_attempts = max_attempts()
+    with transaction.atomic():
+        rows = OutboxMessage.objects.select_for_update(skip_locked=True)
+        if ids is not None:
+            rows = rows.filter(pk__in=ids, status=Status.PENDING)
+        else:
+            rows = rows.filter(status__in=[Status.PENDING, Status.SENDING],
+                               next_attempt_at__lte=at).order_by("next_attempt_at", "id")
+        rows = list(rows.only("id", "status", "attempts")[:limit])
+        stale = [r for r in rows if r.status == Status.SENDING]
+        exhausted = {r.pk for r in stale if r.attempts >= limit_attempts}
+        if exhausted:
+            OutboxMessage.objects.filter(pk__in=exhausted).update(
+                status=Status.FAILED, next_attempt_at=None, last_error=_INTERRUPTED + "，已达最大尝试次数")
+        if retaken := [r.pk for r in stale if r.pk not in exhausted]:
+            OutboxMessage.objects.filter(pk__in=retaken).update(last_error=_INTERRUPTED)
+        claims = [_Claim(r.pk, r.attempts + 1) for r in rows if r.pk not in exhausted]
+        if claims:
+            OutboxMessage.objects.filter(pk__in=[c.id for c in claims]).update(
+                status=Status.SENDING, attempts=F("attempts") + 1, next_attempt_at=at + SENDING_LEASE)
+    return claims
+
+
+def _deliver(claims: list[_Claim], *, now: datetime | None) -> int:
+    """Send each claimed row outside any transaction and record the outcome; return how many went out."""
+    senders: dict[str, tuple[str, Sender | Exception]] = {}
+    messages = OutboxMessage.objects.select_related("region").in_bulk([c.id for c in claims])
+    sent = 0
+    for claim in claims:
+        message = messages[claim.id]
+        if message.channel not in senders:
+            path = sender_path(message.channel)
+            try:
+                senders[message.channel] = (path, load_sender(path))
+            except Exception as exc:  # a misconfigured path fails the attempt, not the whole batch
+                senders[message.channel] = (path, exc)
+        path, sender = senders[message.channel]
+        try:
+            if isinstance(sender, Exception):
+                raise sender
+            provider_id = sender.send(message)
+        except Exception as exc:  # SendError, and anything else a sender lets escape
+            _record_failure(claim, error=f"{exc.__class__.__name__}: {exc}", at=now or current_time())
+        else:
+            sent += _record_success(claim, sender=path, provider_id=provider_id, at=now or current_time())
+    return sent
+
+
+def _record_success(claim: _Claim, *, sender: str, provider_id: str | None, at: datetime) -> int:
+    with transaction.atomic():
+        # Conditional on our claim: if the lease ran out and another worker claimed the row, its
+        # attempt number differs and this late report changes nothing.
+        return OutboxMessage.objects.filter(pk=claim.id, status=Status.SENDING, attempts=claim.attempt).update(
+            status=Status.SENT, sent_at=at, sender=sender, provider_message_id=(provider_id or "")[:200],
+            next_attempt_at=None, last_error="")
+
+
+def _record_failure(claim: _Claim, *, error: str, at: datetime) -> None:
+    error = error[:_MAX_ERROR_CHARS]
+    mine = Q(pk=claim.id, status=Status.SENDING, attempts=claim.attempt)
+    with transaction.atomic():
+        if claim.attempt >= max_attempts():
+            OutboxMessage.objects.filter(mine).update(status=Status.FAILED, last_error=error, next_attempt_at=None)
+            log.warning("notification %s given up after %s attempts: %s", claim.id, claim.attempt, error)
+        else:
+            OutboxMessage.objects.filter(mine).update(status=Status.PENDING, last_error=error,
+                                                      next_attempt_at=at + backoff(claim.attempt))
+
+
+def deliver_due(*, now: datetime | None = None, limit: int = 100) -> int:
+    """Deliver up to ``limit`` due messages; return how many were sent.
+
+    Safe to run in any number of workers at once: on PostgreSQL the claim skips rows another
+    worker holds; on SQLite the claim's IMMEDIATE transaction serializes the workers. Call it
+    outside a transaction (the sends then happen outside any lock).
+    """
+    at = now or current_time()
+    return _deliver(_claim(at=at, limit=limit), now=now)
+
+
+# --- requeue ------------------------------------------------------------------------------------
+
+
+def message_retry(*, message_id: int, actor: Staff | None) -> OutboxMessage:
+    """Requeue a message that was given up, with a fresh budget of attempts, and try it after commit.
+
+    Only a center administrator of the message's region may. A message that is not failed
+    (pending, sending, already sent) is returned unchanged, so a repeated click is harmless.
+    """
+    with transaction.atomic():
+        message = OutboxMessage.objects.select_for_update().select_related("region").filter(pk=message_id).first()
+        if message is None:
+            raise NotFound("未找到该通知", code="notification.not_found", field="message_id")
+        if actor is None or not can(actor, RETRY_ACTION, region=message.region):
+            raise PermissionDenied(f"您没有重发{message.region.name}通知的权限", code="forbidden.notification.retry")
+        if message.status != Status.FAILED:
+            return message
+        message.status = Status.PENDING
+        message.attempts = 0
+        message.next_attempt_at = current_time()
+        # last_error stays: it tells staff why the message had failed until the next attempt.
+        message.save(update_fields=["status", "attempts", "next_attempt_at"])
+        log.info("notification %s requeued by staff %s", message.pk, actor.pk)
+        transaction.on_commit(lambda: _attempt_after_commit(message.pk), robust=True)
+    return message

@@ -1,0 +1,224 @@
+"""Handling: inbox tasks, AB backups, extension requests, delivery, the deemed-acceptance sweep,
+calendar re-timing, history verification and concurrent writers."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from onewindow.cases import selectors
+from onewindow.cases import services as s
+from onewindow.cases.models import Case, CaseEvent, CaseTask
+from onewindow.core.errors import Conflict, DomainError, PermissionDenied
+from onewindow.organization.models import BackupPost
+from onewindow.workdays import services as calendar_services
+
+from .conftest import at
+from .test_lifecycle import submit
+
+pytestmark = pytest.mark.django_db
+
+
+def accepted(hall, day=29):
+    return s.case_accept(case_id=submit(hall).id, actor=hall.clerk, at=at(2026, 9, day))
+
+
+def test_acceptance_opens_the_first_review_task_in_the_departments_inbox(hall):
+    case = accepted(hall)
+    task = case.tasks.get()
+    assert (task.stage_name, task.department, task.role, task.assignee) == ("审查", hall.dept, "reviewer", None)
+    # Opened Tue Sep 29 with a 3-working-day budget: Sep 30, Oct 8, Oct 9 (National Day in between)
+    assert task.due_on == date(2026, 10, 9)
+    assert [t.case for t in selectors.inbox(hall.reviewer).tasks] == [case]
+    assert [t.case for t in selectors.inbox(hall.reviewer2).tasks] == [case]
+    assert selectors.inbox(hall.outsider).tasks == []
+
+
+def test_claim_release_and_reassignment(hall):
+    case = accepted(hall)
+    case = s.case_claim_task(case_id=case.id, actor=hall.reviewer, stage_order=2, at=at(2026, 9, 30))
+    assert case.tasks.get().assignee == hall.reviewer
+    assert selectors.inbox(hall.reviewer2).tasks == []  # claimed by a colleague: out of the shared inbox
+    with pytest.raises(DomainError) as exc:
+        s.case_claim_task(case_id=case.id, actor=hall.reviewer2, stage_order=2, at=at(2026, 9, 30))
+    assert exc.value.code == "task.claimed_by_other"
+    with pytest.raises(PermissionDenied):
+        s.case_release_task(case_id=case.id, actor=hall.reviewer2, stage_order=2, at=at(2026, 9, 30))
+    s.case_release_task(case_id=case.id, actor=hall.reviewer, stage_order=2, at=at(2026, 9, 30))
+    assert case.tasks.get().assignee is None
+    with pytest.raises(PermissionDenied):
+        s.case_reassign_task(case_id=case.id, actor=hall.reviewer, stage_order=2, assignee_id=hall.reviewer2.id)
+    with pytest.raises(DomainError) as exc:
+        s.case_reassign_task(case_id=case.id, actor=hall.chief, stage_order=2, assignee_id=hall.clerk.id,
+                             at=at(2026, 9, 30))
+    assert exc.value.code == "task.assignee_ineligible"
+    case = s.case_reassign_task(case_id=case.id, actor=hall.chief, stage_order=2, assignee_id=hall.reviewer2.id,
+                                at=at(2026, 9, 30))
+    assert case.tasks.get().assignee == hall.reviewer2
+    kinds = list(case.events.values_list("kind", flat=True))
+    assert kinds[-3:] == ["task_claimed", "task_released", "task_reassigned"]
+
+
+def test_the_ab_backup_sees_and_completes_an_absent_colleagues_task(hall):
+    BackupPost.objects.create(primary=hall.reviewer, backup=hall.reviewer2)
+    case = s.case_claim_task(case_id=accepted(hall).id, actor=hall.reviewer, stage_order=2, at=at(2026, 9, 30))
+    assert selectors.inbox(hall.reviewer2).tasks == []
+    with pytest.raises(DomainError):
+        s.case_complete_stage(case_id=case.id, actor=hall.reviewer2, stage_order=2, opinion="代办", at=at(2026, 9, 30))
+    hall.reviewer.is_present = False
+    hall.reviewer.save()
+    assert [t.case for t in selectors.inbox(hall.reviewer2).tasks] == [case]
+    case = s.case_complete_stage(case_id=case.id, actor=hall.reviewer2, stage_order=2, opinion="B岗代办",
+                                 at=at(2026, 9, 30))
+    assert case.tasks.get(stage_order=2).state == CaseTask.State.DONE
+    assert case.tasks.get(stage_order=3).state == CaseTask.State.OPEN
+
+
+def test_the_decision_waits_in_the_chiefs_inbox_once_every_stage_is_done(hall):
+    case = accepted(hall)
+    for order, who in [(2, hall.reviewer), (3, hall.reviewer), (3, hall.reviewer2)]:
+        case = s.case_complete_stage(case_id=case.id, actor=who, stage_order=order, opinion="同意", at=at(2026, 9, 30))
+    assert selectors.inbox(hall.chief).to_decide == [case]
+    assert selectors.inbox(hall.reviewer).tasks == []
+
+
+def test_an_extension_is_requested_by_the_reviewer_and_decided_by_the_chief(hall):
+    case = accepted(hall)
+    with pytest.raises(PermissionDenied):
+        s.case_request_extension(case_id=case.id, actor=hall.clerk, workdays=5, reason="复杂", at=at(2026, 9, 30))
+    with pytest.raises(DomainError) as exc:
+        s.case_request_extension(case_id=case.id, actor=hall.reviewer, workdays=11, reason="复杂", at=at(2026, 9, 30))
+    assert exc.value.code == "clock.extension_beyond_cap" and exc.value.field == "workdays"
+    case = s.case_request_extension(case_id=case.id, actor=hall.reviewer, workdays=5, reason="需补充论证",
+                                    at=at(2026, 9, 30))
+    assert case.extension_requested_days == 5
+    assert selectors.inbox(hall.chief).extension_requests == [case]
+    case = s.case_decline_extension(case_id=case.id, actor=hall.chief, reason="期限内可以办结", at=at(2026, 10, 8))
+    assert case.extension_requested_days is None and case.promised_due == accepted_due(case)
+    case = s.case_request_extension(case_id=case.id, actor=hall.reviewer, workdays=5, reason="专家意见分歧",
+                                    at=at(2026, 10, 8))
+    before = case.promised_due
+    case = s.case_grant_extension(case_id=case.id, actor=hall.chief, workdays=5, reason="专家意见分歧",
+                                  at=at(2026, 10, 9))
+    assert case.extension_requested_days is None and case.promised_due > before
+    assert case.events.filter(kind="extension_granted").get().payload["requested_workdays"] == 5
+    with pytest.raises(DomainError) as exc:
+        s.case_request_extension(case_id=case.id, actor=hall.reviewer, workdays=1, reason="再延", at=at(2026, 10, 9))
+    assert exc.value.code == "clock.extension_twice"
+
+
+def accepted_due(case: Case) -> date:
+    from onewindow.workdays.selectors import snapshot_for
+
+    return snapshot_for(case.region.code).add_workdays(case.accepted_on, case.item_version.promised_limit)
+
+
+def test_an_extension_after_the_statutory_due_date_is_refused(hall):
+    case = accepted(hall)
+    with pytest.raises(DomainError) as exc:
+        s.case_grant_extension(case_id=case.id, actor=hall.chief, workdays=3, reason="迟到的延期",
+                               at=at(2026, 11, 20))
+    assert exc.value.code == "clock.extension_after_statutory_due"
+
+
+def granted(hall) -> Case:
+    case = accepted(hall)
+    for order, who in [(2, hall.reviewer), (3, hall.reviewer), (3, hall.reviewer2)]:
+        case = s.case_complete_stage(case_id=case.id, actor=who, stage_order=order, opinion="同意", at=at(2026, 9, 30))
+    return s.case_decide(case_id=case.id, actor=hall.chief, grant=True, at=at(2026, 10, 8))
+
+
+def test_certificate_and_delivery_by_post_conclude_the_case(hall):
+    case = granted(hall)
+    assert selectors.inbox(hall.clerk).to_issue == [case]
+    with pytest.raises(DomainError) as exc:
+        s.case_deliver(case_id=case.id, actor=hall.clerk, method="window", at=at(2026, 10, 9))
+    assert exc.value.code == "case.transition_refused.deliver"
+    case = s.case_issue_certificate(case_id=case.id, actor=hall.clerk, at=at(2026, 10, 9))
+    assert case.status == "certificate_issued"
+    assert selectors.inbox(hall.clerk).to_deliver == [case]
+    with pytest.raises(DomainError) as exc:
+        s.case_deliver(case_id=case.id, actor=hall.clerk, method="drone", at=at(2026, 10, 9))
+    assert exc.value.field == "method"
+    case = s.case_deliver(case_id=case.id, actor=hall.clerk, method="post", tracking_number="EMS1234567890CN",
+                          at=at(2026, 10, 12))
+    assert case.status == "concluded" and case.visits == 1  # posted: no second visit
+    assert case.events.get(kind="delivered").payload["tracking_number"] == "EMS1234567890CN"
+
+
+def test_the_sweep_records_deemed_acceptance_once(hall):
+    case = submit(hall)  # received Mon 2026-09-28, acceptance due Sat 2026-10-10
+    assert s.cases_deem_overdue_acceptances(now=at(2026, 10, 10, 23)) == 0
+    assert s.cases_deem_overdue_acceptances(now=at(2026, 10, 11, 9)) == 1
+    assert s.cases_deem_overdue_acceptances(now=at(2026, 10, 11, 10)) == 0
+    case.refresh_from_db()
+    assert case.status == "in_review" and case.accepted_on == date(2026, 9, 28)
+    assert case.events.filter(kind="deemed_accepted").count() == 1
+    assert case.tasks.count() == 1
+
+
+def test_a_calendar_change_re_times_open_cases_and_records_what_moved(hall, django_capture_on_commit_callbacks):
+    case = accepted(hall)
+    done = s.case_conclude_instant(case_id=s.case_submit(
+        actor=hall.clerk, item_code=hall.instant_item.implementation_code, applicant=hall.applicant(), materials=[],
+        at=at(2026, 9, 28)).id, actor=hall.clerk, at=at(2026, 9, 28))
+    old_promised, old_statutory = case.promised_due, case.statutory_due
+    with django_capture_on_commit_callbacks(execute=True):
+        calendar_services.calendar_override_day(actor=calendar_services.SYSTEM,
+                                                region_code=hall.county.code, day=date(2026, 10, 9),
+                                                kind="holiday", name="地方节日")
+    case.refresh_from_db()
+    assert case.promised_due > old_promised and case.statutory_due > old_statutory
+    event = case.events.get(kind="calendar_retimed")
+    assert event.payload["moved"]["promised_due"] == {"old": str(old_promised), "new": str(case.promised_due)}
+    assert selectors.case_view(case).clock.promised_due == case.promised_due
+    assert not done.events.filter(kind="calendar_retimed").exists()  # concluded: not re-timed
+
+
+def test_verify_history_reports_a_tampered_event(hall):
+    case = accepted(hall)
+    out = StringIO()
+    call_command("verify_history", stdout=out)
+    assert "有问题 0 件" in out.getvalue()
+    CaseEvent.objects.filter(case=case, seq=2).update(payload={"note": "改过"})
+    with pytest.raises(CommandError):
+        call_command("verify_history", "--case", case.number, stdout=(out := StringIO()))
+    assert "hash_mismatch" in out.getvalue() and case.number in out.getvalue()
+    with pytest.raises(CommandError):
+        call_command("verify_history", "--case", "nope")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="real concurrent transactions need PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_two_clerks_at_once_one_wins_the_other_is_told_to_reload(hall):
+    case = submit(hall)
+    seen = case.row_version
+    barrier = threading.Barrier(2)
+    results: list[object] = []
+
+    def act(action):
+        barrier.wait()
+        try:
+            results.append(action())
+        except Exception as exc:  # collected for the assertion below
+            results.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=act, args=(lambda: s.case_accept(case_id=case.id, actor=hall.clerk,
+                                                                        expected_version=seen),)),
+               threading.Thread(target=act, args=(lambda: s.case_request_supplement(
+                   case_id=case.id, actor=hall.clerk, materials=["申请书"], expected_version=seen),))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sum(isinstance(r, Case) for r in results) == 1
+    assert sum(isinstance(r, Conflict) for r in results) == 1
+    case.refresh_from_db()
+    assert case.row_version == seen + 1
