@@ -38,14 +38,15 @@ def event_content(event: CaseEvent, case_number: str) -> dict[str, Any]:
     }
 
 
-def append_event(case: Case, *, kind: str, at: datetime, actor: Staff | None, payload: dict[str, Any]) -> CaseEvent:
+def append_event(case: Case, *, kind: str, at: datetime, actor: Staff | None, payload: dict[str, Any],
+                 actor_label: str | None = None) -> CaseEvent:
     """Chain a new event onto ``case``, which the caller has locked and already updated.
 
     Must run inside the caller's transaction, before the case row is saved, so the row and its
     newest event are written together or not at all.
     """
     event = CaseEvent(case=case, seq=case.row_version + 1, kind=kind, at=at, actor=actor,
-                      actor_label=actor.name if actor else "系统", payload=payload,
+                      actor_label=actor_label or (actor.name if actor else "系统"), payload=payload,
                       projection=projection_of(case), prev_hash=case.last_event_hash or GENESIS)
     event.hash = event_hash(event.prev_hash, event_content(event, case.number))
     event.save(force_insert=True)

@@ -61,14 +61,15 @@ def _raise_first(problems) -> None:
         raise DomainError(first.code, first.message, field=first.field)
 
 
-def _record(case: Case, *, kind: str, at: datetime, actor: Staff | None, payload: dict[str, Any]) -> CaseEvent:
+def _record(case: Case, *, kind: str, at: datetime, actor: Staff | None, payload: dict[str, Any],
+            actor_label: str | None = None) -> CaseEvent:
     """Ask the clock, materialize its due dates, chain the event. The caller saves the row after."""
     violations, state = plan_event(case, kind, at, payload)
     if violations:
         v = violations[0]
         raise DomainError(v.code, v.message)
     materialize(case, state)
-    event = append_event(case, kind=kind, at=at, actor=actor, payload=payload)
+    event = append_event(case, kind=kind, at=at, actor=actor, payload=payload, actor_label=actor_label)
     case._new_events = [*getattr(case, "_new_events", []), event]  # type: ignore[attr-defined]
     return event
 
@@ -103,18 +104,24 @@ def _load_for_update(case_id: int, expected_version: int | None) -> Case:
     return case
 
 
-def _act(*, case_id: int, actor: Staff, perm: Perm | None, action: states.Action, at: datetime | None,
+def _act(*, case_id: int, actor: Staff | None, perm: Perm | None, action: states.Action, at: datetime | None,
          expected_version: int | None, events: Callable[[Case], list[tuple[str, dict[str, Any]]]],
-         mutate: Callable[[Case], None] | None = None) -> Case:
+         mutate: Callable[[Case], None] | None = None, applicant: Any = None) -> Case:
     """The common shape of every transition after submission.
 
     ``perm`` is checked against the case's department; ``None`` means ``events`` checks the
-    permission itself (a stage of a joint case belongs to another department).
+    permission itself (a stage of a joint case belongs to another department). With no staff
+    ``actor``, ``applicant`` is the applicant's own login, which must be the case's.
     """
     at = _check_moment(at or current_time())
     with transaction.atomic():
         case = _load_for_update(case_id, expected_version)
-        if perm is not None:
+        label = None
+        if actor is None:
+            if applicant is None or case.applicant_account_id is None or case.applicant_account_id != applicant.pk:
+                raise PermissionDenied("只有申请人本人可以办理此操作", code="forbidden.case.applicant")
+            label = f"申请人 {case.applicant_name}"
+        elif perm is not None:
             require(actor, perm, region=case.region, department=case.department, item=case.item,
                     on=local_date(at))
         try:
@@ -125,7 +132,7 @@ def _act(*, case_id: int, actor: Staff, perm: Perm | None, action: states.Action
         if mutate is not None:
             mutate(case)
         for kind, payload in planned:
-            _record(case, kind=kind, at=at, actor=actor, payload=payload)
+            _record(case, kind=kind, at=at, actor=actor, payload=payload, actor_label=label)
         _save(case)
         return case
 
@@ -185,7 +192,8 @@ def case_submit(*, actor: Staff | None, item_code: str, applicant: Applicant, ma
             case.save(force_insert=True)
         except IntegrityError as exc:  # the number sequence is locked, so this is a real bug
             raise Conflict("case.number_taken", "办件编号冲突，请重试") from exc
-        _record(case, kind="submitted", at=at, actor=actor, payload={
+        _record(case, kind="submitted", at=at, actor=actor,
+                actor_label=None if actor else f"申请人 {case.applicant_name}", payload={
             "channel": channel, "window": window_number, "applicant": {**asdict(applicant)},
             "materials": [asdict(m) for m in materials],
         })
@@ -205,16 +213,19 @@ def case_request_supplement(*, case_id: int, actor: Staff, materials: list[str],
                 events=lambda c: [("supplement_requested", {"materials": names, "note": note})])
 
 
-def case_supplement(*, case_id: int, actor: Staff, materials: list[str], at: datetime | None = None,
-                    expected_version: int | None = None, at_window: bool = True) -> Case:
-    """补正: the applicant brings what the notice listed; a new acceptance window starts."""
+def case_supplement(*, case_id: int, actor: Staff | None, materials: list[str], at: datetime | None = None,
+                    expected_version: int | None = None, at_window: bool = True, applicant: Any = None) -> Case:
+    """补正: the applicant brings what the notice listed (at a window, a visit; online with
+    ``actor=None`` and the applicant's own login); a new acceptance window starts."""
+    if actor is None:
+        at_window = False
 
     def visit(c: Case) -> None:
         if at_window:
             c.visits += 1
 
     return _act(case_id=case_id, actor=actor, perm=Perm.CASE_SUBMIT, action=states.Action.SUPPLEMENT, at=at,
-                expected_version=expected_version, mutate=visit,
+                expected_version=expected_version, mutate=visit, applicant=applicant,
                 events=lambda c: [("supplemented", {"materials": materials, "at_window": at_window})])
 
 
@@ -627,9 +638,10 @@ def case_deliver(*, case_id: int, actor: Staff, method: str, tracking_number: st
                                                  "note": note}), ("concluded", {"result": "delivered"})])
 
 
-def case_withdraw(*, case_id: int, actor: Staff, reason: str = "", at: datetime | None = None,
-                  expected_version: int | None = None) -> Case:
-    """撤回: the applicant withdraws before the decision."""
+def case_withdraw(*, case_id: int, actor: Staff | None, reason: str = "", at: datetime | None = None,
+                  expected_version: int | None = None, applicant: Any = None) -> Case:
+    """撤回: the applicant withdraws before the decision (a clerk on their behalf, or the
+    applicant online with ``actor=None`` and their own login)."""
 
     def closed(c: Case) -> None:
         c.concluded_at = at or current_time()
@@ -638,7 +650,7 @@ def case_withdraw(*, case_id: int, actor: Staff, reason: str = "", at: datetime 
                                                                           done_at=c.concluded_at)
 
     return _act(case_id=case_id, actor=actor, perm=Perm.CASE_SUBMIT, action=states.Action.WITHDRAW, at=at,
-                expected_version=expected_version, mutate=closed,
+                expected_version=expected_version, mutate=closed, applicant=applicant,
                 events=lambda c: [("withdrawn", {"reason": reason})])
 
 

@@ -222,3 +222,24 @@ def test_two_clerks_at_once_one_wins_the_other_is_told_to_reload(hall):
     assert sum(isinstance(r, Conflict) for r in results) == 1
     case.refresh_from_db()
     assert case.row_version == seen + 1
+
+
+def test_an_online_applicant_submits_supplements_and_withdraws_only_their_own_case(hall, django_user_model):
+    from onewindow.cases.rules import MaterialCheck
+
+    me = django_user_model.objects.create_user(username="13900000000", password="Applicant-Pass-1")
+    other = django_user_model.objects.create_user(username="13900000001", password="Applicant-Pass-1")
+    with pytest.raises(PermissionDenied):
+        s.case_submit(actor=None, item_code=hall.item.implementation_code, applicant=hall.applicant(), materials=[],
+                      channel="online", at=at(2026, 9, 28))
+    case = s.case_submit(actor=None, applicant_account=me, item_code=hall.item.implementation_code,
+                         applicant=hall.applicant(), channel="online", at=at(2026, 9, 28),
+                         materials=[MaterialCheck("申请书", "received"), MaterialCheck("营业执照副本", "missing")])
+    assert case.visits == 0 and case.events.get().actor_label == "申请人 张三"
+    case = s.case_request_supplement(case_id=case.id, actor=hall.clerk, materials=["营业执照副本"], at=at(2026, 9, 29))
+    with pytest.raises(PermissionDenied):
+        s.case_supplement(case_id=case.id, actor=None, applicant=other, materials=["营业执照副本"], at=at(2026, 9, 30))
+    case = s.case_supplement(case_id=case.id, actor=None, applicant=me, materials=["营业执照副本"], at=at(2026, 9, 30))
+    assert case.status == "submitted" and case.visits == 0
+    case = s.case_withdraw(case_id=case.id, actor=None, applicant=me, reason="不再需要", at=at(2026, 10, 8))
+    assert case.status == "withdrawn"
