@@ -20,6 +20,7 @@ _MOBILE = re.compile(r"1[3-9]\d{9}")
 
 NOTICE_KIND: dict[str, str] = {
     "accepted": "acceptance_notice",
+    "deemed_accepted": "acceptance_notice",  # 视为受理: the applicant still gets the dated receipt
     "supplement_requested": "supplement_notice",
     "refused": "refusal_notice",
     "special_procedure_started": "special_procedure_notice",

@@ -1,0 +1,236 @@
+"""What each notice says, built from the case and the event it documents.
+
+The result is frozen into ``Document.content`` at issue time and is all the PDF shows, so the
+PDF can be reproduced years later without asking the case what it looks like now. Values are
+JSON-ready: dates as ISO strings, names as text. Due dates come from the event's projection (the
+case row right after the event), which is exactly what the applicant is told.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+
+from onewindow.cases.models import Case, CaseEvent
+from onewindow.cases.rules import ID_TYPE_LABELS, MaterialState
+from onewindow.catalog.rules import RESULT_TYPE_LABELS, SPECIAL_PROCEDURE_LABELS
+from onewindow.core.identity import mask_id
+from onewindow.core.timesource import local_date
+
+TITLES = {
+    "acceptance_notice": "受理通知书",
+    "supplement_notice": "补正告知书",
+    "refusal_notice": "不予受理告知书",
+    "special_procedure_notice": "特别程序告知书",
+    "extension_notice": "延期告知书",
+    "decision_notice": "行政许可决定书",
+    "certificate": "证照",
+}
+
+FOOTER = "本文书由一窗通办系统生成，文书编号可在政务服务网查询核验。"
+
+# 行政复议法 第二十条 (60 days), 行政诉讼法 第四十六条 (6 months).
+RIGHTS_TEXT = "如不服本决定，可以自收到本文书之日起六十日内依法申请行政复议，或者六个月内依法向人民法院提起行政诉讼。"
+
+# 行政许可法 第三十二条: one notice of everything to supplement; the acceptance period runs anew.
+SUPPLEMENT_RULE = ("请一次性补正上述全部材料。自本机关收到全部补正材料之日起，重新计算受理期限（五个工作日）；"
+                   "逾期未告知补正的，自收到申请材料之日起即为受理。")
+
+# 行政许可法 第四十五条: the time of a hearing, tender, inspection, expert review … is not counted.
+SPECIAL_PROCEDURE_RULE = "依照《中华人民共和国行政许可法》第四十五条，特别程序所需时间不计算在办理期限内。"
+
+# 行政许可法 第四十二条: one extension of at most ten working days, with the reason told.
+EXTENSION_RULE = "依照《中华人民共和国行政许可法》第四十二条，经本机关负责人批准，延长办理期限，并将延长期限的理由告知申请人。"
+
+DEEMED_RULE = "本机关未在法定期限内作出受理决定，依照《中华人民共和国行政许可法》第三十二条，自收到申请材料之日起即为受理。"
+
+
+def center_name(region) -> str:
+    """The issuing center: the region's name and the center's name, e.g. 云溪县政务服务中心."""
+    return f"{region.name}{settings.ONEWINDOW.get('CENTER_NAME', '政务服务中心')}"
+
+
+def _iso(value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+def _projected(case: Case, event: CaseEvent, name: str) -> str | None:
+    """A due date as the event recorded it, else as the case row holds it."""
+    projection = event.projection or {}
+    if name in projection:
+        return _iso(projection[name])
+    return _iso(getattr(case, name))
+
+
+def common(case: Case, event: CaseEvent, *, kind: str, number: str) -> dict[str, Any]:
+    """The parts every notice has: who issues it, to whom, about what, when."""
+    version = case.item_version
+    return {
+        "kind": kind,
+        "title": TITLES[kind],
+        "number": number,
+        "case_number": case.number,
+        "event_seq": event.seq,
+        "issued_on": local_date(event.at).isoformat(),
+        "applicant": {
+            "kind": case.applicant_kind,
+            "name": case.applicant_name,
+            "id_type": ID_TYPE_LABELS.get(case.applicant_id_type, case.applicant_id_type),
+            # Notices are stored files handed to several people: the full number stays in the case.
+            "id_number": mask_id(case.applicant_id_number),
+            "agent_name": case.agent_name,
+        },
+        "item": {"name": version.name, "code": case.item.implementation_code, "version": version.version},
+        "issuer": {"department": case.department.name, "center": center_name(case.region),
+                   "region_code": case.region.code},
+        "footer": FOOTER,
+    }
+
+
+def _received_materials(case: Case, upto_seq: int) -> list[str]:
+    """Materials received by the event: the last intake checklist, plus every supplement since."""
+    names: list[str] = []
+    for ev in case.events.filter(seq__lte=upto_seq, kind__in=("submitted", "supplemented")).order_by("seq"):
+        if ev.kind == "submitted":
+            names = [m["name"] for m in ev.payload.get("materials", [])
+                     if m.get("state") == MaterialState.RECEIVED]
+        else:
+            names.extend(ev.payload.get("materials", []))
+    return list(dict.fromkeys(names))
+
+
+def _received_on(case: Case, before_seq: int) -> str | None:
+    """The day the materials being judged were received (the last submission or supplement)."""
+    ev = (case.events.filter(seq__lte=before_seq, kind__in=("submitted", "supplemented"))
+          .order_by("-seq").first())
+    return local_date(ev.at).isoformat() if ev else None
+
+
+def acceptance(case: Case, event: CaseEvent) -> dict[str, Any]:
+    return {
+        "query_code": case.query_code,
+        "received_on": _received_on(case, event.seq),
+        "accepted_on": _projected(case, event, "accepted_on") or local_date(event.at).isoformat(),
+        "promised_due": _projected(case, event, "promised_due"),
+        "statutory_due": _projected(case, event, "statutory_due"),
+        "materials_received": _received_materials(case, event.seq),
+        "instant": bool(event.payload.get("instant")),
+        "deemed": event.kind == "deemed_accepted",
+        "deemed_rule": DEEMED_RULE if event.kind == "deemed_accepted" else "",
+    }
+
+
+def supplement(case: Case, event: CaseEvent) -> dict[str, Any]:
+    return {
+        "received_on": _received_on(case, event.seq),
+        "materials": list(event.payload.get("materials", [])),
+        "note": event.payload.get("note", ""),
+        "rule": SUPPLEMENT_RULE,
+    }
+
+
+def refusal(case: Case, event: CaseEvent) -> dict[str, Any]:
+    return {
+        "received_on": _received_on(case, event.seq),
+        "reason": event.payload.get("reason", ""),
+        "legal_basis": event.payload.get("legal_basis", ""),
+        "where_to_apply": event.payload.get("where_to_apply", ""),
+        "rights": RIGHTS_TEXT,
+    }
+
+
+def special_procedure(case: Case, event: CaseEvent) -> dict[str, Any]:
+    """The start of a special procedure (what, why, how long), or its end (the result and the due
+    dates the clock resumes towards)."""
+    procedure = event.payload.get("procedure") or ""
+    ended = event.kind == "special_procedure_ended"
+    started = (case.events.filter(seq__lt=event.seq, kind="special_procedure_started").order_by("-seq").first()
+               if ended else event)
+    start_payload = started.payload if started is not None else {}
+    procedure = procedure or start_payload.get("procedure", "")
+    return {
+        "procedure": procedure,
+        "procedure_label": SPECIAL_PROCEDURE_LABELS.get(procedure, procedure),
+        "reason": start_payload.get("reason", ""),
+        "announced_workdays": start_payload.get("announced_workdays"),
+        "started_on": local_date(started.at).isoformat() if started is not None else None,
+        "ended": ended,
+        "ended_on": local_date(event.at).isoformat() if ended else None,
+        "result": event.payload.get("result", "") if ended else "",
+        "promised_due": _projected(case, event, "promised_due") if ended else None,
+        "statutory_due": _projected(case, event, "statutory_due") if ended else None,
+        "rule": SPECIAL_PROCEDURE_RULE,
+    }
+
+
+def extension(case: Case, event: CaseEvent) -> dict[str, Any]:
+    previous = case.events.filter(seq=event.seq - 1).first()
+    before = previous.projection if previous is not None else {}
+    return {
+        "workdays": event.payload.get("workdays"),
+        "reason": event.payload.get("reason", ""),
+        "previous_statutory_due": _iso(before.get("statutory_due")),
+        "previous_promised_due": _iso(before.get("promised_due")),
+        "statutory_due": _projected(case, event, "statutory_due"),
+        "promised_due": _projected(case, event, "promised_due"),
+        "rule": EXTENSION_RULE,
+    }
+
+
+def decision(case: Case, event: CaseEvent) -> dict[str, Any]:
+    granted = event.payload.get("outcome") == "grant"
+    version = case.item_version
+    return {
+        "title": "准予行政许可决定书" if granted else "不予行政许可决定书",
+        "outcome": "grant" if granted else "deny",
+        "accepted_on": _projected(case, event, "accepted_on"),
+        "reasons": event.payload.get("reasons", ""),
+        "legal_basis": version.legal_basis,
+        "result_name": (version.result_name or RESULT_TYPE_LABELS.get(version.result_type, "")) if granted else "",
+        "issuance_due": _projected(case, event, "issuance_due") if granted else None,
+        "rights": "" if granted else (event.payload.get("rights") or RIGHTS_TEXT),
+    }
+
+
+BUILDERS: dict[str, Callable[[Case, CaseEvent], dict[str, Any]]] = {
+    "acceptance_notice": acceptance,
+    "supplement_notice": supplement,
+    "refusal_notice": refusal,
+    "special_procedure_notice": special_procedure,
+    "extension_notice": extension,
+    "decision_notice": decision,
+}
+
+
+def build(kind: str, *, case: Case, event: CaseEvent, number: str) -> dict[str, Any]:
+    """The full content of a notice of ``kind`` for ``event``."""
+    return {**common(case, event, kind=kind, number=number), **BUILDERS[kind](case, event)}
+
+
+def certificate_payload(case: Case, *, number: str, issued_on: date, valid_until: date | None) -> dict[str, Any]:
+    """What a certificate's signature covers. Changing a key here breaks nothing old: every
+    certificate is verified against the payload stored with it."""
+    version = case.item_version
+    return {
+        "certificate_name": version.result_name or f"{version.name}证",
+        "certificate_type": RESULT_TYPE_LABELS.get(version.result_type, version.result_type),
+        "number": number,
+        "holder_kind": case.applicant_kind,
+        "holder_name": case.applicant_name,
+        "holder_id_type": ID_TYPE_LABELS.get(case.applicant_id_type, case.applicant_id_type),
+        "holder_id_number": case.applicant_id_number,
+        "item_name": version.name,
+        "item_code": case.item.implementation_code,
+        "issuing_department": case.department.name,
+        "issuing_department_code": case.department.code,
+        "center_name": center_name(case.region),
+        "region_code": case.region.code,
+        "issued_on": issued_on.isoformat(),
+        "valid_until": valid_until.isoformat() if valid_until else None,
+        "case_number": case.number,
+    }
