@@ -19,9 +19,18 @@ PROJECTED_FIELDS = (
 )
 
 
+def _projected(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        # In UTC, as the database hands it back: a moment written as +08:00 must compare equal.
+        return value.astimezone(UTC).isoformat()
+    return str(value)
+
+
 def projection_of(case: Case) -> dict[str, Any]:
     """The row's key fields as JSON-ready strings."""
-    return {name: (None if (v := getattr(case, name)) is None else str(v)) for name in PROJECTED_FIELDS}
+    return {name: _projected(getattr(case, name)) for name in PROJECTED_FIELDS}
 
 
 def event_content(event: CaseEvent, case_number: str) -> dict[str, Any]:

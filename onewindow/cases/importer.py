@@ -92,8 +92,10 @@ def case_import(*, actor: Staff, record: Mapping[str, Any]) -> Case:
     ``record``: ``item_code``, optional ``item_version``, ``applicant`` (the fields of
     :class:`~onewindow.cases.rules.Applicant`), ``materials`` (``[{name, state, note}]``),
     ``channel``, ``window_number``, ``is_urgent``, ``submitted_at``, ``submitted_by`` (user name
-    or employee number), and ``events``: ``[{action, at, actor, …inputs}]`` where ``action`` is a
-    name of :data:`onewindow.cases.actions.ACTIONS` or ``deemed_accepted``. The importing staff
+    or employee number) — or ``applicant_account`` (the applicant's login, for an online case) —
+    and ``events``: ``[{action, at, actor, …inputs}]`` where ``action`` is a name of
+    :data:`onewindow.cases.actions.ACTIONS` or ``deemed_accepted``, and ``actor`` is staff, or
+    ``applicant`` for a supplement or withdrawal the applicant made online. The importing staff
     member must hold the center administrator's import power in the item's region.
     """
     cache: dict[str, Staff] = {}
@@ -138,9 +140,12 @@ def _submit(actor: Staff, record: Mapping[str, Any], cache: dict[str, Staff]) ->
         materials = [MaterialCheck(**{k: str(v) for k, v in m.items()}) for m in record.get("materials") or []]
     except TypeError as exc:
         raise DomainError("invalid_input", f"申请人或材料的字段有误：{exc}", field="applicant") from None
-    submitter = _staff(record.get("submitted_by"), "submitted_by", cache)
-    return s.case_submit(actor=submitter, item_code=code, applicant=person, materials=materials,
-                         channel=str(record.get("channel") or Case.Channel.WINDOW),
+    account = _account(record.get("applicant_account"))
+    submitter = None if account is not None else _staff(record.get("submitted_by"), "submitted_by", cache)
+    return s.case_submit(actor=submitter, applicant_account=account, item_code=code, applicant=person,
+                         materials=materials,
+                         channel=Case.Channel.ONLINE if account is not None
+                         else str(record.get("channel") or Case.Channel.WINDOW),
                          window_number=record.get("window_number") or None,
                          is_urgent=bool(record.get("is_urgent", False)),
                          at=_moment(record.get("submitted_at"), "submitted_at"),
@@ -158,5 +163,39 @@ def _apply(case: Case, index: int, event: Any, cache: dict[str, Staff]) -> None:
             raise DomainError("clock.deemed_acceptance_premature", "此时尚不能视为受理（受理期限未届满或已受理）",
                               field=f"events[{index}]")
         return
-    actor = _staff(params.pop("actor", None), f"events[{index}].actor", cache)
+    who = params.pop("actor", None)
+    if who == APPLICANT:
+        _apply_as_applicant(case, index, action, params, at)
+        return
+    actor = _staff(who, f"events[{index}].actor", cache)
     perform(action, case_id=case.pk, actor=actor, params=params, at=at)
+
+
+# The actor name of an event the applicant did online, with their own login.
+APPLICANT = "applicant"
+_APPLICANT_ACTIONS = {"supplement": s.case_supplement, "withdraw": s.case_withdraw}
+
+
+def _account(username: Any) -> Any:
+    if not username:
+        return None
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(username=str(username)).first()
+    if user is None:
+        raise NotFound(f"申请人账户“{username}”不存在", code="account.not_found", field="applicant_account")
+    return user
+
+
+def _apply_as_applicant(case: Case, index: int, action: str, params: dict[str, Any], at: datetime) -> None:
+    service = _APPLICANT_ACTIONS.get(action)
+    if service is None:
+        raise DomainError("case.action_not_for_applicant", f"申请人不能在网上办理“{action}”",
+                          field=f"events[{index}].action")
+    fresh = Case.objects.select_related("applicant_account").get(pk=case.pk)
+    if fresh.applicant_account is None:
+        raise DomainError("case.not_online", "该办件不是申请人在网上提交的", field=f"events[{index}].actor")
+    materials = params.get("materials", [])
+    kwargs: dict[str, Any] = {"materials": materials} if action == "supplement" else {
+        "reason": str(params.get("reason", ""))}
+    service(case_id=case.pk, actor=None, applicant=fresh.applicant_account, at=at, **kwargs)

@@ -73,7 +73,8 @@ def after_event(case: Case, event: CaseEvent) -> None:
         certificate_issue(case=case, event=event)
     elif (kind := NOTICE_KIND.get(event.kind)) is not None and not event.payload.get("instant"):
         document_issue(case=case, event=event, kind=kind)
-    text = _message(case, event)
+    # An instant case is done in front of the applicant: nothing to text them about.
+    text = None if event.payload.get("instant") else _message(case, event)
     if text and _MOBILE.fullmatch(case.applicant_phone or ""):
         notify(region=case.region, channel="sms", recipient=case.applicant_phone, subject=f"办件{case.number}",
                body=text, kind=f"case.{event.kind}", topic=case.number,

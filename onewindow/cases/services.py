@@ -248,16 +248,25 @@ def case_conclude_instant(*, case_id: int, actor: Staff, at: datetime | None = N
     """即办件: accepted and concluded on the spot."""
     at = at or current_time()
 
-    def done(c: Case) -> None:
-        if c.item_version.handling_type != HandlingType.INSTANT:
+    def plan(c: Case) -> list[tuple[str, dict[str, Any]]]:
+        version = c.item_version
+        if version.handling_type != HandlingType.INSTANT:
             raise DomainError("case.not_instant", "只有即办件可以当场办结", field="action")
         c.accepted_on = local_date(at)
         c.concluded_at = at
         c.outcome = "grant"
+        # Decided, issued and handed over in the same visit: the history says so, step by step.
+        events: list[tuple[str, dict[str, Any]]] = [("accepted", {"instant": True}),
+                                                     ("decided", {"outcome": "grant", "instant": True})]
+        if version.result_type != "none":
+            events.append(("certificate_issued", {"result_name": version.result_name or version.name,
+                                                  "instant": True}))
+        events += [("delivered", {"method": DeliveryMethod.WINDOW.value, "instant": True}),
+                   ("concluded", {"result": result})]
+        return events
 
     return _act(case_id=case_id, actor=actor, perm=Perm.CASE_ACCEPT, action=states.Action.CONCLUDE_INSTANT, at=at,
-                expected_version=expected_version, mutate=done,
-                events=lambda c: [("accepted", {"instant": True}), ("concluded", {"result": result})])
+                expected_version=expected_version, events=plan)
 
 
 def case_refuse(*, case_id: int, actor: Staff, reason: str, legal_basis: str, where_to_apply: str = "",
@@ -383,18 +392,20 @@ def case_complete_stage(*, case_id: int, actor: Staff, stage_order: int, opinion
             raise DomainError("stage.not_ready", f"前序环节未办结，不能办理“{stage.name}”", field="stage_order")
         task = _task(c, stage.order)
         _require_stage_role(actor, c, task, moment)
-        if not _acting_for(actor, task.assignee):
-            raise DomainError("task.claimed_by_other", f"该环节已由{task.assignee}认领，请联系其本人或首席代表改派",
-                              field="stage_order")
-        base = {"stage": stage.order, "stage_name": stage.name, "opinion": opinion}
+        signers: set[int] = set()
         if stage.requires_two_signatures:
             signers = {e.actor_id for e in c.events.filter(kind="stage_signed")
                        if e.payload.get("stage") == stage.order}
             if actor.id in signers:
                 raise DomainError("stage.same_signer", "实质审查须由两名不同的工作人员核查（行政许可法第三十四条）",
                                   field="stage_order")
-            if not signers:
-                return [("stage_signed", base)]
+        # The second signature of a verification stage comes from a colleague by design (Art. 34).
+        if not signers and not _acting_for(actor, task.assignee):
+            raise DomainError("task.claimed_by_other", f"该环节已由{task.assignee}认领，请联系其本人或首席代表改派",
+                              field="stage_order")
+        base = {"stage": stage.order, "stage_name": stage.name, "opinion": opinion}
+        if stage.requires_two_signatures and not signers:
+            return [("stage_signed", base)]
         completed.add(stage.order)
         CaseTask.objects.filter(pk=task.pk).update(state=CaseTask.State.DONE, done_at=moment,
                                                    assignee=task.assignee or actor)

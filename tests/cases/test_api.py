@@ -227,3 +227,21 @@ def test_a_posting_removed_mid_case_removes_the_power(clerk_api, hall):
     Posting.objects.filter(staff=hall.clerk).delete()
     hall.clerk.refresh_from_db()
     assert clerk_api.post(f"/cases/{number}/actions/accept", {}).status_code == 404
+
+
+def test_import_replays_an_online_case_with_the_applicants_own_steps(client, hall, django_user_model):
+    me = django_user_model.objects.create_user(username="13900000009", password="Applicant-Pass-1")
+    record = {**history(
+        hall,
+        {"action": "request_supplement", "at": at(2026, 9, 29).isoformat(), "actor": "clerk",
+         "materials": ["营业执照副本"]},
+        {"action": "supplement", "at": at(2026, 9, 30).isoformat(), "actor": "applicant",
+         "materials": ["营业执照副本"]},
+        {"action": "accept", "at": at(2026, 10, 8).isoformat(), "actor": "clerk"},
+    ), "applicant_account": me.username, "window_number": None}
+    record.pop("submitted_by")
+    r = Api(client, _admin(hall)).post("/cases/import", record)
+    assert r.status_code == 201, r.json()
+    case = Case.objects.get(number=r.json()["number"])
+    assert case.channel == "online" and case.applicant_account == me and case.visits == 0
+    assert case.events.get(kind="supplemented").actor_label == "申请人 张三"

@@ -243,3 +243,37 @@ def test_an_online_applicant_submits_supplements_and_withdraws_only_their_own_ca
     assert case.status == "submitted" and case.visits == 0
     case = s.case_withdraw(case_id=case.id, actor=None, applicant=me, reason="不再需要", at=at(2026, 10, 8))
     assert case.status == "withdrawn"
+
+
+def test_a_claimed_verification_stage_takes_the_colleagues_second_signature(hall):
+    case = accepted(hall)
+    case = s.case_complete_stage(case_id=case.id, actor=hall.reviewer, stage_order=2, opinion="同意", at=at(2026, 9, 30))
+    case = s.case_claim_task(case_id=case.id, actor=hall.reviewer, stage_order=3, at=at(2026, 9, 30))
+    case = s.case_complete_stage(case_id=case.id, actor=hall.reviewer, stage_order=3, opinion="现场符合",
+                                 at=at(2026, 9, 30))
+    case = s.case_complete_stage(case_id=case.id, actor=hall.reviewer2, stage_order=3, opinion="复核同意",
+                                 at=at(2026, 9, 30))
+    assert case.tasks.get(stage_order=3).state == CaseTask.State.DONE
+
+
+def test_an_instant_case_is_decided_certified_and_handed_over_on_the_spot(hall):
+    case = s.case_submit(actor=hall.clerk, item_code=hall.instant_item.implementation_code,
+                         applicant=hall.applicant(), materials=[], at=at(2026, 9, 28))
+    case = s.case_conclude_instant(case_id=case.id, actor=hall.clerk, at=at(2026, 9, 28, 11))
+    assert list(case.events.values_list("kind", flat=True)) == [
+        "submitted", "accepted", "decided", "certificate_issued", "delivered", "concluded"]
+    assert case.certificates.count() == 1
+    assert selectors.case_view(case).clock.timeliness == "on_time"
+
+
+def test_times_in_any_zone_keep_the_record_verifiable(hall):
+    from datetime import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from onewindow.cases.history import verify_case
+
+    case = submit(hall)
+    moment = dt(2026, 9, 29, 9, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
+    s.case_refuse(case_id=case.id, actor=hall.clerk, reason="不属于本机关职权", legal_basis="行政许可法第三十二条",
+                  at=moment)
+    assert verify_case(Case.objects.get(pk=case.id)).ok
