@@ -3,7 +3,8 @@
 The organization goes through :mod:`onewindow.organization.services` and the catalog through the
 catalog importer, so the demo obeys every rule real data obeys. Everything is idempotent: a second
 run finds each row already as the files describe it and changes nothing. Grants that name an item
-are made after the catalog is in, because they need the item.
+are made after the catalog is in, because they need the item. With ``with_cases`` the county then
+gets its case load (:mod:`onewindow.demo.cases`), once.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from django.contrib.auth import get_user_model
@@ -23,6 +24,9 @@ from onewindow.catalog.services import ImportReport, catalog_import_file
 from onewindow.core.errors import DomainError
 from onewindow.organization import services
 from onewindow.organization.models import Department, Posting, Region, Staff, Window
+
+if TYPE_CHECKING:
+    from .cases import DemoCaseReport
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 ORGANIZATION_FORMAT = "onewindow-organization/1"
@@ -46,6 +50,7 @@ class DemoReport:
     created_staff: list[str] = field(default_factory=list)
     skipped_staff: list[str] = field(default_factory=list)  # user names already taken by non-demo accounts
     catalog: ImportReport | None = None
+    cases: DemoCaseReport | None = None  # the case load, when asked for
 
     def summary(self) -> str:
         """One line in Chinese with every count."""
@@ -60,8 +65,14 @@ class DemoDataError(DomainError):
         super().__init__("demo.invalid_data", f"演示数据有误（{where}）：{message}", field=where)
 
 
-def load_demo(*, data_dir: Path = DATA_DIR) -> DemoReport:
-    """Load (or re-load, changing nothing) the demo organization, catalog and grants in one transaction."""
+def load_demo(*, data_dir: Path = DATA_DIR, with_cases: bool = False, today: date | None = None) -> DemoReport:
+    """Load (or re-load, changing nothing) the demo organization, catalog and grants in one transaction.
+
+    ``with_cases`` then gives the county its case load relative to ``today`` (default: today), in a
+    transaction of its own; it runs only while the demo regions hold no case (see
+    :func:`onewindow.demo.cases.load_demo_cases`). Off by default: it replays about a hundred
+    histories, which the tests of the organization and the catalog do not need.
+    """
     organization = _read_organization(data_dir / "organization.yaml")
     with transaction.atomic():
         created, skipped = _load_organization(organization)
@@ -69,6 +80,10 @@ def load_demo(*, data_dir: Path = DATA_DIR) -> DemoReport:
         _grant(organization, with_items=True, skipped=set(skipped))
     report = _count()
     report.created_staff, report.skipped_staff, report.catalog = created, skipped, catalog_report
+    if with_cases:
+        from .cases import load_demo_cases  # here, not at the top: that module imports DemoDataError
+
+        report.cases = load_demo_cases(today=today)
     return report
 
 
