@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "onewindow.supervision",
     "onewindow.tasks",
     "onewindow.portal",
+    "onewindow.online",
     "onewindow.workbench",
     "onewindow.api",
 ]

@@ -54,6 +54,8 @@ def _register_routers() -> None:
         ("onewindow.workdays.api", "/calendar"),
         ("onewindow.documents.api", "/certificates"),
         ("onewindow.cases.api", "/cases"),
+        ("onewindow.supervision.api", "/supervision"),
+        ("onewindow.online.api", "/public"),
     ]:
         try:
             router = import_module(module).router

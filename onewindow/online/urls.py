@@ -1,0 +1,23 @@
+from django.urls import path
+
+from . import views
+
+app_name = "online"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("register/", views.register, name="register"),
+    path("login/", views.login_view, name="login"),
+    path("logout/", views.logout_view, name="logout"),
+    # The service guide's "apply online" link: {% url 'online:apply' item.implementation_code %}
+    path("apply/<str:code>/", views.apply, name="apply"),
+    path("uploads/<int:pk>/", views.upload, name="upload"),
+    path("uploads/<int:pk>/remove/", views.upload_remove, name="upload_remove"),
+    path("cases/", views.cases, name="cases"),
+    path("cases/<str:number>/", views.case_detail, name="case"),
+    path("cases/<str:number>/supplement/", views.supplement, name="supplement"),
+    path("cases/<str:number>/withdraw/", views.withdraw, name="withdraw"),
+    path("cases/<str:number>/documents/<str:document_number>/", views.document, name="document"),
+    path("progress/", views.progress, name="progress"),
+    path("results/", views.results, name="results"),
+    path("statistics/", views.statistics, name="statistics"),
+]

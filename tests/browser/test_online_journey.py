@@ -1,0 +1,127 @@
+"""An applicant's journey on a phone: register with a one-time code, apply online with a PDF (a
+renamed program refused), answer the clerk's supplement notice online, follow the case publicly."""
+
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+
+from onewindow.cases import services as case_services
+from onewindow.cases.models import Case
+from onewindow.notifications.models import OutboxMessage
+from tests.cases.conftest import VALID_ID, hall  # noqa: F401
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE = "13912345678"
+PHONE_SIZE = {"width": 390, "height": 844}
+# A minimal PDF: the upload check reads the content, which starts with the PDF signature.
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+# A Windows program renamed scan.pdf: "MZ" is what filetype sees, whatever the name says.
+EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 64 + b"This program cannot be run in DOS mode"
+
+
+def _phone_context(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, locale="zh-CN", timezone_id="Asia/Shanghai",
+                                  viewport=PHONE_SIZE, is_mobile=True, has_touch=True)
+    context.set_default_timeout(15_000)
+    return context
+
+
+def _fits(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def _code_from_outbox() -> str:
+    message = OutboxMessage.objects.filter(recipient=PHONE, kind="auth.otp").order_by("-id").first()
+    assert message is not None
+    return re.search(r"(?<!\d)\d{6}(?!\d)", message.body).group(0)
+
+
+def test_an_applicant_applies_supplements_and_follows_the_case_on_a_phone(browser, live_server, hall,  # noqa: F811
+                                                                         screenshot_dir):
+    item_code = hall.item.implementation_code
+    context = _phone_context(browser, live_server)
+    try:
+        page = context.new_page()
+        # -- register: the code arrives by SMS, i.e. in the outbox (the default sender) --------------
+        page.goto(f"/online/register/?next=/online/apply/{item_code}/")
+        page.fill("#id_phone", PHONE)
+        page.click("#send-code")
+        assert page.get_by_test_id("code-sent").is_visible()
+        page.fill("#id_code", _code_from_outbox())
+        page.fill("#id_real_name", "张三")
+        page.select_option("#id_id_type", "resident_id")
+        page.fill("#id_id_number", VALID_ID)
+        page.click("#register-submit")
+        page.wait_for_url(f"**/online/apply/{item_code}/")
+        assert _fits(page)
+
+        # -- a renamed program is refused by its content, naming the material -------------------------
+        page.set_input_files("#id_material_1", {"name": "scan.pdf", "mimeType": "application/pdf", "buffer": EXE})
+        page.fill("#id_note", "请尽快办理")
+        page.click("#apply-submit")
+        error = page.get_by_test_id("error-material-1")
+        assert "营业执照副本" in error.inner_text() and "PDF、JPEG 或 PNG" in error.inner_text()
+        assert page.input_value("#id_note") == "请尽快办理"  # what was typed is kept
+        assert not Case.objects.exists()
+        page.screenshot(path=os.path.join(screenshot_dir, "online-apply-refused.png"), full_page=True)
+
+        # -- apply with a small valid PDF (the business licence still missing) ------------------------
+        page.set_input_files("#id_material_0", {"name": "申请书.pdf", "mimeType": "application/pdf", "buffer": PDF})
+        page.click("#apply-submit")
+        page.wait_for_url("**/online/cases/*/")
+        case = Case.objects.get()
+        assert case.channel == "online" and case.status == "submitted"
+        assert page.get_by_test_id("status").get_attribute("data-status") == "submitted"
+        query_code = page.get_by_test_id("query-code").inner_text().strip()
+        assert query_code == case.query_code
+
+        # -- the clerk asks for the missing material (through the service layer) ---------------------
+        case_services.case_request_supplement(case_id=case.id, actor=hall.clerk, materials=["营业执照副本"],
+                                              note="请上传营业执照副本")
+        page.reload()
+        notice = page.get_by_test_id("supplement-notice")
+        assert notice.is_visible() and "营业执照副本" in page.get_by_test_id("requested").inner_text()
+        assert page.get_by_test_id("status").get_attribute("data-status") == "awaiting_supplement"
+        assert _fits(page)
+        page.screenshot(path=os.path.join(screenshot_dir, "online-supplement-notice.png"), full_page=True)
+
+        # -- the applicant uploads it online: the case is back to "submitted" ------------------------
+        page.set_input_files("#id_supplement_0", {"name": "licence.pdf", "mimeType": "application/pdf",
+                                                  "buffer": PDF})
+        page.click("#supplement-submit")
+        page.wait_for_load_state()
+        assert page.get_by_test_id("status").get_attribute("data-status") == "submitted"
+        case.refresh_from_db()
+        assert case.status == "submitted"
+        assert [e.kind for e in case.events.order_by("seq")] == ["submitted", "supplement_requested", "supplemented"]
+    finally:
+        context.close()
+
+    # -- anyone with the number and query code follows it on the public page, without logging in ----
+    context = _phone_context(browser, live_server)
+    try:
+        page = context.new_page()
+        page.goto("/online/progress/")
+        page.fill("#id_number", case.number)
+        page.fill("#id_code", query_code)
+        page.click("#progress-submit")
+        progress = page.get_by_test_id("progress")
+        assert progress.is_visible()
+        assert page.get_by_test_id("status").get_attribute("class").endswith("status-submitted")
+        assert page.get_by_test_id("applicant").inner_text().strip() == "张*"
+        kinds = page.locator("[data-testid=timeline] li").evaluate_all("els => els.map(e => e.dataset.kind)")
+        assert kinds == ["submitted", "supplement_requested", "supplemented"]
+        assert page.locator("#due-acceptance_due .explain li").count() > 0
+        assert _fits(page)
+        page.screenshot(path=os.path.join(screenshot_dir, "online-progress.png"), full_page=True)
+        # a wrong code reveals nothing
+        page.fill("#id_code", "ZZZZZZZZ")
+        page.click("#progress-submit")
+        assert page.get_by_test_id("error-message").inner_text().strip() == "办件编号或查询码不正确"
+        assert page.get_by_test_id("progress").count() == 0
+    finally:
+        context.close()

@@ -1,0 +1,228 @@
+"""Applying online: drafts, uploads checked by content, submission that starts the acceptance clock."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from onewindow.cases.models import Case
+from onewindow.core.timesource import local_date
+from onewindow.online.models import Draft, OnlineUpload
+from onewindow.workdays.selectors import snapshot_for
+
+from .conftest import EXE, PDF, PNG
+
+pytestmark = pytest.mark.django_db
+
+
+def apply_url(hall) -> str:
+    return reverse("online:apply", args=[hall.item.implementation_code])
+
+
+def token_of(response) -> str:
+    page = response.content.decode()
+    start = page.index('name="token" value="') + len('name="token" value="')
+    return page[start:page.index('"', start)]
+
+
+def pdf(name: str = "scan.pdf", data: bytes = PDF) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, data, content_type="application/pdf")
+
+
+def stored_files() -> list[Path]:
+    root = Path(settings.MEDIA_ROOT) / "online"
+    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+
+
+def test_the_apply_url_is_named_for_the_guide():
+    assert reverse("online:apply", args=["990121GSJ0000000001"]) == "/online/apply/990121GSJ0000000001/"
+
+
+def test_anonymous_visitors_are_sent_to_log_in_and_back(client, hall):
+    response = client.get(apply_url(hall))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("online:login")) and "next=" in response["Location"]
+
+
+def test_the_form_shows_the_materials_and_the_applicant_from_the_profile(my_client, hall):
+    response = my_client.get(apply_url(hall))
+    assert response.status_code == 200
+    page = response.content.decode()
+    for name in ("申请书", "营业执照副本", "场所证明"):
+        assert name in page
+    # the name from the profile, the ID masked even to its owner (shoulder surfing)
+    assert "张三" in page and "110***********002X" in page and "11010519491231002X" not in page
+
+
+def test_submitting_with_uploads_files_an_online_case_received_today(my_client, hall, me):
+    # given the form; when the applicant uploads two materials and submits
+    token = token_of(my_client.get(apply_url(hall)))
+    response = my_client.post(apply_url(hall), {
+        "token": token, "action": "submit", "contact_phone": "13912345678",
+        "material[0]": pdf("申请书.pdf"), "material[1]": SimpleUploadedFile("licence.png", PNG, "image/png"),
+    })
+    # then there is one online case of this applicant, received today, its acceptance clock running
+    case = Case.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("online:case", args=[case.number])
+    assert (case.channel, case.applicant_account_id, case.status) == ("online", me.pk, "submitted")
+    assert (case.applicant_name, case.applicant_id_number, case.applicant_phone) == (
+        "张三", "11010519491231002X", "13912345678")
+    today = local_date()
+    assert local_date(case.submitted_at) == today
+    # DESIGN.md §4 rule 3: the decision is due by the 5th working day after the day of receipt
+    assert case.acceptance_due == snapshot_for(hall.county.code).add_workdays(today, 5)
+    event = case.events.get()
+    assert event.kind == "submitted" and event.actor_id is None and event.actor_label == "申请人 张三"
+    assert {m["name"]: m["state"] for m in event.payload["materials"]} == {
+        "申请书": "received", "营业执照副本": "received", "场所证明": "missing"}
+    # the files belong to the case now, stored outside the web root with their hash and real type
+    uploads = list(OnlineUpload.objects.order_by("material"))
+    assert [(u.material, u.content_type, u.case_id, u.draft_id) for u in uploads] == [
+        ("申请书", "application/pdf", case.id, None), ("营业执照副本", "image/png", case.id, None)]
+    assert all((Path(settings.MEDIA_ROOT) / u.path).read_bytes() in (PDF, PNG) for u in uploads)
+    assert all(u.path.startswith(f"online/{me.pk}/") for u in uploads)
+    # the receipt goes out by SMS with the query code
+    from onewindow.notifications.models import OutboxMessage
+
+    receipt = OutboxMessage.objects.get(kind="case.submitted")
+    assert receipt.recipient == "13912345678" and case.number in receipt.body and case.query_code in receipt.body
+    # the page of the case shows its number's query code
+    page = my_client.get(response["Location"]).content.decode()
+    assert case.query_code in page and 'data-status="submitted"' in page
+
+
+def test_a_repeated_submit_of_the_same_form_files_one_case(my_client, hall):
+    token = token_of(my_client.get(apply_url(hall)))
+    form = {"token": token, "action": "submit", "contact_phone": "13912345678"}
+    first = my_client.post(apply_url(hall), {**form, "material[0]": pdf()})
+    second = my_client.post(apply_url(hall), {**form, "material[0]": pdf()})
+    assert Case.objects.count() == 1 and first["Location"] == second["Location"]
+    assert OnlineUpload.objects.count() == 1 and len(stored_files()) == 1
+
+
+def test_a_saved_draft_survives_a_reload(my_client, hall):
+    token = token_of(my_client.get(apply_url(hall)))
+    response = my_client.post(apply_url(hall), {"token": token, "action": "save", "contact_phone": "13700001111",
+                                                "note": "营业执照正在换发", "material[0]": pdf("申请书.pdf")})
+    assert response.status_code == 302 and response["Location"] == apply_url(hall)
+    # a later visit shows what was typed and uploaded, under the same form token
+    again = my_client.get(apply_url(hall))
+    page = again.content.decode()
+    assert 'value="13700001111"' in page and "营业执照正在换发" in page and "申请书.pdf" in page
+    draft = Draft.objects.get()
+    assert token_of(again) == str(draft.token) and draft.case is None
+    assert draft.data["note"] == "营业执照正在换发"
+    assert list(draft.uploads.values_list("material", flat=True)) == ["申请书"]
+    # and submitting later turns that very draft into the case, with its upload
+    my_client.post(apply_url(hall), {"token": str(draft.token), "action": "submit", "contact_phone": "13700001111"})
+    draft.refresh_from_db()
+    case = Case.objects.get()
+    assert draft.case == case and case.applicant_phone == "13700001111"
+    assert {m["name"]: m["state"] for m in case.events.get().payload["materials"]}["申请书"] == "received"
+
+
+def test_a_renamed_executable_is_refused_naming_the_material_and_nothing_is_saved(my_client, hall):
+    token = token_of(my_client.get(apply_url(hall)))
+    my_client.post(apply_url(hall), {"token": token, "action": "save", "material[0]": pdf("申请书.pdf")})
+    before = stored_files()
+    # when a Windows program named scan.pdf is uploaded for the second material (typed text too)
+    response = my_client.post(apply_url(hall), {
+        "token": token, "action": "submit", "note": "请尽快办理", "material[1]": pdf("scan.pdf", EXE),
+        "material[2]": pdf("site.pdf"),
+    })
+    # then it is refused with a message naming the material, the typed text is kept
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "材料“营业执照副本”的文件不是 PDF、JPEG 或 PNG 文件" in page and 'data-testid="error-material-1"' in page
+    assert "请尽快办理" in page
+    # nothing is saved: no case, no new upload or file, and the earlier draft upload is still there
+    assert not Case.objects.exists()
+    assert list(OnlineUpload.objects.values_list("material", flat=True)) == ["申请书"]
+    assert stored_files() == before
+    assert Draft.objects.get().data.get("note", "") == ""
+
+
+def test_an_oversized_file_is_refused(my_client, hall, settings):
+    settings.ONEWINDOW = {**settings.ONEWINDOW, "UPLOAD_MAX_BYTES": 1024}
+    token = token_of(my_client.get(apply_url(hall)))
+    response = my_client.post(apply_url(hall), {"token": token, "action": "save",
+                                                "material[0]": pdf(data=PDF + b"0" * 2000)})
+    assert response.status_code == 400
+    assert "材料“申请书”的文件超过 1 KB" in response.content.decode()
+    assert not OnlineUpload.objects.exists() and not stored_files()
+
+
+def test_a_new_file_replaces_the_drafts_earlier_one_and_a_file_can_be_removed(
+        my_client, hall, django_capture_on_commit_callbacks):
+    token = token_of(my_client.get(apply_url(hall)))
+    my_client.post(apply_url(hall), {"token": token, "action": "save", "material[0]": pdf("first.pdf")})
+    # the replaced file is removed once the new one is committed
+    with django_capture_on_commit_callbacks(execute=True):
+        my_client.post(apply_url(hall), {"token": token, "action": "save", "material[0]": pdf("second.pdf")})
+    upload = OnlineUpload.objects.get()
+    assert upload.original_name == "second.pdf" and len(stored_files()) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        response = my_client.post(reverse("online:upload_remove", args=[upload.pk]))
+    assert response.status_code == 302 and not OnlineUpload.objects.exists() and not stored_files()
+
+
+def test_an_item_not_open_online_says_where_to_go(my_client, hall):
+    version = hall.item.current_version
+    version.online_depth = 2
+    version.place = "云溪县政务服务中心一楼"
+    version.save()
+    response = my_client.get(apply_url(hall))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'data-testid="not-online"' in page and "云溪县政务服务中心一楼" in page and 'name="token"' not in page
+    # and a posted form is not taken either
+    my_client.post(apply_url(hall), {"action": "submit"})
+    assert not Case.objects.exists()
+
+
+def test_an_unknown_item_is_a_404(my_client):
+    assert my_client.get(reverse("online:apply", args=["NO-SUCH-ITEM"])).status_code == 404
+
+
+def test_my_upload_is_mine_and_the_staff_of_the_case_only(my_client, hall, someone_else):
+    client = Client()  # a second browser: my_client is the pytest-django ``client`` itself
+    token = token_of(my_client.get(apply_url(hall)))
+    my_client.post(apply_url(hall), {"token": token, "action": "save", "material[0]": pdf()})
+    draft_upload = OnlineUpload.objects.get()
+    url = reverse("online:upload", args=[draft_upload.pk])
+    response = my_client.get(url)
+    assert response.status_code == 200 and response.content == PDF
+    assert response["Content-Type"] == "application/pdf" and response["X-Content-Type-Options"] == "nosniff"
+    # a draft's file is nobody else's business, staff included
+    client.force_login(hall.clerk.user)
+    assert client.get(url).status_code == 404
+    # once submitted, the clerk of the case may open it; another county's clerk and another applicant may not
+    my_client.post(apply_url(hall), {"token": token, "action": "submit"})
+    assert client.get(url).status_code == 200
+    client.force_login(hall.outsider.user)
+    assert client.get(url).status_code == 404
+    client.force_login(someone_else)
+    assert client.get(url).status_code == 404
+    case = Case.objects.get()
+    assert client.get(reverse("online:case", args=[case.number])).status_code == 404
+    assert client.get(reverse("online:upload", args=[draft_upload.pk + 999])).status_code == 404
+
+
+def test_an_agent_applies_for_the_company(client, hall):
+    from .conftest import COMPANY_CODE, OTHER_ID, register
+
+    agent = register("13600001111", name="王五", id_number=OTHER_ID, kind="company_agent",
+                     company_name="云溪县某某餐饮有限公司", company_credit_code=COMPANY_CODE, legal_representative="赵六")
+    client.force_login(agent, backend="django.contrib.auth.backends.ModelBackend")
+    token = token_of(client.get(apply_url(hall)))
+    client.post(apply_url(hall), {"token": token, "action": "submit", "material[0]": pdf()})
+    case = Case.objects.get()
+    assert (case.applicant_kind, case.applicant_name, case.applicant_id_type, case.applicant_id_number) == (
+        "company", "云溪县某某餐饮有限公司", "uscc", COMPANY_CODE)
+    assert (case.legal_representative, case.agent_name, case.agent_id_number, case.applicant_phone) == (
+        "赵六", "王五", OTHER_ID, "13600001111")
