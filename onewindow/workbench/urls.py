@@ -10,6 +10,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("organization/", views.organization, name="organization"),
     path("outbox/", include("onewindow.notifications.urls")),
+    path("supervision/", include("onewindow.supervision.urls")),
     # Cases: intake, the case page and its actions, the inbox, the ledger and the register.
     path("intake/", case_views.intake, name="intake"),
     path("intake/items/", case_views.intake_items, name="intake_items"),

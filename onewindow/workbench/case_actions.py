@@ -1,0 +1,318 @@
+"""Which action forms the case page shows to whom, and what is in each.
+
+A form appears only when the transition table (:data:`onewindow.cases.states.TRANSITIONS`) allows
+the action from the case's status *and* the permission table (:func:`can`) lets this staff member
+do it here; stage forms also follow who holds the stage. The service checks all of it again when
+the form is posted — this only keeps the page from offering what would be refused.
+
+Each form is described as data (:class:`ActionForm`), so one template renders all of them with
+the same labels, error marking (``aria-invalid`` / ``aria-describedby``) and ``expected_version``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.http import QueryDict
+from django.utils.translation import gettext as _
+
+from onewindow.cases.models import Case, CaseTask
+from onewindow.cases.selectors import CaseView
+from onewindow.cases.services import DENIAL_RIGHTS, missing_for_notice
+from onewindow.cases.states import TRANSITIONS, Status
+from onewindow.cases.states import Action as Move
+from onewindow.catalog.rules import DELIVERY_METHOD_LABELS, SPECIAL_PROCEDURE_LABELS, DeliveryMethod
+from onewindow.organization.models import Staff
+from onewindow.organization.permissions import Action as Perm
+from onewindow.organization.permissions import can, roles_of
+from onewindow.organization.rules import Role
+
+from . import selectors
+
+# The service's name for a field when the form's input is called differently.
+_FIELD_ALIASES = {"assignee": "assignee_id"}
+
+
+@dataclass
+class Field:
+    """One input of an action form; ``name`` is the service's input name."""
+
+    name: str
+    label: str
+    kind: str = "text"  # text, textarea, number, select, radio, checkboxes, checkbox
+    required: bool = False
+    value: Any = ""  # a list for checkboxes, "true"/"" for a checkbox
+    choices: list[tuple[str, str]] = field(default_factory=list)
+    help: str = ""
+    error: str = ""
+
+
+@dataclass
+class ActionForm:
+    """One form of the case page. ``key`` is unique on the page (``complete_stage-3``)."""
+
+    key: str
+    action: str  # the name in onewindow.cases.actions.ACTIONS
+    title: str
+    submit: str
+    fields: list[Field] = field(default_factory=list)
+    hidden: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    error: str = ""
+    danger: bool = False  # ends the case or says no: shown apart, with a warning style
+    shown_error: str = ""  # after a refusal: the message as this form shows it
+
+    def field_named(self, name: str) -> Field | None:
+        return next((f for f in self.fields if f.name == name), None)
+
+    def fill(self, post: QueryDict) -> None:
+        """Show what was posted instead of the defaults."""
+        for f in self.fields:
+            if f.kind == "checkboxes":
+                f.value = post.getlist(f.name)
+            elif f.kind == "checkbox":
+                f.value = "true" if post.getlist(f.name)[-1:] == ["true"] else ""
+            else:
+                f.value = post.get(f.name, "")
+
+    def mark(self, field_name: str | None, message: str, code: str = "") -> str:
+        """Put a service's message on the named field, or on the form when it names none of its
+        fields; returns the message shown.
+
+        The action table's own type checks (``invalid_input``) name the input in English
+        (“workdays”应为整数); next to a labelled field a plain request reads better.
+        """
+        target = self.field_named(_FIELD_ALIASES.get(field_name or "", field_name or ""))
+        if target is None:
+            self.error = message
+            return message
+        if code == "invalid_input":
+            message = _("Enter a whole number.") if target.kind == "number" else _("Fill in this field.")
+        target.error = message
+        return message
+
+
+@dataclass(frozen=True)
+class _Ctx:
+    case: Case
+    staff: Staff
+    view: CaseView
+    roles: frozenset[Role]
+
+    def may(self, perm: Perm, department: Any = None) -> bool:
+        return can(self.staff, perm, region=self.case.region, department=department or self.case.department,
+                   item=self.case.item)
+
+    def allows(self, move: Move) -> bool:
+        return Status(self.case.status) in TRANSITIONS[move].sources
+
+
+def _reviews(ctx: _Ctx, task: CaseTask) -> bool:
+    """May review this stage: the review permission in its department and its role (or chief)."""
+    return (can(ctx.staff, Perm.CASE_REVIEW, region=ctx.case.region, department=task.department)
+            and (task.role in ctx.roles or Role.CHIEF_REPRESENTATIVE in ctx.roles))
+
+
+def _task_forms(ctx: _Ctx) -> list[ActionForm]:
+    forms: list[ActionForm] = []
+    signatures = selectors.first_signatures(ctx.case)
+    for task in ctx.view.tasks:
+        if task.state != CaseTask.State.OPEN:
+            continue
+        hidden = {"stage_order": str(task.stage_order)}
+        name = task.stage_name
+        reviews = _reviews(ctx, task)
+        mine = task.assignee_id == ctx.staff.id
+        acting = selectors.is_backup_of(ctx.staff, task.assignee)
+        chief_here = can(ctx.staff, Perm.CASE_REASSIGN, region=ctx.case.region, department=task.department)
+        if ctx.allows(Move.CLAIM_TASK) and reviews and not mine and (task.assignee is None or acting):
+            forms.append(ActionForm(key=f"claim-{task.stage_order}", action="claim", hidden=hidden,
+                                    title=_("Claim the stage “%(stage)s”") % {"stage": name}, submit=_("Claim")))
+        first = signatures.get(task.stage_order)
+        # The second signature of a verification stage comes from a colleague, whoever holds it.
+        if ctx.allows(Move.COMPLETE_STAGE) and reviews and (task.assignee is None or mine or acting
+                                                           or first is not None):
+            notes = []
+            if first is not None:
+                notes.append(_("First signature by %(name)s; a second, different reviewer completes this stage.")
+                             % {"name": first.name})
+            elif _requires_two(ctx, task):
+                notes.append(_("This stage needs the signatures of two different reviewers."))
+            if first is None or first.staff_id != ctx.staff.id:
+                forms.append(ActionForm(
+                    key=f"complete_stage-{task.stage_order}", action="complete_stage", hidden=hidden, notes=notes,
+                    title=_("Complete the stage “%(stage)s”") % {"stage": name},
+                    submit=_("Sign") if first is None and _requires_two(ctx, task) else _("Complete the stage"),
+                    fields=[Field("opinion", _("Opinion"), "textarea", required=True)]))
+        if ctx.allows(Move.RELEASE_TASK) and task.assignee is not None and (mine or chief_here):
+            forms.append(ActionForm(key=f"release-{task.stage_order}", action="release", hidden=hidden,
+                                    title=_("Give “%(stage)s” back to the department's inbox") % {"stage": name},
+                                    submit=_("Release")))
+        if ctx.allows(Move.REASSIGN_TASK) and chief_here:
+            people = [p for p in selectors.reassign_candidates(ctx.case, task) if p.id != task.assignee_id]
+            if people:
+                forms.append(ActionForm(
+                    key=f"reassign-{task.stage_order}", action="reassign", hidden=hidden,
+                    title=_("Reassign the stage “%(stage)s”") % {"stage": name}, submit=_("Reassign"),
+                    fields=[Field("assignee_id", _("Reviewer"), "select", required=True,
+                                  choices=[(str(p.id), p.name) for p in people])]))
+    return forms
+
+
+def _requires_two(ctx: _Ctx, task: CaseTask) -> bool:
+    return any(s.order == task.stage_order and s.requires_two_signatures
+               for s in ctx.case.item_version.stages.all())
+
+
+def _intake_forms(ctx: _Ctx) -> list[ActionForm]:
+    forms: list[ActionForm] = []
+    case = ctx.case
+    version = case.item_version
+    if ctx.allows(Move.ACCEPT) and ctx.may(Perm.CASE_ACCEPT):
+        forms.append(ActionForm(key="accept", action="accept", title=_("Accept"), submit=_("Accept"),
+                                fields=[Field("note", _("Note"), "textarea")]))
+    if ctx.allows(Move.CONCLUDE_INSTANT) and ctx.may(Perm.CASE_ACCEPT) and version.handling_type == "instant":
+        forms.append(ActionForm(key="conclude_instant", action="conclude_instant", title=_("Conclude on the spot"),
+                                submit=_("Conclude"), fields=[Field("result", _("Result"), "textarea")]))
+    if ctx.allows(Move.REQUEST_SUPPLEMENT) and ctx.may(Perm.CASE_REQUEST_SUPPLEMENT):
+        names = list(version.materials.order_by("order").values_list("name", flat=True))
+        forms.append(ActionForm(
+            key="request_supplement", action="request_supplement", title=_("Request a supplement (one-time notice)"),
+            submit=_("Issue the supplement notice"),
+            notes=[_("List every missing material at once: only one notice may add materials.")],
+            fields=[Field("materials", _("Materials to supplement"), "checkboxes", required=True,
+                          choices=[(n, n) for n in names], value=missing_for_notice(case)),
+                    Field("note", _("Note to the applicant"), "textarea")]))
+    if ctx.allows(Move.SUPPLEMENT) and ctx.may(Perm.CASE_SUBMIT):
+        asked = next((e.payload.get("materials", []) for e in reversed(ctx.view.events)
+                      if e.kind == "supplement_requested"), [])
+        forms.append(ActionForm(
+            key="supplement", action="supplement", title=_("Record the supplement"), submit=_("Record"),
+            fields=[Field("materials", _("Materials received"), "checkboxes", choices=[(n, n) for n in asked],
+                          value=list(asked)),
+                    Field("at_window", _("Brought to the window (counts as a visit)"), "checkbox", value="true")]))
+    if ctx.allows(Move.REFUSE) and ctx.may(Perm.CASE_REFUSE):
+        forms.append(ActionForm(
+            key="refuse", action="refuse", title=_("Refuse"), submit=_("Refuse and issue the notice"), danger=True,
+            fields=[Field("reason", _("Reason"), "textarea", required=True),
+                    Field("legal_basis", _("Legal basis"), required=True),
+                    Field("where_to_apply", _("Where to apply instead"))]))
+    return forms
+
+
+def _handling_forms(ctx: _Ctx) -> list[ActionForm]:
+    forms: list[ActionForm] = []
+    case = ctx.case
+    version = case.item_version
+    extended = any(e.kind == "extension_granted" for e in ctx.view.events)
+    if ctx.allows(Move.START_SPECIAL_PROCEDURE) and ctx.may(Perm.CASE_SPECIAL_PROCEDURE) \
+            and version.special_procedures:
+        forms.append(ActionForm(
+            key="start_special_procedure", action="start_special_procedure", title=_("Start a special procedure"),
+            submit=_("Start"), notes=[_("The clocks stop until the procedure ends.")],
+            fields=[Field("procedure", _("Procedure"), "select", required=True,
+                          choices=[(p, SPECIAL_PROCEDURE_LABELS.get(p, p)) for p in version.special_procedures]),
+                    Field("reason", _("Reason or basis"), "textarea", required=True),
+                    Field("announced_workdays", _("Working days announced to the applicant"), "number",
+                          required=True)]))
+    if ctx.allows(Move.END_SPECIAL_PROCEDURE) and ctx.may(Perm.CASE_SPECIAL_PROCEDURE):
+        forms.append(ActionForm(key="end_special_procedure", action="end_special_procedure",
+                                title=_("End the special procedure"), submit=_("End"),
+                                fields=[Field("result", _("Result"), "textarea", required=True)]))
+    can_grant = ctx.may(Perm.CASE_GRANT_EXTENSION)
+    if ctx.allows(Move.REQUEST_EXTENSION) and ctx.may(Perm.CASE_REQUEST_EXTENSION) and not can_grant \
+            and not extended and not case.extension_requested_days:
+        forms.append(ActionForm(
+            key="request_extension", action="request_extension", title=_("Request an extension"),
+            submit=_("Request"),
+            fields=[Field("workdays", _("Working days"), "number", required=True),
+                    Field("reason", _("Reason"), "textarea", required=True)]))
+    if ctx.allows(Move.GRANT_EXTENSION) and can_grant and not extended:
+        notes = []
+        if case.extension_requested_days:
+            notes.append(_("Requested: %(days)s working days.") % {"days": case.extension_requested_days})
+        forms.append(ActionForm(
+            key="grant_extension", action="grant_extension", title=_("Grant an extension"), submit=_("Grant"),
+            notes=notes,
+            fields=[Field("workdays", _("Working days"), "number", required=True,
+                          value=str(case.extension_requested_days or "")),
+                    Field("reason", _("Reason told to the applicant"), "textarea", required=True)]))
+    if ctx.allows(Move.DECLINE_EXTENSION) and can_grant and case.extension_requested_days:
+        forms.append(ActionForm(key="decline_extension", action="decline_extension",
+                                title=_("Decline the extension request"), submit=_("Decline"),
+                                fields=[Field("reason", _("Reason"), "textarea", required=True)]))
+    stages_done = all(t.state != CaseTask.State.OPEN for t in ctx.view.tasks) and case.current_stage is None
+    if ctx.allows(Move.DECIDE_GRANT) and ctx.may(Perm.CASE_DECIDE) and stages_done:
+        forms.append(ActionForm(key="decide-grant", action="decide", hidden={"grant": "true"},
+                                title=_("Decide: grant"), submit=_("Grant"),
+                                fields=[Field("reasons", _("Reasons"), "textarea")]))
+        forms.append(ActionForm(key="decide-deny", action="decide", hidden={"grant": "false"}, danger=True,
+                                title=_("Decide: deny"), submit=_("Deny"), notes=[DENIAL_RIGHTS],
+                                fields=[Field("reasons", _("Reasons"), "textarea", required=True)]))
+    return forms
+
+
+def _closing_forms(ctx: _Ctx) -> list[ActionForm]:
+    forms: list[ActionForm] = []
+    version = ctx.case.item_version
+    if ctx.allows(Move.ISSUE_CERTIFICATE) and ctx.may(Perm.CASE_ISSUE_CERTIFICATE):
+        forms.append(ActionForm(key="issue_certificate", action="issue_certificate",
+                                title=_("Issue the certificate"), submit=_("Issue")))
+    if ctx.allows(Move.DELIVER) and ctx.may(Perm.CASE_DELIVER):
+        methods = [m for m in DeliveryMethod if not version.delivery_methods or m.value in version.delivery_methods]
+        forms.append(ActionForm(
+            key="deliver", action="deliver", title=_("Deliver"), submit=_("Deliver and conclude"),
+            fields=[Field("method", _("Delivery"), "radio", required=True,
+                          choices=[(m.value, DELIVERY_METHOD_LABELS[m]) for m in methods],
+                          value=methods[0].value if len(methods) == 1 else ""),
+                    Field("tracking_number", _("Tracking number (post)")),
+                    Field("note", _("Note"))]))
+    if ctx.allows(Move.WITHDRAW) and ctx.may(Perm.CASE_SUBMIT):
+        forms.append(ActionForm(key="withdraw", action="withdraw", title=_("Withdraw at the applicant's request"),
+                                submit=_("Withdraw"), danger=True,
+                                fields=[Field("reason", _("Reason"), "textarea")]))
+    return forms
+
+
+def action_forms(case: Case, staff: Staff, view: CaseView, *, failed: str | None = None,
+                 posted: QueryDict | None = None, error: tuple[str | None, str, str] | None = None
+                 ) -> list[ActionForm]:
+    """The forms this staff member may use on this case now.
+
+    ``failed`` is the key of a form that was posted and refused: it shows ``posted`` again with
+    ``error`` (field, message, code) on the field it names; its ``shown_error`` is what the page says.
+    """
+    ctx = _Ctx(case=case, staff=staff, view=view, roles=frozenset(roles_of(staff)))
+    forms = [*_intake_forms(ctx), *_task_forms(ctx), *_handling_forms(ctx), *_closing_forms(ctx)]
+    for form in forms:
+        if form.key == failed:
+            if posted is not None:
+                form.fill(posted)
+            if error is not None:
+                form.shown_error = form.mark(*error)
+    return forms
+
+
+def action_label(action: str) -> str:
+    """A short name of an action for the "saved" message."""
+    return {
+        "accept": _("accepted"), "request_supplement": _("supplement notice issued"),
+        "supplement": _("supplement recorded"), "refuse": _("refused"), "conclude_instant": _("concluded"),
+        "complete_stage": _("opinion recorded"), "claim": _("stage claimed"), "release": _("stage released"),
+        "reassign": _("stage reassigned"), "start_special_procedure": _("special procedure started"),
+        "end_special_procedure": _("special procedure ended"), "request_extension": _("extension requested"),
+        "grant_extension": _("extension granted"), "decline_extension": _("extension declined"),
+        "decide": _("decision recorded"), "issue_certificate": _("certificate issued"),
+        "deliver": _("delivered"), "withdraw": _("withdrawn"),
+    }.get(action, action)
+
+
+def form_key(action: str, post: Mapping[str, str]) -> str:
+    """The key of the form a POST came from (stage forms and the two decisions share an action)."""
+    if post.get("stage_order"):
+        return f"{action}-{post.get('stage_order')}"
+    if action == "decide":
+        return "decide-grant" if post.get("grant") == "true" else "decide-deny"
+    return action

@@ -1,0 +1,152 @@
+"""Reads of the staff web that the case and catalog selectors don't already give."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db.models import Prefetch
+
+from onewindow.cases.models import Case, CaseEvent, CaseTask
+from onewindow.cases.selectors import case_for
+from onewindow.catalog.models import Material, ServiceItem
+from onewindow.catalog.selectors import published_items, search_items
+from onewindow.core.errors import NotFound
+from onewindow.organization.models import BackupPost, Department, Staff, Window
+from onewindow.organization.permissions import Action, can, reaches, roles_of
+from onewindow.organization.rules import Role
+from onewindow.organization.selectors import visible_departments, visible_windows
+
+from .models import CaseScan
+
+INTAKE_ROLES = frozenset({Role.CLERK, Role.PROXY_AGENT})
+# 台帐 and 受理登记册 are kept by the windows and read by the back offices and the center.
+LEDGER_ROLES = frozenset({Role.CLERK, Role.REVIEWER, Role.CHIEF_REPRESENTATIVE, Role.CENTER_ADMIN})
+INBOX_ROLES = frozenset({Role.CLERK, Role.REVIEWER, Role.CHIEF_REPRESENTATIVE, Role.PROXY_AGENT})
+
+
+def may_take_in(staff: Staff | None) -> bool:
+    """Clerks and proxy agents receive applications."""
+    return staff is not None and bool(roles_of(staff) & INTAKE_ROLES)
+
+
+# --- intake ---------------------------------------------------------------------------------------
+
+
+def _submit_region_codes(staff: Staff) -> list[str]:
+    return list(dict.fromkeys(r.region_code for r in reaches(staff) if r.role in INTAKE_ROLES))
+
+
+def intake_items(staff: Staff, q: str, *, limit: int = 20) -> list[ServiceItem]:
+    """Items matching ``q`` (name, code or pinyin initials) that this staff member may take in.
+
+    Searched per region the intake postings reach, then narrowed by the permission table, so a
+    clerk of a market window never sees the civil affairs items of the general window next door.
+    """
+    found: dict[int, ServiceItem] = {}
+    for code in _submit_region_codes(staff):
+        for item in search_items(q, region_code=code, limit=200):
+            if item.id not in found and can(staff, Action.CASE_SUBMIT, region=item.region, item=item):
+                found[item.id] = item
+            if len(found) >= limit:
+                return list(found.values())
+    return list(found.values())
+
+
+def intake_item(staff: Staff, code: str) -> ServiceItem | None:
+    """The published item with this implementation code, with its materials in order, if this
+    staff member may take it in; None otherwise (unknown and forbidden look the same)."""
+    code = (code or "").strip()
+    if not code:
+        return None
+    item = (published_items().filter(implementation_code=code)
+            .prefetch_related(Prefetch("current_version__materials", queryset=Material.objects.order_by("order")))
+            .first())
+    if item is None or not can(staff, Action.CASE_SUBMIT, region=item.region, item=item):
+        return None
+    return item
+
+
+def intake_windows(staff: Staff) -> list[Window]:
+    """The active windows the staff member is posted to, in number order."""
+    windows = {p.window for p in staff.postings.select_related("window", "window__region")
+               if p.window is not None and p.window.is_active}
+    return sorted(windows, key=lambda w: (w.region.code, w.number))
+
+
+# --- one case -------------------------------------------------------------------------------------
+
+
+def scans_of(case: Case) -> list[CaseScan]:
+    return list(CaseScan.objects.filter(case=case).select_related("uploaded_by").order_by("id"))
+
+
+def scan_for(staff: Staff | None, number: str, scan_id: int) -> CaseScan:
+    """A scan of a case the staff member may see; the same 404 for anything else."""
+    case = case_for(staff, number)
+    scan = CaseScan.objects.filter(case=case, pk=scan_id).first()
+    if scan is None:
+        raise NotFound("扫描件不存在", code="scan.not_found", field="scan")
+    return scan
+
+
+def is_backup_of(staff: Staff, primary: Staff | None) -> bool:
+    """``staff`` stands in for ``primary`` right now (AB岗: the A post is absent)."""
+    if primary is None or primary.is_present:
+        return False
+    return BackupPost.objects.filter(primary=primary, backup=staff).exists()
+
+
+def reassign_candidates(case: Case, task: CaseTask) -> list[Staff]:
+    """Staff who could take a stage: posted to its department with its role (or as chief
+    representative) and allowed to review there."""
+    roles = {task.role, Role.CHIEF_REPRESENTATIVE.value}
+    people = (Staff.objects.filter(postings__role__in=roles, postings__department=task.department)
+              .distinct().order_by("name"))
+    return [p for p in people if can(p, Action.CASE_REVIEW, region=case.region, department=task.department)]
+
+
+@dataclass(frozen=True)
+class Signature:
+    """The first signature of a two-signature stage (行政许可法 第三十四条)."""
+
+    stage: int
+    staff_id: int | None
+    name: str
+    at: datetime
+
+
+def first_signatures(case: Case) -> dict[int, Signature]:
+    """Stage order → its first signature, for stages signed once and not yet completed."""
+    events = list(CaseEvent.objects.filter(case=case, kind__in=["stage_signed", "stage_completed"]).order_by("seq"))
+    completed = {e.payload.get("stage") for e in events if e.kind == "stage_completed"}
+    signed: dict[int, Signature] = {}
+    for e in events:
+        stage = e.payload.get("stage")
+        if e.kind == "stage_signed" and stage not in completed and stage not in signed:
+            signed[stage] = Signature(stage=stage, staff_id=e.actor_id, name=e.actor_label, at=e.at)
+    return signed
+
+
+# --- ledger filters --------------------------------------------------------------------------------
+
+
+def ledger_windows(staff: Staff) -> list[Window]:
+    return list(visible_windows(staff))
+
+
+def ledger_departments(staff: Staff) -> list[Department]:
+    return list(visible_departments(staff))
+
+
+# --- warnings ---------------------------------------------------------------------------------------
+
+
+def warning_of(case: Case, today: date) -> str:
+    """The promised clock's warning on ``today`` from the stored dates (DESIGN.md §4 rule 9):
+    ``red`` once the promised due date has passed, ``yellow`` from ``yellow_from``, else ``normal``."""
+    if case.promised_due is not None and today > case.promised_due:
+        return "red"
+    if case.yellow_from is not None and case.yellow_from <= today:
+        return "yellow"
+    return "normal"
