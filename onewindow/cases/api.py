@@ -8,7 +8,7 @@ a stale view gets 409 ``case.changed`` instead of overwriting someone else's upd
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils.dateparse import parse_datetime
@@ -201,7 +201,7 @@ def submit(request: HttpRequest, body: SubmitIn) -> Any:
 @router.post("/import", response={201: CaseOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut,
                                   422: ImportErrorOut},
              summary="Replay a historical case from its events")
-def import_case(request: HttpRequest, body: dict[str, Any] = Body(...)) -> Any:
+def import_case(request: HttpRequest, body: Annotated[dict[str, Any], Body(...)]) -> Any:
     """Replay a case that happened elsewhere (legacy migration, an upper-level platform): the
     submission, then ``events`` — ``[{"action", "at", "actor", …inputs}]`` — through the same rules
     as live actions, each at its recorded time by its recorded actor. Any rule it breaks is
@@ -250,7 +250,8 @@ _ACT_DESCRIPTION = (
 @router.post("/{number}/actions/{action}",
              response={200: CaseOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
              summary="One transition of a case", description=_ACT_DESCRIPTION)
-def act(request: HttpRequest, number: str, action: str, body: dict[str, Any] = Body(default=None)) -> Any:
+def act(request: HttpRequest, number: str, action: str,
+        body: Annotated[dict[str, Any] | None, Body(default=None)] = None) -> Any:
     """One transition (see the description for the actions and their inputs)."""
     staff = request_staff(request)
     params = dict(body or {})

@@ -12,10 +12,8 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from dataclasses import asdict
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
-
-from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import F

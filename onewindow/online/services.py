@@ -31,6 +31,7 @@ from onewindow.catalog.rules import DeliveryMethod
 from onewindow.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from onewindow.core.timesource import SHANGHAI, local_date
 from onewindow.core.timesource import now as current_time
+from onewindow.core.uploads import CheckedFile
 from onewindow.notifications.rules import is_mainland_mobile, normalize_phone
 from onewindow.notifications.services import notify
 from onewindow.organization.models import Region
@@ -38,7 +39,7 @@ from onewindow.organization.models import Region
 from . import selectors
 from .models import ApplicantProfile, Draft, OneTimeCode, OnlineUpload, OtpThrottle
 from .rules import OTP_DIGITS, Registration, case_applicant, check_registration
-from .uploads import CheckedFile, media_path, written
+from .uploads import media_path, written
 
 log = logging.getLogger("onewindow.online")
 
@@ -318,7 +319,7 @@ def _check_materials(found: selectors.OnlineItem, files: Sequence[CheckedFile]) 
 def draft_save(*, account: Any, item_code: str, token: str | None, data: dict[str, Any],
                files: Sequence[CheckedFile] = (), at: datetime | None = None) -> Draft:
     """暂存: keep what was filled in and uploaded, to continue later. Files were checked by
-    content before (:func:`onewindow.online.uploads.check_file`)."""
+    content before (:func:`onewindow.core.uploads.check_file`)."""
     at = at or current_time()
     _profile(account)
     found = _online_item(item_code)

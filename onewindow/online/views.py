@@ -34,6 +34,7 @@ from onewindow.cases.states import Status
 from onewindow.core.errors import DomainError, NotFound
 from onewindow.core.identity import mask_id, mask_phone
 from onewindow.core.timesource import local_date
+from onewindow.core.uploads import check_file, max_upload_bytes
 from onewindow.documents.views import serve_document
 from onewindow.portal.ratelimit import rate_limited
 
@@ -41,7 +42,7 @@ from . import selectors, services
 from .models import ApplicantProfile, OneTimeCode
 from .rules import PERSON_ID_TYPES, AccountKind, Registration, check_registration
 from .throttle import progress_limited
-from .uploads import check_file, max_upload_bytes, read_checked
+from .uploads import read_checked
 
 # --- shared ------------------------------------------------------------------------------------------
 

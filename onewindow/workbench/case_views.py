@@ -35,6 +35,7 @@ from onewindow.catalog.rules import DELIVERY_METHOD_LABELS, SPECIAL_PROCEDURE_LA
 from onewindow.core.errors import DomainError, NotFound
 from onewindow.core.identity import mask_id, mask_name
 from onewindow.core.timesource import local_date
+from onewindow.core.uploads import check_file, max_upload_bytes
 from onewindow.organization.models import Staff
 from onewindow.organization.permissions import Action as Perm
 from onewindow.organization.permissions import can, roles_of, staff_of
@@ -43,7 +44,6 @@ from onewindow.organization.rules import Role
 from . import excel, forms, selectors, services
 from .case_actions import action_forms, action_label, form_key
 from .models import IdView
-from .uploads import check_scan, max_upload_bytes
 
 log = logging.getLogger("onewindow.workbench")
 
@@ -376,7 +376,7 @@ def case_scan_add(request: HttpRequest, number: str) -> HttpResponse:
     if upload is None:
         return _render_case(request, staff, case, status=400, upload_error=_("Choose the file to upload."))
     try:
-        services.scans_add(case_id=case.id, actor=staff, scans=[check_scan(upload, material=material, field="file")])
+        services.scans_add(case_id=case.id, actor=staff, scans=[check_file(upload, material=material, field="file")])
     except DomainError as exc:
         return _render_case(request, staff, case, status=exc.status, upload_error=exc.message)
     messages.success(request, _("Scan stored."))

@@ -29,8 +29,7 @@ from onewindow.cases.rules import (
 )
 from onewindow.catalog.models import ServiceItem
 from onewindow.core.errors import DomainError
-
-from .uploads import CheckedScan, check_scan
+from onewindow.core.uploads import CheckedFile, check_file
 
 # --- intake -------------------------------------------------------------------------------------
 
@@ -132,7 +131,7 @@ def _rows(item: ServiceItem) -> list[MaterialRow]:
 
 def read_intake(post: QueryDict, files: Mapping[str, Any], item: ServiceItem | None) -> IntakeForm:
     """The posted intake form, checked by the pure intake rules so that *every* problem shows at
-    once (the service stops at the first). Files are not read here: see :func:`uploads.check_scan`."""
+    once (the service stops at the first). Files are not read here: see :func:`onewindow.core.uploads.check_file`."""
     form = IntakeForm(values={name: post.get(name, "").strip() for name in
                               (*APPLICANT_FIELDS, "item_code", "window_number")})
     form.values["is_urgent"] = "on" if post.get("is_urgent") else ""
@@ -154,16 +153,16 @@ def read_intake(post: QueryDict, files: Mapping[str, Any], item: ServiceItem | N
     return form
 
 
-def read_scans(form: IntakeForm, files: Mapping[str, Any]) -> list[CheckedScan]:
+def read_scans(form: IntakeForm, files: Mapping[str, Any]) -> list[CheckedFile]:
     """The checklist's scans, each checked by content and size; a refused one is marked on its
     material and left out."""
-    scans: list[CheckedScan] = []
+    scans: list[CheckedFile] = []
     for row in form.materials:
         upload = files.get(row.file_field)
         if upload is None:
             continue
         try:
-            scans.append(check_scan(upload, material=row.name, field=f"materials[{row.index}].file"))
+            scans.append(check_file(upload, material=row.name, field=f"materials[{row.index}].file"))
         except DomainError as exc:
             form.add_error(exc.field, exc.message)
     return scans

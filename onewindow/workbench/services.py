@@ -19,11 +19,11 @@ from onewindow.cases.selectors import can_view_case
 from onewindow.cases.services import case_submit
 from onewindow.core.errors import DomainError, NotFound
 from onewindow.core.timesource import now as current_time
+from onewindow.core.uploads import CheckedFile
 from onewindow.organization.models import Staff
 from onewindow.organization.permissions import Action, require
 
 from .models import CaseScan, IdView
-from .uploads import CheckedScan
 
 _SAFE = re.compile(r"[^0-9A-Za-z_-]")
 
@@ -33,7 +33,7 @@ def _case_dir(case: Case) -> Path:
     return Path("uploads") / _SAFE.sub("_", case.number)
 
 
-def _write_scans(case: Case, scans: Sequence[CheckedScan], *, actor: Staff | None) -> list[CaseScan]:
+def _write_scans(case: Case, scans: Sequence[CheckedFile], *, actor: Staff | None) -> list[CaseScan]:
     """Store the files and their rows. Files are written exclusively (never over another file);
     if anything fails, the files written so far are removed and the error goes on."""
     media = Path(settings.MEDIA_ROOT)
@@ -60,7 +60,7 @@ def _write_scans(case: Case, scans: Sequence[CheckedScan], *, actor: Staff | Non
 
 
 def intake_submit(*, actor: Staff, item_code: str, applicant: Applicant, materials: list[MaterialCheck],
-                  window_number: str | None, is_urgent: bool, scans: Sequence[CheckedScan],
+                  window_number: str | None, is_urgent: bool, scans: Sequence[CheckedFile],
                   channel: str = Case.Channel.WINDOW) -> Case:
     """收件 at a window with the scans taken in: the case and its scans, or neither.
 
@@ -74,7 +74,7 @@ def intake_submit(*, actor: Staff, item_code: str, applicant: Applicant, materia
     return case
 
 
-def scans_add(*, case_id: int, actor: Staff, scans: Sequence[CheckedScan]) -> list[CaseScan]:
+def scans_add(*, case_id: int, actor: Staff, scans: Sequence[CheckedFile]) -> list[CaseScan]:
     """Add scans to an existing case (a supplement brought later), by someone who may take in
     materials for it."""
     case = Case.objects.select_related("region", "department", "item").filter(pk=case_id).first()

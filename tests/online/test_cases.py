@@ -15,7 +15,7 @@ from onewindow.core.errors import DomainError
 from onewindow.documents.models import Document
 from onewindow.online import services
 from onewindow.online.models import OnlineUpload
-from onewindow.online.uploads import check_file
+from onewindow.core.uploads import check_file
 
 from .conftest import EXE, PDF
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from onewindow.cases import services as case_services
 from onewindow.cases.models import Case
 from onewindow.online import services
-from onewindow.online.uploads import check_file
+from onewindow.core.uploads import check_file
 
 from .conftest import PDF, at
 
