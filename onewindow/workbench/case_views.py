@@ -36,6 +36,7 @@ from onewindow.core.errors import DomainError, NotFound
 from onewindow.core.identity import mask_id, mask_name
 from onewindow.core.timesource import local_date
 from onewindow.core.uploads import check_file, max_upload_bytes
+from onewindow.online import selectors as online_selectors
 from onewindow.organization.models import Staff
 from onewindow.organization.permissions import Action as Perm
 from onewindow.organization.permissions import can, roles_of, staff_of
@@ -270,6 +271,18 @@ def _material_rows(case: Case) -> tuple[list[dict[str, Any]], list[Any]]:
     return rows, [s for s in scans if s.material not in listed]
 
 
+def _online_form(case: Case) -> list[tuple[str, str]]:
+    """The online form's own fields (contact, delivery, address, note) as labelled lines."""
+    if case.channel != Case.Channel.ONLINE:
+        return []
+    labels = {"contact_phone": _("Contact phone"), "delivery_method": _("Delivery"), "address": _("Address"),
+              "note": _("Note")}
+    data = online_selectors.online_form_of(case)
+    if data.get("delivery_method"):
+        data["delivery_method"] = DELIVERY_METHOD_LABELS.get(data["delivery_method"], data["delivery_method"])
+    return [(labels[k], str(data[k])) for k in labels if data.get(k)]
+
+
 def _render_case(request: HttpRequest, staff: Staff, case: Case, *, status: int = 200, failed: str | None = None,
                  error: DomainError | None = None, full_ids: dict[str, str] | None = None,
                  upload_error: str = "") -> HttpResponse:
@@ -285,6 +298,9 @@ def _render_case(request: HttpRequest, staff: Staff, case: Case, *, status: int 
         "status_label": STATUS_LABELS[Status(case.status)], "tasks": view.tasks,
         "signatures": selectors.first_signatures(case),
         "materials": materials, "other_scans": other_scans,
+        # What the applicant uploaded and filled in online (one history, whatever the channel).
+        "online_uploads": online_selectors.case_uploads(case) if case.channel == Case.Channel.ONLINE else [],
+        "online_form": _online_form(case),
         "documents": list(case.documents.order_by("event_seq", "id")),
         "timeline": _timeline(view.events),
         "forms": action_list, "failed": failed,

@@ -143,3 +143,14 @@ def test_i_download_the_supplement_notice(my_client, awaiting):
     response = my_client.get(reverse("online:document", args=[awaiting.number, notice.number]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF") and response["Cache-Control"] == "private, no-store"
+
+
+def test_staff_see_the_applicants_online_uploads_and_form_on_the_case_page(client, online_case, hall):
+    """The workbench case page lists what came in online, with links staff may open."""
+    case = online_case
+    client.force_login(hall.clerk.user)
+    page = client.get(f"/staff/cases/{case.number}/").content.decode()
+    assert 'data-testid="online-uploads"' in page
+    upload = case.online_uploads.first()
+    assert f"/online/uploads/{upload.pk}/" in page
+    assert client.get(f"/online/uploads/{upload.pk}/").status_code == 200
