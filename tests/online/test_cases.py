@@ -12,10 +12,10 @@ from onewindow.cases import services as case_services
 from onewindow.cases.history import verify_case
 from onewindow.cases.models import Case
 from onewindow.core.errors import DomainError
+from onewindow.core.uploads import check_file
 from onewindow.documents.models import Document
 from onewindow.online import services
 from onewindow.online.models import OnlineUpload
-from onewindow.core.uploads import check_file
 
 from .conftest import EXE, PDF
 

@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from onewindow.cases import services as case_services
 from onewindow.cases.models import Case
-from onewindow.online import services
 from onewindow.core.uploads import check_file
+from onewindow.online import services
 
 from .conftest import PDF, at
 
