@@ -248,3 +248,25 @@ def open_cases_count(staff: Staff) -> int:
 def require_view(staff: Staff | None, case: Case) -> None:
     if not can_view_case(staff, case):
         raise PermissionDenied("您无权查看该办件", code="forbidden.case.view")
+
+
+@dataclass(frozen=True)
+class Retimed:
+    """One open case whose due dates a calendar change moved (a ``calendar_retimed`` event)."""
+
+    case: Case
+    at: datetime
+    change: int | None
+    calendar_version: int
+    moved: dict[str, dict[str, str | None]]
+
+
+def retimed_cases(staff: Staff, *, change: int | None = None, limit: int = 500) -> list[Retimed]:
+    """The re-timings of the cases the staff member may see, newest first (one change, or all)."""
+    events = (CaseEvent.objects.filter(kind="calendar_retimed", case__in=visible_cases(staff))
+              .select_related("case", "case__item_version", "case__department").order_by("-at", "-id"))
+    if change is not None:
+        events = events.filter(payload__change=change)
+    return [Retimed(case=e.case, at=e.at, change=e.payload.get("change"),
+                    calendar_version=int(e.payload.get("calendar_version") or 0), moved=e.payload.get("moved", {}))
+            for e in events[:limit]]

@@ -604,3 +604,21 @@ def register(request: HttpRequest) -> HttpResponse:
         **filters, "first": request.GET.get("from", first.isoformat()), "last": request.GET.get("to", last.isoformat()),
         "lines": lines, "errors": errors, "export_url": _export_url(request),
     }, status=400 if errors else 200)
+
+
+_DUE_LABELS = {"acceptance_due": "受理决定期限", "promised_due": "承诺期限", "statutory_due": "法定期限",
+               "issuance_due": "制证期限", "yellow_from": "黄牌预警起始日"}
+
+
+@login_required
+@require_GET
+def retimed(request: HttpRequest) -> HttpResponse:
+    """期限重算: the open cases whose due dates a calendar change moved, with the old and new dates."""
+    staff = staff_of(request.user)
+    if staff is None:
+        return render(request, "workbench/not_staff.html", status=403)
+    raw = (request.GET.get("change") or "").strip()
+    change = int(raw) if raw.isdigit() else None
+    rows = [(r, [(_DUE_LABELS.get(name, name), d.get("old"), d.get("new")) for name, d in r.moved.items()])
+            for r in case_selectors.retimed_cases(staff, change=change)]
+    return render(request, "workbench/retimed.html", {"rows": rows, "change": change})

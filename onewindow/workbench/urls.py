@@ -23,5 +23,6 @@ urlpatterns = [
     path("cases/<str:number>/scans/<int:scan_id>/", case_views.case_scan, name="case_scan"),
     path("ledger/", case_views.ledger, name="ledger"),
     path("register/", case_views.register, name="register"),
+    path("retimed/", case_views.retimed, name="retimed"),
     path("", views.home, name="home"),
 ]

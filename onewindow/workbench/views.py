@@ -37,6 +37,7 @@ _ROLE_PAGES: list[tuple[str, object, frozenset[Role] | None]] = [
                                                        Role.CENTER_ADMIN})),
     ("workbench:register", _("Intake register"), frozenset({Role.CLERK, Role.REVIEWER, Role.CHIEF_REPRESENTATIVE,
                                                             Role.CENTER_ADMIN})),
+    ("workbench:retimed", _("Re-timed cases"), None),
     ("workbench:supervision", _("Supervision"), frozenset({Role.SUPERVISOR, Role.CENTER_ADMIN})),
     ("workbench:outbox", _("Notification outbox"), frozenset({Role.CENTER_ADMIN, Role.SUPERVISOR})),
 ]

@@ -277,3 +277,16 @@ def test_times_in_any_zone_keep_the_record_verifiable(hall):
     s.case_refuse(case_id=case.id, actor=hall.clerk, reason="不属于本机关职权", legal_basis="行政许可法第三十二条",
                   at=moment)
     assert verify_case(Case.objects.get(pk=case.id)).ok
+
+
+def test_staff_see_which_cases_a_calendar_change_moved(client, hall, django_capture_on_commit_callbacks):
+    case = accepted(hall)
+    with django_capture_on_commit_callbacks(execute=True):
+        change = calendar_services.calendar_override_day(actor=calendar_services.SYSTEM, region_code=hall.county.code,
+                                                         day=date(2026, 10, 9), kind="holiday", name="地方节日")
+    rows = selectors.retimed_cases(hall.reviewer, change=change.number)
+    assert [r.case for r in rows] == [case] and "promised_due" in rows[0].moved
+    assert selectors.retimed_cases(hall.outsider) == []
+    client.force_login(hall.reviewer.user)
+    page = client.get(f"/staff/retimed/?change={change.number}").content.decode()
+    assert case.number in page and str(case.promised_due) in page
