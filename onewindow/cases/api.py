@@ -16,6 +16,7 @@ from ninja import Body, Router, Schema
 
 from onewindow.api.auth import request_staff, staff_auth
 from onewindow.api.idempotency import run_idempotent
+from onewindow.api.schemas import ErrorBody, ErrorOut
 from onewindow.core.errors import DomainError
 from onewindow.core.identity import mask_id
 
@@ -28,16 +29,6 @@ from .services import case_submit
 from .states import STATUS_LABELS, Status
 
 router = Router(tags=["cases"], auth=staff_auth)
-
-
-class ErrorBody(Schema):
-    code: str
-    message: str
-    field: str | None = None
-
-
-class ErrorOut(Schema):
-    error: ErrorBody
 
 
 class ApplicantIn(Schema):

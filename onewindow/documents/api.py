@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.throttling import AnonRateThrottle
 
+from onewindow.api.schemas import ErrorOut
 from onewindow.core.errors import DomainError
 
 from . import selectors
@@ -53,16 +54,6 @@ class CertificateVerifyOut(Schema):
     key_id: str | None = Field(description="签名密钥编号")
     revoked_at: datetime | None = Field(description="撤销时间")
     expired: bool = Field(description="是否已超过有效期")
-
-
-class ErrorBody(Schema):
-    code: str
-    message: str
-    field: str | None = None
-
-
-class ErrorOut(Schema):
-    error: ErrorBody
 
 
 @router.get("/verify", response={200: CertificateVerifyOut, 400: ErrorOut}, auth=None,

@@ -12,20 +12,12 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
+from onewindow.api.schemas import ErrorOut
+
 from . import selectors
 from .throttle import progress_limited
 
 router = Router(tags=["公众查询"])
-
-
-class ErrorBody(Schema):
-    code: str
-    message: str
-    field: str | None = None
-
-
-class ErrorOut(Schema):
-    error: ErrorBody
 
 
 class StepOut(Schema):

@@ -12,6 +12,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from onewindow.api.schemas import ErrorOut
 from onewindow.core.errors import DomainError
 
 from . import selectors
@@ -31,16 +32,6 @@ class DeadlineOut(Schema):
     calendar_version: int
     explanation: list[dict[str, Any]]
     text: ExplanationText
-
-
-class ErrorBody(Schema):
-    code: str
-    message: str
-    field: str | None = None
-
-
-class ErrorOut(Schema):
-    error: ErrorBody
 
 
 @router.get("/deadline", response={200: DeadlineOut, 400: ErrorOut, 404: ErrorOut}, auth=None,
