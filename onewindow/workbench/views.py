@@ -38,6 +38,7 @@ _ROLE_PAGES: list[tuple[str, object, frozenset[Role] | None]] = [
     ("workbench:register", _("Intake register"), frozenset({Role.CLERK, Role.REVIEWER, Role.CHIEF_REPRESENTATIVE,
                                                             Role.CENTER_ADMIN})),
     ("workbench:retimed", _("Re-timed cases"), None),
+    ("workbench:supervision:record", _("My record"), None),
     ("workbench:supervision", _("Supervision"), frozenset({Role.SUPERVISOR, Role.CENTER_ADMIN})),
     ("workbench:outbox", _("Notification outbox"), frozenset({Role.CENTER_ADMIN, Role.SUPERVISOR})),
 ]
