@@ -1,16 +1,20 @@
 """An applicant's journey on a phone: register with a one-time code, apply online with a PDF (a
-renamed program refused), answer the clerk's supplement notice online, follow the case publicly."""
+renamed program refused), answer the clerk's supplement notice online, follow the case publicly,
+then download the certificate and verify it where its QR code leads."""
 
 from __future__ import annotations
 
 import os
 import re
+from datetime import timedelta
 
 import pytest
 
 from onewindow.cases import services as case_services
 from onewindow.cases.models import Case
+from onewindow.core.timesource import now
 from onewindow.notifications.models import OutboxMessage
+from onewindow.online.models import OneTimeCode
 from tests.cases.conftest import VALID_ID, hall  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -123,5 +127,35 @@ def test_an_applicant_applies_supplements_and_follows_the_case_on_a_phone(browse
         page.click("#progress-submit")
         assert page.get_by_test_id("error-message").inner_text().strip() == "办件编号或查询码不正确"
         assert page.get_by_test_id("progress").count() == 0
+    finally:
+        context.close()
+
+    # -- the departments handle it; the applicant downloads the certificate and verifies it ----------
+    case_services.case_accept(case_id=case.id, actor=hall.clerk)
+    for order, who in [(2, hall.reviewer), (3, hall.reviewer), (3, hall.reviewer2)]:
+        case_services.case_complete_stage(case_id=case.id, actor=who, stage_order=order, opinion="同意")
+    case_services.case_decide(case_id=case.id, actor=hall.chief, grant=True)
+    case_services.case_issue_certificate(case_id=case.id, actor=hall.clerk)
+    certificate = case.certificates.get()
+    # Days later: the registration's code is old, so the one-code-a-minute limit no longer applies.
+    OneTimeCode.objects.filter(phone=PHONE).update(created_at=now() - timedelta(days=3))
+    context = _phone_context(browser, live_server)
+    try:
+        page = context.new_page()
+        page.goto(f"/online/login/?next=/online/cases/{case.number}/")
+        page.fill("#id_phone", PHONE)
+        page.click("#send-code")
+        page.fill("#id_code", _code_from_outbox())
+        page.click("#login-submit")
+        page.wait_for_url(f"**/online/cases/{case.number}/")
+        assert page.get_by_test_id("status").get_attribute("data-status") == "certificate_issued"
+        link = page.locator("[data-testid=notices] li").filter(has_text=certificate.document.number).locator("a")
+        pdf = page.request.get(link.get_attribute("href"))
+        assert pdf.ok and pdf.headers["content-type"] == "application/pdf" and pdf.body().startswith(b"%PDF")
+        # The QR code on the certificate leads here.
+        page.goto(f"/verify/{certificate.number}")
+        assert "有效" in page.locator(".verification h2").inner_text()
+        assert "张*" in page.locator(".verification").inner_text()
+        assert _fits(page)
     finally:
         context.close()
