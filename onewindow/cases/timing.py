@@ -16,14 +16,27 @@ from onewindow.workdays.selectors import snapshot_for
 from .models import Case, CaseEvent
 
 
-def limits_for(version: ServiceItemVersion) -> ClockLimits:
-    """The limits a case of this item version runs against; the yellow share is the center's."""
+def yellow_share(region_code: str | None) -> Fraction:
+    """The share of the promised period after which a case turns yellow: the center's own setting
+    (electronic supervision, per center), else the project default ``ONEWINDOW["YELLOW_SHARE"]``."""
+    if region_code:
+        # Imported here: supervision reads cases, so cases may only ask it at call time.
+        from onewindow.supervision.selectors import yellow_share_for
+
+        share = yellow_share_for(region_code)
+        if share is not None:
+            return share
+    return Fraction(str(settings.ONEWINDOW.get("YELLOW_SHARE", "0.9")))
+
+
+def limits_for(version: ServiceItemVersion, region_code: str | None = None) -> ClockLimits:
+    """The limits a case of this item version runs against in ``region_code``'s center."""
     return ClockLimits(
         statutory=version.statutory_limit,
         promised=version.promised_limit,
         handling=version.handling_type,
         is_joint=version.is_joint,
-        yellow_share=Fraction(str(settings.ONEWINDOW.get("YELLOW_SHARE", "0.9"))),
+        yellow_share=yellow_share(region_code),
     )
 
 
@@ -39,14 +52,15 @@ def plan_event(case: Case, kind: str, at: datetime, payload: dict) -> tuple[list
     """What the clock's rules say about appending this event, and the clock right after it."""
     history = clock_events(case.events.order_by("seq"))
     new = ClockEvent.from_record(kind, at, payload, seq=case.row_version + 1)
-    limits, calendar = limits_for(case.item_version), calendar_of(case)
+    limits, calendar = limits_for(case.item_version, case.region.code), calendar_of(case)
     violations = check_transition(history, new, limits, calendar)
     return violations, clock([*history, new], limits, calendar, at)
 
 
 def clock_of(case: Case, as_of: datetime) -> ClockState:
     """The case's clock as of a moment, from its stored history."""
-    return clock(clock_events(case.events.order_by("seq")), limits_for(case.item_version), calendar_of(case), as_of)
+    return clock(clock_events(case.events.order_by("seq")), limits_for(case.item_version, case.region.code),
+                 calendar_of(case), as_of)
 
 
 def materialize(case: Case, state: ClockState) -> None:

@@ -22,7 +22,7 @@ from onewindow.core.errors import DomainError, NotFound, PermissionDenied
 from onewindow.core.timesource import SHANGHAI, local_date
 from onewindow.organization.models import Department, Posting, Region, Staff, Window
 from onewindow.organization.permissions import Action, can, reaches, region_q, roles_of
-from onewindow.organization.rules import Role, region_prefix
+from onewindow.organization.rules import InvalidRegionCode, Role, parent_code, region_prefix
 
 from . import indicators as ind
 from . import rules as r
@@ -54,11 +54,23 @@ def config_for_region(region: Region) -> r.SupervisionConfig:
     return r.config_for(region.code, {row.region.code: _config(row) for row in rows})
 
 
-def yellow_share_for(region_code: str) -> Fraction:
-    """The yellow share of a center, for the clock (``onewindow.cases.timing.limits_for`` reads the
-    project-wide ``ONEWINDOW["YELLOW_SHARE"]`` today; wiring this in makes it per center)."""
-    region = Region.objects.filter(code=region_code).first()
-    return config_for_region(region).yellow_share if region else r.DEFAULTS.yellow_share
+def yellow_share_for(region_code: str) -> Fraction | None:
+    """The yellow share set by the nearest center on the region's chain (DESIGN.md §4 rule 9: the
+    90 % is configurable per center), or None where no center set one. One query: the chain comes
+    from the region code itself."""
+    chain: list[str] = []
+    code: str | None = region_code
+    while code:
+        chain.append(code)
+        try:
+            code = parent_code(code)
+        except InvalidRegionCode:
+            break
+    shares = dict(SupervisionSettings.objects.filter(region__code__in=chain).values_list("region__code", "yellow_share"))
+    for code in chain:  # nearest first
+        if shares.get(code) is not None:
+            return Fraction(str(shares[code]))
+    return None
 
 
 # -- who sees what -------------------------------------------------------------------------------------

@@ -577,7 +577,7 @@ def _check_case(run: _Run, case: Case, events: list[CaseEvent], tasks: list[Case
 def _check_special_procedure(run: _Run, case: Case, events: list[CaseEvent], base: dict[str, Any],
                              rechecks: list[CaseRecheck]) -> None:
     try:
-        state = clock(clock_events(events), limits_for(case.item_version), calendar_of(case), run.now)
+        state = clock(clock_events(events), limits_for(case.item_version, case.region.code), calendar_of(case), run.now)
     except CalendarRangeError:
         return
     if not state.paused or not state.pauses:

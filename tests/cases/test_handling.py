@@ -290,3 +290,16 @@ def test_staff_see_which_cases_a_calendar_change_moved(client, hall, django_capt
     client.force_login(hall.reviewer.user)
     page = client.get(f"/staff/retimed/?change={change.number}").content.decode()
     assert case.number in page and str(case.promised_due) in page
+
+
+def test_a_centers_own_yellow_share_times_the_yellow_warning(hall):
+    from onewindow.supervision.models import SupervisionSettings
+
+    default = accepted(hall)  # promised 10 working days from Tue Sep 29; yellow with 1 day left (90 %)
+    SupervisionSettings.objects.create(region=hall.county, yellow_share="0.50")
+    halved = accepted(hall)  # yellow once half the promised period is used: 5 working days left
+    from onewindow.workdays.selectors import snapshot_for
+
+    cal = snapshot_for(hall.county.code)
+    assert cal.workdays_between(default.yellow_from, default.promised_due) == 1
+    assert cal.workdays_between(halved.yellow_from, halved.promised_due) == 5
