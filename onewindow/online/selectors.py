@@ -39,7 +39,7 @@ log = logging.getLogger("onewindow.online")
 PROGRESS_NOT_FOUND = "办件编号或查询码不正确"
 _MAX_NUMBER, _MAX_CODE = 32, 16
 # Compared against when the number is unknown, so that path does the same work as a wrong code.
-_DUMMY_CODE = "XXXXXXXX"
+_UNMATCHABLE_CODE = "XXXXXXXX"
 
 
 # --- the account ----------------------------------------------------------------------------------
@@ -453,7 +453,7 @@ def progress_lookup(number: str, code: str, *, as_of: datetime | None = None) ->
     if len(number) <= _MAX_NUMBER and len(code) <= _MAX_CODE:
         case = (Case.objects.select_related("region", "department", "item", "item_version")
                 .filter(number=number).first())
-    expected = case.query_code if case is not None else _DUMMY_CODE
+    expected = case.query_code if case is not None else _UNMATCHABLE_CODE
     matches = hmac.compare_digest(expected.encode(), code.encode())
     if case is None or not matches:
         raise NotFound(PROGRESS_NOT_FOUND, code="progress.not_found")
