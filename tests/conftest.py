@@ -29,6 +29,16 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_yellow_shares():
+    """Each test's database has its own centers' settings: forget the per-process yellow shares."""
+    from onewindow.cases.timing import forget_yellow_shares
+
+    forget_yellow_shares()
+    yield
+    forget_yellow_shares()
+
+
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config,
                                   items: list[pytest.Item]) -> None:
     """Browser tests run last: they are the slowest, and they flush the database (live_server)."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 
+from onewindow.cases.timing import forget_yellow_shares
 from onewindow.core.admin import RegionScopedAdmin
 
 from .models import SupervisionSettings
@@ -30,3 +31,11 @@ class SupervisionSettingsAdmin(RegionScopedAdmin):
     form = SupervisionSettingsForm
     list_display = ("region", "yellow_share", "min_cases_for_ranking", "order_reply_workdays", "updated_at")
     search_fields = ("region__name", "region__code")
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        super().save_model(request, obj, form, change)
+        forget_yellow_shares()  # this process times the next transition with the new share at once
+
+    def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
+        super().delete_model(request, obj)
+        forget_yellow_shares()

@@ -295,10 +295,12 @@ def test_staff_see_which_cases_a_calendar_change_moved(client, hall, django_capt
 
 
 def test_a_centers_own_yellow_share_times_the_yellow_warning(hall):
+    from onewindow.cases.timing import forget_yellow_shares
     from onewindow.supervision.models import SupervisionSettings
 
     default = accepted(hall)  # promised 10 working days from Tue Sep 29; yellow with 1 day left (90 %)
     SupervisionSettings.objects.create(region=hall.county, yellow_share="0.50")
+    forget_yellow_shares()  # what the admin does on save; other workers follow within a minute
     halved = accepted(hall)  # yellow once half the promised period is used: 5 working days left
     from onewindow.workdays.selectors import snapshot_for
 
