@@ -39,7 +39,8 @@ log = logging.getLogger("onewindow.online")
 PROGRESS_NOT_FOUND = "办件编号或查询码不正确"
 _MAX_NUMBER, _MAX_CODE = 32, 16
 # Compared against when the number is unknown, so that path does the same work as a wrong code.
-_UNMATCHABLE_CODE = "XXXXXXXX"
+# Eight characters like a real code, but of 0 and 1, which query codes never contain.
+_UNMATCHABLE_CODE = "01010101"
 
 
 # --- the account ----------------------------------------------------------------------------------
