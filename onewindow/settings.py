@@ -126,6 +126,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("SQLITE_TEST_NAME") or None}
 else:
     DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get("PG_TEST_NAME", "test_onewindow")
+    # Server-side binding lets psycopg prepare what a connection runs again and again (the case
+    # transitions' lock, history and insert statements): PostgreSQL then parses and plans each once
+    # per connection. Off behind a transaction-pooling PgBouncer, which cannot keep prepared statements.
+    if _env_bool("DB_PREPARED_STATEMENTS", default=True):
+        DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -211,7 +216,7 @@ LOGGING = {
 # Center-wide defaults that local rules may change (LEGAL-RULES.md: local numbers are configurable).
 ONEWINDOW = {
     "CENTER_NAME": os.environ.get("ONEWINDOW_CENTER_NAME", "政务服务中心"),
-    "SCHEDULER_TICK_SECONDS": int(os.environ.get("ONEWINDOW_SCHEDULER_TICK", "15")),
+    "SCHEDULER_TICK_SECONDS": int(os.environ.get("ONEWINDOW_SCHEDULER_TICK", "5")),
     # DESIGN.md §4 rule 9: yellow once 90 % of the promised period is used (local rule, configurable).
     "YELLOW_SHARE": os.environ.get("ONEWINDOW_YELLOW_SHARE", "0.9"),
 }

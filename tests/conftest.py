@@ -30,13 +30,17 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_yellow_shares():
-    """Each test's database has its own centers' settings: forget the per-process yellow shares."""
+def _fresh_process_caches():
+    """Each test's database has its own centers' settings and reuses version ids: forget the
+    per-process yellow shares and version parts."""
     from onewindow.cases.timing import forget_yellow_shares
+    from onewindow.catalog.selectors import forget_version_parts
 
     forget_yellow_shares()
+    forget_version_parts()
     yield
     forget_yellow_shares()
+    forget_version_parts()
 
 
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config,

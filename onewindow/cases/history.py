@@ -8,6 +8,7 @@ from typing import Any
 
 from onewindow.organization.models import Staff
 
+from . import scope
 from .hashchain import GENESIS, ChainBreak, event_hash, verify_chain
 from .models import Case, CaseEvent
 
@@ -47,6 +48,12 @@ def event_content(event: CaseEvent, case_number: str) -> dict[str, Any]:
     }
 
 
+def events_of(case: Case) -> list[CaseEvent]:
+    """The case's events in order: the list its transition holds, else read from the database."""
+    held = scope.held(case)
+    return held.events if held is not None else list(case.events.order_by("seq"))
+
+
 def append_event(case: Case, *, kind: str, at: datetime, actor: Staff | None, payload: dict[str, Any],
                  actor_label: str | None = None) -> CaseEvent:
     """Chain a new event onto ``case``, which the caller has locked and already updated.
@@ -59,6 +66,8 @@ def append_event(case: Case, *, kind: str, at: datetime, actor: Staff | None, pa
                       projection=projection_of(case), prev_hash=case.last_event_hash or GENESIS)
     event.hash = event_hash(event.prev_hash, event_content(event, case.number))
     event.save(force_insert=True)
+    if (held := scope.held(case)) is not None:
+        held.events.append(event)
     case.row_version = event.seq
     case.last_event_hash = event.hash
     return event

@@ -1,9 +1,9 @@
 """What a new case event sends out: the numbered notice it calls for, and the applicant's message.
 
 Called by the case services inside the transition's transaction, right after the row is saved:
-documents are numbered now (the number belongs to the event) and rendered after the commit by a
-background job or on first download; messages are queued now and sent after the commit. A rolled
-back transition therefore leaves neither a notice number nor a message behind.
+documents are numbered now (the number belongs to the event) and rendered by a background job
+(or on first download); messages are queued now and sent by the delivery job. A rolled back
+transition therefore leaves neither a notice number nor a message behind.
 """
 
 from __future__ import annotations
@@ -70,9 +70,9 @@ def after_event(case: Case, event: CaseEvent) -> None:
     from onewindow.notifications.services import notify
 
     if event.kind == "certificate_issued":
-        certificate_issue(case=case, event=event)
+        certificate_issue(case=case, event=event, new_event=True)
     elif (kind := NOTICE_KIND.get(event.kind)) is not None and not event.payload.get("instant"):
-        document_issue(case=case, event=event, kind=kind)
+        document_issue(case=case, event=event, kind=kind, new_event=True)
     # An instant case is done in front of the applicant: nothing to text them about.
     text = None if event.payload.get("instant") else _message(case, event)
     if text and _MOBILE.fullmatch(case.applicant_phone or ""):

@@ -20,7 +20,9 @@ from django.db.models import F
 
 from onewindow.catalog.models import ServiceItem, Stage
 from onewindow.catalog.rules import DeliveryMethod, HandlingType, SpecialProcedure
+from onewindow.catalog.selectors import version_parts
 from onewindow.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from onewindow.core.sequences import next_value
 from onewindow.core.timesource import local_date
 from onewindow.core.timesource import now as current_time
 from onewindow.organization.models import Department, Staff, Window
@@ -28,8 +30,8 @@ from onewindow.organization.permissions import Action as Perm
 from onewindow.organization.permissions import can, require, roles_of
 from onewindow.organization.rules import Role
 
-from . import outputs, states
-from .history import append_event
+from . import outputs, scope, states
+from .history import append_event, events_of
 from .models import Case, CaseEvent, CaseNumberSequence, CaseTask
 from .rules import Applicant, MaterialCheck, check_applicant, check_materials, missing_materials
 from .states import Status, TransitionRefused
@@ -47,10 +49,8 @@ def _query_code() -> str:
 
 def _next_number(case_region, year: int) -> str:
     """region prefix - year - six-digit sequence, unique per region and year."""
-    seq, _ = CaseNumberSequence.objects.select_for_update().get_or_create(region=case_region, year=year)
-    CaseNumberSequence.objects.filter(pk=seq.pk).update(last=F("last") + 1)
-    seq.refresh_from_db(fields=["last"])
-    return f"{case_region.prefix}-{year}-{seq.last:06d}"
+    last = next_value(CaseNumberSequence, {"region_id": case_region.pk, "year": year})
+    return f"{case_region.prefix}-{year}-{last:06d}"
 
 
 def _raise_first(problems) -> None:
@@ -75,13 +75,16 @@ def _record(case: Case, *, kind: str, at: datetime, actor: Staff | None, payload
 def _save(case: Case) -> None:
     """Save the row, then issue the notices and notifications its new events call for.
 
-    Documents are numbered in this transaction (the number belongs to the event) but rendered
-    after it commits; notifications are queued here and sent after the commit.
+    Documents are numbered in this transaction (the number belongs to the event) and rendered
+    by the render job; notifications are queued here and sent by the delivery job. Both jobs are
+    woken by what waits for them at the scheduler's next tick, so nothing runs after the commit.
     """
-    case.save()
+    # Under the row lock, writing only what changed is the same as writing the whole row.
+    case.save(update_fields=scope.changed_fields(case))
     for event in getattr(case, "_new_events", []):
         outputs.after_event(case, event)
     case._new_events = []  # type: ignore[attr-defined]
+    scope.release(case)
 
 
 def _check_moment(at: datetime) -> datetime:
@@ -93,12 +96,14 @@ def _check_moment(at: datetime) -> datetime:
 
 
 def _load_for_update(case_id: int, expected_version: int | None) -> Case:
-    case = (Case.objects.select_for_update(of=("self",))
-            .select_related("region", "department", "item", "item_version").filter(pk=case_id).first())
-    if case is None:
-        raise NotFound("办件不存在", code="case.not_found", field="case")
+    try:
+        case = Case.objects.select_for_update(of=("self",)).select_related("region", "department", "item").get(pk=case_id)
+    except Case.DoesNotExist:
+        raise NotFound("办件不存在", code="case.not_found", field="case") from None
+    case.item_version = version_parts(case.item_version_id).version  # immutable: kept in process
     if expected_version is not None and case.row_version != expected_version:
         raise Conflict("case.changed", "办件已被他人更新，请刷新后重试")
+    scope.hold(case, list(case.events.order_by("seq")))
     return case
 
 
@@ -162,7 +167,7 @@ def case_submit(*, actor: Staff | None, item_code: str, applicant: Applicant, ma
         if version is None:
             raise NotFound(f"事项 {item_code} 没有第 {item_version} 版", code="item.version_not_found",
                            field="item_version")
-    names = list(version.materials.order_by("order").values_list("name", "required"))
+    names = version_parts(version.pk).materials
     _raise_first(check_materials(materials, [n for n, r in names if r], [n for n, _ in names]))
     if channel not in Case.Channel.values:
         raise DomainError("case.channel_invalid", "申请渠道无效", field="channel")
@@ -190,6 +195,7 @@ def case_submit(*, actor: Staff | None, item_code: str, applicant: Applicant, ma
             case.save(force_insert=True)
         except IntegrityError as exc:  # the number sequence is locked, so this is a real bug
             raise Conflict("case.number_taken", "办件编号冲突，请重试") from exc
+        scope.hold(case, [])
         _record(case, kind="submitted", at=at, actor=actor,
                 actor_label=None if actor else f"申请人 {case.applicant_name}", payload={
             "channel": channel, "window": window_number, "applicant": {**asdict(applicant)},
@@ -287,15 +293,12 @@ def case_refuse(*, case_id: int, actor: Staff, reason: str, legal_basis: str, wh
 # -- handling ------------------------------------------------------------------------------------
 
 
-def _stages(case: Case) -> list[Stage]:
-    cached = getattr(case, "_stages", None)
-    if cached is None:
-        cached = case._stages = list(case.item_version.stages.order_by("order"))  # type: ignore[attr-defined]
-    return cached
+def _stages(case: Case) -> tuple[Stage, ...]:
+    return version_parts(case.item_version_id).stages
 
 
 def _completed_stages(case: Case) -> set[int]:
-    return {e.payload["stage"] for e in case.events.filter(kind="stage_completed")}
+    return {e.payload["stage"] for e in events_of(case) if e.kind == "stage_completed"}
 
 
 def _handled_by_events(stage: Stage) -> bool:
@@ -335,23 +338,36 @@ def _stage_department(case: Case, stage: Stage) -> Department:
     return case.department
 
 
+def _tasks(case: Case) -> list[CaseTask]:
+    """The case's tasks as its transition found them, plus those it opened (read once)."""
+    held = scope.held(case)
+    if held is not None and held.tasks is not None:
+        return held.tasks
+    # No ordering by the model's default: it would join the case row for nothing.
+    tasks = list(case.tasks.select_related("department", "assignee").order_by("stage_order"))
+    if held is not None:
+        held.tasks = tasks
+    return tasks
+
+
 def _open_ready_tasks(case: Case, *, completed: set[int], at: datetime) -> None:
     """Put every stage that is now ready into its department's inbox, once; set the current stage."""
     calendar = calendar_of(case)
-    existing = set(case.tasks.values_list("stage_order", flat=True))
+    tasks = _tasks(case)
+    existing = {t.stage_order for t in tasks}
     today = local_date(at)
     for stage in _review_stages(case):
         if stage.order in completed or stage.order in existing or not _stage_ready(case, stage, completed):
             continue
         due = calendar.add_workdays(today, stage.budget_workdays) if stage.budget_workdays else today
-        CaseTask.objects.create(case=case, stage_order=stage.order, stage_name=stage.name,
-                                department=_stage_department(case, stage), role=stage.role,
-                                budget_workdays=stage.budget_workdays, opened_at=at, due_on=due)
+        tasks.append(CaseTask.objects.create(case=case, stage_order=stage.order, stage_name=stage.name,
+                                             department=_stage_department(case, stage), role=stage.role,
+                                             budget_workdays=stage.budget_workdays, opened_at=at, due_on=due))
     case.current_stage = _first_open_stage(case, completed=completed)
 
 
 def _task(case: Case, stage_order: int) -> CaseTask:
-    task = case.tasks.select_related("department", "assignee").filter(stage_order=stage_order).first()
+    task = next((t for t in _tasks(case) if t.stage_order == stage_order), None)
     if task is None:
         raise DomainError("task.unknown", f"环节 {stage_order} 尚未开始或不需单独审核", field="stage_order")
     return task
@@ -392,8 +408,8 @@ def case_complete_stage(*, case_id: int, actor: Staff, stage_order: int, opinion
         _require_stage_role(actor, c, task, moment)
         signers: set[int] = set()
         if stage.requires_two_signatures:
-            signers = {e.actor_id for e in c.events.filter(kind="stage_signed")
-                       if e.payload.get("stage") == stage.order}
+            signers = {e.actor_id for e in events_of(c)
+                       if e.kind == "stage_signed" and e.payload.get("stage") == stage.order}
             if actor.id in signers:
                 raise DomainError("stage.same_signer", "实质审查须由两名不同的工作人员核查（行政许可法第三十四条）",
                                   field="stage_order")
@@ -511,7 +527,7 @@ def case_end_special_procedure(*, case_id: int, actor: Staff, result: str, at: d
         raise DomainError("special_procedure.result_required", "请填写特别程序的结果", field="result")
 
     def plan(c: Case) -> list[tuple[str, dict[str, Any]]]:
-        started = c.events.filter(kind="special_procedure_started").order_by("-seq").first()
+        started = next((e for e in reversed(events_of(c)) if e.kind == "special_procedure_started"), None)
         return [("special_procedure_ended", {"procedure": started.payload["procedure"] if started else None,
                                              "result": result})]
 
@@ -527,7 +543,7 @@ def _check_extension_days(case: Case, workdays: int) -> None:
         raise DomainError("clock.extension_beyond_cap",
                           f"延期不得超过 {cap} 个工作日（行政许可法 第四十二条），申请延期 {workdays} 个工作日",
                           field="workdays")
-    if case.events.filter(kind="extension_granted").exists():
+    if any(e.kind == "extension_granted" for e in events_of(case)):
         raise DomainError("clock.extension_twice", "每个办件只能延期一次（行政许可法 第四十二条）", field="workdays")
 
 
@@ -697,9 +713,9 @@ def cases_deem_overdue_acceptances(*, now: datetime | None = None) -> int:
 
 def missing_for_notice(case: Case) -> list[str]:
     """Required materials the intake checklist marked as not received (the one-time notice's list)."""
-    submitted = case.events.filter(kind="submitted").order_by("seq").first()
+    submitted = next((e for e in events_of(case) if e.kind == "submitted"), None)
     checklist = [MaterialCheck(**m) for m in (submitted.payload.get("materials", []) if submitted else [])]
-    required = list(case.item_version.materials.filter(required=True).order_by("order").values_list("name", flat=True))
+    required = [name for name, is_required in version_parts(case.item_version_id).materials if is_required]
     return missing_materials(checklist, required)
 
 

@@ -14,6 +14,8 @@ from onewindow.workdays.arithmetic import CalendarSnapshot
 from onewindow.workdays.clock import ClockEvent, ClockLimits, ClockState, Violation, check_transition, clock
 from onewindow.workdays.selectors import snapshot_for
 
+from . import scope
+from .history import events_of
 from .models import Case, CaseEvent
 
 # A center changes its yellow share rarely; every transition asks for it. Kept per process for a
@@ -58,12 +60,19 @@ def clock_events(events: Iterable[CaseEvent]) -> list[ClockEvent]:
 
 
 def calendar_of(case: Case) -> CalendarSnapshot:
-    return snapshot_for(case.region.code)
+    """The case's region calendar; one lookup per transition (taken after the row lock, so a
+    calendar change committed before it is seen, and one committed after it re-times the case)."""
+    held = scope.held(case)
+    if held is None:
+        return snapshot_for(case.region.code)
+    if held.calendar is None:
+        held.calendar = snapshot_for(case.region.code)
+    return held.calendar
 
 
 def plan_event(case: Case, kind: str, at: datetime, payload: dict) -> tuple[list[Violation], ClockState]:
     """What the clock's rules say about appending this event, and the clock right after it."""
-    history = clock_events(case.events.order_by("seq"))
+    history = clock_events(events_of(case))
     new = ClockEvent.from_record(kind, at, payload, seq=case.row_version + 1)
     limits, calendar = limits_for(case.item_version, case.region.code), calendar_of(case)
     violations = check_transition(history, new, limits, calendar)
@@ -72,7 +81,7 @@ def plan_event(case: Case, kind: str, at: datetime, payload: dict) -> tuple[list
 
 def clock_of(case: Case, as_of: datetime) -> ClockState:
     """The case's clock as of a moment, from its stored history."""
-    return clock(clock_events(case.events.order_by("seq")), limits_for(case.item_version, case.region.code),
+    return clock(clock_events(events_of(case)), limits_for(case.item_version, case.region.code),
                  calendar_of(case), as_of)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field, fields
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -10,7 +12,7 @@ from onewindow.core.errors import DomainError, NotFound
 from onewindow.organization.models import Department, Window
 from onewindow.organization.rules import InvalidRegionCode, region_prefix
 
-from .models import Bundle, BundleItem, ServiceItem, ServiceItemVersion
+from .models import Bundle, BundleItem, Material, ServiceItem, ServiceItemVersion, Stage
 from .spec import (
     BundleItemSpec,
     BundleSpec,
@@ -24,6 +26,56 @@ from .spec import (
 )
 
 SEARCH_LIMIT_MAX = 200
+
+
+# --- the parts of a published version, kept in process --------------------------------------------
+
+
+@dataclass(frozen=True)
+class VersionParts:
+    """What every case transition of a version asks for: the version, its stages and its
+    materials, in order."""
+
+    version: ServiceItemVersion
+    stages: tuple[Stage, ...]
+    materials: tuple[tuple[str, bool], ...]  # (name, required)
+
+
+_PARTS_CACHE_SIZE = 512
+_parts_lock = threading.Lock()
+_parts: OrderedDict[int, VersionParts] = OrderedDict()
+
+
+def version_parts(version_id: int) -> VersionParts:
+    """A version with its stages and materials, read once per process.
+
+    A published version is never edited (a change publishes the next version, and the admin
+    shows versions read-only), so what was read stays true. The objects are shared: callers
+    must not modify them, nor follow the version's foreign keys (the item changes).
+    """
+    with _parts_lock:
+        cached = _parts.get(version_id)
+        if cached is not None:
+            _parts.move_to_end(version_id)
+            return cached
+    try:
+        version = ServiceItemVersion.objects.get(pk=version_id)
+    except ServiceItemVersion.DoesNotExist:
+        raise NotFound("事项版本不存在", code="item.version_not_found", field="item_version") from None
+    stages = tuple(Stage.objects.filter(version_id=version_id).order_by("order"))
+    materials = tuple(Material.objects.filter(version_id=version_id).order_by("order").values_list("name", "required"))
+    parts = VersionParts(version, stages, materials)
+    with _parts_lock:
+        _parts[version_id] = parts
+        while len(_parts) > _PARTS_CACHE_SIZE:
+            _parts.popitem(last=False)
+    return parts
+
+
+def forget_version_parts() -> None:
+    """Drop the kept parts (tests: each test's database reuses version ids)."""
+    with _parts_lock:
+        _parts.clear()
 
 
 def published_items() -> QuerySet[ServiceItem]:

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 
+from onewindow.cases.history import events_of
 from onewindow.cases.models import Case, CaseEvent
 from onewindow.cases.rules import ID_TYPE_LABELS, MaterialState
 from onewindow.catalog.rules import RESULT_TYPE_LABELS, SPECIAL_PROCEDURE_LABELS
@@ -92,10 +93,16 @@ def common(case: Case, event: CaseEvent, *, kind: str, number: str) -> dict[str,
     }
 
 
+def _events(case: Case, *, upto: int, kinds: tuple[str, ...] | None = None) -> list[CaseEvent]:
+    """The case's events up to seq ``upto``, of ``kinds`` if given, in order (the transition's
+    own list when a transition issues the notice)."""
+    return [e for e in events_of(case) if e.seq <= upto and (kinds is None or e.kind in kinds)]
+
+
 def _received_materials(case: Case, upto_seq: int) -> list[str]:
     """Materials received by the event: the last intake checklist, plus every supplement since."""
     names: list[str] = []
-    for ev in case.events.filter(seq__lte=upto_seq, kind__in=("submitted", "supplemented")).order_by("seq"):
+    for ev in _events(case, upto=upto_seq, kinds=("submitted", "supplemented")):
         if ev.kind == "submitted":
             names = [m["name"] for m in ev.payload.get("materials", [])
                      if m.get("state") == MaterialState.RECEIVED]
@@ -106,8 +113,7 @@ def _received_materials(case: Case, upto_seq: int) -> list[str]:
 
 def _received_on(case: Case, before_seq: int) -> str | None:
     """The day the materials being judged were received (the last submission or supplement)."""
-    ev = (case.events.filter(seq__lte=before_seq, kind__in=("submitted", "supplemented"))
-          .order_by("-seq").first())
+    ev = next(reversed(_events(case, upto=before_seq, kinds=("submitted", "supplemented"))), None)
     return local_date(ev.at).isoformat() if ev else None
 
 
@@ -149,7 +155,7 @@ def special_procedure(case: Case, event: CaseEvent) -> dict[str, Any]:
     dates the clock resumes towards)."""
     procedure = event.payload.get("procedure") or ""
     ended = event.kind == "special_procedure_ended"
-    started = (case.events.filter(seq__lt=event.seq, kind="special_procedure_started").order_by("-seq").first()
+    started = (next(reversed(_events(case, upto=event.seq - 1, kinds=("special_procedure_started",))), None)
                if ended else event)
     start_payload = started.payload if started is not None else {}
     procedure = procedure or start_payload.get("procedure", "")
@@ -169,7 +175,7 @@ def special_procedure(case: Case, event: CaseEvent) -> dict[str, Any]:
 
 
 def extension(case: Case, event: CaseEvent) -> dict[str, Any]:
-    previous = case.events.filter(seq=event.seq - 1).first()
+    previous = next(iter(_events(case, upto=event.seq - 1)[-1:]), None)
     before = previous.projection if previous is not None else {}
     return {
         "workdays": event.payload.get("workdays"),

@@ -19,12 +19,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 from django.urls import reverse
 
 from onewindow.cases.hashchain import canonical
 from onewindow.cases.models import Case, CaseEvent
 from onewindow.core.errors import DomainError, NotFound
+from onewindow.core.sequences import next_value
 from onewindow.core.timesource import local_date
 from onewindow.core.timesource import now as current_time
 from onewindow.organization.models import Staff
@@ -53,10 +53,7 @@ def content_hash(content: dict[str, Any]) -> str:
 
 def _next_seq(scope: str, year: int) -> int:
     """The next number of a sequence, under its row lock (like cases' ``_next_number``)."""
-    seq, _ = DocumentNumberSequence.objects.select_for_update().get_or_create(scope=scope, year=year)
-    DocumentNumberSequence.objects.filter(pk=seq.pk).update(last=F("last") + 1)
-    seq.refresh_from_db(fields=["last"])
-    return seq.last
+    return next_value(DocumentNumberSequence, {"scope": scope, "year": year})
 
 
 def _document_number(case: Case, kind: str, at: datetime) -> str:
@@ -65,26 +62,22 @@ def _document_number(case: Case, kind: str, at: datetime) -> str:
     return numbering.document_number(short, kind, year, _next_seq(numbering.sequence_scope(short, kind), year))
 
 
-def _request_render() -> None:
-    """On commit: ask the render job to run at the runner's next tick instead of after its interval.
-
-    Only a request: the job renders outside this request and this transaction, and any number of
-    runners may pick it up (rendering is idempotent).
-    """
-    from onewindow.tasks.models import PeriodicJob
-
-    moment = current_time()
-    PeriodicJob.objects.filter(name=RENDER_JOB, next_run_at__gt=moment).update(next_run_at=moment)
+def unrendered_since(now: datetime, last_started_at: datetime | None) -> bool:
+    """True when a document issued since the render job last started has no PDF yet (the job's
+    wake check). Older unrendered ones — a render that keeps failing — wait for the interval."""
+    pending = Document.objects.filter(rendered_at__isnull=True)
+    if last_started_at is not None:
+        pending = pending.filter(issued_at__gte=last_started_at)
+    return pending.exists()
 
 
 def _create_document(*, case: Case, event: CaseEvent, kind: str, number: str, body: dict[str, Any]) -> Document:
-    document = Document.objects.create(
+    # Rendered by the render job at the runner's next tick (``unrendered_since`` wakes it), or on
+    # first download, whichever comes first.
+    return Document.objects.create(
         case=case, kind=kind, number=number, event_seq=event.seq, content=body,
         content_sha256=content_hash(body), issued_at=event.at,
     )
-    # robust: the transition is committed by then; a failed nudge must not turn it into an error.
-    transaction.on_commit(_request_render, robust=True)
-    return document
 
 
 def _check_event(case: Case, event: CaseEvent) -> None:
@@ -92,21 +85,25 @@ def _check_event(case: Case, event: CaseEvent) -> None:
         raise DomainError("document.event_mismatch", "该事件不属于此办件", field="event")
 
 
-def document_issue(*, case: Case, event: CaseEvent, kind: str, content: dict[str, Any] | None = None) -> Document:
+def document_issue(*, case: Case, event: CaseEvent, kind: str, content: dict[str, Any] | None = None,
+                   new_event: bool = False) -> Document:
     """Number a notice of ``kind`` for ``event`` and freeze what it says.
 
     Call it inside the transition's transaction, after the event is appended (its projection
     holds the due dates the notice states). ``content`` overrides or adds keys of the built
     content (never ``kind`` or ``number``). Issuing again for the same event and kind returns
-    the document already issued. The caller has checked the permission of the transition.
+    the document already issued; ``new_event`` says the event was appended in this very
+    transaction, so there is none to look for. The caller has checked the permission of the
+    transition.
     """
     if kind not in Document.Kind.values:
         raise DomainError("document.kind_invalid", "文书种类无效", field="kind")
     if kind == Document.Kind.CERTIFICATE:
         raise DomainError("document.certificate_needs_signature", "证照须通过制证出具（需电子签名）", field="kind")
     _check_event(case, event)
-    with transaction.atomic():
-        existing = Document.objects.filter(case=case, event_seq=event.seq, kind=kind).first()
+    # No savepoint: any failure here fails the whole transition anyway.
+    with transaction.atomic(savepoint=False):
+        existing = None if new_event else Document.objects.filter(case=case, event_seq=event.seq, kind=kind).first()
         if existing is not None:
             return existing
         number = _document_number(case, kind, event.at)
@@ -123,17 +120,20 @@ def verify_url(certificate_number: str) -> str:
     return base.rstrip("/") + reverse("documents:verify_number", args=[certificate_number])
 
 
-def certificate_issue(*, case: Case, event: CaseEvent, valid_until: date | None = None) -> Certificate:
+def certificate_issue(*, case: Case, event: CaseEvent, valid_until: date | None = None,
+                      new_event: bool = False) -> Certificate:
     """制证: a numbered certificate signed with the issuing center's current Ed25519 key, and its
     document (kind ``certificate``). Call it inside the transition's transaction; issuing again
-    for the same event returns the certificate already issued."""
+    for the same event returns the certificate already issued (``new_event``: as for
+    :func:`document_issue`)."""
     _check_event(case, event)
     issued_on = local_date(event.at)
     if valid_until is not None and valid_until < issued_on:
         raise DomainError("certificate.valid_until_invalid", "有效期截止日期不能早于发证日期", field="valid_until")
-    with transaction.atomic():
-        existing = (Document.objects.select_related("certificate")
-                    .filter(case=case, event_seq=event.seq, kind=Document.Kind.CERTIFICATE).first())
+    with transaction.atomic(savepoint=False):
+        existing = None if new_event else (Document.objects.select_related("certificate")
+                                           .filter(case=case, event_seq=event.seq,
+                                                   kind=Document.Kind.CERTIFICATE).first())
         if existing is not None:
             return existing.certificate
         region = case.region

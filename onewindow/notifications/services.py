@@ -4,9 +4,10 @@ The contract other apps rely on:
 
 - :func:`notify` only writes an outbox row, in the caller's transaction. It never talks to a
   sender there: a rolled-back action leaves no message, and a slow mail server never holds the
-  caller's locks. Right after the commit one delivery attempt is made (``transaction.on_commit``);
+  caller's locks. The waiting row wakes the delivery job at the scheduler's next tick; with
+  ``send_now`` one attempt is made right after the commit (``transaction.on_commit``) instead, and
   whatever that attempt meets, the caller's action has already succeeded.
-- :func:`deliver_due` is the periodic worker (``jobs.py``): it claims due rows under
+- :func:`deliver_due` is the delivery job (``jobs.py``): it claims due rows under
   ``SELECT … FOR UPDATE SKIP LOCKED``, marks them sending and commits, then sends outside any
   lock and records each outcome. Two workers never claim the same row; a worker that died
   mid-send lets its lease run out and the row is claimed again (delivery is at least once).
@@ -22,7 +23,7 @@ from datetime import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F, Q
 
 from onewindow.core.errors import DomainError, NotFound, PermissionDenied
@@ -82,13 +83,16 @@ def _check_lengths(values: dict[str, str | None]) -> None:
 
 
 def notify(*, region: Region, channel: str, recipient: str | None, subject: str, body: str, kind: str,
-           topic: str = "", dedupe_key: str | None = None, at: datetime | None = None) -> OutboxMessage | None:
-    """Queue one message and ask for its delivery right after the current transaction commits.
+           topic: str = "", dedupe_key: str | None = None, at: datetime | None = None,
+           send_now: bool = False) -> OutboxMessage | None:
+    """Queue one message in the current transaction; the delivery job sends it at its next tick.
 
-    Returns the new pending row; the existing row when ``dedupe_key`` was used before (never a
-    second message: callers pass e.g. ``f"{case_number}:{event_seq}:sms"``); None when
-    ``recipient`` is blank — many applicants give no phone or email, and that is not an error.
-    Raises :class:`DomainError` naming the field for a bad channel, recipient, kind or body.
+    ``send_now`` makes the first attempt right after the commit instead, for a message someone
+    is waiting for on the spot (a login code). Returns the new pending row; the existing row when
+    ``dedupe_key`` was used before (never a second message: callers pass e.g.
+    ``f"{case_number}:{event_seq}:sms"``); None when ``recipient`` is blank — many applicants
+    give no phone or email, and that is not an error. Raises :class:`DomainError` naming the
+    field for a bad channel, recipient, kind or body.
     """
     if channel not in Channel.values:
         raise DomainError("notification.invalid_channel", f"不支持的通知渠道：{channel!r}（渠道）", field="channel")
@@ -105,31 +109,31 @@ def notify(*, region: Region, channel: str, recipient: str | None, subject: str,
     _check_lengths({"recipient": cleaned, "subject": subject, "topic": topic, "kind": kind,
                     "dedupe_key": dedupe_key})
     at = at or current_time()
-
-    with transaction.atomic():
-        if dedupe_key is not None:
-            existing = OutboxMessage.objects.filter(dedupe_key=dedupe_key).first()
-            if existing is not None:
-                return existing
-        try:
-            # A savepoint: a concurrent insert of the same key fails here without spoiling the
-            # caller's transaction, and then we return the row that won.
-            with transaction.atomic():
-                message = OutboxMessage.objects.create(
-                    region=region, channel=channel, recipient=cleaned, subject=subject, body=body,
-                    topic=topic, kind=kind.strip(), status=Status.PENDING, next_attempt_at=at,
-                    created_at=at, dedupe_key=dedupe_key)
-        except IntegrityError:
-            if dedupe_key is None:
-                raise
-            return OutboxMessage.objects.get(dedupe_key=dedupe_key)
-        message_id = message.pk
-        transaction.on_commit(lambda: _attempt_after_commit(message_id), robust=True)
+    message = OutboxMessage(region=region, channel=channel, recipient=cleaned, subject=subject, body=body,
+                            topic=topic, kind=kind.strip(), status=Status.PENDING, next_attempt_at=at,
+                            created_at=at, dedupe_key=dedupe_key)
+    # No savepoint: one statement either inserts or, for a key used before, does nothing.
+    with transaction.atomic(savepoint=False):
+        if dedupe_key is None:
+            message.save(force_insert=True)
+        else:
+            OutboxMessage.objects.bulk_create([message], ignore_conflicts=True)
+            message = OutboxMessage.objects.get(dedupe_key=dedupe_key)  # ours, or the one that came first
+        # A row that was already there and is still waiting may take this attempt too: the
+        # claim lets only one attempt send it.
+        if send_now and message.status == Status.PENDING:
+            message_id = message.pk
+            transaction.on_commit(lambda: _attempt_after_commit(message_id), robust=True)
     return message
 
 
+def pending_delivery(now: datetime, last_started_at: datetime | None = None) -> bool:
+    """True when a message is due for sending (the delivery job's wake check: one index probe)."""
+    return OutboxMessage.objects.filter(status=Status.PENDING, next_attempt_at__lte=now).exists()
+
+
 def _attempt_after_commit(message_id: int) -> None:
-    """The first attempt, made once the notifying action has committed. Never raises."""
+    """The first attempt of a ``send_now`` message, once its action has committed. Never raises."""
     try:
         _deliver(_claim(ids=[message_id], at=current_time()), now=None)
     except Exception:  # the action is committed; the worker will retry the row later

@@ -133,7 +133,7 @@ def otp_request(*, phone: str, purpose: str, at: datetime | None = None) -> OneT
         notify(region=region, channel="sms", recipient=phone, subject="验证码", kind="auth.otp",
                body=f"【{center}】您的验证码是{code}，{int(OTP_TTL.total_seconds() // 60)}分钟内有效。"
                     "如非本人操作，请忽略本短信，切勿将验证码告诉他人。",
-               dedupe_key=f"auth.otp:{row.pk}", at=at)
+               dedupe_key=f"auth.otp:{row.pk}", at=at, send_now=True)
     return row
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import logging
 import threading
 import traceback
+from collections.abc import Collection
 from datetime import datetime
 
 from django.db import close_old_connections, transaction
+from django.db.models import Q
 
 from onewindow.core.timesource import now as current_time
 
@@ -18,11 +20,15 @@ log = logging.getLogger("onewindow.tasks")
 
 
 def _claim(spec: JobSpec, at: datetime) -> bool:
-    """Take the job's lease if it is due and free. True if this runner now owns this run."""
+    """Take the job's lease if it is due (or woken: work is waiting) and free. True if this
+    runner now owns this run."""
     with transaction.atomic():
-        PeriodicJob.objects.get_or_create(name=spec.name, defaults={"next_run_at": at})
-        job = (PeriodicJob.objects.select_for_update(skip_locked=True)
-               .filter(name=spec.name, next_run_at__lte=at).first())
+        job, _ = PeriodicJob.objects.get_or_create(name=spec.name, defaults={"next_run_at": at})
+        # Lock only a job that is to run now: a lock on PostgreSQL makes the commit write.
+        due = Q(next_run_at__lte=at)
+        if job.next_run_at > at and spec.wake is not None and spec.wake(at, job.last_started_at):
+            due = Q()
+        job = PeriodicJob.objects.select_for_update(skip_locked=True).filter(due, name=spec.name).first()
         if job is None or (job.lease_until is not None and job.lease_until > at):
             return False
         job.lease_until = at + spec.timeout
@@ -41,11 +47,14 @@ def _finish(spec: JobSpec, error: str) -> None:
     job.save(update_fields=["lease_until", "last_finished_at", "last_error", "runs"])
 
 
-def run_due_jobs(at: datetime | None = None) -> list[str]:
-    """Run every job that is due at ``at``; return the names of those this call ran."""
+def run_due_jobs(at: datetime | None = None, *, only: Collection[str] | None = None) -> list[str]:
+    """Run every job that is due (or woken) at ``at`` — of the jobs named in ``only``, if given;
+    return the names of those this call ran."""
     at = at or current_time()
     ran: list[str] = []
     for spec in registered_jobs().values():
+        if only is not None and spec.name not in only:
+            continue
         if not _claim(spec, at):
             continue
         error = ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import subprocess
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -72,6 +73,9 @@ def test_the_same_content_renders_to_identical_bytes(hall, settings):
 
 def test_rendering_waits_for_the_background_job_not_the_transaction(hall, settings,
                                                                    django_capture_on_commit_callbacks):
+    from onewindow.tasks.registry import registered_jobs
+    from onewindow.tasks.runner import run_due_jobs
+
     case = submit(hall)
     PeriodicJob.objects.create(name=s.RENDER_JOB, next_run_at=at(2030, 1, 1))
     # when the case is accepted and its notice issued inside the transition's transaction
@@ -81,17 +85,31 @@ def test_rendering_waits_for_the_background_job_not_the_transaction(hall, settin
         # then nothing is rendered in it
         assert document.rendered_at is None and document.pdf_path == ""
         assert not (Path(settings.MEDIA_ROOT) / "documents").exists()
-    # and after commit only a request to the job was made: still no file
-    assert callbacks
+    # and the commit leaves nothing to do after it: no file, no callback
+    assert callbacks == []
     document.refresh_from_db()
     assert document.rendered_at is None
     assert not (Path(settings.MEDIA_ROOT) / "documents").exists()
-    assert PeriodicJob.objects.get(name=s.RENDER_JOB).next_run_at < at(2030, 1, 1)
-    # when the job runs, it renders
-    assert jobs.render_pending(at(2026, 9, 29)) >= 1
+    # the job is not due until 2030, but the unrendered notice wakes it at the runner's next tick
+    spec = registered_jobs()[s.RENDER_JOB]
+    assert spec.wake is not None and spec.wake(at(2026, 9, 29), None)
+    assert run_due_jobs(at(2026, 9, 29, 10), only=[s.RENDER_JOB]) == [s.RENDER_JOB]
     document.refresh_from_db()
     assert document.rendered_at is not None and stored(document, settings).exists()
+    # nothing left: the next tick leaves the job alone until its interval is up
+    assert run_due_jobs(at(2026, 9, 29, 10) + timedelta(seconds=30), only=[s.RENDER_JOB]) == []
     assert jobs.render_pending(at(2026, 9, 29)) == 0
+
+
+def test_a_notice_that_fails_to_render_does_not_wake_the_job_at_every_tick(hall, settings):
+    case = accepted(hall)
+    document = s.document_issue(case=case, event=last_event(case), kind="acceptance_notice")
+    job = PeriodicJob.objects.create(name=s.RENDER_JOB, next_run_at=at(2030, 1, 1))
+    assert s.unrendered_since(at(2026, 9, 29), None)
+    # the job started after the notice was issued (and failed to render it): no more waking
+    job.last_started_at = document.issued_at + timedelta(seconds=1)
+    job.save()
+    assert not s.unrendered_since(at(2026, 9, 29), job.last_started_at)
 
 
 def test_a_stored_pdf_is_never_rewritten(hall, settings):

@@ -42,9 +42,26 @@ def test_notify_queues_a_pending_row_and_sends_nothing_yet(two_counties, use_sen
     assert RecordingSender.sent == []
 
 
-def test_the_default_sender_marks_the_message_sent_after_the_commit(two_counties, django_capture_on_commit_callbacks):
+def test_a_queued_message_waits_for_the_delivery_job(two_counties, django_capture_on_commit_callbacks):
+    from onewindow.tasks.registry import registered_jobs
+
+    # when a service notifies (the default: queued), its commit does nothing more
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         message = _sms(two_counties.a.region)
+    assert callbacks == []
+    assert OutboxMessage.objects.get(pk=message.pk).status == Status.PENDING
+    # the waiting message wakes the delivery job at the runner's next tick, however far off its interval
+    spec = registered_jobs()["notifications.deliver"]
+    assert spec.wake is not None and spec.wake(T0, None)
+    assert not spec.wake(T0 - timedelta(seconds=1), None)  # not due yet: no wake
+    assert spec.func(T0) == 1
+    assert not spec.wake(T0, T0)
+
+
+def test_the_default_sender_marks_a_send_now_message_sent_after_the_commit(two_counties,
+                                                                         django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        message = _sms(two_counties.a.region, send_now=True)
         assert OutboxMessage.objects.get(pk=message.pk).status == Status.PENDING
     assert len(callbacks) == 1
     message.refresh_from_db()
@@ -53,15 +70,16 @@ def test_the_default_sender_marks_the_message_sent_after_the_commit(two_counties
     assert message.next_attempt_at is None and message.last_error == ""
 
 
-def test_a_repeated_dedupe_key_returns_the_first_message_never_a_second(two_counties,
+def test_a_repeated_dedupe_key_returns_the_first_message_never_a_second(two_counties, use_senders,
                                                                          django_capture_on_commit_callbacks):
+    use_senders(sms="RecordingSender")
     key = "9901212026000001:3:sms"
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        first = _sms(two_counties.a.region, dedupe_key=key)
-        again = _sms(two_counties.a.region, dedupe_key=key, body="另一段内容")
+    with django_capture_on_commit_callbacks(execute=True):
+        first = _sms(two_counties.a.region, dedupe_key=key, send_now=True)
+        again = _sms(two_counties.a.region, dedupe_key=key, body="另一段内容", send_now=True)
     assert again.pk == first.pk and again.body == first.body
     assert OutboxMessage.objects.filter(dedupe_key=key).count() == 1
-    assert len(callbacks) == 1  # one delivery asked for, not two
+    assert RecordingSender.sent == [first.pk]  # sent once, however often it was asked for
     # without a key (or with an empty one) every call is its own message
     _sms(two_counties.a.region, dedupe_key="")
     _sms(two_counties.a.region)
@@ -120,7 +138,7 @@ def test_the_send_happens_after_the_commit_never_inside_the_callers_transaction(
     use_senders(sms="RecordingSender")
     with django_capture_on_commit_callbacks(execute=True):
         with transaction.atomic():
-            message = _sms(two_counties.a.region)
+            message = _sms(two_counties.a.region, send_now=True)
             assert RecordingSender.sent == []
         assert RecordingSender.sent == []  # still inside the test's outer transaction
     assert RecordingSender.sent == [message.pk]
@@ -133,7 +151,7 @@ def test_a_failing_first_attempt_does_not_break_the_committed_action(two_countie
                                                                       django_capture_on_commit_callbacks):
     use_senders(sms="CrashingSender")
     with django_capture_on_commit_callbacks(execute=True):
-        message = _sms(two_counties.a.region)
+        message = _sms(two_counties.a.region, send_now=True)
     message.refresh_from_db()
     assert message.status == Status.PENDING and message.attempts == 1
     assert message.last_error == "RuntimeError: adapter bug"
