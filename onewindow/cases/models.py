@@ -82,6 +82,9 @@ class Case(models.Model):
     statutory_due = models.DateField(_("法定期限"), null=True, blank=True, db_index=True)
     issuance_due = models.DateField(_("制证期限"), null=True, blank=True, db_index=True)
     yellow_from = models.DateField(_("黄牌预警起始日"), null=True, blank=True, db_index=True)
+    # The center's yellow share ``yellow_from`` was computed with: a case timed with another share
+    # than its center's current one is re-timed by the ``cases.refresh_yellow_lines`` job.
+    yellow_share = models.DecimalField(_("黄牌比例"), max_digits=3, decimal_places=2, null=True, blank=True)
     is_paused = models.BooleanField(_("暂停计时"), default=False)
     clock_provisional = models.BooleanField(_("期限为暂定"), default=False)
     calendar_version = models.PositiveIntegerField(_("日历版本"), default=0)

@@ -35,7 +35,15 @@ from .history import append_event, events_of
 from .models import Case, CaseEvent, CaseNumberSequence, CaseTask
 from .rules import Applicant, MaterialCheck, check_applicant, check_materials, missing_materials
 from .states import Status, TransitionRefused
-from .timing import calendar_of, limits_for, materialize, plan_event
+from .timing import (
+    calendar_of,
+    forget_yellow_shares,
+    limits_for,
+    materialize,
+    plan_event,
+    share_decimal,
+    yellow_share,
+)
 
 # A live action may be stamped a little ahead of the server clock (a workstation's clock), no more.
 _FUTURE_TOLERANCE = timedelta(minutes=5)
@@ -751,3 +759,48 @@ def case_retime(*, case_id: int, calendar_version: int, change_number: int | Non
                 payload={"calendar_version": state.calendar_version, "change": change_number, "moved": moved})
         _save(case)
         return case
+
+
+def case_refresh_yellow(*, case_id: int, at: datetime | None = None) -> Case | None:
+    """Re-time an open case's yellow line (``yellow_from``) with its center's current yellow share.
+
+    Not an action on the case: the share is a supervision setting, and neither the line nor the
+    share is part of the case's legal record (the events' projection), so no event is appended;
+    the change of the settings is the act on record. Returns the case when its line or share
+    changed, else None (idempotent).
+    """
+    from .timing import clock_of
+
+    at = at or current_time()
+    with transaction.atomic():
+        case = _load_for_update(case_id, None)
+        try:
+            if Status(case.status) in states.TERMINAL:
+                return None
+            line = clock_of(case, at).yellow_from
+            share = share_decimal(yellow_share(case.region.code))
+            if case.yellow_from == line and case.yellow_share == share:
+                return None
+            Case.objects.filter(pk=case.pk).update(yellow_from=line, yellow_share=share)
+            case.yellow_from, case.yellow_share = line, share
+            return case
+        finally:
+            scope.release(case)
+
+
+def cases_refresh_yellow_lines(*, now: datetime | None = None) -> int:
+    """Re-time every open case timed with another yellow share than its center's current one
+    (after a center changed or removed its setting); return how many moved.
+
+    One query per region with open cases finds them (the share is stored with the line); the
+    per-process shares are dropped first, so the current settings apply.
+    """
+    now = now or current_time()
+    forget_yellow_shares()
+    open_cases = Case.objects.filter(status__in=[str(s) for s in states.OPEN]).order_by()
+    moved = 0
+    for code in list(open_cases.values_list("region__code", flat=True).distinct()):
+        share = share_decimal(yellow_share(code))
+        stale = open_cases.filter(region__code=code).exclude(yellow_share=share).values_list("id", flat=True)
+        moved += sum(1 for case_id in list(stale) if case_refresh_yellow(case_id=case_id, at=now) is not None)
+    return moved

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from decimal import Decimal
 from fractions import Fraction
 from time import monotonic
 
@@ -85,13 +86,20 @@ def clock_of(case: Case, as_of: datetime) -> ClockState:
                  calendar_of(case), as_of)
 
 
+def share_decimal(share: Fraction) -> Decimal:
+    """A yellow share as the row stores it (two decimals, as the centers' settings have it)."""
+    return (Decimal(share.numerator) / Decimal(share.denominator)).quantize(Decimal("0.01"))
+
+
 def materialize(case: Case, state: ClockState) -> None:
-    """Copy the due dates onto the row, where the sweep and the inboxes query them."""
+    """Copy the due dates onto the row, where the sweep and the inboxes query them, with the
+    yellow share they were computed with."""
     case.acceptance_due = state.acceptance_due
     case.promised_due = state.promised_due
     case.statutory_due = state.statutory_due
     case.issuance_due = state.certificate_due
     case.yellow_from = state.yellow_from
+    case.yellow_share = share_decimal(yellow_share(case.region.code))
     case.is_paused = state.paused
     case.clock_provisional = state.provisional
     case.calendar_version = state.calendar_version

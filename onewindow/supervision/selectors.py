@@ -73,6 +73,14 @@ def yellow_share_for(region_code: str) -> Fraction | None:
     return None
 
 
+def settings_changed_since(moment: datetime | None) -> bool:
+    """True when a center saved its supervision settings after ``moment`` (or ever, for None)."""
+    rows = SupervisionSettings.objects.all()
+    if moment is not None:
+        rows = rows.filter(updated_at__gt=moment)
+    return rows.exists()
+
+
 # -- who sees what -------------------------------------------------------------------------------------
 
 

@@ -4,7 +4,7 @@ calendar re-timing, history verification and concurrent writers."""
 from __future__ import annotations
 
 import threading
-from datetime import date
+from datetime import date, timedelta
 from io import StringIO
 
 import pytest
@@ -307,3 +307,44 @@ def test_a_centers_own_yellow_share_times_the_yellow_warning(hall):
     cal = snapshot_for(hall.county.code)
     assert cal.workdays_between(default.yellow_from, default.promised_due) == 1
     assert cal.workdays_between(halved.yellow_from, halved.promised_due) == 5
+
+
+def test_a_changed_yellow_share_re_times_the_open_cases_of_that_center(hall):
+    from decimal import Decimal
+
+    from onewindow.cases.jobs import refresh_yellow_lines
+    from onewindow.supervision.models import SupervisionSettings
+    from onewindow.tasks.registry import registered_jobs
+    from onewindow.workdays.selectors import snapshot_for
+
+    cal = snapshot_for(hall.county.code)
+    open_case = accepted(hall)
+    closed = accepted(hall)
+    s.case_withdraw(case_id=closed.id, actor=hall.clerk, reason="申请人撤回", at=at(2026, 9, 30))
+    closed.refresh_from_db()
+    assert open_case.yellow_share == Decimal("0.90")
+    assert cal.workdays_between(open_case.yellow_from, open_case.promised_due) == 1
+    # nothing to do while the share is the one the cases were timed with
+    assert refresh_yellow_lines(at(2026, 9, 30)) == 0
+    # when the county's center halves its share, the change wakes the job at the next tick
+    settings_row = SupervisionSettings.objects.create(region=hall.county, yellow_share="0.50")
+    spec = registered_jobs()["cases.refresh_yellow_lines"]
+    assert spec.wake(at(2026, 9, 30, 11), settings_row.updated_at - timedelta(seconds=1))
+    assert not spec.wake(at(2026, 9, 30, 11), settings_row.updated_at)
+    assert refresh_yellow_lines(at(2026, 9, 30, 11)) == 1
+    open_case.refresh_from_db()
+    assert open_case.yellow_share == Decimal("0.50")
+    assert cal.workdays_between(open_case.yellow_from, open_case.promised_due) == 5
+    # the line is a supervision setting, not the case's record: no event, and the history still verifies
+    assert open_case.row_version == CaseEvent.objects.filter(case=open_case).count()
+    out = StringIO()
+    call_command("verify_history", "--case", open_case.number, stdout=out)
+    # a concluded case keeps the line it closed with; a second run changes nothing
+    before = Case.objects.get(pk=closed.pk)
+    assert (before.yellow_share, before.yellow_from) == (closed.yellow_share, closed.yellow_from)
+    assert refresh_yellow_lines(at(2026, 9, 30, 12)) == 0
+    # a removed setting brings the default back at the next run
+    settings_row.delete()
+    assert refresh_yellow_lines(at(2026, 9, 30, 13)) == 1
+    open_case.refresh_from_db()
+    assert open_case.yellow_share == Decimal("0.90")
