@@ -38,18 +38,17 @@ def hold(case: Case, events: list[CaseEvent]) -> None:
     setattr(case, _ATTR, Held(events, _row(case)))
 
 
-def changed_fields(case: Case) -> list[str] | None:
-    """The fields that differ from the row as loaded, or None outside a transition (save all)."""
-    held = case.__dict__.get(_ATTR)
-    if held is None:
-        return None
-    return [f.name for f in case._meta.concrete_fields
-            if not f.primary_key and getattr(case, f.attname) != held.row.get(f.attname)]
-
-
 def held(case: Case) -> Held | None:
     """What the transition holds for ``case``, or None outside a transition."""
     return case.__dict__.get(_ATTR)
+
+
+def changed_fields(case: Case) -> list[str] | None:
+    """The fields that differ from the row as loaded, or None outside a transition (save all)."""
+    if (kept := held(case)) is None:
+        return None
+    return [f.name for f in case._meta.concrete_fields
+            if not f.primary_key and getattr(case, f.attname) != kept.row.get(f.attname)]
 
 
 def release(case: Case) -> None:

@@ -231,3 +231,30 @@ def test_tampered_event_and_row_are_detected(hall):
     Case.objects.filter(pk=case2.id).update(status="concluded")
     result = verify_case(Case.objects.get(pk=case2.id))
     assert [b.code for b in result.breaks] == ["record_mismatch"]
+
+
+def test_a_transition_reads_the_history_the_calendar_and_the_tasks_once_and_leaves_nothing_after_the_commit(
+        hall, django_capture_on_commit_callbacks):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    case = s.case_accept(case_id=submit(hall).id, actor=hall.clerk, at=at(2026, 9, 29))
+
+    def reads(sql: list[str], table: str) -> int:
+        return sum(1 for q in sql if q.lstrip().upper().startswith("SELECT") and f'FROM "{table}"' in q)
+
+    for act in (lambda: s.case_complete_stage(case_id=case.id, actor=hall.reviewer, stage_order=2, opinion="材料齐全",
+                                              at=at(2026, 9, 30)),
+                lambda: s.case_complete_stage(case_id=case.id, actor=hall.reviewer, stage_order=3, opinion="现场符合",
+                                              at=at(2026, 10, 8))):
+        with CaptureQueriesContext(connection) as captured, django_capture_on_commit_callbacks() as callbacks:
+            act()
+        sql = [q["sql"] for q in captured.captured_queries]
+        assert reads(sql, "cases_caseevent") == 1
+        assert reads(sql, "workdays_calendarchange") == 1
+        assert reads(sql, "cases_casetask") == 1
+        assert reads(sql, "catalog_stage") == 0  # the published version's stages are kept per process
+        assert callbacks == []
+        # the row update writes what changed, not every column
+        update = next(q for q in sql if q.startswith('UPDATE "cases_case"'))
+        assert '"applicant_name"' not in update and '"row_version"' in update
