@@ -23,7 +23,6 @@ def _settings_changed(now: datetime, last_started_at: datetime | None) -> bool:
 
 @periodic("cases.refresh_yellow_lines", every=timedelta(minutes=10), wake=_settings_changed)
 def refresh_yellow_lines(now: datetime) -> int:
-    """A center's new yellow share reaches its open cases at the next tick (a removed setting,
-    within the interval); a transition timed meanwhile with a share a process still kept is
-    put right at the next run."""
+    """A center's new or removed yellow share reaches its open cases at the next tick; a
+    transition timed meanwhile with a share a process still kept is put right at the next run."""
     return cases_refresh_yellow_lines(now=now)

@@ -54,6 +54,7 @@ class Action(StrEnum):
     SUPERVISION_VIEW = "supervision.view"
     SUPERVISION_ORDER = "supervision.order"
     SUPERVISION_REPLY = "supervision.reply"
+    SUPERVISION_SETTINGS = "supervision.settings"
     ASSESSMENT_RUN = "assessment.run"
 
 
@@ -83,6 +84,7 @@ ACTION_ROLES: dict[Action, frozenset[Role]] = {
     Action.SUPERVISION_VIEW: frozenset({Role.SUPERVISOR, Role.CENTER_ADMIN}),
     Action.SUPERVISION_ORDER: frozenset({Role.SUPERVISOR}),
     Action.SUPERVISION_REPLY: frozenset({Role.CHIEF_REPRESENTATIVE}),
+    Action.SUPERVISION_SETTINGS: frozenset({Role.CENTER_ADMIN}),
     Action.ASSESSMENT_RUN: frozenset({Role.CENTER_ADMIN}),
 }
 
@@ -115,6 +117,7 @@ ACTION_LABELS: dict[Action, str] = {
     Action.SUPERVISION_VIEW: "查看电子监察",
     Action.SUPERVISION_ORDER: "下达督办",
     Action.SUPERVISION_REPLY: "回复督办",
+    Action.SUPERVISION_SETTINGS: "电子监察设置",
     Action.ASSESSMENT_RUN: "绩效考核",
 }
 

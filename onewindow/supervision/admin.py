@@ -11,9 +11,11 @@ from django.contrib import admin
 
 from onewindow.cases.timing import forget_yellow_shares
 from onewindow.core.admin import RegionScopedAdmin
+from onewindow.tasks.services import job_run_soon
 
 from .models import SupervisionSettings
 from .rules import RULES
+from .services import REFRESH_YELLOW_JOB
 
 
 class SupervisionSettingsForm(forms.ModelForm):
@@ -39,3 +41,4 @@ class SupervisionSettingsAdmin(RegionScopedAdmin):
     def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
         super().delete_model(request, obj)
         forget_yellow_shares()
+        job_run_soon(REFRESH_YELLOW_JOB)  # a removed row wakes no job

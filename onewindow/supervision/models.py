@@ -45,6 +45,8 @@ class SupervisionSettings(models.Model):
     order_reply_workdays = models.PositiveSmallIntegerField(_("督办回复期限（工作日）"), default=5,
                                                             validators=[MinValueValidator(1)])
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+    updated_by = models.ForeignKey("organization.Staff", models.SET_NULL, null=True, blank=True, related_name="+",
+                                   verbose_name=_("修改人"))
 
     class Meta:
         verbose_name = _("电子监察设置")

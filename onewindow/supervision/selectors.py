@@ -21,7 +21,7 @@ from onewindow.cases.selectors import case_view
 from onewindow.core.errors import DomainError, NotFound, PermissionDenied
 from onewindow.core.timesource import SHANGHAI, local_date
 from onewindow.organization.models import Department, Posting, Region, Staff, Window
-from onewindow.organization.permissions import Action, can, reaches, region_q, roles_of
+from onewindow.organization.permissions import Action, can, reaches, region_q, roles_of, staff_of
 from onewindow.organization.rules import InvalidRegionCode, Role, parent_code, region_prefix
 
 from . import indicators as ind
@@ -71,6 +71,39 @@ def yellow_share_for(region_code: str) -> Fraction | None:
         if shares.get(code) is not None:
             return Fraction(str(shares[code]))
     return None
+
+
+@dataclass(frozen=True)
+class SettingsPage:
+    """One center's settings as its administrator sees them."""
+
+    region: Region
+    centers: list[Region]  # every center the staff member may set
+    own: SupervisionSettings | None  # the center's own row, if it set one
+    config: r.SupervisionConfig  # what applies there
+    inherited_from: Region | None  # the ancestor center whose row applies, when it has none
+
+
+def can_set_settings(user: object) -> bool:
+    """True when the login is a center administrator's (whose center the settings page shows)."""
+    staff = staff_of(user)
+    return staff is not None and Role.CENTER_ADMIN in roles_of(staff)
+
+
+def settings_page(staff: Staff, region_code: str | None = None) -> SettingsPage:
+    """The settings of ``region_code`` (default: the first center the staff member may set)."""
+    centers = [c for c in Region.objects.filter(has_center=True).select_related("parent").order_by("code")
+               if can(staff, Action.SUPERVISION_SETTINGS, region=c)]
+    if not centers:
+        raise PermissionDenied("只有中心管理员可以修改电子监察设置", code="forbidden.supervision.settings")
+    region = next((c for c in centers if c.code == region_code), None) if region_code else centers[0]
+    if region is None:
+        raise NotFound(f"您不能设置区划 {region_code} 的电子监察", code="region.not_found", field="region")
+    rows = {row.region_id: row for row in SupervisionSettings.objects.filter(
+        region__in=[region, *region.ancestors()]).select_related("region", "updated_by")}
+    own = rows.get(region.pk)
+    inherited = None if own else next((a for a in reversed(region.ancestors()) if a.pk in rows), None)
+    return SettingsPage(region, centers, own, config_for_region(region), inherited)
 
 
 def settings_changed_since(moment: datetime | None) -> bool:

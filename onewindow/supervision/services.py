@@ -30,12 +30,14 @@ who was told and why anyone was not.
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
 from django.db import connection, transaction
@@ -45,7 +47,7 @@ from django.utils import timezone
 from onewindow.cases.history import verify_case
 from onewindow.cases.models import Case, CaseEvent, CaseTask
 from onewindow.cases.states import STATUS_LABELS, TERMINAL, Status
-from onewindow.cases.timing import calendar_of, clock_events, limits_for
+from onewindow.cases.timing import calendar_of, clock_events, forget_yellow_shares, limits_for
 from onewindow.catalog.models import Stage
 from onewindow.core.errors import DomainError, NotFound, PermissionDenied
 from onewindow.core.identity import mask_id
@@ -56,6 +58,7 @@ from onewindow.notifications.services import notify
 from onewindow.organization.models import Department, Posting, Region, Staff
 from onewindow.organization.permissions import Action, can, require
 from onewindow.organization.rules import Role
+from onewindow.tasks.services import job_run_soon
 from onewindow.workdays.arithmetic import CalendarRangeError
 from onewindow.workdays.clock import PAUSE_LABELS, clock
 from onewindow.workdays.models import PublishedYear
@@ -71,12 +74,16 @@ from .models import (
     NumberSequence,
     SupervisionOrder,
     SupervisionOrderEvent,
+    SupervisionSettings,
     SweepCursor,
     Warning,
     WarningEvent,
 )
 from .rules import Code, Finding, Level, OrderAction, OrderState, State
 from .selectors import all_configs, config_for_region, is_responsible
+
+log = logging.getLogger("onewindow.supervision")
+REFRESH_YELLOW_JOB = "cases.refresh_yellow_lines"
 
 CURSOR = "sweep"
 # Case events younger than this (by the wall clock) are read again by the next sweep: a
@@ -1132,3 +1139,77 @@ def verify_chains(*, now: datetime | None = None, batch: int = CHAIN_BATCH) -> i
         SweepCursor.objects.filter(pk=cursor.pk).update(last_event_id=next_id, last_at=now, runs=F("runs") + 1,
                                                         last_fired=len(created))
     return len(created)
+
+
+# -- a center's settings -------------------------------------------------------------------------------
+
+_MAX_RANKING_CASES = 10_000
+_MAX_REPLY_WORKDAYS = 30
+
+
+def _center(region_code: str, actor: Staff) -> Region:
+    region = Region.objects.filter(code=region_code, has_center=True).first()
+    if region is None:
+        raise NotFound(f"区划 {region_code} 没有政务服务中心", code="region.not_found", field="region")
+    require(actor, Action.SUPERVISION_SETTINGS, region=region)
+    return region
+
+
+def _share(value: object) -> Decimal:
+    try:
+        share = Decimal(str(value).strip())
+    except InvalidOperation:
+        share = Decimal("NaN")
+    if not share.is_finite() or not Decimal("0.01") <= share <= Decimal("0.99") or share != share.quantize(Decimal("0.01")):
+        raise DomainError("supervision.settings.yellow_share_invalid",
+                          f"黄牌比例须为 0.01 至 0.99 之间、最多两位小数的数：{value!r}（黄牌比例）", field="yellow_share")
+    return share
+
+
+def _whole(value: object, *, field: str, label: str, low: int, high: int) -> int:
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        number = low - 1
+    if not low <= number <= high:
+        raise DomainError(f"supervision.settings.{field}_invalid", f"{label}须为 {low} 至 {high} 之间的整数：{value!r}",
+                          field=field)
+    return number
+
+
+def settings_save(*, actor: Staff, region_code: str, enabled_rules: Iterable[str], yellow_share: object,
+                  min_cases_for_ranking: object, order_reply_workdays: object) -> SupervisionSettings:
+    """A center administrator sets the center's own supervision settings (the center's townships
+    follow them unless they set their own). A new yellow share reaches the open cases at the
+    scheduler's next tick (``cases.refresh_yellow_lines``). Every value is checked, naming its field."""
+    region = _center(region_code, actor)
+    rules = list(dict.fromkeys(str(c) for c in enabled_rules))
+    if unknown := [c for c in rules if c not in r.RULES]:
+        raise DomainError("supervision.settings.rule_unknown", f"未知的监察规则：{'、'.join(unknown)}（启用的规则）",
+                          field="enabled_rules")
+    values = {
+        "enabled_rules": [c for c in r.RULES if c in rules],  # in the rules' own order
+        "yellow_share": _share(yellow_share),
+        "min_cases_for_ranking": _whole(min_cases_for_ranking, field="min_cases_for_ranking",
+                                        label="参与排名的最少办件数", low=1, high=_MAX_RANKING_CASES),
+        "order_reply_workdays": _whole(order_reply_workdays, field="order_reply_workdays",
+                                       label="督办回复期限（工作日）", low=1, high=_MAX_REPLY_WORKDAYS),
+        "updated_by": actor,
+    }
+    with transaction.atomic():
+        row, _ = SupervisionSettings.objects.select_for_update().update_or_create(region=region, defaults=values)
+        # This process times its next transition with the new share at once; others within a minute.
+        transaction.on_commit(forget_yellow_shares)
+    log.info("supervision settings of %s saved by staff %s", region.code, actor.pk)
+    return row
+
+
+def settings_reset(*, actor: Staff, region_code: str) -> None:
+    """Drop a center's own settings: it follows its parent center's (or the defaults) again."""
+    region = _center(region_code, actor)
+    with transaction.atomic():
+        SupervisionSettings.objects.filter(region=region).delete()
+        transaction.on_commit(forget_yellow_shares)
+        # A removed row wakes no job: ask for the re-timing of the open cases outright.
+        transaction.on_commit(lambda: job_run_soon(REFRESH_YELLOW_JOB))
+    log.info("supervision settings of %s reset by staff %s", region.code, actor.pk)

@@ -23,6 +23,7 @@ pages = [
     path("efficiency-warnings/issue/", views.efficiency_issue, name="efficiency_issue"),
     path("indicators/", views.indicator_page, name="indicators"),
     path("record/", views.my_record, name="record"),
+    path("settings/", views.settings_page, name="settings"),
 ]
 
 urlpatterns = [

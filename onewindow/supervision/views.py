@@ -469,3 +469,45 @@ def indicator_page(request: HttpRequest, staff: Staff) -> HttpResponse:
 def my_record(request: HttpRequest, staff: Staff) -> HttpResponse:
     """What supervision holds about me: efficiency warnings, live warnings, my departments' orders."""
     return render(request, "supervision/record.html", {"record": sel.record_of(staff), "me": staff})
+
+
+# -- a center's settings -----------------------------------------------------------------------------------
+
+
+def _posted_settings(request: HttpRequest) -> dict[str, Any]:
+    return {"enabled_rules": request.POST.getlist("rules"), "yellow_share": request.POST.get("yellow_share", ""),
+            "min_cases_for_ranking": request.POST.get("min_cases_for_ranking", ""),
+            "order_reply_workdays": request.POST.get("order_reply_workdays", "")}
+
+
+@_staff_view
+def settings_page(request: HttpRequest, staff: Staff) -> HttpResponse:
+    """A center administrator sets the rules, the yellow share, the ranking minimum and the reply
+    period of the center (or lets it follow its parent center again)."""
+    code = request.POST.get("region") if request.method == "POST" else request.GET.get("region")
+    page = sel.settings_page(staff, code)
+    error = None
+    posted: dict[str, Any] | None = None
+    if request.method == "POST":
+        try:
+            if request.POST.get("reset"):
+                services.settings_reset(actor=staff, region_code=page.region.code)
+                messages.success(request, _("The center follows its parent center's settings again."))
+            else:
+                posted = _posted_settings(request)
+                services.settings_save(actor=staff, region_code=page.region.code, **posted)
+                messages.success(request, _("The settings were saved. Open cases are re-timed with them in the background."))
+        except (PermissionDenied, NotFound):
+            raise  # the forbidden page
+        except DomainError as exc:
+            error = exc
+        else:
+            return redirect(f"{reverse(f'{_BASE}:settings')}?region={page.region.code}")
+    config = page.config
+    values = posted or {"enabled_rules": sorted(config.enabled), "yellow_share": f"{float(config.yellow_share):.2f}",
+                        "min_cases_for_ranking": config.min_cases_for_ranking,
+                        "order_reply_workdays": config.order_reply_workdays}
+    return render(request, "supervision/settings.html", {
+        "page": page, "values": values, "error": error,
+        "rules": [(code, rule) for code, rule in r.RULES.items()],
+    }, status=400 if error else 200)

@@ -92,3 +92,35 @@ def test_five_wrong_passwords_show_the_lockout_page(page, two_counties, screensh
     with page.expect_navigation() as navigation:
         page.press("#id_password", "Enter")
     assert navigation.value.status == 429
+
+
+def test_a_center_admin_sets_the_yellow_share_of_the_center(page, two_counties, screenshot_dir):
+    from decimal import Decimal
+
+    from onewindow.supervision.models import SupervisionSettings
+
+    admin = two_counties.a.staff[Role.CENTER_ADMIN]
+    page.goto("/staff/login/")
+    page.fill("#id_username", admin.user.username)
+    page.fill("#id_password", two_counties.password)
+    page.press("#id_password", "Enter")
+    page.wait_for_url("**/staff/")
+    page.goto("/staff/supervision/")
+    page.get_by_role("link", name="设置").click()
+    page.wait_for_url("**/staff/supervision/settings/")
+    assert "默认设置" in page.get_by_test_id("settings-source").inner_text()
+    # a share of 1.5 is refused, naming the field and keeping what was typed
+    page.fill("#id_yellow_share", "1.5")
+    with page.expect_navigation():
+        page.get_by_role("button", name="保存设置").click()
+    assert "黄牌比例" in page.get_by_role("alert").inner_text()
+    assert page.locator("#id_yellow_share").get_attribute("aria-invalid") == "true"
+    assert not SupervisionSettings.objects.exists()
+    page.fill("#id_yellow_share", "0.60")
+    with page.expect_navigation():
+        page.get_by_role("button", name="保存设置").click()
+    assert "设置已保存" in page.content()
+    assert "本中心的自有设置" in page.get_by_test_id("settings-source").inner_text()
+    assert page.locator("#id_yellow_share").input_value() == "0.60"
+    page.screenshot(path=os.path.join(screenshot_dir, "supervision-settings.png"), full_page=True)
+    assert SupervisionSettings.objects.get(region=two_counties.a.region).yellow_share == Decimal("0.60")

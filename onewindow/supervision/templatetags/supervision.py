@@ -1,4 +1,4 @@
-"""Template tags for pages of other apps that show supervision data (the case page)."""
+"""Template tags for supervision data on pages (the case page, the supervision navigation)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from django import template
 
 from onewindow.cases.models import Case
 
-from ..selectors import warnings_for_case
+from ..selectors import can_set_settings, warnings_for_case
 
 register = template.Library()
 
@@ -15,3 +15,9 @@ register = template.Library()
 def case_warnings(case: Case) -> list:
     """``{% case_warnings case as warnings %}``: the case's warning history, oldest first."""
     return warnings_for_case(case)
+
+
+@register.simple_tag
+def may_set_supervision(user: object) -> bool:
+    """``{% may_set_supervision request.user as allowed %}``: whether the settings page is theirs."""
+    return can_set_settings(user)
