@@ -15,6 +15,9 @@ Run from the repository root:
    what this machine's PostgreSQL does. The ratio of our transitions per second to pgbench's
    transactions per second is printed against the target (≥ 25 %).
 
+3. The SQL statements of one warm lifecycle, counted by kind (BEGIN, SELECT, INSERT, …), to read
+   the ratio by: a pgbench transaction is five statements and a commit.
+
 ``DATABASE_URL`` names the benchmark's database (default
 ``postgres://postgres@127.0.0.1:5432/onewindow_bench``): created if missing, migrated, given a
 small organization and one item with two review stages and real grants (through the ORM, as
@@ -273,21 +276,44 @@ def _lifecycle(ids: dict[str, Any], samples: dict[str, list[float]] | None) -> N
     timed("deliver", s.case_deliver, case_id=case.id, actor=staff["clerk"], method="window")
 
 
+def _inputs(index: int, staff_ids: dict[str, int]) -> dict[str, Any]:
+    """The staff members, the applicant and the checklist one worker's lifecycles use."""
+    from onewindow.cases.rules import Applicant, MaterialCheck
+    from onewindow.organization.models import Staff
+
+    return {
+        "staff": {k: Staff.objects.select_related("region").get(pk=v) for k, v in staff_ids.items()},
+        "applicant": Applicant(kind="person", name=f"测试申请人{index}", id_type="resident_id", id_number=VALID_ID,
+                               phone=f"1390000000{index}"),
+        "materials": [MaterialCheck(n, "received") for n in ("食品经营许可申请书", "营业执照", "经营场所平面图")],
+    }
+
+
+def statements_per_lifecycle(staff_ids: dict[str, int]) -> dict[str, int]:
+    """The SQL statements one warm lifecycle sends, by their first word (what a transition costs
+    the database, next to pgbench's five statements and a commit)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ids = _inputs(9, staff_ids)
+    for _ in range(WARMUP):
+        _lifecycle(ids, None)
+    with CaptureQueriesContext(connection) as captured:
+        _lifecycle(ids, None)
+    counts: dict[str, int] = {}
+    for query in captured.captured_queries:
+        word = query["sql"].split(None, 1)[0].upper()
+        counts[word] = counts.get(word, 0) + 1
+    return dict(sorted(counts.items(), key=lambda kv: -kv[1]), total=len(captured.captured_queries))
+
+
 def _worker(index: int, lifecycles: int, staff_ids: dict[str, int], barrier: Any, queue: Any) -> None:
     """One worker process: its own Django and connection; warm up, wait for the other, run."""
     import django
 
     django.setup()
     _quiet()
-    from onewindow.cases.rules import Applicant, MaterialCheck
-    from onewindow.organization.models import Staff
-
-    ids: dict[str, Any] = {
-        "staff": {k: Staff.objects.select_related("region").get(pk=v) for k, v in staff_ids.items()},
-        "applicant": Applicant(kind="person", name=f"测试申请人{index}", id_type="resident_id", id_number=VALID_ID,
-                               phone=f"1390000000{index}"),
-        "materials": [MaterialCheck(n, "received") for n in ("食品经营许可申请书", "营业执照", "经营场所平面图")],
-    }
+    ids = _inputs(index, staff_ids)
     errors: list[str] = []
     for _ in range(WARMUP):
         _lifecycle(ids, None)
@@ -384,6 +410,7 @@ def main() -> int:
     call_command("migrate", verbosity=0)
     _empty_case_tables()
     staff_ids = _organization()
+    statements = statements_per_lifecycle(staff_ids)
     connections.close_all()
     setup_seconds = time.perf_counter() - began
 
@@ -395,7 +422,8 @@ def main() -> int:
     result = {
         "benchmark": "cases", "smoke": args.smoke, "python": platform.python_version(),
         "machine": platform.machine(), "database": f"{server.host}:{server.port}/{server.name}",
-        "setup_seconds": round(setup_seconds, 1), "lifecycles": cases, "pgbench": pgbench,
+        "setup_seconds": round(setup_seconds, 1), "lifecycles": cases, "statements_per_lifecycle": statements,
+        "pgbench": pgbench,
         "ratio": round(ratio, 3), "target_ratio": TARGET_RATIO,
         # A smoke run is too short to judge the target: it checks that everything runs.
         "ok": cases["errors"] == 0 and (args.smoke or ratio >= TARGET_RATIO),
@@ -407,6 +435,8 @@ def main() -> int:
     print(f"{cases['lifecycles']} lifecycles × {TRANSITIONS_PER_LIFECYCLE} transitions by {WORKERS} workers "
           f"in {cases['wall_seconds']} s: {cases['transitions_per_second']} transitions/s "
           f"({cases['lifecycles_per_second']} lifecycles/s), errors {cases['errors']}")
+    print(f"statements per lifecycle ({TRANSITIONS_PER_LIFECYCLE} transitions, BEGIN and COMMIT included): "
+          + ", ".join(f"{word} {n}" for word, n in statements.items()))
     for kind, row in cases["per_transition"].items():
         print(f"  {kind:18} n={row['count']:5}  p50 {row['p50_ms']:7.2f} ms  p95 {row['p95_ms']:7.2f} ms  "
               f"p99 {row['p99_ms']:7.2f} ms")
