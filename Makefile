@@ -1,6 +1,6 @@
 # onewindow — the two commands a new user needs:
 #   make run    install, migrate, load the demo county, serve on http://127.0.0.1:8000 with the scheduler
-#   make test   install dev tools, lint, check, run the whole suite on SQLite and PostgreSQL
+#   make test   install dev tools, lint, check, run the whole suite on SQLite and PostgreSQL, smoke-run the benchmarks
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -10,7 +10,7 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/onewindow
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run install install-dev debian debian-test migrate demo test lint checks test-sqlite test-postgres bench clean
+.PHONY: run install install-dev debian debian-test migrate demo test lint checks test-sqlite test-postgres bench bench-smoke clean
 
 $(VENV)/.installed: requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -69,7 +69,12 @@ test-postgres: install-dev
 	  echo "######################################################################"; \
 	fi
 
-test: lint checks test-sqlite test-postgres
+# A quick run of every benchmark, so none of them rots; `make bench` judges the figures.
+bench-smoke: install-dev
+	@mkdir -p bench/results
+	@for b in bench/*.py; do echo "== $$b --smoke"; $(PY) $$b --smoke || exit 1; done
+
+test: lint checks test-sqlite test-postgres bench-smoke
 
 # Every benchmark runs and prints its figures; the ones that miss a target are listed at the end.
 bench: install-dev
