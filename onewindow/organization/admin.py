@@ -9,6 +9,7 @@ runs the service for real.
 
 from __future__ import annotations
 
+from abc import ABCMeta, abstractmethod
 from typing import Any, ClassVar
 
 from django import forms
@@ -40,15 +41,21 @@ class _DryRun(Exception):  # noqa: N818 — a control-flow signal, not an error
     pass
 
 
-class ServiceForm(forms.ModelForm):
+class _HookedFormMetaclass(type(forms.ModelForm), ABCMeta):  # type: ignore[misc]
+    """A model form metaclass that also honours ``abstractmethod``: a form that leaves a hook
+    undefined cannot be instantiated, instead of failing only when the hook is called."""
+
+
+class ServiceForm(forms.ModelForm, metaclass=_HookedFormMetaclass):
     """A model form whose save is a service call; ``clean`` rehearses it and reports its refusals."""
 
     request: HttpRequest | None = None  # set per request by the admin (see ``_bind``)
     # DomainError.field → form field; unknown fields become errors of the whole form.
     field_map: ClassVar[dict[str, str]] = {}
 
+    @abstractmethod
     def run_service(self, actor: Staff | None) -> Any:
-        raise NotImplementedError
+        """Call the service that makes this form's change, as ``actor``; return the saved row."""
 
     def needs_service(self) -> bool:
         if self.cleaned_data.get("DELETE"):
@@ -250,11 +257,13 @@ class StaffInlineForm(ServiceForm):
     def staff(self) -> Staff:
         return Staff.objects.select_related("region").get(pk=self.instance.staff_id)
 
+    @abstractmethod
     def remove(self, actor: Staff | None) -> None:
-        raise NotImplementedError
+        """Undo the row as it was stored (the first half of a change)."""
 
+    @abstractmethod
     def add(self, actor: Staff | None) -> Any:
-        raise NotImplementedError
+        """Add the row as the form now says; return it."""
 
     def run_service(self, actor: Staff | None) -> Any:
         if self.instance.pk is not None:

@@ -112,3 +112,19 @@ def _errors(response) -> list[str]:
     import re
 
     return re.findall(r'class="errorlist[^"]*"[^>]*>(.*?)</ul>', response.content.decode(), re.S)
+
+
+def test_a_service_form_that_leaves_a_hook_undefined_cannot_be_built():
+    from onewindow.organization.admin import StaffInlineForm
+    from onewindow.organization.models import Posting
+
+    class Incomplete(StaffInlineForm):
+        class Meta:
+            model = Posting
+            fields = ["role"]
+
+        def add(self, actor):
+            return None
+
+    with pytest.raises(TypeError, match="remove"):
+        Incomplete()
