@@ -37,6 +37,7 @@ from .rules import Applicant, MaterialCheck, check_applicant, check_materials, m
 from .states import Status, TransitionRefused
 from .timing import (
     calendar_of,
+    clock_of,
     forget_yellow_shares,
     limits_for,
     materialize,
@@ -739,8 +740,6 @@ def case_retime(*, case_id: int, calendar_version: int, change_number: int | Non
     old and the new ones, so staff see what moved and why. Idempotent: a case already timed on
     this version, or whose dates did not move, is left alone (returns None).
     """
-    from .timing import clock_of
-
     at = at or current_time()
     with transaction.atomic():
         case = _load_for_update(case_id, None)
@@ -769,8 +768,6 @@ def case_refresh_yellow(*, case_id: int, at: datetime | None = None) -> Case | N
     the change of the settings is the act on record. Returns the case when its line or share
     changed, else None (idempotent).
     """
-    from .timing import clock_of
-
     at = at or current_time()
     with transaction.atomic():
         case = _load_for_update(case_id, None)
