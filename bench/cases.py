@@ -7,6 +7,7 @@ Run from the repository root:
    transitions — run through :mod:`onewindow.cases.services` by 2 worker processes at once, each
    with its own ``django.setup()`` and connection. Every service call is timed; the result is
    transitions per second over the wall time of the run, and p50/p95/p99 per transition kind.
+   1500 lifecycles by default: about as long as pgbench runs, so both see the machine alike.
    Each call is one transaction as in production: the row lock, the hash-chained event, the
    numbered notice or signed certificate, the queued SMS. Nothing is rendered (the services
    never render inside a transaction; PDFs are a background job).
@@ -15,8 +16,9 @@ Run from the repository root:
    what this machine's PostgreSQL does. The ratio of our transitions per second to pgbench's
    transactions per second is printed against the target (≥ 25 %).
 
-3. The SQL statements of one warm lifecycle, counted by kind (BEGIN, SELECT, INSERT, …), to read
-   the ratio by: a pgbench transaction is five statements and a commit.
+3. The SQL statements of one warm lifecycle, counted by kind (BEGIN, SELECT, INSERT, …), and the
+   round trips they take, to read the ratio by: a pgbench transaction is BEGIN, five statements
+   and END, seven round trips.
 
 ``DATABASE_URL`` names the benchmark's database (default
 ``postgres://postgres@127.0.0.1:5432/onewindow_bench``): created if missing, migrated, given a
@@ -58,6 +60,9 @@ DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/onewindow_bench"
 PGBENCH_DB = "onewindow_pgbench"
 TARGET_RATIO = 0.25
 WORKERS = 2
+# About 30 s of lifecycles here, as long as pgbench runs: this machine's speed drifts by tens of
+# percent from minute to minute, and two phases of equal length see the same drift.
+DEFAULT_LIFECYCLES = 1500
 WARMUP = 2  # lifecycles per worker before the clock starts (connections, caches, the signing key)
 
 # The transitions of one lifecycle, in order; the two stages are timed as one kind.
@@ -290,21 +295,48 @@ def _inputs(index: int, staff_ids: dict[str, int]) -> dict[str, Any]:
 
 
 def statements_per_lifecycle(staff_ids: dict[str, int]) -> dict[str, int]:
-    """The SQL statements one warm lifecycle sends, by their first word (what a transition costs
-    the database, next to pgbench's five statements and a commit)."""
+    """The SQL statements one warm lifecycle sends, by their first word, and the round trips they
+    take (what a transition costs the database, next to pgbench's five statements and a commit,
+    seven round trips). Counted at the cursor, so BEGIN and COMMIT are there when they are sent
+    as statements (:func:`onewindow.core.batching.atomic` does); a round trip is a statement
+    sent on its own or one pipeline of them."""
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     ids = _inputs(9, staff_ids)
     for _ in range(WARMUP):
         _lifecycle(ids, None)
-    with CaptureQueriesContext(connection) as captured:
-        _lifecycle(ids, None)
     counts: dict[str, int] = {}
-    for query in captured.captured_queries:
-        word = query["sql"].split(None, 1)[0].upper()
+    trips = [0]
+
+    def count(execute, sql, params, many, context):
+        word = sql.split(None, 1)[0].upper()
         counts[word] = counts.get(word, 0) + 1
-    return dict(sorted(counts.items(), key=lambda kv: -kv[1]), total=len(captured.captured_queries))
+        return execute(sql, params, many, context)
+
+    raw = connection.connection
+    off = 0  # psycopg.pq.PipelineStatus.OFF
+    pipeline, factory = raw.pipeline, raw.cursor_factory
+
+    class Counting(factory):  # type: ignore[misc, valid-type]
+        def execute(self, *args: Any, **kwargs: Any) -> Any:
+            if raw.pgconn.pipeline_status == off:  # sent alone
+                trips[0] += 1
+            return super().execute(*args, **kwargs)
+
+    def counted_pipeline():
+        if raw.pgconn.pipeline_status == off:  # an outermost pipeline: one sync
+            trips[0] += 1
+        return pipeline()
+
+    raw.pipeline, raw.cursor_factory = counted_pipeline, Counting
+    try:
+        with connection.execute_wrapper(count):
+            _lifecycle(ids, None)
+    finally:
+        del raw.pipeline
+        raw.cursor_factory = factory
+    total = sum(counts.values())
+    return dict(sorted(counts.items(), key=lambda kv: -kv[1]), total=total, round_trips=trips[0])
 
 
 def _worker(index: int, lifecycles: int, staff_ids: dict[str, int], barrier: Any, queue: Any) -> None:
@@ -381,9 +413,10 @@ def run_pgbench(server: Server, *, scale: int, seconds: int) -> dict[str, Any]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--smoke", action="store_true", help="a few lifecycles, pgbench at scale 1 for 3 s")
-    parser.add_argument("--lifecycles", type=int, default=None, help="lifecycles in all (default 300; smoke 20)")
+    parser.add_argument("--lifecycles", type=int, default=None,
+                        help=f"lifecycles in all (default {DEFAULT_LIFECYCLES}; smoke 20)")
     args = parser.parse_args()
-    lifecycles = args.lifecycles or (20 if args.smoke else 300)
+    lifecycles = args.lifecycles or (20 if args.smoke else DEFAULT_LIFECYCLES)
 
     server = Server.from_url(os.environ.get("DATABASE_URL") or DEFAULT_URL)
     if not server.url.startswith(("postgres://", "postgresql://")):
@@ -436,7 +469,8 @@ def main() -> int:
           f"in {cases['wall_seconds']} s: {cases['transitions_per_second']} transitions/s "
           f"({cases['lifecycles_per_second']} lifecycles/s), errors {cases['errors']}")
     print(f"statements per lifecycle ({TRANSITIONS_PER_LIFECYCLE} transitions, BEGIN and COMMIT included): "
-          + ", ".join(f"{word} {n}" for word, n in statements.items()))
+          + ", ".join(f"{word} {n}" for word, n in statements.items() if word != "round_trips")
+          + f"; round trips {statements['round_trips']}")
     for kind, row in cases["per_transition"].items():
         print(f"  {kind:18} n={row['count']:5}  p50 {row['p50_ms']:7.2f} ms  p95 {row['p95_ms']:7.2f} ms  "
               f"p99 {row['p99_ms']:7.2f} ms")

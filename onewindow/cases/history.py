@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from onewindow.core import compiled
 from onewindow.organization.models import Staff
 
 from . import scope
@@ -54,22 +55,31 @@ def events_of(case: Case) -> list[CaseEvent]:
     return held.events if held is not None else list(case.events.order_by("seq"))
 
 
-def append_event(case: Case, *, kind: str, at: datetime, actor: Staff | None, payload: dict[str, Any],
-                 actor_label: str | None = None) -> CaseEvent:
-    """Chain a new event onto ``case``, which the caller has locked and already updated.
+def chain_event(case: Case, *, kind: str, at: datetime, actor: Staff | None, payload: dict[str, Any],
+                actor_label: str | None = None) -> CaseEvent:
+    """Chain a new event onto ``case``, which the caller has locked and already updated; the
+    caller then stores the event together with the row, in its transaction.
 
-    Must run inside the caller's transaction, before the case row is saved, so the row and its
-    newest event are written together or not at all.
+    The hash covers the case number and the projection, never the row's id, so the first event
+    of a new case is chained before the row is inserted.
     """
     event = CaseEvent(case=case, seq=case.row_version + 1, kind=kind, at=at, actor=actor,
                       actor_label=actor_label or (actor.name if actor else "系统"), payload=payload,
                       projection=projection_of(case), prev_hash=case.last_event_hash or GENESIS)
     event.hash = event_hash(event.prev_hash, event_content(event, case.number))
-    event.save(force_insert=True)
     if (held := scope.held(case)) is not None:
         held.events.append(event)
     case.row_version = event.seq
     case.last_event_hash = event.hash
+    return event
+
+
+def append_event(case: Case, *, kind: str, at: datetime, actor: Staff | None, payload: dict[str, Any],
+                 actor_label: str | None = None) -> CaseEvent:
+    """:func:`chain_event` and store the event now; the caller saves the row after, in the same
+    transaction, so the row and its newest event are written together or not at all."""
+    event = chain_event(case, kind=kind, at=at, actor=actor, payload=payload, actor_label=actor_label)
+    compiled.insert(event)
     return event
 
 

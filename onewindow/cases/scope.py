@@ -26,16 +26,19 @@ class Held:
     row: dict[str, Any] = field(default_factory=dict)  # column values as loaded (the case has no JSON columns)
     calendar: CalendarSnapshot | None = None
     tasks: list[CaseTask] | None = None  # read on first use
+    newest_calendar_change: tuple[int, str] | None = None  # of all calendars, read with the row lock
 
 
 def _row(case: Case) -> dict[str, Any]:
     return {f.attname: getattr(case, f.attname) for f in case._meta.concrete_fields}
 
 
-def hold(case: Case, events: list[CaseEvent]) -> None:
-    """Start holding ``events`` (the case's whole history, in order) for this transition; the
-    row is taken as it is now, as stored."""
-    setattr(case, _ATTR, Held(events, _row(case)))
+def hold(case: Case, events: list[CaseEvent], tasks: list[CaseTask] | None = None, *,
+         newest_calendar_change: tuple[int, str] | None = None) -> None:
+    """Start holding ``events`` (the case's whole history, in order) and, when read already,
+    its ``tasks`` and the newest calendar change, for this transition; the row is taken as it
+    is now, as stored."""
+    setattr(case, _ATTR, Held(events, _row(case), tasks=tasks, newest_calendar_change=newest_calendar_change))
 
 
 def held(case: Case) -> Held | None:

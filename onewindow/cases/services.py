@@ -2,9 +2,11 @@
 
 Each action locks the case row, checks the acting staff member's permission and the transition
 table, asks the clock whether the new event breaks a legal rule, updates the row, appends the
-hash-chained event with the clock's new due dates, and saves — all in one transaction. A caller
-that passes ``expected_version`` (the ``row_version`` it read) is refused with a conflict when the
-case changed in between, so two clerks acting at once never lose an update.
+hash-chained event with the clock's new due dates, and saves — all in one transaction
+(:func:`onewindow.core.batching.atomic`: the writes nothing reads back travel with the next
+statement, so a transition costs a few round trips, not one per row). A caller that passes
+``expected_version`` (the ``row_version`` it read) is refused with a conflict when the case
+changed in between, so two clerks acting at once never lose an update.
 """
 
 from __future__ import annotations
@@ -12,26 +14,29 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from dataclasses import asdict
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from onewindow.catalog.models import ServiceItem, Stage
 from onewindow.catalog.rules import DeliveryMethod, HandlingType, SpecialProcedure
 from onewindow.catalog.selectors import version_parts
+from onewindow.core import batching, compiled
 from onewindow.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from onewindow.core.sequences import next_value
 from onewindow.core.timesource import local_date
 from onewindow.core.timesource import now as current_time
 from onewindow.organization.models import Department, Staff, Window
+from onewindow.organization.permissions import ACTION_POWER, can, grant_exists, require, roles_of
 from onewindow.organization.permissions import Action as Perm
-from onewindow.organization.permissions import can, require, roles_of
 from onewindow.organization.rules import Role
+from onewindow.workdays.selectors import NEWEST_CHANGE, NEWEST_CHANGE_READ, newest_change
 
 from . import outputs, scope, states
-from .history import append_event, events_of
+from .history import chain_event, events_of
 from .models import Case, CaseEvent, CaseNumberSequence, CaseTask
 from .rules import Applicant, MaterialCheck, check_applicant, check_materials, missing_materials
 from .states import Status, TransitionRefused
@@ -70,27 +75,38 @@ def _raise_first(problems) -> None:
 
 def _record(case: Case, *, kind: str, at: datetime, actor: Staff | None, payload: dict[str, Any],
             actor_label: str | None = None) -> CaseEvent:
-    """Ask the clock, materialize its due dates, chain the event. The caller saves the row after."""
+    """Ask the clock, materialize its due dates, chain the event; :func:`_save` stores both."""
     violations, state = plan_event(case, kind, at, payload)
     if violations:
         v = violations[0]
         raise DomainError(v.code, v.message)
     materialize(case, state)
-    event = append_event(case, kind=kind, at=at, actor=actor, payload=payload, actor_label=actor_label)
+    event = chain_event(case, kind=kind, at=at, actor=actor, payload=payload, actor_label=actor_label)
     case._new_events = [*getattr(case, "_new_events", []), event]  # type: ignore[attr-defined]
     return event
 
 
 def _save(case: Case) -> None:
-    """Save the row, then issue the notices and notifications its new events call for.
+    """Store the row and its new events, then issue the notices and notifications they call for.
 
     Documents are numbered in this transaction (the number belongs to the event) and rendered
     by the render job; notifications are queued here and sent by the delivery job. Both jobs are
     woken by what waits for them at the scheduler's next tick, so nothing runs after the commit.
     """
-    # Under the row lock, writing only what changed is the same as writing the whole row.
-    case.save(update_fields=scope.changed_fields(case))
-    for event in getattr(case, "_new_events", []):
+    events: list[CaseEvent] = getattr(case, "_new_events", [])
+    if case._state.adding:
+        try:
+            compiled.insert(case)
+        except IntegrityError as exc:  # the number sequence is locked, so this is a real bug
+            raise Conflict("case.number_taken", "办件编号冲突，请重试") from exc
+    elif (changed := scope.changed_fields(case)) is None:
+        case.save()
+    else:
+        # Under the row lock, writing only what changed is the same as writing the whole row.
+        compiled.update(case, changed, defer=True)
+    for event in events:
+        compiled.insert(event, defer=True)
+    for event in events:
         outputs.after_event(case, event)
     case._new_events = []  # type: ignore[attr-defined]
     scope.release(case)
@@ -104,15 +120,50 @@ def _check_moment(at: datetime) -> datetime:
     return at
 
 
-def _load_for_update(case_id: int, expected_version: int | None) -> Case:
-    try:
-        case = Case.objects.select_for_update(of=("self",)).select_related("region", "department", "item").get(pk=case_id)
-    except Case.DoesNotExist:
-        raise NotFound("办件不存在", code="case.not_found", field="case") from None
+def _locked(pk: int) -> QuerySet[Case]:
+    # The newest calendar change of any region comes with the row (for the clock: see calendar_of).
+    return (Case.objects.select_for_update(of=("self",)).select_related("region", "department", "item")
+            .annotate(newest_change_number=Subquery(NEWEST_CHANGE.values("number")[:1]),
+                      newest_change_token=Subquery(NEWEST_CHANGE.values("token")[:1])).filter(pk=pk))
+
+
+def _locked_granted(actor: Staff, perm: Perm, day: date, *params: Any) -> QuerySet[Case]:
+    """:func:`_locked`, and whether ``actor`` holds the power ``perm`` needs for the case's
+    department and item on ``day``; ``params`` are the query's own (the grant's, then the case id)."""
+    granted = grant_exists(actor, perm, day, department=OuterRef("department_id"), item=OuterRef("item_id"))
+    return _locked(params[-1]).annotate(actor_granted=granted)
+
+
+def _history(case_pk: int) -> QuerySet[CaseEvent]:
+    return CaseEvent.objects.filter(case_id=case_pk).order_by("seq")
+
+
+def _load_for_update(case_id: int, expected_version: int | None, *, actor: Staff | None = None,
+                     perm: Perm | None = None, day: date | None = None) -> Case:
+    """The case, locked, holding its history, tasks and calendar for the transition.
+
+    With ``actor``, ``perm`` and ``day``, ``case.actor_granted`` says whether the actor holds
+    the power ``perm`` needs (for ``require(..., granted=…)``), read with the row.
+    """
+    # The row lock first (with the newest calendar change and the grant), then, as of the lock,
+    # its history and its tasks: one round trip.
+    lock: tuple[str, Callable[..., Any], list[Any]] = ("cases.locked", _locked, [int(case_id)])
+    if actor is not None and perm is not None and day is not None and perm in ACTION_POWER:
+        # Exists() selects the constant 1 as a parameter, then come the grant's and the case id.
+        lock = ("cases.locked_granted", partial(_locked_granted, actor, perm, day), [
+            1, actor.pk, str(ACTION_POWER[perm]), *[connection.ops.adapt_datefield_value(day)] * 2, int(case_id)])
+    found, events, tasks = compiled.fetch_together(lock, ("cases.history", _history, [int(case_id)]),
+                                                   ("cases.tasks", _tasks_of, [int(case_id)]))
+    if not found:
+        raise NotFound("办件不存在", code="case.not_found", field="case")
+    case = found[0]
     case.item_version = version_parts(case.item_version_id).version  # immutable: kept in process
     if expected_version is not None and case.row_version != expected_version:
         raise Conflict("case.changed", "办件已被他人更新，请刷新后重试")
-    scope.hold(case, list(case.events.order_by("seq")))
+    for row in (*events, *tasks):
+        row._state.fields_cache["case"] = case  # as ``case.events`` would: no query for row.case
+    newest = (int(case.newest_change_number or 0), str(case.newest_change_token or ""))
+    scope.hold(case, events, tasks, newest_calendar_change=newest)
     return case
 
 
@@ -126,16 +177,17 @@ def _act(*, case_id: int, actor: Staff | None, perm: Perm | None, action: states
     ``actor``, ``applicant`` is the applicant's own login, which must be the case's.
     """
     at = _check_moment(at or current_time())
-    with transaction.atomic():
-        case = _load_for_update(case_id, expected_version)
+    day = local_date(at)
+    with batching.atomic():
+        case = _load_for_update(case_id, expected_version, actor=actor, perm=perm, day=day)
         label = None
         if actor is None:
             if applicant is None or case.applicant_account_id is None or case.applicant_account_id != applicant.pk:
                 raise PermissionDenied("只有申请人本人可以办理此操作", code="forbidden.case.applicant")
             label = f"申请人 {case.applicant_name}"
         elif perm is not None:
-            require(actor, perm, region=case.region, department=case.department, item=case.item,
-                    on=local_date(at))
+            require(actor, perm, region=case.region, department=case.department, item=case.item, on=day,
+                    granted=getattr(case, "actor_granted", None))
         try:
             case.status = states.next_status(action, Status(case.status))
         except TransitionRefused as exc:
@@ -152,6 +204,16 @@ def _act(*, case_id: int, actor: Staff | None, perm: Perm | None, action: states
 # -- intake --------------------------------------------------------------------------------------
 
 
+def _active_item(code: str) -> QuerySet[ServiceItem]:
+    return (ServiceItem.objects.select_related("region", "department", "current_version")
+            .filter(implementation_code=code, is_active=True).order_by("pk")[:1])
+
+
+def _window(item_code: str, number: str) -> QuerySet[Window]:
+    """The window of that number in the region of the item (implementation codes are unique)."""
+    return Window.objects.filter(Q(region__items__implementation_code=item_code), Q(number=number)).order_by("pk")[:1]
+
+
 def case_submit(*, actor: Staff | None, item_code: str, applicant: Applicant, materials: list[MaterialCheck],
                 channel: str = Case.Channel.WINDOW, window_number: str | None = None, is_urgent: bool = False,
                 at: datetime | None = None, item_version: int | None = None,
@@ -165,8 +227,12 @@ def case_submit(*, actor: Staff | None, item_code: str, applicant: Applicant, ma
     at = _check_moment(at or current_time())
     if actor is None and (applicant_account is None or channel != Case.Channel.ONLINE):
         raise PermissionDenied("网上申请须由申请人本人登录提交", code="forbidden.case.submit")
-    item = (ServiceItem.objects.select_related("region", "department", "current_version")
-            .filter(implementation_code=item_code, is_active=True).first())
+    # The item, the window and the newest calendar change (for the clock) in one round trip.
+    reads = [("cases.submitted_item", _active_item, [str(item_code)]), NEWEST_CHANGE_READ]
+    if window_number:
+        reads.append(("cases.window", _window, [str(item_code), str(window_number)]))
+    found, newest, *windows = compiled.fetch_together(*reads)
+    item = found[0] if found else None
     if item is None or item.current_version is None:
         raise NotFound(f"事项 {item_code} 不存在或未发布", code="item.not_found", field="item_code")
     _raise_first(check_applicant(applicant))
@@ -182,13 +248,13 @@ def case_submit(*, actor: Staff | None, item_code: str, applicant: Applicant, ma
         raise DomainError("case.channel_invalid", "申请渠道无效", field="channel")
     window = None
     if window_number:
-        window = Window.objects.filter(region=item.region, number=window_number).first()
+        window = windows[0][0] if windows[0] else None
         if window is None:
             raise NotFound(f"窗口 {window_number} 不存在", code="window.not_found", field="window_number")
     if actor is not None:
         require(actor, Perm.CASE_SUBMIT, region=item.region, department=item.department, item=item,
                 on=local_date(at))
-    with transaction.atomic():
+    with batching.atomic():
         case = Case(
             number=_next_number(item.region, local_date(at).year), query_code=_query_code(),
             region=item.region, department=item.department, item=item, item_version=version, window=window,
@@ -200,18 +266,14 @@ def case_submit(*, actor: Staff | None, item_code: str, applicant: Applicant, ma
             visits=1 if channel in (Case.Channel.WINDOW, Case.Channel.PROXY) else 0,
             applicant_account=applicant_account,
         )
-        try:
-            case.save(force_insert=True)
-        except IntegrityError as exc:  # the number sequence is locked, so this is a real bug
-            raise Conflict("case.number_taken", "办件编号冲突，请重试") from exc
-        scope.hold(case, [])
+        scope.hold(case, [], newest_calendar_change=newest_change(newest))
         _record(case, kind="submitted", at=at, actor=actor,
                 actor_label=None if actor else f"申请人 {case.applicant_name}", payload={
             "channel": channel, "window": window_number, "applicant": {**asdict(applicant)},
             "materials": [asdict(m) for m in materials],
         })
         _save(case)
-        ServiceItem.objects.filter(pk=item.pk).update(use_count=F("use_count") + 1)
+        compiled.increment(ServiceItem, item.pk, "use_count", defer=True)
     return case
 
 
@@ -347,13 +409,17 @@ def _stage_department(case: Case, stage: Stage) -> Department:
     return case.department
 
 
+def _tasks_of(case_pk: int) -> QuerySet[CaseTask]:
+    # No ordering by the model's default: it would join the case row for nothing.
+    return CaseTask.objects.filter(case_id=case_pk).select_related("department", "assignee").order_by("stage_order")
+
+
 def _tasks(case: Case) -> list[CaseTask]:
-    """The case's tasks as its transition found them, plus those it opened (read once)."""
+    """The case's tasks as its transition found them, plus those it opened."""
     held = scope.held(case)
     if held is not None and held.tasks is not None:
         return held.tasks
-    # No ordering by the model's default: it would join the case row for nothing.
-    tasks = list(case.tasks.select_related("department", "assignee").order_by("stage_order"))
+    tasks = list(_tasks_of(case.pk))
     if held is not None:
         held.tasks = tasks
     return tasks
@@ -369,9 +435,11 @@ def _open_ready_tasks(case: Case, *, completed: set[int], at: datetime) -> None:
         if stage.order in completed or stage.order in existing or not _stage_ready(case, stage, completed):
             continue
         due = calendar.add_workdays(today, stage.budget_workdays) if stage.budget_workdays else today
-        tasks.append(CaseTask.objects.create(case=case, stage_order=stage.order, stage_name=stage.name,
-                                             department=_stage_department(case, stage), role=stage.role,
-                                             budget_workdays=stage.budget_workdays, opened_at=at, due_on=due))
+        task = CaseTask(case=case, stage_order=stage.order, stage_name=stage.name,
+                        department=_stage_department(case, stage), role=stage.role,
+                        budget_workdays=stage.budget_workdays, opened_at=at, due_on=due)
+        compiled.insert(task, defer=True)
+        tasks.append(task)
     case.current_stage = _first_open_stage(case, completed=completed)
 
 
@@ -430,8 +498,8 @@ def case_complete_stage(*, case_id: int, actor: Staff, stage_order: int, opinion
         if stage.requires_two_signatures and not signers:
             return [("stage_signed", base)]
         completed.add(stage.order)
-        CaseTask.objects.filter(pk=task.pk).update(state=CaseTask.State.DONE, done_at=moment,
-                                                   assignee=task.assignee or actor)
+        task.state, task.done_at, task.assignee = CaseTask.State.DONE, moment, task.assignee or actor
+        compiled.update(task, ["state", "done_at", "assignee"], defer=True)
         _open_ready_tasks(c, completed=completed, at=moment)
         return [("stage_completed", base)]
 
@@ -693,7 +761,7 @@ def case_deem_accepted(*, case_id: int, at: datetime) -> Case | None:
 
     Idempotent: a case that is no longer waiting for an acceptance decision is left alone.
     """
-    with transaction.atomic():
+    with batching.atomic():
         case = _load_for_update(case_id, None)
         if case.status != Status.SUBMITTED:
             return None
@@ -741,7 +809,7 @@ def case_retime(*, case_id: int, calendar_version: int, change_number: int | Non
     this version, or whose dates did not move, is left alone (returns None).
     """
     at = at or current_time()
-    with transaction.atomic():
+    with batching.atomic():
         case = _load_for_update(case_id, None)
         if Status(case.status) in states.TERMINAL or case.calendar_version >= calendar_version:
             return None
@@ -769,7 +837,7 @@ def case_refresh_yellow(*, case_id: int, at: datetime | None = None) -> Case | N
     changed, else None (idempotent).
     """
     at = at or current_time()
-    with transaction.atomic():
+    with batching.atomic():
         case = _load_for_update(case_id, None)
         try:
             if Status(case.status) in states.TERMINAL:

@@ -67,7 +67,7 @@ def calendar_of(case: Case) -> CalendarSnapshot:
     if held is None:
         return snapshot_for(case.region.code)
     if held.calendar is None:
-        held.calendar = snapshot_for(case.region.code)
+        held.calendar = snapshot_for(case.region.code, newest=held.newest_calendar_change)
     return held.calendar
 
 

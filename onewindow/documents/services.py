@@ -23,8 +23,9 @@ from django.urls import reverse
 
 from onewindow.cases.hashchain import canonical
 from onewindow.cases.models import Case, CaseEvent
+from onewindow.core import compiled
 from onewindow.core.errors import DomainError, NotFound
-from onewindow.core.sequences import next_value
+from onewindow.core.sequences import next_value, next_values
 from onewindow.core.timesource import local_date
 from onewindow.core.timesource import now as current_time
 from onewindow.organization.models import Staff
@@ -62,6 +63,19 @@ def _document_number(case: Case, kind: str, at: datetime) -> str:
     return numbering.document_number(short, kind, year, _next_seq(numbering.sequence_scope(short, kind), year))
 
 
+def _certificate_numbers(case: Case, year: int) -> tuple[str, str]:
+    """The certificate's number and its document's, from their two sequences in one round trip
+    (certificate first, as everywhere)."""
+    region = case.region
+    short = numbering.issuer_short_name(region.name, region.level)
+    kind = Document.Kind.CERTIFICATE
+    cert_seq, doc_seq = next_values(DocumentNumberSequence, [
+        {"scope": numbering.certificate_scope(region.code), "year": year},
+        {"scope": numbering.sequence_scope(short, kind), "year": year}])
+    return (numbering.certificate_number(region.prefix, year, cert_seq),
+            numbering.document_number(short, kind, year, doc_seq))
+
+
 def unrendered_since(now: datetime, last_started_at: datetime | None) -> bool:
     """True when a document issued since the render job last started has no PDF yet (the job's
     wake check). Older unrendered ones — a render that keeps failing — wait for the interval."""
@@ -71,13 +85,15 @@ def unrendered_since(now: datetime, last_started_at: datetime | None) -> bool:
     return pending.exists()
 
 
-def _create_document(*, case: Case, event: CaseEvent, kind: str, number: str, body: dict[str, Any]) -> Document:
+def _create_document(*, case: Case, event: CaseEvent, kind: str, number: str, body: dict[str, Any],
+                     defer: bool = True) -> Document:
     # Rendered by the render job at the runner's next tick (``unrendered_since`` wakes it), or on
-    # first download, whichever comes first.
-    return Document.objects.create(
-        case=case, kind=kind, number=number, event_seq=event.seq, content=body,
-        content_sha256=content_hash(body), issued_at=event.at,
-    )
+    # first download, whichever comes first. Nothing reads the new row back in the transition,
+    # so the insert may travel with the next statement (``defer``), unless a row points at it.
+    document = Document(case=case, kind=kind, number=number, event_seq=event.seq, content=body,
+                        content_sha256=content_hash(body), issued_at=event.at)
+    compiled.insert(document, defer=defer)
+    return document
 
 
 def _check_event(case: Case, event: CaseEvent) -> None:
@@ -137,24 +153,24 @@ def certificate_issue(*, case: Case, event: CaseEvent, valid_until: date | None 
         if existing is not None:
             return existing.certificate
         region = case.region
-        number = numbering.certificate_number(
-            region.prefix, issued_on.year, _next_seq(numbering.certificate_scope(region.code), issued_on.year))
+        number, doc_number = _certificate_numbers(case, issued_on.year)
         payload = builders.certificate_payload(case, number=number, issued_on=issued_on, valid_until=valid_until)
         try:
             key_id, signature = signing.sign(region.code, canonical(payload))
         except (signing.SigningKeyError, OSError) as exc:
             log.exception("signing key of %s unusable", region.code)
             raise DomainError("certificate.signing_unavailable", "发证机关的签名密钥不可用，请联系中心管理员") from exc
-        doc_number = _document_number(case, Document.Kind.CERTIFICATE, event.at)
         body = {
             **builders.common(case, event, kind=Document.Kind.CERTIFICATE, number=doc_number),
             "title": payload["certificate_name"],
             "certificate": payload, "key_id": key_id, "signature": signature, "verify_url": verify_url(number),
         }
         document = _create_document(case=case, event=event, kind=Document.Kind.CERTIFICATE, number=doc_number,
-                                    body=body)
-        return Certificate.objects.create(number=number, case=case, document=document, content=payload,
-                                          key_id=key_id, signature=signature)
+                                    body=body, defer=False)  # the certificate row points at it
+        certificate = Certificate(number=number, case=case, document=document, content=payload, key_id=key_id,
+                                  signature=signature)
+        compiled.insert(certificate, defer=True)
+        return certificate
 
 
 def certificate_revoke(*, certificate_id: int, actor: Staff, reason: str, at: datetime | None = None) -> Certificate:

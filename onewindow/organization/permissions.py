@@ -17,9 +17,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q
+from django.db import connection
+from django.db.models import Exists, Q, QuerySet
 
 from onewindow.core.errors import PermissionDenied
 from onewindow.core.timesource import local_date
@@ -29,7 +30,7 @@ from .rules import SUBTREE_ROLES, Power, Role, is_within, region_prefix
 if TYPE_CHECKING:
     from onewindow.catalog.models import ServiceItem
 
-    from .models import Department, Region, Staff
+    from .models import Authorization, Department, Region, Staff
 
 
 class Action(StrEnum):
@@ -166,11 +167,26 @@ def roles_of(staff: Staff) -> set[Role]:
     return {r.role for r in reaches(staff)}
 
 
-def _has_power(staff: Staff, power: Power, department_id: int | None, item: ServiceItem | None,
-               on: date) -> bool:
-    grants = staff.authorizations.filter(power=power, valid_from__lte=on).filter(
-        Q(valid_until__isnull=True) | Q(valid_until__gte=on)
-    )
+def grant_exists(staff: Staff, action: Action, on: date, *, department: Any, item: Any) -> Exists:
+    """Whether ``staff`` holds the power ``action`` needs (it must need one: see
+    :data:`ACTION_POWER`) on ``on``, for ``department`` and ``item`` — usually ``OuterRef`` columns of
+    the row the caller reads, so the answer comes with that row and costs no query of its own.
+    Hand it to :func:`can` or :func:`require` as ``granted``."""
+    day = connection.ops.adapt_datefield_value(on)
+    # Positional Qs keep the parameters in this order (keyword filters are sorted by name).
+    return Exists(_grants(staff.pk, str(ACTION_POWER[action]), day).filter(
+        Q(department_id=department), Q(item__isnull=True) | Q(item_id=item)))
+
+
+def _grants(staff_id: int, power: str, day: object) -> QuerySet[Authorization]:
+    from .models import Authorization
+
+    return Authorization.objects.filter(Q(staff_id=staff_id), Q(power=power), Q(valid_from__lte=day),
+                                        Q(valid_until__isnull=True) | Q(valid_until__gte=day))
+
+
+def _has_power(staff: Staff, power: Power, department_id: int | None, item: ServiceItem | None, on: date) -> bool:
+    grants = _grants(staff.pk, power, on)
     if department_id is not None:
         grants = grants.filter(department_id=department_id)
     if item is not None:
@@ -179,10 +195,12 @@ def _has_power(staff: Staff, power: Power, department_id: int | None, item: Serv
 
 
 def can(staff: Staff | None, action: Action, *, region: Region, department: Department | None = None,
-        item: ServiceItem | None = None, on: date | None = None) -> bool:
+        item: ServiceItem | None = None, on: date | None = None, granted: bool | None = None) -> bool:
     """True if ``staff`` may perform ``action`` on something in ``region`` (and ``department``).
 
     Pass ``item`` for item-bound actions; its department is used when ``department`` is omitted.
+    ``granted`` is :func:`grant_exists` for the same staff, action, day, department and item, when
+    the caller read it already.
     """
     if staff is None:
         return False
@@ -195,13 +213,15 @@ def can(staff: Staff | None, action: Action, *, region: Region, department: Depa
     power = ACTION_POWER.get(action)
     if power is None:
         return True
+    if granted is not None:
+        return granted
     return _has_power(staff, power, department_id, item, on or local_date())
 
 
 def require(staff: Staff | None, action: Action, *, region: Region, department: Department | None = None,
-            item: ServiceItem | None = None, on: date | None = None) -> None:
+            item: ServiceItem | None = None, on: date | None = None, granted: bool | None = None) -> None:
     """Raise :class:`PermissionDenied` (Chinese message, English code) unless :func:`can` says yes."""
-    if not can(staff, action, region=region, department=department, item=item, on=on):
+    if not can(staff, action, region=region, department=department, item=item, on=on, granted=granted):
         raise PermissionDenied(f"您没有在{region.name}执行“{ACTION_LABELS[action]}”的权限",
                                code=f"forbidden.{action.value}")
 

@@ -14,8 +14,9 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Max, Q
+from django.db.models import Max, Q, QuerySet
 
+from onewindow.core import compiled
 from onewindow.core.errors import NotFound
 from onewindow.core.timesource import local_date
 from onewindow.organization.models import Region
@@ -30,6 +31,7 @@ _CACHE_SIZE = 64
 
 _lock = threading.Lock()
 _chains: dict[str, tuple[str, ...]] = {}
+_heads: dict[tuple[str, ...], tuple[tuple[int, str], tuple[int, str]]] = {}  # chain: (newest seen, its head)
 _snapshots: OrderedDict[tuple[tuple[str, ...], int, str], CalendarSnapshot] = OrderedDict()
 
 
@@ -37,6 +39,7 @@ def clear_cache() -> None:
     """Forget every cached chain and snapshot (tests; after moving a region in the tree)."""
     with _lock:
         _chains.clear()
+        _heads.clear()
         _snapshots.clear()
 
 
@@ -61,11 +64,45 @@ def region_chain(region_code: str | None) -> tuple[str, ...]:
     return chain
 
 
-def _chain_head(chain: tuple[str, ...]) -> tuple[int, str]:
-    """(number, token) of the latest change in the chain: one indexed query."""
-    head = (CalendarChange.objects.filter(region_code__in=["", *chain]).order_by("-number")
-            .values_list("number", "token").first())
-    return (int(head[0]), str(head[1])) if head else (0, "")
+def _chain_head(chain: tuple[str, ...], newest: tuple[int, str] | None = None) -> tuple[int, str]:
+    """(number, token) of the latest change in the chain: one indexed query, or none when the
+    caller read the ``newest`` change of all calendars and it is the one seen when this chain's
+    head was last read (numbers only grow: no change anywhere means none in the chain)."""
+    if newest is not None:
+        with _lock:
+            seen = _heads.get(chain)
+        if seen is not None and seen[0] == newest:
+            return seen[1]
+    # Asked by every case transition: compiled once per chain length.
+    found = compiled.fetch(f"workdays.chain_head.{len(chain)}", _latest_change, "", *chain)
+    head = (int(found[0].number), str(found[0].token)) if found else (0, "")
+    if newest is not None:
+        with _lock:
+            _heads[chain] = (newest, head)
+    return head
+
+
+def _latest_change(*codes: str) -> QuerySet[CalendarChange]:
+    return CalendarChange.objects.filter(region_code__in=codes).order_by("-number").only("number", "token")[:1]
+
+
+# The newest change of any calendar: a caller reads it along with its own rows and passes
+# (number, token) to snapshot_for, which then knows the chain's version without a query of its own.
+NEWEST_CHANGE = CalendarChange.objects.order_by("-number")
+
+
+def _newest_change() -> QuerySet[CalendarChange]:
+    return NEWEST_CHANGE.only("number", "token")[:1]
+
+
+NEWEST_CHANGE_READ = ("workdays.newest_change", _newest_change, ())
+
+
+def newest_change(found: list[CalendarChange]) -> tuple[int, str]:
+    """(number, token) of the newest change of any calendar, from the rows of
+    :data:`NEWEST_CHANGE_READ` (a read for :func:`onewindow.core.compiled.fetch_together`, so a
+    caller asks it together with its own reads and passes the result to :func:`snapshot_for`)."""
+    return (int(found[0].number), str(found[0].token)) if found else (0, "")
 
 
 def calendar_version_for(region_code: str | None) -> int:
@@ -78,15 +115,17 @@ def latest_version() -> int:
     return int(CalendarChange.objects.aggregate(v=Max("number"))["v"] or 0)
 
 
-def snapshot_for(region_code: str | None) -> CalendarSnapshot:
+def snapshot_for(region_code: str | None, *, newest: tuple[int, str] | None = None) -> CalendarSnapshot:
     """The effective working-day calendar of a region (None: the national one), cached by version.
 
     National days, overridden by each ancestor region's own days, the nearest region winning.
     The range is 2004-01-01 to 31 Dec of the latest published year + 10; years without a
     published arrangement count weekends only and make results provisional (§4 rule 10).
+    ``newest`` (see :func:`newest_change`), read just before, saves the query of the chain's
+    version when no calendar changed since it was last asked.
     """
     chain = region_chain(region_code)
-    version, token = _chain_head(chain)
+    version, token = _chain_head(chain, newest)
     key = (chain, version, token)
     with _lock:
         snap = _snapshots.get(key)

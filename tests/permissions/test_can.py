@@ -255,3 +255,33 @@ def test_grant_without_posting_is_not_enough(two_counties, staff_factory):
     supervisor = staff_factory(Role.SUPERVISOR, org.a.region)
     _grant(supervisor, org.a.market, Power.DECIDE)
     assert not can(supervisor, Action.CASE_DECIDE, region=org.a.region, item=org.a.market_item, on=DAY)
+
+
+@pytest.mark.parametrize("action", [Action.CASE_ACCEPT, Action.CASE_DECIDE])
+def test_a_grant_read_with_the_row_gives_the_same_answers(two_counties, bare_clerk, bare_chief, item_factory,
+                                                          action):
+    """A case transition reads whether the actor holds the power with the locked row
+    (grant_exists) and hands it to can(): for every item, department and day it answers as
+    can() does on its own."""
+    from django.db.models import OuterRef
+
+    from onewindow.catalog.models import ServiceItem
+    from onewindow.organization.permissions import grant_exists
+
+    org = two_counties
+    staff = bare_clerk if action == Action.CASE_ACCEPT else bare_chief
+    power = Power.ACCEPT if action == Action.CASE_ACCEPT else Power.DECIDE
+    item_factory(region=org.a.region, department=org.a.market, code="990121SCJG0002", name="特种设备使用登记")
+    _grant(staff, org.a.market, power, item=org.a.market_item, valid_until=DAY)
+    _grant(staff, org.a.civil, power)
+    _grant(staff, org.a.market, Power.ACCEPT if power == Power.DECIDE else Power.DECIDE)
+    answers = set()
+    for on in (DAY - timedelta(days=1), DAY, DAY + timedelta(days=1)):
+        items = ServiceItem.objects.filter(region=org.a.region).select_related("department").annotate(
+            granted=grant_exists(staff, action, on, department=OuterRef("department_id"), item=OuterRef("pk")))
+        for item in items:
+            plain = can(staff, action, region=org.a.region, department=item.department, item=item, on=on)
+            assert can(staff, action, region=org.a.region, department=item.department, item=item, on=on,
+                       granted=item.granted) == plain, (on, item.implementation_code)
+            answers.add(plain)
+    assert answers == {True, False}

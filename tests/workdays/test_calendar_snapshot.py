@@ -154,3 +154,50 @@ def test_publishing_a_year_extends_the_range_and_ends_provisional_results(db):
     assert before.add_workdays(date(2027, 9, 30), 1) == date(2027, 10, 1)
     assert after.add_workdays(date(2027, 9, 30), 1) == date(2027, 10, 8)
     assert after.is_workday(date(2027, 9, 26))  # a Sunday, worked
+
+
+def _newest():
+    from onewindow.core import compiled
+
+    [rows] = compiled.fetch_together(selectors.NEWEST_CHANGE_READ)
+    return selectors.newest_change(rows)
+
+
+def test_the_newest_change_of_all_calendars_spares_the_chains_version_query(tree):
+    """A transition reads the newest change of any calendar with its row lock: while it is the one
+    seen last time, the chain's version is known without a query; any new change, anywhere, asks
+    again, and a change in the chain moves its version."""
+    first = selectors.snapshot_for(tree.county.code, newest=_newest())
+    with CaptureQueriesContext(connection) as queries:
+        assert selectors.snapshot_for(tree.county.code, newest=_newest()) is first
+    assert len(queries) == 1  # only the newest change itself
+    # a change elsewhere: the chain is asked again, and its version has not moved
+    calendar_override_day(actor=SYSTEM, region_code=tree.other_county.code, day=date(2026, 3, 13),
+                          kind="holiday", name="邻县庆")
+    with CaptureQueriesContext(connection) as queries:
+        assert selectors.snapshot_for(tree.county.code, newest=_newest()) is first
+    assert len(queries) == 2
+    # a change in the chain (the city's): the county's calendar moves with it
+    calendar_override_day(actor=SYSTEM, region_code=tree.city.code, day=date(2026, 3, 16), kind="holiday",
+                          name="市庆")
+    after = selectors.snapshot_for(tree.county.code, newest=_newest())
+    assert after.version == first.version + 2 and not after.is_workday(date(2026, 3, 16))
+
+
+def test_a_reused_change_number_is_told_apart_by_its_token(tree):
+    """A number taken by a rolled-back change is handed out again: the newest (number, token)
+    differs, so the cached head of the chain is not trusted."""
+    from django.db import transaction
+
+    base = selectors.snapshot_for(tree.county.code, newest=_newest())
+    with pytest.raises(RuntimeError), transaction.atomic():
+        calendar_override_day(actor=SYSTEM, region_code=tree.county.code, day=date(2026, 3, 13),
+                              kind="holiday", name="县庆")
+        assert not selectors.snapshot_for(tree.county.code, newest=_newest()).is_workday(date(2026, 3, 13))
+        raise RuntimeError("rolled back")
+    assert selectors.snapshot_for(tree.county.code, newest=_newest()).version == base.version
+    change = calendar_override_day(actor=SYSTEM, region_code=tree.county.code, day=date(2026, 3, 20),
+                                   kind="holiday", name="另一个县庆")
+    assert change.number == base.version + 1  # the same number again
+    again = selectors.snapshot_for(tree.county.code, newest=_newest())
+    assert not again.is_workday(date(2026, 3, 20)) and again.is_workday(date(2026, 3, 13))

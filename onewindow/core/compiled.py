@@ -1,0 +1,246 @@
+"""The ORM's statements compiled once, for the few that every case transition runs.
+
+Django builds and compiles a queryset's SQL anew on every call, and walks its whole save
+machinery for every insert: for the locked case row with its region, department and item that
+costs more than the database takes to answer. A transition runs the same dozen statements each
+time with different values, so this module compiles each once per thread (Django's connections
+are per thread too) and afterwards only binds the values, converts the columns back exactly as
+the ORM does (its own converters), and builds the instances with ``Model.from_db`` and the ORM's
+related populators, as :class:`django.db.models.query.ModelIterable` does.
+
+Only for hot paths whose shape is fixed: everything else uses the ORM directly.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db.models.query import get_related_populators
+
+from . import batching
+
+M = TypeVar("M", bound=models.Model)
+
+_local = threading.local()
+
+
+def _cache() -> dict[Any, Any]:
+    cache = getattr(_local, "plans", None)
+    if cache is None:
+        cache = _local.plans = {}
+    return cache
+
+
+@dataclass(frozen=True)
+class _Select:
+    sql: str
+    model: type[models.Model]
+    init_list: list[str]
+    start: int
+    end: int
+    populators: list[Any]
+    converters: dict[int, tuple[list[Callable[..., Any]], Any]]
+    annotations: dict[str, int]
+
+
+def _compile_select(queryset: models.QuerySet[Any], params: Sequence[Any], using: str) -> _Select:
+    compiler = queryset.query.get_compiler(using=using)
+    sql, sql_params = compiler.as_sql()
+    if list(sql_params) != list(params):
+        # The contract of fetch(): the queryset's parameters are exactly ``params``, in order, so
+        # later calls can bind new values into the same text.
+        raise ValueError(f"compiled query parameters {sql_params!r} are not {list(params)!r}")
+    info = compiler.klass_info
+    fields = info["select_fields"]
+    start, end = fields[0], fields[-1] + 1
+    select = compiler.select
+    return _Select(
+        sql=sql, model=info["model"], init_list=[f[0].target.attname for f in select[start:end]], start=start,
+        end=end, populators=get_related_populators(info, select, using),
+        converters=compiler.get_converters([s[0] for s in select[:compiler.col_count]]),
+        annotations=dict(compiler.annotation_col_map or {}),
+    )
+
+
+def _plan(name: str, build: Callable[..., models.QuerySet[Any]], params: Sequence[Any], using: str) -> _Select:
+    cache = _cache()
+    key = ("select", name, using)
+    plan = cache.get(key)
+    if plan is None:
+        plan = cache[key] = _compile_select(build(*params), params, using)
+    return plan
+
+
+def _instances(plan: _Select, rows: list[Any], using: str) -> list[Any]:
+    connection = connections[using]
+    result = []
+    converters = plan.converters
+    for row in rows:
+        if converters:
+            row = list(row)
+            for pos, (functions, expression) in converters.items():
+                value = row[pos]
+                for convert in functions:
+                    value = convert(value, expression, connection)
+                row[pos] = value
+        obj = plan.model.from_db(using, plan.init_list, row[plan.start:plan.end])
+        for populator in plan.populators:
+            populator.populate(row, obj)
+        for attr, pos in plan.annotations.items():
+            setattr(obj, attr, row[pos])
+        result.append(obj)
+    return result
+
+
+def fetch(name: str, build: Callable[..., models.QuerySet[M]], *params: Any,
+          using: str = DEFAULT_DB_ALIAS) -> list[M]:
+    """The model instances of ``build(*params)``, its SQL compiled on the first call only.
+
+    ``build`` must turn ``params`` into the query's parameters unchanged and in order (pass
+    values as the database takes them: ints, strings, ``connection.ops``-adapted dates); a
+    different shape needs a different ``name``. ``select_related`` objects and annotations are
+    filled in as the ORM would. No transaction check is made for ``select_for_update``: call it
+    inside ``transaction.atomic`` like the queryset itself.
+    """
+    return fetch_together((name, build, params), using=using)[0]
+
+
+def fetch_together(*queries: tuple[str, Callable[..., models.QuerySet[Any]], Sequence[Any]],
+                   using: str = DEFAULT_DB_ALIAS) -> list[list[Any]]:
+    """Several :func:`fetch` calls, ``(name, build, params)`` each, sent in one round trip (with
+    any writes still queued by :mod:`onewindow.core.batching`); their results, in order."""
+    plans = [_plan(name, build, params, using) for name, build, params in queries]
+    rows = batching.rows_together([(plan.sql, params) for plan, (_, _, params) in zip(plans, queries, strict=True)],
+                                  using)
+    return [_instances(plan, found, using) for plan, found in zip(plans, rows, strict=True)]
+
+
+@dataclass(frozen=True)
+class _Write:
+    sql: str
+    fields: list[models.Field[Any, Any]]
+    returning: bool
+
+
+def _insert_plan(model: type[models.Model], using: str, unique: str | None) -> _Write:
+    connection = connections[using]
+    meta = model._meta
+    quote = connection.ops.quote_name
+    auto = meta.auto_field
+    fields = [f for f in meta.local_concrete_fields if f is not auto and not f.generated]
+    table = quote(meta.db_table)
+    sql = (f"INSERT INTO {table} ({', '.join(quote(f.column) for f in fields)}) "
+           f"VALUES ({', '.join(['%s'] * len(fields))})")
+    if unique is not None:
+        sql += f" ON CONFLICT ({quote(meta.get_field(unique).column)}) DO NOTHING"
+    returning = auto is not None and connection.features.can_return_columns_from_insert
+    if returning:
+        sql += f" RETURNING {table}.{quote(auto.column)}"  # type: ignore[union-attr]
+    return _Write(sql, fields, returning)
+
+
+def insert(obj: models.Model, *, unless_taken: str | None = None, defer: bool = False,
+           using: str = DEFAULT_DB_ALIAS) -> bool:
+    """``obj.save(force_insert=True)`` in one compiled statement: fills ``auto_now_add`` fields
+    and the new primary key. For models without multi-table inheritance or save() overrides.
+
+    With ``unless_taken`` (a field with a unique constraint), a row already holding ``obj``'s
+    value there is left alone and nothing is inserted: returns False, ``obj`` unsaved. With
+    ``defer``, inside :func:`onewindow.core.batching.deferred_writes` the insert is queued and
+    the primary key filled in once it ran (a later insert that points at ``obj`` needs it now:
+    do not defer that one); it returns True then, whatever ``unless_taken`` finds.
+    """
+    cache = _cache()
+    model = type(obj)
+    key = ("insert", model, unless_taken, using)
+    plan = cache.get(key)
+    if plan is None:
+        plan = cache[key] = _insert_plan(model, using, unless_taken)
+        if unless_taken is not None and not plan.returning:
+            raise NotImplementedError("insert(unless_taken=…) needs INSERT … RETURNING")
+    connection = connections[using]
+    obj._prepare_related_fields_for_save(operation_name="save")
+    values = [f.get_db_prep_save(f.pre_save(obj, True), connection=connection) for f in plan.fields]
+    inserted = True
+
+    def stored(cursor: Any) -> None:
+        nonlocal inserted
+        auto = obj._meta.auto_field
+        if auto is not None:
+            if plan.returning:
+                row = cursor.fetchone()
+                if row is None:  # ON CONFLICT DO NOTHING returns no row
+                    inserted = False
+                    return
+                new_id = row[0]
+            else:
+                new_id = cursor.lastrowid
+            for convert in auto.get_db_converters(connection):
+                new_id = convert(new_id, auto, connection)
+            setattr(obj, auto.attname, new_id)
+        obj._state.adding = False
+        obj._state.db = using
+
+    if defer and batching.defer(plan.sql, values, then=stored, using=using):
+        return True  # not known yet with ``unless_taken``: ``obj.pk`` tells once the queue went out
+    with connection.cursor() as cursor:
+        cursor.execute(plan.sql, values)
+        stored(cursor)
+    return inserted
+
+
+def update(obj: models.Model, fields: Sequence[str], *, defer: bool = False, using: str = DEFAULT_DB_ALIAS) -> int:
+    """``obj.save(update_fields=fields)`` in one compiled statement; returns the rows updated
+    (0 when the row is gone). ``auto_now`` fields among ``fields`` are stamped as by save().
+    With ``defer``, inside :func:`onewindow.core.batching.deferred_writes`, the update is queued
+    (for a row the caller holds locked) and 1 is returned."""
+    if not fields:
+        return 1
+    cache = _cache()
+    model = type(obj)
+    key = ("update", model, tuple(fields), using)
+    plan = cache.get(key)
+    connection = connections[using]
+    if plan is None:
+        meta = model._meta
+        quote = connection.ops.quote_name
+        targets = [meta.get_field(name) for name in fields]
+        sql = (f"UPDATE {quote(meta.db_table)} SET {', '.join(f'{quote(f.column)} = %s' for f in targets)} "
+               f"WHERE {quote(meta.pk.column)} = %s")
+        plan = cache[key] = _Write(sql, targets, False)
+    if obj.pk is None:
+        batching.flush(using)  # its insert may still be queued: the key comes back with it
+        if obj.pk is None:
+            raise ValueError(f"{model.__name__} is not stored: nothing to update")
+    values = [f.get_db_prep_save(f.pre_save(obj, False), connection=connection) for f in plan.fields]
+    values.append(obj._meta.pk.get_db_prep_value(obj.pk, connection))
+    if defer and batching.defer(plan.sql, values, using=using):
+        return 1
+    with connection.cursor() as cursor:
+        cursor.execute(plan.sql, values)
+        return cursor.rowcount
+
+
+def increment(model: type[models.Model], pk: Any, field: str, *, by: int = 1, defer: bool = False,
+              using: str = DEFAULT_DB_ALIAS) -> None:
+    """``model.objects.filter(pk=pk).update(field=F(field) + by)`` in one compiled statement; with
+    ``defer``, queued like :func:`update` (a counter nothing reads back in the transaction)."""
+    cache = _cache()
+    key = ("increment", model, field, using)
+    sql = cache.get(key)
+    connection = connections[using]
+    if sql is None:
+        meta = model._meta
+        quote = connection.ops.quote_name
+        column = quote(meta.get_field(field).column)
+        sql = cache[key] = (f"UPDATE {quote(meta.db_table)} SET {column} = {column} + %s "
+                            f"WHERE {quote(meta.pk.column)} = %s")
+    params = [by, model._meta.pk.get_db_prep_value(pk, connection)]
+    if defer and batching.defer(sql, params, using=using):
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)

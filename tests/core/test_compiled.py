@@ -1,0 +1,139 @@
+"""The compiled hot-path statements give what the ORM gives, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q, QuerySet
+from django.test.utils import CaptureQueriesContext
+
+from onewindow.core import compiled
+from onewindow.notifications.models import OutboxMessage
+from onewindow.organization.models import Region
+
+pytestmark = pytest.mark.django_db
+
+MOMENT = datetime(2026, 12, 1, 2, 30, tzinfo=UTC)
+
+
+def _by_code(code: str) -> QuerySet[Region]:
+    return Region.objects.select_related("parent").filter(code=code)
+
+
+def _message(**extra) -> OutboxMessage:
+    region = Region.objects.get(code="990121000000")
+    return OutboxMessage(region=region, channel="sms", recipient="13900000000", body="您的办件已受理", kind="case.accepted",
+                         next_attempt_at=MOMENT, created_at=MOMENT, **extra)
+
+
+@pytest.fixture
+def county(db) -> Region:
+    province = Region.objects.create(code="990000000000", name="演示省", level=1)
+    city = Region.objects.create(code="990100000000", name="演示市", level=2, parent=province)
+    return Region.objects.create(code="990121000000", name="云溪县", level=3, parent=city, has_center=True)
+
+
+def test_fetch_builds_what_the_orm_builds_with_its_related_rows(county):
+    [found] = compiled.fetch("test.region_by_code", _by_code, county.code)
+    assert found == county and found.name == "云溪县" and found.has_center is True
+    with CaptureQueriesContext(connection) as captured:
+        assert found.parent.name == "演示市"  # select_related: already there
+    assert len(captured) == 0
+    assert compiled.fetch("test.region_by_code", _by_code, "000000000000") == []
+
+
+def test_fetch_converts_columns_as_the_orm_does(two_counties):
+    """JSON, decimals and aware datetimes come back as the ORM returns them (SQLite stores
+    them as text)."""
+    from onewindow.supervision.models import SupervisionSettings
+
+    region = two_counties.a.region
+    row = SupervisionSettings.objects.create(region=region, yellow_share=Decimal("0.85"))
+
+    def build(pk: int) -> QuerySet[SupervisionSettings]:
+        return SupervisionSettings.objects.filter(pk=pk)
+
+    [found] = compiled.fetch("test.settings", build, row.pk)
+    expected = SupervisionSettings.objects.get(pk=row.pk)
+    for field in SupervisionSettings._meta.concrete_fields:
+        assert getattr(found, field.attname) == getattr(expected, field.attname), field.name
+    assert isinstance(found.yellow_share, Decimal)
+
+
+def test_fetch_refuses_a_query_whose_parameters_are_not_the_ones_given(county):
+    def by_name_and_code(name: str, code: str) -> QuerySet[Region]:
+        return Region.objects.filter(name=name, code=code)
+
+    # Keyword filters are sorted by name: code's parameter comes first, not name's.
+    with pytest.raises(ValueError, match="parameters"):
+        compiled.fetch("test.misordered", by_name_and_code, "云溪县", county.code)
+
+
+def test_the_sql_is_compiled_once_then_only_bound(county, monkeypatch):
+    compiled.fetch("test.once", _by_code, county.code)
+    calls = []
+    monkeypatch.setattr(compiled, "_compile_select", lambda *a: calls.append(a))
+    assert compiled.fetch("test.once", _by_code, "990100000000")[0].name == "演示市"
+    assert calls == []
+
+
+def test_fetch_together_keeps_the_order_of_its_reads(county):
+    def by_name(name: str) -> QuerySet[Region]:
+        return Region.objects.filter(Q(name=name))
+
+    first, second, third = compiled.fetch_together(("test.by_code", _by_code, [county.code]),
+                                                   ("test.by_name", by_name, ["演示省"]),
+                                                   ("test.by_code", _by_code, ["990100000000"]))
+    assert [first[0].name, second[0].name, third[0].name] == ["云溪县", "演示省", "演示市"]
+
+
+def test_insert_fills_the_key_and_the_auto_now_fields(county):
+    from onewindow.supervision.models import SupervisionSettings
+
+    row = SupervisionSettings(region=county, yellow_share=Decimal("0.80"))
+    assert compiled.insert(row) is True
+    assert row.pk is not None and not row._state.adding and row.updated_at is not None
+    stored = SupervisionSettings.objects.get(pk=row.pk)
+    assert (stored.yellow_share, stored.updated_at, stored.enabled_rules) == (Decimal("0.80"), row.updated_at,
+                                                                              row.enabled_rules)
+
+
+def test_insert_unless_taken_leaves_the_first_row_alone(county):
+    first = _message(dedupe_key="990121-2026-000001:2:sms")
+    assert compiled.insert(first, unless_taken="dedupe_key") is True
+    second = _message(dedupe_key="990121-2026-000001:2:sms", subject="又一条")
+    with transaction.atomic():  # a conflict must not break the transaction around it
+        assert compiled.insert(second, unless_taken="dedupe_key") is False
+        assert second.pk is None and second._state.adding
+        assert OutboxMessage.objects.count() == 1
+    assert OutboxMessage.objects.get().subject == ""
+
+
+def test_insert_of_a_duplicate_raises_djangos_integrity_error(county):
+    compiled.insert(_message(dedupe_key="k"))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        compiled.insert(_message(dedupe_key="k"))
+
+
+def test_update_writes_only_the_fields_named(county):
+    message = _message()
+    compiled.insert(message)
+    OutboxMessage.objects.filter(pk=message.pk).update(body="别人改过的内容")
+    message.subject, message.body = "新标题", "不会写入"
+    assert compiled.update(message, ["subject"]) == 1
+    stored = OutboxMessage.objects.get(pk=message.pk)
+    assert (stored.subject, stored.body) == ("新标题", "别人改过的内容")
+    OutboxMessage.objects.filter(pk=message.pk).delete()
+    assert compiled.update(message, ["subject"]) == 0
+
+
+def test_increment_adds_to_the_stored_value(county):
+    from onewindow.cases.models import CaseNumberSequence
+
+    row = CaseNumberSequence.objects.create(region=county, year=2026, last=4)
+    compiled.increment(CaseNumberSequence, row.pk, "last")
+    compiled.increment(CaseNumberSequence, row.pk, "last", by=3)
+    assert CaseNumberSequence.objects.get(pk=row.pk).last == 8
