@@ -102,7 +102,8 @@ def fetch(name: str, build: Callable[..., models.QuerySet[M]], *params: Any,
 
     ``build`` must turn ``params`` into the query's parameters unchanged and in order (pass
     values as the database takes them: ints, strings, ``connection.ops``-adapted dates); a
-    different shape needs a different ``name``. ``select_related`` objects and annotations are
+    different shape needs a different ``name``. None is refused: the ORM writes ``IS NULL`` for
+    it, a shape the compiled text does not have. ``select_related`` objects and annotations are
     filled in as the ORM would. No transaction check is made for ``select_for_update``: call it
     inside ``transaction.atomic`` like the queryset itself.
     """
@@ -113,6 +114,8 @@ def fetch_together(*queries: tuple[str, Callable[..., models.QuerySet[Any]], Seq
                    using: str = DEFAULT_DB_ALIAS) -> list[list[Any]]:
     """Several :func:`fetch` calls, ``(name, build, params)`` each, sent in one round trip (with
     any writes still queued by :mod:`onewindow.core.batching`); their results, in order."""
+    if any(value is None for _, _, params in queries for value in params):
+        raise ValueError(f"None among the parameters of {[name for name, _, _ in queries]}: the query's shape would change")
     plans = [_plan(name, build, params, using) for name, build, params in queries]
     rows = batching.rows_together([(plan.sql, params) for plan, (_, _, params) in zip(plans, queries, strict=True)],
                                   using)

@@ -137,3 +137,11 @@ def test_increment_adds_to_the_stored_value(county):
     compiled.increment(CaseNumberSequence, row.pk, "last")
     compiled.increment(CaseNumberSequence, row.pk, "last", by=3)
     assert CaseNumberSequence.objects.get(pk=row.pk).last == 8
+
+
+def test_a_none_parameter_is_refused_it_would_change_the_shape(county):
+    def by_parent(parent_id: int | None) -> QuerySet[Region]:
+        return Region.objects.filter(parent_id=parent_id)
+
+    with pytest.raises(ValueError, match="None"):
+        compiled.fetch("test.by_parent", by_parent, None)
