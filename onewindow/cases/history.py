@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from onewindow.core import compiled
 from onewindow.organization.models import Staff
 
 from . import scope
@@ -71,15 +70,6 @@ def chain_event(case: Case, *, kind: str, at: datetime, actor: Staff | None, pay
         held.events.append(event)
     case.row_version = event.seq
     case.last_event_hash = event.hash
-    return event
-
-
-def append_event(case: Case, *, kind: str, at: datetime, actor: Staff | None, payload: dict[str, Any],
-                 actor_label: str | None = None) -> CaseEvent:
-    """:func:`chain_event` and store the event now; the caller saves the row after, in the same
-    transaction, so the row and its newest event are written together or not at all."""
-    event = chain_event(case, kind=kind, at=at, actor=actor, payload=payload, actor_label=actor_label)
-    compiled.insert(event)
     return event
 
 

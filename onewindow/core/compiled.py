@@ -163,8 +163,6 @@ def insert(obj: models.Model, *, unless_taken: str | None = None, defer: bool = 
     plan = cache.get(key)
     if plan is None:
         plan = cache[key] = _insert_plan(model, using, unless_taken)
-        if unless_taken is not None and not plan.returning:
-            raise NotImplementedError("insert(unless_taken=…) needs INSERT … RETURNING")
     connection = connections[using]
     obj._prepare_related_fields_for_save(operation_name="save")
     values = [f.get_db_prep_save(f.pre_save(obj, True), connection=connection) for f in plan.fields]
@@ -172,16 +170,14 @@ def insert(obj: models.Model, *, unless_taken: str | None = None, defer: bool = 
 
     def stored(cursor: Any) -> None:
         nonlocal inserted
+        row = cursor.fetchone() if plan.returning else None
+        # ON CONFLICT DO NOTHING returns no row, and counts none.
+        if unless_taken is not None and (row is None if plan.returning else cursor.rowcount == 0):
+            inserted = False
+            return
         auto = obj._meta.auto_field
         if auto is not None:
-            if plan.returning:
-                row = cursor.fetchone()
-                if row is None:  # ON CONFLICT DO NOTHING returns no row
-                    inserted = False
-                    return
-                new_id = row[0]
-            else:
-                new_id = cursor.lastrowid
+            new_id = row[0] if plan.returning else cursor.lastrowid
             for convert in auto.get_db_converters(connection):
                 new_id = convert(new_id, auto, connection)
             setattr(obj, auto.attname, new_id)

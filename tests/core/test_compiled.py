@@ -145,3 +145,18 @@ def test_a_none_parameter_is_refused_it_would_change_the_shape(county):
 
     with pytest.raises(ValueError, match="None"):
         compiled.fetch("test.by_parent", by_parent, None)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite before 3.35 is the backend without RETURNING")
+def test_without_returning_the_key_and_the_conflict_come_from_the_cursor(county, monkeypatch):
+    monkeypatch.setattr(connection.features, "can_return_columns_from_insert", False)
+    compiled._cache().clear()  # plans built with RETURNING must not be reused
+    try:
+        first = _message(dedupe_key="k")
+        assert compiled.insert(first, unless_taken="dedupe_key") is True
+        assert first.pk == OutboxMessage.objects.get().pk
+        second = _message(dedupe_key="k")
+        assert compiled.insert(second, unless_taken="dedupe_key") is False and second.pk is None
+    finally:
+        compiled._cache().clear()
+    assert OutboxMessage.objects.count() == 1
