@@ -51,22 +51,21 @@ class _Batch:
 
     @cached_property
     def pipelined(self) -> bool:
-        if self.connection.vendor != "postgresql":
-            return False
-        import psycopg
-
-        return psycopg.Pipeline.is_supported()
+        return _pipelined(self.connection)
 
     def __call__(self, execute: Callable[..., Any], sql: str, params: Any, many: bool,
                  context: dict[str, Any]) -> Any:
         """The connection's execute wrapper: send the queue ahead of every statement."""
-        if self.own_transaction and not self.begun and not self.sending_queue:
+        if self.sending_queue:  # a statement of the queue itself
+            return execute(sql, params, many, context)
+        if self.own_transaction and not self.begun:
             self.begun = True
             self.queued.insert(0, _Queued("BEGIN", (), None))
-        if not self.queued or self.sending_queue or _is_server_side(context["cursor"]):
-            if self.queued and not self.sending_queue:
-                with self.sending():  # a named cursor cannot run in a pipeline: send the queue first
-                    pass
+        if not self.queued:
+            return execute(sql, params, many, context)
+        if _is_server_side(context["cursor"]):  # a named cursor cannot run in a pipeline
+            with self.sending():
+                pass
             return execute(sql, params, many, context)
         with self.sending():
             return execute(sql, params, many, context)
@@ -129,6 +128,14 @@ class _Batch:
                 cursor.close()
 
 
+def _pipelined(connection: BaseDatabaseWrapper) -> bool:
+    if connection.vendor != "postgresql":
+        return False
+    import psycopg
+
+    return psycopg.Pipeline.is_supported()
+
+
 def _is_server_side(cursor: CursorWrapper) -> bool:
     return getattr(cursor.cursor, "name", None) is not None
 
@@ -180,7 +187,7 @@ def atomic(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
     outermost = not connection.in_atomic_block
     with transaction.atomic(using=using):
         own = False
-        if outermost and _Batch(connection).pipelined and using not in _local.__dict__.get("batches", {}):
+        if outermost and _pipelined(connection) and _current(using) is None:
             raw = connection.connection
             import psycopg
 
