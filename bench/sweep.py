@@ -138,11 +138,13 @@ def _truncate() -> None:
     from django.db import connection
 
     from onewindow.cases.models import Case, CaseNumberSequence
+    from onewindow.lifecycle.models import Deadline
     from onewindow.notifications.models import OutboxMessage
     from onewindow.supervision import models as m
 
     tables = [x._meta.db_table for x in (Case, CaseNumberSequence, OutboxMessage, m.Warning, m.WarningEvent,
-                                         m.SweepCursor, m.CaseRecheck, m.SupervisionOrder, m.EfficiencyWarning)]
+                                         m.SweepCursor, m.CaseRecheck, m.SupervisionOrder, m.EfficiencyWarning,
+                                         Deadline)]
     with connection.cursor() as cursor:
         cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
 
@@ -243,6 +245,27 @@ def _copy_decided_events(pairs: list[tuple[int, date]]) -> None:
     raw.commit()
 
 
+def _copy_deadlines() -> int:
+    """The deadline rows the cases' transitions would have written (the lifecycle kernel's table the
+    sweep scans): the promised and the statutory date of every open case, written a day ago."""
+    from django.db import connection
+
+    from onewindow.cases.models import Case
+    from onewindow.lifecycle.models import Deadline
+
+    def select(kind: str, due: str, yellow: str, statutory: str) -> str:
+        return (f"SELECT 'case', id, '{kind}', '', region_id, department_id, {due}, {statutory}, {yellow}, false, "
+                f"'open', '', '', '', now() - interval '1 day' FROM {Case._meta.db_table} WHERE status = 'in_review'")
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {Deadline._meta.db_table} (subject_type, subject_id, kind, key, region_id, department_id, "
+            "due_on, statutory, yellow_from, provisional, state, closed_reason, explanation, title, changed_at) "
+            + select("promised", "promised_due", "yellow_from", "false") + " UNION ALL "
+            + select("statutory", "statutory_due", "NULL", "true"))
+        return cursor.rowcount
+
+
 def _analyze() -> None:
     from django.db import connection
 
@@ -254,10 +277,10 @@ def _plan_uses_index() -> str:
     """EXPLAIN of the yellow range scan: the plan's first line (an index scan, not a seq scan)."""
     from django.db import connection
 
-    from onewindow.cases.models import Case
+    from onewindow.lifecycle.models import Deadline
 
-    qs = Case.objects.filter(yellow_from__gt=DAY - timedelta(days=1), yellow_from__lte=DAY,
-                             status__in=["in_review", "special_procedure"]).order_by().values("id")
+    qs = Deadline.objects.filter(yellow_from__gt=DAY - timedelta(days=1), yellow_from__lte=DAY,
+                                 state="open").order_by().values("id")
     sql, params = qs.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN {sql}", params)
@@ -275,6 +298,7 @@ def _moment(d: date, minutes: int = 5) -> datetime:
 
 def run(open_cases: int, concluded: int) -> dict[str, Any]:
     from django.db import connection
+    from django.utils import timezone
 
     from onewindow.cases.models import Case, CaseEvent
     from onewindow.supervision import services as sv
@@ -286,13 +310,14 @@ def run(open_cases: int, concluded: int) -> dict[str, Any]:
     _truncate()
     began = time.perf_counter()
     loaded = _copy_cases(_open_rows(org, open_cases))
+    deadlines = _copy_deadlines()
     load_s = time.perf_counter() - began
     _analyze()
     crossing = sum(1 for i in range(open_cases) if i % 200 in (0, 100))
 
     SweepCursor.objects.update_or_create(name=sv.CURSOR, defaults={
         "last_day": DAY - timedelta(days=1), "last_event_id": CaseEvent.objects.order_by("-id").values_list(
-            "id", flat=True).first() or 0})
+            "id", flat=True).first() or 0, "last_deadline_change": timezone.now()})
     plan = _plan_uses_index()
     began = time.perf_counter()
     one_pct = sv.sweep(now=_moment(DAY))
@@ -328,7 +353,7 @@ def run(open_cases: int, concluded: int) -> dict[str, Any]:
     ranking_s = time.perf_counter() - began
     connection.close()
     return {
-        "open_cases": loaded, "crossing_cases": crossing, "load_open_seconds": round(load_s, 2),
+        "open_cases": loaded, "open_deadlines": deadlines, "crossing_cases": crossing, "load_open_seconds": round(load_s, 2),
         "yellow_scan_plan": plan,
         "sweep_1pct": {"seconds": round(one_pct_s, 3), "fired": one_pct.fired, "warnings": fired,
                        "crossings": one_pct.crossings, "resolved": one_pct.resolved,

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "onewindow.organization",
     "onewindow.catalog",
     "onewindow.workdays",
+    "onewindow.lifecycle",
     "onewindow.cases",
     "onewindow.documents",
     "onewindow.notifications",
@@ -218,5 +219,5 @@ ONEWINDOW = {
     "CENTER_NAME": os.environ.get("ONEWINDOW_CENTER_NAME", "政务服务中心"),
     "SCHEDULER_TICK_SECONDS": int(os.environ.get("ONEWINDOW_SCHEDULER_TICK", "5")),
     # DESIGN.md §4 rule 9: yellow once 90 % of the promised period is used (local rule, configurable).
-    "YELLOW_SHARE": os.environ.get("ONEWINDOW_YELLOW_SHARE", "0.9"),
+    "YELLOW_SHARE": os.environ.get("ONEWINDOW_YELLOW_SHARE", ""),  # empty: the clock's default (0.9)
 }

@@ -33,8 +33,8 @@ def _media_root(settings, tmp_path):
 def _fresh_process_caches():
     """Each test's database has its own centers' settings and reuses version ids: forget the
     per-process yellow shares and version parts."""
-    from onewindow.cases.timing import forget_yellow_shares
     from onewindow.catalog.selectors import forget_version_parts
+    from onewindow.lifecycle.center_settings import forget_yellow_shares
 
     forget_yellow_shares()
     forget_version_parts()

@@ -10,5 +10,7 @@ class CasesConfig(AppConfig):
         from onewindow.workdays.retiming import register_retimer
 
         from .retimer import retime_cases
+        from .subject import register
 
         register_retimer(retime_cases)
+        register()

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from onewindow.lifecycle.chain import GENESIS, ChainBreak, event_hash, verify_chain
 from onewindow.organization.models import Staff
 
 from . import scope
-from .hashchain import GENESIS, ChainBreak, event_hash, verify_chain
 from .models import Case, CaseEvent
 
 # The case-row fields that must always agree with the history: a direct edit of one of them

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from onewindow.lifecycle.center_settings import settings_changed_since
 from onewindow.tasks.registry import periodic
 
 from .services import cases_deem_overdue_acceptances, cases_refresh_yellow_lines
@@ -16,8 +17,6 @@ def deem_overdue_acceptances(now: datetime) -> int:
 
 
 def _settings_changed(now: datetime, last_started_at: datetime | None) -> bool:
-    from onewindow.supervision.selectors import settings_changed_since
-
     return settings_changed_since(last_started_at)
 
 

@@ -12,7 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from onewindow.lifecycle.deadlines import by_identity
+
+from .deadlines import specs_of
+
 if TYPE_CHECKING:
+    from onewindow.lifecycle.deadlines import DeadlineSpec
     from onewindow.workdays.arithmetic import CalendarSnapshot
 
     from .models import Case, CaseEvent, CaseTask
@@ -27,6 +32,8 @@ class Held:
     calendar: CalendarSnapshot | None = None
     tasks: list[CaseTask] | None = None  # read on first use
     newest_calendar_change: tuple[int, str] | None = None  # of all calendars, read with the row lock
+    # The case's deadlines as loaded (the lifecycle kernel's rows): the save writes only those that changed.
+    deadlines: dict[tuple[str, str], DeadlineSpec] = field(default_factory=dict)
 
 
 def _row(case: Case) -> dict[str, Any]:
@@ -38,7 +45,8 @@ def hold(case: Case, events: list[CaseEvent], tasks: list[CaseTask] | None = Non
     """Start holding ``events`` (the case's whole history, in order) and, when read already,
     its ``tasks`` and the newest calendar change, for this transition; the row is taken as it
     is now, as stored."""
-    setattr(case, _ATTR, Held(events, _row(case), tasks=tasks, newest_calendar_change=newest_calendar_change))
+    setattr(case, _ATTR, Held(events, _row(case), tasks=tasks, newest_calendar_change=newest_calendar_change,
+                              deadlines=by_identity(specs_of(case, tasks)) if not case._state.adding else {}))
 
 
 def held(case: Case) -> Held | None:

@@ -29,13 +29,17 @@ from onewindow.core.errors import Conflict, DomainError, NotFound, PermissionDen
 from onewindow.core.sequences import next_value
 from onewindow.core.timesource import local_date
 from onewindow.core.timesource import now as current_time
+from onewindow.lifecycle.center_settings import forget_yellow_shares, yellow_share
+from onewindow.lifecycle.deadlines import changes as deadline_changes
+from onewindow.lifecycle.services import deadlines_write
 from onewindow.organization.models import Department, Staff, Window
 from onewindow.organization.permissions import ACTION_POWER, can, grant_exists, require, roles_of
 from onewindow.organization.permissions import Action as Perm
 from onewindow.organization.rules import Role
 from onewindow.workdays.selectors import NEWEST_CHANGE, NEWEST_CHANGE_READ, newest_change
 
-from . import outputs, scope, states
+from . import deadlines, outputs, scope, states
+from .deadlines import specs_of
 from .history import chain_event, events_of
 from .models import Case, CaseEvent, CaseNumberSequence, CaseTask
 from .rules import Applicant, MaterialCheck, check_applicant, check_materials, missing_materials
@@ -43,12 +47,10 @@ from .states import Status, TransitionRefused
 from .timing import (
     calendar_of,
     clock_of,
-    forget_yellow_shares,
     limits_for,
     materialize,
     plan_event,
     share_decimal,
-    yellow_share,
 )
 
 # A live action may be stamped a little ahead of the server clock (a workstation's clock), no more.
@@ -106,10 +108,20 @@ def _save(case: Case) -> None:
         compiled.update(case, changed, defer=True)
     for event in events:
         compiled.insert(event, defer=True)
+    _write_deadlines(case)
     for event in events:
         outputs.after_event(case, event)
     case._new_events = []  # type: ignore[attr-defined]
     scope.release(case)
+
+
+def _write_deadlines(case: Case) -> None:
+    """The case's deadline rows (the lifecycle kernel's table the sweep scans) that this
+    transition changed, in its transaction; nothing when no deadline moved."""
+    held = scope.held(case)
+    tasks = held.tasks if held is not None else list(_tasks_of(case.pk))
+    changed = deadline_changes(held.deadlines if held is not None else {}, specs_of(case, tasks))
+    deadlines_write(subject_type=deadlines.SUBJECT, subject_id=case.pk, region_id=case.region_id, specs=changed)
 
 
 def _check_moment(at: datetime) -> datetime:
@@ -523,6 +535,7 @@ def case_claim_task(*, case_id: int, actor: Staff, stage_order: int, at: datetim
             raise DomainError("task.claimed_by_other", f"该环节已由{task.assignee}认领", field="stage_order")
         previous = task.assignee
         CaseTask.objects.filter(pk=task.pk).update(assignee=actor, claimed_at=moment)
+        task.assignee, task.claimed_at = actor, moment  # the stage's deadline names its holder
         return [("task_claimed", {"stage": task.stage_order, "stage_name": task.stage_name,
                                   "from": previous.name if previous else None})]
 
@@ -543,8 +556,10 @@ def case_release_task(*, case_id: int, actor: Staff, stage_order: int, at: datet
         if task.assignee_id != actor.id and not is_chief:
             raise PermissionDenied("只有认领人或首席代表可以退回该环节", code="forbidden.task_release")
         CaseTask.objects.filter(pk=task.pk).update(assignee=None, claimed_at=None)
-        return [("task_released", {"stage": task.stage_order, "stage_name": task.stage_name,
-                                   "from": task.assignee.name})]
+        released = [("task_released", {"stage": task.stage_order, "stage_name": task.stage_name,
+                                       "from": task.assignee.name})]
+        task.assignee, task.claimed_at = None, None
+        return released
 
     return _act(case_id=case_id, actor=actor, perm=None, action=states.Action.RELEASE_TASK, at=moment,
                 expected_version=expected_version, events=plan)
@@ -568,9 +583,11 @@ def case_reassign_task(*, case_id: int, actor: Staff, stage_order: int, assignee
             raise DomainError("task.assignee_ineligible", f"{target}不是{task.department}的审核人员，不能承办该环节",
                               field="assignee")
         CaseTask.objects.filter(pk=task.pk).update(assignee=target, claimed_at=moment)
-        return [("task_reassigned", {"stage": task.stage_order, "stage_name": task.stage_name,
-                                     "from": task.assignee.name if task.assignee else None, "to": target.name,
-                                     "to_id": target.id})]
+        reassigned = [("task_reassigned", {"stage": task.stage_order, "stage_name": task.stage_name,
+                                           "from": task.assignee.name if task.assignee else None, "to": target.name,
+                                           "to_id": target.id})]
+        task.assignee, task.claimed_at = target, moment
+        return reassigned
 
     return _act(case_id=case_id, actor=actor, perm=None, action=states.Action.REASSIGN_TASK, at=moment,
                 expected_version=expected_version, events=plan)
@@ -848,6 +865,7 @@ def case_refresh_yellow(*, case_id: int, at: datetime | None = None) -> Case | N
                 return None
             Case.objects.filter(pk=case.pk).update(yellow_from=line, yellow_share=share)
             case.yellow_from, case.yellow_share = line, share
+            _write_deadlines(case)
             return case
         finally:
             scope.release(case)

@@ -1,4 +1,4 @@
-"""The one table of case transitions. Pure: no Django.
+"""The one table of case transitions, on the lifecycle kernel's :class:`TransitionTable`. Pure: no Django.
 
 Every service looks its action up here instead of testing ``status`` in place; a transition that
 is not in the table is refused with the same error everywhere.
@@ -6,8 +6,9 @@ is not in the table is refused with the same error everywhere.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
+
+from onewindow.lifecycle.transitions import Move, Refused, TransitionTable
 
 
 class Status(StrEnum):
@@ -62,62 +63,68 @@ class Action(StrEnum):
     WITHDRAW = "withdraw"
 
 
-@dataclass(frozen=True)
-class Transition:
-    sources: frozenset[Status | None]
-    target: Status | None  # None: the status does not change
-
-    def target_from(self, source: Status) -> Status:
-        return self.target if self.target is not None else source
-
-
 _HANDLING = frozenset({Status.IN_REVIEW, Status.SPECIAL_PROCEDURE})
 
-TRANSITIONS: dict[Action, Transition] = {
-    Action.SUBMIT: Transition(frozenset({None}), Status.SUBMITTED),
+
+def _move(sources: frozenset[Status | None] | set[Status | None], target: Status | None, permission: str | None,
+          label: str) -> Move[Status]:
+    return Move(frozenset(sources), target, permission, label)
+
+
+# The permission names are ``organization.permissions.Action`` values (kept as strings: this module is pure).
+TRANSITIONS: dict[Action, Move[Status]] = {
+    Action.SUBMIT: _move({None}, Status.SUBMITTED, "case.submit", "收件"),
     # 行政许可法 第三十二条: one notice listing everything missing, before acceptance.
-    Action.REQUEST_SUPPLEMENT: Transition(frozenset({Status.SUBMITTED}), Status.AWAITING_SUPPLEMENT),
-    Action.SUPPLEMENT: Transition(frozenset({Status.AWAITING_SUPPLEMENT}), Status.SUBMITTED),
-    Action.ACCEPT: Transition(frozenset({Status.SUBMITTED}), Status.IN_REVIEW),
-    Action.DEEMED_ACCEPT: Transition(frozenset({Status.SUBMITTED}), Status.IN_REVIEW),
-    Action.REFUSE: Transition(frozenset({Status.SUBMITTED, Status.AWAITING_SUPPLEMENT}), Status.REFUSED),
+    Action.REQUEST_SUPPLEMENT: _move({Status.SUBMITTED}, Status.AWAITING_SUPPLEMENT, "case.request_supplement",
+                                     "一次性告知补正"),
+    Action.SUPPLEMENT: _move({Status.AWAITING_SUPPLEMENT}, Status.SUBMITTED, "case.submit", "登记补正材料"),
+    Action.ACCEPT: _move({Status.SUBMITTED}, Status.IN_REVIEW, "case.accept", "受理"),
+    Action.DEEMED_ACCEPT: _move({Status.SUBMITTED}, Status.IN_REVIEW, None, "视为受理"),
+    Action.REFUSE: _move({Status.SUBMITTED, Status.AWAITING_SUPPLEMENT}, Status.REFUSED, "case.refuse", "不予受理"),
     # 即办件: accepted and concluded on the spot.
-    Action.CONCLUDE_INSTANT: Transition(frozenset({Status.SUBMITTED}), Status.CONCLUDED),
-    Action.COMPLETE_STAGE: Transition(frozenset({Status.IN_REVIEW}), None),
-    Action.START_SPECIAL_PROCEDURE: Transition(frozenset({Status.IN_REVIEW}), Status.SPECIAL_PROCEDURE),
-    Action.END_SPECIAL_PROCEDURE: Transition(frozenset({Status.SPECIAL_PROCEDURE}), Status.IN_REVIEW),
-    Action.REQUEST_EXTENSION: Transition(_HANDLING, None),
-    Action.GRANT_EXTENSION: Transition(_HANDLING, None),
-    Action.DECLINE_EXTENSION: Transition(_HANDLING, None),
+    Action.CONCLUDE_INSTANT: _move({Status.SUBMITTED}, Status.CONCLUDED, "case.accept", "即办办结"),
+    Action.COMPLETE_STAGE: _move({Status.IN_REVIEW}, None, "case.review", "办结审核环节"),
+    Action.START_SPECIAL_PROCEDURE: _move({Status.IN_REVIEW}, Status.SPECIAL_PROCEDURE, "case.special_procedure",
+                                          "启动特别程序"),
+    Action.END_SPECIAL_PROCEDURE: _move({Status.SPECIAL_PROCEDURE}, Status.IN_REVIEW, "case.special_procedure",
+                                        "结束特别程序"),
+    Action.REQUEST_EXTENSION: _move(_HANDLING, None, "case.request_extension", "申请延期"),
+    Action.GRANT_EXTENSION: _move(_HANDLING, None, "case.grant_extension", "批准延期"),
+    Action.DECLINE_EXTENSION: _move(_HANDLING, None, "case.grant_extension", "不同意延期"),
     # Inbox moves: who works on a stage; the status stays.
-    Action.CLAIM_TASK: Transition(_HANDLING, None),
-    Action.RELEASE_TASK: Transition(_HANDLING, None),
-    Action.REASSIGN_TASK: Transition(_HANDLING, None),
-    Action.DECIDE_GRANT: Transition(frozenset({Status.IN_REVIEW}), Status.GRANTED),
-    Action.DECIDE_DENY: Transition(frozenset({Status.IN_REVIEW}), Status.CONCLUDED),
-    Action.ISSUE_CERTIFICATE: Transition(frozenset({Status.GRANTED}), Status.CERTIFICATE_ISSUED),
-    Action.DELIVER: Transition(frozenset({Status.CERTIFICATE_ISSUED}), Status.CONCLUDED),
-    Action.WITHDRAW: Transition(
-        frozenset({Status.SUBMITTED, Status.AWAITING_SUPPLEMENT, Status.IN_REVIEW, Status.SPECIAL_PROCEDURE}),
-        Status.WITHDRAWN,
-    ),
+    Action.CLAIM_TASK: _move(_HANDLING, None, "case.review", "认领"),
+    Action.RELEASE_TASK: _move(_HANDLING, None, "case.review", "退回待认领"),
+    Action.REASSIGN_TASK: _move(_HANDLING, None, "case.reassign", "改派"),
+    Action.DECIDE_GRANT: _move({Status.IN_REVIEW}, Status.GRANTED, "case.decide", "作出准予决定"),
+    Action.DECIDE_DENY: _move({Status.IN_REVIEW}, Status.CONCLUDED, "case.decide", "作出不予决定"),
+    Action.ISSUE_CERTIFICATE: _move({Status.GRANTED}, Status.CERTIFICATE_ISSUED, "case.issue_certificate", "制证"),
+    Action.DELIVER: _move({Status.CERTIFICATE_ISSUED}, Status.CONCLUDED, "case.deliver", "送达"),
+    Action.WITHDRAW: _move({Status.SUBMITTED, Status.AWAITING_SUPPLEMENT, Status.IN_REVIEW,
+                            Status.SPECIAL_PROCEDURE}, Status.WITHDRAWN, "case.submit", "撤回"),
 }
 
 
-class TransitionRefused(Exception):  # noqa: N818
-    def __init__(self, action: Action, status: Status | None) -> None:
-        label = STATUS_LABELS[status] if status else "未创建"
-        super().__init__(f"办件当前状态为“{label}”，不能执行此操作")
-        self.action = action
-        self.status = status
+def _refusal(action: Action, status: Status | None) -> str:
+    label = STATUS_LABELS[status] if status else "未创建"
+    return f"办件当前状态为“{label}”，不能执行此操作"
+
+
+TABLE: TransitionTable[Status, Action] = TransitionTable(
+    name="case", noun="办件", moves=TRANSITIONS, state_labels=STATUS_LABELS, terminal=TERMINAL,
+    refusal_message=_refusal)
+
+
+class TransitionRefused(Refused):
+    """The case table refuses the move (kept under its old name for the case services)."""
+
+    def __init__(self, refused: Refused) -> None:
+        super().__init__(refused.code, refused.message, refused.action, refused.state)
+        self.status = refused.state
 
 
 def next_status(action: Action, current: Status | None) -> Status:
     """The status after ``action``, or :class:`TransitionRefused` if the table has no such move."""
-    transition = TRANSITIONS[action]
-    if current not in transition.sources:
-        raise TransitionRefused(action, current)
-    if current is None:
-        assert transition.target is not None
-        return transition.target
-    return transition.target_from(current)
+    try:
+        return TABLE.next_state(action, current)
+    except Refused as exc:
+        raise TransitionRefused(exc) from None

@@ -6,11 +6,9 @@ from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
 from fractions import Fraction
-from time import monotonic
-
-from django.conf import settings
 
 from onewindow.catalog.models import ServiceItemVersion
+from onewindow.lifecycle.center_settings import yellow_share
 from onewindow.workdays.arithmetic import CalendarSnapshot
 from onewindow.workdays.clock import ClockEvent, ClockLimits, ClockState, Violation, check_transition, clock
 from onewindow.workdays.selectors import snapshot_for
@@ -18,31 +16,6 @@ from onewindow.workdays.selectors import snapshot_for
 from . import scope
 from .history import events_of
 from .models import Case, CaseEvent
-
-# A center changes its yellow share rarely; every transition asks for it. Kept per process for a
-# minute, so a change reaches every worker within that time without a query per transition.
-_SHARE_TTL_SECONDS = 60.0
-_shares: dict[str, tuple[float, Fraction | None]] = {}
-
-
-def yellow_share(region_code: str | None) -> Fraction:
-    """The share of the promised period after which a case turns yellow: the center's own setting
-    (electronic supervision, per center), else the project default ``ONEWINDOW["YELLOW_SHARE"]``."""
-    if region_code:
-        cached = _shares.get(region_code)
-        if cached is None or monotonic() - cached[0] > _SHARE_TTL_SECONDS:
-            # Imported here: supervision reads cases, so cases may only ask it at call time.
-            from onewindow.supervision.selectors import yellow_share_for
-
-            cached = _shares[region_code] = (monotonic(), yellow_share_for(region_code))
-        if cached[1] is not None:
-            return cached[1]
-    return Fraction(str(settings.ONEWINDOW.get("YELLOW_SHARE", "0.9")))
-
-
-def forget_yellow_shares() -> None:
-    """Drop the per-process yellow shares (after a center's settings change in this process; tests)."""
-    _shares.clear()
 
 
 def limits_for(version: ServiceItemVersion, region_code: str | None = None) -> ClockLimits:

@@ -8,10 +8,10 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from onewindow.cases.hashchain import canonical
 from onewindow.cases.models import Case
 from onewindow.core.identity import mask_id, mask_name
 from onewindow.core.timesource import local_date
+from onewindow.lifecycle.chain import canonical
 from onewindow.organization.models import Staff
 from onewindow.organization.permissions import Action, can
 

@@ -21,13 +21,13 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 
-from onewindow.cases.hashchain import canonical
 from onewindow.cases.models import Case, CaseEvent
 from onewindow.core import compiled
 from onewindow.core.errors import DomainError, NotFound
 from onewindow.core.sequences import next_value, next_values
 from onewindow.core.timesource import local_date
 from onewindow.core.timesource import now as current_time
+from onewindow.lifecycle.chain import canonical
 from onewindow.organization.models import Staff
 from onewindow.organization.permissions import Action as Perm
 from onewindow.organization.permissions import require

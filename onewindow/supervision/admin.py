@@ -9,8 +9,8 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 
-from onewindow.cases.timing import forget_yellow_shares
 from onewindow.core.admin import RegionScopedAdmin
+from onewindow.lifecycle.center_settings import forget_yellow_shares
 from onewindow.tasks.services import job_run_soon
 
 from .models import SupervisionSettings

@@ -5,3 +5,12 @@ class SupervisionConfig(AppConfig):
     name = "onewindow.supervision"
     label = "supervision"
     verbose_name = "电子监察"
+
+    def ready(self) -> None:
+        from onewindow.lifecycle import center_settings
+
+        from .selectors import settings_changed_since, yellow_share_for
+        from .subjects import register
+
+        register()
+        center_settings.provide(center_settings.Source(yellow_share_for, settings_changed_since))

@@ -9,11 +9,15 @@ two workers at once) never create one warning twice.
 from __future__ import annotations
 
 from decimal import Decimal
+from fractions import Fraction
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from onewindow.lifecycle.models import ChainedEvent
+from onewindow.workdays.clock import DEFAULT_YELLOW_SHARE, YELLOW_SHARE_MAX, YELLOW_SHARE_MIN
 
 from .rules import (
     LEVEL_LABELS,
@@ -29,6 +33,13 @@ from .rules import (
 )
 
 
+def _decimal(share: Fraction) -> Decimal:
+    return (Decimal(share.numerator) / Decimal(share.denominator)).quantize(Decimal("0.01"))
+
+
+_DEFAULT_SHARE = _decimal(DEFAULT_YELLOW_SHARE)  # the clock's default, as the table stores a share
+
+
 class SupervisionSettings(models.Model):
     """One center's supervision settings. Without a row the region follows its nearest ancestor's
     row, and without any the defaults of :mod:`.rules` apply."""
@@ -37,9 +48,9 @@ class SupervisionSettings(models.Model):
                                   verbose_name=_("区划"))
     enabled_rules = models.JSONField(_("启用的监察规则"), default=default_enabled, blank=True,
                                      help_text=_("规则编码列表；不在列表中的规则不预警"))
-    yellow_share = models.DecimalField(_("黄牌比例"), max_digits=3, decimal_places=2, default=Decimal("0.90"),
-                                       validators=[MinValueValidator(Decimal("0.01")),
-                                                   MaxValueValidator(Decimal("0.99"))],
+    yellow_share = models.DecimalField(_("黄牌比例"), max_digits=3, decimal_places=2, default=_DEFAULT_SHARE,
+                                       validators=[MinValueValidator(_decimal(YELLOW_SHARE_MIN)),
+                                                   MaxValueValidator(_decimal(YELLOW_SHARE_MAX))],
                                        help_text=_("承诺时限用去该比例时黄牌预警，默认 0.90"))
     min_cases_for_ranking = models.PositiveIntegerField(_("参与排名的最少办件数"), default=20)
     order_reply_workdays = models.PositiveSmallIntegerField(_("督办回复期限（工作日）"), default=5,
@@ -80,6 +91,12 @@ class Warning(models.Model):  # the domain's word (预警); shadows the builtin 
     # The order whose reply is overdue (督办逾期未回复); None for every other rule.
     order = models.ForeignKey("SupervisionOrder", models.PROTECT, null=True, blank=True,
                               related_name="overdue_warnings", verbose_name=_("督办单"))
+    # The record it is about, as the lifecycle kernel names it ("case", "order" …), and the
+    # deadline row a deadline rule fired on: the sweep resolves the warning when that row changes.
+    subject_type = models.CharField(_("对象类型"), max_length=32, blank=True, default="")
+    subject_id = models.BigIntegerField(_("对象编号"), null=True, blank=True)
+    deadline = models.ForeignKey("lifecycle.Deadline", models.SET_NULL, null=True, blank=True, related_name="+",
+                                 verbose_name=_("期限"))
     due_on = models.DateField(_("所涉期限"), null=True, blank=True)
     message = models.TextField(_("预警内容"))
     basis = models.TextField(_("依据"))
@@ -114,6 +131,8 @@ class Warning(models.Model):  # the domain's word (预警); shadows the builtin 
             models.Index(fields=["region", "fired_at"], name="supervision_warning_fired"),
             models.Index(fields=["case", "state"], name="supervision_warning_case"),
             models.Index(fields=["staff", "state"], name="supervision_warning_staff"),
+            models.Index(fields=["deadline", "state"], name="supervision_warning_deadline"),
+            models.Index(fields=["subject_type", "subject_id", "state"], name="supervision_warning_subject"),
         ]
 
     def __str__(self) -> str:
@@ -169,6 +188,8 @@ class SweepCursor(models.Model):
     last_day = models.DateField(_("上次巡查日"), null=True, blank=True)
     last_at = models.DateTimeField(_("上次巡查时间"), null=True, blank=True)
     last_event_id = models.BigIntegerField(_("已读事件"), default=0)
+    # The newest deadline change the last sweep read (by the wall clock, like the events' recorded_at).
+    last_deadline_change = models.DateTimeField(_("已读期限变更"), null=True, blank=True)
     runs = models.PositiveIntegerField(_("巡查次数"), default=0)
     last_fired = models.PositiveIntegerField(_("上次新增预警"), default=0)
     last_resolved = models.PositiveIntegerField(_("上次解除预警"), default=0)
@@ -266,8 +287,9 @@ class SupervisionOrder(models.Model):
         return self.state in (OrderState.ISSUED, OrderState.RETURNED)
 
 
-class SupervisionOrderEvent(models.Model):
-    """The history of one order: issued, replied, returned, closed out."""
+class SupervisionOrderEvent(ChainedEvent):
+    """The history of one order — issued, replied, returned, closed out — hash-chained like every
+    record's history (``verify_history`` checks it)."""
 
     class Kind(models.TextChoices):
         ISSUED = "issued", _("下达督办")
@@ -275,20 +297,17 @@ class SupervisionOrderEvent(models.Model):
         RETURNED = "returned", _("退回")
         CLOSED = "closed", _("销号")
 
-    order = models.ForeignKey(SupervisionOrder, models.CASCADE, related_name="events", verbose_name=_("督办单"))
+    order = models.ForeignKey(SupervisionOrder, models.PROTECT, related_name="events", verbose_name=_("督办单"))
     kind = models.CharField(_("事件"), max_length=16, choices=Kind.choices)
-    at = models.DateTimeField(_("时间"))
-    actor = models.ForeignKey("organization.Staff", models.PROTECT, related_name="+", verbose_name=_("操作人"))
-    note = models.TextField(_("说明"), blank=True)
-    payload = models.JSONField(_("内容"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("督办记录")
         verbose_name_plural = _("督办记录")
-        ordering = ["order", "at", "id"]
+        ordering = ["order", "seq"]
+        constraints = [models.UniqueConstraint(fields=["order", "seq"], name="supervision_order_event_seq")]
 
     def __str__(self) -> str:
-        return f"{self.order_id} {self.kind}"
+        return f"{self.order_id}#{self.seq} {self.kind}"
 
 
 class EfficiencyWarning(models.Model):

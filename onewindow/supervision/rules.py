@@ -33,7 +33,11 @@ from enum import StrEnum
 from fractions import Fraction
 from functools import cached_property
 
+from onewindow.lifecycle.deadlines import KIND_LABELS, Kind, watched
+from onewindow.lifecycle.registry import DeadlineRules
+from onewindow.lifecycle.transitions import Move, TransitionTable
 from onewindow.organization.rules import InvalidRegionCode, parent_code
+from onewindow.workdays import clock
 
 
 class Level(StrEnum):
@@ -45,6 +49,7 @@ class Target(StrEnum):
     """The unit a warning is held against."""
 
     CASE = "case"
+    RECORD = "record"  # any other record type of the lifecycle kernel (by its own key)
     STAFF = "staff"
     DEPARTMENT = "department"
     WINDOW = "window"
@@ -65,7 +70,7 @@ class State(StrEnum):
 LIVE_STATES = frozenset({State.OPEN, State.ACKNOWLEDGED})
 
 LEVEL_LABELS = {Level.YELLOW: "黄牌", Level.RED: "红牌"}
-TARGET_LABELS = {Target.CASE: "办件", Target.STAFF: "工作人员", Target.DEPARTMENT: "部门", Target.WINDOW: "窗口",
+TARGET_LABELS = {Target.CASE: "办件", Target.RECORD: "办理事项", Target.STAFF: "工作人员", Target.DEPARTMENT: "部门", Target.WINDOW: "窗口",
                  Target.CENTER: "中心"}
 STATE_LABELS = {State.OPEN: "待处理", State.ACKNOWLEDGED: "已说明", State.RESOLVED: "已解除"}
 
@@ -102,6 +107,7 @@ class Code(StrEnum):
     ISSUANCE_OVERDUE = "issuance_overdue"
     CALENDAR_UNPUBLISHED = "calendar_unpublished"
     ORDER_REPLY_OVERDUE = "order_reply_overdue"
+    DEADLINE_OVERDUE = "deadline_overdue"
 
 
 _Y, _R = Level.YELLOW, Level.RED
@@ -155,6 +161,9 @@ RULES: dict[str, Rule] = {r.code: r for r in (
     Rule(Code.ORDER_REPLY_OVERDUE, "督办逾期未回复", _R, Target.DEPARTMENT, _C,
          "督办单规定的回复期限已届满，承办部门尚未回复",
          "督办单规定的回复期限（工作日，中心可设置）"),
+    Rule(Code.DEADLINE_OVERDUE, "逾期未办", _R, Target.RECORD, _C,
+         "办理事项（投诉、申请、任务等）的期限已届满，尚未办结或答复",
+         "该事项适用的法定或承诺期限（工作日）"),
 )}
 
 # Rules whose cause is a deadline on the case row (the sweep finds them by index range scans).
@@ -172,7 +181,7 @@ def default_enabled() -> list[str]:
 
 # -- per-center settings ---------------------------------------------------------------------------
 
-DEFAULT_YELLOW_SHARE = Fraction(9, 10)
+DEFAULT_YELLOW_SHARE = clock.DEFAULT_YELLOW_SHARE
 DEFAULT_MIN_CASES_FOR_RANKING = 20
 DEFAULT_ORDER_REPLY_WORKDAYS = 5
 
@@ -263,14 +272,26 @@ class Finding:
     staff_id: int | None = None
     due_on: date | None = None
     details: Mapping[str, object] = field(default_factory=dict)
+    # The record the warning is about when it is not a case (a supervision order, a work order …),
+    # as the lifecycle kernel names it; a case's findings leave these empty and set ``case_id``.
+    subject_type: str = ""
+    subject_id: int | None = None
+    deadline_id: int | None = None  # the deadline row a deadline rule's finding comes from
 
     @property
     def target_kind(self) -> Target:
         return RULES[self.rule].target
 
+    @property
+    def record(self) -> str | None:
+        """``"case:12"``, ``"order:3"``: the record the finding is about, if any."""
+        if self.subject_type and self.subject_id is not None:
+            return f"{self.subject_type}:{self.subject_id}"
+        return f"case:{self.case_id}" if self.case_id is not None else None
+
     @cached_property
     def target_key(self) -> str:
-        return target_key(self.target_kind, case_id=self.case_id, staff_id=self.staff_id,
+        return target_key(self.target_kind, record=self.record, staff_id=self.staff_id,
                           department_id=self.department_id, window_id=self.window_id, region_id=self.region_id)
 
     @cached_property
@@ -278,30 +299,126 @@ class Finding:
         return (self.rule, self.target_key, self.subject)
 
 
-def target_key(kind: Target, *, case_id: int | None = None, staff_id: int | None = None,
+def target_key(kind: Target, *, record: str | None = None, case_id: int | None = None, staff_id: int | None = None,
                department_id: int | None = None, window_id: int | None = None, region_id: int | None = None) -> str:
     """``"case:12"``, ``"window:3"`` …: one string column, because NULLs never collide in a unique
     constraint and several nullable foreign keys could not make firing idempotent.
 
-    A rule held against a window falls back to the department when the case came in online (no
-    window), and a case-bound rule of another unit keeps the case in the key (two cases of one
-    department are two warnings).
+    ``record`` is the record the finding is about (``"case:12"``, ``"order:3"``). A rule held
+    against a window falls back to the department when the case came in online (no window), and
+    a record-bound rule of another unit keeps the record in the key (two cases of one department
+    are two warnings).
     """
-    if kind == Target.CASE:
-        return f"case:{_need(case_id, 'case')}"
+    if record is None and case_id is not None:
+        record = f"case:{case_id}"
+    suffix = f"/{record}" if record else ""
+    if kind in (Target.CASE, Target.RECORD):
+        return _need_key(record, "record")
     if kind == Target.STAFF:
-        return f"staff:{_need(staff_id, 'staff')}" + (f"/case:{case_id}" if case_id else "")
+        return f"staff:{_need(staff_id, 'staff')}" + suffix
     if kind == Target.WINDOW and window_id is not None:
-        return f"window:{window_id}" + (f"/case:{case_id}" if case_id else "")
+        return f"window:{window_id}" + suffix
     if kind in (Target.DEPARTMENT, Target.WINDOW):
-        return f"department:{_need(department_id, 'department')}" + (f"/case:{case_id}" if case_id else "")
+        return f"department:{_need(department_id, 'department')}" + suffix
     return f"region:{_need(region_id, 'region')}"
+
+
+def _need_key(value: str | None, what: str) -> str:
+    if value is None:
+        raise ValueError(f"a warning against a {what} needs its id")
+    return value
 
 
 def _need(value: int | None, what: str) -> int:
     if value is None:
         raise ValueError(f"a warning against a {what} needs its id")
     return value
+
+
+# -- deadline rules on the lifecycle kernel's deadline rows ----------------------------------------
+
+# What each kind of deadline raises, unless the record type registered its own words
+# (``onewindow.lifecycle.registry.SubjectType.deadline_rules``).
+DEFAULT_DEADLINE_RULES: dict[Kind, DeadlineRules] = {
+    Kind.ACCEPTANCE: DeadlineRules(),  # answered by 视为受理 (Art. 32), an event of its own
+    Kind.PROMISED: DeadlineRules(yellow=Code.PROMISED_NEAR, overdue=Code.PROMISED_OVERDUE),
+    Kind.STATUTORY: DeadlineRules(overdue=Code.STATUTORY_OVERDUE),
+    Kind.ISSUANCE: DeadlineRules(overdue=Code.ISSUANCE_OVERDUE),
+    Kind.STAGE: DeadlineRules(overdue=Code.STAGE_OVERDUE),
+    Kind.SUPPLEMENT: DeadlineRules(overdue=Code.DEADLINE_OVERDUE),
+    Kind.REPLY: DeadlineRules(overdue=Code.DEADLINE_OVERDUE),
+}
+DEADLINE_ROW_RULES = frozenset({Code.PROMISED_NEAR, Code.PROMISED_OVERDUE, Code.STATUTORY_OVERDUE,
+                                Code.ISSUANCE_OVERDUE, Code.STAGE_OVERDUE, Code.ORDER_REPLY_OVERDUE,
+                                Code.DEADLINE_OVERDUE})
+
+
+@dataclass(frozen=True)
+class DeadlineRow:
+    """One deadline row as the sweep reads it."""
+
+    id: int
+    subject_type: str
+    subject_id: int
+    kind: str
+    key: str
+    state: str
+    due_on: date | None
+    yellow_from: date | None
+    lapses_after: date | None
+
+
+def deadline_holds(row: DeadlineRow, rules: DeadlineRules, today: date) -> str | None:
+    """The warning rule a deadline row calls for on ``today``, if any.
+
+    - the *overdue* rule from the day after the due date (DESIGN.md §4 rule 2: a due date ends at
+      23:59:59 of its day, so not a moment earlier);
+    - the *yellow* rule from the start of ``yellow_from`` through the end of the due date;
+    - nothing once the owner closed the deadline (answered, decided, cancelled), or after
+      ``lapses_after`` (a larger deadline then speaks for it).
+    """
+    if not watched(row.state, row.due_on, row.lapses_after, today):
+        return None
+    assert row.due_on is not None
+    if today > row.due_on:
+        return rules.overdue
+    if row.yellow_from is not None and row.yellow_from <= today:
+        return rules.yellow
+    return None
+
+
+def deadline_subject(row: DeadlineRow) -> str:
+    """The warning's ``subject`` for a deadline row: the due date (a moved date is a new warning),
+    after the kind and key where one record has several deadlines of a kind."""
+    assert row.due_on is not None
+    if row.kind in (Kind.PROMISED, Kind.STATUTORY, Kind.ISSUANCE):
+        return row.due_on.isoformat()
+    return f"{row.kind}{':' + row.key if row.key else ''}:{row.due_on.isoformat()}"
+
+
+def deadline_row_message(code: str, title: str, deadline_title: str, kind: str, due: date, department: str) -> str:
+    """The warning's text for a deadline row of the record titled ``title`` (办件 990121-2026-000001)."""
+    if code in (Code.PROMISED_NEAR, Code.PROMISED_OVERDUE, Code.STATUTORY_OVERDUE, Code.ISSUANCE_OVERDUE):
+        return deadline_message(code, title, due)
+    if code == Code.STAGE_OVERDUE:
+        return f"{title} 的{deadline_title}超过环节时限（{fmt(due)}）仍未办结"
+    what = deadline_title or KIND_LABELS.get(Kind(kind), kind)
+    if code == Code.ORDER_REPLY_OVERDUE:
+        return f"{title}的{what} {fmt(due)} 已过，{department or '承办部门'}尚未回复"
+    return f"{title}的{what}（{fmt(due)}）已过，尚未办结"
+
+
+def resolution_of(rule_code: str, row: DeadlineRow | None, closed_reason: str, today: date) -> str:
+    """Why a deadline warning no longer holds, in words for its history."""
+    if row is None:
+        return "期限已不再适用"
+    if row.state != "open":
+        return closed_reason or "期限已结束"
+    if rule_code == Code.PROMISED_NEAR and row.due_on is not None and today > row.due_on:
+        return "已转为红牌预警"
+    if row.lapses_after is not None and today > row.lapses_after:
+        return "办件已超过承诺期限，由承诺期限预警代替"
+    return "期限已变化，预警条件已不存在"
 
 
 # -- deadline rules on the case row ------------------------------------------------------------------
@@ -492,15 +609,16 @@ def fmt(d: date | None) -> str:
     return "" if d is None else f"{d.year}年{d.month}月{d.day}日"
 
 
-def deadline_message(code: str, number: str, due: date) -> str:
+def deadline_message(code: str, title: str, due: date) -> str:
+    """The text of a case deadline warning; ``title`` names the record (办件 990121-2026-000001)."""
     if code == Code.PROMISED_NEAR:
-        return f"办件 {number} 临近承诺期限（{fmt(due)}），请抓紧办理"
+        return f"{title} 临近承诺期限（{fmt(due)}），请抓紧办理"
     if code == Code.PROMISED_OVERDUE:
-        return f"办件 {number} 已超过承诺期限（{fmt(due)}）仍未作出决定"
+        return f"{title} 已超过承诺期限（{fmt(due)}）仍未作出决定"
     if code == Code.STATUTORY_OVERDUE:
-        return f"办件 {number} 已超过法定期限（{fmt(due)}）仍未作出决定，属严重超时"
+        return f"{title} 已超过法定期限（{fmt(due)}）仍未作出决定，属严重超时"
     if code == Code.ISSUANCE_OVERDUE:
-        return f"办件 {number} 准予许可后未在期限内（{fmt(due)}）颁发证件"
+        return f"{title} 准予许可后未在期限内（{fmt(due)}）颁发证件"
     raise ValueError(code)
 
 
@@ -528,35 +646,42 @@ class OrderState(StrEnum):
 
 
 class OrderAction(StrEnum):
+    ISSUE = "issue"
     REPLY = "reply"
     RETURN = "return"
     CLOSE = "close"
 
 
-ORDER_TRANSITIONS: dict[OrderAction, tuple[frozenset[OrderState], OrderState]] = {
-    # The department (its chief representative) explains and lists its measures.
-    OrderAction.REPLY: (frozenset({OrderState.ISSUED, OrderState.RETURNED}), OrderState.REPLIED),
-    # The supervisor is not satisfied: back to the department, with a new reply date.
-    OrderAction.RETURN: (frozenset({OrderState.REPLIED}), OrderState.RETURNED),
-    # 销号: the supervisor ticks the order off as done.
-    OrderAction.CLOSE: (frozenset({OrderState.REPLIED}), OrderState.CLOSED),
-}
-
 ORDER_STATE_LABELS = {OrderState.ISSUED: "待回复", OrderState.REPLIED: "已回复", OrderState.RETURNED: "已退回",
                       OrderState.CLOSED: "已销号"}
-_ORDER_ACTION_LABELS = {OrderAction.REPLY: "回复", OrderAction.RETURN: "退回", OrderAction.CLOSE: "销号"}
+
+ORDER_TABLE: TransitionTable[OrderState, OrderAction] = TransitionTable(
+    name="order", noun="督办单", state_labels=ORDER_STATE_LABELS, terminal=frozenset({OrderState.CLOSED}), moves={
+        # The supervisor issues it to a department.
+        OrderAction.ISSUE: Move(frozenset({None}), OrderState.ISSUED, "supervision.order", "下达"),
+        # The department (its chief representative) explains and lists its measures.
+        OrderAction.REPLY: Move(frozenset({OrderState.ISSUED, OrderState.RETURNED}), OrderState.REPLIED,
+                                "supervision.reply", "回复"),
+        # The supervisor is not satisfied: back to the department, with a new reply date.
+        OrderAction.RETURN: Move(frozenset({OrderState.REPLIED}), OrderState.RETURNED, "supervision.order", "退回"),
+        # 销号: the supervisor ticks the order off as done.
+        OrderAction.CLOSE: Move(frozenset({OrderState.REPLIED}), OrderState.CLOSED, "supervision.order", "销号"),
+    })
 
 # The longest reply period a supervisor may set, so a typo cannot park an order for a year.
 MAX_ORDER_REPLY_WORKDAYS = 60
 
 
+def _order_state(current: str) -> OrderState | None:
+    return OrderState(current) if current in OrderState.__members__.values() else None
+
+
 def next_order_state(action: OrderAction, current: str) -> OrderState | None:
     """The state after ``action``, or None when the order's state does not allow it."""
-    sources, target = ORDER_TRANSITIONS[action]
-    return target if current in sources else None
+    state = _order_state(current)
+    return ORDER_TABLE.next_state(action, state) if state is not None and ORDER_TABLE.allows(action, state) else None
 
 
 def order_refusal(action: OrderAction, current: str) -> str:
-    label = ORDER_STATE_LABELS.get(OrderState(current), current) if current in OrderState.__members__.values() \
-        else current
-    return f"督办单当前状态为“{label}”，不能{_ORDER_ACTION_LABELS[action]}"
+    state = _order_state(current)
+    return ORDER_TABLE.refusal(action, state) if state is not None else f"督办单当前状态为“{current}”，不能{action}"

@@ -8,7 +8,7 @@ warnings of their own department; everyone sees their own record.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from fractions import Fraction
@@ -20,6 +20,8 @@ from onewindow.cases.models import Case, CaseEvent, CaseTask
 from onewindow.cases.selectors import case_view
 from onewindow.core.errors import DomainError, NotFound, PermissionDenied
 from onewindow.core.timesource import SHANGHAI, local_date
+from onewindow.lifecycle import registry
+from onewindow.lifecycle.registry import Described
 from onewindow.organization.models import Department, Posting, Region, Staff, Window
 from onewindow.organization.permissions import Action, can, reaches, region_q, roles_of, staff_of
 from onewindow.organization.rules import InvalidRegionCode, Role, parent_code, region_prefix
@@ -308,12 +310,35 @@ _DUE_OF_RULE = {r.Code.PROMISED_NEAR: "promised_due", r.Code.PROMISED_OVERDUE: "
 class WarningRow:
     warning: Warning
     explanation: list[str] = field(default_factory=list)  # the due date explaining itself
+    subject: Described | None = None  # the record it is about: its own title and link
+
+
+def _subjects_of(warnings: Sequence[Warning]) -> dict[tuple[str, int], Described]:
+    """The records the warnings are about, described by their own record types (one query per type)."""
+    wanted: dict[str, set[int]] = defaultdict(set)
+    for w in warnings:
+        if (key := _subject_key(w)) is not None:
+            wanted[key[0]].add(key[1])
+    found: dict[tuple[str, int], Described] = {}
+    for subject_type, ids in wanted.items():
+        for pk, described in registry.describe(subject_type, sorted(ids)).items():
+            found[(subject_type, pk)] = described
+    return found
+
+
+def _subject_key(w: Warning) -> tuple[str, int] | None:
+    if w.subject_type and w.subject_id is not None:
+        return (w.subject_type, w.subject_id)
+    return ("case", w.case_id) if w.case_id else None  # warnings fired before the kernel named subjects
 
 
 def with_explanations(warnings: Iterable[Warning], *, lang: str = "zh") -> list[WarningRow]:
-    """Each warning with the explanation of the due date it is about (one clock per case)."""
+    """Each warning with the record it is about and the explanation of the due date it is about
+    (one clock per case)."""
     rows: list[WarningRow] = []
     views: dict[int, dict[str, Any]] = {}
+    warnings = list(warnings)
+    subjects = _subjects_of(warnings)
     for w in warnings:
         lines: list[str] = []
         name = _DUE_OF_RULE.get(w.rule)
@@ -326,7 +351,8 @@ def with_explanations(warnings: Iterable[Warning], *, lang: str = "zh") -> list[
             explanation = views[w.case_id].get(name)
             if explanation:
                 lines = list(explanation["text"].get(lang) or explanation["text"]["zh"])
-        rows.append(WarningRow(w, lines))
+        key = _subject_key(w)
+        rows.append(WarningRow(w, lines, subjects.get(key) if key is not None else None))
     return rows
 
 

@@ -36,8 +36,8 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.db import connection, transaction
@@ -47,12 +47,19 @@ from django.utils import timezone
 from onewindow.cases.history import verify_case
 from onewindow.cases.models import Case, CaseEvent, CaseTask
 from onewindow.cases.states import STATUS_LABELS, TERMINAL, Status
-from onewindow.cases.timing import calendar_of, clock_events, forget_yellow_shares, limits_for
+from onewindow.cases.timing import calendar_of, clock_events, limits_for
 from onewindow.catalog.models import Stage
 from onewindow.core.errors import DomainError, NotFound, PermissionDenied
 from onewindow.core.identity import mask_id
 from onewindow.core.timesource import local_date
 from onewindow.core.timesource import now as current_time
+from onewindow.lifecycle import registry
+from onewindow.lifecycle.center_settings import forget_yellow_shares
+from onewindow.lifecycle.deadlines import Kind as DeadlineKind
+from onewindow.lifecycle.deadlines import State as DeadlineState
+from onewindow.lifecycle.models import Deadline
+from onewindow.lifecycle.registry import DeadlineRules
+from onewindow.lifecycle.services import deadlines_write, event_append
 from onewindow.notifications.rules import is_mainland_mobile, normalize_phone
 from onewindow.notifications.services import notify
 from onewindow.organization.models import Department, Posting, Region, Staff
@@ -60,7 +67,7 @@ from onewindow.organization.permissions import Action, can, require
 from onewindow.organization.rules import Role
 from onewindow.tasks.services import job_run_soon
 from onewindow.workdays.arithmetic import CalendarRangeError
-from onewindow.workdays.clock import PAUSE_LABELS, clock
+from onewindow.workdays.clock import PAUSE_LABELS, check_yellow_share, clock
 from onewindow.workdays.models import PublishedYear
 from onewindow.workdays.selectors import snapshot_for
 
@@ -81,6 +88,7 @@ from .models import (
 )
 from .rules import Code, Finding, Level, OrderAction, OrderState, State
 from .selectors import all_configs, config_for_region, is_responsible
+from .subjects import ORDER_SUBJECT, order_deadline
 
 log = logging.getLogger("onewindow.supervision")
 REFRESH_YELLOW_JOB = "cases.refresh_yellow_lines"
@@ -99,9 +107,7 @@ _LIVE = [str(s) for s in r.LIVE_STATES]
 
 # Rules the full check of one case decides, so a touched case's live warnings of these rules
 # that are no longer found are resolved. The order and calendar rules are not about a case.
-CASE_CONDITION_RULES = frozenset({Code.PROMISED_NEAR, Code.PROMISED_OVERDUE, Code.STATUTORY_OVERDUE,
-                                  Code.ISSUANCE_OVERDUE, Code.STAGE_OVERDUE, Code.SPECIAL_PROCEDURE_OVERRUN,
-                                  Code.RECORD_MISMATCH})
+CASE_CONDITION_RULES = frozenset({Code.SPECIAL_PROCEDURE_OVERRUN, Code.RECORD_MISMATCH})
 
 T = TypeVar("T")
 
@@ -172,8 +178,7 @@ def sweep(*, now: datetime | None = None) -> SweepResult:
         lo = cursor.last_day
         new_day = lo is None or lo < run.today
         _deadline_crossings(run, lo)
-        _stage_crossings(run, lo)
-        _order_crossings(run, lo)
+        deadlines_read = _touched_deadlines(run, cursor.last_deadline_change)
         recheck = _rechecks_due(run, lo)
         touched, last_event_id = _touched_cases(cursor.last_event_id)
         run.result.touched_cases = len(touched)
@@ -193,118 +198,113 @@ def sweep(*, now: datetime | None = None) -> SweepResult:
         SweepCursor.objects.filter(pk=cursor.pk).filter(Q(last_day__isnull=True) | Q(last_day__lte=run.today)).update(
             last_day=run.today, last_at=now)
         SweepCursor.objects.filter(pk=cursor.pk, last_event_id__lt=last_event_id).update(last_event_id=last_event_id)
+        if deadlines_read is not None:
+            SweepCursor.objects.filter(pk=cursor.pk).filter(
+                Q(last_deadline_change__isnull=True) | Q(last_deadline_change__lt=deadlines_read)).update(
+                last_deadline_change=deadlines_read)
         SweepCursor.objects.filter(pk=cursor.pk).update(
             runs=F("runs") + 1, last_fired=run.result.fired, last_resolved=run.result.resolved,
             last_duration_ms=run.result.duration_ms)
     return run.result
 
 
-_ROW_FIELDS = ("id", "number", "status", "yellow_from", "promised_due", "statutory_due", "issuance_due",
-               "region_id", "region__code", "department_id", "window_id")
+# -- deadline rows (the lifecycle kernel's table; any record type) --------------------------------------------
+
+_DEADLINE_FIELDS = ("id", "subject_type", "subject_id", "kind", "key", "state", "due_on", "yellow_from",
+                    "lapses_after", "title", "closed_reason", "region_id", "region__code", "department_id",
+                    "department__name", "responsible_id")
 
 
 def _deadline_crossings(run: _Run, lo: date | None) -> None:
-    """Cases whose stored due dates crossed a line in (lo, today]: four index range scans.
+    """Running deadlines that crossed a line in (lo, today]: two index range scans on the
+    deadline rows, whatever record they belong to.
 
     The line of yellow is the start of ``yellow_from``; the line of a due date is the start of the
     day after it (a due date ends at 23:59:59 of its own day). On the first sweep ``lo`` is None
     and everything already crossed is caught up once.
     """
     today = run.today
-
-    def since(name: str, *, day_after: bool) -> Q:
-        # crossing day = value (+1 for due dates) in (lo, today]
-        upper = Q(**{f"{name}__lt": today}) if day_after else Q(**{f"{name}__lte": today})
-        if lo is None:
-            return upper
-        lower = Q(**{f"{name}__gte": lo}) if day_after else Q(**{f"{name}__gt": lo})
-        return upper & lower
-
-    scans = [
-        Case.objects.filter(since("yellow_from", day_after=False), status__in=_HANDLING),
-        Case.objects.filter(since("promised_due", day_after=True), status__in=_HANDLING),
-        Case.objects.filter(since("statutory_due", day_after=True), status__in=_HANDLING),
-        Case.objects.filter(since("issuance_due", day_after=True), status__in=sorted(r.ISSUANCE_STATUSES)),
-    ]
+    yellow = Q(yellow_from__lte=today) & (Q(yellow_from__gt=lo) if lo is not None else Q())
+    due = Q(due_on__lt=today) & (Q(due_on__gte=lo) if lo is not None else Q())
     rows: dict[int, dict[str, Any]] = {}
-    past_due: set[int] = set()  # found by a due-date scan: may have a yellow (or an older due) to resolve
-    for i, qs in enumerate(scans):
-        for row in qs.order_by().values(*_ROW_FIELDS):
+    for condition in (yellow, due):
+        for row in Deadline.objects.filter(condition, state=DeadlineState.OPEN).order_by().values(*_DEADLINE_FIELDS):
             rows[row["id"]] = row
-            if i:
-                past_due.add(row["id"])
     run.result.crossings += len(rows)
+    _evaluate_deadlines(run, rows)
+
+
+def _touched_deadlines(run: _Run, since: datetime | None) -> datetime | None:
+    """Deadline rows their owners wrote since the last sweep (moved, closed, reopened): each is
+    evaluated in full, so a date moved into the past fires and a closed one resolves now. Returns
+    how far the cursor may move (rows younger than :data:`SETTLE` are read again next time)."""
+    qs = Deadline.objects.order_by("changed_at", "id")
+    if since is not None:
+        qs = qs.filter(changed_at__gt=since - SETTLE)
+    found = list(qs.values(*_DEADLINE_FIELDS, "changed_at")[:MAX_EVENTS_PER_SWEEP])
+    _evaluate_deadlines(run, {row["id"]: row for row in found})
+    settled_before = timezone.now() - SETTLE
+    settled = [row["changed_at"] for row in found if row["changed_at"] <= settled_before]
+    return max([since, *settled], key=lambda v: v or datetime.min.replace(tzinfo=UTC))
+
+
+def _row_of(row: dict[str, Any]) -> r.DeadlineRow:
+    return r.DeadlineRow(row["id"], row["subject_type"], row["subject_id"], row["kind"], row["key"], row["state"],
+                         row["due_on"], row["yellow_from"], row["lapses_after"])
+
+
+def _rules_for(subject_type: str, kind: str) -> DeadlineRules:
+    try:
+        own = registry.subject(subject_type).deadline_rules
+    except LookupError:
+        own = {}
+    return own.get(DeadlineKind(kind)) or r.DEFAULT_DEADLINE_RULES.get(DeadlineKind(kind), DeadlineRules())
+
+
+def _evaluate_deadlines(run: _Run, rows: dict[int, dict[str, Any]]) -> None:
+    """Fire what these deadline rows call for today, and resolve their live warnings that no longer hold."""
+    if not rows:
+        return
+    described: dict[tuple[str, int], registry.Described] = {}
+    by_type: dict[str, set[int]] = defaultdict(set)
     for row in rows.values():
-        holding = r.deadline_subjects(r.CaseDates(row["status"], row["yellow_from"], row["promised_due"],
-                                                  row["statutory_due"], row["issuance_due"]), today)
-        for code, due in holding.items():
-            run.found(_deadline_finding(code, due, row), row["region__code"])
-    # A case that turned red is no longer "near" its due date: resolve its yellow now.
-    _resolve_deadlines_of(run, {i: rows[i] for i in past_due})
-
-
-def _deadline_finding(code: str, due: date, row: dict[str, Any]) -> Finding:
-    return Finding(rule=code, subject=due.isoformat(), region_id=row["region_id"], case_id=row["id"],
-                   department_id=row["department_id"], window_id=row["window_id"], due_on=due,
-                   message=r.deadline_message(code, row["number"], due))
-
-
-def _resolve_deadlines_of(run: _Run, rows: dict[int, dict[str, Any]]) -> None:
-    """Resolve the live deadline warnings of these cases that the range scan no longer found."""
-    ids = sorted(rows)
-    for chunk in _chunks(ids, 2000):
-        live = (Warning.objects.filter(case_id__in=chunk, rule__in=sorted(r.DEADLINE_RULES), state__in=_LIVE)
-                .order_by().values_list("id", "rule", "target_key", "subject", "case_id"))
+        by_type[row["subject_type"]].add(row["subject_id"])
+    for subject_type, ids in by_type.items():
+        for chunk in _chunks(sorted(ids), 2000):
+            for subject_id, d in registry.describe(subject_type, chunk).items():
+                described[(subject_type, subject_id)] = d
+    for row in rows.values():
+        deadline = _row_of(row)
+        code = r.deadline_holds(deadline, _rules_for(row["subject_type"], row["kind"]), run.today)
+        about = described.get((row["subject_type"], row["subject_id"]))
+        if code is None or about is None:
+            continue
+        run.found(_deadline_finding(code, row, deadline, about), row["region__code"])
+    for chunk in _chunks(sorted(rows), 2000):
+        live = (Warning.objects.filter(deadline_id__in=chunk, state__in=_LIVE).order_by()
+                .values_list("id", "rule", "target_key", "subject", "deadline_id"))
         stale: dict[str, list[int]] = defaultdict(list)
-        for wid, rule, key, subject, case_id in live:
+        for wid, rule, key, subject, deadline_id in live:
             if (rule, key, subject) in run.holding:
                 continue
-            due = rows[case_id]["promised_due"]
-            turned_red = rule == Code.PROMISED_NEAR and due is not None and run.today > due
-            stale["已转为红牌预警" if turned_red else "期限已变化，预警条件已不存在"].append(wid)
+            row = rows[deadline_id]
+            stale[r.resolution_of(rule, _row_of(row), row["closed_reason"], run.today)].append(wid)
         for reason, wids in stale.items():
             run.result.resolved += _resolve(wids, reason=reason, at=run.now)
 
 
-def _stage_crossings(run: _Run, lo: date | None) -> None:
-    """Review stages whose budget ran out in (lo, today] (``due_on + 1`` in the range)."""
-    day_range = Q(due_on__lt=run.today) & (Q(due_on__gte=lo) if lo is not None else Q())
-    tasks = (CaseTask.objects.filter(day_range, state=CaseTask.State.OPEN, case__status__in=_HANDLING).order_by()
-             .values("id", "case_id", "due_on", "department_id", "assignee_id", "stage_name", "case__number",
-                     "case__status", "case__promised_due", "case__region_id", "case__region__code", "case__window_id"))
-    for t in tasks:
-        run.result.crossings += 1
-        if r.stage_overdue(task_open=True, due_on=t["due_on"], today=run.today, case_status=t["case__status"],
-                           promised_due=t["case__promised_due"]):
-            run.found(_stage_finding(t["id"], t["due_on"], t["stage_name"], t["case_id"], t["case__number"],
-                                     t["case__region_id"], t["department_id"], t["assignee_id"], t["case__window_id"]),
-                      t["case__region__code"])
-
-
-def _stage_finding(task_id: int, due_on: date, stage_name: str, case_id: int, number: str, region_id: int,
-                   department_id: int, assignee_id: int | None, window_id: int | None) -> Finding:
-    return Finding(rule=Code.STAGE_OVERDUE, subject=f"task:{task_id}:{due_on.isoformat()}", region_id=region_id,
-                   case_id=case_id, department_id=department_id, staff_id=assignee_id, window_id=window_id,
-                   due_on=due_on,
-                   message=f"办件 {number} 的“{stage_name}”环节超过环节时限（{r.fmt(due_on)}）仍未办结")
-
-
-def _order_crossings(run: _Run, lo: date | None) -> None:
-    """Supervision orders whose reply date passed in (lo, today] without a reply."""
-    day_range = Q(reply_due__lt=run.today) & (Q(reply_due__gte=lo) if lo is not None else Q())
-    orders = (SupervisionOrder.objects.filter(day_range, state__in=[OrderState.ISSUED, OrderState.RETURNED])
-              .select_related("region", "department"))
-    for order in orders:
-        run.result.crossings += 1
-        run.found(_order_finding(order), order.region.code)
-
-
-def _order_finding(order: SupervisionOrder) -> Finding:
-    return Finding(rule=Code.ORDER_REPLY_OVERDUE, subject=f"order:{order.id}:{order.reply_due.isoformat()}",
-                   region_id=order.region_id, department_id=order.department_id, case_id=None,
-                   due_on=order.reply_due, details={"order_id": order.id},
-                   message=f"督办单 {order.number}（{order.subject}）的回复期限 {r.fmt(order.reply_due)} 已过，"
-                           f"{order.department.name}尚未回复")
+def _deadline_finding(code: str, row: dict[str, Any], deadline: r.DeadlineRow,
+                      about: registry.Described) -> Finding:
+    fields = dict(about.warning_fields)
+    case_id = fields.pop("case_id", None)
+    window_id = fields.pop("window_id", None)
+    assert deadline.due_on is not None
+    message = r.deadline_row_message(code, about.title, row["title"], row["kind"], deadline.due_on,
+                                     row["department__name"] or "")
+    return Finding(rule=code, subject=r.deadline_subject(deadline), region_id=row["region_id"], case_id=case_id,
+                   department_id=row["department_id"], window_id=window_id, staff_id=row["responsible_id"],
+                   due_on=deadline.due_on, message=message, details=fields, subject_type=row["subject_type"],
+                   subject_id=row["subject_id"], deadline_id=row["id"])
 
 
 def _rechecks_due(run: _Run, lo: date | None) -> set[int]:
@@ -488,24 +488,9 @@ def _intakes_of(cases: Sequence[Case]) -> dict[tuple[str, str], list[r.Intake]]:
 def _check_case(run: _Run, case: Case, events: list[CaseEvent], tasks: list[CaseTask], review_stages: list[int],
                 actors: dict[int, Staff], intakes: dict[tuple[str, str], list[r.Intake]],
                 rechecks: list[CaseRecheck]) -> None:
-    today, code = run.today, case.region.code
+    code = case.region.code
     base = {"region_id": case.region_id, "case_id": case.id, "department_id": case.department_id,
             "window_id": case.window_id}
-    row = {"id": case.id, "number": case.number, "region_id": case.region_id, "department_id": case.department_id,
-           "window_id": case.window_id}
-
-    # Deadlines, from the row (the same reading as the range scans).
-    dates = r.CaseDates(case.status, case.yellow_from, case.promised_due, case.statutory_due, case.issuance_due)
-    for rule_code, due in r.deadline_subjects(dates, today).items():
-        run.found(_deadline_finding(rule_code, due, row), code)
-
-    # Review stages over budget.
-    for task in tasks:
-        if r.stage_overdue(task_open=task.state == CaseTask.State.OPEN, due_on=task.due_on, today=today,
-                           case_status=case.status, promised_due=case.promised_due):
-            assert task.due_on is not None
-            run.found(_stage_finding(task.id, task.due_on, task.stage_name, case.id, case.number, case.region_id,
-                                     task.department_id, task.assignee_id, case.window_id), code)
 
     facts = [r.EventFact(e.seq, e.kind, local_date(e.at), e.actor_id, e.payload or {}) for e in events]
 
@@ -632,34 +617,26 @@ def _resolve_calendar(run: _Run) -> int:
 # -- the safety net --------------------------------------------------------------------------------------
 
 
-# The case statuses in which each case condition can still hold (the safety net's reading).
-_HOLDS_IN: dict[str, frozenset[str]] = {
-    **{code: r.HANDLING_STATUSES for code in (Code.PROMISED_NEAR, Code.PROMISED_OVERDUE, Code.STATUTORY_OVERDUE,
-                                              Code.STAGE_OVERDUE, Code.SPECIAL_PROCEDURE_OVERRUN)},
-    Code.ISSUANCE_OVERDUE: r.ISSUANCE_STATUSES,
-}
+# The case statuses in which a case condition that is not a deadline can still hold.
+_HOLDS_IN: dict[str, frozenset[str]] = {Code.SPECIAL_PROCEDURE_OVERRUN: r.HANDLING_STATUSES}
 
 
 def _resolve_safety_net(run: _Run) -> int:
-    """Live condition warnings whose case or order has left the state the condition needs: one
-    pass over the live warnings (however many open cases there are)."""
+    """Live condition warnings whose cause is gone: a deadline row its owner closed (whatever the
+    record), or a case that left the state the condition needs. One pass over the live warnings
+    (however many open records there are)."""
     stale: dict[str, list[int]] = defaultdict(list)
+    for wid, reason in (Warning.objects.filter(state__in=_LIVE, deadline__isnull=False)
+                        .exclude(deadline__state=DeadlineState.OPEN).order_by()
+                        .values_list("id", "deadline__closed_reason")):
+        stale[reason or "期限已结束"].append(wid)
     live = (Warning.objects.filter(state__in=_LIVE, rule__in=sorted(_HOLDS_IN)).order_by()
             .values_list("id", "rule", "case__status"))
     for wid, rule, status in live:
         if status is None or status in _HOLDS_IN[rule]:
             continue
         status = Status(status)
-        if status in TERMINAL:
-            reason = f"办件{STATUS_LABELS[status]}"
-        elif rule == Code.ISSUANCE_OVERDUE:
-            reason = "证件已颁发"
-        else:
-            reason = "已作出决定"
-        stale[reason].append(wid)
-    stale["督办单已回复"] = list(Warning.objects.filter(state__in=_LIVE, rule=Code.ORDER_REPLY_OVERDUE)
-                             .exclude(order__state__in=[OrderState.ISSUED, OrderState.RETURNED]).order_by()
-                             .values_list("id", flat=True))
+        stale[f"办件{STATUS_LABELS[status]}" if status in TERMINAL else "已作出决定"].append(wid)
     return sum(_resolve(ids, reason=reason, at=run.now) for reason, ids in stale.items() if ids)
 
 
@@ -708,6 +685,8 @@ def _fire(run: _Run) -> list[Fired]:
             "region_id": [f.region_id for f in group], "case_id": [f.case_id for f in group],
             "department_id": [f.department_id for f in group], "window_id": [f.window_id for f in group],
             "staff_id": [f.staff_id for f in group], "order_id": [f.details.get("order_id") for f in group],
+            "subject_type": [f.subject_type for f in group], "subject_id": [f.subject_id for f in group],
+            "deadline_id": [f.deadline_id for f in group],
             "due_on": [f.due_on for f in group], "message": [f.message for f in group],
             "details": (bulk.Same({}) if not any(len(f.details) > ("order_id" in f.details) for f in group)
                         else [{k: v for k, v in f.details.items() if k != "order_id"} for f in group]),
@@ -943,13 +922,24 @@ def order_issue(*, department_id: int, subject: str, requirement: str, actor: St
             number=_next_number(department.region, today.year, "DB"), region=department.region,
             department=department, warning=warning, case=case, subject=subject[:200], requirement=requirement,
             basis=basis.strip(), reply_workdays=reply_workdays, reply_due=due, issued_by=actor, issued_at=at)
-        SupervisionOrderEvent.objects.create(order=order, kind="issued", at=at, actor=actor, note=requirement,
-                                             payload={"reply_due": due.isoformat(), "reply_workdays": reply_workdays})
+        _order_record(order, "issued", at=at, actor=actor, note=requirement,
+                      payload={"reply_due": due.isoformat(), "reply_workdays": reply_workdays})
         if warning is not None:
             WarningEvent.objects.create(warning=warning, kind=WarningEvent.Kind.ORDER_ISSUED, at=at, actor=actor,
                                         note=f"下达督办单 {order.number}", payload={"order_id": order.id})
         _notify_chiefs_of_order(order, at)
         return order
+
+
+def _order_record(order: SupervisionOrder, kind: str, *, at: datetime, actor: Staff, note: str = "",
+                  payload: dict[str, Any] | None = None) -> None:
+    """Chain the order's event and write its reply deadline as it now stands, in the caller's
+    transaction (the order row is locked or new): the lifecycle kernel's two writes."""
+    previous = SupervisionOrderEvent.objects.filter(order=order).order_by("-seq").first()
+    event_append(SupervisionOrderEvent(order=order, kind=kind, at=at, actor=actor, note=note, payload=payload or {}),
+                 subject_label=order.number, previous=previous)
+    deadlines_write(subject_type=ORDER_SUBJECT, subject_id=order.pk, region_id=order.region_id,
+                    specs=[order_deadline(order)])
 
 
 def _notify_chiefs_of_order(order: SupervisionOrder, at: datetime) -> None:
@@ -1004,9 +994,8 @@ def order_reply(*, order_id: int, explanation: str, measures: str, actor: Staff,
             order.replied_on_time = local_date(at) <= order.reply_due
             fields += ["first_replied_at", "replied_on_time"]
         order.save(update_fields=fields)
-        SupervisionOrderEvent.objects.create(order=order, kind="replied", at=at, actor=actor, note=explanation,
-                                             payload={"measures": measures,
-                                                      "on_time": local_date(at) <= order.reply_due})
+        _order_record(order, "replied", at=at, actor=actor, note=explanation,
+                      payload={"measures": measures, "on_time": local_date(at) <= order.reply_due})
         overdue = list(Warning.objects.filter(order=order, state__in=_LIVE).values_list("id", flat=True))
         _resolve(overdue, reason="督办单已回复", at=at)
         return order
@@ -1026,8 +1015,8 @@ def order_return(*, order_id: int, note: str, actor: Staff, at: datetime | None 
         order.returned_times += 1
         order.reply_due = snapshot_for(order.region.code).add_workdays(today, order.reply_workdays)
         order.save(update_fields=["state", "returned_times", "reply_due"])
-        SupervisionOrderEvent.objects.create(order=order, kind="returned", at=at, actor=actor, note=note,
-                                             payload={"reply_due": order.reply_due.isoformat()})
+        _order_record(order, "returned", at=at, actor=actor, note=note,
+                      payload={"reply_due": order.reply_due.isoformat()})
         return order
 
 
@@ -1043,7 +1032,7 @@ def order_close(*, order_id: int, note: str, actor: Staff, at: datetime | None =
         order.state = _order_move(order, OrderAction.CLOSE)
         order.closed_by, order.closed_at, order.close_note = actor, at, note
         order.save(update_fields=["state", "closed_by", "closed_at", "close_note"])
-        SupervisionOrderEvent.objects.create(order=order, kind="closed", at=at, actor=actor, note=note)
+        _order_record(order, "closed", at=at, actor=actor, note=note)
         if order.warning_id is not None:
             warning = Warning.objects.get(pk=order.warning_id)
             if warning.is_live and r.RULES[warning.rule].nature == r.Nature.FACT:
@@ -1157,13 +1146,11 @@ def _center(region_code: str, actor: Staff) -> Region:
 
 def _share(value: object) -> Decimal:
     try:
-        share = Decimal(str(value).strip())
-    except InvalidOperation:
-        share = Decimal("NaN")
-    if not share.is_finite() or not Decimal("0.01") <= share <= Decimal("0.99") or share != share.quantize(Decimal("0.01")):
-        raise DomainError("supervision.settings.yellow_share_invalid",
-                          f"黄牌比例须为 0.01 至 0.99 之间、最多两位小数的数：{value!r}（黄牌比例）", field="yellow_share")
-    return share
+        share = check_yellow_share(value)  # the clock's one rule for a yellow share
+    except ValueError as exc:
+        raise DomainError("supervision.settings.yellow_share_invalid", f"{exc}（黄牌比例）",
+                          field="yellow_share") from None
+    return Decimal(share.numerator) / Decimal(share.denominator)
 
 
 def _whole(value: object, *, field: str, label: str, low: int, high: int) -> int:

@@ -231,6 +231,25 @@ class ClockEvent:
                    approver_role=p.get("approver_role"), outcome=p.get("outcome"))
 
 
+# Rule 9: a record turns yellow once this share of its promised period is used up. A center may set
+# its own, from 0.01 to 0.99 in hundredths (electronic supervision's settings); the one rule for both.
+DEFAULT_YELLOW_SHARE = Fraction(9, 10)
+YELLOW_SHARE_MIN = Fraction(1, 100)
+YELLOW_SHARE_MAX = Fraction(99, 100)
+
+
+def check_yellow_share(value: object) -> Fraction:
+    """A yellow share as a Fraction, or ValueError (in Chinese) when it is not a number from 0.01 to
+    0.99 with at most two decimals."""
+    try:
+        share = Fraction(str(value).strip())
+    except (ValueError, ZeroDivisionError):
+        raise ValueError(f"黄牌比例须为 0.01 至 0.99 之间、最多两位小数的数：{value!r}") from None
+    if not YELLOW_SHARE_MIN <= share <= YELLOW_SHARE_MAX or (share * 100).denominator != 1:
+        raise ValueError(f"黄牌比例须为 0.01 至 0.99 之间、最多两位小数的数：{value!r}")
+    return share
+
+
 @dataclass(frozen=True)
 class ClockLimits:
     """The limits one case is timed against.
@@ -253,7 +272,7 @@ class ClockLimits:
     promised: int
     handling: str = HandlingType.COMMITTED
     is_joint: bool = False
-    yellow_share: Fraction | float | str = Fraction(9, 10)
+    yellow_share: Fraction | float | str = DEFAULT_YELLOW_SHARE
     intake_workdays: int = ACCEPTANCE_WORKDAYS
     handling_starts_on_receipt: bool = False
     extension_cap: int | None = None

@@ -28,7 +28,15 @@ from fractions import Fraction
 from onewindow.catalog.rules import HandlingType
 
 from .arithmetic import CalendarSnapshot
-from .clock import THIRD_PARTY_CONSULTATION, ClockEvent, ClockLimits, ClockState, Regime, clock
+from .clock import (
+    DEFAULT_YELLOW_SHARE,
+    THIRD_PARTY_CONSULTATION,
+    ClockEvent,
+    ClockLimits,
+    ClockState,
+    Regime,
+    clock,
+)
 
 REPLY_WORKDAYS = 20  # 第三十三条第二款
 REPLY_EXTENSION_CAP = 20  # 第三十三条第二款
@@ -36,7 +44,7 @@ SUPPLEMENT_REQUEST_WORKDAYS = 7  # 第三十条
 THIRD_PARTY_WORKDAYS = 15  # 第三十二条: the time the third party has to answer
 
 
-def disclosure_limits(*, promised: int = REPLY_WORKDAYS, yellow_share: Fraction | float | str = Fraction(9, 10),
+def disclosure_limits(*, promised: int = REPLY_WORKDAYS, yellow_share: Fraction | float | str = DEFAULT_YELLOW_SHARE,
                       approver_roles: Iterable[str] = ()) -> ClockLimits:
     """The limits of a disclosure request; ``promised`` may be shorter than the 20 working days."""
     return ClockLimits(

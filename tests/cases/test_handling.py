@@ -295,7 +295,7 @@ def test_staff_see_which_cases_a_calendar_change_moved(client, hall, django_capt
 
 
 def test_a_centers_own_yellow_share_times_the_yellow_warning(hall):
-    from onewindow.cases.timing import forget_yellow_shares
+    from onewindow.lifecycle.center_settings import forget_yellow_shares
     from onewindow.supervision.models import SupervisionSettings
 
     default = accepted(hall)  # promised 10 working days from Tue Sep 29; yellow with 1 day left (90 %)

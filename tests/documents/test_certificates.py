@@ -12,10 +12,10 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from django.core.management import CommandError, call_command
 
-from onewindow.cases.hashchain import canonical
 from onewindow.core.errors import DomainError, PermissionDenied
 from onewindow.documents import selectors, services, signing
 from onewindow.documents.models import Certificate
+from onewindow.lifecycle.chain import canonical
 
 from .conftest import granted, last_event
 

@@ -1,4 +1,4 @@
-"""The SHA-256 chain over a case's events. Pure: no Django.
+"""The SHA-256 chain over a record's events (cases, supervision orders, any record type). Pure: no Django.
 
 Each event's hash covers the previous event's hash and the event's own canonical JSON, so editing,
 inserting, deleting or reordering any event changes every hash after it.

@@ -1,0 +1,64 @@
+"""A case's deadlines as the lifecycle kernel's rows (DESIGN.md §2a): the acceptance decision, the
+promised and statutory dates, the certificate, and each open review stage.
+
+The case row keeps its materialized dates for the inboxes; the rows are what the supervision sweep
+scans. Both are written by the same transition, from the same clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from onewindow.lifecycle.deadlines import DeadlineSpec, Kind
+
+from .states import STATUS_LABELS, TERMINAL, Status
+
+if TYPE_CHECKING:
+    from .models import Case, CaseTask
+
+SUBJECT = "case"
+
+_HANDLING = frozenset({Status.IN_REVIEW, Status.SPECIAL_PROCEDURE})
+
+
+def _why_closed(status: Status, kind: Kind) -> str:
+    """The words a warning about a closed deadline resolves with."""
+    if status in TERMINAL:
+        return f"办件{STATUS_LABELS[status]}"
+    if kind == Kind.ACCEPTANCE:
+        return "已作出受理决定"
+    if kind == Kind.ISSUANCE:
+        return "证件已颁发"
+    if kind == Kind.STAGE:
+        return "环节已办结"
+    return "已作出决定"
+
+
+def specs_of(case: Case, tasks: Iterable[CaseTask] | None) -> list[DeadlineSpec]:
+    """Every deadline of ``case`` now: running ones open, answered ones closed with the reason."""
+    status = Status(case.status)
+    handling = status in _HANDLING
+    dept = case.department_id
+    specs: list[DeadlineSpec] = []
+
+    def add(kind: Kind, due, running: bool, **extra) -> None:
+        if due is None:
+            return
+        spec = DeadlineSpec(kind=kind, due_on=due, department_id=dept, provisional=case.clock_provisional, **extra)
+        specs.append(spec if running else spec.closed(_why_closed(status, kind)))
+
+    add(Kind.ACCEPTANCE, case.acceptance_due, status == Status.SUBMITTED)
+    add(Kind.PROMISED, case.promised_due, handling, yellow_from=case.yellow_from)
+    add(Kind.STATUTORY, case.statutory_due, handling, statutory=True)
+    add(Kind.ISSUANCE, case.issuance_due, status == Status.GRANTED, statutory=True)
+    for task in tasks or ():
+        if task.due_on is None:
+            continue
+        spec = DeadlineSpec(kind=Kind.STAGE, key=str(task.stage_order), due_on=task.due_on,
+                            department_id=task.department_id, responsible_id=task.assignee_id,
+                            lapses_after=case.promised_due, provisional=case.clock_provisional,
+                            title=f"“{task.stage_name}”环节"[:100])
+        running = handling and task.state == "open"
+        specs.append(spec if running else spec.closed(_why_closed(status, Kind.STAGE)))
+    return specs

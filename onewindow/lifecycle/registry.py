@@ -1,0 +1,117 @@
+"""How a record type plugs into the kernel: its name, how to show it, how to verify its chains,
+which warning rules its deadlines raise, and its own anomaly checks for the supervision sweep.
+
+An app registers its record types in its ``AppConfig.ready()``; the supervision sweep, the
+warning pages and ``verify_history`` then work for it without naming it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .chain import ChainBreak
+from .deadlines import Kind
+
+
+@dataclass(frozen=True)
+class DeadlineRules:
+    """The warning rules a deadline kind raises: on its yellow line, once it has passed, and once a
+    statutory deadline has passed (None: no such warning)."""
+
+    yellow: str | None = None
+    overdue: str | None = None
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    """One record's chain as ``verify_history`` reports it."""
+
+    subject_type: str
+    label: str
+    breaks: list[ChainBreak]
+
+    @property
+    def ok(self) -> bool:
+        return not self.breaks
+
+
+@dataclass(frozen=True)
+class Described:
+    """A record as warning lists show it: its title (办件 990121-2026-000001), the staff page that
+    shows it, and the columns a warning about it fills besides the generic ones (its own foreign
+    key, the window it came in at …)."""
+
+    title: str
+    url: str = ""
+    warning_fields: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SubjectType:
+    """A record type the kernel knows.
+
+    ``describe(ids)`` gives each record's title, link and warning columns (one query for many);
+    ``verify(label)`` yields the report of every chain of the type (or of the one record labelled
+    so); ``deadline_rules`` maps a deadline kind to its warning rules where the type's own words
+    differ from the generic ones.
+    """
+
+    key: str
+    noun: str
+    describe: Callable[[Sequence[int]], dict[int, Described]]
+    verify: Callable[[str | None], Iterator[ChainReport]] | None = None
+    deadline_rules: Mapping[Kind, DeadlineRules] = field(default_factory=dict)
+
+
+_subjects: dict[str, SubjectType] = {}
+
+
+def register_subject(subject: SubjectType) -> None:
+    """Make a record type known (idempotent per key: the app's ``ready()`` may run twice in tests)."""
+    _subjects[subject.key] = subject
+
+
+def subject(key: str) -> SubjectType:
+    try:
+        return _subjects[key]
+    except KeyError:
+        raise LookupError(f"record type {key!r} is not registered with the lifecycle kernel") from None
+
+
+def subjects() -> list[SubjectType]:
+    return list(_subjects.values())
+
+
+def describe(key: str, ids: Sequence[int]) -> dict[int, Described]:
+    """Title, link and warning columns of each record of type ``key``; unknown ids are left out."""
+    found = _subjects.get(key)
+    return found.describe(ids) if found is not None and ids else {}
+
+
+# -- the sweep's own checks of each record type --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Check:
+    """An app's anomaly check, run by every supervision sweep after the deadline scans.
+
+    ``run(context)`` gets the sweep's context (its moment, the last swept day, and ``found(…)``
+    to report a finding); ``rules`` are the warning codes it decides, so the sweep resolves the
+    live warnings of those rules about the records the check looked at and no longer found.
+    """
+
+    name: str
+    run: Callable[[Any], None]
+
+
+_checks: dict[str, Check] = {}
+
+
+def register_check(check: Check) -> None:
+    _checks[check.name] = check
+
+
+def checks() -> list[Check]:
+    return list(_checks.values())
