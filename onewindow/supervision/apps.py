@@ -9,8 +9,9 @@ class SupervisionConfig(AppConfig):
     def ready(self) -> None:
         from onewindow.lifecycle import center_settings
 
+        from . import case_checks, subjects
         from .selectors import settings_changed_since, yellow_share_for
-        from .subjects import register
 
-        register()
+        subjects.register()
+        case_checks.register()
         center_settings.provide(center_settings.Source(yellow_share_for, settings_changed_since))
