@@ -13,10 +13,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
 from django.utils.dateparse import parse_datetime
 
+from onewindow.catalog.models import ServiceItem
 from onewindow.core.errors import DomainError, NotFound
 from onewindow.organization.models import Staff
 from onewindow.organization.permissions import Action as Perm
@@ -125,8 +127,6 @@ def case_import(*, actor: Staff, record: Mapping[str, Any]) -> Case:
 
 
 def _submit(actor: Staff, record: Mapping[str, Any], cache: dict[str, Staff]) -> Case:
-    from onewindow.catalog.models import ServiceItem
-
     code = str(record.get("item_code") or "")
     item = ServiceItem.objects.select_related("region").filter(implementation_code=code).first()
     if item is None:
@@ -179,8 +179,6 @@ _APPLICANT_ACTIONS = {"supplement": s.case_supplement, "withdraw": s.case_withdr
 def _account(username: Any) -> Any:
     if not username:
         return None
-    from django.contrib.auth import get_user_model
-
     user = get_user_model().objects.filter(username=str(username)).first()
     if user is None:
         raise NotFound(f"申请人账户“{username}”不存在", code="account.not_found", field="applicant_account")

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 
 from onewindow.catalog.rules import SPECIAL_PROCEDURE_LABELS
+from onewindow.documents.services import certificate_issue, document_issue
+from onewindow.notifications.services import notify
 
 from .models import Case, CaseEvent
 
@@ -66,9 +68,6 @@ def _d(value: object) -> str:
 
 def after_event(case: Case, event: CaseEvent) -> None:
     """Issue the event's notice (or certificate) and queue the applicant's message."""
-    from onewindow.documents.services import certificate_issue, document_issue
-    from onewindow.notifications.services import notify
-
     if event.kind == "certificate_issued":
         certificate_issue(case=case, event=event, new_event=True)
     elif (kind := NOTICE_KIND.get(event.kind)) is not None and not event.payload.get("instant"):

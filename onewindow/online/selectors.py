@@ -18,7 +18,7 @@ from django.db.models import Q, QuerySet
 
 from onewindow.cases.models import Case, CaseEvent
 from onewindow.cases.selectors import can_view_case, case_view, event_label
-from onewindow.cases.states import STATUS_LABELS, Status
+from onewindow.cases.states import STATUS_LABELS, TRANSITIONS, Action, Status
 from onewindow.catalog.models import ServiceItem, ServiceItemVersion
 from onewindow.catalog.rules import DELIVERY_METHOD_LABELS, SPECIAL_PROCEDURE_LABELS, HandlingType
 from onewindow.core.errors import DomainError, NotFound
@@ -28,6 +28,8 @@ from onewindow.documents.models import Document
 from onewindow.organization.models import Department
 from onewindow.organization.permissions import staff_of
 from onewindow.organization.rules import Role
+from onewindow.supervision.indicators import DEFINITIONS
+from onewindow.supervision.selectors import Unit, indicator_set
 from onewindow.workdays.clock import deadline_moment
 
 from .models import ApplicantProfile, Draft, OnlineUpload
@@ -187,8 +189,6 @@ def upload_for(user: Any, upload_id: int) -> OnlineUpload | None:
 
 def can_withdraw(case: Case) -> bool:
     """Withdrawal is open until the decision (states.py has the one table of transitions)."""
-    from onewindow.cases.states import TRANSITIONS, Action
-
     return Status(case.status) in TRANSITIONS[Action.WITHDRAW].sources
 
 
@@ -572,8 +572,6 @@ class DepartmentStatistics:
 
 def statistics_definitions() -> list[tuple[str, str, str]]:
     """(code, name, definition) of each public figure, in Chinese, shown beside the numbers."""
-    from onewindow.supervision.indicators import DEFINITIONS
-
     return [(code, DEFINITIONS[code][0], DEFINITIONS[code][1]) for code in PUBLIC_INDICATORS]
 
 
@@ -581,8 +579,6 @@ def department_statistics(*, first: date, last: date) -> list[DepartmentStatisti
     """Per department with cases accepted or concluded in [first, last]: cases accepted, concluded,
     the on-time rate and the average handling time in working days — as of the supervision
     sweep's last run, which keeps the statistics rows these are counted from."""
-    from onewindow.supervision.selectors import Unit, indicator_set
-
     active = (Case.objects.filter(Q(accepted_on__gte=first, accepted_on__lte=last)
                                   | Q(status=Status.CONCLUDED, concluded_at__gte=_day_start(first),
                                       concluded_at__lte=_day_end(last)))

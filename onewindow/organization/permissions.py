@@ -25,6 +25,7 @@ from django.db.models import Exists, Q, QuerySet
 from onewindow.core.errors import PermissionDenied
 from onewindow.core.timesource import local_date
 
+from .models import Authorization
 from .rules import SUBTREE_ROLES, Power, Role, is_within, region_prefix
 
 if TYPE_CHECKING:
@@ -179,8 +180,6 @@ def grant_exists(staff: Staff, action: Action, on: date, *, department: Any, ite
 
 
 def _grants(staff_id: int, power: str, day: object) -> QuerySet[Authorization]:
-    from .models import Authorization
-
     return Authorization.objects.filter(Q(staff_id=staff_id), Q(power=power), Q(valid_from__lte=day),
                                         Q(valid_until__isnull=True) | Q(valid_until__gte=day))
 

@@ -23,6 +23,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from onewindow.catalog.models import ServiceItem
 from onewindow.core.errors import DomainError, NotFound
 
 from .models import Authorization, BackupPost, Department, Posting, Region, Staff, Window
@@ -350,8 +351,6 @@ def authorization_grant(*, staff: Staff, power: str, department_code: str, item_
     The department is looked up in the staff member's region; an identical grant already in force
     is returned instead of a second one.
     """
-    from onewindow.catalog.models import ServiceItem
-
     department = get_department(staff.region, department_code)
     item = None
     if item_code:

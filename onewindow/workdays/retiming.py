@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from django.db import transaction
+
 from .arithmetic import CalendarRangeError, CalendarSnapshot, changed_days
 
 if TYPE_CHECKING:
@@ -85,8 +87,6 @@ def run_retimers(change: CalendarChange) -> list[RetimeReport]:
 
 def schedule_retiming(change: CalendarChange) -> None:
     """Run the retimers once the current transaction commits (immediately outside one)."""
-    from django.db import transaction
-
     transaction.on_commit(lambda: run_retimers(change))
 
 

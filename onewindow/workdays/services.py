@@ -26,6 +26,7 @@ from .arithmetic import CalendarRangeError
 from .models import Calendar, CalendarChange, CalendarDay, DayKind, PublishedYear
 from .retiming import schedule_retiming
 from .rules import FIRST_YEAR, LAST_YEAR, HolidayRange, MakeupDay, check_arrangement, expand
+from .selectors import snapshot_for  # selectors import models only; imported late to keep the graph flat
 
 
 @dataclass(frozen=True)
@@ -187,8 +188,6 @@ def _region(region_code: str) -> Region:
 
 def _inherited_kind(region: Region, day: date) -> str:
     """How the calendars above ``region`` class ``day`` (workday, weekend, holiday, makeup_workday)."""
-    from .selectors import snapshot_for  # selectors import models only; imported late to keep the graph flat
-
     parent_code = region.parent.code if region.parent_id else None
     try:
         return snapshot_for(parent_code).day_kind(day)
