@@ -7,6 +7,7 @@ file a case that the case app accepts, and the two never disagree about an ID nu
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -116,3 +117,9 @@ def case_applicant(r: Registration, *, phone: str | None = None) -> Applicant:
 def can_apply_online(online_depth: int | None) -> bool:
     """Depth 3 (网上申请、窗口领取) and 4 (全程网办) accept online applications; 1 and 2 only inform."""
     return (online_depth or 0) >= MIN_ONLINE_DEPTH
+
+
+def default_delivery_method(methods: Sequence[str] | None) -> str:
+    """The way the result is delivered when the applicant has nothing to choose: the item's only
+    method. With several methods the choice is the applicant's (none is preselected)."""
+    return methods[0] if methods and len(methods) == 1 else ""

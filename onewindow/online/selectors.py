@@ -33,7 +33,7 @@ from onewindow.supervision.selectors import Unit, indicator_set
 from onewindow.workdays.clock import deadline_moment
 
 from .models import ApplicantProfile, Draft, OnlineUpload
-from .rules import Registration, can_apply_online
+from .rules import Registration, can_apply_online, default_delivery_method
 
 log = logging.getLogger("onewindow.online")
 
@@ -78,6 +78,14 @@ class OnlineItem:
     @property
     def delivery_choices(self) -> list[tuple[str, str]]:
         return [(m, DELIVERY_METHOD_LABELS.get(m, m)) for m in (self.version.delivery_methods or [])]
+
+    @property
+    def default_delivery(self) -> str:
+        return default_delivery_method(self.version.delivery_methods)
+
+    def material_index(self, name: str) -> int | None:
+        """The position of the material called ``name`` on the apply form (its field ``material[i]``)."""
+        return next((i for i, m in enumerate(self.materials) if m.name == name), None)
 
 
 def online_item(code: str) -> OnlineItem:

@@ -336,6 +336,26 @@ def draft_save(*, account: Any, item_code: str, token: str | None, data: dict[st
     return draft
 
 
+def draft_attach(*, account: Any, item_code: str, token: str | None, files: Sequence[CheckedFile],
+                 at: datetime | None = None) -> Draft:
+    """Keep files in the applicant's open draft of the item as soon as they are chosen (a new file
+    for a material replaces the earlier one), so that a form refused later for another field loses
+    none of them. The typed fields are left as they are: "save draft" or "submit" writes those.
+    Files were checked by content before (:func:`onewindow.core.uploads.check_file`)."""
+    at = at or current_time()
+    _profile(account)
+    found = _online_item(item_code)
+    _check_materials(found, files)
+    with written(files, account_id=account.pk) as paths, transaction.atomic():
+        draft = _draft_for_update(account, found.item, _parse_token(token), at)
+        if draft.case_id is not None:  # chosen on a page of an application already submitted
+            draft = _draft_for_update(account, found.item, None, at)
+        _attach(draft, files, paths, at)
+        draft.updated_at = at
+        draft.save(update_fields=["updated_at"])
+    return draft
+
+
 def draft_submit(*, account: Any, item_code: str, token: str | None, data: dict[str, Any],
                  files: Sequence[CheckedFile] = (), at: datetime | None = None) -> Case:
     """网上申请: the draft (with what this request adds) becomes a case, channel online.
@@ -350,6 +370,8 @@ def draft_submit(*, account: Any, item_code: str, token: str | None, data: dict[
     found = _online_item(item_code)
     _check_materials(found, files)
     cleaned = clean_form(data)
+    # An item with a single way of delivery leaves the applicant nothing to choose.
+    cleaned["delivery_method"] = cleaned["delivery_method"] or found.default_delivery
     _check_for_submission(found, cleaned)
     parsed = _parse_token(token)
     if parsed is not None:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("logout/", views.logout_view, name="logout"),
     # The service guide's "apply online" link: {% url 'online:apply' item.implementation_code %}
     path("apply/<str:code>/", views.apply, name="apply"),
+    path("apply/<str:code>/materials/<int:index>/", views.apply_material, name="apply_material"),
     path("uploads/<int:pk>/", views.upload, name="upload"),
     path("uploads/<int:pk>/remove/", views.upload_remove, name="upload_remove"),
     path("cases/", views.cases, name="cases"),

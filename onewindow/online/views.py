@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date
 from functools import wraps
@@ -208,14 +209,18 @@ class MaterialRow:
         return f"material[{self.index}]"
 
 
+def _material_rows(found: selectors.OnlineItem, draft: Any, errors: dict[str, str]) -> list[MaterialRow]:
+    held = selectors.draft_uploads(draft)
+    return [MaterialRow(index=i, name=m.name, required=m.required, instructions=m.instructions,
+                        uploads=held.get(m.name, []), error=errors.get(f"material[{i}]", ""))
+            for i, m in enumerate(found.materials)]
+
+
 def _apply_page(request: HttpRequest, found: selectors.OnlineItem, *, values: dict[str, str], token: str,
                 errors: dict[str, str] | None = None, status: int = 200) -> HttpResponse:
     errors = errors or {}
     draft = selectors.open_draft(request.user, found.item)
-    held = selectors.draft_uploads(draft)
-    rows = [MaterialRow(index=i, name=m.name, required=m.required, instructions=m.instructions,
-                        uploads=held.get(m.name, []), error=errors.get(f"material[{i}]", ""))
-            for i, m in enumerate(found.materials)]
+    rows = _material_rows(found, draft, errors)
     profile: ApplicantProfile = request.applicant_profile  # type: ignore[attr-defined]
     known = {r.field for r in rows} | set(FORM_FIELDS)
     return render(request, "online/apply.html", {
@@ -227,6 +232,21 @@ def _apply_page(request: HttpRequest, found: selectors.OnlineItem, *, values: di
         "max_upload_mb": max(1, max_upload_bytes() // (1024 * 1024)),
         "delivery_choices": found.delivery_choices,
     }, status=status)
+
+
+def _material_part(request: HttpRequest, found: selectors.OnlineItem, index: int, *, error: str = "") -> HttpResponse:
+    """The apply form's part for one material (htmx swaps it in), with the reminder of what is still
+    missing updated beside it. Answered 200 even for a refused file, so that htmx shows the message."""
+    rows = _material_rows(found, selectors.open_draft(request.user, found.item),
+                          {f"material[{index}]": error} if error else {})
+    return render(request, "online/_material.html", {
+        "r": rows[index], "item": found.item, "oob": True,
+        "missing_required": [r.name for r in rows if r.required and not r.uploads],
+    })
+
+
+def _form_values(request: HttpRequest) -> dict[str, str]:
+    return {name: request.POST.get(name, "").strip() for name in FORM_FIELDS}
 
 
 @applicant_required
@@ -245,9 +265,10 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
         values = {"contact_phone": profile.phone, "delivery_method": "", "address": "", "note": ""}
         if draft is not None:
             values.update({k: str(v) for k, v in draft.data.items() if k in FORM_FIELDS})
+        values["delivery_method"] = values["delivery_method"] or found.default_delivery
         return _apply_page(request, found, values=values, token=str(draft.token if draft else uuid.uuid4()))
 
-    values = {name: request.POST.get(name, "").strip() for name in FORM_FIELDS}
+    values = _form_values(request)
     token = request.POST.get("token", "")
     errors: dict[str, str] = {}
     files = []
@@ -272,6 +293,10 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
         services.draft_save(account=request.user, item_code=found.item.implementation_code, token=token,
                             data=values, files=files)
     except DomainError as exc:
+        if files:  # chosen without JavaScript: keep them, so that correcting the form needs no new choice
+            with suppress(DomainError):  # the refusal shown below says why the files could not be kept either
+                services.draft_attach(account=request.user, item_code=found.item.implementation_code,
+                                      token=token, files=files)
         return _apply_page(request, found, values=values, token=token, errors={exc.field or "": exc.message},
                            status=exc.status)
     messages.success(request, _("Draft saved. You can continue later from My cases."))
@@ -280,12 +305,48 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
 
 @applicant_required
 @require_POST
+def apply_material(request: HttpRequest, code: str, index: int) -> HttpResponse:
+    """One material's file, uploaded as soon as it is chosen (htmx) and kept in the draft; the
+    answer is that material's part of the form, showing the file attached (or why it was refused)."""
+    try:
+        found = selectors.online_item(code)
+    except DomainError as exc:
+        return _error_page(request, exc)
+    if not found.available or not 0 <= index < len(found.materials):
+        raise Http404("材料不存在")
+    name, field_name = found.materials[index].name, f"material[{index}]"
+    token = request.POST.get("token", "")
+    try:
+        chosen = request.FILES.get(field_name)
+        if chosen is None:
+            raise DomainError("upload.missing", f"请为材料“{name}”选择文件", field=field_name)
+        checked = check_file(chosen, material=name, field=field_name)
+        services.draft_attach(account=request.user, item_code=found.item.implementation_code, token=token,
+                              files=[checked])
+    except DomainError as exc:
+        if not request.htmx:
+            return _apply_page(request, found, values=_form_values(request), token=token,
+                               errors={exc.field or field_name: exc.message}, status=exc.status)
+        return _material_part(request, found, index, error=exc.message)
+    if not request.htmx:
+        return redirect("online:apply", code=found.item.implementation_code)
+    return _material_part(request, found, index)
+
+
+@applicant_required
+@require_POST
 def upload_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    """Remove a file from a draft."""
+    """Remove a file from a draft: with htmx, answered with the material's part of the form."""
+    held = selectors.upload_for(request.user, pk)
     try:
         draft = services.draft_upload_remove(account=request.user, upload_id=pk)
     except NotFound as exc:
         raise Http404(exc.message) from exc
+    if request.htmx and held is not None:
+        found = selectors.online_item(draft.item.implementation_code)
+        index = found.material_index(held.material)
+        if index is not None:
+            return _material_part(request, found, index)
     messages.success(request, _("File removed."))
     return redirect("online:apply", code=draft.item.implementation_code)
 

@@ -35,7 +35,7 @@ from . import rules as r
 from . import selectors as sel
 
 PAGE_SIZE = 50
-LIST_LIMIT = 50
+LIST_PAGE_SIZE = 10  # the dashboard's red and yellow lists, a page each
 DEFAULT_DAYS = 30
 _BASE = "workbench:supervision"
 
@@ -172,13 +172,39 @@ def _dashboard_tables(staff: Staff, f: Filters) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class ListPage:
+    """A page of one of the dashboard's lists, with links to its neighbours that keep the filters
+    and the page the other list is on."""
+
+    page: Any
+    previous_url: str
+    next_url: str
+
+
+def _list_pages(request: HttpRequest, f: Filters, tables: dict[str, Any]) -> dict[str, ListPage]:
+    pages = {key: Paginator(tables[key], LIST_PAGE_SIZE).get_page(request.GET.get(f"{key}_page"))
+             for key in ("red", "yellow")}
+    numbers = {f"{key}_page": page.number for key, page in pages.items()}
+
+    def url(key: str, number: int) -> str:
+        return f"?{f.query(**{**numbers, f'{key}_page': number})}#{key}-title"
+
+    return {key: ListPage(page, url(key, page.previous_page_number()) if page.has_previous() else "",
+                          url(key, page.next_page_number()) if page.has_next() else "")
+            for key, page in pages.items()}
+
+
 @require_GET
 @_supervisor_view
 def dashboard(request: HttpRequest, staff: Staff) -> HttpResponse:
-    """Live counts by colour per department, the red and yellow lists with their deadline
-    explanations, the trend, open orders and the period's indicators."""
+    """The figures first, then live counts by colour per department, the red and yellow lists (paged)
+    with their deadline explanations, the trend, open orders and the period's indicators."""
     f = _filters(request)
     tables = _dashboard_tables(staff, f)
+    lists = _list_pages(request, f, tables)
+    open_orders = sel.orders_for(staff, region_code=f.region_code or None, department_id=f.department_id,
+                                 state="open")
     lang = _lang()
     unit = None
     indicator_set = None
@@ -192,15 +218,17 @@ def dashboard(request: HttpRequest, staff: Staff) -> HttpResponse:
     return render(request, "supervision/dashboard.html", {
         **_choices(staff, f),
         "counts": tables["counts"],
-        "red_rows": sel.with_explanations(tables["red"][:LIST_LIMIT], lang=lang),
-        "red_total": tables["red"].count(),
-        "yellow_rows": sel.with_explanations(tables["yellow"][:LIST_LIMIT], lang=lang),
-        "yellow_total": tables["yellow"].count(),
+        "red_rows": sel.with_explanations(lists["red"].page, lang=lang), "red_list": lists["red"],
+        "red_total": lists["red"].page.paginator.count,
+        "yellow_rows": sel.with_explanations(lists["yellow"].page, lang=lang), "yellow_list": lists["yellow"],
+        "yellow_total": lists["yellow"].page.paginator.count,
+        "severe_total": sum(c.severe for c in tables["counts"]),
+        "departments_warned": sum(1 for c in tables["counts"] if c.department_id and c.total),
+        "orders_total": open_orders.count(),
         "trend": tables["trend"],
         "trend_svg": mark_safe(_trend_svg(tables["trend"])),  # built by charts.py, every text escaped
         "trend_line_svg": mark_safe(_trend_line(tables["trend"])),
-        "orders": list(sel.orders_for(staff, region_code=f.region_code or None, department_id=f.department_id,
-                                      state="open")[:20]),
+        "orders": list(open_orders[:20]),
         "unit": unit, "indicator_set": indicator_set,
         "can_order": sel.can_issue_orders(staff),
     })

@@ -16,6 +16,7 @@ from onewindow.core.timesource import now
 from onewindow.notifications.models import OutboxMessage
 from onewindow.online.models import OneTimeCode
 from tests.cases.conftest import VALID_ID, hall  # noqa: F401
+from tests.online.conftest import register
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -63,18 +64,20 @@ def test_an_applicant_applies_supplements_and_follows_the_case_on_a_phone(browse
         page.wait_for_url(f"**/online/apply/{item_code}/")
         assert _fits(page)
 
-        # -- a renamed program is refused by its content, naming the material -------------------------
-        page.set_input_files("#id_material_1", {"name": "scan.pdf", "mimeType": "application/pdf", "buffer": EXE})
+        # -- a renamed program is refused by its content as soon as it is chosen, naming the material --
         page.fill("#id_note", "请尽快办理")
-        page.click("#apply-submit")
+        page.set_input_files("#id_material_1", {"name": "scan.pdf", "mimeType": "application/pdf", "buffer": EXE})
         error = page.get_by_test_id("error-material-1")
         assert "营业执照副本" in error.inner_text() and "PDF、JPEG 或 PNG" in error.inner_text()
         assert page.input_value("#id_note") == "请尽快办理"  # what was typed is kept
+        assert page.get_by_test_id("uploaded-1").count() == 0
         assert not Case.objects.exists()
+        assert _fits(page)
         page.screenshot(path=os.path.join(screenshot_dir, "online-apply-refused.png"), full_page=True)
 
         # -- apply with a small valid PDF (the business licence still missing) ------------------------
         page.set_input_files("#id_material_0", {"name": "申请书.pdf", "mimeType": "application/pdf", "buffer": PDF})
+        assert "申请书.pdf" in page.get_by_test_id("uploaded-0").inner_text()
         page.click("#apply-submit")
         page.wait_for_url("**/online/cases/*/")
         case = Case.objects.get()
@@ -159,3 +162,52 @@ def test_an_applicant_applies_supplements_and_follows_the_case_on_a_phone(browse
         assert _fits(page)
     finally:
         context.close()
+
+
+def _log_in_applicant(page, next_url: str) -> None:
+    page.goto(f"/online/login/?next={next_url}")
+    page.fill("#id_phone", PHONE)
+    page.click("#send-code")
+    page.fill("#id_code", _code_from_outbox())
+    page.click("#login-submit")
+    page.wait_for_url(f"**{next_url}")
+
+
+def test_a_chosen_file_survives_a_form_error_and_is_part_of_the_case(page, hall, screenshot_dir):  # noqa: F811
+    # given an item the result of which comes by window or by post (no default: the applicant chooses)
+    version = hall.item.current_version
+    version.delivery_methods = ["window", "post"]
+    version.save(update_fields=["delivery_methods"])
+    register(PHONE, at_=now() - timedelta(hours=1))  # an hour ago: a new code may be sent now
+    apply_url = f"/online/apply/{hall.item.implementation_code}/"
+    _log_in_applicant(page, apply_url)
+    # when the applicant chooses a file, it is uploaded at once and shown attached, with 删除
+    page.set_input_files("#id_material_0", {"name": "申请书.pdf", "mimeType": "application/pdf", "buffer": PDF})
+    attached = page.get_by_test_id("uploaded-0")
+    assert "申请书.pdf" in attached.inner_text()
+    assert attached.get_by_role("button", name="删除").is_visible()
+    # a second file, chosen by mistake, is removed again without leaving the page
+    page.set_input_files("#id_material_2", {"name": "wrong.pdf", "mimeType": "application/pdf", "buffer": PDF})
+    page.get_by_test_id("uploaded-2").get_by_role("button", name="删除").click()
+    page.get_by_test_id("uploaded-2").wait_for(state="detached")
+    assert page.url.endswith(apply_url)
+    # and then submits without choosing how to receive the result
+    page.fill("#id_note", "请尽快办理")
+    with page.expect_navigation():
+        page.click("#apply-submit")
+    # then the form says what is missing, and the file is still attached (nothing to choose again)
+    assert "请选择办理结果的领取方式" in page.get_by_test_id("problems").inner_text()
+    assert "申请书.pdf" in page.get_by_test_id("uploaded-0").inner_text()
+    assert page.input_value("#id_note") == "请尽快办理"
+    assert not Case.objects.exists()
+    page.screenshot(path=os.path.join(screenshot_dir, "online-apply-kept-file.png"), full_page=True)
+    # when the applicant chooses window collection and submits again, the case has the file
+    page.check("#id_delivery_method-window")
+    with page.expect_navigation():
+        page.click("#apply-submit")
+    page.wait_for_url("**/online/cases/*/")
+    case = Case.objects.get()
+    uploads = list(case.online_uploads.values_list("material", "original_name"))
+    assert uploads == [("申请书", "申请书.pdf")]
+    states = {m["name"]: m["state"] for m in case.events.get(kind="submitted").payload["materials"]}
+    assert states == {"申请书": "received", "营业执照副本": "missing", "场所证明": "missing"}

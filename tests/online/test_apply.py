@@ -171,6 +171,94 @@ def test_a_new_file_replaces_the_drafts_earlier_one_and_a_file_can_be_removed(
     assert response.status_code == 302 and not OnlineUpload.objects.exists() and not stored_files()
 
 
+def material_url(hall, index: int) -> str:
+    return reverse("online:apply_material", args=[hall.item.implementation_code, index])
+
+
+def test_a_file_is_kept_in_the_draft_as_soon_as_it_is_chosen(my_client, hall):
+    # given the form; when the applicant chooses a file (htmx posts it with the form's token alone)
+    token = token_of(my_client.get(apply_url(hall)))
+    response = my_client.post(material_url(hall, 0), {"token": token, "material[0]": pdf("申请书.pdf")},
+                              HTTP_HX_REQUEST="true")
+    # then it is in the draft of this very form, and the answer is that material's part, attached
+    assert response.status_code == 200
+    draft = Draft.objects.get()
+    assert str(draft.token) == token and draft.case is None and draft.data == {}
+    upload = draft.uploads.get()
+    assert (upload.material, upload.original_name) == ("申请书", "申请书.pdf") and len(stored_files()) == 1
+    part = response.content.decode()
+    assert part.lstrip().startswith('<fieldset class="material" id="material-0"')
+    assert 'data-testid="uploaded-0"' in part and "申请书.pdf" in part and "删除" in part
+    assert reverse("online:upload_remove", args=[upload.pk]) in part
+    # the reminder of what is missing is updated beside it (out of band)
+    assert 'id="missing-required" hx-swap-oob="true"' in part and "营业执照副本" in part
+    # and the file is there when the page is opened again
+    assert 'data-testid="uploaded-0"' in my_client.get(apply_url(hall)).content.decode()
+
+
+def test_a_refused_file_is_answered_in_place_and_nothing_is_kept(my_client, hall):
+    token = token_of(my_client.get(apply_url(hall)))
+    response = my_client.post(material_url(hall, 1), {"token": token, "material[1]": pdf("scan.pdf", EXE)},
+                              HTTP_HX_REQUEST="true")
+    assert response.status_code == 200  # so that htmx swaps the message in
+    part = response.content.decode()
+    assert 'data-testid="error-material-1"' in part and "材料“营业执照副本”的文件不是 PDF、JPEG 或 PNG 文件" in part
+    assert not OnlineUpload.objects.exists() and not stored_files()
+
+
+def test_a_material_out_of_range_is_a_404(my_client, hall):
+    assert my_client.post(material_url(hall, 3), {"material[3]": pdf()}, HTTP_HX_REQUEST="true").status_code == 404
+
+
+def test_a_file_chosen_without_javascript_survives_a_form_refused_for_another_field(my_client, hall):
+    version = hall.item.current_version
+    version.delivery_methods = ["window", "post"]
+    version.save(update_fields=["delivery_methods"])
+    token = token_of(my_client.get(apply_url(hall)))
+    # when the form goes with a file but without a delivery method
+    response = my_client.post(apply_url(hall), {"token": token, "action": "submit", "note": "请尽快办理",
+                                                "material[0]": pdf("申请书.pdf")})
+    # then it is refused naming the field, and the file is kept in the draft and shown attached
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "请选择办理结果的领取方式" in page and 'data-testid="uploaded-0"' in page and "申请书.pdf" in page
+    assert not Case.objects.exists()
+    assert list(Draft.objects.get().uploads.values_list("material", flat=True)) == ["申请书"]
+    # and once the method is chosen the case has it, without choosing the file again
+    my_client.post(apply_url(hall), {"token": token, "action": "submit", "delivery_method": "window"})
+    case = Case.objects.get()
+    assert list(case.online_uploads.values_list("material", flat=True)) == ["申请书"]
+
+
+def test_the_only_delivery_method_is_chosen_already(my_client, hall):
+    version = hall.item.current_version
+    version.delivery_methods = ["window"]
+    version.save(update_fields=["delivery_methods"])
+    page = my_client.get(apply_url(hall)).content.decode()
+    assert 'id="id_delivery_method-window" name="delivery_method" value="window" checked' in page
+    # a form without it (an older page, a script) is taken with that method too
+    my_client.post(apply_url(hall), {"token": token_of(my_client.get(apply_url(hall))), "action": "submit"})
+    assert Case.objects.get().online_draft.data["delivery_method"] == "window"
+
+
+def test_with_several_delivery_methods_none_is_chosen_for_the_applicant(my_client, hall):
+    version = hall.item.current_version
+    version.delivery_methods = ["window", "post"]
+    version.save(update_fields=["delivery_methods"])
+    assert " checked" not in my_client.get(apply_url(hall)).content.decode()
+
+
+def test_removing_a_file_with_htmx_answers_the_materials_part(my_client, hall, django_capture_on_commit_callbacks):
+    token = token_of(my_client.get(apply_url(hall)))
+    my_client.post(material_url(hall, 2), {"token": token, "material[2]": pdf("site.pdf")}, HTTP_HX_REQUEST="true")
+    upload = OnlineUpload.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = my_client.post(reverse("online:upload_remove", args=[upload.pk]), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and not OnlineUpload.objects.exists() and not stored_files()
+    part = response.content.decode()
+    assert 'id="material-2"' in part and 'data-testid="uploaded-2"' not in part
+
+
 def test_an_item_not_open_online_says_where_to_go(my_client, hall):
     version = hall.item.current_version
     version.online_depth = 2

@@ -209,3 +209,26 @@ def test_center_administrators_keep_their_centers_settings_in_the_admin(client, 
     # a supervisor does not keep master data
     client.force_login(watchers.supervisor.user)
     assert client.get(url).status_code in (302, 403)
+
+
+def test_the_dashboard_starts_with_a_summary_and_pages_its_lists_keeping_the_filters(client, hall, watchers):
+    # given twelve cases past their promised date: twelve red warnings
+    numbers = {accepted_case(hall).number for _ in range(12)}
+    sv.sweep(now=start_of(date(2026, 10, 20)))
+    client.force_login(watchers.supervisor.user)
+    period = {"from": "2026-10-01", "to": "2026-10-31"}
+    body = client.get(DASHBOARD, period).content.decode()
+    # then the page opens with the figures, before any list
+    summary = body.index('data-testid="summary"')
+    assert summary < body.index('data-testid="counts"') < body.index('data-testid="red"')
+    figures = body[summary:body.index("</section>", summary)]
+    assert 'data-figure="red">12<' in figures and 'data-figure="yellow">0<' in figures
+    # and the red list shows one page, its link to the next keeping the period
+    first = client.get(DASHBOARD, period)
+    assert len(first.context["red_rows"]) == 10
+    assert "from=2026-10-01&amp;to=2026-10-31&amp;red_page=2" in first.content.decode()
+    second = client.get(DASHBOARD, {**period, "red_page": "2"})
+    assert len(second.context["red_rows"]) == 2
+    shown = {row.warning.case.number for row in first.context["red_rows"] + second.context["red_rows"]}
+    assert shown == numbers
+    assert "from=2026-10-01&amp;to=2026-10-31&amp;red_page=1" in second.content.decode()
