@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from onewindow.catalog.rules import SPECIAL_PROCEDURE_LABELS
+from onewindow.catalog.rules import SPECIAL_PROCEDURE_LABELS, outcome_words
 
 from .models import Case, CaseEvent
 
@@ -53,8 +53,10 @@ def _message(case: Case, event: CaseEvent) -> str | None:
         return (f"您申请的“{item}”（{case.number}）经批准延长{p.get('workdays')}个工作日，"
                 f"理由：{p.get('reason', '')}；新的承诺办结日期{_d(case.promised_due)}。")
     if event.kind == "decided":
-        verdict = "准予许可" if p.get("outcome") == "grant" else "不予许可"
-        return f"您申请的“{item}”（{case.number}）已作出{verdict}决定，详见决定书。"
+        words = outcome_words(case.item_version.item_type)
+        verdict = words.grant_decision if p.get("outcome") == "grant" else words.deny_decision
+        document = words.grant_document if p.get("outcome") == "grant" else words.deny_document
+        return f"您申请的“{item}”（{case.number}）已作出{verdict}决定，详见{document}。"
     if event.kind == "certificate_issued":
         return f"您申请的“{item}”（{case.number}）证照已制发，可凭查询码领取或查验。"
     return None

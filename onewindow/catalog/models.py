@@ -45,6 +45,10 @@ class ServiceItem(models.Model):
                                      verbose_name=_("办理窗口"))
     is_active = models.BooleanField(_("在用"), default=True)
     use_count = models.PositiveIntegerField(_("办件量"), default=0)
+    # 办件公示: set from the item's type and name when the item is created
+    # (rules.results_public_by_default), changed by the center, kept across versions.
+    results_public = models.BooleanField(_("公示办理结果"), default=True,
+                                         help_text=_("在办件公示中列出本事项的办件；社会救助、婚姻登记等涉及个人隐私的事项默认不公示"))
 
     class Meta:
         verbose_name = _("政务服务事项")

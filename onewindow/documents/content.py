@@ -17,7 +17,7 @@ from django.conf import settings
 from onewindow.cases.history import events_of
 from onewindow.cases.models import Case, CaseEvent
 from onewindow.cases.rules import ID_TYPE_LABELS, MaterialState
-from onewindow.catalog.rules import RESULT_TYPE_LABELS, SPECIAL_PROCEDURE_LABELS
+from onewindow.catalog.rules import RESULT_TYPE_LABELS, SPECIAL_PROCEDURE_LABELS, outcome_words
 from onewindow.core.identity import mask_id
 from onewindow.core.timesource import local_date
 
@@ -191,8 +191,12 @@ def extension(case: Case, event: CaseEvent) -> dict[str, Any]:
 def decision(case: Case, event: CaseEvent) -> dict[str, Any]:
     granted = event.payload.get("outcome") == "grant"
     version = case.item_version
+    words = outcome_words(version.item_type)
     return {
-        "title": "准予行政许可决定书" if granted else "不予行政许可决定书",
+        # A marriage registration is 予以确认, a subsistence allowance 予以给付: only a licence is 准予行政许可.
+        "title": words.grant_document if granted else words.deny_document,
+        "decision": words.grant_decision if granted else words.deny_decision,
+        "outcome_label": words.grant if granted else words.deny,
         "outcome": "grant" if granted else "deny",
         "accepted_on": _projected(case, event, "accepted_on"),
         "reasons": event.payload.get("reasons", ""),
@@ -231,6 +235,7 @@ def certificate_payload(case: Case, *, number: str, issued_on: date, valid_until
         "holder_id_type": ID_TYPE_LABELS.get(case.applicant_id_type, case.applicant_id_type),
         "holder_id_number": case.applicant_id_number,
         "item_name": version.name,
+        "item_label": outcome_words(version.item_type).subject,
         "item_code": case.item.implementation_code,
         "issuing_department": case.department.name,
         "issuing_department_code": case.department.code,

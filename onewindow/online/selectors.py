@@ -20,7 +20,12 @@ from onewindow.cases.models import Case, CaseEvent
 from onewindow.cases.selectors import can_view_case, case_view, event_label
 from onewindow.cases.states import STATUS_LABELS, Status
 from onewindow.catalog.models import ServiceItem, ServiceItemVersion
-from onewindow.catalog.rules import DELIVERY_METHOD_LABELS, SPECIAL_PROCEDURE_LABELS, HandlingType
+from onewindow.catalog.rules import (
+    DELIVERY_METHOD_LABELS,
+    SPECIAL_PROCEDURE_LABELS,
+    HandlingType,
+    outcome_words,
+)
 from onewindow.core.errors import DomainError, NotFound
 from onewindow.core.identity import mask_id, mask_name
 from onewindow.core.timesource import SHANGHAI, local_date
@@ -287,8 +292,9 @@ _CLOCK_ATTR = {"acceptance_due": "acceptance_due", "supplement_request_due": "su
                "certificate_due": "certificate_due"}
 
 
-def _details(event: CaseEvent) -> list[tuple[str, str]]:
-    """The parts of an event the applicant is told (in Chinese, as the notices say them)."""
+def _details(event: CaseEvent, item_type: str = "licensing") -> list[tuple[str, str]]:
+    """The parts of an event the applicant is told (in Chinese, as the notices say them, the
+    decision in the words of the item's type)."""
     p = event.payload or {}
     out: list[tuple[str, str]] = []
 
@@ -320,7 +326,8 @@ def _details(event: CaseEvent) -> list[tuple[str, str]]:
         add("延长工作日", p.get("workdays"))
         add("理由", p.get("reason"))
     elif kind == "decided":
-        add("决定", "准予许可" if p.get("outcome") == "grant" else "不予许可")
+        words = outcome_words(item_type)
+        add("决定", words.grant if p.get("outcome") == "grant" else words.deny)
         add("理由", p.get("reasons"))
         add("救济途径", p.get("rights"))
     elif kind == "delivered":
@@ -429,7 +436,8 @@ def progress_of(case: Case, *, as_of: datetime | None = None) -> Progress:
         applicant_kind=case.applicant_kind, channel=case.channel, submitted_at=case.submitted_at,
         accepted_on=case.accepted_on, concluded_at=case.concluded_at,
         steps=_steps(case, events, view.tasks), dues=dues,
-        timeline=[TimelineEntry(seq=e.seq, kind=e.kind, label=event_label(e.kind), at=e.at, details=_details(e))
+        timeline=[TimelineEntry(seq=e.seq, kind=e.kind, label=event_label(e.kind), at=e.at,
+                                details=_details(e, case.item_version.item_type))
                   for e in events if e.kind in PUBLIC_EVENTS],
         special_procedures=procedures, extension=extension, paused=clock.paused,
         remaining_workdays=clock.remaining_workdays if Status(case.status) not in (
@@ -503,9 +511,12 @@ def _day_end(d: date) -> datetime:
 
 def published_results(*, department_id: int | None = None, item: str = "", first: date | None = None,
                       last: date | None = None) -> QuerySet[Case]:
-    """Accepted cases (and the concluded ones among them), optionally of one department, of an
-    item matched by name or code, and accepted or concluded within [first, last]; newest first."""
-    cases = Case.objects.filter(accepted_on__isnull=False).select_related("department", "item", "item_version")
+    """Accepted cases (and the concluded ones among them) of the items whose results are published
+    (not social assistance nor civil status, ``ServiceItem.results_public``), optionally of one
+    department, of an item matched by name or code, and accepted or concluded within [first, last];
+    newest first."""
+    cases = (Case.objects.filter(accepted_on__isnull=False, item__results_public=True)
+             .select_related("department", "item", "item_version"))
     if department_id is not None:
         cases = cases.filter(department_id=department_id)
     item = (item or "").strip()
@@ -524,11 +535,13 @@ def published_results(*, department_id: int | None = None, item: str = "", first
 
 
 def _outcome(case: Case) -> str:
+    """The result as the public reads it, in the words of the item's type (予以确认, 予以给付 …)."""
     status = Status(case.status)
     if status == Status.WITHDRAWN:
         return "已撤回"
     if status == Status.CONCLUDED:
-        return "不予许可" if case.outcome == "deny" else "准予许可" if case.outcome == "grant" else "已办结"
+        words = outcome_words(case.item_version.item_type)
+        return words.deny if case.outcome == "deny" else words.grant if case.outcome == "grant" else "已办结"
     return "办理中"
 
 
@@ -544,7 +557,8 @@ def result_row(case: Case) -> ResultRow:
 
 def result_departments() -> list[tuple[int, str]]:
     """Departments that have accepted cases, for the filter (region name first when there are several)."""
-    ids = Case.objects.filter(accepted_on__isnull=False).values_list("department_id", flat=True).distinct()
+    ids = (Case.objects.filter(accepted_on__isnull=False, item__results_public=True)
+           .values_list("department_id", flat=True).distinct())
     departments = Department.objects.filter(pk__in=list(ids)).select_related("region").order_by(
         "region__code", "order", "code")
     return [(d.pk, d.name) for d in departments]
