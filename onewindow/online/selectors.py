@@ -16,7 +16,9 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from onewindow.cases.dues import ended_text, shown_dues
 from onewindow.cases.models import Case, CaseEvent
+from onewindow.cases.rules import CONCLUSION_CODES
 from onewindow.cases.selectors import can_view_case, case_view, event_label
 from onewindow.cases.states import STATUS_LABELS, Status
 from onewindow.catalog.models import ServiceItem, ServiceItemVersion
@@ -217,6 +219,7 @@ class DueLine:
     deadline: datetime
     lines: list[str]
     provisional: bool = False
+    ended: str = ""  # how and when the date ended (a decided or closed case); empty while it runs
 
 
 @dataclass(frozen=True)
@@ -286,10 +289,10 @@ DUE_LABELS = {
     "acceptance_due": "受理期限", "supplement_request_due": "补正告知期限", "promised_due": "承诺办结期限",
     "statutory_due": "法定办结期限", "certificate_due": "制证送达期限",
 }
-_BEFORE_ACCEPTANCE = ("acceptance_due", "supplement_request_due")
-_CLOCK_ATTR = {"acceptance_due": "acceptance_due", "supplement_request_due": "supplement_request_due",
-               "promised_due": "promised_due", "statutory_due": "statutory_due",
-               "certificate_due": "certificate_due"}
+
+
+def _cn(day: date | None) -> str:
+    return f"{day.year}年{day.month}月{day.day}日" if day else "—"
 
 
 def _details(event: CaseEvent, item_type: str = "licensing") -> list[tuple[str, str]]:
@@ -335,6 +338,8 @@ def _details(event: CaseEvent, item_type: str = "licensing") -> list[tuple[str, 
         add("邮件单号", p.get("tracking_number"))
     elif kind == "withdrawn":
         add("理由", p.get("reason"))
+    elif kind == "concluded" and p.get("result") not in CONCLUSION_CODES:
+        add("办理结果", p.get("result"))
     elif kind == "calendar_retimed":
         for name, moved in (p.get("moved") or {}).items():
             label = DUE_LABELS.get(name)
@@ -397,18 +402,17 @@ def progress_of(case: Case, *, as_of: datetime | None = None) -> Progress:
     view = case_view(case, as_of=as_of)
     events = view.events
     clock = view.clock
-    # The acceptance dates run only while the case waits for the acceptance decision: a
-    # supplement notice stops that clock (DESIGN.md §4 rule 4), acceptance ends it.
-    waiting = case.status == Status.SUBMITTED
+    # Only the dates that still run (the acceptance dates while the acceptance decision is awaited,
+    # the handling dates while the case is handled …); a closed case shows its dates as they ended.
+    closed_on = local_date(case.concluded_at) if case.concluded_at else None
     dues = []
-    for name, attr in _CLOCK_ATTR.items():
-        day = getattr(clock, attr, None)
-        if day is None or (not waiting and name in _BEFORE_ACCEPTANCE):
-            continue
-        explanation = view.explanations.get(name, {})
-        dues.append(DueLine(name=name, label=DUE_LABELS[name], day=day, deadline=deadline_moment(day),
+    for due in shown_dues(clock, instant=case.item_version.handling_type == HandlingType.INSTANT,
+                          closed_on=closed_on):
+        explanation = view.explanations.get(due.name, {})
+        dues.append(DueLine(name=due.name, label=DUE_LABELS[due.name], day=due.day, deadline=deadline_moment(due.day),
                             lines=list(explanation.get("text", {}).get("zh", [])),
-                            provisional=bool(explanation.get("provisional", False))))
+                            provisional=bool(explanation.get("provisional", False)) and due.running,
+                            ended=ended_text(due, _cn(due.ended_on)) if not due.running else ""))
     pauses = {p.start: p for p in clock.pauses}
     procedures: list[SpecialProcedureLine] = []
     for e in events:
