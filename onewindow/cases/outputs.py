@@ -42,7 +42,7 @@ def _message(case: Case, event: CaseEvent) -> str | None:
     if event.kind == "supplement_requested":
         return f"您申请的“{item}”（{case.number}）需补正材料：{'、'.join(p.get('materials', []))}。请一次性补齐。"
     if event.kind == "refused":
-        return f"您申请的“{item}”（{case.number}）不予受理：{p.get('reason', '')}。详见不予受理告知书。"
+        return f"您申请的“{item}”（{case.number}）不予受理：{_clause(p.get('reason', ''))}。详见不予受理告知书。"
     if event.kind == "special_procedure_started":
         label = SPECIAL_PROCEDURE_LABELS.get(p.get("procedure"), p.get("procedure"))
         return (f"您申请的“{item}”（{case.number}）进入{label}程序，预计需{p.get('announced_workdays')}个工作日，"
@@ -51,7 +51,7 @@ def _message(case: Case, event: CaseEvent) -> str | None:
         return f"您申请的“{item}”（{case.number}）特别程序已结束，恢复计时，承诺办结日期{_d(case.promised_due)}。"
     if event.kind == "extension_granted":
         return (f"您申请的“{item}”（{case.number}）经批准延长{p.get('workdays')}个工作日，"
-                f"理由：{p.get('reason', '')}；新的承诺办结日期{_d(case.promised_due)}。")
+                f"理由：{_clause(p.get('reason', ''))}；新的承诺办结日期{_d(case.promised_due)}。")
     if event.kind == "decided":
         words = outcome_words(case.item_version.item_type)
         verdict = words.grant_decision if p.get("outcome") == "grant" else words.deny_decision
@@ -60,6 +60,12 @@ def _message(case: Case, event: CaseEvent) -> str | None:
     if event.kind == "certificate_issued":
         return f"您申请的“{item}”（{case.number}）证照已制发，可凭查询码领取或查验。"
     return None
+
+
+def _clause(text: str) -> str:
+    """Text typed by staff, made to sit inside a sentence: its own closing full stop would double
+    the message's (“……权限。。”)."""
+    return text.strip().rstrip("。.；;，, ")
 
 
 def _d(value: object) -> str:

@@ -8,6 +8,8 @@ was accepted under.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -26,8 +28,10 @@ from .rules import (
 )
 
 
-def _choices(labels: dict) -> list[tuple[str, str]]:
-    return [(k.value if hasattr(k, "value") else k, v) for k, v in labels.items()]
+def _choices(labels: dict) -> list[tuple[str, Any]]:
+    """Choices from a rules module's labels, through gettext: the labels are Chinese msgids, so an
+    English page shows "working days", not 工作日."""
+    return [(k.value if hasattr(k, "value") else k, _(v)) for k, v in labels.items()]
 
 
 class ServiceItem(models.Model):

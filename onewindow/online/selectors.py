@@ -15,6 +15,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext
 
 from onewindow.cases.dues import ended_text, shown_dues
 from onewindow.cases.models import Case, CaseEvent
@@ -435,7 +436,7 @@ def progress_of(case: Case, *, as_of: datetime | None = None) -> Progress:
     person = case.applicant_kind == Case.ApplicantKind.PERSON
     return Progress(
         number=case.number, item_name=case.item_version.name, department=case.department.name,
-        status=case.status, status_label=STATUS_LABELS[Status(case.status)],
+        status=case.status, status_label=gettext(STATUS_LABELS[Status(case.status)]),
         applicant=mask_name(case.applicant_name) if person else case.applicant_name,
         applicant_kind=case.applicant_kind, channel=case.channel, submitted_at=case.submitted_at,
         accepted_on=case.accepted_on, concluded_at=case.concluded_at,

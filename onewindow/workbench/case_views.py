@@ -298,7 +298,7 @@ def _render_case(request: HttpRequest, staff: Staff, case: Case, *, status: int 
         "case": case, "version": version, "view": view, "clock": view.clock, "dues": _dues(view),
         "closed": Status(case.status) in TERMINAL,
         "warning_label": _warning_label(str(view.clock.warning_level)),
-        "status_label": STATUS_LABELS[Status(case.status)], "tasks": view.tasks,
+        "status_label": _(STATUS_LABELS[Status(case.status)]), "tasks": view.tasks,
         "signatures": selectors.first_signatures(case),
         "materials": materials, "other_scans": other_scans,
         # What the applicant uploaded and filled in online (one history, whatever the channel).

@@ -82,3 +82,4 @@ def test_decision_message_uses_the_item_type_words(hall):
     case = case_services.case_decide(case_id=case.id, actor=hall.chief, grant=True, at=at(2026, 10, 9))
     text = _message(case, case.events.get(kind="decided"))
     assert "予以给付" in text and "许可" not in text
+
