@@ -213,6 +213,12 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 
+# The address the public reaches this server at: printed on certificates (QR code, verification
+# address) and notices, and used in the links of messages. Development default: where `make run`
+# serves (HOST, PORT).
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL") or (
+    f"http://{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}")
+
 # Center-wide defaults that local rules may change (LEGAL-RULES.md: local numbers are configurable).
 ONEWINDOW = {
     "CENTER_NAME": os.environ.get("ONEWINDOW_CENTER_NAME", "政务服务中心"),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from onewindow.catalog.rules import SPECIAL_PROCEDURE_LABELS, outcome_words
+from onewindow.core.public import public_url
 
 from .models import Case, CaseEvent
 
@@ -30,13 +31,14 @@ NOTICE_KIND: dict[str, str] = {
 }
 
 
-def _message(case: Case, event: CaseEvent) -> str | None:
-    """The text the applicant gets for an event, or None when the event is not told."""
+def _message(case: Case, event: CaseEvent, *, certificate: str = "") -> str | None:
+    """The text the applicant gets for an event, or None when the event is not told; links go to
+    the public site (``PUBLIC_BASE_URL``), ``certificate`` is the number of the one just issued."""
     item = case.item_version.name
     p = event.payload
     if event.kind == "accepted" and not p.get("instant"):
         return (f"您申请的“{item}”已受理（办件编号{case.number}，查询码{case.query_code}），"
-                f"承诺办结日期{_d(case.promised_due)}。")
+                f"承诺办结日期{_d(case.promised_due)}。进度查询：{public_url('online:progress')}")
     if event.kind == "deemed_accepted":
         return f"您申请的“{item}”（{case.number}）依法视为受理，承诺办结日期{_d(case.promised_due)}。"
     if event.kind == "supplement_requested":
@@ -58,7 +60,8 @@ def _message(case: Case, event: CaseEvent) -> str | None:
         document = words.grant_document if p.get("outcome") == "grant" else words.deny_document
         return f"您申请的“{item}”（{case.number}）已作出{verdict}决定，详见{document}。"
     if event.kind == "certificate_issued":
-        return f"您申请的“{item}”（{case.number}）证照已制发，可凭查询码领取或查验。"
+        text = f"您申请的“{item}”（{case.number}）证照已制发，可凭查询码领取或查验。"
+        return text + (f"核验：{public_url('documents:verify_number', certificate)}" if certificate else "")
     return None
 
 
@@ -77,12 +80,13 @@ def after_event(case: Case, event: CaseEvent) -> None:
     from onewindow.documents.services import certificate_issue, document_issue
     from onewindow.notifications.services import notify
 
+    certificate = ""
     if event.kind == "certificate_issued":
-        certificate_issue(case=case, event=event, new_event=True)
+        certificate = certificate_issue(case=case, event=event, new_event=True).number
     elif (kind := NOTICE_KIND.get(event.kind)) is not None and not event.payload.get("instant"):
         document_issue(case=case, event=event, kind=kind, new_event=True)
     # An instant case is done in front of the applicant: nothing to text them about.
-    text = None if event.payload.get("instant") else _message(case, event)
+    text = None if event.payload.get("instant") else _message(case, event, certificate=certificate)
     if text and _MOBILE.fullmatch(case.applicant_phone or ""):
         notify(region=case.region, channel="sms", recipient=case.applicant_phone, subject=f"办件{case.number}",
                body=text, kind=f"case.{event.kind}", topic=case.number,

@@ -19,6 +19,7 @@ from onewindow.cases.models import Case, CaseEvent
 from onewindow.cases.rules import ID_TYPE_LABELS, MaterialState
 from onewindow.catalog.rules import RESULT_TYPE_LABELS, SPECIAL_PROCEDURE_LABELS, outcome_words
 from onewindow.core.identity import mask_id
+from onewindow.core.public import public_base_url, public_url
 from onewindow.core.timesource import local_date
 
 TITLES = {
@@ -31,7 +32,9 @@ TITLES = {
     "certificate": "证照",
 }
 
-FOOTER = "本文书由一窗通办系统生成，文书编号可在政务服务网查询核验。"
+def footer() -> str:
+    """The footer every notice prints, with the public site's address (``PUBLIC_BASE_URL``)."""
+    return f"本文书由一窗通办系统生成，文书编号可在政务服务网（{public_base_url()}）查询核验。"
 
 # 行政复议法 第二十条 (60 days), 行政诉讼法 第四十六条 (6 months).
 RIGHTS_TEXT = "如不服本决定，可以自收到本文书之日起六十日内依法申请行政复议，或者六个月内依法向人民法院提起行政诉讼。"
@@ -89,7 +92,7 @@ def common(case: Case, event: CaseEvent, *, kind: str, number: str) -> dict[str,
         "item": {"name": version.name, "code": case.item.implementation_code, "version": version.version},
         "issuer": {"department": case.department.name, "center": center_name(case.region),
                    "region_code": case.region.code},
-        "footer": FOOTER,
+        "footer": footer(),
     }
 
 
@@ -120,6 +123,7 @@ def _received_on(case: Case, before_seq: int) -> str | None:
 def acceptance(case: Case, event: CaseEvent) -> dict[str, Any]:
     return {
         "query_code": case.query_code,
+        "progress_url": public_url("online:progress"),
         "received_on": _received_on(case, event.seq),
         "accepted_on": _projected(case, event, "accepted_on") or local_date(event.at).isoformat(),
         "promised_due": _projected(case, event, "promised_due"),
