@@ -21,6 +21,8 @@ from onewindow.catalog.rules import RESULT_TYPE_LABELS, SPECIAL_PROCEDURE_LABELS
 from onewindow.core.identity import mask_id
 from onewindow.core.public import public_base_url, public_url
 from onewindow.core.timesource import local_date
+from onewindow.workdays.provisional import is_provisional_day
+from onewindow.workdays.selectors import snapshot_for
 
 TITLES = {
     "acceptance_notice": "受理通知书",
@@ -222,8 +224,15 @@ BUILDERS: dict[str, Callable[[Case, CaseEvent], dict[str, Any]]] = {
 
 
 def build(kind: str, *, case: Case, event: CaseEvent, number: str) -> dict[str, Any]:
-    """The full content of a notice of ``kind`` for ``event``."""
-    return {**common(case, event, kind=kind, number=number), **BUILDERS[kind](case, event)}
+    """The full content of a notice of ``kind`` for ``event``, with the due dates it states that
+    fall in a year whose holidays are not published yet (``provisional_dates``: the notice marks
+    them 暂定)."""
+    content = {**common(case, event, kind=kind, number=number), **BUILDERS[kind](case, event)}
+    published = snapshot_for(case.region.code).published_years
+    content["provisional_dates"] = sorted(
+        value for key, value in content.items()
+        if key.endswith("_due") and isinstance(value, str) and is_provisional_day(date.fromisoformat(value), published))
+    return content
 
 
 def certificate_payload(case: Case, *, number: str, issued_on: date, valid_until: date | None) -> dict[str, Any]:
