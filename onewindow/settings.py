@@ -42,6 +42,7 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
+CSRF_FAILURE_VIEW = "onewindow.core.views.csrf_failure"
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]
@@ -213,6 +214,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# The address the public reaches this server at: printed on certificates (QR code, verification
+# address) and notices, and used in the links of messages. Development default: where `make run`
+# serves (HOST, PORT).
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL") or (
+    f"http://{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}")
 
 # Center-wide defaults that local rules may change (LEGAL-RULES.md: local numbers are configurable).
 ONEWINDOW = {

@@ -64,7 +64,7 @@ class Case(models.Model):
     applicant_account = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
                                           related_name="cases", verbose_name=_("申请人账户"))
 
-    status = models.CharField(_("状态"), max_length=32, choices=[(s.value, STATUS_LABELS[s]) for s in Status])
+    status = models.CharField(_("状态"), max_length=32, choices=[(s.value, _(STATUS_LABELS[s])) for s in Status])
     is_urgent = models.BooleanField(_("急办件"), default=False)
     submitted_at = models.DateTimeField(_("收件时间"))
     accepted_on = models.DateField(_("受理日期"), null=True, blank=True)

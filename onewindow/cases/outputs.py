@@ -9,12 +9,16 @@ transition therefore leaves neither a notice number nor a message behind.
 from __future__ import annotations
 
 import re
+from datetime import date
 
-from onewindow.catalog.rules import SPECIAL_PROCEDURE_LABELS
+from onewindow.catalog.rules import SPECIAL_PROCEDURE_LABELS, outcome_words
+from onewindow.core.public import public_url
 from onewindow.documents.services import certificate_issue, document_issue
 from onewindow.notifications.services import notify
+from onewindow.workdays.provisional import cn_day, cn_due
 
 from .models import Case, CaseEvent
+from .timing import calendar_of
 
 # 行政许可法 第三十二条、第四十二条、第四十五条 etc.: each of these events is told in writing.
 # Only a mainland mobile number can take an SMS; a landline on the form is simply not texted.
@@ -32,48 +36,85 @@ NOTICE_KIND: dict[str, str] = {
 }
 
 
-def _message(case: Case, event: CaseEvent) -> str | None:
-    """The text the applicant gets for an event, or None when the event is not told."""
+def _message(case: Case, event: CaseEvent, *, certificate: str = "") -> str | None:
+    """The text the applicant gets for an event, or None when the event is not told; links go to
+    the public site (``PUBLIC_BASE_URL``), ``certificate`` is the number of the one just issued."""
     item = case.item_version.name
     p = event.payload
     if event.kind == "accepted" and not p.get("instant"):
         return (f"您申请的“{item}”已受理（办件编号{case.number}，查询码{case.query_code}），"
-                f"承诺办结日期{_d(case.promised_due)}。")
+                f"承诺办结日期{_d(case, case.promised_due)}。进度查询：{public_url('online:progress')}")
     if event.kind == "deemed_accepted":
-        return f"您申请的“{item}”（{case.number}）依法视为受理，承诺办结日期{_d(case.promised_due)}。"
+        return f"您申请的“{item}”（{case.number}）依法视为受理，承诺办结日期{_d(case, case.promised_due)}。"
     if event.kind == "supplement_requested":
         return f"您申请的“{item}”（{case.number}）需补正材料：{'、'.join(p.get('materials', []))}。请一次性补齐。"
     if event.kind == "refused":
-        return f"您申请的“{item}”（{case.number}）不予受理：{p.get('reason', '')}。详见不予受理告知书。"
+        return f"您申请的“{item}”（{case.number}）不予受理：{_clause(p.get('reason', ''))}。详见不予受理告知书。"
     if event.kind == "special_procedure_started":
         label = SPECIAL_PROCEDURE_LABELS.get(p.get("procedure"), p.get("procedure"))
         return (f"您申请的“{item}”（{case.number}）进入{label}程序，预计需{p.get('announced_workdays')}个工作日，"
                 f"所需时间不计入办理期限。")
     if event.kind == "special_procedure_ended":
-        return f"您申请的“{item}”（{case.number}）特别程序已结束，恢复计时，承诺办结日期{_d(case.promised_due)}。"
+        return f"您申请的“{item}”（{case.number}）特别程序已结束，恢复计时，承诺办结日期{_d(case, case.promised_due)}。"
     if event.kind == "extension_granted":
         return (f"您申请的“{item}”（{case.number}）经批准延长{p.get('workdays')}个工作日，"
-                f"理由：{p.get('reason', '')}；新的承诺办结日期{_d(case.promised_due)}。")
+                f"理由：{_clause(p.get('reason', ''))}；新的承诺办结日期{_d(case, case.promised_due)}。")
     if event.kind == "decided":
-        verdict = "准予许可" if p.get("outcome") == "grant" else "不予许可"
-        return f"您申请的“{item}”（{case.number}）已作出{verdict}决定，详见决定书。"
+        words = outcome_words(case.item_version.item_type)
+        verdict = words.grant_decision if p.get("outcome") == "grant" else words.deny_decision
+        document = words.grant_document if p.get("outcome") == "grant" else words.deny_document
+        return f"您申请的“{item}”（{case.number}）已作出{verdict}决定，详见{document}。"
+    if event.kind == "calendar_retimed":
+        return _retimed_message(case, event)
     if event.kind == "certificate_issued":
-        return f"您申请的“{item}”（{case.number}）证照已制发，可凭查询码领取或查验。"
+        text = f"您申请的“{item}”（{case.number}）证照已制发，可凭查询码领取或查验。"
+        return text + (f"核验：{public_url('documents:verify_number', certificate)}" if certificate else "")
     return None
 
 
-def _d(value: object) -> str:
-    return "" if value is None else f"{value.year}年{value.month}月{value.day}日"  # type: ignore[attr-defined]
+# The due dates the applicant was told (SMS, notices) and what each is called there; the yellow line
+# is the center's own business. The acceptance date only counts while acceptance is awaited.
+_TOLD_DATES = {"acceptance_due": "受理决定期限", "promised_due": "承诺办结日期", "statutory_due": "法定办结期限",
+               "issuance_due": "制证期限"}
+
+
+def _retimed_message(case: Case, event: CaseEvent) -> str | None:
+    """A calendar change moved dates the applicant was told: tell them the new ones."""
+    moved = event.payload.get("moved") or {}
+    parts = []
+    for name, label in _TOLD_DATES.items():
+        change = moved.get(name)
+        if not change or not change.get("new") or (name == "acceptance_due" and case.accepted_on is not None):
+            continue
+        old, new = (date.fromisoformat(change[k]) if change.get(k) else None for k in ("old", "new"))
+        parts.append(f"{label}由{cn_day(old) if old else '—'}调整为{_d(case, new)}")
+    if not parts:
+        return None
+    return (f"您申请的“{case.item_version.name}”（{case.number}）因节假日安排调整，"
+            f"{'；'.join(parts)}。")
+
+
+def _clause(text: str) -> str:
+    """Text typed by staff, made to sit inside a sentence: its own closing full stop would double
+    the message's (“……权限。。”)."""
+    return text.strip().rstrip("。.；;，, ")
+
+
+def _d(case: Case, value: date | None) -> str:
+    """A due date as the applicant is told it: marked provisional when its year's holidays are not
+    published yet (the date may still move)."""
+    return cn_due(value, calendar_of(case).published_years)
 
 
 def after_event(case: Case, event: CaseEvent) -> None:
     """Issue the event's notice (or certificate) and queue the applicant's message."""
+    certificate = ""
     if event.kind == "certificate_issued":
-        certificate_issue(case=case, event=event, new_event=True)
+        certificate = certificate_issue(case=case, event=event, new_event=True).number
     elif (kind := NOTICE_KIND.get(event.kind)) is not None and not event.payload.get("instant"):
         document_issue(case=case, event=event, kind=kind, new_event=True)
     # An instant case is done in front of the applicant: nothing to text them about.
-    text = None if event.payload.get("instant") else _message(case, event)
+    text = None if event.payload.get("instant") else _message(case, event, certificate=certificate)
     if text and _MOBILE.fullmatch(case.applicant_phone or ""):
         notify(region=case.region, channel="sms", recipient=case.applicant_phone, subject=f"办件{case.number}",
                body=text, kind=f"case.{event.kind}", topic=case.number,

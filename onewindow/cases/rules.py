@@ -121,3 +121,9 @@ def missing_materials(checklist: list[MaterialCheck], required: list[str]) -> li
     """Required materials not marked received, in the item's order (for the one-time notice)."""
     received = {m.name for m in checklist if m.state == MaterialState.RECEIVED}
     return [name for name in required if name not in received]
+
+
+# The ``result`` a ``concluded`` event carries when the services conclude a case themselves (a
+# denial, a grant with nothing to issue, a delivery); anything else is what the clerk wrote when
+# concluding an instant case on the spot, and belongs in the history the applicant reads.
+CONCLUSION_CODES = frozenset({"granted", "denied", "delivered"})

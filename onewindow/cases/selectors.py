@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext
 
 from onewindow.core.errors import NotFound, PermissionDenied
 from onewindow.core.identity import mask_id, mask_name
@@ -175,13 +176,13 @@ class LedgerLine:
 
 def _line(case: Case, actions: str) -> LedgerLine:
     v = case.item_version
-    limit = "即办" if v.handling_type == "instant" else f"{v.promised_limit}个工作日"
+    limit = gettext("即办") if v.handling_type == "instant" else gettext("%(n)s个工作日") % {"n": v.promised_limit}
     return LedgerLine(number=case.number, item=v.name, applicant=mask_name(case.applicant_name)
                       if case.applicant_kind == Case.ApplicantKind.PERSON else case.applicant_name,
                       applicant_id=mask_id(case.applicant_id_number), department=case.department.name,
                       window=str(case.window) if case.window else "", submitted_at=case.submitted_at,
                       accepted_on=case.accepted_on, promised_limit=limit, promised_due=case.promised_due,
-                      status=STATUS_LABELS[Status(case.status)], actions=actions)
+                      status=gettext(STATUS_LABELS[Status(case.status)]), actions=actions)
 
 
 def _day_bounds(day: date) -> tuple[datetime, datetime]:

@@ -58,16 +58,17 @@ class VersionInline(_ReadOnlyInline):
 
 @admin.register(ServiceItem)
 class ServiceItemAdmin(RegionScopedAdmin):
-    list_display = ["implementation_code", "name", "department", "region", "current_version_number", "is_active"]
+    list_display = ["implementation_code", "name", "department", "region", "current_version_number", "is_active",
+                    "results_public"]
     list_display_links = ["implementation_code", "name"]
-    list_filter = ["is_active", "current_version__item_type", "current_version__handling_type"]
+    list_filter = ["is_active", "results_public", "current_version__item_type", "current_version__handling_type"]
     search_fields = ["implementation_code", "basic_code", "current_version__name",
                      "current_version__pinyin_initials"]
     list_select_related = ["current_version", "department", "region"]
     ordering = ["region__code", "department__order", "implementation_code"]
     readonly_fields = ["implementation_code", "basic_code", "region", "department", "current_version",
                        "window_numbers", "use_count"]
-    fieldsets = [(None, {"fields": readonly_fields + ["is_active"], "description": READ_ONLY_NOTE})]
+    fieldsets = [(None, {"fields": readonly_fields + ["is_active", "results_public"], "description": READ_ONLY_NOTE})]
     inlines = [VersionInline]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -8,6 +8,8 @@ was accepted under.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -26,8 +28,10 @@ from .rules import (
 )
 
 
-def _choices(labels: dict) -> list[tuple[str, str]]:
-    return [(k.value if hasattr(k, "value") else k, v) for k, v in labels.items()]
+def _choices(labels: dict) -> list[tuple[str, Any]]:
+    """Choices from a rules module's labels, through gettext: the labels are Chinese msgids, so an
+    English page shows "working days", not 工作日."""
+    return [(k.value if hasattr(k, "value") else k, _(v)) for k, v in labels.items()]
 
 
 class ServiceItem(models.Model):
@@ -45,6 +49,10 @@ class ServiceItem(models.Model):
                                      verbose_name=_("办理窗口"))
     is_active = models.BooleanField(_("在用"), default=True)
     use_count = models.PositiveIntegerField(_("办件量"), default=0)
+    # 办件公示: set from the item's type and name when the item is created
+    # (rules.results_public_by_default), changed by the center, kept across versions.
+    results_public = models.BooleanField(_("公示办理结果"), default=True,
+                                         help_text=_("在办件公示中列出本事项的办件；社会救助、婚姻登记等涉及个人隐私的事项默认不公示"))
 
     class Meta:
         verbose_name = _("政务服务事项")

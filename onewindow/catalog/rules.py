@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -146,3 +147,70 @@ def critical_path_workdays(stages: list[tuple[int, int | None]]) -> int:
         if group is not None:
             groups[group] = max(groups.get(group, 0), budget)
     return sequential + sum(groups.values())
+
+
+# --- what a decision is called, by item type ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OutcomeWords:
+    """How the result of an item of one type is worded: a marriage registration is 予以确认d,
+    a subsistence allowance 予以给付, neither is 准予许可 (only a 行政许可 is)."""
+
+    grant: str  # the result, as the public list and the messages say it
+    deny: str
+    grant_decision: str  # what "本机关决定……" says
+    deny_decision: str
+    grant_document: str  # the written decision's title
+    deny_document: str
+    grant_action: str  # the chief's button
+    deny_action: str
+    subject: str = "办理事项"  # what a certificate calls the item it was issued for
+
+
+_LICENSING_WORDS = OutcomeWords("准予许可", "不予许可", "准予行政许可", "不予行政许可",
+                                "准予行政许可决定书", "不予行政许可决定书", "作出准予许可决定", "作出不予许可决定", "许可事项")
+_SERVICE_WORDS = OutcomeWords("已办结", "不予办理", "予以办理", "不予办理",
+                              "办理结果告知书", "不予办理告知书", "作出予以办理决定", "作出不予办理决定")
+
+OUTCOME_WORDS: dict[ItemType, OutcomeWords] = {
+    ItemType.LICENSING: _LICENSING_WORDS,
+    ItemType.CONFIRMATION: OutcomeWords("予以确认", "不予确认", "予以确认", "不予确认",
+                                        "予以确认决定书", "不予确认决定书", "作出予以确认决定", "作出不予确认决定", "确认事项"),
+    ItemType.BENEFIT: OutcomeWords("予以给付", "不予给付", "予以给付", "不予给付",
+                                   "予以给付决定书", "不予给付决定书", "作出予以给付决定", "作出不予给付决定", "给付事项"),
+    ItemType.REWARD: OutcomeWords("予以奖励", "不予奖励", "予以奖励", "不予奖励",
+                                  "予以奖励决定书", "不予奖励决定书", "作出予以奖励决定", "作出不予奖励决定", "奖励事项"),
+    ItemType.ADJUDICATION: OutcomeWords("已裁决", "不予裁决", "作出裁决", "不予裁决",
+                                        "行政裁决书", "不予裁决决定书", "作出裁决", "作出不予裁决决定", "裁决事项"),
+    ItemType.LEVY: _SERVICE_WORDS,
+    ItemType.OTHER_POWER: OutcomeWords("予以办理", "不予办理", "予以办理", "不予办理",
+                                       "办理决定书", "不予办理决定书", "作出予以办理决定", "作出不予办理决定"),
+    ItemType.PUBLIC_SERVICE: _SERVICE_WORDS,
+}
+
+
+def outcome_words(item_type: str) -> OutcomeWords:
+    """The wording of a decision on an item of ``item_type`` (licensing wording for an unknown type,
+    which is what every case had before the types were told apart)."""
+    try:
+        return OUTCOME_WORDS[ItemType(item_type)]
+    except ValueError:
+        return _LICENSING_WORDS
+
+
+# --- publicity of results (办件公示) ----------------------------------------------------------------
+
+# Who got social assistance, who married or divorced, who adopted whom: personal matters the public
+# list must not carry (个人信息保护法 第二十八条: sensitive personal information). Matched in the
+# item's name, since the implementation lists give these items no code of their own.
+_SOCIAL_ASSISTANCE_WORDS = ("救助", "最低生活保障", "低保", "特困", "供养", "残疾人", "生活补贴")
+_CIVIL_STATUS_WORDS = ("婚", "收养", "监护")
+
+
+def results_public_by_default(item_type: str, name: str) -> bool:
+    """Whether an item's results are listed in 办件公示 unless the center decides otherwise:
+    not for social assistance (a 行政给付 of 救助, 低保 …) nor for civil status (婚姻登记, 收养登记)."""
+    if item_type == ItemType.BENEFIT and any(word in name for word in _SOCIAL_ASSISTANCE_WORDS):
+        return False
+    return not any(word in name for word in _CIVIL_STATUS_WORDS)

@@ -94,6 +94,13 @@ def public_departments() -> list[Department]:
     )
 
 
+def public_bundles() -> list[Bundle]:
+    """The one-thing bundles (一件事) for the portal's home: every bundle with at least one
+    published item, by region and code."""
+    return list(Bundle.objects.filter(items__in=published_items()).distinct().select_related("region")
+                .order_by("region__code", "code"))
+
+
 # --- search and guide --------------------------------------------------------------------------
 
 

@@ -33,6 +33,7 @@ from .excel_io import sheet_titles
 from .files import read_catalog_file
 from .models import Bundle, BundleItem, FeeItem, Material, ServiceItem, ServiceItemVersion, Stage
 from .pinyin import pinyin_initials
+from .rules import results_public_by_default
 from .selectors import bundle_to_spec, bundles_for_spec, item_to_spec, items_for_spec
 from .spec import (
     ITEM_CHILD_FIELDS,
@@ -375,8 +376,9 @@ def _import_item(item_spec: ItemSpec, refs: _Refs, *, actor: Staff | None, chang
     windows = _windows(item_spec, refs)
     existing = refs.items.get(code)
     if existing is None:
-        item = ServiceItem.objects.create(region=region, department=department, implementation_code=code,
-                                          basic_code=item_spec.basic_code)
+        item = ServiceItem.objects.create(
+            region=region, department=department, implementation_code=code, basic_code=item_spec.basic_code,
+            results_public=results_public_by_default(item_spec.item_type, item_spec.name))
         item.windows.set(windows)
         _publish(item, item_spec, actor=actor, change_note=change_note)
         refs.items[code] = item

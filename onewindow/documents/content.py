@@ -17,9 +17,12 @@ from django.conf import settings
 from onewindow.cases.history import events_of
 from onewindow.cases.models import Case, CaseEvent
 from onewindow.cases.rules import ID_TYPE_LABELS, MaterialState
-from onewindow.catalog.rules import RESULT_TYPE_LABELS, SPECIAL_PROCEDURE_LABELS
+from onewindow.catalog.rules import RESULT_TYPE_LABELS, SPECIAL_PROCEDURE_LABELS, outcome_words
 from onewindow.core.identity import mask_id
+from onewindow.core.public import public_base_url, public_url
 from onewindow.core.timesource import local_date
+from onewindow.workdays.provisional import is_provisional_day
+from onewindow.workdays.selectors import snapshot_for
 
 TITLES = {
     "acceptance_notice": "受理通知书",
@@ -31,7 +34,9 @@ TITLES = {
     "certificate": "证照",
 }
 
-FOOTER = "本文书由一窗通办系统生成，文书编号可在政务服务网查询核验。"
+def footer() -> str:
+    """The footer every notice prints, with the public site's address (``PUBLIC_BASE_URL``)."""
+    return f"本文书由一窗通办系统生成，文书编号可在政务服务网（{public_base_url()}）查询核验。"
 
 # 行政复议法 第二十条 (60 days), 行政诉讼法 第四十六条 (6 months).
 RIGHTS_TEXT = "如不服本决定，可以自收到本文书之日起六十日内依法申请行政复议，或者六个月内依法向人民法院提起行政诉讼。"
@@ -89,7 +94,7 @@ def common(case: Case, event: CaseEvent, *, kind: str, number: str) -> dict[str,
         "item": {"name": version.name, "code": case.item.implementation_code, "version": version.version},
         "issuer": {"department": case.department.name, "center": center_name(case.region),
                    "region_code": case.region.code},
-        "footer": FOOTER,
+        "footer": footer(),
     }
 
 
@@ -120,6 +125,7 @@ def _received_on(case: Case, before_seq: int) -> str | None:
 def acceptance(case: Case, event: CaseEvent) -> dict[str, Any]:
     return {
         "query_code": case.query_code,
+        "progress_url": public_url("online:progress"),
         "received_on": _received_on(case, event.seq),
         "accepted_on": _projected(case, event, "accepted_on") or local_date(event.at).isoformat(),
         "promised_due": _projected(case, event, "promised_due"),
@@ -191,8 +197,12 @@ def extension(case: Case, event: CaseEvent) -> dict[str, Any]:
 def decision(case: Case, event: CaseEvent) -> dict[str, Any]:
     granted = event.payload.get("outcome") == "grant"
     version = case.item_version
+    words = outcome_words(version.item_type)
     return {
-        "title": "准予行政许可决定书" if granted else "不予行政许可决定书",
+        # A marriage registration is 予以确认, a subsistence allowance 予以给付: only a licence is 准予行政许可.
+        "title": words.grant_document if granted else words.deny_document,
+        "decision": words.grant_decision if granted else words.deny_decision,
+        "outcome_label": words.grant if granted else words.deny,
         "outcome": "grant" if granted else "deny",
         "accepted_on": _projected(case, event, "accepted_on"),
         "reasons": event.payload.get("reasons", ""),
@@ -214,8 +224,15 @@ BUILDERS: dict[str, Callable[[Case, CaseEvent], dict[str, Any]]] = {
 
 
 def build(kind: str, *, case: Case, event: CaseEvent, number: str) -> dict[str, Any]:
-    """The full content of a notice of ``kind`` for ``event``."""
-    return {**common(case, event, kind=kind, number=number), **BUILDERS[kind](case, event)}
+    """The full content of a notice of ``kind`` for ``event``, with the due dates it states that
+    fall in a year whose holidays are not published yet (``provisional_dates``: the notice marks
+    them 暂定)."""
+    content = {**common(case, event, kind=kind, number=number), **BUILDERS[kind](case, event)}
+    published = snapshot_for(case.region.code).published_years
+    content["provisional_dates"] = sorted(
+        value for key, value in content.items()
+        if key.endswith("_due") and isinstance(value, str) and is_provisional_day(date.fromisoformat(value), published))
+    return content
 
 
 def certificate_payload(case: Case, *, number: str, issued_on: date, valid_until: date | None) -> dict[str, Any]:
@@ -231,6 +248,7 @@ def certificate_payload(case: Case, *, number: str, issued_on: date, valid_until
         "holder_id_type": ID_TYPE_LABELS.get(case.applicant_id_type, case.applicant_id_type),
         "holder_id_number": case.applicant_id_number,
         "item_name": version.name,
+        "item_label": outcome_words(version.item_type).subject,
         "item_code": case.item.implementation_code,
         "issuing_department": case.department.name,
         "issuing_department_code": case.department.code,

@@ -61,6 +61,11 @@ class Document(models.Model):
     def __str__(self) -> str:
         return self.number
 
+    @property
+    def title(self) -> str:
+        """The document's own title (准予行政许可决定书, 予以确认决定书 …), not its kind's generic name."""
+        return str((self.content or {}).get("title") or self.get_kind_display())
+
 
 class Certificate(models.Model):
     class Status(models.TextChoices):

@@ -19,11 +19,11 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.urls import reverse
 
 from onewindow.cases.models import Case, CaseEvent
 from onewindow.core import compiled
 from onewindow.core.errors import DomainError, NotFound
+from onewindow.core.public import public_url
 from onewindow.core.sequences import next_value, next_values
 from onewindow.core.timesource import local_date
 from onewindow.core.timesource import now as current_time
@@ -40,7 +40,6 @@ from .render import render_pdf
 log = logging.getLogger("onewindow.documents")
 
 RENDER_JOB = "documents.render_pending"
-DEFAULT_PUBLIC_BASE_URL = "http://127.0.0.1:8000"
 
 
 def _sha256(data: bytes) -> str:
@@ -132,8 +131,7 @@ def document_issue(*, case: Case, event: CaseEvent, kind: str, content: dict[str
 
 def verify_url(certificate_number: str) -> str:
     """The absolute public verification address printed (and QR-coded) on a certificate."""
-    base = settings.ONEWINDOW.get("PUBLIC_BASE_URL") or DEFAULT_PUBLIC_BASE_URL
-    return base.rstrip("/") + reverse("documents:verify_number", args=[certificate_number])
+    return public_url("documents:verify_number", certificate_number)
 
 
 def certificate_issue(*, case: Case, event: CaseEvent, valid_until: date | None = None,

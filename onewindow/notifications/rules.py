@@ -73,3 +73,29 @@ def mask_recipient(channel: str, value: str) -> str:
 def is_secret_kind(kind: str) -> bool:
     """True for kinds whose body must not be shown to every viewer (``auth.otp``)."""
     return kind.startswith(SECRET_KIND_PREFIXES)
+
+
+# What each kind of message is, as the outbox shows it (the code stays in the row and in a tooltip).
+KIND_LABELS = {
+    "auth.otp": "登录验证码",
+    "case.submitted": "收件通知",
+    "case.accepted": "受理通知",
+    "case.deemed_accepted": "视为受理通知",
+    "case.supplement_requested": "补正告知",
+    "case.refused": "不予受理通知",
+    "case.special_procedure_started": "特别程序告知",
+    "case.special_procedure_ended": "特别程序结束通知",
+    "case.extension_granted": "延期告知",
+    "case.decided": "决定通知",
+    "case.certificate_issued": "制证通知",
+    "case.calendar_retimed": "期限调整通知",
+    "supervision.order": "督办通知",
+}
+_KIND_PREFIX_LABELS = (("supervision.", "监察预警通知"), ("case.", "办件通知"), ("auth.", "账户通知"))
+
+
+def kind_label(kind: str) -> str:
+    """The Chinese name of a message kind (``auth.otp`` → 登录验证码); the code itself if unknown."""
+    if kind in KIND_LABELS:
+        return KIND_LABELS[kind]
+    return next((label for prefix, label in _KIND_PREFIX_LABELS if kind.startswith(prefix)), kind)

@@ -26,7 +26,8 @@ from onewindow.organization.permissions import can, roles_of, staff_of
 
 from . import selectors, services
 from .models import Channel, OutboxMessage, Status
-from .rules import is_secret_kind, mask_recipient
+from .rules import is_secret_kind, kind_label, mask_recipient
+from .senders import OutboxOnlySender
 
 PAGE_SIZE = 50
 
@@ -37,6 +38,8 @@ STATUS_LABELS = {
     Status.FAILED: gettext_lazy("Failed"),
 }
 CHANNEL_LABELS = {Channel.SMS: gettext_lazy("SMS"), Channel.EMAIL: gettext_lazy("Email")}
+# The senders' class names and receipts are code: the page says what happened in words.
+SENDER_LABELS = {"OutboxOnlySender": gettext_lazy("仅记入发件箱"), "EmailSender": gettext_lazy("电子邮件")}
 
 
 @dataclass(frozen=True)
@@ -48,19 +51,24 @@ class OutboxRow:
     body: str | None  # None: hidden from this viewer (a one-time code)
     status_label: str
     channel_label: str
+    kind_label: str
     sender_name: str
+    provider_id: str  # the provider's message id; empty when the outbox itself was the delivery
     can_retry: bool
 
 
 def _row(staff: Staff, message: OutboxMessage) -> OutboxRow:
     manages = can(staff, services.RETRY_ACTION, region=message.region)
+    sender = message.sender.rsplit(".", 1)[-1]
     return OutboxRow(
         message=message,
         recipient=message.recipient if manages else mask_recipient(message.channel, message.recipient),
         body=message.body if manages or not is_secret_kind(message.kind) else None,
         status_label=str(STATUS_LABELS.get(message.status, message.status)),
         channel_label=str(CHANNEL_LABELS.get(message.channel, message.channel)),
-        sender_name=message.sender.rsplit(".", 1)[-1],
+        kind_label=_(kind_label(message.kind)),
+        sender_name=str(SENDER_LABELS.get(sender, sender)),
+        provider_id="" if message.provider_message_id == OutboxOnlySender.receipt else message.provider_message_id,
         can_retry=manages and message.status == Status.FAILED,
     )
 

@@ -15,12 +15,20 @@ from datetime import date, datetime, time
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext
 
+from onewindow.cases.dues import ended_text, shown_dues
 from onewindow.cases.models import Case, CaseEvent
+from onewindow.cases.rules import CONCLUSION_CODES
 from onewindow.cases.selectors import can_view_case, case_view, event_label
 from onewindow.cases.states import STATUS_LABELS, TRANSITIONS, Action, Status
 from onewindow.catalog.models import ServiceItem, ServiceItemVersion
-from onewindow.catalog.rules import DELIVERY_METHOD_LABELS, SPECIAL_PROCEDURE_LABELS, HandlingType
+from onewindow.catalog.rules import (
+    DELIVERY_METHOD_LABELS,
+    SPECIAL_PROCEDURE_LABELS,
+    HandlingType,
+    outcome_words,
+)
 from onewindow.core.errors import DomainError, NotFound
 from onewindow.core.identity import mask_id, mask_name
 from onewindow.core.timesource import SHANGHAI, local_date
@@ -220,6 +228,7 @@ class DueLine:
     deadline: datetime
     lines: list[str]
     provisional: bool = False
+    ended: str = ""  # how and when the date ended (a decided or closed case); empty while it runs
 
 
 @dataclass(frozen=True)
@@ -289,14 +298,15 @@ DUE_LABELS = {
     "acceptance_due": "受理期限", "supplement_request_due": "补正告知期限", "promised_due": "承诺办结期限",
     "statutory_due": "法定办结期限", "certificate_due": "制证送达期限",
 }
-_BEFORE_ACCEPTANCE = ("acceptance_due", "supplement_request_due")
-_CLOCK_ATTR = {"acceptance_due": "acceptance_due", "supplement_request_due": "supplement_request_due",
-               "promised_due": "promised_due", "statutory_due": "statutory_due",
-               "certificate_due": "certificate_due"}
 
 
-def _details(event: CaseEvent) -> list[tuple[str, str]]:
-    """The parts of an event the applicant is told (in Chinese, as the notices say them)."""
+def _cn(day: date | None) -> str:
+    return f"{day.year}年{day.month}月{day.day}日" if day else "—"
+
+
+def _details(event: CaseEvent, item_type: str = "licensing") -> list[tuple[str, str]]:
+    """The parts of an event the applicant is told (in Chinese, as the notices say them, the
+    decision in the words of the item's type)."""
     p = event.payload or {}
     out: list[tuple[str, str]] = []
 
@@ -328,7 +338,8 @@ def _details(event: CaseEvent) -> list[tuple[str, str]]:
         add("延长工作日", p.get("workdays"))
         add("理由", p.get("reason"))
     elif kind == "decided":
-        add("决定", "准予许可" if p.get("outcome") == "grant" else "不予许可")
+        words = outcome_words(item_type)
+        add("决定", words.grant if p.get("outcome") == "grant" else words.deny)
         add("理由", p.get("reasons"))
         add("救济途径", p.get("rights"))
     elif kind == "delivered":
@@ -336,6 +347,8 @@ def _details(event: CaseEvent) -> list[tuple[str, str]]:
         add("邮件单号", p.get("tracking_number"))
     elif kind == "withdrawn":
         add("理由", p.get("reason"))
+    elif kind == "concluded" and p.get("result") not in CONCLUSION_CODES:
+        add("办理结果", p.get("result"))
     elif kind == "calendar_retimed":
         for name, moved in (p.get("moved") or {}).items():
             label = DUE_LABELS.get(name)
@@ -398,18 +411,17 @@ def progress_of(case: Case, *, as_of: datetime | None = None) -> Progress:
     view = case_view(case, as_of=as_of)
     events = view.events
     clock = view.clock
-    # The acceptance dates run only while the case waits for the acceptance decision: a
-    # supplement notice stops that clock (DESIGN.md §4 rule 4), acceptance ends it.
-    waiting = case.status == Status.SUBMITTED
+    # Only the dates that still run (the acceptance dates while the acceptance decision is awaited,
+    # the handling dates while the case is handled …); a closed case shows its dates as they ended.
+    closed_on = local_date(case.concluded_at) if case.concluded_at else None
     dues = []
-    for name, attr in _CLOCK_ATTR.items():
-        day = getattr(clock, attr, None)
-        if day is None or (not waiting and name in _BEFORE_ACCEPTANCE):
-            continue
-        explanation = view.explanations.get(name, {})
-        dues.append(DueLine(name=name, label=DUE_LABELS[name], day=day, deadline=deadline_moment(day),
+    for due in shown_dues(clock, instant=case.item_version.handling_type == HandlingType.INSTANT,
+                          closed_on=closed_on):
+        explanation = view.explanations.get(due.name, {})
+        dues.append(DueLine(name=due.name, label=DUE_LABELS[due.name], day=due.day, deadline=deadline_moment(due.day),
                             lines=list(explanation.get("text", {}).get("zh", [])),
-                            provisional=bool(explanation.get("provisional", False))))
+                            provisional=bool(explanation.get("provisional", False)) and due.running,
+                            ended=ended_text(due, _cn(due.ended_on)) if not due.running else ""))
     pauses = {p.start: p for p in clock.pauses}
     procedures: list[SpecialProcedureLine] = []
     for e in events:
@@ -432,12 +444,13 @@ def progress_of(case: Case, *, as_of: datetime | None = None) -> Progress:
     person = case.applicant_kind == Case.ApplicantKind.PERSON
     return Progress(
         number=case.number, item_name=case.item_version.name, department=case.department.name,
-        status=case.status, status_label=STATUS_LABELS[Status(case.status)],
+        status=case.status, status_label=gettext(STATUS_LABELS[Status(case.status)]),
         applicant=mask_name(case.applicant_name) if person else case.applicant_name,
         applicant_kind=case.applicant_kind, channel=case.channel, submitted_at=case.submitted_at,
         accepted_on=case.accepted_on, concluded_at=case.concluded_at,
         steps=_steps(case, events, view.tasks), dues=dues,
-        timeline=[TimelineEntry(seq=e.seq, kind=e.kind, label=event_label(e.kind), at=e.at, details=_details(e))
+        timeline=[TimelineEntry(seq=e.seq, kind=e.kind, label=event_label(e.kind), at=e.at,
+                                details=_details(e, case.item_version.item_type))
                   for e in events if e.kind in PUBLIC_EVENTS],
         special_procedures=procedures, extension=extension, paused=clock.paused,
         remaining_workdays=clock.remaining_workdays if Status(case.status) not in (
@@ -511,9 +524,12 @@ def _day_end(d: date) -> datetime:
 
 def published_results(*, department_id: int | None = None, item: str = "", first: date | None = None,
                       last: date | None = None) -> QuerySet[Case]:
-    """Accepted cases (and the concluded ones among them), optionally of one department, of an
-    item matched by name or code, and accepted or concluded within [first, last]; newest first."""
-    cases = Case.objects.filter(accepted_on__isnull=False).select_related("department", "item", "item_version")
+    """Accepted cases (and the concluded ones among them) of the items whose results are published
+    (not social assistance nor civil status, ``ServiceItem.results_public``), optionally of one
+    department, of an item matched by name or code, and accepted or concluded within [first, last];
+    newest first."""
+    cases = (Case.objects.filter(accepted_on__isnull=False, item__results_public=True)
+             .select_related("department", "item", "item_version"))
     if department_id is not None:
         cases = cases.filter(department_id=department_id)
     item = (item or "").strip()
@@ -532,11 +548,13 @@ def published_results(*, department_id: int | None = None, item: str = "", first
 
 
 def _outcome(case: Case) -> str:
+    """The result as the public reads it, in the words of the item's type (予以确认, 予以给付 …)."""
     status = Status(case.status)
     if status == Status.WITHDRAWN:
         return "已撤回"
     if status == Status.CONCLUDED:
-        return "不予许可" if case.outcome == "deny" else "准予许可" if case.outcome == "grant" else "已办结"
+        words = outcome_words(case.item_version.item_type)
+        return words.deny if case.outcome == "deny" else words.grant if case.outcome == "grant" else "已办结"
     return "办理中"
 
 
@@ -552,7 +570,8 @@ def result_row(case: Case) -> ResultRow:
 
 def result_departments() -> list[tuple[int, str]]:
     """Departments that have accepted cases, for the filter (region name first when there are several)."""
-    ids = Case.objects.filter(accepted_on__isnull=False).values_list("department_id", flat=True).distinct()
+    ids = (Case.objects.filter(accepted_on__isnull=False, item__results_public=True)
+           .values_list("department_id", flat=True).distinct())
     departments = Department.objects.filter(pk__in=list(ids)).select_related("region").order_by(
         "region__code", "order", "code")
     return [(d.pk, d.name) for d in departments]

@@ -27,14 +27,17 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from onewindow.cases.models import Case
 from onewindow.cases.rules import MaterialCheck, MaterialState
 from onewindow.cases.services import case_submit, case_supplement
+from onewindow.cases.timing import calendar_of
 from onewindow.catalog.rules import DeliveryMethod
 from onewindow.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from onewindow.core.public import public_url
 from onewindow.core.timesource import SHANGHAI, local_date
 from onewindow.core.timesource import now as current_time
 from onewindow.core.uploads import CheckedFile
 from onewindow.notifications.rules import is_mainland_mobile, normalize_phone
 from onewindow.notifications.services import notify
 from onewindow.organization.models import Region
+from onewindow.workdays.provisional import cn_due
 
 from . import selectors
 from .models import ApplicantProfile, Draft, OneTimeCode, OnlineUpload, OtpThrottle
@@ -409,7 +412,8 @@ def _text_receipt(case: Case) -> None:
     submitted = case.events.order_by("seq").first()
     body = f"您的网上申请“{case.item_version.name}”已收到（办件编号{case.number}，查询码{case.query_code}）。"
     if (due := case.acceptance_due) is not None:
-        body += f"受理决定将于{due.year}年{due.month}月{due.day}日前作出。"
+        body += f"受理决定将于{cn_due(due, calendar_of(case).published_years)}前作出。"
+    body += f"进度查询：{public_url('online:progress')}"
     notify(region=case.region, channel="sms", recipient=case.applicant_phone, subject=f"办件{case.number}",
            body=body, kind="case.submitted", topic=case.number, dedupe_key=f"{case.number}:{submitted.seq}:sms",
            at=submitted.at)

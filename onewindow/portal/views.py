@@ -27,6 +27,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "center_name": settings.ONEWINDOW["CENTER_NAME"],
         "departments": departments,
         "item_count": sum(len(d.public_items) for d in departments),
+        "bundles": catalog_selectors.public_bundles(),
     })
 
 

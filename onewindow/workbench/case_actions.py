@@ -23,7 +23,12 @@ from onewindow.cases.selectors import CaseView
 from onewindow.cases.services import DENIAL_RIGHTS, missing_for_notice
 from onewindow.cases.states import TRANSITIONS, Status
 from onewindow.cases.states import Action as Move
-from onewindow.catalog.rules import DELIVERY_METHOD_LABELS, SPECIAL_PROCEDURE_LABELS, DeliveryMethod
+from onewindow.catalog.rules import (
+    DELIVERY_METHOD_LABELS,
+    SPECIAL_PROCEDURE_LABELS,
+    DeliveryMethod,
+    outcome_words,
+)
 from onewindow.organization.models import Staff
 from onewindow.organization.permissions import Action as Perm
 from onewindow.organization.permissions import can, roles_of
@@ -234,22 +239,24 @@ def _handling_forms(ctx: _Ctx) -> list[ActionForm]:
         if case.extension_requested_days:
             notes.append(_("Requested: %(days)s working days.") % {"days": case.extension_requested_days})
         forms.append(ActionForm(
-            key="grant_extension", action="grant_extension", title=_("Grant an extension"), submit=_("Grant"),
+            key="grant_extension", action="grant_extension", title=_("Grant an extension"), submit=_("准予延期"),
             notes=notes,
             fields=[Field("workdays", _("Working days"), "number", required=True,
                           value=str(case.extension_requested_days or "")),
                     Field("reason", _("Reason told to the applicant"), "textarea", required=True)]))
     if ctx.allows(Move.DECLINE_EXTENSION) and can_grant and case.extension_requested_days:
         forms.append(ActionForm(key="decline_extension", action="decline_extension",
-                                title=_("Decline the extension request"), submit=_("Decline"),
+                                title=_("Decline the extension request"), submit=_("不同意延期"),
                                 fields=[Field("reason", _("Reason"), "textarea", required=True)]))
     stages_done = all(t.state != CaseTask.State.OPEN for t in ctx.view.tasks) and case.current_stage is None
     if ctx.allows(Move.DECIDE_GRANT) and ctx.may(Perm.CASE_DECIDE) and stages_done:
+        # Named by what they do, in the words of the item's type: 作出准予许可决定, 作出予以确认决定 …
+        words = outcome_words(version.item_type)
         forms.append(ActionForm(key="decide-grant", action="decide", hidden={"grant": "true"},
-                                title=_("Decide: grant"), submit=_("Grant"),
+                                title=_("Decide: grant"), submit=_(words.grant_action),
                                 fields=[Field("reasons", _("Reasons"), "textarea")]))
         forms.append(ActionForm(key="decide-deny", action="decide", hidden={"grant": "false"}, danger=True,
-                                title=_("Decide: deny"), submit=_("Deny"), notes=[DENIAL_RIGHTS],
+                                title=_("Decide: deny"), submit=_(words.deny_action), notes=[DENIAL_RIGHTS],
                                 fields=[Field("reasons", _("Reasons"), "textarea", required=True)]))
     return forms
 

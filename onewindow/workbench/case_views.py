@@ -28,10 +28,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from onewindow.cases import selectors as case_selectors
 from onewindow.cases.actions import ACTIONS, perform
+from onewindow.cases.dues import ENDED_TEXT, TIMELINESS_TEXT, shown_dues
 from onewindow.cases.models import Case, CaseEvent, CaseTask
-from onewindow.cases.rules import ID_TYPE_LABELS, MaterialState
-from onewindow.cases.states import STATUS_LABELS, Status
-from onewindow.catalog.rules import DELIVERY_METHOD_LABELS, SPECIAL_PROCEDURE_LABELS
+from onewindow.cases.rules import CONCLUSION_CODES, ID_TYPE_LABELS, MaterialState
+from onewindow.cases.states import STATUS_LABELS, TERMINAL, Status
+from onewindow.catalog.rules import DELIVERY_METHOD_LABELS, SPECIAL_PROCEDURE_LABELS, outcome_words
 from onewindow.core.errors import DomainError, NotFound
 from onewindow.core.identity import mask_id, mask_name
 from onewindow.core.timesource import local_date
@@ -164,15 +165,6 @@ def intake_checklist(request: HttpRequest) -> HttpResponse:
 
 # --- the case page -----------------------------------------------------------------------------------
 
-# (explanation name, ClockState attribute), in the order a clerk meets them.
-_DUE_ORDER = [
-    ("acceptance_due", "acceptance_due"),
-    ("supplement_request_due", "supplement_request_due"),
-    ("promised_due", "promised_due"),
-    ("statutory_due", "statutory_due"),
-    ("certificate_due", "certificate_due"),
-]
-
 
 @dataclass
 class Due:
@@ -180,6 +172,7 @@ class Due:
     label: str
     day: date
     lines: list[str] = field(default_factory=list)
+    ended: str = ""  # how and when the date ended; empty while it runs
 
 
 def _due_label(name: str) -> str:
@@ -189,17 +182,20 @@ def _due_label(name: str) -> str:
 
 
 def _dues(view: case_selectors.CaseView) -> list[Due]:
-    """Each due date of the clock with its explanation, for "why is this my deadline?"."""
+    """The due dates that still run, or for a closed case the dates as they ended, each with its
+    explanation, for "why is this my deadline?"."""
     lang = "en" if (get_language() or "").startswith("en") else "zh"
+    case = view.case
+    closed_on = local_date(case.concluded_at) if case.concluded_at else None
     out = []
-    accepted = view.clock.accepted_on is not None
-    for name, attr in _DUE_ORDER:
-        day = getattr(view.clock, attr, None)
-        # Once accepted, the acceptance window is history (the timeline keeps it).
-        if day is None or (accepted and name in ("acceptance_due", "supplement_request_due")):
-            continue
-        lines = view.explanations.get(name, {}).get("text", {}).get(lang, [])
-        out.append(Due(name=name, label=_due_label(name), day=day, lines=list(lines)))
+    for due in shown_dues(view.clock, instant=case.item_version.handling_type == "instant", closed_on=closed_on):
+        lines = view.explanations.get(due.name, {}).get("text", {}).get(lang, [])
+        ended = ""
+        if not due.running:
+            ended = _(ENDED_TEXT[due.ended_by]) % {"day": due.ended_on.isoformat() if due.ended_on else "—"}
+            if due.timeliness is not None:
+                ended += _("（%(timeliness)s）") % {"timeliness": _(TIMELINESS_TEXT[due.timeliness])}
+        out.append(Due(name=due.name, label=_due_label(due.name), day=due.day, lines=list(lines), ended=ended))
     return out
 
 
@@ -218,9 +214,11 @@ class TimelineRow:
     details: list[tuple[str, str]]
 
 
-def _details(event: CaseEvent) -> list[tuple[str, str]]:
-    """The parts of an event's payload a reader needs: opinions, reasons, materials, methods."""
+def _details(event: CaseEvent, item_type: str) -> list[tuple[str, str]]:
+    """The parts of an event's payload a reader needs: opinions, reasons, materials, methods, the
+    decision in the words of the item's type, the result entered at the conclusion."""
     p = event.payload or {}
+    words = outcome_words(item_type)
     out: list[tuple[str, str]] = []
 
     def add(label: str, value: Any) -> None:
@@ -231,7 +229,7 @@ def _details(event: CaseEvent) -> list[tuple[str, str]]:
     add(_("Stage"), p.get("stage_name"))
     add(_("Opinion"), p.get("opinion"))
     if event.kind == "decided":
-        add(_("Outcome"), "准予" if p.get("outcome") == "grant" else "不予")
+        add(_("Outcome"), _(words.grant) if p.get("outcome") == "grant" else _(words.deny))
     add(_("Reasons"), p.get("reasons"))
     add(_("Reason"), p.get("reason"))
     add(_("Legal basis"), p.get("legal_basis"))
@@ -247,15 +245,19 @@ def _details(event: CaseEvent) -> list[tuple[str, str]]:
     add(_("Tracking number"), p.get("tracking_number"))
     if event.kind == "task_reassigned":
         add(_("To"), p.get("to"))
-    add(_("Result"), p.get("result") if event.kind != "concluded" else None)
+    # A conclusion's result is either what the clerk wrote (an instant case) or a code the
+    # timeline already shows as its own step (granted, denied, delivered).
+    result = p.get("result")
+    add(_("Result"), None if event.kind == "concluded" and result in CONCLUSION_CODES else result)
     add(_("Note"), p.get("note"))
     add(_("Rights"), p.get("rights"))
     return out
 
 
-def _timeline(events: list[CaseEvent]) -> list[TimelineRow]:
+def _timeline(events: list[CaseEvent], item_type: str) -> list[TimelineRow]:
     return [TimelineRow(seq=e.seq, kind=e.kind, label=case_selectors.event_label(e.kind), at=e.at,
-                        actor=e.actor_label or (e.actor.name if e.actor else _("system")), details=_details(e))
+                        actor=e.actor_label or (e.actor.name if e.actor else _("system")),
+                        details=_details(e, item_type))
             for e in events]
 
 
@@ -294,15 +296,16 @@ def _render_case(request: HttpRequest, staff: Staff, case: Case, *, status: int 
     version = case.item_version
     context = {
         "case": case, "version": version, "view": view, "clock": view.clock, "dues": _dues(view),
+        "closed": Status(case.status) in TERMINAL,
         "warning_label": _warning_label(str(view.clock.warning_level)),
-        "status_label": STATUS_LABELS[Status(case.status)], "tasks": view.tasks,
+        "status_label": _(STATUS_LABELS[Status(case.status)]), "tasks": view.tasks,
         "signatures": selectors.first_signatures(case),
         "materials": materials, "other_scans": other_scans,
         # What the applicant uploaded and filled in online (one history, whatever the channel).
         "online_uploads": online_selectors.case_uploads(case) if case.channel == Case.Channel.ONLINE else [],
         "online_form": _online_form(case),
         "documents": list(case.documents.order_by("event_seq", "id")),
-        "timeline": _timeline(view.events),
+        "timeline": _timeline(view.events, version.item_type),
         "forms": action_list, "failed": failed,
         "page_error": (failed_form.shown_error if failed_form is not None else error.message) if error else "",
         "failed_form_shown": failed_form is not None,

@@ -141,7 +141,9 @@ def test_the_stages_of_a_refused_and_of_an_instant_case(hall):
     assert [(s.label, s.state) for s in p.steps] == [("提交申请", "done"), ("不予受理", "done")]
     assert p.timeline[-1].details == [("理由", "不属于本机关职权范围"), ("依据", "行政许可法第三十二条"),
                                       ("可向以下机关申请", "云溪县市场监督管理局")]
-    assert p.dues == [] and p.remaining_workdays is None
+    # nothing runs any more: the acceptance date is shown as it ended
+    assert [(d.name, d.ended) for d in p.dues] == [("acceptance_due", "已于2026年9月2日作出不予受理决定")]
+    assert p.remaining_workdays is None
     names = hall.instant_item.current_version.materials.values_list("name", flat=True)
     instant = case_services.case_submit(actor=hall.clerk, item_code=hall.instant_item.implementation_code,
                                         applicant=hall.applicant(), window_number="01", at=at(2026, 9, 3),

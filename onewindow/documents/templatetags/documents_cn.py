@@ -10,6 +10,8 @@ from datetime import date
 
 from django import template
 
+from onewindow.workdays.provisional import PROVISIONAL_NOTE
+
 register = template.Library()
 
 
@@ -20,6 +22,16 @@ def cn_date(value: str | date | None) -> str:
         return ""
     day = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
     return f"{day.year}年{day.month}月{day.day}日"
+
+
+@register.filter
+def cn_due(value: str | date | None, provisional_dates: list[str] | None) -> str:
+    """A due date as ``cn_date`` writes it, marked ``（暂定，以公布的节假日安排为准）`` when the notice's
+    content lists it among its ``provisional_dates`` (its year's holidays were not published)."""
+    text = cn_date(value)
+    if text and str(value)[:10] in (provisional_dates or []):
+        text += PROVISIONAL_NOTE
+    return text
 
 
 @register.filter
