@@ -227,4 +227,6 @@ ONEWINDOW = {
     "SCHEDULER_TICK_SECONDS": int(os.environ.get("ONEWINDOW_SCHEDULER_TICK", "5")),
     # DESIGN.md §4 rule 9: yellow once 90 % of the promised period is used (local rule, configurable).
     "YELLOW_SHARE": os.environ.get("ONEWINDOW_YELLOW_SHARE", ""),  # empty: the clock's default (0.9)
+    # core.store: compiled statements and batched writes for the hot path (0: the plain ORM, same results).
+    "COMPILED_SQL": os.environ.get("ONEWINDOW_COMPILED_SQL", "1") not in ("0", "false", "off", ""),
 }

@@ -118,4 +118,4 @@ def after_event(case: Case, event: CaseEvent) -> None:
     if text and _MOBILE.fullmatch(case.applicant_phone or ""):
         notify(region=case.region, channel="sms", recipient=case.applicant_phone, subject=f"办件{case.number}",
                body=text, kind=f"case.{event.kind}", topic=case.number,
-               dedupe_key=f"{case.number}:{event.seq}:sms", at=event.at, unread=True)
+               dedupe_key=f"{case.number}:{event.seq}:sms", at=event.at)

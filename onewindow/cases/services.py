@@ -3,7 +3,7 @@
 Each action locks the case row, checks the acting staff member's permission and the transition
 table, asks the clock whether the new event breaks a legal rule, updates the row, appends the
 hash-chained event with the clock's new due dates, and saves — all in one transaction
-(:func:`onewindow.core.batching.atomic`: the writes nothing reads back travel with the next
+(:class:`.unit.CaseUnit`, through :mod:`onewindow.core.store`: the writes nothing reads back travel with the next
 statement, so a transition costs a few round trips, not one per row). A caller that passes
 ``expected_version`` (the ``row_version`` it read) is refused with a conflict when the case
 changed in between, so two clerks acting at once never lose an update.
@@ -14,34 +14,29 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from dataclasses import asdict
-from datetime import date, datetime, timedelta
-from functools import partial
+from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import IntegrityError, connection
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Q, QuerySet
 
 from onewindow.catalog.models import ServiceItem, Stage
 from onewindow.catalog.rules import DeliveryMethod, HandlingType, SpecialProcedure
 from onewindow.catalog.selectors import version_parts
-from onewindow.core import batching, compiled
-from onewindow.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from onewindow.core import store
+from onewindow.core.errors import DomainError, NotFound, PermissionDenied
 from onewindow.core.sequences import next_value
 from onewindow.core.timesource import local_date
 from onewindow.core.timesource import now as current_time
 from onewindow.lifecycle.center_settings import forget_yellow_shares, yellow_share
-from onewindow.lifecycle.deadlines import changes as deadline_changes
-from onewindow.lifecycle.services import deadlines_write
 from onewindow.organization.models import Department, Staff, Window
-from onewindow.organization.permissions import ACTION_POWER, can, grant_exists, require, roles_of
 from onewindow.organization.permissions import Action as Perm
+from onewindow.organization.permissions import can, require, roles_of
 from onewindow.organization.rules import Role
-from onewindow.workdays.selectors import NEWEST_CHANGE, NEWEST_CHANGE_READ, newest_change
+from onewindow.workdays.selectors import NEWEST_CHANGE_READ, newest_change
 
-from . import deadlines, outputs, scope, states
-from .deadlines import specs_of
-from .history import chain_event, events_of
-from .models import Case, CaseEvent, CaseNumberSequence, CaseTask
+from . import scope, states
+from .history import events_of
+from .models import Case, CaseNumberSequence, CaseTask
 from .rules import Applicant, MaterialCheck, check_applicant, check_materials, missing_materials
 from .states import Status, TransitionRefused
 from .timing import (
@@ -52,6 +47,7 @@ from .timing import (
     plan_event,
     share_decimal,
 )
+from .unit import CaseUnit, tasks_query
 
 # A live action may be stamped a little ahead of the server clock (a workstation's clock), no more.
 _FUTURE_TOLERANCE = timedelta(minutes=5)
@@ -75,108 +71,12 @@ def _raise_first(problems) -> None:
         raise DomainError(first.code, first.message, field=first.field)
 
 
-def _record(case: Case, *, kind: str, at: datetime, actor: Staff | None, payload: dict[str, Any],
-            actor_label: str | None = None) -> CaseEvent:
-    """Ask the clock, materialize its due dates, chain the event; :func:`_save` stores both."""
-    violations, state = plan_event(case, kind, at, payload)
-    if violations:
-        v = violations[0]
-        raise DomainError(v.code, v.message)
-    materialize(case, state)
-    event = chain_event(case, kind=kind, at=at, actor=actor, payload=payload, actor_label=actor_label)
-    case._new_events = [*getattr(case, "_new_events", []), event]  # type: ignore[attr-defined]
-    return event
-
-
-def _save(case: Case) -> None:
-    """Store the row and its new events, then issue the notices and notifications they call for.
-
-    Documents are numbered in this transaction (the number belongs to the event) and rendered
-    by the render job; notifications are queued here and sent by the delivery job. Both jobs are
-    woken by what waits for them at the scheduler's next tick, so nothing runs after the commit.
-    """
-    events: list[CaseEvent] = getattr(case, "_new_events", [])
-    if case._state.adding:
-        try:
-            compiled.insert(case)
-        except IntegrityError as exc:  # the number sequence is locked, so this is a real bug
-            raise Conflict("case.number_taken", "办件编号冲突，请重试") from exc
-    elif (changed := scope.changed_fields(case)) is None:
-        case.save()
-    else:
-        # Under the row lock, writing only what changed is the same as writing the whole row.
-        compiled.update(case, changed, defer=True)
-    for event in events:
-        compiled.insert(event, defer=True)
-    _write_deadlines(case)
-    for event in events:
-        outputs.after_event(case, event)
-    case._new_events = []  # type: ignore[attr-defined]
-    scope.release(case)
-
-
-def _write_deadlines(case: Case) -> None:
-    """The case's deadline rows (the lifecycle kernel's table the sweep scans) that this
-    transition changed, in its transaction; nothing when no deadline moved."""
-    held = scope.held(case)
-    tasks = held.tasks if held is not None else list(_tasks_of(case.pk))
-    changed = deadline_changes(held.deadlines if held is not None else {}, specs_of(case, tasks))
-    deadlines_write(subject_type=deadlines.SUBJECT, subject_id=case.pk, region_id=case.region_id, specs=changed)
-
-
 def _check_moment(at: datetime) -> datetime:
     if at.tzinfo is None or at.utcoffset() is None:
         raise DomainError("case.at_naive", "时间必须带时区", field="at")
     if at > current_time() + _FUTURE_TOLERANCE:
         raise DomainError("case.at_in_future", "操作时间不能晚于当前时间", field="at")
     return at
-
-
-def _locked(pk: int) -> QuerySet[Case]:
-    # The newest calendar change of any region comes with the row (for the clock: see calendar_of).
-    return (Case.objects.select_for_update(of=("self",)).select_related("region", "department", "item")
-            .annotate(newest_change_number=Subquery(NEWEST_CHANGE.values("number")[:1]),
-                      newest_change_token=Subquery(NEWEST_CHANGE.values("token")[:1])).filter(pk=pk))
-
-
-def _locked_granted(actor: Staff, perm: Perm, day: date, *params: Any) -> QuerySet[Case]:
-    """:func:`_locked`, and whether ``actor`` holds the power ``perm`` needs for the case's
-    department and item on ``day``; ``params`` are the query's own (the grant's, then the case id)."""
-    granted = grant_exists(actor, perm, day, department=OuterRef("department_id"), item=OuterRef("item_id"))
-    return _locked(params[-1]).annotate(actor_granted=granted)
-
-
-def _history(case_pk: int) -> QuerySet[CaseEvent]:
-    return CaseEvent.objects.filter(case_id=case_pk).order_by("seq")
-
-
-def _load_for_update(case_id: int, expected_version: int | None, *, actor: Staff | None = None,
-                     perm: Perm | None = None, day: date | None = None) -> Case:
-    """The case, locked, holding its history, tasks and calendar for the transition.
-
-    With ``actor``, ``perm`` and ``day``, ``case.actor_granted`` says whether the actor holds
-    the power ``perm`` needs (for ``require(..., granted=…)``), read with the row.
-    """
-    # The row lock first (with the newest calendar change and the grant), then, as of the lock,
-    # its history and its tasks: one round trip.
-    lock: tuple[str, Callable[..., Any], list[Any]] = ("cases.locked", _locked, [int(case_id)])
-    if actor is not None and perm is not None and day is not None and perm in ACTION_POWER:
-        # Exists() selects the constant 1 as a parameter, then come the grant's and the case id.
-        lock = ("cases.locked_granted", partial(_locked_granted, actor, perm, day), [
-            1, actor.pk, str(ACTION_POWER[perm]), *[connection.ops.adapt_datefield_value(day)] * 2, int(case_id)])
-    found, events, tasks = compiled.fetch_together(lock, ("cases.history", _history, [int(case_id)]),
-                                                   ("cases.tasks", _tasks_of, [int(case_id)]))
-    if not found:
-        raise NotFound("办件不存在", code="case.not_found", field="case")
-    case = found[0]
-    case.item_version = version_parts(case.item_version_id).version  # immutable: kept in process
-    if expected_version is not None and case.row_version != expected_version:
-        raise Conflict("case.changed", "办件已被他人更新，请刷新后重试")
-    for row in (*events, *tasks):
-        row._state.fields_cache["case"] = case  # as ``case.events`` would: no query for row.case
-    newest = (int(case.newest_change_number or 0), str(case.newest_change_token or ""))
-    scope.hold(case, events, tasks, newest_calendar_change=newest)
-    return case
 
 
 def _act(*, case_id: int, actor: Staff | None, perm: Perm | None, action: states.Action, at: datetime | None,
@@ -190,8 +90,9 @@ def _act(*, case_id: int, actor: Staff | None, perm: Perm | None, action: states
     """
     at = _check_moment(at or current_time())
     day = local_date(at)
-    with batching.atomic():
-        case = _load_for_update(case_id, expected_version, actor=actor, perm=perm, day=day)
+    with CaseUnit.atomic():
+        unit = CaseUnit.load(case_id, expected_version, actor=actor, perm=perm, day=day)
+        case = unit.case
         label = None
         if actor is None:
             if applicant is None or case.applicant_account_id is None or case.applicant_account_id != applicant.pk:
@@ -208,9 +109,8 @@ def _act(*, case_id: int, actor: Staff | None, perm: Perm | None, action: states
         if mutate is not None:
             mutate(case)
         for kind, payload in planned:
-            _record(case, kind=kind, at=at, actor=actor, payload=payload, actor_label=label)
-        _save(case)
-        return case
+            unit.append(kind=kind, at=at, actor=actor, payload=payload, actor_label=label)
+        return unit.commit()
 
 
 # -- intake --------------------------------------------------------------------------------------
@@ -243,7 +143,7 @@ def case_submit(*, actor: Staff | None, item_code: str, applicant: Applicant, ma
     reads = [("cases.submitted_item", _active_item, [str(item_code)]), NEWEST_CHANGE_READ]
     if window_number:
         reads.append(("cases.window", _window, [str(item_code), str(window_number)]))
-    found, newest, *windows = compiled.fetch_together(*reads)
+    found, newest, *windows = store.fetch_together(*reads)
     item = found[0] if found else None
     if item is None or item.current_version is None:
         raise NotFound(f"事项 {item_code} 不存在或未发布", code="item.not_found", field="item_code")
@@ -266,7 +166,7 @@ def case_submit(*, actor: Staff | None, item_code: str, applicant: Applicant, ma
     if actor is not None:
         require(actor, Perm.CASE_SUBMIT, region=item.region, department=item.department, item=item,
                 on=local_date(at))
-    with batching.atomic():
+    with CaseUnit.atomic():
         case = Case(
             number=_next_number(item.region, local_date(at).year), query_code=_query_code(),
             region=item.region, department=item.department, item=item, item_version=version, window=window,
@@ -278,14 +178,14 @@ def case_submit(*, actor: Staff | None, item_code: str, applicant: Applicant, ma
             visits=1 if channel in (Case.Channel.WINDOW, Case.Channel.PROXY) else 0,
             applicant_account=applicant_account,
         )
-        scope.hold(case, [], newest_calendar_change=newest_change(newest))
-        _record(case, kind="submitted", at=at, actor=actor,
+        unit = CaseUnit.start(case, newest_calendar_change=newest_change(newest))
+        unit.append(kind="submitted", at=at, actor=actor,
                 actor_label=None if actor else f"申请人 {case.applicant_name}", payload={
             "channel": channel, "window": window_number, "applicant": {**asdict(applicant)},
             "materials": [asdict(m) for m in materials],
         })
-        _save(case)
-        compiled.increment(ServiceItem, item.pk, "use_count", defer=True)
+        unit.commit()
+        store.increment(ServiceItem, item.pk, "use_count")
     return case
 
 
@@ -421,17 +321,12 @@ def _stage_department(case: Case, stage: Stage) -> Department:
     return case.department
 
 
-def _tasks_of(case_pk: int) -> QuerySet[CaseTask]:
-    # No ordering by the model's default: it would join the case row for nothing.
-    return CaseTask.objects.filter(case_id=case_pk).select_related("department", "assignee").order_by("stage_order")
-
-
 def _tasks(case: Case) -> list[CaseTask]:
     """The case's tasks as its transition found them, plus those it opened."""
     held = scope.held(case)
     if held is not None and held.tasks is not None:
         return held.tasks
-    tasks = list(_tasks_of(case.pk))
+    tasks = list(tasks_query(case.pk))
     if held is not None:
         held.tasks = tasks
     return tasks
@@ -450,7 +345,7 @@ def _open_ready_tasks(case: Case, *, completed: set[int], at: datetime) -> None:
         task = CaseTask(case=case, stage_order=stage.order, stage_name=stage.name,
                         department=_stage_department(case, stage), role=stage.role,
                         budget_workdays=stage.budget_workdays, opened_at=at, due_on=due)
-        compiled.insert(task, defer=True)
+        store.add(task)
         tasks.append(task)
     case.current_stage = _first_open_stage(case, completed=completed)
 
@@ -511,7 +406,7 @@ def case_complete_stage(*, case_id: int, actor: Staff, stage_order: int, opinion
             return [("stage_signed", base)]
         completed.add(stage.order)
         task.state, task.done_at, task.assignee = CaseTask.State.DONE, moment, task.assignee or actor
-        compiled.update(task, ["state", "done_at", "assignee"], defer=True)
+        store.change(task, ["state", "done_at", "assignee"])
         _open_ready_tasks(c, completed=completed, at=moment)
         return [("stage_completed", base)]
 
@@ -778,8 +673,9 @@ def case_deem_accepted(*, case_id: int, at: datetime) -> Case | None:
 
     Idempotent: a case that is no longer waiting for an acceptance decision is left alone.
     """
-    with batching.atomic():
-        case = _load_for_update(case_id, None)
+    with CaseUnit.atomic():
+        unit = CaseUnit.load(case_id, None)
+        case = unit.case
         if case.status != Status.SUBMITTED:
             return None
         violations, state = plan_event(case, "deemed_accepted", at, {})
@@ -788,9 +684,8 @@ def case_deem_accepted(*, case_id: int, at: datetime) -> Case | None:
         case.status = states.next_status(states.Action.DEEMED_ACCEPT, Status(case.status))
         case.accepted_on = state.accepted_on
         _open_ready_tasks(case, completed=set(), at=at)
-        _record(case, kind="deemed_accepted", at=at, actor=None, payload={"received_on": str(state.received_on)})
-        _save(case)
-        return case
+        unit.append(kind="deemed_accepted", at=at, actor=None, payload={"received_on": str(state.received_on)})
+        return unit.commit()
 
 
 def cases_deem_overdue_acceptances(*, now: datetime | None = None) -> int:
@@ -826,8 +721,9 @@ def case_retime(*, case_id: int, calendar_version: int, change_number: int | Non
     this version, or whose dates did not move, is left alone (returns None).
     """
     at = at or current_time()
-    with batching.atomic():
-        case = _load_for_update(case_id, None)
+    with CaseUnit.atomic():
+        unit = CaseUnit.load(case_id, None)
+        case = unit.case
         if Status(case.status) in states.TERMINAL or case.calendar_version >= calendar_version:
             return None
         old = {name: getattr(case, name) for name in RETIMED_FIELDS}
@@ -839,10 +735,9 @@ def case_retime(*, case_id: int, calendar_version: int, change_number: int | Non
             return None
         moved = {name: {"old": str(old[name]) if old[name] else None, "new": str(new[name]) if new[name] else None}
                  for name in RETIMED_FIELDS if old[name] != new[name]}
-        _record(case, kind="calendar_retimed", at=at, actor=None,
-                payload={"calendar_version": state.calendar_version, "change": change_number, "moved": moved})
-        _save(case)
-        return case
+        unit.append(kind="calendar_retimed", at=at, actor=None,
+                    payload={"calendar_version": state.calendar_version, "change": change_number, "moved": moved})
+        return unit.commit()
 
 
 def case_refresh_yellow(*, case_id: int, at: datetime | None = None) -> Case | None:
@@ -854,8 +749,9 @@ def case_refresh_yellow(*, case_id: int, at: datetime | None = None) -> Case | N
     changed, else None (idempotent).
     """
     at = at or current_time()
-    with batching.atomic():
-        case = _load_for_update(case_id, None)
+    with CaseUnit.atomic():
+        unit = CaseUnit.load(case_id, None)
+        case = unit.case
         try:
             if Status(case.status) in states.TERMINAL:
                 return None
@@ -865,10 +761,10 @@ def case_refresh_yellow(*, case_id: int, at: datetime | None = None) -> Case | N
                 return None
             Case.objects.filter(pk=case.pk).update(yellow_from=line, yellow_share=share)
             case.yellow_from, case.yellow_share = line, share
-            _write_deadlines(case)
+            unit.write_deadlines()
             return case
         finally:
-            scope.release(case)
+            unit.close()
 
 
 def cases_refresh_yellow_lines(*, now: datetime | None = None) -> int:

@@ -21,7 +21,7 @@ from django.conf import settings
 from django.db import transaction
 
 from onewindow.cases.models import Case, CaseEvent
-from onewindow.core import compiled
+from onewindow.core import store
 from onewindow.core.errors import DomainError, NotFound
 from onewindow.core.public import public_url
 from onewindow.core.sequences import next_value, next_values
@@ -85,13 +85,13 @@ def unrendered_since(now: datetime, last_started_at: datetime | None) -> bool:
 
 
 def _create_document(*, case: Case, event: CaseEvent, kind: str, number: str, body: dict[str, Any],
-                     defer: bool = True) -> Document:
+                     need_id: bool = False) -> Document:
     # Rendered by the render job at the runner's next tick (``unrendered_since`` wakes it), or on
     # first download, whichever comes first. Nothing reads the new row back in the transition,
-    # so the insert may travel with the next statement (``defer``), unless a row points at it.
+    # so the insert may travel with the next statement, unless a row points at it (``need_id``).
     document = Document(case=case, kind=kind, number=number, event_seq=event.seq, content=body,
                         content_sha256=content_hash(body), issued_at=event.at)
-    compiled.insert(document, defer=defer)
+    store.add(document, need_id=need_id)
     return document
 
 
@@ -164,10 +164,10 @@ def certificate_issue(*, case: Case, event: CaseEvent, valid_until: date | None 
             "certificate": payload, "key_id": key_id, "signature": signature, "verify_url": verify_url(number),
         }
         document = _create_document(case=case, event=event, kind=Document.Kind.CERTIFICATE, number=doc_number,
-                                    body=body, defer=False)  # the certificate row points at it
+                                    body=body, need_id=True)  # the certificate row points at it
         certificate = Certificate(number=number, case=case, document=document, content=payload, key_id=key_id,
                                   signature=signature)
-        compiled.insert(certificate, defer=True)
+        store.add(certificate)
         return certificate
 
 

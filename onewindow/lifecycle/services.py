@@ -14,7 +14,7 @@ from typing import Any
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 
-from onewindow.core import batching
+from onewindow.core import store
 
 from .chain import GENESIS, canonical, event_hash
 from .deadlines import DeadlineSpec
@@ -38,7 +38,7 @@ def deadlines_write(*, subject_type: str, subject_id: int, region_id: int, specs
                     at: datetime | None = None, using: str = DEFAULT_DB_ALIAS) -> int:
     """Write these deadline rows of one record (new ones inserted, existing ones replaced), in the
     caller's transaction; returns how many. One statement, queued with the next one inside a
-    :func:`onewindow.core.batching.atomic` block (nothing reads it back in the same action).
+    :func:`onewindow.core.store.atomic` block (nothing reads it back in the same action).
 
     The caller passes only what changed (:func:`onewindow.lifecycle.deadlines.changes`), so an
     action that moves no deadline costs nothing here.
@@ -53,10 +53,7 @@ def deadlines_write(*, subject_type: str, subject_id: int, region_id: int, specs
                    ops.adapt_datefield_value(s.due_on), s.statutory, ops.adapt_datefield_value(s.yellow_from),
                    ops.adapt_datefield_value(s.lapses_after), s.provisional, s.state.value, s.closed_reason[:100],
                    s.explanation, s.title[:100], changed_at]
-    sql = _upsert_sql(len(specs))
-    if not batching.defer(sql, params, using=using):
-        with connections[using].cursor() as cursor:
-            cursor.execute(sql, params)
+    store.write_sql(_upsert_sql(len(specs)), params, using=using)
     return len(specs)
 
 

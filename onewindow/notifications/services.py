@@ -26,7 +26,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import F, Q
 
-from onewindow.core import compiled
+from onewindow.core import store
 from onewindow.core.errors import DomainError, NotFound, PermissionDenied
 from onewindow.core.timesource import now as current_time
 from onewindow.organization.models import Region, Staff
@@ -85,7 +85,7 @@ def _check_lengths(values: dict[str, str | None]) -> None:
 
 def notify(*, region: Region, channel: str, recipient: str | None, subject: str, body: str, kind: str,
            topic: str = "", dedupe_key: str | None = None, at: datetime | None = None,
-           send_now: bool = False, unread: bool = False) -> OutboxMessage | None:
+           send_now: bool = False) -> OutboxMessage | None:
     """Queue one message in the current transaction; the delivery job sends it at its next tick.
 
     ``send_now`` makes the first attempt right after the commit instead, for a message someone
@@ -93,9 +93,9 @@ def notify(*, region: Region, channel: str, recipient: str | None, subject: str,
     ``dedupe_key`` was used before (never a second message: callers pass e.g.
     ``f"{case_number}:{event_seq}:sms"``); None when ``recipient`` is blank — many applicants
     give no phone or email, and that is not an error. Raises :class:`DomainError` naming the
-    field for a bad channel, recipient, kind or body. ``unread``: the caller never reads the row
-    back, so its insert may wait for the transaction's next statement
-    (:mod:`onewindow.core.batching`); the row returned may then be unsaved (a key used before).
+    field for a bad channel, recipient, kind or body. Inside an action's transaction
+    (:func:`onewindow.core.store.atomic`) the insert may wait for the action's next statement: the
+    row returned is then not stored yet, and with a key used before never will be.
     """
     if channel not in Channel.values:
         raise DomainError("notification.invalid_channel", f"不支持的通知渠道：{channel!r}（渠道）", field="channel")
@@ -117,10 +117,10 @@ def notify(*, region: Region, channel: str, recipient: str | None, subject: str,
                             created_at=at, dedupe_key=dedupe_key)
     # No savepoint: one statement either inserts or, for a key used before, does nothing.
     with transaction.atomic(savepoint=False):
-        defer = unread and not send_now  # a first attempt after the commit needs the id
+        need_id = send_now  # a first attempt after the commit needs the id
         if dedupe_key is None:
-            compiled.insert(message, defer=defer)
-        elif not compiled.insert(message, unless_taken="dedupe_key", defer=defer):
+            store.add(message, need_id=need_id)
+        elif not store.add(message, unless_taken="dedupe_key", need_id=need_id):
             message = OutboxMessage.objects.get(dedupe_key=dedupe_key)  # the one that came first
         # A row that was already there and is still waiting may take this attempt too: the
         # claim lets only one attempt send it.

@@ -16,7 +16,7 @@ from datetime import date
 
 from django.db.models import Max, Q, QuerySet
 
-from onewindow.core import compiled
+from onewindow.core import store
 from onewindow.core.errors import NotFound
 from onewindow.core.timesource import local_date
 from onewindow.organization.models import Region
@@ -74,7 +74,7 @@ def _chain_head(chain: tuple[str, ...], newest: tuple[int, str] | None = None) -
         if seen is not None and seen[0] == newest:
             return seen[1]
     # Asked by every case transition: compiled once per chain length.
-    found = compiled.fetch(f"workdays.chain_head.{len(chain)}", _latest_change, "", *chain)
+    found = store.fetch(f"workdays.chain_head.{len(chain)}", _latest_change, "", *chain)
     head = (int(found[0].number), str(found[0].token)) if found else (0, "")
     if newest is not None:
         with _lock:
@@ -100,7 +100,7 @@ NEWEST_CHANGE_READ = ("workdays.newest_change", _newest_change, ())
 
 def newest_change(found: list[CalendarChange]) -> tuple[int, str]:
     """(number, token) of the newest change of any calendar, from the rows of
-    :data:`NEWEST_CHANGE_READ` (a read for :func:`onewindow.core.compiled.fetch_together`, so a
+    :data:`NEWEST_CHANGE_READ` (a read for :func:`onewindow.core.store.fetch_together`, so a
     caller asks it together with its own reads and passes the result to :func:`snapshot_for`)."""
     return (int(found[0].number), str(found[0].token)) if found else (0, "")
 

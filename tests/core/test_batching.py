@@ -111,7 +111,7 @@ def test_a_deferred_insert_unless_taken_keeps_the_first_row(county):
 
     def queue(body: str) -> OutboxMessage | None:
         return notify(region=county, channel="sms", recipient="13900000000", subject="办件", body=body,
-                      kind="case.accepted", dedupe_key="990121-2026-000001:2:sms", at=MOMENT, unread=True)
+                      kind="case.accepted", dedupe_key="990121-2026-000001:2:sms", at=MOMENT)
 
     with transaction.atomic(), batching.deferred_writes():
         first, second = queue("第一条"), queue("第二条")
