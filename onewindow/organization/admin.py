@@ -21,13 +21,13 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.catalog.models import ServiceItem
-from onewindow.core.admin import RegionScopedAdmin
 from onewindow.core.errors import DomainError
 
 from . import services
 from .models import Authorization, BackupPost, Department, Posting, Region, Staff, Window
 from .permissions import reaches, staff_of
 from .rules import Role, region_prefix
+from .scoped_admin import RegionScopedAdmin
 
 
 def _actor(request: HttpRequest | None) -> Staff | None:

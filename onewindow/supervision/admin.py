@@ -10,7 +10,7 @@ from django import forms
 from django.contrib import admin
 
 from onewindow.cases.timing import forget_yellow_shares
-from onewindow.core.admin import RegionScopedAdmin
+from onewindow.organization.scoped_admin import RegionScopedAdmin
 from onewindow.tasks.services import job_run_soon
 
 from .models import SupervisionSettings

@@ -9,9 +9,9 @@ from django.forms.models import model_to_dict
 from django.urls import reverse
 
 from onewindow.accounts.services import api_token_issue
-from onewindow.core.admin import RegionScopedAdmin
 from onewindow.organization.models import Department, Region, Staff, Window
 from onewindow.organization.rules import Role
+from onewindow.organization.scoped_admin import RegionScopedAdmin
 
 ROLES = list(Role)
 SIDES = [("a", "b"), ("b", "a")]
