@@ -16,8 +16,10 @@ from datetime import date, timedelta
 
 import pytest
 from django.contrib.auth.hashers import make_password
+from django.core.cache import cache
 
 from onewindow.catalog.models import ServiceItem, ServiceItemVersion
+from onewindow.core import caches
 from onewindow.organization.models import Authorization, Department, Posting, Region, Staff, Window
 from onewindow.organization.rules import Power, RegionLevel, Role
 
@@ -31,16 +33,14 @@ def _media_root(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _fresh_process_caches():
-    """Each test's database has its own centers' settings and reuses version ids: forget the
-    per-process yellow shares and version parts."""
-    from onewindow.cases.timing import forget_yellow_shares
-    from onewindow.catalog.selectors import forget_version_parts
-
-    forget_yellow_shares()
-    forget_version_parts()
+    """Each test starts and ends with nothing kept in process: each test's database has its own
+    centers' settings and reuses ids (versions, calendar changes), and the rate limiters count in
+    Django's cache. Every app registers the reset of its caches in ``core.caches``."""
+    caches.reset_all()
+    cache.clear()
     yield
-    forget_yellow_shares()
-    forget_version_parts()
+    caches.reset_all()
+    cache.clear()
 
 
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config,

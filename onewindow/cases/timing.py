@@ -11,6 +11,7 @@ from time import monotonic
 from django.conf import settings
 
 from onewindow.catalog.models import ServiceItemVersion
+from onewindow.core import caches
 from onewindow.workdays.arithmetic import CalendarSnapshot
 from onewindow.workdays.clock import ClockEvent, ClockLimits, ClockState, Violation, check_transition, clock
 from onewindow.workdays.selectors import snapshot_for
@@ -40,6 +41,7 @@ def yellow_share(region_code: str | None) -> Fraction:
     return Fraction(str(settings.ONEWINDOW.get("YELLOW_SHARE", "0.9")))
 
 
+@caches.register
 def forget_yellow_shares() -> None:
     """Drop the per-process yellow shares (after a center's settings change in this process; tests)."""
     _shares.clear()

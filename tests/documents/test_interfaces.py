@@ -5,18 +5,12 @@ from __future__ import annotations
 from urllib.parse import quote
 
 import pytest
-from django.core.cache import cache
 
 from onewindow.documents import services
 
 from .conftest import accepted, granted, last_event
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle():
-    cache.clear()  # the verify API's per-address rate limit lives in the cache
 
 
 def certificate(hall):

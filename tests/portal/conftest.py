@@ -1,8 +1,8 @@
 """Fixtures of the portal tests.
 
 ``demo``: the demo county loaded once per module, inside a transaction rolled back when the
-module is done (as tests/demo does), so modules share nothing. Every test starts with an empty
-cache, so the rate limiter's counts never leak from one test into the next.
+module is done (as tests/demo does), so modules share nothing. (tests/conftest.py empties the
+process caches around each test: the search index and the rate limiter's counts.)
 """
 
 from __future__ import annotations
@@ -12,11 +12,9 @@ import time
 from html.parser import HTMLParser
 
 import pytest
-from django.core.cache import cache
 from django.db import transaction
 
 from onewindow.demo.loader import DemoReport, load_demo
-from onewindow.portal.selectors import invalidate_search_index
 
 # Demo codes the tests name (onewindow/demo/data/catalog.yaml).
 RESTAURANT = "990121-YJS-001"  # 我要开餐馆
@@ -28,13 +26,6 @@ MARRIAGE = "11990121MB00000192000101001000"  # 结婚登记: a blank form, no fe
 COUNTY = "990121000000"
 
 
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
     """The demo county for this module (rolled back afterwards)."""
@@ -42,10 +33,8 @@ def demo(django_db_setup, django_db_blocker):
         started = time.monotonic()
         report = load_demo()
         report.seconds = time.monotonic() - started  # type: ignore[attr-defined]
-        invalidate_search_index()
         yield report
         transaction.set_rollback(True)
-    invalidate_search_index()
 
 
 @pytest.fixture

@@ -17,7 +17,6 @@ from onewindow.cases.models import Case
 from onewindow.core.timesource import SHANGHAI
 from onewindow.organization.models import Posting, Region, Staff
 from onewindow.organization.rules import Role
-from onewindow.workdays.selectors import clear_cache
 from tests.cases import conftest as cases_conftest
 from tests.cases.conftest import Hall, _staff, at
 
@@ -29,13 +28,6 @@ __all__ = ["Hall", "at", "hall"]
 def _fast_passwords(settings):
     """The fixture's logins never log in with a password here: skip Argon2's cost."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_calendar_cache():
-    clear_cache()
-    yield
-    clear_cache()
 
 
 def start_of(d: date) -> datetime:
