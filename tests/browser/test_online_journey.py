@@ -15,7 +15,7 @@ from onewindow.cases.models import Case
 from onewindow.core.timesource import now
 from onewindow.notifications.models import OutboxMessage
 from onewindow.online.models import OneTimeCode
-from tests.cases.conftest import VALID_ID, hall  # noqa: F401
+from tests.cases.helpers import VALID_ID
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -44,7 +44,7 @@ def _code_from_outbox() -> str:
     return re.search(r"(?<!\d)\d{6}(?!\d)", message.body).group(0)
 
 
-def test_an_applicant_applies_supplements_and_follows_the_case_on_a_phone(browser, live_server, hall,  # noqa: F811
+def test_an_applicant_applies_supplements_and_follows_the_case_on_a_phone(browser, live_server, hall,
                                                                          screenshot_dir):
     item_code = hall.item.implementation_code
     context = _phone_context(browser, live_server)

@@ -13,7 +13,7 @@ from onewindow.core.timesource import now
 from onewindow.organization.models import Posting
 from onewindow.organization.rules import Role
 
-from .conftest import VALID_ID, at
+from .helpers import VALID_ID, at, hall_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -158,9 +158,7 @@ def test_other_counties_and_other_roles(client, clerk_api, hall):
 
 
 def _admin(hall):
-    from tests.cases.conftest import _staff
-
-    return _staff("centeradmin", hall.county, None, Role.CENTER_ADMIN)
+    return hall_staff("centeradmin", hall.county, None, Role.CENTER_ADMIN)
 
 
 def history(hall, *events) -> dict:

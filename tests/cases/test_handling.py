@@ -18,8 +18,7 @@ from onewindow.core.errors import Conflict, DomainError, PermissionDenied
 from onewindow.organization.models import BackupPost
 from onewindow.workdays import services as calendar_services
 
-from .conftest import at
-from .test_lifecycle import submit
+from .helpers import at, submit
 
 pytestmark = pytest.mark.django_db
 

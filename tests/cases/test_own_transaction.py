@@ -18,19 +18,17 @@ from onewindow.core import batching, compiled
 from onewindow.core.errors import DomainError
 from onewindow.notifications.models import OutboxMessage
 
-from .conftest import at
-from .test_lifecycle import submit
-from .test_lifecycle import test_denial_concludes_with_reasons_and_rights as _denial
-from .test_lifecycle import test_full_lifecycle_to_a_grant as _lifecycle
-from .test_lifecycle import test_instant_item_concludes_on_the_spot as _instant
-from .test_lifecycle import test_one_time_notice_then_supplement_restarts_acceptance_window as _supplement
-from .test_lifecycle import test_special_procedure_pauses_and_extension_moves_both_dues as _special
-from .test_lifecycle import test_stale_version_is_a_conflict_not_a_lost_update as _stale
+from . import journeys
+from .helpers import at, submit
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.mark.parametrize("journey", [_lifecycle, _denial, _instant, _supplement, _special, _stale],
+@pytest.mark.parametrize("journey", [
+    journeys.full_lifecycle_to_a_grant, journeys.denial_concludes_with_reasons_and_rights,
+    journeys.instant_item_concludes_on_the_spot, journeys.one_time_notice_then_supplement_restarts_acceptance_window,
+    journeys.special_procedure_pauses_and_extension_moves_both_dues,
+    journeys.stale_version_is_a_conflict_not_a_lost_update],
                          ids=["lifecycle", "denial", "instant", "supplement", "special_procedure", "stale_version"])
 def test_the_journeys_hold_as_outermost_transactions(hall, journey):
     journey(hall)

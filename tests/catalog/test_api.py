@@ -6,8 +6,7 @@ import pytest
 
 from onewindow.catalog.services import catalog_import, item_publish_version
 
-from .conftest import FOOD, HYGIENE, MARRIAGE
-from .test_import import spec_of
+from .helpers import FOOD, HYGIENE, MARRIAGE, spec_of
 
 
 @pytest.fixture

@@ -13,8 +13,7 @@ from onewindow.catalog.selectors import export_catalog
 from onewindow.catalog.services import CatalogImportError, catalog_import, catalog_import_file
 from onewindow.catalog.spec import parse_catalog_dict
 
-from .conftest import FOOD, wipe_catalog
-from .test_import import snapshot, spec_of
+from .helpers import FOOD, snapshot, spec_of, wipe_catalog
 
 SHEETS = ["事项", "材料", "收费", "环节", "一件事", "一件事事项"]
 

@@ -7,24 +7,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from onewindow.catalog.models import Bundle, BundleItem, Material, ServiceItem, ServiceItemVersion, Stage
+from onewindow.catalog.models import Bundle, ServiceItem, ServiceItemVersion
 from onewindow.catalog.selectors import export_catalog
 from onewindow.catalog.services import CatalogImportError, catalog_import, catalog_import_file
 from onewindow.catalog.spec import parse_catalog_dict
 from onewindow.core.errors import PermissionDenied
 
-from .conftest import FOOD, HYGIENE, MARRIAGE, SAMPLE
-
-
-def spec_of(data):
-    spec, problems = parse_catalog_dict(data)
-    assert problems == []
-    return spec
-
-
-def snapshot() -> tuple[int, ...]:
-    """Row counts of every catalog table: unchanged counts, unchanged database."""
-    return tuple(m.objects.count() for m in (ServiceItem, ServiceItemVersion, Material, Stage, Bundle, BundleItem))
+from .helpers import FOOD, HYGIENE, MARRIAGE, SAMPLE, snapshot, spec_of
 
 
 def write_yaml(tmp_path: Path, data) -> Path:

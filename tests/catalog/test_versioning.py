@@ -10,8 +10,7 @@ from onewindow.catalog.services import CatalogImportError, catalog_import, item_
 from onewindow.catalog.spec import MaterialSpec
 from onewindow.core.errors import DomainError, PermissionDenied
 
-from .conftest import FOOD, MARRIAGE
-from .test_import import spec_of
+from .helpers import FOOD, MARRIAGE, spec_of
 
 
 @pytest.fixture

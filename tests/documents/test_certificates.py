@@ -16,14 +16,13 @@ from onewindow.cases.hashchain import canonical
 from onewindow.core.errors import DomainError, PermissionDenied
 from onewindow.documents import selectors, services, signing
 from onewindow.documents.models import Certificate
-
-from .conftest import granted, last_event
+from tests.cases.helpers import granted_case, last_event
 
 pytestmark = pytest.mark.django_db
 
 
 def issue(hall, **kw) -> Certificate:
-    case = granted(hall)
+    case = granted_case(hall)
     return services.certificate_issue(case=case, event=last_event(case), **kw)
 
 
@@ -150,7 +149,7 @@ def test_rotation_of_an_unknown_region_is_refused(hall):
 
 
 def test_issuing_again_for_the_same_event_returns_the_certificate(hall):
-    case = granted(hall)
+    case = granted_case(hall)
     first = services.certificate_issue(case=case, event=last_event(case))
     assert services.certificate_issue(case=case, event=last_event(case)).pk == first.pk
     assert Certificate.objects.count() == 1
@@ -159,7 +158,7 @@ def test_issuing_again_for_the_same_event_returns_the_certificate(hall):
 def test_a_validity_before_the_issue_date_is_refused(hall):
     from datetime import date
 
-    case = granted(hall)
+    case = granted_case(hall)
     with pytest.raises(DomainError) as exc:
         services.certificate_issue(case=case, event=last_event(case), valid_until=date(2026, 1, 1))
     assert exc.value.field == "valid_until"
@@ -168,7 +167,7 @@ def test_a_validity_before_the_issue_date_is_refused(hall):
 def test_a_past_validity_is_reported_as_expired(hall):
     from datetime import date
 
-    case = granted(hall)
+    case = granted_case(hall)
     certificate = services.certificate_issue(case=case, event=last_event(case), valid_until=date(2027, 10, 8))
     assert not selectors.verify_certificate(certificate.number, today=date(2027, 10, 8)).expired
     assert selectors.verify_certificate(certificate.number, today=date(2027, 10, 9)).expired

@@ -7,14 +7,13 @@ from urllib.parse import quote
 import pytest
 
 from onewindow.documents import services
-
-from .conftest import accepted, granted, last_event
+from tests.cases.helpers import accepted_case, granted_case, last_event
 
 pytestmark = pytest.mark.django_db
 
 
 def certificate(hall):
-    case = granted(hall)
+    case = granted_case(hall)
     return services.certificate_issue(case=case, event=last_event(case))
 
 
@@ -24,7 +23,7 @@ def pdf_url(number: str) -> str:
 
 def test_staff_of_the_county_download_the_pdf_rendered_on_first_download(hall, client):
     # given a notice that the background job has not rendered yet
-    case = accepted(hall)
+    case = accepted_case(hall)
     document = services.document_issue(case=case, event=last_event(case), kind="acceptance_notice")
     assert document.rendered_at is None
     # when a reviewer of the county downloads it
@@ -42,7 +41,7 @@ def test_staff_of_the_county_download_the_pdf_rendered_on_first_download(hall, c
 
 
 def test_staff_of_another_county_get_a_404_as_for_a_missing_number(hall, client):
-    case = accepted(hall)
+    case = accepted_case(hall)
     document = services.document_issue(case=case, event=last_event(case), kind="acceptance_notice")
     client.force_login(hall.outsider.user)
     assert client.get(pdf_url(document.number)).status_code == 404
@@ -52,7 +51,7 @@ def test_staff_of_another_county_get_a_404_as_for_a_missing_number(hall, client)
 
 
 def test_anonymous_visitors_are_sent_to_the_login(hall, client):
-    case = accepted(hall)
+    case = accepted_case(hall)
     document = services.document_issue(case=case, event=last_event(case), kind="acceptance_notice")
     response = client.get(pdf_url(document.number))
     assert response.status_code == 302 and "/staff/login/" in response["Location"]
@@ -61,7 +60,7 @@ def test_anonymous_visitors_are_sent_to_the_login(hall, client):
 def test_a_swapped_file_is_not_served(hall, client, settings):
     from pathlib import Path
 
-    case = accepted(hall)
+    case = accepted_case(hall)
     document = services.document_issue(case=case, event=last_event(case), kind="acceptance_notice")
     document = services.document_render(document_id=document.id)
     path = Path(settings.MEDIA_ROOT) / document.pdf_path

@@ -15,7 +15,7 @@ from onewindow.notifications.models import OutboxMessage, Status
 from onewindow.notifications.services import deliver_due
 from onewindow.organization.models import Region
 
-from .sending import T0, RecordingSender
+from .sending import T0, MeetingSender, RecordingSender
 
 pytestmark = [
     pytest.mark.postgres,
@@ -67,9 +67,10 @@ def test_a_worker_skips_the_rows_another_worker_is_claiming(use_senders):
 
 
 def test_two_workers_at_once_never_send_a_message_twice(use_senders):
-    use_senders(sms="SlowRecordingSender")
+    use_senders(sms="MeetingSender")
     ids = _queue(40)
-    start = threading.Barrier(2)
+    start = threading.Barrier(2, timeout=30)
+    MeetingSender.meeting = threading.Barrier(2, timeout=30)  # both have claimed rows before either sends
     errors: list[BaseException] = []
 
     def worker() -> None:

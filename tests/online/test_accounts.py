@@ -13,8 +13,9 @@ from onewindow.notifications.models import OutboxMessage
 from onewindow.online import services
 from onewindow.online.models import ApplicantProfile, OneTimeCode
 from onewindow.online.rules import Registration, check_registration
+from tests.cases.helpers import VALID_ID
 
-from .conftest import COMPANY_CODE, ME, OTHER_ID, SOMEONE_ELSE, VALID_ID, code_from_outbox, register
+from .helpers import COMPANY_CODE, ME, OTHER_ID, SOMEONE_ELSE, code_from_outbox, register
 
 pytestmark = pytest.mark.django_db
 

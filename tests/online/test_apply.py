@@ -15,7 +15,7 @@ from onewindow.core.timesource import local_date
 from onewindow.online.models import Draft, OnlineUpload
 from onewindow.workdays.selectors import snapshot_for
 
-from .conftest import EXE, PDF, PNG
+from .helpers import COMPANY_CODE, EXE, OTHER_ID, PDF, PNG, register
 
 pytestmark = pytest.mark.django_db
 
@@ -214,8 +214,6 @@ def test_my_upload_is_mine_and_the_staff_of_the_case_only(my_client, hall, someo
 
 
 def test_an_agent_applies_for_the_company(client, hall):
-    from .conftest import COMPANY_CODE, OTHER_ID, register
-
     agent = register("13600001111", name="王五", id_number=OTHER_ID, kind="company_agent",
                      company_name="云溪县某某餐饮有限公司", company_credit_code=COMPANY_CODE, legal_representative="赵六")
     client.force_login(agent, backend="django.contrib.auth.backends.ModelBackend")

@@ -17,7 +17,7 @@ from onewindow.documents.models import Document
 from onewindow.online import services
 from onewindow.online.models import OnlineUpload
 
-from .conftest import EXE, PDF
+from .helpers import EXE, PDF
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,9 @@ from onewindow.cases import services as case_services
 from onewindow.cases.models import Case
 from onewindow.core.uploads import check_file
 from onewindow.online import services
+from tests.cases.helpers import at
 
-from .conftest import PDF, at
+from .helpers import PDF
 
 pytestmark = pytest.mark.django_db
 

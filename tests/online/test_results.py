@@ -8,8 +8,9 @@ from django.urls import reverse
 from onewindow.cases import services as case_services
 from onewindow.cases.rules import Applicant
 from onewindow.organization.rules import Role
+from tests.cases.helpers import VALID_ID, at
 
-from .conftest import COMPANY_CODE, VALID_ID, at
+from .helpers import COMPANY_CODE
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from onewindow.catalog.services import item_publish_version
 from onewindow.organization.models import Staff
 from onewindow.portal.selectors import bundle_page
 
-from .conftest import JOINT_SITE, MARRIAGE, RESTAURANT, TRANSFER, parse, text_of
+from .helpers import JOINT_SITE, MARRIAGE, RESTAURANT, TRANSFER, parse, text_of
 
 
 def _item(code: str) -> ServiceItem:

@@ -14,7 +14,7 @@ from onewindow.organization.models import Region
 from onewindow.portal import selectors, services
 from onewindow.portal.models import SearchLog
 
-from .conftest import COUNTY, LICENCE_REISSUE, RESTAURANT, SOLE_TRADER, parse, results, text_of
+from .helpers import COUNTY, LICENCE_REISSUE, RESTAURANT, SOLE_TRADER, parse, results, text_of
 
 
 def _names(outcome) -> list[str]:

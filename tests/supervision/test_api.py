@@ -9,8 +9,9 @@ import pytest
 from onewindow.accounts.services import api_token_issue
 from onewindow.supervision import services as sv
 from onewindow.supervision.rules import Code
+from tests.cases.helpers import accepted_case, at
 
-from .conftest import accepted_case, at, start_of
+from .helpers import start_of
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/supervision"

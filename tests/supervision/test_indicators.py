@@ -14,8 +14,7 @@ from onewindow.supervision import services as sv
 from onewindow.supervision.models import SupervisionSettings
 from onewindow.supervision.rules import nearest_rank
 from onewindow.workdays.arithmetic import build_snapshot
-
-from .conftest import accepted_case, at, review_all
+from tests.cases.helpers import accepted_case, at, review_all
 
 CODE = "990121000000"
 # January 2026 with weekends only: Thu 1 Jan … Mon 5, Fri 9, Mon 12, Fri 16, Mon 19.

@@ -12,8 +12,9 @@ from onewindow.supervision import services as sv
 from onewindow.supervision.models import SupervisionSettings, Warning
 from onewindow.supervision.rules import Code
 from onewindow.workdays.selectors import snapshot_for
+from tests.cases.helpers import accepted_case, at, submit
 
-from .conftest import accepted_case, at, start_of, submit
+from .helpers import start_of
 
 pytestmark = pytest.mark.django_db
 

@@ -21,8 +21,9 @@ from onewindow.supervision.models import CaseRecheck, SupervisionSettings, Sweep
 from onewindow.supervision.rules import RULES, Code
 from onewindow.workdays.models import PublishedYear
 from onewindow.workdays.selectors import national_calendar, snapshot_for
+from tests.cases.helpers import accepted_case, at, review_all, submit
 
-from .conftest import accepted_case, at, end_of, give_phone, next_day, review_all, start_of, submit
+from .helpers import end_of, give_phone, next_day, start_of
 
 pytestmark = pytest.mark.django_db
 

@@ -14,8 +14,9 @@ from openpyxl import load_workbook
 from onewindow.supervision import services as sv
 from onewindow.supervision.models import EfficiencyWarning, SupervisionOrder, Warning
 from onewindow.supervision.rules import Code
+from tests.cases.helpers import accepted_case, at
 
-from .conftest import accepted_case, at, start_of
+from .helpers import start_of
 
 pytestmark = pytest.mark.django_db
 

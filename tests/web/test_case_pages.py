@@ -27,7 +27,7 @@ from onewindow.core.timesource import SHANGHAI, local_date
 from onewindow.organization.models import BackupPost, Posting, Staff
 from onewindow.organization.rules import Role
 from onewindow.workbench.models import CaseScan, IdView
-from tests.cases.conftest import VALID_ID, at, hall  # noqa: F401
+from tests.cases.helpers import VALID_ID
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +47,7 @@ def _extra_staff(h, username: str, role: Role, *, region=None, department=None) 
 
 
 @pytest.fixture
-def desk(hall):  # noqa: F811
+def desk(hall):
     """The hall, with pinyin initials on its items (the fixture writes versions directly)."""
     for version in ServiceItemVersion.objects.all():
         version.pinyin_initials = pinyin_initials(version.name)
