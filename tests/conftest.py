@@ -146,7 +146,7 @@ def _county(key: str, code: str, name: str, city: Region, password_hash: str) ->
 
     def add(role: Role, label: str, **kwargs: object) -> Staff:
         staff = make_staff(username=f"{key}_{role.value}", name=f"{name[:2]}{label}", region=region,
-                           password_hash=password_hash, role=role, **kwargs)  # type: ignore[arg-type]
+                           password_hash=password_hash, role=role, **kwargs)
         county.staff[role] = staff
         return staff
 

@@ -9,6 +9,7 @@ transition therefore leaves neither a notice number nor a message behind.
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from onewindow.catalog.rules import SPECIAL_PROCEDURE_LABELS
 
@@ -60,8 +61,8 @@ def _message(case: Case, event: CaseEvent) -> str | None:
     return None
 
 
-def _d(value: object) -> str:
-    return "" if value is None else f"{value.year}年{value.month}月{value.day}日"  # type: ignore[attr-defined]
+def _d(value: date | None) -> str:
+    return "" if value is None else f"{value.year}年{value.month}月{value.day}日"
 
 
 def after_event(case: Case, event: CaseEvent) -> None:

@@ -104,7 +104,7 @@ TRANSITIONS: dict[Action, Transition] = {
 }
 
 
-class TransitionRefused(Exception):  # noqa: N818
+class TransitionRefused(Exception):
     def __init__(self, action: Action, status: Status | None) -> None:
         label = STATUS_LABELS[status] if status else "未创建"
         super().__init__(f"办件当前状态为“{label}”，不能执行此操作")

@@ -153,7 +153,7 @@ def _insert_plan(model: type[models.Model], using: str, unique: str | None) -> _
         sql += f" ON CONFLICT ({quote(meta.get_field(unique).column)}) DO NOTHING"
     returning = auto is not None and connection.features.can_return_columns_from_insert
     if returning:
-        sql += f" RETURNING {table}.{quote(auto.column)}"  # type: ignore[union-attr]
+        sql += f" RETURNING {table}.{quote(auto.column)}"
     return _Write(sql, fields, returning)
 
 

@@ -137,7 +137,7 @@ def _load_organization(organization: dict[str, Any]) -> tuple[list[str], list[st
 
 
 def _load_staff(organization: dict[str, Any]) -> tuple[list[str], list[str]]:
-    User = get_user_model()  # noqa: N806
+    User = get_user_model()
     created: list[str] = []
     skipped: list[str] = []
     password_hash: str | None = None  # hashed once, lazily: Argon2 takes a tenth of a second

@@ -37,11 +37,11 @@ def _actor(request: HttpRequest | None) -> Staff | None:
     return staff_of(request.user)
 
 
-class _DryRun(Exception):  # noqa: N818 — a control-flow signal, not an error
+class _DryRun(Exception):  # a control-flow signal, not an error
     pass
 
 
-class _HookedFormMetaclass(type(forms.ModelForm), ABCMeta):  # type: ignore[misc]
+class _HookedFormMetaclass(type(forms.ModelForm), ABCMeta):
     """A model form metaclass that also honours ``abstractmethod``: a form that leaves a hook
     undefined cannot be instantiated, instead of failing only when the hook is called."""
 

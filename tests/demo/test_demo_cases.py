@@ -57,7 +57,7 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
         load_demo()
         started = time.monotonic()
         report = load_demo_cases()
-        report.wall_seconds = time.monotonic() - started  # type: ignore[attr-defined]
+        report.wall_seconds = time.monotonic() - started
         yield report
         transaction.set_rollback(True)
 
@@ -87,7 +87,7 @@ def test_every_history_imports_without_a_rule_violation_and_quickly(loaded):
     assert not loaded.skipped
     assert 60 <= loaded.histories <= 100
     assert loaded.imported == loaded.histories == _cases().count()
-    assert loaded.wall_seconds < 60  # type: ignore[attr-defined]  # it runs in `make run`
+    assert loaded.wall_seconds < 60  # it runs in `make run`
     assert loaded.today == local_date()
 
 

@@ -21,7 +21,7 @@ def demo(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         started = time.monotonic()
         report = load_demo()
-        report.seconds = time.monotonic() - started  # type: ignore[attr-defined]
+        report.seconds = time.monotonic() - started
         yield report
         transaction.set_rollback(True)
 
