@@ -68,7 +68,8 @@ def test_an_applicant_applies_supplements_and_follows_the_case_on_a_phone(browse
         page.fill("#id_note", "请尽快办理")
         page.click("#apply-submit")
         error = page.get_by_test_id("error-material-1")
-        assert "营业执照副本" in error.inner_text() and "PDF、JPEG 或 PNG" in error.inner_text()
+        assert "营业执照副本" in error.inner_text()
+        assert "PDF、JPEG 或 PNG" in error.inner_text()
         assert page.input_value("#id_note") == "请尽快办理"  # what was typed is kept
         assert not Case.objects.exists()
         page.screenshot(path=os.path.join(screenshot_dir, "online-apply-refused.png"), full_page=True)
@@ -78,7 +79,8 @@ def test_an_applicant_applies_supplements_and_follows_the_case_on_a_phone(browse
         page.click("#apply-submit")
         page.wait_for_url("**/online/cases/*/")
         case = Case.objects.get()
-        assert case.channel == "online" and case.status == "submitted"
+        assert case.channel == "online"
+        assert case.status == "submitted"
         assert page.get_by_test_id("status").get_attribute("data-status") == "submitted"
         query_code = page.get_by_test_id("query-code").inner_text().strip()
         assert query_code == case.query_code
@@ -88,7 +90,8 @@ def test_an_applicant_applies_supplements_and_follows_the_case_on_a_phone(browse
                                               note="请上传营业执照副本")
         page.reload()
         notice = page.get_by_test_id("supplement-notice")
-        assert notice.is_visible() and "营业执照副本" in page.get_by_test_id("requested").inner_text()
+        assert notice.is_visible()
+        assert "营业执照副本" in page.get_by_test_id("requested").inner_text()
         assert page.get_by_test_id("status").get_attribute("data-status") == "awaiting_supplement"
         assert _fits(page)
         page.screenshot(path=os.path.join(screenshot_dir, "online-supplement-notice.png"), full_page=True)
@@ -151,7 +154,9 @@ def test_an_applicant_applies_supplements_and_follows_the_case_on_a_phone(browse
         assert page.get_by_test_id("status").get_attribute("data-status") == "certificate_issued"
         link = page.locator("[data-testid=notices] li").filter(has_text=certificate.document.number).locator("a")
         pdf = page.request.get(link.get_attribute("href"))
-        assert pdf.ok and pdf.headers["content-type"] == "application/pdf" and pdf.body().startswith(b"%PDF")
+        assert pdf.ok
+        assert pdf.headers["content-type"] == "application/pdf"
+        assert pdf.body().startswith(b"%PDF")
         # The QR code on the certificate leads here.
         page.goto(f"/verify/{certificate.number}")
         assert "有效" in page.locator(".verification h2").inner_text()

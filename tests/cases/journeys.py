@@ -22,8 +22,10 @@ from .helpers import Hall, at, submit
 def full_lifecycle_to_a_grant(hall: Hall) -> None:
     case = submit(hall)
     case = s.case_accept(case_id=case.id, actor=hall.clerk, at=at(2026, 9, 29))
-    assert case.status == "in_review" and case.accepted_on == date(2026, 9, 29)
-    assert case.promised_due is not None and case.statutory_due is not None
+    assert case.status == "in_review"
+    assert case.accepted_on == date(2026, 9, 29)
+    assert case.promised_due is not None
+    assert case.statutory_due is not None
     assert case.promised_due < case.statutory_due
     assert case.current_stage == 2
     case = s.case_complete_stage(case_id=case.id, actor=hall.reviewer, stage_order=2, opinion="材料齐全", at=at(2026, 9, 30))
@@ -54,7 +56,8 @@ def denial_concludes_with_reasons_and_rights(hall: Hall) -> None:
     case = s.case_decide(case_id=case.id, actor=hall.chief, grant=False, reasons="场所不符合要求", at=at(2026, 10, 8))
     assert case.status == "concluded"
     decided = case.events.get(kind="decided")
-    assert "六十日" in decided.payload["rights"] and "六个月" in decided.payload["rights"]
+    assert "六十日" in decided.payload["rights"]
+    assert "六个月" in decided.payload["rights"]
 
 
 def instant_item_concludes_on_the_spot(hall: Hall) -> None:
@@ -85,13 +88,16 @@ def special_procedure_pauses_and_extension_moves_both_dues(hall: Hall) -> None:
     promised, statutory = case.promised_due, case.statutory_due
     case = s.case_start_special_procedure(case_id=case.id, actor=hall.reviewer, procedure="expert_review",
                                           reason="技术复杂", announced_workdays=5, at=at(2026, 10, 8))
-    assert case.status == "special_procedure" and case.is_paused
+    assert case.status == "special_procedure"
+    assert case.is_paused
     with pytest.raises(DomainError):
         s.case_start_special_procedure(case_id=case.id, actor=hall.reviewer, procedure="auction", reason="x",
                                        announced_workdays=5, at=at(2026, 10, 9))
     case = s.case_end_special_procedure(case_id=case.id, actor=hall.reviewer, result="通过", at=at(2026, 10, 14))
-    assert case.status == "in_review" and not case.is_paused
-    assert case.promised_due > promised and case.statutory_due > statutory
+    assert case.status == "in_review"
+    assert not case.is_paused
+    assert case.promised_due > promised
+    assert case.statutory_due > statutory
     before = (case.promised_due, case.statutory_due)
     with pytest.raises(PermissionDenied):
         s.case_grant_extension(case_id=case.id, actor=hall.reviewer, workdays=5, reason="复杂")

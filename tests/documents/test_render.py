@@ -53,7 +53,8 @@ def test_acceptance_notice_pdf_shows_the_case_in_chinese_with_an_embedded_font(h
                      "云溪县工商局", "云溪县政务服务中心", "本文书由一窗通办系统生成"]:
         assert expected in text, expected
     fonts = pdf_fonts(path)
-    assert fonts and all(" yes " in line for line in fonts)  # emb (and sub) yes
+    assert fonts
+    assert all(" yes " in line for line in fonts)  # emb (and sub) yes
     assert any("WenQuanYi" in line for line in fonts)
     assert document.pdf_sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
     assert document.pdf_path == "documents/2026/云溪受_2026_000001号.pdf"
@@ -81,7 +82,8 @@ def test_rendering_waits_for_the_background_job_not_the_transaction(hall, settin
         case = case_services.case_accept(case_id=case.id, actor=hall.clerk, at=at(2026, 9, 29))
         document = s.document_issue(case=case, event=last_event(case), kind="acceptance_notice")
         # then nothing is rendered in it
-        assert document.rendered_at is None and document.pdf_path == ""
+        assert document.rendered_at is None
+        assert document.pdf_path == ""
         assert not (Path(settings.MEDIA_ROOT) / "documents").exists()
     # and the commit leaves nothing to do after it: no file, no callback
     assert callbacks == []
@@ -90,10 +92,12 @@ def test_rendering_waits_for_the_background_job_not_the_transaction(hall, settin
     assert not (Path(settings.MEDIA_ROOT) / "documents").exists()
     # the job is not due until 2030, but the unrendered notice wakes it at the runner's next tick
     spec = registered_jobs()[s.RENDER_JOB]
-    assert spec.wake is not None and spec.wake(at(2026, 9, 29), None)
+    assert spec.wake is not None
+    assert spec.wake(at(2026, 9, 29), None)
     assert run_due_jobs(at(2026, 9, 29, 10), only=[s.RENDER_JOB]) == [s.RENDER_JOB]
     document.refresh_from_db()
-    assert document.rendered_at is not None and stored(document, settings).exists()
+    assert document.rendered_at is not None
+    assert stored(document, settings).exists()
     # nothing left: the next tick leaves the job alone until its interval is up
     assert run_due_jobs(at(2026, 9, 29, 10) + timedelta(seconds=30), only=[s.RENDER_JOB]) == []
     assert jobs.render_pending(at(2026, 9, 29)) == 0
@@ -211,7 +215,9 @@ def test_decision_notices_grant_and_deny(hall, settings):
     grant = s.document_render(document_id=s.document_issue(case=case, event=last_event(case),
                                                            kind="decision_notice").id)
     text = pdf_text(stored(grant, settings))
-    assert "准予行政许可决定书" in text and "许可证" in text and "决定准予行政许可" in text
+    assert "准予行政许可决定书" in text
+    assert "许可证" in text
+    assert "决定准予行政许可" in text
     assert grant.content["rights"] == ""
 
 
@@ -256,7 +262,8 @@ def test_the_end_of_a_special_procedure_is_told_with_the_resumed_due_dates(hall,
                                                     at=at(2026, 10, 9))
     document = s.document_render(document_id=s.document_issue(
         case=case, event=last_event(case), kind="special_procedure_notice").id)
-    assert document.content["ended"] and document.content["reason"] == "涉及重大公共利益"
+    assert document.content["ended"]
+    assert document.content["reason"] == "涉及重大公共利益"
     text = pdf_text(stored(document, settings))
     for expected in ["听证", "听证通过", "2026年10月9日", cn_date(case.promised_due)]:
         assert expected in text, expected
