@@ -317,7 +317,7 @@ def statements_per_lifecycle(staff_ids: dict[str, int]) -> dict[str, int]:
     off = 0  # psycopg.pq.PipelineStatus.OFF
     pipeline, factory = raw.pipeline, raw.cursor_factory
 
-    class Counting(factory):  # type: ignore[misc, valid-type]
+    class Counting(factory):
         def execute(self, *args: Any, **kwargs: Any) -> Any:
             if raw.pgconn.pipeline_status == off:  # sent alone
                 trips[0] += 1

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "onewindow.online",
     "onewindow.workbench",
     "onewindow.api",
+    "onewindow.demo",
 ]
 
 MIDDLEWARE = [

@@ -1,8 +1,13 @@
 """Shared fixtures.
 
 ``two_counties``: two sibling counties of one city, each with a township, two departments, a
-general and a dedicated window, two published items and one staff member per role — built with
-the ORM directly, so these fixtures don't depend on the services under test.
+general and a dedicated window, two published items and one staff member per role. ``hall``:
+云溪县 with one committed and one instant item and the staff who handle them, the county of the
+case, supervision, documents, online and page tests (built by :mod:`tests.cases.helpers`). Both
+are built with the ORM directly, so these fixtures don't depend on the services under test.
+
+Fixtures live in conftest.py files; plain helpers and constants in ``helpers.py`` modules. No
+module imports a test module or a conftest.py (tests/test_hygiene.py holds that).
 
 Log in with ``client.force_login(user)``: django-axes' backend needs the request, which
 ``client.login`` does not pass. To test the real login form, POST to ``/staff/login/`` with
@@ -16,10 +21,13 @@ from datetime import date, timedelta
 
 import pytest
 from django.contrib.auth.hashers import make_password
+from django.core.cache import cache
 
 from onewindow.catalog.models import ServiceItem, ServiceItemVersion
+from onewindow.core import caches
 from onewindow.organization.models import Authorization, Department, Posting, Region, Staff, Window
 from onewindow.organization.rules import Power, RegionLevel, Role
+from tests.cases.helpers import Hall, build_hall
 
 FIXTURE_PASSWORD = "Yunxi-fixture-2024"
 
@@ -31,16 +39,14 @@ def _media_root(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _fresh_process_caches():
-    """Each test's database has its own centers' settings and reuses version ids: forget the
-    per-process yellow shares and version parts."""
-    from onewindow.catalog.selectors import forget_version_parts
-    from onewindow.lifecycle.center_settings import forget_yellow_shares
-
-    forget_yellow_shares()
-    forget_version_parts()
+    """Each test starts and ends with nothing kept in process: each test's database has its own
+    centers' settings and reuses ids (versions, calendar changes), and the rate limiters count in
+    Django's cache. Every app registers the reset of its caches in ``core.caches``."""
+    caches.reset_all()
+    cache.clear()
     yield
-    forget_yellow_shares()
-    forget_version_parts()
+    caches.reset_all()
+    cache.clear()
 
 
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config,
@@ -140,7 +146,7 @@ def _county(key: str, code: str, name: str, city: Region, password_hash: str) ->
 
     def add(role: Role, label: str, **kwargs: object) -> Staff:
         staff = make_staff(username=f"{key}_{role.value}", name=f"{name[:2]}{label}", region=region,
-                           password_hash=password_hash, role=role, **kwargs)  # type: ignore[arg-type]
+                           password_hash=password_hash, role=role, **kwargs)
         county.staff[role] = staff
         return staff
 
@@ -188,3 +194,13 @@ def staff_factory(db, fixture_password_hash: str):
 def item_factory(db):
     """``item_factory(region=…, department=…, code=…, name=…)``: a published service item."""
     return make_item
+
+
+# --- the hall of the case tests -------------------------------------------------------------------
+
+
+@pytest.fixture
+def hall(db) -> Hall:
+    """云溪县 under 演示市 with its window 01, a committed item (review, two-signature verification,
+    decision) and an instant one, their clerk, two reviewers and chief, and a clerk of 邻水县."""
+    return build_hall()

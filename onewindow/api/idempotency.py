@@ -38,7 +38,7 @@ def run_idempotent(request: HttpRequest, work: Callable[[], tuple[int, Any]]) ->
     if len(key) > _MAX_KEY:
         raise DomainError("idempotency_key.invalid", f"Idempotency-Key 不能超过 {_MAX_KEY} 个字符",
                           field=HEADER)
-    user = request.auth  # type: ignore[attr-defined]
+    user = request.auth
     fingerprint = _fingerprint(request)
     with transaction.atomic():
         record, created = IdempotentRequest.objects.select_for_update().get_or_create(

@@ -43,7 +43,7 @@ class ImportProblem:
         return {"index": self.index, "code": self.code, "message": self.message, "field": self.field}
 
 
-class ImportRejected(DomainError):  # noqa: N818
+class ImportRejected(DomainError):
     """The history breaks rules; ``problems`` lists each against its event. Nothing was saved."""
 
     status = 422

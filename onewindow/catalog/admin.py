@@ -17,10 +17,10 @@ from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from onewindow.core.admin import RegionScopedAdmin
 from onewindow.organization.models import Department, Region
 from onewindow.organization.permissions import Action, can, reaches, region_q
 from onewindow.organization.rules import Role, is_within, region_prefix
+from onewindow.organization.scoped_admin import RegionScopedAdmin
 
 from .models import Bundle, BundleItem, FeeItem, Material, ServiceItem, ServiceItemVersion, Stage
 

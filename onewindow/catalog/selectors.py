@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, fields
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from onewindow.core import caches
 from onewindow.core.errors import DomainError, NotFound
 from onewindow.organization.models import Department, Window
 from onewindow.organization.rules import InvalidRegionCode, region_prefix
@@ -72,6 +73,7 @@ def version_parts(version_id: int) -> VersionParts:
     return parts
 
 
+@caches.register
 def forget_version_parts() -> None:
     """Drop the kept parts (tests: each test's database reuses version ids)."""
     with _parts_lock:

@@ -21,18 +21,29 @@ from typing import Any, TypeVar
 from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.models.query import get_related_populators
 
-from . import batching
+from . import batching, caches
 
 M = TypeVar("M", bound=models.Model)
 
 _local = threading.local()
+# Each thread keeps its own plans; forgetting them bumps the generation, and every thread drops
+# its plans the next time it looks (another thread's locals are out of reach).
+_generation = 0
 
 
 def _cache() -> dict[Any, Any]:
     cache = getattr(_local, "plans", None)
-    if cache is None:
+    if cache is None or _local.generation != _generation:
         cache = _local.plans = {}
+        _local.generation = _generation
     return cache
+
+
+@caches.register
+def forget_plans() -> None:
+    """Drop the compiled statements of every thread (after a model or the database settings changed)."""
+    global _generation
+    _generation += 1
 
 
 @dataclass(frozen=True)
@@ -142,7 +153,7 @@ def _insert_plan(model: type[models.Model], using: str, unique: str | None) -> _
         sql += f" ON CONFLICT ({quote(meta.get_field(unique).column)}) DO NOTHING"
     returning = auto is not None and connection.features.can_return_columns_from_insert
     if returning:
-        sql += f" RETURNING {table}.{quote(auto.column)}"  # type: ignore[union-attr]
+        sql += f" RETURNING {table}.{quote(auto.column)}"
     return _Write(sql, fields, returning)
 
 

@@ -25,21 +25,21 @@ class DomainError(Exception):
         return {"code": self.code, "message": self.message, "field": self.field}
 
 
-class PermissionDenied(DomainError):  # noqa: N818 — the domain's name for it
+class PermissionDenied(DomainError):
     status = 403
 
     def __init__(self, message: str = "您没有执行此操作的权限", *, code: str = "forbidden") -> None:
         super().__init__(code, message)
 
 
-class NotFound(DomainError):  # noqa: N818
+class NotFound(DomainError):
     status = 404
 
     def __init__(self, message: str = "未找到", *, code: str = "not_found", field: str | None = None) -> None:
         super().__init__(code, message, field=field)
 
 
-class Conflict(DomainError):  # noqa: N818
+class Conflict(DomainError):
     """Someone else changed the record first; reload and try again."""
 
     status = 409

@@ -62,7 +62,7 @@ from onewindow.documents.models import Certificate
 from onewindow.organization.models import Staff
 from onewindow.workdays.selectors import snapshot_for
 
-from .loader import DemoDataError
+from .errors import DemoDataError
 
 DEMO_COUNTY = "990121000000"
 DEMO_TOWN = "990121100000"
@@ -770,7 +770,7 @@ def load_demo_cases(*, today: date | None = None) -> DemoCaseReport:
     Runs once: when a demo region already holds a case, nothing is imported (see the module
     docstring) and the report says so. Every history goes through
     :func:`onewindow.cases.importer.case_import` in one transaction: a history the rules reject
-    raises :class:`~onewindow.demo.loader.DemoDataError` naming it, and nothing is saved.
+    raises :class:`~onewindow.demo.errors.DemoDataError` naming it, and nothing is saved.
     """
     started = clock_time.monotonic()
     real_today = local_date()

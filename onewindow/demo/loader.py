@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import yaml
 from django.contrib.auth import get_user_model
@@ -21,12 +21,11 @@ from django.db import transaction
 
 from onewindow.catalog.models import Bundle, ServiceItem
 from onewindow.catalog.services import ImportReport, catalog_import_file
-from onewindow.core.errors import DomainError
 from onewindow.organization import services
 from onewindow.organization.models import Department, Posting, Region, Staff, Window
 
-if TYPE_CHECKING:
-    from .cases import DemoCaseReport
+from .cases import DemoCaseReport, load_demo_cases
+from .errors import DemoDataError
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 ORGANIZATION_FORMAT = "onewindow-organization/1"
@@ -58,13 +57,6 @@ class DemoReport:
                 f"事项{self.items}个（即办件{self.instant}个，联办件{self.joint}个），一件事{self.bundles}个")
 
 
-class DemoDataError(DomainError):
-    """The demo data files themselves are malformed (a bug in the repository, not in user input)."""
-
-    def __init__(self, where: str, message: str) -> None:
-        super().__init__("demo.invalid_data", f"演示数据有误（{where}）：{message}", field=where)
-
-
 def load_demo(*, data_dir: Path = DATA_DIR, with_cases: bool = False, today: date | None = None) -> DemoReport:
     """Load (or re-load, changing nothing) the demo organization, catalog and grants in one transaction.
 
@@ -81,8 +73,6 @@ def load_demo(*, data_dir: Path = DATA_DIR, with_cases: bool = False, today: dat
     report = _count()
     report.created_staff, report.skipped_staff, report.catalog = created, skipped, catalog_report
     if with_cases:
-        from .cases import load_demo_cases  # here, not at the top: that module imports DemoDataError
-
         report.cases = load_demo_cases(today=today)
     return report
 
@@ -137,7 +127,7 @@ def _load_organization(organization: dict[str, Any]) -> tuple[list[str], list[st
 
 
 def _load_staff(organization: dict[str, Any]) -> tuple[list[str], list[str]]:
-    User = get_user_model()  # noqa: N806
+    User = get_user_model()
     created: list[str] = []
     skipped: list[str] = []
     password_hash: str | None = None  # hashed once, lazily: Argon2 takes a tenth of a second

@@ -16,6 +16,7 @@ from time import monotonic
 
 from django.conf import settings
 
+from onewindow.core import caches
 from onewindow.workdays.clock import DEFAULT_YELLOW_SHARE, check_yellow_share
 
 
@@ -63,6 +64,7 @@ def yellow_share(region_code: str | None) -> Fraction:
     return project_yellow_share()
 
 
+@caches.register
 def forget_yellow_shares() -> None:
     """Drop the per-process shares (after a center's settings change in this process; tests)."""
     _shares.clear()

@@ -37,7 +37,7 @@ class Move(Generic[S]):
         return self.target if self.target is not None else source
 
 
-class Refused(Exception):  # noqa: N818 — the domain's word: the table refuses a move
+class Refused(Exception):
     """The table has no such move from the record's state: ``code`` is the English error code,
     the message says in Chinese what the state is and what cannot be done."""
 

@@ -88,4 +88,4 @@ def load_sender(path: str) -> Sender:
     sender = target() if isinstance(target, type) else target
     if not callable(getattr(sender, "send", None)):
         raise TypeError(f"{path} has no send(message) method")
-    return sender  # type: ignore[no-any-return]
+    return sender

@@ -56,7 +56,7 @@ LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
 _MAX_TEXT = 500
 
 
-class OtpRateLimited(DomainError):  # noqa: N818 — the domain's name for it
+class OtpRateLimited(DomainError):
     """Too many codes for one phone: answered with 429 and ``Retry-After``."""
 
     status = 429

@@ -68,7 +68,7 @@ def applicant_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpR
         profile = selectors.profile_of(request.user)
         if profile is None:
             return render(request, "online/not_applicant.html", status=403)
-        request.applicant_profile = profile  # type: ignore[attr-defined]
+        request.applicant_profile = profile
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -221,7 +221,7 @@ def _apply_page(request: HttpRequest, found: selectors.OnlineItem, *, values: di
     errors = errors or {}
     draft = selectors.open_draft(request.user, found.item)
     rows = _material_rows(found, draft, errors)
-    profile: ApplicantProfile = request.applicant_profile  # type: ignore[attr-defined]
+    profile: ApplicantProfile = request.applicant_profile
     known = {r.field for r in rows} | set(FORM_FIELDS)
     return render(request, "online/apply.html", {
         "found": found, "item": found.item, "version": found.version, "rows": rows, "values": values,
@@ -259,7 +259,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
         return _error_page(request, exc)
     if not found.available:
         return render(request, "online/not_online.html", {"found": found, "version": found.version})
-    profile: ApplicantProfile = request.applicant_profile  # type: ignore[attr-defined]
+    profile: ApplicantProfile = request.applicant_profile
     if request.method == "GET":
         draft = selectors.open_draft(request.user, found.item)
         values = {"contact_phone": profile.phone, "delivery_method": "", "address": "", "note": ""}

@@ -21,13 +21,13 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.catalog.models import ServiceItem
-from onewindow.core.admin import RegionScopedAdmin
 from onewindow.core.errors import DomainError
 
 from . import services
 from .models import Authorization, BackupPost, Department, Posting, Region, Staff, Window
 from .permissions import reaches, staff_of
 from .rules import Role, region_prefix
+from .scoped_admin import RegionScopedAdmin
 
 
 def _actor(request: HttpRequest | None) -> Staff | None:
@@ -37,11 +37,11 @@ def _actor(request: HttpRequest | None) -> Staff | None:
     return staff_of(request.user)
 
 
-class _DryRun(Exception):  # noqa: N818 — a control-flow signal, not an error
+class _DryRun(Exception):  # a control-flow signal, not an error
     pass
 
 
-class _HookedFormMetaclass(type(forms.ModelForm), ABCMeta):  # type: ignore[misc]
+class _HookedFormMetaclass(type(forms.ModelForm), ABCMeta):
     """A model form metaclass that also honours ``abstractmethod``: a form that leaves a hook
     undefined cannot be instantiated, instead of failing only when the hook is called."""
 

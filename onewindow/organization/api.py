@@ -17,7 +17,7 @@ from onewindow.api.auth import request_staff, staff_auth
 from onewindow.core.timesource import local_date
 
 from . import selectors
-from .models import Authorization, Department, Posting, Staff, Window
+from .models import Authorization, Department, Posting, Region, Staff, Window
 from .permissions import roles_of
 from .rules import POWER_LABELS, ROLE_LABELS, Power, Role
 
@@ -131,8 +131,8 @@ class RegionFilter(Schema):
     region: str | None = Field(None, description="只看该区划及其下级（12位区划代码），仍限于本人可见范围")
 
 
-def _region(region: object) -> RegionOut:
-    return RegionOut(code=region.code, name=region.name)  # type: ignore[attr-defined]
+def _region(region: Region) -> RegionOut:
+    return RegionOut(code=region.code, name=region.name)
 
 
 def _department(department: Department | None) -> DepartmentRef | None:

@@ -160,7 +160,7 @@ def reaches(staff: Staff) -> list[Reach]:
         else:
             departments = None
         result.append(Reach(role, posting.region.code, role in SUBTREE_ROLES, departments))
-    staff._reaches = result  # type: ignore[attr-defined]
+    staff._reaches = result
     return result
 
 
@@ -253,6 +253,6 @@ def staff_of(user: object) -> Staff | None:
     if not getattr(user, "is_authenticated", False):
         return None
     try:
-        return user.staff  # type: ignore[attr-defined,no-any-return]
+        return user.staff
     except Exception:  # RelatedObjectDoesNotExist: a user who is not staff
         return None

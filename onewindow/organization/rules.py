@@ -36,7 +36,7 @@ LEVEL_LABELS = {
 }
 
 
-class InvalidRegionCode(ValueError):  # noqa: N818
+class InvalidRegionCode(ValueError):
     pass
 
 

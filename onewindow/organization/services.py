@@ -208,7 +208,7 @@ def staff_create(*, username: str, password: str | None, name: str, employee_num
     Give ``password`` in clear (it is checked by the password validators), or ``password_hash``
     already made by ``make_password`` — the demo loader hashes its one shared password once.
     """
-    User = get_user_model()  # noqa: N806
+    User = get_user_model()
     username = (username or "").strip()
     name = (name or "").strip()
     employee_number = (employee_number or "").strip()
@@ -327,7 +327,7 @@ def check_authorization(*, staff: Staff, power: str, department: Department, ite
     if valid_until is not None and valid_until < valid_from:
         raise DomainError("authorization.invalid_period", "失效日期不能早于生效日期（失效日期）",
                           field="valid_until")
-    if item is not None and item.department_id != department.id:  # type: ignore[attr-defined]
+    if item is not None and item.department_id != department.id:
         raise DomainError("authorization.item_outside_department", f"事项“{item}”不属于{department.name}（事项）",
                           field="item_code")
     # A power is only worth granting to someone whose posting lets them use it there:

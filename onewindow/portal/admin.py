@@ -14,11 +14,11 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from onewindow.core.admin import RegionScopedAdmin
 from onewindow.organization.admin import ServiceAdmin, ServiceForm
 from onewindow.organization.models import Staff
 from onewindow.organization.permissions import Action, can, region_q
 from onewindow.organization.rules import Role
+from onewindow.organization.scoped_admin import RegionScopedAdmin
 
 from . import services
 from .models import SearchLog, Synonym

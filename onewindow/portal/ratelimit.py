@@ -117,7 +117,7 @@ def check(scope: str, client: str, rate: Rate, *, at: float | None = None) -> Ve
     return Verdict(allowed=count <= rate.limit, count=count, limit=rate.limit, retry_after=retry_after)
 
 
-class RateLimited(DomainError):  # noqa: N818 — the domain's name for it
+class RateLimited(DomainError):
     status = 429
 
     def __init__(self, retry_after: int) -> None:

@@ -21,6 +21,7 @@ from onewindow.catalog.rules import (
     SPECIAL_PROCEDURE_LABELS,
     critical_path_workdays,
 )
+from onewindow.core import caches
 from onewindow.core.errors import DomainError, NotFound
 from onewindow.organization.models import Department, Region, Window
 from onewindow.organization.rules import ROLE_LABELS, InvalidRegionCode, is_within, region_prefix
@@ -71,6 +72,7 @@ def catalog_signature() -> tuple:
     return (tuple(items.values()), tuple(members.values()), tuple(bundles.values()), tuple(synonyms.values()))
 
 
+@caches.register
 def invalidate_search_index() -> None:
     """Forget the index of this process (the next search rebuilds it)."""
     global _built

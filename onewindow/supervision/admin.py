@@ -9,8 +9,8 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 
-from onewindow.core.admin import RegionScopedAdmin
 from onewindow.lifecycle.center_settings import forget_yellow_shares
+from onewindow.organization.scoped_admin import RegionScopedAdmin
 from onewindow.tasks.services import job_run_soon
 
 from .models import SupervisionSettings
@@ -34,11 +34,11 @@ class SupervisionSettingsAdmin(RegionScopedAdmin):
     list_display = ("region", "yellow_share", "min_cases_for_ranking", "order_reply_workdays", "updated_at")
     search_fields = ("region__name", "region__code")
 
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+    def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         forget_yellow_shares()  # this process times the next transition with the new share at once
 
-    def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
+    def delete_model(self, request, obj):
         super().delete_model(request, obj)
         forget_yellow_shares()
         job_run_soon(REFRESH_YELLOW_JOB)  # a removed row wakes no job

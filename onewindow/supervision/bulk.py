@@ -103,8 +103,8 @@ def insert_columns(model: type[Model], values: Mapping[str, Sequence[Any] | Same
         for start in range(0, rows, _CHUNK):
             stop = min(rows, start + _CHUNK)
             arrays_params = [
-                [_db_value(f, x) for x in columns[f.attname][start:stop]] if isinstance(f, JSONField)  # type: ignore[index]
-                else list(columns[f.attname][start:stop]) for f in varying]  # type: ignore[index]
+                [_db_value(f, x) for x in columns[f.attname][start:stop]] if isinstance(f, JSONField)
+                else list(columns[f.attname][start:stop]) for f in varying]
             if not varying:  # one placeholder row per inserted row
                 arrays_params = [[None] * (stop - start)]
             cursor.execute(sql, [*head_params, *arrays_params])

@@ -35,7 +35,7 @@ def _config(series: Sequence[Series]) -> dict[str, object]:
             "no_data_text": "—", "x_label_rotation": 0, "truncate_label": -1}
 
 
-def _without_scripts(root):  # type: ignore[no-untyped-def]
+def _without_scripts(root):
     """pygal's xml filter hook: drop its inline tooltip configuration script (nothing runs)."""
     for parent in list(root.iter()):
         for child in list(parent):

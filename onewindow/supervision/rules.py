@@ -230,7 +230,7 @@ def make_config(*, enabled: Iterable[str] | None, yellow_share: Decimal | Fracti
         values["min_cases_for_ranking"] = int(min_cases_for_ranking)
     if order_reply_workdays is not None:
         values["order_reply_workdays"] = int(order_reply_workdays)
-    return replace(DEFAULTS, **values)  # type: ignore[arg-type]
+    return replace(DEFAULTS, **values)
 
 
 def config_for(region_code: str, configs: Mapping[str, SupervisionConfig]) -> SupervisionConfig:
@@ -533,7 +533,7 @@ def repeated_supplement_notices(events: Sequence[EventFact]) -> list[tuple[Event
         if ev.kind != "supplement_requested":
             continue
         raw = ev.payload.get("materials") or []
-        names = {str(m.get("name") if isinstance(m, Mapping) else m).strip() for m in raw}  # type: ignore[union-attr]
+        names = {str(m.get("name") if isinstance(m, Mapping) else m).strip() for m in raw}
         names.discard("")
         if notices and not names <= listed:
             found.append((ev, sorted(names - listed)))

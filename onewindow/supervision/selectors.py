@@ -346,7 +346,7 @@ def with_explanations(warnings: Iterable[Warning], *, lang: str = "zh") -> list[
             if w.case_id not in views:
                 try:
                     views[w.case_id] = case_view(w.case).explanations
-                except Exception:  # a calendar gap must not take the dashboard down  # noqa: BLE001
+                except Exception:  # a calendar gap must not take the dashboard down
                     views[w.case_id] = {}
             explanation = views[w.case_id].get(name)
             if explanation:
@@ -530,7 +530,7 @@ def _fact_scope(unit: Unit) -> Q:
     obj = unit.obj
     if unit.kind == "region":
         # the region and every region below it: an index range scan on the codes, then on the facts
-        below = Region.objects.filter(code__startswith=region_prefix(obj.code)).values("id")  # type: ignore[union-attr]
+        below = Region.objects.filter(code__startswith=region_prefix(obj.code)).values("id")
         return Q(region_id__in=below)
     if unit.kind == "department":
         return Q(department=obj)
@@ -547,7 +547,7 @@ _FACT_COLUMNS = ("on_time", "early", "is_instant", "visits", "workdays", "compre
 def _warning_scope(unit: Unit) -> Q:
     obj = unit.obj
     if unit.kind == "region":
-        return Q(region__code__startswith=region_prefix(obj.code))  # type: ignore[union-attr]
+        return Q(region__code__startswith=region_prefix(obj.code))
     return Q(**{unit.kind: obj})
 
 

@@ -210,7 +210,7 @@ def dashboard(request: HttpRequest, staff: Staff) -> HttpResponse:
     indicator_set = None
     if f.department_id or f.region_code:
         kind, unit_id = ("department", f.department_id) if f.department_id else ("region", f.region_code)
-        unit, indicator_set = sel.indicators_for(staff, kind, unit_id, f.since, f.until)  # type: ignore[arg-type]
+        unit, indicator_set = sel.indicators_for(staff, kind, unit_id, f.since, f.until)
     else:
         regions = sel.supervised_regions(staff)
         if regions:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
-from onewindow.core.admin import RegionScopedAdmin
+from onewindow.organization.scoped_admin import RegionScopedAdmin
 
 from .models import IdView
 

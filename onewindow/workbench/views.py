@@ -53,7 +53,7 @@ def _links(request: HttpRequest, roles: set[Role]) -> list[Link]:
             links.append(Link(str(label), reverse(name)))
         except NoReverseMatch:
             continue
-    # The admin is for master data, kept by center administrators (onewindow.core.admin).
+    # The admin is for master data, kept by center administrators (onewindow.organization.scoped_admin).
     if request.user.is_superuser or (request.user.is_staff and Role.CENTER_ADMIN in roles):
         links.append(Link(str(_("Administration")), reverse("admin:index")))
     return links

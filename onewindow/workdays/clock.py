@@ -281,6 +281,8 @@ class ClockLimits:
     pause_kinds: frozenset[str] = frozenset(str(k) for k in SpecialProcedure)
     approver_roles: frozenset[str] = frozenset({"chief_representative"})
     regime: str = Regime.LICENSING
+    # 1 − yellow_share as (numerator, denominator), set once: yellow_threshold runs per clock step.
+    _rest: tuple[int, int] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for name in ("statutory", "promised", "intake_workdays", "joint_statutory"):
@@ -318,7 +320,7 @@ class ClockLimits:
 
     def yellow_threshold(self, limit: int) -> int:
         """Working days left at which the clock turns yellow: ceil(limit × (1 − share)), at least 1."""
-        num, den = self._rest  # type: ignore[attr-defined]
+        num, den = self._rest
         return max(1, -(-limit * num // den))  # exact integer ceiling
 
 
@@ -720,7 +722,8 @@ class _Replay:
                               f"期限已于 {_fmt(self.intake_due)} 届满（政府信息公开条例 第三十条）", ev)
         elif self.phase == Phase.HANDLING:
             if self.deemed:
-                assert self.intake_due is not None and self.received_on is not None
+                assert self.intake_due is not None
+                assert self.received_on is not None
                 return self.v("supplement_after_deemed_acceptance",
                               f"受理期限已于 {_fmt(self.intake_due)} 届满，依《行政许可法》第三十二条，"
                               f"自收到申请材料之日（{_fmt(self.received_on)}）起即视为受理，不能再要求补正材料", ev)

@@ -16,7 +16,7 @@ from datetime import date
 
 from django.db.models import Max, Q, QuerySet
 
-from onewindow.core import store
+from onewindow.core import caches, store
 from onewindow.core.errors import NotFound
 from onewindow.core.timesource import local_date
 from onewindow.organization.models import Region
@@ -35,6 +35,7 @@ _heads: dict[tuple[str, ...], tuple[tuple[int, str], tuple[int, str]]] = {}  # c
 _snapshots: OrderedDict[tuple[tuple[str, ...], int, str], CalendarSnapshot] = OrderedDict()
 
 
+@caches.register
 def clear_cache() -> None:
     """Forget every cached chain and snapshot (tests; after moving a region in the tree)."""
     with _lock:

@@ -83,8 +83,8 @@ def _as_holidays(items: Iterable[HolidayRange | Sequence[object]]) -> list[Holid
         if isinstance(item, HolidayRange):
             out.append(item)
         else:
-            start, end, name = item  # type: ignore[misc]
-            out.append(HolidayRange(start, end, str(name)))  # type: ignore[arg-type]
+            start, end, name = item
+            out.append(HolidayRange(start, end, str(name)))
     return out
 
 
@@ -94,8 +94,8 @@ def _as_makeup(items: Iterable[MakeupDay | Sequence[object]]) -> list[MakeupDay]
         if isinstance(item, MakeupDay):
             out.append(item)
         else:
-            day, name = item  # type: ignore[misc]
-            out.append(MakeupDay(day, str(name)))  # type: ignore[arg-type]
+            day, name = item
+            out.append(MakeupDay(day, str(name)))
     return out
 
 
@@ -154,7 +154,7 @@ def calendar_publish_year(*, actor: Actor | None, year: int,
                           field="holidays" if any(r[0] == taken.day and r[1] == "holiday" for r in rows)
                           else "makeup_workdays")
 
-    who = _actor_fields(actor)  # type: ignore[arg-type]
+    who = _actor_fields(actor)
     if existing is None:
         published = PublishedYear.objects.create(
             calendar=national, year=year, notice=notice, published_at=now(),
@@ -238,7 +238,7 @@ def calendar_override_day(*, actor: Actor | None, region_code: str, day: date, k
     change = CalendarChange.objects.create(
         number=number, calendar=calendar, region_code=region.code, kind=CalendarChange.Kind.OVERRIDE_ADD,
         year=day.year, added=[_day_dict(day, kind, name)], removed=removed,
-        note=f"{region.name}：{day.isoformat()} {name}", **_actor_fields(actor))  # type: ignore[arg-type]
+        note=f"{region.name}：{day.isoformat()} {name}", **_actor_fields(actor))
     schedule_retiming(change)
     return change
 
@@ -258,6 +258,6 @@ def calendar_remove_override(*, actor: Actor | None, region_code: str, day: date
     change = CalendarChange.objects.create(
         number=number, calendar=calendar, region_code=region.code, kind=CalendarChange.Kind.OVERRIDE_REMOVE,
         year=day.year, added=[], removed=removed, note=f"{region.name}：撤销 {day.isoformat()} {removed[0]['name']}",
-        **_actor_fields(actor))  # type: ignore[arg-type]
+        **_actor_fields(actor))
     schedule_retiming(change)
     return change

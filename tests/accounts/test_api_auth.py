@@ -53,7 +53,9 @@ def test_me_describes_the_caller(client, two_counties):
     assert body["postings"][0]["role_label"] == "首席代表"
     assert body["postings"][0]["department"]["code"] == "SCJG"
     grant = body["authorizations"][0]
-    assert grant["power"] == "decide" and grant["power_label"] == "审批决定" and grant["in_force"] is True
+    assert grant["power"] == "decide"
+    assert grant["power_label"] == "审批决定"
+    assert grant["in_force"] is True
     assert grant["item_code"] is None
     assert body["backed_up_by"] == [{"name": me.staff[Role.REVIEWER].name,
                                      "employee_number": me.staff[Role.REVIEWER].employee_number}]
@@ -63,7 +65,8 @@ def test_me_describes_the_caller(client, two_counties):
 def test_clerk_me_shows_the_window(client, two_counties):
     client.force_login(two_counties.a.user(Role.CLERK))
     posting = client.get(ME).json()["postings"][0]
-    assert posting["window"]["number"] == "02" and posting["department"] is None
+    assert posting["window"]["number"] == "02"
+    assert posting["department"] is None
 
 
 def test_login_without_staff_record_is_forbidden_not_unauthenticated(client, db, django_user_model):
@@ -101,7 +104,8 @@ def test_region_filter_narrows_to_a_subtree(client, two_counties, staff_factory)
 def test_lists_are_paginated(client, two_counties):
     client.force_login(two_counties.a.user(Role.CENTER_ADMIN))
     page = client.get("/api/v1/organization/staff", {"limit": 2, "offset": 1}).json()
-    assert page["count"] == 6 and len(page["items"]) == 2
+    assert page["count"] == 6
+    assert len(page["items"]) == 2
 
 
 def test_openapi_documents_the_organization_api_in_chinese(client, db):

@@ -25,7 +25,8 @@ def bearer(token: str) -> dict[str, str]:
 def test_issued_token_is_stored_only_as_its_digest(two_counties):
     issued = services.api_token_issue(username="a_clerk", name="叫号系统")
     record = ApiToken.objects.get(pk=issued.record.pk)
-    assert issued.token.startswith("ow_") and len(issued.token) >= 40
+    assert issued.token.startswith("ow_")
+    assert len(issued.token) >= 40
     assert record.token_hash == hashlib.sha256(issued.token.encode()).hexdigest()
     assert issued.token[:10] == record.prefix
     stored = [str(v) for v in ApiToken.objects.filter(pk=record.pk).values().get().values()]
@@ -132,7 +133,8 @@ def test_command_prints_the_token_once_and_it_works(client, two_counties):
     out, err = StringIO(), StringIO()
     call_command("create_api_token", "a_supervisor", "--name", "大屏", "--days", "7", stdout=out, stderr=err)
     token = out.getvalue().strip()
-    assert token.startswith("ow_") and "\n" not in token
+    assert token.startswith("ow_")
+    assert "\n" not in token
     assert token not in err.getvalue()
     record = ApiToken.objects.get()
     assert record.name == "大屏"
@@ -153,7 +155,8 @@ def test_tokens_are_listed_and_revoked_by_superusers_only_in_the_admin(client, t
     assert client.get(changelist).status_code == 403
     client.force_login(django_user_model.objects.create_superuser("root", password="Root-pass-123"))
     listing = client.get(changelist)
-    assert listing.status_code == 200 and issued.record.prefix in listing.content.decode()
+    assert listing.status_code == 200
+    assert issued.record.prefix in listing.content.decode()
     assert issued.token not in listing.content.decode()
     assert client.get("/admin/accounts/apitoken/add/").status_code == 403
     client.post(changelist, {"action": "revoke", "_selected_action": [issued.record.pk]})

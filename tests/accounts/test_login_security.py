@@ -28,7 +28,8 @@ def test_passwords_are_hashed_with_argon2(two_counties, django_user_model):
 
 def test_correct_password_logs_in_and_shows_the_workbench(client, two_counties):
     response = login(client, "a_clerk", two_counties.password)
-    assert response.status_code == 302 and response["Location"] == "/staff/"
+    assert response.status_code == 302
+    assert response["Location"] == "/staff/"
     assert client.get("/staff/").status_code == 200
 
 
@@ -83,7 +84,8 @@ def test_logout_needs_a_post(client, two_counties):
     assert client.get("/staff/logout/").status_code == 405
     assert "_auth_user_id" in client.session
     response = client.post("/staff/logout/")
-    assert response.status_code == 302 and response["Location"] == "/"
+    assert response.status_code == 302
+    assert response["Location"] == "/"
     assert "_auth_user_id" not in client.session
 
 

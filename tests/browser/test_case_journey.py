@@ -13,7 +13,7 @@ from onewindow.cases.models import Case
 from onewindow.catalog.models import ServiceItemVersion
 from onewindow.catalog.pinyin import pinyin_initials
 from onewindow.documents.models import Certificate
-from tests.cases.conftest import VALID_ID, hall  # noqa: F401
+from tests.cases.helpers import VALID_ID
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,7 +21,7 @@ PASSWORD = "Yunxi-journey-2026"
 
 
 @pytest.fixture
-def counter(hall):  # noqa: F811
+def counter(hall):
     """The hall with real passwords (the login form is used) and the pinyin initials search uses."""
     for staff in (hall.clerk, hall.reviewer, hall.reviewer2, hall.chief):
         staff.user.set_password(PASSWORD)
@@ -135,7 +135,8 @@ def test_a_case_from_the_window_to_delivery(page, counter, screenshot_dir):
         assert text in timeline
     page.screenshot(path=os.path.join(screenshot_dir, "case-concluded.png"), full_page=True)
     case.refresh_from_db()
-    assert case.status == "concluded" and case.visits == 2
+    assert case.status == "concluded"
+    assert case.visits == 2
 
     # anyone can verify the certificate, without logging in
     log_out(page)

@@ -13,7 +13,8 @@ def test_an_unknown_address_shows_the_chinese_404_page(page, screenshot_dir):
     # given a visitor with a mistyped address (the live server runs with DEBUG off)
     response = page.goto("/online/progres/")
     # then the site answers 404 with its own page in Chinese, in its own frame and style
-    assert response is not None and response.status == 404
+    assert response is not None
+    assert response.status == 404
     assert page.locator("html").get_attribute("lang") == "zh-hans"
     heading = page.locator("h1#error-title")
     assert heading.inner_text() == "页面不存在"

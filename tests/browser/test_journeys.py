@@ -14,7 +14,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_public_home_shows_departments_and_items_in_chinese(page, two_counties, screenshot_dir):
     # given two counties with published items; when a visitor opens the home page
     response = page.goto("/")
-    assert response is not None and response.status == 200
+    assert response is not None
+    assert response.status == 200
     # then the page is in Chinese and lists every department with its items
     assert page.locator("html").get_attribute("lang") == "zh-hans"
     for county in (two_counties.a, two_counties.b):

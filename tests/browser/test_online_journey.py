@@ -15,8 +15,8 @@ from onewindow.cases.models import Case
 from onewindow.core.timesource import now
 from onewindow.notifications.models import OutboxMessage
 from onewindow.online.models import OneTimeCode
-from tests.cases.conftest import VALID_ID, hall  # noqa: F401
-from tests.online.conftest import register
+from tests.cases.helpers import VALID_ID
+from tests.online.helpers import register
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -45,7 +45,7 @@ def _code_from_outbox() -> str:
     return re.search(r"(?<!\d)\d{6}(?!\d)", message.body).group(0)
 
 
-def test_an_applicant_applies_supplements_and_follows_the_case_on_a_phone(browser, live_server, hall,  # noqa: F811
+def test_an_applicant_applies_supplements_and_follows_the_case_on_a_phone(browser, live_server, hall,
                                                                          screenshot_dir):
     item_code = hall.item.implementation_code
     context = _phone_context(browser, live_server)
@@ -68,7 +68,8 @@ def test_an_applicant_applies_supplements_and_follows_the_case_on_a_phone(browse
         page.fill("#id_note", "请尽快办理")
         page.set_input_files("#id_material_1", {"name": "scan.pdf", "mimeType": "application/pdf", "buffer": EXE})
         error = page.get_by_test_id("error-material-1")
-        assert "营业执照副本" in error.inner_text() and "PDF、JPEG 或 PNG" in error.inner_text()
+        assert "营业执照副本" in error.inner_text()
+        assert "PDF、JPEG 或 PNG" in error.inner_text()
         assert page.input_value("#id_note") == "请尽快办理"  # what was typed is kept
         assert page.get_by_test_id("uploaded-1").count() == 0
         assert not Case.objects.exists()
@@ -81,7 +82,8 @@ def test_an_applicant_applies_supplements_and_follows_the_case_on_a_phone(browse
         page.click("#apply-submit")
         page.wait_for_url("**/online/cases/*/")
         case = Case.objects.get()
-        assert case.channel == "online" and case.status == "submitted"
+        assert case.channel == "online"
+        assert case.status == "submitted"
         assert page.get_by_test_id("status").get_attribute("data-status") == "submitted"
         query_code = page.get_by_test_id("query-code").inner_text().strip()
         assert query_code == case.query_code
@@ -91,7 +93,8 @@ def test_an_applicant_applies_supplements_and_follows_the_case_on_a_phone(browse
                                               note="请上传营业执照副本")
         page.reload()
         notice = page.get_by_test_id("supplement-notice")
-        assert notice.is_visible() and "营业执照副本" in page.get_by_test_id("requested").inner_text()
+        assert notice.is_visible()
+        assert "营业执照副本" in page.get_by_test_id("requested").inner_text()
         assert page.get_by_test_id("status").get_attribute("data-status") == "awaiting_supplement"
         assert _fits(page)
         page.screenshot(path=os.path.join(screenshot_dir, "online-supplement-notice.png"), full_page=True)
@@ -154,7 +157,9 @@ def test_an_applicant_applies_supplements_and_follows_the_case_on_a_phone(browse
         assert page.get_by_test_id("status").get_attribute("data-status") == "certificate_issued"
         link = page.locator("[data-testid=notices] li").filter(has_text=certificate.document.number).locator("a")
         pdf = page.request.get(link.get_attribute("href"))
-        assert pdf.ok and pdf.headers["content-type"] == "application/pdf" and pdf.body().startswith(b"%PDF")
+        assert pdf.ok
+        assert pdf.headers["content-type"] == "application/pdf"
+        assert pdf.body().startswith(b"%PDF")
         # The QR code on the certificate leads here.
         page.goto(f"/verify/{certificate.number}")
         assert "有效" in page.locator(".verification h2").inner_text()
@@ -173,7 +178,7 @@ def _log_in_applicant(page, next_url: str) -> None:
     page.wait_for_url(f"**{next_url}")
 
 
-def test_a_chosen_file_survives_a_form_error_and_is_part_of_the_case(page, hall, screenshot_dir):  # noqa: F811
+def test_a_chosen_file_survives_a_form_error_and_is_part_of_the_case(page, hall, screenshot_dir):
     # given an item the result of which comes by window or by post (no default: the applicant chooses)
     version = hall.item.current_version
     version.delivery_methods = ["window", "post"]

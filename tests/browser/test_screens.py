@@ -14,8 +14,7 @@ from django.test import Client
 from onewindow.cases import services as case_services
 from onewindow.cases.rules import Applicant
 from onewindow.online import services as online_services
-from tests.cases.conftest import hall  # noqa: F401
-from tests.online.conftest import COMPANY_CODE, register
+from tests.online.helpers import COMPANY_CODE, register
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -49,7 +48,7 @@ WRAPPED_CELLS = """table => {
 
 
 @pytest.fixture
-def busy_day(hall):  # noqa: F811
+def busy_day(hall):
     """The hall on a day with cases of a long item name, for a company with a long name: received,
     accepted, one waiting to be accepted (the clerk's inbox and the day's ledger are not empty)."""
     version = hall.item.current_version
@@ -100,7 +99,8 @@ def test_the_main_screens_fit_and_the_ledger_keeps_its_cells_on_one_line(browser
         try:
             page = context.new_page()
             response = page.goto(url)
-            assert response is not None and response.status == 200, (name, response and response.status)
+            assert response is not None, name
+            assert response.status == 200, (name, response.status)
             page.screenshot(path=os.path.join(screenshot_dir, f"{name}-{width}.png"), full_page=True)
             # no page scrolls sideways
             assert page.evaluate(NO_PAGE_SCROLL), (name, width, page.evaluate(
@@ -146,7 +146,8 @@ def test_a_phone_folds_the_menu_behind_a_button(browser, live_server, busy_day, 
         # Escape folds it again, focus back on the button
         toggle.click()
         page.keyboard.press("Escape")
-        assert toggle.get_attribute("aria-expanded") == "false" and not page.locator("#lang-select").is_visible()
+        assert toggle.get_attribute("aria-expanded") == "false"
+        assert not page.locator("#lang-select").is_visible()
     finally:
         context.close()
     # on a hall PC there is no button: the menu is always there

@@ -79,11 +79,13 @@ def test_supervisor_orders_a_red_case_and_the_department_replies(page, screensho
     sv.sweep(now=now())
     live = Warning.objects.filter(state__in=LIVE)
     yellow_n, red_n = live.filter(level=r.Level.YELLOW).count(), live.filter(level=r.Level.RED).count()
-    assert yellow_n > 0 and red_n > 0
+    assert yellow_n > 0
+    assert red_n > 0
     warning, chief = late_warning_with_a_chief()
     case, department = warning.case, warning.department
     [row] = sel.with_explanations([warning])
-    assert row.explanation and any("工作日" in line for line in row.explanation)
+    assert row.explanation
+    assert any("工作日" in line for line in row.explanation)
     supervisor_name = Staff.objects.get(user__username="supervisor").name
     chief_name = Staff.objects.get(user__username=chief).name
 
@@ -116,7 +118,8 @@ def test_supervisor_orders_a_red_case_and_the_department_replies(page, screensho
     assert warning.message in page.locator("main").inner_text()
     assert page.locator("section.sv-red").count() == 1
     lines = page.locator("ul.sv-explain li").all_inner_texts()
-    assert lines == row.explanation and any("工作日" in line for line in lines)
+    assert lines == row.explanation
+    assert any("工作日" in line for line in lines)
     # and the case page itself: its clock is past the due date and explains it the same way
     with page.expect_navigation():
         page.click(f"main a[href='/staff/cases/{case.number}/']")
@@ -142,7 +145,8 @@ def test_supervisor_orders_a_red_case_and_the_department_replies(page, screensho
     order = SupervisionOrder.objects.select_related("department", "case", "warning").get()
     assert page.url.endswith(f"/staff/supervision/orders/{order.pk}/")
     assert (order.department, order.case, order.warning, order.state) == (department, case, warning, r.OrderState.ISSUED)
-    assert order.issued_by.name == supervisor_name and order.reply_workdays == 3
+    assert order.issued_by.name == supervisor_name
+    assert order.reply_workdays == 3
     assert order.number in page.locator("h1").inner_text()
     facts = page.locator("dl.facts").inner_text()
     for text in (r.ORDER_STATE_LABELS[r.OrderState.ISSUED], department.name, requirement, case.number,
@@ -167,9 +171,13 @@ def test_supervisor_orders_a_red_case_and_the_department_replies(page, screensho
     submit(page, f"form[action='/staff/supervision/orders/{order.pk}/reply/']")
     assert page.url.endswith(f"/staff/supervision/orders/{order.pk}/")
     order.refresh_from_db()
-    assert order.state == r.OrderState.REPLIED and order.replied_by.name == chief_name and order.replied_on_time
+    assert order.state == r.OrderState.REPLIED
+    assert order.replied_by.name == chief_name
+    assert order.replied_on_time
     facts = page.locator("dl.facts").inner_text()
-    assert r.ORDER_STATE_LABELS[r.OrderState.REPLIED] in facts and explanation in facts and measures in facts
+    assert r.ORDER_STATE_LABELS[r.OrderState.REPLIED] in facts
+    assert explanation in facts
+    assert measures in facts
     assert page.locator("form[action$='/reply/']").count() == 0
     log_out(page)
 
@@ -181,14 +189,18 @@ def test_supervisor_orders_a_red_case_and_the_department_replies(page, screensho
     with page.expect_navigation():
         open_order.locator(f"a[href='/staff/supervision/orders/{order.pk}/']").click()
     facts = page.locator("dl.facts").inner_text()
-    assert explanation in facts and measures in facts and chief_name in facts
+    assert explanation in facts
+    assert measures in facts
+    assert chief_name in facts
     close_note = "情况属实，整改措施可行，予以销号"
     page.fill("#id_close_note", close_note)
     submit(page, f"form[action='/staff/supervision/orders/{order.pk}/close/']")
     order.refresh_from_db()
-    assert order.state == r.OrderState.CLOSED and order.close_note == close_note
+    assert order.state == r.OrderState.CLOSED
+    assert order.close_note == close_note
     facts = page.locator("dl.facts").inner_text()
-    assert r.ORDER_STATE_LABELS[r.OrderState.CLOSED] in facts and close_note in facts
+    assert r.ORDER_STATE_LABELS[r.OrderState.CLOSED] in facts
+    assert close_note in facts
     history = page.locator("ol.sv-history").inner_text()
     for text in (requirement, explanation, close_note, supervisor_name, chief_name):
         assert text in history

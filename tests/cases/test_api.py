@@ -13,7 +13,7 @@ from onewindow.core.timesource import now
 from onewindow.organization.models import Posting
 from onewindow.organization.rules import Role
 
-from .conftest import VALID_ID, at
+from .helpers import VALID_ID, at, hall_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -57,12 +57,14 @@ def clerk_api(client, hall) -> Api:
 def test_submit_with_an_idempotency_key_creates_one_case(clerk_api, hall):
     first = clerk_api.post("/cases", submission(hall), key="intake-0001")
     again = clerk_api.post("/cases", submission(hall), key="intake-0001")
-    assert first.status_code == 201 and again.status_code == 201
+    assert first.status_code == 201
+    assert again.status_code == 201
     assert first.json()["number"] == again.json()["number"]
     assert Case.objects.count() == 1
     # The same key with another body is refused, not answered with the first case.
     other = clerk_api.post("/cases", submission(hall, is_urgent=True), key="intake-0001")
-    assert other.status_code == 400 and other.json()["error"]["code"] == "idempotency_key.reused"
+    assert other.status_code == 400
+    assert other.json()["error"]["code"] == "idempotency_key.reused"
     assert clerk_api.post("/cases", submission(hall), key="intake-0002").json()["number"] != first.json()["number"]
 
 
@@ -74,9 +76,11 @@ def test_bad_input_names_the_field_and_saves_nothing(clerk_api, hall):
                                  "message": r.json()["error"]["message"]}
     assert "GB 11643" in r.json()["error"]["message"]
     r = clerk_api.post("/cases", {"item_code": hall.item.implementation_code})
-    assert r.status_code == 422 and r.json()["error"]["field"] == "applicant"
+    assert r.status_code == 422
+    assert r.json()["error"]["field"] == "applicant"
     r = clerk_api.post("/cases", submission(hall, item_code="990121XXX"))
-    assert r.status_code == 404 and r.json()["error"]["field"] == "item_code"
+    assert r.status_code == 404
+    assert r.json()["error"]["field"] == "item_code"
     assert Case.objects.count() == 0
 
 
@@ -84,28 +88,35 @@ def test_the_whole_lifecycle_through_the_api(client, clerk_api, hall):
     number = clerk_api.post("/cases", submission(hall)).json()["number"]
     reviewer, reviewer2, chief = Api(client, hall.reviewer), Api(client, hall.reviewer2), Api(client, hall.chief)
     r = clerk_api.post(f"/cases/{number}/actions/accept", {})
-    assert r.status_code == 200 and r.json()["status"] == "in_review"
+    assert r.status_code == 200
+    assert r.json()["status"] == "in_review"
     assert [t["stage_name"] for t in r.json()["tasks"]] == ["审查"]
     assert reviewer.post(f"/cases/{number}/actions/claim", {"stage_order": 2}).json()["tasks"][0]["assignee"] == "reviewer"
     # Claimed by reviewer: a colleague cannot complete it.
     r = reviewer2.post(f"/cases/{number}/actions/complete_stage", {"stage_order": 2, "opinion": "同意"})
-    assert r.status_code == 400 and r.json()["error"]["code"] == "task.claimed_by_other"
+    assert r.status_code == 400
+    assert r.json()["error"]["code"] == "task.claimed_by_other"
     reviewer.post(f"/cases/{number}/actions/complete_stage", {"stage_order": 2, "opinion": "材料齐全"})
     reviewer.post(f"/cases/{number}/actions/complete_stage", {"stage_order": 3, "opinion": "现场符合"})
     r = reviewer2.post(f"/cases/{number}/actions/complete_stage", {"stage_order": 3, "opinion": "同意"})
-    assert r.status_code == 200 and r.json()["current_stage"] is None
+    assert r.status_code == 200
+    assert r.json()["current_stage"] is None
     r = chief.post(f"/cases/{number}/actions/decide", {"grant": True})
-    assert r.json()["status"] == "granted" and r.json()["issuance_due"]
+    assert r.json()["status"] == "granted"
+    assert r.json()["issuance_due"]
     assert clerk_api.post(f"/cases/{number}/actions/issue_certificate", {}).json()["status"] == "certificate_issued"
     r = clerk_api.post(f"/cases/{number}/actions/deliver", {"method": "post"})
-    assert r.status_code == 400 and r.json()["error"]["field"] == "tracking_number"
+    assert r.status_code == 400
+    assert r.json()["error"]["field"] == "tracking_number"
     r = clerk_api.post(f"/cases/{number}/actions/deliver", {"method": "window"})
-    assert r.json()["status"] == "concluded" and r.json()["visits"] == 2
+    assert r.json()["status"] == "concluded"
+    assert r.json()["visits"] == 2
     detail = clerk_api.get(f"/cases/{number}").json()
     assert [e["kind"] for e in detail["timeline"]] == [
         "submitted", "accepted", "task_claimed", "stage_completed", "stage_signed", "stage_completed", "decided",
         "certificate_issued", "delivered", "concluded"]
-    assert detail["clock"]["phase"] == "stopped" and detail["clock"]["timeliness"] == "early"
+    assert detail["clock"]["phase"] == "stopped"
+    assert detail["clock"]["timeliness"] == "early"
 
 
 def test_the_clock_as_of_a_moment(clerk_api, hall):
@@ -113,7 +124,8 @@ def test_the_clock_as_of_a_moment(clerk_api, hall):
     submitted = Case.objects.get(number=number).submitted_at
     clerk_api.post(f"/cases/{number}/actions/accept", {})
     before = clerk_api.get(f"/cases/{number}?as_of={(submitted - timedelta(seconds=1)).isoformat()}").json()
-    assert before["timeline"] == [] and before["clock"]["phase"] == "not_submitted"
+    assert before["timeline"] == []
+    assert before["clock"]["phase"] == "not_submitted"
     r = clerk_api.get(f"/cases/{number}?as_of={submitted.isoformat()}")
     assert [e["kind"] for e in r.json()["timeline"]] == ["submitted"]
     assert r.json()["clock"]["phase"] == "acceptance"
@@ -121,7 +133,8 @@ def test_the_clock_as_of_a_moment(clerk_api, hall):
     assert later["clock"]["warning_level"] == "statutory_breach"
     assert later["explanations"]["promised_due"]["text"]["zh"]
     bad = clerk_api.get(f"/cases/{number}?as_of=yesterday")
-    assert bad.status_code == 400 and bad.json()["error"]["field"] == "as_of"
+    assert bad.status_code == 400
+    assert bad.json()["error"]["field"] == "as_of"
 
 
 def test_a_stale_version_is_a_conflict(clerk_api, hall):
@@ -130,14 +143,16 @@ def test_a_stale_version_is_a_conflict(clerk_api, hall):
     assert clerk_api.post(f"/cases/{number}/actions/accept", {"expected_version": seen}).status_code == 200
     r = clerk_api.post(f"/cases/{number}/actions/refuse", {"expected_version": seen, "reason": "r",
                                                               "legal_basis": "b"})
-    assert r.status_code == 409 and r.json()["error"]["code"] == "case.changed"
+    assert r.status_code == 409
+    assert r.json()["error"]["code"] == "case.changed"
     assert Case.objects.get(number=number).status == "in_review"
 
 
 def test_unknown_actions_and_inputs_are_refused(clerk_api, hall):
     number = clerk_api.post("/cases", submission(hall)).json()["number"]
     r = clerk_api.post(f"/cases/{number}/actions/approve_everything", {})
-    assert r.status_code == 400 and r.json()["error"]["field"] == "action"
+    assert r.status_code == 400
+    assert r.json()["error"]["field"] == "action"
     r = clerk_api.post(f"/cases/{number}/actions/refuse", {"reason": "x", "legal_basis": "y", "colour": "red"})
     assert r.json()["error"]["field"] == "colour"
     r = clerk_api.post(f"/cases/{number}/actions/refuse", {"reason": "x"})
@@ -153,14 +168,13 @@ def test_other_counties_and_other_roles(client, clerk_api, hall):
     assert outsider.get(f"/cases/{number}").status_code == 404
     assert outsider.post(f"/cases/{number}/actions/accept", {}).status_code == 404
     r = Api(client, hall.reviewer).post(f"/cases/{number}/actions/accept", {})
-    assert r.status_code == 403 and r.json()["error"]["code"] == "forbidden.case.accept"
+    assert r.status_code == 403
+    assert r.json()["error"]["code"] == "forbidden.case.accept"
     assert client.get(f"/api/v1/cases/{number}").status_code == 401
 
 
 def _admin(hall):
-    from tests.cases.conftest import _staff
-
-    return _staff("centeradmin", hall.county, None, Role.CENTER_ADMIN)
+    return hall_staff("centeradmin", hall.county, None, Role.CENTER_ADMIN)
 
 
 def history(hall, *events) -> dict:
@@ -180,7 +194,9 @@ def test_import_replays_a_history_through_the_rules(client, hall):
     ))
     assert r.status_code == 201, r.json()
     case = Case.objects.get(number=r.json()["number"])
-    assert case.status == "special_procedure" and case.is_paused and case.channel == "window"
+    assert case.status == "special_procedure"
+    assert case.is_paused
+    assert case.channel == "window"
     assert case.events.get(seq=1).at == at(2026, 9, 28)
 
 
@@ -204,12 +220,14 @@ def test_import_reports_every_violation_against_its_event_and_saves_nothing(clie
     problems = r.json()["error"]["problems"]
     assert [(p["index"], p["code"]) for p in problems] == [
         (2, "clock.supplement_adds_materials"), (4, "clock.extension_beyond_cap"), (5, "decision.stages_open")]
-    assert Case.objects.count() == 0 and CaseEvent.objects.count() == 0
+    assert Case.objects.count() == 0
+    assert CaseEvent.objects.count() == 0
 
 
 def test_import_needs_the_import_power(clerk_api, hall):
     r = clerk_api.post("/cases/import", history(hall))
-    assert r.status_code == 422 and r.json()["error"]["problems"][0]["code"] == "forbidden.case.import"
+    assert r.status_code == 422
+    assert r.json()["error"]["problems"][0]["code"] == "forbidden.case.import"
     assert Case.objects.count() == 0
 
 
@@ -243,5 +261,7 @@ def test_import_replays_an_online_case_with_the_applicants_own_steps(client, hal
     r = Api(client, _admin(hall)).post("/cases/import", record)
     assert r.status_code == 201, r.json()
     case = Case.objects.get(number=r.json()["number"])
-    assert case.channel == "online" and case.applicant_account == me and case.visits == 0
+    assert case.channel == "online"
+    assert case.applicant_account == me
+    assert case.visits == 0
     assert case.events.get(kind="supplemented").actor_label == "申请人 张三"

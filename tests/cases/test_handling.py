@@ -18,8 +18,7 @@ from onewindow.core.errors import Conflict, DomainError, PermissionDenied
 from onewindow.organization.models import BackupPost
 from onewindow.workdays import services as calendar_services
 
-from .conftest import at
-from .test_lifecycle import submit
+from .helpers import at, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -93,19 +92,22 @@ def test_an_extension_is_requested_by_the_reviewer_and_decided_by_the_chief(hall
         s.case_request_extension(case_id=case.id, actor=hall.clerk, workdays=5, reason="复杂", at=at(2026, 9, 30))
     with pytest.raises(DomainError) as exc:
         s.case_request_extension(case_id=case.id, actor=hall.reviewer, workdays=11, reason="复杂", at=at(2026, 9, 30))
-    assert exc.value.code == "clock.extension_beyond_cap" and exc.value.field == "workdays"
+    assert exc.value.code == "clock.extension_beyond_cap"
+    assert exc.value.field == "workdays"
     case = s.case_request_extension(case_id=case.id, actor=hall.reviewer, workdays=5, reason="需补充论证",
                                     at=at(2026, 9, 30))
     assert case.extension_requested_days == 5
     assert selectors.inbox(hall.chief).extension_requests == [case]
     case = s.case_decline_extension(case_id=case.id, actor=hall.chief, reason="期限内可以办结", at=at(2026, 10, 8))
-    assert case.extension_requested_days is None and case.promised_due == accepted_due(case)
+    assert case.extension_requested_days is None
+    assert case.promised_due == accepted_due(case)
     case = s.case_request_extension(case_id=case.id, actor=hall.reviewer, workdays=5, reason="专家意见分歧",
                                     at=at(2026, 10, 8))
     before = case.promised_due
     case = s.case_grant_extension(case_id=case.id, actor=hall.chief, workdays=5, reason="专家意见分歧",
                                   at=at(2026, 10, 9))
-    assert case.extension_requested_days is None and case.promised_due > before
+    assert case.extension_requested_days is None
+    assert case.promised_due > before
     assert case.events.filter(kind="extension_granted").get().payload["requested_workdays"] == 5
     with pytest.raises(DomainError) as exc:
         s.case_request_extension(case_id=case.id, actor=hall.reviewer, workdays=1, reason="再延", at=at(2026, 10, 9))
@@ -147,7 +149,8 @@ def test_certificate_and_delivery_by_post_conclude_the_case(hall):
     assert exc.value.field == "method"
     case = s.case_deliver(case_id=case.id, actor=hall.clerk, method="post", tracking_number="EMS1234567890CN",
                           at=at(2026, 10, 12))
-    assert case.status == "concluded" and case.visits == 1  # posted: no second visit
+    assert case.status == "concluded"
+    assert case.visits == 1  # posted: no second visit
     assert case.events.get(kind="delivered").payload["tracking_number"] == "EMS1234567890CN"
 
 
@@ -157,7 +160,8 @@ def test_the_sweep_records_deemed_acceptance_once(hall):
     assert s.cases_deem_overdue_acceptances(now=at(2026, 10, 11, 9)) == 1
     assert s.cases_deem_overdue_acceptances(now=at(2026, 10, 11, 10)) == 0
     case.refresh_from_db()
-    assert case.status == "in_review" and case.accepted_on == date(2026, 9, 28)
+    assert case.status == "in_review"
+    assert case.accepted_on == date(2026, 9, 28)
     assert case.events.filter(kind="deemed_accepted").count() == 1
     assert case.tasks.count() == 1
 
@@ -173,7 +177,8 @@ def test_a_calendar_change_re_times_open_cases_and_records_what_moved(hall, djan
                                                 region_code=hall.county.code, day=date(2026, 10, 9),
                                                 kind="holiday", name="地方节日")
     case.refresh_from_db()
-    assert case.promised_due > old_promised and case.statutory_due > old_statutory
+    assert case.promised_due > old_promised
+    assert case.statutory_due > old_statutory
     event = case.events.get(kind="calendar_retimed")
     assert event.payload["moved"]["promised_due"] == {"old": str(old_promised), "new": str(case.promised_due)}
     assert selectors.case_view(case).clock.promised_due == case.promised_due
@@ -188,7 +193,8 @@ def test_verify_history_reports_a_tampered_event(hall):
     CaseEvent.objects.filter(case=case, seq=2).update(payload={"note": "改过"})
     with pytest.raises(CommandError):
         call_command("verify_history", "--case", case.number, stdout=(out := StringIO()))
-    assert "hash_mismatch" in out.getvalue() and case.number in out.getvalue()
+    assert "hash_mismatch" in out.getvalue()
+    assert case.number in out.getvalue()
     with pytest.raises(CommandError):
         call_command("verify_history", "--case", "nope")
 
@@ -237,12 +243,14 @@ def test_an_online_applicant_submits_supplements_and_withdraws_only_their_own_ca
     case = s.case_submit(actor=None, applicant_account=me, item_code=hall.item.implementation_code,
                          applicant=hall.applicant(), channel="online", at=at(2026, 9, 28),
                          materials=[MaterialCheck("申请书", "received"), MaterialCheck("营业执照副本", "missing")])
-    assert case.visits == 0 and case.events.get().actor_label == "申请人 张三"
+    assert case.visits == 0
+    assert case.events.get().actor_label == "申请人 张三"
     case = s.case_request_supplement(case_id=case.id, actor=hall.clerk, materials=["营业执照副本"], at=at(2026, 9, 29))
     with pytest.raises(PermissionDenied):
         s.case_supplement(case_id=case.id, actor=None, applicant=other, materials=["营业执照副本"], at=at(2026, 9, 30))
     case = s.case_supplement(case_id=case.id, actor=None, applicant=me, materials=["营业执照副本"], at=at(2026, 9, 30))
-    assert case.status == "submitted" and case.visits == 0
+    assert case.status == "submitted"
+    assert case.visits == 0
     case = s.case_withdraw(case_id=case.id, actor=None, applicant=me, reason="不再需要", at=at(2026, 10, 8))
     assert case.status == "withdrawn"
 
@@ -287,11 +295,13 @@ def test_staff_see_which_cases_a_calendar_change_moved(client, hall, django_capt
         change = calendar_services.calendar_override_day(actor=calendar_services.SYSTEM, region_code=hall.county.code,
                                                          day=date(2026, 10, 9), kind="holiday", name="地方节日")
     rows = selectors.retimed_cases(hall.reviewer, change=change.number)
-    assert [r.case for r in rows] == [case] and "promised_due" in rows[0].moved
+    assert [r.case for r in rows] == [case]
+    assert "promised_due" in rows[0].moved
     assert selectors.retimed_cases(hall.outsider) == []
     client.force_login(hall.reviewer.user)
     page = client.get(f"/staff/retimed/?change={change.number}").content.decode()
-    assert case.number in page and str(case.promised_due) in page
+    assert case.number in page
+    assert str(case.promised_due) in page
 
 
 def test_a_centers_own_yellow_share_times_the_yellow_warning(hall):

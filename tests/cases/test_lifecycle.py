@@ -10,16 +10,12 @@ from onewindow.cases import services as s
 from onewindow.cases.history import verify_case
 from onewindow.cases.models import Case
 from onewindow.cases.rules import Applicant
-from onewindow.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from onewindow.core.errors import DomainError, NotFound, PermissionDenied
 
-from .conftest import at
+from . import journeys
+from .helpers import at, submit
 
 pytestmark = pytest.mark.django_db
-
-
-def submit(hall, when=None, **kw) -> Case:
-    return s.case_submit(actor=hall.clerk, item_code=hall.item.implementation_code, applicant=hall.applicant(),
-                         materials=hall.checklist(**kw), window_number="01", at=when or at(2026, 9, 28))
 
 
 def test_submit_numbers_the_case_and_starts_the_acceptance_clock(hall):
@@ -35,28 +31,7 @@ def test_submit_numbers_the_case_and_starts_the_acceptance_clock(hall):
 
 
 def test_full_lifecycle_to_a_grant(hall):
-    case = submit(hall)
-    case = s.case_accept(case_id=case.id, actor=hall.clerk, at=at(2026, 9, 29))
-    assert case.status == "in_review" and case.accepted_on == date(2026, 9, 29)
-    assert case.promised_due is not None and case.statutory_due is not None
-    assert case.promised_due < case.statutory_due
-    assert case.current_stage == 2
-    case = s.case_complete_stage(case_id=case.id, actor=hall.reviewer, stage_order=2, opinion="材料齐全", at=at(2026, 9, 30))
-    assert case.current_stage == 3
-    # Art. 34: the verification stage needs two different signers.
-    case = s.case_complete_stage(case_id=case.id, actor=hall.reviewer, stage_order=3, opinion="现场符合", at=at(2026, 10, 8))
-    assert case.current_stage == 3
-    with pytest.raises(DomainError) as exc:
-        s.case_complete_stage(case_id=case.id, actor=hall.reviewer, stage_order=3, opinion="再签", at=at(2026, 10, 8))
-    assert exc.value.code == "stage.same_signer"
-    case = s.case_complete_stage(case_id=case.id, actor=hall.reviewer2, stage_order=3, opinion="同意", at=at(2026, 10, 8))
-    assert case.current_stage is None
-    case = s.case_decide(case_id=case.id, actor=hall.chief, grant=True, at=at(2026, 10, 9))
-    assert case.status == "granted"
-    assert case.issuance_due is not None
-    assert verify_case(case).ok
-    assert [e.kind for e in case.events.order_by("seq")] == [
-        "submitted", "accepted", "stage_completed", "stage_signed", "stage_completed", "decided"]
+    journeys.full_lifecycle_to_a_grant(hall)
 
 
 def test_decision_without_the_required_stages_is_refused(hall):
@@ -74,28 +49,11 @@ def test_stage_out_of_order_is_refused(hall):
 
 
 def test_denial_concludes_with_reasons_and_rights(hall):
-    case = s.case_accept(case_id=submit(hall).id, actor=hall.clerk, at=at(2026, 9, 29))
-    for order, who in [(2, hall.reviewer), (3, hall.reviewer), (3, hall.reviewer2)]:
-        case = s.case_complete_stage(case_id=case.id, actor=who, stage_order=order, opinion="意见", at=at(2026, 9, 30))
-    with pytest.raises(DomainError) as exc:
-        s.case_decide(case_id=case.id, actor=hall.chief, grant=False, at=at(2026, 10, 8))
-    assert exc.value.field == "reasons"
-    case = s.case_decide(case_id=case.id, actor=hall.chief, grant=False, reasons="场所不符合要求", at=at(2026, 10, 8))
-    assert case.status == "concluded"
-    decided = case.events.get(kind="decided")
-    assert "六十日" in decided.payload["rights"] and "六个月" in decided.payload["rights"]
+    journeys.denial_concludes_with_reasons_and_rights(hall)
 
 
 def test_one_time_notice_then_supplement_restarts_acceptance_window(hall):
-    case = submit(hall, missing=("场所证明",))
-    assert s.missing_for_notice(case) == [] or True  # 场所证明 is optional in the fixture
-    case = s.case_request_supplement(case_id=case.id, actor=hall.clerk, materials=["营业执照副本"], at=at(2026, 9, 28))
-    assert case.status == "awaiting_supplement"
-    case = s.case_supplement(case_id=case.id, actor=hall.clerk, materials=["营业执照副本"], at=at(2026, 10, 12))
-    assert case.status == "submitted"
-    assert case.visits == 2
-    # A new 5-working-day window from Mon Oct 12.
-    assert case.acceptance_due == date(2026, 10, 19)
+    journeys.one_time_notice_then_supplement_restarts_acceptance_window(hall)
 
 
 def test_second_supplement_notice_adding_materials_is_refused(hall):
@@ -122,41 +80,11 @@ def test_refusal_needs_reason_and_basis(hall):
 
 
 def test_instant_item_concludes_on_the_spot(hall):
-    case = s.case_submit(actor=hall.clerk, item_code=hall.instant_item.implementation_code,
-                         applicant=hall.applicant(), materials=[], at=at(2026, 9, 28))
-    case = s.case_conclude_instant(case_id=case.id, actor=hall.clerk, at=at(2026, 9, 28, 11))
-    assert case.status == "concluded"
-    assert case.promised_due == date(2026, 9, 28)
-    with pytest.raises(DomainError) as exc:
-        s.case_conclude_instant(case_id=submit(hall).id, actor=hall.clerk)
-    assert exc.value.code == "case.not_instant"
+    journeys.instant_item_concludes_on_the_spot(hall)
 
 
 def test_special_procedure_pauses_and_extension_moves_both_dues(hall):
-    case = s.case_accept(case_id=submit(hall).id, actor=hall.clerk, at=at(2026, 9, 29))
-    promised, statutory = case.promised_due, case.statutory_due
-    case = s.case_start_special_procedure(case_id=case.id, actor=hall.reviewer, procedure="expert_review",
-                                          reason="技术复杂", announced_workdays=5, at=at(2026, 10, 8))
-    assert case.status == "special_procedure" and case.is_paused
-    with pytest.raises(DomainError):
-        s.case_start_special_procedure(case_id=case.id, actor=hall.reviewer, procedure="auction", reason="x",
-                                       announced_workdays=5, at=at(2026, 10, 9))
-    case = s.case_end_special_procedure(case_id=case.id, actor=hall.reviewer, result="通过", at=at(2026, 10, 14))
-    assert case.status == "in_review" and not case.is_paused
-    assert case.promised_due > promised and case.statutory_due > statutory
-    before = (case.promised_due, case.statutory_due)
-    with pytest.raises(PermissionDenied):
-        s.case_grant_extension(case_id=case.id, actor=hall.reviewer, workdays=5, reason="复杂")
-    with pytest.raises(DomainError) as exc:
-        s.case_grant_extension(case_id=case.id, actor=hall.chief, workdays=11, reason="复杂", at=at(2026, 10, 15))
-    assert "extension" in exc.value.code
-    case = s.case_grant_extension(case_id=case.id, actor=hall.chief, workdays=10, reason="复杂", at=at(2026, 10, 15))
-    from onewindow.workdays.selectors import snapshot_for
-    cal = snapshot_for(hall.county.code)
-    assert case.promised_due == cal.add_workdays(before[0], 10)
-    assert case.statutory_due == cal.add_workdays(before[1], 10)
-    with pytest.raises(DomainError):
-        s.case_grant_extension(case_id=case.id, actor=hall.chief, workdays=1, reason="再延", at=at(2026, 10, 16))
+    journeys.special_procedure_pauses_and_extension_moves_both_dues(hall)
 
 
 def test_withdraw_before_decision(hall):
@@ -177,12 +105,7 @@ def test_wrong_role_and_wrong_region_are_refused(hall):
 
 
 def test_stale_version_is_a_conflict_not_a_lost_update(hall):
-    case = submit(hall)
-    seen = case.row_version
-    s.case_accept(case_id=case.id, actor=hall.clerk, expected_version=seen, at=at(2026, 9, 29))
-    with pytest.raises(Conflict):
-        s.case_refuse(case_id=case.id, actor=hall.clerk, reason="r", legal_basis="b", expected_version=seen)
-    assert Case.objects.get(pk=case.id).status == "in_review"
+    journeys.stale_version_is_a_conflict_not_a_lost_update(hall)
 
 
 @pytest.mark.parametrize("field,applicant", [
@@ -226,7 +149,8 @@ def test_tampered_event_and_row_are_detected(hall):
     case = s.case_accept(case_id=submit(hall).id, actor=hall.clerk, at=at(2026, 9, 29))
     CaseEvent.objects.filter(case=case, seq=1).update(payload={"channel": "online"})
     result = verify_case(Case.objects.get(pk=case.id))
-    assert not result.ok and any(b.code == "hash_mismatch" and b.seq == 1 for b in result.breaks)
+    assert not result.ok
+    assert any(b.code == "hash_mismatch" and b.seq == 1 for b in result.breaks)
     case2 = submit(hall)
     Case.objects.filter(pk=case2.id).update(status="concluded")
     result = verify_case(Case.objects.get(pk=case2.id))
@@ -257,4 +181,5 @@ def test_a_transition_reads_the_history_the_calendar_and_the_tasks_once_and_leav
         assert callbacks == []
         # the row update writes what changed, not every column
         update = next(q for q in sql if q.startswith('UPDATE "cases_case"'))
-        assert '"applicant_name"' not in update and '"row_version"' in update
+        assert '"applicant_name"' not in update
+        assert '"row_version"' in update

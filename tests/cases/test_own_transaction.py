@@ -18,23 +18,22 @@ from onewindow.core import batching, compiled
 from onewindow.core.errors import DomainError
 from onewindow.notifications.models import OutboxMessage
 
-from .conftest import at
-from .test_lifecycle import submit
-from .test_lifecycle import test_denial_concludes_with_reasons_and_rights as _denial
-from .test_lifecycle import test_full_lifecycle_to_a_grant as _lifecycle
-from .test_lifecycle import test_instant_item_concludes_on_the_spot as _instant
-from .test_lifecycle import test_one_time_notice_then_supplement_restarts_acceptance_window as _supplement
-from .test_lifecycle import test_special_procedure_pauses_and_extension_moves_both_dues as _special
-from .test_lifecycle import test_stale_version_is_a_conflict_not_a_lost_update as _stale
+from . import journeys
+from .helpers import at, submit
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.mark.parametrize("journey", [_lifecycle, _denial, _instant, _supplement, _special, _stale],
+@pytest.mark.parametrize("journey", [
+    journeys.full_lifecycle_to_a_grant, journeys.denial_concludes_with_reasons_and_rights,
+    journeys.instant_item_concludes_on_the_spot, journeys.one_time_notice_then_supplement_restarts_acceptance_window,
+    journeys.special_procedure_pauses_and_extension_moves_both_dues,
+    journeys.stale_version_is_a_conflict_not_a_lost_update],
                          ids=["lifecycle", "denial", "instant", "supplement", "special_procedure", "stale_version"])
 def test_the_journeys_hold_as_outermost_transactions(hall, journey):
     journey(hall)
-    assert connection.get_autocommit() and not connection.in_atomic_block
+    assert connection.get_autocommit()
+    assert not connection.in_atomic_block
     assert all(verify_case(case).ok for case in Case.objects.all())
 
 
@@ -45,7 +44,9 @@ def test_a_refused_transition_leaves_the_case_as_it_was(hall):
     with pytest.raises(DomainError):
         s.case_decide(case_id=case.id, actor=hall.chief, grant=True, at=at(2026, 9, 30))
     case.refresh_from_db()
-    assert case.status == "in_review" and case.row_version == 2 and case.events.count() == 2
+    assert case.status == "in_review"
+    assert case.row_version == 2
+    assert case.events.count() == 2
     # the connection is back in autocommit, and the next transition works
     s.case_complete_stage(case_id=case.id, actor=hall.reviewer, stage_order=2, opinion="材料齐全", at=at(2026, 9, 30))
     assert Case.objects.get(pk=case.pk).row_version == 3
@@ -115,5 +116,6 @@ def test_a_review_stage_costs_two_round_trips(hall, monkeypatch):
     monkeypatch.undo()
     assert len(pipelines) == 2
     case.refresh_from_db()
-    assert case.current_stage == 3 and verify_case(case).ok
+    assert case.current_stage == 3
+    assert verify_case(case).ok
     assert list(case.tasks.values_list("stage_order", "state")) == [(2, "done"), (3, "open")]

@@ -9,21 +9,16 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 from django.contrib.auth import get_user_model
 
-from onewindow.catalog.models import Bundle, BundleItem, ServiceItem
 from onewindow.organization.models import Department, Posting, Region, Staff, Window
 from onewindow.organization.rules import RegionLevel, Role
 
-SAMPLE = Path(__file__).with_name("sample_catalog.yaml")
-MARRIAGE = "11990121MB0000001X3000101001"
-FOOD = "11990121MB0000002X3000102002"
-HYGIENE = "11990121MB0000003X3000103003"
+from .helpers import SAMPLE
 
 
 @dataclass
@@ -66,11 +61,3 @@ def sample_data() -> dict[str, Any]:
 
 
 _SAMPLE_DATA = yaml.safe_load(SAMPLE.read_text(encoding="utf-8"))
-
-
-def wipe_catalog() -> None:
-    """Delete every catalog row, leaving the organization: a fresh catalog database."""
-    BundleItem.objects.all().delete()
-    Bundle.objects.all().delete()
-    ServiceItem.objects.update(current_version=None)
-    ServiceItem.objects.all().delete()

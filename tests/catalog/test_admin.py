@@ -7,8 +7,7 @@ import pytest
 from onewindow.catalog.models import ServiceItem
 from onewindow.catalog.services import catalog_import
 
-from .conftest import FOOD
-from .test_import import spec_of
+from .helpers import FOOD, spec_of
 
 
 @pytest.fixture

@@ -11,8 +11,7 @@ from django.core.management import CommandError, call_command
 from onewindow.catalog.models import ServiceItem
 from onewindow.catalog.yaml_io import read_yaml
 
-from .conftest import SAMPLE
-from .test_import import snapshot
+from .helpers import SAMPLE, snapshot
 
 
 def run(*args: str) -> tuple[str, str]:

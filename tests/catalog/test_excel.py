@@ -13,8 +13,7 @@ from onewindow.catalog.selectors import export_catalog
 from onewindow.catalog.services import CatalogImportError, catalog_import, catalog_import_file
 from onewindow.catalog.spec import parse_catalog_dict
 
-from .conftest import FOOD, wipe_catalog
-from .test_import import snapshot, spec_of
+from .helpers import FOOD, snapshot, spec_of, wipe_catalog
 
 SHEETS = ["事项", "材料", "收费", "环节", "一件事", "一件事事项"]
 
@@ -59,14 +58,16 @@ def test_export_then_import_into_a_fresh_database_gives_the_same_catalog(workboo
 
     report = catalog_import_file(path=workbook_path, actor=None)
 
-    assert len(report.created) == 3 and report.bundles_created == ["990121-YJS-001"]
+    assert len(report.created) == 3
+    assert report.bundles_created == ["990121-YJS-001"]
     assert export_catalog() == before
 
 
 def test_export_then_import_into_the_same_database_creates_nothing(workbook_path):
     before = snapshot()
     report = catalog_import_file(path=workbook_path, actor=None)
-    assert len(report.unchanged) == 3 and report.bundles_unchanged == ["990121-YJS-001"]
+    assert len(report.unchanged) == 3
+    assert report.bundles_unchanged == ["990121-YJS-001"]
     assert snapshot() == before
 
 

@@ -7,24 +7,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from onewindow.catalog.models import Bundle, BundleItem, Material, ServiceItem, ServiceItemVersion, Stage
+from onewindow.catalog.models import Bundle, ServiceItem, ServiceItemVersion
 from onewindow.catalog.selectors import export_catalog
 from onewindow.catalog.services import CatalogImportError, catalog_import, catalog_import_file
 from onewindow.catalog.spec import parse_catalog_dict
 from onewindow.core.errors import PermissionDenied
 
-from .conftest import FOOD, HYGIENE, MARRIAGE, SAMPLE
-
-
-def spec_of(data):
-    spec, problems = parse_catalog_dict(data)
-    assert problems == []
-    return spec
-
-
-def snapshot() -> tuple[int, ...]:
-    """Row counts of every catalog table: unchanged counts, unchanged database."""
-    return tuple(m.objects.count() for m in (ServiceItem, ServiceItemVersion, Material, Stage, Bundle, BundleItem))
+from .helpers import FOOD, HYGIENE, MARRIAGE, SAMPLE, snapshot, spec_of
 
 
 def write_yaml(tmp_path: Path, data) -> Path:
@@ -128,7 +117,8 @@ def test_unknown_codes_are_problems_at_their_path_and_nothing_is_written(catalog
         ("bundles[0].items[1].implementation_code", "item_outside_bundle_region"),
     }
     assert snapshot() == (0, 0, 0, 0, 0, 0)
-    assert caught.value.code == "catalog.invalid" and caught.value.status == 400
+    assert caught.value.code == "catalog.invalid"
+    assert caught.value.status == 400
 
 
 def test_text_longer_than_its_column_is_a_problem(catalog_org, sample_data):
@@ -149,7 +139,8 @@ def test_an_item_cannot_move_to_another_region(catalog_org, sample_data):
 
 def test_a_dry_run_checks_and_counts_but_writes_nothing(catalog_org, sample_data):
     report = catalog_import(spec=spec_of(sample_data), actor=None, dry_run=True)
-    assert len(report.created) == 3 and report.dry_run
+    assert len(report.created) == 3
+    assert report.dry_run
     assert "试运行" in report.summary()
     assert snapshot() == (0, 0, 0, 0, 0, 0)
 

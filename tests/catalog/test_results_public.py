@@ -6,8 +6,7 @@ import pytest
 
 from onewindow.catalog.models import ServiceItem
 from onewindow.catalog.services import catalog_import_file
-
-from .conftest import FOOD, MARRIAGE, SAMPLE
+from tests.catalog.helpers import FOOD, MARRIAGE, SAMPLE
 
 pytestmark = pytest.mark.django_db
 

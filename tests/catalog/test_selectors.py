@@ -6,8 +6,7 @@ from onewindow.catalog.models import Bundle, ServiceItem
 from onewindow.catalog.selectors import bundle_materials, search_items
 from onewindow.catalog.services import catalog_import
 
-from .conftest import FOOD, HYGIENE
-from .test_import import spec_of
+from .helpers import FOOD, HYGIENE, spec_of
 
 
 def test_a_bundle_asks_for_each_material_once_keeping_the_strictest(catalog_org, sample_data):

@@ -81,7 +81,7 @@ def test_unknown_fields_and_a_wrong_format_are_reported(sample_data):
 
 
 def test_not_a_mapping_and_not_a_list():
-    assert problems_of([1, 2]) == {("", "not_a_mapping")}  # type: ignore[arg-type]
+    assert problems_of([1, 2]) == {("", "not_a_mapping")}
     assert problems_of({"items": {"name": "x"}}) == {("items", "not_a_list")}
     assert problems_of({"items": ["结婚登记"]}) >= {("items[0]", "not_a_mapping")}
 

@@ -10,8 +10,7 @@ from onewindow.catalog.services import CatalogImportError, catalog_import, item_
 from onewindow.catalog.spec import MaterialSpec
 from onewindow.core.errors import DomainError, PermissionDenied
 
-from .conftest import FOOD, MARRIAGE
-from .test_import import spec_of
+from .helpers import FOOD, MARRIAGE, spec_of
 
 
 @pytest.fixture
@@ -28,7 +27,8 @@ def test_an_edit_publishes_version_two_and_keeps_version_one(catalog_org, food):
     food.refresh_from_db()
     assert (version.version, food.current_version_id) == (2, version.pk)
     assert (version.name, version.promised_limit, version.pinyin_initials) == ("食品经营许可（新办）", 6, "spjyxkxb")
-    assert version.created_by == catalog_org.admin.user and version.change_note == "承诺时限调整"
+    assert version.created_by == catalog_org.admin.user
+    assert version.change_note == "承诺时限调整"
     # materials, fees and stages are copied
     assert [m.name for m in version.materials.all()] == ["食品经营许可申请书", "营业执照", "居民身份证"]
     assert [s.name for s in version.stages.all()] == ["受理", "审查", "决定"]

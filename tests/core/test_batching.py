@@ -35,11 +35,13 @@ def test_a_deferred_insert_waits_for_the_next_statement_and_gets_its_key(county)
     message = _message(county)
     with transaction.atomic(), batching.deferred_writes(), CaptureQueriesContext(connection) as captured:
         compiled.insert(message, defer=True)
-        assert _inserts(captured) == 0 and message.pk is None
+        assert _inserts(captured) == 0
+        assert message.pk is None
         # Any statement, the ORM's too, sends the queue first: it never reads around it.
         assert OutboxMessage.objects.filter(body="您的办件已受理").count() == 1
         assert _inserts(captured) == 1
-        assert message.pk == OutboxMessage.objects.get().pk and not message._state.adding
+        assert message.pk == OutboxMessage.objects.get().pk
+        assert not message._state.adding
 
 
 def test_the_end_of_the_block_sends_what_is_still_queued(county):
@@ -51,7 +53,9 @@ def test_the_end_of_the_block_sends_what_is_still_queued(county):
             first.subject = "第一条"
             compiled.update(first, ["subject"], defer=True)  # its insert is sent first, for the key
         assert {m.subject for m in OutboxMessage.objects.all()} == {"第一条", "第二条"}
-    assert first.pk and second.pk and first.pk != second.pk
+    assert first.pk
+    assert second.pk
+    assert first.pk != second.pk
 
 
 def test_a_failing_deferred_write_fails_the_statement_that_carries_it(county):
@@ -72,7 +76,8 @@ def test_a_block_that_raises_drops_its_queue(county):
 def test_outside_a_block_a_deferred_write_runs_at_once(county):
     message = _message(county)
     compiled.insert(message, defer=True)
-    assert message.pk is not None and OutboxMessage.objects.count() == 1
+    assert message.pk is not None
+    assert OutboxMessage.objects.count() == 1
 
 
 def test_an_inner_block_adds_to_the_outer_queue(county):
@@ -101,7 +106,10 @@ def test_on_postgresql_queue_and_statement_share_one_pipeline(county, monkeypatc
         compiled.insert(message, defer=True)
         compiled.insert(other, defer=True)
         found = compiled.fetch_together(("test.regions", lambda: Region.objects.order_by("pk"), []))
-    assert raw_pipelines == [1] and found[0] == [county] and message.pk and other.pk
+    assert raw_pipelines == [1]
+    assert found[0] == [county]
+    assert message.pk
+    assert other.pk
 
 
 def test_a_deferred_insert_unless_taken_keeps_the_first_row(county):
@@ -118,5 +126,9 @@ def test_a_deferred_insert_unless_taken_keeps_the_first_row(county):
     with transaction.atomic(), batching.deferred_writes():
         third = queue("第三条")
     assert list(OutboxMessage.objects.values_list("body", flat=True)) == ["第一条"]
-    assert first is not None and first.pk is not None
-    assert second is not None and second.pk is None and third is not None and third.pk is None
+    assert first is not None
+    assert first.pk is not None
+    assert second is not None
+    assert second.pk is None
+    assert third is not None
+    assert third.pk is None

@@ -38,7 +38,9 @@ def county(db) -> Region:
 
 def test_fetch_builds_what_the_orm_builds_with_its_related_rows(county):
     [found] = compiled.fetch("test.region_by_code", _by_code, county.code)
-    assert found == county and found.name == "云溪县" and found.has_center is True
+    assert found == county
+    assert found.name == "云溪县"
+    assert found.has_center is True
     with CaptureQueriesContext(connection) as captured:
         assert found.parent.name == "演示市"  # select_related: already there
     assert len(captured) == 0
@@ -95,7 +97,9 @@ def test_insert_fills_the_key_and_the_auto_now_fields(county):
 
     row = SupervisionSettings(region=county, yellow_share=Decimal("0.80"))
     assert compiled.insert(row) is True
-    assert row.pk is not None and not row._state.adding and row.updated_at is not None
+    assert row.pk is not None
+    assert not row._state.adding
+    assert row.updated_at is not None
     stored = SupervisionSettings.objects.get(pk=row.pk)
     assert (stored.yellow_share, stored.updated_at, stored.enabled_rules) == (Decimal("0.80"), row.updated_at,
                                                                               row.enabled_rules)
@@ -107,7 +111,8 @@ def test_insert_unless_taken_leaves_the_first_row_alone(county):
     second = _message(dedupe_key="990121-2026-000001:2:sms", subject="又一条")
     with transaction.atomic():  # a conflict must not break the transaction around it
         assert compiled.insert(second, unless_taken="dedupe_key") is False
-        assert second.pk is None and second._state.adding
+        assert second.pk is None
+        assert second._state.adding
         assert OutboxMessage.objects.count() == 1
     assert OutboxMessage.objects.get().subject == ""
 
@@ -156,7 +161,8 @@ def test_without_returning_the_key_and_the_conflict_come_from_the_cursor(county,
         assert compiled.insert(first, unless_taken="dedupe_key") is True
         assert first.pk == OutboxMessage.objects.get().pk
         second = _message(dedupe_key="k")
-        assert compiled.insert(second, unless_taken="dedupe_key") is False and second.pk is None
+        assert compiled.insert(second, unless_taken="dedupe_key") is False
+        assert second.pk is None
     finally:
         compiled._cache().clear()
     assert OutboxMessage.objects.count() == 1

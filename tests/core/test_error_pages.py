@@ -35,7 +35,9 @@ def _assert_site_page(html: str, title: str) -> None:
     assert f'<h1 id="error-title">{title}</h1>' in html
     assert "/static/core/site.css" in html  # the project's base template, its own stylesheet
     assert 'href="/"' in html  # a way back
-    assert "DEBUG" not in html and "Not Found" not in html and "Server Error" not in html
+    assert "DEBUG" not in html
+    assert "Not Found" not in html
+    assert "Server Error" not in html
     assert "cdn" not in html.lower()
 
 

@@ -57,7 +57,7 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
         load_demo()
         started = time.monotonic()
         report = load_demo_cases()
-        report.wall_seconds = time.monotonic() - started  # type: ignore[attr-defined]
+        report.wall_seconds = time.monotonic() - started
         yield report
         transaction.set_rollback(True)
 
@@ -87,7 +87,7 @@ def test_every_history_imports_without_a_rule_violation_and_quickly(loaded):
     assert not loaded.skipped
     assert 60 <= loaded.histories <= 100
     assert loaded.imported == loaded.histories == _cases().count()
-    assert loaded.wall_seconds < 60  # type: ignore[attr-defined]  # it runs in `make run`
+    assert loaded.wall_seconds < 60  # it runs in `make run`
     assert loaded.today == local_date()
 
 
@@ -131,10 +131,12 @@ def test_the_stations_of_a_case_are_all_there(loaded):
     assert len(refused) >= 2
     for case in refused:
         event = case.events.get(kind="refused")
-        assert event.payload["reason"] and "第" in event.payload["legal_basis"]
+        assert event.payload["reason"]
+        assert "第" in event.payload["legal_basis"]
     # instant items
     instant = some(lambda c, k: c.item_version.handling_type == "instant" and c.status == Status.CONCLUDED)
-    assert len(instant) >= 5 and all(c.accepted_on == c.concluded_at.astimezone(SHANGHAI).date() for c in instant)
+    assert len(instant) >= 5
+    assert all(c.accepted_on == c.concluded_at.astimezone(SHANGHAI).date() for c in instant)
     # handling
     assert some(lambda c, k: "deemed_accepted" in k and c.status == Status.IN_REVIEW)
     assert some(lambda c, k: c.status == Status.IN_REVIEW and c.extension_requested_days)
@@ -146,12 +148,15 @@ def test_the_stations_of_a_case_are_all_there(loaded):
     assert some(lambda c, k: c.status == Status.GRANTED)
     assert some(lambda c, k: c.status == Status.CERTIFICATE_ISSUED)
     denied = some(lambda c, k: c.outcome == "deny")
-    assert denied and all(c.status == Status.CONCLUDED for c in denied)
+    assert denied
+    assert all(c.status == Status.CONCLUDED for c in denied)
     assert all("行政复议" in c.events.get(kind="decided").payload["rights"] for c in denied)
     assert len(some(lambda c, k: c.status == Status.WITHDRAWN)) >= 2
     methods = Counter(CaseEvent.objects.filter(case__region__is_demo=True, kind="delivered")
                       .values_list("payload__method", flat=True))
-    assert methods["window"] >= 2 and methods["post"] >= 2 and methods["electronic"] >= 1
+    assert methods["window"] >= 2
+    assert methods["post"] >= 2
+    assert methods["electronic"] >= 1
     for event in CaseEvent.objects.filter(case__region__is_demo=True, kind="delivered", payload__method="post"):
         assert re.fullmatch(r"\d{13}", event.payload["tracking_number"])
 
@@ -179,7 +184,8 @@ def test_warning_levels_as_of_today(loaded):
             limit = state.promised_workdays
             assert 0 <= state.remaining_workdays <= max(1, -(-limit // 10)), case.number
         if state.warning_level == WarningLevel.RED:
-            assert state.remaining_workdays < 0 and state.statutory_remaining_workdays >= 0, case.number
+            assert state.remaining_workdays < 0, case.number
+            assert state.statutory_remaining_workdays >= 0, case.number
     assert levels[WarningLevel.YELLOW] >= 3
     assert levels[WarningLevel.RED] >= 3
     assert levels[WarningLevel.STATUTORY_BREACH] >= 3
@@ -192,7 +198,9 @@ def test_warning_levels_as_of_today(loaded):
 def test_paused_cases_have_no_running_due_date(loaded):
     for case, state in _clocks().values():
         if case.status == Status.SPECIAL_PROCEDURE:
-            assert state.paused and case.is_paused and case.promised_due is None
+            assert state.paused
+            assert case.is_paused
+            assert case.promised_due is None
 
 
 # --- the people ----------------------------------------------------------------------------------
@@ -223,7 +231,8 @@ def test_the_reviewer_finds_stages_claimed_and_unclaimed(loaded):
 
 def test_the_chief_finds_decisions_and_an_extension_request(loaded):
     box = inbox(_staff("chief"))
-    assert box.to_decide and box.extension_requests
+    assert box.to_decide
+    assert box.extension_requests
     assert all(c.department.code == "GSJ" for c in box.to_decide + box.extension_requests)
 
 
@@ -260,7 +269,8 @@ def test_every_moment_is_in_office_hours_on_a_past_working_day(loaded):
     assert moments
     for moment in moments:
         local = moment.astimezone(SHANGHAI)
-        assert local.date() < today and calendar.is_workday(local.date()), local
+        assert local.date() < today, local
+        assert calendar.is_workday(local.date()), local
         assert 9 <= local.hour < 17, local
 
 
@@ -269,7 +279,8 @@ def test_applicants_have_valid_numbers(loaded):
         if case.applicant_kind == "person":
             assert is_valid_id_number(case.applicant_id_number), case.applicant_id_number
         else:
-            assert is_valid_uscc(case.applicant_id_number) and case.legal_representative, case.applicant_id_number
+            assert is_valid_uscc(case.applicant_id_number), case.applicant_id_number
+            assert case.legal_representative, case.applicant_id_number
         assert MOBILE.fullmatch(case.applicant_phone), case.applicant_phone
         if case.agent_id_number:
             assert is_valid_id_number(case.agent_id_number)
@@ -307,12 +318,14 @@ def _snapshot() -> dict[str, object]:
 def test_loading_twice_changes_nothing(loaded):
     before = _snapshot()
     again = load_demo_cases()
-    assert again.skipped and again.imported == 0
+    assert again.skipped
+    assert again.imported == 0
     assert again.by_status == loaded.by_status
     out = StringIO()
     call_command("load_demo", stdout=out)
     assert _snapshot() == before
-    assert "未重复载入" in out.getvalue() and f"共{loaded.histories}件" in out.getvalue()
+    assert "未重复载入" in out.getvalue()
+    assert f"共{loaded.histories}件" in out.getvalue()
 
 
 def test_a_future_today_is_refused(loaded):

@@ -83,7 +83,8 @@ def test_small_data_loads_with_grants_on_items(tmp_path):
     assert grants.get(item__isnull=False).item.implementation_code == "T-GSJ-001"
     assert all(g.document_number.startswith("云溪政务授〔2024〕") for g in grants)
     again = load_demo(data_dir=tmp_path)
-    assert again.created_staff == [] and again.catalog.unchanged == ["T-GSJ-001"]
+    assert again.created_staff == []
+    assert again.catalog.unchanged == ["T-GSJ-001"]
     assert Authorization.objects.count() == 2
 
 
@@ -94,9 +95,11 @@ def test_a_non_demo_account_with_a_demo_name_is_left_alone(tmp_path):
     report = load_demo(data_dir=_data(tmp_path))
     # then that account is untouched, the demo admin (and the AB post naming it) skipped, the rest loaded
     user.refresh_from_db()
-    assert user.check_password("operators-own-1") and user.is_superuser
+    assert user.check_password("operators-own-1")
+    assert user.is_superuser
     assert not Staff.objects.filter(user=user).exists()
-    assert report.skipped_staff == ["admin"] and report.created_staff == ["clerk"]
+    assert report.skipped_staff == ["admin"]
+    assert report.created_staff == ["clerk"]
 
 
 def test_a_catalog_problem_loads_nothing(tmp_path):
@@ -104,7 +107,9 @@ def test_a_catalog_problem_loads_nothing(tmp_path):
     with pytest.raises(CatalogImportError) as excinfo:
         load_demo(data_dir=_data(tmp_path, catalog=broken))
     assert any(p.code == "instant_with_limit" for p in excinfo.value.problems)
-    assert not Region.objects.exists() and not Staff.objects.exists() and not ServiceItem.objects.exists()
+    assert not Region.objects.exists()
+    assert not Staff.objects.exists()
+    assert not ServiceItem.objects.exists()
 
 
 def test_a_malformed_organization_file_is_refused(tmp_path):

@@ -16,14 +16,13 @@ from onewindow.core.errors import DomainError, PermissionDenied
 from onewindow.documents import selectors, services, signing
 from onewindow.documents.models import Certificate
 from onewindow.lifecycle.chain import canonical
-
-from .conftest import granted, last_event
+from tests.cases.helpers import granted_case, last_event
 
 pytestmark = pytest.mark.django_db
 
 
 def issue(hall, **kw) -> Certificate:
-    case = granted(hall)
+    case = granted_case(hall)
     return services.certificate_issue(case=case, event=last_event(case), **kw)
 
 
@@ -43,7 +42,8 @@ def test_a_certificate_is_numbered_signed_and_verifies(hall, settings):
     key = signing.public_key(certificate.key_id)
     key.verify(base64.b64decode(certificate.signature), canonical(c))
     result = selectors.verify_certificate(certificate.number)
-    assert result.status == "valid" and result.label == "有效"
+    assert result.status == "valid"
+    assert result.label == "有效"
     assert result.content["holder_name"] == "张*"
     assert result.content["holder_id_number"] == "110***********002X"
     assert result.issuer == {"center_name": "云溪县政务服务中心", "region_code": "990121000000",
@@ -62,7 +62,8 @@ def test_the_certificate_pdf_has_the_qr_link_key_id_and_an_embedded_font(hall, s
                      document.content["verify_url"], "云溪县工商局"]:
         assert expected in text, expected
     fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
-    assert "WenQuanYi" in fonts and all(" yes " in line for line in fonts.splitlines()[2:])
+    assert "WenQuanYi" in fonts
+    assert all(" yes " in line for line in fonts.splitlines()[2:])
     # the QR code is drawn as vector paths (SVG), not fetched: the file holds no external URL but ours
     assert b"http://" not in path.read_bytes().replace(b"http://www.w3.org", b"")
 
@@ -122,10 +123,12 @@ def test_a_revoked_certificate_verifies_as_revoked(hall):
     # the chief representative revokes it
     revoked = services.certificate_revoke(certificate_id=certificate.id, actor=hall.chief, reason="以欺骗手段取得")
     again = services.certificate_revoke(certificate_id=certificate.id, actor=hall.chief, reason="再次撤销")
-    assert again.revoked_at == revoked.revoked_at and again.revoked_reason == "以欺骗手段取得"
+    assert again.revoked_at == revoked.revoked_at
+    assert again.revoked_reason == "以欺骗手段取得"
     result = selectors.verify_certificate(certificate.number)
     assert (result.status, result.revoked_reason) == ("revoked", "以欺骗手段取得")
-    assert result.revoked_at is not None and result.content is not None
+    assert result.revoked_at is not None
+    assert result.content is not None
 
 
 def test_after_rotation_new_certificates_use_the_new_key_and_old_ones_still_verify(hall, settings, capsys):
@@ -140,7 +143,8 @@ def test_after_rotation_new_certificates_use_the_new_key_and_old_ones_still_veri
     assert selectors.verify_certificate(new.number).status == "valid"
     # and the old key files are kept, the old private key no longer current
     directory = Path(settings.ONEWINDOW_KEY_DIR) / "990121000000"
-    assert (directory / f"{old.key_id}.key").exists() and (directory / f"{old.key_id}.pub").exists()
+    assert (directory / f"{old.key_id}.key").exists()
+    assert (directory / f"{old.key_id}.pub").exists()
     assert (directory / "current").read_text().strip() == new.key_id
 
 
@@ -150,7 +154,7 @@ def test_rotation_of_an_unknown_region_is_refused(hall):
 
 
 def test_issuing_again_for_the_same_event_returns_the_certificate(hall):
-    case = granted(hall)
+    case = granted_case(hall)
     first = services.certificate_issue(case=case, event=last_event(case))
     assert services.certificate_issue(case=case, event=last_event(case)).pk == first.pk
     assert Certificate.objects.count() == 1
@@ -159,7 +163,7 @@ def test_issuing_again_for_the_same_event_returns_the_certificate(hall):
 def test_a_validity_before_the_issue_date_is_refused(hall):
     from datetime import date
 
-    case = granted(hall)
+    case = granted_case(hall)
     with pytest.raises(DomainError) as exc:
         services.certificate_issue(case=case, event=last_event(case), valid_until=date(2026, 1, 1))
     assert exc.value.field == "valid_until"
@@ -168,7 +172,7 @@ def test_a_validity_before_the_issue_date_is_refused(hall):
 def test_a_past_validity_is_reported_as_expired(hall):
     from datetime import date
 
-    case = granted(hall)
+    case = granted_case(hall)
     certificate = services.certificate_issue(case=case, event=last_event(case), valid_until=date(2027, 10, 8))
     assert not selectors.verify_certificate(certificate.number, today=date(2027, 10, 8)).expired
     assert selectors.verify_certificate(certificate.number, today=date(2027, 10, 9)).expired

@@ -5,22 +5,15 @@ from __future__ import annotations
 from urllib.parse import quote
 
 import pytest
-from django.core.cache import cache
 
 from onewindow.documents import services
-
-from .conftest import accepted, granted, last_event
+from tests.cases.helpers import accepted_case, granted_case, last_event
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fresh_throttle():
-    cache.clear()  # the verify API's per-address rate limit lives in the cache
-
-
 def certificate(hall):
-    case = granted(hall)
+    case = granted_case(hall)
     return services.certificate_issue(case=case, event=last_event(case))
 
 
@@ -30,7 +23,7 @@ def pdf_url(number: str) -> str:
 
 def test_staff_of_the_county_download_the_pdf_rendered_on_first_download(hall, client):
     # given a notice that the background job has not rendered yet
-    case = accepted(hall)
+    case = accepted_case(hall)
     document = services.document_issue(case=case, event=last_event(case), kind="acceptance_notice")
     assert document.rendered_at is None
     # when a reviewer of the county downloads it
@@ -48,7 +41,7 @@ def test_staff_of_the_county_download_the_pdf_rendered_on_first_download(hall, c
 
 
 def test_staff_of_another_county_get_a_404_as_for_a_missing_number(hall, client):
-    case = accepted(hall)
+    case = accepted_case(hall)
     document = services.document_issue(case=case, event=last_event(case), kind="acceptance_notice")
     client.force_login(hall.outsider.user)
     assert client.get(pdf_url(document.number)).status_code == 404
@@ -58,16 +51,17 @@ def test_staff_of_another_county_get_a_404_as_for_a_missing_number(hall, client)
 
 
 def test_anonymous_visitors_are_sent_to_the_login(hall, client):
-    case = accepted(hall)
+    case = accepted_case(hall)
     document = services.document_issue(case=case, event=last_event(case), kind="acceptance_notice")
     response = client.get(pdf_url(document.number))
-    assert response.status_code == 302 and "/staff/login/" in response["Location"]
+    assert response.status_code == 302
+    assert "/staff/login/" in response["Location"]
 
 
 def test_a_swapped_file_is_not_served(hall, client, settings):
     from pathlib import Path
 
-    case = accepted(hall)
+    case = accepted_case(hall)
     document = services.document_issue(case=case, event=last_event(case), kind="acceptance_notice")
     document = services.document_render(document_id=document.id)
     path = Path(settings.MEDIA_ROOT) / document.pdf_path
@@ -75,16 +69,21 @@ def test_a_swapped_file_is_not_served(hall, client, settings):
     path.write_bytes(b"%PDF-1.7 forged")
     client.force_login(hall.clerk.user)
     response = client.get(pdf_url(document.number))
-    assert response.status_code == 500 and b"forged" not in response.content
+    assert response.status_code == 500
+    assert b"forged" not in response.content
 
 
 def test_public_verification_page_shows_valid_with_masked_data(hall, client):
     cert = certificate(hall)
     for url in [f"/verify/{cert.number}", f"/verify/?number={cert.number}"]:
         page = client.get(url).content.decode()
-        assert "有效" in page and "张*" in page and "110***********002X" in page
-        assert "张三" not in page and "11010519491231002X" not in page
-        assert "云溪县政务服务中心" in page and "云溪县工商局" in page
+        assert "有效" in page
+        assert "张*" in page
+        assert "110***********002X" in page
+        assert "张三" not in page
+        assert "11010519491231002X" not in page
+        assert "云溪县政务服务中心" in page
+        assert "云溪县工商局" in page
 
 
 def test_public_verification_page_shows_revoked_and_unknown(hall, client):
@@ -107,7 +106,8 @@ def test_verify_api_answers_per_its_schema(hall, client):
                               "department": "云溪县工商局"}
     services.certificate_revoke(certificate_id=cert.id, actor=hall.chief, reason="错误发证")
     revoked = client.get(f"/api/v1/certificates/verify?number={cert.number}").json()
-    assert revoked["status"] == "revoked" and revoked["revoked_at"]
+    assert revoked["status"] == "revoked"
+    assert revoked["revoked_at"]
     unknown = client.get("/api/v1/certificates/verify?number=nope").json()
     assert unknown == {"status": "unknown", "number": "nope", "content": None, "issuer": None, "key_id": None,
                        "revoked_at": None, "expired": False}

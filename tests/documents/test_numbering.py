@@ -8,9 +8,7 @@ from onewindow.cases import services as case_services
 from onewindow.documents import numbering
 from onewindow.documents import services as s
 from onewindow.organization.models import Department
-from tests.cases.conftest import _item, _staff, at
-
-from .conftest import accepted, last_event, submit
+from tests.cases.helpers import accepted_case, at, hall_item, hall_staff, last_event, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +35,7 @@ def test_file_stem_keeps_the_issuer_and_drops_brackets():
 
 def test_numbers_are_sequential_per_issuer_kind_and_year(hall):
     # given two accepted cases and one awaiting a supplement in 云溪县
-    first, second = accepted(hall), accepted(hall)
+    first, second = accepted_case(hall), accepted_case(hall)
     third = submit(hall, missing=("营业执照副本",))
     third = case_services.case_request_supplement(case_id=third.id, actor=hall.clerk, materials=["营业执照副本"],
                                                   at=at(2026, 9, 29))
@@ -53,10 +51,10 @@ def test_numbers_are_sequential_per_issuer_kind_and_year(hall):
 def test_another_county_has_its_own_sequence(hall):
     # given an item and a clerk in 邻水县
     other_dept = Department.objects.get(region=hall.other_county)
-    item = _item(hall.other_county, other_dept, "990122GSJ0000000001", handling="committed", promised=10,
-                 stages=[{"name": "受理", "role": "clerk", "budget_workdays": 0}])
-    clerk = _staff("linshui_clerk", hall.other_county, other_dept, "clerk", power="accept")
-    accepted(hall)
+    item = hall_item(hall.other_county, other_dept, "990122GSJ0000000001", handling="committed", promised=10,
+                     stages=[{"name": "受理", "role": "clerk", "budget_workdays": 0}])
+    clerk = hall_staff("linshui_clerk", hall.other_county, other_dept, "clerk", power="accept")
+    accepted_case(hall)
     case = case_services.case_submit(actor=clerk, item_code=item.implementation_code, applicant=hall.applicant(),
                                      materials=[], at=at(2026, 9, 28))
     case = case_services.case_accept(case_id=case.id, actor=clerk, at=at(2026, 9, 29))
@@ -72,7 +70,7 @@ def test_a_new_year_starts_a_new_sequence(hall):
 
 
 def test_issuing_twice_for_the_same_event_returns_the_same_document(hall):
-    case = accepted(hall)
+    case = accepted_case(hall)
     first = s.document_issue(case=case, event=last_event(case), kind="acceptance_notice")
     again = s.document_issue(case=case, event=last_event(case), kind="acceptance_notice")
     assert again.pk == first.pk

@@ -16,9 +16,7 @@ from onewindow.notifications.models import OutboxMessage
 from onewindow.workdays import services as calendar_services
 from onewindow.workdays.provisional import PROVISIONAL_NOTE, cn_due
 from onewindow.workdays.selectors import snapshot_for
-from tests.cases.conftest import at
-
-from .conftest import submit
+from tests.cases.helpers import at, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +37,8 @@ def year_end_case(hall):
     version.save(update_fields=["promised_limit", "statutory_limit"])
     case = submit(hall, when=at(2026, 12, 2))
     case = case_services.case_accept(case_id=case.id, actor=hall.clerk, at=at(2026, 12, 3))
-    assert case.promised_due == date(2027, 1, 1) and case.statutory_due.year == 2027
+    assert case.promised_due == date(2027, 1, 1)
+    assert case.statutory_due.year == 2027
     return case
 
 

@@ -19,9 +19,7 @@ from onewindow.documents.models import Document
 from onewindow.documents.render import render_pdf
 from onewindow.documents.templatetags.documents_cn import cn_date
 from onewindow.tasks.models import PeriodicJob
-from tests.cases.conftest import at
-
-from .conftest import accepted, granted, last_event, submit
+from tests.cases.helpers import accepted_case, at, granted_case, last_event, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +40,7 @@ def stored(document: Document, settings) -> Path:
 
 def test_acceptance_notice_pdf_shows_the_case_in_chinese_with_an_embedded_font(hall, settings):
     # given an accepted case and its notice
-    case = accepted(hall)
+    case = accepted_case(hall)
     document = s.document_issue(case=case, event=last_event(case), kind="acceptance_notice")
     # when it is rendered
     document = s.document_render(document_id=document.id)
@@ -55,7 +53,8 @@ def test_acceptance_notice_pdf_shows_the_case_in_chinese_with_an_embedded_font(h
                      "云溪县工商局", "云溪县政务服务中心", "本文书由一窗通办系统生成"]:
         assert expected in text, expected
     fonts = pdf_fonts(path)
-    assert fonts and all(" yes " in line for line in fonts)  # emb (and sub) yes
+    assert fonts
+    assert all(" yes " in line for line in fonts)  # emb (and sub) yes
     assert any("WenQuanYi" in line for line in fonts)
     assert document.pdf_sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
     assert document.pdf_path == "documents/2026/云溪受_2026_000001号.pdf"
@@ -63,7 +62,7 @@ def test_acceptance_notice_pdf_shows_the_case_in_chinese_with_an_embedded_font(h
 
 
 def test_the_same_content_renders_to_identical_bytes(hall, settings):
-    case = accepted(hall)
+    case = accepted_case(hall)
     document = s.document_render(document_id=s.document_issue(
         case=case, event=last_event(case), kind="acceptance_notice").id)
     again = render_pdf(document.kind, document.content)
@@ -83,7 +82,8 @@ def test_rendering_waits_for_the_background_job_not_the_transaction(hall, settin
         case = case_services.case_accept(case_id=case.id, actor=hall.clerk, at=at(2026, 9, 29))
         document = s.document_issue(case=case, event=last_event(case), kind="acceptance_notice")
         # then nothing is rendered in it
-        assert document.rendered_at is None and document.pdf_path == ""
+        assert document.rendered_at is None
+        assert document.pdf_path == ""
         assert not (Path(settings.MEDIA_ROOT) / "documents").exists()
     # and the commit leaves nothing to do after it: no file, no callback
     assert callbacks == []
@@ -92,17 +92,19 @@ def test_rendering_waits_for_the_background_job_not_the_transaction(hall, settin
     assert not (Path(settings.MEDIA_ROOT) / "documents").exists()
     # the job is not due until 2030, but the unrendered notice wakes it at the runner's next tick
     spec = registered_jobs()[s.RENDER_JOB]
-    assert spec.wake is not None and spec.wake(at(2026, 9, 29), None)
+    assert spec.wake is not None
+    assert spec.wake(at(2026, 9, 29), None)
     assert run_due_jobs(at(2026, 9, 29, 10), only=[s.RENDER_JOB]) == [s.RENDER_JOB]
     document.refresh_from_db()
-    assert document.rendered_at is not None and stored(document, settings).exists()
+    assert document.rendered_at is not None
+    assert stored(document, settings).exists()
     # nothing left: the next tick leaves the job alone until its interval is up
     assert run_due_jobs(at(2026, 9, 29, 10) + timedelta(seconds=30), only=[s.RENDER_JOB]) == []
     assert jobs.render_pending(at(2026, 9, 29)) == 0
 
 
 def test_a_notice_that_fails_to_render_does_not_wake_the_job_at_every_tick(hall, settings):
-    case = accepted(hall)
+    case = accepted_case(hall)
     document = s.document_issue(case=case, event=last_event(case), kind="acceptance_notice")
     job = PeriodicJob.objects.create(name=s.RENDER_JOB, next_run_at=at(2030, 1, 1))
     assert s.unrendered_since(at(2026, 9, 29), None)
@@ -113,7 +115,7 @@ def test_a_notice_that_fails_to_render_does_not_wake_the_job_at_every_tick(hall,
 
 
 def test_a_stored_pdf_is_never_rewritten(hall, settings):
-    case = accepted(hall)
+    case = accepted_case(hall)
     document = s.document_render(document_id=s.document_issue(
         case=case, event=last_event(case), kind="acceptance_notice").id)
     path = stored(document, settings)
@@ -128,7 +130,7 @@ def test_a_stored_pdf_is_never_rewritten(hall, settings):
 
 def test_a_file_left_at_the_path_is_kept_and_the_render_stored_beside_it(hall, settings):
     # given a foreign file where the document's PDF would go (e.g. an interrupted earlier run)
-    case = accepted(hall)
+    case = accepted_case(hall)
     document = s.document_issue(case=case, event=last_event(case), kind="acceptance_notice")
     path = Path(settings.MEDIA_ROOT) / s._relative_path(document)
     path.parent.mkdir(parents=True)
@@ -142,7 +144,7 @@ def test_a_file_left_at_the_path_is_kept_and_the_render_stored_beside_it(hall, s
 
 
 def test_a_lost_file_is_restored_with_the_same_bytes(hall, settings):
-    case = accepted(hall)
+    case = accepted_case(hall)
     document = s.document_render(document_id=s.document_issue(
         case=case, event=last_event(case), kind="acceptance_notice").id)
     stored(document, settings).unlink()
@@ -151,7 +153,7 @@ def test_a_lost_file_is_restored_with_the_same_bytes(hall, settings):
 
 
 def test_an_edited_document_row_is_not_rendered(hall):
-    case = accepted(hall)
+    case = accepted_case(hall)
     document = s.document_issue(case=case, event=last_event(case), kind="acceptance_notice")
     Document.objects.filter(pk=document.pk).update(content={**document.content, "promised_due": "2099-01-01"})
     with pytest.raises(DomainError) as exc:
@@ -185,7 +187,7 @@ def test_refusal_notice_states_reason_basis_and_where_to_apply(hall, settings):
 
 def test_special_procedure_notice_states_the_procedure_and_its_time(hall, settings):
     case = case_services.case_start_special_procedure(
-        case_id=accepted(hall).id, actor=hall.reviewer, procedure="expert_review", reason="技术方案需专家论证",
+        case_id=accepted_case(hall).id, actor=hall.reviewer, procedure="expert_review", reason="技术方案需专家论证",
         announced_workdays=5, at=at(2026, 9, 30))
     special = s.document_render(document_id=s.document_issue(
         case=case, event=last_event(case), kind="special_procedure_notice").id)
@@ -196,7 +198,7 @@ def test_special_procedure_notice_states_the_procedure_and_its_time(hall, settin
 
 
 def test_extension_notice_states_the_days_the_reason_and_the_new_due_dates(hall, settings):
-    case = case_services.case_grant_extension(case_id=accepted(hall).id, actor=hall.chief, workdays=10,
+    case = case_services.case_grant_extension(case_id=accepted_case(hall).id, actor=hall.chief, workdays=10,
                                               reason="情况复杂", at=at(2026, 10, 8))
     extension = s.document_render(document_id=s.document_issue(
         case=case, event=last_event(case), kind="extension_notice").id)
@@ -209,16 +211,18 @@ def test_extension_notice_states_the_days_the_reason_and_the_new_due_dates(hall,
 
 
 def test_decision_notices_grant_and_deny(hall, settings):
-    case = granted(hall)
+    case = granted_case(hall)
     grant = s.document_render(document_id=s.document_issue(case=case, event=last_event(case),
                                                            kind="decision_notice").id)
     text = pdf_text(stored(grant, settings))
-    assert "准予行政许可决定书" in text and "许可证" in text and "决定准予行政许可" in text
+    assert "准予行政许可决定书" in text
+    assert "许可证" in text
+    assert "决定准予行政许可" in text
     assert grant.content["rights"] == ""
 
 
 def test_denial_states_the_rights(hall, settings):
-    case = accepted(hall)
+    case = accepted_case(hall)
     for order, who in [(2, hall.reviewer), (3, hall.reviewer), (3, hall.reviewer2)]:
         case = case_services.case_complete_stage(case_id=case.id, actor=who, stage_order=order, opinion="意见",
                                                  at=at(2026, 9, 30))
@@ -232,7 +236,7 @@ def test_denial_states_the_rights(hall, settings):
 
 
 def test_wrong_kinds_and_events_are_refused(hall):
-    case, other = accepted(hall), accepted(hall)
+    case, other = accepted_case(hall), accepted_case(hall)
     for kind, event, code in [("memo", last_event(case), "document.kind_invalid"),
                               ("certificate", last_event(case), "document.certificate_needs_signature"),
                               ("acceptance_notice", last_event(other), "document.event_mismatch")]:
@@ -252,13 +256,14 @@ def test_content_can_be_overridden_but_not_the_number(hall):
 
 def test_the_end_of_a_special_procedure_is_told_with_the_resumed_due_dates(hall, settings):
     case = case_services.case_start_special_procedure(
-        case_id=accepted(hall).id, actor=hall.reviewer, procedure="hearing", reason="涉及重大公共利益",
+        case_id=accepted_case(hall).id, actor=hall.reviewer, procedure="hearing", reason="涉及重大公共利益",
         announced_workdays=3, at=at(2026, 9, 30))
     case = case_services.case_end_special_procedure(case_id=case.id, actor=hall.reviewer, result="听证通过",
                                                     at=at(2026, 10, 9))
     document = s.document_render(document_id=s.document_issue(
         case=case, event=last_event(case), kind="special_procedure_notice").id)
-    assert document.content["ended"] and document.content["reason"] == "涉及重大公共利益"
+    assert document.content["ended"]
+    assert document.content["reason"] == "涉及重大公共利益"
     text = pdf_text(stored(document, settings))
     for expected in ["听证", "听证通过", "2026年10月9日", cn_date(case.promised_due)]:
         assert expected in text, expected

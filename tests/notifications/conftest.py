@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .sending import HERE, FailingSender, FlakySender, RecordingSender
+from .sending import HERE, FailingSender, FlakySender, MeetingSender, RecordingSender
 
 
 @pytest.fixture(autouse=True)
@@ -14,8 +14,10 @@ def _fresh_test_senders():
     FailingSender.calls = 0
     FlakySender.calls = 0
     FlakySender.failures = 2
+    MeetingSender.meeting = None
     yield
     RecordingSender.during_send = None
+    MeetingSender.meeting = None
 
 
 @pytest.fixture

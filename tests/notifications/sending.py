@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import ClassVar
@@ -65,11 +66,15 @@ class RefusingEmailBackend:
         raise ConnectionRefusedError(111, "Connection refused")
 
 
-class SlowRecordingSender(RecordingSender):
-    """Like :class:`RecordingSender`, but each send takes a moment, so concurrent workers overlap."""
+class MeetingSender(RecordingSender):
+    """Like :class:`RecordingSender`, but each worker's first send waits at ``meeting`` (a barrier
+    of the workers) until every worker is sending: all of them hold a claim at the same time."""
+
+    meeting: ClassVar[threading.Barrier | None] = None
+    _met = threading.local()
 
     def send(self, message) -> str | None:
-        import time
-
-        time.sleep(0.01)
+        if MeetingSender.meeting is not None and not getattr(MeetingSender._met, "done", False):
+            MeetingSender._met.done = True
+            MeetingSender.meeting.wait()
         return super().send(message)

@@ -15,7 +15,7 @@ from onewindow.notifications.models import OutboxMessage, Status
 from onewindow.notifications.services import deliver_due
 from onewindow.organization.models import Region
 
-from .sending import T0, RecordingSender
+from .sending import T0, MeetingSender, RecordingSender
 
 pytestmark = [
     pytest.mark.postgres,
@@ -60,16 +60,18 @@ def test_a_worker_skips_the_rows_another_worker_is_claiming(use_senders):
         # when a second worker runs meanwhile
         result = _in_thread(lambda: deliver_due(now=T0))
         # then it neither waits for the lock nor takes the locked rows: it sends only the free one
-        assert result == [1] and RecordingSender.sent == [ids[2]]
+        assert result == [1]
+        assert RecordingSender.sent == [ids[2]]
         assert len(held) == 2
     assert OutboxMessage.objects.get(pk=ids[2]).status == Status.SENT
     assert set(OutboxMessage.objects.filter(pk__in=ids[:2]).values_list("status", flat=True)) == {Status.PENDING}
 
 
 def test_two_workers_at_once_never_send_a_message_twice(use_senders):
-    use_senders(sms="SlowRecordingSender")
+    use_senders(sms="MeetingSender")
     ids = _queue(40)
-    start = threading.Barrier(2)
+    start = threading.Barrier(2, timeout=30)
+    MeetingSender.meeting = threading.Barrier(2, timeout=30)  # both have claimed rows before either sends
     errors: list[BaseException] = []
 
     def worker() -> None:
@@ -88,5 +90,6 @@ def test_two_workers_at_once_never_send_a_message_twice(use_senders):
     for t in threads:
         t.join(timeout=60)
     assert errors == []
-    assert len(RecordingSender.sent) == len(ids) and set(RecordingSender.sent) == ids  # each once, none twice
+    assert len(RecordingSender.sent) == len(ids)
+    assert set(RecordingSender.sent) == ids  # each once, none twice
     assert set(OutboxMessage.objects.values_list("status", flat=True)) == {Status.SENT}

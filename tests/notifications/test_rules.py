@@ -48,4 +48,5 @@ def test_recipients_are_masked_by_channel():
 
 
 def test_login_codes_are_secret_case_notices_are_not():
-    assert is_secret_kind("auth.otp") and not is_secret_kind("case.accepted")
+    assert is_secret_kind("auth.otp")
+    assert not is_secret_kind("case.accepted")

@@ -36,8 +36,10 @@ def test_notify_queues_a_pending_row_and_sends_nothing_yet(two_counties, use_sen
     # when a service notifies inside its transaction (the test's)
     message = _sms(two_counties.a.region)
     # then the row is pending and due now, and no sender has been asked
-    assert message.status == Status.PENDING and message.attempts == 0
-    assert message.created_at == T0 and message.next_attempt_at == T0
+    assert message.status == Status.PENDING
+    assert message.attempts == 0
+    assert message.created_at == T0
+    assert message.next_attempt_at == T0
     assert (message.recipient, message.kind, message.topic) == (PHONE, "case.accepted", "9901212026000001")
     assert RecordingSender.sent == []
 
@@ -52,7 +54,8 @@ def test_a_queued_message_waits_for_the_delivery_job(two_counties, django_captur
     assert OutboxMessage.objects.get(pk=message.pk).status == Status.PENDING
     # the waiting message wakes the delivery job at the runner's next tick, however far off its interval
     spec = registered_jobs()["notifications.deliver"]
-    assert spec.wake is not None and spec.wake(T0, None)
+    assert spec.wake is not None
+    assert spec.wake(T0, None)
     assert not spec.wake(T0 - timedelta(seconds=1), None)  # not due yet: no wake
     assert spec.func(T0) == 1
     assert not spec.wake(T0, T0)
@@ -65,9 +68,13 @@ def test_the_default_sender_marks_a_send_now_message_sent_after_the_commit(two_c
         assert OutboxMessage.objects.get(pk=message.pk).status == Status.PENDING
     assert len(callbacks) == 1
     message.refresh_from_db()
-    assert message.status == Status.SENT and message.attempts == 1 and message.sent_at is not None
-    assert message.sender == OUTBOX_ONLY and message.provider_message_id == "delivered to outbox"
-    assert message.next_attempt_at is None and message.last_error == ""
+    assert message.status == Status.SENT
+    assert message.attempts == 1
+    assert message.sent_at is not None
+    assert message.sender == OUTBOX_ONLY
+    assert message.provider_message_id == "delivered to outbox"
+    assert message.next_attempt_at is None
+    assert message.last_error == ""
 
 
 def test_a_repeated_dedupe_key_returns_the_first_message_never_a_second(two_counties, use_senders,
@@ -77,7 +84,8 @@ def test_a_repeated_dedupe_key_returns_the_first_message_never_a_second(two_coun
     with django_capture_on_commit_callbacks(execute=True):
         first = _sms(two_counties.a.region, dedupe_key=key, send_now=True)
         again = _sms(two_counties.a.region, dedupe_key=key, body="另一段内容", send_now=True)
-    assert again.pk == first.pk and again.body == first.body
+    assert again.pk == first.pk
+    assert again.body == first.body
     assert OutboxMessage.objects.filter(dedupe_key=key).count() == 1
     assert RecordingSender.sent == [first.pk]  # sent once, however often it was asked for
     # without a key (or with an empty one) every call is its own message
@@ -127,7 +135,8 @@ def test_nothing_is_sent_when_the_callers_transaction_rolls_back(two_counties, u
     with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(Boom), transaction.atomic():
         _sms(two_counties.a.region, dedupe_key="k1")
         raise Boom
-    assert callbacks == [] and RecordingSender.sent == []
+    assert callbacks == []
+    assert RecordingSender.sent == []
     assert not OutboxMessage.objects.exists()
     # and the key was not used up: the retried action notifies normally
     assert _sms(two_counties.a.region, dedupe_key="k1") is not None
@@ -143,7 +152,8 @@ def test_the_send_happens_after_the_commit_never_inside_the_callers_transaction(
         assert RecordingSender.sent == []  # still inside the test's outer transaction
     assert RecordingSender.sent == [message.pk]
     message.refresh_from_db()
-    assert message.status == Status.SENT and message.sender == f"{HERE}.RecordingSender"
+    assert message.status == Status.SENT
+    assert message.sender == f"{HERE}.RecordingSender"
     assert message.provider_message_id == f"rec-{message.pk}"
 
 
@@ -153,7 +163,8 @@ def test_a_failing_first_attempt_does_not_break_the_committed_action(two_countie
     with django_capture_on_commit_callbacks(execute=True):
         message = _sms(two_counties.a.region, send_now=True)
     message.refresh_from_db()
-    assert message.status == Status.PENDING and message.attempts == 1
+    assert message.status == Status.PENDING
+    assert message.attempts == 1
     assert message.last_error == "RuntimeError: adapter bug"
 
 
@@ -170,7 +181,9 @@ def test_deliver_due_sends_what_is_due_once(two_counties, use_senders):
     assert deliver_due(now=T0 + timedelta(minutes=5)) == 1
     assert RecordingSender.sent == [due.pk, later.pk]
     sent = OutboxMessage.objects.get(pk=due.pk)
-    assert sent.status == Status.SENT and sent.sent_at == T0 and sent.attempts == 1
+    assert sent.status == Status.SENT
+    assert sent.sent_at == T0
+    assert sent.attempts == 1
 
 
 def test_deliver_due_takes_at_most_limit_oldest_first(two_counties, use_senders):
@@ -230,7 +243,8 @@ def test_a_misconfigured_sender_fails_the_attempt_not_the_batch(two_counties, us
     email = _sms(two_counties.a.region, channel="email", recipient="zhang@example.cn")
     assert deliver_due(now=T0) == 1
     sms.refresh_from_db()
-    assert sms.status == Status.PENDING and "ImportError" in sms.last_error
+    assert sms.status == Status.PENDING
+    assert "ImportError" in sms.last_error
     assert RecordingSender.sent == [email.pk]
 
 
@@ -295,7 +309,8 @@ def test_a_late_report_from_a_worker_whose_lease_ran_out_changes_nothing(two_cou
     # then the first worker reports its failure: the sent row stays sent
     services._record_failure(slow, error="SendError: too late", at=T0 + timedelta(minutes=12))
     message.refresh_from_db()
-    assert message.status == Status.SENT and message.last_error == ""
+    assert message.status == Status.SENT
+    assert message.last_error == ""
 
 
 def test_email_goes_through_django_mail_with_its_settings(two_counties, use_senders):
@@ -304,9 +319,12 @@ def test_email_goes_through_django_mail_with_its_settings(two_counties, use_send
                      subject="受理通知\n第2行", body="您的申请已受理。", kind="case.accepted", at=T0)
     assert deliver_due(now=T0) == 1
     [sent] = mail.outbox
-    assert sent.to == ["zhang@example.cn"] and sent.subject == "受理通知 第2行" and sent.body == "您的申请已受理。"
+    assert sent.to == ["zhang@example.cn"]
+    assert sent.subject == "受理通知 第2行"
+    assert sent.body == "您的申请已受理。"
     message.refresh_from_db()
-    assert message.status == Status.SENT and message.sender.endswith("EmailSender")
+    assert message.status == Status.SENT
+    assert message.sender.endswith("EmailSender")
 
 
 def test_an_unreachable_mail_server_is_a_failed_attempt(two_counties, use_senders, settings):
@@ -316,7 +334,8 @@ def test_an_unreachable_mail_server_is_a_failed_attempt(two_counties, use_sender
                      subject="s", body="b", kind="case.accepted", at=T0)
     deliver_due(now=T0)
     message.refresh_from_db()
-    assert message.status == Status.PENDING and "Connection refused" in message.last_error
+    assert message.status == Status.PENDING
+    assert "Connection refused" in message.last_error
 
 
 def test_the_email_sender_refuses_other_channels(two_counties):
@@ -359,7 +378,8 @@ def test_a_center_admin_requeues_a_failed_message(two_counties, failed, use_send
         requeued = message_retry(message_id=failed.pk, actor=two_counties.a.staff[Role.CENTER_ADMIN])
         assert (requeued.status, requeued.attempts) == (Status.PENDING, 0)
     failed.refresh_from_db()
-    assert failed.status == Status.SENT and RecordingSender.sent == [failed.pk]
+    assert failed.status == Status.SENT
+    assert RecordingSender.sent == [failed.pk]
 
 
 def test_a_city_center_admin_may_requeue_a_county_message(two_counties, failed, staff_factory):

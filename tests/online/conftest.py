@@ -1,35 +1,14 @@
-"""Online tests reuse the cases' county (``hall``: one committed item with three materials and a
+"""Online tests use the cases' county (``hall`` of tests/conftest.py: one committed item with three materials and a
 clerk who may accept), and register applicants the real way: a code requested through the
-service, read back from the outbox (the default sender), used to register."""
+service, read back from the outbox (the default sender), used to register (tests/online/helpers.py)."""
 
 from __future__ import annotations
 
-import re
-from datetime import datetime
-
 import pytest
-from django.core.cache import cache
 
-from onewindow.notifications.models import OutboxMessage
 from onewindow.online import services
-from tests.cases.conftest import VALID_ID, at, hall  # noqa: F401
 
-OTHER_ID = "110105199003071239"  # a second valid GB 11643 number
-COMPANY_CODE = "91990121MA0000010U"  # a valid GB 32100 credit code
-ME = "13912345678"
-SOMEONE_ELSE = "13887654321"
-
-# Minimal files whose *content* says what they are (filetype reads the leading bytes).
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00" + b"\x00" * 32
-EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 64 + b"This program cannot be run in DOS mode"
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
+from .helpers import OTHER_ID, SOMEONE_ELSE, register
 
 
 @pytest.fixture(autouse=True)
@@ -42,30 +21,13 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-def code_from_outbox(phone: str) -> str:
-    """The six digits of the latest one-time code texted to ``phone``."""
-    message = OutboxMessage.objects.filter(recipient=phone, kind="auth.otp").order_by("-created_at", "-id").first()
-    assert message is not None, f"no code was sent to {phone}"
-    found = re.search(r"(?<!\d)\d{6}(?!\d)", message.body)
-    assert found is not None, message.body
-    return found.group(0)
-
-
-def register(phone: str = ME, *, name: str = "张三", id_number: str = VALID_ID, at_: datetime | None = None, **kw):
-    """Request a code, read it from the outbox, register: the applicant's login."""
-    services.otp_request(phone=phone, purpose="register", at=at_)
-    return services.applicant_register(phone=phone, code=code_from_outbox(phone), kind=kw.pop("kind", "person"),
-                                       real_name=name, id_type=kw.pop("id_type", "resident_id"),
-                                       id_number=id_number, at=at_, **kw)
-
-
 @pytest.fixture
-def me(hall):  # noqa: F811
+def me(hall):
     return register()
 
 
 @pytest.fixture
-def someone_else(hall):  # noqa: F811
+def someone_else(hall):
     return register(SOMEONE_ELSE, name="李四", id_number=OTHER_ID)
 
 

@@ -13,8 +13,9 @@ from onewindow.notifications.models import OutboxMessage
 from onewindow.online import services
 from onewindow.online.models import ApplicantProfile, OneTimeCode
 from onewindow.online.rules import Registration, check_registration
+from tests.cases.helpers import VALID_ID
 
-from .conftest import COMPANY_CODE, ME, OTHER_ID, SOMEONE_ELSE, VALID_ID, code_from_outbox, register
+from .helpers import COMPANY_CODE, ME, OTHER_ID, SOMEONE_ELSE, code_from_outbox, register
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +51,8 @@ def test_a_code_goes_out_through_the_outbox_and_only_its_hash_is_kept(hall):
     assert (message.channel, message.recipient, message.region_id) == ("sms", ME, hall.county.id)
     code = code_from_outbox(ME)
     # and the stored row never holds the code itself
-    assert code not in row.code_hash and len(row.code_hash) == 64
+    assert code not in row.code_hash
+    assert len(row.code_hash) == 64
     assert row.expires_at - row.created_at == timedelta(minutes=5)
 
 
@@ -61,7 +63,8 @@ def test_a_wrong_code_is_counted_and_the_sixth_try_is_refused_even_with_the_righ
     for left in (4, 3, 2, 1, 0):
         with pytest.raises(DomainError) as refused:
             services.otp_verify(phone=ME, code=wrong, purpose="register")
-        assert refused.value.code == "otp.wrong" and refused.value.field == "code"
+        assert refused.value.code == "otp.wrong"
+        assert refused.value.field == "code"
         assert (f"还可尝试{left}次" in refused.value.message) == (left > 0)
     # the attempts were kept although every call failed
     assert OneTimeCode.objects.get(phone=ME).attempts == 5
@@ -102,7 +105,9 @@ def test_one_code_a_minute_and_ten_a_day_per_phone(hall):
     services.otp_request(phone=ME, purpose="register", at=start)
     with pytest.raises(services.OtpRateLimited) as refused:
         services.otp_request(phone=ME, purpose="register", at=start + timedelta(seconds=30))
-    assert refused.value.status == 429 and refused.value.retry_after == 30 and refused.value.field == "phone"
+    assert refused.value.status == 429
+    assert refused.value.retry_after == 30
+    assert refused.value.field == "phone"
     for i in range(1, 10):
         services.otp_request(phone=ME, purpose="register", at=start + timedelta(minutes=i))
     with pytest.raises(services.OtpRateLimited) as refused:
@@ -130,7 +135,8 @@ def test_codes_only_for_mobile_numbers_and_the_right_purpose(hall, me):
 def test_registration_makes_a_login_named_by_the_phone_without_a_password(me):
     profile = ApplicantProfile.objects.get(user=me)
     assert (me.username, me.full_name, profile.real_name, profile.id_number) == (ME, "张三", "张三", VALID_ID)
-    assert not me.has_usable_password() and profile.phone_verified_at is not None
+    assert not me.has_usable_password()
+    assert profile.phone_verified_at is not None
 
 
 def test_registration_with_a_bad_id_is_refused_naming_the_field_and_keeps_the_code(hall):
@@ -179,16 +185,20 @@ def test_register_page_sends_a_code_keeps_the_input_and_logs_in(client, hall):
     # sending the code keeps everything typed
     response = client.post(url, {**form, "action": "send_code"})
     assert response.status_code == 200
-    assert 'value="张三"' in response.content.decode() and OutboxMessage.objects.filter(kind="auth.otp").count() == 1
+    assert 'value="张三"' in response.content.decode()
+    assert OutboxMessage.objects.filter(kind="auth.otp").count() == 1
     # a bad ID is refused next to its field, the typed values kept, no account made
     response = client.post(url, {**form, "action": "register", "code": code_from_outbox(ME)})
     assert response.status_code == 400
     page = response.content.decode()
-    assert 'data-testid="error-id_number"' in page and "GB 11643" in page and 'value="110105194912310021"' in page
+    assert 'data-testid="error-id_number"' in page
+    assert "GB 11643" in page
+    assert 'value="110105194912310021"' in page
     assert not ApplicantProfile.objects.exists()
     # corrected, the same code registers and logs in, then goes where it was asked to
     response = client.post(url, {**form, "id_number": VALID_ID, "action": "register", "code": code_from_outbox(ME)})
-    assert response.status_code == 302 and response["Location"] == "/online/cases/"
+    assert response.status_code == 302
+    assert response["Location"] == "/online/cases/"
     assert client.session["_auth_user_backend"] == "django.contrib.auth.backends.ModelBackend"
     assert client.get("/online/cases/").status_code == 200
 
@@ -199,12 +209,15 @@ def test_login_page_logs_in_with_a_code(client, me):
     OneTimeCode.objects.update(created_at=now() - timedelta(minutes=2))
     assert client.post(url, {"phone": ME, "action": "send_code"}).status_code == 200
     response = client.post(url, {"phone": ME, "action": "send_code"})
-    assert response.status_code == 429 and int(response["Retry-After"]) > 0
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
     response = client.post(url, {"phone": ME, "code": "000000" if code_from_outbox(ME) != "000000" else "111111",
                                  "action": "login"})
-    assert response.status_code == 400 and "验证码不正确" in response.content.decode()
+    assert response.status_code == 400
+    assert "验证码不正确" in response.content.decode()
     response = client.post(url, {"phone": ME, "code": code_from_outbox(ME), "action": "login"})
-    assert response.status_code == 302 and int(client.session["_auth_user_id"]) == me.pk
+    assert response.status_code == 302
+    assert int(client.session["_auth_user_id"]) == me.pk
     # a staff page stays closed to the applicant
     assert client.get(reverse("workbench:home")).status_code in (302, 403)
     client.post(reverse("online:logout"))
@@ -214,4 +227,5 @@ def test_login_page_logs_in_with_a_code(client, me):
 def test_a_staff_login_is_told_to_use_an_applicant_account(client, hall):
     client.force_login(hall.clerk.user)
     response = client.get(reverse("online:cases"))
-    assert response.status_code == 403 and 'data-testid="not-applicant"' in response.content.decode()
+    assert response.status_code == 403
+    assert 'data-testid="not-applicant"' in response.content.decode()

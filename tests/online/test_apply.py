@@ -15,7 +15,7 @@ from onewindow.core.timesource import local_date
 from onewindow.online.models import Draft, OnlineUpload
 from onewindow.workdays.selectors import snapshot_for
 
-from .conftest import EXE, PDF, PNG
+from .helpers import COMPANY_CODE, EXE, OTHER_ID, PDF, PNG, register
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +46,8 @@ def test_the_apply_url_is_named_for_the_guide():
 def test_anonymous_visitors_are_sent_to_log_in_and_back(client, hall):
     response = client.get(apply_url(hall))
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("online:login")) and "next=" in response["Location"]
+    assert response["Location"].startswith(reverse("online:login"))
+    assert "next=" in response["Location"]
 
 
 def test_the_form_shows_the_materials_and_the_applicant_from_the_profile(my_client, hall):
@@ -56,7 +57,9 @@ def test_the_form_shows_the_materials_and_the_applicant_from_the_profile(my_clie
     for name in ("申请书", "营业执照副本", "场所证明"):
         assert name in page
     # the name from the profile, the ID masked even to its owner (shoulder surfing)
-    assert "张三" in page and "110***********002X" in page and "11010519491231002X" not in page
+    assert "张三" in page
+    assert "110***********002X" in page
+    assert "11010519491231002X" not in page
 
 
 def test_submitting_with_uploads_files_an_online_case_received_today(my_client, hall, me):
@@ -68,7 +71,8 @@ def test_submitting_with_uploads_files_an_online_case_received_today(my_client, 
     })
     # then there is one online case of this applicant, received today, its acceptance clock running
     case = Case.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("online:case", args=[case.number])
+    assert response.status_code == 302
+    assert response["Location"] == reverse("online:case", args=[case.number])
     assert (case.channel, case.applicant_account_id, case.status) == ("online", me.pk, "submitted")
     assert (case.applicant_name, case.applicant_id_number, case.applicant_phone) == (
         "张三", "11010519491231002X", "13912345678")
@@ -77,7 +81,9 @@ def test_submitting_with_uploads_files_an_online_case_received_today(my_client, 
     # DESIGN.md §4 rule 3: the decision is due by the 5th working day after the day of receipt
     assert case.acceptance_due == snapshot_for(hall.county.code).add_workdays(today, 5)
     event = case.events.get()
-    assert event.kind == "submitted" and event.actor_id is None and event.actor_label == "申请人 张三"
+    assert event.kind == "submitted"
+    assert event.actor_id is None
+    assert event.actor_label == "申请人 张三"
     assert {m["name"]: m["state"] for m in event.payload["materials"]} == {
         "申请书": "received", "营业执照副本": "received", "场所证明": "missing"}
     # the files belong to the case now, stored outside the web root with their hash and real type
@@ -90,10 +96,13 @@ def test_submitting_with_uploads_files_an_online_case_received_today(my_client, 
     from onewindow.notifications.models import OutboxMessage
 
     receipt = OutboxMessage.objects.get(kind="case.submitted")
-    assert receipt.recipient == "13912345678" and case.number in receipt.body and case.query_code in receipt.body
+    assert receipt.recipient == "13912345678"
+    assert case.number in receipt.body
+    assert case.query_code in receipt.body
     # the page of the case shows its number's query code
     page = my_client.get(response["Location"]).content.decode()
-    assert case.query_code in page and 'data-status="submitted"' in page
+    assert case.query_code in page
+    assert 'data-status="submitted"' in page
 
 
 def test_a_repeated_submit_of_the_same_form_files_one_case(my_client, hall):
@@ -101,28 +110,35 @@ def test_a_repeated_submit_of_the_same_form_files_one_case(my_client, hall):
     form = {"token": token, "action": "submit", "contact_phone": "13912345678"}
     first = my_client.post(apply_url(hall), {**form, "material[0]": pdf()})
     second = my_client.post(apply_url(hall), {**form, "material[0]": pdf()})
-    assert Case.objects.count() == 1 and first["Location"] == second["Location"]
-    assert OnlineUpload.objects.count() == 1 and len(stored_files()) == 1
+    assert Case.objects.count() == 1
+    assert first["Location"] == second["Location"]
+    assert OnlineUpload.objects.count() == 1
+    assert len(stored_files()) == 1
 
 
 def test_a_saved_draft_survives_a_reload(my_client, hall):
     token = token_of(my_client.get(apply_url(hall)))
     response = my_client.post(apply_url(hall), {"token": token, "action": "save", "contact_phone": "13700001111",
                                                 "note": "营业执照正在换发", "material[0]": pdf("申请书.pdf")})
-    assert response.status_code == 302 and response["Location"] == apply_url(hall)
+    assert response.status_code == 302
+    assert response["Location"] == apply_url(hall)
     # a later visit shows what was typed and uploaded, under the same form token
     again = my_client.get(apply_url(hall))
     page = again.content.decode()
-    assert 'value="13700001111"' in page and "营业执照正在换发" in page and "申请书.pdf" in page
+    assert 'value="13700001111"' in page
+    assert "营业执照正在换发" in page
+    assert "申请书.pdf" in page
     draft = Draft.objects.get()
-    assert token_of(again) == str(draft.token) and draft.case is None
+    assert token_of(again) == str(draft.token)
+    assert draft.case is None
     assert draft.data["note"] == "营业执照正在换发"
     assert list(draft.uploads.values_list("material", flat=True)) == ["申请书"]
     # and submitting later turns that very draft into the case, with its upload
     my_client.post(apply_url(hall), {"token": str(draft.token), "action": "submit", "contact_phone": "13700001111"})
     draft.refresh_from_db()
     case = Case.objects.get()
-    assert draft.case == case and case.applicant_phone == "13700001111"
+    assert draft.case == case
+    assert case.applicant_phone == "13700001111"
     assert {m["name"]: m["state"] for m in case.events.get().payload["materials"]}["申请书"] == "received"
 
 
@@ -138,7 +154,8 @@ def test_a_renamed_executable_is_refused_naming_the_material_and_nothing_is_save
     # then it is refused with a message naming the material, the typed text is kept
     assert response.status_code == 400
     page = response.content.decode()
-    assert "材料“营业执照副本”的文件不是 PDF、JPEG 或 PNG 文件" in page and 'data-testid="error-material-1"' in page
+    assert "材料“营业执照副本”的文件不是 PDF、JPEG 或 PNG 文件" in page
+    assert 'data-testid="error-material-1"' in page
     assert "请尽快办理" in page
     # nothing is saved: no case, no new upload or file, and the earlier draft upload is still there
     assert not Case.objects.exists()
@@ -154,7 +171,8 @@ def test_an_oversized_file_is_refused(my_client, hall, settings):
                                                 "material[0]": pdf(data=PDF + b"0" * 2000)})
     assert response.status_code == 400
     assert "材料“申请书”的文件超过 1 KB" in response.content.decode()
-    assert not OnlineUpload.objects.exists() and not stored_files()
+    assert not OnlineUpload.objects.exists()
+    assert not stored_files()
 
 
 def test_a_new_file_replaces_the_drafts_earlier_one_and_a_file_can_be_removed(
@@ -165,10 +183,13 @@ def test_a_new_file_replaces_the_drafts_earlier_one_and_a_file_can_be_removed(
     with django_capture_on_commit_callbacks(execute=True):
         my_client.post(apply_url(hall), {"token": token, "action": "save", "material[0]": pdf("second.pdf")})
     upload = OnlineUpload.objects.get()
-    assert upload.original_name == "second.pdf" and len(stored_files()) == 1
+    assert upload.original_name == "second.pdf"
+    assert len(stored_files()) == 1
     with django_capture_on_commit_callbacks(execute=True):
         response = my_client.post(reverse("online:upload_remove", args=[upload.pk]))
-    assert response.status_code == 302 and not OnlineUpload.objects.exists() and not stored_files()
+    assert response.status_code == 302
+    assert not OnlineUpload.objects.exists()
+    assert not stored_files()
 
 
 def material_url(hall, index: int) -> str:
@@ -183,15 +204,21 @@ def test_a_file_is_kept_in_the_draft_as_soon_as_it_is_chosen(my_client, hall):
     # then it is in the draft of this very form, and the answer is that material's part, attached
     assert response.status_code == 200
     draft = Draft.objects.get()
-    assert str(draft.token) == token and draft.case is None and draft.data == {}
+    assert str(draft.token) == token
+    assert draft.case is None
+    assert draft.data == {}
     upload = draft.uploads.get()
-    assert (upload.material, upload.original_name) == ("申请书", "申请书.pdf") and len(stored_files()) == 1
+    assert (upload.material, upload.original_name) == ("申请书", "申请书.pdf")
+    assert len(stored_files()) == 1
     part = response.content.decode()
     assert part.lstrip().startswith('<fieldset class="material" id="material-0"')
-    assert 'data-testid="uploaded-0"' in part and "申请书.pdf" in part and "删除" in part
+    assert 'data-testid="uploaded-0"' in part
+    assert "申请书.pdf" in part
+    assert "删除" in part
     assert reverse("online:upload_remove", args=[upload.pk]) in part
     # the reminder of what is missing is updated beside it (out of band)
-    assert 'id="missing-required" hx-swap-oob="true"' in part and "营业执照副本" in part
+    assert 'id="missing-required" hx-swap-oob="true"' in part
+    assert "营业执照副本" in part
     # and the file is there when the page is opened again
     assert 'data-testid="uploaded-0"' in my_client.get(apply_url(hall)).content.decode()
 
@@ -202,8 +229,10 @@ def test_a_refused_file_is_answered_in_place_and_nothing_is_kept(my_client, hall
                               HTTP_HX_REQUEST="true")
     assert response.status_code == 200  # so that htmx swaps the message in
     part = response.content.decode()
-    assert 'data-testid="error-material-1"' in part and "材料“营业执照副本”的文件不是 PDF、JPEG 或 PNG 文件" in part
-    assert not OnlineUpload.objects.exists() and not stored_files()
+    assert 'data-testid="error-material-1"' in part
+    assert "材料“营业执照副本”的文件不是 PDF、JPEG 或 PNG 文件" in part
+    assert not OnlineUpload.objects.exists()
+    assert not stored_files()
 
 
 def test_a_material_out_of_range_is_a_404(my_client, hall):
@@ -221,7 +250,9 @@ def test_a_file_chosen_without_javascript_survives_a_form_refused_for_another_fi
     # then it is refused naming the field, and the file is kept in the draft and shown attached
     assert response.status_code == 400
     page = response.content.decode()
-    assert "请选择办理结果的领取方式" in page and 'data-testid="uploaded-0"' in page and "申请书.pdf" in page
+    assert "请选择办理结果的领取方式" in page
+    assert 'data-testid="uploaded-0"' in page
+    assert "申请书.pdf" in page
     assert not Case.objects.exists()
     assert list(Draft.objects.get().uploads.values_list("material", flat=True)) == ["申请书"]
     # and once the method is chosen the case has it, without choosing the file again
@@ -254,9 +285,12 @@ def test_removing_a_file_with_htmx_answers_the_materials_part(my_client, hall, d
     upload = OnlineUpload.objects.get()
     with django_capture_on_commit_callbacks(execute=True):
         response = my_client.post(reverse("online:upload_remove", args=[upload.pk]), HTTP_HX_REQUEST="true")
-    assert response.status_code == 200 and not OnlineUpload.objects.exists() and not stored_files()
+    assert response.status_code == 200
+    assert not OnlineUpload.objects.exists()
+    assert not stored_files()
     part = response.content.decode()
-    assert 'id="material-2"' in part and 'data-testid="uploaded-2"' not in part
+    assert 'id="material-2"' in part
+    assert 'data-testid="uploaded-2"' not in part
 
 
 def test_an_item_not_open_online_says_where_to_go(my_client, hall):
@@ -267,7 +301,9 @@ def test_an_item_not_open_online_says_where_to_go(my_client, hall):
     response = my_client.get(apply_url(hall))
     assert response.status_code == 200
     page = response.content.decode()
-    assert 'data-testid="not-online"' in page and "云溪县政务服务中心一楼" in page and 'name="token"' not in page
+    assert 'data-testid="not-online"' in page
+    assert "云溪县政务服务中心一楼" in page
+    assert 'name="token"' not in page
     # and a posted form is not taken either
     my_client.post(apply_url(hall), {"action": "submit"})
     assert not Case.objects.exists()
@@ -284,8 +320,10 @@ def test_my_upload_is_mine_and_the_staff_of_the_case_only(my_client, hall, someo
     draft_upload = OnlineUpload.objects.get()
     url = reverse("online:upload", args=[draft_upload.pk])
     response = my_client.get(url)
-    assert response.status_code == 200 and response.content == PDF
-    assert response["Content-Type"] == "application/pdf" and response["X-Content-Type-Options"] == "nosniff"
+    assert response.status_code == 200
+    assert response.content == PDF
+    assert response["Content-Type"] == "application/pdf"
+    assert response["X-Content-Type-Options"] == "nosniff"
     # a draft's file is nobody else's business, staff included
     client.force_login(hall.clerk.user)
     assert client.get(url).status_code == 404
@@ -302,8 +340,6 @@ def test_my_upload_is_mine_and_the_staff_of_the_case_only(my_client, hall, someo
 
 
 def test_an_agent_applies_for_the_company(client, hall):
-    from .conftest import COMPANY_CODE, OTHER_ID, register
-
     agent = register("13600001111", name="王五", id_number=OTHER_ID, kind="company_agent",
                      company_name="云溪县某某餐饮有限公司", company_credit_code=COMPANY_CODE, legal_representative="赵六")
     client.force_login(agent, backend="django.contrib.auth.backends.ModelBackend")

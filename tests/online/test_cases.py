@@ -17,7 +17,7 @@ from onewindow.documents.models import Document
 from onewindow.online import services
 from onewindow.online.models import OnlineUpload
 
-from .conftest import EXE, PDF
+from .helpers import EXE, PDF
 
 pytestmark = pytest.mark.django_db
 
@@ -52,10 +52,14 @@ def test_my_case_shows_the_supplement_notice_with_an_upload_per_material(my_clie
     response = my_client.get(case_url(awaiting))
     assert response.status_code == 200
     page = response.content.decode()
-    assert 'data-testid="supplement-notice"' in page and "营业执照副本" in page and "请上传加盖公章的营业执照副本" in page
-    assert 'name="supplement[0]"' in page and 'data-status="awaiting_supplement"' in page
+    assert 'data-testid="supplement-notice"' in page
+    assert "营业执照副本" in page
+    assert "请上传加盖公章的营业执照副本" in page
+    assert 'name="supplement[0]"' in page
+    assert 'data-status="awaiting_supplement"' in page
     # the acceptance clock is stopped while the applicant supplements: no acceptance date is shown
-    assert 'data-testid="no-dues"' in page and 'id="due-acceptance_due"' not in page
+    assert 'data-testid="no-dues"' in page
+    assert 'id="due-acceptance_due"' not in page
     # the supplement notice is listed among the notices, downloadable by me
     notice = Document.objects.get(case=awaiting, kind="supplement_notice")
     assert notice.number in page
@@ -66,7 +70,8 @@ def test_supplementing_online_puts_the_case_back_to_submitted_in_one_history(my_
         "row_version": awaiting.row_version, "supplement[0]": pdf("licence.pdf")})
     assert response.status_code == 302
     case = Case.objects.get(pk=awaiting.pk)
-    assert case.status == "submitted" and case.visits == 0
+    assert case.status == "submitted"
+    assert case.visits == 0
     # one history: received online, the clerk's notice, the applicant's supplement — chained and intact
     events = list(case.events.order_by("seq"))
     assert [(e.kind, e.actor_id, e.actor_label) for e in events] == [
@@ -78,7 +83,8 @@ def test_supplementing_online_puts_the_case_back_to_submitted_in_one_history(my_
     assert (supplement.case_id, supplement.material) == (case.id, "营业执照副本")
     # a new acceptance window runs from the day the supplement was received (DESIGN.md §4 rule 4)
     page = my_client.get(case_url(case)).content.decode()
-    assert 'id="due-acceptance_due"' in page and "收到补正材料之日" in page
+    assert 'id="due-acceptance_due"' in page
+    assert "收到补正材料之日" in page
     # and the clerk can accept it now
     case_services.case_accept(case_id=case.id, actor=hall.clerk)
 
@@ -86,7 +92,8 @@ def test_supplementing_online_puts_the_case_back_to_submitted_in_one_history(my_
 def test_a_supplement_must_bring_every_listed_material_and_real_files(my_client, awaiting, me):
     # no file: refused, naming the material
     response = my_client.post(case_url(awaiting, "online:supplement"), {"row_version": awaiting.row_version})
-    assert response.status_code == 400 and "请上传补正材料“营业执照副本”" in response.content.decode()
+    assert response.status_code == 400
+    assert "请上传补正材料“营业执照副本”" in response.content.decode()
     # a renamed program: refused by content, nothing stored
     response = my_client.post(case_url(awaiting, "online:supplement"), {
         "row_version": awaiting.row_version, "supplement[0]": pdf("licence.pdf", EXE)})
@@ -112,11 +119,13 @@ def test_a_stale_page_does_not_supplement_twice(my_client, awaiting):
 def test_i_withdraw_before_the_decision_after_confirming(my_client, online_case):
     url = case_url(online_case, "online:withdraw")
     response = my_client.post(url, {"row_version": online_case.row_version, "reason": "不再需要"})
-    assert response.status_code == 400 and Case.objects.get(pk=online_case.pk).status == "submitted"
+    assert response.status_code == 400
+    assert Case.objects.get(pk=online_case.pk).status == "submitted"
     response = my_client.post(url, {"row_version": online_case.row_version, "reason": "不再需要", "confirm": "1"})
     assert response.status_code == 302
     case = Case.objects.get(pk=online_case.pk)
-    assert case.status == "withdrawn" and case.events.order_by("-seq").first().actor_label == "申请人 张三"
+    assert case.status == "withdrawn"
+    assert case.events.order_by("-seq").first().actor_label == "申请人 张三"
     # no withdraw form any more
     assert 'id="withdraw-submit"' not in my_client.get(case_url(case)).content.decode()
 
@@ -141,8 +150,10 @@ def test_my_cases_lists_my_cases(my_client, online_case):
 def test_i_download_the_supplement_notice(my_client, awaiting):
     notice = Document.objects.get(case=awaiting, kind="supplement_notice")
     response = my_client.get(reverse("online:document", args=[awaiting.number, notice.number]))
-    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF") and response["Cache-Control"] == "private, no-store"
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert response["Cache-Control"] == "private, no-store"
 
 
 def test_staff_see_the_applicants_online_uploads_and_form_on_the_case_page(client, online_case, hall):

@@ -11,8 +11,9 @@ from onewindow.cases import services as case_services
 from onewindow.cases.models import Case
 from onewindow.core.uploads import check_file
 from onewindow.online import services
+from tests.cases.helpers import at
 
-from .conftest import PDF, at
+from .helpers import PDF
 
 pytestmark = pytest.mark.django_db
 
@@ -44,9 +45,11 @@ def test_the_right_code_shows_the_public_timeline(client, case, hall):
     response = client.get(API, {"number": case.number, "code": case.query_code.lower()})
     assert response.status_code == 200
     body = response.json()
-    assert body["number"] == case.number and body["status"] == "special_procedure"
+    assert body["number"] == case.number
+    assert body["status"] == "special_procedure"
     # the applicant's name masked, no ID number anywhere
-    assert body["applicant"] == "张*" and "11010519491231002X" not in response.content.decode()
+    assert body["applicant"] == "张*"
+    assert "11010519491231002X" not in response.content.decode()
     assert [e["kind"] for e in body["timeline"]] == [
         "submitted", "supplement_requested", "supplemented", "accepted", "stage_completed",
         "special_procedure_started"]
@@ -60,15 +63,18 @@ def test_the_right_code_shows_the_public_timeline(client, case, hall):
     assert body["special_procedures"][0]["label"] == "专家评审"
     assert body["special_procedures"][0]["announced_workdays"] == 5
     # while paused the due dates are not known yet; the working days left are frozen
-    assert [d["name"] for d in body["dues"]] == [] and body["remaining_workdays"] is not None
+    assert [d["name"] for d in body["dues"]] == []
+    assert body["remaining_workdays"] is not None
     # internal things stay internal: no staff names, no stage opinions
-    assert "材料齐全" not in response.content.decode() and "reviewer" not in response.content.decode()
+    assert "材料齐全" not in response.content.decode()
+    assert "reviewer" not in response.content.decode()
     # when the procedure ends, the due dates return with their explanation in plain Chinese, pause included
     case_services.case_end_special_procedure(case_id=case.id, actor=hall.chief, result="专家评审通过",
                                              at=at(2026, 9, 10))
     body = client.get(API, {"number": case.number, "code": case.query_code}).json()
     promised = next(d for d in body["dues"] if d["name"] == "promised_due")
-    assert promised["label"] == "承诺办结期限" and promised["due"] == case_services.Case.objects.get(
+    assert promised["label"] == "承诺办结期限"
+    assert promised["due"] == case_services.Case.objects.get(
         pk=case.id).promised_due.isoformat()
     assert any("工作日" in line for line in promised["explanation"])
     assert any("专家评审" in line for line in promised["explanation"])
@@ -81,8 +87,11 @@ def test_the_page_shows_the_same_progress(client, case):
     response = client.post(reverse("online:progress"), {"number": case.number, "code": case.query_code})
     assert response.status_code == 200
     page = response.content.decode()
-    assert 'data-testid="progress"' in page and "张*" in page and "专家评审" in page
-    assert 'data-state="current"' in page and 'data-testid="paused"' in page
+    assert 'data-testid="progress"' in page
+    assert "张*" in page
+    assert "专家评审" in page
+    assert 'data-state="current"' in page
+    assert 'data-testid="paused"' in page
 
 
 def test_a_wrong_code_and_an_unknown_number_answer_identically(client, case):
@@ -97,14 +106,17 @@ def test_a_wrong_code_and_an_unknown_number_answer_identically(client, case):
     assert [p.status_code for p in pages] == [404, 404]
     for p in pages:
         text = p.content.decode()
-        assert "办件编号或查询码不正确" in text and 'data-testid="progress"' not in text and "张*" not in text
+        assert "办件编号或查询码不正确" in text
+        assert 'data-testid="progress"' not in text
+        assert "张*" not in text
     stripped = [re.sub(r'value="[^"]*"', "", p.content.decode()) for p in pages]
     assert stripped[0] == stripped[1]
 
 
 def test_missing_input_is_a_plain_400(client):
     response = client.get(API, {"number": "990121-2026-000001"})
-    assert response.status_code == 400 and response.json()["error"]["field"] == "code"
+    assert response.status_code == 400
+    assert response.json()["error"]["field"] == "code"
 
 
 def test_lookups_are_rate_limited_per_address_with_retry_after(client, case, settings):
@@ -114,10 +126,12 @@ def test_lookups_are_rate_limited_per_address_with_retry_after(client, case, set
     # the page and the API share one count
     assert client.post(reverse("online:progress"), {"number": case.number, "code": "ZZZZZZZZ"}).status_code == 404
     limited = client.get(API, {"number": case.number, "code": case.query_code})
-    assert limited.status_code == 429 and int(limited["Retry-After"]) >= 1
+    assert limited.status_code == 429
+    assert int(limited["Retry-After"]) >= 1
     assert limited.json()["error"]["code"] == "rate_limited"
     page = client.post(reverse("online:progress"), {"number": case.number, "code": case.query_code})
-    assert page.status_code == 429 and int(page["Retry-After"]) >= 1
+    assert page.status_code == 429
+    assert int(page["Retry-After"]) >= 1
     # another address is not affected
     other = client.get(API, {"number": case.number, "code": case.query_code}, REMOTE_ADDR="10.0.0.9")
     assert other.status_code == 200
@@ -125,7 +139,8 @@ def test_lookups_are_rate_limited_per_address_with_retry_after(client, case, set
 
 def test_the_api_is_in_the_openapi_document(client):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
-    assert API in paths and "get" in paths[API]
+    assert API in paths
+    assert "get" in paths[API]
 
 
 def test_the_stages_of_a_refused_and_of_an_instant_case(hall):

@@ -28,7 +28,8 @@ def test_lists_show_only_the_administrators_regions(admin_client, org):
     # then only the county's departments appear
     assert page.status_code == 200
     body = page.content.decode()
-    assert "云溪县工商局" in body and "邻县工商局" not in body
+    assert "云溪县工商局" in body
+    assert "邻县工商局" not in body
     assert admin_client.get(reverse("admin:organization_department_change", args=[org.other_dept.pk])
                             ).status_code in (302, 403, 404)
     for name in ("region", "window", "staff"):
@@ -71,7 +72,8 @@ def test_adding_staff_creates_the_login_and_postings_are_added_inline(admin_clie
     })
     assert response.status_code == 302, _errors(response)
     staff = Staff.objects.get(employee_number="YX-9")
-    assert staff.user.username == "mzj.clerk" and staff.user.password.startswith("argon2")
+    assert staff.user.username == "mzj.clerk"
+    assert staff.user.password.startswith("argon2")
 
     url = reverse("admin:organization_staff_change", args=[staff.pk])
     form = {

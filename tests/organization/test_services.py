@@ -41,25 +41,32 @@ def test_region_ensure_derives_parent_and_level_from_the_code(org):
     # then parent and level come from the code
     assert town.parent == org.county
     assert town.level == RegionLevel.TOWNSHIP
-    assert town.has_center and town.is_demo
-    assert org.county.parent == org.city and org.city.parent == org.province
-    assert org.province.parent is None and org.province.level == RegionLevel.PROVINCE
+    assert town.has_center
+    assert town.is_demo
+    assert org.county.parent == org.city
+    assert org.city.parent == org.province
+    assert org.province.parent is None
+    assert org.province.level == RegionLevel.PROVINCE
 
 
 def test_region_ensure_is_idempotent_and_updates_names(org):
     before = Region.objects.count()
     again = services.region_ensure(code="990121000000", name="云溪县", has_center=True)
-    assert again.pk == org.county.pk and Region.objects.count() == before
+    assert again.pk == org.county.pk
+    assert Region.objects.count() == before
     renamed = services.region_ensure(code="990121000000", name="云溪县（演示）", has_center=True, is_demo=True)
     renamed.refresh_from_db()
-    assert renamed.name == "云溪县（演示）" and renamed.is_demo and Region.objects.count() == before
+    assert renamed.name == "云溪县（演示）"
+    assert renamed.is_demo
+    assert Region.objects.count() == before
 
 
 @pytest.mark.parametrize("code", ["99012100000", "99012100000X", ""])
 def test_region_ensure_refuses_a_malformed_code(db, code):
     with pytest.raises(DomainError) as excinfo:
         services.region_ensure(code=code, name="某地")
-    assert _code(excinfo) == "region.invalid_code" and excinfo.value.field == "code"
+    assert _code(excinfo) == "region.invalid_code"
+    assert excinfo.value.field == "code"
 
 
 def test_region_ensure_refuses_a_missing_parent(db):
@@ -92,7 +99,8 @@ def test_department_ensure_creates_then_updates_in_place(org):
     count = Department.objects.count()
     dept = services.department_ensure(region_code=org.county.code, code="GSJ", name="云溪县市场监督管理局",
                                       short_name="市监局", order=10)
-    assert dept.pk == org.gsj.pk and Department.objects.count() == count
+    assert dept.pk == org.gsj.pk
+    assert Department.objects.count() == count
     dept.refresh_from_db()
     assert (dept.name, dept.short_name, dept.order) == ("云溪县市场监督管理局", "市监局", 10)
 
@@ -132,10 +140,12 @@ def test_a_periodic_window_needs_a_schedule(org):
     with pytest.raises(DomainError) as excinfo:
         services.window_ensure(region_code=org.county.code, number="09", name="煤炭局定期窗口", kind="periodic",
                                department_codes=["GSJ"])
-    assert _code(excinfo) == "window.schedule_required" and excinfo.value.field == "schedule"
+    assert _code(excinfo) == "window.schedule_required"
+    assert excinfo.value.field == "schedule"
     window = services.window_ensure(region_code=org.county.code, number="09", name="煤炭局定期窗口",
                                     kind="periodic", department_codes=["GSJ"], schedule="每周二全天")
-    assert window.kind == Window.Kind.PERIODIC and window.schedule == "每周二全天"
+    assert window.kind == Window.Kind.PERIODIC
+    assert window.schedule == "每周二全天"
 
 
 def test_window_ensure_refusals(org, county_admin):
@@ -171,8 +181,11 @@ def test_staff_create_makes_an_argon2_login_and_a_staff_record(org, rf):
                                   department_code="GSJ", is_django_staff=True)
     staff.user.refresh_from_db()
     assert staff.user.password.startswith("argon2")
-    assert staff.user.full_name == "王小明" and staff.user.is_staff and not staff.user.is_superuser
-    assert staff.department == org.gsj and staff.region == org.county
+    assert staff.user.full_name == "王小明"
+    assert staff.user.is_staff
+    assert not staff.user.is_superuser
+    assert staff.department == org.gsj
+    assert staff.region == org.county
     assert authenticate(rf.post("/login/"), username="gsj.clerk", password="onewindow-demo") == staff.user
 
 
@@ -206,7 +219,8 @@ def test_posting_add_gives_the_staff_member_their_reach(org):
     clerk = org.staff("clerk")
     assert not can(clerk, Action.CASE_SUBMIT, region=org.county, department=org.gsj)
     posting = services.posting_add(staff=clerk, role="clerk", region_code=org.county.code, window_number="01")
-    assert posting.window == org.general and posting.department is None
+    assert posting.window == org.general
+    assert posting.department is None
     assert can(clerk, Action.CASE_SUBMIT, region=org.county, department=org.gsj)
     assert not can(clerk, Action.CASE_SUBMIT, region=org.other_county)
 
@@ -305,7 +319,8 @@ def test_grants_let_the_clerk_accept_and_the_chief_decide(org, people):
     decide = services.authorization_grant(staff=chief, power="decide", department_code="GSJ",
                                           item_code="GSJ-001", valid_from=START)
     services.authorization_grant(staff=reviewer, power="decide", department_code="GSJ", valid_from=START)
-    assert accept.item is None and accept.document_number == "云溪授〔2026〕1号"
+    assert accept.item is None
+    assert accept.document_number == "云溪授〔2026〕1号"
     assert decide.item == item
     assert can(clerk, Action.CASE_ACCEPT, region=org.county, item=item, on=START)
     assert can(chief, Action.CASE_DECIDE, region=org.county, item=item, on=START)
@@ -316,14 +331,16 @@ def test_authorization_grant_is_idempotent(org, people):
     clerk = people[0]
     first = services.authorization_grant(staff=clerk, power="accept", department_code="GSJ", valid_from=START)
     again = services.authorization_grant(staff=clerk, power="accept", department_code="GSJ", valid_from=START)
-    assert first.pk == again.pk and Authorization.objects.count() == 1
+    assert first.pk == again.pk
+    assert Authorization.objects.count() == 1
 
 
 def test_deciding_is_refused_to_someone_without_a_chief_or_reviewer_posting(org, people):
     clerk = people[0]
     with pytest.raises(DomainError) as excinfo:
         services.authorization_grant(staff=clerk, power="decide", department_code="GSJ", valid_from=START)
-    assert _code(excinfo) == "authorization.decider_not_posted" and excinfo.value.field == "staff"
+    assert _code(excinfo) == "authorization.decider_not_posted"
+    assert excinfo.value.field == "staff"
 
 
 def test_accepting_is_refused_to_someone_without_a_clerk_posting_there(org, people):

@@ -9,9 +9,9 @@ from django.forms.models import model_to_dict
 from django.urls import reverse
 
 from onewindow.accounts.services import api_token_issue
-from onewindow.core.admin import RegionScopedAdmin
 from onewindow.organization.models import Department, Region, Staff, Window
 from onewindow.organization.rules import Role
+from onewindow.organization.scoped_admin import RegionScopedAdmin
 
 ROLES = list(Role)
 SIDES = [("a", "b"), ("b", "a")]
@@ -63,7 +63,8 @@ def test_proxy_agent_sees_only_their_township(client, two_counties):
     me = two_counties.a
     client.force_login(me.user(Role.PROXY_AGENT))
     context = client.get("/staff/organization/").context
-    assert list(context["departments"]) == [] and list(context["windows"]) == []
+    assert list(context["departments"]) == []
+    assert list(context["windows"]) == []
     assert list(context["staff_members"]) == [me.staff[Role.PROXY_AGENT]]
 
 
@@ -161,7 +162,8 @@ def test_other_roles_get_no_admin(client, two_counties, role):
     for url in [reverse("admin:index"), _url(Department, "changelist"),
                 _url(Department, "change", two_counties.a.market.pk)]:
         response = client.get(url)
-        assert response.status_code == 302 and response["Location"].startswith(reverse("admin:login")), url
+        assert response.status_code == 302, url
+        assert response["Location"].startswith(reverse("admin:login")), url
     # even with is_staff set by mistake, no screen of the organization opens
     user.is_staff = True
     user.save(update_fields=["is_staff"])
@@ -224,7 +226,8 @@ def test_api_lists_give_my_whole_county(client, two_counties):
     assert {d["name"] for d in departments["items"]} == {me.market.name, me.civil.name}
     windows = client.get(LISTS[1]).json()["items"]
     general = next(w for w in windows if w["number"] == "01")
-    assert general["kind"] == "general" and general["kind_label"] == "综合窗口"
+    assert general["kind"] == "general"
+    assert general["kind_label"] == "综合窗口"
     assert {d["code"] for d in general["departments"]} == {"SCJG", "MZJ"}
     staff = client.get(LISTS[2]).json()
     assert {s["employee_number"] for s in staff["items"]} == {s.employee_number for s in me.staff.values()}

@@ -1,38 +1,18 @@
 """Fixtures of the portal tests.
 
 ``demo``: the demo county loaded once per module, inside a transaction rolled back when the
-module is done (as tests/demo does), so modules share nothing. Every test starts with an empty
-cache, so the rate limiter's counts never leak from one test into the next.
+module is done (as tests/demo does), so modules share nothing. (tests/conftest.py empties the
+process caches around each test: the search index and the rate limiter's counts.)
 """
 
 from __future__ import annotations
 
-import re
 import time
-from html.parser import HTMLParser
 
 import pytest
-from django.core.cache import cache
 from django.db import transaction
 
 from onewindow.demo.loader import DemoReport, load_demo
-from onewindow.portal.selectors import invalidate_search_index
-
-# Demo codes the tests name (onewindow/demo/data/catalog.yaml).
-RESTAURANT = "990121-YJS-001"  # 我要开餐馆
-SOLE_TRADER = "11990121MB0000109N000110001000"  # 个体工商户设立登记（营业执照）
-LICENCE_REISSUE = "11990121MB0000109N000110011000"  # 营业执照补领、换发
-JOINT_SITE = "11990121MB00000293000102005000"  # 建设项目用地预审与选址意见书核发（并联审查）: 4 parallel stages
-TRANSFER = "11990121MB00000293000102002000"  # 不动产转移登记: fees and a blank form
-MARRIAGE = "11990121MB00000192000101001000"  # 结婚登记: a blank form, no fee
-COUNTY = "990121000000"
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture(scope="module")
@@ -41,44 +21,11 @@ def demo(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         started = time.monotonic()
         report = load_demo()
-        report.seconds = time.monotonic() - started  # type: ignore[attr-defined]
-        invalidate_search_index()
+        report.seconds = time.monotonic() - started
         yield report
         transaction.set_rollback(True)
-    invalidate_search_index()
 
 
 @pytest.fixture
 def loaded(demo, db) -> DemoReport:
     return demo
-
-
-class Tags(HTMLParser):
-    """Start tags with their attributes, and the text of the page."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.tags: list[tuple[str, dict[str, str | None]]] = []
-        self.text: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append((tag, dict(attrs)))
-
-    def handle_data(self, data: str) -> None:
-        self.text.append(data)
-
-
-def parse(body: str) -> Tags:
-    parser = Tags()
-    parser.feed(body)
-    return parser
-
-
-def text_of(body: str) -> str:
-    """The page's text with whitespace collapsed (so a value split over lines still matches)."""
-    return re.sub(r"\s+", " ", "".join(parse(body).text))
-
-
-def results(body: str) -> list[tuple[str, str]]:
-    """(kind, code) of the results on a search page, in order."""
-    return re.findall(r'data-kind="(item|bundle)" data-code="([^"]+)"', body)

@@ -13,7 +13,7 @@ from onewindow.catalog.services import item_publish_version
 from onewindow.organization.models import Staff
 from onewindow.portal.selectors import bundle_page
 
-from .conftest import JOINT_SITE, MARRIAGE, RESTAURANT, TRANSFER, parse, text_of
+from .helpers import JOINT_SITE, MARRIAGE, RESTAURANT, TRANSFER, parse, text_of
 
 
 def _item(code: str) -> ServiceItem:
@@ -33,7 +33,8 @@ def test_the_guide_shows_every_published_field_of_the_item(loaded, client):
     for value in [v.name, item.implementation_code, item.basic_code, v.implementing_body, v.get_item_type_display(),
                   v.get_handling_type_display(), v.service_objects, v.result_name, v.get_result_type_display(),
                   v.place, v.hours, v.consultation, v.complaint, ONLINE_DEPTH_LABELS[v.online_depth]]:
-        assert value and value in text, value
+        assert value
+        assert value in text, value
     for method in v.delivery_methods:
         assert DELIVERY_METHOD_LABELS[method] in text
     for optional in [v.statutory_note, v.promised_note, v.quantity_limit, v.visits_note]:
@@ -41,7 +42,8 @@ def test_the_guide_shows_every_published_field_of_the_item(loaded, client):
     assert " ".join(v.legal_basis.split()) in text
     for clause in [c for c in v.acceptance_conditions.replace("\n", "；").split("；") if c.strip()]:
         assert clause.strip(" 。") in text
-    assert f"{v.statutory_limit} 工作日" in text and f"{v.promised_limit} 工作日" in text
+    assert f"{v.statutory_limit} 工作日" in text
+    assert f"{v.promised_limit} 工作日" in text
     for stage in v.stages.all():
         assert stage.name in text
     for material in v.materials.all():
@@ -49,7 +51,9 @@ def test_the_guide_shows_every_published_field_of_the_item(loaded, client):
     fees = list(v.fees.all())
     assert fees
     for fee in fees:
-        assert fee.name in text and fee.standard in text and " ".join(fee.basis.split()) in text
+        assert fee.name in text
+        assert fee.standard in text
+        assert " ".join(fee.basis.split()) in text
     for window in item.windows.all():
         assert window.name in text
     assert 'data-testid="no-fee"' not in body
@@ -57,12 +61,14 @@ def test_the_guide_shows_every_published_field_of_the_item(loaded, client):
     assert 'data-testid="superseded"' not in body
     # one h1, and the blank form named without a link while its file is not there
     assert [t for t, _ in parse(body).tags].count("h1") == 1
-    assert "不动产登记申请书.pdf" in text and 'data-testid="blank-form"' not in body
+    assert "不动产登记申请书.pdf" in text
+    assert 'data-testid="blank-form"' not in body
 
 
 def test_a_guide_without_fees_says_no_fee(loaded, client):
     body = client.get(f"/items/{MARRIAGE}/").content.decode()
-    assert 'data-testid="no-fee"' in body and 'data-testid="fees"' not in body
+    assert 'data-testid="no-fee"' in body
+    assert 'data-testid="fees"' not in body
 
 
 def test_a_joint_item_draws_its_parallel_stages_side_by_side(loaded, client):
@@ -73,7 +79,8 @@ def test_a_joint_item_draws_its_parallel_stages_side_by_side(loaded, client):
     shape = [len(step.stages) for step in page.steps]
     assert shape == [1, 4, 1, 1]
     parallel = page.steps[1]
-    assert parallel.parallel and {s.department_name for s in parallel.stages} == {
+    assert parallel.parallel
+    assert {s.department_name for s in parallel.stages} == {
         "云溪县国土局", "云溪县住建局", "云溪县环保局", "云溪县林业局"}
     assert all(s.role_label == "后台审核人员" for s in parallel.stages)
     stages = list(item.current_version.stages.all())
@@ -96,12 +103,15 @@ def test_an_old_version_is_readable_and_says_it_is_superseded(loaded, client):
     body = old.content.decode()
     assert 'data-testid="superseded"' in body
     assert f'href="/items/{MARRIAGE}/" data-testid="current-link"' in body
-    assert "上午9:00-12:00" in body and "8:30-17:30" not in body
+    assert "上午9:00-12:00" in body
+    assert "8:30-17:30" not in body
     assert f'<link rel="canonical" href="/items/{MARRIAGE}/">' in body
     # and the current guide is version 2, not superseded, listing both versions
     current = client.get(f"/items/{MARRIAGE}/").content.decode()
-    assert 'data-testid="superseded"' not in current and "8:30-17:30" in current
-    assert f'href="/items/{MARRIAGE}/v1/"' in current and "调整办理时间" in current
+    assert 'data-testid="superseded"' not in current
+    assert "8:30-17:30" in current
+    assert f'href="/items/{MARRIAGE}/v1/"' in current
+    assert "调整办理时间" in current
     # naming the current version's number shows the current guide
     assert 'data-testid="superseded"' not in client.get(f"/items/{MARRIAGE}/v2/").content.decode()
 
@@ -152,7 +162,8 @@ def test_a_file_name_never_leads_outside_the_folder(loaded, client, files_dir):
     (files_dir.parent / "secret.txt").write_text("no")
     Material.objects.filter(version__item__implementation_code=MARRIAGE, order=1).update(blank_form="../secret.txt")
     body = client.get(f"/items/{MARRIAGE}/").content.decode()
-    assert "../secret.txt" in body and f"/items/{MARRIAGE}/v1/files/1/form/" not in body
+    assert "../secret.txt" in body
+    assert f"/items/{MARRIAGE}/v1/files/1/form/" not in body
     assert client.get(f"/items/{MARRIAGE}/v1/files/1/form/").status_code == 404
 
 
@@ -168,8 +179,10 @@ def test_the_bundle_guide_lists_its_items_and_one_merged_material_list(loaded, c
     # its items, in order, with their situations
     assert [e.situation for e in page.entries][:2] == ["以个体工商户形式经营的", "以公司形式经营的"]
     for entry in page.entries:
-        assert entry.version.name in text and f'href="/items/{entry.item.implementation_code}/"' in body
-    assert "我要开餐馆" in text and "云溪县工商局" in text
+        assert entry.version.name in text
+        assert f'href="/items/{entry.item.implementation_code}/"' in body
+    assert "我要开餐馆" in text
+    assert "云溪县工商局" in text
     # the merged list: every material once, though several items ask for some of them
     names = [m.name for m in page.materials]
     assert len(names) == len(set(names))
@@ -193,7 +206,8 @@ def test_a_bundle_reuses_the_catalog_deduplication(loaded):
 def test_the_stylesheet_prints_without_navigation():
     css = Path("onewindow/core/static/core/site.css").read_text(encoding="utf-8")
     print_rules = css[css.index("@media print"):]
-    assert "header.top" in print_rules and "display:none" in print_rules
+    assert "header.top" in print_rules
+    assert "display:none" in print_rules
 
 
 def test_the_pages_also_work_in_english(loaded, client):

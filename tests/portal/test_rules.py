@@ -109,7 +109,8 @@ def test_pinyin_initials_find_the_names_that_hold_them_first(index):
 def test_a_life_event_finds_its_bundle_first_and_then_its_items(index):
     outcome = s.search(index, "我要开餐馆")
     assert _keys(outcome)[:3] == ["Y1", "A1", "B1"]
-    assert outcome.hits[1].via is not None and outcome.hits[1].via.key == "Y1"
+    assert outcome.hits[1].via is not None
+    assert outcome.hits[1].via.key == "Y1"
     assert outcome.hits[1].situation == "个体经营的"
 
 
@@ -159,7 +160,8 @@ def test_an_empty_query_lists_a_department_or_nothing(index):
 
 def test_nothing_matches_nonsense(index):
     outcome = s.search(index, "xyzq")
-    assert outcome.total == 0 and outcome.hits == []
+    assert outcome.total == 0
+    assert outcome.hits == []
 
 
 def test_use_breaks_ties_but_saturates():

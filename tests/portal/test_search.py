@@ -14,7 +14,7 @@ from onewindow.organization.models import Region
 from onewindow.portal import selectors, services
 from onewindow.portal.models import SearchLog
 
-from .conftest import COUNTY, LICENCE_REISSUE, RESTAURANT, SOLE_TRADER, parse, results, text_of
+from .helpers import COUNTY, LICENCE_REISSUE, RESTAURANT, SOLE_TRADER, parse, results, text_of
 
 
 def _names(outcome) -> list[str]:
@@ -60,7 +60,8 @@ def test_a_near_miss_still_finds_the_item_and_says_what_was_meant(loaded, typed,
 def test_the_department_filter_keeps_one_department_and_facets_show_them_all(loaded):
     everything = selectors.search("登记")
     civil = selectors.search("登记", department_code="MZJ")
-    assert civil.hits and all("MZJ" in h.doc.department_codes for h in civil.hits)
+    assert civil.hits
+    assert all("MZJ" in h.doc.department_codes for h in civil.hits)
     assert civil.total < everything.total
     assert {f.code for f in civil.facets} == {f.code for f in everything.facets}
     assert any(f.code == "MZJ" and f.name == "云溪县民政局" for f in civil.facets)
@@ -71,7 +72,8 @@ def test_a_department_alone_lists_its_items_and_a_department_name_finds_them(loa
     assert listing.total == ServiceItem.objects.filter(department__code="MZJ", is_active=True,
                                                        current_version__isnull=False).count()
     by_name = selectors.search("民政局")
-    assert by_name.hits and all("MZJ" in h.doc.department_codes for h in by_name.hits[:10])
+    assert by_name.hits
+    assert all("MZJ" in h.doc.department_codes for h in by_name.hits[:10])
 
 
 def test_the_region_filter_keeps_the_region_and_below(loaded):
@@ -149,9 +151,12 @@ def test_the_log_keeps_regions_apart_and_masks_personal_numbers(loaded):
     services.search_log_record(query="火星移民")
     assert SearchLog.objects.count() == 2
     first.refresh_from_db()
-    assert first.count == 2 and first.last_seen > first.first_seen
+    assert first.count == 2
+    assert first.last_seen > first.first_seen
     masked = services.search_log_record(query="查询110101199003071234的进度")
-    assert masked is not None and "110101" not in masked.query and masked.normalized == "查询的进度"
+    assert masked is not None
+    assert "110101" not in masked.query
+    assert masked.normalized == "查询的进度"
     assert services.search_log_record(query="13800138000") is None  # nothing left once masked
 
 
@@ -165,7 +170,8 @@ def test_the_search_page_shows_results_highlights_and_facets(loaded, client):
     assert "<mark>营业执照</mark>" in body
     assert results(body)[0] in {("item", LICENCE_REISSUE), ("item", SOLE_TRADER)}
     assert f'href="/items/{LICENCE_REISSUE}/"' in body
-    assert 'data-testid="facets"' in body and "dept=GSJ" in body
+    assert 'data-testid="facets"' in body
+    assert "dept=GSJ" in body
     tags = parse(body).tags
     assert [t for t, _ in tags].count("h1") == 1
     labelled = {a.get("for") for t, a in tags if t == "label"}
@@ -203,5 +209,6 @@ def test_bad_input_is_a_400_page_with_a_chinese_message(loaded, client):
 
 def test_the_home_page_has_the_search_box_and_links_each_item_to_its_guide(loaded, client):
     body = client.get("/").content.decode()
-    assert 'action="/search/"' in body and 'id="q"' in body
+    assert 'action="/search/"' in body
+    assert 'id="q"' in body
     assert f'href="/items/{SOLE_TRADER}/"' in body

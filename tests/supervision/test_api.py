@@ -9,8 +9,9 @@ import pytest
 from onewindow.accounts.services import api_token_issue
 from onewindow.supervision import services as sv
 from onewindow.supervision.rules import Code
+from tests.cases.helpers import accepted_case, at
 
-from .conftest import accepted_case, at, start_of
+from .helpers import start_of
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/supervision"
@@ -36,7 +37,8 @@ def test_warnings_filters(client, hall, watchers, swept):
     auth = bearer(watchers.supervisor)
     live = client.get(f"{BASE}/warnings", **auth).json()
     assert [w["rule"] for w in live["results"]] == [Code.PROMISED_OVERDUE]
-    assert live["results"][0]["case_number"] == swept.number and live["results"][0]["level"] == "red"
+    assert live["results"][0]["case_number"] == swept.number
+    assert live["results"][0]["level"] == "red"
     everything = client.get(f"{BASE}/warnings", {"state": ""}, **auth).json()
     assert everything["count"] == 2
     assert client.get(f"{BASE}/warnings", {"state": "resolved"}, **auth).json()["results"][0]["rule"] == \
@@ -48,14 +50,16 @@ def test_warnings_filters(client, hall, watchers, swept):
                       **auth).json()["count"] == 1
     assert client.get(f"{BASE}/warnings", {"to": "2026-10-09", "state": ""}, **auth).json()["count"] == 0
     bad = client.get(f"{BASE}/warnings", {"level": "purple"}, **auth)
-    assert bad.status_code == 400 and bad.json()["error"]["field"] == "level"
+    assert bad.status_code == 400
+    assert bad.json()["error"]["field"] == "level"
 
 
 def test_warnings_are_region_scoped_and_forbidden_to_clerks(client, hall, watchers, swept):
     assert client.get(f"{BASE}/warnings", **bearer(watchers.other_supervisor)).json()["count"] == 0
     assert client.get(f"{BASE}/warnings", **bearer(watchers.city_supervisor)).json()["count"] == 1
     response = client.get(f"{BASE}/warnings", **bearer(hall.clerk))
-    assert response.status_code == 403 and response.json()["error"]["code"] == "forbidden.supervision.view"
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "forbidden.supervision.view"
 
 
 def test_indicators_of_a_department(client, hall, watchers, swept):
@@ -64,8 +68,10 @@ def test_indicators_of_a_department(client, hall, watchers, swept):
     assert response.status_code == 200
     body = response.json()
     by_code = {i["code"]: i for i in body["indicators"]}
-    assert by_code["accepted"]["value"] == 1 and by_code["red_warnings"]["value"] == 1
-    assert by_code["on_time_rate"]["value"] is None and by_code["on_time_rate"]["definition"]
+    assert by_code["accepted"]["value"] == 1
+    assert by_code["red_warnings"]["value"] == 1
+    assert by_code["on_time_rate"]["value"] is None
+    assert by_code["on_time_rate"]["definition"]
     region = client.get(f"{BASE}/indicators", {"unit": "region", "id": hall.county.code, "from": "2026-09-01",
                                                "to": "2026-10-31"}, **bearer(watchers.supervisor)).json()
     assert region["name"] == hall.county.name

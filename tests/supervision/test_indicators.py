@@ -14,8 +14,7 @@ from onewindow.supervision import services as sv
 from onewindow.supervision.models import SupervisionSettings
 from onewindow.supervision.rules import nearest_rank
 from onewindow.workdays.arithmetic import build_snapshot
-
-from .conftest import accepted_case, at, review_all
+from tests.cases.helpers import accepted_case, at, review_all
 
 CODE = "990121000000"
 # January 2026 with weekends only: Thu 1 Jan … Mon 5, Fri 9, Mon 12, Fri 16, Mon 19.
@@ -51,7 +50,8 @@ def compute(rows=ROWS, orders=ORDERS, **kw) -> ind.IndicatorSet:
 def test_the_definitions_on_a_hand_computed_set():
     s = compute()
     assert s.cases == 4
-    assert s["accepted"].value == 5 and s["concluded"].value == 4
+    assert s["accepted"].value == 5
+    assert s["concluded"].value == 4
     assert (s["on_time_rate"].value, s["on_time_rate"].numerator, s["on_time_rate"].denominator) == (0.75, 3, 4)
     assert s["early_rate"].value == 0.25
     assert s["instant_share"].value == 0.25
@@ -69,14 +69,17 @@ def test_the_definitions_on_a_hand_computed_set():
 
 def test_every_indicator_carries_its_chinese_definition():
     for i in compute().indicators:
-        assert i.definition and i.name
+        assert i.definition
+        assert i.name
         assert any("\u4e00" <= ch <= "\u9fff" for ch in i.definition)
 
 
 def test_nothing_to_measure_is_none_not_zero():
     s = compute(rows=[], orders=[])
-    assert s["on_time_rate"].value is None and s["on_time_rate"].display == "—"
-    assert s["avg_workdays"].value is None and s["p90_workdays"].value is None
+    assert s["on_time_rate"].value is None
+    assert s["on_time_rate"].display == "—"
+    assert s["avg_workdays"].value is None
+    assert s["p90_workdays"].value is None
     assert s["concluded"].value == 0
 
 
@@ -133,11 +136,14 @@ def test_a_departments_indicators_from_its_cases(hall, watchers):
     unit, s = sel.indicators_for(watchers.supervisor, "department", hall.dept.id, date(2026, 9, 1), date(2026, 12, 31))
     # then
     assert unit.obj == hall.dept
-    assert s["accepted"].value == 2 and s["concluded"].value == 2
-    assert s["on_time_rate"].value == 1.0 and s["early_rate"].value == 0.5  # the instant one is due that day
+    assert s["accepted"].value == 2
+    assert s["concluded"].value == 2
+    assert s["on_time_rate"].value == 1.0
+    assert s["early_rate"].value == 0.5  # the instant one is due that day
     assert s["instant_share"].value == 0.5
     # decided 2026-10-09 after acceptance on 09-29: 09-30, 10-08, 10-09 (National Day skipped)
-    assert s["avg_workdays"].value == 1.5 and s["p90_workdays"].value == 3
+    assert s["avg_workdays"].value == 1.5
+    assert s["p90_workdays"].value == 3
     assert s["visits_per_case"].value == 1.5  # the committed case: intake + pickup at the window
     assert s["efficiency_warnings"].value == 1
     # the region (and subtree) sees the same cases

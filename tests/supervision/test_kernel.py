@@ -18,8 +18,8 @@ from onewindow.supervision import selectors as sel
 from onewindow.supervision import services as sv
 from onewindow.supervision.models import SupervisionOrderEvent, Warning
 from onewindow.supervision.rules import Code
-
-from .conftest import accepted_case, at, start_of, submit
+from tests.cases.helpers import accepted_case, at, submit
+from tests.supervision.helpers import start_of
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,9 @@ from onewindow.supervision import services as sv
 from onewindow.supervision.models import SupervisionSettings, Warning
 from onewindow.supervision.rules import Code
 from onewindow.workdays.selectors import snapshot_for
+from tests.cases.helpers import accepted_case, at, submit
 
-from .conftest import accepted_case, at, start_of, submit
+from .helpers import start_of
 
 pytestmark = pytest.mark.django_db
 
@@ -69,9 +70,12 @@ def test_reply_return_reply_close_out(hall, watchers):
                            at=at(2026, 10, 27, 17))
     assert (order.state, order.replied_on_time) == ("replied", True)
     abilities = sel.order_abilities(watchers.supervisor, order)
-    assert abilities.close and abilities.return_ and not abilities.reply
+    assert abilities.close
+    assert abilities.return_
+    assert not abilities.reply
     order = sv.order_return(order_id=order.id, note="措施不具体", actor=watchers.supervisor, at=at(2026, 10, 28))
-    assert order.state == "returned" and order.returned_times == 1
+    assert order.state == "returned"
+    assert order.returned_times == 1
     assert order.reply_due == snapshot_for(hall.county.code).add_workdays(date(2026, 10, 28), 5)
     order = sv.order_reply(order_id=order.id, explanation="人手不足", measures="周末加班清理积压", actor=hall.chief,
                            at=at(2026, 10, 29))
@@ -113,7 +117,8 @@ def test_an_order_about_a_fact_warning_closes_it_out_with_the_order(hall, watche
                    at=at(2026, 10, 13))
     sv.order_close(order_id=order.id, note="同意", actor=watchers.supervisor, at=at(2026, 10, 14))
     w.refresh_from_db()
-    assert w.state == "resolved" and w.resolved_by_id == watchers.supervisor.id
+    assert w.state == "resolved"
+    assert w.resolved_by_id == watchers.supervisor.id
     assert w.events.order_by("-id").first().kind == "closed_out"
 
 
@@ -134,7 +139,8 @@ def test_the_responsible_staff_acknowledge_a_warning_with_a_note(hall, watchers)
     with pytest.raises(PermissionDenied):
         sv.warning_close_out(warning_id=w.id, note="已核实", actor=hall.chief)
     w = sv.warning_close_out(warning_id=w.id, note="已核实", actor=watchers.supervisor, at=at(2026, 10, 20, 10))
-    assert w.state == "resolved" and w.resolution == "销号：已核实"
+    assert w.state == "resolved"
+    assert w.resolution == "销号：已核实"
     assert [e.kind for e in w.events.all()][-2:] == ["acknowledged", "closed_out"]
 
 

@@ -64,7 +64,8 @@ def test_one_time_notice():
              r.EventFact(4, "supplement_requested", D, 1, {"materials": ["营业执照副本"]}),  # a repeat: allowed
              r.EventFact(6, "supplement_requested", D, 1, {"materials": [{"name": "申请书"}, "营业执照副本"]})]
     [(ev, added)] = r.repeated_supplement_notices(facts)
-    assert ev.seq == 6 and added == ["申请书"]
+    assert ev.seq == 6
+    assert added == ["申请书"]
 
 
 def test_skipped_stages_ignore_instant_decisions():
@@ -101,8 +102,11 @@ def test_target_keys_make_the_identity():
 def test_every_rule_is_described_with_its_basis_and_a_statutory_breach_is_severe():
     assert set(r.RULES) == set(Code)
     for rule in r.RULES.values():
-        assert rule.description and rule.basis and rule.name
-    assert r.RULES[Code.STATUTORY_OVERDUE].severe and r.RULES[Code.STATUTORY_OVERDUE].level == r.Level.RED
+        assert rule.description
+        assert rule.basis
+        assert rule.name
+    assert r.RULES[Code.STATUTORY_OVERDUE].severe
+    assert r.RULES[Code.STATUTORY_OVERDUE].level == r.Level.RED
     assert r.RULES[Code.DEEMED_ACCEPTANCE].target == r.Target.WINDOW
     assert r.RULES[Code.CALENDAR_UNPUBLISHED].target == r.Target.CENTER
 
@@ -113,8 +117,10 @@ def test_settings_follow_the_nearest_center_and_default_otherwise():
     configs = {"990121000000": county}
     assert r.config_for("990121001000", configs) is county  # a township follows its county
     assert r.config_for("990122000000", configs) == r.DEFAULTS
-    assert county.yellow_share == Fraction(4, 5) and not county.is_enabled(Code.PROMISED_NEAR)
-    assert r.DEFAULTS.yellow_share == Fraction(9, 10) and r.DEFAULTS.min_cases_for_ranking == 20
+    assert county.yellow_share == Fraction(4, 5)
+    assert not county.is_enabled(Code.PROMISED_NEAR)
+    assert r.DEFAULTS.yellow_share == Fraction(9, 10)
+    assert r.DEFAULTS.min_cases_for_ranking == 20
     with pytest.raises(ValueError):
         r.make_config(enabled=["nonsense"], yellow_share=None, min_cases_for_ranking=None, order_reply_workdays=None)
     with pytest.raises(ValueError):
@@ -135,10 +141,14 @@ def test_order_transitions():
 def test_charts_are_escaped_svg_without_script():
     svg = charts.stacked_bars("<b>", "d", ["a&b", "c"], [charts.Series("黄牌", "#d4a017", [1, 2]),
                                                       charts.Series("红牌", "#b22222", [0, 3])])
-    assert svg.startswith("<svg") and "<script" not in svg and "&lt;b&gt;" in svg and "a&amp;b" in svg
+    assert svg.startswith("<svg")
+    assert "<script" not in svg
+    assert "&lt;b&gt;" in svg
+    assert "a&amp;b" in svg
     assert svg.count("<rect") >= 3
     line = charts.lines("t", "d", ["1", "2", "3"], [charts.Series("合计", "#000", [0, 5, 2])])
-    assert "<path" in line and "合计" in line
+    assert "<path" in line
+    assert "合计" in line
     assert "<svg" in charts.stacked_bars("t", "d", [], [])  # nothing to draw is still a chart
 
 

@@ -31,8 +31,10 @@ def test_a_center_admin_sets_the_centers_settings_and_its_townships_follow(two_c
     assert (row.yellow_share, row.min_cases_for_ranking, row.order_reply_workdays) == (Decimal("0.80"), 10, 3)
     assert row.updated_by == two_counties.a.staff[Role.CENTER_ADMIN]
     township = sel.settings_page(two_counties.a.staff[Role.CENTER_ADMIN], two_counties.a.township.code)
-    assert township.own is None and township.inherited_from == two_counties.a.region
-    assert township.config.yellow_share == Decimal("0.80") and not township.config.is_enabled(Code.STAGE_OVERDUE)
+    assert township.own is None
+    assert township.inherited_from == two_counties.a.region
+    assert township.config.yellow_share == Decimal("0.80")
+    assert not township.config.is_enabled(Code.STAGE_OVERDUE)
     # saving again updates the one row
     _save(two_counties, yellow_share="0.75")
     assert SupervisionSettings.objects.get(region=two_counties.a.region).yellow_share == Decimal("0.75")
@@ -70,7 +72,8 @@ def test_not_in_another_county_nor_a_region_without_a_center(two_counties):
 def test_bad_values_are_refused_naming_the_field_and_nothing_is_saved(two_counties, overrides, field):
     with pytest.raises(DomainError) as caught:
         _save(two_counties, **overrides)
-    assert caught.value.field == field and any("\u4e00" <= ch <= "\u9fff" for ch in caught.value.message)
+    assert caught.value.field == field
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in caught.value.message)
     assert not SupervisionSettings.objects.exists()
 
 
@@ -80,15 +83,20 @@ def test_the_page_shows_saves_and_refuses(client, two_counties):
     page = client.get(URL)
     assert page.status_code == 200
     text = page.content.decode()
-    assert "电子监察设置" in text and "默认设置" in text and 'value="0.90"' in text
+    assert "电子监察设置" in text
+    assert "默认设置" in text
+    assert 'value="0.90"' in text
     # a bad share: the page says which field, keeps what was typed, saves nothing
     bad = client.post(URL, {"region": two_counties.a.region.code, "rules": ["promised_near"], "yellow_share": "1.5",
                             "min_cases_for_ranking": "20", "order_reply_workdays": "5"})
-    assert bad.status_code == 400 and 'data-field="yellow_share"' in bad.content.decode()
-    assert 'value="1.5"' in bad.content.decode() and not SupervisionSettings.objects.exists()
+    assert bad.status_code == 400
+    assert 'data-field="yellow_share"' in bad.content.decode()
+    assert 'value="1.5"' in bad.content.decode()
+    assert not SupervisionSettings.objects.exists()
     saved = client.post(URL, {"region": two_counties.a.region.code, "rules": ["promised_near"], "yellow_share": "0.6",
                               "min_cases_for_ranking": "20", "order_reply_workdays": "5"}, follow=True)
-    assert saved.status_code == 200 and "已保存" in saved.content.decode()
+    assert saved.status_code == 200
+    assert "已保存" in saved.content.decode()
     assert SupervisionSettings.objects.get(region=two_counties.a.region).yellow_share == Decimal("0.60")
     # the township's page says whose settings apply there
     township = client.get(URL, {"region": two_counties.a.township.code}).content.decode()

@@ -21,8 +21,9 @@ from onewindow.supervision.models import CaseRecheck, SupervisionSettings, Sweep
 from onewindow.supervision.rules import RULES, Code
 from onewindow.workdays.models import PublishedYear
 from onewindow.workdays.selectors import national_calendar, snapshot_for
+from tests.cases.helpers import accepted_case, at, review_all, submit
 
-from .conftest import accepted_case, at, end_of, give_phone, next_day, review_all, start_of, submit
+from .helpers import end_of, give_phone, next_day, start_of
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +45,9 @@ def test_yellow_fires_at_the_start_of_yellow_from_and_not_a_moment_earlier(hall)
     [w] = live(Code.PROMISED_NEAR)
     assert result.fired == 1  # the stage's yellow fired at the earlier sweep
     assert (w.level, w.case_id, w.subject, w.due_on) == ("yellow", case.id, "2026-10-19", date(2026, 10, 19))
-    assert w.target_kind == "case" and w.department_id == hall.dept.id and w.window_id == hall.window.id
+    assert w.target_kind == "case"
+    assert w.department_id == hall.dept.id
+    assert w.window_id == hall.window.id
     assert w.basis == RULES[Code.PROMISED_NEAR].basis
     assert list(w.events.all()) == []  # a yellow one is not texted; the row itself records the firing
 
@@ -59,7 +62,8 @@ def test_red_fires_the_day_after_the_promised_due_date_and_replaces_yellow(hall)
     [red] = live(level="red")
     assert (red.rule, red.level, red.severe) == (Code.PROMISED_OVERDUE, "red", False)
     yellow = Warning.objects.get(rule=Code.PROMISED_NEAR)
-    assert yellow.state == "resolved" and yellow.resolution == "已转为红牌预警"
+    assert yellow.state == "resolved"
+    assert yellow.resolution == "已转为红牌预警"
     assert [e.kind for e in yellow.events.all()] == ["resolved"]
 
 
@@ -89,7 +93,9 @@ def test_repeated_sweeps_never_duplicate(hall):
     first = sv.sweep(now=moment)
     second = sv.sweep(now=moment)
     third = sv.sweep(now=moment + timedelta(minutes=1))
-    assert first.fired >= 1 and second.fired == 0 and third.fired == 0
+    assert first.fired >= 1
+    assert second.fired == 0
+    assert third.fired == 0
     assert Warning.objects.filter(rule=Code.PROMISED_OVERDUE).count() == 1
     # one notification record per red warning: notified once, not once per sweep
     assert WarningEvent.objects.filter(kind="not_notified").count() == Warning.objects.filter(level="red").count()
@@ -219,7 +225,8 @@ def test_special_procedure_longer_than_announced_is_yellow_from_the_day_after_it
     # no event happens on the day: the recheck brings the case back into the sweep
     sv.sweep(now=start_of(date(2026, 10, 13)))
     [w] = live(Code.SPECIAL_PROCEDURE_OVERRUN)
-    assert w.level == "yellow" and w.due_on == expected_end
+    assert w.level == "yellow"
+    assert w.due_on == expected_end
     cs.case_end_special_procedure(case_id=case.id, actor=hall.reviewer, result="评审通过", at=at(2026, 10, 14))
     sv.sweep(now=at(2026, 10, 14, 12))
     w.refresh_from_db()
@@ -235,7 +242,8 @@ def test_more_visits_than_the_item_allows_is_yellow(hall):
     cs.case_supplement(case_id=case.id, actor=hall.clerk, materials=["营业执照副本"], at=at(2026, 9, 29))
     sv.sweep(now=at(2026, 9, 29, 12))
     [w] = live(Code.VISITS_EXCEEDED)
-    assert w.level == "yellow" and "2 次" in w.message
+    assert w.level == "yellow"
+    assert "2 次" in w.message
 
 
 # -- the event rules: tampered or imported histories ------------------------------------------------------------
@@ -257,7 +265,8 @@ def test_a_second_supplement_notice_adding_materials_is_red(hall):
     _append(case, "supplement_requested", at(2026, 9, 30), hall.clerk, {"materials": ["营业执照副本", "申请书"]})
     sv.sweep(now=at(2026, 9, 30, 12))
     [w] = live(Code.SUPPLEMENT_REPEATED)
-    assert w.level == "red" and "申请书" in w.message
+    assert w.level == "red"
+    assert "申请书" in w.message
     assert live(Code.RECORD_MISMATCH) == []  # the chain itself is intact
 
 
@@ -266,7 +275,8 @@ def test_a_decision_with_stages_skipped_is_red(hall):
     _append(case, "decided", at(2026, 9, 30), hall.chief, {"outcome": "grant", "reasons": ""})
     sv.sweep(now=at(2026, 9, 30, 12))
     [w] = live(Code.STAGES_SKIPPED)
-    assert w.level == "red" and "审查" in w.message
+    assert w.level == "red"
+    assert "审查" in w.message
 
 
 def test_a_decision_without_the_authorization_that_day_is_red_against_the_staff_member(hall):
@@ -286,7 +296,8 @@ def test_an_instant_case_decided_by_the_clerk_on_the_power_to_accept_is_not_unau
                           materials=[], at=at(2026, 9, 28))
     cs.case_conclude_instant(case_id=case.id, actor=hall.clerk, at=at(2026, 9, 28, 11))
     sv.sweep(now=at(2026, 9, 28, 12))
-    assert live(Code.DECISION_UNAUTHORIZED) == [] and live(Code.STAGES_SKIPPED) == []
+    assert live(Code.DECISION_UNAUTHORIZED) == []
+    assert live(Code.STAGES_SKIPPED) == []
     # but without the power to accept that day, it is
     Authorization.objects.filter(staff=hall.clerk, power=Power.ACCEPT).update(valid_from=date(2026, 10, 1))
     sv.sweep(now=at(2026, 9, 28, 13))
@@ -298,7 +309,8 @@ def test_record_mismatch_is_found_by_the_rolling_chain_check_and_resolves_when_r
     Case.objects.filter(pk=case.pk).update(promised_due=date(2026, 12, 31))  # edited in place, no event
     assert sv.verify_chains(now=at(2026, 10, 1)) == 1
     [w] = live(Code.RECORD_MISMATCH)
-    assert w.level == "red" and "办记不符" in w.message
+    assert w.level == "red"
+    assert "办记不符" in w.message
     Case.objects.filter(pk=case.pk).update(promised_due=case.promised_due)
     sv.verify_chains(now=at(2026, 10, 1, 11))
     w.refresh_from_db()
@@ -312,7 +324,8 @@ def test_double_intake_at_another_window_is_yellow_once(hall):
     second = accepted_case(hall, submitted=at(2026, 9, 30), accepted=at(2026, 9, 30, 11), window="02")
     sv.sweep(now=at(2026, 9, 30, 12))
     [w] = live(Code.DOUBLE_INTAKE)
-    assert w.case_id == second.id and w.subject == f"case:{first.id}"
+    assert w.case_id == second.id
+    assert w.subject == f"case:{first.id}"
     assert "*" in w.message  # the applicant's ID is masked
 
 
@@ -359,7 +372,8 @@ def test_a_township_follows_its_countys_settings(hall):
     SupervisionSettings.objects.create(region=hall.county, enabled_rules=[Code.PROMISED_OVERDUE], min_cases_for_ranking=3)
     township = Region.objects.create(code="990121001000", name="云溪镇", level=4, parent=hall.county)
     config = config_for_region(township)
-    assert config.enabled == {Code.PROMISED_OVERDUE} and config.min_cases_for_ranking == 3
+    assert config.enabled == {Code.PROMISED_OVERDUE}
+    assert config.min_cases_for_ranking == 3
     assert config_for_region(hall.other_county).enabled == set(RULES)
 
 
@@ -370,7 +384,8 @@ def test_red_warnings_text_the_handlers_and_the_chief_or_record_why_not(hall):
     sv.sweep(now=start_of(date(2026, 10, 20)))
     [w] = live(Code.PROMISED_OVERDUE)
     [message] = OutboxMessage.objects.filter(kind="supervision.promised_overdue")
-    assert message.recipient == "13900000001" and case.number in message.body
+    assert message.recipient == "13900000001"
+    assert case.number in message.body
     notified = w.events.get(kind="notified")
     assert notified.payload["sent"] == [hall.chief.name]
     assert notified.payload["skipped"] == [{"staff": hall.reviewer.name, "reason": "未登记手机号码"}]
@@ -421,11 +436,13 @@ def test_the_sweep_and_the_chain_check_are_periodic_jobs_that_keep_a_cursor(hall
     assert "supervision.verify_chains" in jobs
     jobs["supervision.sweep"].func(start_of(date(2026, 10, 2)))
     cursor = SweepCursor.objects.get(name=sv.CURSOR)
-    assert cursor.last_day == date(2026, 10, 2) and cursor.runs == 1
+    assert cursor.last_day == date(2026, 10, 2)
+    assert cursor.runs == 1
     # a late run never moves the cursor back
     sv.sweep(now=start_of(date(2026, 10, 1)))
     cursor.refresh_from_db()
-    assert cursor.last_day == date(2026, 10, 2) and cursor.runs == 2
+    assert cursor.last_day == date(2026, 10, 2)
+    assert cursor.runs == 2
 
 
 def test_the_sweep_keeps_the_statistics_row_of_each_accepted_case(hall):
@@ -434,7 +451,9 @@ def test_the_sweep_keeps_the_statistics_row_of_each_accepted_case(hall):
     case = review_all(hall, accepted_case(hall), at(2026, 10, 8))
     sv.sweep(now=at(2026, 10, 8, 12))
     fact = CaseFact.objects.get(case=case)
-    assert fact.accepted_on == date(2026, 9, 29) and fact.concluded_on is None and fact.on_time is None
+    assert fact.accepted_on == date(2026, 9, 29)
+    assert fact.concluded_on is None
+    assert fact.on_time is None
     cs.case_decide(case_id=case.id, actor=hall.chief, grant=False, reasons="不符合条件", at=at(2026, 10, 20))
     sv.sweep(now=at(2026, 10, 20, 12))
     fact.refresh_from_db()

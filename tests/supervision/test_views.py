@@ -14,8 +14,9 @@ from openpyxl import load_workbook
 from onewindow.supervision import services as sv
 from onewindow.supervision.models import EfficiencyWarning, SupervisionOrder, Warning
 from onewindow.supervision.rules import Code
+from tests.cases.helpers import accepted_case, at
 
-from .conftest import accepted_case, at, start_of
+from .helpers import start_of
 
 pytestmark = pytest.mark.django_db
 
@@ -43,13 +44,16 @@ def test_supervisors_and_center_administrators_see_the_dashboard(client, hall, w
     body = response.content.decode()
     assert red_case.number in body
     assert f"/staff/cases/{red_case.number}/" in body
-    assert "<svg" in body and "<script" not in body.split("</main>")[0].split("<main")[1]
+    assert "<svg" in body
+    assert "<script" not in body.split("</main>")[0].split("<main")[1]
     [counts] = [c for c in response.context["counts"] if c.department_id == hall.dept.id]
-    assert counts.red == 1 and counts.yellow == 0
+    assert counts.red == 1
+    assert counts.yellow == 0
     red = response.context["red_rows"]
     assert [row.warning.rule for row in red] == [Code.PROMISED_OVERDUE]
     # the deadline explains itself beside the warning
-    assert red[0].explanation and any("2026" in line for line in red[0].explanation)
+    assert red[0].explanation
+    assert any("2026" in line for line in red[0].explanation)
     assert response.context["indicator_set"] is not None
 
 
@@ -98,7 +102,8 @@ def test_every_table_exports_to_excel(client, hall, watchers, red_case):
     assert list(only) == ["各部门预警"]
     listed = _sheets(client.get("/staff/supervision/warnings/", {"format": "xlsx", "from": "2026-10-01",
                                                                 "to": "2026-10-31"}))["预警"]
-    assert listed[0][1] == "级别" and any(row[1] == "红牌" for row in listed[1:])
+    assert listed[0][1] == "级别"
+    assert any(row[1] == "红牌" for row in listed[1:])
     sv.order_issue(department_id=hall.dept.id, subject="超时", requirement="说明", actor=watchers.supervisor)
     assert len(_sheets(client.get("/staff/supervision/orders/", {"format": "xlsx"}))["督办单"]) == 2
     ind = _sheets(client.get("/staff/supervision/indicators/", {"format": "xlsx", "unit": "department",
@@ -117,11 +122,14 @@ def test_the_order_life_cycle_through_the_forms(client, hall, watchers, red_case
     response = client.post("/staff/supervision/orders/issue/", {
         "department": hall.dept.id, "subject": "超时督办", "requirement": "请说明", "warning": w.id})
     order = SupervisionOrder.objects.get()
-    assert response.status_code == 302 and response["Location"] == f"/staff/supervision/orders/{order.id}/"
-    assert order.warning_id == w.id and order.case_id == red_case.id
+    assert response.status_code == 302
+    assert response["Location"] == f"/staff/supervision/orders/{order.id}/"
+    assert order.warning_id == w.id
+    assert order.case_id == red_case.id
     client.force_login(hall.chief.user)
     page = client.get(f"/staff/supervision/orders/{order.id}/")
-    assert page.status_code == 200 and page.context["may"].reply
+    assert page.status_code == 200
+    assert page.context["may"].reply
     client.post(f"/staff/supervision/orders/{order.id}/reply/", {"explanation": "人手不足", "measures": "增派人员"})
     order.refresh_from_db()
     assert order.state == "replied"
@@ -131,7 +139,8 @@ def test_the_order_life_cycle_through_the_forms(client, hall, watchers, red_case
     assert order.state == "closed"
     # a bad request says why on the page, it does not fail
     response = client.post(f"/staff/supervision/orders/{order.id}/close/", {"note": "again"}, follow=True)
-    assert response.status_code == 200 and any("销号" in str(m) for m in response.context["messages"])
+    assert response.status_code == 200
+    assert any("销号" in str(m) for m in response.context["messages"])
     assert client.post(f"/staff/supervision/orders/{order.id}/dance/").status_code == 404
 
 
@@ -139,7 +148,9 @@ def test_acknowledge_and_close_out_through_the_warning_page(client, hall, watche
     w = Warning.objects.get(rule=Code.PROMISED_OVERDUE)
     client.force_login(hall.chief.user)
     page = client.get(f"/staff/supervision/warnings/{w.id}/")
-    assert page.status_code == 200 and page.context["may_acknowledge"] and not page.context["may_close"]
+    assert page.status_code == 200
+    assert page.context["may_acknowledge"]
+    assert not page.context["may_close"]
     client.post(f"/staff/supervision/warnings/{w.id}/acknowledge/", {"note": "专家意见未返回"})
     w.refresh_from_db()
     assert w.state == "acknowledged"
@@ -186,7 +197,8 @@ def test_an_order_overdue_shows_late_on_the_list(client, hall, watchers):
                    at=at(2026, 10, 20))
     client.force_login(watchers.supervisor.user)
     response = client.get("/staff/supervision/orders/", {"state": "issued"})
-    assert response.status_code == 200 and len(response.context["page"].object_list) == 1
+    assert response.status_code == 200
+    assert len(response.context["page"].object_list) == 1
 
 
 def test_center_administrators_keep_their_centers_settings_in_the_admin(client, hall, watchers):
@@ -205,7 +217,8 @@ def test_center_administrators_keep_their_centers_settings_in_the_admin(client, 
     row = SupervisionSettings.objects.get(region=hall.county)
     assert row.enabled_rules == [Code.PROMISED_OVERDUE, Code.STATUTORY_OVERDUE]
     config = config_for_region(hall.county)
-    assert config.order_reply_workdays == 3 and str(config.yellow_share) == "17/20"
+    assert config.order_reply_workdays == 3
+    assert str(config.yellow_share) == "17/20"
     # a supervisor does not keep master data
     client.force_login(watchers.supervisor.user)
     assert client.get(url).status_code in (302, 403)
@@ -222,7 +235,8 @@ def test_the_dashboard_starts_with_a_summary_and_pages_its_lists_keeping_the_fil
     summary = body.index('data-testid="summary"')
     assert summary < body.index('data-testid="counts"') < body.index('data-testid="red"')
     figures = body[summary:body.index("</section>", summary)]
-    assert 'data-figure="red">12<' in figures and 'data-figure="yellow">0<' in figures
+    assert 'data-figure="red">12<' in figures
+    assert 'data-figure="yellow">0<' in figures
     # and the red list shows one page, its link to the next keeping the period
     first = client.get(DASHBOARD, period)
     assert len(first.context["red_rows"]) == 10

@@ -38,7 +38,8 @@ def probe(monkeypatch):
 
 def test_a_due_job_runs_and_waits_for_its_interval(probe):
     assert run_due_jobs(T0, only=[NAME]) == [NAME]
-    assert probe.runs == [T0] and probe.asked == []  # due: the wake check is not even asked
+    assert probe.runs == [T0]
+    assert probe.asked == []  # due: the wake check is not even asked
     assert PeriodicJob.objects.get(name=NAME).next_run_at == T0 + timedelta(minutes=10)
     # a tick later, nothing is waiting: the job stays put
     assert run_due_jobs(T0 + timedelta(minutes=1), only=[NAME]) == []
@@ -66,5 +67,7 @@ def test_a_job_without_a_wake_check_runs_only_when_due(monkeypatch):
     monkeypatch.setitem(registry._JOBS, NAME, registry.JobSpec(NAME, timedelta(minutes=10), runs.append,
                                                                timedelta(minutes=1)))
     PeriodicJob.objects.create(name=NAME, next_run_at=T0 + timedelta(minutes=5))
-    assert run_due_jobs(T0, only=[NAME]) == [] and runs == []
-    assert run_due_jobs(T0 + timedelta(minutes=5), only=[NAME]) == [NAME] and runs == [T0 + timedelta(minutes=5)]
+    assert run_due_jobs(T0, only=[NAME]) == []
+    assert runs == []
+    assert run_due_jobs(T0 + timedelta(minutes=5), only=[NAME]) == [NAME]
+    assert runs == [T0 + timedelta(minutes=5)]

@@ -27,7 +27,7 @@ from onewindow.core.timesource import SHANGHAI, local_date
 from onewindow.organization.models import BackupPost, Posting, Staff
 from onewindow.organization.rules import Role
 from onewindow.workbench.models import CaseScan, IdView
-from tests.cases.conftest import VALID_ID, at, hall  # noqa: F401
+from tests.cases.helpers import VALID_ID
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +47,7 @@ def _extra_staff(h, username: str, role: Role, *, region=None, department=None) 
 
 
 @pytest.fixture
-def desk(hall):  # noqa: F811
+def desk(hall):
     """The hall, with pinyin initials on its items (the fixture writes versions directly)."""
     for version in ServiceItemVersion.objects.all():
         version.pinyin_initials = pinyin_initials(version.name)
@@ -134,13 +134,16 @@ def test_choosing_an_item_loads_its_checklist(client, desk):
     assert response.status_code == 200
     for name in ("申请书", "营业执照副本", "场所证明"):
         assert name in body
-    assert 'name="m0-state"' in body and 'name="m0-file"' in body and 'type="file"' in body
+    assert 'name="m0-state"' in body
+    assert 'name="m0-file"' in body
+    assert 'type="file"' in body
     # required materials cannot be marked "not applicable"
     assert re.search(r'id="id_m0-state-not_applicable"[^>]*disabled', body)
     assert not re.search(r'id="id_m2-state-not_applicable"[^>]*disabled', body)
     # the full page does the same without htmx
     page = client.get("/staff/intake/", {"item": desk.item.implementation_code})
-    assert page.context["item"] == desk.item and len(page.context["form"].materials) == 3
+    assert page.context["item"] == desk.item
+    assert len(page.context["form"].materials) == 3
     # an item the clerk may not take in is not loaded
     client.force_login(desk.outsider.user)
     assert client.get("/staff/intake/checklist/", {"item": desk.item.implementation_code}).context["item"] is None
@@ -157,9 +160,13 @@ def test_intake_happy_path_creates_the_case_with_its_scans(client, desk, setting
         "m1-file": SimpleUploadedFile("licence.png", PNG, content_type="image/png"),
     })
     case = Case.objects.get()
-    assert response.status_code == 302 and response["Location"] == f"/staff/cases/{case.number}/"
-    assert case.applicant_name == "张三" and case.applicant_id_number == VALID_ID
-    assert case.window == desk.window and case.channel == "window" and case.status == "submitted"
+    assert response.status_code == 302
+    assert response["Location"] == f"/staff/cases/{case.number}/"
+    assert case.applicant_name == "张三"
+    assert case.applicant_id_number == VALID_ID
+    assert case.window == desk.window
+    assert case.channel == "window"
+    assert case.status == "submitted"
     submitted = case.events.get(kind="submitted")
     assert [(m["name"], m["state"]) for m in submitted.payload["materials"]] == [
         ("申请书", "received"), ("营业执照副本", "received"), ("场所证明", "missing")]
@@ -169,12 +176,15 @@ def test_intake_happy_path_creates_the_case_with_its_scans(client, desk, setting
     for scan in scans:
         path = Path(settings.MEDIA_ROOT) / scan.file_path
         assert path.parent == uploads_dir(settings) / case.number
-        assert path.read_bytes() in (PDF, PNG) and scan.uploaded_by == desk.clerk
+        assert path.read_bytes() in (PDF, PNG)
+        assert scan.uploaded_by == desk.clerk
     # the case page links the scans, served only through the permission-checked view
     page = client.get(response["Location"])
     assert page.status_code == 200
     got = client.get(f"/staff/cases/{case.number}/scans/{scans[0].id}/")
-    assert got.status_code == 200 and got["Content-Type"] == "application/pdf" and got.content == PDF
+    assert got.status_code == 200
+    assert got["Content-Type"] == "application/pdf"
+    assert got.content == PDF
     assert got["X-Content-Type-Options"] == "nosniff"
     client.force_login(desk.outsider.user)
     assert client.get(f"/staff/cases/{case.number}/scans/{scans[0].id}/").status_code == 404
@@ -196,13 +206,17 @@ def test_bad_id_number_keeps_the_form_marks_the_field_and_saves_nothing(client, 
         "m0-file": SimpleUploadedFile("a.pdf", PDF, content_type="application/pdf"),
     })
     assert response.status_code == 400
-    assert Case.objects.count() == 0 and CaseScan.objects.count() == 0 and stored_files(settings) == []
+    assert Case.objects.count() == 0
+    assert CaseScan.objects.count() == 0
+    assert stored_files(settings) == []
     body = response.content.decode()
     assert "居民身份证号码校验不通过" in body
     assert re.search(r'id="id_id_number"[^>]*aria-invalid="true"[^>]*aria-describedby="err_id_number', body)
     assert 'id="err_id_number"' in body
     # everything typed is still there
-    assert 'value="李四"' in body and f'value="{bad}"' in body and 'value="13912345678"' in body
+    assert 'value="李四"' in body
+    assert f'value="{bad}"' in body
+    assert 'value="13912345678"' in body
     assert re.search(r'id="id_m0-state-received"[^>]*checked', body)
 
 
@@ -211,7 +225,8 @@ def test_missing_material_answer_and_company_problems_all_show_at_once(client, d
     data = intake_data(desk, kind="company", name="云溪科技有限公司", id_type="resident_id", id_number=VALID_ID)
     del data["m1-state"]
     response = client.post("/staff/intake/", data)
-    assert response.status_code == 400 and Case.objects.count() == 0
+    assert response.status_code == 400
+    assert Case.objects.count() == 0
     form = response.context["form"]
     assert "营业执照副本" in form.materials[1].error
     assert "统一社会信用代码" in form.errors["id_type"]
@@ -226,9 +241,12 @@ def test_renamed_executable_is_refused_naming_the_material_and_nothing_is_saved(
         "m1-file": SimpleUploadedFile("licence.pdf", EXE, content_type="application/pdf"),
     })
     assert response.status_code == 400
-    assert Case.objects.count() == 0 and CaseScan.objects.count() == 0 and stored_files(settings) == []
+    assert Case.objects.count() == 0
+    assert CaseScan.objects.count() == 0
+    assert stored_files(settings) == []
     row = response.context["form"].materials[1]
-    assert "营业执照副本" in row.file_error and "PDF" in row.file_error
+    assert "营业执照副本" in row.file_error
+    assert "PDF" in row.file_error
     body = response.content.decode()
     assert row.file_error in body
     assert re.search(r'id="id_m1-file"[^>]*aria-invalid="true"', body)
@@ -242,7 +260,8 @@ def test_oversized_upload_is_refused(client, desk, settings):
     response = client.post("/staff/intake/", {
         **intake_data(desk), "m2-file": SimpleUploadedFile("site.pdf", big, content_type="application/pdf")})
     assert response.status_code == 400
-    assert Case.objects.count() == 0 and stored_files(settings) == []
+    assert Case.objects.count() == 0
+    assert stored_files(settings) == []
     assert "场所证明" in response.context["form"].materials[2].file_error
     assert "超过" in response.context["form"].materials[2].file_error
 
@@ -250,7 +269,8 @@ def test_oversized_upload_is_refused(client, desk, settings):
 def test_window_must_be_one_of_my_windows(client, desk):
     client.force_login(desk.clerk.user)
     response = client.post("/staff/intake/", intake_data(desk, window_number="99"))
-    assert response.status_code == 400 and Case.objects.count() == 0
+    assert response.status_code == 400
+    assert Case.objects.count() == 0
     assert "window_number" in response.context["form"].errors
 
 
@@ -276,20 +296,26 @@ def test_case_page_shows_header_masked_id_clock_explanations_and_timeline(client
     client.force_login(desk.clerk.user)
     response = client.get(f"/staff/cases/{case.number}/")
     body = response.content.decode()
-    assert case.number in body and desk.item.current_version.name in body and "审查中" in body
-    assert mask_id(VALID_ID) in body and VALID_ID not in body
+    assert case.number in body
+    assert desk.item.current_version.name in body
+    assert "审查中" in body
+    assert mask_id(VALID_ID) in body
+    assert VALID_ID not in body
     # every due date explains itself, in Chinese, from the clock
     explained = case_view(case).explanations
     dues = {d.name: d for d in response.context["dues"]}
-    assert dues["promised_due"].day == case.promised_due and dues["statutory_due"].day == case.statutory_due
+    assert dues["promised_due"].day == case.promised_due
+    assert dues["statutory_due"].day == case.statutory_due
     assert dues["promised_due"].lines == explained["promised_due"]["text"]["zh"]
     for line in explained["promised_due"]["text"]["zh"]:
         assert line in body
     # stages, materials, timeline with the actor and the note
-    assert "审查" in body and desk.dept.name in body
+    assert "审查" in body
+    assert desk.dept.name in body
     assert [r.kind for r in response.context["timeline"]] == ["submitted", "accepted"]
     accepted = response.context["timeline"][1]
-    assert accepted.label == "受理" and accepted.actor == desk.clerk.name
+    assert accepted.label == "受理"
+    assert accepted.actor == desk.clerk.name
     assert any("材料齐全" in v for _, v in accepted.details)
     assert "材料齐全" in body
     # the acceptance notice of the documents app is listed with its staff download link
@@ -305,14 +331,16 @@ def test_showing_the_full_id_is_logged(client, desk):
     client.force_login(desk.clerk.user)
     assert IdView.objects.count() == 0
     response = client.post(f"/staff/cases/{case.number}/full-id/", {"field": "applicant"}, HTTP_HX_REQUEST="true")
-    assert response.status_code == 200 and VALID_ID in response.content.decode()
+    assert response.status_code == 200
+    assert VALID_ID in response.content.decode()
     assert response["Cache-Control"] == "private, no-store"
     view = IdView.objects.get()
     assert (view.staff, view.case_id, view.field) == (desk.clerk, case.id, "applicant")
     assert view.remote_addr == "127.0.0.1"
     # without htmx the case page comes back with the number shown, and that is logged too
     response = client.post(f"/staff/cases/{case.number}/full-id/", {"field": "applicant"})
-    assert response.status_code == 200 and VALID_ID in response.content.decode()
+    assert response.status_code == 200
+    assert VALID_ID in response.content.decode()
     assert IdView.objects.count() == 2
     # the page itself never shows it
     assert VALID_ID not in client.get(f"/staff/cases/{case.number}/").content.decode()
@@ -349,7 +377,8 @@ def test_action_forms_follow_status_and_roles(client, desk):
     # the chief may review too, reassigns, and grants extensions; no decision while stages are open
     keys = form_keys(client.get(page))
     assert {"claim-2", "complete_stage-2", "reassign-2", "grant_extension"} <= keys
-    assert not {k for k in keys if k.startswith("decide")} and "request_extension" not in keys
+    assert not {k for k in keys if k.startswith("decide")}
+    assert "request_extension" not in keys
 
 
 def test_web_forms_take_a_case_from_intake_to_concluded(client, desk):
@@ -376,16 +405,20 @@ def test_web_forms_take_a_case_from_intake_to_concluded(client, desk):
     assert DENIAL_RIGHTS in response.content.decode()  # a denial shows the applicant's rights
     assert act(client, case, "decide", grant="true", reasons="符合法定条件").status_code == 302
     case.refresh_from_db()
-    assert case.status == "granted" and case.outcome == "grant"
+    assert case.status == "granted"
+    assert case.outcome == "grant"
     assert act(client, case, "issue_certificate").status_code == 302
     client.force_login(desk.clerk.user)
     assert "deliver" in form_keys(client.get(f"/staff/cases/{case.number}/"))
     response = act(client, case, "deliver", method="window", tracking_number="", note="")
-    assert response.status_code == 302 and response["Location"] == f"/staff/cases/{case.number}/"
+    assert response.status_code == 302
+    assert response["Location"] == f"/staff/cases/{case.number}/"
     case.refresh_from_db()
     assert case.status == "concluded"
     body = client.get(f"/staff/cases/{case.number}/").content.decode()
-    assert "已办结" in body and "符合法定条件" in body and "窗口领取" in body
+    assert "已办结" in body
+    assert "符合法定条件" in body
+    assert "窗口领取" in body
     assert [e.kind for e in case.events.order_by("seq")][-2:] == ["delivered", "concluded"]
 
 
@@ -401,7 +434,8 @@ def test_stale_expected_version_shows_the_conflict_and_changes_nothing(client, d
     assert response.status_code == 409
     assert "办件已被他人更新，请刷新后重试" in response.content.decode()
     case.refresh_from_db()
-    assert case.status == "awaiting_supplement" and case.events.count() == events
+    assert case.status == "awaiting_supplement"
+    assert case.events.count() == events
     # the page shows the case as it is now, and the refusal form keeps what was typed
     refuse = next(f for f in response.context["forms"] if f.key == "refuse")
     assert refuse.field_named("reason").value == "不属于本机关职权"
@@ -416,7 +450,8 @@ def test_refusal_without_reason_marks_the_field_and_keeps_the_input(client, desk
     body = response.content.decode()
     assert "不予受理须说明理由" in body
     assert re.search(r'id="f-refuse-reason"[^>]*aria-invalid="true"[^>]*aria-describedby="f-refuse-reason-err"', body)
-    assert "《行政许可法》第三十二条" in body and 'value="市局"' in body
+    assert "《行政许可法》第三十二条" in body
+    assert 'value="市局"' in body
     case.refresh_from_db()
     assert case.status == "submitted"
 
@@ -477,12 +512,14 @@ def test_inbox_sections_search_and_warning_levels(client, desk):
     assert response.status_code == 200
     to_accept = next(sec for sec in response.context["sections"] if sec.key == "to_accept")
     assert [r.case.number for r in to_accept.rows] == [waiting.number]
-    assert to_accept.rows[0].applicant == "张*" and to_accept.rows[0].applicant_id == mask_id(VALID_ID)
+    assert to_accept.rows[0].applicant == "张*"
+    assert to_accept.rows[0].applicant_id == mask_id(VALID_ID)
     assert VALID_ID not in response.content.decode()
     # search by number opens the case; a number I may not see is "not found"
     assert client.get("/staff/inbox/", {"number": waiting.number})["Location"] == f"/staff/cases/{waiting.number}/"
     missing = client.get("/staff/inbox/", {"number": "990122-2026-000001"})
-    assert missing.status_code == 404 and "办件不存在" in missing.content.decode()
+    assert missing.status_code == 404
+    assert "办件不存在" in missing.content.decode()
     # the reviewer's task row is coloured by the promised clock
     Case.objects.filter(pk=late.pk).update(yellow_from=today - timedelta(days=1), promised_due=today + timedelta(days=2))
     client.force_login(desk.reviewer.user)
@@ -491,12 +528,14 @@ def test_inbox_sections_search_and_warning_levels(client, desk):
     Case.objects.filter(pk=late.pk).update(promised_due=today - timedelta(days=1))
     response = client.get("/staff/inbox/")
     tasks = next(sec for sec in response.context["sections"] if sec.key == "tasks")
-    assert tasks.rows[0].warning == "red" and f'data-number="{late.number}"' in response.content.decode()
+    assert tasks.rows[0].warning == "red"
+    assert f'data-number="{late.number}"' in response.content.decode()
     # claiming from the inbox comes back to the inbox
     late.refresh_from_db()
     claimed = client.post(f"/staff/cases/{late.number}/act/claim/",
                           {"expected_version": late.row_version, "stage_order": 2, "next": "inbox"})
-    assert claimed.status_code == 302 and claimed["Location"] == "/staff/inbox/"
+    assert claimed.status_code == 302
+    assert claimed["Location"] == "/staff/inbox/"
 
 
 def test_inbox_is_refused_to_roles_without_cases(client, desk):
@@ -517,22 +556,28 @@ def test_ledger_and_register_rows_masked_and_exported(client, desk):
         assert response.status_code == 200
         [line] = response.context["lines"]
         assert (line.number, line.applicant, line.applicant_id) == (case.number, "张*", mask_id(VALID_ID))
-        assert "收件" in line.actions and "受理" in line.actions
+        assert "收件" in line.actions
+        assert "受理" in line.actions
         assert VALID_ID not in response.content.decode()
     client.force_login(desk.clerk.user)
     export = client.get("/staff/ledger/", {"day": today, "format": "xlsx"})
-    assert export.status_code == 200 and export["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert export.status_code == 200
+    assert export["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = load_workbook(BytesIO(export.content)).active
     assert sheet.title == f"台帐 {today}"
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:4] == ("办件编号", "事项名称", "申请人", "证件号码") and rows[0][-1] == "当日办理事项"
-    assert rows[1][0] == case.number and rows[1][2] == "张*" and rows[1][3] == mask_id(VALID_ID)
+    assert rows[0][:4] == ("办件编号", "事项名称", "申请人", "证件号码")
+    assert rows[0][-1] == "当日办理事项"
+    assert rows[1][0] == case.number
+    assert rows[1][2] == "张*"
+    assert rows[1][3] == mask_id(VALID_ID)
     assert sheet.column_dimensions["A"].width >= 20
     # another day has nothing; a window filter keeps it; a bad day is an error on the field
     assert client.get("/staff/ledger/", {"day": "2020-01-02"}).context["lines"] == []
     assert len(client.get("/staff/ledger/", {"day": today, "window": desk.window.id}).context["lines"]) == 1
     bad = client.get("/staff/ledger/", {"day": "2026-13-01"})
-    assert bad.status_code == 400 and 'id="id_day" name="day" value="2026-13-01" aria-invalid="true"' in bad.content.decode()
+    assert bad.status_code == 400
+    assert 'id="id_day" name="day" value="2026-13-01" aria-invalid="true"' in bad.content.decode()
 
     register = client.get("/staff/register/", {"from": today, "to": today})
     assert register.status_code == 200
@@ -541,7 +586,9 @@ def test_ledger_and_register_rows_masked_and_exported(client, desk):
     book = load_workbook(BytesIO(client.get("/staff/register/", {"from": today, "to": today, "format": "xlsx"}).content))
     rows = list(book.active.iter_rows(values_only=True))
     assert book.active.title.startswith("受理登记册")
-    assert rows[0][-1] == "收件人" and rows[1][0] == case.number and rows[1][-1] == desk.clerk.name
+    assert rows[0][-1] == "收件人"
+    assert rows[1][0] == case.number
+    assert rows[1][-1] == desk.clerk.name
     assert client.get("/staff/register/", {"from": today, "to": "2020-01-01"}).status_code == 400
 
 
@@ -570,7 +617,8 @@ def test_home_links_to_the_case_pages_by_role(client, desk):
     assert {"/staff/intake/", "/staff/inbox/", "/staff/ledger/", "/staff/register/"} <= links
     client.force_login(desk.reviewer.user)
     links = {link.url for link in client.get("/staff/").context["links"]}
-    assert {"/staff/inbox/", "/staff/ledger/", "/staff/register/"} <= links and "/staff/intake/" not in links
+    assert {"/staff/inbox/", "/staff/ledger/", "/staff/register/"} <= links
+    assert "/staff/intake/" not in links
     for url in links:
         assert client.get(url).status_code == 200, url
 
@@ -581,7 +629,8 @@ def test_pages_answer_the_unknown_account_with_the_not_staff_page(client, desk):
     for url in ("/staff/intake/", "/staff/inbox/", "/staff/ledger/", "/staff/register/",
                 f"/staff/cases/{submit(desk).number}/"):
         response = client.get(url)
-        assert response.status_code == 403 and response.templates[0].name == "workbench/not_staff.html", url
+        assert response.status_code == 403, url
+        assert response.templates[0].name == "workbench/not_staff.html", url
 
 
 def test_dates_are_shown_in_shanghai_time(client, desk):
@@ -597,7 +646,8 @@ def test_a_number_field_left_empty_is_asked_for_plainly(client, desk):
     response = act(client, case, "grant_extension", workdays="", reason="需要检验")
     assert response.status_code == 400
     form = next(f for f in response.context["forms"] if f.key == "grant_extension")
-    assert form.field_named("workdays").error and form.field_named("reason").value == "需要检验"
+    assert form.field_named("workdays").error
+    assert form.field_named("reason").value == "需要检验"
     assert "“workdays”" not in response.content.decode()  # not the action table's English input name
     case.refresh_from_db()
     assert not case.events.filter(kind="extension_granted").exists()
@@ -608,17 +658,21 @@ def test_a_scan_can_be_added_later_and_a_bad_one_is_refused(client, desk, settin
     client.force_login(desk.clerk.user)
     url = f"/staff/cases/{case.number}/scans/"
     bad = client.post(url, {"material": "场所证明", "file": SimpleUploadedFile("x.jpg", EXE, content_type="image/jpeg")})
-    assert bad.status_code == 400 and "场所证明" in bad.context["upload_error"]
-    assert CaseScan.objects.count() == 0 and stored_files(settings) == []
+    assert bad.status_code == 400
+    assert "场所证明" in bad.context["upload_error"]
+    assert CaseScan.objects.count() == 0
+    assert stored_files(settings) == []
     ok = client.post(url, {"material": "场所证明", "file": SimpleUploadedFile("x.png", PNG, content_type="image/png")})
     assert ok.status_code == 302
     scan = CaseScan.objects.get()
-    assert scan.material == "场所证明" and scan.content_type == "image/png"
+    assert scan.material == "场所证明"
+    assert scan.content_type == "image/png"
     # a reviewer may look at it but not add one
     client.force_login(desk.reviewer.user)
     assert client.get(f"/staff/cases/{case.number}/scans/{scan.id}/").status_code == 200
     denied = client.post(url, {"material": "场所证明", "file": SimpleUploadedFile("y.png", PNG, content_type="image/png")})
-    assert denied.status_code == 403 and CaseScan.objects.count() == 1
+    assert denied.status_code == 403
+    assert CaseScan.objects.count() == 1
 
 
 def test_a_scan_changed_on_disk_is_not_handed_out(client, desk, settings):
@@ -666,7 +720,8 @@ def test_special_procedure_pauses_and_resumes_through_the_forms(client, desk):
     assert response.status_code == 302
     response = client.get(f"/staff/cases/{case.number}/")
     case.refresh_from_db()
-    assert case.status == "special_procedure" and response.context["clock"].paused
+    assert case.status == "special_procedure"
+    assert response.context["clock"].paused
     assert "end_special_procedure" in form_keys(response)
     assert "听证" in response.content.decode()  # the timeline names the procedure in Chinese
     assert act(client, case, "end_special_procedure", result="听证完毕").status_code == 302
@@ -694,8 +749,11 @@ def test_the_agents_full_id_is_shown_and_logged_separately(client, desk):
     Case.objects.filter(pk=case.pk).update(agent_name="李代理", agent_id_number=VALID_ID[:-4] + "0000")
     client.force_login(desk.clerk.user)
     body = client.get(f"/staff/cases/{case.number}/").content.decode()
-    assert "李代理" in body and 'id="show-full-agent-id"' in body and VALID_ID[:-4] + "0000" not in body
+    assert "李代理" in body
+    assert 'id="show-full-agent-id"' in body
+    assert VALID_ID[:-4] + "0000" not in body
     response = client.post(f"/staff/cases/{case.number}/full-id/", {"field": "agent"})
-    assert VALID_ID[:-4] + "0000" in response.content.decode() and VALID_ID not in response.content.decode()
+    assert VALID_ID[:-4] + "0000" in response.content.decode()
+    assert VALID_ID not in response.content.decode()
     assert IdView.objects.get().field == "agent"
     assert client.post(f"/staff/cases/{case.number}/full-id/", {"field": "phone"}).status_code == 400

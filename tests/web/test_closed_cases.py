@@ -7,7 +7,7 @@ import pytest
 
 from onewindow.cases import services as s
 from onewindow.online.selectors import progress_of
-from tests.cases.conftest import at, hall  # noqa: F401
+from tests.cases.helpers import at
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,7 @@ def _page(client, staff, case) -> str:
     return response.content.decode()
 
 
-def test_an_instant_case_shows_no_certificate_due_no_stage_placeholder_and_its_result(client, hall):  # noqa: F811
+def test_an_instant_case_shows_no_certificate_due_no_stage_placeholder_and_its_result(client, hall):
     # given an instant case concluded on the spot with a result written by the clerk
     case = s.case_submit(actor=hall.clerk, item_code=hall.instant_item.implementation_code,
                          applicant=hall.applicant(), materials=[], window_number="01", at=at(2026, 9, 28))
@@ -28,8 +28,10 @@ def test_an_instant_case_shows_no_certificate_due_no_stage_placeholder_and_its_r
     # when the clerk opens it
     html = _page(client, hall.clerk, case)
     # then no certificate is still due, no stage is "not started yet", and the promised date is shown as ended
-    assert 'id="due-certificate_due"' not in html and 'id="due-statutory_due"' not in html
-    assert 'id="due-promised_due"' in html and "已于2026-09-28当场办结" in html
+    assert 'id="due-certificate_due"' not in html
+    assert 'id="due-statutory_due"' not in html
+    assert 'id="due-promised_due"' in html
+    assert "已于2026-09-28当场办结" in html
     assert "即办件当场办理，没有审核环节" in html
     # and the result entered at the conclusion is in the timeline, for staff and the applicant
     assert "当场发放许可证，编号 A-17" in html
@@ -39,7 +41,7 @@ def test_an_instant_case_shows_no_certificate_due_no_stage_placeholder_and_its_r
     assert [(d.name, d.ended) for d in progress.dues] == [("promised_due", "已于2026年9月28日当场办结（按时办结）")]
 
 
-def test_a_refused_case_shows_its_acceptance_due_as_ended(client, hall):  # noqa: F811
+def test_a_refused_case_shows_its_acceptance_due_as_ended(client, hall):
     case = s.case_submit(actor=hall.clerk, item_code=hall.item.implementation_code, applicant=hall.applicant(),
                          materials=hall.checklist(), window_number="01", at=at(2026, 9, 28))
     case = s.case_refuse(case_id=case.id, actor=hall.clerk, reason="不属于本机关职权范围",
@@ -52,7 +54,7 @@ def test_a_refused_case_shows_its_acceptance_due_as_ended(client, hall):  # noqa
     assert [(d.name, d.ended) for d in progress.dues] == [("acceptance_due", "已于2026年9月29日作出不予受理决定")]
 
 
-def test_a_granted_case_runs_only_its_certificate_due(client, hall):  # noqa: F811
+def test_a_granted_case_runs_only_its_certificate_due(client, hall):
     case = s.case_submit(actor=hall.clerk, item_code=hall.item.implementation_code, applicant=hall.applicant(),
                          materials=hall.checklist(), window_number="01", at=at(2026, 9, 28))
     case = s.case_accept(case_id=case.id, actor=hall.clerk, at=at(2026, 9, 29))

@@ -18,7 +18,8 @@ def test_home_shows_who_i_am_my_roles_windows_and_grants(client, two_counties):
     response = client.get("/staff/")
     assert response.status_code == 200
     body = response.content.decode()
-    assert clerk.name in body and clerk.employee_number in body
+    assert clerk.name in body
+    assert clerk.employee_number in body
     assert ROLE_LABELS[Role.CLERK] in body
     assert response.context["roles"] == [ROLE_LABELS[Role.CLERK]]
     assert response.context["windows"] == [me.market_window]
@@ -55,7 +56,8 @@ def test_expired_grant_is_shown_with_its_dates(client, two_counties):
                                  valid_from=date(2021, 1, 1), valid_until=date(2021, 12, 31), document_number="授〔2021〕3号")
     client.force_login(chief.user)
     body = client.get("/staff/").content.decode()
-    assert "2021-12-31" in body and "授〔2021〕3号" in body
+    assert "2021-12-31" in body
+    assert "授〔2021〕3号" in body
 
 
 def _links(response) -> dict[str, str]:
@@ -118,4 +120,5 @@ def test_organization_page_lists_windows_with_kind_and_departments(client, two_c
 def test_login_page_redirects_when_already_logged_in(client, two_counties):
     client.force_login(two_counties.a.user(Role.CLERK))
     response = client.get("/staff/login/")
-    assert response.status_code == 302 and response["Location"] == "/staff/"
+    assert response.status_code == 302
+    assert response["Location"] == "/staff/"

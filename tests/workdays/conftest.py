@@ -10,15 +10,6 @@ from dataclasses import dataclass
 import pytest
 
 from onewindow.organization.models import Posting, Region, Staff
-from onewindow.workdays import selectors
-
-
-@pytest.fixture(autouse=True)
-def _fresh_calendar_cache():
-    """Each test starts with empty in-process caches: version numbers repeat across rolled-back tests."""
-    selectors.clear_cache()
-    yield
-    selectors.clear_cache()
 
 
 @dataclass

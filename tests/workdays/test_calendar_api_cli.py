@@ -19,9 +19,12 @@ def test_the_api_answers_with_due_date_version_and_explanation(client):
     response = client.get(URL, {"start": "2026-09-18", "workdays": "10"})
     assert response.status_code == 200
     body = response.json()
-    assert body["due"] == "2026-10-09" and body["provisional"] is False and body["calendar_version"] == 23
+    assert body["due"] == "2026-10-09"
+    assert body["provisional"] is False
+    assert body["calendar_version"] == 23
     kinds = [p["kind"] for p in body["explanation"]]
-    assert kinds[0] == "start" and kinds[-1] == "due"
+    assert kinds[0] == "start"
+    assert kinds[-1] == "due"
     assert {"kind": "makeup_workday", "date": "2026-09-20", "name": "国庆节调休"} in body["explanation"]
     assert {"kind": "holiday", "from": "2026-10-01", "to": "2026-10-07", "days": 7, "name": "国庆节"} in body["explanation"]
     assert sum(p["days"] for p in body["explanation"] if p["kind"] == "counted") == 10
@@ -31,7 +34,8 @@ def test_the_api_answers_with_due_date_version_and_explanation(client):
 
 def test_the_api_marks_unpublished_years_provisional(client):
     body = client.get(URL, {"start": "2026-12-20", "workdays": "10"}).json()
-    assert body["due"] == "2027-01-01" and body["provisional"] is True
+    assert body["due"] == "2027-01-01"
+    assert body["provisional"] is True
     assert body["explanation"][-1] == {"kind": "provisional", "unpublished_years": [2027]}
 
 
@@ -40,7 +44,8 @@ def test_the_api_uses_the_regions_calendar(client, tree):
                           name="县庆")
     national = client.get(URL, {"start": "2026-03-12", "workdays": "1"}).json()
     township = client.get(URL, {"start": "2026-03-12", "workdays": "1", "region": tree.township.code}).json()
-    assert national["due"] == "2026-03-13" and township["due"] == "2026-03-16"
+    assert national["due"] == "2026-03-13"
+    assert township["due"] == "2026-03-16"
     assert township["calendar_version"] == national["calendar_version"] + 1
     assert {"kind": "holiday", "from": "2026-03-13", "to": "2026-03-13", "days": 1, "name": "县庆"} in township["explanation"]
 
@@ -64,7 +69,9 @@ def test_bad_input_gets_the_error_shape_never_a_500(client, params, status, code
     response = client.get(URL, params)
     assert response.status_code == status
     error = response.json()["error"]
-    assert error["code"] == code and error["field"] == field and error["message"]
+    assert error["code"] == code
+    assert error["field"] == field
+    assert error["message"]
     assert any("\u4e00" <= ch <= "\u9fff" for ch in error["message"])  # a Chinese message
 
 
@@ -89,9 +96,11 @@ def test_the_cli_prints_the_due_date_and_version():
 
 def test_the_cli_explains_in_chinese_and_english():
     zh = _deadline("2026-02-13", "5", "--explain")
-    assert "2月14日（周六）为调休上班日，计入期限。" in zh and "春节 2月15日至2月23日" in zh
+    assert "2月14日（周六）为调休上班日，计入期限。" in zh
+    assert "春节 2月15日至2月23日" in zh
     en = _deadline("2026-02-13", "5", "--explain", "--lang", "en")
-    assert en.startswith("2026-02-27\ncalendar version 23\n") and "Make-up working day counted: Sat 14 Feb" in en
+    assert en.startswith("2026-02-27\ncalendar version 23\n")
+    assert "Make-up working day counted: Sat 14 Feb" in en
 
 
 def test_the_cli_marks_provisional_results():

@@ -166,9 +166,12 @@ def test_day_kinds_and_names_for_grids():
     snap = build_snapshot(first=date(2026, 1, 1), last=date(2026, 12, 31), holidays=[date(2026, 2, 16)],
                           makeup_workdays=[date(2026, 2, 14)], published_years=[2026],
                           names={date(2026, 2, 16): "春节", date(2026, 2, 14): "春节调休"})
-    assert snap.day_kind(date(2026, 2, 14)) == "makeup_workday" and snap.name_of(date(2026, 2, 14)) == "春节调休"
-    assert snap.day_kind(date(2026, 2, 16)) == "holiday" and snap.name_of(date(2026, 2, 16)) == "春节"
-    assert snap.day_kind(date(2026, 2, 21)) == "weekend" and snap.day_kind(date(2026, 2, 17)) == "workday"
+    assert snap.day_kind(date(2026, 2, 14)) == "makeup_workday"
+    assert snap.name_of(date(2026, 2, 14)) == "春节调休"
+    assert snap.day_kind(date(2026, 2, 16)) == "holiday"
+    assert snap.name_of(date(2026, 2, 16)) == "春节"
+    assert snap.day_kind(date(2026, 2, 21)) == "weekend"
+    assert snap.day_kind(date(2026, 2, 17)) == "workday"
     assert snap.name_of(date(2026, 2, 17)) == ""
 
 

@@ -56,12 +56,14 @@ def test_a_good_text_file_publishes_each_year(tmp_path):
     assert "2027 年：已发布 3 个放假区间（13 天）、1 个调休上班日" in out
     p2027 = PublishedYear.objects.get(year=2027)
     assert p2027.notice == "国务院办公厅关于2027年部分节假日安排的通知"
-    assert p2027.published_by is None and p2027.published_by_label == "命令行 import_holidays"
+    assert p2027.published_by is None
+    assert p2027.published_by_label == "命令行 import_holidays"
     # a year without a notice line gets the standard title
     assert PublishedYear.objects.get(year=2028).notice == "国务院办公厅关于2028年部分节假日安排的通知"
     assert CalendarDay.objects.get(day=date(2027, 2, 10)).name == "春节"
     snap = selectors.snapshot_for(None)
-    assert snap.is_workday(date(2027, 2, 20)) and not snap.is_workday(date(2027, 4, 5))
+    assert snap.is_workday(date(2027, 2, 20))
+    assert not snap.is_workday(date(2027, 4, 5))
     assert not snap.is_provisional(date(2027, 1, 1), date(2028, 12, 31))
 
 
@@ -133,7 +135,8 @@ def test_a_missing_file_is_a_clear_error(tmp_path):
 @pytest.mark.django_db
 def test_importing_as_a_staff_member_checks_their_right(tmp_path, county_admin, clerk):
     err = _fails(tmp_path, GOOD_TEXT, "--staff", clerk.employee_number)
-    assert "没有" in err and "发布工作日历" in err
+    assert "没有" in err
+    assert "发布工作日历" in err
     _run(tmp_path, GOOD_TEXT, "--staff", county_admin.employee_number)
     assert PublishedYear.objects.get(year=2027).published_by == county_admin
 
@@ -141,7 +144,8 @@ def test_importing_as_a_staff_member_checks_their_right(tmp_path, county_admin, 
 def test_chinese_keywords_are_accepted():
     result = parse_text("年度 2027\n通知 某通知\n放假 2027-01-01..2027-01-03 元旦\n上班 2027-01-09 元旦调休\n")
     assert check_parsed(result) == []
-    assert result.years[0].notice == "某通知" and len(result.years[0].holidays) == 1
+    assert result.years[0].notice == "某通知"
+    assert len(result.years[0].holidays) == 1
     assert result.years[0].makeup_workdays[0].day == date(2027, 1, 9)
 
 
@@ -172,12 +176,15 @@ GOOD_ICS = _ics(
 @pytest.mark.django_db
 def test_a_good_ical_file_publishes_holidays_and_make_up_days(tmp_path):
     out, err = _run(tmp_path, GOOD_ICS, name="2027.ics")
-    assert err == "" and "2027 年：已发布 2 个放假区间（13 天）、2 个调休上班日" in out
+    assert err == ""
+    assert "2027 年：已发布 2 个放假区间（13 天）、2 个调休上班日" in out
     published = PublishedYear.objects.get(year=2027)
     assert published.notice == "2027年节假日（2027年）"
     days = {d.day: (d.kind, d.name) for d in published.days.all()}
-    assert days[date(2026, 12, 31)] == ("holiday", "元旦") and date(2027, 1, 4) not in days
-    assert date(2027, 2, 14) in days and date(2027, 2, 15) not in days
+    assert days[date(2026, 12, 31)] == ("holiday", "元旦")
+    assert date(2027, 1, 4) not in days
+    assert date(2027, 2, 14) in days
+    assert date(2027, 2, 15) not in days
     assert days[date(2027, 2, 20)] == ("makeup_workday", "春节调休上班")
     assert days[date(2027, 2, 21)] == ("makeup_workday", "补班")
 
@@ -212,4 +219,5 @@ def test_a_file_that_is_not_ical_at_all(tmp_path):
 
 def test_ical_is_recognized_by_content_too():
     result = parse_file("holidays.txt", GOOD_ICS.encode())
-    assert [y.year for y in result.years] == [2027] and check_parsed(result) == []
+    assert [y.year for y in result.years] == [2027]
+    assert check_parsed(result) == []

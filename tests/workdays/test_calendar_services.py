@@ -39,12 +39,17 @@ def test_a_center_administrator_publishes_a_year(county_admin):
     change = _publish(county_admin)
     # then the year is published by them, with its days, and one change records it
     published = PublishedYear.objects.get(year=2027)
-    assert published.published_by == county_admin and published.notice == NOTICE
+    assert published.published_by == county_admin
+    assert published.notice == NOTICE
     days = {d.day: (d.kind, d.name) for d in published.days.all()}
     assert len(days) == 3 + 9 + 1
-    assert days[date(2027, 2, 10)] == ("holiday", "春节") and days[date(2027, 2, 20)] == ("makeup_workday", "春节调休")
-    assert change.kind == "publish_year" and change.year == 2027 and change.actor == county_admin
-    assert change.region_code == "" and change.removed == []
+    assert days[date(2027, 2, 10)] == ("holiday", "春节")
+    assert days[date(2027, 2, 20)] == ("makeup_workday", "春节调休")
+    assert change.kind == "publish_year"
+    assert change.year == 2027
+    assert change.actor == county_admin
+    assert change.region_code == ""
+    assert change.removed == []
     assert {"day": "2027-02-20", "kind": "makeup_workday", "name": "春节调休"} in change.added
     assert len(change.added) == 13
 
@@ -65,7 +70,8 @@ def test_a_published_year_is_refused_unless_replaced(county_admin):
     _publish(county_admin)
     with pytest.raises(Conflict) as excinfo:
         _publish(county_admin)
-    assert excinfo.value.code == "calendar.year_published" and excinfo.value.field == "year"
+    assert excinfo.value.code == "calendar.year_published"
+    assert excinfo.value.field == "year"
     assert excinfo.value.status == 409
     # the seeded years too
     with pytest.raises(Conflict):
@@ -93,7 +99,8 @@ def test_replacing_a_year_records_what_was_added_and_removed(county_admin):
 def test_replacing_a_seeded_year(db):
     change = calendar_publish_year(actor=SYSTEM, year=2026, holidays=[(date(2026, 1, 1), date(2026, 1, 3), "元旦")],
                                    makeup_workdays=[(date(2026, 1, 4), "元旦调休")], notice="更正", replace=True)
-    assert len(change.removed) == 33 + 6 - 4 and change.added == []
+    assert len(change.removed) == 33 + 6 - 4
+    assert change.added == []
     assert selectors.snapshot_for(None).is_workday(date(2026, 2, 17))
 
 
@@ -114,7 +121,8 @@ def test_replacing_a_seeded_year(db):
 def test_publishing_refuses_a_bad_arrangement(county_admin, holidays, makeup, code, field):
     with pytest.raises(DomainError) as excinfo:
         calendar_publish_year(actor=county_admin, year=2027, holidays=holidays, makeup_workdays=makeup, notice=NOTICE)
-    assert excinfo.value.code == code and excinfo.value.field == field
+    assert excinfo.value.code == code
+    assert excinfo.value.field == field
     assert not PublishedYear.objects.filter(year=2027).exists()
     assert not CalendarDay.objects.filter(day__year=2027).exists()
 
@@ -135,7 +143,8 @@ def test_a_new_year_holiday_may_start_in_the_december_before(db):
     assert change is not None
     snap = selectors.snapshot_for(None)
     # 2027 itself is unpublished, yet the two notice days apply
-    assert not snap.is_workday(date(2027, 12, 31)) and snap.is_workday(date(2027, 12, 25))
+    assert not snap.is_workday(date(2027, 12, 31))
+    assert snap.is_workday(date(2027, 12, 25))
 
 
 def test_a_day_held_by_another_years_notice_is_refused(db):
@@ -152,8 +161,10 @@ def test_a_day_held_by_another_years_notice_is_refused(db):
 def test_a_county_administrator_sets_and_removes_a_local_holiday(tree, county_admin):
     change = calendar_override_day(actor=county_admin, region_code=tree.county.code, day=date(2026, 3, 13),
                                    kind="holiday", name="县庆")
-    assert change.kind == "override_add" and change.region_code == tree.county.code
-    assert change.added == [{"day": "2026-03-13", "kind": "holiday", "name": "县庆"}] and change.actor == county_admin
+    assert change.kind == "override_add"
+    assert change.region_code == tree.county.code
+    assert change.added == [{"day": "2026-03-13", "kind": "holiday", "name": "县庆"}]
+    assert change.actor == county_admin
     assert not selectors.snapshot_for(tree.township.code).is_workday(date(2026, 3, 13))
     # the same day again changes nothing
     assert calendar_override_day(actor=county_admin, region_code=tree.county.code, day=date(2026, 3, 13),
@@ -161,13 +172,16 @@ def test_a_county_administrator_sets_and_removes_a_local_holiday(tree, county_ad
     # renaming records the old and the new
     renamed = calendar_override_day(actor=county_admin, region_code=tree.county.code, day=date(2026, 3, 13),
                                     kind="holiday", name="建县纪念日")
-    assert renamed.removed[0]["name"] == "县庆" and renamed.added[0]["name"] == "建县纪念日"
+    assert renamed.removed[0]["name"] == "县庆"
+    assert renamed.added[0]["name"] == "建县纪念日"
     # removing brings the national day back
     removed = calendar_remove_override(actor=county_admin, region_code=tree.county.code, day=date(2026, 3, 13))
-    assert removed.kind == "override_remove" and removed.removed[0]["name"] == "建县纪念日"
+    assert removed.kind == "override_remove"
+    assert removed.removed[0]["name"] == "建县纪念日"
     assert selectors.snapshot_for(tree.township.code).is_workday(date(2026, 3, 13))
     assert calendar_remove_override(actor=county_admin, region_code=tree.county.code, day=date(2026, 3, 13)) is None
-    assert renamed.number > change.number and removed.number > renamed.number
+    assert renamed.number > change.number
+    assert removed.number > renamed.number
 
 
 def test_a_county_administrator_may_not_override_the_province_or_a_neighbour(tree, county_admin):
@@ -197,7 +211,8 @@ def test_a_clerk_may_not_override(tree, clerk):
 def test_an_override_that_changes_nothing_or_is_malformed_is_refused(tree, county_admin, day, kind, code, field):
     with pytest.raises(DomainError) as excinfo:
         calendar_override_day(actor=county_admin, region_code=tree.county.code, day=day, kind=kind, name="x")
-    assert excinfo.value.code == code and excinfo.value.field == field
+    assert excinfo.value.code == code
+    assert excinfo.value.field == field
 
 
 def test_an_override_needs_a_name_and_a_known_region(tree, county_admin):
@@ -217,7 +232,8 @@ def test_a_region_may_work_a_national_holiday_or_rest_on_a_make_up_day(tree):
     calendar_override_day(actor=SYSTEM, region_code=tree.county.code, day=date(2026, 2, 28), kind="holiday",
                           name="不调休")
     snap = selectors.snapshot_for(tree.county.code)
-    assert snap.is_workday(date(2026, 2, 23)) and not snap.is_workday(date(2026, 2, 28))
+    assert snap.is_workday(date(2026, 2, 23))
+    assert not snap.is_workday(date(2026, 2, 28))
 
 
 # --- retimers ----------------------------------------------------------------------------------
@@ -261,7 +277,8 @@ def test_a_failing_retimer_does_not_stop_the_others(tree, recorder):
     by_name = {r.retimer: r for r in reports}
     names = [r.retimer for r in reports]
     assert names.index("recorder") < len(names) - 1  # the broken one registered after it still ran
-    assert by_name["recorder"].error == "" and recorder
+    assert by_name["recorder"].error == ""
+    assert recorder
     assert reports[-1].error.startswith("RuntimeError")
 
 
@@ -269,7 +286,8 @@ def test_a_refused_change_runs_no_retimer(tree, clerk, recorder, django_capture_
     with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(PermissionDenied):
         calendar_override_day(actor=clerk, region_code=tree.county.code, day=date(2026, 3, 13), kind="holiday",
                               name="x")
-    assert callbacks == [] and recorder == []
+    assert callbacks == []
+    assert recorder == []
 
 
 def test_publishing_through_a_staff_member_of_another_region(tree, staff_factory):

@@ -31,19 +31,23 @@ def test_the_seed_holds_every_holiday_and_make_up_day_with_chinese_names(db):
     assert rows[date(2026, 2, 17)] == ("holiday", "春节")
     assert rows[date(2026, 2, 14)] == ("makeup_workday", "春节调休")
     assert rows[date(2026, 10, 10)] == ("makeup_workday", "国庆节调休")
-    assert rows[date(2015, 9, 3)][0] == "holiday" and "70周年" in rows[date(2015, 9, 3)][1]
+    assert rows[date(2015, 9, 3)][0] == "holiday"
+    assert "70周年" in rows[date(2015, 9, 3)][1]
 
 
 def test_december_new_year_days_belong_to_the_next_years_notice(db):
     day = CalendarDay.objects.select_related("published_year").get(day=date(2018, 12, 30))
-    assert day.published_year.year == 2019 and day.name == "元旦"
+    assert day.published_year.year == 2019
+    assert day.name == "元旦"
     makeup = CalendarDay.objects.select_related("published_year").get(day=date(2018, 12, 29))
-    assert makeup.published_year.year == 2019 and makeup.kind == "makeup_workday"
+    assert makeup.published_year.year == 2019
+    assert makeup.kind == "makeup_workday"
 
 
 def test_the_national_snapshot_matches_chinesecalendar_day_by_day(db):
     snap = selectors.snapshot_for(None)
-    assert snap.first == date(2004, 1, 1) and snap.last == date(2036, 12, 31)
+    assert snap.first == date(2004, 1, 1)
+    assert snap.last == date(2036, 12, 31)
     assert snap.version == 23
     d = date(2004, 1, 1)
     while d <= date(2030, 12, 31):
@@ -56,13 +60,15 @@ def test_the_national_snapshot_matches_chinesecalendar_day_by_day(db):
 def test_a_region_without_days_of_its_own_has_the_national_calendar(tree):
     national, county = selectors.snapshot_for(None), selectors.snapshot_for(tree.county.code)
     assert county.version == national.version
-    assert county.holidays == national.holidays and county.makeup_workdays == national.makeup_workdays
+    assert county.holidays == national.holidays
+    assert county.makeup_workdays == national.makeup_workdays
 
 
 def test_an_unknown_region_is_not_found(db):
     with pytest.raises(NotFound) as excinfo:
         selectors.snapshot_for("990199000000")
-    assert excinfo.value.code == "region.not_found" and excinfo.value.field == "region"
+    assert excinfo.value.code == "region.not_found"
+    assert excinfo.value.field == "region"
     with pytest.raises(NotFound):
         selectors.calendar_version_for("nonsense")
 
@@ -83,14 +89,17 @@ def test_overrides_inherit_down_the_tree_and_the_nearest_region_wins(tree):
     township = selectors.snapshot_for(tree.township.code)
     other = selectors.snapshot_for(tree.other_county.code)
     # then the nation is untouched
-    assert national.is_workday(date(2026, 3, 13)) and not national.is_workday(date(2026, 3, 21))
+    assert national.is_workday(date(2026, 3, 13))
+    assert not national.is_workday(date(2026, 3, 21))
     # the province, the city and the other county inherit both provincial days
     for snap in (province, city, other):
-        assert not snap.is_workday(date(2026, 3, 13)) and snap.is_workday(date(2026, 3, 21))
+        assert not snap.is_workday(date(2026, 3, 13))
+        assert snap.is_workday(date(2026, 3, 21))
         assert snap.add_workdays(date(2026, 3, 12), 1) == date(2026, 3, 16)
     # the county (and its township) override the holiday back to a working day, keep the Saturday
     for snap in (county, township):
-        assert snap.is_workday(date(2026, 3, 13)) and snap.is_workday(date(2026, 3, 21))
+        assert snap.is_workday(date(2026, 3, 13))
+        assert snap.is_workday(date(2026, 3, 21))
         assert snap.name_of(date(2026, 3, 13)) == "县里照常上班"
 
 
@@ -133,8 +142,10 @@ def test_the_snapshot_is_cached_by_version_and_rebuilt_after_a_change(tree):
     calendar_override_day(actor=SYSTEM, region_code=tree.county.code, day=date(2026, 3, 13), kind="holiday",
                           name="县庆")
     after = selectors.snapshot_for(tree.county.code)
-    assert after is not first and after.version == first.version + 1
-    assert first.is_workday(date(2026, 3, 13)) and not after.is_workday(date(2026, 3, 13))
+    assert after is not first
+    assert after.version == first.version + 1
+    assert first.is_workday(date(2026, 3, 13))
+    assert not after.is_workday(date(2026, 3, 13))
     # a change elsewhere does not rebuild it
     calendar_override_day(actor=SYSTEM, region_code=tree.other_county.code, day=date(2026, 3, 13),
                           kind="holiday", name="邻县庆")
@@ -181,7 +192,8 @@ def test_the_newest_change_of_all_calendars_spares_the_chains_version_query(tree
     calendar_override_day(actor=SYSTEM, region_code=tree.city.code, day=date(2026, 3, 16), kind="holiday",
                           name="市庆")
     after = selectors.snapshot_for(tree.county.code, newest=_newest())
-    assert after.version == first.version + 2 and not after.is_workday(date(2026, 3, 16))
+    assert after.version == first.version + 2
+    assert not after.is_workday(date(2026, 3, 16))
 
 
 def test_a_reused_change_number_is_told_apart_by_its_token(tree):
@@ -200,4 +212,5 @@ def test_a_reused_change_number_is_told_apart_by_its_token(tree):
                                    kind="holiday", name="另一个县庆")
     assert change.number == base.version + 1  # the same number again
     again = selectors.snapshot_for(tree.county.code, newest=_newest())
-    assert not again.is_workday(date(2026, 3, 20)) and again.is_workday(date(2026, 3, 13))
+    assert not again.is_workday(date(2026, 3, 20))
+    assert again.is_workday(date(2026, 3, 13))

@@ -89,8 +89,10 @@ def test_rule2_deadline_is_the_end_of_the_due_day_in_shanghai():
     # Still open at 23:59:58 on the due day, deemed accepted one second into the next day
     before = clock(events, LIMITS, CAL, datetime(2026, 9, 28, 23, 59, 58, tzinfo=SHANGHAI))
     after = clock(events, LIMITS, CAL, datetime(2026, 9, 29, 0, 0, 1, tzinfo=SHANGHAI))
-    assert before.phase == Phase.ACCEPTANCE and not before.deemed_accepted
-    assert after.deemed_accepted and after.accepted_on == date(2026, 9, 20)
+    assert before.phase == Phase.ACCEPTANCE
+    assert not before.deemed_accepted
+    assert after.deemed_accepted
+    assert after.accepted_on == date(2026, 9, 20)
 
 
 def test_rule2_utc_moments_are_read_as_shanghai_days():
@@ -117,7 +119,8 @@ def test_rule3_no_decision_in_five_working_days_means_accepted_on_the_receipt_da
     # And from Tue Mar 10 it is deemed accepted on Mar 2, the handling clock counting from Mar 2
     state = clock(events, LIMITS, CAL, at(date(2026, 3, 10)))
     assert state.phase == Phase.HANDLING
-    assert state.deemed_accepted and state.deemed_acceptance_pending
+    assert state.deemed_accepted
+    assert state.deemed_acceptance_pending
     assert state.accepted_on == date(2026, 3, 2)
     assert state.promised_due == date(2026, 3, 16)  # 10 working days after Mar 2
     assert deemed_acceptance_due(events, LIMITS, CAL, at(date(2026, 3, 10))) == date(2026, 3, 2)
@@ -126,7 +129,8 @@ def test_rule3_no_decision_in_five_working_days_means_accepted_on_the_receipt_da
     swept = [*events, ev(EventKind.DEEMED_ACCEPTED, at(date(2026, 3, 10), 1))]
     assert check_transition(events, swept[-1], LIMITS, CAL) == []
     after = clock(swept, LIMITS, CAL, at(date(2026, 3, 11)))
-    assert not after.deemed_acceptance_pending and after.accepted_on == date(2026, 3, 2)
+    assert not after.deemed_acceptance_pending
+    assert after.accepted_on == date(2026, 3, 2)
     assert deemed_acceptance_due(swept, LIMITS, CAL, at(date(2026, 3, 11))) is None
 
     # And a supplement request after that is refused with a clear error
@@ -143,8 +147,10 @@ def test_rule3_deemed_acceptance_cannot_be_recorded_early_and_late_acceptance_ke
     # A clerk who accepts after the window only records what the law already did
     late = [*events, accepted(date(2026, 3, 12))]
     state = clock(late, LIMITS, CAL, date(2026, 3, 12))
-    assert state.accepted_on == date(2026, 3, 2) and state.deemed_accepted
-    assert not state.deemed_acceptance_pending and state.violations == ()
+    assert state.accepted_on == date(2026, 3, 2)
+    assert state.deemed_accepted
+    assert not state.deemed_acceptance_pending
+    assert state.violations == ()
 
     # Refusing acceptance after the window is refused
     refuse = ev(EventKind.REFUSED, date(2026, 3, 10))
@@ -161,7 +167,8 @@ def test_rule4_supplement_stops_the_acceptance_clock_and_the_supplement_restarts
     # Then no acceptance clock runs while the applicant is away, however long
     waiting = clock(events, LIMITS, CAL, date(2026, 3, 30))
     assert waiting.phase == Phase.AWAITING_SUPPLEMENT
-    assert not waiting.deemed_accepted and waiting.accepted_on is None
+    assert not waiting.deemed_accepted
+    assert waiting.accepted_on is None
 
     # When the materials arrive on Mon Mar 16, a new 5-day window runs from that day: 17–20, 23
     events.append(supplemented(date(2026, 3, 16)))
@@ -185,7 +192,8 @@ def test_rule4_only_one_notice_may_add_materials():
     assert "租赁合同" in problems[0].message
     # And the clock ignores the unlawful notice: the acceptance window keeps running
     state = clock([*events, adds], LIMITS, CAL, date(2026, 3, 24))
-    assert state.deemed_accepted and state.accepted_on == date(2026, 3, 16)
+    assert state.deemed_accepted
+    assert state.accepted_on == date(2026, 3, 16)
     assert codes(state.violations) == ["clock.supplement_adds_materials"]
 
 
@@ -209,7 +217,9 @@ def test_rule5_instant_items_are_due_at_the_end_of_the_acceptance_day():
     assert clock(events, limits, CAL, at(date(2026, 3, 4), 9)).warning_level == WarningLevel.RED
     # Concluded the same day: on time; the clock stops
     done = clock([*events, ev(EventKind.CONCLUDED, at(date(2026, 3, 3), 17))], limits, CAL, date(2026, 3, 20))
-    assert done.stopped and done.timeliness == Timeliness.ON_TIME and done.warning_level == WarningLevel.NORMAL
+    assert done.stopped
+    assert done.timeliness == Timeliness.ON_TIME
+    assert done.warning_level == WarningLevel.NORMAL
 
 
 def test_rule5_joint_cases_have_45_statutory_working_days():
@@ -231,8 +241,11 @@ def test_rule6_start_day_consumed_days_up_to_and_including_the_end_not_counted()
     running = [*base, pause_started(date(2026, 3, 5), "expert_review", announced=3)]
     during = clock(running, LIMITS, CAL, date(2026, 3, 9))
     # Then while it runs the count is frozen: Mar 4 and the start day Mar 5 were used
-    assert during.paused and during.promised_due is None and during.statutory_due is None
-    assert during.remaining_workdays == 8 and during.statutory_remaining_workdays == 18
+    assert during.paused
+    assert during.promised_due is None
+    assert during.statutory_due is None
+    assert during.remaining_workdays == 8
+    assert during.statutory_remaining_workdays == 18
     assert during.warning_level == WarningLevel.NORMAL
     assert during.pauses[0].expected_end == date(2026, 3, 10)
 
@@ -315,7 +328,8 @@ def test_rule8_certificate_due_ten_working_days_after_the_grant_decision():
     assert clock(events, LIMITS, CAL, date(2026, 10, 10)).issuance_overdue
     issued = [*events, ev(EventKind.CERTIFICATE_ISSUED, date(2026, 10, 9))]
     after = clock(issued, LIMITS, CAL, date(2026, 10, 20))
-    assert after.certificate_issued_on == date(2026, 10, 9) and not after.issuance_overdue
+    assert after.certificate_issued_on == date(2026, 10, 9)
+    assert not after.issuance_overdue
     # A denial has no certificate clock; issuing one is refused
     denied = [*events[:2], decided(date(2026, 9, 18), "deny")]
     assert clock(denied, LIMITS, CAL, date(2026, 9, 18)).certificate_due is None
@@ -350,7 +364,8 @@ def test_rule9_threshold_is_exact_and_the_share_is_configurable():
     events = [submitted(date(2026, 3, 2)), accepted(date(2026, 3, 3))]
     # 20 × (1 − 0.9) is 2 exactly (a float would give 2.0000000000000004 and ceil 3)
     twenty = clock(events, ClockLimits(statutory=20, promised=20, yellow_share=0.9), CAL, date(2026, 3, 3))
-    assert twenty.promised_due == date(2026, 3, 31) and twenty.yellow_from == date(2026, 3, 27)  # 30, 31 left
+    assert twenty.promised_due == date(2026, 3, 31)
+    assert twenty.yellow_from == date(2026, 3, 27)  # 30, 31 left
     # A center that warns at 80 %: ceil(10 × 0.2) = 2 days left → from Fri Mar 13
     eighty = clock(events, ClockLimits(statutory=20, promised=10, yellow_share="0.8"), CAL, date(2026, 3, 3))
     assert eighty.yellow_from == date(2026, 3, 13)
@@ -360,14 +375,18 @@ def test_rule9_a_finished_case_is_judged_on_its_finishing_day():
     events = [submitted(date(2026, 3, 2)), accepted(date(2026, 3, 3))]
     early = clock([*events, decided(date(2026, 3, 12), "deny"), ev(EventKind.CONCLUDED, date(2026, 3, 12))],
                   LIMITS, CAL, date(2026, 5, 1))
-    assert early.stop_reason == StopReason.CONCLUDED and early.timeliness == Timeliness.EARLY
-    assert early.warning_level == WarningLevel.NORMAL and early.remaining_workdays is None
+    assert early.stop_reason == StopReason.CONCLUDED
+    assert early.timeliness == Timeliness.EARLY
+    assert early.warning_level == WarningLevel.NORMAL
+    assert early.remaining_workdays is None
     late = clock([*events, decided(date(2026, 3, 19), "deny")], LIMITS, CAL, date(2026, 5, 1))
-    assert late.timeliness == Timeliness.OVERDUE and late.warning_level == WarningLevel.RED
+    assert late.timeliness == Timeliness.OVERDUE
+    assert late.warning_level == WarningLevel.RED
     breach = clock([*events, decided(date(2026, 4, 2), "deny")], LIMITS, CAL, date(2026, 5, 1))
     assert breach.warning_level == WarningLevel.STATUTORY_BREACH
     withdrawn = clock([*events, ev(EventKind.WITHDRAWN, date(2026, 3, 25))], LIMITS, CAL, date(2026, 5, 1))
-    assert withdrawn.stop_reason == StopReason.WITHDRAWN and withdrawn.warning_level == WarningLevel.NORMAL
+    assert withdrawn.stop_reason == StopReason.WITHDRAWN
+    assert withdrawn.warning_level == WarningLevel.NORMAL
     assert withdrawn.timeliness is None
 
 
@@ -387,7 +406,8 @@ def test_rule10_results_reaching_an_unpublished_year_are_provisional_and_move_wh
                                makeup_workdays=CAL.makeup_workdays, published_years=range(2004, 2028), version=2)
     final = clock(events, LIMITS, published, date(2026, 12, 30))
     assert final.promised_due == date(2027, 1, 13)
-    assert not final.provisional and final.calendar_version == 2
+    assert not final.provisional
+    assert final.calendar_version == 2
 
     # A case inside a published year is not provisional
     assert not clock([submitted(date(2026, 3, 2)), accepted(date(2026, 3, 3))], LIMITS, CAL, date(2026, 3, 3)).provisional
@@ -399,8 +419,10 @@ def test_rule10_results_reaching_an_unpublished_year_are_provisional_and_move_wh
 def test_refusal_and_withdrawal_stop_the_clock_and_later_events_are_violations():
     refused = [submitted(date(2026, 3, 2)), ev(EventKind.REFUSED, date(2026, 3, 3))]
     state = clock(refused, LIMITS, CAL, date(2026, 4, 1))
-    assert state.phase == Phase.STOPPED and state.stop_reason == StopReason.REFUSED
-    assert state.warning_level == WarningLevel.NORMAL and state.promised_due is None
+    assert state.phase == Phase.STOPPED
+    assert state.stop_reason == StopReason.REFUSED
+    assert state.warning_level == WarningLevel.NORMAL
+    assert state.promised_due is None
     assert codes(check_transition(refused, accepted(date(2026, 3, 4)), LIMITS, CAL)) == ["clock.case_stopped"]
 
 
@@ -408,8 +430,10 @@ def test_decision_during_a_special_procedure_ends_it():
     events = [submitted(date(2026, 3, 2)), accepted(date(2026, 3, 3)), pause_started(date(2026, 3, 5)),
               decided(date(2026, 3, 10), "grant")]
     state = clock(events, LIMITS, CAL, date(2026, 3, 20))
-    assert state.pauses[0].end == date(2026, 3, 10) and not state.paused
-    assert state.promised_due == date(2026, 3, 20) and state.timeliness == Timeliness.EARLY
+    assert state.pauses[0].end == date(2026, 3, 10)
+    assert not state.paused
+    assert state.promised_due == date(2026, 3, 20)
+    assert state.timeliness == Timeliness.EARLY
 
 
 def test_check_transition_refuses_an_event_dated_before_the_history():
@@ -429,7 +453,9 @@ def test_events_after_as_of_are_not_seen_and_unknown_kinds_are_ignored():
 def test_from_record_reads_a_stored_payload_and_state_is_json_ready():
     stored = ClockEvent.from_record("supplement_requested", at(date(2026, 3, 4)),
                                     {"materials": [{"name": "章程"}, "营业执照"]}, seq=2)
-    assert stored.materials == ("章程", "营业执照") and stored.seq == 2 and stored.day == date(2026, 3, 4)
+    assert stored.materials == ("章程", "营业执照")
+    assert stored.seq == 2
+    assert stored.day == date(2026, 3, 4)
     state = clock([submitted(at(date(2026, 3, 2))), stored, ClockEvent.from_record("bogus", date(2026, 3, 5))],
                   LIMITS, CAL, at(date(2026, 3, 5)))
     json.dumps(state.as_dict(), ensure_ascii=False)

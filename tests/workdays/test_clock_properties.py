@@ -132,7 +132,8 @@ def test_deemed_acceptance_dates_to_the_receipt_day(received, extra_days, via_su
     window_end = CAL.add_workdays(received, 5)
     as_of = window_end + timedelta(days=1 + extra_days)
     state = clock(events, ClockLimits(statutory=20, promised=10), CAL, as_of)
-    assert state.deemed_accepted and state.accepted_on == received
+    assert state.deemed_accepted
+    assert state.accepted_on == received
     assert deemed_acceptance_due(events, ClockLimits(statutory=20, promised=10), CAL, as_of) == received
     # and never before the window has passed
     assert not clock(events, ClockLimits(statutory=20, promised=10), CAL, window_end).deemed_accepted
@@ -147,7 +148,8 @@ def test_yellow_never_comes_after_red_and_levels_only_rise(start, limits, share)
     limits = ClockLimits(statutory=limits.statutory, promised=limits.promised, yellow_share=share)
     events = [submitted(start), accepted(start)]
     state = clock(events, limits, CAL, start)
-    assert state.yellow_from is not None and state.red_from is not None
+    assert state.yellow_from is not None
+    assert state.red_from is not None
     assert start <= state.yellow_from <= state.promised_due < state.red_from
     assert state.red_from <= state.statutory_breach_from
     previous = 0

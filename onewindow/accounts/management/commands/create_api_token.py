@@ -19,7 +19,7 @@ class Command(BaseCommand):
     def handle(self, *args: object, **options: object) -> None:
         try:
             issued = services.api_token_issue(username=str(options["username"]), name=str(options["name"]),
-                                              days=options["days"])  # type: ignore[arg-type]
+                                              days=options["days"])
         except DomainError as exc:
             raise CommandError(f"{exc.message} [{exc.code}]") from None
         record = issued.record

@@ -1,4 +1,8 @@
-"""Region scoping for the Django admin: staff see and change only rows their postings reach."""
+"""Region scoping for the Django admin: staff see and change only rows their postings reach.
+
+The base class of every app's master-data screens. It lives here, not in ``core``, because it
+is built on this app's permissions: ``core`` imports no domain app.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,8 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from onewindow.organization.permissions import Action, can, region_q, roles_of, staff_of
-from onewindow.organization.rules import Role
+from .permissions import Action, can, region_q, roles_of, staff_of
+from .rules import Role
 
 
 class RegionScopedAdmin(admin.ModelAdmin):

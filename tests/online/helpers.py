@@ -1,0 +1,38 @@
+"""Applicants of the online tests, registered the real way (a code requested through the service,
+read back from the outbox, used to register), and small files whose content says what they are."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from onewindow.notifications.models import OutboxMessage
+from onewindow.online import services
+from tests.cases.helpers import VALID_ID
+
+OTHER_ID = "110105199003071239"  # a second valid GB 11643 number
+COMPANY_CODE = "91990121MA0000010U"  # a valid GB 32100 credit code
+ME = "13912345678"
+SOMEONE_ELSE = "13887654321"
+
+# Minimal files whose *content* says what they are (filetype reads the leading bytes).
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00" + b"\x00" * 32
+EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 64 + b"This program cannot be run in DOS mode"
+
+
+def code_from_outbox(phone: str) -> str:
+    """The six digits of the latest one-time code texted to ``phone``."""
+    message = OutboxMessage.objects.filter(recipient=phone, kind="auth.otp").order_by("-created_at", "-id").first()
+    assert message is not None, f"no code was sent to {phone}"
+    found = re.search(r"(?<!\d)\d{6}(?!\d)", message.body)
+    assert found is not None, message.body
+    return found.group(0)
+
+
+def register(phone: str = ME, *, name: str = "张三", id_number: str = VALID_ID, at_: datetime | None = None, **kw):
+    """Request a code, read it from the outbox, register: the applicant's login."""
+    services.otp_request(phone=phone, purpose="register", at=at_)
+    return services.applicant_register(phone=phone, code=code_from_outbox(phone), kind=kw.pop("kind", "person"),
+                                       real_name=name, id_type=kw.pop("id_type", "resident_id"),
+                                       id_number=id_number, at=at_, **kw)
