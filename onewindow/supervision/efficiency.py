@@ -47,7 +47,7 @@ def efficiency_warning_issue(*, reason: str, basis: str, actor: Staff, staff_id:
         department = Department.objects.select_related("region").filter(pk=department_id).first()
         if department is None:
             raise NotFound("部门不存在", code="department.not_found", field="department")
-    region = department.region if department is not None else staff.region  # type: ignore[union-attr]
+    region = department.region if department is not None else staff.region
     require(actor, Action.SUPERVISION_ORDER, region=region, department=department, on=today)
     if staff is not None and staff.region_id != region.id:
         require(actor, Action.SUPERVISION_ORDER, region=staff.region, on=today)

@@ -13,8 +13,8 @@ from django.conf import settings as django_settings
 from onewindow.cases import services as case_services
 from onewindow.documents import services
 from onewindow.notifications.models import OutboxMessage
-
-from .conftest import accepted, granted
+from tests.cases.helpers import accepted_case as accepted
+from tests.cases.helpers import granted_case as granted
 
 pytestmark = pytest.mark.django_db
 

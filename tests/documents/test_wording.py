@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from onewindow.documents import services as s
-
-from .conftest import granted, last_event
+from tests.cases.helpers import granted_case as granted
+from tests.cases.helpers import last_event
 
 pytestmark = pytest.mark.django_db
 

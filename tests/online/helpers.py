@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from django.urls import reverse
+
 from onewindow.notifications.models import OutboxMessage
 from onewindow.online import services
 from tests.cases.helpers import VALID_ID
@@ -36,3 +38,8 @@ def register(phone: str = ME, *, name: str = "张三", id_number: str = VALID_ID
     return services.applicant_register(phone=phone, code=code_from_outbox(phone), kind=kw.pop("kind", "person"),
                                        real_name=name, id_type=kw.pop("id_type", "resident_id"),
                                        id_number=id_number, at=at_, **kw)
+
+
+def apply_url(hall) -> str:
+    """The online application form of the hall's committed item."""
+    return reverse("online:apply", args=[hall.item.implementation_code])

@@ -15,13 +15,9 @@ from onewindow.core.timesource import local_date
 from onewindow.online.models import Draft, OnlineUpload
 from onewindow.workdays.selectors import snapshot_for
 
-from .helpers import COMPANY_CODE, EXE, OTHER_ID, PDF, PNG, register
+from .helpers import COMPANY_CODE, EXE, OTHER_ID, PDF, PNG, apply_url, register
 
 pytestmark = pytest.mark.django_db
-
-
-def apply_url(hall) -> str:
-    return reverse("online:apply", args=[hall.item.implementation_code])
 
 
 def token_of(response) -> str:

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from .test_apply import apply_url
+from tests.online.helpers import apply_url
 
 pytestmark = pytest.mark.django_db
 
