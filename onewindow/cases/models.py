@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .events import EVENT_LABELS, EventKind
 from .states import STATUS_LABELS, Status
 
 
@@ -111,7 +112,7 @@ class CaseEvent(models.Model):
 
     case = models.ForeignKey(Case, models.PROTECT, related_name="events", verbose_name=_("办件"))
     seq = models.PositiveIntegerField(_("序号"))
-    kind = models.CharField(_("事件"), max_length=48)
+    kind = models.CharField(_("事件"), max_length=48, choices=[(k.value, EVENT_LABELS[k]) for k in EventKind])
     at = models.DateTimeField(_("时间"))
     actor = models.ForeignKey("organization.Staff", models.PROTECT, null=True, blank=True, related_name="+",
                               verbose_name=_("操作人"))

@@ -19,6 +19,7 @@ from onewindow.organization.rules import Role
 from onewindow.workdays.clock import ClockState
 from onewindow.workdays.explain import explain_clock
 
+from .events import event_label
 from .models import Case, CaseEvent, CaseTask
 from .states import OPEN, STATUS_LABELS, Status
 from .timing import calendar_of, clock_of
@@ -188,21 +189,6 @@ def _line(case: Case, actions: str) -> LedgerLine:
 def _day_bounds(day: date) -> tuple[datetime, datetime]:
     start = datetime.combine(day, datetime.min.time(), tzinfo=SHANGHAI)
     return start, datetime.combine(day, datetime.max.time(), tzinfo=SHANGHAI)
-
-
-_EVENT_LABELS = {
-    "submitted": "收件", "accepted": "受理", "deemed_accepted": "视为受理", "supplement_requested": "补正告知",
-    "supplemented": "补正", "refused": "不予受理", "stage_signed": "核查签字", "stage_completed": "审核",
-    "special_procedure_started": "特别程序开始", "special_procedure_ended": "特别程序结束",
-    "extension_requested": "申请延期", "extension_granted": "批准延期", "extension_declined": "不同意延期",
-    "decided": "决定", "certificate_issued": "制证", "delivered": "送达", "concluded": "办结", "withdrawn": "撤回",
-    "task_claimed": "认领", "task_released": "退回待办", "task_reassigned": "改派", "calendar_retimed": "期限重算",
-}
-
-
-def event_label(kind: str) -> str:
-    """The Chinese name of an event kind for timelines and ledgers."""
-    return _EVENT_LABELS.get(kind, kind)
 
 
 def daily_ledger(staff: Staff, day: date, *, window_id: int | None = None,

@@ -19,6 +19,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
 
+from onewindow.cases.events import EventKind
 from onewindow.cases.history import verify_case
 from onewindow.cases.models import Case, CaseEvent, CaseTask
 from onewindow.cases.selectors import inbox
@@ -43,6 +44,7 @@ from onewindow.documents.selectors import VALID, verify_certificate
 from onewindow.notifications.models import OutboxMessage
 from onewindow.organization.models import Staff
 from onewindow.workdays.arithmetic import build_snapshot
+from onewindow.workdays.clock import EventKind as ClockEventKind
 from onewindow.workdays.clock import WarningLevel
 from onewindow.workdays.selectors import snapshot_for
 
@@ -367,3 +369,9 @@ def test_the_timetable_keeps_office_hours_and_order():
     assert all(9 <= m.astimezone(SHANGHAI).hour < 17 for m in moments)
     with pytest.raises(ValueError):
         timetable([date(2026, 10, 12), date(2026, 10, 9)], random.Random(1))
+
+
+def test_every_event_kind_of_the_demo_is_in_the_vocabulary(loaded):
+    stored = set(CaseEvent.objects.values_list("kind", flat=True).distinct())
+    assert stored <= {k.value for k in EventKind}
+    assert {k.value for k in ClockEventKind} <= {k.value for k in EventKind}  # the clock reads a subset

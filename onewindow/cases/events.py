@@ -1,0 +1,57 @@
+"""The vocabulary of a case's history: every kind of case event, once, with its Chinese name.
+Pure: no Django.
+
+The clock reads a subset of them (``workdays.clock.EventKind``, the same values); the services
+append them, the pages and notices name them, supervision's rules look for them — all through
+this enum, never a bare string.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class EventKind(StrEnum):
+    SUBMITTED = "submitted"  # 收件
+    SUPPLEMENT_REQUESTED = "supplement_requested"  # 一次性告知补正
+    SUPPLEMENTED = "supplemented"  # 补正
+    ACCEPTED = "accepted"  # 受理
+    DEEMED_ACCEPTED = "deemed_accepted"  # 视为受理 (行政许可法 第三十二条)
+    REFUSED = "refused"  # 不予受理
+    STAGE_SIGNED = "stage_signed"  # 实质审查的第一个签字 (第三十四条)
+    STAGE_COMPLETED = "stage_completed"  # 审核环节办结
+    SPECIAL_PROCEDURE_STARTED = "special_procedure_started"  # 特别程序 (第四十五条)
+    SPECIAL_PROCEDURE_ENDED = "special_procedure_ended"
+    EXTENSION_REQUESTED = "extension_requested"
+    EXTENSION_GRANTED = "extension_granted"  # 延期 (第四十二条)
+    EXTENSION_DECLINED = "extension_declined"
+    DECIDED = "decided"  # 准予 / 不予
+    CERTIFICATE_ISSUED = "certificate_issued"  # 制证 (第四十四条)
+    DELIVERED = "delivered"  # 送达
+    CONCLUDED = "concluded"  # 办结
+    WITHDRAWN = "withdrawn"  # 撤回
+    TASK_CLAIMED = "task_claimed"
+    TASK_RELEASED = "task_released"
+    TASK_REASSIGNED = "task_reassigned"
+    CALENDAR_RETIMED = "calendar_retimed"  # 日历调整后重算期限
+
+
+EVENT_LABELS: dict[EventKind, str] = {
+    EventKind.SUBMITTED: "收件", EventKind.ACCEPTED: "受理", EventKind.DEEMED_ACCEPTED: "视为受理",
+    EventKind.SUPPLEMENT_REQUESTED: "补正告知", EventKind.SUPPLEMENTED: "补正", EventKind.REFUSED: "不予受理",
+    EventKind.STAGE_SIGNED: "核查签字", EventKind.STAGE_COMPLETED: "审核",
+    EventKind.SPECIAL_PROCEDURE_STARTED: "特别程序开始", EventKind.SPECIAL_PROCEDURE_ENDED: "特别程序结束",
+    EventKind.EXTENSION_REQUESTED: "申请延期", EventKind.EXTENSION_GRANTED: "批准延期",
+    EventKind.EXTENSION_DECLINED: "不同意延期", EventKind.DECIDED: "决定", EventKind.CERTIFICATE_ISSUED: "制证",
+    EventKind.DELIVERED: "送达", EventKind.CONCLUDED: "办结", EventKind.WITHDRAWN: "撤回",
+    EventKind.TASK_CLAIMED: "认领", EventKind.TASK_RELEASED: "退回待办", EventKind.TASK_REASSIGNED: "改派",
+    EventKind.CALENDAR_RETIMED: "期限重算",
+}
+
+
+def event_label(kind: str) -> str:
+    """The Chinese name of an event kind for timelines and ledgers."""
+    try:
+        return EVENT_LABELS[EventKind(kind)]
+    except ValueError:
+        return kind
