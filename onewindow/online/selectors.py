@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from onewindow.cases.disclosure import masked_text
 from onewindow.cases.models import Case, CaseEvent
 from onewindow.cases.selectors import can_view_case, case_view, event_label
 from onewindow.cases.states import STATUS_LABELS, Status
@@ -295,7 +296,8 @@ def _details(event: CaseEvent) -> list[tuple[str, str]]:
     def add(label: str, value: Any) -> None:
         if value in (None, "", []):
             return
-        out.append((label, "、".join(str(v) for v in value) if isinstance(value, list) else str(value)))
+        # Free text (a note, a reason) may quote a phone or ID number: masked like the payloads.
+        out.append((label, masked_text("、".join(str(v) for v in value) if isinstance(value, list) else str(value))))
 
     kind = event.kind
     if kind == "submitted":

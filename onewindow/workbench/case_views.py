@@ -28,6 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from onewindow.cases import selectors as case_selectors
 from onewindow.cases.actions import ACTIONS, perform
+from onewindow.cases.disclosure import masked_text
 from onewindow.cases.models import Case, CaseEvent, CaseTask
 from onewindow.cases.rules import ID_TYPE_LABELS, MaterialState
 from onewindow.cases.states import STATUS_LABELS, Status
@@ -226,7 +227,8 @@ def _details(event: CaseEvent) -> list[tuple[str, str]]:
     def add(label: str, value: Any) -> None:
         if value in (None, "", []):
             return
-        out.append((label, "、".join(str(v) for v in value) if isinstance(value, list) else str(value)))
+        # Free text (a note, a reason) may quote a phone or ID number: masked like the payloads.
+        out.append((label, masked_text("、".join(str(v) for v in value) if isinstance(value, list) else str(value))))
 
     add(_("Stage"), p.get("stage_name"))
     add(_("Opinion"), p.get("opinion"))
