@@ -560,7 +560,9 @@ def case_reassign_task(*, case_id: int, actor: Staff, stage_order: int, assignee
         require(actor, Perm.CASE_REASSIGN, region=c.region, department=task.department, on=local_date(moment))
         if task.state != CaseTask.State.OPEN:
             raise DomainError("task.done", f"环节“{task.stage_name}”已办结", field="stage_order")
-        target = Staff.objects.filter(pk=assignee_id).first()
+        # Staff of another county answer like a missing id: the error must not name them.
+        target = (Staff.objects.filter(Q(region=c.region) | Q(postings__region=c.region), pk=assignee_id)
+                  .distinct().first())
         if target is None:
             raise NotFound("工作人员不存在", code="staff.not_found", field="assignee")
         if not can(target, Perm.CASE_REVIEW, region=c.region, department=task.department, on=local_date(moment)) \
