@@ -136,6 +136,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
 AUTHENTICATION_BACKENDS = [
+    # Refuses every password login from an address past its failure budget (password spraying).
+    "onewindow.accounts.throttle.AddressLockoutBackend",
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -160,6 +162,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "workbench/locked_out.html"
 AXES_VERBOSE = False
+# The client behind the reverse proxies the project trusts (ONEWINDOW["TRUSTED_PROXIES"]), as the
+# portal's rate limits read it: without this axes would count the proxy's address for everyone.
+AXES_CLIENT_IP_CALLABLE = "onewindow.portal.ratelimit.client_ip"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -200,9 +205,17 @@ if not DEBUG and _env_bool("ONEWINDOW_HTTPS", default=False):
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The cache holds the rate limits' counts, so it must be one for every worker process: Redis when
+# REDIS_URL is set, else the database (table onewindow_cache, made by a migration of onewindow.core).
+# ONEWINDOW_CACHE=memory keeps a cache per process: the test suite's default (each test starts
+# from an empty cache without a database), and fine for a single-process development server.
+_CACHE = os.environ.get("ONEWINDOW_CACHE", "memory" if _env_bool("ONEWINDOW_TESTING") else "database")
 if redis_url := os.environ.get("REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}}
+elif _CACHE.strip().lower() == "memory":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "onewindow_cache"}}
 
 LOGGING = {
     "version": 1,
@@ -219,4 +232,9 @@ ONEWINDOW = {
     "SCHEDULER_TICK_SECONDS": int(os.environ.get("ONEWINDOW_SCHEDULER_TICK", "5")),
     # DESIGN.md §4 rule 9: yellow once 90 % of the promised period is used (local rule, configurable).
     "YELLOW_SHARE": os.environ.get("ONEWINDOW_YELLOW_SHARE", "0.9"),
+    # How many reverse proxies stand in front (0: none, trust no X-Forwarded-For): the portal's
+    # rate limits and django-axes read the client's address behind them.
+    "TRUSTED_PROXIES": int(os.environ.get("ONEWINDOW_TRUSTED_PROXIES", "0")),
+    # Failed password logins per client address, across user names (accounts/throttle.py).
+    "LOGIN_ADDRESS_LIMIT": os.environ.get("ONEWINDOW_LOGIN_ADDRESS_LIMIT", "30/15m"),
 }

@@ -18,8 +18,8 @@ from onewindow.core.errors import DomainError
 from onewindow.organization.permissions import staff_of
 
 from . import selectors, services
-from .throttle import verify_limited
 from .models import Document
+from .throttle import verify_limited
 
 log = logging.getLogger("onewindow.documents")
 
