@@ -237,4 +237,7 @@ ONEWINDOW = {
     "TRUSTED_PROXIES": int(os.environ.get("ONEWINDOW_TRUSTED_PROXIES", "0")),
     # Failed password logins per client address, across user names (accounts/throttle.py).
     "LOGIN_ADDRESS_LIMIT": os.environ.get("ONEWINDOW_LOGIN_ADDRESS_LIMIT", "30/15m"),
+    # Development and the demo only (make run): keep one-time login codes readable in the outbox,
+    # which is the demo's only "SMS gateway". Off, no code is ever stored (notifications/services.py).
+    "DEMO_SHOW_CODES": _env_bool("ONEWINDOW_DEMO_SHOW_CODES"),
 }

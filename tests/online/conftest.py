@@ -1,6 +1,7 @@
 """Online tests reuse the cases' county (``hall``: one committed item with three materials and a
 clerk who may accept), and register applicants the real way: a code requested through the
-service, read back from the outbox (the default sender), used to register."""
+service, read on the phone it was texted to (:class:`PhoneSender`: the outbox keeps no code),
+used to register."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ from datetime import datetime
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 
-from onewindow.notifications.models import OutboxMessage
 from onewindow.online import services
 from tests.cases.conftest import VALID_ID, at, hall  # noqa: F401
+from tests.notifications.sending import HERE, PhoneSender
 
 OTHER_ID = "110105199003071239"  # a second valid GB 11643 number
 COMPANY_CODE = "91990121MA0000010U"  # a valid GB 32100 credit code
@@ -42,19 +44,34 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-def code_from_outbox(phone: str) -> str:
+@pytest.fixture(autouse=True)
+def _phones(settings):
+    """SMS go to :class:`PhoneSender`'s inbox, the applicants' phones."""
+    PhoneSender.inbox = []
+    settings.ONEWINDOW = {**settings.ONEWINDOW, "SENDERS": {"sms": f"{HERE}.PhoneSender"}}
+
+
+def run_commit_hooks() -> None:
+    """Run what a commit would run now: a code is texted right after its request commits, and a
+    test's transaction never commits."""
+    pending, connection.run_on_commit = list(connection.run_on_commit), []
+    for _savepoints, hook, _robust in pending:
+        hook()
+
+
+def code_texted_to(phone: str) -> str:
     """The six digits of the latest one-time code texted to ``phone``."""
-    message = OutboxMessage.objects.filter(recipient=phone, kind="auth.otp").order_by("-created_at", "-id").first()
-    assert message is not None, f"no code was sent to {phone}"
-    found = re.search(r"(?<!\d)\d{6}(?!\d)", message.body)
-    assert found is not None, message.body
-    return found.group(0)
+    run_commit_hooks()
+    for recipient, body in reversed(PhoneSender.inbox):
+        if recipient == phone and (found := re.search(r"(?<!\d)\d{6}(?!\d)", body)):
+            return found.group(0)
+    raise AssertionError(f"no code was texted to {phone}")
 
 
 def register(phone: str = ME, *, name: str = "张三", id_number: str = VALID_ID, at_: datetime | None = None, **kw):
     """Request a code, read it from the outbox, register: the applicant's login."""
     services.otp_request(phone=phone, purpose="register", at=at_)
-    return services.applicant_register(phone=phone, code=code_from_outbox(phone), kind=kw.pop("kind", "person"),
+    return services.applicant_register(phone=phone, code=code_texted_to(phone), kind=kw.pop("kind", "person"),
                                        real_name=name, id_type=kw.pop("id_type", "resident_id"),
                                        id_number=id_number, at=at_, **kw)
 
