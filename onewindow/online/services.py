@@ -235,6 +235,17 @@ def applicant_login(*, phone: str, code: str, at: datetime | None = None) -> Any
     return otp_verify(phone=phone, code=code, purpose=OneTimeCode.Purpose.LOGIN, at=at)
 
 
+def applicant_import_consent_set(*, account: Any, consent: bool, at: datetime | None = None) -> ApplicantProfile:
+    """The applicant allows (or no longer allows) the center to import their historical cases into
+    this account (``POST /api/v1/cases/import`` with ``applicant_account``). Only the applicant
+    sets it, from their own login: staff can neither give nor fake the consent."""
+    profile = _profile(account)
+    profile.import_consent_at = (at or current_time()) if consent else None
+    profile.save(update_fields=["import_consent_at"])
+    log.info("applicant account %s import consent %s", profile.user_id, "given" if consent else "withdrawn")
+    return profile
+
+
 # --- drafts and submission ------------------------------------------------------------------------
 
 

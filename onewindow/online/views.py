@@ -187,6 +187,17 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     return redirect("online:home")
 
 
+@require_POST
+@applicant_required
+def import_consent(request: HttpRequest) -> HttpResponse:
+    """The applicant allows or withdraws the import of their cases from elsewhere into the account."""
+    consent = request.POST.get("consent") == "yes"
+    services.applicant_import_consent_set(account=request.user, consent=consent)
+    messages.success(request, "已同意政务服务中心将您在其他平台办理的办件导入本账户" if consent
+                     else "已撤回导入办件的同意，今后的导入不能再关联本账户")
+    return redirect("online:home")
+
+
 # --- applying ----------------------------------------------------------------------------------------
 
 FORM_FIELDS = ("contact_phone", "delivery_method", "address", "note")
