@@ -34,7 +34,7 @@ from onewindow.cases.states import Status
 from onewindow.core.errors import DomainError, NotFound
 from onewindow.core.identity import mask_id, mask_phone
 from onewindow.core.timesource import local_date
-from onewindow.core.uploads import check_file, max_upload_bytes
+from onewindow.core.uploads import check_file, max_upload_bytes, stored_file_response
 from onewindow.documents.views import serve_document
 from onewindow.portal.ratelimit import rate_limited
 
@@ -313,12 +313,8 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
     data = read_checked(found.path, found.sha256)
     if data is None:
         return HttpResponse("文件校验失败，请联系政务服务中心", status=500, content_type="text/plain; charset=utf-8")
-    response = HttpResponse(data, content_type=found.content_type)
-    name = f"{found.material}.{found.path.rsplit('.', 1)[-1]}"
-    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(name)}"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return stored_file_response(data, content_type=found.content_type,
+                                name=f"{found.material}.{found.path.rsplit('.', 1)[-1]}")
 
 
 # --- my cases ------------------------------------------------------------------------------------------

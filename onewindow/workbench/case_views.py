@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
@@ -36,7 +35,7 @@ from onewindow.catalog.rules import DELIVERY_METHOD_LABELS, SPECIAL_PROCEDURE_LA
 from onewindow.core.errors import DomainError, NotFound
 from onewindow.core.identity import mask_id, mask_name
 from onewindow.core.timesource import local_date
-from onewindow.core.uploads import check_file, max_upload_bytes
+from onewindow.core.uploads import check_file, max_upload_bytes, stored_file_response
 from onewindow.online import selectors as online_selectors
 from onewindow.organization.models import Staff
 from onewindow.organization.permissions import Action as Perm
@@ -416,12 +415,8 @@ def case_scan(request: HttpRequest, number: str, scan_id: int) -> HttpResponse:
     if hashlib.sha256(data).hexdigest() != scan.sha256:
         log.error("stored scan %s of case %s does not match its hash", scan.pk, number)
         return HttpResponse("扫描件文件校验失败，请联系中心管理员", status=500, content_type="text/plain; charset=utf-8")
-    response = HttpResponse(data, content_type=scan.content_type)
-    name = f"{scan.material}.{scan.file_path.rsplit('.', 1)[-1]}"
-    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(name)}"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return stored_file_response(data, content_type=scan.content_type,
+                                name=f"{scan.material}.{scan.file_path.rsplit('.', 1)[-1]}")
 
 
 # --- inbox -------------------------------------------------------------------------------------------
