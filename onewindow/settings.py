@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    # Only for its static files: the API docs load Swagger UI from here, never from a CDN.
+    "ninja",
     "axes",
     "onewindow.core",
     "onewindow.accounts",
@@ -77,6 +79,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside the session and auth middleware, so it sees request.user on the way out.
+    "onewindow.core.headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -139,6 +143,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
 AUTHENTICATION_BACKENDS = [
+    # Refuses every password login from an address past its failure budget (password spraying).
+    "onewindow.accounts.throttle.AddressLockoutBackend",
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -163,6 +169,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "workbench/locked_out.html"
 AXES_VERBOSE = False
+# The client behind the reverse proxies the project trusts (ONEWINDOW["TRUSTED_PROXIES"]), as the
+# portal's rate limits read it: without this axes would count the proxy's address for everyone.
+AXES_CLIENT_IP_CALLABLE = "onewindow.portal.ratelimit.client_ip"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -203,9 +212,17 @@ if not DEBUG and _env_bool("ONEWINDOW_HTTPS", default=False):
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The cache holds the rate limits' counts, so it must be one for every worker process: Redis when
+# REDIS_URL is set, else the database (table onewindow_cache, made by a migration of onewindow.core).
+# ONEWINDOW_CACHE=memory keeps a cache per process: the test suite's default (each test starts
+# from an empty cache without a database), and fine for a single-process development server.
+_CACHE = os.environ.get("ONEWINDOW_CACHE", "memory" if _env_bool("ONEWINDOW_TESTING") else "database")
 if redis_url := os.environ.get("REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}}
+elif _CACHE.strip().lower() == "memory":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "onewindow_cache"}}
 
 LOGGING = {
     "version": 1,
@@ -230,4 +247,12 @@ ONEWINDOW = {
     "YELLOW_SHARE": os.environ.get("ONEWINDOW_YELLOW_SHARE", ""),  # empty: the clock's default (0.9)
     # core.store: compiled statements and batched writes for the hot path (0: the plain ORM, same results).
     "COMPILED_SQL": os.environ.get("ONEWINDOW_COMPILED_SQL", "1") not in ("0", "false", "off", ""),
+    # How many reverse proxies stand in front (0: none, trust no X-Forwarded-For): the portal's
+    # rate limits and django-axes read the client's address behind them.
+    "TRUSTED_PROXIES": int(os.environ.get("ONEWINDOW_TRUSTED_PROXIES", "0")),
+    # Failed password logins per client address, across user names (accounts/throttle.py).
+    "LOGIN_ADDRESS_LIMIT": os.environ.get("ONEWINDOW_LOGIN_ADDRESS_LIMIT", "30/15m"),
+    # Development and the demo only (make run): keep one-time login codes readable in the outbox,
+    # which is the demo's only "SMS gateway". Off, no code is ever stored (notifications/services.py).
+    "DEMO_SHOW_CODES": _env_bool("ONEWINDOW_DEMO_SHOW_CODES"),
 }

@@ -7,9 +7,13 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from onewindow.core.errors import DomainError
+from onewindow.core.headers import allow_inline_styles
 
 api = NinjaAPI(
     title="onewindow API",
+    # Swagger UI from the static files of django-ninja (in INSTALLED_APPS), never from a CDN; its
+    # rendered markup carries inline styles, so its page relaxes the policy's style-src only.
+    docs_decorator=allow_inline_styles,
     version="1.0.0",
     description="一窗通办 政务服务中心接口。错误统一为 {\"error\": {\"code\", \"message\", \"field\"}}。",
     urls_namespace="api",

@@ -22,6 +22,7 @@ from onewindow.core.identity import mask_id
 
 from . import selectors
 from .actions import ACTIONS, action_inputs, perform
+from .disclosure import masked_payload
 from .importer import ImportRejected, case_import
 from .models import Case
 from .rules import Applicant, MaterialCheck
@@ -214,14 +215,15 @@ def import_case(request: HttpRequest, body: Annotated[dict[str, Any], Body(...)]
 def detail(request: HttpRequest, number: str, as_of: str | None = None) -> Any:
     """The case with its events up to ``as_of`` (ISO 8601 with zone; default now) and its clock
     then: due dates, remaining working days, paused, warning level, and each due date's
-    explanation in Chinese and English."""
+    explanation in Chinese and English. ID numbers and phones in event payloads are masked, as in
+    the case row: a full ID is shown only by the case page, which records the view."""
     staff = request_staff(request)
     case = selectors.case_for(staff, number)
     view = selectors.case_view(case, as_of=_parse_as_of(as_of))
     return {**case_out(case), "as_of": view.as_of.isoformat(), "clock": view.clock.as_dict(),
             "explanations": view.explanations,
             "timeline": [{"seq": e.seq, "kind": e.kind, "label": selectors.event_label(e.kind),
-                          "at": e.at.isoformat(), "actor": e.actor_label, "payload": e.payload, "hash": e.hash}
+                          "at": e.at.isoformat(), "actor": e.actor_label, "payload": masked_payload(e.payload), "hash": e.hash}
                          for e in view.events]}
 
 

@@ -99,6 +99,11 @@ def case_import(*, actor: Staff, record: Mapping[str, Any]) -> Case:
     :data:`onewindow.cases.actions.ACTIONS` or ``deemed_accepted``, and ``actor`` is staff, or
     ``applicant`` for a supplement or withdrawal the applicant made online. The importing staff
     member must hold the center administrator's import power in the item's region.
+
+    An import may name an applicant account only if the applicant consented to it from that
+    account (``ApplicantProfile.import_consent_at``): otherwise an administrator could put any
+    case into anyone's account, and act in it as that applicant. The applicant's imported steps
+    are labelled "申请人 X（由 Y 导入）", so the history says who vouches for them.
     """
     cache: dict[str, Staff] = {}
     replay = _Replay()
@@ -115,7 +120,7 @@ def case_import(*, actor: Staff, record: Mapping[str, Any]) -> Case:
                 raise _Rollback() from None
             for index, event in enumerate(events):
                 try:
-                    _apply(case, index, event, cache)
+                    _apply(case, index, event, cache, importer=actor)
                 except DomainError as exc:
                     replay.fail(index, exc)
             if replay.problems:
@@ -143,6 +148,7 @@ def _submit(actor: Staff, record: Mapping[str, Any], cache: dict[str, Staff]) ->
     account = _account(record.get("applicant_account"))
     submitter = None if account is not None else _staff(record.get("submitted_by"), "submitted_by", cache)
     return s.case_submit(actor=submitter, applicant_account=account, item_code=code, applicant=person,
+                         imported_by=actor if account is not None else None,
                          materials=materials,
                          channel=Case.Channel.ONLINE if account is not None
                          else str(record.get("channel") or Case.Channel.WINDOW),
@@ -152,7 +158,7 @@ def _submit(actor: Staff, record: Mapping[str, Any], cache: dict[str, Staff]) ->
                          item_version=record.get("item_version"))
 
 
-def _apply(case: Case, index: int, event: Any, cache: dict[str, Staff]) -> None:
+def _apply(case: Case, index: int, event: Any, cache: dict[str, Staff], *, importer: Staff) -> None:
     if not isinstance(event, Mapping):
         raise DomainError("invalid_input", f"第 {index + 1} 个事件须为对象", field=f"events[{index}]")
     params = dict(event)
@@ -165,7 +171,7 @@ def _apply(case: Case, index: int, event: Any, cache: dict[str, Staff]) -> None:
         return
     who = params.pop("actor", None)
     if who == APPLICANT:
-        _apply_as_applicant(case, index, action, params, at)
+        _apply_as_applicant(case, index, action, params, at, importer=importer)
         return
     actor = _staff(who, f"events[{index}].actor", cache)
     perform(action, case_id=case.pk, actor=actor, params=params, at=at)
@@ -177,15 +183,22 @@ _APPLICANT_ACTIONS = {"supplement": s.case_supplement, "withdraw": s.case_withdr
 
 
 def _account(username: Any) -> Any:
+    """The applicant's login named by an import, if its applicant consented to imports."""
     if not username:
         return None
-    user = get_user_model().objects.filter(username=str(username)).first()
+    user = (get_user_model().objects.select_related("applicant_profile")
+            .filter(username=str(username), applicant_profile__import_consent_at__isnull=False).first())
     if user is None:
-        raise NotFound(f"申请人账户“{username}”不存在", code="account.not_found", field="applicant_account")
+        # One answer for a missing account and one without consent: an import tells nobody
+        # which phone numbers have an account.
+        raise DomainError("account.import_not_allowed",
+                          f"申请人账户“{username}”不存在或申请人未同意导入历史办件，不能关联该账户",
+                          field="applicant_account")
     return user
 
 
-def _apply_as_applicant(case: Case, index: int, action: str, params: dict[str, Any], at: datetime) -> None:
+def _apply_as_applicant(case: Case, index: int, action: str, params: dict[str, Any], at: datetime, *,
+                        importer: Staff) -> None:
     service = _APPLICANT_ACTIONS.get(action)
     if service is None:
         raise DomainError("case.action_not_for_applicant", f"申请人不能在网上办理“{action}”",
@@ -196,4 +209,4 @@ def _apply_as_applicant(case: Case, index: int, action: str, params: dict[str, A
     materials = params.get("materials", [])
     kwargs: dict[str, Any] = {"materials": materials} if action == "supplement" else {
         "reason": str(params.get("reason", ""))}
-    service(case_id=case.pk, actor=None, applicant=fresh.applicant_account, at=at, **kwargs)
+    service(case_id=case.pk, actor=None, applicant=fresh.applicant_account, at=at, imported_by=importer, **kwargs)

@@ -79,14 +79,25 @@ def _check_moment(at: datetime) -> datetime:
     return at
 
 
+def _applicant_label(case: Case, imported_by: Staff | None) -> str:
+    """申请人 X; 申请人 X（由 Y 导入） for a step an import recorded: Y vouches for it, not X's login."""
+    label = f"申请人 {case.applicant_name}"
+    if imported_by is not None:
+        require(imported_by, Perm.CASE_IMPORT, region=case.region)
+        label += f"（由 {imported_by.name} 导入）"
+    return label
+
+
 def _act(*, case_id: int, actor: Staff | None, perm: Perm | None, action: states.Action, at: datetime | None,
          expected_version: int | None, events: Callable[[Case], list[tuple[str, dict[str, Any]]]],
-         mutate: Callable[[Case], None] | None = None, applicant: Any = None) -> Case:
+         mutate: Callable[[Case], None] | None = None, applicant: Any = None,
+         imported_by: Staff | None = None) -> Case:
     """The common shape of every transition after submission.
 
     ``perm`` is checked against the case's department; ``None`` means ``events`` checks the
     permission itself (a stage of a joint case belongs to another department). With no staff
-    ``actor``, ``applicant`` is the applicant's own login, which must be the case's.
+    ``actor``, ``applicant`` is the applicant's own login, which must be the case's;
+    ``imported_by``: the staff member whose import records the applicant's step.
     """
     at = _check_moment(at or current_time())
     day = local_date(at)
@@ -97,7 +108,7 @@ def _act(*, case_id: int, actor: Staff | None, perm: Perm | None, action: states
         if actor is None:
             if applicant is None or case.applicant_account_id is None or case.applicant_account_id != applicant.pk:
                 raise PermissionDenied("只有申请人本人可以办理此操作", code="forbidden.case.applicant")
-            label = f"申请人 {case.applicant_name}"
+            label = _applicant_label(case, imported_by)
         elif perm is not None:
             require(actor, perm, region=case.region, department=case.department, item=case.item, on=day,
                     granted=getattr(case, "actor_granted", None))
@@ -129,12 +140,13 @@ def _window(item_code: str, number: str) -> QuerySet[Window]:
 def case_submit(*, actor: Staff | None, item_code: str, applicant: Applicant, materials: list[MaterialCheck],
                 channel: str = Case.Channel.WINDOW, window_number: str | None = None, is_urgent: bool = False,
                 at: datetime | None = None, item_version: int | None = None,
-                applicant_account: Any = None) -> Case:
+                applicant_account: Any = None, imported_by: Staff | None = None) -> Case:
     """收件: record an application of the item's current version (or of version ``item_version``,
     for a historical case); the acceptance clock starts on the day of receipt.
 
     At a window the actor is the clerk (or proxy agent); online the actor is None and
-    ``applicant_account`` is the applicant's own login.
+    ``applicant_account`` is the applicant's own login (``imported_by``: the staff member whose
+    import records it, named in the event).
     """
     at = _check_moment(at or current_time())
     if actor is None and (applicant_account is None or channel != Case.Channel.ONLINE):
@@ -180,7 +192,7 @@ def case_submit(*, actor: Staff | None, item_code: str, applicant: Applicant, ma
         )
         unit = CaseUnit.start(case, newest_calendar_change=newest_change(newest))
         unit.append(kind="submitted", at=at, actor=actor,
-                actor_label=None if actor else f"申请人 {case.applicant_name}", payload={
+                actor_label=None if actor else _applicant_label(case, imported_by), payload={
             "channel": channel, "window": window_number, "applicant": {**asdict(applicant)},
             "materials": [asdict(m) for m in materials],
         })
@@ -201,7 +213,8 @@ def case_request_supplement(*, case_id: int, actor: Staff, materials: list[str],
 
 
 def case_supplement(*, case_id: int, actor: Staff | None, materials: list[str], at: datetime | None = None,
-                    expected_version: int | None = None, at_window: bool = True, applicant: Any = None) -> Case:
+                    expected_version: int | None = None, at_window: bool = True, applicant: Any = None,
+                    imported_by: Staff | None = None) -> Case:
     """补正: the applicant brings what the notice listed (at a window, a visit; online with
     ``actor=None`` and the applicant's own login); a new acceptance window starts."""
     if actor is None:
@@ -212,7 +225,7 @@ def case_supplement(*, case_id: int, actor: Staff | None, materials: list[str], 
             c.visits += 1
 
     return _act(case_id=case_id, actor=actor, perm=Perm.CASE_SUBMIT, action=states.Action.SUPPLEMENT, at=at,
-                expected_version=expected_version, mutate=visit, applicant=applicant,
+                expected_version=expected_version, mutate=visit, applicant=applicant, imported_by=imported_by,
                 events=lambda c: [("supplemented", {"materials": materials, "at_window": at_window})])
 
 
@@ -470,7 +483,9 @@ def case_reassign_task(*, case_id: int, actor: Staff, stage_order: int, assignee
         require(actor, Perm.CASE_REASSIGN, region=c.region, department=task.department, on=local_date(moment))
         if task.state != CaseTask.State.OPEN:
             raise DomainError("task.done", f"环节“{task.stage_name}”已办结", field="stage_order")
-        target = Staff.objects.filter(pk=assignee_id).first()
+        # Staff of another county answer like a missing id: the error must not name them.
+        target = (Staff.objects.filter(Q(region=c.region) | Q(postings__region=c.region), pk=assignee_id)
+                  .distinct().first())
         if target is None:
             raise NotFound("工作人员不存在", code="staff.not_found", field="assignee")
         if not can(target, Perm.CASE_REVIEW, region=c.region, department=task.department, on=local_date(moment)) \
@@ -653,7 +668,8 @@ def case_deliver(*, case_id: int, actor: Staff, method: str, tracking_number: st
 
 
 def case_withdraw(*, case_id: int, actor: Staff | None, reason: str = "", at: datetime | None = None,
-                  expected_version: int | None = None, applicant: Any = None) -> Case:
+                  expected_version: int | None = None, applicant: Any = None,
+                  imported_by: Staff | None = None) -> Case:
     """撤回: the applicant withdraws before the decision (a clerk on their behalf, or the
     applicant online with ``actor=None`` and their own login)."""
 
@@ -664,7 +680,7 @@ def case_withdraw(*, case_id: int, actor: Staff | None, reason: str = "", at: da
                                                                           done_at=c.concluded_at)
 
     return _act(case_id=case_id, actor=actor, perm=Perm.CASE_SUBMIT, action=states.Action.WITHDRAW, at=at,
-                expected_version=expected_version, mutate=closed, applicant=applicant,
+                expected_version=expected_version, mutate=closed, applicant=applicant, imported_by=imported_by,
                 events=lambda c: [("withdrawn", {"reason": reason})])
 
 

@@ -9,19 +9,32 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 
+def _is_staff(request: HttpRequest) -> bool:
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated and hasattr(user, "staff"))
+
+
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """200 with the database status when the database answers, 503 when it does not."""
+    """200 with the database status when the database answers, 503 when it does not.
+
+    Anonymous callers (a load balancer) learn only ok or error: the database's vendor and the
+    error's class help an attacker choose an exploit, so only a staff login sees them.
+    """
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-        db = {"status": "ok", "vendor": connection.vendor}
+        db: dict[str, str] = {"status": "ok"}
         status = 200
     except Exception as exc:  # any driver error means "not healthy", never a 500 page
-        db = {"status": "error", "vendor": connection.vendor, "error": exc.__class__.__name__}
+        db = {"status": "error", "error": exc.__class__.__name__}
         status = 503
+    if _is_staff(request):
+        db["vendor"] = connection.vendor
+    else:
+        db.pop("error", None)
     return JsonResponse({"status": "ok" if status == 200 else "error", "database": db}, status=status)
 
 

@@ -1,7 +1,8 @@
 """Certificate API (DESIGN.md §5): ``GET /api/v1/certificates/verify?number=…``.
 
 Public: whoever holds a certificate, or is shown one, may check it. Personal data in the answer
-is masked as on the public page. Rate limited per address, since it needs no login.
+is masked as on the public page. Rate limited per address together with the page, since it needs
+no login (:mod:`.throttle`).
 """
 
 from __future__ import annotations
@@ -11,12 +12,12 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
-from ninja.throttling import AnonRateThrottle
 
 from onewindow.api.schemas import ErrorOut
 from onewindow.core.errors import DomainError
 
 from . import selectors
+from .throttle import verify_limited
 
 router = Router(tags=["证照"])
 
@@ -56,15 +57,19 @@ class CertificateVerifyOut(Schema):
     expired: bool = Field(description="是否已超过有效期")
 
 
-@router.get("/verify", response={200: CertificateVerifyOut, 400: ErrorOut}, auth=None,
-            throttle=[AnonRateThrottle("60/m")], summary="Authenticity of an issued certificate")
+@router.get("/verify", response={200: CertificateVerifyOut, 400: ErrorOut, 429: ErrorOut}, auth=None,
+            summary="Authenticity of an issued certificate")
 def verify(request: HttpRequest, number: str = "") -> Any:
     """Whether the certificate ``number`` was issued by us and its signed content is intact:
     ``valid``, ``revoked`` (with ``revoked_at``), ``unknown`` or ``invalid`` (the stored content no
     longer matches its Ed25519 signature, or the key is missing).
 
-    Errors: 400 ``certificate.number_required``.
+    Errors: 400 ``certificate.number_required``; 429 ``rate_limited`` with ``Retry-After`` (one
+    limit per client address, shared with the page ``/verify/<number>``).
     """
+    limited = verify_limited(request)
+    if limited is not None:
+        return limited
     number = number.strip()
     if not number:
         raise DomainError("certificate.number_required", "请提供证照编号", field="number")

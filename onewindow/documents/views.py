@@ -19,6 +19,7 @@ from onewindow.organization.permissions import staff_of
 
 from . import selectors, services
 from .models import Document
+from .throttle import verify_limited
 
 log = logging.getLogger("onewindow.documents")
 
@@ -60,7 +61,10 @@ def staff_pdf(request: HttpRequest, number: str) -> HttpResponse:
 
 @require_GET
 def verify(request: HttpRequest, number: str | None = None) -> HttpResponse:
-    """证照核验: anyone may check a certificate number, from the QR code or typed in."""
+    """证照核验: anyone may check a certificate number, from the QR code or typed in (rate limited
+    per address together with the API)."""
+    if (limited := verify_limited(request)) is not None:
+        return limited
     number = (number if number is not None else request.GET.get("number", "")).strip()
     result = selectors.verify_certificate(number) if number else None
     return render(request, "documents/verify.html", {"number": number, "result": result})

@@ -50,6 +50,11 @@ class OutboxMessage(models.Model):
                               help_text=_("实际送达的发送程序（点分路径）"))
     provider_message_id = models.CharField(_("服务商消息编号"), max_length=200, blank=True)
     dedupe_key = models.CharField(_("去重键"), max_length=200, null=True, blank=True, unique=True)
+    # The body holds a one-time code replaced by asterisks: the code itself never reaches the
+    # database, and only the attempt made right after the commit (which has it in memory) can
+    # deliver the message. See services.notify(secret=…).
+    secret_withheld = models.BooleanField(_("验证码未保存"), default=False,
+                                          help_text=_("内容中的一次性验证码已隐去，只在申请时发送一次"))
 
     class Meta:
         verbose_name = _("通知")

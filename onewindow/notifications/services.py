@@ -12,13 +12,23 @@ The contract other apps rely on:
   lock and records each outcome. Two workers never claim the same row; a worker that died
   mid-send lets its lease run out and the row is claimed again (delivery is at least once).
 - :func:`message_retry` lets a center administrator requeue a message that was given up.
+
+A one-time login code never reaches the outbox table (``notify(secret=…)``): the row keeps the
+body with the code replaced by asterisks, and the full text lives only in the memory of the
+process that made it, for the one attempt right after the commit. Whoever reads the outbox (its
+page, the admin, a copy of the database) cannot log in as the applicant with it. A failed attempt
+cannot be retried — the applicant asks for a new code. Development and the demo, which have no
+SMS gateway, may keep codes readable in the outbox with ``ONEWINDOW["DEMO_SHOW_CODES"]``
+(``ONEWINDOW_DEMO_SHOW_CODES=1``, off by default, and ``check --deploy`` warns when it is on).
 """
 
 from __future__ import annotations
 
+import copy
 import logging
+import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -44,10 +54,20 @@ log = logging.getLogger("onewindow.notifications")
 RETRY_ACTION = Action.ORGANIZATION_EDIT
 
 _MAX_ERROR_CHARS = 2000
+# A withheld message is left to the attempt after its commit for this long; a worker that finds
+# it later (the process died in between) can only record it failed: it has no code to send.
+SECRET_GRACE = timedelta(minutes=5)
+_SECRET_GONE = "一次性验证码未保存在发件箱中，只能在申请时发送一次；请申请人重新获取验证码"
+_DIGIT_RUN = re.compile(r"(?<!\d)\d{4,8}(?!\d)")
 _INTERRUPTED = "上次发送中断（工作进程未报告结果）"
 _FIELD_LIMITS = {"subject": 200, "topic": 100, "kind": 64, "dedupe_key": 200, "recipient": 254}
 _FIELD_LABELS = {"subject": "标题", "topic": "关联事项", "kind": "通知类型", "dedupe_key": "去重键",
                  "recipient": "接收人"}
+
+
+def show_codes() -> bool:
+    """``ONEWINDOW["DEMO_SHOW_CODES"]``: keep one-time codes readable in the outbox (demo only)."""
+    return bool(settings.ONEWINDOW.get("DEMO_SHOW_CODES", False))
 
 
 def max_attempts() -> int:
@@ -85,7 +105,7 @@ def _check_lengths(values: dict[str, str | None]) -> None:
 
 def notify(*, region: Region, channel: str, recipient: str | None, subject: str, body: str, kind: str,
            topic: str = "", dedupe_key: str | None = None, at: datetime | None = None,
-           send_now: bool = False) -> OutboxMessage | None:
+           send_now: bool = False, secret: str | None = None) -> OutboxMessage | None:
     """Queue one message in the current transaction; the delivery job sends it at its next tick.
 
     ``send_now`` makes the first attempt right after the commit instead, for a message someone
@@ -96,6 +116,10 @@ def notify(*, region: Region, channel: str, recipient: str | None, subject: str,
     field for a bad channel, recipient, kind or body. Inside an action's transaction
     (:func:`onewindow.core.store.atomic`) the insert may wait for the action's next statement: the
     row returned is then not stored yet, and with a key used before never will be.
+
+    ``secret``: a one-time code that ``body`` contains. The stored body has it replaced by
+    asterisks (``secret_withheld``) and the full body goes to the sender only in the attempt made
+    right after the commit (so ``send_now`` is implied); unless ``DEMO_SHOW_CODES`` is on.
     """
     if channel not in Channel.values:
         raise DomainError("notification.invalid_channel", f"不支持的通知渠道：{channel!r}（渠道）", field="channel")
@@ -108,25 +132,35 @@ def notify(*, region: Region, channel: str, recipient: str | None, subject: str,
     if not body or not body.strip():
         raise DomainError("notification.empty_body", "通知内容不能为空（内容）", field="body")
     cleaned = _clean_recipient(channel, recipient)
+    full_body = body
+    withheld = bool(secret) and not show_codes()
+    if withheld:
+        assert secret, "a withheld secret is not empty"
+        assert secret in body, "the secret must appear in the body it is withheld from"
+        body, send_now = body.replace(secret, "*" * len(secret)), True
     dedupe_key = dedupe_key or None  # an empty key means "no key", not a key shared by all
     _check_lengths({"recipient": cleaned, "subject": subject, "topic": topic, "kind": kind,
                     "dedupe_key": dedupe_key})
     at = at or current_time()
     message = OutboxMessage(region=region, channel=channel, recipient=cleaned, subject=subject, body=body,
-                            topic=topic, kind=kind.strip(), status=Status.PENDING, next_attempt_at=at,
-                            created_at=at, dedupe_key=dedupe_key)
+                            topic=topic, kind=kind.strip(), status=Status.PENDING,
+                            next_attempt_at=at + SECRET_GRACE if withheld else at,
+                            created_at=at, dedupe_key=dedupe_key, secret_withheld=withheld)
     # No savepoint: one statement either inserts or, for a key used before, does nothing.
     with transaction.atomic(savepoint=False):
         need_id = send_now  # a first attempt after the commit needs the id
+        inserted = True
         if dedupe_key is None:
             store.add(message, need_id=need_id)
         elif not store.add(message, unless_taken="dedupe_key", need_id=need_id):
             message = OutboxMessage.objects.get(dedupe_key=dedupe_key)  # the one that came first
+            inserted = False
         # A row that was already there and is still waiting may take this attempt too: the
-        # claim lets only one attempt send it.
+        # claim lets only one attempt send it. Only this call's own row gets this call's secret.
         if send_now and message.status == Status.PENDING:
             message_id = message.pk
-            transaction.on_commit(lambda: _attempt_after_commit(message_id), robust=True)
+            held = full_body if withheld and inserted else None
+            transaction.on_commit(lambda: _attempt_after_commit(message_id, held), robust=True)
     return message
 
 
@@ -135,10 +169,12 @@ def pending_delivery(now: datetime, last_started_at: datetime | None = None) -> 
     return OutboxMessage.objects.filter(status=Status.PENDING, next_attempt_at__lte=now).exists()
 
 
-def _attempt_after_commit(message_id: int) -> None:
-    """The first attempt of a ``send_now`` message, once its action has committed. Never raises."""
+def _attempt_after_commit(message_id: int, full_body: str | None = None) -> None:
+    """The first attempt of a ``send_now`` message, once its action has committed (with the full
+    body of a withheld message, held in memory). Never raises."""
     try:
-        _deliver(_claim(ids=[message_id], at=current_time()), now=None)
+        _deliver(_claim(ids=[message_id], at=current_time()), now=None,
+                 bodies={message_id: full_body} if full_body is not None else None)
     except Exception:  # the action is committed; the worker will retry the row later
         log.exception("immediate delivery of notification %s failed", message_id)
 
@@ -184,8 +220,12 @@ def _claim(*, at: datetime, limit: int = 100, ids: list[int] | None = None) -> l
     return claims
 
 
-def _deliver(claims: list[_Claim], *, now: datetime | None) -> int:
-    """Send each claimed row outside any transaction and record the outcome; return how many went out."""
+def _deliver(claims: list[_Claim], *, now: datetime | None, bodies: dict[int, str] | None = None) -> int:
+    """Send each claimed row outside any transaction and record the outcome; return how many went out.
+
+    ``bodies``: the full text of withheld messages (by id), known only to the process that queued
+    them; a withheld message without it fails for good.
+    """
     senders: dict[str, tuple[str, Sender | Exception]] = {}
     messages = OutboxMessage.objects.select_related("region").in_bulk([c.id for c in claims])
     sent = 0
@@ -198,12 +238,23 @@ def _deliver(claims: list[_Claim], *, now: datetime | None) -> int:
             except Exception as exc:  # a misconfigured path fails the attempt, not the whole batch
                 senders[message.channel] = (path, exc)
         path, sender = senders[message.channel]
+        if message.secret_withheld:
+            full_body = (bodies or {}).get(claim.id)
+            if full_body is None:
+                _record_failure(claim, error=_SECRET_GONE, at=now or current_time(), final=True)
+                continue
+            # The sender gets a copy holding the code; the row itself never does.
+            message = copy.copy(message)
+            message.body = full_body
         try:
             if isinstance(sender, Exception):
                 raise sender
             provider_id = sender.send(message)
         except Exception as exc:  # SendError, and anything else a sender lets escape
-            _record_failure(claim, error=f"{exc.__class__.__name__}: {exc}", at=now or current_time())
+            error = f"{exc.__class__.__name__}: {exc}"
+            if message.secret_withheld:  # an error text may quote the message: no code in the outbox
+                error = _DIGIT_RUN.sub(lambda m: "*" * len(m.group(0)), error)
+            _record_failure(claim, error=error, at=now or current_time(), final=message.secret_withheld)
         else:
             sent += _record_success(claim, sender=path, provider_id=provider_id, at=now or current_time())
     return sent
@@ -218,11 +269,13 @@ def _record_success(claim: _Claim, *, sender: str, provider_id: str | None, at: 
             next_attempt_at=None, last_error="")
 
 
-def _record_failure(claim: _Claim, *, error: str, at: datetime) -> None:
+def _record_failure(claim: _Claim, *, error: str, at: datetime, final: bool = False) -> None:
+    """Record a failed attempt: pending again after a backoff, or failed for good (``final``, or
+    the last attempt)."""
     error = error[:_MAX_ERROR_CHARS]
     mine = Q(pk=claim.id, status=Status.SENDING, attempts=claim.attempt)
     with transaction.atomic():
-        if claim.attempt >= max_attempts():
+        if final or claim.attempt >= max_attempts():
             OutboxMessage.objects.filter(mine).update(status=Status.FAILED, last_error=error, next_attempt_at=None)
             log.warning("notification %s given up after %s attempts: %s", claim.id, claim.attempt, error)
         else:
@@ -258,6 +311,9 @@ def message_retry(*, message_id: int, actor: Staff | None) -> OutboxMessage:
             raise PermissionDenied(f"您没有重发{message.region.name}通知的权限", code="forbidden.notification.retry")
         if message.status != Status.FAILED:
             return message
+        if message.secret_withheld:
+            raise DomainError("notification.secret_not_resendable",
+                              "含一次性验证码的短信不能重发（验证码未保存），请申请人重新获取验证码", field="message_id")
         message.status = Status.PENDING
         message.attempts = 0
         message.next_attempt_at = current_time()

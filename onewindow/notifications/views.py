@@ -2,7 +2,8 @@
 
 Thin: read the filters, call the selector or the service, render. What a row shows depends on
 who looks: a center administrator of the message's region sees the recipient in full and may
-requeue a failed message; a supervisor sees the recipient masked and no secret bodies.
+requeue a failed message; a supervisor sees the recipient masked. Nobody sees a one-time code
+(see :mod:`.services`).
 """
 
 from __future__ import annotations
@@ -60,16 +61,20 @@ class OutboxRow:
 def _row(staff: Staff, message: OutboxMessage) -> OutboxRow:
     manages = can(staff, services.RETRY_ACTION, region=message.region)
     sender = message.sender.rsplit(".", 1)[-1]
+    # A withheld body has its code replaced by asterisks and may be shown; any other body of a
+    # secret kind is hidden from everyone, its managers included — except in the demo, whose
+    # "SMS gateway" is this page (DEMO_SHOW_CODES).
+    secret = is_secret_kind(message.kind) and not message.secret_withheld
     return OutboxRow(
         message=message,
         recipient=message.recipient if manages else mask_recipient(message.channel, message.recipient),
-        body=message.body if manages or not is_secret_kind(message.kind) else None,
+        body=message.body if not secret or (manages and services.show_codes()) else None,
         status_label=str(STATUS_LABELS.get(message.status, message.status)),
         channel_label=str(CHANNEL_LABELS.get(message.channel, message.channel)),
         kind_label=_(kind_label(message.kind)),
         sender_name=str(SENDER_LABELS.get(sender, sender)),
         provider_id="" if message.provider_message_id == OutboxOnlySender.receipt else message.provider_message_id,
-        can_retry=manages and message.status == Status.FAILED,
+        can_retry=manages and message.status == Status.FAILED and not message.secret_withheld,
     )
 
 

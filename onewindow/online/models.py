@@ -36,6 +36,9 @@ class ApplicantProfile(models.Model):
     company_credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
     legal_representative = models.CharField(_("法定代表人"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("注册时间"))
+    # The applicant's own "yes" to cases of theirs from elsewhere (a legacy system, an upper-level
+    # platform) being imported into this account; None: no import may name the account.
+    import_consent_at = models.DateTimeField(_("同意导入历史办件时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("申请人账户")

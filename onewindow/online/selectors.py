@@ -17,6 +17,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext
 
+from onewindow.cases.disclosure import masked_text
 from onewindow.cases.dues import ended_text, shown_dues
 from onewindow.cases.models import Case, CaseEvent
 from onewindow.cases.rules import CONCLUSION_CODES
@@ -313,7 +314,8 @@ def _details(event: CaseEvent, item_type: str = "licensing") -> list[tuple[str, 
     def add(label: str, value: Any) -> None:
         if value in (None, "", []):
             return
-        out.append((label, "、".join(str(v) for v in value) if isinstance(value, list) else str(value)))
+        # Free text (a note, a reason) may quote a phone or ID number: masked like the payloads.
+        out.append((label, masked_text("、".join(str(v) for v in value) if isinstance(value, list) else str(value))))
 
     kind = event.kind
     if kind == "submitted":

@@ -4,9 +4,15 @@ Applicants act on their own behalf: the case services take ``actor=None`` and th
 own login (``applicant_account`` / ``applicant``), and record the event under the applicant's
 name, so a case keeps one history whether it came in online or at a window.
 
-A one-time code is six digits sent by SMS through the pluggable sender (the outbox by default,
-:mod:`onewindow.notifications`). The database keeps only a keyed hash of it; it dies after five
-minutes, after five wrong tries, or once used. One code per phone per minute, ten per day.
+A one-time code is six digits sent by SMS through the pluggable sender
+(:mod:`onewindow.notifications`). The database keeps only a keyed hash of it — the outbox row
+too has the code replaced by asterisks — and it dies after five minutes, after five wrong tries,
+or once used. One code per phone per minute, ten per day.
+
+"Send code" answers the same whether the phone is registered or not, for registering and for
+logging in alike, so nobody learns from it who has an account: a request that cannot lead
+anywhere (logging in with an unknown phone, registering a known one) makes a code row like any
+other, counted by the same limits, whose code is never sent.
 """
 
 from __future__ import annotations
@@ -100,19 +106,18 @@ def _registered(phone: str) -> bool:
 def otp_request(*, phone: str, purpose: str, at: datetime | None = None) -> OneTimeCode:
     """Send a new one-time code to ``phone`` for ``purpose`` (register or login).
 
-    Refused for a number already registered (register) or not registered (login), and beyond one
-    code a minute or ten a day per phone (429). The code goes out through ``notify`` with kind
-    ``auth.otp``, whose body the outbox page shows only to those who may manage messages.
+    Refused beyond one code a minute or ten a day per phone (429). The code goes out through
+    ``notify`` with kind ``auth.otp`` and is withheld from the outbox (``secret``). For a number
+    already registered (register) or not registered (login) the answer is the same, but no code
+    is sent: a registered owner gets a note that the number is registered instead.
     """
     phone = clean_phone(phone)
     if purpose not in OneTimeCode.Purpose.values:
         raise DomainError("otp.purpose_invalid", "验证码用途无效", field="purpose")
     at = at or current_time()
-    if purpose == OneTimeCode.Purpose.REGISTER:
-        if _registered(phone) or get_user_model().objects.filter(username=phone).exists():
-            raise DomainError("applicant.phone_taken", "该手机号已注册，请直接登录", field="phone")
-    elif not _registered(phone):
-        raise NotFound("该手机号尚未注册，请先注册", code="applicant.not_registered", field="phone")
+    taken = _registered(phone) or get_user_model().objects.filter(username=phone).exists()
+    # A code that can lead nowhere is made and counted like any other, and never sent.
+    futile = taken if purpose == OneTimeCode.Purpose.REGISTER else not _registered(phone)
     region = center_region()
     with transaction.atomic():
         throttle, _ = OtpThrottle.objects.get_or_create(phone=phone)
@@ -133,10 +138,17 @@ def otp_request(*, phone: str, purpose: str, at: datetime | None = None) -> OneT
         throttle.last_requested_at = at
         throttle.save(update_fields=["last_requested_at"])
         center = settings.ONEWINDOW.get("CENTER_NAME", "政务服务中心")
-        notify(region=region, channel="sms", recipient=phone, subject="验证码", kind="auth.otp",
-               body=f"【{center}】您的验证码是{code}，{int(OTP_TTL.total_seconds() // 60)}分钟内有效。"
-                    "如非本人操作，请忽略本短信，切勿将验证码告诉他人。",
-               dedupe_key=f"auth.otp:{row.pk}", at=at, send_now=True)
+        if not futile:
+            notify(region=region, channel="sms", recipient=phone, subject="验证码", kind="auth.otp",
+                   body=f"【{center}】您的验证码是{code}，{int(OTP_TTL.total_seconds() // 60)}分钟内有效。"
+                        "如非本人操作，请忽略本短信，切勿将验证码告诉他人。",
+                   dedupe_key=f"auth.otp:{row.pk}", at=at, send_now=True, secret=code)
+        elif purpose == OneTimeCode.Purpose.REGISTER and _registered(phone):
+            # The number's owner, who may have forgotten the account, learns what to do; the
+            # requester, if someone else, learns nothing.
+            notify(region=region, channel="sms", recipient=phone, subject="注册提示", kind="auth.already_registered",
+                   body=f"【{center}】该手机号已注册网上办事账户，请直接用验证码登录。如非本人操作，请忽略本短信。",
+                   dedupe_key=f"auth.otp:{row.pk}", at=at, send_now=True)
     return row
 
 
@@ -198,8 +210,8 @@ def applicant_register(*, phone: str, code: str, kind: str, real_name: str, id_t
     problems = check_registration(registration)
     if problems:
         raise DomainError(problems[0].code, problems[0].message, field=problems[0].field)
-    if _registered(phone):
-        raise DomainError("applicant.phone_taken", "该手机号已注册，请直接登录", field="phone")
+    # Whether the phone is taken is not told before its code is proven: a registered phone never
+    # received a register code, so nobody gets past this line with one.
     at = at or current_time()
     otp_verify(phone=phone, code=code, purpose=OneTimeCode.Purpose.REGISTER, at=at)
     users = get_user_model()
@@ -224,6 +236,17 @@ def applicant_login(*, phone: str, code: str, at: datetime | None = None) -> Any
     """登录: the login whose phone received this code. The view opens the session with
     :data:`LOGIN_BACKEND`."""
     return otp_verify(phone=phone, code=code, purpose=OneTimeCode.Purpose.LOGIN, at=at)
+
+
+def applicant_import_consent_set(*, account: Any, consent: bool, at: datetime | None = None) -> ApplicantProfile:
+    """The applicant allows (or no longer allows) the center to import their historical cases into
+    this account (``POST /api/v1/cases/import`` with ``applicant_account``). Only the applicant
+    sets it, from their own login: staff can neither give nor fake the consent."""
+    profile = _profile(account)
+    profile.import_consent_at = (at or current_time()) if consent else None
+    profile.save(update_fields=["import_consent_at"])
+    log.info("applicant account %s import consent %s", profile.user_id, "given" if consent else "withdrawn")
+    return profile
 
 
 # --- drafts and submission ------------------------------------------------------------------------

@@ -8,6 +8,7 @@ urlpatterns = [
     path("register/", views.register, name="register"),
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
+    path("import-consent/", views.import_consent, name="import_consent"),
     # The service guide's "apply online" link: {% url 'online:apply' item.implementation_code %}
     path("apply/<str:code>/", views.apply, name="apply"),
     path("apply/<str:code>/materials/<int:index>/", views.apply_material, name="apply_material"),

@@ -35,7 +35,7 @@ from onewindow.cases.states import Status
 from onewindow.core.errors import DomainError, NotFound
 from onewindow.core.identity import mask_id, mask_phone
 from onewindow.core.timesource import local_date
-from onewindow.core.uploads import check_file, max_upload_bytes
+from onewindow.core.uploads import check_file, max_upload_bytes, stored_file_response
 from onewindow.documents.views import serve_document
 from onewindow.portal.ratelimit import rate_limited
 
@@ -185,6 +185,17 @@ def login_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     logout(request)
+    return redirect("online:home")
+
+
+@require_POST
+@applicant_required
+def import_consent(request: HttpRequest) -> HttpResponse:
+    """The applicant allows or withdraws the import of their cases from elsewhere into the account."""
+    consent = request.POST.get("consent") == "yes"
+    services.applicant_import_consent_set(account=request.user, consent=consent)
+    messages.success(request, "已同意政务服务中心将您在其他平台办理的办件导入本账户" if consent
+                     else "已撤回导入办件的同意，今后的导入不能再关联本账户")
     return redirect("online:home")
 
 
@@ -363,12 +374,8 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
     data = read_checked(found.path, found.sha256)
     if data is None:
         return HttpResponse("文件校验失败，请联系政务服务中心", status=500, content_type="text/plain; charset=utf-8")
-    response = HttpResponse(data, content_type=found.content_type)
-    name = f"{found.material}.{found.path.rsplit('.', 1)[-1]}"
-    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(name)}"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return stored_file_response(data, content_type=found.content_type,
+                                name=f"{found.material}.{found.path.rsplit('.', 1)[-1]}")
 
 
 # --- my cases ------------------------------------------------------------------------------------------

@@ -8,8 +8,8 @@ tests and operators can change it without a restart; ``None`` or ``""`` turns it
 
 A fixed window is the simplest scheme that holds: a client may burst to twice the limit across
 a window boundary, which is fine for keeping scrapers and loops off public pages. The count is
-as shared as the cache: per process with the default local-memory cache, per deployment with
-Redis (``REDIS_URL``).
+as shared as the cache, which is the database's (table ``onewindow_cache``) or Redis
+(``REDIS_URL``): one count for every worker process of the deployment.
 
 Behind a reverse proxy every request comes from the proxy: set ``ONEWINDOW["TRUSTED_PROXIES"]``
 to the number of proxies in front of the application, and the client address is read from
@@ -72,15 +72,29 @@ def configured_rate() -> Rate | None:
         raise ImproperlyConfigured(f'ONEWINDOW["PUBLIC_RATE_LIMIT"]: {exc}') from None
 
 
-def client_address(request: HttpRequest) -> str:
-    """The client's address; IPv6 clients are grouped by their /64 network (one household or
-    machine usually holds a whole /64, and could otherwise rotate addresses to dodge the limit)."""
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's own address: ``REMOTE_ADDR``, or with ``TRUSTED_PROXIES`` set the entry of
+    ``X-Forwarded-For`` that the nearest trusted proxy appended. None if it is not an IP address.
+
+    django-axes reads the address here too (``AXES_CLIENT_IP_CALLABLE``), so its lockouts and
+    these limits see the same client behind the same proxies.
+    """
     address = request.META.get("REMOTE_ADDR", "") or ""
     proxies = int(settings.ONEWINDOW.get("TRUSTED_PROXIES", 0) or 0)
     if proxies > 0:
         forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
         if len(forwarded) >= proxies:
             address = forwarded[-proxies]
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client's address; IPv6 clients are grouped by their /64 network (one household or
+    machine usually holds a whole /64, and could otherwise rotate addresses to dodge the limit)."""
+    address = client_ip(request) or request.META.get("REMOTE_ADDR", "") or ""
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:
@@ -100,13 +114,26 @@ class Verdict:
     retry_after: int  # seconds until the window ends
 
 
-def check(scope: str, client: str, rate: Rate, *, at: float | None = None) -> Verdict:
-    """Count one request of ``client`` to ``scope`` in the current window of ``rate``."""
-    at = time.time() if at is None else at
+def _window(scope: str, client: str, rate: Rate, at: float) -> tuple[str, int]:
+    """The cache key of the current window and the seconds until it ends."""
     window = int(at // rate.seconds)
     retry_after = max(1, math.ceil((window + 1) * rate.seconds - at))
     digest = hashlib.blake2s(f"{scope}\x00{client}".encode(), digest_size=12).hexdigest()
-    key = f"onewindow:ratelimit:{digest}:{rate.seconds}:{window}"
+    return f"onewindow:ratelimit:{digest}:{rate.seconds}:{window}", retry_after
+
+
+def peek(scope: str, client: str, rate: Rate, *, at: float | None = None) -> Verdict:
+    """Whether ``client`` is still within ``rate`` in ``scope``, without counting a request
+    (for limits that count only failures: see :func:`check` to count one)."""
+    key, retry_after = _window(scope, client, rate, time.time() if at is None else at)
+    count = int(cache.get(key, 0) or 0)
+    return Verdict(allowed=count < rate.limit, count=count, limit=rate.limit, retry_after=retry_after)
+
+
+def check(scope: str, client: str, rate: Rate, *, at: float | None = None) -> Verdict:
+    """Count one request of ``client`` to ``scope`` in the current window of ``rate``."""
+    at = time.time() if at is None else at
+    key, retry_after = _window(scope, client, rate, at)
     # The key outlives its window by a little, so a slow request never resets a live count.
     cache.add(key, 0, timeout=rate.seconds + 5)
     try:

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from onewindow.core.errors import DomainError, NotFound, PermissionDenied
+from onewindow.core.headers import allow_inline_styles
 from onewindow.core.timesource import local_date
 from onewindow.organization.models import Staff
 from onewindow.organization.permissions import Action, can, staff_of
@@ -196,6 +197,7 @@ def _list_pages(request: HttpRequest, f: Filters, tables: dict[str, Any]) -> dic
 
 
 @require_GET
+@allow_inline_styles  # pygal's SVG charts carry their styles inline
 @_supervisor_view
 def dashboard(request: HttpRequest, staff: Staff) -> HttpResponse:
     """The figures first, then live counts by colour per department, the red and yellow lists (paged)

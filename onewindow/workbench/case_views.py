@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
@@ -28,6 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from onewindow.cases import selectors as case_selectors
 from onewindow.cases.actions import ACTIONS, perform
+from onewindow.cases.disclosure import masked_text
 from onewindow.cases.dues import ENDED_TEXT, TIMELINESS_TEXT, shown_dues
 from onewindow.cases.models import Case, CaseEvent, CaseTask
 from onewindow.cases.rules import CONCLUSION_CODES, ID_TYPE_LABELS, MaterialState
@@ -36,7 +36,7 @@ from onewindow.catalog.rules import DELIVERY_METHOD_LABELS, SPECIAL_PROCEDURE_LA
 from onewindow.core.errors import DomainError, NotFound
 from onewindow.core.identity import mask_id, mask_name
 from onewindow.core.timesource import local_date
-from onewindow.core.uploads import check_file, max_upload_bytes
+from onewindow.core.uploads import check_file, max_upload_bytes, stored_file_response
 from onewindow.online import selectors as online_selectors
 from onewindow.organization.models import Staff
 from onewindow.organization.permissions import Action as Perm
@@ -224,7 +224,8 @@ def _details(event: CaseEvent, item_type: str) -> list[tuple[str, str]]:
     def add(label: str, value: Any) -> None:
         if value in (None, "", []):
             return
-        out.append((label, "、".join(str(v) for v in value) if isinstance(value, list) else str(value)))
+        # Free text (a note, a reason) may quote a phone or ID number: masked like the payloads.
+        out.append((label, masked_text("、".join(str(v) for v in value) if isinstance(value, list) else str(value))))
 
     add(_("Stage"), p.get("stage_name"))
     add(_("Opinion"), p.get("opinion"))
@@ -417,12 +418,8 @@ def case_scan(request: HttpRequest, number: str, scan_id: int) -> HttpResponse:
     if hashlib.sha256(data).hexdigest() != scan.sha256:
         log.error("stored scan %s of case %s does not match its hash", scan.pk, number)
         return HttpResponse("扫描件文件校验失败，请联系中心管理员", status=500, content_type="text/plain; charset=utf-8")
-    response = HttpResponse(data, content_type=scan.content_type)
-    name = f"{scan.material}.{scan.file_path.rsplit('.', 1)[-1]}"
-    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(name)}"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return stored_file_response(data, content_type=scan.content_type,
+                                name=f"{scan.material}.{scan.file_path.rsplit('.', 1)[-1]}")
 
 
 # --- inbox -------------------------------------------------------------------------------------------

@@ -248,7 +248,14 @@ def test_a_posting_removed_mid_case_removes_the_power(clerk_api, hall):
 
 
 def test_import_replays_an_online_case_with_the_applicants_own_steps(client, hall, django_user_model):
+    from onewindow.core.timesource import now as current_time
+    from onewindow.online.models import ApplicantProfile
+
     me = django_user_model.objects.create_user(username="13900000009", password="Applicant-Pass-1")
+    # The applicant consented to imports into the account (issue 13: never without it).
+    ApplicantProfile.objects.create(user=me, phone="13900000009", phone_verified_at=current_time(), real_name="张三",
+                                    id_type="resident_id", id_number=VALID_ID, created_at=current_time(),
+                                    import_consent_at=current_time())
     record = {**history(
         hall,
         {"action": "request_supplement", "at": at(2026, 9, 29).isoformat(), "actor": "clerk",
@@ -264,4 +271,4 @@ def test_import_replays_an_online_case_with_the_applicants_own_steps(client, hal
     assert case.channel == "online"
     assert case.applicant_account == me
     assert case.visits == 0
-    assert case.events.get(kind="supplemented").actor_label == "申请人 张三"
+    assert case.events.get(kind="supplemented").actor_label == "申请人 张三（由 centeradmin 导入）"

@@ -78,3 +78,13 @@ class MeetingSender(RecordingSender):
             MeetingSender._met.done = True
             MeetingSender.meeting.wait()
         return super().send(message)
+
+
+class PhoneSender:
+    """The applicants' phones: succeeds and keeps ``(recipient, body)`` of every message, as received."""
+
+    inbox: ClassVar[list[tuple[str, str]]] = []
+
+    def send(self, message) -> str | None:
+        PhoneSender.inbox.append((message.recipient, message.body))
+        return f"phone-{message.pk}"

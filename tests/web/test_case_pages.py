@@ -32,7 +32,9 @@ from tests.cases.helpers import VALID_ID
 pytestmark = pytest.mark.django_db
 
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 64
+# A real 1×1 PNG: images are measured and verified by Pillow at upload (a header alone is refused).
+PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x00\x00\x00\x00:~\x9bU"
+       b"\x00\x00\x00\nIDATx\x9cc\xf8\x0f\x00\x01\x01\x01\x00\xb18\xf6\x14\x00\x00\x00\x00IEND\xaeB`\x82")
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 200
 
 
@@ -186,6 +188,9 @@ def test_intake_happy_path_creates_the_case_with_its_scans(client, desk, setting
     assert got["Content-Type"] == "application/pdf"
     assert got.content == PDF
     assert got["X-Content-Type-Options"] == "nosniff"
+    # a download in a sandbox, never a page of ours (issue 13: a PDF header can precede HTML)
+    assert got["Content-Disposition"].startswith("attachment;")
+    assert got["Content-Security-Policy"] == "sandbox; default-src 'none'"
     client.force_login(desk.outsider.user)
     assert client.get(f"/staff/cases/{case.number}/scans/{scans[0].id}/").status_code == 404
 
