@@ -56,6 +56,9 @@ checks: install-dev
 
 test-sqlite: install-dev
 	ONEWINDOW_TESTING=1 ONEWINDOW_VAR_DIR=$$(mktemp -d) $(VENV)/bin/pytest $(PYTEST_ARGS)
+	@echo "== the case and supervision suites again with the compiled, batched path off (core/store.py)"
+	ONEWINDOW_COMPILED_SQL=0 ONEWINDOW_TESTING=1 ONEWINDOW_VAR_DIR=$$(mktemp -d) $(VENV)/bin/pytest \
+	  tests/cases tests/supervision tests/lifecycle $(PYTEST_ARGS)
 
 # The PostgreSQL pass: skipped loudly when no server answers, except in CI where that fails.
 test-postgres: install-dev
