@@ -2,13 +2,33 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.openapi.schema import OpenAPISchema
 
 from onewindow.core.errors import DomainError
 
-api = NinjaAPI(
+from .schemas import REFERENCED
+
+
+class OneWindowAPI(NinjaAPI):
+    """NinjaAPI whose OpenAPI document also lists the schemas operations refer to by hand
+    (:func:`onewindow.api.schemas.schema_ref`)."""
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> OpenAPISchema:
+        document = super().get_openapi_schema(*args, **kwargs)
+        components = document.setdefault("components", {}).setdefault("schemas", {})
+        for name, model in sorted(REFERENCED.items()):
+            schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+            components.update(schema.pop("$defs", {}))
+            components[name] = schema
+        return document
+
+
+api = OneWindowAPI(
     title="onewindow API",
     version="1.0.0",
     description="一窗通办 政务服务中心接口。错误统一为 {\"error\": {\"code\", \"message\", \"field\"}}。",

@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ninja import Schema
+
+# Schemas an operation validates itself (its body's shape depends on a path parameter, as for the
+# case actions) and documents by reference from its ``openapi_extra``: the API adds them to the
+# OpenAPI document's components.
+REFERENCED: dict[str, type[Schema]] = {}
+
+
+def schema_ref(model: type[Schema]) -> dict[str, Any]:
+    """``{"$ref": …}`` to ``model`` in the OpenAPI components, which will then list it."""
+    REFERENCED[model.__name__] = model
+    return {"$ref": f"#/components/schemas/{model.__name__}"}
 
 
 class ErrorBody(Schema):

@@ -34,7 +34,7 @@ def line(**overrides: object) -> LedgerLine:
         accepted_on=date(2026, 10, 12), promised_limit="10个工作日", promised_due=date(2026, 10, 26),
         status="审查中", actions="受理")
     values.update(overrides)
-    return LedgerLine(**values)  # type: ignore[arg-type]
+    return LedgerLine(**values)
 
 
 @pytest.mark.parametrize("columns", [excel.LEDGER_COLUMNS, excel.REGISTER_COLUMNS])
