@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from ninja import Schema
+from ninja import Field, Schema
+
+# A 12-digit administrative division code (GB/T 2260 and its township extension), as a query
+# parameter: anything else is a 422 naming the parameter, never an error deep in a selector.
+RegionCode = Annotated[str, Field(pattern=r"^[0-9]{12}$", description="12位区划代码（含下级区划）")]
 
 # Schemas an operation validates itself (its body's shape depends on a path parameter, as for the
 # case actions) and documents by reference from its ``openapi_extra``: the API adds them to the

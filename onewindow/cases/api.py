@@ -18,8 +18,11 @@ from ninja import Body, Router, Schema
 from onewindow.api.auth import request_staff, staff_auth
 from onewindow.api.idempotency import run_idempotent
 from onewindow.api.schemas import ErrorBody, ErrorOut, schema_ref
+from onewindow.catalog.models import Material, ServiceItem
+from onewindow.core.bounds import text_field
 from onewindow.core.errors import DomainError
 from onewindow.core.identity import mask_id
+from onewindow.organization.models import Window
 
 from . import selectors
 from .actions import ACTIONS, action_inputs, perform
@@ -33,28 +36,30 @@ router = Router(tags=["cases"], auth=staff_auth)
 
 
 class ApplicantIn(Schema):
-    kind: str
-    name: str
-    id_type: str
-    id_number: str
-    phone: str = ""
-    legal_representative: str = ""
-    agent_name: str = ""
-    agent_id_number: str = ""
+    """The applicant as the case row stores it: each text at most as long as its column."""
+
+    kind: str = text_field(Case, "applicant_kind")
+    name: str = text_field(Case, "applicant_name")
+    id_type: str = text_field(Case, "applicant_id_type")
+    id_number: str = text_field(Case, "applicant_id_number")
+    phone: str = text_field(Case, "applicant_phone", "")
+    legal_representative: str = text_field(Case, "legal_representative", "")
+    agent_name: str = text_field(Case, "agent_name", "")
+    agent_id_number: str = text_field(Case, "agent_id_number", "")
 
 
 class MaterialIn(Schema):
-    name: str
+    name: str = text_field(Material, "name")
     state: str
     note: str = ""
 
 
 class SubmitIn(Schema):
-    item_code: str
+    item_code: str = text_field(ServiceItem, "implementation_code")
     applicant: ApplicantIn
     materials: list[MaterialIn] = []
-    channel: str = Case.Channel.WINDOW
-    window_number: str | None = None
+    channel: str = text_field(Case, "channel", Case.Channel.WINDOW)
+    window_number: str | None = text_field(Window, "number", None)
     is_urgent: bool = False
 
 

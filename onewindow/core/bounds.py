@@ -18,8 +18,12 @@ from pydantic import Field
 # The widest integer column (BigIntegerField, BigAutoField): every id and every paging number fits.
 DB_INT_MAX = BaseDatabaseOperations.integer_field_ranges["BigIntegerField"][1]
 
+DB_INT_MIN = BaseDatabaseOperations.integer_field_ranges["BigIntegerField"][0]
+
 # A row id in a query, a path or a body: positive and within a 64-bit primary key.
 RowId = Annotated[int, Field(ge=1, le=DB_INT_MAX)]
+# Any integer a 64-bit column can be compared with (a filter that may match nothing, but never overflows).
+DbInt = Annotated[int, Field(ge=DB_INT_MIN, le=DB_INT_MAX)]
 
 
 def max_length(model: type[models.Model], field: str) -> int:

@@ -37,6 +37,7 @@ from onewindow.notifications.services import notify
 from onewindow.organization.models import Region
 
 from . import selectors
+from .lengths import REGISTRATION_MAX_LENGTHS
 from .models import ApplicantProfile, Draft, OneTimeCode, OnlineUpload, OtpThrottle
 from .rules import OTP_DIGITS, Registration, case_applicant, check_registration
 from .uploads import media_path, written
@@ -192,7 +193,7 @@ def applicant_register(*, phone: str, code: str, kind: str, real_name: str, id_t
     registration = Registration(kind=kind, real_name=real_name, id_type=id_type, id_number=id_number, phone=phone,
                                 company_name=company_name, company_credit_code=company_credit_code,
                                 legal_representative=legal_representative).cleaned()
-    problems = check_registration(registration)
+    problems = check_registration(registration, max_lengths=REGISTRATION_MAX_LENGTHS)
     if problems:
         raise DomainError(problems[0].code, problems[0].message, field=problems[0].field)
     if _registered(phone):
