@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils.dateparse import parse_datetime
-from ninja import Body, Router, Schema
+from ninja import Body, Field, Router, Schema
 
 from onewindow.api.auth import request_staff, staff_auth
 from onewindow.api.idempotency import run_idempotent
@@ -133,7 +133,9 @@ class ImportProblemOut(Schema):
 
 
 class ImportErrorBody(ErrorBody):
-    problems: list[ImportProblemOut]
+    # Empty when the body itself is no JSON object (the 422 of schema validation).
+    problems: list[ImportProblemOut] = Field(
+        default_factory=list, description="每个问题：所在事件的序号（-1 为提交本身）、代码、说明与字段；整体不合格时为空")
 
 
 class ImportErrorOut(Schema):

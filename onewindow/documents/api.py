@@ -56,7 +56,7 @@ class CertificateVerifyOut(Schema):
     expired: bool = Field(description="是否已超过有效期")
 
 
-@router.get("/verify", response={200: CertificateVerifyOut, 400: ErrorOut}, auth=None,
+@router.get("/verify", response={200: CertificateVerifyOut, 400: ErrorOut, 429: ErrorOut}, auth=None,
             throttle=[AnonRateThrottle("60/m")], summary="Authenticity of an issued certificate")
 def verify(request: HttpRequest, number: str = "") -> Any:
     """Whether the certificate ``number`` was issued by us and its signed content is intact:

@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from onewindow.api.auth import request_staff, staff_auth
-from onewindow.api.schemas import RegionCode
+from onewindow.api.schemas import ErrorOut, RegionCode
 from onewindow.core.bounds import DB_INT_MAX, DbInt
 from onewindow.core.errors import DomainError
 
@@ -172,7 +172,8 @@ def warnings(request: HttpRequest, q: Query[WarningFilterIn]) -> WarningPage:
     return WarningPage(count=qs.count(), results=[_warning(w) for w in qs[offset:offset + limit]])
 
 
-@router.get("/indicators", response=IndicatorsOut, summary="The indicator set of one unit for a period")
+@router.get("/indicators", response={200: IndicatorsOut, 404: ErrorOut},
+            summary="The indicator set of one unit for a period")
 def indicators(request: HttpRequest, q: Query[IndicatorQueryIn]) -> IndicatorsOut:
     """``unit`` is region (``id`` a 12-digit code or a region id), department, window or staff;
     each indicator comes with its Chinese definition."""
