@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Outside the session and auth middleware, so it sees request.user on the way out.
     "onewindow.core.headers.SecurityHeadersMiddleware",
+    # Before anything reads a value (static files, sessions, logins): NUL bytes are a 400 here.
+    "onewindow.core.edge.RefuseNulBytes",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

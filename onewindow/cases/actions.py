@@ -1,119 +1,294 @@
 """The named case actions of the API and the importer, mapped onto the services (DESIGN.md §5).
 
-One table says which service an action name runs and which inputs it takes, so the REST endpoint
+One table says, for each action name, which inputs it takes — a schema written out here, the
+API v1 contract — and how they map onto its service call, so the REST endpoint
 ``POST /cases/{number}/actions/{action}``, the web forms and the history importer accept exactly
-the same inputs and give the same errors.
+the same inputs and give the same errors. The schemas are written, not read from the services'
+signatures: renaming a service argument cannot change the API, and arguments only the code may
+pass (``applicant``, for the applicant's own online steps) are not inputs at all.
 """
 
 from __future__ import annotations
 
-import inspect
-import types
-import typing
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
+from ninja import Field, Schema
+from pydantic import BeforeValidator, ConfigDict, StrictBool, StrictInt, StrictStr
+from pydantic import ValidationError as PydanticValidationError
+
+from onewindow.core.bounds import DB_INT_MAX, int_bounds, int_field
 from onewindow.core.errors import DomainError
 from onewindow.organization.models import Staff
 
 from . import services as s
-from .models import Case
+from .models import Case, CaseTask
 
-ACTIONS: dict[str, Callable[..., Case]] = {
-    "accept": s.case_accept,
-    "request_supplement": s.case_request_supplement,
-    "supplement": s.case_supplement,
-    "refuse": s.case_refuse,
-    "conclude_instant": s.case_conclude_instant,
-    "complete_stage": s.case_complete_stage,
-    "claim": s.case_claim_task,
-    "release": s.case_release_task,
-    "reassign": s.case_reassign_task,
-    "start_special_procedure": s.case_start_special_procedure,
-    "end_special_procedure": s.case_end_special_procedure,
-    "request_extension": s.case_request_extension,
-    "grant_extension": s.case_grant_extension,
-    "decline_extension": s.case_decline_extension,
-    "decide": s.case_decide,
-    "issue_certificate": s.case_issue_certificate,
-    "deliver": s.case_deliver,
-    "withdraw": s.case_withdraw,
+
+def _whole_number(value: Any) -> Any:
+    """An integer as a JSON number or as the ASCII digits a form posts; never true/false or 2.5."""
+    if isinstance(value, str):
+        text = value.strip()
+        if text.lstrip("-").isascii() and text.lstrip("-").isdigit():
+            return int(text)
+    elif isinstance(value, int) and not isinstance(value, bool):
+        return value
+    raise ValueError("not an integer")
+
+
+Whole = Annotated[int, BeforeValidator(_whole_number)]
+Text = StrictStr
+TextList = list[StrictStr]
+
+
+def _stage_order() -> Any:
+    return int_field(CaseTask, "stage_order", description="环节序号")
+
+
+class ActionIn(Schema):
+    """What every action's body may carry: its own inputs, and the version the caller read."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    # A JSON number only, as API v1 has always required (the pages pass it apart from the inputs).
+    expected_version: Annotated[StrictInt, int_bounds(Case, "row_version")] | None = Field(
+        None, description="调用方读到的 row_version；已被他人更新则 409 case.changed")
+
+
+class AcceptIn(ActionIn):
+    """受理 (accept)."""
+
+    note: Text = ""
+
+
+class RequestSupplementIn(ActionIn):
+    """一次性告知补正 (request_supplement)."""
+
+    materials: TextList = Field(description="需补正的材料名称")
+    note: Text = ""
+
+
+class SupplementIn(ActionIn):
+    """补正 at a window (supplement)."""
+
+    materials: TextList = Field(description="补交的材料名称")
+    at_window: StrictBool = Field(True, description="申请人到窗口补交（计一次到现场）")
+
+
+class RefuseIn(ActionIn):
+    """不予受理 (refuse)."""
+
+    reason: Text
+    legal_basis: Text
+    where_to_apply: Text = ""
+
+
+class ConcludeInstantIn(ActionIn):
+    """即办件办结 (conclude_instant)."""
+
+    result: Text = ""
+
+
+class CompleteStageIn(ActionIn):
+    """完成环节 (complete_stage)."""
+
+    stage_order: Whole = _stage_order()
+    opinion: Text
+
+
+class ClaimIn(ActionIn):
+    """签收环节任务 (claim)."""
+
+    stage_order: Whole = _stage_order()
+
+
+class ReleaseIn(ActionIn):
+    """退回环节任务 (release)."""
+
+    stage_order: Whole = _stage_order()
+
+
+class ReassignIn(ActionIn):
+    """改派环节任务 (reassign)."""
+
+    stage_order: Whole = _stage_order()
+    assignee_id: Whole = Field(ge=1, le=DB_INT_MAX, description="接手的工作人员 ID")
+
+
+class StartSpecialProcedureIn(ActionIn):
+    """启动特别程序 (start_special_procedure)."""
+
+    procedure: Text
+    reason: Text
+    announced_workdays: Whole = Field(ge=-DB_INT_MAX - 1, le=DB_INT_MAX, description="告知的所需工作日")
+
+
+class EndSpecialProcedureIn(ActionIn):
+    """结束特别程序 (end_special_procedure)."""
+
+    result: Text
+
+
+class RequestExtensionIn(ActionIn):
+    """申请延期 (request_extension)."""
+
+    workdays: Whole = int_field(Case, "extension_requested_days", description="延期工作日数")
+    reason: Text
+
+
+class GrantExtensionIn(ActionIn):
+    """批准延期 (grant_extension)."""
+
+    workdays: Whole = int_field(Case, "extension_requested_days", description="延期工作日数")
+    reason: Text
+
+
+class DeclineExtensionIn(ActionIn):
+    """不批准延期 (decline_extension)."""
+
+    reason: Text
+
+
+class DecideIn(ActionIn):
+    """决定 (decide)."""
+
+    grant: StrictBool
+    reasons: Text = ""
+
+
+class IssueCertificateIn(ActionIn):
+    """制证 (issue_certificate)."""
+
+
+class DeliverIn(ActionIn):
+    """送达 (deliver)."""
+
+    method: Text
+    tracking_number: Text = ""
+    note: Text = ""
+
+
+class WithdrawIn(ActionIn):
+    """撤回 at a window, on the applicant's behalf (withdraw)."""
+
+    reason: Text = ""
+
+
+@dataclass(frozen=True)
+class Context:
+    """What an action takes from the caller's situation, never from the body."""
+
+    case_id: int
+    actor: Staff
+    at: datetime | None
+    expected_version: int | None
+
+    def kwargs(self) -> dict[str, Any]:
+        return {"case_id": self.case_id, "actor": self.actor, "at": self.at, "expected_version": self.expected_version}
+
+
+@dataclass(frozen=True)
+class Action:
+    """One named action: the inputs it accepts and how they become its service call."""
+
+    schema: type[ActionIn]
+    run: Callable[[Context, Any], Case]
+
+
+ACTIONS: dict[str, Action] = {
+    "accept": Action(AcceptIn, lambda c, i: s.case_accept(**c.kwargs(), note=i.note)),
+    "request_supplement": Action(RequestSupplementIn, lambda c, i: s.case_request_supplement(
+        **c.kwargs(), materials=i.materials, note=i.note)),
+    "supplement": Action(SupplementIn, lambda c, i: s.case_supplement(
+        **c.kwargs(), materials=i.materials, at_window=i.at_window)),
+    "refuse": Action(RefuseIn, lambda c, i: s.case_refuse(
+        **c.kwargs(), reason=i.reason, legal_basis=i.legal_basis, where_to_apply=i.where_to_apply)),
+    "conclude_instant": Action(ConcludeInstantIn, lambda c, i: s.case_conclude_instant(**c.kwargs(), result=i.result)),
+    "complete_stage": Action(CompleteStageIn, lambda c, i: s.case_complete_stage(
+        **c.kwargs(), stage_order=i.stage_order, opinion=i.opinion)),
+    "claim": Action(ClaimIn, lambda c, i: s.case_claim_task(**c.kwargs(), stage_order=i.stage_order)),
+    "release": Action(ReleaseIn, lambda c, i: s.case_release_task(**c.kwargs(), stage_order=i.stage_order)),
+    "reassign": Action(ReassignIn, lambda c, i: s.case_reassign_task(
+        **c.kwargs(), stage_order=i.stage_order, assignee_id=i.assignee_id)),
+    "start_special_procedure": Action(StartSpecialProcedureIn, lambda c, i: s.case_start_special_procedure(
+        **c.kwargs(), procedure=i.procedure, reason=i.reason, announced_workdays=i.announced_workdays)),
+    "end_special_procedure": Action(EndSpecialProcedureIn, lambda c, i: s.case_end_special_procedure(
+        **c.kwargs(), result=i.result)),
+    "request_extension": Action(RequestExtensionIn, lambda c, i: s.case_request_extension(
+        **c.kwargs(), workdays=i.workdays, reason=i.reason)),
+    "grant_extension": Action(GrantExtensionIn, lambda c, i: s.case_grant_extension(
+        **c.kwargs(), workdays=i.workdays, reason=i.reason)),
+    "decline_extension": Action(DeclineExtensionIn, lambda c, i: s.case_decline_extension(
+        **c.kwargs(), reason=i.reason)),
+    "decide": Action(DecideIn, lambda c, i: s.case_decide(**c.kwargs(), grant=i.grant, reasons=i.reasons)),
+    "issue_certificate": Action(IssueCertificateIn, lambda c, i: s.case_issue_certificate(**c.kwargs())),
+    "deliver": Action(DeliverIn, lambda c, i: s.case_deliver(
+        **c.kwargs(), method=i.method, tracking_number=i.tracking_number, note=i.note)),
+    "withdraw": Action(WithdrawIn, lambda c, i: s.case_withdraw(**c.kwargs(), reason=i.reason)),
 }
 
-# Inputs every action takes from the caller's context, never from the body.
-_CONTEXT = {"case_id", "actor", "at", "expected_version"}
-
-
-def _params(func: Callable[..., Case]) -> dict[str, inspect.Parameter]:
-    hints = typing.get_type_hints(func)
-    return {name: p.replace(annotation=hints.get(name, Any))
-            for name, p in inspect.signature(func).parameters.items() if name not in _CONTEXT}
+# The body field every action shares; not one of an action's own inputs.
+_SHARED = set(ActionIn.model_fields)
 
 
 def action_inputs(action: str) -> dict[str, tuple[str, bool]]:
-    """``{input: (type name, required)}`` of an action, for documentation and forms."""
-    return {name: (_type_name(p.annotation), p.default is inspect.Parameter.empty)
-            for name, p in _params(_lookup(action)).items()}
+    """``{input: (JSON type, required)}`` of an action's own inputs, for documentation and forms."""
+    schema = _lookup(action).schema
+    properties = schema.model_json_schema()["properties"]
+    return {name: (_json_type(properties[name]), f.is_required())
+            for name, f in schema.model_fields.items() if name not in _SHARED}
 
 
-def _lookup(action: str) -> Callable[..., Case]:
-    func = ACTIONS.get(action)
-    if func is None:
+def _json_type(prop: Mapping[str, Any]) -> str:
+    if "type" in prop:
+        return str(prop["type"])
+    types = [p.get("type") for p in prop.get("anyOf", []) if p.get("type") != "null"]
+    return str(types[0]) if types else "string"
+
+
+def _lookup(action: str) -> Action:
+    found = ACTIONS.get(action)
+    if found is None:
         raise DomainError("case.action_unknown", f"未知的办件操作：{action}（可用：{'、'.join(ACTIONS)}）",
                           field="action")
-    return func
+    return found
 
 
-def _type_name(annotation: Any) -> str:
-    return {int: "integer", bool: "boolean", str: "string"}.get(annotation, "array" if _is_list(annotation)
-                                                                   else "string")
+_TYPE_MESSAGES = {"integer": "应为整数", "boolean": "应为 true 或 false", "string": "应为文本", "array": "应为文本列表"}
 
 
-def _is_list(annotation: Any) -> bool:
-    return typing.get_origin(annotation) is list
-
-
-def _coerce(name: str, annotation: Any, value: Any) -> Any:
-    """Check one input against the service's annotation; a wrong type names the field."""
-    if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
-        args = [a for a in typing.get_args(annotation) if a is not type(None)]
-        if value is None:
-            return None
-        annotation = args[0] if args else Any
-    if annotation is bool:
-        if isinstance(value, bool):
-            return value
-        raise DomainError("invalid_input", f"“{name}”应为 true 或 false", field=name)
-    if annotation is int:
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value
-        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-            return int(value)
-        raise DomainError("invalid_input", f"“{name}”应为整数", field=name)
-    if annotation is str:
-        if isinstance(value, str):
-            return value
-        raise DomainError("invalid_input", f"“{name}”应为文本", field=name)
-    if _is_list(annotation):
-        if isinstance(value, list) and all(isinstance(v, str) for v in value):
-            return value
-        raise DomainError("invalid_input", f"“{name}”应为文本列表", field=name)
-    return value
+def _refusal(action: str, schema: type[ActionIn], exc: PydanticValidationError) -> DomainError:
+    """The first problem of a body as the API's error: an unknown input first, then a missing one."""
+    errors = sorted(exc.errors(), key=lambda e: (e["type"] != "extra_forbidden", e["type"] != "missing"))
+    first = errors[0]
+    name = str(first["loc"][0]) if first["loc"] else "body"
+    if first["type"] == "extra_forbidden":
+        return DomainError("invalid_input", f"操作“{action}”不接受输入：{name}", field=name)
+    if first["type"] == "missing":
+        return DomainError("invalid_input", f"操作“{action}”须提供“{name}”", field=name)
+    bound = first.get("ctx", {})
+    if first["type"] == "greater_than_equal":
+        return DomainError("invalid_input", f"“{name}”不得小于 {bound.get('ge')}", field=name)
+    if first["type"] == "less_than_equal":
+        return DomainError("invalid_input", f"“{name}”不得大于 {bound.get('le')}", field=name)
+    prop = schema.model_json_schema()["properties"].get(name, {})
+    if first["type"] == "model_type":  # the body itself is not an object
+        return DomainError("invalid_input", f"操作“{action}”的输入须为对象", field="body")
+    return DomainError("invalid_input", f"“{name}”{_TYPE_MESSAGES.get(_json_type(prop), '有误')}", field=name)
 
 
 def perform(action: str, *, case_id: int, actor: Staff, params: Mapping[str, Any], at: datetime | None = None,
             expected_version: int | None = None) -> Case:
-    """Run the named action with ``params``; unknown, missing and mistyped inputs are refused."""
-    func = _lookup(action)
-    spec = _params(func)
-    unknown = sorted(set(params) - set(spec))
-    if unknown:
-        raise DomainError("invalid_input", f"操作“{action}”不接受输入：{'、'.join(unknown)}", field=unknown[0])
-    kwargs: dict[str, Any] = {}
-    for name, p in spec.items():
-        if name in params:
-            kwargs[name] = _coerce(name, p.annotation, params[name])
-        elif p.default is inspect.Parameter.empty:
-            raise DomainError("invalid_input", f"操作“{action}”须提供“{name}”", field=name)
-    return func(case_id=case_id, actor=actor, at=at, expected_version=expected_version, **kwargs)
+    """Run the named action with ``params``; unknown, missing and mistyped inputs are refused.
+
+    ``expected_version`` may come from the caller (a page) or from the body (the API).
+    """
+    found = _lookup(action)
+    try:
+        inputs = found.schema.model_validate(dict(params))
+    except PydanticValidationError as exc:
+        raise _refusal(action, found.schema, exc) from None
+    version = expected_version if expected_version is not None else inputs.expected_version
+    return found.run(Context(case_id=case_id, actor=actor, at=at, expected_version=version), inputs)

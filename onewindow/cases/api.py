@@ -7,18 +7,22 @@ a stale view gets 409 ``case.changed`` instead of overwriting someone else's upd
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils.dateparse import parse_datetime
-from ninja import Body, Router, Schema
+from ninja import Body, Field, Router, Schema
 
 from onewindow.api.auth import request_staff, staff_auth
 from onewindow.api.idempotency import run_idempotent
-from onewindow.api.schemas import ErrorBody, ErrorOut
+from onewindow.api.schemas import ErrorBody, ErrorOut, schema_ref
+from onewindow.catalog.models import Material, ServiceItem
+from onewindow.core.bounds import text_field
 from onewindow.core.errors import DomainError
 from onewindow.core.identity import mask_id
+from onewindow.organization.models import Window
 
 from . import selectors
 from .actions import ACTIONS, action_inputs, perform
@@ -33,28 +37,30 @@ router = Router(tags=["cases"], auth=staff_auth)
 
 
 class ApplicantIn(Schema):
-    kind: str
-    name: str
-    id_type: str
-    id_number: str
-    phone: str = ""
-    legal_representative: str = ""
-    agent_name: str = ""
-    agent_id_number: str = ""
+    """The applicant as the case row stores it: each text at most as long as its column."""
+
+    kind: str = text_field(Case, "applicant_kind")
+    name: str = text_field(Case, "applicant_name")
+    id_type: str = text_field(Case, "applicant_id_type")
+    id_number: str = text_field(Case, "applicant_id_number")
+    phone: str = text_field(Case, "applicant_phone", "")
+    legal_representative: str = text_field(Case, "legal_representative", "")
+    agent_name: str = text_field(Case, "agent_name", "")
+    agent_id_number: str = text_field(Case, "agent_id_number", "")
 
 
 class MaterialIn(Schema):
-    name: str
+    name: str = text_field(Material, "name")
     state: str
     note: str = ""
 
 
 class SubmitIn(Schema):
-    item_code: str
+    item_code: str = text_field(ServiceItem, "implementation_code")
     applicant: ApplicantIn
     materials: list[MaterialIn] = []
-    channel: str = Case.Channel.WINDOW
-    window_number: str | None = None
+    channel: str = text_field(Case, "channel", Case.Channel.WINDOW)
+    window_number: str | None = text_field(Window, "number", None)
     is_urgent: bool = False
 
 
@@ -128,7 +134,9 @@ class ImportProblemOut(Schema):
 
 
 class ImportErrorBody(ErrorBody):
-    problems: list[ImportProblemOut]
+    # Empty when the body itself is no JSON object (the 422 of schema validation).
+    problems: list[ImportProblemOut] = Field(
+        default_factory=list, description="每个问题：所在事件的序号（-1 为提交本身）、代码、说明与字段；整体不合格时为空")
 
 
 class ImportErrorOut(Schema):
@@ -235,27 +243,42 @@ def _signature(name: str) -> str:
 _ACT_DESCRIPTION = (
     "Run one action with its inputs in the JSON body, plus an optional ``expected_version`` (the "
     "``row_version`` you read: a stale one is 409 ``case.changed``). Unknown actions and inputs are "
-    "refused with the field named. Actions and inputs (``?`` optional): "
-    + "; ".join(_signature(n) for n in ACTIONS) + "."
+    "refused with the field named. Each action's body is its schema ``<Action>In`` in the components; "
+    "actions and inputs (``?`` optional): " + "; ".join(_signature(n) for n in ACTIONS) + "."
 )
+
+# The body's shape depends on the action in the path, so the operation reads and validates it
+# itself (through the action table) and documents one written schema per action.
+_ACT_OPENAPI = {"requestBody": {"required": False, "content": {"application/json": {"schema": {
+    "title": "ActionBody", "anyOf": [schema_ref(a.schema) for a in ACTIONS.values()]}}}}}
+
+
+def _body_object(request: HttpRequest) -> dict[str, Any]:
+    """The JSON object of the request body; an empty body or ``null`` is no inputs."""
+    if not request.body.strip():
+        return {}
+    try:
+        data = json.loads(request.body)
+    except ValueError:
+        raise DomainError("invalid_json", "请求体不是有效的 JSON", field="body") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise DomainError("invalid_input", "请求体须为 JSON 对象", field="body")
+    return data
 
 
 @router.post("/{number}/actions/{action}",
              response={200: CaseOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
-             summary="One transition of a case", description=_ACT_DESCRIPTION)
-def act(request: HttpRequest, number: str, action: str,
-        body: Annotated[dict[str, Any] | None, Body(default=None)] = None) -> Any:
+             summary="One transition of a case", description=_ACT_DESCRIPTION, openapi_extra=_ACT_OPENAPI)
+def act(request: HttpRequest, number: str, action: str) -> Any:
     """One transition (see the description for the actions and their inputs)."""
     staff = request_staff(request)
-    params = dict(body or {})
-    expected = params.pop("expected_version", None)
-    if expected is not None and (not isinstance(expected, int) or isinstance(expected, bool)):
-        raise DomainError("invalid_input", "expected_version 应为整数", field="expected_version")
+    params = _body_object(request)
     case = selectors.case_for(staff, number)
 
     def work() -> tuple[int, Any]:
-        updated = perform(action, case_id=case.pk, actor=staff, params=params, expected_version=expected)
+        updated = perform(action, case_id=case.pk, actor=staff, params=params)
         return 200, case_out(updated)
 
     return run_idempotent(request, work)
-

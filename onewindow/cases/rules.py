@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 
 from onewindow.core.errors import FieldProblem
@@ -64,15 +65,29 @@ class IntakeProblems:
         self.problems.append(FieldProblem(field_name, code, message))
 
 
-def check_applicant(a: Applicant) -> list[FieldProblem]:
-    """Every problem with the applicant's data, each naming its field."""
+APPLICANT_LABELS = {
+    "kind": "申请人类型", "name": "申请人名称", "id_type": "证件类型", "id_number": "证件号码", "phone": "联系电话",
+    "legal_representative": "法定代表人", "agent_name": "代理人", "agent_id_number": "代理人证件号码",
+}
+
+
+def check_applicant(a: Applicant, *, max_lengths: Mapping[str, int] | None = None) -> list[FieldProblem]:
+    """Every problem with the applicant's data, each naming its field.
+
+    ``max_lengths``: the longest each field may be (``{"agent_name": 64, …}``), as the columns that
+    store it allow; the name is at most 100 characters in any case.
+    """
     p = IntakeProblems()
+    limits = {"name": 100, **(max_lengths or {})}
+    for f in fields(Applicant):
+        limit = limits.get(f.name)
+        if limit is not None and len(getattr(a, f.name)) > limit:
+            p.add(f"applicant.{f.name}", f"applicant.{f.name}_too_long",
+                  f"{APPLICANT_LABELS[f.name]}过长（最多{limit}字）")
     if a.kind not in ApplicantKind.__members__.values():
         p.add("applicant.kind", "applicant.kind_invalid", "申请人类型须为自然人或法人")
     if not a.name.strip():
         p.add("applicant.name", "applicant.name_required", "请填写申请人名称")
-    elif len(a.name) > 100:
-        p.add("applicant.name", "applicant.name_too_long", "申请人名称过长（最多100字）")
     if a.id_type not in IdType.__members__.values():
         p.add("applicant.id_type", "applicant.id_type_invalid", "证件类型无效")
     number = a.id_number.strip().upper()

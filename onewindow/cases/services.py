@@ -36,6 +36,7 @@ from onewindow.workdays.selectors import NEWEST_CHANGE_READ, newest_change
 
 from . import scope, states
 from .history import events_of
+from .lengths import APPLICANT_MAX_LENGTHS
 from .models import Case, CaseNumberSequence, CaseTask
 from .rules import Applicant, MaterialCheck, check_applicant, check_materials, missing_materials
 from .states import Status, TransitionRefused
@@ -159,7 +160,7 @@ def case_submit(*, actor: Staff | None, item_code: str, applicant: Applicant, ma
     item = found[0] if found else None
     if item is None or item.current_version is None:
         raise NotFound(f"事项 {item_code} 不存在或未发布", code="item.not_found", field="item_code")
-    _raise_first(check_applicant(applicant))
+    _raise_first(check_applicant(applicant, max_lengths=APPLICANT_MAX_LENGTHS))
     version = item.current_version
     if item_version is not None and item_version != version.version:
         version = item.versions.filter(version=item_version).first()

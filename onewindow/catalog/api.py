@@ -9,6 +9,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
+from onewindow.api.schemas import ErrorOut
 from onewindow.organization.rules import ROLE_LABELS
 
 from .models import ServiceItem, ServiceItemVersion
@@ -192,7 +193,7 @@ def list_items(
     return [_summary(item, item.current_version) for item in items]
 
 
-@router.get("/{code}", response=ItemGuide, auth=None, summary="办事指南",
+@router.get("/{code}", response={200: ItemGuide, 404: ErrorOut}, auth=None, summary="办事指南",
             description="一个事项的办事指南：编码、类型、时限、材料、收费、环节、结果、送达、窗口、时间、咨询投诉方式。")
 def get_item(
     request: HttpRequest,

@@ -30,6 +30,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from onewindow.core.spreadsheet import append_row
 from onewindow.organization.models import Department, Region, Window
 
 from .models import Bundle, BundleItem, FeeItem, Material, ServiceItem, ServiceItemVersion, Stage
@@ -253,17 +254,13 @@ def _rows(layout: SheetLayout, data: dict[str, Any]) -> Iterator[tuple[Any, dict
 
 def _write_sheet(sheet: Worksheet, layout: SheetLayout, rows: Iterator[tuple[Any, dict[str, Any]]]) -> None:
     columns = layout.columns()
-    sheet.append([header for _, header in columns])
-    for cell in sheet[1]:
+    for cell in append_row(sheet, [header for _, header in columns]):
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for parent_code, record in rows:
-        values = [parent_code if name == PARENT else to_cell(_rule(layout, name), record[name])
-                  for name, _ in columns]
-        sheet.append(values)
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # text that starts with "=" stays text, never a formula
+        # Safe cells: text that starts with "=" stays text, never a formula, and reads back as written.
+        append_row(sheet, [parent_code if name == PARENT else to_cell(_rule(layout, name), record[name])
+                           for name, _ in columns])
     _finish_sheet(sheet, layout, columns)
 
 

@@ -7,7 +7,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+# No living applicant was born before 1900, and nobody is born after today: a date outside these
+# bounds is a typing error (or a made-up number) that the check character alone cannot catch.
+EARLIEST_BIRTH = date(1900, 1, 1)
+_SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
@@ -22,14 +28,23 @@ def id_number_check_char(first17: str) -> str:
     return _ID_CHECK[total % 11]
 
 
-def is_valid_id_number(value: str) -> bool:
-    """True for an 18-character resident identity number with a real birth date and check character."""
+def is_valid_id_number(value: str, *, today: date | None = None) -> bool:
+    """True for an 18-character resident identity number with a plausible birth date and the
+    right check character.
+
+    Plausible: a real calendar day from :data:`EARLIEST_BIRTH` to ``today`` (default: today in
+    Asia/Shanghai, the day the hall lives in).
+    """
     value = value.strip().upper()
-    if len(value) != 18 or not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
+    # ASCII digits only: str.isdigit() also takes full-width and other scripts' digits.
+    if len(value) != 18 or not value[:17].isascii() or not value[:17].isdigit() or value[17] not in "0123456789X":
         return False
     try:
-        date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+        born = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError:
+        return False
+    latest = today or datetime.now(_SHANGHAI).date()
+    if not EARLIEST_BIRTH <= born <= latest:
         return False
     return id_number_check_char(value[:17]) == value[17]
 

@@ -7,7 +7,7 @@ file a case that the case app accepts, and the two never disagree about an ID nu
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -61,14 +61,28 @@ _COMPANY_FIELDS = {"applicant.name": "company_name", "applicant.id_number": "com
                    "applicant.agent_id_number": "id_number"}
 
 
-def check_registration(r: Registration) -> list[FieldProblem]:
-    """Every problem with a registration, at most one per field, each naming its field."""
+REGISTRATION_LABELS = {
+    "kind": "办理身份", "real_name": "姓名", "id_type": "证件类型", "id_number": "证件号码", "phone": "手机号",
+    "company_name": "企业名称", "company_credit_code": "统一社会信用代码", "legal_representative": "法定代表人姓名",
+}
+
+
+def check_registration(r: Registration, *, max_lengths: Mapping[str, int] | None = None) -> list[FieldProblem]:
+    """Every problem with a registration, at most one per field, each naming its field.
+
+    ``max_lengths``: the longest each field may be, as the account's columns allow (a passport
+    number longer than its column is a field error, not a database error).
+    """
     r = r.cleaned()
     problems: list[FieldProblem] = []
 
     def add(field: str, code: str, message: str) -> None:
         if all(p.field != field for p in problems):
             problems.append(FieldProblem(field, code, message))
+
+    for name, limit in (max_lengths or {}).items():
+        if len(getattr(r, name)) > limit:
+            add(name, f"applicant.{name}_too_long", f"{REGISTRATION_LABELS[name]}过长（最多{limit}字）")
 
     if r.kind not in AccountKind.__members__.values():
         add("kind", "applicant.kind_invalid", "请选择以个人身份办理或代理企业办理")

@@ -46,6 +46,7 @@ from onewindow.organization.models import Region
 from onewindow.workdays.provisional import cn_due
 
 from . import selectors
+from .lengths import REGISTRATION_MAX_LENGTHS
 from .models import ApplicantProfile, Draft, OneTimeCode, OnlineUpload, OtpThrottle
 from .rules import OTP_DIGITS, Registration, case_applicant, check_registration
 from .uploads import media_path, written
@@ -207,7 +208,7 @@ def applicant_register(*, phone: str, code: str, kind: str, real_name: str, id_t
     registration = Registration(kind=kind, real_name=real_name, id_type=id_type, id_number=id_number, phone=phone,
                                 company_name=company_name, company_credit_code=company_credit_code,
                                 legal_representative=legal_representative).cleaned()
-    problems = check_registration(registration)
+    problems = check_registration(registration, max_lengths=REGISTRATION_MAX_LENGTHS)
     if problems:
         raise DomainError(problems[0].code, problems[0].message, field=problems[0].field)
     # Whether the phone is taken is not told before its code is proven: a registered phone never

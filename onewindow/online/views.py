@@ -40,6 +40,7 @@ from onewindow.documents.views import serve_document
 from onewindow.portal.ratelimit import rate_limited
 
 from . import selectors, services
+from .lengths import REGISTRATION_MAX_LENGTHS
 from .models import ApplicantProfile, OneTimeCode
 from .rules import PERSON_ID_TYPES, AccountKind, Registration, check_registration
 from .throttle import progress_limited
@@ -136,7 +137,7 @@ def register(request: HttpRequest) -> HttpResponse:
                 errors[exc.field or "phone"], status, failure = exc.message, exc.status, exc
         else:
             registration = Registration(**{k: values[k] for k in REGISTER_FIELDS if k != "code"})
-            errors = {p.field: p.message for p in reversed(check_registration(registration))}
+            errors = {p.field: p.message for p in reversed(check_registration(registration, max_lengths=REGISTRATION_MAX_LENGTHS))}
             try:
                 services.clean_phone(values["phone"])
             except DomainError as exc:

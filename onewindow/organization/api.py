@@ -11,9 +11,10 @@ from datetime import date
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from onewindow.api.auth import request_staff, staff_auth
+from onewindow.api.pagination import BoundedLimitOffset
 from onewindow.core.timesource import local_date
 
 from . import selectors
@@ -174,21 +175,21 @@ def me(request: HttpRequest) -> MeOut:
 
 
 @router.get("/departments", response=list[DepartmentOut], summary="本人可见区划内的部门")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def departments(request: HttpRequest, filters: Query[RegionFilter]) -> QuerySet[Department]:
     """Departments of the regions the caller's postings reach."""
     return selectors.visible_departments(request_staff(request), region_code=filters.region)
 
 
 @router.get("/windows", response=list[WindowOut], summary="本人可见区划内的窗口")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def windows(request: HttpRequest, filters: Query[RegionFilter]) -> QuerySet[Window]:
     """Windows of the regions the caller reaches, with the departments each serves."""
     return selectors.visible_windows(request_staff(request), region_code=filters.region)
 
 
 @router.get("/staff", response=list[StaffOut], summary="本人可见区划内的工作人员")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def staff_list(request: HttpRequest, filters: Query[RegionFilter]) -> QuerySet[Staff]:
     """Staff whose home region or postings lie in the regions the caller reaches."""
     return selectors.visible_staff(request_staff(request), region_code=filters.region)

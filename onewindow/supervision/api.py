@@ -13,6 +13,8 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from onewindow.api.auth import request_staff, staff_auth
+from onewindow.api.schemas import ErrorOut, RegionCode
+from onewindow.core.bounds import DB_INT_MAX, DbInt
 from onewindow.core.errors import DomainError
 
 from . import rules as r
@@ -130,15 +132,15 @@ def _limit(limit: int) -> int:
 
 
 class WarningFilterIn(Schema):
-    region: str | None = None
-    department: int | None = None
+    region: RegionCode | None = None
+    department: DbInt | None = None
     level: str | None = None
     state: str | None = "live"
     rule: str | None = None
     from_: date | None = Field(None, alias="from")
     to: date | None = None
     limit: int = 100
-    offset: int = 0
+    offset: int = Field(0, le=DB_INT_MAX)
 
 
 class IndicatorQueryIn(Schema):
@@ -149,13 +151,13 @@ class IndicatorQueryIn(Schema):
 
 
 class OrderFilterIn(Schema):
-    region: str | None = None
-    department: int | None = None
+    region: RegionCode | None = None
+    department: DbInt | None = None
     state: str | None = None
     from_: date | None = Field(None, alias="from")
     to: date | None = None
     limit: int = 100
-    offset: int = 0
+    offset: int = Field(0, le=DB_INT_MAX)
 
 
 @router.get("/warnings", response=WarningPage, summary="Warnings, filterable")
@@ -170,7 +172,8 @@ def warnings(request: HttpRequest, q: Query[WarningFilterIn]) -> WarningPage:
     return WarningPage(count=qs.count(), results=[_warning(w) for w in qs[offset:offset + limit]])
 
 
-@router.get("/indicators", response=IndicatorsOut, summary="The indicator set of one unit for a period")
+@router.get("/indicators", response={200: IndicatorsOut, 404: ErrorOut},
+            summary="The indicator set of one unit for a period")
 def indicators(request: HttpRequest, q: Query[IndicatorQueryIn]) -> IndicatorsOut:
     """``unit`` is region (``id`` a 12-digit code or a region id), department, window or staff;
     each indicator comes with its Chinese definition."""

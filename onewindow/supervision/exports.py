@@ -1,18 +1,20 @@
-"""Excel exports of the supervision tables (openpyxl). Pure: rows in, the bytes of a workbook out."""
+"""Excel exports of the supervision tables (openpyxl). Pure: rows in, the bytes of a workbook out.
+
+Every row goes through :mod:`onewindow.core.spreadsheet` (text never becomes a formula).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
 from io import BytesIO
-from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+from onewindow.core.spreadsheet import append_row
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -24,15 +26,6 @@ class Sheet:
     note: str = ""  # a line above the table: the filters, the definitions' source
 
 
-def _cell(value: object) -> object:
-    if isinstance(value, datetime):
-        # Excel has no time zones: show the time as the hall reads it (Asia/Shanghai).
-        return value if value.tzinfo is None else value.astimezone(SHANGHAI).replace(tzinfo=None)
-    if value is None or isinstance(value, (int, float, str, date)):
-        return value
-    return str(value)
-
-
 def workbook(sheets: Sequence[Sheet]) -> bytes:
     """One worksheet per table, headers in bold, columns roughly fitted to their text."""
     book = Workbook()
@@ -40,14 +33,12 @@ def workbook(sheets: Sequence[Sheet]) -> bytes:
     for sheet in sheets:
         ws = book.create_sheet(title=sheet.title[:31])
         if sheet.note:
-            ws.append([sheet.note])
-        ws.append(list(sheet.headers))
-        for cell in ws[ws.max_row]:
+            append_row(ws, [sheet.note])
+        for cell in append_row(ws, sheet.headers):
             cell.font = Font(bold=True)
         widths = [len(str(h)) for h in sheet.headers]
         for row in sheet.rows:
-            values = [_cell(v) for v in row]
-            ws.append(values)
+            values = [cell.value for cell in append_row(ws, row)]
             for i, v in enumerate(values[: len(widths)]):
                 widths[i] = max(widths[i], min(60, len(str(v)) if v is not None else 0))
         for i, width in enumerate(widths, start=1):

@@ -1,7 +1,8 @@
 """The daily ledger (台帐) and the intake register (受理登记册) as Excel workbooks.
 
 Headers are the Chinese column names the hall's paper ledgers use; applicant data arrives masked
-from the selectors. Times are written in Asia/Shanghai without a zone (Excel has none).
+from the selectors. Rows go through :mod:`onewindow.core.spreadsheet`: an applicant's name that
+starts like a formula stays text, times are written in Asia/Shanghai without a zone (Excel has none).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from onewindow.cases.selectors import LedgerLine
-from onewindow.core.timesource import SHANGHAI
+from onewindow.core.spreadsheet import append_row
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -39,12 +40,6 @@ LEDGER_COLUMNS = [*_COMMON, ("当日办理事项", 30, "actions")]
 REGISTER_COLUMNS = [*_COMMON, ("收件人", 12, "actions")]
 
 
-def _cell(value: object) -> object:
-    if isinstance(value, datetime):
-        return value.astimezone(SHANGHAI).replace(tzinfo=None)
-    return value
-
-
 def _sheet_title(title: str) -> str:
     """Excel allows 31 characters and none of []:*?/\\ in a sheet title."""
     for bad in "[]:*?/\\":
@@ -59,7 +54,7 @@ def workbook(title: str, columns: Sequence[tuple[str, int, str]], lines: Sequenc
     sheet.title = _sheet_title(title)
     book.properties.title = title
     book.properties.creator = "一窗通办"
-    sheet.append([header for header, _w, _a in columns])
+    append_row(sheet, [header for header, _w, _a in columns])
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="F6F4F2")
     for i, (_header, width, _attr) in enumerate(columns, start=1):
@@ -68,7 +63,7 @@ def workbook(title: str, columns: Sequence[tuple[str, int, str]], lines: Sequenc
         cell.alignment = Alignment(horizontal="center", vertical="center")
         sheet.column_dimensions[get_column_letter(i)].width = width
     for line in lines:
-        sheet.append([_cell(getattr(line, attr)) for _h, _w, attr in columns])
+        append_row(sheet, [getattr(line, attr) for _h, _w, attr in columns])
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
             if isinstance(cell.value, datetime):

@@ -17,6 +17,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext as _
 
 from onewindow.cases.actions import action_inputs
+from onewindow.cases.lengths import APPLICANT_MAX_LENGTHS
 from onewindow.cases.rules import (
     ID_TYPE_LABELS,
     Applicant,
@@ -135,7 +136,8 @@ def read_intake(post: QueryDict, files: Mapping[str, Any], item: ServiceItem | N
     form = IntakeForm(values={name: post.get(name, "").strip() for name in
                               (*APPLICANT_FIELDS, "item_code", "window_number")})
     form.values["is_urgent"] = "on" if post.get("is_urgent") else ""
-    for problem in check_applicant(applicant_of(form)):
+    # The columns' lengths, so an over-long agent name is a form error, not PostgreSQL's "value too long".
+    for problem in check_applicant(applicant_of(form), max_lengths=APPLICANT_MAX_LENGTHS):
         form.add_error(problem.field, problem.message)
     if item is None:
         form.add_error("item_code", _("Choose the service item: search by name, code or pinyin initials."))

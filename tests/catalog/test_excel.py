@@ -174,6 +174,18 @@ def test_text_that_looks_like_a_formula_stays_text(catalog_org, sample_data, tmp
     assert again.items[0].hours == "=工作日全天"
 
 
+@pytest.mark.parametrize("text", ["=HYPERLINK(\"http://evil.example\",\"点此\")", "+1", "-1", "@A1", "＝1"])
+def test_the_catalog_export_uses_the_shared_safe_cells(catalog_org, sample_data, tmp_path, text):
+    sample_data["items"][0]["hours"] = text
+    path = tmp_path / "c.xlsx"
+    write_workbook(spec_of(sample_data), path)
+    sheet = openpyxl.load_workbook(path)["事项"]
+    cell = sheet[f"{column_of(sheet, header_of('事项', 'hours'))}2"]
+    assert cell.value == text
+    assert cell.data_type == "s"
+    assert cell.quotePrefix  # stays text when edited in Excel, as a quote typed before it would
+
+
 def test_header_of_names_the_model_verbose_name():
     assert header_of("环节", "budget_workdays") == "环节时限（工作日）"
     assert header_of("收费", "amount_fen") == "金额（分）"
