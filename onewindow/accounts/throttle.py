@@ -53,8 +53,8 @@ class AddressLockoutBackend:
             return None
         verdict = peek(SCOPE, client_address(request), rate)
         if not verdict.allowed:
-            request.axes_locked_out = True  # type: ignore[attr-defined]
-            request.address_locked_out = verdict.retry_after  # type: ignore[attr-defined]
+            setattr(request, "axes_locked_out", True)  # noqa: B010 — an attribute django-axes reads
+            setattr(request, "address_locked_out", verdict.retry_after)  # noqa: B010 — read by the login view
             raise PermissionDenied("too many failed logins from this address")
         return None
 

@@ -25,7 +25,7 @@ from onewindow.online.models import ApplicantProfile
 from onewindow.online.rules import Registration, check_registration
 from onewindow.organization.models import Posting, Staff
 from onewindow.organization.rules import Role
-from tests.cases.conftest import VALID_ID, hall  # noqa: F401
+from tests.cases.helpers import VALID_ID
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +52,7 @@ def api_error(response) -> dict[str, Any]:
 
 
 @pytest.fixture
-def supervisor(hall) -> Staff:  # noqa: F811
+def supervisor(hall) -> Staff:
     user = get_user_model().objects.create_user(username="supervisor", password="x-unused-Password1")
     staff = Staff.objects.create(user=user, name="监察员", employee_number="S1", region=hall.county)
     Posting.objects.create(staff=staff, role=Role.SUPERVISOR, region=hall.county)
@@ -84,7 +84,7 @@ def test_a_nul_byte_in_a_public_page_is_an_html_400(client, url):
     assert "空字符" in response.content.decode()
 
 
-def test_a_nul_byte_in_a_staff_api_call_is_refused_before_it_reaches_the_case(client, hall):  # noqa: F811
+def test_a_nul_byte_in_a_staff_api_call_is_refused_before_it_reaches_the_case(client, hall):
     number = post_json(client, "/api/v1/cases", submission(hall), hall.clerk).json()["number"]
     r = post_json(client, f"/api/v1/cases/{number}/actions/accept", {"note": "a\u0000b"}, hall.clerk)
     assert r.status_code == 400
@@ -96,14 +96,14 @@ def test_a_nul_byte_in_a_staff_api_call_is_refused_before_it_reaches_the_case(cl
     assert CaseEvent.objects.filter(case__number=number).count() == 1
 
 
-def test_a_raw_nul_byte_in_a_json_body_is_refused(client, hall):  # noqa: F811
+def test_a_raw_nul_byte_in_a_json_body_is_refused(client, hall):
     r = client.post("/api/v1/cases", data=b'{"item_code": "a\x00b"}', content_type="application/json",
                     **bearer(hall.clerk))
     assert r.status_code == 400
     assert api_error(r)["code"] == "nul_byte"
 
 
-def test_a_nul_byte_in_a_form_field_is_refused(client, hall):  # noqa: F811
+def test_a_nul_byte_in_a_form_field_is_refused(client, hall):
     client.force_login(hall.clerk.user)
     case_number = post_json(client, "/api/v1/cases", submission(hall), hall.clerk).json()["number"]
     case = Case.objects.get(number=case_number)
@@ -116,13 +116,13 @@ def test_a_nul_byte_in_a_form_field_is_refused(client, hall):  # noqa: F811
     assert r.status_code == 400
 
 
-def test_a_nul_byte_in_a_header_or_a_cookie_is_refused(client, hall):  # noqa: F811
+def test_a_nul_byte_in_a_header_or_a_cookie_is_refused(client, hall):
     assert client.get("/api/v1/organization/me", HTTP_AUTHORIZATION="Bearer ow_a\x00b").status_code == 400
     client.cookies["sessionid"] = "abcdefgh\x00ijkl"
     assert client.get("/staff/").status_code == 400
 
 
-def test_ordinary_input_still_passes_the_edge(client, hall):  # noqa: F811
+def test_ordinary_input_still_passes_the_edge(client, hall):
     assert client.get("/search/?q=%E8%90%A5%E4%B8%9A").status_code == 200
     assert client.get("/api/v1/items?q=a%2500b").status_code == 200  # an escaped "%00" is text, not NUL
     r = post_json(client, "/api/v1/cases", submission(hall, name="张三\\u0000"), hall.clerk)
@@ -139,14 +139,14 @@ def test_ordinary_input_still_passes_the_edge(client, hall):  # noqa: F811
     ("name", "张" * 101),
     ("phone", "1" * 21),
 ])
-def test_an_over_long_applicant_field_is_a_422_naming_it(client, hall, field, value):  # noqa: F811
+def test_an_over_long_applicant_field_is_a_422_naming_it(client, hall, field, value):
     r = post_json(client, "/api/v1/cases", submission(hall, **{field: value}), hall.clerk)
     assert r.status_code == 422
     assert api_error(r)["field"] == f"applicant.{field}"
     assert Case.objects.count() == 0
 
 
-def test_an_over_long_passport_number_is_refused_by_the_api(client, hall):  # noqa: F811
+def test_an_over_long_passport_number_is_refused_by_the_api(client, hall):
     body = submission(hall, id_type="passport", id_number="E" * 33)
     r = post_json(client, "/api/v1/cases", body, hall.clerk)
     assert r.status_code == 422
@@ -159,7 +159,7 @@ def test_an_over_long_passport_number_is_refused_by_the_api(client, hall):  # no
     ("agent_id_number", "1" * 33),
     ("id_number", "E" * 33),
 ])
-def test_an_over_long_field_on_the_staff_intake_form_is_a_form_error(client, hall, field, value):  # noqa: F811
+def test_an_over_long_field_on_the_staff_intake_form_is_a_form_error(client, hall, field, value):
     client.force_login(hall.clerk.user)
     data = {"item_code": hall.item.implementation_code, "kind": "person", "name": "张三", "id_type": "passport",
             "id_number": "E12345678", "phone": "13800000000", "window_number": "01",
@@ -170,7 +170,7 @@ def test_an_over_long_field_on_the_staff_intake_form_is_a_form_error(client, hal
     assert Case.objects.count() == 0
 
 
-def test_the_intake_service_refuses_over_long_fields_whatever_the_channel(hall):  # noqa: F811
+def test_the_intake_service_refuses_over_long_fields_whatever_the_channel(hall):
     # The importer and the online application reach the case through the service, not the schema.
     applicant = Applicant(kind="person", name="张三", id_type="passport", id_number="E12345678", agent_name="代" * 65)
     with pytest.raises(DomainError) as refused:
@@ -218,6 +218,6 @@ def test_paging_and_ids_beyond_64_bits_are_refused(client, supervisor, url, fiel
                                  "/items/990121GSJ0000000001/v18446744073709551616/",
                                  "/staff/supervision/warnings/18446744073709551616/",
                                  "/staff/calendar/18446744073709551616/"])
-def test_integers_in_paths_and_queries_beyond_64_bits_are_no_server_error(client, hall, supervisor, url):  # noqa: F811
+def test_integers_in_paths_and_queries_beyond_64_bits_are_no_server_error(client, hall, supervisor, url):
     client.force_login(supervisor.user)
     assert client.get(url).status_code in (302, 400, 404, 422)  # a year out of range redirects to this year

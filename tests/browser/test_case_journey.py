@@ -13,11 +13,11 @@ from onewindow.cases.models import Case
 from onewindow.catalog.models import ServiceItemVersion
 from onewindow.catalog.pinyin import pinyin_initials
 from onewindow.documents.models import Certificate
+from tests.browser.helpers import PASSWORD, log_in
 from tests.cases.helpers import VALID_ID
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "Yunxi-journey-2026"
 
 
 @pytest.fixture
@@ -30,14 +30,6 @@ def counter(hall):
         version.pinyin_initials = pinyin_initials(version.name)
         version.save(update_fields=["pinyin_initials"])
     return hall
-
-
-def log_in(page, username: str) -> None:
-    page.goto("/staff/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.press("#id_password", "Enter")
-    page.wait_for_url("**/staff/")
 
 
 def log_out(page) -> None:

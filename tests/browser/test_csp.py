@@ -8,7 +8,7 @@ import pytest
 
 from onewindow.catalog.models import ServiceItemVersion
 from onewindow.catalog.pinyin import pinyin_initials
-from tests.browser.test_case_journey import PASSWORD, log_in
+from tests.browser.helpers import PASSWORD, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

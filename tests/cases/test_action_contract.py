@@ -16,8 +16,7 @@ from onewindow.accounts.services import api_token_issue
 from onewindow.cases.actions import ACTIONS, perform
 from onewindow.cases.models import CaseEvent
 from onewindow.core.errors import DomainError
-
-from .conftest import VALID_ID
+from tests.cases.helpers import VALID_ID
 
 ACT = "/api/v1/cases/{number}/actions/{action}"
 INT64 = "-9223372036854775808..9223372036854775807"

@@ -2,51 +2,18 @@
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 
 import pytest
 
-from onewindow.accounts.services import api_token_issue
 from onewindow.cases.models import Case, CaseEvent
 from onewindow.core.timesource import now
 from onewindow.organization.models import Posting
-from onewindow.organization.rules import Role
 
-from .helpers import VALID_ID, at, hall_staff
+from .api_helpers import Api, center_admin, history, submission
+from .helpers import VALID_ID, at
 
 pytestmark = pytest.mark.django_db
-
-
-class Api:
-    """A staff member's API client: ``post(path, body, key=…)`` and ``get(path)``."""
-
-    def __init__(self, client, staff) -> None:
-        self.client = client
-        self.auth = {"HTTP_AUTHORIZATION": f"Bearer {api_token_issue(username=staff.user.username).token}"}
-
-    def post(self, path: str, body: dict | None = None, key: str | None = None):
-        extra = dict(self.auth)
-        if key:
-            extra["HTTP_IDEMPOTENCY_KEY"] = key
-        return self.client.post(f"/api/v1{path}", data=json.dumps(body or {}), content_type="application/json",
-                                **extra)
-
-    def get(self, path: str):
-        return self.client.get(f"/api/v1{path}", **self.auth)
-
-
-def submission(hall, **overrides) -> dict:
-    body = {
-        "item_code": hall.item.implementation_code,
-        "applicant": {"kind": "person", "name": "张三", "id_type": "resident_id", "id_number": VALID_ID,
-                      "phone": "13800000000"},
-        "materials": [{"name": n, "state": "received"}
-                      for n in hall.item.current_version.materials.values_list("name", flat=True)],
-        "window_number": "01",
-    }
-    body.update(overrides)
-    return body
 
 
 @pytest.fixture
@@ -173,17 +140,8 @@ def test_other_counties_and_other_roles(client, clerk_api, hall):
     assert client.get(f"/api/v1/cases/{number}").status_code == 401
 
 
-def _admin(hall):
-    return hall_staff("centeradmin", hall.county, None, Role.CENTER_ADMIN)
-
-
-def history(hall, *events) -> dict:
-    return {**submission(hall), "submitted_at": at(2026, 9, 28).isoformat(), "submitted_by": "clerk",
-            "events": list(events)}
-
-
 def test_import_replays_a_history_through_the_rules(client, hall):
-    api = Api(client, _admin(hall))
+    api = Api(client, center_admin(hall))
     r = api.post("/cases/import", history(
         hall,
         {"action": "accept", "at": at(2026, 9, 29).isoformat(), "actor": "clerk"},
@@ -201,7 +159,7 @@ def test_import_replays_a_history_through_the_rules(client, hall):
 
 
 def test_import_reports_every_violation_against_its_event_and_saves_nothing(client, hall):
-    api = Api(client, _admin(hall))
+    api = Api(client, center_admin(hall))
     r = api.post("/cases/import", history(
         hall,
         {"action": "request_supplement", "at": at(2026, 9, 28, 11).isoformat(), "actor": "clerk",
@@ -265,7 +223,7 @@ def test_import_replays_an_online_case_with_the_applicants_own_steps(client, hal
         {"action": "accept", "at": at(2026, 10, 8).isoformat(), "actor": "clerk"},
     ), "applicant_account": me.username, "window_number": None}
     record.pop("submitted_by")
-    r = Api(client, _admin(hall)).post("/cases/import", record)
+    r = Api(client, center_admin(hall)).post("/cases/import", record)
     assert r.status_code == 201, r.json()
     case = Case.objects.get(number=r.json()["number"])
     assert case.channel == "online"

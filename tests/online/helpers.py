@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import reverse
 
@@ -55,3 +56,15 @@ def register(phone: str = ME, *, name: str = "张三", id_number: str = VALID_ID
 def apply_url(hall) -> str:
     """The online application form of the hall's committed item."""
     return reverse("online:apply", args=[hall.item.implementation_code])
+
+
+def token_of(response) -> str:
+    """The draft token of an application form page."""
+    page = response.content.decode()
+    start = page.index('name="token" value="') + len('name="token" value="')
+    return page[start:page.index('"', start)]
+
+
+def pdf(name: str = "scan.pdf", data: bytes = PDF) -> SimpleUploadedFile:
+    """An uploaded PDF."""
+    return SimpleUploadedFile(name, data, content_type="application/pdf")

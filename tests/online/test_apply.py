@@ -15,19 +15,9 @@ from onewindow.core.timesource import local_date
 from onewindow.online.models import Draft, OnlineUpload
 from onewindow.workdays.selectors import snapshot_for
 
-from .helpers import COMPANY_CODE, EXE, OTHER_ID, PDF, PNG, apply_url, register
+from .helpers import COMPANY_CODE, EXE, OTHER_ID, PDF, PNG, apply_url, pdf, register, token_of
 
 pytestmark = pytest.mark.django_db
-
-
-def token_of(response) -> str:
-    page = response.content.decode()
-    start = page.index('name="token" value="') + len('name="token" value="')
-    return page[start:page.index('"', start)]
-
-
-def pdf(name: str = "scan.pdf", data: bytes = PDF) -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, data, content_type="application/pdf")
 
 
 def stored_files() -> list[Path]:

@@ -11,8 +11,8 @@ import pytest
 from onewindow.accounts.services import api_token_issue
 from onewindow.cases.models import Case
 from onewindow.online.models import ApplicantProfile
+from tests.cases.api_helpers import center_admin, history
 from tests.cases.helpers import at
-from tests.cases.test_api import _admin, history
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def token(hall):
     """A bearer token of the county's center administrator, who holds the import power."""
-    return api_token_issue(username=_admin(hall).user.username).token
+    return api_token_issue(username=center_admin(hall).user.username).token
 
 
 def _import(client, hall, token, username):

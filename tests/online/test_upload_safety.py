@@ -21,7 +21,7 @@ from onewindow.core.errors import DomainError
 from onewindow.core.uploads import check_file
 from onewindow.online.models import OnlineUpload
 
-from .test_apply import apply_url, pdf, token_of
+from .helpers import apply_url, pdf, token_of
 
 pytestmark = pytest.mark.django_db
 

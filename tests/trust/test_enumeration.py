@@ -12,8 +12,8 @@ import pytest
 
 from onewindow.cases import services as s
 from onewindow.core.errors import DomainError
+from tests.cases.helpers import accepted_case as accepted
 from tests.cases.helpers import at
-from tests.cases.test_handling import accepted
 
 pytestmark = pytest.mark.django_db
 
