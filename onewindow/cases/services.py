@@ -35,10 +35,11 @@ from onewindow.organization.permissions import Action as Perm
 from onewindow.organization.rules import Role
 from onewindow.workdays.selectors import NEWEST_CHANGE, NEWEST_CHANGE_READ, newest_change
 
+from . import materials as material_checks
 from . import outputs, scope, states
 from .history import chain_event, events_of
 from .models import Case, CaseEvent, CaseNumberSequence, CaseTask
-from .rules import Applicant, MaterialCheck, check_applicant, check_materials, missing_materials
+from .rules import Applicant, MaterialCheck, check_applicant, check_materials, with_obtained_materials
 from .states import Status, TransitionRefused
 from .timing import (
     calendar_of,
@@ -242,8 +243,11 @@ def case_submit(*, actor: Staff | None, item_code: str, applicant: Applicant, ma
         if version is None:
             raise NotFound(f"事项 {item_code} 没有第 {item_version} 版", code="item.version_not_found",
                            field="item_version")
-    names = version_parts(version.pk).materials
-    _raise_first(check_materials(materials, [n for n, r in names if r], [n for n, _ in names]))
+    parts = version_parts(version.pk)
+    names = parts.materials
+    materials = with_obtained_materials(materials, parts.material_terms)  # never the applicant's to bring
+    obtained = [t.name for t in parts.material_terms if not t.from_applicant]
+    _raise_first(check_materials(materials, [n for n, r in names if r], [n for n, _ in names], obtained))
     if channel not in Case.Channel.values:
         raise DomainError("case.channel_invalid", "申请渠道无效", field="channel")
     window = None
@@ -283,9 +287,13 @@ def case_request_supplement(*, case_id: int, actor: Staff, materials: list[str],
     names = [m.strip() for m in materials if m.strip()]
     if not names:
         raise DomainError("supplement.materials_required", "补正告知须列明需补正的材料", field="materials")
+
+    def plan(c: Case) -> list[tuple[str, dict[str, Any]]]:
+        material_checks.check_supplement_request(c, names)
+        return [("supplement_requested", {"materials": names, "note": note})]
+
     return _act(case_id=case_id, actor=actor, perm=Perm.CASE_REQUEST_SUPPLEMENT,
-                action=states.Action.REQUEST_SUPPLEMENT, at=at, expected_version=expected_version,
-                events=lambda c: [("supplement_requested", {"materials": names, "note": note})])
+                action=states.Action.REQUEST_SUPPLEMENT, at=at, expected_version=expected_version, events=plan)
 
 
 def case_supplement(*, case_id: int, actor: Staff | None, materials: list[str], at: datetime | None = None,
@@ -315,7 +323,7 @@ def case_accept(*, case_id: int, actor: Staff, at: datetime | None = None, note:
 
     return _act(case_id=case_id, actor=actor, perm=Perm.CASE_ACCEPT, action=states.Action.ACCEPT, at=at,
                 expected_version=expected_version, mutate=accepted,
-                events=lambda c: [("accepted", {"note": note})])
+                events=lambda c: [("accepted", {"note": note, **material_checks.acceptance_record(c)})])
 
 
 def case_conclude_instant(*, case_id: int, actor: Staff, at: datetime | None = None, result: str = "",
@@ -327,6 +335,7 @@ def case_conclude_instant(*, case_id: int, actor: Staff, at: datetime | None = N
         version = c.item_version
         if version.handling_type != HandlingType.INSTANT:
             raise DomainError("case.not_instant", "只有即办件可以当场办结", field="action")
+        material_checks.require_complete_for_instant(c)
         c.accepted_on = local_date(at)
         c.concluded_at = at
         c.outcome = "grant"
@@ -789,11 +798,9 @@ def cases_deem_overdue_acceptances(*, now: datetime | None = None) -> int:
 
 
 def missing_for_notice(case: Case) -> list[str]:
-    """Required materials the intake checklist marked as not received (the one-time notice's list)."""
-    submitted = next((e for e in events_of(case) if e.kind == "submitted"), None)
-    checklist = [MaterialCheck(**m) for m in (submitted.payload.get("materials", []) if submitted else [])]
-    required = [name for name, is_required in version_parts(case.item_version_id).materials if is_required]
-    return missing_materials(checklist, required)
+    """Required materials the applicant still owes (the one-time notice's list); never one the
+    department obtains itself."""
+    return list(material_checks.outstanding_of(case).owed)
 
 
 # The due dates a calendar change can move, as stored on the row.
