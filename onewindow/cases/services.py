@@ -797,12 +797,6 @@ def cases_deem_overdue_acceptances(*, now: datetime | None = None) -> int:
     return sum(1 for case_id in list(due) if case_deem_accepted(case_id=case_id, at=now) is not None)
 
 
-def missing_for_notice(case: Case) -> list[str]:
-    """Required materials the applicant still owes (the one-time notice's list); never one the
-    department obtains itself."""
-    return list(material_checks.outstanding_of(case).owed)
-
-
 # The due dates a calendar change can move, as stored on the row.
 RETIMED_FIELDS = ("acceptance_due", "promised_due", "statutory_due", "issuance_due", "yellow_from")
 

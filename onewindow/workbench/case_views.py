@@ -28,6 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from onewindow.cases import selectors as case_selectors
 from onewindow.cases.actions import ACTIONS, perform
+from onewindow.cases.materials import how_obtained, terms_of
 from onewindow.cases.models import Case, CaseEvent, CaseTask
 from onewindow.cases.rules import ID_TYPE_LABELS, MaterialState
 from onewindow.cases.states import STATUS_LABELS, Status
@@ -43,7 +44,7 @@ from onewindow.organization.permissions import can, roles_of, staff_of
 from onewindow.organization.rules import Role
 
 from . import excel, forms, selectors, services
-from .case_actions import action_forms, action_label, form_key
+from .case_actions import Withheld, action_forms, action_label, form_key
 from .models import IdView
 
 log = logging.getLogger("onewindow.workbench")
@@ -262,10 +263,14 @@ def _timeline(events: list[CaseEvent]) -> list[TimelineRow]:
 def _material_rows(case: Case) -> tuple[list[dict[str, Any]], list[Any]]:
     scans = selectors.scans_of(case)
     labels = forms.material_state_labels()
+    # A material the department obtains itself is never missing, whatever an older checklist said.
+    obtained = {t.name: how_obtained(t.provision) for t in terms_of(case) if not t.from_applicant}
     rows = []
     for m in case_selectors.materials_of(case):
-        rows.append({**m, "state_label": labels.get(m.get("state", ""), m.get("state", "")),
-                     "received": m.get("state") == MaterialState.RECEIVED,
+        fetched = m["name"] in obtained
+        rows.append({**m, "state_label": obtained[m["name"]] if fetched else labels.get(m.get("state", ""),
+                                                                                       m.get("state", "")),
+                     "received": fetched or m.get("state") == MaterialState.RECEIVED,
                      "scans": [s for s in scans if s.material == m["name"]]})
     listed = {r["name"] for r in rows}
     return rows, [s for s in scans if s.material not in listed]
@@ -287,8 +292,10 @@ def _render_case(request: HttpRequest, staff: Staff, case: Case, *, status: int 
                  error: DomainError | None = None, full_ids: dict[str, str] | None = None,
                  upload_error: str = "") -> HttpResponse:
     view = case_selectors.case_view(case)
+    withheld: list[Withheld] = []
     action_list = action_forms(case, staff, view, failed=failed, posted=request.POST if failed else None,
-                               error=(error.field, error.message, error.code) if error is not None else None)
+                               error=(error.field, error.message, error.code) if error is not None else None,
+                               withheld=withheld)
     failed_form = next((f for f in action_list if f.key == failed), None)
     materials, other_scans = _material_rows(case)
     version = case.item_version
@@ -303,7 +310,7 @@ def _render_case(request: HttpRequest, staff: Staff, case: Case, *, status: int 
         "online_form": _online_form(case),
         "documents": list(case.documents.order_by("event_seq", "id")),
         "timeline": _timeline(view.events),
-        "forms": action_list, "failed": failed,
+        "forms": action_list, "failed": failed, "withheld": withheld,
         "page_error": (failed_form.shown_error if failed_form is not None else error.message) if error else "",
         "failed_form_shown": failed_form is not None,
         "id_type_label": ID_TYPE_LABELS.get(case.applicant_id_type, case.applicant_id_type),
@@ -478,6 +485,13 @@ def inbox(request: HttpRequest) -> HttpResponse:
     sections = [
         InboxSection("to_accept", _("To accept"), _("Acceptance due"),
                      [_row(c, c.acceptance_due, today) for c in box.to_accept]),
+        # 行政许可法 第三十二条: a required material is missing, so the one-time notice is due, not acceptance.
+        InboxSection("to_notify", "缺少必要材料，待一次性告知补正", _("Acceptance due"),
+                     [_row(c, c.acceptance_due, today) for c in box.to_notify]),
+        InboxSection("awaiting_supplement", "待申请人补正", _("Acceptance due"),
+                     [_row(c, c.acceptance_due, today) for c in box.awaiting_supplement]),
+        InboxSection("awaiting_acceptance", "已收件，待有受理权限的人员受理", _("Acceptance due"),
+                     [_row(c, c.acceptance_due, today) for c in box.awaiting_acceptance]),
         InboxSection("tasks", _("Review stages"), _("Stage due"), tasks),
         InboxSection("to_decide", _("To decide"), _("Promised due"),
                      [_row(c, c.promised_due, today) for c in box.to_decide]),

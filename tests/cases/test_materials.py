@@ -9,6 +9,7 @@ import pytest
 
 from onewindow.cases import services as s
 from onewindow.cases.history import verify_case
+from onewindow.cases.materials import outstanding_of
 from onewindow.cases.rules import (
     MaterialCheck,
     MaterialsOnRecord,
@@ -145,7 +146,7 @@ def test_a_shared_material_is_recorded_as_fetched_and_never_missing(hall):
     # then the case records it as fetched by the department, and it does not stop acceptance
     states = {m["name"]: m["state"] for m in case.events.get(kind="submitted").payload["materials"]}
     assert states["营业执照副本"] == "fetched"
-    assert s.missing_for_notice(case) == []
+    assert outstanding_of(case).owed == ()
     assert s.case_accept(case_id=case.id, actor=hall.clerk, at=at(2026, 9, 29)).status == "in_review"
 
 
