@@ -201,3 +201,15 @@ def outstanding_materials(terms: Sequence[MaterialTerms], record: MaterialsOnRec
     owed = [t for t in terms if t.required and t.from_applicant and t.name not in received]
     return Outstanding(missing=tuple(t.name for t in owed if not t.deferrable),
                        deferred=tuple(t.name for t in owed if t.deferrable), owed=tuple(t.name for t in owed))
+
+
+def visit_overrun(*, visits: int, max_visits: int) -> str:
+    """The warning to show before an action that brings the applicant to the center once more
+    (an application or a supplement at the window) when that trip passes the item's promised
+    maximum (到现场次数, 最多跑一次); empty when it does not.
+
+    Only the trips to apply and to supplement count: collecting a result is not one, since the
+    applicant may have it posted or take the electronic licence instead.
+    """
+    trip = visits + 1
+    return f"本次将是第 {trip} 次到现场，超过承诺的最多 {max_visits} 次" if trip > max_visits else ""

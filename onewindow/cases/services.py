@@ -729,8 +729,9 @@ def case_issue_certificate(*, case_id: int, actor: Staff, at: datetime | None = 
 
 def case_deliver(*, case_id: int, actor: Staff, method: str, tracking_number: str = "", note: str = "",
                  at: datetime | None = None, expected_version: int | None = None) -> Case:
-    """送达: window pickup (a visit of the applicant), post with a tracking number, or an
-    electronic certificate; the case concludes."""
+    """送达: window pickup, post with a tracking number, or an electronic certificate; the case
+    concludes. A pickup is not a visit (最多跑一次 counts the trips to apply and to supplement:
+    ``rules.visit_overrun``)."""
     at = at or current_time()
     if method not in DeliveryMethod.__members__.values():
         raise DomainError("delivery.method_invalid", "送达方式须为窗口领取、邮寄送达或电子证照", field="method")
@@ -739,8 +740,6 @@ def case_deliver(*, case_id: int, actor: Staff, method: str, tracking_number: st
         raise DomainError("delivery.tracking_required", "邮寄送达须填写邮件单号", field="tracking_number")
 
     def delivered(c: Case) -> None:
-        if method == DeliveryMethod.WINDOW:
-            c.visits += 1
         c.concluded_at = at
 
     return _act(case_id=case_id, actor=actor, perm=Perm.CASE_DELIVER, action=states.Action.DELIVER, at=at,

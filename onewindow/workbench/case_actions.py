@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from onewindow.cases import materials as case_materials
 from onewindow.cases.models import Case, CaseTask
+from onewindow.cases.rules import visit_overrun
 from onewindow.cases.selectors import CaseView
 from onewindow.cases.services import DENIAL_RIGHTS
 from onewindow.cases.states import TRANSITIONS, Status
@@ -246,8 +247,11 @@ def _intake_forms(ctx: _Ctx) -> list[ActionForm]:
     if ctx.allows(Move.SUPPLEMENT) and ctx.may(Perm.CASE_SUBMIT):
         asked = next((e.payload.get("materials", []) for e in reversed(ctx.view.events)
                       if e.kind == "supplement_requested"), [])
+        # 最多跑一次: warn before the trip that passes the promise, not after.
+        overrun = visit_overrun(visits=ctx.case.visits, max_visits=ctx.case.item_version.max_visits)
         forms.append(ActionForm(
             key="supplement", action="supplement", title=_("Record the supplement"), submit=_("Record"),
+            notes=[f"申请人到窗口补正：{overrun}"] if overrun else [],
             fields=[Field("materials", _("Materials received"), "checkboxes", choices=[(n, n) for n in asked],
                           value=list(asked)),
                     Field("at_window", _("Brought to the window (counts as a visit)"), "checkbox", value="true")]))

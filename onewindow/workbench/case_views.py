@@ -30,7 +30,7 @@ from onewindow.cases import selectors as case_selectors
 from onewindow.cases.actions import ACTIONS, perform
 from onewindow.cases.materials import how_obtained, terms_of
 from onewindow.cases.models import Case, CaseEvent, CaseTask
-from onewindow.cases.rules import ID_TYPE_LABELS, MaterialState
+from onewindow.cases.rules import ID_TYPE_LABELS, MaterialState, visit_overrun
 from onewindow.cases.states import STATUS_LABELS, Status
 from onewindow.catalog.rules import DELIVERY_METHOD_LABELS, SPECIAL_PROCEDURE_LABELS
 from onewindow.core.errors import DomainError, NotFound
@@ -76,10 +76,15 @@ def _applicant_shown(case: Case) -> str:
 # --- intake ------------------------------------------------------------------------------------------
 
 
+def _visit_warning(item: Any) -> str:
+    """An item promising no visit (fully online): taking it in at the window passes the promise."""
+    return visit_overrun(visits=0, max_visits=item.current_version.max_visits) if item is not None else ""
+
+
 def _intake_context(staff: Staff, form: forms.IntakeForm, item: Any, *, q: str = "") -> dict[str, Any]:
     windows = selectors.intake_windows(staff)
     return {
-        "form": form, "item": item, "q": q, "windows": windows,
+        "form": form, "item": item, "q": q, "windows": windows, "visit_warning": _visit_warning(item),
         "results": selectors.intake_items(staff, q) if q else None,
         "id_types": forms.id_type_choices(), "states": forms.material_state_labels(),
         "max_upload_mb": _mb(), "kinds": Case.ApplicantKind.choices,
@@ -160,6 +165,7 @@ def intake_checklist(request: HttpRequest) -> HttpResponse:
     item = selectors.intake_item(staff, request.GET.get("item", ""))
     return render(request, "workbench/_checklist.html",
                   {"item": item, "form": forms.blank_intake(item), "states": forms.material_state_labels(),
+                   "visit_warning": _visit_warning(item),
                    "max_upload_mb": _mb(), "asked": request.GET.get("item", "")})
 
 
