@@ -304,6 +304,7 @@ def _render_case(request: HttpRequest, staff: Staff, case: Case, *, status: int 
                                withheld=withheld)
     failed_form = next((f for f in action_list if f.key == failed), None)
     materials, other_scans = _material_rows(case)
+    documents = list(case.documents.order_by("event_seq", "id"))
     version = case.item_version
     context = {
         "case": case, "version": version, "view": view, "clock": view.clock, "dues": _dues(view),
@@ -314,7 +315,10 @@ def _render_case(request: HttpRequest, staff: Staff, case: Case, *, status: int 
         # What the applicant uploaded and filled in online (one history, whatever the channel).
         "online_uploads": online_selectors.case_uploads(case) if case.channel == Case.Channel.ONLINE else [],
         "online_form": _online_form(case),
-        "documents": list(case.documents.order_by("event_seq", "id")),
+        "documents": documents,
+        # 收件回执: offered first while the case waits for its acceptance decision.
+        "receipt": next((d for d in documents if d.kind == "intake_receipt"), None)
+        if Status(case.status) in (Status.SUBMITTED, Status.AWAITING_SUPPLEMENT) else None,
         "timeline": _timeline(view.events),
         "forms": action_list, "failed": failed, "withheld": withheld,
         "page_error": (failed_form.shown_error if failed_form is not None else error.message) if error else "",
