@@ -96,9 +96,11 @@ def inbox(staff: Staff, *, limit: int = 200) -> Inbox:
     box = Inbox()
     if roles & {Role.CLERK, Role.PROXY_AGENT}:
         mine = _by_role(staff, {Role.CLERK, Role.PROXY_AGENT})
-        _sort_received(staff, box, list(mine.filter(status=Status.SUBMITTED).annotate(
-            accept_granted=grant_exists(staff, Action.CASE_ACCEPT, local_date(), department=OuterRef("department_id"),
-                                        item=OuterRef("item_id"))).order_by("acceptance_due", "submitted_at")[:limit]))
+        # Whether the staff member holds the power to accept each case's item comes with the row.
+        granted = grant_exists(staff, Action.CASE_ACCEPT, local_date(), department=OuterRef("department_id"),
+                               item=OuterRef("item_id"))
+        received = mine.filter(status=Status.SUBMITTED).annotate(accept_granted=granted)
+        _sort_received(staff, box, list(received.order_by("acceptance_due", "submitted_at")[:limit]))
         box.awaiting_supplement = list(mine.filter(status=Status.AWAITING_SUPPLEMENT)
                                        .order_by("acceptance_due", "submitted_at")[:limit])
         box.to_deliver = list(mine.filter(status=Status.CERTIFICATE_ISSUED).order_by("issuance_due")[:limit])
@@ -135,7 +137,8 @@ def _sort_received(staff: Staff, box: Inbox, received: list[Case]) -> None:
     read of the cases' intake and supplement events."""
     mine = [c for c in received if can(staff, Action.CASE_ACCEPT, region=c.region, department=c.department,
                                        item=c.item, granted=c.accept_granted)]
-    box.awaiting_acceptance = [c for c in received if c not in mine]
+    mine_ids = {c.pk for c in mine}
+    box.awaiting_acceptance = [c for c in received if c.pk not in mine_ids]
     history: dict[int, list[CaseEvent]] = {c.pk: [] for c in mine}
     for event in (CaseEvent.objects.filter(case_id__in=list(history), kind__in=["submitted", "supplemented"])
                   .only("case_id", "kind", "payload").order_by("case_id", "seq")):
@@ -143,7 +146,10 @@ def _sort_received(staff: Staff, box: Inbox, received: list[Case]) -> None:
     for case in mine:
         owed = outstanding_materials(version_parts(case.item_version_id).material_terms,
                                      materials_on_record(history[case.pk]))
-        (box.to_notify if owed.missing else box.to_accept).append(case)
+        if owed.missing:
+            box.to_notify.append(case)
+        else:
+            box.to_accept.append(case)
 
 
 # --- one case -------------------------------------------------------------------------------------

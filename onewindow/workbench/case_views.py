@@ -273,10 +273,9 @@ def _material_rows(case: Case) -> tuple[list[dict[str, Any]], list[Any]]:
     obtained = {t.name: how_obtained(t.provision) for t in terms_of(case) if not t.from_applicant}
     rows = []
     for m in case_selectors.materials_of(case):
-        fetched = m["name"] in obtained
-        rows.append({**m, "state_label": obtained[m["name"]] if fetched else labels.get(m.get("state", ""),
-                                                                                       m.get("state", "")),
-                     "received": fetched or m.get("state") == MaterialState.RECEIVED,
+        state = m.get("state", "")
+        rows.append({**m, "state_label": obtained.get(m["name"]) or labels.get(state, state),
+                     "received": m["name"] in obtained or state == MaterialState.RECEIVED,
                      "scans": [s for s in scans if s.material == m["name"]]})
     listed = {r["name"] for r in rows}
     return rows, [s for s in scans if s.material not in listed]
