@@ -233,7 +233,10 @@ def _signature(name: str) -> str:
 _ACT_DESCRIPTION = (
     "Run one action with its inputs in the JSON body, plus an optional ``expected_version`` (the "
     "``row_version`` you read: a stale one is 409 ``case.changed``). Unknown actions and inputs are "
-    "refused with the field named. Actions and inputs (``?`` optional): "
+    "refused with the field named. ``accept`` and ``conclude_instant`` are refused with 400 "
+    "``case.accept.materials_missing`` (field ``materials``, the missing materials named) while a required "
+    "material the applicant hands in is missing and the item does not allow deferring it (行政许可法 第三十二条). "
+    "Actions and inputs (``?`` optional): "
     + "; ".join(_signature(n) for n in ACTIONS) + "."
 )
 

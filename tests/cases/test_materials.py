@@ -168,3 +168,18 @@ def test_only_materials_the_department_obtains_may_be_marked_fetched(hall):
                       materials=[MaterialCheck("申请书", "fetched"), MaterialCheck("营业执照副本", "received")],
                       window_number="01", at=at(2026, 9, 28))
     assert exc.value.code == "material.not_obtained"
+
+
+@pytestmark_db
+def test_the_api_answers_a_refused_acceptance_with_the_code_and_the_materials(client, hall):
+    from .test_api import Api, submission
+
+    api = Api(client, hall.clerk)
+    body = submission(hall)
+    body["materials"] = [{"name": "申请书", "state": "missing"}, {"name": "营业执照副本", "state": "received"}]
+    number = api.post("/cases", body).json()["number"]
+    r = api.post(f"/cases/{number}/actions/accept", {})
+    assert r.status_code == 400
+    error = r.json()["error"]
+    assert error["code"] == "case.accept.materials_missing" and error["field"] == "materials"
+    assert "缺少必要材料：申请书" in error["message"]
