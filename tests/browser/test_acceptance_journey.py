@@ -8,7 +8,7 @@ import pytest
 
 from onewindow.cases.models import Case
 from tests.browser.test_case_journey import counter, log_in, status, submit_form  # noqa: F401
-from tests.cases.conftest import VALID_ID
+from tests.cases.conftest import VALID_ID, hall  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
