@@ -161,6 +161,8 @@ def acceptance(case: Case, event: CaseEvent) -> dict[str, Any]:
         "promised_due": _projected(case, event, "promised_due"),
         "statutory_due": _projected(case, event, "statutory_due"),
         "materials_received": _received_materials(case, event.seq),
+        # 容缺受理: accepted while these are still owed; the notice must not call the file complete.
+        "deferred_materials": list(event.payload.get("deferred_materials", [])),
         "instant": bool(event.payload.get("instant")),
         "deemed": event.kind == "deemed_accepted",
         "deemed_rule": DEEMED_RULE if event.kind == "deemed_accepted" else "",
