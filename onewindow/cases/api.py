@@ -243,8 +243,11 @@ def _signature(name: str) -> str:
 _ACT_DESCRIPTION = (
     "Run one action with its inputs in the JSON body, plus an optional ``expected_version`` (the "
     "``row_version`` you read: a stale one is 409 ``case.changed``). Unknown actions and inputs are "
-    "refused with the field named. Each action's body is its schema ``<Action>In`` in the components; "
-    "actions and inputs (``?`` optional): " + "; ".join(_signature(n) for n in ACTIONS) + "."
+    "refused with the field named. ``accept`` and ``conclude_instant`` are refused with 400 "
+    "``case.accept.materials_missing`` (field ``materials``, the missing materials named) while a required "
+    "material the applicant hands in is missing and the item does not allow deferring it (行政许可法 第三十二条). "
+    "Each action's body is its schema ``<Action>In`` in the components; actions and inputs (``?`` optional): "
+    + "; ".join(_signature(n) for n in ACTIONS) + "."
 )
 
 # The body's shape depends on the action in the path, so the operation reads and validates it

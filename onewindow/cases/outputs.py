@@ -25,6 +25,9 @@ from .timing import calendar_of
 _MOBILE = re.compile(r"1[3-9]\d{9}")
 
 NOTICE_KIND: dict[str, str] = {
+    # 收件回执: the walk-in applicant's dated receipt with the case number and query code (an
+    # online applicant has both on screen and by SMS).
+    "submitted": "intake_receipt",
     "accepted": "acceptance_notice",
     "deemed_accepted": "acceptance_notice",  # 视为受理: the applicant still gets the dated receipt
     "supplement_requested": "supplement_notice",
@@ -111,7 +114,8 @@ def after_event(case: Case, event: CaseEvent) -> None:
     certificate = ""
     if event.kind == "certificate_issued":
         certificate = certificate_issue(case=case, event=event, new_event=True).number
-    elif (kind := NOTICE_KIND.get(event.kind)) is not None and not event.payload.get("instant"):
+    elif (kind := NOTICE_KIND.get(event.kind)) is not None and not event.payload.get("instant") \
+            and not (event.kind == "submitted" and case.channel == Case.Channel.ONLINE):
         document_issue(case=case, event=event, kind=kind, new_event=True)
     # An instant case is done in front of the applicant: nothing to text them about.
     text = None if event.payload.get("instant") else _message(case, event, certificate=certificate)

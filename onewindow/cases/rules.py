@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from enum import StrEnum
+from typing import Any, Protocol
 
+from onewindow.catalog.rules import MaterialTerms
 from onewindow.core.errors import FieldProblem
 from onewindow.core.identity import is_valid_id_number, is_valid_uscc
 
@@ -36,6 +38,9 @@ class MaterialState(StrEnum):
     RECEIVED = "received"
     MISSING = "missing"
     NOT_APPLICABLE = "not_applicable"
+    # Obtained by the department (shared from the e-licence library, or its own paper): never
+    # asked of the applicant, present for acceptance.
+    FETCHED = "fetched"
 
 
 @dataclass(frozen=True)
@@ -114,8 +119,10 @@ def check_applicant(a: Applicant, *, max_lengths: Mapping[str, int] | None = Non
     return p.problems
 
 
-def check_materials(checklist: list[MaterialCheck], required: list[str], known: list[str]) -> list[FieldProblem]:
-    """The checklist names only the item's materials, each once, with a valid state."""
+def check_materials(checklist: list[MaterialCheck], required: list[str], known: list[str],
+                    obtained: Collection[str] = ()) -> list[FieldProblem]:
+    """The checklist names only the item's materials, each once, with a valid state; only the
+    materials the department obtains itself (``obtained``) may be marked fetched."""
     p = IntakeProblems()
     seen: set[str] = set()
     for i, m in enumerate(checklist):
@@ -126,16 +133,100 @@ def check_materials(checklist: list[MaterialCheck], required: list[str], known: 
             p.add(f"{where}.name", "material.duplicate", f"材料“{m.name}”重复")
         seen.add(m.name)
         if m.state not in MaterialState.__members__.values():
-            p.add(f"{where}.state", "material.state_invalid", "材料状态须为已收、缺少或不适用")
+            p.add(f"{where}.state", "material.state_invalid", "材料状态须为已收、缺少、不适用或部门获取")
         if m.state == MaterialState.NOT_APPLICABLE and m.name in required:
             p.add(f"{where}.state", "material.required", f"“{m.name}”是必要材料，不能标为不适用")
+        if m.state == MaterialState.FETCHED and m.name in known and m.name not in obtained:
+            p.add(f"{where}.state", "material.not_obtained", f"“{m.name}”须由申请人提交，不能标为部门获取")
     return p.problems
 
 
-def missing_materials(checklist: list[MaterialCheck], required: list[str]) -> list[str]:
-    """Required materials not marked received, in the item's order (for the one-time notice)."""
-    received = {m.name for m in checklist if m.state == MaterialState.RECEIVED}
-    return [name for name in required if name not in received]
+def with_obtained_materials(checklist: list[MaterialCheck], terms: Sequence[MaterialTerms]) -> list[MaterialCheck]:
+    """The checklist with every material the department obtains itself marked ``fetched``, in the
+    item's order, whatever the form said: such a material is never the applicant's to bring
+    (电子证照库共享获取，申请人无需提交), so it is never recorded as missing."""
+    obtained = {t.name for t in terms if not t.from_applicant}
+    if not obtained:
+        return checklist
+    given = {m.name: m for m in checklist}
+    out = [m for m in checklist if m.name not in obtained]
+    for t in terms:
+        if t.name in obtained:
+            note = given[t.name].note if t.name in given else ""
+            out.append(MaterialCheck(t.name, MaterialState.FETCHED, note))
+    order = {t.name: i for i, t in enumerate(terms)}
+    return sorted(out, key=lambda m: order.get(m.name, len(order)))
+
+
+@dataclass(frozen=True)
+class MaterialsOnRecord:
+    """What the history says was handed in: the intake checklist and every supplement since."""
+
+    checklist: tuple[MaterialCheck, ...]
+    supplied: frozenset[str]
+
+    @property
+    def received(self) -> frozenset[str]:
+        """Names received or obtained by the department, at intake or since."""
+        present = {m.name for m in self.checklist if m.state in (MaterialState.RECEIVED, MaterialState.FETCHED)}
+        return frozenset(present | self.supplied)
+
+
+class HistoryEvent(Protocol):
+    kind: str
+    payload: dict[str, Any]
+
+
+def materials_on_record(events: Iterable[HistoryEvent]) -> MaterialsOnRecord:
+    """Read the intake checklist (the ``submitted`` event's materials with their checks) and the
+    materials every ``supplemented`` event brought."""
+    checklist: tuple[MaterialCheck, ...] = ()
+    supplied: set[str] = set()
+    for event in events:
+        payload = event.payload or {}
+        if event.kind == "submitted":
+            checklist = tuple(MaterialCheck(**m) for m in payload.get("materials", []))
+        elif event.kind == "supplemented":
+            supplied.update(str(name) for name in payload.get("materials", []))
+    return MaterialsOnRecord(checklist, frozenset(supplied))
+
+
+@dataclass(frozen=True)
+class Outstanding:
+    """The required materials still owed by the applicant, in the item's order."""
+
+    missing: tuple[str, ...] = ()  # acceptance must wait for these (一次性告知补正)
+    deferred: tuple[str, ...] = ()  # owed, but the item allows accepting without them (容缺)
+    owed: tuple[str, ...] = ()  # both, in the item's order
+
+    @property
+    def blocks_acceptance(self) -> bool:
+        return bool(self.missing)
+
+
+def outstanding_materials(terms: Sequence[MaterialTerms], record: MaterialsOnRecord) -> Outstanding:
+    """行政许可法 第三十二条: a case is accepted only when its required materials are complete.
+
+    A required material the applicant must hand in and has not (neither at intake nor by a
+    supplement) is missing, unless the item version marks it deferrable (容缺受理), in which case it
+    is owed but does not stop acceptance. Materials the department obtains itself are never owed.
+    """
+    received = record.received
+    owed = [t for t in terms if t.required and t.from_applicant and t.name not in received]
+    return Outstanding(missing=tuple(t.name for t in owed if not t.deferrable),
+                       deferred=tuple(t.name for t in owed if t.deferrable), owed=tuple(t.name for t in owed))
+
+
+def visit_overrun(*, visits: int, max_visits: int) -> str:
+    """The warning to show before an action that brings the applicant to the center once more
+    (an application or a supplement at the window) when that trip passes the item's promised
+    maximum (到现场次数, 最多跑一次); empty when it does not.
+
+    Only the trips to apply and to supplement count: collecting a result is not one, since the
+    applicant may have it posted or take the electronic licence instead.
+    """
+    trip = visits + 1
+    return f"本次将是第 {trip} 次到现场，超过承诺的最多 {max_visits} 次" if trip > max_visits else ""
 
 
 # The ``result`` a ``concluded`` event carries when the services conclude a case themselves (a

@@ -9,18 +9,20 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext
 
+from onewindow.catalog.selectors import version_parts
 from onewindow.core.errors import NotFound, PermissionDenied
 from onewindow.core.identity import mask_id, mask_name
-from onewindow.core.timesource import SHANGHAI
+from onewindow.core.timesource import SHANGHAI, local_date
 from onewindow.core.timesource import now as current_time
 from onewindow.organization.models import Staff
-from onewindow.organization.permissions import Action, can, region_q, roles_of
+from onewindow.organization.permissions import Action, can, grant_exists, region_q, roles_of
 from onewindow.organization.rules import Role
 from onewindow.workdays.clock import ClockState
 from onewindow.workdays.explain import explain_clock
 
 from .events import event_label
 from .models import Case, CaseEvent, CaseTask
+from .rules import materials_on_record, outstanding_materials
 from .states import OPEN, STATUS_LABELS, Status
 from .timing import calendar_of, clock_of
 
@@ -63,7 +65,14 @@ def case_for(staff: Staff | None, number: str) -> Case:
 class Inbox:
     """What waits for one staff member, section by section (empty sections are left out)."""
 
-    to_accept: list[Case] = field(default_factory=list)  # 待受理 / 待补正 at my windows and departments
+    # 待受理: received at my windows and departments, mine to accept, the materials complete (or
+    # only deferrable ones owed, 容缺).
+    to_accept: list[Case] = field(default_factory=list)
+    # Received, mine to accept, but a required material is missing: the one-time notice is due.
+    to_notify: list[Case] = field(default_factory=list)
+    awaiting_supplement: list[Case] = field(default_factory=list)  # 待补正: the applicant's turn
+    # Received here (by me, a proxy agent …) but not mine to accept (no power over the item).
+    awaiting_acceptance: list[Case] = field(default_factory=list)
     tasks: list[CaseTask] = field(default_factory=list)  # review stages I may claim or hold
     to_decide: list[Case] = field(default_factory=list)  # every stage done: the decision is due
     extension_requests: list[Case] = field(default_factory=list)
@@ -72,8 +81,9 @@ class Inbox:
 
     @property
     def total(self) -> int:
-        return sum(len(v) for v in (self.to_accept, self.tasks, self.to_decide, self.extension_requests,
-                                    self.to_issue, self.to_deliver))
+        """The work that waits for this staff member (not what waits for the applicant or others)."""
+        return sum(len(v) for v in (self.to_accept, self.to_notify, self.tasks, self.to_decide,
+                                    self.extension_requests, self.to_issue, self.to_deliver))
 
 
 def _by_role(staff: Staff, roles: set[Role]) -> QuerySet[Case]:
@@ -88,8 +98,13 @@ def inbox(staff: Staff, *, limit: int = 200) -> Inbox:
     box = Inbox()
     if roles & {Role.CLERK, Role.PROXY_AGENT}:
         mine = _by_role(staff, {Role.CLERK, Role.PROXY_AGENT})
-        box.to_accept = list(mine.filter(status__in=[Status.SUBMITTED, Status.AWAITING_SUPPLEMENT])
-                             .order_by("acceptance_due", "submitted_at")[:limit])
+        # Whether the staff member holds the power to accept each case's item comes with the row.
+        granted = grant_exists(staff, Action.CASE_ACCEPT, local_date(), department=OuterRef("department_id"),
+                               item=OuterRef("item_id"))
+        received = mine.filter(status=Status.SUBMITTED).annotate(accept_granted=granted)
+        _sort_received(staff, box, list(received.order_by("acceptance_due", "submitted_at")[:limit]))
+        box.awaiting_supplement = list(mine.filter(status=Status.AWAITING_SUPPLEMENT)
+                                       .order_by("acceptance_due", "submitted_at")[:limit])
         box.to_deliver = list(mine.filter(status=Status.CERTIFICATE_ISSUED).order_by("issuance_due")[:limit])
     if roles & {Role.CLERK, Role.REVIEWER, Role.CHIEF_REPRESENTATIVE}:
         handlers = _by_role(staff, {Role.CLERK, Role.REVIEWER, Role.CHIEF_REPRESENTATIVE})
@@ -116,6 +131,27 @@ def inbox(staff: Staff, *, limit: int = 200) -> Inbox:
                                                    extension_requested_days__isnull=False)
                                       .order_by("statutory_due")[:limit])
     return box
+
+
+def _sort_received(staff: Staff, box: Inbox, received: list[Case]) -> None:
+    """Split received cases: not mine to accept; mine, with a required material missing (行政许可法
+    第三十二条: the one-time notice, not acceptance); mine to accept. The materials come from one
+    read of the cases' intake and supplement events."""
+    mine = [c for c in received if can(staff, Action.CASE_ACCEPT, region=c.region, department=c.department,
+                                       item=c.item, granted=c.accept_granted)]
+    mine_ids = {c.pk for c in mine}
+    box.awaiting_acceptance = [c for c in received if c.pk not in mine_ids]
+    history: dict[int, list[CaseEvent]] = {c.pk: [] for c in mine}
+    for event in (CaseEvent.objects.filter(case_id__in=list(history), kind__in=["submitted", "supplemented"])
+                  .only("case_id", "kind", "payload").order_by("case_id", "seq")):
+        history[event.case_id].append(event)
+    for case in mine:
+        owed = outstanding_materials(version_parts(case.item_version_id).material_terms,
+                                     materials_on_record(history[case.pk]))
+        if owed.missing:
+            box.to_notify.append(case)
+        else:
+            box.to_accept.append(case)
 
 
 # --- one case -------------------------------------------------------------------------------------

@@ -34,11 +34,12 @@ from onewindow.organization.permissions import can, require, roles_of
 from onewindow.organization.rules import Role
 from onewindow.workdays.selectors import NEWEST_CHANGE_READ, newest_change
 
+from . import materials as material_checks
 from . import scope, states
 from .history import events_of
 from .lengths import APPLICANT_MAX_LENGTHS
 from .models import Case, CaseNumberSequence, CaseTask
-from .rules import Applicant, MaterialCheck, check_applicant, check_materials, missing_materials
+from .rules import Applicant, MaterialCheck, check_applicant, check_materials, with_obtained_materials
 from .states import Status, TransitionRefused
 from .timing import (
     calendar_of,
@@ -167,8 +168,11 @@ def case_submit(*, actor: Staff | None, item_code: str, applicant: Applicant, ma
         if version is None:
             raise NotFound(f"事项 {item_code} 没有第 {item_version} 版", code="item.version_not_found",
                            field="item_version")
-    names = version_parts(version.pk).materials
-    _raise_first(check_materials(materials, [n for n, r in names if r], [n for n, _ in names]))
+    parts = version_parts(version.pk)
+    names = parts.materials
+    materials = with_obtained_materials(materials, parts.material_terms)  # never the applicant's to bring
+    obtained = [t.name for t in parts.material_terms if not t.from_applicant]
+    _raise_first(check_materials(materials, [n for n, r in names if r], [n for n, _ in names], obtained))
     if channel not in Case.Channel.values:
         raise DomainError("case.channel_invalid", "申请渠道无效", field="channel")
     window = None
@@ -208,9 +212,13 @@ def case_request_supplement(*, case_id: int, actor: Staff, materials: list[str],
     names = [m.strip() for m in materials if m.strip()]
     if not names:
         raise DomainError("supplement.materials_required", "补正告知须列明需补正的材料", field="materials")
+
+    def plan(c: Case) -> list[tuple[str, dict[str, Any]]]:
+        material_checks.check_supplement_request(c, names)
+        return [("supplement_requested", {"materials": names, "note": note})]
+
     return _act(case_id=case_id, actor=actor, perm=Perm.CASE_REQUEST_SUPPLEMENT,
-                action=states.Action.REQUEST_SUPPLEMENT, at=at, expected_version=expected_version,
-                events=lambda c: [("supplement_requested", {"materials": names, "note": note})])
+                action=states.Action.REQUEST_SUPPLEMENT, at=at, expected_version=expected_version, events=plan)
 
 
 def case_supplement(*, case_id: int, actor: Staff | None, materials: list[str], at: datetime | None = None,
@@ -241,7 +249,7 @@ def case_accept(*, case_id: int, actor: Staff, at: datetime | None = None, note:
 
     return _act(case_id=case_id, actor=actor, perm=Perm.CASE_ACCEPT, action=states.Action.ACCEPT, at=at,
                 expected_version=expected_version, mutate=accepted,
-                events=lambda c: [("accepted", {"note": note})])
+                events=lambda c: [("accepted", {"note": note, **material_checks.acceptance_record(c)})])
 
 
 def case_conclude_instant(*, case_id: int, actor: Staff, at: datetime | None = None, result: str = "",
@@ -253,6 +261,7 @@ def case_conclude_instant(*, case_id: int, actor: Staff, at: datetime | None = N
         version = c.item_version
         if version.handling_type != HandlingType.INSTANT:
             raise DomainError("case.not_instant", "只有即办件可以当场办结", field="action")
+        material_checks.require_complete_for_instant(c)
         c.accepted_on = local_date(at)
         c.concluded_at = at
         c.outcome = "grant"
@@ -648,8 +657,9 @@ def case_issue_certificate(*, case_id: int, actor: Staff, at: datetime | None = 
 
 def case_deliver(*, case_id: int, actor: Staff, method: str, tracking_number: str = "", note: str = "",
                  at: datetime | None = None, expected_version: int | None = None) -> Case:
-    """送达: window pickup (a visit of the applicant), post with a tracking number, or an
-    electronic certificate; the case concludes."""
+    """送达: window pickup, post with a tracking number, or an electronic certificate; the case
+    concludes. A pickup is not a visit (最多跑一次 counts the trips to apply and to supplement:
+    ``rules.visit_overrun``)."""
     at = at or current_time()
     if method not in DeliveryMethod.__members__.values():
         raise DomainError("delivery.method_invalid", "送达方式须为窗口领取、邮寄送达或电子证照", field="method")
@@ -658,8 +668,6 @@ def case_deliver(*, case_id: int, actor: Staff, method: str, tracking_number: st
         raise DomainError("delivery.tracking_required", "邮寄送达须填写邮件单号", field="tracking_number")
 
     def delivered(c: Case) -> None:
-        if method == DeliveryMethod.WINDOW:
-            c.visits += 1
         c.concluded_at = at
 
     return _act(case_id=case_id, actor=actor, perm=Perm.CASE_DELIVER, action=states.Action.DELIVER, at=at,
@@ -715,14 +723,6 @@ def cases_deem_overdue_acceptances(*, now: datetime | None = None) -> int:
     due = (Case.objects.filter(status=Status.SUBMITTED, acceptance_due__lt=local_date(now))
            .values_list("id", flat=True).order_by("acceptance_due", "id"))
     return sum(1 for case_id in list(due) if case_deem_accepted(case_id=case_id, at=now) is not None)
-
-
-def missing_for_notice(case: Case) -> list[str]:
-    """Required materials the intake checklist marked as not received (the one-time notice's list)."""
-    submitted = next((e for e in events_of(case) if e.kind == "submitted"), None)
-    checklist = [MaterialCheck(**m) for m in (submitted.payload.get("materials", []) if submitted else [])]
-    required = [name for name, is_required in version_parts(case.item_version_id).materials if is_required]
-    return missing_materials(checklist, required)
 
 
 # The due dates a calendar change can move, as stored on the row.

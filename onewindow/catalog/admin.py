@@ -92,7 +92,7 @@ class ServiceItemAdmin(RegionScopedAdmin):
 
 class MaterialInline(_ReadOnlyInline):
     model = Material
-    fields = ["order", "name", "required", "form", "copies", "source"]
+    fields = ["order", "name", "required", "form", "copies", "source", "provision", "deferrable"]
     readonly_fields = fields
 
 

@@ -19,6 +19,7 @@ from .rules import (
     ITEM_TYPE_LABELS,
     LIMIT_UNIT_LABELS,
     MATERIAL_FORM_LABELS,
+    MATERIAL_PROVISION_LABELS,
     MATERIAL_SOURCE_LABELS,
     ONLINE_DEPTH_LABELS,
     RESULT_TYPE_LABELS,
@@ -61,6 +62,9 @@ class MaterialOut(Schema):
     form: Labelled = Field(description="材料形式")
     copies: int = Field(description="份数")
     source: Labelled = Field(description="来源渠道")
+    provision: Labelled = Field(description="获取方式：applicant 申请人提交，shared 电子证照库共享获取，"
+                                            "department 部门自行获取（后两种申请人无需提交）")
+    deferrable: bool = Field(description="可容缺受理（缺少该材料时可先行受理，事后补交）")
     paper_size: str = Field(description="纸质规格")
     blank_form: str = Field(description="空白表格")
     sample: str = Field(description="示例样表")
@@ -157,9 +161,10 @@ def _guide(version: ServiceItemVersion) -> dict[str, Any]:
         "special_procedures": [_labelled(SPECIAL_PROCEDURE_LABELS, p) for p in version.special_procedures],
         "online_depth": _labelled(ONLINE_DEPTH_LABELS, version.online_depth),
         "materials": [
-            {**_fields(m, ["order", "name", "required", "copies", "paper_size", "blank_form", "sample",
-                           "instructions"]),
-             "form": _labelled(MATERIAL_FORM_LABELS, m.form), "source": _labelled(MATERIAL_SOURCE_LABELS, m.source)}
+            {**_fields(m, ["order", "name", "required", "copies", "deferrable", "paper_size", "blank_form",
+                           "sample", "instructions"]),
+             "form": _labelled(MATERIAL_FORM_LABELS, m.form), "source": _labelled(MATERIAL_SOURCE_LABELS, m.source),
+             "provision": _labelled(MATERIAL_PROVISION_LABELS, m.provision)}
             for m in version.materials.all()
         ],
         "fees": [_fields(f, ["name", "basis", "standard", "amount_fen", "waivable", "waiver_basis"])

@@ -20,6 +20,7 @@ from .rules import (
     ITEM_TYPE_LABELS,
     LIMIT_UNIT_LABELS,
     MATERIAL_FORM_LABELS,
+    MATERIAL_PROVISION_LABELS,
     MATERIAL_SOURCE_LABELS,
     ONLINE_DEPTH_LABELS,
     RESULT_TYPE_LABELS,
@@ -134,6 +135,12 @@ class Material(models.Model):
     copies = models.PositiveSmallIntegerField(_("份数"), default=1)
     source = models.CharField(_("来源渠道"), max_length=16, choices=_choices(MATERIAL_SOURCE_LABELS),
                               default="applicant")
+    # Whether the applicant hands it in at all (rules.MaterialProvision): shared and
+    # department-produced materials are never asked of the applicant.
+    provision = models.CharField(_("获取方式"), max_length=16, choices=_choices(MATERIAL_PROVISION_LABELS),
+                                 default="applicant")
+    # 容缺受理: the item allows accepting the case while this material is still owed.
+    deferrable = models.BooleanField(_("可容缺"), default=False)
     paper_size = models.CharField(_("纸质规格"), max_length=16, blank=True)
     blank_form = models.CharField(_("空白表格"), max_length=200, blank=True)
     sample = models.CharField(_("示例样表"), max_length=200, blank=True)

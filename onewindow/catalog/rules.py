@@ -94,6 +94,42 @@ MATERIAL_SOURCE_LABELS = {
 }
 
 
+class MaterialProvision(StrEnum):
+    """Who puts a material in the file (获取方式): the applicant, or the government itself.
+
+    Apart from the implementation list's 来源渠道 (``source``: who issued the paper), this says
+    whether the applicant must hand it in: a licence the department fetches from the e-licence
+    library (电子证照库共享获取), or a paper the department produces itself, is never asked of
+    the applicant and never missing at acceptance.
+    """
+
+    APPLICANT = "applicant"  # 申请人提交
+    SHARED = "shared"  # 电子证照库共享获取，申请人无需提交
+    DEPARTMENT = "department"  # 部门自行产生或调取，申请人无需提交
+
+
+MATERIAL_PROVISION_LABELS = {
+    MaterialProvision.APPLICANT: "申请人提交",
+    MaterialProvision.SHARED: "电子证照库共享获取",
+    MaterialProvision.DEPARTMENT: "部门自行获取",
+}
+
+
+@dataclass(frozen=True)
+class MaterialTerms:
+    """What a case needs to know of one material of its item version."""
+
+    name: str
+    required: bool = True
+    provision: str = MaterialProvision.APPLICANT.value
+    deferrable: bool = False  # 容缺: the case may be accepted while it is owed
+
+    @property
+    def from_applicant(self) -> bool:
+        """The applicant hands it in (else the department obtains it: never asked, never missing)."""
+        return self.provision == MaterialProvision.APPLICANT
+
+
 class ResultType(StrEnum):
     CERTIFICATE = "certificate"  # 证照
     APPROVAL_DOCUMENT = "approval_document"  # 批文

@@ -14,6 +14,7 @@ from onewindow.organization.models import Department, Window
 from onewindow.organization.rules import InvalidRegionCode, region_prefix
 
 from .models import Bundle, BundleItem, Material, ServiceItem, ServiceItemVersion, Stage
+from .rules import MaterialTerms
 from .spec import (
     BundleItemSpec,
     BundleSpec,
@@ -40,6 +41,8 @@ class VersionParts:
     version: ServiceItemVersion
     stages: tuple[Stage, ...]
     materials: tuple[tuple[str, bool], ...]  # (name, required)
+    # Each material's name, necessity, provision and 容缺 flag (what acceptance checks).
+    material_terms: tuple[MaterialTerms, ...] = ()
 
 
 _PARTS_CACHE_SIZE = 512
@@ -64,8 +67,10 @@ def version_parts(version_id: int) -> VersionParts:
     except ServiceItemVersion.DoesNotExist:
         raise NotFound("事项版本不存在", code="item.version_not_found", field="item_version") from None
     stages = tuple(Stage.objects.filter(version_id=version_id).order_by("order"))
-    materials = tuple(Material.objects.filter(version_id=version_id).order_by("order").values_list("name", "required"))
-    parts = VersionParts(version, stages, materials)
+    rows = Material.objects.filter(version_id=version_id).order_by("order").values_list(
+        "name", "required", "provision", "deferrable")
+    terms = tuple(MaterialTerms(name, required, provision, deferrable) for name, required, provision, deferrable in rows)
+    parts = VersionParts(version, stages, tuple((t.name, t.required) for t in terms), terms)
     with _parts_lock:
         _parts[version_id] = parts
         while len(_parts) > _PARTS_CACHE_SIZE:

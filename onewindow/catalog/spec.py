@@ -29,6 +29,7 @@ from .rules import (
     JOINT_STATUTORY_LIMIT,
     LIMIT_UNIT_LABELS,
     MATERIAL_FORM_LABELS,
+    MATERIAL_PROVISION_LABELS,
     MATERIAL_SOURCE_LABELS,
     ONLINE_DEPTH_LABELS,
     RESULT_TYPE_LABELS,
@@ -52,6 +53,8 @@ class MaterialSpec:
     form: str = "both"
     copies: int = 1
     source: str = "applicant"
+    provision: str = "applicant"
+    deferrable: bool = False
     paper_size: str = ""
     blank_form: str = ""
     sample: str = ""
@@ -249,6 +252,8 @@ FIELD_RULES: dict[type, dict[str, FieldRule]] = {
         "form": FieldRule(ENUM, MATERIAL_FORM_LABELS),
         "copies": _COUNT,
         "source": FieldRule(ENUM, MATERIAL_SOURCE_LABELS),
+        "provision": FieldRule(ENUM, MATERIAL_PROVISION_LABELS),
+        "deferrable": FieldRule(BOOL),
     },
     FeeSpec: {
         "amount_fen": FieldRule(OPTIONAL_INT, minimum=0, maximum=INT_MAX),

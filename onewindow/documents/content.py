@@ -13,6 +13,8 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
+from django.urls import reverse
+from django.utils.timezone import localtime
 
 from onewindow.cases.history import events_of
 from onewindow.cases.models import Case, CaseEvent
@@ -25,6 +27,7 @@ from onewindow.workdays.provisional import is_provisional_day
 from onewindow.workdays.selectors import snapshot_for
 
 TITLES = {
+    "intake_receipt": "收件回执",
     "acceptance_notice": "受理通知书",
     "supplement_notice": "补正告知书",
     "refusal_notice": "不予受理告知书",
@@ -50,6 +53,11 @@ SPECIAL_PROCEDURE_RULE = "依照《中华人民共和国行政许可法》第四
 
 # 行政许可法 第四十二条: one extension of at most ten working days, with the reason told.
 EXTENSION_RULE = "依照《中华人民共和国行政许可法》第四十二条，经本机关负责人批准，延长办理期限，并将延长期限的理由告知申请人。"
+
+# 行政许可法 第三十二条: acceptance, a one-time supplement notice or a refusal within five working
+# days of receipt; without one, the application is accepted from the day of receipt.
+RECEIPT_RULE = ("本回执仅证明已收到上列申请材料，不代表已受理。本机关将在受理决定期限内作出受理、一次性告知补正或者不予受理的决定；"
+                "逾期未告知补正的，自收到申请材料之日起即为受理。")
 
 DEEMED_RULE = "本机关未在法定期限内作出受理决定，依照《中华人民共和国行政许可法》第三十二条，自收到申请材料之日起即为受理。"
 
@@ -122,6 +130,34 @@ def _received_on(case: Case, before_seq: int) -> str | None:
     return local_date(ev.at).isoformat() if ev else None
 
 
+def _public_address(path: str) -> str:
+    """An absolute address on the public site, as printed on a document."""
+    from .services import DEFAULT_PUBLIC_BASE_URL  # services imports this module
+
+    base = settings.ONEWINDOW.get("PUBLIC_BASE_URL") or DEFAULT_PUBLIC_BASE_URL
+    return base.rstrip("/") + path
+
+
+def receipt(case: Case, event: CaseEvent) -> dict[str, Any]:
+    """收件回执 (行政许可法 第三十二条: a dated written receipt): what was received, the query code
+    to follow the case with, and by when the center must decide on acceptance."""
+    checklist = event.payload.get("materials", [])
+    return {
+        "query_code": case.query_code,
+        "received_on": local_date(event.at).isoformat(),
+        "received_at": localtime(event.at).strftime("%H:%M"),
+        "window": str(case.window) if case.window else "",
+        "clerk": event.actor_label,
+        "materials_received": [m["name"] for m in checklist if m.get("state") == MaterialState.RECEIVED],
+        "materials_obtained": [m["name"] for m in checklist if m.get("state") == MaterialState.FETCHED],
+        "acceptance_due": _projected(case, event, "acceptance_due"),
+        # Computed on a year whose holidays are not yet published (DESIGN.md §4 rule 10).
+        "acceptance_due_provisional": bool(case.clock_provisional),
+        "progress_url": _public_address(reverse("online:progress")),
+        "rule": RECEIPT_RULE,
+    }
+
+
 def acceptance(case: Case, event: CaseEvent) -> dict[str, Any]:
     return {
         "query_code": case.query_code,
@@ -131,6 +167,8 @@ def acceptance(case: Case, event: CaseEvent) -> dict[str, Any]:
         "promised_due": _projected(case, event, "promised_due"),
         "statutory_due": _projected(case, event, "statutory_due"),
         "materials_received": _received_materials(case, event.seq),
+        # 容缺受理: accepted while these are still owed; the notice must not call the file complete.
+        "deferred_materials": list(event.payload.get("deferred_materials", [])),
         "instant": bool(event.payload.get("instant")),
         "deemed": event.kind == "deemed_accepted",
         "deemed_rule": DEEMED_RULE if event.kind == "deemed_accepted" else "",
@@ -214,6 +252,7 @@ def decision(case: Case, event: CaseEvent) -> dict[str, Any]:
 
 
 BUILDERS: dict[str, Callable[[Case, CaseEvent], dict[str, Any]]] = {
+    "intake_receipt": receipt,
     "acceptance_notice": acceptance,
     "supplement_notice": supplement,
     "refusal_notice": refusal,

@@ -28,6 +28,7 @@ class DocumentNumberSequence(models.Model):
 
 class Document(models.Model):
     class Kind(models.TextChoices):
+        INTAKE_RECEIPT = "intake_receipt", _("收件回执")
         ACCEPTANCE_NOTICE = "acceptance_notice", _("受理通知书")
         SUPPLEMENT_NOTICE = "supplement_notice", _("补正告知书")
         REFUSAL_NOTICE = "refusal_notice", _("不予受理告知书")

@@ -12,6 +12,7 @@ import re
 
 # One mark per kind of document: the character a clerk reads the kind from at a glance.
 KIND_MARKS: dict[str, str] = {
+    "intake_receipt": "收",
     "acceptance_notice": "受",
     "supplement_notice": "补",
     "refusal_notice": "退",

@@ -28,6 +28,7 @@ from onewindow.catalog.rules import (
     DELIVERY_METHOD_LABELS,
     SPECIAL_PROCEDURE_LABELS,
     HandlingType,
+    MaterialProvision,
     outcome_words,
 )
 from onewindow.core.errors import DomainError, NotFound
@@ -81,8 +82,10 @@ class OnlineItem:
 
     item: ServiceItem
     version: ServiceItemVersion
-    materials: list[Any]
+    materials: list[Any]  # what the applicant hands in (uploads)
     available: bool
+    # What the department obtains itself (电子证照库共享获取 …): never asked of the applicant.
+    obtained: list[Any] = field(default_factory=list)
 
     @property
     def delivery_choices(self) -> list[tuple[str, str]]:
@@ -104,8 +107,10 @@ def online_item(code: str) -> OnlineItem:
     if item is None or item.current_version is None:
         raise NotFound("事项不存在或未发布", code="item.not_found", field="item_code")
     version = item.current_version
-    return OnlineItem(item=item, version=version, materials=list(version.materials.order_by("order")),
-                      available=can_apply_online(version.online_depth))
+    materials = list(version.materials.order_by("order"))
+    return OnlineItem(item=item, version=version, available=can_apply_online(version.online_depth),
+                      materials=[m for m in materials if m.provision == MaterialProvision.APPLICANT],
+                      obtained=[m for m in materials if m.provision != MaterialProvision.APPLICANT])
 
 
 def open_draft(account: Any, item: ServiceItem) -> Draft | None:

@@ -18,9 +18,11 @@ from typing import Any
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
+from onewindow.cases import materials as case_materials
 from onewindow.cases.models import Case, CaseTask
+from onewindow.cases.rules import visit_overrun
 from onewindow.cases.selectors import CaseView
-from onewindow.cases.services import DENIAL_RIGHTS, missing_for_notice
+from onewindow.cases.services import DENIAL_RIGHTS
 from onewindow.cases.states import TRANSITIONS, Status
 from onewindow.cases.states import Action as Move
 from onewindow.catalog.rules import (
@@ -99,12 +101,22 @@ class ActionForm:
         return message
 
 
+@dataclass
+class Withheld:
+    """An action the staff member would expect here that the page does not offer, and why."""
+
+    key: str
+    title: str
+    reason: str
+
+
 @dataclass(frozen=True)
 class _Ctx:
     case: Case
     staff: Staff
     view: CaseView
     roles: frozenset[Role]
+    withheld: list[Withheld] = field(default_factory=list)
 
     def may(self, perm: Perm, department: Any = None) -> bool:
         return can(self.staff, perm, region=self.case.region, department=department or self.case.department,
@@ -171,30 +183,80 @@ def _requires_two(ctx: _Ctx, task: CaseTask) -> bool:
                for s in ctx.case.item_version.stages.all())
 
 
-def _intake_forms(ctx: _Ctx) -> list[ActionForm]:
+def _acceptance_forms(ctx: _Ctx) -> list[ActionForm]:
+    """受理 and 当场办结, offered only while the materials allow them (行政许可法 第三十二条); when
+    they do not, the page says why instead (``ctx.withheld``)."""
     forms: list[ActionForm] = []
+    version = ctx.case.item_version
+    instant = version.handling_type == "instant"
+    wanted = [(Move.ACCEPT, "accept"), *([(Move.CONCLUDE_INSTANT, "conclude_instant")] if instant else [])]
+    if not any(ctx.allows(move) for move, _key in wanted):
+        return forms
+    titles = {"accept": _("Accept"), "conclude_instant": _("Conclude on the spot")}
+    not_now = {"accept": "暂不能受理", "conclude_instant": "暂不能当场办结"}
+    if not ctx.may(Perm.CASE_ACCEPT):
+        if ctx.roles & {Role.CLERK, Role.PROXY_AGENT}:
+            ctx.withheld.append(Withheld("accept", not_now["accept"],
+                                         "您没有本事项的受理授权，请由有受理权限的窗口工作人员受理"))
+        return forms
+    owed = case_materials.outstanding_of(ctx.case, ctx.view.events)
+    if owed.missing:
+        reason = case_materials.missing_message(owed.missing)
+        for _move, key in wanted:
+            ctx.withheld.append(Withheld(key, not_now[key], reason))
+        return forms
+    notes = ([f"容缺受理：{'、'.join(owed.deferred)}可在受理后补交，受理通知书将列明"] if owed.deferred else [])
+    if ctx.allows(Move.ACCEPT):
+        forms.append(ActionForm(key="accept", action="accept", title=titles["accept"], submit=_("Accept"),
+                                notes=notes, fields=[Field("note", _("Note"), "textarea")]))
+    if instant and ctx.allows(Move.CONCLUDE_INSTANT):
+        if owed.deferred:
+            ctx.withheld.append(Withheld("conclude_instant", not_now["conclude_instant"],
+                                         f"尚欠容缺材料：{'、'.join(owed.deferred)}，补齐后方可当场办结"))
+        else:
+            forms.append(ActionForm(key="conclude_instant", action="conclude_instant",
+                                    title=titles["conclude_instant"], submit=_("Conclude"),
+                                    fields=[Field("result", _("Result"), "textarea")]))
+    return forms
+
+
+def _supplement_request_form(ctx: _Ctx) -> ActionForm:
+    """一次告知: the first notice may list any material the applicant hands in; a later one may only
+    repeat what an earlier notice listed (DESIGN.md §4 rule 4), so only those are offered."""
     case = ctx.case
-    version = case.item_version
-    if ctx.allows(Move.ACCEPT) and ctx.may(Perm.CASE_ACCEPT):
-        forms.append(ActionForm(key="accept", action="accept", title=_("Accept"), submit=_("Accept"),
-                                fields=[Field("note", _("Note"), "textarea")]))
-    if ctx.allows(Move.CONCLUDE_INSTANT) and ctx.may(Perm.CASE_ACCEPT) and version.handling_type == "instant":
-        forms.append(ActionForm(key="conclude_instant", action="conclude_instant", title=_("Conclude on the spot"),
-                                submit=_("Conclude"), fields=[Field("result", _("Result"), "textarea")]))
-    if ctx.allows(Move.REQUEST_SUPPLEMENT) and ctx.may(Perm.CASE_REQUEST_SUPPLEMENT):
-        names = list(version.materials.order_by("order").values_list("name", flat=True))
-        forms.append(ActionForm(
+    asking = [t.name for t in case_materials.terms_of(case) if t.from_applicant]
+    listed = list(dict.fromkeys(name for e in ctx.view.events if e.kind == "supplement_requested"
+                                for name in e.payload.get("materials", [])))
+    owed = list(case_materials.outstanding_of(case, ctx.view.events).owed)
+    if not listed:
+        return ActionForm(
             key="request_supplement", action="request_supplement", title=_("Request a supplement (one-time notice)"),
             submit=_("Issue the supplement notice"),
             notes=[_("List every missing material at once: only one notice may add materials.")],
             fields=[Field("materials", _("Materials to supplement"), "checkboxes", required=True,
-                          choices=[(n, n) for n in names], value=missing_for_notice(case)),
-                    Field("note", _("Note to the applicant"), "textarea")]))
+                          choices=[(n, n) for n in asking], value=owed),
+                    Field("note", _("Note to the applicant"), "textarea")])
+    return ActionForm(
+        key="request_supplement", action="request_supplement", title="再次告知补正（仅限此前已告知的材料）",
+        submit=_("Issue the supplement notice"),
+        notes=["补正材料已一次告知：再次告知只能要求补正此前告知书已列明的材料（行政许可法第三十二条）。"],
+        fields=[Field("materials", _("Materials to supplement"), "checkboxes", required=True,
+                      choices=[(n, n) for n in listed], value=[n for n in listed if n in owed]),
+                Field("note", _("Note to the applicant"), "textarea")])
+
+
+def _intake_forms(ctx: _Ctx) -> list[ActionForm]:
+    forms: list[ActionForm] = _acceptance_forms(ctx)
+    if ctx.allows(Move.REQUEST_SUPPLEMENT) and ctx.may(Perm.CASE_REQUEST_SUPPLEMENT):
+        forms.append(_supplement_request_form(ctx))
     if ctx.allows(Move.SUPPLEMENT) and ctx.may(Perm.CASE_SUBMIT):
         asked = next((e.payload.get("materials", []) for e in reversed(ctx.view.events)
                       if e.kind == "supplement_requested"), [])
+        # 最多跑一次: warn before the trip that passes the promise, not after.
+        overrun = visit_overrun(visits=ctx.case.visits, max_visits=ctx.case.item_version.max_visits)
         forms.append(ActionForm(
             key="supplement", action="supplement", title=_("Record the supplement"), submit=_("Record"),
+            notes=[f"申请人到窗口补正：{overrun}"] if overrun else [],
             fields=[Field("materials", _("Materials received"), "checkboxes", choices=[(n, n) for n in asked],
                           value=list(asked)),
                     Field("at_window", _("Brought to the window (counts as a visit)"), "checkbox", value="true")]))
@@ -284,14 +346,17 @@ def _closing_forms(ctx: _Ctx) -> list[ActionForm]:
 
 
 def action_forms(case: Case, staff: Staff, view: CaseView, *, failed: str | None = None,
-                 posted: QueryDict | None = None, error: tuple[str | None, str, str] | None = None
-                 ) -> list[ActionForm]:
+                 posted: QueryDict | None = None, error: tuple[str | None, str, str] | None = None,
+                 withheld: list[Withheld] | None = None) -> list[ActionForm]:
     """The forms this staff member may use on this case now.
 
     ``failed`` is the key of a form that was posted and refused: it shows ``posted`` again with
     ``error`` (field, message, code) on the field it names; its ``shown_error`` is what the page says.
+    ``withheld``, if given, receives the actions the page does not offer although the case's
+    status would allow them, each with the reason to show (the materials, the power to accept).
     """
-    ctx = _Ctx(case=case, staff=staff, view=view, roles=frozenset(roles_of(staff)))
+    ctx = _Ctx(case=case, staff=staff, view=view, roles=frozenset(roles_of(staff)),
+               withheld=withheld if withheld is not None else [])
     forms = [*_intake_forms(ctx), *_task_forms(ctx), *_handling_forms(ctx), *_closing_forms(ctx)]
     for form in forms:
         if form.key == failed:

@@ -29,8 +29,9 @@ from onewindow.cases import selectors as case_selectors
 from onewindow.cases.actions import ACTIONS, perform
 from onewindow.cases.disclosure import masked_text
 from onewindow.cases.dues import ENDED_TEXT, TIMELINESS_TEXT, shown_dues
+from onewindow.cases.materials import how_obtained, terms_of
 from onewindow.cases.models import Case, CaseEvent, CaseTask
-from onewindow.cases.rules import CONCLUSION_CODES, ID_TYPE_LABELS, MaterialState
+from onewindow.cases.rules import CONCLUSION_CODES, ID_TYPE_LABELS, MaterialState, visit_overrun
 from onewindow.cases.states import STATUS_LABELS, TERMINAL, Status
 from onewindow.catalog.rules import DELIVERY_METHOD_LABELS, SPECIAL_PROCEDURE_LABELS, outcome_words
 from onewindow.core.errors import DomainError, NotFound
@@ -44,7 +45,7 @@ from onewindow.organization.permissions import can, roles_of, staff_of
 from onewindow.organization.rules import Role
 
 from . import excel, forms, selectors, services
-from .case_actions import action_forms, action_label, form_key
+from .case_actions import Withheld, action_forms, action_label, form_key
 from .models import IdView
 
 log = logging.getLogger("onewindow.workbench")
@@ -76,10 +77,15 @@ def _applicant_shown(case: Case) -> str:
 # --- intake ------------------------------------------------------------------------------------------
 
 
+def _visit_warning(item: Any) -> str:
+    """An item promising no visit (fully online): taking it in at the window passes the promise."""
+    return visit_overrun(visits=0, max_visits=item.current_version.max_visits) if item is not None else ""
+
+
 def _intake_context(staff: Staff, form: forms.IntakeForm, item: Any, *, q: str = "") -> dict[str, Any]:
     windows = selectors.intake_windows(staff)
     return {
-        "form": form, "item": item, "q": q, "windows": windows,
+        "form": form, "item": item, "q": q, "windows": windows, "visit_warning": _visit_warning(item),
         "results": selectors.intake_items(staff, q) if q else None,
         "id_types": forms.id_type_choices(), "states": forms.material_state_labels(),
         "max_upload_mb": _mb(), "kinds": Case.ApplicantKind.choices,
@@ -160,6 +166,7 @@ def intake_checklist(request: HttpRequest) -> HttpResponse:
     item = selectors.intake_item(staff, request.GET.get("item", ""))
     return render(request, "workbench/_checklist.html",
                   {"item": item, "form": forms.blank_intake(item), "states": forms.material_state_labels(),
+                   "visit_warning": _visit_warning(item),
                    "max_upload_mb": _mb(), "asked": request.GET.get("item", "")})
 
 
@@ -265,10 +272,13 @@ def _timeline(events: list[CaseEvent], item_type: str) -> list[TimelineRow]:
 def _material_rows(case: Case) -> tuple[list[dict[str, Any]], list[Any]]:
     scans = selectors.scans_of(case)
     labels = forms.material_state_labels()
+    # A material the department obtains itself is never missing, whatever an older checklist said.
+    obtained = {t.name: how_obtained(t.provision) for t in terms_of(case) if not t.from_applicant}
     rows = []
     for m in case_selectors.materials_of(case):
-        rows.append({**m, "state_label": labels.get(m.get("state", ""), m.get("state", "")),
-                     "received": m.get("state") == MaterialState.RECEIVED,
+        state = m.get("state", "")
+        rows.append({**m, "state_label": obtained.get(m["name"]) or labels.get(state, state),
+                     "received": m["name"] in obtained or state == MaterialState.RECEIVED,
                      "scans": [s for s in scans if s.material == m["name"]]})
     listed = {r["name"] for r in rows}
     return rows, [s for s in scans if s.material not in listed]
@@ -290,10 +300,13 @@ def _render_case(request: HttpRequest, staff: Staff, case: Case, *, status: int 
                  error: DomainError | None = None, full_ids: dict[str, str] | None = None,
                  upload_error: str = "") -> HttpResponse:
     view = case_selectors.case_view(case)
+    withheld: list[Withheld] = []
     action_list = action_forms(case, staff, view, failed=failed, posted=request.POST if failed else None,
-                               error=(error.field, error.message, error.code) if error is not None else None)
+                               error=(error.field, error.message, error.code) if error is not None else None,
+                               withheld=withheld)
     failed_form = next((f for f in action_list if f.key == failed), None)
     materials, other_scans = _material_rows(case)
+    documents = list(case.documents.order_by("event_seq", "id"))
     version = case.item_version
     context = {
         "case": case, "version": version, "view": view, "clock": view.clock, "dues": _dues(view),
@@ -305,9 +318,12 @@ def _render_case(request: HttpRequest, staff: Staff, case: Case, *, status: int 
         # What the applicant uploaded and filled in online (one history, whatever the channel).
         "online_uploads": online_selectors.case_uploads(case) if case.channel == Case.Channel.ONLINE else [],
         "online_form": _online_form(case),
-        "documents": list(case.documents.order_by("event_seq", "id")),
+        "documents": documents,
+        # 收件回执: offered first while the case waits for its acceptance decision.
+        "receipt": next((d for d in documents if d.kind == "intake_receipt"), None)
+        if Status(case.status) in (Status.SUBMITTED, Status.AWAITING_SUPPLEMENT) else None,
         "timeline": _timeline(view.events, version.item_type),
-        "forms": action_list, "failed": failed,
+        "forms": action_list, "failed": failed, "withheld": withheld,
         "page_error": (failed_form.shown_error if failed_form is not None else error.message) if error else "",
         "failed_form_shown": failed_form is not None,
         "id_type_label": ID_TYPE_LABELS.get(case.applicant_id_type, case.applicant_id_type),
@@ -478,6 +494,13 @@ def inbox(request: HttpRequest) -> HttpResponse:
     sections = [
         InboxSection("to_accept", _("To accept"), _("Acceptance due"),
                      [_row(c, c.acceptance_due, today) for c in box.to_accept]),
+        # 行政许可法 第三十二条: a required material is missing, so the one-time notice is due, not acceptance.
+        InboxSection("to_notify", "缺少必要材料，待一次性告知补正", _("Acceptance due"),
+                     [_row(c, c.acceptance_due, today) for c in box.to_notify]),
+        InboxSection("awaiting_supplement", "待申请人补正", _("Acceptance due"),
+                     [_row(c, c.acceptance_due, today) for c in box.awaiting_supplement]),
+        InboxSection("awaiting_acceptance", "已收件，待有受理权限的人员受理", _("Acceptance due"),
+                     [_row(c, c.acceptance_due, today) for c in box.awaiting_acceptance]),
         InboxSection("tasks", _("Review stages"), _("Stage due"), tasks),
         InboxSection("to_decide", _("To decide"), _("Promised due"),
                      [_row(c, c.promised_due, today) for c in box.to_decide]),

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from onewindow.cases.actions import action_inputs
 from onewindow.cases.lengths import APPLICANT_MAX_LENGTHS
+from onewindow.cases.materials import how_obtained
 from onewindow.cases.rules import (
     ID_TYPE_LABELS,
     Applicant,
@@ -29,6 +30,7 @@ from onewindow.cases.rules import (
     check_materials,
 )
 from onewindow.catalog.models import ServiceItem
+from onewindow.catalog.rules import MaterialProvision
 from onewindow.core.errors import DomainError
 from onewindow.core.uploads import CheckedFile, check_file
 
@@ -62,6 +64,9 @@ class MaterialRow:
     error: str = ""
     file_error: str = ""
     had_file: bool = False  # a file was chosen but the form came back: it must be chosen again
+    # How the department obtains it when the applicant need not hand it in (电子证照库共享获取 …):
+    # such a row has no choice, it is recorded as fetched.
+    obtained: str = ""
 
     @property
     def state_field(self) -> str:
@@ -126,7 +131,9 @@ def blank_intake(item: ServiceItem | None) -> IntakeForm:
 
 
 def _rows(item: ServiceItem) -> list[MaterialRow]:
-    return [MaterialRow(index=i, name=m.name, required=m.required, copies=m.copies, form=m.get_form_display())
+    return [MaterialRow(index=i, name=m.name, required=m.required, copies=m.copies, form=m.get_form_display(),
+                        obtained="" if m.provision == MaterialProvision.APPLICANT else how_obtained(m.provision),
+                        state="" if m.provision == MaterialProvision.APPLICANT else MaterialState.FETCHED.value)
             for i, m in enumerate(item.current_version.materials.all())]
 
 
@@ -144,13 +151,16 @@ def read_intake(post: QueryDict, files: Mapping[str, Any], item: ServiceItem | N
         return form
     form.materials = _rows(item)
     for row in form.materials:
+        if row.obtained:
+            continue  # never the applicant's to bring: recorded as fetched whatever was posted
         row.state = post.get(row.state_field, "")
         row.had_file = bool(files.get(row.file_field))
         if row.state not in MATERIAL_STATES:
             row.error = _("Mark “%(material)s” as received, missing or not applicable.") % {"material": row.name}
     checks = checklist_of(form)
     required = [m.name for m in form.materials if m.required]
-    for problem in check_materials(checks, required, [m.name for m in form.materials]):
+    obtained = [m.name for m in form.materials if m.obtained]
+    for problem in check_materials(checks, required, [m.name for m in form.materials], obtained):
         form.add_error(problem.field, problem.message)
     return form
 

@@ -17,6 +17,10 @@ from collections.abc import Iterator
 
 import pytest
 
+from onewindow.catalog.models import ServiceItemVersion
+from onewindow.catalog.pinyin import pinyin_initials
+from tests.browser.helpers import PASSWORD
+
 CHROMIUM = os.environ.get("ONEWINDOW_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -80,3 +84,15 @@ def screenshot_dir(tmp_path_factory) -> str:
         os.makedirs(wanted, exist_ok=True)
         return wanted
     return str(tmp_path_factory.mktemp("screenshots"))
+
+
+@pytest.fixture
+def counter(hall):
+    """The hall with real passwords (the login form is used) and the pinyin initials search uses."""
+    for staff in (hall.clerk, hall.reviewer, hall.reviewer2, hall.chief):
+        staff.user.set_password(PASSWORD)
+        staff.user.save(update_fields=["password"])
+    for version in ServiceItemVersion.objects.all():
+        version.pinyin_initials = pinyin_initials(version.name)
+        version.save(update_fields=["pinyin_initials"])
+    return hall

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 PASSWORD = "Yunxi-journey-2026"
 
 
@@ -12,3 +14,18 @@ def log_in(page, username: str) -> None:
     page.fill("#id_password", PASSWORD)
     page.press("#id_password", "Enter")
     page.wait_for_url("**/staff/")
+
+
+def log_out(page) -> None:
+    page.locator("form[action='/staff/logout/'] button").click()
+    page.wait_for_url(re.compile(r".*/$"))
+
+
+def submit_form(page, key: str) -> None:
+    """Post one action form of the case page and wait for the page it redirects to."""
+    with page.expect_navigation():
+        page.click(f"#submit-{key}")
+
+
+def status(page) -> str:
+    return page.get_by_test_id("status").inner_text().strip()

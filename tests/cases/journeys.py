@@ -13,6 +13,7 @@ import pytest
 
 from onewindow.cases import services as s
 from onewindow.cases.history import verify_case
+from onewindow.cases.materials import outstanding_of
 from onewindow.cases.models import Case
 from onewindow.core.errors import Conflict, DomainError, PermissionDenied
 
@@ -62,7 +63,7 @@ def denial_concludes_with_reasons_and_rights(hall: Hall) -> None:
 
 def instant_item_concludes_on_the_spot(hall: Hall) -> None:
     case = s.case_submit(actor=hall.clerk, item_code=hall.instant_item.implementation_code,
-                         applicant=hall.applicant(), materials=[], at=at(2026, 9, 28))
+                         applicant=hall.applicant(), materials=hall.checklist(), at=at(2026, 9, 28))
     case = s.case_conclude_instant(case_id=case.id, actor=hall.clerk, at=at(2026, 9, 28, 11))
     assert case.status == "concluded"
     assert case.promised_due == date(2026, 9, 28)
@@ -73,7 +74,7 @@ def instant_item_concludes_on_the_spot(hall: Hall) -> None:
 
 def one_time_notice_then_supplement_restarts_acceptance_window(hall: Hall) -> None:
     case = submit(hall, missing=("场所证明",))
-    assert s.missing_for_notice(case) == [] or True  # 场所证明 is optional in the fixture
+    assert outstanding_of(case).owed == ()  # 场所证明 is optional in the fixture
     case = s.case_request_supplement(case_id=case.id, actor=hall.clerk, materials=["营业执照副本"], at=at(2026, 9, 28))
     assert case.status == "awaiting_supplement"
     case = s.case_supplement(case_id=case.id, actor=hall.clerk, materials=["营业执照副本"], at=at(2026, 10, 12))

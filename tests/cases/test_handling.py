@@ -169,8 +169,8 @@ def test_the_sweep_records_deemed_acceptance_once(hall):
 def test_a_calendar_change_re_times_open_cases_and_records_what_moved(hall, django_capture_on_commit_callbacks):
     case = accepted(hall)
     done = s.case_conclude_instant(case_id=s.case_submit(
-        actor=hall.clerk, item_code=hall.instant_item.implementation_code, applicant=hall.applicant(), materials=[],
-        at=at(2026, 9, 28)).id, actor=hall.clerk, at=at(2026, 9, 28))
+        actor=hall.clerk, item_code=hall.instant_item.implementation_code, applicant=hall.applicant(),
+        materials=hall.checklist(), at=at(2026, 9, 28)).id, actor=hall.clerk, at=at(2026, 9, 28))
     old_promised, old_statutory = case.promised_due, case.statutory_due
     with django_capture_on_commit_callbacks(execute=True):
         calendar_services.calendar_override_day(actor=calendar_services.SYSTEM,
@@ -268,7 +268,7 @@ def test_a_claimed_verification_stage_takes_the_colleagues_second_signature(hall
 
 def test_an_instant_case_is_decided_certified_and_handed_over_on_the_spot(hall):
     case = s.case_submit(actor=hall.clerk, item_code=hall.instant_item.implementation_code,
-                         applicant=hall.applicant(), materials=[], at=at(2026, 9, 28))
+                         applicant=hall.applicant(), materials=hall.checklist(), at=at(2026, 9, 28))
     case = s.case_conclude_instant(case_id=case.id, actor=hall.clerk, at=at(2026, 9, 28, 11))
     assert list(case.events.values_list("kind", flat=True)) == [
         "submitted", "accepted", "decided", "certificate_issued", "delivered", "concluded"]

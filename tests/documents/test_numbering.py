@@ -56,7 +56,7 @@ def test_another_county_has_its_own_sequence(hall):
     clerk = hall_staff("linshui_clerk", hall.other_county, other_dept, "clerk", power="accept")
     accepted_case(hall)
     case = case_services.case_submit(actor=clerk, item_code=item.implementation_code, applicant=hall.applicant(),
-                                     materials=[], at=at(2026, 9, 28))
+                                     materials=hall.checklist(), at=at(2026, 9, 28))
     case = case_services.case_accept(case_id=case.id, actor=clerk, at=at(2026, 9, 29))
     # when it issues an acceptance notice
     document = s.document_issue(case=case, event=last_event(case), kind="acceptance_notice")

@@ -20,22 +20,14 @@ from onewindow.documents.render import render_pdf
 from onewindow.documents.templatetags.documents_cn import cn_date
 from onewindow.tasks.models import PeriodicJob
 from tests.cases.helpers import accepted_case, at, granted_case, last_event, submit
+from tests.documents.helpers import pdf_text, stored
 
 pytestmark = pytest.mark.django_db
-
-
-def pdf_text(path: Path) -> str:
-    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True).stdout.decode()
-    return "".join(text.split())  # table cells and line breaks split words: compare without whitespace
 
 
 def pdf_fonts(path: Path) -> list[str]:
     out = subprocess.run(["pdffonts", str(path)], check=True, capture_output=True, text=True).stdout
     return out.splitlines()[2:]
-
-
-def stored(document: Document, settings) -> Path:
-    return Path(settings.MEDIA_ROOT) / document.pdf_path
 
 
 def test_acceptance_notice_pdf_shows_the_case_in_chinese_with_an_embedded_font(hall, settings):

@@ -122,7 +122,7 @@ def test_rankings_count_only_units_with_the_minimum_cases_and_share_ranks_on_tie
 def test_a_departments_indicators_from_its_cases(hall, watchers):
     # given an instant case concluded on the spot and a committed case decided early
     instant = cs.case_submit(actor=hall.clerk, item_code=hall.instant_item.implementation_code,
-                             applicant=hall.applicant(), materials=[], at=at(2026, 9, 28))
+                             applicant=hall.applicant(), materials=hall.checklist(), at=at(2026, 9, 28))
     cs.case_conclude_instant(case_id=instant.id, actor=hall.clerk, at=at(2026, 9, 28, 11))
     case = review_all(hall, accepted_case(hall), at(2026, 10, 8))
     cs.case_decide(case_id=case.id, actor=hall.chief, grant=True, at=at(2026, 10, 9))
@@ -144,7 +144,7 @@ def test_a_departments_indicators_from_its_cases(hall, watchers):
     # decided 2026-10-09 after acceptance on 09-29: 09-30, 10-08, 10-09 (National Day skipped)
     assert s["avg_workdays"].value == 1.5
     assert s["p90_workdays"].value == 3
-    assert s["visits_per_case"].value == 1.5  # the committed case: intake + pickup at the window
+    assert s["visits_per_case"].value == 1.0  # one trip each: a pickup at the window is no visit
     assert s["efficiency_warnings"].value == 1
     # the region (and subtree) sees the same cases
     _, county = sel.indicators_for(watchers.supervisor, "region", hall.county.code, date(2026, 9, 1), date(2026, 12, 31))
@@ -166,7 +166,7 @@ def test_indicators_are_region_scoped(hall, watchers):
 def test_department_ranking_uses_the_centers_minimum(hall, watchers):
     SupervisionSettings.objects.create(region=hall.county, min_cases_for_ranking=1)
     instant = cs.case_submit(actor=hall.clerk, item_code=hall.instant_item.implementation_code,
-                             applicant=hall.applicant(), materials=[], at=at(2026, 9, 28))
+                             applicant=hall.applicant(), materials=hall.checklist(), at=at(2026, 9, 28))
     cs.case_conclude_instant(case_id=instant.id, actor=hall.clerk, at=at(2026, 9, 28, 11))
     assert sv.facts_backfill() == 1  # the same rows the sweep writes, for cases from before it ran
     ranking, sets = sel.department_ranking(watchers.supervisor, hall.county, date(2026, 9, 1), date(2026, 9, 30))

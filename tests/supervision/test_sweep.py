@@ -293,7 +293,7 @@ def test_a_decision_without_the_authorization_that_day_is_red_against_the_staff_
 
 def test_an_instant_case_decided_by_the_clerk_on_the_power_to_accept_is_not_unauthorized(hall):
     case = cs.case_submit(actor=hall.clerk, item_code=hall.instant_item.implementation_code, applicant=hall.applicant(),
-                          materials=[], at=at(2026, 9, 28))
+                          materials=hall.checklist(), at=at(2026, 9, 28))
     cs.case_conclude_instant(case_id=case.id, actor=hall.clerk, at=at(2026, 9, 28, 11))
     sv.sweep(now=at(2026, 9, 28, 12))
     assert live(Code.DECISION_UNAUTHORIZED) == []

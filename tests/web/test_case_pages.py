@@ -28,6 +28,7 @@ from onewindow.organization.models import BackupPost, Posting, Staff
 from onewindow.organization.rules import Role
 from onewindow.workbench.models import CaseScan, IdView
 from tests.cases.helpers import VALID_ID
+from tests.web.helpers import act, form_keys, intake_data, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -55,28 +56,6 @@ def desk(hall):
         version.pinyin_initials = pinyin_initials(version.name)
         version.save(update_fields=["pinyin_initials"])
     return hall
-
-
-def submit(h, **kw) -> Case:
-    return s.case_submit(actor=h.clerk, item_code=h.item.implementation_code, applicant=h.applicant(),
-                         materials=h.checklist(**kw), window_number="01")
-
-
-def intake_data(h, **over) -> dict:
-    data = {"item_code": h.item.implementation_code, "kind": "person", "name": "张三", "id_type": "resident_id",
-            "id_number": VALID_ID, "phone": "13800000000", "window_number": "01",
-            "m0-state": "received", "m1-state": "received", "m2-state": "received"}
-    data.update(over)
-    return data
-
-
-def act(client, case: Case, action: str, **data):
-    case.refresh_from_db()
-    return client.post(f"/staff/cases/{case.number}/act/{action}/", {"expected_version": case.row_version, **data})
-
-
-def form_keys(response) -> set[str]:
-    return {f.key for f in response.context["forms"]}
 
 
 def uploads_dir(settings) -> Path:
@@ -360,7 +339,8 @@ def test_action_forms_follow_status_and_roles(client, desk):
     page = f"/staff/cases/{case.number}/"
     client.force_login(desk.clerk.user)
     response = client.get(page)
-    assert form_keys(response) == {"accept", "request_supplement", "refuse", "withdraw"}
+    # a required material is missing: no acceptance (行政许可法 第三十二条), the one-time notice instead
+    assert form_keys(response) == {"request_supplement", "refuse", "withdraw"}
     # the supplement notice is pre-ticked with the required materials marked missing at intake
     supplement = next(f for f in response.context["forms"] if f.key == "request_supplement")
     assert supplement.field_named("materials").value == ["营业执照副本"]
@@ -369,6 +349,8 @@ def test_action_forms_follow_status_and_roles(client, desk):
     for who in (desk.reviewer, desk.chief):
         client.force_login(who.user)
         assert form_keys(client.get(page)) == set()
+    s.case_request_supplement(case_id=case.id, actor=desk.clerk, materials=["营业执照副本"])
+    s.case_supplement(case_id=case.id, actor=desk.clerk, materials=["营业执照副本"])
     case = s.case_accept(case_id=case.id, actor=desk.clerk)
     client.force_login(desk.clerk.user)
     assert form_keys(client.get(page)) == {"withdraw"}
