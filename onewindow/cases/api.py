@@ -245,7 +245,7 @@ _ACT_DESCRIPTION = (
     "``row_version`` you read: a stale one is 409 ``case.changed``). Unknown actions and inputs are "
     "refused with the field named. ``accept`` and ``conclude_instant`` are refused with 400 "
     "``case.accept.materials_missing`` (field ``materials``, the missing materials named) while a required "
-    "material the applicant hands in is missing and the item does not allow deferring it (行政许可法 第三十二条). "
+    "material to be handed in is missing and the item does not allow deferring it (行政许可法 第三十二条). "
     "Each action's body is its schema ``<Action>In`` in the components; actions and inputs (``?`` optional): "
     + "; ".join(_signature(n) for n in ACTIONS) + "."
 )

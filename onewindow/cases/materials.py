@@ -41,23 +41,10 @@ def missing_message(names: Sequence[str]) -> str:
 
 
 def acceptance_record(case: Case) -> dict[str, Any]:
-    """Refuse acceptance while a required material is missing; what the ``accepted`` event records
-    of the materials: the deferred ones (容缺受理), if any."""
+    """What the ``accepted`` event records of the materials: the deferred ones (容缺受理), if any.
+    (Whether the case may be accepted at all is the guards' question: ``guards.acceptance_refusal``.)"""
     owed = outstanding_of(case)
-    if owed.missing:
-        raise DomainError(MATERIALS_MISSING, missing_message(owed.missing) + "，不能受理", field="materials")
     return {"deferred_materials": list(owed.deferred)} if owed.deferred else {}
-
-
-def require_complete_for_instant(case: Case) -> None:
-    """即办件 are accepted and decided at once: nothing may be owed, not even a deferrable material
-    (a deferred material must arrive before the decision)."""
-    owed = outstanding_of(case)
-    if owed.missing:
-        raise DomainError(MATERIALS_MISSING, missing_message(owed.missing) + "，不能当场办结", field="materials")
-    if owed.deferred:
-        raise DomainError(MATERIALS_OWED, f"尚欠容缺材料：{'、'.join(owed.deferred)}，补齐后方可当场办结",
-                          field="materials")
 
 
 def check_supplement_request(case: Case, names: Sequence[str]) -> None:

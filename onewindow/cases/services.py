@@ -20,7 +20,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from onewindow.catalog.models import ServiceItem, Stage
-from onewindow.catalog.rules import DeliveryMethod, HandlingType, SpecialProcedure
+from onewindow.catalog.rules import DeliveryMethod, SpecialProcedure
 from onewindow.catalog.selectors import version_parts
 from onewindow.core import store
 from onewindow.core.errors import DomainError, NotFound, PermissionDenied
@@ -34,8 +34,8 @@ from onewindow.organization.permissions import can, require, roles_of
 from onewindow.organization.rules import Role
 from onewindow.workdays.selectors import NEWEST_CHANGE_READ, newest_change
 
+from . import guards, scope, states
 from . import materials as material_checks
-from . import scope, states
 from .history import events_of
 from .lengths import APPLICANT_MAX_LENGTHS
 from .models import Case, CaseNumberSequence, CaseTask
@@ -249,7 +249,12 @@ def case_accept(*, case_id: int, actor: Staff, at: datetime | None = None, note:
 
     return _act(case_id=case_id, actor=actor, perm=Perm.CASE_ACCEPT, action=states.Action.ACCEPT, at=at,
                 expected_version=expected_version, mutate=accepted,
-                events=lambda c: [("accepted", {"note": note, **material_checks.acceptance_record(c)})])
+                events=lambda c: [("accepted", {"note": note, **_accepted_materials(c)})])
+
+
+def _accepted_materials(case: Case) -> dict[str, Any]:
+    guards.refuse_unless(guards.acceptance_refusal(case))  # 行政许可法 第三十二条
+    return material_checks.acceptance_record(case)
 
 
 def case_conclude_instant(*, case_id: int, actor: Staff, at: datetime | None = None, result: str = "",
@@ -259,9 +264,7 @@ def case_conclude_instant(*, case_id: int, actor: Staff, at: datetime | None = N
 
     def plan(c: Case) -> list[tuple[str, dict[str, Any]]]:
         version = c.item_version
-        if version.handling_type != HandlingType.INSTANT:
-            raise DomainError("case.not_instant", "只有即办件可以当场办结", field="action")
-        material_checks.require_complete_for_instant(c)
+        guards.refuse_unless(guards.instant_refusal(c) or guards.acceptance_refusal(c, instant=True))
         c.accepted_on = local_date(at)
         c.concluded_at = at
         c.outcome = "grant"
@@ -381,16 +384,13 @@ def _task(case: Case, stage_order: int) -> CaseTask:
 
 
 def _acting_for(actor: Staff, assignee: Staff | None) -> bool:
-    """The actor holds the task, or is the AB-post backup of its absent holder (AB岗)."""
-    if assignee is None or assignee.id == actor.id:
-        return True
-    return not assignee.is_present and assignee.backups.filter(backup=actor).exists()
+    """The actor holds the task (or nobody does), or is the AB-post backup of its absent holder (AB岗)."""
+    return assignee is None or assignee.id == actor.id or guards.acting_for(actor, assignee)
 
 
 def _require_stage_role(actor: Staff, case: Case, task: CaseTask, at: datetime) -> None:
     require(actor, Perm.CASE_REVIEW, region=case.region, department=task.department, on=local_date(at))
-    roles = roles_of(actor)
-    if task.role not in roles and Role.CHIEF_REPRESENTATIVE not in roles:
+    if not guards.has_stage_role(actor, task):
         raise DomainError("stage.wrong_role", f"环节“{task.stage_name}”须由相应岗位人员办理", field="stage_order")
 
 
@@ -525,8 +525,7 @@ def case_start_special_procedure(*, case_id: int, actor: Staff, procedure: str, 
         raise DomainError("special_procedure.reason_required", "请说明启动特别程序的理由或依据", field="reason")
 
     def plan(c: Case) -> list[tuple[str, dict[str, Any]]]:
-        if procedure not in (c.item_version.special_procedures or []):
-            raise DomainError("special_procedure.not_allowed", "本事项不适用该特别程序", field="procedure")
+        guards.refuse_unless(guards.special_procedure_refusal(c, procedure))
         return [("special_procedure_started", {"procedure": procedure, "reason": reason,
                                                "announced_workdays": announced_workdays})]
 
@@ -557,8 +556,7 @@ def _check_extension_days(case: Case, workdays: int) -> None:
         raise DomainError("clock.extension_beyond_cap",
                           f"延期不得超过 {cap} 个工作日（行政许可法 第四十二条），申请延期 {workdays} 个工作日",
                           field="workdays")
-    if any(e.kind == "extension_granted" for e in events_of(case)):
-        raise DomainError("clock.extension_twice", "每个办件只能延期一次（行政许可法 第四十二条）", field="workdays")
+    guards.refuse_unless(guards.extension_refusal(events_of(case)))
 
 
 def case_request_extension(*, case_id: int, actor: Staff, workdays: int, reason: str, at: datetime | None = None,
@@ -569,8 +567,7 @@ def case_request_extension(*, case_id: int, actor: Staff, workdays: int, reason:
 
     def plan(c: Case) -> list[tuple[str, dict[str, Any]]]:
         _check_extension_days(c, workdays)
-        if c.extension_requested_days:
-            raise DomainError("extension.already_requested", "已有待审批的延期申请", field="workdays")
+        guards.refuse_unless(guards.extension_pending_refusal(c))
         c.extension_requested_days = workdays
         return [("extension_requested", {"workdays": workdays, "reason": reason})]
 
@@ -603,8 +600,7 @@ def case_decline_extension(*, case_id: int, actor: Staff, reason: str, at: datet
         raise DomainError("extension.reason_required", "请说明不同意延期的理由", field="reason")
 
     def plan(c: Case) -> list[tuple[str, dict[str, Any]]]:
-        if not c.extension_requested_days:
-            raise DomainError("extension.not_requested", "没有待审批的延期申请", field="action")
+        guards.refuse_unless(guards.extension_missing_refusal(c))
         requested, c.extension_requested_days = c.extension_requested_days, None
         return [("extension_declined", {"requested_workdays": requested, "reason": reason})]
 
@@ -625,9 +621,7 @@ def case_decide(*, case_id: int, actor: Staff, grant: bool, reasons: str = "", a
         raise DomainError("decision.reasons_required", "不予许可决定须说明理由", field="reasons")
 
     def plan(c: Case) -> list[tuple[str, dict[str, Any]]]:
-        open_stage = _first_open_stage(c, completed=_completed_stages(c))
-        if open_stage is not None:
-            raise DomainError("decision.stages_open", "尚有审核环节未办结，不能作出决定", field="action")
+        guards.refuse_unless(guards.decision_refusal(_tasks(c), c))
         payload: dict[str, Any] = {"outcome": "grant" if grant else "deny", "reasons": reasons}
         c.outcome = payload["outcome"]
         c.extension_requested_days = None

@@ -82,7 +82,7 @@ TRANSITIONS: dict[Action, Move[Status]] = {
     Action.DEEMED_ACCEPT: _move({Status.SUBMITTED}, Status.IN_REVIEW, None, "视为受理"),
     Action.REFUSE: _move({Status.SUBMITTED, Status.AWAITING_SUPPLEMENT}, Status.REFUSED, "case.refuse", "不予受理"),
     # 即办件: accepted and concluded on the spot.
-    Action.CONCLUDE_INSTANT: _move({Status.SUBMITTED}, Status.CONCLUDED, "case.accept", "即办办结"),
+    Action.CONCLUDE_INSTANT: _move({Status.SUBMITTED}, Status.CONCLUDED, "case.accept", "当场办结"),
     Action.COMPLETE_STAGE: _move({Status.IN_REVIEW}, None, "case.review", "办结审核环节"),
     Action.START_SPECIAL_PROCEDURE: _move({Status.IN_REVIEW}, Status.SPECIAL_PROCEDURE, "case.special_procedure",
                                           "启动特别程序"),

@@ -13,7 +13,6 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.urls import reverse
 from django.utils.timezone import localtime
 
 from onewindow.cases.history import events_of
@@ -130,14 +129,6 @@ def _received_on(case: Case, before_seq: int) -> str | None:
     return local_date(ev.at).isoformat() if ev else None
 
 
-def _public_address(path: str) -> str:
-    """An absolute address on the public site, as printed on a document."""
-    from .services import DEFAULT_PUBLIC_BASE_URL  # services imports this module
-
-    base = settings.ONEWINDOW.get("PUBLIC_BASE_URL") or DEFAULT_PUBLIC_BASE_URL
-    return base.rstrip("/") + path
-
-
 def receipt(case: Case, event: CaseEvent) -> dict[str, Any]:
     """收件回执 (行政许可法 第三十二条: a dated written receipt): what was received, the query code
     to follow the case with, and by when the center must decide on acceptance."""
@@ -153,7 +144,7 @@ def receipt(case: Case, event: CaseEvent) -> dict[str, Any]:
         "acceptance_due": _projected(case, event, "acceptance_due"),
         # Computed on a year whose holidays are not yet published (DESIGN.md §4 rule 10).
         "acceptance_due_provisional": bool(case.clock_provisional),
-        "progress_url": _public_address(reverse("online:progress")),
+        "progress_url": public_url("online:progress"),
         "rule": RECEIPT_RULE,
     }
 

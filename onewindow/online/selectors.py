@@ -22,7 +22,7 @@ from onewindow.cases.dues import ended_text, shown_dues
 from onewindow.cases.models import Case, CaseEvent
 from onewindow.cases.rules import CONCLUSION_CODES
 from onewindow.cases.selectors import can_view_case, case_view, event_label
-from onewindow.cases.states import STATUS_LABELS, TRANSITIONS, Action, Status
+from onewindow.cases.states import STATUS_LABELS, Status
 from onewindow.catalog.models import ServiceItem, ServiceItemVersion
 from onewindow.catalog.rules import (
     DELIVERY_METHOD_LABELS,
@@ -207,11 +207,6 @@ def upload_for(user: Any, upload_id: int) -> OnlineUpload | None:
         log.info("online upload %s of case %s viewed by staff %s", upload.pk, upload.case.number, staff.pk)
         return upload
     return None
-
-
-def can_withdraw(case: Case) -> bool:
-    """Withdrawal is open until the decision (states.py has the one table of transitions)."""
-    return Status(case.status) in TRANSITIONS[Action.WITHDRAW].sources
 
 
 # --- progress (public and the applicant's own) ------------------------------------------------------

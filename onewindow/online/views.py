@@ -28,10 +28,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from onewindow.cases import guards
 from onewindow.cases.rules import ID_TYPE_LABELS
 from onewindow.cases.selectors import materials_of
 from onewindow.cases.services import case_withdraw
-from onewindow.cases.states import Status
 from onewindow.core.errors import DomainError, NotFound
 from onewindow.core.identity import mask_id, mask_phone
 from onewindow.core.timesource import local_date
@@ -401,7 +401,9 @@ def _case_or_404(request: HttpRequest, number: str):
 def _case_page(request: HttpRequest, case: Any, *, errors: dict[str, str] | None = None,
                status: int = 200, reason: str = "") -> HttpResponse:
     errors = errors or {}
-    awaiting = case.status == Status.AWAITING_SUPPLEMENT
+    # What the applicant may do now is the case's guards' answer (the same the services ask).
+    lawful = guards.applicant_keys(case, request.user)
+    awaiting = "supplement" in lawful
     listed = selectors.requested_materials(case) if awaiting else []
     rows = [{"index": i, "name": name, "field": f"supplement[{i}]", "error": errors.get(f"supplement[{i}]", "")}
             for i, name in enumerate(listed)]
@@ -410,7 +412,7 @@ def _case_page(request: HttpRequest, case: Any, *, errors: dict[str, str] | None
         "case": case, "progress": selectors.progress_of(case), "notices": list(selectors.case_notices(case)),
         "uploads": selectors.case_uploads(case), "materials": materials_of(case), "awaiting": awaiting,
         "supplement_rows": rows, "supplement_note": selectors.supplement_note(case) if awaiting else "",
-        "can_withdraw": selectors.can_withdraw(case), "errors": errors, "reason": reason,
+        "can_withdraw": "withdraw" in lawful, "errors": errors, "reason": reason,
         "supplement_errors": {f: m for f, m in errors.items() if f.startswith("supplement[")},
         "general_errors": [m for f, m in errors.items() if f not in known],
         "max_upload_mb": max(1, max_upload_bytes() // (1024 * 1024)),

@@ -1,9 +1,9 @@
 """Which action forms the case page shows to whom, and what is in each.
 
-A form appears only when the transition table (:data:`onewindow.cases.states.TRANSITIONS`) allows
-the action from the case's status *and* the permission table (:func:`can`) lets this staff member
-do it here; stage forms also follow who holds the stage. The service checks all of it again when
-the form is posted — this only keeps the page from offering what would be refused.
+A form appears only when the case's guards (:mod:`onewindow.cases.guards`: the transition table, the
+permission table and the rules of the case itself — materials, one extension, who holds a stage)
+allow the action for this staff member now; the service asks the same guards when the form is
+posted, so the page never offers what would be refused, and it says why an action is missing.
 
 Each form is described as data (:class:`ActionForm`), so one template renders all of them with
 the same labels, error marking (``aria-invalid`` / ``aria-describedby``) and ``expected_version``.
@@ -18,13 +18,13 @@ from typing import Any
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
+from onewindow.cases import guards
 from onewindow.cases import materials as case_materials
 from onewindow.cases.models import Case, CaseTask
 from onewindow.cases.rules import visit_overrun
 from onewindow.cases.selectors import CaseView
 from onewindow.cases.services import DENIAL_RIGHTS
-from onewindow.cases.states import TRANSITIONS, Status
-from onewindow.cases.states import Action as Move
+from onewindow.cases.states import TRANSITIONS
 from onewindow.catalog.rules import (
     DELIVERY_METHOD_LABELS,
     SPECIAL_PROCEDURE_LABELS,
@@ -32,11 +32,6 @@ from onewindow.catalog.rules import (
     outcome_words,
 )
 from onewindow.organization.models import Staff
-from onewindow.organization.permissions import Action as Perm
-from onewindow.organization.permissions import can, roles_of
-from onewindow.organization.rules import Role
-
-from . import selectors
 
 # The service's name for a field when the form's input is called differently.
 _FIELD_ALIASES = {"assignee": "assignee_id"}
@@ -115,66 +110,60 @@ class _Ctx:
     case: Case
     staff: Staff
     view: CaseView
-    roles: frozenset[Role]
-    withheld: list[Withheld] = field(default_factory=list)
-
-    def may(self, perm: Perm, department: Any = None) -> bool:
-        return can(self.staff, perm, region=self.case.region, department=department or self.case.department,
-                   item=self.case.item)
-
-    def allows(self, move: Move) -> bool:
-        return Status(self.case.status) in TRANSITIONS[move].sources
+    lawful: frozenset[str]  # the keys the guards allow now (cases/guards.py)
 
 
-def _reviews(ctx: _Ctx, task: CaseTask) -> bool:
-    """May review this stage: the review permission in its department and its role (or chief)."""
-    return (can(ctx.staff, Perm.CASE_REVIEW, region=ctx.case.region, department=task.department)
-            and (task.role in ctx.roles or Role.CHIEF_REPRESENTATIVE in ctx.roles))
+def _withheld(verdicts: list[guards.Verdict], tasks: list[CaseTask]) -> list[Withheld]:
+    """The actions the guards refuse now, each with its reason: the page says why they are missing."""
+    names = {t.stage_order: t.stage_name for t in tasks}
+    out = []
+    for v in verdicts:
+        if v.refusal is None:
+            continue
+        what = TRANSITIONS[v.move].label
+        if v.stage is not None:
+            what += f"“{names.get(v.stage, v.stage)}”"
+        out.append(Withheld(v.key, f"暂不能{what}", v.refusal.reason))
+    return out
 
 
 def _task_forms(ctx: _Ctx) -> list[ActionForm]:
     forms: list[ActionForm] = []
-    signatures = selectors.first_signatures(ctx.case)
+    signatures = guards.first_signatures(ctx.view.events)
     for task in ctx.view.tasks:
         if task.state != CaseTask.State.OPEN:
             continue
-        hidden = {"stage_order": str(task.stage_order)}
+        n = task.stage_order
+        hidden = {"stage_order": str(n)}
         name = task.stage_name
-        reviews = _reviews(ctx, task)
-        mine = task.assignee_id == ctx.staff.id
-        acting = selectors.is_backup_of(ctx.staff, task.assignee)
-        chief_here = can(ctx.staff, Perm.CASE_REASSIGN, region=ctx.case.region, department=task.department)
-        if ctx.allows(Move.CLAIM_TASK) and reviews and not mine and (task.assignee is None or acting):
-            forms.append(ActionForm(key=f"claim-{task.stage_order}", action="claim", hidden=hidden,
+        if f"claim-{n}" in ctx.lawful:
+            forms.append(ActionForm(key=f"claim-{n}", action="claim", hidden=hidden,
                                     title=_("Claim the stage “%(stage)s”") % {"stage": name}, submit=_("Claim")))
-        first = signatures.get(task.stage_order)
+        first = signatures.get(n)
         # The second signature of a verification stage comes from a colleague, whoever holds it.
-        if ctx.allows(Move.COMPLETE_STAGE) and reviews and (task.assignee is None or mine or acting
-                                                           or first is not None):
+        if f"complete_stage-{n}" in ctx.lawful:
             notes = []
             if first is not None:
                 notes.append(_("First signature by %(name)s; a second, different reviewer completes this stage.")
-                             % {"name": first.name})
+                             % {"name": first.actor_label})
             elif _requires_two(ctx, task):
                 notes.append(_("This stage needs the signatures of two different reviewers."))
-            if first is None or first.staff_id != ctx.staff.id:
-                forms.append(ActionForm(
-                    key=f"complete_stage-{task.stage_order}", action="complete_stage", hidden=hidden, notes=notes,
-                    title=_("Complete the stage “%(stage)s”") % {"stage": name},
-                    submit=_("Sign") if first is None and _requires_two(ctx, task) else _("Complete the stage"),
-                    fields=[Field("opinion", _("Opinion"), "textarea", required=True)]))
-        if ctx.allows(Move.RELEASE_TASK) and task.assignee is not None and (mine or chief_here):
-            forms.append(ActionForm(key=f"release-{task.stage_order}", action="release", hidden=hidden,
+            forms.append(ActionForm(
+                key=f"complete_stage-{n}", action="complete_stage", hidden=hidden, notes=notes,
+                title=_("Complete the stage “%(stage)s”") % {"stage": name},
+                submit=_("Sign") if first is None and _requires_two(ctx, task) else _("Complete the stage"),
+                fields=[Field("opinion", _("Opinion"), "textarea", required=True)]))
+        if f"release-{n}" in ctx.lawful:
+            forms.append(ActionForm(key=f"release-{n}", action="release", hidden=hidden,
                                     title=_("Give “%(stage)s” back to the department's inbox") % {"stage": name},
                                     submit=_("Release")))
-        if ctx.allows(Move.REASSIGN_TASK) and chief_here:
-            people = [p for p in selectors.reassign_candidates(ctx.case, task) if p.id != task.assignee_id]
-            if people:
-                forms.append(ActionForm(
-                    key=f"reassign-{task.stage_order}", action="reassign", hidden=hidden,
-                    title=_("Reassign the stage “%(stage)s”") % {"stage": name}, submit=_("Reassign"),
-                    fields=[Field("assignee_id", _("Reviewer"), "select", required=True,
-                                  choices=[(str(p.id), p.name) for p in people])]))
+        if f"reassign-{n}" in ctx.lawful:
+            people = [p for p in guards.reassign_candidates(ctx.case, task) if p.id != task.assignee_id]
+            forms.append(ActionForm(
+                key=f"reassign-{n}", action="reassign", hidden=hidden,
+                title=_("Reassign the stage “%(stage)s”") % {"stage": name}, submit=_("Reassign"),
+                fields=[Field("assignee_id", _("Reviewer"), "select", required=True,
+                              choices=[(str(p.id), p.name) for p in people])]))
     return forms
 
 
@@ -184,39 +173,17 @@ def _requires_two(ctx: _Ctx, task: CaseTask) -> bool:
 
 
 def _acceptance_forms(ctx: _Ctx) -> list[ActionForm]:
-    """受理 and 当场办结, offered only while the materials allow them (行政许可法 第三十二条); when
-    they do not, the page says why instead (``ctx.withheld``)."""
+    """受理 and 当场办结, offered only while the guards allow them (the materials: 行政许可法 第三十二条);
+    when they do not, the page says why instead."""
     forms: list[ActionForm] = []
-    version = ctx.case.item_version
-    instant = version.handling_type == "instant"
-    wanted = [(Move.ACCEPT, "accept"), *([(Move.CONCLUDE_INSTANT, "conclude_instant")] if instant else [])]
-    if not any(ctx.allows(move) for move, _key in wanted):
-        return forms
-    titles = {"accept": _("Accept"), "conclude_instant": _("Conclude on the spot")}
-    not_now = {"accept": "暂不能受理", "conclude_instant": "暂不能当场办结"}
-    if not ctx.may(Perm.CASE_ACCEPT):
-        if ctx.roles & {Role.CLERK, Role.PROXY_AGENT}:
-            ctx.withheld.append(Withheld("accept", not_now["accept"],
-                                         "您没有本事项的受理授权，请由有受理权限的窗口工作人员受理"))
-        return forms
-    owed = case_materials.outstanding_of(ctx.case, ctx.view.events)
-    if owed.missing:
-        reason = case_materials.missing_message(owed.missing)
-        for _move, key in wanted:
-            ctx.withheld.append(Withheld(key, not_now[key], reason))
-        return forms
-    notes = ([f"容缺受理：{'、'.join(owed.deferred)}可在受理后补交，受理通知书将列明"] if owed.deferred else [])
-    if ctx.allows(Move.ACCEPT):
-        forms.append(ActionForm(key="accept", action="accept", title=titles["accept"], submit=_("Accept"),
+    if "accept" in ctx.lawful:
+        owed = case_materials.outstanding_of(ctx.case, ctx.view.events)
+        notes = [f"容缺受理：{'、'.join(owed.deferred)}可在受理后补交，受理通知书将列明"] if owed.deferred else []
+        forms.append(ActionForm(key="accept", action="accept", title=_("Accept"), submit=_("Accept"),
                                 notes=notes, fields=[Field("note", _("Note"), "textarea")]))
-    if instant and ctx.allows(Move.CONCLUDE_INSTANT):
-        if owed.deferred:
-            ctx.withheld.append(Withheld("conclude_instant", not_now["conclude_instant"],
-                                         f"尚欠容缺材料：{'、'.join(owed.deferred)}，补齐后方可当场办结"))
-        else:
-            forms.append(ActionForm(key="conclude_instant", action="conclude_instant",
-                                    title=titles["conclude_instant"], submit=_("Conclude"),
-                                    fields=[Field("result", _("Result"), "textarea")]))
+    if "conclude_instant" in ctx.lawful:
+        forms.append(ActionForm(key="conclude_instant", action="conclude_instant", title=_("Conclude on the spot"),
+                                submit=_("Conclude"), fields=[Field("result", _("Result"), "textarea")]))
     return forms
 
 
@@ -247,9 +214,9 @@ def _supplement_request_form(ctx: _Ctx) -> ActionForm:
 
 def _intake_forms(ctx: _Ctx) -> list[ActionForm]:
     forms: list[ActionForm] = _acceptance_forms(ctx)
-    if ctx.allows(Move.REQUEST_SUPPLEMENT) and ctx.may(Perm.CASE_REQUEST_SUPPLEMENT):
+    if "request_supplement" in ctx.lawful:
         forms.append(_supplement_request_form(ctx))
-    if ctx.allows(Move.SUPPLEMENT) and ctx.may(Perm.CASE_SUBMIT):
+    if "supplement" in ctx.lawful:
         asked = next((e.payload.get("materials", []) for e in reversed(ctx.view.events)
                       if e.kind == "supplement_requested"), [])
         # 最多跑一次: warn before the trip that passes the promise, not after.
@@ -260,7 +227,7 @@ def _intake_forms(ctx: _Ctx) -> list[ActionForm]:
             fields=[Field("materials", _("Materials received"), "checkboxes", choices=[(n, n) for n in asked],
                           value=list(asked)),
                     Field("at_window", _("Brought to the window (counts as a visit)"), "checkbox", value="true")]))
-    if ctx.allows(Move.REFUSE) and ctx.may(Perm.CASE_REFUSE):
+    if "refuse" in ctx.lawful:
         forms.append(ActionForm(
             key="refuse", action="refuse", title=_("Refuse"), submit=_("Refuse and issue the notice"), danger=True,
             fields=[Field("reason", _("Reason"), "textarea", required=True),
@@ -273,9 +240,7 @@ def _handling_forms(ctx: _Ctx) -> list[ActionForm]:
     forms: list[ActionForm] = []
     case = ctx.case
     version = case.item_version
-    extended = any(e.kind == "extension_granted" for e in ctx.view.events)
-    if ctx.allows(Move.START_SPECIAL_PROCEDURE) and ctx.may(Perm.CASE_SPECIAL_PROCEDURE) \
-            and version.special_procedures:
+    if "start_special_procedure" in ctx.lawful:
         forms.append(ActionForm(
             key="start_special_procedure", action="start_special_procedure", title=_("Start a special procedure"),
             submit=_("Start"), notes=[_("The clocks stop until the procedure ends.")],
@@ -284,19 +249,17 @@ def _handling_forms(ctx: _Ctx) -> list[ActionForm]:
                     Field("reason", _("Reason or basis"), "textarea", required=True),
                     Field("announced_workdays", _("Working days announced to the applicant"), "number",
                           required=True)]))
-    if ctx.allows(Move.END_SPECIAL_PROCEDURE) and ctx.may(Perm.CASE_SPECIAL_PROCEDURE):
+    if "end_special_procedure" in ctx.lawful:
         forms.append(ActionForm(key="end_special_procedure", action="end_special_procedure",
                                 title=_("End the special procedure"), submit=_("End"),
                                 fields=[Field("result", _("Result"), "textarea", required=True)]))
-    can_grant = ctx.may(Perm.CASE_GRANT_EXTENSION)
-    if ctx.allows(Move.REQUEST_EXTENSION) and ctx.may(Perm.CASE_REQUEST_EXTENSION) and not can_grant \
-            and not extended and not case.extension_requested_days:
+    if "request_extension" in ctx.lawful:
         forms.append(ActionForm(
             key="request_extension", action="request_extension", title=_("Request an extension"),
             submit=_("Request"),
             fields=[Field("workdays", _("Working days"), "number", required=True),
                     Field("reason", _("Reason"), "textarea", required=True)]))
-    if ctx.allows(Move.GRANT_EXTENSION) and can_grant and not extended:
+    if "grant_extension" in ctx.lawful:
         notes = []
         if case.extension_requested_days:
             notes.append(_("Requested: %(days)s working days.") % {"days": case.extension_requested_days})
@@ -306,12 +269,11 @@ def _handling_forms(ctx: _Ctx) -> list[ActionForm]:
             fields=[Field("workdays", _("Working days"), "number", required=True,
                           value=str(case.extension_requested_days or "")),
                     Field("reason", _("Reason told to the applicant"), "textarea", required=True)]))
-    if ctx.allows(Move.DECLINE_EXTENSION) and can_grant and case.extension_requested_days:
+    if "decline_extension" in ctx.lawful:
         forms.append(ActionForm(key="decline_extension", action="decline_extension",
                                 title=_("Decline the extension request"), submit=_("不同意延期"),
                                 fields=[Field("reason", _("Reason"), "textarea", required=True)]))
-    stages_done = all(t.state != CaseTask.State.OPEN for t in ctx.view.tasks) and case.current_stage is None
-    if ctx.allows(Move.DECIDE_GRANT) and ctx.may(Perm.CASE_DECIDE) and stages_done:
+    if "decide-grant" in ctx.lawful:
         # Named by what they do, in the words of the item's type: 作出准予许可决定, 作出予以确认决定 …
         words = outcome_words(version.item_type)
         forms.append(ActionForm(key="decide-grant", action="decide", hidden={"grant": "true"},
@@ -326,10 +288,10 @@ def _handling_forms(ctx: _Ctx) -> list[ActionForm]:
 def _closing_forms(ctx: _Ctx) -> list[ActionForm]:
     forms: list[ActionForm] = []
     version = ctx.case.item_version
-    if ctx.allows(Move.ISSUE_CERTIFICATE) and ctx.may(Perm.CASE_ISSUE_CERTIFICATE):
+    if "issue_certificate" in ctx.lawful:
         forms.append(ActionForm(key="issue_certificate", action="issue_certificate",
                                 title=_("Issue the certificate"), submit=_("Issue")))
-    if ctx.allows(Move.DELIVER) and ctx.may(Perm.CASE_DELIVER):
+    if "deliver" in ctx.lawful:
         methods = [m for m in DeliveryMethod if not version.delivery_methods or m.value in version.delivery_methods]
         forms.append(ActionForm(
             key="deliver", action="deliver", title=_("Deliver"), submit=_("Deliver and conclude"),
@@ -338,7 +300,7 @@ def _closing_forms(ctx: _Ctx) -> list[ActionForm]:
                           value=methods[0].value if len(methods) == 1 else ""),
                     Field("tracking_number", _("Tracking number (post)")),
                     Field("note", _("Note"))]))
-    if ctx.allows(Move.WITHDRAW) and ctx.may(Perm.CASE_SUBMIT):
+    if "withdraw" in ctx.lawful:
         forms.append(ActionForm(key="withdraw", action="withdraw", title=_("Withdraw at the applicant's request"),
                                 submit=_("Withdraw"), danger=True,
                                 fields=[Field("reason", _("Reason"), "textarea")]))
@@ -353,10 +315,16 @@ def action_forms(case: Case, staff: Staff, view: CaseView, *, failed: str | None
     ``failed`` is the key of a form that was posted and refused: it shows ``posted`` again with
     ``error`` (field, message, code) on the field it names; its ``shown_error`` is what the page says.
     ``withheld``, if given, receives the actions the page does not offer although the case's
-    status would allow them, each with the reason to show (the materials, the power to accept).
+    status and the staff member's role would allow them, each with the guard's reason (the
+    materials, the power to accept, one extension, open stages, a stage held by a colleague).
+
+    Which forms appear is the guards' answer (:func:`onewindow.cases.guards.verdicts`), the same
+    the services check when a form is posted.
     """
-    ctx = _Ctx(case=case, staff=staff, view=view, roles=frozenset(roles_of(staff)),
-               withheld=withheld if withheld is not None else [])
+    verdicts = guards.verdicts(case, staff, events=view.events, tasks=view.tasks)
+    if withheld is not None:
+        withheld.extend(_withheld(verdicts, view.tasks))
+    ctx = _Ctx(case=case, staff=staff, view=view, lawful=frozenset(v.key for v in verdicts if v.allowed))
     forms = [*_intake_forms(ctx), *_task_forms(ctx), *_handling_forms(ctx), *_closing_forms(ctx)]
     for form in forms:
         if form.key == failed:

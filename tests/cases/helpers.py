@@ -44,8 +44,10 @@ class Hall:
     def applicant(self) -> Applicant:
         return Applicant(kind="person", name="张三", id_type="resident_id", id_number=VALID_ID, phone="13800000000")
 
-    def checklist(self, *, missing: tuple[str, ...] = ()) -> list[MaterialCheck]:
-        names = self.item.current_version.materials.values_list("name", flat=True)
+    def checklist(self, *, missing: tuple[str, ...] = (), item: ServiceItem | None = None) -> list[MaterialCheck]:
+        """The intake checklist of ``item`` (default: the committed item), every material received
+        but those ``missing``."""
+        names = (item or self.item).current_version.materials.values_list("name", flat=True)
         return [MaterialCheck(n, "missing" if n in missing else "received") for n in names]
 
 

@@ -63,7 +63,7 @@ def denial_concludes_with_reasons_and_rights(hall: Hall) -> None:
 
 def instant_item_concludes_on_the_spot(hall: Hall) -> None:
     case = s.case_submit(actor=hall.clerk, item_code=hall.instant_item.implementation_code,
-                         applicant=hall.applicant(), materials=hall.checklist(), at=at(2026, 9, 28))
+                         applicant=hall.applicant(), materials=hall.checklist(item=hall.instant_item), at=at(2026, 9, 28))
     case = s.case_conclude_instant(case_id=case.id, actor=hall.clerk, at=at(2026, 9, 28, 11))
     assert case.status == "concluded"
     assert case.promised_due == date(2026, 9, 28)

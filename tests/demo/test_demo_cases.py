@@ -15,10 +15,12 @@ from datetime import date, timedelta
 from io import StringIO
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
 
+from onewindow.cases import guards
 from onewindow.cases.events import EventKind
 from onewindow.cases.history import verify_case
 from onewindow.cases.models import Case, CaseEvent, CaseTask
@@ -42,6 +44,8 @@ from onewindow.demo.loader import load_demo
 from onewindow.documents.models import Certificate, Document
 from onewindow.documents.selectors import VALID, verify_certificate
 from onewindow.notifications.models import OutboxMessage
+from onewindow.online import services as online_services
+from onewindow.online.models import ApplicantProfile
 from onewindow.organization.models import Staff
 from onewindow.workdays.arithmetic import build_snapshot
 from onewindow.workdays.clock import EventKind as ClockEventKind
@@ -375,3 +379,51 @@ def test_every_event_kind_of_the_demo_is_in_the_vocabulary(loaded):
     stored = set(CaseEvent.objects.values_list("kind", flat=True).distinct())
     assert stored <= {k.value for k in EventKind}
     assert {k.value for k in ClockEventKind} <= {k.value for k in EventKind}  # the clock reads a subset
+
+
+STAFF_ROLES = ("clerk", "reviewer", "chief", "admin", "supervisor", "agent")
+
+
+def _offered(response) -> set[str]:
+    """The action forms a rendered staff case page offers (their keys, from ``id="form-<key>"``)."""
+    return set(re.findall(r'<form [^>]*id="form-([^"]+)"', response.content.decode()))
+
+
+def test_every_page_offers_exactly_the_lawful_actions_of_every_demo_case_for_every_role(loaded, client):
+    # given every demo case and every demo role
+    staff = {name: Staff.objects.select_related("user").get(user__username=name) for name in STAFF_ROLES}
+    mismatches = []
+    offered_any = set()
+    for case in _cases():
+        events = list(case.events.order_by("seq"))
+        tasks = list(CaseTask.objects.filter(case=case).select_related("department", "assignee").order_by(
+            "stage_order"))
+        for name, member in staff.items():
+            # when the transition table and the case's guards are asked, and the staff page is shown
+            lawful = guards.lawful_keys(case, member, events=events, tasks=tasks)
+            client.force_login(member.user)
+            response = client.get(f"/staff/cases/{case.number}/")
+            offered = _offered(response) if response.status_code == 200 else set()
+            offered_any |= offered
+            # then the page offers exactly what is lawful (nothing a service would refuse, nothing missing)
+            if offered != lawful:
+                mismatches.append((case.number, case.status, name, sorted(offered), sorted(lawful)))
+    assert mismatches == []
+    assert {"accept", "decide-grant", "deliver", "withdraw"} <= offered_any  # the check saw real forms
+
+
+def test_the_applicants_page_offers_exactly_what_the_guards_allow_the_applicant(loaded, client):
+    # given one demo case of every status, followed online by its applicant's account
+    account = get_user_model().objects.create_user(username="applicant-13900000000", password=None)
+    ApplicantProfile.objects.create(user=account, phone="13900000000", phone_verified_at=current_time(),
+                                    real_name="张三", id_type="resident_id", id_number="110105199003071239",
+                                    created_at=current_time())
+    one_per_status = {c.status: c.pk for c in _cases()}
+    Case.objects.filter(pk__in=one_per_status.values()).update(applicant_account=account)
+    client.force_login(account, backend=online_services.LOGIN_BACKEND)
+    for case in Case.objects.filter(pk__in=one_per_status.values()):
+        page = client.get(f"/online/cases/{case.number}/").content.decode()
+        offered = {key for key, marker in (("supplement", 'data-testid="supplement-notice"'),
+                                           ("withdraw", 'action="/online/cases/' + case.number + '/withdraw/"'))
+                   if marker in page}
+        assert offered == guards.applicant_keys(case, case.applicant_account), case.number

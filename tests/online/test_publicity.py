@@ -38,7 +38,8 @@ def test_each_item_type_has_its_own_words():
 
 def _instant_case(hall, when):
     case = case_services.case_submit(actor=hall.clerk, item_code=hall.instant_item.implementation_code,
-                                     applicant=hall.applicant(), materials=[], window_number="01", at=when)
+                                     applicant=hall.applicant(), materials=hall.checklist(item=hall.instant_item),
+                                     window_number="01", at=when)
     return case_services.case_conclude_instant(case_id=case.id, actor=hall.clerk, result="已发证", at=when)
 
 

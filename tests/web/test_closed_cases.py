@@ -22,7 +22,8 @@ def _page(client, staff, case) -> str:
 def test_an_instant_case_shows_no_certificate_due_no_stage_placeholder_and_its_result(client, hall):
     # given an instant case concluded on the spot with a result written by the clerk
     case = s.case_submit(actor=hall.clerk, item_code=hall.instant_item.implementation_code,
-                         applicant=hall.applicant(), materials=[], window_number="01", at=at(2026, 9, 28))
+                         applicant=hall.applicant(), materials=hall.checklist(item=hall.instant_item), window_number="01",
+                         at=at(2026, 9, 28))
     case = s.case_conclude_instant(case_id=case.id, actor=hall.clerk, result="当场发放许可证，编号 A-17",
                                    at=at(2026, 9, 28, 11))
     # when the clerk opens it

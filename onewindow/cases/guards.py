@@ -1,0 +1,264 @@
+"""What is lawful now on a case, for whom, and if not, why: the one answer the services, the staff
+case page, the applicant's page and the API share (issue 11 item 5).
+
+The transition table (:mod:`.states`) says which moves the status allows and which permission each
+needs; the guards here add the rules that depend on the case itself — the materials (Art. 32), one
+extension (Art. 42), the stages before a decision, who holds a stage (AB posts, the second
+signature of Art. 34). Each rule is written once: a service raises the guard's refusal
+(:func:`refuse_unless`), a page shows the form when the guard allows it and the guard's reason
+when not (:func:`verdicts`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from onewindow.core.errors import DomainError
+from onewindow.organization.models import BackupPost, Staff
+from onewindow.organization.permissions import Action as Perm
+from onewindow.organization.permissions import can, roles_of
+from onewindow.organization.rules import Role
+
+from . import materials
+from .events import EventKind
+from .models import Case, CaseEvent, CaseTask
+from .states import TRANSITIONS, Action, Status
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why an action is not lawful now: an English code and the reason in Chinese."""
+
+    code: str
+    reason: str
+    field: str = "action"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One action a staff member could take on a case now, or the reason they cannot.
+
+    ``key`` names the form on the case page (``accept``, ``claim-3``, ``decide-grant`` …),
+    ``action`` the API action it posts to, ``stage`` the stage of a stage action.
+    """
+
+    key: str
+    action: str
+    move: Action
+    refusal: Refusal | None = None
+    stage: int | None = None
+
+    @property
+    def allowed(self) -> bool:
+        return self.refusal is None
+
+
+# -- the rules, once -----------------------------------------------------------------------------
+
+
+def extension_refusal(events: Iterable[CaseEvent]) -> Refusal | None:
+    """行政许可法 第四十二条: one extension per case."""
+    if any(e.kind == EventKind.EXTENSION_GRANTED for e in events):
+        return Refusal("clock.extension_twice", "每个办件只能延期一次（行政许可法 第四十二条）", "workdays")
+    return None
+
+
+def extension_pending_refusal(case: Case) -> Refusal | None:
+    if case.extension_requested_days:
+        return Refusal("extension.already_requested", "已有待审批的延期申请", "workdays")
+    return None
+
+
+def extension_missing_refusal(case: Case) -> Refusal | None:
+    if not case.extension_requested_days:
+        return Refusal("extension.not_requested", "没有待审批的延期申请")
+    return None
+
+
+def decision_refusal(tasks: Sequence[CaseTask], case: Case) -> Refusal | None:
+    """A decision waits for every review stage (the stages of the item's process)."""
+    if any(t.state == CaseTask.State.OPEN for t in tasks) or case.current_stage is not None:
+        return Refusal("decision.stages_open", "尚有审核环节未办结，不能作出决定")
+    return None
+
+
+def special_procedure_refusal(case: Case, procedure: str | None = None) -> Refusal | None:
+    """Only the special procedures the item's guide names (Art. 45)."""
+    allowed = case.item_version.special_procedures or []
+    if not allowed or (procedure is not None and procedure not in allowed):
+        return Refusal("special_procedure.not_allowed", "本事项不适用该特别程序", "procedure")
+    return None
+
+
+def instant_refusal(case: Case) -> Refusal | None:
+    if case.item_version.handling_type != "instant":
+        return Refusal("case.not_instant", "只有即办件可以当场办结")
+    return None
+
+
+def acceptance_refusal(case: Case, events: Iterable[CaseEvent] | None = None, *, instant: bool = False) -> Refusal | None:
+    """行政许可法 第三十二条: accept only with every required material (or one the item lets defer);
+    an instant case owes nothing at all."""
+    owed = materials.outstanding_of(case, events)
+    if owed.missing:
+        what = "不能当场办结" if instant else "不能受理"
+        return Refusal(materials.MATERIALS_MISSING, f"{materials.missing_message(owed.missing)}，{what}", "materials")
+    if instant and owed.deferred:
+        return Refusal(materials.MATERIALS_OWED, f"尚欠容缺材料：{'、'.join(owed.deferred)}，补齐后方可当场办结",
+                       "materials")
+    return None
+
+
+def has_stage_role(staff: Staff, task: CaseTask) -> bool:
+    """A stage is worked by the role its process names, or by a chief representative."""
+    roles = roles_of(staff)
+    return task.role in roles or Role.CHIEF_REPRESENTATIVE in roles
+
+
+def may_review(staff: Staff, case: Case, task: CaseTask) -> bool:
+    """May review this stage: the review permission in its department, and the stage's role."""
+    return (can(staff, Perm.CASE_REVIEW, region=case.region, department=task.department)
+            and has_stage_role(staff, task))
+
+
+def acting_for(staff: Staff, holder: Staff | None) -> bool:
+    """``staff`` stands in for ``holder`` right now (AB岗: the A post is absent)."""
+    if holder is None or holder.is_present:
+        return False
+    return BackupPost.objects.filter(primary=holder, backup=staff).exists()
+
+
+def first_signatures(events: Iterable[CaseEvent]) -> dict[int, CaseEvent]:
+    """Stage order → the first signature of a two-signature stage not yet completed (Art. 34)."""
+    history = list(events)
+    completed = {e.payload.get("stage") for e in history if e.kind == EventKind.STAGE_COMPLETED}
+    signed: dict[int, CaseEvent] = {}
+    for e in history:
+        stage = e.payload.get("stage")
+        if e.kind == EventKind.STAGE_SIGNED and stage not in completed and stage not in signed:
+            signed[stage] = e
+    return signed
+
+
+def reassign_candidates(case: Case, task: CaseTask) -> list[Staff]:
+    """Staff who could take a stage: posted to its department with its role (or as chief
+    representative) and allowed to review there."""
+    roles = {task.role, Role.CHIEF_REPRESENTATIVE.value}
+    people = (Staff.objects.filter(postings__role__in=roles, postings__department=task.department)
+              .distinct().order_by("name"))
+    return [p for p in people if can(p, Perm.CASE_REVIEW, region=case.region, department=task.department)]
+
+
+def refuse_unless(refusal: Refusal | None) -> None:
+    """Raise the guard's refusal as the service's error (the page showed the same reason)."""
+    if refusal is not None:
+        raise DomainError(refusal.code, refusal.reason, field=refusal.field)
+
+
+# -- what a page offers --------------------------------------------------------------------------
+
+
+def _allows(case: Case, move: Action) -> bool:
+    return Status(case.status) in TRANSITIONS[move].sources
+
+
+def _may(staff: Staff, case: Case, perm: Perm) -> bool:
+    return can(staff, perm, region=case.region, department=case.department, item=case.item)
+
+
+def _stage_verdicts(case: Case, staff: Staff, events: Sequence[CaseEvent], tasks: Sequence[CaseTask]) -> list[Verdict]:
+    found: list[Verdict] = []
+    signatures = first_signatures(events)
+    for task in tasks:
+        if task.state != CaseTask.State.OPEN:
+            continue
+        n = task.stage_order
+        reviews = may_review(staff, case, task)
+        mine = task.assignee_id == staff.id
+        acting = acting_for(staff, task.assignee)
+        chief_here = can(staff, Perm.CASE_REASSIGN, region=case.region, department=task.department)
+        holder = f"该环节已由{task.assignee}认领，请联系其本人或首席代表改派" if task.assignee else ""
+        if _allows(case, Action.CLAIM_TASK) and reviews and not mine:
+            free = task.assignee is None or acting
+            found.append(Verdict(f"claim-{n}", "claim", Action.CLAIM_TASK, stage=n,
+                                 refusal=None if free else Refusal("task.claimed_by_other", holder, "stage_order")))
+        first = signatures.get(n)
+        if _allows(case, Action.COMPLETE_STAGE) and reviews:
+            refusal = None
+            if first is not None and first.actor_id == staff.id:
+                refusal = Refusal("stage.same_signer", "实质审查须由两名不同的工作人员核查（行政许可法第三十四条）",
+                                  "stage_order")
+            elif not (task.assignee is None or mine or acting or first is not None):
+                refusal = Refusal("task.claimed_by_other", holder, "stage_order")
+            found.append(Verdict(f"complete_stage-{n}", "complete_stage", Action.COMPLETE_STAGE, refusal, n))
+        if _allows(case, Action.RELEASE_TASK) and task.assignee is not None and (mine or chief_here):
+            found.append(Verdict(f"release-{n}", "release", Action.RELEASE_TASK, stage=n))
+        if _allows(case, Action.REASSIGN_TASK) and chief_here:
+            people = [p for p in reassign_candidates(case, task) if p.id != task.assignee_id]
+            found.append(Verdict(f"reassign-{n}", "reassign", Action.REASSIGN_TASK, stage=n, refusal=None if people
+                                 else Refusal("task.no_candidates", "没有可改派的审核人员", "assignee")))
+    return found
+
+
+def verdicts(case: Case, staff: Staff, *, events: Sequence[CaseEvent], tasks: Sequence[CaseTask]) -> list[Verdict]:
+    """Every action the status allows and the staff member's role and authorization reach, each
+    allowed or with the reason it is not (in the order the case page shows them)."""
+    out: list[Verdict] = []
+
+    def offer(key: str, action: str, move: Action, perm: Perm, refusal: Refusal | None = None) -> None:
+        if _allows(case, move) and _may(staff, case, perm):
+            out.append(Verdict(key, action, move, refusal))
+
+    roles = roles_of(staff)
+    instant = case.item_version.handling_type == "instant"
+    if _allows(case, Action.ACCEPT) and not _may(staff, case, Perm.CASE_ACCEPT) and roles & {Role.CLERK,
+                                                                                          Role.PROXY_AGENT}:
+        out.append(Verdict("accept", "accept", Action.ACCEPT,
+                           Refusal("forbidden.case.accept", "您没有本事项的受理授权，请由有受理权限的窗口工作人员受理")))
+    offer("accept", "accept", Action.ACCEPT, Perm.CASE_ACCEPT, acceptance_refusal(case, events))
+    if instant:
+        offer("conclude_instant", "conclude_instant", Action.CONCLUDE_INSTANT, Perm.CASE_ACCEPT,
+              acceptance_refusal(case, events, instant=True))
+    offer("request_supplement", "request_supplement", Action.REQUEST_SUPPLEMENT, Perm.CASE_REQUEST_SUPPLEMENT)
+    offer("supplement", "supplement", Action.SUPPLEMENT, Perm.CASE_SUBMIT)
+    offer("refuse", "refuse", Action.REFUSE, Perm.CASE_REFUSE)
+    out += _stage_verdicts(case, staff, events, tasks)
+    if case.item_version.special_procedures:
+        offer("start_special_procedure", "start_special_procedure", Action.START_SPECIAL_PROCEDURE,
+              Perm.CASE_SPECIAL_PROCEDURE)
+    offer("end_special_procedure", "end_special_procedure", Action.END_SPECIAL_PROCEDURE, Perm.CASE_SPECIAL_PROCEDURE)
+    can_grant = _may(staff, case, Perm.CASE_GRANT_EXTENSION)
+    extended = extension_refusal(events)
+    if not can_grant:  # a chief representative grants directly instead of asking
+        offer("request_extension", "request_extension", Action.REQUEST_EXTENSION, Perm.CASE_REQUEST_EXTENSION,
+              extended or extension_pending_refusal(case))
+    offer("grant_extension", "grant_extension", Action.GRANT_EXTENSION, Perm.CASE_GRANT_EXTENSION, extended)
+    if case.extension_requested_days:
+        offer("decline_extension", "decline_extension", Action.DECLINE_EXTENSION, Perm.CASE_GRANT_EXTENSION)
+    decided = decision_refusal(tasks, case)
+    offer("decide-grant", "decide", Action.DECIDE_GRANT, Perm.CASE_DECIDE, decided)
+    offer("decide-deny", "decide", Action.DECIDE_DENY, Perm.CASE_DECIDE, decided)
+    offer("issue_certificate", "issue_certificate", Action.ISSUE_CERTIFICATE, Perm.CASE_ISSUE_CERTIFICATE)
+    offer("deliver", "deliver", Action.DELIVER, Perm.CASE_DELIVER)
+    offer("withdraw", "withdraw", Action.WITHDRAW, Perm.CASE_SUBMIT)
+    return out
+
+
+def lawful_keys(case: Case, staff: Staff, *, events: Sequence[CaseEvent], tasks: Sequence[CaseTask]) -> set[str]:
+    """The keys of the actions the staff member may take on the case now."""
+    return {v.key for v in verdicts(case, staff, events=events, tasks=tasks) if v.allowed}
+
+
+def applicant_keys(case: Case, account: Any) -> set[str]:
+    """What the applicant may do on their own case online: supplement while a notice waits,
+    withdraw until the decision (the status table's own sources)."""
+    if account is None or case.applicant_account_id != getattr(account, "pk", None):
+        return set()
+    keys = set()
+    if _allows(case, Action.SUPPLEMENT):
+        keys.add("supplement")
+    if _allows(case, Action.WITHDRAW):
+        keys.add("withdraw")
+    return keys
