@@ -17,6 +17,7 @@ from onewindow.documents.services import certificate_issue, document_issue
 from onewindow.notifications.services import notify
 from onewindow.workdays.provisional import cn_day, cn_due
 
+from .events import EventKind
 from .models import Case, CaseEvent
 from .timing import calendar_of
 
@@ -27,15 +28,15 @@ _MOBILE = re.compile(r"1[3-9]\d{9}")
 NOTICE_KIND: dict[str, str] = {
     # 收件回执: the walk-in applicant's dated receipt with the case number and query code (an
     # online applicant has both on screen and by SMS).
-    "submitted": "intake_receipt",
-    "accepted": "acceptance_notice",
-    "deemed_accepted": "acceptance_notice",  # 视为受理: the applicant still gets the dated receipt
-    "supplement_requested": "supplement_notice",
-    "refused": "refusal_notice",
-    "special_procedure_started": "special_procedure_notice",
-    "special_procedure_ended": "special_procedure_notice",
-    "extension_granted": "extension_notice",
-    "decided": "decision_notice",
+    EventKind.SUBMITTED: "intake_receipt",
+    EventKind.ACCEPTED: "acceptance_notice",
+    EventKind.DEEMED_ACCEPTED: "acceptance_notice",  # 视为受理: the applicant still gets the dated receipt
+    EventKind.SUPPLEMENT_REQUESTED: "supplement_notice",
+    EventKind.REFUSED: "refusal_notice",
+    EventKind.SPECIAL_PROCEDURE_STARTED: "special_procedure_notice",
+    EventKind.SPECIAL_PROCEDURE_ENDED: "special_procedure_notice",
+    EventKind.EXTENSION_GRANTED: "extension_notice",
+    EventKind.DECIDED: "decision_notice",
 }
 
 
@@ -44,32 +45,32 @@ def _message(case: Case, event: CaseEvent, *, certificate: str = "") -> str | No
     the public site (``PUBLIC_BASE_URL``), ``certificate`` is the number of the one just issued."""
     item = case.item_version.name
     p = event.payload
-    if event.kind == "accepted" and not p.get("instant"):
+    if event.kind == EventKind.ACCEPTED and not p.get("instant"):
         return (f"您申请的“{item}”已受理（办件编号{case.number}，查询码{case.query_code}），"
                 f"承诺办结日期{_d(case, case.promised_due)}。进度查询：{public_url('online:progress')}")
-    if event.kind == "deemed_accepted":
+    if event.kind == EventKind.DEEMED_ACCEPTED:
         return f"您申请的“{item}”（{case.number}）依法视为受理，承诺办结日期{_d(case, case.promised_due)}。"
-    if event.kind == "supplement_requested":
+    if event.kind == EventKind.SUPPLEMENT_REQUESTED:
         return f"您申请的“{item}”（{case.number}）需补正材料：{'、'.join(p.get('materials', []))}。请一次性补齐。"
-    if event.kind == "refused":
+    if event.kind == EventKind.REFUSED:
         return f"您申请的“{item}”（{case.number}）不予受理：{_clause(p.get('reason', ''))}。详见不予受理告知书。"
-    if event.kind == "special_procedure_started":
+    if event.kind == EventKind.SPECIAL_PROCEDURE_STARTED:
         label = SPECIAL_PROCEDURE_LABELS.get(p.get("procedure"), p.get("procedure"))
         return (f"您申请的“{item}”（{case.number}）进入{label}程序，预计需{p.get('announced_workdays')}个工作日，"
                 f"所需时间不计入办理期限。")
-    if event.kind == "special_procedure_ended":
+    if event.kind == EventKind.SPECIAL_PROCEDURE_ENDED:
         return f"您申请的“{item}”（{case.number}）特别程序已结束，恢复计时，承诺办结日期{_d(case, case.promised_due)}。"
-    if event.kind == "extension_granted":
+    if event.kind == EventKind.EXTENSION_GRANTED:
         return (f"您申请的“{item}”（{case.number}）经批准延长{p.get('workdays')}个工作日，"
                 f"理由：{_clause(p.get('reason', ''))}；新的承诺办结日期{_d(case, case.promised_due)}。")
-    if event.kind == "decided":
+    if event.kind == EventKind.DECIDED:
         words = outcome_words(case.item_version.item_type)
         verdict = words.grant_decision if p.get("outcome") == "grant" else words.deny_decision
         document = words.grant_document if p.get("outcome") == "grant" else words.deny_document
         return f"您申请的“{item}”（{case.number}）已作出{verdict}决定，详见{document}。"
-    if event.kind == "calendar_retimed":
+    if event.kind == EventKind.CALENDAR_RETIMED:
         return _retimed_message(case, event)
-    if event.kind == "certificate_issued":
+    if event.kind == EventKind.CERTIFICATE_ISSUED:
         text = f"您申请的“{item}”（{case.number}）证照已制发，可凭查询码领取或查验。"
         return text + (f"核验：{public_url('documents:verify_number', certificate)}" if certificate else "")
     return None
@@ -112,10 +113,10 @@ def _d(case: Case, value: date | None) -> str:
 def after_event(case: Case, event: CaseEvent) -> None:
     """Issue the event's notice (or certificate) and queue the applicant's message."""
     certificate = ""
-    if event.kind == "certificate_issued":
+    if event.kind == EventKind.CERTIFICATE_ISSUED:
         certificate = certificate_issue(case=case, event=event, new_event=True).number
     elif (kind := NOTICE_KIND.get(event.kind)) is not None and not event.payload.get("instant") \
-            and not (event.kind == "submitted" and case.channel == Case.Channel.ONLINE):
+            and not (event.kind == EventKind.SUBMITTED and case.channel == Case.Channel.ONLINE):
         document_issue(case=case, event=event, kind=kind, new_event=True)
     # An instant case is done in front of the applicant: nothing to text them about.
     text = None if event.payload.get("instant") else _message(case, event, certificate=certificate)

@@ -11,6 +11,8 @@ from onewindow.catalog.rules import MaterialTerms
 from onewindow.core.errors import FieldProblem
 from onewindow.core.identity import is_valid_id_number, is_valid_uscc
 
+from .events import EventKind
+
 
 class ApplicantKind(StrEnum):
     PERSON = "person"
@@ -184,9 +186,9 @@ def materials_on_record(events: Iterable[HistoryEvent]) -> MaterialsOnRecord:
     supplied: set[str] = set()
     for event in events:
         payload = event.payload or {}
-        if event.kind == "submitted":
+        if event.kind == EventKind.SUBMITTED:
             checklist = tuple(MaterialCheck(**m) for m in payload.get("materials", []))
-        elif event.kind == "supplemented":
+        elif event.kind == EventKind.SUPPLEMENTED:
             supplied.update(str(name) for name in payload.get("materials", []))
     return MaterialsOnRecord(checklist, frozenset(supplied))
 

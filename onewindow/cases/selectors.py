@@ -20,7 +20,7 @@ from onewindow.organization.rules import Role
 from onewindow.workdays.clock import ClockState
 from onewindow.workdays.explain import explain_clock
 
-from .events import event_label
+from .events import EventKind, event_label
 from .models import Case, CaseEvent, CaseTask
 from .rules import materials_on_record, outstanding_materials
 from .states import OPEN, STATUS_LABELS, Status
@@ -142,7 +142,7 @@ def _sort_received(staff: Staff, box: Inbox, received: list[Case]) -> None:
     mine_ids = {c.pk for c in mine}
     box.awaiting_acceptance = [c for c in received if c.pk not in mine_ids]
     history: dict[int, list[CaseEvent]] = {c.pk: [] for c in mine}
-    for event in (CaseEvent.objects.filter(case_id__in=list(history), kind__in=["submitted", "supplemented"])
+    for event in (CaseEvent.objects.filter(case_id__in=list(history), kind__in=[EventKind.SUBMITTED, EventKind.SUPPLEMENTED])
                   .only("case_id", "kind", "payload").order_by("case_id", "seq")):
         history[event.case_id].append(event)
     for case in mine:
@@ -181,9 +181,9 @@ def case_view(case: Case, *, as_of: datetime | None = None) -> CaseView:
 
 def materials_of(case: Case) -> list[dict[str, Any]]:
     """The intake checklist as recorded at submission, updated by supplements."""
-    first = case.events.filter(kind="submitted").order_by("seq").first()
+    first = case.events.filter(kind=EventKind.SUBMITTED).order_by("seq").first()
     items = [dict(m) for m in (first.payload.get("materials", []) if first else [])]
-    supplied = {name for e in case.events.filter(kind="supplemented") for name in e.payload.get("materials", [])}
+    supplied = {name for e in case.events.filter(kind=EventKind.SUPPLEMENTED) for name in e.payload.get("materials", [])}
     for m in items:
         if m["name"] in supplied:
             m["state"] = "received"
@@ -238,7 +238,7 @@ def daily_ledger(staff: Staff, day: date, *, window_id: int | None = None,
     if department_id is not None:
         cases = cases.filter(department_id=department_id)
     events = (CaseEvent.objects.filter(case__in=cases, at__gte=start, at__lte=end)
-              .exclude(kind__in=["task_claimed", "task_released", "task_reassigned"])
+              .exclude(kind__in=[EventKind.TASK_CLAIMED, EventKind.TASK_RELEASED, EventKind.TASK_REASSIGNED])
               .order_by("case_id", "seq").values_list("case_id", "kind"))
     done: dict[int, list[str]] = {}
     for case_id, kind in events:
@@ -260,7 +260,7 @@ def intake_register(staff: Staff, first: date, last: date, *, window_id: int | N
         cases = cases.filter(window_id=window_id)
     if department_id is not None:
         cases = cases.filter(department_id=department_id)
-    clerks = dict(CaseEvent.objects.filter(case__in=cases, kind="submitted").values_list("case_id", "actor_label"))
+    clerks = dict(CaseEvent.objects.filter(case__in=cases, kind=EventKind.SUBMITTED).values_list("case_id", "actor_label"))
     return [_line(c, clerks.get(c.id, "")) for c in cases.order_by("submitted_at")]
 
 
@@ -286,7 +286,7 @@ class Retimed:
 
 def retimed_cases(staff: Staff, *, change: int | None = None, limit: int = 500) -> list[Retimed]:
     """The re-timings of the cases the staff member may see, newest first (one change, or all)."""
-    events = (CaseEvent.objects.filter(kind="calendar_retimed", case__in=visible_cases(staff))
+    events = (CaseEvent.objects.filter(kind=EventKind.CALENDAR_RETIMED, case__in=visible_cases(staff))
               .select_related("case", "case__item_version", "case__department").order_by("-at", "-id"))
     if change is not None:
         events = events.filter(payload__change=change)

@@ -36,6 +36,7 @@ from onewindow.workdays.selectors import NEWEST_CHANGE_READ, newest_change
 
 from . import guards, scope, states
 from . import materials as material_checks
+from .events import EventKind
 from .history import events_of
 from .lengths import APPLICANT_MAX_LENGTHS
 from .models import Case, CaseNumberSequence, CaseTask
@@ -196,7 +197,7 @@ def case_submit(*, actor: Staff | None, item_code: str, applicant: Applicant, ma
             applicant_account=applicant_account,
         )
         unit = CaseUnit.start(case, newest_calendar_change=newest_change(newest))
-        unit.append(kind="submitted", at=at, actor=actor,
+        unit.append(kind=EventKind.SUBMITTED, at=at, actor=actor,
                 actor_label=None if actor else _applicant_label(case, imported_by), payload={
             "channel": channel, "window": window_number, "applicant": {**asdict(applicant)},
             "materials": [asdict(m) for m in materials],
@@ -215,7 +216,7 @@ def case_request_supplement(*, case_id: int, actor: Staff, materials: list[str],
 
     def plan(c: Case) -> list[tuple[str, dict[str, Any]]]:
         material_checks.check_supplement_request(c, names)
-        return [("supplement_requested", {"materials": names, "note": note})]
+        return [(EventKind.SUPPLEMENT_REQUESTED, {"materials": names, "note": note})]
 
     return _act(case_id=case_id, actor=actor, perm=Perm.CASE_REQUEST_SUPPLEMENT,
                 action=states.Action.REQUEST_SUPPLEMENT, at=at, expected_version=expected_version, events=plan)
@@ -235,7 +236,7 @@ def case_supplement(*, case_id: int, actor: Staff | None, materials: list[str], 
 
     return _act(case_id=case_id, actor=actor, perm=Perm.CASE_SUBMIT, action=states.Action.SUPPLEMENT, at=at,
                 expected_version=expected_version, mutate=visit, applicant=applicant, imported_by=imported_by,
-                events=lambda c: [("supplemented", {"materials": materials, "at_window": at_window})])
+                events=lambda c: [(EventKind.SUPPLEMENTED, {"materials": materials, "at_window": at_window})])
 
 
 def case_accept(*, case_id: int, actor: Staff, at: datetime | None = None, note: str = "",
@@ -249,7 +250,7 @@ def case_accept(*, case_id: int, actor: Staff, at: datetime | None = None, note:
 
     return _act(case_id=case_id, actor=actor, perm=Perm.CASE_ACCEPT, action=states.Action.ACCEPT, at=at,
                 expected_version=expected_version, mutate=accepted,
-                events=lambda c: [("accepted", {"note": note, **_accepted_materials(c)})])
+                events=lambda c: [(EventKind.ACCEPTED, {"note": note, **_accepted_materials(c)})])
 
 
 def _accepted_materials(case: Case) -> dict[str, Any]:
@@ -269,13 +270,13 @@ def case_conclude_instant(*, case_id: int, actor: Staff, at: datetime | None = N
         c.concluded_at = at
         c.outcome = "grant"
         # Decided, issued and handed over in the same visit: the history says so, step by step.
-        events: list[tuple[str, dict[str, Any]]] = [("accepted", {"instant": True}),
-                                                     ("decided", {"outcome": "grant", "instant": True})]
+        events: list[tuple[str, dict[str, Any]]] = [(EventKind.ACCEPTED, {"instant": True}),
+                                                     (EventKind.DECIDED, {"outcome": "grant", "instant": True})]
         if version.result_type != "none":
-            events.append(("certificate_issued", {"result_name": version.result_name or version.name,
+            events.append((EventKind.CERTIFICATE_ISSUED, {"result_name": version.result_name or version.name,
                                                   "instant": True}))
-        events += [("delivered", {"method": DeliveryMethod.WINDOW.value, "instant": True}),
-                   ("concluded", {"result": result})]
+        events += [(EventKind.DELIVERED, {"method": DeliveryMethod.WINDOW.value, "instant": True}),
+                   (EventKind.CONCLUDED, {"result": result})]
         return events
 
     return _act(case_id=case_id, actor=actor, perm=Perm.CASE_ACCEPT, action=states.Action.CONCLUDE_INSTANT, at=at,
@@ -295,7 +296,7 @@ def case_refuse(*, case_id: int, actor: Staff, reason: str, legal_basis: str, wh
 
     return _act(case_id=case_id, actor=actor, perm=Perm.CASE_REFUSE, action=states.Action.REFUSE, at=at,
                 expected_version=expected_version, mutate=closed,
-                events=lambda c: [("refused", {"reason": reason, "legal_basis": legal_basis,
+                events=lambda c: [(EventKind.REFUSED, {"reason": reason, "legal_basis": legal_basis,
                                                "where_to_apply": where_to_apply})])
 
 
@@ -307,7 +308,7 @@ def _stages(case: Case) -> tuple[Stage, ...]:
 
 
 def _completed_stages(case: Case) -> set[int]:
-    return {e.payload["stage"] for e in events_of(case) if e.kind == "stage_completed"}
+    return {e.payload["stage"] for e in events_of(case) if e.kind == EventKind.STAGE_COMPLETED}
 
 
 def _handled_by_events(stage: Stage) -> bool:
@@ -416,7 +417,7 @@ def case_complete_stage(*, case_id: int, actor: Staff, stage_order: int, opinion
         signers: set[int] = set()
         if stage.requires_two_signatures:
             signers = {e.actor_id for e in events_of(c)
-                       if e.kind == "stage_signed" and e.payload.get("stage") == stage.order}
+                       if e.kind == EventKind.STAGE_SIGNED and e.payload.get("stage") == stage.order}
             if actor.id in signers:
                 raise DomainError("stage.same_signer", "实质审查须由两名不同的工作人员核查（行政许可法第三十四条）",
                                   field="stage_order")
@@ -426,12 +427,12 @@ def case_complete_stage(*, case_id: int, actor: Staff, stage_order: int, opinion
                               field="stage_order")
         base = {"stage": stage.order, "stage_name": stage.name, "opinion": opinion}
         if stage.requires_two_signatures and not signers:
-            return [("stage_signed", base)]
+            return [(EventKind.STAGE_SIGNED, base)]
         completed.add(stage.order)
         task.state, task.done_at, task.assignee = CaseTask.State.DONE, moment, task.assignee or actor
         store.change(task, ["state", "done_at", "assignee"])
         _open_ready_tasks(c, completed=completed, at=moment)
-        return [("stage_completed", base)]
+        return [(EventKind.STAGE_COMPLETED, base)]
 
     return _act(case_id=case_id, actor=actor, perm=None, action=states.Action.COMPLETE_STAGE, at=moment,
                 expected_version=expected_version, events=plan)
@@ -454,7 +455,7 @@ def case_claim_task(*, case_id: int, actor: Staff, stage_order: int, at: datetim
         previous = task.assignee
         CaseTask.objects.filter(pk=task.pk).update(assignee=actor, claimed_at=moment)
         task.assignee, task.claimed_at = actor, moment  # the stage's deadline names its holder
-        return [("task_claimed", {"stage": task.stage_order, "stage_name": task.stage_name,
+        return [(EventKind.TASK_CLAIMED, {"stage": task.stage_order, "stage_name": task.stage_name,
                                   "from": previous.name if previous else None})]
 
     return _act(case_id=case_id, actor=actor, perm=None, action=states.Action.CLAIM_TASK, at=moment,
@@ -474,7 +475,7 @@ def case_release_task(*, case_id: int, actor: Staff, stage_order: int, at: datet
         if task.assignee_id != actor.id and not is_chief:
             raise PermissionDenied("只有认领人或首席代表可以退回该环节", code="forbidden.task_release")
         CaseTask.objects.filter(pk=task.pk).update(assignee=None, claimed_at=None)
-        released = [("task_released", {"stage": task.stage_order, "stage_name": task.stage_name,
+        released = [(EventKind.TASK_RELEASED, {"stage": task.stage_order, "stage_name": task.stage_name,
                                        "from": task.assignee.name})]
         task.assignee, task.claimed_at = None, None
         return released
@@ -503,7 +504,7 @@ def case_reassign_task(*, case_id: int, actor: Staff, stage_order: int, assignee
             raise DomainError("task.assignee_ineligible", f"{target}不是{task.department}的审核人员，不能承办该环节",
                               field="assignee")
         CaseTask.objects.filter(pk=task.pk).update(assignee=target, claimed_at=moment)
-        reassigned = [("task_reassigned", {"stage": task.stage_order, "stage_name": task.stage_name,
+        reassigned = [(EventKind.TASK_REASSIGNED, {"stage": task.stage_order, "stage_name": task.stage_name,
                                            "from": task.assignee.name if task.assignee else None, "to": target.name,
                                            "to_id": target.id})]
         task.assignee, task.claimed_at = target, moment
@@ -526,7 +527,7 @@ def case_start_special_procedure(*, case_id: int, actor: Staff, procedure: str, 
 
     def plan(c: Case) -> list[tuple[str, dict[str, Any]]]:
         guards.refuse_unless(guards.special_procedure_refusal(c, procedure))
-        return [("special_procedure_started", {"procedure": procedure, "reason": reason,
+        return [(EventKind.SPECIAL_PROCEDURE_STARTED, {"procedure": procedure, "reason": reason,
                                                "announced_workdays": announced_workdays})]
 
     return _act(case_id=case_id, actor=actor, perm=Perm.CASE_SPECIAL_PROCEDURE,
@@ -540,8 +541,8 @@ def case_end_special_procedure(*, case_id: int, actor: Staff, result: str, at: d
         raise DomainError("special_procedure.result_required", "请填写特别程序的结果", field="result")
 
     def plan(c: Case) -> list[tuple[str, dict[str, Any]]]:
-        started = next((e for e in reversed(events_of(c)) if e.kind == "special_procedure_started"), None)
-        return [("special_procedure_ended", {"procedure": started.payload["procedure"] if started else None,
+        started = next((e for e in reversed(events_of(c)) if e.kind == EventKind.SPECIAL_PROCEDURE_STARTED), None)
+        return [(EventKind.SPECIAL_PROCEDURE_ENDED, {"procedure": started.payload["procedure"] if started else None,
                                              "result": result})]
 
     return _act(case_id=case_id, actor=actor, perm=Perm.CASE_SPECIAL_PROCEDURE,
@@ -569,7 +570,7 @@ def case_request_extension(*, case_id: int, actor: Staff, workdays: int, reason:
         _check_extension_days(c, workdays)
         guards.refuse_unless(guards.extension_pending_refusal(c))
         c.extension_requested_days = workdays
-        return [("extension_requested", {"workdays": workdays, "reason": reason})]
+        return [(EventKind.EXTENSION_REQUESTED, {"workdays": workdays, "reason": reason})]
 
     return _act(case_id=case_id, actor=actor, perm=Perm.CASE_REQUEST_EXTENSION,
                 action=states.Action.REQUEST_EXTENSION, at=at, expected_version=expected_version, events=plan)
@@ -586,7 +587,7 @@ def case_grant_extension(*, case_id: int, actor: Staff, workdays: int, reason: s
         _check_extension_days(c, workdays)
         requested = c.extension_requested_days
         c.extension_requested_days = None
-        return [("extension_granted", {"workdays": workdays, "reason": reason, "requested_workdays": requested,
+        return [(EventKind.EXTENSION_GRANTED, {"workdays": workdays, "reason": reason, "requested_workdays": requested,
                                        "approver_role": Role.CHIEF_REPRESENTATIVE.value})]
 
     return _act(case_id=case_id, actor=actor, perm=Perm.CASE_GRANT_EXTENSION,
@@ -602,7 +603,7 @@ def case_decline_extension(*, case_id: int, actor: Staff, reason: str, at: datet
     def plan(c: Case) -> list[tuple[str, dict[str, Any]]]:
         guards.refuse_unless(guards.extension_missing_refusal(c))
         requested, c.extension_requested_days = c.extension_requested_days, None
-        return [("extension_declined", {"requested_workdays": requested, "reason": reason})]
+        return [(EventKind.EXTENSION_DECLINED, {"requested_workdays": requested, "reason": reason})]
 
     return _act(case_id=case_id, actor=actor, perm=Perm.CASE_GRANT_EXTENSION,
                 action=states.Action.DECLINE_EXTENSION, at=at, expected_version=expected_version, events=plan)
@@ -628,11 +629,11 @@ def case_decide(*, case_id: int, actor: Staff, grant: bool, reasons: str = "", a
         if not grant:
             payload["rights"] = DENIAL_RIGHTS
             c.concluded_at = at
-            return [("decided", payload), ("concluded", {"result": "denied"})]
+            return [(EventKind.DECIDED, payload), (EventKind.CONCLUDED, {"result": "denied"})]
         if c.item_version.result_type == "none":
             c.concluded_at = at
-            return [("decided", payload), ("concluded", {"result": "granted"})]
-        return [("decided", payload)]
+            return [(EventKind.DECIDED, payload), (EventKind.CONCLUDED, {"result": "granted"})]
+        return [(EventKind.DECIDED, payload)]
 
     action = states.Action.DECIDE_GRANT if grant else states.Action.DECIDE_DENY
     return _act(case_id=case_id, actor=actor, perm=Perm.CASE_DECIDE, action=action, at=at,
@@ -645,7 +646,7 @@ def case_issue_certificate(*, case_id: int, actor: Staff, at: datetime | None = 
     (行政许可法 第四十四条)."""
     return _act(case_id=case_id, actor=actor, perm=Perm.CASE_ISSUE_CERTIFICATE,
                 action=states.Action.ISSUE_CERTIFICATE, at=at, expected_version=expected_version,
-                events=lambda c: [("certificate_issued", {"result_name": c.item_version.result_name
+                events=lambda c: [(EventKind.CERTIFICATE_ISSUED, {"result_name": c.item_version.result_name
                                                           or c.item_version.name})])
 
 
@@ -666,8 +667,8 @@ def case_deliver(*, case_id: int, actor: Staff, method: str, tracking_number: st
 
     return _act(case_id=case_id, actor=actor, perm=Perm.CASE_DELIVER, action=states.Action.DELIVER, at=at,
                 expected_version=expected_version, mutate=delivered,
-                events=lambda c: [("delivered", {"method": method, "tracking_number": tracking_number,
-                                                 "note": note}), ("concluded", {"result": "delivered"})])
+                events=lambda c: [(EventKind.DELIVERED, {"method": method, "tracking_number": tracking_number,
+                                                 "note": note}), (EventKind.CONCLUDED, {"result": "delivered"})])
 
 
 def case_withdraw(*, case_id: int, actor: Staff | None, reason: str = "", at: datetime | None = None,
@@ -684,7 +685,7 @@ def case_withdraw(*, case_id: int, actor: Staff | None, reason: str = "", at: da
 
     return _act(case_id=case_id, actor=actor, perm=Perm.CASE_SUBMIT, action=states.Action.WITHDRAW, at=at,
                 expected_version=expected_version, mutate=closed, applicant=applicant, imported_by=imported_by,
-                events=lambda c: [("withdrawn", {"reason": reason})])
+                events=lambda c: [(EventKind.WITHDRAWN, {"reason": reason})])
 
 
 def case_deem_accepted(*, case_id: int, at: datetime) -> Case | None:
@@ -697,13 +698,13 @@ def case_deem_accepted(*, case_id: int, at: datetime) -> Case | None:
         case = unit.case
         if case.status != Status.SUBMITTED:
             return None
-        violations, state = plan_event(case, "deemed_accepted", at, {})
+        violations, state = plan_event(case, EventKind.DEEMED_ACCEPTED, at, {})
         if violations:
             return None
         case.status = states.next_status(states.Action.DEEMED_ACCEPT, Status(case.status))
         case.accepted_on = state.accepted_on
         _open_ready_tasks(case, completed=set(), at=at)
-        unit.append(kind="deemed_accepted", at=at, actor=None, payload={"received_on": str(state.received_on)})
+        unit.append(kind=EventKind.DEEMED_ACCEPTED, at=at, actor=None, payload={"received_on": str(state.received_on)})
         return unit.commit()
 
 
@@ -746,7 +747,7 @@ def case_retime(*, case_id: int, calendar_version: int, change_number: int | Non
             return None
         moved = {name: {"old": str(old[name]) if old[name] else None, "new": str(new[name]) if new[name] else None}
                  for name in RETIMED_FIELDS if old[name] != new[name]}
-        unit.append(kind="calendar_retimed", at=at, actor=None,
+        unit.append(kind=EventKind.CALENDAR_RETIMED, at=at, actor=None,
                     payload={"calendar_version": state.calendar_version, "change": change_number, "moved": moved})
         return unit.commit()
 

@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.utils.timezone import localtime
 
+from onewindow.cases.events import EventKind
 from onewindow.cases.history import events_of
 from onewindow.cases.models import Case, CaseEvent
 from onewindow.cases.rules import ID_TYPE_LABELS, MaterialState
@@ -114,8 +115,8 @@ def _events(case: Case, *, upto: int, kinds: tuple[str, ...] | None = None) -> l
 def _received_materials(case: Case, upto_seq: int) -> list[str]:
     """Materials received by the event: the last intake checklist, plus every supplement since."""
     names: list[str] = []
-    for ev in _events(case, upto=upto_seq, kinds=("submitted", "supplemented")):
-        if ev.kind == "submitted":
+    for ev in _events(case, upto=upto_seq, kinds=(EventKind.SUBMITTED, EventKind.SUPPLEMENTED)):
+        if ev.kind == EventKind.SUBMITTED:
             names = [m["name"] for m in ev.payload.get("materials", [])
                      if m.get("state") == MaterialState.RECEIVED]
         else:
@@ -125,7 +126,7 @@ def _received_materials(case: Case, upto_seq: int) -> list[str]:
 
 def _received_on(case: Case, before_seq: int) -> str | None:
     """The day the materials being judged were received (the last submission or supplement)."""
-    ev = next(reversed(_events(case, upto=before_seq, kinds=("submitted", "supplemented"))), None)
+    ev = next(reversed(_events(case, upto=before_seq, kinds=(EventKind.SUBMITTED, EventKind.SUPPLEMENTED))), None)
     return local_date(ev.at).isoformat() if ev else None
 
 
@@ -161,8 +162,8 @@ def acceptance(case: Case, event: CaseEvent) -> dict[str, Any]:
         # 容缺受理: accepted while these are still owed; the notice must not call the file complete.
         "deferred_materials": list(event.payload.get("deferred_materials", [])),
         "instant": bool(event.payload.get("instant")),
-        "deemed": event.kind == "deemed_accepted",
-        "deemed_rule": DEEMED_RULE if event.kind == "deemed_accepted" else "",
+        "deemed": event.kind == EventKind.DEEMED_ACCEPTED,
+        "deemed_rule": DEEMED_RULE if event.kind == EventKind.DEEMED_ACCEPTED else "",
     }
 
 
@@ -189,8 +190,8 @@ def special_procedure(case: Case, event: CaseEvent) -> dict[str, Any]:
     """The start of a special procedure (what, why, how long), or its end (the result and the due
     dates the clock resumes towards)."""
     procedure = event.payload.get("procedure") or ""
-    ended = event.kind == "special_procedure_ended"
-    started = (next(reversed(_events(case, upto=event.seq - 1, kinds=("special_procedure_started",))), None)
+    ended = event.kind == EventKind.SPECIAL_PROCEDURE_ENDED
+    started = (next(reversed(_events(case, upto=event.seq - 1, kinds=(EventKind.SPECIAL_PROCEDURE_STARTED,))), None)
                if ended else event)
     start_payload = started.payload if started is not None else {}
     procedure = procedure or start_payload.get("procedure", "")

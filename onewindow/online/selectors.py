@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 
 from onewindow.cases.disclosure import masked_text
 from onewindow.cases.dues import ended_text, shown_dues
+from onewindow.cases.events import EventKind
 from onewindow.cases.models import Case, CaseEvent
 from onewindow.cases.rules import CONCLUSION_CODES
 from onewindow.cases.selectors import can_view_case, case_view, event_label
@@ -155,12 +156,12 @@ def my_case(account: Any, number: str) -> Case:
 
 def requested_materials(case: Case) -> list[str]:
     """What the latest supplement notice (补正告知) lists: what the applicant must bring."""
-    event = case.events.filter(kind="supplement_requested").order_by("-seq").first()
+    event = case.events.filter(kind=EventKind.SUPPLEMENT_REQUESTED).order_by("-seq").first()
     return list(event.payload.get("materials", [])) if event else []
 
 
 def supplement_note(case: Case) -> str:
-    event = case.events.filter(kind="supplement_requested").order_by("-seq").first()
+    event = case.events.filter(kind=EventKind.SUPPLEMENT_REQUESTED).order_by("-seq").first()
     return str(event.payload.get("note", "")) if event else ""
 
 
@@ -290,9 +291,9 @@ class Progress:
 # The events an applicant is told about; claims, reassignments, signatures and internal requests
 # are the center's own business.
 PUBLIC_EVENTS = frozenset({
-    "submitted", "supplement_requested", "supplemented", "accepted", "deemed_accepted", "refused",
-    "stage_completed", "special_procedure_started", "special_procedure_ended", "extension_granted", "decided",
-    "certificate_issued", "delivered", "concluded", "withdrawn", "calendar_retimed",
+    EventKind.SUBMITTED, EventKind.SUPPLEMENT_REQUESTED, EventKind.SUPPLEMENTED, EventKind.ACCEPTED, EventKind.DEEMED_ACCEPTED, EventKind.REFUSED,
+    EventKind.STAGE_COMPLETED, EventKind.SPECIAL_PROCEDURE_STARTED, EventKind.SPECIAL_PROCEDURE_ENDED, EventKind.EXTENSION_GRANTED, EventKind.DECIDED,
+    EventKind.CERTIFICATE_ISSUED, EventKind.DELIVERED, EventKind.CONCLUDED, EventKind.WITHDRAWN, EventKind.CALENDAR_RETIMED,
 })
 
 DUE_LABELS = {
@@ -318,40 +319,40 @@ def _details(event: CaseEvent, item_type: str = "licensing") -> list[tuple[str, 
         out.append((label, masked_text("、".join(str(v) for v in value) if isinstance(value, list) else str(value))))
 
     kind = event.kind
-    if kind == "submitted":
+    if kind == EventKind.SUBMITTED:
         add("申请渠道", {"online": "网上申请", "window": "窗口申请", "proxy": "代办", "import": "导入"}.get(
             p.get("channel"), p.get("channel")))
-    elif kind in ("supplement_requested", "supplemented"):
+    elif kind in (EventKind.SUPPLEMENT_REQUESTED, EventKind.SUPPLEMENTED):
         add("补正材料", p.get("materials"))
-        if kind == "supplement_requested":
+        if kind == EventKind.SUPPLEMENT_REQUESTED:
             add("说明", p.get("note"))
-    elif kind == "refused":
+    elif kind == EventKind.REFUSED:
         add("理由", p.get("reason"))
         add("依据", p.get("legal_basis"))
         add("可向以下机关申请", p.get("where_to_apply"))
-    elif kind == "stage_completed":
+    elif kind == EventKind.STAGE_COMPLETED:
         add("环节", p.get("stage_name"))
-    elif kind in ("special_procedure_started", "special_procedure_ended"):
+    elif kind in (EventKind.SPECIAL_PROCEDURE_STARTED, EventKind.SPECIAL_PROCEDURE_ENDED):
         add("特别程序", SPECIAL_PROCEDURE_LABELS.get(p.get("procedure"), p.get("procedure")))
         add("理由或依据", p.get("reason"))
         add("所需工作日", p.get("announced_workdays"))
         add("结果", p.get("result"))
-    elif kind == "extension_granted":
+    elif kind == EventKind.EXTENSION_GRANTED:
         add("延长工作日", p.get("workdays"))
         add("理由", p.get("reason"))
-    elif kind == "decided":
+    elif kind == EventKind.DECIDED:
         words = outcome_words(item_type)
         add("决定", words.grant if p.get("outcome") == "grant" else words.deny)
         add("理由", p.get("reasons"))
         add("救济途径", p.get("rights"))
-    elif kind == "delivered":
+    elif kind == EventKind.DELIVERED:
         add("送达方式", DELIVERY_METHOD_LABELS.get(p.get("method"), p.get("method")))
         add("邮件单号", p.get("tracking_number"))
-    elif kind == "withdrawn":
+    elif kind == EventKind.WITHDRAWN:
         add("理由", p.get("reason"))
-    elif kind == "concluded" and p.get("result") not in CONCLUSION_CODES:
+    elif kind == EventKind.CONCLUDED and p.get("result") not in CONCLUSION_CODES:
         add("办理结果", p.get("result"))
-    elif kind == "calendar_retimed":
+    elif kind == EventKind.CALENDAR_RETIMED:
         for name, moved in (p.get("moved") or {}).items():
             label = DUE_LABELS.get(name)
             if label:
@@ -368,7 +369,7 @@ def _steps(case: Case, events: list[CaseEvent], tasks: list[Any]) -> list[Step]:
     status = Status(case.status)
     version = case.item_version
     steps = [Step("提交申请", "done", local_date(case.submitted_at))]
-    refused, withdrawn = _first(events, "refused"), _first(events, "withdrawn")
+    refused, withdrawn = _first(events, EventKind.REFUSED), _first(events, EventKind.WITHDRAWN)
     if refused is not None:
         return [*steps, Step("不予受理", "done", local_date(refused.at))]
     if case.accepted_on is not None:
@@ -388,12 +389,12 @@ def _steps(case: Case, events: list[CaseEvent], tasks: list[Any]) -> list[Step]:
             for s in version.stages.order_by("order"):
                 if s.role not in (Role.CLERK, Role.CHIEF_REPRESENTATIVE):
                     steps.append(Step(s.name, "pending"))
-        decided = _first(events, "decided")
+        decided = _first(events, EventKind.DECIDED)
         all_done = all(t.state == "done" for t in tasks)
         steps.append(Step("作出决定", "done" if decided else ("current" if handling and all_done else "pending"),
                           local_date(decided.at) if decided else None))
         if version.result_type != "none" and not (decided and decided.payload.get("outcome") == "deny"):
-            issued, delivered = _first(events, "certificate_issued"), _first(events, "delivered")
+            issued, delivered = _first(events, EventKind.CERTIFICATE_ISSUED), _first(events, EventKind.DELIVERED)
             steps.append(Step("制证", "done" if issued else ("current" if status == Status.GRANTED else "pending"),
                               local_date(issued.at) if issued else None))
             steps.append(Step("送达", "done" if delivered else (
@@ -427,7 +428,7 @@ def progress_of(case: Case, *, as_of: datetime | None = None) -> Progress:
     pauses = {p.start: p for p in clock.pauses}
     procedures: list[SpecialProcedureLine] = []
     for e in events:
-        if e.kind == "special_procedure_started":
+        if e.kind == EventKind.SPECIAL_PROCEDURE_STARTED:
             started_on = local_date(e.at)
             pause = pauses.get(started_on)
             procedures.append(SpecialProcedureLine(
@@ -436,11 +437,11 @@ def progress_of(case: Case, *, as_of: datetime | None = None) -> Progress:
                 reason=e.payload.get("reason", ""), started_on=started_on,
                 announced_workdays=e.payload.get("announced_workdays"),
                 expected_end=pause.expected_end if pause else None, ended_on=None, result=""))
-        elif e.kind == "special_procedure_ended" and procedures and procedures[-1].ended_on is None:
+        elif e.kind == EventKind.SPECIAL_PROCEDURE_ENDED and procedures and procedures[-1].ended_on is None:
             last = procedures[-1]
             procedures[-1] = SpecialProcedureLine(**{**last.__dict__, "ended_on": local_date(e.at),
                                                      "result": e.payload.get("result", "")})
-    granted = _first(events, "extension_granted")
+    granted = _first(events, EventKind.EXTENSION_GRANTED)
     extension = (ExtensionLine(workdays=int(granted.payload.get("workdays", 0)), reason=granted.payload.get("reason", ""),
                                granted_on=local_date(granted.at)) if granted else None)
     person = case.applicant_kind == Case.ApplicantKind.PERSON

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from onewindow.cases.events import EventKind
 from onewindow.cases.history import verify_case
 from onewindow.cases.models import Case, CaseEvent, CaseTask
 from onewindow.cases.states import STATUS_LABELS, TERMINAL, Status
@@ -158,7 +159,7 @@ def _record_facts(case_ids: Sequence[int]) -> int:
         return 0
     decided: dict[int, datetime] = {}
     concluded = [row[0] for row in rows if row[6] == Status.CONCLUDED]
-    for case_id, at in (CaseEvent.objects.filter(case_id__in=concluded, kind="decided").order_by("case_id", "seq")
+    for case_id, at in (CaseEvent.objects.filter(case_id__in=concluded, kind=EventKind.DECIDED).order_by("case_id", "seq")
                         .values_list("case_id", "at")):
         decided.setdefault(case_id, at)
     calendars: dict[str, Any] = {}  # one snapshot lookup per region, not per case
@@ -261,7 +262,7 @@ def _check_case(run: SweepRun, case: Case, events: list[CaseEvent], tasks: list[
 
     # 视为受理 (Art. 32): red against the window that let the acceptance window pass.
     for ev in facts:
-        if ev.kind == "deemed_accepted":
+        if ev.kind == EventKind.DEEMED_ACCEPTED:
             where = str(case.window) if case.window else case.department.name
             run.found(Finding(rule=Code.DEEMED_ACCEPTANCE, subject=f"event:{ev.seq}", due_on=case.acceptance_due,
                               message=f"办件 {case.number} 收件后 5 个工作日内未作出受理决定，于 {r.fmt(ev.day)} "
@@ -290,7 +291,7 @@ def _check_case(run: SweepRun, case: Case, events: list[CaseEvent], tasks: list[
         if actor is None:
             continue
         if not can(actor, Action(perm), region=case.region, department=case.department, item=case.item, on=ev.day):
-            what = "作出审批决定" if ev.kind == "decided" else "制发证照"
+            what = "作出审批决定" if ev.kind == EventKind.DECIDED else "制发证照"
             run.found(Finding(rule=Code.DECISION_UNAUTHORIZED, subject=f"event:{ev.seq}", staff_id=actor.id,
                               message=f"{actor.name}于 {r.fmt(ev.day)} 对办件 {case.number} {what}，"
                                       "但当日不具有相应岗位或授权", **base), code)

@@ -33,6 +33,7 @@ from enum import StrEnum
 from fractions import Fraction
 from functools import cached_property
 
+from onewindow.cases.events import EventKind
 from onewindow.lifecycle.deadlines import KIND_LABELS, Kind, watched
 from onewindow.lifecycle.registry import DeadlineRules
 from onewindow.lifecycle.transitions import Move, TransitionTable
@@ -530,7 +531,7 @@ def repeated_supplement_notices(events: Sequence[EventFact]) -> list[tuple[Event
     notices = 0
     found: list[tuple[EventFact, list[str]]] = []
     for ev in sorted(events, key=lambda e: e.seq):
-        if ev.kind != "supplement_requested":
+        if ev.kind != EventKind.SUPPLEMENT_REQUESTED:
             continue
         raw = ev.payload.get("materials") or []
         names = {str(m.get("name") if isinstance(m, Mapping) else m).strip() for m in raw}
@@ -552,11 +553,11 @@ def skipped_stages(events: Sequence[EventFact], required: Iterable[int]) -> list
     done: set[int] = set()
     found: list[tuple[EventFact, list[int]]] = []
     for ev in sorted(events, key=lambda e: e.seq):
-        if ev.kind == "stage_completed":
+        if ev.kind == EventKind.STAGE_COMPLETED:
             stage = ev.payload.get("stage")
             if isinstance(stage, int):
                 done.add(stage)
-        elif ev.kind == "decided" and not ev.payload.get("instant"):  # an instant case has no review
+        elif ev.kind == EventKind.DECIDED and not ev.payload.get("instant"):  # an instant case has no review
             missing = [s for s in needed if s not in done]
             if missing:
                 found.append((ev, missing))
@@ -564,7 +565,7 @@ def skipped_stages(events: Sequence[EventFact], required: Iterable[int]) -> list
 
 
 # The events that need a power the actor must hold that day, and the permission to check.
-AUTHORIZED_EVENTS = {"decided": "case.decide", "certificate_issued": "case.issue_certificate"}
+AUTHORIZED_EVENTS = {EventKind.DECIDED: "case.decide", EventKind.CERTIFICATE_ISSUED: "case.issue_certificate"}
 # 即办件: the clerk accepts, decides, issues and hands over in one visit on the power to accept.
 INSTANT_PERMISSION = "case.accept"
 

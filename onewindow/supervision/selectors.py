@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from onewindow.cases.events import EventKind
 from onewindow.cases.models import Case, CaseEvent, CaseTask
 from onewindow.cases.selectors import case_view
 from onewindow.core.errors import DomainError, NotFound, PermissionDenied
@@ -537,7 +538,7 @@ def _fact_scope(unit: Unit) -> Q:
     if unit.kind == "window":
         return Q(window=obj)
     # A staff member's cases: those they accepted, reviewed a stage of, or decided.
-    acted = CaseEvent.objects.filter(actor=obj, kind__in=["accepted", "stage_completed", "decided"]).values("case_id")
+    acted = CaseEvent.objects.filter(actor=obj, kind__in=[EventKind.ACCEPTED, EventKind.STAGE_COMPLETED, EventKind.DECIDED]).values("case_id")
     return Q(case_id__in=acted)
 
 

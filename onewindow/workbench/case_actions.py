@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from onewindow.cases import guards
 from onewindow.cases import materials as case_materials
+from onewindow.cases.events import EventKind
 from onewindow.cases.models import Case, CaseTask
 from onewindow.cases.rules import visit_overrun
 from onewindow.cases.selectors import CaseView
@@ -192,7 +193,7 @@ def _supplement_request_form(ctx: _Ctx) -> ActionForm:
     repeat what an earlier notice listed (DESIGN.md §4 rule 4), so only those are offered."""
     case = ctx.case
     asking = [t.name for t in case_materials.terms_of(case) if t.from_applicant]
-    listed = list(dict.fromkeys(name for e in ctx.view.events if e.kind == "supplement_requested"
+    listed = list(dict.fromkeys(name for e in ctx.view.events if e.kind == EventKind.SUPPLEMENT_REQUESTED
                                 for name in e.payload.get("materials", [])))
     owed = list(case_materials.outstanding_of(case, ctx.view.events).owed)
     if not listed:
@@ -218,7 +219,7 @@ def _intake_forms(ctx: _Ctx) -> list[ActionForm]:
         forms.append(_supplement_request_form(ctx))
     if "supplement" in ctx.lawful:
         asked = next((e.payload.get("materials", []) for e in reversed(ctx.view.events)
-                      if e.kind == "supplement_requested"), [])
+                      if e.kind == EventKind.SUPPLEMENT_REQUESTED), [])
         # 最多跑一次: warn before the trip that passes the promise, not after.
         overrun = visit_overrun(visits=ctx.case.visits, max_visits=ctx.case.item_version.max_visits)
         forms.append(ActionForm(

@@ -29,6 +29,7 @@ from onewindow.cases import selectors as case_selectors
 from onewindow.cases.actions import ACTIONS, perform
 from onewindow.cases.disclosure import masked_text
 from onewindow.cases.dues import ENDED_TEXT, TIMELINESS_TEXT, shown_dues
+from onewindow.cases.events import EventKind
 from onewindow.cases.materials import how_obtained, terms_of
 from onewindow.cases.models import Case, CaseEvent, CaseTask
 from onewindow.cases.rules import CONCLUSION_CODES, ID_TYPE_LABELS, MaterialState, visit_overrun
@@ -236,7 +237,7 @@ def _details(event: CaseEvent, item_type: str) -> list[tuple[str, str]]:
 
     add(_("Stage"), p.get("stage_name"))
     add(_("Opinion"), p.get("opinion"))
-    if event.kind == "decided":
+    if event.kind == EventKind.DECIDED:
         add(_("Outcome"), _(words.grant) if p.get("outcome") == "grant" else _(words.deny))
     add(_("Reasons"), p.get("reasons"))
     add(_("Reason"), p.get("reason"))
@@ -246,17 +247,17 @@ def _details(event: CaseEvent, item_type: str) -> list[tuple[str, str]]:
         add(_("Procedure"), SPECIAL_PROCEDURE_LABELS.get(p["procedure"], p["procedure"]))
     add(_("Working days announced"), p.get("announced_workdays"))
     add(_("Working days"), p.get("workdays"))
-    if event.kind in ("supplement_requested", "supplemented"):
+    if event.kind in (EventKind.SUPPLEMENT_REQUESTED, EventKind.SUPPLEMENTED):
         add(_("Materials"), p.get("materials"))
     if p.get("method"):
         add(_("Delivery"), DELIVERY_METHOD_LABELS.get(p["method"], p["method"]))
     add(_("Tracking number"), p.get("tracking_number"))
-    if event.kind == "task_reassigned":
+    if event.kind == EventKind.TASK_REASSIGNED:
         add(_("To"), p.get("to"))
     # A conclusion's result is either what the clerk wrote (an instant case) or a code the
     # timeline already shows as its own step (granted, denied, delivered).
     result = p.get("result")
-    add(_("Result"), None if event.kind == "concluded" and result in CONCLUSION_CODES else result)
+    add(_("Result"), None if event.kind == EventKind.CONCLUDED and result in CONCLUSION_CODES else result)
     add(_("Note"), p.get("note"))
     add(_("Rights"), p.get("rights"))
     return out

@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from django.db.models import Prefetch
 
+from onewindow.cases.events import EventKind
 from onewindow.cases.models import Case, CaseEvent, CaseTask
 from onewindow.cases.selectors import case_for
 from onewindow.catalog.models import Material, ServiceItem
@@ -118,12 +119,12 @@ class Signature:
 
 def first_signatures(case: Case) -> dict[int, Signature]:
     """Stage order → its first signature, for stages signed once and not yet completed."""
-    events = list(CaseEvent.objects.filter(case=case, kind__in=["stage_signed", "stage_completed"]).order_by("seq"))
-    completed = {e.payload.get("stage") for e in events if e.kind == "stage_completed"}
+    events = list(CaseEvent.objects.filter(case=case, kind__in=[EventKind.STAGE_SIGNED, EventKind.STAGE_COMPLETED]).order_by("seq"))
+    completed = {e.payload.get("stage") for e in events if e.kind == EventKind.STAGE_COMPLETED}
     signed: dict[int, Signature] = {}
     for e in events:
         stage = e.payload.get("stage")
-        if e.kind == "stage_signed" and stage not in completed and stage not in signed:
+        if e.kind == EventKind.STAGE_SIGNED and stage not in completed and stage not in signed:
             signed[stage] = Signature(stage=stage, staff_id=e.actor_id, name=e.actor_label, at=e.at)
     return signed
 
