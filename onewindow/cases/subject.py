@@ -15,7 +15,7 @@ from .models import Case
 
 
 def _describe(ids: Sequence[int]) -> dict[int, Described]:
-    return {pk: Described(title=f"办件 {number}", url=reverse("workbench:case", args=[number]),
+    return {pk: Described(title=number, url=reverse("workbench:case", args=[number]),
                           warning_fields={"case_id": pk, "window_id": window_id})
             for pk, number, window_id in Case.objects.filter(id__in=list(ids)).values_list("id", "number", "window_id")}
 

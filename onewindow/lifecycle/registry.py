@@ -8,7 +8,7 @@ warning pages and ``verify_history`` then work for it without naming it.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .chain import ChainBreak
@@ -46,13 +46,20 @@ class Described:
     title: str
     url: str = ""
     warning_fields: Mapping[str, Any] = field(default_factory=dict)
+    noun: str = ""  # what kind of record it is, in Chinese (办件, 督办单): filled in by :func:`describe`
+
+    @property
+    def named(self) -> str:
+        """``办件 990121-2026-000001``: the kind and the title, as a sentence names the record."""
+        return f"{self.noun} {self.title}".strip()
 
 
 @dataclass(frozen=True)
 class SubjectType:
     """A record type the kernel knows.
 
-    ``describe(ids)`` gives each record's title, link and warning columns (one query for many);
+    ``describe(ids)`` gives each record's own title (its number), link and warning columns (one
+    query for many);
     ``verify(label)`` yields the report of every chain of the type (or of the one record labelled
     so); ``deadline_rules`` maps a deadline kind to its warning rules where the type's own words
     differ from the generic ones.
@@ -87,7 +94,9 @@ def subjects() -> list[SubjectType]:
 def describe(key: str, ids: Sequence[int]) -> dict[int, Described]:
     """Title, link and warning columns of each record of type ``key``; unknown ids are left out."""
     found = _subjects.get(key)
-    return found.describe(ids) if found is not None and ids else {}
+    if found is None or not ids:
+        return {}
+    return {pk: replace(d, noun=found.noun) for pk, d in found.describe(ids).items()}
 
 
 # -- the sweep's own checks of each record type --------------------------------------------------------

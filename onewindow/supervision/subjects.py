@@ -31,7 +31,7 @@ def order_deadline(order: SupervisionOrder) -> DeadlineSpec:
 
 
 def _describe(ids: Sequence[int]) -> dict[int, Described]:
-    return {pk: Described(title=f"督办单 {number}（{subject}）",
+    return {pk: Described(title=f"{number}（{subject}）",
                           url=reverse("workbench:supervision:order", args=[pk]), warning_fields={"order_id": pk})
             for pk, number, subject in SupervisionOrder.objects.filter(id__in=list(ids))
             .values_list("id", "number", "subject")}

@@ -263,7 +263,7 @@ def _deadline_finding(code: str, row: dict[str, Any], deadline: r.DeadlineRow,
     case_id = fields.pop("case_id", None)
     window_id = fields.pop("window_id", None)
     assert deadline.due_on is not None
-    message = r.deadline_row_message(code, about.title, row["title"], row["kind"], deadline.due_on,
+    message = r.deadline_row_message(code, about.named, row["title"], row["kind"], deadline.due_on,
                                      row["department__name"] or "")
     return Finding(rule=code, subject=r.deadline_subject(deadline), region_id=row["region_id"], case_id=case_id,
                    department_id=row["department_id"], window_id=window_id, staff_id=row["responsible_id"],

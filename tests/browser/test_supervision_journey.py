@@ -19,7 +19,7 @@ from onewindow.supervision import rules as r
 from onewindow.supervision import selectors as sel
 from onewindow.supervision import services as sv
 from onewindow.supervision.models import SupervisionOrder, Warning
-from onewindow.supervision.views import LIST_LIMIT
+from onewindow.supervision.views import LIST_PAGE_SIZE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -101,7 +101,7 @@ def test_supervisor_orders_a_red_case_and_the_department_replies(page, screensho
     assert int(counts_row.locator("td:nth-of-type(3)").inner_text()) >= 1
     # the red list holds only red warnings, our case among them, its due date explained beside it
     red_rows = page.get_by_test_id("red").locator("tbody tr[data-warning]")
-    assert red_rows.count() == min(red_n, LIST_LIMIT)
+    assert red_rows.count() == min(red_n, LIST_PAGE_SIZE)
     assert red_rows.count() == page.locator("[data-testid=red] tbody tr.sv-red").count()
     assert page.get_by_test_id("yellow").locator("tbody tr.sv-yellow").count() > 0
     red_row = page.locator(f"[data-testid=red] tr[data-warning='{warning.pk}']")

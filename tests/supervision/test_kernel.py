@@ -66,7 +66,8 @@ def test_the_sweep_fires_from_deadline_rows_and_names_the_record(hall, watchers)
     promised = _rows("case", case.id)["promised", ""]
     assert (w.subject_type, w.subject_id, w.deadline_id, w.case_id) == ("case", case.id, promised.id, case.id)
     [row] = [r for r in sel.with_explanations([w])]
-    assert row.subject.title == f"办件 {case.number}"
+    assert row.subject.title == case.number
+    assert row.subject.named == f"办件 {case.number}"
     assert row.subject.url.endswith(f"/cases/{case.number}/")
 
 
@@ -99,7 +100,7 @@ def test_the_order_is_a_second_record_type_on_the_kernel(hall, watchers):
     w = Warning.objects.get(rule=Code.ORDER_REPLY_OVERDUE)
     assert (w.subject_type, w.subject_id, w.order_id, w.deadline_id) == ("order", order.id, order.id, reply.id)
     [row] = sel.with_explanations([w])
-    assert row.subject.title == f"督办单 {order.number}（办件超时）"
+    assert row.subject.named == f"督办单 {order.number}（办件超时）"
 
     sv.order_reply(order_id=order.id, explanation="已处理", measures="已整改", actor=hall.chief, at=at(2026, 10, 28))
     reply.refresh_from_db()
