@@ -30,6 +30,7 @@ from onewindow.cases.actions import ACTIONS, perform
 from onewindow.cases.disclosure import masked_text
 from onewindow.cases.dues import ENDED_TEXT, TIMELINESS_TEXT, shown_dues
 from onewindow.cases.events import EventKind
+from onewindow.cases.levels import live_level
 from onewindow.cases.materials import how_obtained, terms_of
 from onewindow.cases.models import Case, CaseEvent, CaseTask
 from onewindow.cases.rules import CONCLUSION_CODES, ID_TYPE_LABELS, MaterialState, visit_overrun
@@ -312,7 +313,7 @@ def _render_case(request: HttpRequest, staff: Staff, case: Case, *, status: int 
     context = {
         "case": case, "version": version, "view": view, "clock": view.clock, "dues": _dues(view),
         "closed": Status(case.status) in TERMINAL,
-        "warning_label": _warning_label(str(view.clock.warning_level)),
+        "level": (level := str(live_level(case, local_date()))), "warning_label": _warning_label(level),
         "status_label": _(STATUS_LABELS[Status(case.status)]), "tasks": view.tasks,
         "signatures": selectors.first_signatures(case),
         "materials": materials, "other_scans": other_scans,
@@ -462,9 +463,7 @@ class InboxSection:
 
 
 def _row(case: Case, due: date | None, today: date, task: CaseTask | None = None, claimable: bool = False) -> InboxRow:
-    warning = selectors.warning_of(case, today)
-    if warning == "normal" and due is not None and today > due:
-        warning = "red"
+    warning = str(live_level(case, today))  # the case's one level, as its page shows it
     return InboxRow(case=case, applicant=_applicant_shown(case), applicant_id=mask_id(case.applicant_id_number),
                     due=due, warning=warning, task=task, claimable=claimable)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from django.db.models import Prefetch
 
@@ -138,16 +138,3 @@ def ledger_windows(staff: Staff) -> list[Window]:
 
 def ledger_departments(staff: Staff) -> list[Department]:
     return list(visible_departments(staff))
-
-
-# --- warnings ---------------------------------------------------------------------------------------
-
-
-def warning_of(case: Case, today: date) -> str:
-    """The promised clock's warning on ``today`` from the stored dates (DESIGN.md §4 rule 9):
-    ``red`` once the promised due date has passed, ``yellow`` from ``yellow_from``, else ``normal``."""
-    if case.promised_due is not None and today > case.promised_due:
-        return "red"
-    if case.yellow_from is not None and case.yellow_from <= today:
-        return "yellow"
-    return "normal"

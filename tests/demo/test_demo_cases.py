@@ -23,6 +23,7 @@ from django.test import override_settings
 from onewindow.cases import guards
 from onewindow.cases.events import EventKind
 from onewindow.cases.history import verify_case
+from onewindow.cases.levels import live_level
 from onewindow.cases.models import Case, CaseEvent, CaseTask
 from onewindow.cases.selectors import inbox
 from onewindow.cases.states import OPEN, Status
@@ -427,3 +428,30 @@ def test_the_applicants_page_offers_exactly_what_the_guards_allow_the_applicant(
                                            ("withdraw", 'action="/online/cases/' + case.number + '/withdraw/"'))
                    if marker in page}
         assert offered == guards.applicant_keys(case, case.applicant_account), case.number
+
+
+def test_every_page_shows_one_warning_level_per_demo_case(loaded, client):
+    # given every demo case as each inbox role and on its own page
+    today = local_date(current_time())
+    seen_in_inboxes: dict[str, set[str]] = {}
+    for name in ("clerk", "reviewer", "chief", "agent"):
+        client.force_login(Staff.objects.get(user__username=name).user)
+        for section in client.get("/staff/inbox/").context["sections"]:
+            for row in section.rows:
+                seen_in_inboxes.setdefault(row.case.number, set()).add(row.warning)
+    assert seen_in_inboxes, "the inboxes list demo cases"
+    client.force_login(Staff.objects.get(user__username="supervisor").user)
+    levels = set()
+    pages = 0
+    for case in _cases():
+        # when the one selector, the case page and every inbox row are read
+        level = str(live_level(case, today))
+        levels.add(level)
+        page = client.get(f"/staff/cases/{case.number}/")
+        # then they agree
+        if page.status_code == 200:
+            pages += 1
+            assert page.context["level"] == level, case.number
+        assert seen_in_inboxes.get(case.number, {level}) == {level}, case.number
+    assert pages == _cases().count()  # the supervisor sees every case page of the county
+    assert {"normal", "yellow", "red", "statutory_breach"} <= levels  # the demo has every level
