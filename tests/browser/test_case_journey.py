@@ -58,9 +58,13 @@ def test_a_case_from_the_window_to_delivery(page, counter, screenshot_dir):
     assert page.locator("#due-promised_due").is_visible()
     log_out(page)
 
-    # the first reviewer claims the review stage and completes it, then signs the verification
+    # the first reviewer finds it in the inbox with the same warning level its page shows
     log_in(page, counter.reviewer.user.username)
+    page.goto("/staff/inbox/")
+    row_level = page.locator(f"tr[data-number='{case.number}'] .tag.level").first.get_attribute("class")
     page.goto(f"/staff/cases/{case.number}/")
+    assert page.get_by_test_id("warning-level").get_attribute("class") == row_level
+    # and claims the review stage and completes it, then signs the verification
     submit_form(page, "claim-2")
     page.fill("#f-complete_stage-2-opinion", "材料齐全，符合法定形式")
     submit_form(page, "complete_stage-2")
