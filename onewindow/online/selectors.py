@@ -17,13 +17,12 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext
 
-from onewindow.cases.disclosure import masked_text
 from onewindow.cases.dues import ended_text, shown_dues
 from onewindow.cases.events import EventKind
 from onewindow.cases.models import Case, CaseEvent
-from onewindow.cases.rules import CONCLUSION_CODES
 from onewindow.cases.selectors import can_view_case, case_view, event_label
 from onewindow.cases.states import STATUS_LABELS, Status
+from onewindow.cases.timeline import DUE_LABELS, Audience, event_details
 from onewindow.catalog.models import ServiceItem, ServiceItemVersion
 from onewindow.catalog.rules import (
     DELIVERY_METHOD_LABELS,
@@ -296,68 +295,12 @@ PUBLIC_EVENTS = frozenset({
     EventKind.CERTIFICATE_ISSUED, EventKind.DELIVERED, EventKind.CONCLUDED, EventKind.WITHDRAWN, EventKind.CALENDAR_RETIMED,
 })
 
-DUE_LABELS = {
-    "acceptance_due": "受理期限", "supplement_request_due": "补正告知期限", "promised_due": "承诺办结期限",
-    "statutory_due": "法定办结期限", "certificate_due": "制证送达期限",
-}
 
 
 def _cn(day: date | None) -> str:
     return f"{day.year}年{day.month}月{day.day}日" if day else "—"
 
 
-def _details(event: CaseEvent, item_type: str = "licensing") -> list[tuple[str, str]]:
-    """The parts of an event the applicant is told (in Chinese, as the notices say them, the
-    decision in the words of the item's type)."""
-    p = event.payload or {}
-    out: list[tuple[str, str]] = []
-
-    def add(label: str, value: Any) -> None:
-        if value in (None, "", []):
-            return
-        # Free text (a note, a reason) may quote a phone or ID number: masked like the payloads.
-        out.append((label, masked_text("、".join(str(v) for v in value) if isinstance(value, list) else str(value))))
-
-    kind = event.kind
-    if kind == EventKind.SUBMITTED:
-        add("申请渠道", {"online": "网上申请", "window": "窗口申请", "proxy": "代办", "import": "导入"}.get(
-            p.get("channel"), p.get("channel")))
-    elif kind in (EventKind.SUPPLEMENT_REQUESTED, EventKind.SUPPLEMENTED):
-        add("补正材料", p.get("materials"))
-        if kind == EventKind.SUPPLEMENT_REQUESTED:
-            add("说明", p.get("note"))
-    elif kind == EventKind.REFUSED:
-        add("理由", p.get("reason"))
-        add("依据", p.get("legal_basis"))
-        add("可向以下机关申请", p.get("where_to_apply"))
-    elif kind == EventKind.STAGE_COMPLETED:
-        add("环节", p.get("stage_name"))
-    elif kind in (EventKind.SPECIAL_PROCEDURE_STARTED, EventKind.SPECIAL_PROCEDURE_ENDED):
-        add("特别程序", SPECIAL_PROCEDURE_LABELS.get(p.get("procedure"), p.get("procedure")))
-        add("理由或依据", p.get("reason"))
-        add("所需工作日", p.get("announced_workdays"))
-        add("结果", p.get("result"))
-    elif kind == EventKind.EXTENSION_GRANTED:
-        add("延长工作日", p.get("workdays"))
-        add("理由", p.get("reason"))
-    elif kind == EventKind.DECIDED:
-        words = outcome_words(item_type)
-        add("决定", words.grant if p.get("outcome") == "grant" else words.deny)
-        add("理由", p.get("reasons"))
-        add("救济途径", p.get("rights"))
-    elif kind == EventKind.DELIVERED:
-        add("送达方式", DELIVERY_METHOD_LABELS.get(p.get("method"), p.get("method")))
-        add("邮件单号", p.get("tracking_number"))
-    elif kind == EventKind.WITHDRAWN:
-        add("理由", p.get("reason"))
-    elif kind == EventKind.CONCLUDED and p.get("result") not in CONCLUSION_CODES:
-        add("办理结果", p.get("result"))
-    elif kind == EventKind.CALENDAR_RETIMED:
-        for name, moved in (p.get("moved") or {}).items():
-            label = DUE_LABELS.get(name)
-            if label:
-                add(label, f"由 {moved.get('old') or '—'} 调整为 {moved.get('new') or '—'}")
-    return out
 
 
 def _first(events: list[CaseEvent], kind: str) -> CaseEvent | None:
@@ -453,7 +396,7 @@ def progress_of(case: Case, *, as_of: datetime | None = None) -> Progress:
         accepted_on=case.accepted_on, concluded_at=case.concluded_at,
         steps=_steps(case, events, view.tasks), dues=dues,
         timeline=[TimelineEntry(seq=e.seq, kind=e.kind, label=event_label(e.kind), at=e.at,
-                                details=_details(e, case.item_version.item_type))
+                                details=event_details(e, case.item_version.item_type, audience=Audience.APPLICANT))
                   for e in events if e.kind in PUBLIC_EVENTS],
         special_procedures=procedures, extension=extension, paused=clock.paused,
         remaining_workdays=clock.remaining_workdays if Status(case.status) not in (

@@ -27,15 +27,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from onewindow.cases import selectors as case_selectors
 from onewindow.cases.actions import ACTIONS, perform
-from onewindow.cases.disclosure import masked_text
 from onewindow.cases.dues import ENDED_TEXT, TIMELINESS_TEXT, shown_dues
-from onewindow.cases.events import EventKind
 from onewindow.cases.levels import live_level
 from onewindow.cases.materials import how_obtained, terms_of
 from onewindow.cases.models import Case, CaseEvent, CaseTask
-from onewindow.cases.rules import CONCLUSION_CODES, ID_TYPE_LABELS, MaterialState, visit_overrun
+from onewindow.cases.rules import ID_TYPE_LABELS, MaterialState, visit_overrun
 from onewindow.cases.states import STATUS_LABELS, TERMINAL, Status
-from onewindow.catalog.rules import DELIVERY_METHOD_LABELS, SPECIAL_PROCEDURE_LABELS, outcome_words
+from onewindow.cases.timeline import event_details
+from onewindow.catalog.rules import DELIVERY_METHOD_LABELS
 from onewindow.core.errors import DomainError, NotFound
 from onewindow.core.identity import mask_id, mask_name
 from onewindow.core.timesource import local_date
@@ -223,51 +222,12 @@ class TimelineRow:
     details: list[tuple[str, str]]
 
 
-def _details(event: CaseEvent, item_type: str) -> list[tuple[str, str]]:
-    """The parts of an event's payload a reader needs: opinions, reasons, materials, methods, the
-    decision in the words of the item's type, the result entered at the conclusion."""
-    p = event.payload or {}
-    words = outcome_words(item_type)
-    out: list[tuple[str, str]] = []
-
-    def add(label: str, value: Any) -> None:
-        if value in (None, "", []):
-            return
-        # Free text (a note, a reason) may quote a phone or ID number: masked like the payloads.
-        out.append((label, masked_text("、".join(str(v) for v in value) if isinstance(value, list) else str(value))))
-
-    add(_("Stage"), p.get("stage_name"))
-    add(_("Opinion"), p.get("opinion"))
-    if event.kind == EventKind.DECIDED:
-        add(_("Outcome"), _(words.grant) if p.get("outcome") == "grant" else _(words.deny))
-    add(_("Reasons"), p.get("reasons"))
-    add(_("Reason"), p.get("reason"))
-    add(_("Legal basis"), p.get("legal_basis"))
-    add(_("Where to apply"), p.get("where_to_apply"))
-    if p.get("procedure"):
-        add(_("Procedure"), SPECIAL_PROCEDURE_LABELS.get(p["procedure"], p["procedure"]))
-    add(_("Working days announced"), p.get("announced_workdays"))
-    add(_("Working days"), p.get("workdays"))
-    if event.kind in (EventKind.SUPPLEMENT_REQUESTED, EventKind.SUPPLEMENTED):
-        add(_("Materials"), p.get("materials"))
-    if p.get("method"):
-        add(_("Delivery"), DELIVERY_METHOD_LABELS.get(p["method"], p["method"]))
-    add(_("Tracking number"), p.get("tracking_number"))
-    if event.kind == EventKind.TASK_REASSIGNED:
-        add(_("To"), p.get("to"))
-    # A conclusion's result is either what the clerk wrote (an instant case) or a code the
-    # timeline already shows as its own step (granted, denied, delivered).
-    result = p.get("result")
-    add(_("Result"), None if event.kind == EventKind.CONCLUDED and result in CONCLUSION_CODES else result)
-    add(_("Note"), p.get("note"))
-    add(_("Rights"), p.get("rights"))
-    return out
 
 
 def _timeline(events: list[CaseEvent], item_type: str) -> list[TimelineRow]:
     return [TimelineRow(seq=e.seq, kind=e.kind, label=case_selectors.event_label(e.kind), at=e.at,
                         actor=e.actor_label or (e.actor.name if e.actor else _("system")),
-                        details=_details(e, item_type))
+                        details=event_details(e, item_type))
             for e in events]
 
 
