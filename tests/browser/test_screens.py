@@ -14,6 +14,7 @@ from django.test import Client
 from onewindow.cases import services as case_services
 from onewindow.cases.rules import Applicant
 from onewindow.online import services as online_services
+from tests.notifications.sending import HERE, PhoneSender
 from tests.online.helpers import COMPANY_CODE, register
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -45,6 +46,13 @@ WRAPPED_CELLS = """table => {
   }
   return wrapped;
 }"""
+
+
+@pytest.fixture(autouse=True)
+def _phones(settings):
+    """SMS go to :class:`PhoneSender`'s inbox, where ``register`` reads the applicant's code."""
+    PhoneSender.inbox = []
+    settings.ONEWINDOW = {**settings.ONEWINDOW, "SENDERS": {"sms": f"{HERE}.PhoneSender"}}
 
 
 @pytest.fixture
