@@ -139,7 +139,7 @@ def _check_cases(run: SweepRun, case_ids: Sequence[int]) -> None:
         stale: dict[str, list[int]] = defaultdict(list)
         for wid, rule, key, subject, case_id in live:
             if (rule, key, subject) not in run.holding:
-                stale[_resolution_reason(rule, by_case.get(case_id), run.today)].append(wid)
+                stale[_resolution_reason(rule, by_case.get(case_id))].append(wid)
         for reason, ids in stale.items():
             run.result.resolved += resolve_warnings(ids, reason=reason, at=run.now)
 
@@ -207,27 +207,19 @@ def facts_backfill(*, after_id: int = 0, batch: int = 5000, limit: int | None = 
     return written
 
 
-def _resolution_reason(rule: str, case: Case | None, today: date) -> str:
-    """Why a condition no longer holds, in words for the warning's history."""
+def _resolution_reason(rule: str, case: Case | None) -> str:
+    """Why a case condition of this check (:data:`CASE_CONDITION_RULES`) no longer holds, in words
+    for the warning's history (a deadline's warnings resolve with their deadline row's reason)."""
     if case is None:
         return "预警条件已不存在"
     status = Status(case.status)
     if status in TERMINAL:
         return f"办件{STATUS_LABELS[status]}"
-    if rule == Code.ISSUANCE_OVERDUE and status != Status.GRANTED:
-        return "证件已颁发"
-    if rule in (Code.PROMISED_NEAR, Code.PROMISED_OVERDUE, Code.STATUTORY_OVERDUE) and status not in (
-            Status.IN_REVIEW, Status.SPECIAL_PROCEDURE):
-        return "已作出决定"
-    if rule == Code.PROMISED_NEAR and case.promised_due is not None and today > case.promised_due:
-        return "已转为红牌预警"
-    if rule == Code.STAGE_OVERDUE:
-        return "环节已办结或办件已超过承诺期限"
     if rule == Code.SPECIAL_PROCEDURE_OVERRUN:
         return "特别程序已结束"
     if rule == Code.RECORD_MISMATCH:
         return "办件记录与事件链已一致"
-    return "期限已变化，预警条件已不存在"
+    return "预警条件已不存在"
 
 
 def _intakes_of(cases: Sequence[Case]) -> dict[tuple[str, str], list[r.Intake]]:
