@@ -191,7 +191,8 @@ def test_warning_levels_as_of_today(loaded):
             limit = state.promised_workdays
             assert 0 <= state.remaining_workdays <= max(1, -(-limit // 10)), case.number
         if state.warning_level == WarningLevel.RED:
-            assert state.remaining_workdays < 0, case.number
+            # past its due date; on a weekend or holiday right after it no working day is overdue yet
+            assert state.remaining_workdays <= 0, case.number
             assert state.statutory_remaining_workdays >= 0, case.number
     assert levels[WarningLevel.YELLOW] >= 3
     assert levels[WarningLevel.RED] >= 3
