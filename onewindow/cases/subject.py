@@ -15,8 +15,7 @@ from .models import Case
 
 
 def _describe(ids: Sequence[int]) -> dict[int, Described]:
-    return {pk: Described(title=number, url=reverse("workbench:case", args=[number]),
-                          warning_fields={"case_id": pk, "window_id": window_id})
+    return {pk: Described(title=number, warning_fields={"case_id": pk, "window_id": window_id})
             for pk, number, window_id in Case.objects.filter(id__in=list(ids)).values_list("id", "number", "window_id")}
 
 
@@ -29,4 +28,5 @@ def _verify(label: str | None) -> Iterator[ChainReport]:
 
 
 def register() -> None:
-    register_subject(SubjectType(key=SUBJECT, noun="办件", describe=_describe, verify=_verify))
+    register_subject(SubjectType(key=SUBJECT, noun="办件", describe=_describe, verify=_verify,
+                                 url=lambda _pk, d: reverse("workbench:case", args=[d.title])))

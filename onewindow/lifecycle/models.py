@@ -52,6 +52,8 @@ class Deadline(models.Model):
             # The sweep's range scans: only running deadlines are in these indexes' ranges of interest.
             models.Index(fields=["yellow_from"], name="lifecycle_deadline_yellow", condition=Q(state="open")),
             models.Index(fields=["due_on"], name="lifecycle_deadline_due", condition=Q(state="open")),
+            # The safety net's join from live warnings to deadlines that ended.
+            models.Index(fields=["id"], name="lifecycle_deadline_ended", condition=~Q(state="open")),
             models.Index(fields=["changed_at"], name="lifecycle_deadline_changed"),
             models.Index(fields=["subject_type", "subject_id"], name="lifecycle_deadline_subject"),
         ]

@@ -44,8 +44,8 @@ class Described:
     key, the window it came in at …)."""
 
     title: str
-    url: str = ""
     warning_fields: Mapping[str, Any] = field(default_factory=dict)
+    url: str = ""  # filled in by :func:`link` for pages (the sweep never needs it)
     noun: str = ""  # what kind of record it is, in Chinese (办件, 督办单): filled in by :func:`describe`
 
     @property
@@ -58,8 +58,8 @@ class Described:
 class SubjectType:
     """A record type the kernel knows.
 
-    ``describe(ids)`` gives each record's own title (its number), link and warning columns (one
-    query for many);
+    ``describe(ids)`` gives each record's own title (its number) and warning columns (one query for
+    many), ``url(id, described)`` its staff page;
     ``verify(label)`` yields the report of every chain of the type (or of the one record labelled
     so); ``deadline_rules`` maps a deadline kind to its warning rules where the type's own words
     differ from the generic ones.
@@ -68,6 +68,7 @@ class SubjectType:
     key: str
     noun: str
     describe: Callable[[Sequence[int]], dict[int, Described]]
+    url: Callable[[int, Described], str] = lambda _pk, _d: ""
     verify: Callable[[str | None], Iterator[ChainReport]] | None = None
     deadline_rules: Mapping[Kind, DeadlineRules] = field(default_factory=dict)
 
@@ -89,6 +90,12 @@ def subject(key: str) -> SubjectType:
 
 def subjects() -> list[SubjectType]:
     return list(_subjects.values())
+
+
+def link(key: str, pk: int, described: Described) -> Described:
+    """``described`` with its page's address (a page shows it; the sweep does without)."""
+    found = _subjects.get(key)
+    return replace(described, url=found.url(pk, described)) if found is not None else described
 
 
 def describe(key: str, ids: Sequence[int]) -> dict[int, Described]:

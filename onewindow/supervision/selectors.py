@@ -323,7 +323,7 @@ def _subjects_of(warnings: Sequence[Warning]) -> dict[tuple[str, int], Described
     found: dict[tuple[str, int], Described] = {}
     for subject_type, ids in wanted.items():
         for pk, described in registry.describe(subject_type, sorted(ids)).items():
-            found[(subject_type, pk)] = described
+            found[(subject_type, pk)] = registry.link(subject_type, pk, described)
     return found
 
 

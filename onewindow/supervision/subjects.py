@@ -31,8 +31,7 @@ def order_deadline(order: SupervisionOrder) -> DeadlineSpec:
 
 
 def _describe(ids: Sequence[int]) -> dict[int, Described]:
-    return {pk: Described(title=f"{number}（{subject}）",
-                          url=reverse("workbench:supervision:order", args=[pk]), warning_fields={"order_id": pk})
+    return {pk: Described(title=f"{number}（{subject}）", warning_fields={"order_id": pk})
             for pk, number, subject in SupervisionOrder.objects.filter(id__in=list(ids))
             .values_list("id", "number", "subject")}
 
@@ -49,4 +48,5 @@ def _verify(label: str | None) -> Iterator[ChainReport]:
 def register() -> None:
     register_subject(SubjectType(
         key=ORDER_SUBJECT, noun="督办单", describe=_describe, verify=_verify,
+        url=lambda pk, _d: reverse("workbench:supervision:order", args=[pk]),
         deadline_rules={Kind.REPLY: DeadlineRules(overdue=Code.ORDER_REPLY_OVERDUE)}))

@@ -234,7 +234,7 @@ def _evaluate_deadlines(run: SweepRun, rows: dict[int, dict[str, Any]]) -> None:
     for row in rows.values():
         by_type[row["subject_type"]].add(row["subject_id"])
     for subject_type, ids in by_type.items():
-        for chunk in chunks(sorted(ids), 2000):
+        for chunk in chunks(sorted(ids), 10_000):
             for subject_id, d in registry.describe(subject_type, chunk).items():
                 described[(subject_type, subject_id)] = d
     for row in rows.values():
@@ -244,7 +244,7 @@ def _evaluate_deadlines(run: SweepRun, rows: dict[int, dict[str, Any]]) -> None:
         if code is None or about is None:
             continue
         run.found(_deadline_finding(code, row, deadline, about), row["region__code"])
-    for chunk in chunks(sorted(rows), 2000):
+    for chunk in chunks(sorted(rows), 10_000):
         live = (Warning.objects.filter(deadline_id__in=chunk, state__in=_LIVE).order_by()
                 .values_list("id", "rule", "target_key", "subject", "deadline_id"))
         stale: dict[str, list[int]] = defaultdict(list)
@@ -310,8 +310,10 @@ def _resolve_safety_net(run: SweepRun) -> int:
     record), or a case that left the state the condition needs. One pass over the live warnings
     (however many open records there are)."""
     stale: dict[str, list[int]] = defaultdict(list)
-    for wid, reason in (Warning.objects.filter(state__in=_LIVE, deadline__isnull=False)
-                        .exclude(deadline__state=DeadlineState.OPEN).order_by()
+    # One join; the partial index of ended deadlines (``lifecycle_deadline_ended``) keeps the
+    # planner from scanning every running deadline for the few that ended.
+    ended = [DeadlineState.PAUSED, DeadlineState.CLOSED]
+    for wid, reason in (Warning.objects.filter(state__in=_LIVE, deadline__state__in=ended).order_by()
                         .values_list("id", "deadline__closed_reason")):
         stale[reason or "期限已结束"].append(wid)
     live = (Warning.objects.filter(state__in=_LIVE, rule__in=sorted(_HOLDS_IN)).order_by()
