@@ -7,16 +7,17 @@ import re
 PASSWORD = "Yunxi-journey-2026"
 
 
-def log_in(page, username: str) -> None:
-    """Log in on the staff login form with :data:`PASSWORD`."""
+def log_in(page, username: str, password: str = PASSWORD) -> None:
+    """Log in on the staff login form (with :data:`PASSWORD` unless told another)."""
     page.goto("/staff/login/")
     page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
+    page.fill("#id_password", password)
     page.press("#id_password", "Enter")
     page.wait_for_url("**/staff/")
 
 
 def log_out(page) -> None:
+    """Log out by the header's button and wait for the public home page."""
     page.locator("form[action='/staff/logout/'] button").click()
     page.wait_for_url(re.compile(r".*/$"))
 

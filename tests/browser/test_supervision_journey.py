@@ -5,7 +5,6 @@ to its department, the department's chief representative replies, and the superv
 from __future__ import annotations
 
 import os
-import re
 
 import pytest
 import yaml
@@ -20,6 +19,8 @@ from onewindow.supervision import selectors as sel
 from onewindow.supervision import services as sv
 from onewindow.supervision.models import SupervisionOrder, Warning
 from onewindow.supervision.views import LIST_PAGE_SIZE
+from tests.browser import helpers
+from tests.browser.helpers import log_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,16 +31,7 @@ LATE_RULES = (r.Code.STATUTORY_OVERDUE, r.Code.PROMISED_OVERDUE)
 
 
 def log_in(page, username: str) -> None:
-    page.goto("/staff/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.press("#id_password", "Enter")
-    page.wait_for_url("**/staff/")
-
-
-def log_out(page) -> None:
-    page.locator("form[action='/staff/logout/'] button").click()
-    page.wait_for_url(re.compile(r".*/$"))
+    helpers.log_in(page, username, DEMO_PASSWORD)
 
 
 def submit(page, form: str) -> None:
