@@ -167,8 +167,6 @@ RULES: dict[str, Rule] = {r.code: r for r in (
          "该事项适用的法定或承诺期限（工作日）"),
 )}
 
-# Rules whose cause is a deadline on the case row (the sweep finds them by index range scans).
-DEADLINE_RULES = frozenset({Code.PROMISED_NEAR, Code.PROMISED_OVERDUE, Code.STATUTORY_OVERDUE, Code.ISSUANCE_OVERDUE})
 
 
 def rule(code: str) -> Rule:
