@@ -50,6 +50,7 @@ class DemoReport:
     skipped_staff: list[str] = field(default_factory=list)  # user names already taken by non-demo accounts
     catalog: ImportReport | None = None
     cases: DemoCaseReport | None = None  # the case load, when asked for
+    extras: list[str] = field(default_factory=list)  # one summary line per app's demo (DEMO_EXTRAS)
 
     def summary(self) -> str:
         """One line in Chinese with every count."""
@@ -74,7 +75,37 @@ def load_demo(*, data_dir: Path = DATA_DIR, with_cases: bool = False, today: dat
     report.created_staff, report.skipped_staff, report.catalog = created, skipped, catalog_report
     if with_cases:
         report.cases = load_demo_cases(today=today)
+        report.extras = _load_extras(today=today)
     return report
+
+
+# Apps whose demo records stand on the case load (ratings of concluded cases, bills, queue tickets…).
+# Each may ship ``<app>/demo.py`` with ``load_demo(*, today: date | None) -> str`` (idempotent, its
+# own transaction, returning one Chinese summary line); an app not installed is skipped.
+DEMO_EXTRAS = (
+    "onewindow.feedback.demo",
+    "onewindow.fees.demo",
+    "onewindow.openness.demo",
+    "onewindow.hall.demo",
+    "onewindow.assessment.demo",
+    "onewindow.worktasks.demo",
+)
+
+
+def _load_extras(*, today: date | None) -> list[str]:
+    """Run each installed app's demo loader, in the order above (later ones may score earlier ones)."""
+    from importlib import import_module
+
+    lines = []
+    for module in DEMO_EXTRAS:
+        try:
+            loader = import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name is None or not module.startswith(exc.name):
+                raise
+            continue
+        lines.append(loader.load_demo(today=today))
+    return lines
 
 
 # --- reading -----------------------------------------------------------------------------------

@@ -36,3 +36,5 @@ class Command(BaseCommand):
             self.stderr.write(f"登录名“{username}”已被非演示账户使用，跳过该演示人员及其岗位和授权")
         if report.cases is not None:
             self.stdout.write(f"演示办件：{report.cases.summary()}")
+        for line in report.extras:
+            self.stdout.write(line)
