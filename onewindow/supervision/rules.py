@@ -420,61 +420,8 @@ def resolution_of(rule_code: str, row: DeadlineRow | None, closed_reason: str, t
     return "期限已变化，预警条件已不存在"
 
 
-# -- deadline rules on the case row ------------------------------------------------------------------
-
 # The case statuses in which the handling clocks run (DESIGN.md §4 rules 5–6): accepted, not decided.
 HANDLING_STATUSES = frozenset({"in_review", "special_procedure"})
-ISSUANCE_STATUSES = frozenset({"granted"})
-
-
-@dataclass(frozen=True)
-class CaseDates:
-    """The materialized clock of one case row, as the deadline rules read it."""
-
-    status: str
-    yellow_from: date | None
-    promised_due: date | None
-    statutory_due: date | None
-    issuance_due: date | None
-
-
-def deadline_subjects(row: CaseDates, today: date) -> dict[str, date]:
-    """The deadline rules that hold for a case on ``today``, each with the due date it is about.
-
-    - 承诺期限临近 from the start of ``yellow_from`` through the end of the promised due date;
-    - 超过承诺期限 from the day after the promised due date (DESIGN.md §4 rule 2: a due date
-      ends at 23:59:59 of its day, so not a moment earlier);
-    - 超过法定期限 from the day after the statutory due date;
-    - 制证超时 from the day after the certificate due date, while no certificate is issued.
-
-    All of them stop once the clock is answered: a decision (the case leaves the handling
-    statuses) or, for the certificate, its issue.
-    """
-    found: dict[str, date] = {}
-    if row.status in HANDLING_STATUSES:
-        if row.promised_due is not None:
-            if today > row.promised_due:
-                found[Code.PROMISED_OVERDUE] = row.promised_due
-            elif row.yellow_from is not None and row.yellow_from <= today:
-                found[Code.PROMISED_NEAR] = row.promised_due
-        if row.statutory_due is not None and today > row.statutory_due:
-            found[Code.STATUTORY_OVERDUE] = row.statutory_due
-    if row.status in ISSUANCE_STATUSES and row.issuance_due is not None and today > row.issuance_due:
-        found[Code.ISSUANCE_OVERDUE] = row.issuance_due
-    return found
-
-
-def stage_overdue(*, task_open: bool, due_on: date | None, today: date, case_status: str,
-                  promised_due: date | None) -> bool:
-    """A review stage over its working-day budget while the case is still within its deadline.
-
-    Once the whole case is over its promised due date the red warning speaks for it; the stage's
-    yellow one would only repeat it.
-    """
-    if not task_open or due_on is None or case_status not in HANDLING_STATUSES:
-        return False
-    within = promised_due is None or today <= promised_due
-    return today > due_on and within
 
 
 def special_procedure_overrun(*, running: bool, expected_end: date | None, today: date) -> bool:
@@ -497,11 +444,6 @@ def calendar_due(today: date, published_years: Iterable[int]) -> int | None:
     if today >= date(today.year, 12, 1) and next_year not in set(published_years):
         return next_year
     return None
-
-
-def order_reply_overdue(*, state: str, reply_due: date, today: date) -> bool:
-    """A supervision order still waiting for its reply after the reply due date."""
-    return state in ("issued", "returned") and today > reply_due
 
 
 # -- event rules -----------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
+from onewindow.lifecycle.deadlines import Kind
 from onewindow.supervision import charts, exports
 from onewindow.supervision import rules as r
 from onewindow.supervision.rules import Code
@@ -16,40 +17,50 @@ from onewindow.supervision.rules import Code
 D = date(2026, 10, 19)  # a promised due date
 
 
-def dates(status="in_review", yellow=date(2026, 10, 16), promised=D, statutory=date(2026, 11, 2), issuance=None):
-    return r.CaseDates(status, yellow, promised, statutory, issuance)
+def row(kind="promised", due=D, yellow=None, state="open", lapses=None, key=""):
+    return r.DeadlineRow(1, "case", 1, kind, key, state, due, yellow, lapses)
 
 
-@pytest.mark.parametrize("today,expected", [
-    (date(2026, 10, 15), {}),
-    (date(2026, 10, 16), {Code.PROMISED_NEAR: D}),
-    (D, {Code.PROMISED_NEAR: D}),  # the due date itself is still within the promise
-    (date(2026, 10, 20), {Code.PROMISED_OVERDUE: D}),
-    (date(2026, 11, 2), {Code.PROMISED_OVERDUE: D}),
-    (date(2026, 11, 3), {Code.PROMISED_OVERDUE: D, Code.STATUTORY_OVERDUE: date(2026, 11, 2)}),
+def holds(dl, today):
+    return r.deadline_holds(dl, r.DEFAULT_DEADLINE_RULES[Kind(dl.kind)], today)
+
+
+@pytest.mark.parametrize("today,promised,statutory", [
+    (date(2026, 10, 15), None, None),
+    (date(2026, 10, 16), Code.PROMISED_NEAR, None),
+    (D, Code.PROMISED_NEAR, None),  # the due date itself is still within the promise
+    (date(2026, 10, 20), Code.PROMISED_OVERDUE, None),
+    (date(2026, 11, 2), Code.PROMISED_OVERDUE, None),
+    (date(2026, 11, 3), Code.PROMISED_OVERDUE, Code.STATUTORY_OVERDUE),
 ])
-def test_deadline_rules_by_day(today, expected):
-    assert r.deadline_subjects(dates(), today) == expected
+def test_deadline_rules_by_day(today, promised, statutory):
+    assert holds(row(yellow=date(2026, 10, 16)), today) == promised
+    assert holds(row(kind="statutory", due=date(2026, 11, 2)), today) == statutory
 
 
-def test_deadline_rules_stop_once_the_clock_is_answered():
-    assert r.deadline_subjects(dates(status="granted"), date(2026, 12, 1)) == {}
-    assert r.deadline_subjects(dates(status="concluded"), date(2026, 12, 1)) == {}
-    granted = dates(status="granted", issuance=date(2026, 11, 5))
-    assert r.deadline_subjects(granted, date(2026, 11, 5)) == {}
-    assert r.deadline_subjects(granted, date(2026, 11, 6)) == {Code.ISSUANCE_OVERDUE: date(2026, 11, 5)}
-    assert r.deadline_subjects(dates(status="certificate_issued", issuance=date(2026, 11, 5)), date(2026, 12, 1)) == {}
-    # a paused case whose promised due date is frozen (None) is neither near nor over it
-    assert r.deadline_subjects(dates(status="special_procedure", promised=None, yellow=None), date(2026, 12, 1)) == {
-        Code.STATUTORY_OVERDUE: date(2026, 11, 2)}
+def test_deadline_rules_stop_once_the_owner_closes_the_row():
+    assert holds(row(state="closed"), date(2026, 12, 1)) is None
+    issuance = row(kind="issuance", due=date(2026, 11, 5))
+    assert holds(issuance, date(2026, 11, 5)) is None
+    assert holds(issuance, date(2026, 11, 6)) == Code.ISSUANCE_OVERDUE
+    assert holds(row(kind="issuance", due=date(2026, 11, 5), state="closed"), date(2026, 12, 1)) is None
+    # a paused case's promised due date is frozen (None): neither near nor over it
+    assert holds(row(due=None), date(2026, 12, 1)) is None
 
 
-def test_stage_overdue_only_while_the_case_is_within_its_promise():
-    kw = {"task_open": True, "due_on": date(2026, 10, 9), "case_status": "in_review", "promised_due": D}
-    assert not r.stage_overdue(today=date(2026, 10, 9), **kw)
-    assert r.stage_overdue(today=date(2026, 10, 10), **kw)
-    assert not r.stage_overdue(today=date(2026, 10, 20), **kw)
-    assert not r.stage_overdue(today=date(2026, 10, 10), **{**kw, "task_open": False})
+def test_a_stage_is_watched_only_while_the_case_is_within_its_promise():
+    stage = row(kind="stage", due=date(2026, 10, 9), lapses=D, key="2")
+    assert holds(stage, date(2026, 10, 9)) is None
+    assert holds(stage, date(2026, 10, 10)) == Code.STAGE_OVERDUE
+    assert holds(stage, date(2026, 10, 20)) is None  # the promised deadline's red warning speaks for it
+    assert holds(row(kind="stage", due=date(2026, 10, 9), lapses=D, state="closed"), date(2026, 10, 10)) is None
+
+
+def test_an_order_reply_row_is_overdue_the_day_after_its_due_date():
+    reply = row(kind="reply", due=D)
+    assert holds(reply, D) is None
+    assert holds(reply, date(2026, 10, 20)) == Code.DEADLINE_OVERDUE
+    assert holds(row(kind="reply", due=D, state="closed"), date(2026, 10, 20)) is None
 
 
 def test_calendar_is_due_from_the_first_of_december():
@@ -133,9 +144,6 @@ def test_order_transitions():
     assert r.next_order_state(r.OrderAction.CLOSE, "issued") is None
     assert r.next_order_state(r.OrderAction.RETURN, "closed") is None
     assert "已销号" in r.order_refusal(r.OrderAction.CLOSE, "closed")
-    assert r.order_reply_overdue(state="issued", reply_due=D, today=date(2026, 10, 20))
-    assert not r.order_reply_overdue(state="issued", reply_due=D, today=D)
-    assert not r.order_reply_overdue(state="replied", reply_due=D, today=date(2026, 10, 20))
 
 
 def test_charts_are_escaped_svg_without_script():
