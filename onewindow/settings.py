@@ -151,7 +151,9 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    # Argon2id sized for a hall's morning burst (onewindow/accounts/hashers.py); same algorithm name,
+    # so hashes made with Django's own Argon2 parameters verify and are upgraded at the next login.
+    "onewindow.accounts.hashers.HallArgon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [

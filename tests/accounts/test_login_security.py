@@ -6,7 +6,7 @@ import pytest
 from axes.models import AccessAttempt
 from axes.utils import reset
 from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import check_password
+from django.contrib.auth.hashers import Argon2PasswordHasher, check_password
 
 from onewindow.organization.rules import Role
 
@@ -24,6 +24,18 @@ def test_passwords_are_hashed_with_argon2(two_counties, django_user_model):
     assert "Plain-text-never-stored-1" not in stored
     assert check_password("Plain-text-never-stored-1", stored)
     assert two_counties.a.user(Role.CLERK).password.startswith("argon2")
+
+
+def test_argon2_parameters_are_the_halls_and_older_hashes_are_upgraded_at_login(client, two_counties):
+    stored = two_counties.a.user(Role.CLERK).password
+    assert "$v=19$m=19456,t=2,p=1$" in stored  # OWASP's first Argon2id setting (accounts/hashers.py)
+    user = two_counties.a.user(Role.CLERK)
+    user.password = Argon2PasswordHasher().encode(two_counties.password, Argon2PasswordHasher().salt())
+    user.save(update_fields=["password"])
+    assert "$m=102400,t=2,p=8$" in user.password  # Django's own parameters: still accepted
+    assert login(client, "a_clerk", two_counties.password).status_code == 302
+    user.refresh_from_db()
+    assert "$m=19456,t=2,p=1$" in user.password
 
 
 def test_correct_password_logs_in_and_shows_the_workbench(client, two_counties):
