@@ -251,6 +251,12 @@ ONEWINDOW = {
     "YELLOW_SHARE": os.environ.get("ONEWINDOW_YELLOW_SHARE", ""),  # empty: the clock's default (0.9)
     # core.store: compiled statements and batched writes for the hot path (0: the plain ORM, same results).
     "COMPILED_SQL": os.environ.get("ONEWINDOW_COMPILED_SQL", "1") not in ("0", "false", "off", ""),
+    # core.batching: psycopg's pipeline mode and BEGIN/COMMIT sent with the first and last
+    # statements of a case action (off: one round trip per statement, Django's own transactions).
+    "PIPELINE": _env_bool("ONEWINDOW_PIPELINE"),
+    # core.compiled: recompile every compiled query on every call and fail if its SQL changed
+    # (the contract that its shape depends only on its parameters); on under tests.
+    "CHECK_PLANS": _env_bool("ONEWINDOW_CHECK_PLANS") or _env_bool("ONEWINDOW_TESTING"),
     # How many reverse proxies stand in front (0: none, trust no X-Forwarded-For): the portal's
     # rate limits and django-axes read the client's address behind them.
     "TRUSTED_PROXIES": int(os.environ.get("ONEWINDOW_TRUSTED_PROXIES", "0")),

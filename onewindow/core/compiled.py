@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.models.query import get_related_populators
 
@@ -83,6 +84,13 @@ def _plan(name: str, build: Callable[..., models.QuerySet[Any]], params: Sequenc
     plan = cache.get(key)
     if plan is None:
         plan = cache[key] = _compile_select(build(*params), params, using)
+    elif settings.ONEWINDOW.get("CHECK_PLANS"):
+        # The contract, checked on every call (tests turn it on): the SQL's shape depends only on
+        # its parameters. A query whose text changed with the actor — a permission filter that
+        # grew for one role, say — would otherwise run another call's SQL with this call's values.
+        fresh = _compile_select(build(*params), params, using)
+        if fresh.sql != plan.sql:
+            raise ValueError(f"compiled query {name!r} changed its shape between calls:\n{plan.sql}\n{fresh.sql}")
     return plan
 
 

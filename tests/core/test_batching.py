@@ -90,8 +90,9 @@ def test_an_inner_block_adds_to_the_outer_queue(county):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="pipeline mode is PostgreSQL's")
-def test_on_postgresql_queue_and_statement_share_one_pipeline(county, monkeypatch):
+def test_on_postgresql_queue_and_statement_share_one_pipeline(county, monkeypatch, settings):
     """The queued writes and the statement that carries them go out in one pipeline, not one by one."""
+    settings.ONEWINDOW = {**settings.ONEWINDOW, "PIPELINE": True}
     raw_pipelines = []
     message, other = _message(county), _message(county, subject="第二条")
     with transaction.atomic(), batching.deferred_writes():

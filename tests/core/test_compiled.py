@@ -74,12 +74,24 @@ def test_fetch_refuses_a_query_whose_parameters_are_not_the_ones_given(county):
         compiled.fetch("test.misordered", by_name_and_code, "云溪县", county.code)
 
 
-def test_the_sql_is_compiled_once_then_only_bound(county, monkeypatch):
+def test_the_sql_is_compiled_once_then_only_bound(county, monkeypatch, settings):
+    settings.ONEWINDOW = {**settings.ONEWINDOW, "CHECK_PLANS": False}  # production: no recompiling
     compiled.fetch("test.once", _by_code, county.code)
     calls = []
     monkeypatch.setattr(compiled, "_compile_select", lambda *a: calls.append(a))
     assert compiled.fetch("test.once", _by_code, "990100000000")[0].name == "演示市"
     assert calls == []
+
+
+def test_under_tests_a_query_whose_shape_changes_between_calls_fails_loudly(county):
+    """A permission filter that grows for one actor would run another actor's SQL with its values."""
+    def visible(code: str, narrow: bool) -> QuerySet[Region]:
+        qs = Region.objects.filter(code=code)
+        return qs.filter(parent__isnull=False) if narrow else qs  # no parameter of its own: only the text differs
+
+    compiled.fetch("test.shape", lambda code: visible(code, False), county.code)
+    with pytest.raises(ValueError, match="changed its shape"):
+        compiled.fetch("test.shape", lambda code: visible(code, True), county.code)
 
 
 def test_fetch_together_keeps_the_order_of_its_reads(county):
