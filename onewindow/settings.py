@@ -265,4 +265,11 @@ ONEWINDOW = {
     # Development and the demo only (make run): keep one-time login codes readable in the outbox,
     # which is the demo's only "SMS gateway". Off, no code is ever stored (notifications/services.py).
     "DEMO_SHOW_CODES": _env_bool("ONEWINDOW_DEMO_SHOW_CODES"),
+    # Delivery of the outbox (notifications/senders.py): the SMS sender's dotted path, and for
+    # HttpGatewaySender the gateway's address and token; how long a claimed message waits for its
+    # worker before another worker claims it again.
+    "SENDERS": {"sms": os.environ.get("ONEWINDOW_SMS_SENDER", "")} if os.environ.get("ONEWINDOW_SMS_SENDER") else {},
+    "SMS_GATEWAY_URL": os.environ.get("ONEWINDOW_SMS_GATEWAY_URL", ""),
+    "SMS_GATEWAY_TOKEN": os.environ.get("ONEWINDOW_SMS_GATEWAY_TOKEN", ""),
+    "OUTBOX_LEASE_SECONDS": os.environ.get("ONEWINDOW_OUTBOX_LEASE_SECONDS", ""),
 }

@@ -7,6 +7,7 @@ that caused it committed. Delivery happens afterwards, outside that transaction,
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -67,3 +68,14 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.recipient}"
+
+    @property
+    def delivery_key(self) -> str:
+        """The message's identity at the provider, the same on every attempt.
+
+        A worker killed after the provider took the message but before the row says so leaves the
+        row to be claimed again: delivery is at least once. A sender passes this key as the
+        provider's client message id (SMS gateways call it 外部流水号 / ``out_id``), and the
+        provider's deduplication makes it exactly once.
+        """
+        return f"{settings.ONEWINDOW.get('OUTBOX_KEY_PREFIX') or 'onewindow'}-{self.region_id}-{self.pk}"

@@ -13,7 +13,8 @@ channel is configured, not coded::
 
 The setting is read at every delivery, so a changed configuration (or a test's override) takes
 effect without a restart. An SMS gateway is a class in the deployment's own package with the same
-``send``; nothing here knows any provider.
+``send``, or :class:`HttpGatewaySender` for a gateway that speaks its small JSON protocol;
+nothing here knows any particular provider.
 """
 
 from __future__ import annotations
@@ -74,6 +75,50 @@ class EmailSender:
         if count != 1:
             raise SendError("the mail backend accepted no message")
         return None
+
+
+class HttpGatewaySender:
+    """SMS through an HTTP gateway: one JSON ``POST`` per message to ``ONEWINDOW["SMS_GATEWAY_URL"]``.
+
+    The body is ``{"out_id": …, "phone": …, "text": …}`` with ``Authorization: Bearer
+    <ONEWINDOW["SMS_GATEWAY_TOKEN"]>``. ``out_id`` is the message's :attr:`delivery_key`, the same
+    on every attempt: the gateway must accept a repeated ``out_id`` without sending again (answer
+    2xx, or 409 for "already have it") — that is what turns the outbox's at-least-once delivery
+    into exactly once when a worker dies between the gateway's answer and the outbox's record.
+    A 2xx answer's JSON ``id`` (if any) is kept as the provider's message id. Anything else, or no
+    answer within ``SMS_GATEWAY_TIMEOUT`` seconds (default 10), is a failed attempt, retried.
+    """
+
+    def send(self, message: OutboxMessage) -> str | None:
+        import json
+        import urllib.error
+        import urllib.request
+
+        url = settings.ONEWINDOW.get("SMS_GATEWAY_URL")
+        if not url:
+            raise SendError('ONEWINDOW["SMS_GATEWAY_URL"] is not set')
+        if message.channel != "sms":
+            raise SendError(f"HttpGatewaySender cannot send over the {message.channel!r} channel")
+        data = json.dumps({"out_id": message.delivery_key, "phone": message.recipient, "text": message.body},
+                          ensure_ascii=False).encode("utf-8")
+        request = urllib.request.Request(url, data=data, method="POST", headers={
+            "Content-Type": "application/json; charset=utf-8",
+            "Authorization": f"Bearer {settings.ONEWINDOW.get('SMS_GATEWAY_TOKEN') or ''}"})
+        timeout = float(settings.ONEWINDOW.get("SMS_GATEWAY_TIMEOUT") or 10)
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                answer = response.read()
+        except urllib.error.HTTPError as exc:
+            if exc.code == 409:  # the gateway already has this out_id: delivered before
+                return message.delivery_key
+            raise SendError(f"gateway answered {exc.code}") from exc
+        except (OSError, ValueError) as exc:
+            raise SendError(f"{exc.__class__.__name__}: {exc}") from exc
+        try:
+            provider_id = json.loads(answer or b"{}").get("id")
+        except (ValueError, AttributeError):
+            provider_id = None
+        return str(provider_id) if provider_id else message.delivery_key
 
 
 def sender_path(channel: str) -> str:

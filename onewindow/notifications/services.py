@@ -70,6 +70,13 @@ def show_codes() -> bool:
     return bool(settings.ONEWINDOW.get("DEMO_SHOW_CODES", False))
 
 
+def sending_lease() -> timedelta:
+    """``ONEWINDOW["OUTBOX_LEASE_SECONDS"]`` (default 10 minutes): how long a claimed row waits for
+    its worker's report before another worker claims it again (the first one died mid-send)."""
+    seconds = settings.ONEWINDOW.get("OUTBOX_LEASE_SECONDS")
+    return timedelta(seconds=float(seconds)) if seconds else SENDING_LEASE
+
+
 def max_attempts() -> int:
     """``ONEWINDOW["NOTIFY_MAX_ATTEMPTS"]`` (default 8), read now so tests and operators can change it."""
     return max(1, int(settings.ONEWINDOW.get("NOTIFY_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS)))
@@ -165,8 +172,9 @@ def notify(*, region: Region, channel: str, recipient: str | None, subject: str,
 
 
 def pending_delivery(now: datetime, last_started_at: datetime | None = None) -> bool:
-    """True when a message is due for sending (the delivery job's wake check: one index probe)."""
-    return OutboxMessage.objects.filter(status=Status.PENDING, next_attempt_at__lte=now).exists()
+    """True when a message is due for sending — pending, or left sending by a worker whose lease
+    ran out (it died mid-send) — the delivery job's wake check: one index probe."""
+    return OutboxMessage.objects.filter(status__in=[Status.PENDING, Status.SENDING], next_attempt_at__lte=now).exists()
 
 
 def _attempt_after_commit(message_id: int, full_body: str | None = None) -> None:
@@ -216,7 +224,7 @@ def _claim(*, at: datetime, limit: int = 100, ids: list[int] | None = None) -> l
         claims = [_Claim(r.pk, r.attempts + 1) for r in rows if r.pk not in exhausted]
         if claims:
             OutboxMessage.objects.filter(pk__in=[c.id for c in claims]).update(
-                status=Status.SENDING, attempts=F("attempts") + 1, next_attempt_at=at + SENDING_LEASE)
+                status=Status.SENDING, attempts=F("attempts") + 1, next_attempt_at=at + sending_lease())
     return claims
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import threading
 import traceback
 from collections.abc import Collection
@@ -29,22 +31,46 @@ def _claim(spec: JobSpec, at: datetime) -> bool:
         if job.next_run_at > at and spec.wake is not None and spec.wake(at, job.last_started_at):
             due = Q()
         job = PeriodicJob.objects.select_for_update(skip_locked=True).filter(due, name=spec.name).first()
-        if job is None or (job.lease_until is not None and job.lease_until > at):
+        if job is None or (job.lease_until is not None and job.lease_until > at and holder_alive(job.lease_holder)):
             return False
         job.lease_until = at + spec.timeout
+        job.lease_holder = _holder()
         job.last_started_at = at
         job.next_run_at = at + spec.every
-        job.save(update_fields=["lease_until", "last_started_at", "next_run_at"])
+        job.save(update_fields=["lease_until", "lease_holder", "last_started_at", "next_run_at"])
         return True
+
+
+def _holder() -> str:
+    """This process, as a lease names it (asked each time: a forked process has its own pid)."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def holder_alive(holder: str) -> bool:
+    """Whether the process that holds a lease may still be running. Only a process of this host
+    can be checked; any other (or an unknown one) is assumed alive until its lease ends."""
+    host, _, pid = holder.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return True
+    if int(pid) == os.getpid():
+        return True
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process with that number: alive
+        return True
+    return True
 
 
 def _finish(spec: JobSpec, error: str) -> None:
     job = PeriodicJob.objects.get(name=spec.name)
     job.lease_until = None
+    job.lease_holder = ""
     job.last_finished_at = current_time()
     job.last_error = error
     job.runs += 1
-    job.save(update_fields=["lease_until", "last_finished_at", "last_error", "runs"])
+    job.save(update_fields=["lease_until", "lease_holder", "last_finished_at", "last_error", "runs"])
 
 
 def run_due_jobs(at: datetime | None = None, *, only: Collection[str] | None = None) -> list[str]:

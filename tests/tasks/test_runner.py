@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -71,3 +75,20 @@ def test_a_job_without_a_wake_check_runs_only_when_due(monkeypatch):
     assert runs == []
     assert run_due_jobs(T0 + timedelta(minutes=5), only=[NAME]) == [NAME]
     assert runs == [T0 + timedelta(minutes=5)]
+
+
+def test_a_lease_held_by_a_dead_process_of_this_host_is_taken_over_at_once(probe):
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead_pid = int(gone.stdout)
+    PeriodicJob.objects.create(name=NAME, next_run_at=T0, lease_until=T0 + timedelta(minutes=10),
+                               lease_holder=f"{socket.gethostname()}:{dead_pid}")
+    assert run_due_jobs(T0, only=[NAME]) == [NAME]  # killed mid-run: its successor need not wait
+
+
+def test_a_lease_held_by_another_host_or_a_live_process_is_waited_out(probe):
+    PeriodicJob.objects.create(name=NAME, next_run_at=T0, lease_until=T0 + timedelta(minutes=10),
+                               lease_holder="other-host:1")
+    assert run_due_jobs(T0, only=[NAME]) == []
+    PeriodicJob.objects.filter(name=NAME).update(lease_holder=f"{socket.gethostname()}:{os.getppid()}")
+    assert run_due_jobs(T0, only=[NAME]) == []
+    assert run_due_jobs(T0 + timedelta(minutes=11), only=[NAME]) == [NAME]
