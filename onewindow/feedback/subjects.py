@@ -20,8 +20,11 @@ from .rules import ORDER_AWAITING_ANSWER, ORDER_STATE_LABELS, RECT_STATE_LABELS,
 RECT_SUBJECT = "rectification"
 ORDER_SUBJECT = "work_order"
 
-# Supervision's rule codes, by name only (the arrows point down): yellow at the line, red once due.
-_RULES = DeadlineRules(yellow="promised_near", overdue="deadline_overdue")
+# Supervision's rule code, by name only (the arrows point down): red once due. Its one yellow
+# deadline rule (promised_near) is held against a case (a warning of it must name one), so these
+# records' yellow line is shown by this app's own pages from the row's ``yellow_from``; a
+# record-level yellow rule in supervision would be named here.
+_RULES = DeadlineRules(overdue="deadline_overdue")
 
 
 def _note(rect: Rectification, key: str) -> tuple[date | None, str]:

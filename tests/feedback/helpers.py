@@ -26,3 +26,12 @@ def open_case(hall: Hall) -> Case:
     return case_services.case_submit(
         actor=hall.clerk, item_code=hall.item.implementation_code, applicant=hall.applicant(),
         materials=hall.checklist(), window_number="01", at=at(2026, 10, 12, 9))
+
+
+def bad_rating(hall: Hall, when: datetime | None = None):
+    """A 不满意 rating of a concluded case on its progress page: its rectification opens."""
+    from onewindow.feedback.services import rating_submit
+
+    case = concluded_case(hall)
+    return rating_submit(level="dissatisfied", reasons=["attitude"], comment="态度生硬", channel="progress",
+                         case_number=case.number, query_code=case.query_code, at=when or at(2026, 10, 12, 15))
