@@ -3,16 +3,12 @@ clerk and bad ratings rectified or not."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
-
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 
 from onewindow.cases.models import Case
 from onewindow.organization.models import Staff
 
-from . import rules as r
-from .models import ClerkFlag, Rating, Rectification, WorkOrder
+from .models import Rating, Rectification, WorkOrder
 from .permissions import visible_q
 
 
