@@ -35,3 +35,37 @@ def bad_rating(hall: Hall, when: datetime | None = None):
     case = concluded_case(hall)
     return rating_submit(level="dissatisfied", reasons=["attitude"], comment="态度生硬", channel="progress",
                          case_number=case.number, query_code=case.query_code, at=when or at(2026, 10, 12, 15))
+
+
+class Api:
+    """A staff member's API client (bearer token), or an anonymous one (``staff=None``)."""
+
+    def __init__(self, client, staff=None) -> None:
+        from onewindow.accounts.services import api_token_issue
+
+        self.client = client
+        self.auth = ({"HTTP_AUTHORIZATION": f"Bearer {api_token_issue(username=staff.user.username).token}"}
+                     if staff is not None else {})
+
+    def post(self, path: str, body: dict | None = None, key: str | None = None):
+        import json
+
+        extra = dict(self.auth)
+        if key:
+            extra["HTTP_IDEMPOTENCY_KEY"] = key
+        return self.client.post(f"/api/v1{path}", data=json.dumps(body or {}), content_type="application/json",
+                                **extra)
+
+    def get(self, path: str):
+        return self.client.get(f"/api/v1{path}", **self.auth)
+
+
+
+def conforms(document: dict, path: str, method: str, response) -> None:
+    """The answer's status is declared for the operation in the OpenAPI document, and an error
+    answer has the documented error shape."""
+    responses = document["paths"][path][method]["responses"]
+    assert str(response.status_code) in responses, (path, method, response.status_code)
+    if response.status_code >= 400:
+        error = response.json()["error"]
+        assert set(error) == {"code", "message", "field"}
