@@ -191,7 +191,7 @@ def rating_submit(*, level: str, reasons: list[str] | None = None, comment: str 
         if case is not None:
             if case.status not in r.RATABLE_CASE_STATUSES:
                 raise DomainError("rating.case_not_concluded", "办件尚未办结，办结后方可评价", field="case_number")
-            case = Case.objects.select_for_update().select_related("region", "department", "window", "item").get(
+            case = Case.objects.select_for_update(of=("self",)).select_related("region", "department", "window", "item").get(
                 pk=case.pk)
             if Rating.objects.filter(case=case).exists():
                 raise Conflict("rating.already_rated", "该办件已评价，每件只能评价一次", field="case_number")
