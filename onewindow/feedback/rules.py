@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from enum import IntEnum, StrEnum
@@ -313,3 +314,20 @@ SATISFACTION_LABELS = {Satisfaction.SATISFIED: "满意", Satisfaction.BASIC: "�
 
 def year_bounds(year: int) -> tuple[date, date]:
     return date(year, 1, 1), date(year, 12, 31)
+
+
+_MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+_LANDLINE = re.compile(r"(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)")
+
+
+def redact(text: str, names: tuple[str, ...] = ()) -> str:
+    """The text with mobile and landline numbers, ID numbers and the given names masked, for
+    publishing an answer without personal data."""
+    text = _ID_NUMBER.sub("[身份证号已隐去]", text)
+    text = _MOBILE.sub("[电话已隐去]", text)
+    text = _LANDLINE.sub("[电话已隐去]", text)
+    for name in names:
+        if name and len(name) >= 2:
+            text = text.replace(name, name[0] + "某" * (len(name) - 1))
+    return text

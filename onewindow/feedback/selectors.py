@@ -136,6 +136,13 @@ def rating_results(*, by: str, region: Region | None = None, first: date | None 
                           r.satisfaction_rate(g["good"], g["total"], min_sample)) for g in grouped]
 
 
-def published_answers() -> QuerySet[WorkOrder]:
-    """Closed orders the citizen agreed to publish and a reviewer approved (no personal data is shown)."""
-    return WorkOrder.objects.filter(published=True).select_related("department").order_by("-closed_at")
+def published_answers(limit: int = 100) -> list[dict[str, object]]:
+    """Closed orders the citizen agreed to publish and a reviewer approved, with personal data
+    masked (phone and ID numbers, the caller's name): never the caller's name or phone as such."""
+    out: list[dict[str, object]] = []
+    for o in WorkOrder.objects.filter(published=True).select_related("department").order_by("-closed_at")[:limit]:
+        names = (o.caller_name,)
+        out.append({"number": o.number, "kind_label": o.kind_label, "topic": r.redact(o.topic, names),
+                    "content": r.redact(o.content, names), "answer": r.redact(o.answer, names),
+                    "department": o.department.name if o.department_id else "", "closed_at": o.closed_at})
+    return out
