@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from fractions import Fraction
 
 from onewindow.lifecycle.center_settings import yellow_share
 from onewindow.organization.models import Region
+from onewindow.workdays.arithmetic import CalendarSnapshot
 from onewindow.workdays.explain import explain_deadline
 from onewindow.workdays.selectors import snapshot_for
 
@@ -50,12 +52,15 @@ def due_after(region: Region, start: date, workdays: int, *, what: str) -> Due:
     return Due(x.due, yellow, f"{what}：" + "；".join(x.text("zh")))
 
 
-def fixed_due(region: Region, start: date, due_on: date, *, what: str) -> Due:
-    """A due date set from outside (a 12345 order's own due time): the yellow line on the same share."""
-    snapshot = snapshot_for(region.code)
+def fixed_due(region: Region, start: date, due_on: date, *, what: str, snapshot: CalendarSnapshot | None = None,
+              share: Fraction | None = None) -> Due:
+    """A due date set from outside (a 12345 order's own due time): the yellow line on the same share.
+    An import passes the region's ``snapshot`` and ``share`` read once for the whole batch."""
+    snapshot = snapshot or snapshot_for(region.code)
     if due_on <= start:
         return Due(due_on, None, f"{what}：{due_on.isoformat()}（工单自带时限）")
     workdays = snapshot.workdays_between(start, due_on)
-    offset = yellow_offset(workdays, yellow_share(region.code)) if workdays > 0 else None
+    share = share if share is not None else yellow_share(region.code)
+    offset = yellow_offset(workdays, share) if workdays > 0 else None
     yellow = snapshot.add_workdays(start, offset) if offset is not None else None
     return Due(due_on, yellow, f"{what}：{due_on.isoformat()}（12345 工单自带时限，受理后第 {workdays} 个工作日）")

@@ -27,6 +27,7 @@ from django.db.models import F
 from onewindow.core.errors import DomainError
 from onewindow.core.timesource import SHANGHAI, local_date
 from onewindow.core.timesource import now as current_time
+from onewindow.lifecycle.center_settings import yellow_share
 from onewindow.lifecycle.chain import GENESIS, event_hash
 from onewindow.lifecycle.deadlines import Kind
 from onewindow.lifecycle.models import Deadline
@@ -259,11 +260,12 @@ def write_batch(region: Region, rows: Sequence[HotlineRow], *, actor: Staff, at:
         return []
     today = local_date(at)
     first = _reserve(region, today.year, len(rows))
-    snapshot_for(region.code)  # warm the calendar once for the batch
+    snapshot, share = snapshot_for(region.code), yellow_share(region.code)  # once for the batch
     orders: list[WorkOrder] = []
     dues = []
     for i, row in enumerate(rows):
-        due = fixed_due(region, local_date(row.received_at), row.due_on, what="答复期限")
+        due = fixed_due(region, local_date(row.received_at), row.due_on, what="答复期限", snapshot=snapshot,
+                        share=share)
         dues.append(due)
         orders.append(WorkOrder(
             number=f"{region.prefix}-GD{today.year}-{first + i:06d}", region=region, kind=row.kind,
