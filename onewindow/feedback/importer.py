@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
+from django.db.models import F, JSONField, Model
 
 from onewindow.core.errors import DomainError
 from onewindow.core.timesource import SHANGHAI, local_date
@@ -273,7 +274,7 @@ def write_batch(region: Region, rows: Sequence[HotlineRow], *, actor: Staff, at:
             caller_name=row.caller_name, caller_phone=row.caller_phone, external_number=row.external_number,
             department=row.department, owner=actor, state=r.OrderState.DISPATCHED, received_at=row.received_at,
             answer_due=due.due_on, answer_yellow=due.yellow_from, answer_explanation=due.explanation))
-    WorkOrder.objects.bulk_create(orders, batch_size=1000)
+    _insert(WorkOrder, orders, ids=True)
     events: list[WorkOrderEvent] = []
     deadlines: list[Deadline] = []
     for order, due in zip(orders, dues, strict=True):
@@ -286,9 +287,35 @@ def write_batch(region: Region, rows: Sequence[HotlineRow], *, actor: Staff, at:
             subject_type=ORDER_SUBJECT, subject_id=order.pk, kind=Kind.REPLY, key="", region=region,
             department_id=order.department_id, responsible_id=actor.pk, due_on=due.due_on,
             yellow_from=due.yellow_from, title="诉求答复", explanation=due.explanation, changed_at=at))
-    WorkOrderEvent.objects.bulk_create(events, batch_size=2000)
-    Deadline.objects.bulk_create(deadlines, batch_size=1000)
+    _insert(WorkOrderEvent, events)
+    _insert(Deadline, deadlines)
     return orders
+
+
+def _insert(model: type[Model], objects: Sequence[Model], *, ids: bool = False) -> None:
+    """Insert these new instances. On PostgreSQL with ``COPY`` (ids taken from the table's
+    sequence first when ``ids``): no statement text, no per-value parameter, no per-field
+    preparation by the ORM — the bulk of an import's time otherwise. Elsewhere ``bulk_create``."""
+    if not objects:
+        return
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(objects, batch_size=1000)
+        return
+    meta = model._meta
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        if ids:
+            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                           [meta.db_table, len(objects)])
+            for obj, (pk,) in zip(objects, cursor.fetchall(), strict=True):
+                obj.pk = pk
+        fields = [f for f in meta.concrete_fields if not f.primary_key or ids]
+        json_fields = {f.attname for f in fields if isinstance(f, JSONField)}
+        statement = (f"COPY {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) FROM STDIN")
+        with cursor.cursor.copy(statement) as copy:
+            for obj in objects:
+                copy.write_row([json.dumps(getattr(obj, f.attname), ensure_ascii=False) if f.attname in json_fields
+                                else getattr(obj, f.attname) for f in fields])
 
 
 def hotline_import(*, region: Region, rows: Iterable[dict[str, str]], actor: Staff,
