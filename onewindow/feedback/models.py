@@ -55,6 +55,8 @@ class FeedbackSettings(models.Model):
     written_workdays = models.PositiveSmallIntegerField(_("书面投诉答复期限（工作日）"), default=3)
     complex_workdays = models.PositiveSmallIntegerField(_("复杂投诉答复期限（工作日）"), default=5)
     public_min_sample = models.PositiveSmallIntegerField(_("公开满意率的最少评价数"), default=10)
+    # 默认好评: where the local rule has it (Guangdong: 7 days → 基本满意); empty: never.
+    default_rating_days = models.PositiveSmallIntegerField(_("未评价视为基本满意的天数"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("好差评与工单设置")

@@ -690,3 +690,54 @@ ORDER_ACTIONS: dict[str, Callable[..., WorkOrder]] = {
     "handover": order_handover, "answer": order_answer, "supervise": order_supervise, "close": order_close,
     "visit": order_visit, "withdraw": order_withdraw, "merge": order_merge,
 }
+
+
+# -- invitations and default ratings (periodic jobs) ----------------------------------------------------
+
+
+def rating_invitations_send(*, since: datetime, now: datetime | None = None, limit: int = 2000) -> int:
+    """The conclusion SMS's rating link: for each case concluded since ``since`` with a mobile
+    number, not rated and not yet invited, one signed single-use link by SMS. Idempotent."""
+    from onewindow.core.public import public_url
+
+    now = now or current_time()
+    invited = RatingLink.objects.filter(channel=r.Channel.SMS, case__isnull=False).values("case_id")
+    cases = (Case.objects.filter(status__in=list(r.RATABLE_CASE_STATUSES), concluded_at__gte=since,
+                                 concluded_at__lte=now, ratings__isnull=True)
+             .exclude(applicant_phone="").exclude(pk__in=invited).select_related("region")[:limit])
+    sent = 0
+    for case in cases:
+        if not is_mainland_mobile(normalize_phone(case.applicant_phone)):
+            continue
+        with transaction.atomic():
+            _link, token = rating_link_issue(case_id=case.pk, at=now)
+            _sms(case.region, case.applicant_phone,
+                 f"【政务服务】您的办件已办结，欢迎评价（{r.SMS_LINK_DAYS} 日内有效）：{public_url('feedback_public:rate', token)}",
+                 kind="feedback.invitation", topic=case.number, key=f"feedback-invite:{case.pk}", at=now)
+        sent += 1
+    return sent
+
+
+def ratings_record_defaults(*, now: datetime | None = None, limit: int = 5000) -> int:
+    """默认好评 where a center's rule has it: a case concluded more than its days ago and not rated
+    is recorded as 基本满意 (channel ``default``: never shown as a citizen's words). Idempotent."""
+    from .models import FeedbackSettings
+
+    now = now or current_time()
+    made = 0
+    for settings_row in FeedbackSettings.objects.filter(default_rating_days__isnull=False).select_related("region"):
+        before = now - timedelta(days=settings_row.default_rating_days)
+        cases = (Case.objects.filter(region__code__startswith=settings_row.region.prefix,
+                                     status__in=list(r.RATABLE_CASE_STATUSES), concluded_at__lte=before,
+                                     ratings__isnull=True).select_related("region")[:limit])
+        for case in cases:
+            try:
+                with transaction.atomic():
+                    Rating.objects.create(region=case.region, case=case, item_id=case.item_id,
+                                          department_id=case.department_id, window_id=case.window_id,
+                                          staff=_case_clerk(case), level=int(r.Level.BASIC), channel=r.Channel.DEFAULT,
+                                          rated_at=now)
+            except IntegrityError:  # rated in the meantime
+                continue
+            made += 1
+    return made
