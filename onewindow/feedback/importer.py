@@ -184,8 +184,11 @@ def check_rows(region: Region, rows: Iterable[dict[str, str]], *, now: datetime)
     seen: dict[str, int] = {}
     rows = list(rows)
     numbers = [row.get("external_number", "") for row in rows]
-    known = set(WorkOrder.objects.filter(region=region, external_number__in=[n for n in numbers if n])
-                .values_list("external_number", flat=True))
+    wanted = sorted({n for n in numbers if n})
+    known: set[str] = set()
+    for start in range(0, len(wanted), 5000):  # bound the statement's parameters (65 535 on PostgreSQL)
+        known.update(WorkOrder.objects.filter(region=region, external_number__in=wanted[start:start + 5000])
+                     .values_list("external_number", flat=True))
     for n, row in enumerate(rows, start=1):
         mine: list[RowProblem] = []
 
