@@ -4,8 +4,9 @@ clerk and bad ratings rectified or not."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from fractions import Fraction
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
@@ -146,3 +147,44 @@ def published_answers(limit: int = 100) -> list[dict[str, object]]:
                     "content": r.redact(o.content, names), "answer": r.redact(o.answer, names),
                     "department": o.department.name if o.department_id else "", "closed_at": o.closed_at})
     return out
+
+
+@dataclass(frozen=True)
+class HotIssue:
+    """One group of work orders in a period and the period before it (for the monthly meeting)."""
+
+    key: str
+    label: str
+    count: int
+    previous: int
+
+    @property
+    def trend(self) -> str:
+        if self.count > self.previous:
+            return f"↑ {self.count - self.previous}"
+        if self.count < self.previous:
+            return f"↓ {self.previous - self.count}"
+        return "—"
+
+
+def hot_issues(*, staff: Staff, first: date, last: date, by: str) -> list[HotIssue]:
+    """Work orders received from ``first`` to ``last`` grouped by ``topic``, ``item``, ``department``
+    or ``kind``, most first, each with the count of the same-length period just before."""
+    fields = {"topic": ("topic", "topic"), "item": ("item_id", "item__current_version__name"),
+              "department": ("department_id", "department__name"), "kind": ("kind", "kind")}
+    key_field, label_field = fields.get(by, fields["department"])
+    span = last - first
+    before_first, before_last = first - span - timedelta(days=1), first - timedelta(days=1)
+
+    def counts(a: date, b: date) -> dict[Any, tuple[str, int]]:
+        rows = (orders_for(staff).filter(received_at__date__gte=a, received_at__date__lte=b)
+                .values(key_field, label_field).annotate(n=Count("id")).order_by())
+        return {row[key_field]: (row[label_field], row["n"]) for row in rows}
+
+    now, before = counts(first, last), counts(before_first, before_last)
+    out = []
+    for key, (label, n) in now.items():
+        if by == "kind":
+            label = r.ORDER_KIND_LABELS.get(r.OrderKind(key), key)
+        out.append(HotIssue(str(key), str(label or "（未分派）"), n, before.get(key, ("", 0))[1]))
+    return sorted(out, key=lambda h: (-h.count, h.label))

@@ -15,4 +15,5 @@ urlpatterns = [
     path("rectifications/<int:pk>/act/<str:action>/", views.rectification_act, name="rectification_act"),
     path("import/", views.import_page, name="import"),
     path("pad/", views.pad, name="pad"),
+    path("hot/", views.hot, name="hot"),
 ]

@@ -8,6 +8,7 @@ page as a message naming the reason; a stale page is told to reload."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from functools import wraps
 from typing import Any
 
@@ -304,3 +305,23 @@ def pad(request: HttpRequest, staff: Staff) -> HttpResponse:
                                                  "levels": [(r.LEVEL_CODES[lv], label)
                                                             for lv, label in r.LEVEL_LABELS.items()],
                                                  "reasons": list(r.BAD_REASONS.items())})
+
+
+@_staff_view
+def hot(request: HttpRequest, staff: Staff) -> HttpResponse:
+    """热点诉求: orders grouped by topic, item, department or kind over a period, with the trend."""
+    today = local_date()
+    try:
+        first = date.fromisoformat(request.GET.get("from") or "")
+    except ValueError:
+        first = today.replace(day=1)
+    try:
+        last = date.fromisoformat(request.GET.get("to") or "")
+    except ValueError:
+        last = today
+    if last < first:
+        first, last = last, first
+    by = request.GET.get("by") or "department"
+    return render(request, "feedback/hot.html", {
+        "rows": sel.hot_issues(staff=staff, first=first, last=last, by=by), "first": first, "last": last, "by": by,
+        "groupings": [("department", "承办部门"), ("kind", "类别"), ("item", "事项"), ("topic", "主题")]})

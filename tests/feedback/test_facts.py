@@ -36,3 +36,18 @@ def test_a_rate_shows_only_from_the_minimum_sample(hall):
     assert few.rate_display == "样本不足"
     [enough] = sel.rating_results(by="item", region=hall.county, min_sample=3)
     assert enough.rate_display == "100.0%"
+
+
+def test_hot_issues_group_orders_with_their_trend(hall, people, client):
+    for day in (5, 6):
+        svc.order_receive(region=hall.county, kind="complaint", content="排队", actor=people.admin,
+                          at=at(2026, 10, day))
+    svc.order_receive(region=hall.county, kind="complaint", content="排队", actor=people.admin, at=at(2026, 9, 28))
+    svc.order_receive(region=hall.county, kind="inquiry", content="咨询", actor=people.admin, at=at(2026, 10, 6))
+    [complaints, inquiries] = sel.hot_issues(staff=people.admin, first=date(2026, 10, 1), last=date(2026, 10, 7),
+                                             by="kind")
+    assert (complaints.label, complaints.count, complaints.previous, complaints.trend) == ("投诉", 2, 1, "↑ 1")
+    assert (inquiries.count, inquiries.previous) == (1, 0)
+    client.force_login(people.admin.user)
+    page = client.get("/staff/feedback/hot/?from=2026-10-01&to=2026-10-07&by=kind").content.decode()
+    assert page.count('data-testid="hot-row"') == 2
