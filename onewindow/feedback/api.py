@@ -110,6 +110,7 @@ class ActionIn(Schema):
     satisfaction: str = ""
     to_staff: DbInt | None = None
     into: str = Field("", max_length=40)
+    amount: str = Field("", max_length=20)
     row_version: int | None = None
 
 
@@ -239,6 +240,8 @@ def run_action(order: WorkOrder, action: str, body: ActionIn, staff: Any) -> Wor
         return svc.order_visit(satisfaction=body.satisfaction, note=body.note, **common)
     if action == "merge":
         return svc.order_merge(into_number=body.into, reason=body.reason, **common)
+    if action == "reward":
+        return svc.order_reward(amount=body.amount, note=body.note, **common)
     if action == "publish":
         return svc.order_publish(order_id=order.pk, actor=staff)
     raise NotFound(f"没有“{action}”这项操作", code="feedback.action_unknown", field="action")
@@ -250,7 +253,7 @@ def run_action(order: WorkOrder, action: str, body: ActionIn, staff: Any) -> Wor
 def act(request: HttpRequest, number: str, action: str, body: ActionIn) -> Any:
     """``action``: dispatch, reassign (reason), refuse (reason: back to the dispatcher), claim,
     handover (to_staff, reason), answer (answer; complaints: substantiated), supervise (note),
-    close, visit (satisfaction), withdraw (reason), merge (into, reason), publish. Send the
+    close, visit (satisfaction), withdraw (reason), merge (into, reason), reward (amount, note), publish. Send the
     ``row_version`` you read: if someone acted first the answer is 409 ``record.stale``."""
     staff = request_staff(request)
     order = _find(number, staff)

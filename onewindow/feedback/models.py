@@ -241,6 +241,9 @@ class WorkOrder(models.Model):
     visited_at = models.DateTimeField(_("回访时间"), null=True, blank=True)
     publish_consent = models.BooleanField(_("同意公开"), default=False)
     published = models.BooleanField(_("已审核公开"), default=False)
+    reward_amount = models.DecimalField(_("奖励金额（元）"), max_digits=10, decimal_places=2, null=True, blank=True)
+    reward_approved_by = models.ForeignKey("organization.Staff", models.PROTECT, null=True, blank=True,
+                                           related_name="+", verbose_name=_("奖励批准人"))
     row_version = models.PositiveIntegerField(_("记录版本"), default=0)
 
     class Meta:

@@ -31,6 +31,7 @@ class Perm(StrEnum):
     ORDER_VISIT = "order.visit"
     ORDER_IMPORT = "order.import"
     QA_REVIEW = "qa.review"
+    ORDER_REWARD = "order.reward"
 
 
 _DEPT = frozenset({Role.CLERK, Role.REVIEWER, Role.CHIEF_REPRESENTATIVE})
@@ -50,6 +51,7 @@ PERM_ROLES: dict[Perm, frozenset[Role]] = {
     Perm.ORDER_VISIT: _CENTER,
     Perm.ORDER_IMPORT: _CENTER,
     Perm.QA_REVIEW: _CENTER | {Role.SUPERVISOR},
+    Perm.ORDER_REWARD: _CENTER,
 }
 
 PERM_LABELS: dict[Perm, str] = {
@@ -57,7 +59,7 @@ PERM_LABELS: dict[Perm, str] = {
     Perm.RECT_VISIT: "差评回访", Perm.ORDER_INTAKE: "受理诉求", Perm.ORDER_DISPATCH: "分派工单",
     Perm.ORDER_HANDLE: "办理工单", Perm.ORDER_HANDOVER: "移交首问责任", Perm.ORDER_SUPERVISE: "督办工单",
     Perm.ORDER_CLOSE: "办结工单", Perm.ORDER_VISIT: "工单回访", Perm.ORDER_IMPORT: "导入 12345 工单",
-    Perm.QA_REVIEW: "审核公开问答",
+    Perm.QA_REVIEW: "审核公开问答", Perm.ORDER_REWARD: "批准有奖举报奖励",
 }
 
 

@@ -273,6 +273,7 @@ class OrderAction(StrEnum):
     VISIT = "visit"  # 回访 + satisfaction
     WITHDRAW = "withdraw"
     MERGE = "merge"
+    REWARD = "reward"  # 有奖投诉举报: a substantiated report rewarded, approver and amount recorded
 
 
 _OPEN = frozenset({OrderState.RECEIVED, OrderState.DISPATCHED, OrderState.HANDLING})
@@ -294,6 +295,8 @@ ORDER_TABLE: TransitionTable[OrderState, OrderAction] = TransitionTable(
         OrderAction.VISIT: Move(frozenset({OrderState.CLOSED}), None, "order.visit", "回访"),
         OrderAction.WITHDRAW: Move(frozenset(_LIVE), OrderState.WITHDRAWN, "order.dispatch", "撤回"),
         OrderAction.MERGE: Move(frozenset(_LIVE), OrderState.MERGED, "order.dispatch", "合并重复件"),
+        OrderAction.REWARD: Move(frozenset({OrderState.ANSWERED, OrderState.CLOSED}), None, "order.reward",
+                                 "有奖举报奖励"),
     })
 
 ORDER_ACTION_LABELS = {a: m.label for a, m in ORDER_TABLE.moves.items()}

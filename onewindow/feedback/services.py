@@ -7,6 +7,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core import signing
@@ -669,6 +670,30 @@ def order_merge(*, order_id: int, into_number: str, reason: str, actor: Staff, a
                       department_bound=False)
 
 
+def order_reward(*, order_id: int, amount: Decimal | str, note: str, actor: Staff, at: datetime | None = None,
+                 expected_version: int | None = None) -> WorkOrder:
+    """有奖投诉举报: a substantiated complaint or report is rewarded once, the approver and amount
+    recorded in its history."""
+    note = _text(note, "note", "奖励依据")
+    try:
+        value = Decimal(str(amount)).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        raise DomainError("feedback.reward_invalid", "奖励金额无效", field="amount") from None
+    if not Decimal("0") < value <= Decimal("100000"):
+        raise DomainError("feedback.reward_invalid", "奖励金额须大于 0 且不超过 100000 元", field="amount")
+
+    def change(order: WorkOrder, _at: datetime) -> tuple[str, str, dict]:
+        if not order.substantiated:
+            raise DomainError("feedback.reward_refused", "仅经查属实的投诉举报可以奖励", field="action")
+        if order.reward_amount is not None:
+            raise DomainError("feedback.reward_refused", "该工单已奖励", field="action")
+        order.reward_amount, order.reward_approved_by = value, actor
+        return "rewarded", note, {"amount": str(value)}
+
+    return _order_act(order_id, OrderAction.REWARD, actor, Perm.ORDER_REWARD, at, expected_version, change,
+                      department_bound=False)
+
+
 def order_publish(*, order_id: int, actor: Staff, at: datetime | None = None) -> WorkOrder:
     """审核公开: the answer the citizen agreed to publish appears on the public page (no personal data)."""
     at = at or current_time()
@@ -688,7 +713,7 @@ def order_publish(*, order_id: int, actor: Staff, at: datetime | None = None) ->
 ORDER_ACTIONS: dict[str, Callable[..., WorkOrder]] = {
     "dispatch": order_dispatch, "reassign": order_reassign, "refuse": order_refuse, "claim": order_claim,
     "handover": order_handover, "answer": order_answer, "supervise": order_supervise, "close": order_close,
-    "visit": order_visit, "withdraw": order_withdraw, "merge": order_merge,
+    "visit": order_visit, "withdraw": order_withdraw, "merge": order_merge, "reward": order_reward,
 }
 
 

@@ -170,7 +170,8 @@ def order_act(request: HttpRequest, staff: Staff, pk: int, action: str) -> HttpR
     substantiated = {"yes": True, "no": False}.get(p.get("substantiated", ""))
     body = ActionIn(department=_int(p.get("department")), reason=p.get("reason", ""), note=p.get("note", ""),
                     answer=p.get("answer", ""), substantiated=substantiated, satisfaction=p.get("satisfaction", ""),
-                    to_staff=_int(p.get("to_staff")), into=p.get("into", ""), row_version=_int(p.get("row_version")))
+                    to_staff=_int(p.get("to_staff")), into=p.get("into", ""), amount=p.get("amount", ""),
+                    row_version=_int(p.get("row_version")))
     try:
         run_action(order, action, body, staff)
     except DomainError as exc:

@@ -194,3 +194,21 @@ def test_an_overdue_order_turns_red_and_resolves_when_answered(hall, people):
     sweep(now=at(2026, 10, 16, 12))
     red.refresh_from_db()
     assert red.state == "resolved"
+
+
+def test_a_substantiated_report_is_rewarded_once_with_approver_and_amount(hall, people):
+    order = _through(hall, people, _complaint(hall, people))
+    with pytest.raises(PermissionDenied):
+        svc.order_reward(order_id=order.id, amount="200", note="举报属实", actor=hall.chief)
+    with pytest.raises(DomainError) as bad:
+        svc.order_reward(order_id=order.id, amount="-5", note="举报属实", actor=people.admin)
+    assert bad.value.field == "amount"
+    order = svc.order_reward(order_id=order.id, amount="200", note="依据有奖举报办法", actor=people.admin)
+    assert (str(order.reward_amount), order.reward_approved_by_id) == ("200.00", people.admin.id)
+    with pytest.raises(DomainError) as twice:
+        svc.order_reward(order_id=order.id, amount="200", note="再次", actor=people.admin)
+    assert twice.value.code == "feedback.reward_refused"
+    unfounded = _through(hall, people, _complaint(hall, people), substantiated=False)
+    with pytest.raises(DomainError) as refused:
+        svc.order_reward(order_id=unfounded.id, amount="100", note="x", actor=people.admin)
+    assert refused.value.code == "feedback.reward_refused"
