@@ -142,6 +142,8 @@ def _register_routers() -> None:
         ("onewindow.cases.api", "/cases"),
         ("onewindow.supervision.api", "/supervision"),
         ("onewindow.online.api", "/public"),
+        ("onewindow.feedback.ratings_api", "/ratings"),
+        ("onewindow.feedback.api", "/feedback"),
     ]:
         try:
             router = import_module(module).router

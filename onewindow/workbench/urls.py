@@ -11,6 +11,7 @@ urlpatterns = [
     path("organization/", views.organization, name="organization"),
     path("outbox/", include("onewindow.notifications.urls")),
     path("supervision/", include("onewindow.supervision.urls")),
+    path("feedback/", include("onewindow.feedback.urls")),
     # Cases: intake, the case page and its actions, the inbox, the ledger and the register.
     path("intake/", case_views.intake, name="intake"),
     path("intake/items/", case_views.intake_items, name="intake_items"),

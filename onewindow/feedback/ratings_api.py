@@ -1,0 +1,124 @@
+"""Ratings API under /api/v1/ratings: a citizen rates (no staff login: the case's query code, the
+signed link, or the applicant's own session), staff read the ratings of their regions."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema, Status
+
+from onewindow.api.auth import request_staff, staff_auth
+from onewindow.api.schemas import ErrorOut
+from onewindow.core.bounds import DB_INT_MAX, DbInt
+from onewindow.core.errors import DomainError
+
+from . import rules as r
+from . import services as svc
+from .models import Rating
+from .permissions import visible_q
+
+router = Router(tags=["ratings"])
+
+MAX_LIMIT = 500
+
+
+class RatingIn(Schema):
+    level: str = Field(..., description="very_satisfied, satisfied, basic, dissatisfied, very_dissatisfied")
+    reasons: list[str] = Field(default_factory=list, description="不满意原因代码（差评至少一项）")
+    comment: str = Field("", max_length=500)
+    channel: str = Field(..., description="online（申请人账户）, progress（办件编号+查询码）, sms / pad（token）")
+    case_number: str | None = Field(None, max_length=32)
+    query_code: str | None = Field(None, max_length=16)
+    token: str | None = Field(None, max_length=400)
+
+
+class RatingOut(Schema):
+    id: int
+    level: str
+    level_label: str
+    reasons: list[str]
+    comment: str
+    channel: str
+    rated_at: datetime
+    case_number: str | None
+    department_id: int | None
+    item_id: int | None
+    window_id: int | None
+    staff_id: int | None
+    rectification_number: str | None
+
+
+class RatingPage(Schema):
+    count: int
+    results: list[RatingOut]
+
+
+class RatingFilterIn(Schema):
+    department: DbInt | None = None
+    item: DbInt | None = None
+    staff: DbInt | None = None
+    level: str | None = None
+    bad: bool | None = None
+    channel: str | None = None
+    from_: date | None = Field(None, alias="from")
+    to: date | None = None
+    limit: int = 100
+    offset: int = Field(0, ge=0, le=DB_INT_MAX)
+
+
+def rating_out(rating: Rating) -> RatingOut:
+    try:
+        rect = rating.rectification
+    except ObjectDoesNotExist:
+        rect = None
+    return RatingOut(id=rating.pk, level=r.LEVEL_CODES[r.Level(rating.level)], level_label=rating.level_label,
+                     reasons=rating.reasons, comment=rating.comment, channel=rating.channel, rated_at=rating.rated_at,
+                     case_number=rating.case.number if rating.case_id else None, department_id=rating.department_id,
+                     item_id=rating.item_id, window_id=rating.window_id, staff_id=rating.staff_id,
+                     rectification_number=rect.number if rect else None)
+
+
+@router.post("", response={201: RatingOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+             summary="Rate a concluded case or a counter visit (好差评)")
+def rate(request: HttpRequest, body: RatingIn) -> Any:
+    """One rating per case (一事一评) or visit (一次一评), on the five national levels. An
+    unfavourable rating names at least one reason and opens a rectification at once. Errors:
+    ``rating.case_not_concluded``, ``rating.already_rated`` (409), ``rating.link_used`` (409),
+    ``rating.link_expired``, ``rating.link_invalid``, ``rating.reason_required`` …"""
+    rating = svc.rating_submit(level=body.level, reasons=body.reasons, comment=body.comment, channel=body.channel,
+                               token=body.token, case_number=body.case_number, query_code=body.query_code,
+                               user=getattr(request, "user", None))
+    return Status(201, rating_out(rating))
+
+
+@router.get("", response={200: RatingPage, 400: ErrorOut}, auth=staff_auth, summary="Ratings, filterable")
+def ratings(request: HttpRequest, q: Query[RatingFilterIn]) -> Any:
+    """Ratings of the caller's regions (a department posting: its departments'), newest first."""
+    staff = request_staff(request)
+    if not 1 <= q.limit <= MAX_LIMIT:
+        raise DomainError("invalid_input", f"limit 须在 1 至 {MAX_LIMIT} 之间", field="limit")
+    qs = Rating.objects.filter(visible_q(staff)).select_related("case", "rectification")
+    if q.department is not None:
+        qs = qs.filter(department_id=q.department)
+    if q.item is not None:
+        qs = qs.filter(item_id=q.item)
+    if q.staff is not None:
+        qs = qs.filter(staff_id=q.staff)
+    if q.level:
+        level = r.LEVEL_BY_CODE.get(q.level)
+        if level is None:
+            raise DomainError("rating.level_invalid", "评价等级无效", field="level")
+        qs = qs.filter(level=int(level))
+    if q.bad is not None:
+        bad = [int(v) for v in r.BAD_LEVELS]
+        qs = qs.filter(level__in=bad) if q.bad else qs.exclude(level__in=bad)
+    if q.channel:
+        qs = qs.filter(channel=q.channel)
+    if q.from_:
+        qs = qs.filter(rated_at__date__gte=q.from_)
+    if q.to:
+        qs = qs.filter(rated_at__date__lte=q.to)
+    return Status(200, RatingPage(count=qs.count(), results=[rating_out(x) for x in qs[q.offset:q.offset + q.limit]]))
