@@ -24,7 +24,7 @@ ORDER_SUBJECT = "work_order"
 # deadline rule (promised_near) is held against a case (a warning of it must name one), so these
 # records' yellow line is shown by this app's own pages from the row's ``yellow_from``; a
 # record-level yellow rule in supervision would be named here.
-_RULES = DeadlineRules(overdue="deadline_overdue")
+_RULES = DeadlineRules(yellow="deadline_near", overdue="deadline_overdue")
 
 
 def _note(rect: Rectification, key: str) -> tuple[date | None, str]:

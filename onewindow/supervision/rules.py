@@ -109,6 +109,7 @@ class Code(StrEnum):
     CALENDAR_UNPUBLISHED = "calendar_unpublished"
     ORDER_REPLY_OVERDUE = "order_reply_overdue"
     DEADLINE_OVERDUE = "deadline_overdue"
+    DEADLINE_NEAR = "deadline_near"
 
 
 _Y, _R = Level.YELLOW, Level.RED
@@ -162,6 +163,9 @@ RULES: dict[str, Rule] = {r.code: r for r in (
     Rule(Code.ORDER_REPLY_OVERDUE, "督办逾期未回复", _R, Target.DEPARTMENT, _C,
          "督办单规定的回复期限已届满，承办部门尚未回复",
          "督办单规定的回复期限（工作日，中心可设置）"),
+    Rule(Code.DEADLINE_NEAR, "期限临近", _Y, Target.RECORD, _C,
+         "办理事项（投诉、申请、任务等）的期限已用去规定比例，尚未办结或答复",
+         "该事项适用的法定或承诺期限（工作日）；中心电子监察规则：期限临近黄牌预警"),
     Rule(Code.DEADLINE_OVERDUE, "逾期未办", _R, Target.RECORD, _C,
          "办理事项（投诉、申请、任务等）的期限已届满，尚未办结或答复",
          "该事项适用的法定或承诺期限（工作日）"),
@@ -344,12 +348,12 @@ DEFAULT_DEADLINE_RULES: dict[Kind, DeadlineRules] = {
     Kind.STATUTORY: DeadlineRules(overdue=Code.STATUTORY_OVERDUE),
     Kind.ISSUANCE: DeadlineRules(overdue=Code.ISSUANCE_OVERDUE),
     Kind.STAGE: DeadlineRules(overdue=Code.STAGE_OVERDUE),
-    Kind.SUPPLEMENT: DeadlineRules(overdue=Code.DEADLINE_OVERDUE),
-    Kind.REPLY: DeadlineRules(overdue=Code.DEADLINE_OVERDUE),
+    Kind.SUPPLEMENT: DeadlineRules(yellow=Code.DEADLINE_NEAR, overdue=Code.DEADLINE_OVERDUE),
+    Kind.REPLY: DeadlineRules(yellow=Code.DEADLINE_NEAR, overdue=Code.DEADLINE_OVERDUE),
 }
 DEADLINE_ROW_RULES = frozenset({Code.PROMISED_NEAR, Code.PROMISED_OVERDUE, Code.STATUTORY_OVERDUE,
                                 Code.ISSUANCE_OVERDUE, Code.STAGE_OVERDUE, Code.ORDER_REPLY_OVERDUE,
-                                Code.DEADLINE_OVERDUE})
+                                Code.DEADLINE_OVERDUE, Code.DEADLINE_NEAR})
 
 
 @dataclass(frozen=True)
@@ -404,6 +408,8 @@ def deadline_row_message(code: str, title: str, deadline_title: str, kind: str, 
     what = deadline_title or KIND_LABELS.get(Kind(kind), kind)
     if code == Code.ORDER_REPLY_OVERDUE:
         return f"{title}的{what} {fmt(due)} 已过，{department or '承办部门'}尚未回复"
+    if code == Code.DEADLINE_NEAR:
+        return f"{title}的{what}（{fmt(due)}）临近，尚未办结"
     return f"{title}的{what}（{fmt(due)}）已过，尚未办结"
 
 
@@ -413,7 +419,7 @@ def resolution_of(rule_code: str, row: DeadlineRow | None, closed_reason: str, t
         return "期限已不再适用"
     if row.state != "open":
         return closed_reason or "期限已结束"
-    if rule_code == Code.PROMISED_NEAR and row.due_on is not None and today > row.due_on:
+    if rule_code in (Code.PROMISED_NEAR, Code.DEADLINE_NEAR) and row.due_on is not None and today > row.due_on:
         return "已转为红牌预警"
     if row.lapses_after is not None and today > row.lapses_after:
         return "办件已超过承诺期限，由承诺期限预警代替"

@@ -104,14 +104,20 @@ def test_a_stale_page_is_told_to_reload(hall):
                                        expected_version=0)
 
 
-def test_the_rectify_deadline_has_its_yellow_line_and_the_sweep_warns_red_once_due(hall):
+def test_the_rectify_deadline_warns_yellow_from_its_yellow_line_and_red_once_due(hall):
     rect = bad_rating(hall).rectification
     svc.rectification_verify(rectification_id=rect.id, finding="属实", actor=hall.chief, at=at(2026, 10, 13))
     # 90 % of 15 working days: yellow with 2 working days left, on Thu 2026-10-29.
     assert _rows(rect)["rectify"].yellow_from.isoformat() == "2026-10-29"
-    sweep(now=at(2026, 11, 2, 9))
+    sweep(now=at(2026, 10, 28, 9))
     assert not Warning.objects.filter(subject_type=RECT_SUBJECT, subject_id=rect.id).exists()
+    sweep(now=at(2026, 10, 29, 9))
+    yellow = Warning.objects.get(subject_type=RECT_SUBJECT, subject_id=rect.id, rule="deadline_near")
+    assert yellow.level == "yellow"
+    assert "临近" in yellow.message
     sweep(now=at(2026, 11, 3, 9))
+    yellow.refresh_from_db()
+    assert yellow.state == "resolved"  # the red one speaks for it now
     red = Warning.objects.get(subject_type=RECT_SUBJECT, subject_id=rect.id, rule="deadline_overdue",
                               deadline__key="rectify")
     assert red.level == "red"
