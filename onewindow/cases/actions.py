@@ -151,6 +151,26 @@ class DeclineExtensionIn(ActionIn):
     reason: Text
 
 
+class RequestJointExtensionIn(ActionIn):
+    """报请本级人民政府负责人批准联办件延期 (request_joint_extension)."""
+
+    workdays: Whole = int_field(Case, "extension_requested_days", description="延期工作日数（联办件至多15个）")
+    reason: Text
+
+
+class ApproveJointExtensionIn(ActionIn):
+    """本级人民政府负责人批准联办件延期 (approve_joint_extension)."""
+
+    workdays: Whole = int_field(Case, "extension_requested_days", description="延期工作日数（联办件至多15个）")
+    reason: Text
+
+
+class DeclineJointExtensionIn(ActionIn):
+    """本级人民政府负责人不同意联办件延期 (decline_joint_extension)."""
+
+    reason: Text
+
+
 class DecideIn(ActionIn):
     """决定 (decide)."""
 
@@ -221,6 +241,12 @@ ACTIONS: dict[str, Action] = {
     "grant_extension": Action(GrantExtensionIn, lambda c, i: s.case_grant_extension(
         **c.kwargs(), workdays=i.workdays, reason=i.reason)),
     "decline_extension": Action(DeclineExtensionIn, lambda c, i: s.case_decline_extension(
+        **c.kwargs(), reason=i.reason)),
+    "request_joint_extension": Action(RequestJointExtensionIn, lambda c, i: s.case_request_joint_extension(
+        **c.kwargs(), workdays=i.workdays, reason=i.reason)),
+    "approve_joint_extension": Action(ApproveJointExtensionIn, lambda c, i: s.case_approve_joint_extension(
+        **c.kwargs(), workdays=i.workdays, reason=i.reason)),
+    "decline_joint_extension": Action(DeclineJointExtensionIn, lambda c, i: s.case_decline_joint_extension(
         **c.kwargs(), reason=i.reason)),
     "decide": Action(DecideIn, lambda c, i: s.case_decide(**c.kwargs(), grant=i.grant, reasons=i.reasons)),
     "issue_certificate": Action(IssueCertificateIn, lambda c, i: s.case_issue_certificate(**c.kwargs())),

@@ -567,6 +567,7 @@ def case_request_extension(*, case_id: int, actor: Staff, workdays: int, reason:
         raise DomainError("extension.reason_required", "申请延期须说明理由", field="reason")
 
     def plan(c: Case) -> list[tuple[str, dict[str, Any]]]:
+        guards.refuse_unless(guards.joint_extension_refusal(c))
         _check_extension_days(c, workdays)
         guards.refuse_unless(guards.extension_pending_refusal(c))
         c.extension_requested_days = workdays
@@ -584,11 +585,13 @@ def case_grant_extension(*, case_id: int, actor: Staff, workdays: int, reason: s
         raise DomainError("extension.reason_required", "延期须说明理由并告知申请人", field="reason")
 
     def plan(c: Case) -> list[tuple[str, dict[str, Any]]]:
+        guards.refuse_unless(guards.joint_extension_refusal(c))  # 第四十二条第二款: not a department's
         _check_extension_days(c, workdays)
         requested = c.extension_requested_days
         c.extension_requested_days = None
         return [(EventKind.EXTENSION_GRANTED, {"workdays": workdays, "reason": reason, "requested_workdays": requested,
-                                       "approver_role": Role.CHIEF_REPRESENTATIVE.value})]
+                                       "approver_role": Role.CHIEF_REPRESENTATIVE.value,
+                                       "approver": actor.name, "approver_title": f"{c.department.name}首席代表"})]
 
     return _act(case_id=case_id, actor=actor, perm=Perm.CASE_GRANT_EXTENSION,
                 action=states.Action.GRANT_EXTENSION, at=at, expected_version=expected_version, events=plan)
@@ -607,6 +610,71 @@ def case_decline_extension(*, case_id: int, actor: Staff, reason: str, at: datet
 
     return _act(case_id=case_id, actor=actor, perm=Perm.CASE_GRANT_EXTENSION,
                 action=states.Action.DECLINE_EXTENSION, at=at, expected_version=expected_version, events=plan)
+
+
+def government_of(case: Case) -> str:
+    """The local government whose head approves a joint case's extension: the case's region's."""
+    return f"{case.region.name}人民政府"
+
+
+def case_request_joint_extension(*, case_id: int, actor: Staff, workdays: int, reason: str,
+                                 at: datetime | None = None, expected_version: int | None = None) -> Case:
+    """报请延期 of a joint case (联办件): the lead department asks the head of the local government
+    (本级人民政府负责人) for at most 15 more working days, with reasons (行政许可法 第四十二条第二款)."""
+    if not reason.strip():
+        raise DomainError("extension.reason_required", "申请延期须说明理由", field="reason")
+
+    def plan(c: Case) -> list[tuple[str, dict[str, Any]]]:
+        guards.refuse_unless(guards.not_joint_refusal(c))
+        _check_extension_days(c, workdays)
+        guards.refuse_unless(guards.extension_pending_refusal(c))
+        c.extension_requested_days = workdays
+        return [(EventKind.EXTENSION_REQUESTED, {"workdays": workdays, "reason": reason, "joint": True,
+                                                 "approver_role": Role.GOVERNMENT_HEAD.value,
+                                                 "government": government_of(c)})]
+
+    return _act(case_id=case_id, actor=actor, perm=Perm.CASE_REQUEST_EXTENSION,
+                action=states.Action.REQUEST_JOINT_EXTENSION, at=at, expected_version=expected_version, events=plan)
+
+
+def case_approve_joint_extension(*, case_id: int, actor: Staff, workdays: int, reason: str,
+                                 at: datetime | None = None, expected_version: int | None = None) -> Case:
+    """批准联办件延期: the head of the local government grants the pending request (once, at most
+    15 working days, before the statutory due date); the extension notice names the approver."""
+    if not reason.strip():
+        raise DomainError("extension.reason_required", "延期须说明理由并告知申请人", field="reason")
+
+    def plan(c: Case) -> list[tuple[str, dict[str, Any]]]:
+        guards.refuse_unless(guards.not_joint_refusal(c))
+        guards.refuse_unless(guards.extension_refusal(events_of(c)) or guards.extension_missing_refusal(c))
+        _check_extension_days(c, workdays)
+        requested, c.extension_requested_days = c.extension_requested_days, None
+        return [(EventKind.EXTENSION_GRANTED, {"workdays": workdays, "reason": reason, "requested_workdays": requested,
+                                               "joint": True, "approver_role": Role.GOVERNMENT_HEAD.value,
+                                               "approver": actor.name,
+                                               "approver_title": f"{government_of(c)}负责人"})]
+
+    # The permission is the government head's (本级人民政府负责人), posted to the case's region.
+    return _act(case_id=case_id, actor=actor, perm=Perm.CASE_APPROVE_JOINT_EXTENSION,
+                action=states.Action.APPROVE_JOINT_EXTENSION, at=at,
+                expected_version=expected_version, events=plan)
+
+
+def case_decline_joint_extension(*, case_id: int, actor: Staff, reason: str, at: datetime | None = None,
+                                 expected_version: int | None = None) -> Case:
+    """The head of the local government turns a joint case's extension request down."""
+    if not reason.strip():
+        raise DomainError("extension.reason_required", "请说明不同意延期的理由", field="reason")
+
+    def plan(c: Case) -> list[tuple[str, dict[str, Any]]]:
+        guards.refuse_unless(guards.not_joint_refusal(c) or guards.extension_missing_refusal(c))
+        requested, c.extension_requested_days = c.extension_requested_days, None
+        return [(EventKind.EXTENSION_DECLINED, {"requested_workdays": requested, "reason": reason, "joint": True,
+                                                "approver_role": Role.GOVERNMENT_HEAD.value, "approver": actor.name})]
+
+    return _act(case_id=case_id, actor=actor, perm=Perm.CASE_APPROVE_JOINT_EXTENSION,
+                action=states.Action.DECLINE_JOINT_EXTENSION, at=at,
+                expected_version=expected_version, events=plan)
 
 
 # 行政许可法 第四十条 / 复议法 / 诉讼法: what a denial must tell the applicant.

@@ -53,6 +53,10 @@ class Action(StrEnum):
     REQUEST_EXTENSION = "request_extension"
     GRANT_EXTENSION = "grant_extension"
     DECLINE_EXTENSION = "decline_extension"
+    # 联办件 (行政许可法 第四十二条第二款): asked by the lead department, decided by the government head.
+    REQUEST_JOINT_EXTENSION = "request_joint_extension"
+    APPROVE_JOINT_EXTENSION = "approve_joint_extension"
+    DECLINE_JOINT_EXTENSION = "decline_joint_extension"
     CLAIM_TASK = "claim_task"
     RELEASE_TASK = "release_task"
     REASSIGN_TASK = "reassign_task"
@@ -91,6 +95,9 @@ TRANSITIONS: dict[Action, Move[Status]] = {
     Action.REQUEST_EXTENSION: _move(_HANDLING, None, "case.request_extension", "申请延期"),
     Action.GRANT_EXTENSION: _move(_HANDLING, None, "case.grant_extension", "批准延期"),
     Action.DECLINE_EXTENSION: _move(_HANDLING, None, "case.grant_extension", "不同意延期"),
+    Action.REQUEST_JOINT_EXTENSION: _move(_HANDLING, None, "case.request_extension", "报请本级人民政府负责人批准延期"),
+    Action.APPROVE_JOINT_EXTENSION: _move(_HANDLING, None, "case.approve_joint_extension", "批准联办件延期"),
+    Action.DECLINE_JOINT_EXTENSION: _move(_HANDLING, None, "case.approve_joint_extension", "不同意联办件延期"),
     # Inbox moves: who works on a stage; the status stays.
     Action.CLAIM_TASK: _move(_HANDLING, None, "case.review", "认领"),
     Action.RELEASE_TASK: _move(_HANDLING, None, "case.review", "退回待认领"),

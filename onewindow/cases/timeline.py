@@ -79,6 +79,11 @@ def _for_staff(event: CaseEvent, item_type: str) -> list[tuple[str, str]]:
     add(_("Tracking number"), p.get("tracking_number"))
     if event.kind == EventKind.TASK_REASSIGNED:
         add(_("To"), p.get("to"))
+    if event.kind in (EventKind.EXTENSION_GRANTED, EventKind.EXTENSION_DECLINED) and p.get("approver"):
+        add("批准人" if event.kind == EventKind.EXTENSION_GRANTED else "审批人",
+            " ".join(x for x in (p.get("approver_title"), p.get("approver")) if x))
+    if event.kind == EventKind.EXTENSION_REQUESTED and p.get("joint"):
+        add("报请批准", f"{p.get('government', '本级人民政府')}负责人")
     # A conclusion's result is either what the clerk wrote (an instant case) or a code the
     # timeline already shows as its own step (granted, denied, delivered).
     result = p.get("result")
@@ -116,6 +121,10 @@ def _for_applicant(event: CaseEvent, item_type: str) -> list[tuple[str, str]]:
     elif kind == EventKind.EXTENSION_GRANTED:
         add("延长工作日", p.get("workdays"))
         add("理由", p.get("reason"))
+        add("批准人", " ".join(x for x in (p.get("approver_title"), p.get("approver")) if x))
+    elif kind == EventKind.EXTENSION_REQUESTED and p.get("joint"):
+        add("延长工作日", p.get("workdays"))
+        add("报请批准", f"{p.get('government', '本级人民政府')}负责人")
     elif kind == EventKind.DECIDED:
         words = outcome_words(item_type)
         add("决定", words.grant if p.get("outcome") == "grant" else words.deny)

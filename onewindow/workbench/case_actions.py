@@ -274,6 +274,7 @@ def _handling_forms(ctx: _Ctx) -> list[ActionForm]:
         forms.append(ActionForm(key="decline_extension", action="decline_extension",
                                 title=_("Decline the extension request"), submit=_("不同意延期"),
                                 fields=[Field("reason", _("Reason"), "textarea", required=True)]))
+    forms += _joint_extension_forms(ctx)
     if "decide-grant" in ctx.lawful:
         # Named by what they do, in the words of the item's type: 作出准予许可决定, 作出予以确认决定 …
         words = outcome_words(version.item_type)
@@ -283,6 +284,33 @@ def _handling_forms(ctx: _Ctx) -> list[ActionForm]:
         forms.append(ActionForm(key="decide-deny", action="decide", hidden={"grant": "false"}, danger=True,
                                 title=_("Decide: deny"), submit=_(words.deny_action), notes=[DENIAL_RIGHTS],
                                 fields=[Field("reasons", _("Reasons"), "textarea", required=True)]))
+    return forms
+
+
+def _joint_extension_forms(ctx: _Ctx) -> list[ActionForm]:
+    """联办件的延期 (行政许可法 第四十二条第二款): asked by the lead department, approved or declined
+    by the head of the local government."""
+    forms: list[ActionForm] = []
+    case = ctx.case
+    if "request_joint_extension" in ctx.lawful:
+        forms.append(ActionForm(
+            key="request_joint_extension", action="request_joint_extension",
+            title="报请本级人民政府负责人批准延期", submit="报请批准",
+            notes=["联办件的延期须经本级人民政府负责人批准，至多延长十五个工作日（行政许可法 第四十二条第二款）。"],
+            fields=[Field("workdays", "延期工作日数", "number", required=True),
+                    Field("reason", "延期理由", "textarea", required=True)]))
+    if "approve_joint_extension" in ctx.lawful:
+        forms.append(ActionForm(
+            key="approve_joint_extension", action="approve_joint_extension", title="批准联办件延期",
+            submit="批准延期",
+            notes=[f"申请延长 {case.extension_requested_days} 个工作日；延期告知书将载明批准人。"],
+            fields=[Field("workdays", "延期工作日数", "number", required=True,
+                          value=str(case.extension_requested_days or "")),
+                    Field("reason", "告知申请人的延期理由", "textarea", required=True)]))
+    if "decline_joint_extension" in ctx.lawful:
+        forms.append(ActionForm(key="decline_joint_extension", action="decline_joint_extension",
+                                title="不同意联办件延期", submit="不同意延期",
+                                fields=[Field("reason", "理由", "textarea", required=True)]))
     return forms
 
 
@@ -345,6 +373,8 @@ def action_label(action: str) -> str:
         "reassign": _("stage reassigned"), "start_special_procedure": _("special procedure started"),
         "end_special_procedure": _("special procedure ended"), "request_extension": _("extension requested"),
         "grant_extension": _("extension granted"), "decline_extension": _("extension declined"),
+        "request_joint_extension": "已报请本级人民政府负责人批准延期", "approve_joint_extension": "已批准联办件延期",
+        "decline_joint_extension": "已不同意联办件延期",
         "decide": _("decision recorded"), "issue_certificate": _("certificate issued"),
         "deliver": _("delivered"), "withdraw": _("withdrawn"),
     }.get(action, action)
