@@ -171,6 +171,20 @@ class DeclineJointExtensionIn(ActionIn):
     reason: Text
 
 
+class AcceptWithDeferredMaterialsIn(ActionIn):
+    """容缺受理 (accept_with_deferred_materials)."""
+
+    materials: TextList = Field(description="尚欠的可容缺材料（须为事项目录标注可容缺的材料，全部列明）")
+    workdays: Whole = Field(ge=-DB_INT_MAX - 1, le=DB_INT_MAX, description="补交期限：受理后的工作日数（1–20）")
+    note: Text = ""
+
+
+class ReceiveDeferredMaterialsIn(ActionIn):
+    """登记补交容缺材料 (receive_deferred_materials)."""
+
+    materials: TextList
+
+
 class DecideIn(ActionIn):
     """决定 (decide)."""
 
@@ -248,6 +262,12 @@ ACTIONS: dict[str, Action] = {
         **c.kwargs(), workdays=i.workdays, reason=i.reason)),
     "decline_joint_extension": Action(DeclineJointExtensionIn, lambda c, i: s.case_decline_joint_extension(
         **c.kwargs(), reason=i.reason)),
+    "accept_with_deferred_materials": Action(AcceptWithDeferredMaterialsIn,
+                                             lambda c, i: s.case_accept_with_deferred_materials(
+                                                 **c.kwargs(), materials=i.materials, workdays=i.workdays,
+                                                 note=i.note)),
+    "receive_deferred_materials": Action(ReceiveDeferredMaterialsIn, lambda c, i: s.case_receive_deferred_materials(
+        **c.kwargs(), materials=i.materials)),
     "decide": Action(DecideIn, lambda c, i: s.case_decide(**c.kwargs(), grant=i.grant, reasons=i.reasons)),
     "issue_certificate": Action(IssueCertificateIn, lambda c, i: s.case_issue_certificate(**c.kwargs())),
     "deliver": Action(DeliverIn, lambda c, i: s.case_deliver(

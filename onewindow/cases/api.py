@@ -98,6 +98,8 @@ class CaseOut(Schema):
     max_visits: int
     current_stage: int | None
     extension_requested_days: int | None
+    deferred_owed: list[str] = Field(default_factory=list, description="容缺受理后尚欠的材料")
+    deferred_due: str | None = Field(None, description="容缺材料补交期限")
     acceptance_due: str | None
     promised_due: str | None
     statutory_due: str | None
@@ -161,6 +163,7 @@ def case_out(case: Case) -> dict[str, Any]:
         "concluded_at": _iso(case.concluded_at), "outcome": case.outcome, "visits": case.visits,
         "max_visits": v.max_visits, "current_stage": case.current_stage,
         "extension_requested_days": case.extension_requested_days,
+        "deferred_owed": list(case.deferred_owed or []), "deferred_due": _iso(case.deferred_due),
         "acceptance_due": _iso(case.acceptance_due), "promised_due": _iso(case.promised_due),
         "statutory_due": _iso(case.statutory_due), "issuance_due": _iso(case.issuance_due),
         "is_paused": case.is_paused, "clock_provisional": case.clock_provisional,

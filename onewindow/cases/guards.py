@@ -100,6 +100,19 @@ def not_joint_refusal(case: Case) -> Refusal | None:
     return None
 
 
+def deferred_refusal(case: Case, step: str) -> Refusal | None:
+    """容缺受理: the owed materials hold the grant decision back (the item's default) or only the
+    certificate (``deferred_blocks = "certificate"``); ``step`` is ``decision`` or ``certificate``."""
+    if not case.deferred_owed:
+        return None
+    blocks = case.item_version.deferred_blocks or "decision"
+    if step == "decision" and blocks != "decision":
+        return None
+    what = "作出准予决定" if step == "decision" else "制发证照"
+    return Refusal("deferred.materials_owed",
+                   f"容缺材料尚未补齐：{'、'.join(case.deferred_owed)}，补齐前不能{what}", "materials")
+
+
 def decision_refusal(tasks: Sequence[CaseTask], case: Case) -> Refusal | None:
     """A decision waits for every review stage (the stages of the item's process)."""
     if any(t.state == CaseTask.State.OPEN for t in tasks) or case.current_stage is not None:
@@ -241,6 +254,10 @@ def verdicts(case: Case, staff: Staff, *, events: Sequence[CaseEvent], tasks: Se
         out.append(Verdict("accept", "accept", Action.ACCEPT,
                            Refusal("forbidden.case.accept", "您没有本事项的受理授权，请由有受理权限的窗口工作人员受理")))
     offer("accept", "accept", Action.ACCEPT, Perm.CASE_ACCEPT, acceptance_refusal(case, events))
+    owed = materials.outstanding_of(case, events)
+    if owed.deferred and not owed.missing:
+        offer("accept_with_deferred_materials", "accept_with_deferred_materials",
+              Action.ACCEPT_WITH_DEFERRED_MATERIALS, Perm.CASE_ACCEPT)
     if instant:
         offer("conclude_instant", "conclude_instant", Action.CONCLUDE_INSTANT, Perm.CASE_ACCEPT,
               acceptance_refusal(case, events, instant=True))
@@ -264,9 +281,13 @@ def verdicts(case: Case, staff: Staff, *, events: Sequence[CaseEvent], tasks: Se
         if case.extension_requested_days:
             offer("decline_extension", "decline_extension", Action.DECLINE_EXTENSION, Perm.CASE_GRANT_EXTENSION)
     decided = decision_refusal(tasks, case)
-    offer("decide-grant", "decide", Action.DECIDE_GRANT, Perm.CASE_DECIDE, decided)
+    offer("decide-grant", "decide", Action.DECIDE_GRANT, Perm.CASE_DECIDE, decided or deferred_refusal(case, "decision"))
     offer("decide-deny", "decide", Action.DECIDE_DENY, Perm.CASE_DECIDE, decided)
-    offer("issue_certificate", "issue_certificate", Action.ISSUE_CERTIFICATE, Perm.CASE_ISSUE_CERTIFICATE)
+    offer("issue_certificate", "issue_certificate", Action.ISSUE_CERTIFICATE, Perm.CASE_ISSUE_CERTIFICATE,
+          deferred_refusal(case, "certificate"))
+    if case.deferred_owed:
+        offer("receive_deferred_materials", "receive_deferred_materials", Action.RECEIVE_DEFERRED_MATERIALS,
+              Perm.CASE_SUBMIT)
     offer("deliver", "deliver", Action.DELIVER, Perm.CASE_DELIVER)
     offer("withdraw", "withdraw", Action.WITHDRAW, Perm.CASE_SUBMIT)
     return out

@@ -253,6 +253,74 @@ def case_accept(*, case_id: int, actor: Staff, at: datetime | None = None, note:
                 events=lambda c: [(EventKind.ACCEPTED, {"note": note, **_accepted_materials(c)})])
 
 
+# 容缺受理: the owed materials are due within this many working days of acceptance, at most.
+DEFERRED_MAX_WORKDAYS = 20
+
+
+def case_accept_with_deferred_materials(*, case_id: int, actor: Staff, materials: list[str], workdays: int,
+                                        note: str = "", at: datetime | None = None,
+                                        expected_version: int | None = None) -> Case:
+    """容缺受理: accept while the named deferrable materials (the catalog marks them) are owed; the
+    acceptance notice lists them and the date they are due by (``workdays`` working days after
+    acceptance), a deadline the sweep watches. The case proceeds; the grant decision (or the
+    certificate, per item) waits for them (:func:`guards.deferred_refusal`)."""
+    at = at or current_time()
+    names = [m.strip() for m in materials if m.strip()]
+    if not names:
+        raise DomainError("deferred.materials_required", "容缺受理须列明尚欠的材料", field="materials")
+    if not isinstance(workdays, int) or isinstance(workdays, bool) or not 1 <= workdays <= DEFERRED_MAX_WORKDAYS:
+        raise DomainError("deferred.workdays_invalid", f"补交期限须为 1 到 {DEFERRED_MAX_WORKDAYS} 个工作日",
+                          field="workdays")
+
+    def plan(c: Case) -> list[tuple[str, dict[str, Any]]]:
+        deferrable = {t.name for t in material_checks.terms_of(c) if t.deferrable}
+        for name in names:
+            if name not in deferrable:
+                raise DomainError("deferred.not_deferrable", f"“{name}”不是本事项可容缺的材料，不能容缺受理",
+                                  field="materials")
+        guards.refuse_unless(guards.acceptance_refusal(c))  # a missing non-deferrable one: 一次性告知
+        owed = material_checks.outstanding_of(c).deferred
+        for name in names:
+            if name not in owed:
+                raise DomainError("deferred.not_owed", f"“{name}”已经收取，无需容缺", field="materials")
+        unlisted = [n for n in owed if n not in names]
+        if unlisted:
+            raise DomainError("deferred.unlisted", f"尚欠的容缺材料须全部列明：{'、'.join(unlisted)}", field="materials")
+        day = local_date(at)
+        due = calendar_of(c).add_workdays(day, workdays)
+        c.accepted_on = day
+        c.deferred_owed = list(names)
+        c.deferred_due = due
+        _open_ready_tasks(c, completed=set(), at=at)
+        return [(EventKind.ACCEPTED, {"note": note, "deferred_materials": list(names), "deferred_due": due.isoformat(),
+                                      "deferred_workdays": workdays})]
+
+    return _act(case_id=case_id, actor=actor, perm=Perm.CASE_ACCEPT,
+                action=states.Action.ACCEPT_WITH_DEFERRED_MATERIALS, at=at, expected_version=expected_version,
+                events=plan)
+
+
+def case_receive_deferred_materials(*, case_id: int, actor: Staff, materials: list[str], at: datetime | None = None,
+                                    expected_version: int | None = None) -> Case:
+    """补交容缺材料: record what arrived of the owed materials; once none is owed the deadline closes
+    and the decision (or certificate) may go ahead."""
+    names = [m.strip() for m in materials if m.strip()]
+    if not names:
+        raise DomainError("deferred.materials_required", "请列明补交的材料", field="materials")
+
+    def plan(c: Case) -> list[tuple[str, dict[str, Any]]]:
+        for name in names:
+            if name not in c.deferred_owed:
+                raise DomainError("deferred.not_owed", f"“{name}”不在尚欠的容缺材料之列", field="materials")
+        remaining = [n for n in c.deferred_owed if n not in names]
+        c.deferred_owed = remaining
+        late = c.deferred_due is not None and local_date(at or current_time()) > c.deferred_due
+        return [(EventKind.DEFERRED_MATERIALS_RECEIVED, {"materials": names, "remaining": remaining, "late": late})]
+
+    return _act(case_id=case_id, actor=actor, perm=Perm.CASE_SUBMIT, action=states.Action.RECEIVE_DEFERRED_MATERIALS,
+                at=at, expected_version=expected_version, events=plan)
+
+
 def _accepted_materials(case: Case) -> dict[str, Any]:
     guards.refuse_unless(guards.acceptance_refusal(case))  # 行政许可法 第三十二条
     return material_checks.acceptance_record(case)
@@ -691,6 +759,8 @@ def case_decide(*, case_id: int, actor: Staff, grant: bool, reasons: str = "", a
 
     def plan(c: Case) -> list[tuple[str, dict[str, Any]]]:
         guards.refuse_unless(guards.decision_refusal(_tasks(c), c))
+        if grant:  # 容缺: a denial (e.g. the owed material never came) needs no material
+            guards.refuse_unless(guards.deferred_refusal(c, "decision"))
         payload: dict[str, Any] = {"outcome": "grant" if grant else "deny", "reasons": reasons}
         c.outcome = payload["outcome"]
         c.extension_requested_days = None
@@ -712,10 +782,12 @@ def case_issue_certificate(*, case_id: int, actor: Staff, at: datetime | None = 
                            expected_version: int | None = None) -> Case:
     """制证: the signed certificate (or result document) of a grant, due 10 working days after it
     (行政许可法 第四十四条)."""
+    def plan(c: Case) -> list[tuple[str, dict[str, Any]]]:
+        guards.refuse_unless(guards.deferred_refusal(c, "certificate"))
+        return [(EventKind.CERTIFICATE_ISSUED, {"result_name": c.item_version.result_name or c.item_version.name})]
+
     return _act(case_id=case_id, actor=actor, perm=Perm.CASE_ISSUE_CERTIFICATE,
-                action=states.Action.ISSUE_CERTIFICATE, at=at, expected_version=expected_version,
-                events=lambda c: [(EventKind.CERTIFICATE_ISSUED, {"result_name": c.item_version.result_name
-                                                          or c.item_version.name})])
+                action=states.Action.ISSUE_CERTIFICATE, at=at, expected_version=expected_version, events=plan)
 
 
 def case_deliver(*, case_id: int, actor: Staff, method: str, tracking_number: str = "", note: str = "",

@@ -60,6 +60,9 @@ class Action(StrEnum):
     CLAIM_TASK = "claim_task"
     RELEASE_TASK = "release_task"
     REASSIGN_TASK = "reassign_task"
+    # 容缺受理: accepted while deferrable materials are owed, with the date they are due by.
+    ACCEPT_WITH_DEFERRED_MATERIALS = "accept_with_deferred_materials"
+    RECEIVE_DEFERRED_MATERIALS = "receive_deferred_materials"
     DECIDE_GRANT = "decide_grant"
     DECIDE_DENY = "decide_deny"
     ISSUE_CERTIFICATE = "issue_certificate"
@@ -102,6 +105,8 @@ TRANSITIONS: dict[Action, Move[Status]] = {
     Action.CLAIM_TASK: _move(_HANDLING, None, "case.review", "认领"),
     Action.RELEASE_TASK: _move(_HANDLING, None, "case.review", "退回待认领"),
     Action.REASSIGN_TASK: _move(_HANDLING, None, "case.reassign", "改派"),
+    Action.ACCEPT_WITH_DEFERRED_MATERIALS: _move({Status.SUBMITTED}, Status.IN_REVIEW, "case.accept", "容缺受理"),
+    Action.RECEIVE_DEFERRED_MATERIALS: _move(_HANDLING | {Status.GRANTED}, None, "case.submit", "登记补交容缺材料"),
     Action.DECIDE_GRANT: _move({Status.IN_REVIEW}, Status.GRANTED, "case.decide", "作出准予决定"),
     Action.DECIDE_DENY: _move({Status.IN_REVIEW}, Status.CONCLUDED, "case.decide", "作出不予决定"),
     Action.ISSUE_CERTIFICATE: _move({Status.GRANTED}, Status.CERTIFICATE_ISSUED, "case.issue_certificate", "制证"),

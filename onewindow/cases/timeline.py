@@ -72,8 +72,13 @@ def _for_staff(event: CaseEvent, item_type: str) -> list[tuple[str, str]]:
         add(_("Procedure"), SPECIAL_PROCEDURE_LABELS.get(p["procedure"], p["procedure"]))
     add(_("Working days announced"), p.get("announced_workdays"))
     add(_("Working days"), p.get("workdays"))
-    if event.kind in (EventKind.SUPPLEMENT_REQUESTED, EventKind.SUPPLEMENTED):
+    if event.kind in (EventKind.SUPPLEMENT_REQUESTED, EventKind.SUPPLEMENTED, EventKind.DEFERRED_MATERIALS_RECEIVED):
         add(_("Materials"), p.get("materials"))
+    if event.kind == EventKind.DEFERRED_MATERIALS_RECEIVED:
+        add("仍欠材料", p.get("remaining") or "无")
+    if event.kind == EventKind.ACCEPTED and p.get("deferred_materials"):
+        add("容缺材料", p.get("deferred_materials"))
+        add("补交期限", p.get("deferred_due"))
     if p.get("method"):
         add(_("Delivery"), DELIVERY_METHOD_LABELS.get(p["method"], p["method"]))
     add(_("Tracking number"), p.get("tracking_number"))

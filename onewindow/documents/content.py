@@ -161,6 +161,7 @@ def acceptance(case: Case, event: CaseEvent) -> dict[str, Any]:
         "materials_received": _received_materials(case, event.seq),
         # 容缺受理: accepted while these are still owed; the notice must not call the file complete.
         "deferred_materials": list(event.payload.get("deferred_materials", [])),
+        "deferred_due": event.payload.get("deferred_due"),  # the date they are owed by, when one was set
         "instant": bool(event.payload.get("instant")),
         "deemed": event.kind == EventKind.DEEMED_ACCEPTED,
         "deemed_rule": DEEMED_RULE if event.kind == EventKind.DEEMED_ACCEPTED else "",

@@ -182,6 +182,16 @@ def _acceptance_forms(ctx: _Ctx) -> list[ActionForm]:
         notes = [f"容缺受理：{'、'.join(owed.deferred)}可在受理后补交，受理通知书将列明"] if owed.deferred else []
         forms.append(ActionForm(key="accept", action="accept", title=_("Accept"), submit=_("Accept"),
                                 notes=notes, fields=[Field("note", _("Note"), "textarea")]))
+    if "accept_with_deferred_materials" in ctx.lawful:
+        owed = case_materials.outstanding_of(ctx.case, ctx.view.events)
+        forms.append(ActionForm(
+            key="accept_with_deferred_materials", action="accept_with_deferred_materials", title="容缺受理",
+            submit="容缺受理",
+            notes=["受理通知书将列明尚欠的材料和补交期限；补齐前不能作出准予决定（或制证，按事项设置）。"],
+            fields=[Field("materials", "尚欠的容缺材料", "checkboxes", required=True, value=list(owed.deferred),
+                          choices=[(n, n) for n in owed.deferred]),
+                    Field("workdays", "补交期限（受理后工作日数）", "number", required=True, value="5"),
+                    Field("note", _("Note"), "textarea")]))
     if "conclude_instant" in ctx.lawful:
         forms.append(ActionForm(key="conclude_instant", action="conclude_instant", title=_("Conclude on the spot"),
                                 submit=_("Conclude"), fields=[Field("result", _("Result"), "textarea")]))
@@ -316,6 +326,13 @@ def _joint_extension_forms(ctx: _Ctx) -> list[ActionForm]:
 
 def _closing_forms(ctx: _Ctx) -> list[ActionForm]:
     forms: list[ActionForm] = []
+    if "receive_deferred_materials" in ctx.lawful:
+        owed = list(ctx.case.deferred_owed)
+        forms.append(ActionForm(
+            key="receive_deferred_materials", action="receive_deferred_materials", title="登记补交容缺材料",
+            submit="登记补交", notes=[f"补交期限：{ctx.case.deferred_due}"] if ctx.case.deferred_due else [],
+            fields=[Field("materials", "补交的材料", "checkboxes", required=True, value=owed,
+                          choices=[(n, n) for n in owed])]))
     version = ctx.case.item_version
     if "issue_certificate" in ctx.lawful:
         forms.append(ActionForm(key="issue_certificate", action="issue_certificate",
@@ -375,6 +392,7 @@ def action_label(action: str) -> str:
         "grant_extension": _("extension granted"), "decline_extension": _("extension declined"),
         "request_joint_extension": "已报请本级人民政府负责人批准延期", "approve_joint_extension": "已批准联办件延期",
         "decline_joint_extension": "已不同意联办件延期",
+        "accept_with_deferred_materials": "已容缺受理", "receive_deferred_materials": "已登记补交容缺材料",
         "decide": _("decision recorded"), "issue_certificate": _("certificate issued"),
         "deliver": _("delivered"), "withdraw": _("withdrawn"),
     }.get(action, action)
