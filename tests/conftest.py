@@ -160,6 +160,7 @@ def _county(key: str, code: str, name: str, city: Region, password_hash: str) ->
     add(Role.CENTER_ADMIN, "管理员", is_django_staff=True)
     add(Role.SUPERVISOR, "监察员")
     add(Role.PROXY_AGENT, "代办员", posting_region=township)
+    add(Role.GOVERNMENT_HEAD, "县政府负责人")
     return county
 
 

@@ -151,6 +151,40 @@ class DeclineExtensionIn(ActionIn):
     reason: Text
 
 
+class RequestJointExtensionIn(ActionIn):
+    """报请本级人民政府负责人批准联办件延期 (request_joint_extension)."""
+
+    workdays: Whole = int_field(Case, "extension_requested_days", description="延期工作日数（联办件至多15个）")
+    reason: Text
+
+
+class ApproveJointExtensionIn(ActionIn):
+    """本级人民政府负责人批准联办件延期 (approve_joint_extension)."""
+
+    workdays: Whole = int_field(Case, "extension_requested_days", description="延期工作日数（联办件至多15个）")
+    reason: Text
+
+
+class DeclineJointExtensionIn(ActionIn):
+    """本级人民政府负责人不同意联办件延期 (decline_joint_extension)."""
+
+    reason: Text
+
+
+class AcceptWithDeferredMaterialsIn(ActionIn):
+    """容缺受理 (accept_with_deferred_materials)."""
+
+    materials: TextList = Field(description="尚欠的可容缺材料（须为事项目录标注可容缺的材料，全部列明）")
+    workdays: Whole = Field(ge=-DB_INT_MAX - 1, le=DB_INT_MAX, description="补交期限：受理后的工作日数（1–20）")
+    note: Text = ""
+
+
+class ReceiveDeferredMaterialsIn(ActionIn):
+    """登记补交容缺材料 (receive_deferred_materials)."""
+
+    materials: TextList
+
+
 class DecideIn(ActionIn):
     """决定 (decide)."""
 
@@ -222,6 +256,18 @@ ACTIONS: dict[str, Action] = {
         **c.kwargs(), workdays=i.workdays, reason=i.reason)),
     "decline_extension": Action(DeclineExtensionIn, lambda c, i: s.case_decline_extension(
         **c.kwargs(), reason=i.reason)),
+    "request_joint_extension": Action(RequestJointExtensionIn, lambda c, i: s.case_request_joint_extension(
+        **c.kwargs(), workdays=i.workdays, reason=i.reason)),
+    "approve_joint_extension": Action(ApproveJointExtensionIn, lambda c, i: s.case_approve_joint_extension(
+        **c.kwargs(), workdays=i.workdays, reason=i.reason)),
+    "decline_joint_extension": Action(DeclineJointExtensionIn, lambda c, i: s.case_decline_joint_extension(
+        **c.kwargs(), reason=i.reason)),
+    "accept_with_deferred_materials": Action(AcceptWithDeferredMaterialsIn,
+                                             lambda c, i: s.case_accept_with_deferred_materials(
+                                                 **c.kwargs(), materials=i.materials, workdays=i.workdays,
+                                                 note=i.note)),
+    "receive_deferred_materials": Action(ReceiveDeferredMaterialsIn, lambda c, i: s.case_receive_deferred_materials(
+        **c.kwargs(), materials=i.materials)),
     "decide": Action(DecideIn, lambda c, i: s.case_decide(**c.kwargs(), grant=i.grant, reasons=i.reasons)),
     "issue_certificate": Action(IssueCertificateIn, lambda c, i: s.case_issue_certificate(**c.kwargs())),
     "deliver": Action(DeliverIn, lambda c, i: s.case_deliver(

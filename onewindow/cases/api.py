@@ -8,7 +8,7 @@ a stale view gets 409 ``case.changed`` instead of overwriting someone else's upd
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from django.http import HttpRequest
@@ -24,7 +24,7 @@ from onewindow.core.errors import DomainError
 from onewindow.core.identity import mask_id
 from onewindow.organization.models import Window
 
-from . import selectors
+from . import listing, selectors
 from .actions import ACTIONS, action_inputs, perform
 from .disclosure import masked_payload
 from .importer import ImportRejected, case_import
@@ -98,6 +98,8 @@ class CaseOut(Schema):
     max_visits: int
     current_stage: int | None
     extension_requested_days: int | None
+    deferred_owed: list[str] = Field(default_factory=list, description="容缺受理后尚欠的材料")
+    deferred_due: str | None = Field(None, description="容缺材料补交期限")
     acceptance_due: str | None
     promised_due: str | None
     statutory_due: str | None
@@ -161,6 +163,7 @@ def case_out(case: Case) -> dict[str, Any]:
         "concluded_at": _iso(case.concluded_at), "outcome": case.outcome, "visits": case.visits,
         "max_visits": v.max_visits, "current_stage": case.current_stage,
         "extension_requested_days": case.extension_requested_days,
+        "deferred_owed": list(case.deferred_owed or []), "deferred_due": _iso(case.deferred_due),
         "acceptance_due": _iso(case.acceptance_due), "promised_due": _iso(case.promised_due),
         "statutory_due": _iso(case.statutory_due), "issuance_due": _iso(case.issuance_due),
         "is_paused": case.is_paused, "clock_provisional": case.clock_provisional,
@@ -179,6 +182,75 @@ def _parse_as_of(text: str | None) -> datetime | None:
         raise DomainError("invalid_input", "as_of 须为带时区的 ISO 8601 时间，例如 2026-10-12T09:00:00+08:00",
                           field="as_of")
     return moment
+
+
+class CaseSummaryOut(Schema):
+    number: str
+    status: str
+    status_label: str
+    region: str
+    department: str
+    department_code: str
+    item_code: str
+    item_name: str
+    channel: str
+    applicant_name: str
+    is_urgent: bool
+    submitted_at: str
+    accepted_on: str | None
+    concluded_at: str | None
+    promised_due: str | None
+    statutory_due: str | None
+    row_version: int
+
+
+class CaseListOut(Schema):
+    items: list[CaseSummaryOut]
+    next_cursor: str | None = Field(description="下一页的游标；为 null 表示没有更多")
+
+
+def case_summary(case: Case) -> dict[str, Any]:
+    """One row of the case list (no tasks, no clock: the detail has them)."""
+    return {
+        "number": case.number, "status": case.status, "status_label": STATUS_LABELS[Status(case.status)],
+        "region": case.region.code, "department": case.department.name, "department_code": case.department.code,
+        "item_code": case.item.implementation_code, "item_name": case.item_version.name, "channel": case.channel,
+        "applicant_name": case.applicant_name, "is_urgent": case.is_urgent,
+        "submitted_at": case.submitted_at.isoformat(), "accepted_on": _iso(case.accepted_on),
+        "concluded_at": _iso(case.concluded_at), "promised_due": _iso(case.promised_due),
+        "statutory_due": _iso(case.statutory_due), "row_version": case.row_version,
+    }
+
+
+def _moment(text: str | None, field: str) -> datetime | None:
+    if not text:
+        return None
+    moment = parse_datetime(text.replace(" ", "+"))  # a '+' in a query string arrives as a space
+    if moment is None or moment.tzinfo is None:
+        raise DomainError("invalid_input", f"{field} 须为带时区的 ISO 8601 时间，例如 2026-10-12T09:00:00+08:00",
+                          field=field)
+    return moment
+
+
+@router.get("", response={200: CaseListOut, 400: ErrorOut, 422: ErrorOut},
+            summary="List the cases you may see, filtered, with cursor paging")
+def list_cases(request: HttpRequest, status: str | None = None, department: str | None = None,
+               item: str | None = None, region: str | None = None, submitted_from: date | None = None,
+               submitted_to: date | None = None, updated_since: str | None = None, cursor: str | None = None,
+               limit: int = listing.DEFAULT_LIMIT) -> Any:
+    """The cases of the regions and departments your postings reach (and the joint cases with a
+    stage in your department), oldest first. Filters: ``status`` (comma-separated states),
+    ``department`` (department code), ``item`` (implementation code), ``region`` (12-digit code:
+    that region and below), ``submitted_from``/``submitted_to`` (dates, inclusive, Asia/Shanghai),
+    ``updated_since`` (ISO 8601 with zone: cases with an event recorded since). Page with
+    ``cursor`` = the ``next_cursor`` of the previous page; ``limit`` 1 … 200 (default 50)."""
+    staff = request_staff(request)
+    filters = listing.CaseFilters(
+        status=[s.strip() for s in status.split(",") if s.strip()] if status else None,
+        department=department or None, item=item or None, region=region or None, submitted_from=submitted_from,
+        submitted_to=submitted_to, updated_since=_moment(updated_since, "updated_since"))
+    page = listing.case_page(staff, filters, cursor=cursor, limit=limit)
+    return {"items": [case_summary(c) for c in page.cases], "next_cursor": page.next_cursor}
 
 
 @router.post("", response={201: CaseOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},

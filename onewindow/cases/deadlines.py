@@ -52,6 +52,13 @@ def specs_of(case: Case, tasks: Iterable[CaseTask] | None) -> list[DeadlineSpec]
     add(Kind.PROMISED, case.promised_due, handling, yellow_from=case.yellow_from)
     add(Kind.STATUTORY, case.statutory_due, handling, statutory=True)
     add(Kind.ISSUANCE, case.issuance_due, status == Status.GRANTED, statutory=True)
+    if case.deferred_due is not None:
+        # 容缺受理: the owed materials' date; it closes when they arrived (or the case ended).
+        spec = DeadlineSpec(kind=Kind.SUPPLEMENT, key="deferred", due_on=case.deferred_due, department_id=dept,
+                            provisional=case.clock_provisional, title="容缺材料补交期限")
+        running = bool(case.deferred_owed) and status not in TERMINAL
+        specs.append(spec if running else spec.closed(_why_closed(status, Kind.SUPPLEMENT) if status in TERMINAL
+                                                      else "容缺材料已补齐"))
     for task in tasks or ():
         if task.due_on is None:
             continue

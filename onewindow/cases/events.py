@@ -34,6 +34,7 @@ class EventKind(StrEnum):
     TASK_RELEASED = "task_released"
     TASK_REASSIGNED = "task_reassigned"
     CALENDAR_RETIMED = "calendar_retimed"  # 日历调整后重算期限
+    DEFERRED_MATERIALS_RECEIVED = "deferred_materials_received"  # 补交容缺材料
 
 
 EVENT_LABELS: dict[EventKind, str] = {
@@ -46,6 +47,7 @@ EVENT_LABELS: dict[EventKind, str] = {
     EventKind.DELIVERED: "送达", EventKind.CONCLUDED: "办结", EventKind.WITHDRAWN: "撤回",
     EventKind.TASK_CLAIMED: "认领", EventKind.TASK_RELEASED: "退回待办", EventKind.TASK_REASSIGNED: "改派",
     EventKind.CALENDAR_RETIMED: "期限重算",
+    EventKind.DEFERRED_MATERIALS_RECEIVED: "补交容缺材料",
 }
 
 

@@ -77,6 +77,42 @@ def extension_missing_refusal(case: Case) -> Refusal | None:
     return None
 
 
+def is_joint(case: Case) -> bool:
+    """A joint case (联办件): its item version is handled jointly by several departments."""
+    return bool(case.item_version.is_joint)
+
+
+def joint_extension_refusal(case: Case) -> Refusal | None:
+    """行政许可法 第四十二条第二款: a joint case's extension is approved by the head of the local
+    government, not by a department (its chief representative asks through ``request_joint_extension``)."""
+    if is_joint(case):
+        return Refusal("extension.joint_needs_government_head",
+                       "联办件的延期须报本级人民政府负责人批准（行政许可法 第四十二条第二款），"
+                       "请使用“报请本级人民政府负责人批准延期”", "action")
+    return None
+
+
+def not_joint_refusal(case: Case) -> Refusal | None:
+    """A non-joint case's extension stays with the department head (Art. 42 ¶1)."""
+    if not is_joint(case):
+        return Refusal("extension.not_joint", "本件不是联办件，延期由本部门负责人（首席代表）批准（行政许可法 第四十二条第一款）",
+                       "action")
+    return None
+
+
+def deferred_refusal(case: Case, step: str) -> Refusal | None:
+    """容缺受理: the owed materials hold the grant decision back (the item's default) or only the
+    certificate (``deferred_blocks = "certificate"``); ``step`` is ``decision`` or ``certificate``."""
+    if not case.deferred_owed:
+        return None
+    blocks = case.item_version.deferred_blocks or "decision"
+    if step == "decision" and blocks != "decision":
+        return None
+    what = "作出准予决定" if step == "decision" else "制发证照"
+    return Refusal("deferred.materials_owed",
+                   f"容缺材料尚未补齐：{'、'.join(case.deferred_owed)}，补齐前不能{what}", "materials")
+
+
 def decision_refusal(tasks: Sequence[CaseTask], case: Case) -> Refusal | None:
     """A decision waits for every review stage (the stages of the item's process)."""
     if any(t.state == CaseTask.State.OPEN for t in tasks) or case.current_stage is not None:
@@ -218,6 +254,10 @@ def verdicts(case: Case, staff: Staff, *, events: Sequence[CaseEvent], tasks: Se
         out.append(Verdict("accept", "accept", Action.ACCEPT,
                            Refusal("forbidden.case.accept", "您没有本事项的受理授权，请由有受理权限的窗口工作人员受理")))
     offer("accept", "accept", Action.ACCEPT, Perm.CASE_ACCEPT, acceptance_refusal(case, events))
+    owed = materials.outstanding_of(case, events)
+    if owed.deferred and not owed.missing:
+        offer("accept_with_deferred_materials", "accept_with_deferred_materials",
+              Action.ACCEPT_WITH_DEFERRED_MATERIALS, Perm.CASE_ACCEPT)
     if instant:
         offer("conclude_instant", "conclude_instant", Action.CONCLUDE_INSTANT, Perm.CASE_ACCEPT,
               acceptance_refusal(case, events, instant=True))
@@ -229,20 +269,45 @@ def verdicts(case: Case, staff: Staff, *, events: Sequence[CaseEvent], tasks: Se
         offer("start_special_procedure", "start_special_procedure", Action.START_SPECIAL_PROCEDURE,
               Perm.CASE_SPECIAL_PROCEDURE)
     offer("end_special_procedure", "end_special_procedure", Action.END_SPECIAL_PROCEDURE, Perm.CASE_SPECIAL_PROCEDURE)
-    can_grant = _may(staff, case, Perm.CASE_GRANT_EXTENSION)
     extended = extension_refusal(events)
-    if not can_grant:  # a chief representative grants directly instead of asking
-        offer("request_extension", "request_extension", Action.REQUEST_EXTENSION, Perm.CASE_REQUEST_EXTENSION,
-              extended or extension_pending_refusal(case))
-    offer("grant_extension", "grant_extension", Action.GRANT_EXTENSION, Perm.CASE_GRANT_EXTENSION, extended)
-    if case.extension_requested_days:
-        offer("decline_extension", "decline_extension", Action.DECLINE_EXTENSION, Perm.CASE_GRANT_EXTENSION)
+    if is_joint(case):
+        out += _joint_extension_verdicts(case, staff, extended)
+    else:
+        can_grant = _may(staff, case, Perm.CASE_GRANT_EXTENSION)
+        if not can_grant:  # a chief representative grants directly instead of asking
+            offer("request_extension", "request_extension", Action.REQUEST_EXTENSION, Perm.CASE_REQUEST_EXTENSION,
+                  extended or extension_pending_refusal(case))
+        offer("grant_extension", "grant_extension", Action.GRANT_EXTENSION, Perm.CASE_GRANT_EXTENSION, extended)
+        if case.extension_requested_days:
+            offer("decline_extension", "decline_extension", Action.DECLINE_EXTENSION, Perm.CASE_GRANT_EXTENSION)
     decided = decision_refusal(tasks, case)
-    offer("decide-grant", "decide", Action.DECIDE_GRANT, Perm.CASE_DECIDE, decided)
+    offer("decide-grant", "decide", Action.DECIDE_GRANT, Perm.CASE_DECIDE, decided or deferred_refusal(case, "decision"))
     offer("decide-deny", "decide", Action.DECIDE_DENY, Perm.CASE_DECIDE, decided)
-    offer("issue_certificate", "issue_certificate", Action.ISSUE_CERTIFICATE, Perm.CASE_ISSUE_CERTIFICATE)
+    offer("issue_certificate", "issue_certificate", Action.ISSUE_CERTIFICATE, Perm.CASE_ISSUE_CERTIFICATE,
+          deferred_refusal(case, "certificate"))
+    if case.deferred_owed:
+        offer("receive_deferred_materials", "receive_deferred_materials", Action.RECEIVE_DEFERRED_MATERIALS,
+              Perm.CASE_SUBMIT)
     offer("deliver", "deliver", Action.DELIVER, Perm.CASE_DELIVER)
     offer("withdraw", "withdraw", Action.WITHDRAW, Perm.CASE_SUBMIT)
+    return out
+
+
+def _joint_extension_verdicts(case: Case, staff: Staff, extended: Refusal | None) -> list[Verdict]:
+    """A joint case: the lead department asks (reviewer or chief representative), the government
+    head approves or declines; a chief representative is shown why granting is not theirs."""
+    out: list[Verdict] = []
+    if _allows(case, Action.GRANT_EXTENSION) and _may(staff, case, Perm.CASE_GRANT_EXTENSION):
+        out.append(Verdict("grant_extension", "grant_extension", Action.GRANT_EXTENSION,
+                           joint_extension_refusal(case)))
+    if _allows(case, Action.REQUEST_JOINT_EXTENSION) and _may(staff, case, Perm.CASE_REQUEST_EXTENSION):
+        out.append(Verdict("request_joint_extension", "request_joint_extension", Action.REQUEST_JOINT_EXTENSION,
+                           extended or extension_pending_refusal(case)))
+    if _allows(case, Action.APPROVE_JOINT_EXTENSION) and _may(staff, case, Perm.CASE_APPROVE_JOINT_EXTENSION):
+        out.append(Verdict("approve_joint_extension", "approve_joint_extension", Action.APPROVE_JOINT_EXTENSION,
+                           extended or extension_missing_refusal(case)))
+        if case.extension_requested_days:
+            out.append(Verdict("decline_joint_extension", "decline_joint_extension", Action.DECLINE_JOINT_EXTENSION))
     return out
 
 

@@ -77,6 +77,10 @@ class Case(models.Model):
     # A reviewer's pending request for an extension, in working days, until the chief decides.
     extension_requested_days = models.PositiveSmallIntegerField(_("申请延期工作日"), null=True, blank=True)
 
+    # 容缺受理: the deferrable materials still owed after acceptance and the date they are due by.
+    deferred_owed = models.JSONField(_("尚欠容缺材料"), default=list, blank=True)
+    deferred_due = models.DateField(_("容缺材料补交期限"), null=True, blank=True, db_index=True)
+
     # The clock, materialized on every transition and calendar change.
     acceptance_due = models.DateField(_("受理决定期限"), null=True, blank=True, db_index=True)
     promised_due = models.DateField(_("承诺期限"), null=True, blank=True, db_index=True)

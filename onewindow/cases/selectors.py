@@ -127,8 +127,16 @@ def inbox(staff: Staff, *, limit: int = 200) -> Inbox:
         open_tasks = CaseTask.objects.filter(case=OuterRef("pk"), state=CaseTask.State.OPEN)
         box.to_decide = list(chief.filter(status=Status.IN_REVIEW).exclude(Exists(open_tasks))
                              .order_by("promised_due")[:limit])
+        # A joint case's request is the government head's to decide (行政许可法 第四十二条第二款).
         box.extension_requests = list(chief.filter(status__in=[Status.IN_REVIEW, Status.SPECIAL_PROCEDURE],
-                                                   extension_requested_days__isnull=False)
+                                                   extension_requested_days__isnull=False,
+                                                   item_version__is_joint=False)
+                                      .order_by("statutory_due")[:limit])
+    if Role.GOVERNMENT_HEAD in roles:
+        head = _by_role(staff, {Role.GOVERNMENT_HEAD})
+        box.extension_requests = list(head.filter(status__in=[Status.IN_REVIEW, Status.SPECIAL_PROCEDURE],
+                                                  extension_requested_days__isnull=False,
+                                                  item_version__is_joint=True)
                                       .order_by("statutory_due")[:limit])
     return box
 

@@ -253,6 +253,74 @@ def case_accept(*, case_id: int, actor: Staff, at: datetime | None = None, note:
                 events=lambda c: [(EventKind.ACCEPTED, {"note": note, **_accepted_materials(c)})])
 
 
+# 容缺受理: the owed materials are due within this many working days of acceptance, at most.
+DEFERRED_MAX_WORKDAYS = 20
+
+
+def case_accept_with_deferred_materials(*, case_id: int, actor: Staff, materials: list[str], workdays: int,
+                                        note: str = "", at: datetime | None = None,
+                                        expected_version: int | None = None) -> Case:
+    """容缺受理: accept while the named deferrable materials (the catalog marks them) are owed; the
+    acceptance notice lists them and the date they are due by (``workdays`` working days after
+    acceptance), a deadline the sweep watches. The case proceeds; the grant decision (or the
+    certificate, per item) waits for them (:func:`guards.deferred_refusal`)."""
+    at = at or current_time()
+    names = [m.strip() for m in materials if m.strip()]
+    if not names:
+        raise DomainError("deferred.materials_required", "容缺受理须列明尚欠的材料", field="materials")
+    if not isinstance(workdays, int) or isinstance(workdays, bool) or not 1 <= workdays <= DEFERRED_MAX_WORKDAYS:
+        raise DomainError("deferred.workdays_invalid", f"补交期限须为 1 到 {DEFERRED_MAX_WORKDAYS} 个工作日",
+                          field="workdays")
+
+    def plan(c: Case) -> list[tuple[str, dict[str, Any]]]:
+        deferrable = {t.name for t in material_checks.terms_of(c) if t.deferrable}
+        for name in names:
+            if name not in deferrable:
+                raise DomainError("deferred.not_deferrable", f"“{name}”不是本事项可容缺的材料，不能容缺受理",
+                                  field="materials")
+        guards.refuse_unless(guards.acceptance_refusal(c))  # a missing non-deferrable one: 一次性告知
+        owed = material_checks.outstanding_of(c).deferred
+        for name in names:
+            if name not in owed:
+                raise DomainError("deferred.not_owed", f"“{name}”已经收取，无需容缺", field="materials")
+        unlisted = [n for n in owed if n not in names]
+        if unlisted:
+            raise DomainError("deferred.unlisted", f"尚欠的容缺材料须全部列明：{'、'.join(unlisted)}", field="materials")
+        day = local_date(at)
+        due = calendar_of(c).add_workdays(day, workdays)
+        c.accepted_on = day
+        c.deferred_owed = list(names)
+        c.deferred_due = due
+        _open_ready_tasks(c, completed=set(), at=at)
+        return [(EventKind.ACCEPTED, {"note": note, "deferred_materials": list(names), "deferred_due": due.isoformat(),
+                                      "deferred_workdays": workdays})]
+
+    return _act(case_id=case_id, actor=actor, perm=Perm.CASE_ACCEPT,
+                action=states.Action.ACCEPT_WITH_DEFERRED_MATERIALS, at=at, expected_version=expected_version,
+                events=plan)
+
+
+def case_receive_deferred_materials(*, case_id: int, actor: Staff, materials: list[str], at: datetime | None = None,
+                                    expected_version: int | None = None) -> Case:
+    """补交容缺材料: record what arrived of the owed materials; once none is owed the deadline closes
+    and the decision (or certificate) may go ahead."""
+    names = [m.strip() for m in materials if m.strip()]
+    if not names:
+        raise DomainError("deferred.materials_required", "请列明补交的材料", field="materials")
+
+    def plan(c: Case) -> list[tuple[str, dict[str, Any]]]:
+        for name in names:
+            if name not in c.deferred_owed:
+                raise DomainError("deferred.not_owed", f"“{name}”不在尚欠的容缺材料之列", field="materials")
+        remaining = [n for n in c.deferred_owed if n not in names]
+        c.deferred_owed = remaining
+        late = c.deferred_due is not None and local_date(at or current_time()) > c.deferred_due
+        return [(EventKind.DEFERRED_MATERIALS_RECEIVED, {"materials": names, "remaining": remaining, "late": late})]
+
+    return _act(case_id=case_id, actor=actor, perm=Perm.CASE_SUBMIT, action=states.Action.RECEIVE_DEFERRED_MATERIALS,
+                at=at, expected_version=expected_version, events=plan)
+
+
 def _accepted_materials(case: Case) -> dict[str, Any]:
     guards.refuse_unless(guards.acceptance_refusal(case))  # 行政许可法 第三十二条
     return material_checks.acceptance_record(case)
@@ -567,6 +635,7 @@ def case_request_extension(*, case_id: int, actor: Staff, workdays: int, reason:
         raise DomainError("extension.reason_required", "申请延期须说明理由", field="reason")
 
     def plan(c: Case) -> list[tuple[str, dict[str, Any]]]:
+        guards.refuse_unless(guards.joint_extension_refusal(c))
         _check_extension_days(c, workdays)
         guards.refuse_unless(guards.extension_pending_refusal(c))
         c.extension_requested_days = workdays
@@ -584,11 +653,13 @@ def case_grant_extension(*, case_id: int, actor: Staff, workdays: int, reason: s
         raise DomainError("extension.reason_required", "延期须说明理由并告知申请人", field="reason")
 
     def plan(c: Case) -> list[tuple[str, dict[str, Any]]]:
+        guards.refuse_unless(guards.joint_extension_refusal(c))  # 第四十二条第二款: not a department's
         _check_extension_days(c, workdays)
         requested = c.extension_requested_days
         c.extension_requested_days = None
         return [(EventKind.EXTENSION_GRANTED, {"workdays": workdays, "reason": reason, "requested_workdays": requested,
-                                       "approver_role": Role.CHIEF_REPRESENTATIVE.value})]
+                                       "approver_role": Role.CHIEF_REPRESENTATIVE.value,
+                                       "approver": actor.name, "approver_title": f"{c.department.name}首席代表"})]
 
     return _act(case_id=case_id, actor=actor, perm=Perm.CASE_GRANT_EXTENSION,
                 action=states.Action.GRANT_EXTENSION, at=at, expected_version=expected_version, events=plan)
@@ -609,6 +680,71 @@ def case_decline_extension(*, case_id: int, actor: Staff, reason: str, at: datet
                 action=states.Action.DECLINE_EXTENSION, at=at, expected_version=expected_version, events=plan)
 
 
+def government_of(case: Case) -> str:
+    """The local government whose head approves a joint case's extension: the case's region's."""
+    return f"{case.region.name}人民政府"
+
+
+def case_request_joint_extension(*, case_id: int, actor: Staff, workdays: int, reason: str,
+                                 at: datetime | None = None, expected_version: int | None = None) -> Case:
+    """报请延期 of a joint case (联办件): the lead department asks the head of the local government
+    (本级人民政府负责人) for at most 15 more working days, with reasons (行政许可法 第四十二条第二款)."""
+    if not reason.strip():
+        raise DomainError("extension.reason_required", "申请延期须说明理由", field="reason")
+
+    def plan(c: Case) -> list[tuple[str, dict[str, Any]]]:
+        guards.refuse_unless(guards.not_joint_refusal(c))
+        _check_extension_days(c, workdays)
+        guards.refuse_unless(guards.extension_pending_refusal(c))
+        c.extension_requested_days = workdays
+        return [(EventKind.EXTENSION_REQUESTED, {"workdays": workdays, "reason": reason, "joint": True,
+                                                 "approver_role": Role.GOVERNMENT_HEAD.value,
+                                                 "government": government_of(c)})]
+
+    return _act(case_id=case_id, actor=actor, perm=Perm.CASE_REQUEST_EXTENSION,
+                action=states.Action.REQUEST_JOINT_EXTENSION, at=at, expected_version=expected_version, events=plan)
+
+
+def case_approve_joint_extension(*, case_id: int, actor: Staff, workdays: int, reason: str,
+                                 at: datetime | None = None, expected_version: int | None = None) -> Case:
+    """批准联办件延期: the head of the local government grants the pending request (once, at most
+    15 working days, before the statutory due date); the extension notice names the approver."""
+    if not reason.strip():
+        raise DomainError("extension.reason_required", "延期须说明理由并告知申请人", field="reason")
+
+    def plan(c: Case) -> list[tuple[str, dict[str, Any]]]:
+        guards.refuse_unless(guards.not_joint_refusal(c))
+        guards.refuse_unless(guards.extension_refusal(events_of(c)) or guards.extension_missing_refusal(c))
+        _check_extension_days(c, workdays)
+        requested, c.extension_requested_days = c.extension_requested_days, None
+        return [(EventKind.EXTENSION_GRANTED, {"workdays": workdays, "reason": reason, "requested_workdays": requested,
+                                               "joint": True, "approver_role": Role.GOVERNMENT_HEAD.value,
+                                               "approver": actor.name,
+                                               "approver_title": f"{government_of(c)}负责人"})]
+
+    # The permission is the government head's (本级人民政府负责人), posted to the case's region.
+    return _act(case_id=case_id, actor=actor, perm=Perm.CASE_APPROVE_JOINT_EXTENSION,
+                action=states.Action.APPROVE_JOINT_EXTENSION, at=at,
+                expected_version=expected_version, events=plan)
+
+
+def case_decline_joint_extension(*, case_id: int, actor: Staff, reason: str, at: datetime | None = None,
+                                 expected_version: int | None = None) -> Case:
+    """The head of the local government turns a joint case's extension request down."""
+    if not reason.strip():
+        raise DomainError("extension.reason_required", "请说明不同意延期的理由", field="reason")
+
+    def plan(c: Case) -> list[tuple[str, dict[str, Any]]]:
+        guards.refuse_unless(guards.not_joint_refusal(c) or guards.extension_missing_refusal(c))
+        requested, c.extension_requested_days = c.extension_requested_days, None
+        return [(EventKind.EXTENSION_DECLINED, {"requested_workdays": requested, "reason": reason, "joint": True,
+                                                "approver_role": Role.GOVERNMENT_HEAD.value, "approver": actor.name})]
+
+    return _act(case_id=case_id, actor=actor, perm=Perm.CASE_APPROVE_JOINT_EXTENSION,
+                action=states.Action.DECLINE_JOINT_EXTENSION, at=at,
+                expected_version=expected_version, events=plan)
+
+
 # 行政许可法 第四十条 / 复议法 / 诉讼法: what a denial must tell the applicant.
 DENIAL_RIGHTS = "如不服本决定，可自收到本决定书之日起六十日内依法申请行政复议，或者六个月内依法提起行政诉讼。"
 
@@ -623,6 +759,8 @@ def case_decide(*, case_id: int, actor: Staff, grant: bool, reasons: str = "", a
 
     def plan(c: Case) -> list[tuple[str, dict[str, Any]]]:
         guards.refuse_unless(guards.decision_refusal(_tasks(c), c))
+        if grant:  # 容缺: a denial (e.g. the owed material never came) needs no material
+            guards.refuse_unless(guards.deferred_refusal(c, "decision"))
         payload: dict[str, Any] = {"outcome": "grant" if grant else "deny", "reasons": reasons}
         c.outcome = payload["outcome"]
         c.extension_requested_days = None
@@ -644,10 +782,12 @@ def case_issue_certificate(*, case_id: int, actor: Staff, at: datetime | None = 
                            expected_version: int | None = None) -> Case:
     """制证: the signed certificate (or result document) of a grant, due 10 working days after it
     (行政许可法 第四十四条)."""
+    def plan(c: Case) -> list[tuple[str, dict[str, Any]]]:
+        guards.refuse_unless(guards.deferred_refusal(c, "certificate"))
+        return [(EventKind.CERTIFICATE_ISSUED, {"result_name": c.item_version.result_name or c.item_version.name})]
+
     return _act(case_id=case_id, actor=actor, perm=Perm.CASE_ISSUE_CERTIFICATE,
-                action=states.Action.ISSUE_CERTIFICATE, at=at, expected_version=expected_version,
-                events=lambda c: [(EventKind.CERTIFICATE_ISSUED, {"result_name": c.item_version.result_name
-                                                          or c.item_version.name})])
+                action=states.Action.ISSUE_CERTIFICATE, at=at, expected_version=expected_version, events=plan)
 
 
 def case_deliver(*, case_id: int, actor: Staff, method: str, tracking_number: str = "", note: str = "",

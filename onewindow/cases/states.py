@@ -53,9 +53,16 @@ class Action(StrEnum):
     REQUEST_EXTENSION = "request_extension"
     GRANT_EXTENSION = "grant_extension"
     DECLINE_EXTENSION = "decline_extension"
+    # 联办件 (行政许可法 第四十二条第二款): asked by the lead department, decided by the government head.
+    REQUEST_JOINT_EXTENSION = "request_joint_extension"
+    APPROVE_JOINT_EXTENSION = "approve_joint_extension"
+    DECLINE_JOINT_EXTENSION = "decline_joint_extension"
     CLAIM_TASK = "claim_task"
     RELEASE_TASK = "release_task"
     REASSIGN_TASK = "reassign_task"
+    # 容缺受理: accepted while deferrable materials are owed, with the date they are due by.
+    ACCEPT_WITH_DEFERRED_MATERIALS = "accept_with_deferred_materials"
+    RECEIVE_DEFERRED_MATERIALS = "receive_deferred_materials"
     DECIDE_GRANT = "decide_grant"
     DECIDE_DENY = "decide_deny"
     ISSUE_CERTIFICATE = "issue_certificate"
@@ -91,10 +98,15 @@ TRANSITIONS: dict[Action, Move[Status]] = {
     Action.REQUEST_EXTENSION: _move(_HANDLING, None, "case.request_extension", "申请延期"),
     Action.GRANT_EXTENSION: _move(_HANDLING, None, "case.grant_extension", "批准延期"),
     Action.DECLINE_EXTENSION: _move(_HANDLING, None, "case.grant_extension", "不同意延期"),
+    Action.REQUEST_JOINT_EXTENSION: _move(_HANDLING, None, "case.request_extension", "报请本级人民政府负责人批准延期"),
+    Action.APPROVE_JOINT_EXTENSION: _move(_HANDLING, None, "case.approve_joint_extension", "批准联办件延期"),
+    Action.DECLINE_JOINT_EXTENSION: _move(_HANDLING, None, "case.approve_joint_extension", "不同意联办件延期"),
     # Inbox moves: who works on a stage; the status stays.
     Action.CLAIM_TASK: _move(_HANDLING, None, "case.review", "认领"),
     Action.RELEASE_TASK: _move(_HANDLING, None, "case.review", "退回待认领"),
     Action.REASSIGN_TASK: _move(_HANDLING, None, "case.reassign", "改派"),
+    Action.ACCEPT_WITH_DEFERRED_MATERIALS: _move({Status.SUBMITTED}, Status.IN_REVIEW, "case.accept", "容缺受理"),
+    Action.RECEIVE_DEFERRED_MATERIALS: _move(_HANDLING | {Status.GRANTED}, None, "case.submit", "登记补交容缺材料"),
     Action.DECIDE_GRANT: _move({Status.IN_REVIEW}, Status.GRANTED, "case.decide", "作出准予决定"),
     Action.DECIDE_DENY: _move({Status.IN_REVIEW}, Status.CONCLUDED, "case.decide", "作出不予决定"),
     Action.ISSUE_CERTIFICATE: _move({Status.GRANTED}, Status.CERTIFICATE_ISSUED, "case.issue_certificate", "制证"),

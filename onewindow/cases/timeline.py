@@ -72,13 +72,23 @@ def _for_staff(event: CaseEvent, item_type: str) -> list[tuple[str, str]]:
         add(_("Procedure"), SPECIAL_PROCEDURE_LABELS.get(p["procedure"], p["procedure"]))
     add(_("Working days announced"), p.get("announced_workdays"))
     add(_("Working days"), p.get("workdays"))
-    if event.kind in (EventKind.SUPPLEMENT_REQUESTED, EventKind.SUPPLEMENTED):
+    if event.kind in (EventKind.SUPPLEMENT_REQUESTED, EventKind.SUPPLEMENTED, EventKind.DEFERRED_MATERIALS_RECEIVED):
         add(_("Materials"), p.get("materials"))
+    if event.kind == EventKind.DEFERRED_MATERIALS_RECEIVED:
+        add("仍欠材料", p.get("remaining") or "无")
+    if event.kind == EventKind.ACCEPTED and p.get("deferred_materials"):
+        add("容缺材料", p.get("deferred_materials"))
+        add("补交期限", p.get("deferred_due"))
     if p.get("method"):
         add(_("Delivery"), DELIVERY_METHOD_LABELS.get(p["method"], p["method"]))
     add(_("Tracking number"), p.get("tracking_number"))
     if event.kind == EventKind.TASK_REASSIGNED:
         add(_("To"), p.get("to"))
+    if event.kind in (EventKind.EXTENSION_GRANTED, EventKind.EXTENSION_DECLINED) and p.get("approver"):
+        add("批准人" if event.kind == EventKind.EXTENSION_GRANTED else "审批人",
+            " ".join(x for x in (p.get("approver_title"), p.get("approver")) if x))
+    if event.kind == EventKind.EXTENSION_REQUESTED and p.get("joint"):
+        add("报请批准", f"{p.get('government', '本级人民政府')}负责人")
     # A conclusion's result is either what the clerk wrote (an instant case) or a code the
     # timeline already shows as its own step (granted, denied, delivered).
     result = p.get("result")
@@ -116,6 +126,10 @@ def _for_applicant(event: CaseEvent, item_type: str) -> list[tuple[str, str]]:
     elif kind == EventKind.EXTENSION_GRANTED:
         add("延长工作日", p.get("workdays"))
         add("理由", p.get("reason"))
+        add("批准人", " ".join(x for x in (p.get("approver_title"), p.get("approver")) if x))
+    elif kind == EventKind.EXTENSION_REQUESTED and p.get("joint"):
+        add("延长工作日", p.get("workdays"))
+        add("报请批准", f"{p.get('government', '本级人民政府')}负责人")
     elif kind == EventKind.DECIDED:
         words = outcome_words(item_type)
         add("决定", words.grant if p.get("outcome") == "grant" else words.deny)

@@ -9,6 +9,7 @@ from fractions import Fraction
 
 from onewindow.catalog.models import ServiceItemVersion
 from onewindow.lifecycle.center_settings import yellow_share
+from onewindow.organization.rules import Role
 from onewindow.workdays.arithmetic import CalendarSnapshot
 from onewindow.workdays.clock import ClockEvent, ClockLimits, ClockState, Violation, check_transition, clock
 from onewindow.workdays.selectors import snapshot_for
@@ -26,6 +27,9 @@ def limits_for(version: ServiceItemVersion, region_code: str | None = None) -> C
         handling=version.handling_type,
         is_joint=version.is_joint,
         yellow_share=yellow_share(region_code),
+        # 行政许可法 第四十二条: the department head extends; for joint handling, the head of the
+        # local government (第二款) — the clock refuses an extension approved by another role.
+        approver_roles=frozenset({Role.GOVERNMENT_HEAD.value if version.is_joint else Role.CHIEF_REPRESENTATIVE.value}),
     )
 
 

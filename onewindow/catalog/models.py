@@ -95,6 +95,9 @@ class ServiceItemVersion(models.Model):
     handling_type = models.CharField(_("办件类型"), max_length=16, choices=_choices(HANDLING_TYPE_LABELS),
                                      default=HandlingType.COMMITTED.value)
     is_joint = models.BooleanField(_("联办件"), default=False)
+    # 容缺受理: what waits for the owed materials — the decision (default) or only the certificate.
+    deferred_blocks = models.CharField(_("容缺材料补齐前不得"), max_length=16, default="decision",
+                                       choices=[("decision", _("作出准予决定")), ("certificate", _("制发证照"))])
     max_visits = models.PositiveSmallIntegerField(_("到现场次数"), default=1)
     visits_note = models.CharField(_("到现场原因"), max_length=200, blank=True)
     special_procedures = models.JSONField(_("特别程序"), default=list, blank=True)

@@ -16,7 +16,9 @@ What a newcomer finds, as of the day of the load:
   promised limit: comfortably inside it, yellow (near it), red (past it), past the statutory
   limit; stages claimed by reviewers, cases waiting for the chief representative's decision,
   extension requests waiting for the chief, extensions granted; special procedures running and
-  ended; joint items with parallel stages in several departments; deemed acceptances;
+  ended; joint items with parallel stages in several departments, one waiting on a co-handler with
+  its extension request waiting for the county government head (``xianzhang``, 行政许可法
+  第四十二条第二款), one extended by him; deemed acceptances;
 - granted cases waiting for the certificate, certificates waiting for delivery, and concluded
   cases delivered at the window, by post and electronically, each with its signed certificate;
   a denial and withdrawals.
@@ -236,6 +238,7 @@ def org(name: str, prefix: str = "91", *, agent: bool = False) -> Party:
 # --- pure: the catalog facts a story needs -------------------------------------------------------
 
 CLERK, REVIEWER, CHIEF = "clerk", "reviewer", "chief_representative"
+GOVERNMENT_HEAD = "xianzhang"  # the demo login of 云溪县人民政府负责人 (organization.yaml)
 
 
 @dataclass(frozen=True)
@@ -264,6 +267,7 @@ class ItemFacts:
     delivery_methods: tuple[str, ...]
     materials: tuple[tuple[str, bool], ...]  # (name, required), in the guide's order
     stages: tuple[StageFacts, ...]
+    is_joint: bool = False  # 联办件: the extension is the county government head's (第四十二条第二款)
 
     @property
     def review_stages(self) -> tuple[StageFacts, ...]:
@@ -436,9 +440,13 @@ class Story:
         return self._add(ago, "end_special_procedure", self._reviewer, result=result)
 
     def ask_extension(self, ago: int, workdays: int, reason: str) -> Story:
+        if self.item.is_joint:  # the lead department's chief asks the county government head
+            return self._add(ago, "request_joint_extension", self._chief, workdays=workdays, reason=reason)
         return self._add(ago, "request_extension", self._reviewer, workdays=workdays, reason=reason)
 
     def extend(self, ago: int, workdays: int, reason: str) -> Story:
+        if self.item.is_joint:  # 行政许可法 第四十二条第二款: 本级人民政府负责人
+            return self._add(ago, "approve_joint_extension", GOVERNMENT_HEAD, workdays=workdays, reason=reason)
         return self._add(ago, "grant_extension", self._chief, workdays=workdays, reason=reason)
 
     # decision and result
@@ -661,6 +669,7 @@ def demo_stories(item: Callable[[str], ItemFacts]) -> list[Story]:
     s.accept(6).review(4, "ZJJ", second=3).sign(2, "GSJ", by="gsj.reviewer")  # the reviewer can countersign
     s = story("joint-02", "娱乐场所经营许可证核发", org("云溪县{brand}娱乐有限公司"), received=9, window="01")
     s.accept(8).review(5, "WGXJ").review(4, "HBJ", second=3)  # 卫生局 still open
+    s.ask_extension(2, 10, "卫生部门需现场核查，报请县人民政府负责人批准延期")  # waits in xianzhang's inbox
     s = story("joint-03", "建设项目用地预审与选址意见书核发（并联审查）", org("云溪县{brand}新能源科技有限公司"),
               received=13, window="05")
     s.accept(12).review(9, "GTJ").review(8, "ZJJ").review(8, "HBJ").review(6, "LYJ")  # gtj.chief decides
@@ -819,6 +828,7 @@ def _item_facts() -> Callable[[str], ItemFacts]:
             stages=tuple(StageFacts(s.order, s.name, s.department_code or item.department.code, s.role,
                                     s.requires_two_signatures, s.parallel_group)
                          for s in sorted(v.stages.all(), key=lambda s: s.order)),
+            is_joint=v.is_joint,
         )
         by_name.setdefault(v.name, []).append(facts)
 

@@ -161,6 +161,7 @@ def acceptance(case: Case, event: CaseEvent) -> dict[str, Any]:
         "materials_received": _received_materials(case, event.seq),
         # 容缺受理: accepted while these are still owed; the notice must not call the file complete.
         "deferred_materials": list(event.payload.get("deferred_materials", [])),
+        "deferred_due": event.payload.get("deferred_due"),  # the date they are owed by, when one was set
         "instant": bool(event.payload.get("instant")),
         "deemed": event.kind == EventKind.DEEMED_ACCEPTED,
         "deemed_rule": DEEMED_RULE if event.kind == EventKind.DEEMED_ACCEPTED else "",
@@ -210,17 +211,27 @@ def special_procedure(case: Case, event: CaseEvent) -> dict[str, Any]:
     }
 
 
+# 行政许可法 第四十二条第二款: a joint (联合办理) case, 45 working days, +15 with the government head's approval.
+JOINT_EXTENSION_RULE = ("依照《中华人民共和国行政许可法》第四十二条第二款，联合办理的行政许可，经本级人民政府负责人批准，"
+                        "延长办理期限，并将延长期限的理由告知申请人。")
+
+
 def extension(case: Case, event: CaseEvent) -> dict[str, Any]:
     previous = next(iter(_events(case, upto=event.seq - 1)[-1:]), None)
     before = previous.projection if previous is not None else {}
+    joint = bool(event.payload.get("joint"))
     return {
+        "joint": joint,
+        # Who approved (Art. 42): the department's head, or for a joint case the government head.
+        "approver": event.payload.get("approver") or event.actor_label,
+        "approver_title": event.payload.get("approver_title", ""),
         "workdays": event.payload.get("workdays"),
         "reason": event.payload.get("reason", ""),
         "previous_statutory_due": _iso(before.get("statutory_due")),
         "previous_promised_due": _iso(before.get("promised_due")),
         "statutory_due": _projected(case, event, "statutory_due"),
         "promised_due": _projected(case, event, "promised_due"),
-        "rule": EXTENSION_RULE,
+        "rule": JOINT_EXTENSION_RULE if joint else EXTENSION_RULE,
     }
 
 

@@ -44,6 +44,7 @@ class Action(StrEnum):
     CASE_SPECIAL_PROCEDURE = "case.special_procedure"
     CASE_REQUEST_EXTENSION = "case.request_extension"
     CASE_GRANT_EXTENSION = "case.grant_extension"
+    CASE_APPROVE_JOINT_EXTENSION = "case.approve_joint_extension"
     CASE_DECIDE = "case.decide"
     CASE_ISSUE_CERTIFICATE = "case.issue_certificate"
     CASE_DELIVER = "case.deliver"
@@ -73,6 +74,8 @@ ACTION_ROLES: dict[Action, frozenset[Role]] = {
     Action.CASE_SPECIAL_PROCEDURE: frozenset({Role.REVIEWER, Role.CHIEF_REPRESENTATIVE}),
     Action.CASE_REQUEST_EXTENSION: frozenset({Role.REVIEWER, Role.CHIEF_REPRESENTATIVE}),
     Action.CASE_GRANT_EXTENSION: frozenset({Role.CHIEF_REPRESENTATIVE}),
+    # 行政许可法 第四十二条第二款: a joint case's extension is the local government head's to approve.
+    Action.CASE_APPROVE_JOINT_EXTENSION: frozenset({Role.GOVERNMENT_HEAD}),
     Action.CASE_DECIDE: frozenset({Role.CHIEF_REPRESENTATIVE, Role.REVIEWER}),
     Action.CASE_ISSUE_CERTIFICATE: _HANDLERS,
     Action.CASE_DELIVER: frozenset({Role.CLERK, Role.PROXY_AGENT}),
@@ -107,6 +110,7 @@ ACTION_LABELS: dict[Action, str] = {
     Action.CASE_SPECIAL_PROCEDURE: "特别程序",
     Action.CASE_REQUEST_EXTENSION: "申请延期",
     Action.CASE_GRANT_EXTENSION: "批准延期",
+    Action.CASE_APPROVE_JOINT_EXTENSION: "批准联办件延期",
     Action.CASE_DECIDE: "审批决定",
     Action.CASE_ISSUE_CERTIFICATE: "制证",
     Action.CASE_DELIVER: "送达",

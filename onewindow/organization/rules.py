@@ -83,6 +83,8 @@ class Role(StrEnum):
     CENTER_ADMIN = "center_admin"
     SUPERVISOR = "supervisor"
     PROXY_AGENT = "proxy_agent"
+    # 本级人民政府负责人: approves the extension of a joint case (行政许可法 第四十二条第二款).
+    GOVERNMENT_HEAD = "government_head"
 
 
 ROLE_LABELS = {
@@ -92,6 +94,7 @@ ROLE_LABELS = {
     Role.CENTER_ADMIN: "中心管理员",
     Role.SUPERVISOR: "电子监察员",
     Role.PROXY_AGENT: "村代办员",
+    Role.GOVERNMENT_HEAD: "本级人民政府负责人",
 }
 
 # Roles whose view reaches down the region tree (DESIGN.md §1: supervisors see the regions

@@ -182,6 +182,16 @@ def _acceptance_forms(ctx: _Ctx) -> list[ActionForm]:
         notes = [f"容缺受理：{'、'.join(owed.deferred)}可在受理后补交，受理通知书将列明"] if owed.deferred else []
         forms.append(ActionForm(key="accept", action="accept", title=_("Accept"), submit=_("Accept"),
                                 notes=notes, fields=[Field("note", _("Note"), "textarea")]))
+    if "accept_with_deferred_materials" in ctx.lawful:
+        owed = case_materials.outstanding_of(ctx.case, ctx.view.events)
+        forms.append(ActionForm(
+            key="accept_with_deferred_materials", action="accept_with_deferred_materials", title="容缺受理",
+            submit="容缺受理",
+            notes=["受理通知书将列明尚欠的材料和补交期限；补齐前不能作出准予决定（或制证，按事项设置）。"],
+            fields=[Field("materials", "尚欠的容缺材料", "checkboxes", required=True, value=list(owed.deferred),
+                          choices=[(n, n) for n in owed.deferred]),
+                    Field("workdays", "补交期限（受理后工作日数）", "number", required=True, value="5"),
+                    Field("note", _("Note"), "textarea")]))
     if "conclude_instant" in ctx.lawful:
         forms.append(ActionForm(key="conclude_instant", action="conclude_instant", title=_("Conclude on the spot"),
                                 submit=_("Conclude"), fields=[Field("result", _("Result"), "textarea")]))
@@ -274,6 +284,7 @@ def _handling_forms(ctx: _Ctx) -> list[ActionForm]:
         forms.append(ActionForm(key="decline_extension", action="decline_extension",
                                 title=_("Decline the extension request"), submit=_("不同意延期"),
                                 fields=[Field("reason", _("Reason"), "textarea", required=True)]))
+    forms += _joint_extension_forms(ctx)
     if "decide-grant" in ctx.lawful:
         # Named by what they do, in the words of the item's type: 作出准予许可决定, 作出予以确认决定 …
         words = outcome_words(version.item_type)
@@ -286,8 +297,42 @@ def _handling_forms(ctx: _Ctx) -> list[ActionForm]:
     return forms
 
 
+def _joint_extension_forms(ctx: _Ctx) -> list[ActionForm]:
+    """联办件的延期 (行政许可法 第四十二条第二款): asked by the lead department, approved or declined
+    by the head of the local government."""
+    forms: list[ActionForm] = []
+    case = ctx.case
+    if "request_joint_extension" in ctx.lawful:
+        forms.append(ActionForm(
+            key="request_joint_extension", action="request_joint_extension",
+            title="报请本级人民政府负责人批准延期", submit="报请批准",
+            notes=["联办件的延期须经本级人民政府负责人批准，至多延长十五个工作日（行政许可法 第四十二条第二款）。"],
+            fields=[Field("workdays", "延期工作日数", "number", required=True),
+                    Field("reason", "延期理由", "textarea", required=True)]))
+    if "approve_joint_extension" in ctx.lawful:
+        forms.append(ActionForm(
+            key="approve_joint_extension", action="approve_joint_extension", title="批准联办件延期",
+            submit="批准延期",
+            notes=[f"申请延长 {case.extension_requested_days} 个工作日；延期告知书将载明批准人。"],
+            fields=[Field("workdays", "延期工作日数", "number", required=True,
+                          value=str(case.extension_requested_days or "")),
+                    Field("reason", "告知申请人的延期理由", "textarea", required=True)]))
+    if "decline_joint_extension" in ctx.lawful:
+        forms.append(ActionForm(key="decline_joint_extension", action="decline_joint_extension",
+                                title="不同意联办件延期", submit="不同意延期",
+                                fields=[Field("reason", "理由", "textarea", required=True)]))
+    return forms
+
+
 def _closing_forms(ctx: _Ctx) -> list[ActionForm]:
     forms: list[ActionForm] = []
+    if "receive_deferred_materials" in ctx.lawful:
+        owed = list(ctx.case.deferred_owed)
+        forms.append(ActionForm(
+            key="receive_deferred_materials", action="receive_deferred_materials", title="登记补交容缺材料",
+            submit="登记补交", notes=[f"补交期限：{ctx.case.deferred_due}"] if ctx.case.deferred_due else [],
+            fields=[Field("materials", "补交的材料", "checkboxes", required=True, value=owed,
+                          choices=[(n, n) for n in owed])]))
     version = ctx.case.item_version
     if "issue_certificate" in ctx.lawful:
         forms.append(ActionForm(key="issue_certificate", action="issue_certificate",
@@ -345,6 +390,9 @@ def action_label(action: str) -> str:
         "reassign": _("stage reassigned"), "start_special_procedure": _("special procedure started"),
         "end_special_procedure": _("special procedure ended"), "request_extension": _("extension requested"),
         "grant_extension": _("extension granted"), "decline_extension": _("extension declined"),
+        "request_joint_extension": "已报请本级人民政府负责人批准延期", "approve_joint_extension": "已批准联办件延期",
+        "decline_joint_extension": "已不同意联办件延期",
+        "accept_with_deferred_materials": "已容缺受理", "receive_deferred_materials": "已登记补交容缺材料",
         "decide": _("decision recorded"), "issue_certificate": _("certificate issued"),
         "deliver": _("delivered"), "withdraw": _("withdrawn"),
     }.get(action, action)

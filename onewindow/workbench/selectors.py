@@ -23,7 +23,9 @@ from .models import CaseScan
 INTAKE_ROLES = frozenset({Role.CLERK, Role.PROXY_AGENT})
 # 台帐 and 受理登记册 are kept by the windows and read by the back offices and the center.
 LEDGER_ROLES = frozenset({Role.CLERK, Role.REVIEWER, Role.CHIEF_REPRESENTATIVE, Role.CENTER_ADMIN})
-INBOX_ROLES = frozenset({Role.CLERK, Role.REVIEWER, Role.CHIEF_REPRESENTATIVE, Role.PROXY_AGENT})
+# The government head's inbox holds the joint cases' extension requests (行政许可法 第四十二条第二款).
+INBOX_ROLES = frozenset({Role.CLERK, Role.REVIEWER, Role.CHIEF_REPRESENTATIVE, Role.PROXY_AGENT,
+                         Role.GOVERNMENT_HEAD})
 
 
 def may_take_in(staff: Staff | None) -> bool:

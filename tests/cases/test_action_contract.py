@@ -39,6 +39,12 @@ CONTRACT: dict[str, tuple[str, dict[str, str]]] = {
     "request_extension": ("RequestExtensionIn", {"workdays": "integer[0..32767]", "reason": "string"}),
     "grant_extension": ("GrantExtensionIn", {"workdays": "integer[0..32767]", "reason": "string"}),
     "decline_extension": ("DeclineExtensionIn", {"reason": "string"}),
+    "request_joint_extension": ("RequestJointExtensionIn", {"workdays": "integer[0..32767]", "reason": "string"}),
+    "approve_joint_extension": ("ApproveJointExtensionIn", {"workdays": "integer[0..32767]", "reason": "string"}),
+    "decline_joint_extension": ("DeclineJointExtensionIn", {"reason": "string"}),
+    "accept_with_deferred_materials": ("AcceptWithDeferredMaterialsIn", {
+        "materials": "array[string]", "workdays": f"integer[{INT64}]", "note": 'string = ""'}),
+    "receive_deferred_materials": ("ReceiveDeferredMaterialsIn", {"materials": "array[string]"}),
     "decide": ("DecideIn", {"grant": "boolean", "reasons": 'string = ""'}),
     "issue_certificate": ("IssueCertificateIn", {}),
     "deliver": ("DeliverIn", {"method": "string", "tracking_number": 'string = ""', "note": 'string = ""'}),

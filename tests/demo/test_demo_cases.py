@@ -244,6 +244,17 @@ def test_the_chief_finds_decisions_and_an_extension_request(loaded):
     assert all(c.department.code == "GSJ" for c in box.to_decide + box.extension_requests)
 
 
+def test_the_county_government_head_decides_the_joint_extensions(loaded):
+    # 行政许可法 第四十二条第二款: one joint request waits for him, one joint extension he approved.
+    box = inbox(_staff("xianzhang"))
+    assert box.extension_requests
+    assert all(c.item_version.is_joint for c in box.extension_requests)
+    assert not any(c.item_version.is_joint for c in inbox(_staff("chief")).extension_requests)
+    granted = CaseEvent.objects.filter(kind="extension_granted", case__item_version__is_joint=True)
+    assert granted.exists()
+    assert {e.payload["approver_role"] for e in granted} == {"government_head"}
+
+
 def test_the_township_centre_finds_work(loaded):
     assert inbox(_staff("town.clerk")).to_accept
     assert inbox(_staff("town.chief")).to_decide

@@ -28,6 +28,8 @@ ALLOWED: dict[Role, set[Action]] = {
                         A.SUPERVISION_VIEW, A.SUPERVISION_SETTINGS, A.ASSESSMENT_RUN, A.CASE_IMPORT},
     Role.SUPERVISOR: {A.CASE_VIEW, A.CATALOG_VIEW, A.SUPERVISION_VIEW, A.SUPERVISION_ORDER},
     Role.PROXY_AGENT: {A.CASE_VIEW, A.CASE_SUBMIT, A.CASE_DELIVER, A.CATALOG_VIEW},
+    # 本级人民政府负责人: a joint case's extension (行政许可法 第四十二条第二款), nothing else.
+    Role.GOVERNMENT_HEAD: {A.CASE_VIEW, A.CATALOG_VIEW, A.CASE_APPROVE_JOINT_EXTENSION},
 }
 # Roles whose postings reach the regions below their own (DESIGN.md §3).
 REACH_DOWN = {Role.SUPERVISOR, Role.CENTER_ADMIN}
