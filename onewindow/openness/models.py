@@ -1,0 +1,114 @@
+"""Tables of open government: disclosure requests (依申请公开), their chained history and replies."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from onewindow.lifecycle.models import ChainedEvent
+
+from .rules import (
+    ANSWER_LABELS,
+    APPLICANT_KIND_LABELS,
+    CHANNEL_LABELS,
+    DELIVERY_LABELS,
+    STATE_LABELS,
+    State,
+)
+
+
+class DisclosureRequest(models.Model):
+    """One request for government information, addressed to one agency (a department of a region)."""
+
+    number = models.CharField(_("申请编号"), max_length=40, unique=True)
+    query_code = models.CharField(_("查询码"), max_length=16)
+    region = models.ForeignKey("organization.Region", models.PROTECT, related_name="+", verbose_name=_("区划"))
+    department = models.ForeignKey("organization.Department", models.PROTECT, related_name="+",
+                                   verbose_name=_("受理机关"))
+    channel = models.CharField(_("申请方式"), max_length=16, choices=list(CHANNEL_LABELS.items()))
+    applicant_kind = models.CharField(_("申请人类型"), max_length=16, choices=list(APPLICANT_KIND_LABELS.items()))
+    applicant_name = models.CharField(_("申请人"), max_length=100)
+    applicant_id_number = models.CharField(_("证件号码"), max_length=32)
+    applicant_phone = models.CharField(_("联系电话"), max_length=20)
+    applicant_address = models.CharField(_("通信地址"), max_length=200, blank=True)
+    description = models.TextField(_("所需信息的内容描述"))
+    purpose = models.CharField(_("用途"), max_length=200, blank=True)
+    delivery = models.CharField(_("获取方式"), max_length=16, choices=list(DELIVERY_LABELS.items()))
+    received_on = models.DateField(_("收到申请之日"), help_text=_("政府信息公开条例 第三十一条"))
+    state = models.CharField(_("状态"), max_length=24, choices=list(STATE_LABELS.items()), default=State.RECEIVED)
+    reply_due = models.DateField(_("答复期限"), null=True, blank=True)
+    extension_workdays = models.PositiveSmallIntegerField(_("延长工作日"), default=0)
+    clarification_requested = models.BooleanField(_("已告知补正"), default=False)
+    consulted = models.BooleanField(_("已征求第三方意见"), default=False)
+    answer = models.CharField(_("答复类型"), max_length=24, blank=True, choices=list(ANSWER_LABELS.items()))
+    replied_on = models.DateField(_("答复日期"), null=True, blank=True)
+    closed_on = models.DateField(_("结束日期"), null=True, blank=True)
+    created_at = models.DateTimeField(_("登记时间"))
+    created_by = models.ForeignKey("organization.Staff", models.PROTECT, null=True, blank=True, related_name="+",
+                                   verbose_name=_("登记人"))
+    row_version = models.PositiveIntegerField(_("版本"), default=1)
+
+    class Meta:
+        verbose_name = _("政府信息公开申请")
+        verbose_name_plural = _("政府信息公开申请")
+        ordering = ["-received_on", "-id"]
+        indexes = [
+            models.Index(fields=["region", "state"], name="openness_request_region"),
+            models.Index(fields=["department", "state"], name="openness_request_dept"),
+            models.Index(fields=["received_on"], name="openness_request_received"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def state_label(self) -> str:
+        return STATE_LABELS[State(self.state)]
+
+
+class DisclosureRequestEvent(ChainedEvent):
+    """The history of one request, hash-chained (``verify_history --type disclosure``)."""
+
+    request = models.ForeignKey(DisclosureRequest, models.PROTECT, related_name="events", verbose_name=_("申请"))
+
+    class Meta:
+        verbose_name = _("依申请公开记录")
+        verbose_name_plural = _("依申请公开记录")
+        ordering = ["request", "seq"]
+        constraints = [models.UniqueConstraint(fields=["request", "seq"], name="openness_request_event_seq")]
+
+    def __str__(self) -> str:
+        return f"{self.request_id}#{self.seq} {self.kind}"
+
+
+class DisclosureReply(models.Model):
+    """The numbered reply document (答复书) of a request, frozen at issue; its PDF is a pure function
+    of ``content`` (``documents.render``)."""
+
+    request = models.OneToOneField(DisclosureRequest, models.PROTECT, related_name="reply", verbose_name=_("申请"))
+    number = models.CharField(_("答复书编号"), max_length=64, unique=True)
+    answer = models.CharField(_("答复类型"), max_length=24, choices=list(ANSWER_LABELS.items()))
+    content = models.JSONField(_("文书内容"))
+    content_sha256 = models.CharField(_("内容哈希"), max_length=64)
+    issued_at = models.DateTimeField(_("出具时间"))
+
+    class Meta:
+        verbose_name = _("政府信息公开申请答复书")
+        verbose_name_plural = _("政府信息公开申请答复书")
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class OpennessSequence(models.Model):
+    """The last number issued per scope (a region's requests) and year (``core.sequences``)."""
+
+    scope = models.CharField(max_length=64)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scope", "year"], name="openness_sequence_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.scope}/{self.year}: {self.last}"
