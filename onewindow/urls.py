@@ -18,5 +18,6 @@ urlpatterns = [
     path("", include("onewindow.documents.urls")),
     path("staff/", include("onewindow.workbench.urls")),
     path("online/", include("onewindow.online.urls")),
+    path("", include("onewindow.openness.urls")),
     path("", include("onewindow.portal.urls")),
 ]

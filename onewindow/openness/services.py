@@ -250,6 +250,7 @@ def request_clarification(*, request_id: int, points: list[str], actor: Staff, n
     with transaction.atomic():
         req = _load(request_id, expected_version)
         _handler(req, actor, at)
+        _move(req, Action.REQUEST_CLARIFICATION)  # the table's refusal first: "待补正" says more than "once"
         if req.clarification_requested:
             raise DomainError("disclosure.clarification_once",
                               "补正只能告知一次（政府信息公开条例 第三十条），本申请已告知过补正", field="action")

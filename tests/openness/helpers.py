@@ -28,3 +28,20 @@ def applicant(**changes: str) -> Applicant:
 
 FULL_ID = id_number()
 PHONE = "13800138000"
+
+
+# -- the national calendar as chinesecalendar knows it (the property tests' pure snapshot) ------------
+
+FIRST = date(2004, 1, 1)
+LAST = date(2030, 12, 31)
+PUBLISHED = range(2004, 2027)
+
+
+def national():
+    """A snapshot of the national calendar from chinesecalendar: 2004–2026 published."""
+    import chinese_calendar
+
+    from onewindow.workdays.arithmetic import build_snapshot
+
+    return build_snapshot(first=FIRST, last=LAST, holidays=chinese_calendar.holidays,
+                          makeup_workdays=chinese_calendar.workdays, published_years=PUBLISHED, version=1)

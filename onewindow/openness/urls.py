@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+app_name = "openness"
+urlpatterns = [
+    # Public: 政务公开
+    path("openness/", views.public_index, name="public_index"),
+    path("openness/requests/new/", views.public_file, name="public_file"),
+    path("openness/requests/filed/", views.public_filed, name="public_filed"),
+    path("openness/requests/status/", views.public_status, name="public_status"),
+    path("openness/requests/reply.pdf", views.public_reply_pdf, name="public_reply_pdf"),
+    # Staff
+    path("staff/openness/requests/", views.staff_list, name="staff_list"),
+    path("staff/openness/requests/new/", views.staff_new, name="staff_new"),
+    path("staff/openness/requests/<str:number>/", views.staff_request, name="staff_request"),
+    path("staff/openness/requests/<str:number>/act/<str:action>/", views.staff_act, name="staff_act"),
+    path("staff/openness/requests/<str:number>/reply.pdf", views.staff_reply_pdf, name="staff_reply_pdf"),
+    path("staff/openness/report/", views.staff_report, name="staff_report"),
+]
