@@ -143,6 +143,7 @@ def _register_routers() -> None:
         ("onewindow.supervision.api", "/supervision"),
         ("onewindow.online.api", "/public"),
         ("onewindow.openness.api", "/disclosure-requests"),
+        ("onewindow.openness.api_powers", "/powers"),
     ]:
         try:
             router = import_module(module).router

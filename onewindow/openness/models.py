@@ -112,3 +112,75 @@ class OpennessSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope}/{self.year}: {self.last}"
+
+
+# -- the power list (权力清单) and discretion standards (裁量基准) ----------------------------------------
+
+
+class PowerListVersion(models.Model):
+    """One published version of a region's power list, in force from its effective date until the
+    next version's (an import never edits a published version: it adds one)."""
+
+    region = models.ForeignKey("organization.Region", models.PROTECT, related_name="+", verbose_name=_("区划"))
+    version = models.PositiveIntegerField(_("版本"))
+    effective_from = models.DateField(_("生效日期"))
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("导入时间"))
+    created_by = models.ForeignKey("organization.Staff", models.PROTECT, null=True, blank=True, related_name="+",
+                                   verbose_name=_("导入人"))
+
+    class Meta:
+        verbose_name = _("权力清单版本")
+        verbose_name_plural = _("权力清单版本")
+        constraints = [models.UniqueConstraint(fields=["region", "version"], name="openness_power_version_once")]
+        ordering = ["region", "-effective_from", "-version"]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} v{self.version} ({self.effective_from})"
+
+
+class Power(models.Model):
+    """One power (职权) of one department, as a version of the list states it."""
+
+    list_version = models.ForeignKey(PowerListVersion, models.CASCADE, related_name="powers",
+                                     verbose_name=_("清单版本"))
+    code = models.CharField(_("权力编码"), max_length=40)
+    department = models.ForeignKey("organization.Department", models.PROTECT, related_name="+",
+                                   verbose_name=_("实施部门"))
+    name = models.CharField(_("权力名称"), max_length=200)
+    power_type = models.CharField(_("权力类型"), max_length=16)
+    legal_basis = models.TextField(_("设定依据"))
+    implementing_body = models.CharField(_("实施主体"), max_length=100)
+    responsibilities = models.TextField(_("责任事项"), blank=True)
+    accountability = models.TextField(_("追责情形"), blank=True)
+    stages = models.JSONField(_("办理流程环节"), default=list, blank=True)
+    item_codes = models.JSONField(_("关联服务事项编码"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("权力事项")
+        verbose_name_plural = _("权力事项")
+        constraints = [models.UniqueConstraint(fields=["list_version", "code"], name="openness_power_code_once")]
+        ordering = ["department__order", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class DiscretionStandard(models.Model):
+    """One situation of a penalty power's discretion standard (行政处罚裁量基准) with its range."""
+
+    power = models.ForeignKey(Power, models.CASCADE, related_name="standards", verbose_name=_("权力事项"))
+    category = models.CharField(_("裁量情形类别"), max_length=16)
+    situation = models.CharField(_("情形"), max_length=300)
+    range_min = models.DecimalField(_("下限（元）"), max_digits=14, decimal_places=2, null=True, blank=True)
+    range_max = models.DecimalField(_("上限（元）"), max_digits=14, decimal_places=2, null=True, blank=True)
+    legal_text = models.TextField(_("法律条文"), blank=True)
+    order = models.PositiveIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("裁量基准")
+        verbose_name_plural = _("裁量基准")
+        ordering = ["power", "order", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.power_id} {self.category} {self.situation[:20]}"

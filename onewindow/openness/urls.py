@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import power_views, views
 
 app_name = "openness"
 urlpatterns = [
@@ -10,7 +10,12 @@ urlpatterns = [
     path("openness/requests/filed/", views.public_filed, name="public_filed"),
     path("openness/requests/status/", views.public_status, name="public_status"),
     path("openness/requests/reply.pdf", views.public_reply_pdf, name="public_reply_pdf"),
+    path("openness/powers/", power_views.public_powers, name="public_powers"),
+    path("openness/powers/<str:code>/", power_views.public_power, name="public_power"),
     # Staff
+    path("staff/openness/powers/", power_views.staff_powers, name="staff_powers"),
+    path("staff/openness/powers/export/<int:version_id>/", power_views.staff_powers_export, name="staff_powers_export"),
+    path("staff/openness/powers/<str:code>/calculator/", power_views.staff_calculator, name="staff_calculator"),
     path("staff/openness/requests/", views.staff_list, name="staff_list"),
     path("staff/openness/requests/new/", views.staff_new, name="staff_new"),
     path("staff/openness/requests/<str:number>/", views.staff_request, name="staff_request"),

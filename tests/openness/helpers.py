@@ -45,3 +45,44 @@ def national():
 
     return build_snapshot(first=FIRST, last=LAST, holidays=chinese_calendar.holidays,
                           makeup_workdays=chinese_calendar.workdays, published_years=PUBLISHED, version=1)
+
+
+# -- power-list workbooks --------------------------------------------------------------------------------
+
+POWER_HEADERS = ("权力编码", "部门编码", "权力名称", "权力类型", "设定依据", "实施主体", "责任事项", "追责情形",
+                 "办理流程", "关联事项编码")
+STANDARD_HEADERS = ("权力编码", "情形类别", "情形", "下限（元）", "上限（元）", "法律条文")
+
+
+def power_row(**changes) -> list:
+    row = {"权力编码": "SCJG-CF-001", "部门编码": "SCJG", "权力名称": "对未取得食品经营许可从事食品经营活动的处罚",
+           "权力类型": "行政处罚", "设定依据": "《中华人民共和国食品安全法》第一百二十二条", "实施主体": "市场监督管理局",
+           "责任事项": "立案、调查、审查、告知、决定、送达、执行", "追责情形": "因不履行或不正确履行行政职责，有下列情形的，依法追究责任",
+           "办理流程": "立案→调查取证→审查→告知→决定→送达→执行", "关联事项编码": ""} | changes
+    return [row[h] for h in POWER_HEADERS]
+
+
+def standard_row(**changes) -> list:
+    row = {"权力编码": "SCJG-CF-001", "情形类别": "一般处罚", "情形": "货值金额不足一万元的", "下限（元）": 50000,
+           "上限（元）": 80000, "法律条文": "《食品安全法》第一百二十二条第一款"} | changes
+    return [row[h] for h in STANDARD_HEADERS]
+
+
+def workbook(powers: list[list], standards: list[list]) -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    ws = book.active
+    ws.title = "权力清单"
+    ws.append(POWER_HEADERS)
+    for r in powers:
+        ws.append(r)
+    ws2 = book.create_sheet("裁量基准")
+    ws2.append(STANDARD_HEADERS)
+    for r in standards:
+        ws2.append(r)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
