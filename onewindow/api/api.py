@@ -144,6 +144,7 @@ def _register_routers() -> None:
         ("onewindow.online.api", "/public"),
         ("onewindow.openness.api", "/disclosure-requests"),
         ("onewindow.openness.api_powers", "/powers"),
+        ("onewindow.openness.api_funds", "/public/funds"),
     ]:
         try:
             router = import_module(module).router

@@ -184,3 +184,92 @@ class DiscretionStandard(models.Model):
 
     def __str__(self) -> str:
         return f"{self.power_id} {self.category} {self.situation[:20]}"
+
+
+# -- fund disclosure (惠民资金公开) -----------------------------------------------------------------------
+
+
+class Fund(models.Model):
+    """A special fund paid to persons, households or projects (到人到户资金)."""
+
+    region = models.ForeignKey("organization.Region", models.PROTECT, related_name="+", verbose_name=_("区划"))
+    department = models.ForeignKey("organization.Department", models.PROTECT, related_name="+",
+                                   verbose_name=_("主管部门"))
+    code = models.CharField(_("资金编码"), max_length=40, unique=True)
+    name = models.CharField(_("资金名称"), max_length=100)
+    basis = models.TextField(_("政策依据"))
+    standard = models.CharField(_("补助标准"), max_length=200)
+    period = models.CharField(_("资金所属期"), max_length=50)
+    total = models.DecimalField(_("资金总额（元）"), max_digits=14, decimal_places=2)
+    payment_workdays = models.PositiveSmallIntegerField(_("审批后发放时限（工作日）"), default=10)
+    created_at = models.DateTimeField(_("创建时间"))
+
+    class Meta:
+        verbose_name = _("惠民资金")
+        verbose_name_plural = _("惠民资金")
+        ordering = ["region", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class FundImport(models.Model):
+    """One imported workbook of a fund's distribution (all its rows, or none)."""
+
+    fund = models.ForeignKey(Fund, models.PROTECT, related_name="imports", verbose_name=_("资金"))
+    file_name = models.CharField(_("文件名"), max_length=200, blank=True)
+    rows = models.PositiveIntegerField(_("行数"))
+    imported_at = models.DateTimeField(_("导入时间"))
+    imported_by = models.ForeignKey("organization.Staff", models.PROTECT, related_name="+", verbose_name=_("导入人"))
+
+    class Meta:
+        verbose_name = _("资金发放导入")
+        verbose_name_plural = _("资金发放导入")
+
+    def __str__(self) -> str:
+        return f"{self.fund_id} {self.imported_at:%Y-%m-%d} ({self.rows})"
+
+
+class Distribution(models.Model):
+    """One payment of a fund to one person or household in one village."""
+
+    fund = models.ForeignKey(Fund, models.PROTECT, related_name="distributions", verbose_name=_("资金"))
+    batch = models.ForeignKey(FundImport, models.PROTECT, related_name="distributions", verbose_name=_("导入批次"))
+    village = models.ForeignKey("organization.Region", models.PROTECT, related_name="+", verbose_name=_("村（社区）"))
+    recipient_name = models.CharField(_("姓名"), max_length=64)
+    id_number = models.CharField(_("身份证号码"), max_length=18)
+    amount = models.DecimalField(_("金额（元）"), max_digits=12, decimal_places=2)
+    approved_on = models.DateField(_("审批日期"))
+    pay_due = models.DateField(_("应发放日期"))
+    paid_on = models.DateField(_("发放日期"), null=True, blank=True)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("资金发放明细")
+        verbose_name_plural = _("资金发放明细")
+        ordering = ["fund", "village", "id"]
+        indexes = [models.Index(fields=["village", "fund"], name="openness_distribution_village"),
+                   models.Index(fields=["id_number"], name="openness_distribution_id")]
+
+    def __str__(self) -> str:
+        return f"{self.fund_id}:{self.village_id} {self.amount}"
+
+
+class FundDispute(models.Model):
+    """A disputed entry reported by the public (an entry that is wrong, or someone who should not
+    receive it). Hands over to the feedback work orders through ``fund_hooks.dispute_filed``."""
+
+    distribution = models.ForeignKey(Distribution, models.PROTECT, related_name="disputes", verbose_name=_("发放明细"))
+    reason = models.TextField(_("异议内容"))
+    contact_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    filed_at = models.DateTimeField(_("提出时间"))
+    work_order = models.CharField(_("工单编号"), max_length=40, blank=True,
+                                  help_text=_("转为意见建议工单后的编号；工单模块未接入时为空"))
+
+    class Meta:
+        verbose_name = _("资金公示异议")
+        verbose_name_plural = _("资金公示异议")
+        ordering = ["-filed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.distribution_id} {self.filed_at:%Y-%m-%d}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import power_views, views
+from . import fund_views, power_views, views
 
 app_name = "openness"
 urlpatterns = [
@@ -12,7 +12,11 @@ urlpatterns = [
     path("openness/requests/reply.pdf", views.public_reply_pdf, name="public_reply_pdf"),
     path("openness/powers/", power_views.public_powers, name="public_powers"),
     path("openness/powers/<str:code>/", power_views.public_power, name="public_power"),
+    path("openness/funds/", fund_views.public_funds, name="public_funds"),
+    path("openness/funds/village/<str:code>/", fund_views.village_page, name="village"),
+    path("openness/funds/entries/<int:entry_id>/dispute/", fund_views.public_dispute, name="public_dispute"),
     # Staff
+    path("staff/openness/funds/", fund_views.staff_funds, name="staff_funds"),
     path("staff/openness/powers/", power_views.staff_powers, name="staff_powers"),
     path("staff/openness/powers/export/<int:version_id>/", power_views.staff_powers_export, name="staff_powers_export"),
     path("staff/openness/powers/<str:code>/calculator/", power_views.staff_calculator, name="staff_calculator"),

@@ -86,3 +86,30 @@ def workbook(powers: list[list], standards: list[list]) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+# -- fund workbooks ----------------------------------------------------------------------------------------
+
+FUND_HEADERS = ("村（社区）", "姓名", "身份证号码", "金额（元）", "审批日期", "发放日期", "备注")
+
+
+def fund_row(**changes) -> list:
+    row = {"村（社区）": "河湾村委会", "姓名": "李大山", "身份证号码": id_number("99012119650301001"),
+           "金额（元）": "1200.50", "审批日期": "2026-03-02", "发放日期": "2026-03-10", "备注": ""} | changes
+    return [row[h] for h in FUND_HEADERS]
+
+
+def fund_workbook(rows: list[list]) -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    ws = book.active
+    ws.title = "发放明细"
+    ws.append(FUND_HEADERS)
+    for r in rows:
+        ws.append(r)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
