@@ -145,6 +145,7 @@ def _register_routers() -> None:
         ("onewindow.openness.api", "/disclosure-requests"),
         ("onewindow.openness.api_powers", "/powers"),
         ("onewindow.openness.api_funds", "/public/funds"),
+        ("onewindow.openness.api_publications", "/publications"),
     ]:
         try:
             router = import_module(module).router

@@ -7,6 +7,7 @@ class OpennessConfig(AppConfig):
     verbose_name = "政务公开"
 
     def ready(self) -> None:
-        from .subjects import register
+        from .subjects import register, register_publications
 
         register()
+        register_publications()

@@ -273,3 +273,72 @@ class FundDispute(models.Model):
 
     def __str__(self) -> str:
         return f"{self.distribution_id} {self.filed_at:%Y-%m-%d}"
+
+
+# -- publicity with a schedule (公示) -------------------------------------------------------------------
+
+
+class Publication(models.Model):
+    """A publication (公示): scheduled, reviewed by a named reviewer, published with a comment period,
+    objections answered, then finalized."""
+
+    number = models.CharField(_("公示编号"), max_length=40, unique=True)
+    region = models.ForeignKey("organization.Region", models.PROTECT, related_name="+", verbose_name=_("区划"))
+    department = models.ForeignKey("organization.Department", models.PROTECT, related_name="+",
+                                   verbose_name=_("发布部门"))
+    title = models.CharField(_("标题"), max_length=200)
+    kind = models.CharField(_("公示类型"), max_length=16)
+    body = models.TextField(_("公示内容"))
+    comment_days = models.PositiveSmallIntegerField(_("公示期"))
+    comment_unit = models.CharField(_("公示期单位"), max_length=16)
+    due_on = models.DateField(_("应发布日期"))
+    state = models.CharField(_("状态"), max_length=16)
+    author = models.ForeignKey("organization.Staff", models.PROTECT, related_name="+", verbose_name=_("拟稿人"))
+    reviewer = models.ForeignKey("organization.Staff", models.PROTECT, null=True, blank=True, related_name="+",
+                                 verbose_name=_("审核人"))
+    published_on = models.DateField(_("发布日期"), null=True, blank=True)
+    comment_ends = models.DateField(_("公示期截止"), null=True, blank=True)
+    finalized_on = models.DateField(_("公示结束日期"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"))
+
+    class Meta:
+        verbose_name = _("公示")
+        verbose_name_plural = _("公示")
+        ordering = ["due_on", "id"]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class PublicationEvent(ChainedEvent):
+    publication = models.ForeignKey(Publication, models.PROTECT, related_name="events", verbose_name=_("公示"))
+
+    class Meta:
+        verbose_name = _("公示记录")
+        verbose_name_plural = _("公示记录")
+        ordering = ["publication", "seq"]
+        constraints = [models.UniqueConstraint(fields=["publication", "seq"], name="openness_publication_event_seq")]
+
+    def __str__(self) -> str:
+        return f"{self.publication_id}#{self.seq} {self.kind}"
+
+
+class Objection(models.Model):
+    """An objection (异议) raised during a publication's comment period; answered before finalizing."""
+
+    publication = models.ForeignKey(Publication, models.PROTECT, related_name="objections", verbose_name=_("公示"))
+    text = models.TextField(_("异议内容"))
+    contact_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    filed_at = models.DateTimeField(_("提出时间"))
+    answer = models.TextField(_("答复"), blank=True)
+    answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    answered_by = models.ForeignKey("organization.Staff", models.PROTECT, null=True, blank=True, related_name="+",
+                                    verbose_name=_("答复人"))
+
+    class Meta:
+        verbose_name = _("公示异议")
+        verbose_name_plural = _("公示异议")
+        ordering = ["filed_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.publication_id} {self.filed_at:%Y-%m-%d}"

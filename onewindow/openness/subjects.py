@@ -34,3 +34,27 @@ def register() -> None:
     register_subject(SubjectType(
         key=SUBJECT, noun="政府信息公开申请", describe=_describe, verify=_verify,
         url=lambda _pk, d: reverse("openness:staff_request", args=[d.title])))
+
+
+def _describe_publication(ids: Sequence[int]) -> dict[int, Described]:
+    from .models import Publication
+
+    return {pk: Described(title=f"{number}（{title}）", warning_fields={})
+            for pk, number, title in Publication.objects.filter(id__in=list(ids)).values_list("id", "number", "title")}
+
+
+def _verify_publication(label: str | None) -> Iterator[ChainReport]:
+    from .models import Publication, PublicationEvent
+
+    pubs = Publication.objects.order_by("id")
+    if label is not None:
+        pubs = pubs.filter(number=label)
+    for pub in pubs.iterator(chunk_size=500):
+        events = PublicationEvent.objects.filter(publication=pub).order_by("seq")
+        yield ChainReport("publication", pub.number, verify_events(events, pub.number))
+
+
+def register_publications() -> None:
+    register_subject(SubjectType(
+        key="publication", noun="公示", describe=_describe_publication, verify=_verify_publication,
+        url=lambda pk, _d: reverse("openness:staff_publication", args=[pk])))

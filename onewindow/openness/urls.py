@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import fund_views, power_views, views
+from . import fund_views, power_views, publication_views, views
 
 app_name = "openness"
 urlpatterns = [
@@ -15,7 +15,13 @@ urlpatterns = [
     path("openness/funds/", fund_views.public_funds, name="public_funds"),
     path("openness/funds/village/<str:code>/", fund_views.village_page, name="village"),
     path("openness/funds/entries/<int:entry_id>/dispute/", fund_views.public_dispute, name="public_dispute"),
+    path("openness/publications/", publication_views.public_publications, name="public_publications"),
+    path("openness/publications/<str:number>/", publication_views.public_publication, name="public_publication"),
     # Staff
+    path("staff/openness/publications/", publication_views.staff_schedule, name="staff_schedule"),
+    path("staff/openness/publications/<int:pk>/", publication_views.staff_publication, name="staff_publication"),
+    path("staff/openness/publications/<int:pk>/act/<str:action>/", publication_views.staff_publication_act,
+         name="staff_publication_act"),
     path("staff/openness/funds/", fund_views.staff_funds, name="staff_funds"),
     path("staff/openness/powers/", power_views.staff_powers, name="staff_powers"),
     path("staff/openness/powers/export/<int:version_id>/", power_views.staff_powers_export, name="staff_powers_export"),
