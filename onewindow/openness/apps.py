@@ -7,7 +7,8 @@ class OpennessConfig(AppConfig):
     verbose_name = "政务公开"
 
     def ready(self) -> None:
-        from .subjects import register, register_publications
+        from .subjects import register, register_publications, register_topics
 
         register()
         register_publications()
+        register_topics()

@@ -25,7 +25,7 @@ from onewindow.organization.models import Department, Region, Staff
 from onewindow.organization.rules import RegionLevel
 from onewindow.workdays.selectors import snapshot_for
 
-from . import fund_services, power_services, publication_services, services
+from . import fund_services, power_services, publication_services, services, topics
 from .models import DisclosureRequest, Fund, PowerListVersion
 
 COUNTY = "990121000000"
@@ -104,8 +104,9 @@ def load_demo(*, today: date | None = None) -> str:
     entries = _funds(county, admin, today, rng)
     requests = _requests(county, today, rng)
     _publication(county, today, rng)
+    _topics(county, today)
     return (f"政务公开：权力清单 {powers} 项（含裁量基准），惠民资金 {len(FUNDS)} 项、发放明细 {entries} 条，"
-            f"依申请公开 {requests} 件，低保公示 1 项（公示期内）")
+            f"依申请公开 {requests} 件，低保公示 1 项（公示期内），点题 2 项")
 
 
 def _powers(county: Region, admin: Staff, today: date) -> int:
@@ -250,3 +251,18 @@ def _publication(county: Region, today: date, rng: random.Random) -> None:
     publication_services.publication_publish(publication_id=pub.id, actor=chief, at=_moment(published, 10))
     publication_services.objection_file(publication_id=pub.id, text="石桥村张**家中有经营性货车，收入可能超标",
                                         at=_moment(today, 8) if today > published else _moment(published, 16))
+
+
+def _topics(county: Region, today: date) -> None:
+    cal = snapshot_for(county.code)
+    mzj = Department.objects.get(region=county, code="MZJ")
+    zjj = Department.objects.get(region=county, code="ZJJ")
+    open_topic = topics.topic_propose(department_id=mzj.id, title="公开各村养老服务补贴发放汇总",
+                                      at=_moment(workday_before(cal, today, 3)))
+    for n in range(1, 6):
+        topics.topic_second(topic_id=open_topic.id, client=f"demo-{n}", at=_moment(workday_before(cal, today, 2)))
+    answered = topics.topic_propose(department_id=zjj.id, title="公开农村危房改造对象评定标准",
+                                    at=_moment(workday_before(cal, today, 12)))
+    topics.topic_answer(topic_id=answered.id, kind="published", actor=_staff("zjj.reviewer"),
+                        answer="评定标准已在县政府网站“政策文件”栏目公开，并在各村公示栏张贴",
+                        at=_moment(workday_before(cal, today, 5)))

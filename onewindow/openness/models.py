@@ -342,3 +342,62 @@ class Objection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.publication_id} {self.filed_at:%Y-%m-%d}"
+
+
+# -- 点题公开: topics the public asks to see published ----------------------------------------------------
+
+
+class Topic(models.Model):
+    """A topic the public asks a department to publish; others second it; the department answers
+    by a deadline with a publication or a reasoned refusal."""
+
+    number = models.CharField(_("点题编号"), max_length=40, unique=True)
+    region = models.ForeignKey("organization.Region", models.PROTECT, related_name="+", verbose_name=_("区划"))
+    department = models.ForeignKey("organization.Department", models.PROTECT, related_name="+",
+                                   verbose_name=_("答复部门"))
+    title = models.CharField(_("点题"), max_length=200)
+    description = models.TextField(_("说明"), blank=True)
+    proposed_on = models.DateField(_("提出日期"))
+    answer_due = models.DateField(_("答复期限"))
+    seconds = models.PositiveIntegerField(_("附议数"), default=0)
+    state = models.CharField(_("状态"), max_length=16, default="open")
+    answer_kind = models.CharField(_("答复方式"), max_length=16, blank=True)
+    answer = models.TextField(_("答复"), blank=True)
+    answered_on = models.DateField(_("答复日期"), null=True, blank=True)
+    answered_by = models.ForeignKey("organization.Staff", models.PROTECT, null=True, blank=True, related_name="+",
+                                    verbose_name=_("答复人"))
+
+    class Meta:
+        verbose_name = _("点题公开")
+        verbose_name_plural = _("点题公开")
+        ordering = ["-proposed_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class TopicEvent(ChainedEvent):
+    topic = models.ForeignKey(Topic, models.PROTECT, related_name="events", verbose_name=_("点题"))
+
+    class Meta:
+        verbose_name = _("点题记录")
+        verbose_name_plural = _("点题记录")
+        ordering = ["topic", "seq"]
+        constraints = [models.UniqueConstraint(fields=["topic", "seq"], name="openness_topic_event_seq")]
+
+    def __str__(self) -> str:
+        return f"{self.topic_id}#{self.seq} {self.kind}"
+
+
+class TopicSecond(models.Model):
+    """One seconding, once per client (a keyed hash of its address: no address is stored)."""
+
+    topic = models.ForeignKey(Topic, models.CASCADE, related_name="+", verbose_name=_("点题"))
+    client_key = models.CharField(max_length=64)
+    at = models.DateTimeField(_("附议时间"))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["topic", "client_key"], name="openness_topic_second_once")]
+
+    def __str__(self) -> str:
+        return f"{self.topic_id} {self.at:%Y-%m-%d}"

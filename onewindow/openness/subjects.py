@@ -58,3 +58,26 @@ def register_publications() -> None:
     register_subject(SubjectType(
         key="publication", noun="公示", describe=_describe_publication, verify=_verify_publication,
         url=lambda pk, _d: reverse("openness:staff_publication", args=[pk])))
+
+
+def _describe_topic(ids: Sequence[int]) -> dict[int, Described]:
+    from .models import Topic
+
+    return {pk: Described(title=f"{number}（{title}）", warning_fields={})
+            for pk, number, title in Topic.objects.filter(id__in=list(ids)).values_list("id", "number", "title")}
+
+
+def _verify_topic(label: str | None) -> Iterator[ChainReport]:
+    from .models import Topic, TopicEvent
+
+    topics = Topic.objects.order_by("id")
+    if label is not None:
+        topics = topics.filter(number=label)
+    for topic in topics.iterator(chunk_size=500):
+        events = TopicEvent.objects.filter(topic=topic).order_by("seq")
+        yield ChainReport("topic", topic.number, verify_events(events, topic.number))
+
+
+def register_topics() -> None:
+    register_subject(SubjectType(key="topic", noun="点题", describe=_describe_topic, verify=_verify_topic,
+                                 url=lambda _pk, _d: reverse("openness:staff_topics")))

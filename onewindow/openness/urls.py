@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import fund_views, power_views, publication_views, views
+from . import fund_views, power_views, publication_views, topic_views, views
 
 app_name = "openness"
 urlpatterns = [
@@ -17,7 +17,10 @@ urlpatterns = [
     path("openness/funds/entries/<int:entry_id>/dispute/", fund_views.public_dispute, name="public_dispute"),
     path("openness/publications/", publication_views.public_publications, name="public_publications"),
     path("openness/publications/<str:number>/", publication_views.public_publication, name="public_publication"),
+    path("openness/topics/", topic_views.public_topics, name="public_topics"),
+    path("openness/topics/<int:pk>/second/", topic_views.public_second, name="public_second"),
     # Staff
+    path("staff/openness/topics/", topic_views.staff_topics, name="staff_topics"),
     path("staff/openness/publications/", publication_views.staff_schedule, name="staff_schedule"),
     path("staff/openness/publications/<int:pk>/", publication_views.staff_publication, name="staff_publication"),
     path("staff/openness/publications/<int:pk>/act/<str:action>/", publication_views.staff_publication_act,

@@ -21,6 +21,7 @@ from onewindow.openness.models import (
     Fund,
     Power,
     Publication,
+    Topic,
 )
 
 FULL_ID = re.compile(r"(?<![\dA-Za-z])\d{17}[\dXx](?![\dA-Za-z])")
@@ -65,6 +66,8 @@ def test_the_demo_power_list_funds_and_publication(loaded) -> None:
     assert pub.state == "published"
     assert pub.comment_ends >= local_date()
     assert pub.objections.count() == 1
+    assert Topic.objects.filter(state="answered").count() == 1
+    assert Topic.objects.get(state="open").seconds == 5
 
 
 def _get(client: Client, url: str, data=None):
@@ -85,7 +88,7 @@ def test_no_public_page_or_answer_carries_a_full_id_or_phone_number(loaded) -> N
     client = Client()
     texts: dict[str, str] = {}
     for url in ("/openness/", "/openness/requests/new/", "/openness/requests/status/", "/openness/powers/",
-                "/openness/funds/", "/openness/publications/", "/api/v1/powers?limit=500", "/api/v1/public/funds",
+                "/openness/funds/", "/openness/publications/", "/openness/topics/", "/api/v1/powers?limit=500", "/api/v1/public/funds",
                 "/api/v1/publications"):
         texts[url] = _get(client, url)
     for code in Power.objects.values_list("code", flat=True):
