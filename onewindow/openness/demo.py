@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from openpyxl import Workbook
 
+from onewindow.core.spreadsheet import append_row
 from onewindow.core.timesource import SHANGHAI, local_date
 from onewindow.demo.cases import fictional_credit_code, fictional_mobile, fictional_person, workday_before
 from onewindow.organization.models import Department, Region, Staff
@@ -115,17 +116,17 @@ def _powers(county: Region, admin: Staff, today: date) -> int:
     book = Workbook()
     ws = book.active
     ws.title = power_services.POWER_SHEET
-    ws.append(power_services.POWER_HEADERS)
+    append_row(ws, power_services.POWER_HEADERS)
     ws2 = book.create_sheet(power_services.STANDARD_SHEET)
-    ws2.append(power_services.STANDARD_HEADERS)
+    append_row(ws2, power_services.STANDARD_HEADERS)
     for dept, suffix, name, kind, basis, stages, standards in POWERS:
         code = f"YX-{dept}-{suffix}"
         department = Department.objects.get(region=county, code=dept)
-        ws.append([code, dept, name, kind, basis, department.name,
+        append_row(ws, [code, dept, name, kind, basis, department.name,
                    "依法受理、审查、决定、送达并公开结果；加强事中事后监管",
                    "不依法履行职责、滥用职权、玩忽职守的，依法追究责任", stages, ""])
         for category, situation, lo, hi, text in standards or []:
-            ws2.append([code, category, situation, lo, hi, text])
+            append_row(ws2, [code, category, situation, lo, hi, text])
     out = io.BytesIO()
     book.save(out)
     power_services.power_list_import(region_id=county.id, data=out.getvalue(), actor=admin,
@@ -146,7 +147,7 @@ def _funds(county: Region, admin: Staff, today: date, rng: random.Random) -> int
         book = Workbook()
         ws = book.active
         ws.title = fund_services.SHEET
-        ws.append(fund_services.HEADERS)
+        append_row(ws, fund_services.HEADERS)
         for village in villages:
             for n in range(4 if "危房" not in name else 1):
                 person = fictional_person(rng, today=today, youngest=30, oldest=80)
@@ -154,7 +155,7 @@ def _funds(county: Region, admin: Staff, today: date, rng: random.Random) -> int
                 due = calendar.add_workdays(approved, workdays)
                 late = n == 3 and village.code.endswith("01")
                 paid = due + timedelta(days=3) if late else approved + timedelta(days=rng.randint(1, 5))
-                ws.append([village.name, person.name, person.id_number, rng.choice(amounts), approved.isoformat(),
+                append_row(ws, [village.name, person.name, person.id_number, rng.choice(amounts), approved.isoformat(),
                            paid.isoformat() if paid <= today else None, ""])
                 total += 1
         out = io.BytesIO()
