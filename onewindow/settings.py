@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "onewindow.online",
     "onewindow.workbench",
     "onewindow.feedback",
+    "onewindow.openness",
     "onewindow.api",
     "onewindow.demo",
 ]

@@ -19,5 +19,6 @@ urlpatterns = [
     path("staff/", include("onewindow.workbench.urls")),
     path("online/", include("onewindow.online.urls")),
     path("", include("onewindow.feedback.public_urls")),
+    path("", include("onewindow.openness.urls")),
     path("", include("onewindow.portal.urls")),
 ]

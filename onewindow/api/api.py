@@ -144,6 +144,10 @@ def _register_routers() -> None:
         ("onewindow.online.api", "/public"),
         ("onewindow.feedback.ratings_api", "/ratings"),
         ("onewindow.feedback.api", "/feedback"),
+        ("onewindow.openness.api", "/disclosure-requests"),
+        ("onewindow.openness.api_powers", "/powers"),
+        ("onewindow.openness.api_funds", "/public/funds"),
+        ("onewindow.openness.api_publications", "/publications"),
     ]:
         try:
             router = import_module(module).router

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class OpennessConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "onewindow.openness"
+    verbose_name = "政务公开"
+
+    def ready(self) -> None:
+        from .subjects import register, register_publications, register_topics
+
+        register()
+        register_publications()
+        register_topics()

@@ -1,0 +1,106 @@
+"""Pages of fund disclosure: public search by village and fund, the kiosk-width village page with
+the self-check (name + ID number, rate-limited), disputes, and the staff funds page (import,
+timeliness, disputes)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from onewindow.core.errors import DomainError
+from onewindow.organization.models import Staff
+from onewindow.portal.ratelimit import (
+    RateLimited,
+    check,
+    client_address,
+    parse_rate,
+    rate_limited,
+    too_many_requests,
+)
+
+from . import fund_selectors as sel
+from .fund_services import FundImportRejected, dispute_file, distributions_import
+from .models import FundDispute
+from .views import _staff_view
+
+LOOKUP_RATE = "5/m"  # a name and an ID number are guessed only by trying
+LOOKUP_SCOPE = "openness.funds.lookup"
+
+
+def lookup_limited(request: HttpRequest) -> HttpResponse | None:
+    """Count one self-check of this client; the 429 answer once over (shared by page and API)."""
+    verdict = check(LOOKUP_SCOPE, client_address(request), parse_rate(LOOKUP_RATE))
+    return None if verdict.allowed else too_many_requests(request, RateLimited(verdict.retry_after))
+
+
+@rate_limited("openness.funds")
+def public_funds(request: HttpRequest) -> HttpResponse:
+    """惠民资金公开: funds, and the entries of a village and/or a fund, masked."""
+    village_code = request.GET.get("village", "").strip()[:12]
+    fund_code = request.GET.get("fund", "").strip()[:40]
+    rows = sel.entries(village_code=village_code, fund_code=fund_code) if (village_code or fund_code) else []
+    return render(request, "openness/funds.html", {
+        "funds": sel.funds(), "villages": sel.villages(), "village_code": village_code, "fund_code": fund_code,
+        "rows": rows[:500], "more": len(rows) > 500})
+
+
+@rate_limited("openness.funds")
+def village_page(request: HttpRequest, code: str) -> HttpResponse:
+    """村级查询点: one village's entries and the self-check, laid out for a kiosk screen."""
+    try:
+        village = sel.village(code)
+    except DomainError as exc:
+        return render(request, "openness/error.html", {"message": exc.message}, status=exc.status)
+    context: dict[str, Any] = {"village": village, "rows": sel.entries(village_code=code), "checked": False}
+    status = 200
+    if request.method == "POST":
+        limited = lookup_limited(request)
+        if limited is not None:
+            return limited
+        context["checked"] = True
+        context["mine"] = sel.lookup(request.POST.get("name", ""), request.POST.get("id_number", ""))
+    return render(request, "openness/village.html", context, status=status)
+
+
+def public_dispute(request: HttpRequest, entry_id: int) -> HttpResponse:
+    """对公示明细提出异议."""
+    if request.method == "POST":
+        limited = lookup_limited(request)
+        if limited is not None:
+            return limited
+        try:
+            dispute = dispute_file(distribution_id=entry_id, reason=request.POST.get("reason", ""),
+                                   contact_phone=request.POST.get("contact_phone", ""))
+        except DomainError as exc:
+            return render(request, "openness/dispute.html", {"entry_id": entry_id, "error": exc}, status=exc.status)
+        return render(request, "openness/dispute.html", {"entry_id": entry_id, "done": dispute})
+    return render(request, "openness/dispute.html", {"entry_id": entry_id})
+
+
+@_staff_view
+def staff_funds(request: HttpRequest, staff: Staff) -> HttpResponse:
+    funds = list(sel.funds())
+    context: dict[str, Any] = {"funds": [(f, sel.fund_timeliness(f)) for f in funds],
+                               "disputes": FundDispute.objects.select_related("distribution__fund",
+                                                                              "distribution__village")[:50]}
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        try:
+            if upload is None:
+                raise DomainError("funds.file_required", "请选择要导入的 Excel 文件", field="file")
+            fund_id = int(request.POST.get("fund", "0") or 0)
+            batch = distributions_import(fund_id=fund_id, data=upload.read(), actor=staff, file_name=upload.name)
+        except FundImportRejected as exc:
+            return render(request, "openness/staff_funds.html", context | {"error": exc, "problems": exc.problems},
+                          status=400)
+        except (DomainError, ValueError) as exc:
+            error = exc if isinstance(exc, DomainError) else DomainError("funds.fund_invalid", "请选择资金", field="fund")
+            return render(request, "openness/staff_funds.html", context | {"error": error}, status=400)
+        messages.success(request, f"已导入 {batch.rows} 条发放明细")
+        return redirect("openness:staff_funds")
+    return render(request, "openness/staff_funds.html", context)
+
+

@@ -1,0 +1,185 @@
+"""Fund disclosure: import with row-level validation and nothing half-imported, masked public
+listings, the self-check that never tells whether an ID is on the list, rate limits, disputes and
+their hook, payment timeliness on the working-day calendar."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from onewindow.core.errors import DomainError, PermissionDenied
+from onewindow.openness import fund_hooks
+from onewindow.openness import fund_selectors as sel
+from onewindow.openness.fund_services import (
+    FundImportRejected,
+    dispute_file,
+    distributions_import,
+    fund_create,
+)
+from onewindow.openness.models import Distribution, FundDispute, FundImport
+from onewindow.organization.models import Region
+from onewindow.organization.rules import RegionLevel, Role
+
+from .helpers import fund_row, fund_workbook, id_number
+
+pytestmark = pytest.mark.django_db
+PERSON_ID = id_number("99012119650301001")
+
+
+@pytest.fixture
+def fund(two_counties):
+    a = two_counties.a
+    Region.objects.create(code="990121001201", name="河湾村委会", level=RegionLevel.VILLAGE, parent=a.township)
+    Region.objects.create(code="990121001202", name="桃源村委会", level=RegionLevel.VILLAGE, parent=a.township)
+    Region.objects.create(code="990122001201", name="邻村村委会", level=RegionLevel.VILLAGE,
+                          parent=two_counties.b.township)
+    return fund_create(department_id=a.civil.id, code="GDDL-2026", name="耕地地力保护补贴", basis="财农〔2016〕26号",
+                       standard="每亩 120 元", period="2026 年", total=Decimal("500000"),
+                       actor=a.staff[Role.CENTER_ADMIN])
+
+
+@pytest.fixture
+def admin(two_counties):
+    return two_counties.a.staff[Role.CENTER_ADMIN]
+
+
+def test_import_computes_the_payment_due_date_and_timeliness(fund, admin) -> None:
+    rows = [fund_row(), fund_row(**{"姓名": "王小河", "身份证号码": id_number("99012119700101002"),
+                                    "发放日期": "2026-03-31"}),
+            fund_row(**{"姓名": "赵三", "身份证号码": id_number("99012119800101003"), "发放日期": None})]
+    batch = distributions_import(fund_id=fund.id, data=fund_workbook(rows), actor=admin)
+    assert batch.rows == 3
+    first = Distribution.objects.get(recipient_name="李大山")
+    assert first.pay_due == date(2026, 3, 16)  # 10 working days after 2 March
+    t = sel.fund_timeliness(fund, today=date(2026, 4, 1))
+    assert (t.on_time, t.late, t.unpaid, t.overdue) == (1, 1, 0, 1)
+
+
+@pytest.mark.parametrize(("changes", "column"), [
+    ({"身份证号码": "990121196503010019"}, "身份证号码"),
+    ({"金额（元）": "-5"}, "金额（元）"),
+    ({"金额（元）": "0"}, "金额（元）"),
+    ({"金额（元）": "很多"}, "金额（元）"),
+    ({"金额（元）": "1.234"}, "金额（元）"),
+    ({"村（社区）": "不存在村"}, "村（社区）"),
+    ({"村（社区）": "邻村村委会"}, "村（社区）"),
+    ({"姓名": ""}, "姓名"),
+    ({"审批日期": "昨天"}, "审批日期"),
+    ({"审批日期": None}, "审批日期"),
+    ({"发放日期": "2026-03-01"}, "发放日期"),
+])
+def test_bad_rows_are_reported_and_nothing_is_imported(fund, admin, changes, column) -> None:
+    rows = [fund_row(**{"姓名": "好人", "身份证号码": id_number("99012119700101002")}), fund_row(**changes)]
+    with pytest.raises(FundImportRejected) as exc:
+        distributions_import(fund_id=fund.id, data=fund_workbook(rows), actor=admin)
+    assert [(p.row, p.column) for p in exc.value.problems] == [(3, column)]
+    assert not Distribution.objects.exists()
+    assert not FundImport.objects.exists()
+
+
+def test_import_is_for_the_fund_region_admin(fund, two_counties) -> None:
+    with pytest.raises(PermissionDenied):
+        distributions_import(fund_id=fund.id, data=fund_workbook([fund_row()]),
+                             actor=two_counties.a.staff[Role.CLERK])
+    with pytest.raises(DomainError) as exc:
+        distributions_import(fund_id=fund.id, data=b"x", actor=two_counties.a.staff[Role.CENTER_ADMIN])
+    assert exc.value.code == "funds.file_unreadable"
+
+
+@pytest.fixture
+def imported(fund, admin):
+    distributions_import(fund_id=fund.id, data=fund_workbook([fund_row()]), actor=admin)
+    return fund
+
+
+def test_public_listing_is_masked(client, imported) -> None:
+    page = client.get(reverse("openness:public_funds"), {"fund": imported.code}).content.decode()
+    assert "李**" in page
+    assert "李大山" not in page
+    assert PERSON_ID not in page
+    village = client.get(reverse("openness:village", args=["990121001201"])).content.decode()
+    assert "李**" in village
+    assert PERSON_ID not in village
+
+
+def test_self_check_needs_both_name_and_id(client, imported) -> None:
+    url = reverse("openness:village", args=["990121001201"])
+    mine = client.post(url, {"name": "李大山", "id_number": PERSON_ID}).content.decode()
+    assert 'data-testid="mine"' in mine
+    wrong_name = client.post(url, {"name": "李小山", "id_number": PERSON_ID}).content.decode()
+    unknown_id = client.post(url, {"name": "李大山", "id_number": id_number("99012119990101009")}).content.decode()
+    for answer in (wrong_name, unknown_id):
+        assert 'data-testid="not-found"' in answer
+        assert 'data-testid="mine"' not in answer
+
+
+def test_the_api_lookup_answers_alike_for_a_wrong_name_and_an_unknown_id(client, imported) -> None:
+    url = "/api/v1/public/funds/lookup"
+    hit = client.post(url, {"name": "李大山", "id_number": PERSON_ID}, content_type="application/json")
+    assert hit.status_code == 200
+    assert [e["name"] for e in hit.json()["entries"]] == ["李**"]
+    assert PERSON_ID not in hit.content.decode()
+    wrong = client.post(url, {"name": "李小山", "id_number": PERSON_ID}, content_type="application/json")
+    unknown = client.post(url, {"name": "李大山", "id_number": id_number("99012119990101009")},
+                          content_type="application/json")
+    assert wrong.status_code == unknown.status_code == 200
+    assert wrong.content == unknown.content
+
+
+def test_the_lookup_is_rate_limited(client, imported) -> None:
+    # 11 lookups at 5 a minute: even if a minute turns over among them, one window holds 6.
+    answers = [client.post("/api/v1/public/funds/lookup", {"name": "x", "id_number": PERSON_ID},
+                           content_type="application/json") for _ in range(11)]
+    limited = [a for a in answers if a.status_code == 429]
+    assert limited
+    assert limited[0].json()["error"]["code"] == "rate_limited"
+
+
+def test_api_lists_funds_and_village_entries(client, imported) -> None:
+    r = client.get("/api/v1/public/funds", {"village": "990121001201"})
+    assert r.status_code == 200
+    data = r.json()
+    assert data["funds"][0]["published_total"] == "1200.50"
+    assert data["entries"][0]["id_number"].startswith("990")
+    assert PERSON_ID not in r.content.decode()
+    assert client.get("/api/v1/public/funds", {"village": "x"}).status_code == 422
+
+
+def test_a_dispute_is_recorded_and_handed_over(client, imported) -> None:
+    entry = Distribution.objects.get()
+    received = []
+
+    def open_work_order(sender, dispute, **kwargs):
+        received.append(dispute.pk)
+        return "GD-2026-0001"
+
+    fund_hooks.dispute_filed.connect(open_work_order)
+    try:
+        r = client.post(reverse("openness:public_dispute", args=[entry.id]), {"reason": "此户已迁出，不应领取"})
+    finally:
+        fund_hooks.dispute_filed.disconnect(open_work_order)
+    assert "GD-2026-0001" in r.content.decode()
+    dispute = FundDispute.objects.get()
+    assert (dispute.work_order, received) == ("GD-2026-0001", [dispute.pk])
+
+
+def test_a_dispute_without_the_feedback_app_stays_here(imported) -> None:
+    dispute = dispute_file(distribution_id=Distribution.objects.get().id, reason="金额不对")
+    assert dispute.work_order == ""
+    with pytest.raises(DomainError) as exc:
+        dispute_file(distribution_id=Distribution.objects.get().id, reason=" ")
+    assert (exc.value.code, exc.value.field) == ("funds.reason_required", "reason")
+
+
+def test_staff_funds_page_reports_rows(client, two_counties, imported) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(two_counties.a.user(Role.CENTER_ADMIN))
+    bad = SimpleUploadedFile("f.xlsx", fund_workbook([fund_row(**{"金额（元）": "-1"})]))
+    r = client.post(reverse("openness:staff_funds"), {"fund": imported.id, "file": bad})
+    assert r.status_code == 400
+    assert "金额须大于零" in r.content.decode()
+    assert Distribution.objects.count() == 1
