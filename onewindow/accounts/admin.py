@@ -40,7 +40,7 @@ class SuperuserOnlyMixin:
 @admin.register(User)
 class UserAdmin(SuperuserOnlyMixin, BaseUserAdmin):
     list_display = ("username", "full_name", "phone", "is_staff", "is_active")
-    search_fields = ("username", "full_name", "phone")
+    search_fields = ("username", "full_name")  # phone is encrypted
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("个人信息"), {"fields": ("full_name", "phone", "email")}),

@@ -64,7 +64,10 @@ def test_filter_by_status_and_search_by_recipient_or_topic(two_counties, mail):
     admin = two_counties.a.staff[Role.CENTER_ADMIN]
     assert list(outbox_for(admin, status="failed")) == [mail["a_town"]]
     assert list(outbox_for(admin, status="nonsense")) == []
-    assert list(outbox_for(admin, q="0000001")) == [mail["a_town"], mail["a"]]  # part of a phone number
+    # Recipients are encrypted: a whole phone number (spaces allowed) is found through its blind
+    # index; a part of one matches no recipient any more (here only a topic holding the digits).
+    assert list(outbox_for(admin, q="138 0000 0001")) == [mail["a"]]
+    assert list(outbox_for(admin, q="0000001")) == [mail["a_town"]]
     assert list(outbox_for(admin, q="9901212026")) == [mail["a"]]  # part of a case number
     assert list(outbox_for(admin, q="9901222026000001")) == []  # county b's case: not found from a
 
