@@ -62,9 +62,26 @@ def _dev_files_allowed() -> bool:
     return bool(_config().get("DEV_KEY_FILES"))
 
 
-def _dev_file(name: str, make: callable) -> str:
+def _new_data_key() -> str:
+    return f"dev1:{base64.b64encode(AESGCM.generate_key(256)).decode()}"
+
+
+def _new_blind_index_key() -> str:
+    return base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+_MAKERS = {DATA_KEYS_FILE: _new_data_key, BLIND_INDEX_KEY_FILE: _new_blind_index_key}
+
+
+def _dev_file(name: str) -> str:
     """The content of a key file under VAR_DIR, generated on first use (development only)."""
-    path = Path(settings.VAR_DIR) / name
+    return _dev_file_at(Path(settings.VAR_DIR) / name)
+
+
+@lru_cache(maxsize=16)
+def _dev_file_at(path: Path) -> str:
+    # Read once per process: every encrypted value read or written asks for the keys.
+    make = _MAKERS[path.name]
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         # O_EXCL: two processes starting together keep the first key, never two different ones.
@@ -84,7 +101,7 @@ def configured_data_keys() -> str:
     if raw:
         return raw
     if _dev_files_allowed():
-        return _dev_file(DATA_KEYS_FILE, lambda: f"dev1:{base64.b64encode(AESGCM.generate_key(256)).decode()}")
+        return _dev_file(DATA_KEYS_FILE)
     raise ImproperlyConfigured("ONEWINDOW_DATA_KEYS is not set: personal data cannot be encrypted")
 
 
@@ -94,7 +111,7 @@ def configured_blind_index_key() -> str:
     if raw:
         return raw
     if _dev_files_allowed():
-        return _dev_file(BLIND_INDEX_KEY_FILE, lambda: base64.b64encode(secrets.token_bytes(32)).decode())
+        return _dev_file(BLIND_INDEX_KEY_FILE)
     raise ImproperlyConfigured("ONEWINDOW_BLIND_INDEX_KEY is not set: personal data cannot be indexed")
 
 
@@ -124,17 +141,19 @@ def parse_data_keys(raw: str) -> Keyring:
 
 
 @lru_cache(maxsize=8)
-def _keyring_for(raw: str) -> Keyring:
-    return parse_data_keys(raw)
+def _keyring_for(raw: str, dev_files: bool, var_dir: str) -> Keyring:
+    return parse_data_keys(configured_data_keys())
 
 
 def keyring() -> Keyring:
-    """The configured keyring (parsed once per configuration value)."""
-    return _keyring_for(configured_data_keys())
+    """The configured keyring, parsed once per configuration (every value read or written asks)."""
+    config = _config()
+    return _keyring_for(str(config.get("DATA_KEYS") or ""), bool(config.get("DEV_KEY_FILES")), str(settings.VAR_DIR))
 
 
 @lru_cache(maxsize=8)
-def _blind_key_for(raw: str) -> bytes:
+def _blind_key_for(raw: str, dev_files: bool, var_dir: str) -> bytes:
+    raw = configured_blind_index_key()
     try:
         key = base64.b64decode(raw, validate=True)
     except ValueError as exc:
@@ -142,6 +161,13 @@ def _blind_key_for(raw: str) -> bytes:
     if len(key) < 16:
         raise ImproperlyConfigured("ONEWINDOW_BLIND_INDEX_KEY must be at least 16 bytes")
     return key
+
+
+def blind_index_key() -> bytes:
+    """The blind indexes' HMAC key (parsed once per configuration)."""
+    config = _config()
+    return _blind_key_for(str(config.get("BLIND_INDEX_KEY") or ""), bool(config.get("DEV_KEY_FILES")),
+                          str(settings.VAR_DIR))
 
 
 def encrypt(value: str, *, context: str) -> str:
@@ -206,8 +232,7 @@ def blind_index(kind: str, value: str | None) -> str:
     normalized = NORMALIZERS[kind](value or "")
     if not normalized:
         return ""
-    key = _blind_key_for(configured_blind_index_key())
-    return hmac.new(key, f"{kind}\0{normalized}".encode(), hashlib.sha256).hexdigest()
+    return hmac.new(blind_index_key(), f"{kind}\0{normalized}".encode(), hashlib.sha256).hexdigest()
 
 
 def require_keys() -> None:
@@ -219,8 +244,7 @@ def require_keys() -> None:
 def keys_status() -> list[str]:
     """Problems with the key configuration, for the system check (empty: all well)."""
     problems = []
-    for name, read in (("ONEWINDOW_DATA_KEYS", keyring), ("ONEWINDOW_BLIND_INDEX_KEY",
-                                                          lambda: _blind_key_for(configured_blind_index_key()))):
+    for name, read in (("ONEWINDOW_DATA_KEYS", keyring), ("ONEWINDOW_BLIND_INDEX_KEY", blind_index_key)):
         try:
             read()
         except ImproperlyConfigured as exc:
