@@ -35,6 +35,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from . import caches
+
 PREFIX = "ow1:"
 _NONCE = 12
 _KID = re.compile(r"^[A-Za-z0-9_-]{1,16}$")
@@ -233,6 +235,14 @@ def blind_index(kind: str, value: str | None) -> str:
     if not normalized:
         return ""
     return hmac.new(blind_index_key(), f"{kind}\0{normalized}".encode(), hashlib.sha256).hexdigest()
+
+
+@caches.register
+def forget_keys() -> None:
+    """Forget the parsed keys and the key files read (a new configuration, each test)."""
+    _dev_file_at.cache_clear()
+    _keyring_for.cache_clear()
+    _blind_key_for.cache_clear()
 
 
 def require_keys() -> None:
