@@ -173,6 +173,8 @@ def _configure(server: Server, var_dir: str) -> None:
     os.environ["DJANGO_SETTINGS_MODULE"] = "onewindow.settings"
     os.environ["DATABASE_URL"] = server.url
     os.environ["ONEWINDOW_VAR_DIR"] = var_dir
+    # Personal data is encrypted: without keys in the environment, key files in the fresh VAR_DIR.
+    os.environ.setdefault("ONEWINDOW_DEV_KEY_FILES", "1")
     os.environ.pop("ONEWINDOW_MEDIA_ROOT", None)
     os.environ.setdefault("DB_CONN_MAX_AGE", "600")  # one connection per worker for the whole run
 

@@ -88,6 +88,8 @@ def _setup_django(url: str) -> None:
     os.environ["DJANGO_SETTINGS_MODULE"] = "onewindow.settings"
     os.environ["DATABASE_URL"] = url
     os.environ["ONEWINDOW_VAR_DIR"] = tempfile.mkdtemp(prefix="onewindow-sweep-bench-")
+    # Personal data is encrypted: without keys in the environment, key files in the fresh VAR_DIR.
+    os.environ.setdefault("ONEWINDOW_DEV_KEY_FILES", "1")
     import django
 
     django.setup()

@@ -234,9 +234,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # ID numbers and phone numbers are masked in every record, its arguments and its traceback.
+    "filters": {"personal_data": {"()": "onewindow.core.redaction.PersonalDataFilter"},
+                "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["personal_data"]},
+                 # Replaces Django's own error mail (ADMINS), whose report lists the request's data.
+                 "mail_admins": {"class": "onewindow.core.redaction.RedactingAdminEmailHandler", "level": "ERROR",
+                                 "filters": ["require_debug_false", "personal_data"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {"axes": {"level": "WARNING"}, "django": {"handlers": ["mail_admins"], "level": "INFO"}},
 }
 
 # The address the public reaches this server at: printed on certificates (QR code, verification
@@ -274,4 +280,11 @@ ONEWINDOW = {
     "SMS_GATEWAY_URL": os.environ.get("ONEWINDOW_SMS_GATEWAY_URL", ""),
     "SMS_GATEWAY_TOKEN": os.environ.get("ONEWINDOW_SMS_GATEWAY_TOKEN", ""),
     "OUTBOX_LEASE_SECONDS": os.environ.get("ONEWINDOW_OUTBOX_LEASE_SECONDS", ""),
+    # Personal data at rest (core/crypto.py, docs/security.md): AES-GCM keys "kid:base64key,…"
+    # (the first encrypts, all decrypt) and the blind indexes' HMAC key. Never in the repository.
+    "DATA_KEYS": os.environ.get("ONEWINDOW_DATA_KEYS", ""),
+    "BLIND_INDEX_KEY": os.environ.get("ONEWINDOW_BLIND_INDEX_KEY", ""),
+    # Without them, development, tests and the demo (make run) generate key files in VAR_DIR;
+    # anything else refuses to start (system check core.E010).
+    "DEV_KEY_FILES": DEBUG or _env_bool("ONEWINDOW_TESTING") or _env_bool("ONEWINDOW_DEV_KEY_FILES"),
 }

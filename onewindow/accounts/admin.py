@@ -14,6 +14,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from onewindow.core.identity import mask_phone
+
 from . import services
 from .models import ApiToken, User
 
@@ -39,8 +41,14 @@ class SuperuserOnlyMixin:
 
 @admin.register(User)
 class UserAdmin(SuperuserOnlyMixin, BaseUserAdmin):
-    list_display = ("username", "full_name", "phone", "is_staff", "is_active")
-    search_fields = ("username", "full_name", "phone")
+    list_display = ("username", "full_name", "masked_phone", "is_staff", "is_active")
+    search_fields = ("username", "full_name")  # phone is encrypted: no search on it
+
+    @admin.display(description=_("手机号"))
+    def masked_phone(self, user: User) -> str:
+        """The list shows phones masked like every other page (the edit form has the full one)."""
+        return mask_phone(user.phone) if user.phone else ""
+
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("个人信息"), {"fields": ("full_name", "phone", "email")}),

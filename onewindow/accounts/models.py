@@ -7,12 +7,14 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from onewindow.core.personal_fields import EncryptedCharField
+
 
 class User(AbstractUser):
     """One login. ``full_name`` replaces Django's split first/last name, which Chinese names don't fit."""
 
     full_name = models.CharField(_("姓名"), max_length=64, blank=True)
-    phone = models.CharField(_("手机号"), max_length=20, blank=True)
+    phone = EncryptedCharField(_("手机号"), max_length=20, blank=True)
 
     class Meta:
         verbose_name = _("用户")

@@ -12,20 +12,17 @@ import re
 from typing import Any
 
 from onewindow.core.identity import mask_id, mask_phone
+from onewindow.core.redaction import redact_text
 
 # Keys whose value is an identity document number or a phone number, wherever they sit.
 _ID_KEY = re.compile(r"(^|_)id_number$")
 _PHONE_KEY = re.compile(r"(^|_)phone$")
-# The same numbers typed into free text (a note, a reason): an 18-character resident ID and a
-# mainland mobile number, not part of a longer run of digits.
-_ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
-_PHONE_IN_TEXT = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 
 
 def masked_text(text: str) -> str:
-    """``text`` with every ID number and mobile number in it masked."""
-    text = _ID_IN_TEXT.sub(lambda m: mask_id(m.group(0)), text)
-    return _PHONE_IN_TEXT.sub(lambda m: mask_phone(m.group(0)), text)
+    """``text`` with every ID number and mobile number in it masked (the same numbers typed into
+    a note or a reason; :func:`onewindow.core.redaction.redact_text`)."""
+    return redact_text(text)
 
 
 def masked_payload(value: Any, key: str = "") -> Any:

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from onewindow.core.personal_fields import BlindIndexField, EncryptedCharField
+
 from .events import EVENT_LABELS, EventKind
 from .states import STATUS_LABELS, Status
 
@@ -56,11 +58,15 @@ class Case(models.Model):
     applicant_kind = models.CharField(_("申请人类型"), max_length=16, choices=ApplicantKind.choices)
     applicant_name = models.CharField(_("申请人"), max_length=100)
     applicant_id_type = models.CharField(_("证件类型"), max_length=32)
-    applicant_id_number = models.CharField(_("证件号码"), max_length=32, db_index=True)
-    applicant_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    # Personal numbers are stored encrypted (core/personal_fields.py); search by their blind index.
+    applicant_id_number = EncryptedCharField(_("证件号码"), max_length=32)
+    applicant_id_number_bidx = BlindIndexField(source="applicant_id_number", kind="id_number")
+    applicant_phone = EncryptedCharField(_("联系电话"), max_length=20, blank=True)
+    applicant_phone_bidx = BlindIndexField(source="applicant_phone", kind="phone", db_index=True)
     legal_representative = models.CharField(_("法定代表人"), max_length=64, blank=True)
     agent_name = models.CharField(_("代理人"), max_length=64, blank=True)
-    agent_id_number = models.CharField(_("代理人证件号码"), max_length=32, blank=True)
+    agent_id_number = EncryptedCharField(_("代理人证件号码"), max_length=32, blank=True)
+    agent_id_number_bidx = BlindIndexField(source="agent_id_number", kind="id_number", db_index=True)
     # The applicant's own login when the case came in online (the portal); None at a window.
     applicant_account = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
                                           related_name="cases", verbose_name=_("申请人账户"))
@@ -104,7 +110,7 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["region", "status"]),
             models.Index(fields=["department", "status"]),
-            models.Index(fields=["applicant_id_number", "item"]),
+            models.Index(fields=["applicant_id_number_bidx", "item"]),
         ]
 
     def __str__(self) -> str:

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from onewindow.core.personal_fields import BlindIndexField, EncryptedCharField
+
 
 class Channel(models.TextChoices):
     SMS = "sms", _("短信")
@@ -36,7 +38,9 @@ class OutboxMessage(models.Model):
     region = models.ForeignKey("organization.Region", models.PROTECT, related_name="outbox_messages",
                                verbose_name=_("区划"))
     channel = models.CharField(_("渠道"), max_length=8, choices=Channel.choices)
-    recipient = models.CharField(_("接收人"), max_length=254, help_text=_("手机号码或电子邮箱"))
+    # Encrypted (core/personal_fields.py); the outbox search matches the blind index.
+    recipient = EncryptedCharField(_("接收人"), max_length=254, help_text=_("手机号码或电子邮箱"))
+    recipient_bidx = BlindIndexField(source="recipient", kind="phone", db_index=True)
     subject = models.CharField(_("标题"), max_length=200, blank=True)
     body = models.TextField(_("内容"))
     topic = models.CharField(_("关联事项"), max_length=100, blank=True, help_text=_("例如办件编号"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from onewindow.core.crypto import blind_index
 from onewindow.organization.models import Staff
 from onewindow.organization.permissions import region_q
 from onewindow.organization.rules import Role
@@ -19,11 +20,12 @@ def outbox_for(staff: Staff | None, *, status: str | None = None, q: str | None 
     """The messages of the regions the staff member reaches as center administrator or supervisor.
 
     Newest first. ``status`` keeps one status (an unknown one matches nothing); ``q`` searches the
-    recipient and the topic (e.g. a case number). Anyone else sees nothing.
+    recipient (the whole number or address: recipients are encrypted, matched by their blind index)
+    and the topic (e.g. a case number). Anyone else sees nothing.
     """
     messages = OutboxMessage.objects.filter(region_q(staff, roles=OUTBOX_ROLES))
     if status:
         messages = messages.filter(status=status) if status in Status.values else messages.none()
     if q and (q := q.strip()):
-        messages = messages.filter(Q(recipient__icontains=q) | Q(topic__icontains=q))
+        messages = messages.filter(Q(recipient_bidx=blind_index("phone", q)) | Q(topic__icontains=q))
     return messages.select_related("region").order_by("-created_at", "-id")

@@ -1,9 +1,9 @@
 """The outbox page (通知发件箱) of the workbench, under /staff/outbox/.
 
 Thin: read the filters, call the selector or the service, render. What a row shows depends on
-who looks: a center administrator of the message's region sees the recipient in full and may
-requeue a failed message; a supervisor sees the recipient masked. Nobody sees a one-time code
-(see :mod:`.services`).
+who looks: a center administrator of the message's region may requeue a failed message. Everyone
+sees the recipient masked (personal data is masked by default: docs/security.md; a whole number
+typed into the search finds its messages). Nobody sees a one-time code (see :mod:`.services`).
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ def _row(staff: Staff, message: OutboxMessage) -> OutboxRow:
     secret = is_secret_kind(message.kind) and not message.secret_withheld
     return OutboxRow(
         message=message,
-        recipient=message.recipient if manages else mask_recipient(message.channel, message.recipient),
+        recipient=mask_recipient(message.channel, message.recipient),
         body=message.body if not secret or (manages and services.show_codes()) else None,
         status_label=str(STATUS_LABELS.get(message.status, message.status)),
         channel_label=str(CHANNEL_LABELS.get(message.channel, message.channel)),

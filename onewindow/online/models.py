@@ -15,6 +15,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from onewindow.core.personal_fields import BlindIndexField, EncryptedCharField
+
 
 class ApplicantProfile(models.Model):
     """The applicant behind a login: a person, or a person acting for a company (代理人)."""
@@ -25,12 +27,14 @@ class ApplicantProfile(models.Model):
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, models.CASCADE, related_name="applicant_profile",
                                 verbose_name=_("登录账户"))
-    phone = models.CharField(_("手机号"), max_length=11, unique=True)
+    phone = EncryptedCharField(_("手机号"), max_length=11)
+    phone_bidx = BlindIndexField(source="phone", kind="phone", unique=True)
     phone_verified_at = models.DateTimeField(_("手机号验证时间"))
     kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices, default=Kind.PERSON)
     real_name = models.CharField(_("姓名"), max_length=64)
     id_type = models.CharField(_("证件类型"), max_length=32)
-    id_number = models.CharField(_("证件号码"), max_length=32)
+    id_number = EncryptedCharField(_("证件号码"), max_length=32)
+    id_number_bidx = BlindIndexField(source="id_number", kind="id_number", db_index=True)
     # 代理企业办事: the company the agent acts for (Administrative Licensing Law Art. 29).
     company_name = models.CharField(_("企业名称"), max_length=100, blank=True)
     company_credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
@@ -57,7 +61,8 @@ class OtpThrottle(models.Model):
     """One row per phone number, locked while a code is issued, so two simultaneous requests
     cannot both slip under the once-a-minute rule (a row to lock exists even before the first code)."""
 
-    phone = models.CharField(_("手机号"), max_length=11, unique=True)
+    phone = EncryptedCharField(_("手机号"), max_length=11)
+    phone_bidx = BlindIndexField(source="phone", kind="phone", unique=True)
     last_requested_at = models.DateTimeField(_("最近获取时间"), null=True, blank=True)
 
     class Meta:
@@ -76,7 +81,8 @@ class OneTimeCode(models.Model):
         REGISTER = "register", _("注册")
         LOGIN = "login", _("登录")
 
-    phone = models.CharField(_("手机号"), max_length=11)
+    phone = EncryptedCharField(_("手机号"), max_length=11)
+    phone_bidx = BlindIndexField(source="phone", kind="phone")
     purpose = models.CharField(_("用途"), max_length=16, choices=Purpose.choices)
     code_hash = models.CharField(_("验证码摘要"), max_length=64)
     created_at = models.DateTimeField(_("发送时间"))
@@ -88,8 +94,8 @@ class OneTimeCode(models.Model):
         verbose_name = _("验证码")
         verbose_name_plural = _("验证码")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["phone", "purpose", "-created_at"], name="otp_phone_latest"),
-                   models.Index(fields=["phone", "-created_at"], name="otp_phone_day")]
+        indexes = [models.Index(fields=["phone_bidx", "purpose", "-created_at"], name="otp_phone_latest"),
+                   models.Index(fields=["phone_bidx", "-created_at"], name="otp_phone_day")]
 
     def __str__(self) -> str:
         return f"{self.phone} {self.purpose} {self.created_at:%Y-%m-%d %H:%M}"

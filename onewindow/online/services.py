@@ -35,6 +35,7 @@ from onewindow.cases.rules import MaterialCheck, MaterialState
 from onewindow.cases.services import case_submit, case_supplement
 from onewindow.cases.timing import calendar_of
 from onewindow.catalog.rules import DeliveryMethod
+from onewindow.core.crypto import blind_index
 from onewindow.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from onewindow.core.public import public_url
 from onewindow.core.timesource import SHANGHAI, local_date
@@ -101,7 +102,7 @@ def _code_hash(phone: str, purpose: str, code: str) -> str:
 
 
 def _registered(phone: str) -> bool:
-    return ApplicantProfile.objects.filter(phone=phone).exists()
+    return ApplicantProfile.objects.filter(phone_bidx=blind_index("phone", phone)).exists()
 
 
 def otp_request(*, phone: str, purpose: str, at: datetime | None = None) -> OneTimeCode:
@@ -120,15 +121,16 @@ def otp_request(*, phone: str, purpose: str, at: datetime | None = None) -> OneT
     # A code that can lead nowhere is made and counted like any other, and never sent.
     futile = taken if purpose == OneTimeCode.Purpose.REGISTER else not _registered(phone)
     region = center_region()
+    key = blind_index("phone", phone)  # phones are encrypted: rows are found by their blind index
     with transaction.atomic():
-        throttle, _ = OtpThrottle.objects.get_or_create(phone=phone)
+        throttle, _ = OtpThrottle.objects.get_or_create(phone_bidx=key, defaults={"phone": phone})
         throttle = OtpThrottle.objects.select_for_update().get(pk=throttle.pk)
-        latest = OneTimeCode.objects.filter(phone=phone).order_by("-created_at", "-id").first()
+        latest = OneTimeCode.objects.filter(phone_bidx=key).order_by("-created_at", "-id").first()
         if latest is not None and at - latest.created_at < OTP_MIN_INTERVAL:
             wait = max(1, math.ceil((OTP_MIN_INTERVAL - (at - latest.created_at)).total_seconds()))
             raise OtpRateLimited("otp.too_soon", f"验证码已发送，请{wait}秒后再重新获取", retry_after=wait)
         day = local_date(at)
-        today = OneTimeCode.objects.filter(phone=phone, created_at__gte=datetime.combine(day, time.min, SHANGHAI))
+        today = OneTimeCode.objects.filter(phone_bidx=key, created_at__gte=datetime.combine(day, time.min, SHANGHAI))
         if today.count() >= OTP_DAILY_LIMIT:
             midnight = datetime.combine(day + timedelta(days=1), time.min, SHANGHAI)
             raise OtpRateLimited("otp.daily_limit", f"该手机号今日获取验证码已达{OTP_DAILY_LIMIT}次，请明日再试",
@@ -167,7 +169,7 @@ def otp_verify(*, phone: str, code: str, purpose: str, at: datetime | None = Non
     at = at or current_time()
     failure: DomainError | None = None
     with transaction.atomic():
-        row = (OneTimeCode.objects.select_for_update().filter(phone=phone, purpose=purpose)
+        row = (OneTimeCode.objects.select_for_update().filter(phone_bidx=blind_index("phone", phone), purpose=purpose)
                .order_by("-created_at", "-id").first())
         if row is None:
             failure = DomainError("otp.none", "请先获取短信验证码", field="code")
@@ -190,7 +192,7 @@ def otp_verify(*, phone: str, code: str, purpose: str, at: datetime | None = Non
         raise failure
     if purpose == OneTimeCode.Purpose.REGISTER:
         return None
-    profile = ApplicantProfile.objects.select_related("user").filter(phone=phone).first()
+    profile = ApplicantProfile.objects.select_related("user").filter(phone_bidx=blind_index("phone", phone)).first()
     if profile is None or not profile.user.is_active:
         raise PermissionDenied("该账户不存在或已停用，请联系政务服务中心", code="applicant.inactive")
     return profile.user

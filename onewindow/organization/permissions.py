@@ -59,6 +59,8 @@ class Action(StrEnum):
     SUPERVISION_REPLY = "supervision.reply"
     SUPERVISION_SETTINGS = "supervision.settings"
     ASSESSMENT_RUN = "assessment.run"
+    # A full ID number or phone of an applicant or agent, on request and recorded (workbench.IdView).
+    PERSONAL_DATA_VIEW = "personal_data.view"
 
 
 _ALL_ROLES = frozenset(Role)
@@ -91,6 +93,9 @@ ACTION_ROLES: dict[Action, frozenset[Role]] = {
     Action.SUPERVISION_REPLY: frozenset({Role.CHIEF_REPRESENTATIVE}),
     Action.SUPERVISION_SETTINGS: frozenset({Role.CENTER_ADMIN}),
     Action.ASSESSMENT_RUN: frozenset({Role.CENTER_ADMIN}),
+    # Those who handle the case need the full numbers (to check the ID card, to call back);
+    # administrators, supervisors and proxy agents see them masked.
+    Action.PERSONAL_DATA_VIEW: _HANDLERS,
 }
 
 # Accepting and deciding an item are delegated powers (充分授权): the role is not enough.
@@ -125,6 +130,7 @@ ACTION_LABELS: dict[Action, str] = {
     Action.SUPERVISION_REPLY: "回复督办",
     Action.SUPERVISION_SETTINGS: "电子监察设置",
     Action.ASSESSMENT_RUN: "绩效考核",
+    Action.PERSONAL_DATA_VIEW: "查看完整个人信息",
 }
 
 

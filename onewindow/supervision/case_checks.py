@@ -225,13 +225,14 @@ def _resolution_reason(rule: str, case: Case | None) -> str:
 def _intakes_of(cases: Sequence[Case]) -> dict[tuple[str, str], list[r.Intake]]:
     """Every accepted case of the same applicants and items (by the item's basic code, which is
     the same in every region), for the double-intake rule: one query per chunk."""
-    ids = {c.applicant_id_number for c in cases if c.accepted_on is not None and c.applicant_id_number}
+    # ID numbers are encrypted: the same applicant is found by the blind index of the number.
+    ids = {c.applicant_id_number_bidx for c in cases if c.accepted_on is not None and c.applicant_id_number_bidx}
     found: dict[tuple[str, str], list[r.Intake]] = defaultdict(list)
     if not ids:
         return found
-    rows = (Case.objects.filter(applicant_id_number__in=sorted(ids), accepted_on__isnull=False)
+    rows = (Case.objects.filter(applicant_id_number_bidx__in=sorted(ids), accepted_on__isnull=False)
             .exclude(status__in=[Status.REFUSED, Status.WITHDRAWN])
-            .values_list("id", "applicant_id_number", "item__basic_code", "region_id", "window_id", "accepted_on",
+            .values_list("id", "applicant_id_number_bidx", "item__basic_code", "region_id", "window_id", "accepted_on",
                          "concluded_at"))
     for case_id, id_number, basic_code, region_id, window_id, accepted_on, concluded_at in rows:
         found[(id_number, basic_code)].append(r.Intake(case_id, region_id, window_id, accepted_on,
@@ -299,7 +300,7 @@ def _check_case(run: SweepRun, case: Case, events: list[CaseEvent], tasks: list[
     if case.accepted_on is not None:
         mine = r.Intake(case.id, case.region_id, case.window_id, case.accepted_on,
                         local_date(case.concluded_at) if case.concluded_at else None)
-        for other in r.double_intakes(mine, intakes.get((case.applicant_id_number, case.item.basic_code), [])):
+        for other in r.double_intakes(mine, intakes.get((case.applicant_id_number_bidx, case.item.basic_code), [])):
             # Held against the later of the two, once.
             if (other.accepted_on, other.case_id) > (mine.accepted_on, mine.case_id):
                 continue

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from onewindow.cases import selectors as case_selectors
 from onewindow.cases.actions import ACTIONS, perform
+from onewindow.cases.disclosure import masked_text
 from onewindow.cases.dues import ENDED_TEXT, TIMELINESS_TEXT, shown_dues
 from onewindow.cases.levels import live_level
 from onewindow.cases.materials import how_obtained, terms_of
@@ -36,7 +37,7 @@ from onewindow.cases.states import STATUS_LABELS, TERMINAL, Status
 from onewindow.cases.timeline import event_details
 from onewindow.catalog.rules import DELIVERY_METHOD_LABELS
 from onewindow.core.errors import DomainError, NotFound
-from onewindow.core.identity import mask_id, mask_name
+from onewindow.core.identity import mask_id, mask_name, mask_phone
 from onewindow.core.timesource import local_date
 from onewindow.core.uploads import check_file, max_upload_bytes, stored_file_response
 from onewindow.online import selectors as online_selectors
@@ -255,7 +256,9 @@ def _online_form(case: Case) -> list[tuple[str, str]]:
     data = online_selectors.online_form_of(case)
     if data.get("delivery_method"):
         data["delivery_method"] = DELIVERY_METHOD_LABELS.get(data["delivery_method"], data["delivery_method"])
-    return [(labels[k], str(data[k])) for k in labels if data.get(k)]
+    # The contact phone typed online is masked like the applicant's own (the full one: the reveal).
+    return [(labels[k], masked_text(str(data[k])) if k == "contact_phone" else str(data[k]))
+            for k in labels if data.get(k)]
 
 
 def _render_case(request: HttpRequest, staff: Staff, case: Case, *, status: int = 200, failed: str | None = None,
@@ -293,6 +296,9 @@ def _render_case(request: HttpRequest, staff: Staff, case: Case, *, status: int 
         "masked_agent_id": mask_id(case.agent_id_number) if case.agent_id_number else "",
         # A full ID number only right after its view was logged (case_full_id), never on a GET.
         "full_id": (full_ids or {}).get(IdView.Field.APPLICANT), "full_agent_id": (full_ids or {}).get(IdView.Field.AGENT),
+        "full_phone": (full_ids or {}).get(IdView.Field.PHONE), "masked_phone": mask_phone(case.applicant_phone or ""),
+        # The reveal buttons only for those who may (clerk, reviewer, chief); the reasons they choose from.
+        "may_reveal": services.may_see_full_values(staff, case), "reveal_reasons": IdView.Reason.choices,
         "can_upload": can(staff, Perm.CASE_SUBMIT, region=case.region, department=case.department,
                           item=case.item) and Status(case.status) not in (Status.CONCLUDED, Status.REFUSED,
                                                                            Status.WITHDRAWN),
@@ -339,17 +345,20 @@ def case_act(request: HttpRequest, number: str, action: str) -> HttpResponse:
 @login_required
 @require_POST
 def case_full_id(request: HttpRequest, number: str) -> HttpResponse:
-    """Show a full ID number after logging the view (DESIGN.md §6)."""
+    """Show a full ID number or phone after logging who asks and why (DESIGN.md §6); only the
+    roles that handle cases may (403 for the others)."""
     staff = staff_of(request.user)
     if staff is None:
         return _not_staff(request)
     case = _case_or_404(staff, number)
     which = request.POST.get("field", IdView.Field.APPLICANT)
     try:
-        services.id_view_record(case=case, actor=staff, field=which, remote_addr=request.META.get("REMOTE_ADDR"))
+        services.id_view_record(case=case, actor=staff, field=which, reason=request.POST.get("reason", ""),
+                                remote_addr=request.META.get("REMOTE_ADDR"))
     except DomainError as exc:
         return HttpResponse(exc.message, status=exc.status, content_type="text/plain; charset=utf-8")
-    value = case.agent_id_number if which == IdView.Field.AGENT else case.applicant_id_number
+    value = {IdView.Field.AGENT: case.agent_id_number, IdView.Field.PHONE: case.applicant_phone}.get(
+        which, case.applicant_id_number)
     if request.htmx:
         response = render(request, "workbench/_full_id.html", {"value": value, "which": which})
     else:

@@ -40,15 +40,25 @@ class CaseScan(models.Model):
 
 
 class IdView(models.Model):
-    """A staff member looked at a full identity number of a case (DESIGN.md §6)."""
+    """A staff member looked at a full identity number or phone of a case (DESIGN.md §6): who,
+    when, which case, which value and why. Listed for supervisors (``/staff/id-views/``)."""
 
     class Field(models.TextChoices):
         APPLICANT = "applicant", _("申请人证件号码")
         AGENT = "agent", _("代理人证件号码")
+        PHONE = "phone", _("申请人联系电话")
+
+    class Reason(models.TextChoices):
+        IDENTITY = "identity", _("核验申请人身份")
+        CONTACT = "contact", _("联系申请人")
+        DOCUMENT = "document", _("制作文书或证照")
+        OTHER = "other", _("其他办理需要")
 
     staff = models.ForeignKey("organization.Staff", models.PROTECT, related_name="+", verbose_name=_("工作人员"))
     case = models.ForeignKey("cases.Case", models.PROTECT, related_name="+", verbose_name=_("办件"))
     field = models.CharField(_("查看内容"), max_length=16, choices=Field.choices)
+    # Rows from before reasons were asked for keep "" (shown as 未记录).
+    reason = models.CharField(_("查看事由"), max_length=16, choices=Reason.choices, blank=True)
     viewed_at = models.DateTimeField(_("查看时间"), default=timezone.now, db_index=True)
     remote_addr = models.GenericIPAddressField(_("来源地址"), null=True, blank=True)
 

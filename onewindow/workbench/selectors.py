@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from onewindow.cases.events import EventKind
 from onewindow.cases.models import Case, CaseEvent, CaseTask
@@ -14,11 +14,11 @@ from onewindow.catalog.models import Material, ServiceItem
 from onewindow.catalog.selectors import published_items, search_items
 from onewindow.core.errors import NotFound
 from onewindow.organization.models import BackupPost, Department, Staff, Window
-from onewindow.organization.permissions import Action, can, reaches, roles_of
+from onewindow.organization.permissions import Action, can, reaches, region_q, roles_of
 from onewindow.organization.rules import Role
 from onewindow.organization.selectors import visible_departments, visible_windows
 
-from .models import CaseScan
+from .models import CaseScan, IdView
 
 INTAKE_ROLES = frozenset({Role.CLERK, Role.PROXY_AGENT})
 # 台帐 and 受理登记册 are kept by the windows and read by the back offices and the center.
@@ -140,3 +140,50 @@ def ledger_windows(staff: Staff) -> list[Window]:
 
 def ledger_departments(staff: Staff) -> list[Department]:
     return list(visible_departments(staff))
+
+
+# --- full-value views (个人信息查看记录) --------------------------------------------------------
+
+# Who reads the log of full ID and phone views: supervisors (they check it) and the center's
+# administrators, for their region and below.
+ID_VIEW_ROLES = frozenset({Role.SUPERVISOR, Role.CENTER_ADMIN})
+
+
+@dataclass(frozen=True)
+class IdViewSummary:
+    """The log's figures first: how many views, by what and why, and who looked most."""
+
+    total: int
+    by_field: list[tuple[str, int]]
+    by_reason: list[tuple[str, int]]
+    top_staff: list[tuple[str, int]]
+
+
+def id_views_for(staff: Staff | None, *, number: str = "", staff_name: str = "",
+                 since: datetime | None = None, until: datetime | None = None) -> QuerySet[IdView]:
+    """The recorded views of full numbers in the regions the supervisor or administrator reaches,
+    newest first; filtered by case number, staff name and time."""
+    views = IdView.objects.filter(region_q(staff, field="case__region", roles=ID_VIEW_ROLES) if staff
+                                  else Q(pk__in=[]))
+    if number:
+        views = views.filter(case__number=number.strip())
+    if staff_name:
+        views = views.filter(staff__name__contains=staff_name.strip())
+    if since is not None:
+        views = views.filter(viewed_at__gte=since)
+    if until is not None:
+        views = views.filter(viewed_at__lt=until)
+    return views.select_related("staff", "case").order_by("-viewed_at", "-id")
+
+
+def id_view_summary(views: QuerySet[IdView]) -> IdViewSummary:
+    """The figures of a filtered log (:func:`id_views_for`)."""
+    fields = dict(IdView.Field.choices)
+    reasons = dict(IdView.Reason.choices)
+    by_field = [(str(fields.get(r["field"], r["field"])), r["n"])
+                for r in views.order_by().values("field").annotate(n=Count("id")).order_by("-n")]
+    by_reason = [(str(reasons.get(r["reason"], "未记录")), r["n"])
+                 for r in views.order_by().values("reason").annotate(n=Count("id")).order_by("-n")]
+    top = [(r["staff__name"], r["n"])
+           for r in views.order_by().values("staff__name").annotate(n=Count("id")).order_by("-n")[:5]]
+    return IdViewSummary(total=views.count(), by_field=by_field, by_reason=by_reason, top_staff=top)

@@ -17,11 +17,11 @@ from onewindow.cases.models import Case
 from onewindow.cases.rules import Applicant, MaterialCheck
 from onewindow.cases.selectors import can_view_case
 from onewindow.cases.services import case_submit
-from onewindow.core.errors import DomainError, NotFound
+from onewindow.core.errors import DomainError, NotFound, PermissionDenied
 from onewindow.core.timesource import now as current_time
 from onewindow.core.uploads import CheckedFile
 from onewindow.organization.models import Staff
-from onewindow.organization.permissions import Action, require
+from onewindow.organization.permissions import Action, can, require
 
 from .models import CaseScan, IdView
 
@@ -87,11 +87,26 @@ def scans_add(*, case_id: int, actor: Staff, scans: Sequence[CheckedFile]) -> li
         return _write_scans(case, scans, actor=actor)
 
 
-def id_view_record(*, case: Case, actor: Staff, field: str, remote_addr: str | None = None) -> IdView:
-    """Log that ``actor`` is shown a full ID number of ``case`` (DESIGN.md §6), before it is shown."""
+def may_see_full_values(actor: Staff, case: Case) -> bool:
+    """Whether ``actor`` handles ``case`` in a role that needs full numbers (clerk, reviewer, chief
+    representative), in the case's department or one of its tasks' (a joint item)."""
+    if can(actor, Action.PERSONAL_DATA_VIEW, region=case.region, department=case.department):
+        return True
+    return any(can(actor, Action.PERSONAL_DATA_VIEW, region=case.region, department=t.department)
+               for t in case.tasks.select_related("department"))
+
+
+def id_view_record(*, case: Case, actor: Staff, field: str, reason: str, remote_addr: str | None = None) -> IdView:
+    """Log that ``actor`` is shown a full ID number or phone of ``case`` and why (DESIGN.md §6),
+    before it is shown. Only those who handle cases may (``Action.PERSONAL_DATA_VIEW``)."""
     if field not in IdView.Field.values:
         raise DomainError("id_view.field_invalid", "要查看的证件号码无效", field="field")
+    if reason not in IdView.Reason.values:
+        raise DomainError("id_view.reason_required", "请选择查看完整信息的事由", field="reason")
     if not can_view_case(actor, case):
         raise NotFound("办件不存在或您无权查看", code="case.not_found", field="number")
-    return IdView.objects.create(staff=actor, case=case, field=field, viewed_at=current_time(),
+    if not may_see_full_values(actor, case):
+        raise PermissionDenied("您的岗位无需查看完整的证件号码或电话，页面显示的是脱敏信息",
+                               code="forbidden.personal_data.view")
+    return IdView.objects.create(staff=actor, case=case, field=field, reason=reason, viewed_at=current_time(),
                                  remote_addr=remote_addr or None)

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import case_views, views
+from . import case_views, id_view_log, views
 
 app_name = "workbench"
 urlpatterns = [
@@ -25,5 +25,6 @@ urlpatterns = [
     path("ledger/", case_views.ledger, name="ledger"),
     path("register/", case_views.register, name="register"),
     path("retimed/", case_views.retimed, name="retimed"),
+    path("id-views/", id_view_log.id_views, name="id_views"),
     path("", views.home, name="home"),
 ]

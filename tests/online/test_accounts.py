@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
+from onewindow.core.crypto import blind_index
 from onewindow.core.errors import DomainError, PermissionDenied
 from onewindow.core.timesource import now
 from onewindow.notifications.models import OutboxMessage
@@ -69,7 +70,7 @@ def test_a_wrong_code_is_counted_and_the_sixth_try_is_refused_even_with_the_righ
         assert refused.value.field == "code"
         assert (f"还可尝试{left}次" in refused.value.message) == (left > 0)
     # the attempts were kept although every call failed
-    assert OneTimeCode.objects.get(phone=ME).attempts == 5
+    assert OneTimeCode.objects.get(phone_bidx=blind_index("phone", ME)).attempts == 5
     with pytest.raises(DomainError) as refused:
         services.otp_verify(phone=ME, code=right, purpose="register")
     assert refused.value.code == "otp.too_many_attempts"
@@ -117,7 +118,7 @@ def test_one_code_a_minute_and_ten_a_day_per_phone(hall):
     assert refused.value.code == "otp.daily_limit"
     # another phone is not affected
     services.otp_request(phone=SOMEONE_ELSE, purpose="register", at=start + timedelta(minutes=20))
-    assert OneTimeCode.objects.filter(phone=ME).count() == 10
+    assert OneTimeCode.objects.filter(phone_bidx=blind_index("phone", ME)).count() == 10
 
 
 def test_codes_only_for_mobile_numbers_and_only_where_they_lead_somewhere(hall, me):
@@ -173,7 +174,7 @@ def test_a_staff_login_named_like_a_phone_cannot_be_taken_over(hall, django_user
         services.applicant_register(phone=SOMEONE_ELSE, code="123456", kind="person", real_name="李四",
                                     id_type="resident_id", id_number=OTHER_ID)
     assert refused.value.code == "otp.wrong"
-    assert not ApplicantProfile.objects.filter(phone=SOMEONE_ELSE).exists()
+    assert not ApplicantProfile.objects.filter(phone_bidx=blind_index("phone", SOMEONE_ELSE)).exists()
     run_commit_hooks()
     assert PhoneSender.inbox == []  # and there is no applicant to text (nor to log in as)
 

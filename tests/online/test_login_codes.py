@@ -14,6 +14,7 @@ from datetime import timedelta
 import pytest
 from django.forms.models import model_to_dict
 
+from onewindow.core.crypto import blind_index
 from onewindow.core.errors import DomainError
 from onewindow.core.timesource import now
 from onewindow.notifications import services as notifications
@@ -40,7 +41,7 @@ def center_admin(hall, django_user_model):
 
 
 def _everything_stored_about(phone: str) -> str:
-    rows = OutboxMessage.objects.filter(recipient=phone)
+    rows = OutboxMessage.objects.filter(recipient_bidx=blind_index("phone", phone))
     assert rows.exists()
     return " ".join(str(model_to_dict(row)) for row in rows)
 
@@ -57,7 +58,7 @@ def test_production_outbox_never_holds_or_shows_a_login_code(client, me, center_
     stored = _everything_stored_about(ME)
     assert code not in stored
     assert "******" in stored
-    latest = OutboxMessage.objects.filter(recipient=ME, kind="auth.otp").latest("id")
+    latest = OutboxMessage.objects.filter(recipient_bidx=blind_index("phone", ME), kind="auth.otp").latest("id")
     assert latest.status == Status.SENT
     assert latest.secret_withheld
     # the center administrator searching the outbox for the phone sees no code either
@@ -75,7 +76,7 @@ def test_a_code_that_failed_to_go_out_is_never_retried_with_a_code(me, center_ad
     settings.ONEWINDOW = {**settings.ONEWINDOW, "SENDERS": {"sms": f"{HERE}.FailingSender"}}
     services.otp_request(phone=ME, purpose="login", at=now() + LATER)
     run_commit_hooks()
-    message = OutboxMessage.objects.filter(recipient=ME, kind="auth.otp").latest("id")
+    message = OutboxMessage.objects.filter(recipient_bidx=blind_index("phone", ME), kind="auth.otp").latest("id")
     assert FailingSender.calls == 1
     assert message.status == Status.FAILED
     assert message.next_attempt_at is None
@@ -92,7 +93,7 @@ def test_a_worker_that_finds_a_withheld_code_records_it_failed_and_sends_nothing
     connection.run_on_commit = []
     PhoneSender.inbox = []
     assert notifications.deliver_due(now=now() + LATER + notifications.SECRET_GRACE) == 0
-    message = OutboxMessage.objects.filter(recipient=ME, kind="auth.otp").latest("id")
+    message = OutboxMessage.objects.filter(recipient_bidx=blind_index("phone", ME), kind="auth.otp").latest("id")
     assert message.status == Status.FAILED
     assert "重新获取验证码" in message.last_error
     assert PhoneSender.inbox == []  # never a text with asterisks for a code

@@ -53,7 +53,7 @@ def test_the_case_api_timeline_masks_id_numbers_and_phones(client, hall):
 def test_the_full_id_goes_only_through_the_recorded_view(client, hall):
     number, _ = _submit(client, hall.clerk, hall)
     client.force_login(hall.clerk.user)
-    r = client.post(f"/staff/cases/{number}/full-id/", {"field": "applicant"})
+    r = client.post(f"/staff/cases/{number}/full-id/", {"field": "applicant", "reason": "identity"})
     assert r.status_code == 200
     assert VALID_ID in r.content.decode()
     assert IdView.objects.filter(staff=hall.clerk, case__number=number, field="applicant").count() == 1

@@ -314,7 +314,7 @@ def test_showing_the_full_id_is_logged(client, desk):
     case = submit(desk)
     client.force_login(desk.clerk.user)
     assert IdView.objects.count() == 0
-    response = client.post(f"/staff/cases/{case.number}/full-id/", {"field": "applicant"}, HTTP_HX_REQUEST="true")
+    response = client.post(f"/staff/cases/{case.number}/full-id/", {"field": "applicant", "reason": "identity"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     assert VALID_ID in response.content.decode()
     assert response["Cache-Control"] == "private, no-store"
@@ -322,7 +322,7 @@ def test_showing_the_full_id_is_logged(client, desk):
     assert (view.staff, view.case_id, view.field) == (desk.clerk, case.id, "applicant")
     assert view.remote_addr == "127.0.0.1"
     # without htmx the case page comes back with the number shown, and that is logged too
-    response = client.post(f"/staff/cases/{case.number}/full-id/", {"field": "applicant"})
+    response = client.post(f"/staff/cases/{case.number}/full-id/", {"field": "applicant", "reason": "identity"})
     assert response.status_code == 200
     assert VALID_ID in response.content.decode()
     assert IdView.objects.count() == 2
@@ -330,7 +330,7 @@ def test_showing_the_full_id_is_logged(client, desk):
     assert VALID_ID not in client.get(f"/staff/cases/{case.number}/").content.decode()
     # someone who may not see the case gets a 404 and nothing is logged
     client.force_login(desk.outsider.user)
-    assert client.post(f"/staff/cases/{case.number}/full-id/", {"field": "applicant"}).status_code == 404
+    assert client.post(f"/staff/cases/{case.number}/full-id/", {"field": "applicant", "reason": "identity"}).status_code == 404
     assert IdView.objects.count() == 2
 
 
@@ -739,8 +739,8 @@ def test_the_agents_full_id_is_shown_and_logged_separately(client, desk):
     assert "李代理" in body
     assert 'id="show-full-agent-id"' in body
     assert VALID_ID[:-4] + "0000" not in body
-    response = client.post(f"/staff/cases/{case.number}/full-id/", {"field": "agent"})
+    response = client.post(f"/staff/cases/{case.number}/full-id/", {"field": "agent", "reason": "identity"})
     assert VALID_ID[:-4] + "0000" in response.content.decode()
     assert VALID_ID not in response.content.decode()
     assert IdView.objects.get().field == "agent"
-    assert client.post(f"/staff/cases/{case.number}/full-id/", {"field": "phone"}).status_code == 400
+    assert client.post(f"/staff/cases/{case.number}/full-id/", {"field": "nonsense", "reason": "identity"}).status_code == 400

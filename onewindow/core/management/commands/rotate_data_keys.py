@@ -1,0 +1,35 @@
+"""``manage.py rotate_data_keys``: re-encrypt personal data with the current (first) data key."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from onewindow.core import rotation
+
+
+class Command(BaseCommand):
+    help = ("用 ONEWINDOW_DATA_KEYS 中的第一个密钥重新加密全部个人信息（分批进行，网站照常运行）；"
+            "--check 仅统计仍由旧密钥加密的值，--reindex 在更换 ONEWINDOW_BLIND_INDEX_KEY 后重算检索索引。")
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--batch-size", type=int, default=500)
+        parser.add_argument("--check", action="store_true",
+                            help="count values not under the current key; exit 1 if any (before dropping an old key)")
+        parser.add_argument("--reindex", action="store_true", help="recompute the blind indexes as well")
+
+    def handle(self, *args: Any, batch_size: int, check: bool, reindex: bool, **options: Any) -> None:
+        if batch_size < 1:
+            raise CommandError("--batch-size must be at least 1")
+        report = rotation.rotate(batch_size=batch_size, dry_run=check, progress=self.stdout.write)
+        if check:
+            stale = sum(report.stale.values())
+            if stale:
+                raise CommandError(f"{stale} values are still under an old key: run rotate_data_keys")
+            self.stdout.write("every value is under the current key")
+            return
+        self.stdout.write(f"re-encrypted {report.total} values; {sum(report.raced.values())} changed meanwhile "
+                          "(already under the current key)")
+        if reindex:
+            self.stdout.write(f"blind indexes recomputed on {rotation.reindex(batch_size=batch_size)} rows")

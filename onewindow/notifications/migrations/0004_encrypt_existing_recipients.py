@@ -1,0 +1,20 @@
+"""Encrypt the rows already stored in the outbox (recipients) (plaintext until now) and fill their blind indexes.
+
+In its own migration: on PostgreSQL, rows updated in the transaction of a schema change would leave
+pending trigger events that the next ALTER TABLE refuses.
+"""
+
+from django.db import migrations
+
+from onewindow.core.personal_fields import encrypt_in_place
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ("notifications", "0003_encrypt_recipient"),
+    ]
+
+    operations = [
+        migrations.RunPython(*encrypt_in_place("notifications", "OutboxMessage")),
+    ]

@@ -1,0 +1,297 @@
+"""Issue 13, "a leak scan": no answer of the demo carries a full ID number or mobile number.
+
+The demo is loaded with its case load once for the module (in a transaction rolled back at the
+end). Then, as each demo role — clerk, reviewer, chief, admin, supervisor, agent, an online
+applicant, anonymous — every GET the site answers is fetched:
+
+- every URL pattern of the resolver (public pages, the online portal, the staff pages), path
+  parameters filled from demo records (cases, documents, certificates, scans, warnings, orders,
+  items, messages), pages with a search also with a case's phone and ID number as the query, and
+  the ledger's spreadsheet export;
+- every GET operation of the OpenAPI document, with a staff role's bearer token.
+
+A response fails the scan if its text (HTML, JSON, CSV, or the XML inside an .xlsx) holds an
+18-character resident ID number with a valid check character or a mainland mobile number. The full
+values are shown only after an explicit, recorded POST (``/staff/cases/<n>/full-id/``), which a
+scan of GETs never makes. Patterns the scan cannot fill are listed and must stay few.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db import transaction
+from django.test import Client, override_settings
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from onewindow.accounts.services import api_token_issue
+from onewindow.cases.models import Case
+from onewindow.core.identity import is_valid_id_number
+from onewindow.core.timesource import now as current_time
+from onewindow.demo.loader import load_demo
+from onewindow.documents.models import Certificate, Document
+from onewindow.notifications.models import OutboxMessage
+from onewindow.online.models import ApplicantProfile, OnlineUpload
+from onewindow.workbench.models import CaseScan
+
+STAFF_ROLES = ("clerk", "reviewer", "chief", "admin", "supervisor", "agent")
+ROLES = (*STAFF_ROLES, "applicant", "anonymous")
+APPLICANT_PHONE = "13700001234"
+APPLICANT_ID = "11010519491231002X"
+
+_ID = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+_PHONE = re.compile(r"(?<![0-9A-Za-z])1[3-9]\d{9}(?![0-9A-Za-z])")
+_TEXT_TYPES = ("text/", "application/json", "application/xml", "application/javascript")
+_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Writes, downloads of binary files, and pages outside the scan.
+_SKIPPED = re.compile(r"^(admin/|i18n/|staff/logout/|online/logout/|api/v1/docs)")
+
+
+def leaks_in(text: str) -> list[str]:
+    """The full ID numbers (valid check character) and mobile numbers in ``text``."""
+    found = [m.group(0) for m in _ID.finditer(text) if is_valid_id_number(m.group(0))]
+    return found + [m.group(0) for m in _PHONE.finditer(text)]
+
+
+def _text_of(response) -> str | None:
+    kind = response.get("Content-Type", "")
+    body = b"".join(response.streaming_content) if getattr(response, "streaming", False) else response.content
+    if kind.startswith(_XLSX):
+        with zipfile.ZipFile(io.BytesIO(body)) as book:
+            return "\n".join(book.read(n).decode("utf-8", "replace") for n in book.namelist() if n.endswith(".xml"))
+    if kind.startswith(_TEXT_TYPES):
+        return body.decode("utf-8", "replace")
+    return None
+
+
+@dataclass
+class Demo:
+    samples: dict[str, list[str]]
+    applicant: object
+    tokens: dict[str, str] = field(default_factory=dict)
+    secrets: list[str] = field(default_factory=list)
+
+
+def _samples() -> dict[str, list[str]]:
+    """Values for each path parameter name, from the demo's records (a few of each)."""
+    cases = list(Case.objects.filter(region__is_demo=True).order_by("id"))
+    # Cases with an agent and a phone first, then one of each status.
+    picked = [c for c in cases if c.agent_id_number][:2] + [c for c in cases if c.applicant_phone][:2]
+    seen = {c.status for c in picked}
+    for c in cases:
+        if c.status not in seen:
+            picked.append(c)
+            seen.add(c.status)
+    documents = list(Document.objects.filter(case__in=picked).order_by("id")[:4])
+    return {
+        "number": [c.number for c in picked],
+        "document_number": [d.number for d in documents],
+        "certificate": [c.number for c in Certificate.objects.order_by("id")[:3]],
+        "scan_id": [str(s.pk) for s in CaseScan.objects.order_by("id")[:2]],
+        "message_id": [str(m.pk) for m in OutboxMessage.objects.order_by("id")[:2]],
+        "pk": [str(u.pk) for u in OnlineUpload.objects.order_by("id")[:2]],
+        "year": [str(date.today().year)],
+        "index": ["0"],
+    }
+
+
+def _supervise() -> None:
+    """Warnings from a sweep of the demo, and a supervision order on the first red one (with its
+    case), so their pages are scanned too."""
+    from onewindow.organization.models import Staff
+    from onewindow.supervision.models import Warning
+    from onewindow.supervision.orders import order_issue
+    from onewindow.supervision.sweep import sweep
+
+    sweep()
+    warning = Warning.objects.filter(case__isnull=False).order_by("id").first()
+    supervisor = Staff.objects.get(user__username="supervisor")
+    if warning is not None:
+        order_issue(department_id=warning.case.department_id, subject="超期未办结", requirement="请说明原因并整改",
+                    actor=supervisor, warning_id=warning.pk, case_id=warning.case_id)
+
+
+def _supervision_samples() -> dict[str, list[str]]:
+    from onewindow.supervision.models import SupervisionOrder, Warning
+
+    return {"warning_id": [str(w.pk) for w in Warning.objects.order_by("id")[:3]],
+            "order_id": [str(o.pk) for o in SupervisionOrder.objects.order_by("id")[:2]]}
+
+
+def _catalog_samples() -> dict[str, list[str]]:
+    from onewindow.catalog.models import Bundle, ServiceItem
+
+    items = list(ServiceItem.objects.exclude(current_version=None).select_related("current_version")
+                 .order_by("id")[:2])
+    return {"code": [i.implementation_code for i in items],
+            "version": [str(i.current_version.version) for i in items][:1],
+            "bundle": [b.code for b in Bundle.objects.order_by("id")[:1]]}
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Demo]:
+    keys = tmp_path_factory.mktemp("keys")
+    with django_db_blocker.unblock(), override_settings(ONEWINDOW_KEY_DIR=keys), transaction.atomic():
+        load_demo(with_cases=True)
+        user = get_user_model().objects.create_user(username="leak-scan-applicant", password=None,
+                                                    full_name="王小明", phone=APPLICANT_PHONE)
+        ApplicantProfile.objects.create(user=user, phone=APPLICANT_PHONE, phone_verified_at=current_time(),
+                                        real_name="王小明", id_type="resident_id", id_number=APPLICANT_ID,
+                                        created_at=current_time())
+        # The applicant's own cases: three demo cases moved to the account, as if submitted online.
+        mine = list(Case.objects.filter(region__is_demo=True).order_by("id").values_list("id", flat=True)[:3])
+        Case.objects.filter(id__in=mine).update(applicant_account=user)
+        _supervise()
+        samples = _samples() | _supervision_samples() | _catalog_samples()
+        secrets = [c.applicant_phone for c in Case.objects.filter(id__in=mine) if c.applicant_phone]
+        tokens = {role: api_token_issue(username=role).token for role in STAFF_ROLES}
+        yield Demo(samples=samples, applicant=user, tokens=tokens, secrets=secrets)
+        transaction.set_rollback(True)
+
+
+def _paths() -> Iterator[tuple[str, list[str]]]:
+    """Every URL pattern as (route, parameter names), the admin site left out."""
+
+    def walk(patterns, prefix: str) -> Iterator[tuple[str, list[str]]]:
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                yield from walk(p.url_patterns, prefix + str(p.pattern))
+            elif isinstance(p, URLPattern):
+                route = prefix + str(p.pattern)
+                yield route, re.findall(r"<(?:\w+:)?(\w+)>", route)
+
+    yield from walk(get_resolver().url_patterns, "")
+
+
+# Parameters named alike in different routes but meaning different things.
+_ROUTE_PARAMS = {"verify/<str:number>": {"number": "certificate"}, "bundles/<str:code>/": {"code": "bundle"}}
+
+
+def _fill(route: str, names: list[str], samples: dict[str, list[str]]) -> list[str] | None:
+    """Concrete paths for a route, one per sample (None if a parameter has no sample)."""
+    aliases = _ROUTE_PARAMS.get(route, {})
+    values = []
+    for name in names:
+        options = samples.get(aliases.get(name, name))
+        if not options:
+            return None
+        values.append(options)
+    count = max((len(v) for v in values), default=1)
+    paths = []
+    for i in range(count):
+        path = route
+        for name, options in zip(names, values, strict=True):
+            path = re.sub(rf"<(?:\w+:)?{name}>", options[i % len(options)], path, count=1)
+        paths.append("/" + path)
+    return paths
+
+
+def _client(role: str, demo: Demo) -> Client:
+    client = Client()
+    if role == "applicant":
+        client.force_login(demo.applicant)
+    elif role != "anonymous":
+        client.force_login(get_user_model().objects.get(username=role))
+    return client
+
+
+def _searches(demo: Demo) -> list[str]:
+    """Pages with a search box, asked for a demo case's phone and ID number."""
+    case = next(c for c in Case.objects.filter(region__is_demo=True).order_by("id") if c.applicant_phone)
+    out = []
+    for value in (case.applicant_phone, case.applicant_id_number):
+        out += [f"/staff/outbox/?q={value}", f"/search/?q={value}", f"/staff/ledger/?q={value}",
+                f"/staff/register/?q={value}"]
+    case = Case.objects.get(number=demo.samples["number"][0])
+    out += [f"/online/progress/?number={case.number}&code={case.query_code}",
+            f"/staff/ledger/?format=xlsx&day={date.today().isoformat()}", "/staff/supervision/export.xlsx",
+            "/staff/register/?format=xlsx"]
+    return out
+
+
+@dataclass
+class Scan:
+    fetched: int = 0
+    leaks: list[str] = field(default_factory=list)
+    unfilled: set[str] = field(default_factory=set)
+
+    def check(self, client: Client, path: str, role: str, **headers: str) -> None:
+        response = client.get(path, **headers)
+        assert response.status_code < 500, f"{role} GET {path}: {response.status_code}"
+        self.fetched += 1
+        text = _text_of(response)
+        # What the request itself typed may come back (a search box keeps its query): an echo
+        # discloses nothing the asker did not have. Anything else is a leak.
+        for typed in parse_qs(urlsplit(path).query).values():
+            for value in typed:
+                text = text.replace(value, "") if text and len(value) >= 11 else text
+        if text and (found := leaks_in(text)):
+            self.leaks.append(f"{role} GET {path} [{response.status_code}]: {sorted(set(found))[:3]}")
+
+
+@pytest.fixture
+def scan_settings(settings):
+    settings.ONEWINDOW = {**settings.ONEWINDOW, "PUBLIC_RATE_LIMIT": "100000/m", "PROGRESS_RATE_LIMIT": "100000/m"}
+    cache.clear()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_no_page_or_api_answer_carries_a_full_id_or_phone(demo, db, scan_settings, role):
+    scan = Scan()
+    client = _client(role, demo)
+    for route, names in _paths():
+        if _SKIPPED.match(route) or route.startswith("api/"):
+            continue
+        paths = _fill(route, names, demo.samples)
+        if paths is None:
+            scan.unfilled.add(route)
+            continue
+        for path in paths:
+            scan.check(client, path, role)
+    for path in _searches(demo):
+        scan.check(client, path, role)
+
+    # The API: every GET operation of the OpenAPI document, with the role's token if staff.
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {demo.tokens[role]}"} if role in demo.tokens else {}
+    api = Client()
+    schema = api.get("/api/v1/openapi.json").json()
+    case = Case.objects.get(number=demo.samples["number"][0])
+    query = {"number": case.number, "code": case.query_code, "region": case.region.code, "start": date.today().isoformat(),
+             "days": "5", "kind": "working"}
+    for route, operations in schema["paths"].items():
+        if "get" not in operations:
+            continue
+        names = re.findall(r"{(\w+)}", route)
+        paths = _fill(re.sub(r"{(\w+)}", r"<\1>", route.removeprefix("/")), names, demo.samples)
+        if paths is None:
+            scan.unfilled.add(route)
+            continue
+        required = [p["name"] for p in operations["get"].get("parameters", [])
+                    if p.get("in") == "query" and p.get("required")]
+        suffix = "&".join(f"{n}={query[n]}" for n in required if n in query)
+        for path in paths:
+            scan.check(api, f"{path}?{suffix}" if suffix else path, role, **headers)
+
+    assert scan.fetched > 60
+    assert not scan.leaks, "\n".join(scan.leaks)
+    # Every route with parameters is filled but these: POST-only actions, binary downloads, and
+    # scans and online uploads, which the demo has none of.
+    assert scan.unfilled <= {"staff/cases/<str:number>/scans/<int:scan_id>/", "online/uploads/<int:pk>/",
+                             "online/uploads/<int:pk>/remove/","staff/cases/<str:number>/act/<str:action>/", "/api/v1/cases/{number}/actions/{action}",
+                             "staff/supervision/orders/<int:order_id>/<str:action>/",
+                             "items/<str:code>/v<int:version>/files/<int:order>/<str:kind>/",
+                             "online/apply/<str:code>/materials/<int:index>/"}, scan.unfilled
+
+
+def test_the_scan_finds_what_it_looks_for():
+    assert leaks_in("身份证 11010519491231002X，电话 13800000000") == ["11010519491231002X", "13800000000"]
+    assert leaks_in("110***********002X 138****0000 9901212026000001 11010519491231002Y") == []
