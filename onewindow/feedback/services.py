@@ -729,7 +729,7 @@ def rating_invitations_send(*, since: datetime, now: datetime | None = None, lim
     invited = RatingLink.objects.filter(channel=r.Channel.SMS, case__isnull=False).values("case_id")
     cases = (Case.objects.filter(status__in=list(r.RATABLE_CASE_STATUSES), concluded_at__gte=since,
                                  concluded_at__lte=now, ratings__isnull=True)
-             .exclude(applicant_phone="").exclude(pk__in=invited).select_related("region")[:limit])
+             .exclude(applicant_phone_bidx="").exclude(pk__in=invited).select_related("region")[:limit])
     sent = 0
     for case in cases:
         if not is_mainland_mobile(normalize_phone(case.applicant_phone)):
