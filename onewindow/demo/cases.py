@@ -752,6 +752,7 @@ def demo_stories(item: Callable[..., ItemFacts]) -> list[Story]:
         3).claim(2, 1)
     second("granted-01", "临时救助审批", received=6, window="01").accept(6).review_all(4).grant(3)
     second("red-01", "临时救助审批", received=8, window="01").accept(7)  # P 5: two working days past it
+    second("red-02", "食品经营许可证核发", org("青禾县{brand}超市有限公司"), received=12, window="02").accept(12)  # P 10
     return stories
 
 
