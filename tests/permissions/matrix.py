@@ -134,7 +134,7 @@ ROWS: list[Row] = [
     Row("online:document", "GET", "/online/cases/{case}/documents/{document}/", APPLICANT_RECORD),
     # An uploaded file: its applicant, or staff who may see its case.
     Row("online:upload", "GET", "/online/uploads/{upload}/",
-        who(SCOPED, admin=COUNTY, supervisor=COUNTY, anonymous=LOGIN)),
+        who(SCOPED, clerk=COUNTY, admin=COUNTY, supervisor=COUNTY, anonymous=LOGIN)),
     # Only a draft's file can be removed: one that became part of a case is "not found" to everyone.
     Row("online:upload_remove", "POST", "/online/uploads/{upload}/remove/", who(DENIED, applicant=NOWHERE,
                                                                                    anonymous=LOGIN)),
@@ -212,7 +212,8 @@ ROWS: list[Row] = [
         who(LOGIN, admin=COUNTY)),
     Row("admin:*_history", "GET", "/admin/organization/department/{department}/history/",
         who(LOGIN, admin=COUNTY)),
-    Row("admin:*/<object_id>/", "GET", "/admin/organization/department/{department}/", who(LOGIN, admin=COUNTY)),
+    # Django's redirect from <object id>/ to <object id>/change/, for any id: the change view decides.
+    Row("admin:*/<object_id>/", "GET", "/admin/organization/department/{department}/", who(LOGIN, admin=OK)),
     Row("admin:*_password_change", "GET", "/admin/accounts/user/1/password/", who(LOGIN, admin=DENIED)),
     # --- the API: public operations ---------------------------------------------------------------------
     Row("GET /api/v1/items", "GET", "/api/v1/items", PUBLIC, api=True),
