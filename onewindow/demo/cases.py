@@ -68,7 +68,10 @@ from .errors import DemoDataError
 
 DEMO_COUNTY = "990121000000"
 DEMO_TOWN = "990121100000"
-IMPORTER = "admin"  # the demo center administrator replays every history (CASE_IMPORT)
+SECOND_COUNTY = "990123000000"  # 青禾县: a small second county, so that isolation shows on demo data
+IMPORTER = "admin"  # the demo center administrator replays every history of 云溪县 (CASE_IMPORT)
+# A center administrator may import only into their own county: each county has its importer.
+IMPORTERS = {DEMO_COUNTY[:6]: IMPORTER, SECOND_COUNTY[:6]: "qh.admin"}
 
 # Office hours of the hall: every demo moment lies in [09:00, 17:00) Shanghai time.
 OPENING = time(9, 0)
@@ -304,11 +307,22 @@ _LOGIN_OVERRIDES = {
     ("SHSW", CHIEF): "town.chief", ("JJFZ", CHIEF): "town.chief",
 }
 # Who receives at a window that serves several departments.
-_WINDOW_CLERKS = {(DEMO_COUNTY, "01"): "clerk", (DEMO_COUNTY, "18"): "lb.clerk", (DEMO_TOWN, "01"): "town.clerk"}
+_WINDOW_CLERKS = {(DEMO_COUNTY, "01"): "clerk", (DEMO_COUNTY, "18"): "lb.clerk", (DEMO_TOWN, "01"): "town.clerk",
+                  (SECOND_COUNTY, "01"): "qh.clerk", (SECOND_COUNTY, "02"): "qh.clerk"}
 
 
-def login(department: str, role: str) -> str:
-    """The demo login posted to ``role`` in ``department``."""
+# 青禾县's few logins (its department codes repeat 云溪县's: logins are looked up by county first).
+_SECOND_COUNTY_LOGINS = {
+    ("GSJ", CLERK): "qh.clerk", ("MZJ", CLERK): "qh.clerk",
+    ("GSJ", REVIEWER): "qh.reviewer", ("GSJ", CHIEF): "qh.chief",
+    ("MZJ", REVIEWER): "qh.mzj.reviewer", ("MZJ", CHIEF): "qh.mzj.chief",
+}
+
+
+def login(department: str, role: str, region: str = DEMO_COUNTY) -> str:
+    """The demo login posted to ``role`` in ``department`` (of the county of ``region``)."""
+    if region[:6] == SECOND_COUNTY[:6]:
+        return _SECOND_COUNTY_LOGINS[(department, role)]
     return _LOGIN_OVERRIDES.get((department, role), f"{department.lower()}.{_LOGIN_ROLE[role]}")
 
 
@@ -355,7 +369,7 @@ class Story:
             self.window = self.item.windows[0]
         if not self.clerk:
             self.clerk = (_WINDOW_CLERKS.get((self.item.region, self.window or ""))
-                          or login(self.item.department, CLERK))
+                          or login(self.item.department, CLERK, self.item.region))
         self.submitted_by = self.submitted_by or self.clerk
         for name in self.missing:
             if name not in dict(self.item.materials):
@@ -371,11 +385,11 @@ class Story:
 
     @property
     def _chief(self) -> str:
-        return login(self.item.department, CHIEF)
+        return login(self.item.department, CHIEF, self.item.region)
 
     @property
     def _reviewer(self) -> str:
-        return login(self.item.department, REVIEWER)
+        return login(self.item.department, REVIEWER, self.item.region)
 
     # intake
     def accept(self, ago: int, *, by: str | None = None) -> Story:
@@ -402,14 +416,14 @@ class Story:
     # review
     def claim(self, ago: int, stage: int | str, *, by: str | None = None) -> Story:
         facts = self.item.stage(stage)
-        who = by or login(facts.department, REVIEWER)
+        who = by or login(facts.department, REVIEWER, self.item.region)
         self.claimed[facts.order] = who
         return self._add(ago, "claim", who, stage_order=facts.order)
 
     def sign(self, ago: int, stage: int | str, *, by: str | None = None) -> Story:
         """One opinion on a stage: completes it, or is its first signature if it needs two."""
         facts = self.item.stage(stage)
-        who = by or self.claimed.get(facts.order) or login(facts.department, REVIEWER)
+        who = by or self.claimed.get(facts.order) or login(facts.department, REVIEWER, self.item.region)
         if facts.two_signatures and facts.order in self.claimed:
             # A claimed two-signature stage cannot get its second signature (reported to the cases app).
             raise ValueError(f"{self.key}: do not claim the two-signature stage {facts.name}")
@@ -423,7 +437,7 @@ class Story:
         facts = self.item.stage(stage)
         self.sign(ago, stage)
         if facts.two_signatures:
-            self.sign(ago if second is None else second, stage, by=login(facts.department, CHIEF))
+            self.sign(ago if second is None else second, stage, by=login(facts.department, CHIEF, self.item.region))
         return self
 
     def review_all(self, ago: int) -> Story:
@@ -500,8 +514,9 @@ def _tracking(rng: random.Random) -> str:
     return f"11{rng.randrange(10**11):011d}"
 
 
-def demo_stories(item: Callable[[str], ItemFacts]) -> list[Story]:
-    """Every demo history. ``item(name)`` gives the facts of the demo item of that name.
+def demo_stories(item: Callable[..., ItemFacts]) -> list[Story]:
+    """Every demo history. ``item(name)`` gives the facts of the demo item of that name in 云溪县,
+    ``item(name, SECOND_COUNTY)`` in 青禾县.
 
     The numbers are working days before today. The promised (P) and statutory (S) limits are
     the catalog's; a case accepted k working days ago has P − k working days left: yellow when
@@ -731,6 +746,22 @@ def demo_stories(item: Callable[[str], ItemFacts]) -> list[Story]:
           window="04").withdraw(4, "申请人决定变更经营场所，书面申请撤回")
     story("deemed-01", "建设项目环境影响报告表审批", org("云溪县{brand}包装材料有限公司"), received=7,
           window="12").deemed(1)  # P 15 from the receipt: plenty left
+
+    # -- 青禾县: a small case load of its own, so that isolation between counties shows on the demo --
+    def second(key: str, name: str, party: Party = PERSON, **kwargs: Any) -> Story:
+        s = Story(f"qh-{key}", item(name, SECOND_COUNTY), party, **kwargs)
+        stories.append(s)
+        return s
+
+    second("fresh-01", "临时救助审批", received=1, window="01")
+    second("fresh-02", "食品经营许可证核发", org("青禾县{brand}餐饮有限公司"), received=2, window="02")
+    second("instant-01", "个体工商户设立登记（营业执照）", received=3, window="01").on_the_spot(3)
+    second("review-01", "临时救助审批", received=2, window="01").accept(2)
+    second("review-02", "食品经营许可证核发", org("青禾县{brand}食品商行", "92"), received=3, window="02").accept(
+        3).claim(2, 1)
+    second("granted-01", "临时救助审批", received=6, window="01").accept(6).review_all(4).grant(3)
+    second("red-01", "临时救助审批", received=8, window="01").accept(7)  # P 5: two working days past it
+    second("red-02", "食品经营许可证核发", org("青禾县{brand}超市有限公司"), received=12, window="02").accept(12)  # P 10
     return stories
 
 
@@ -788,7 +819,7 @@ def load_demo_cases(*, today: date | None = None) -> DemoCaseReport:
         raise ValueError(f"the demo's today ({today}) is in the future: the services refuse future times")
     stories = demo_stories(_item_facts())
     report = DemoCaseReport(today=today, histories=len(stories), imported=0)
-    needed = set().union(*(s.logins() for s in stories)) | {IMPORTER}
+    needed = set().union(*(s.logins() for s in stories)) | set(IMPORTERS.values())
     present = set(Staff.objects.filter(user__username__in=needed, region__is_demo=True)
                   .values_list("user__username", flat=True))
     if Case.objects.filter(region__is_demo=True).exists():
@@ -796,12 +827,14 @@ def load_demo_cases(*, today: date | None = None) -> DemoCaseReport:
     elif needed - present:
         report.skipped = f"缺少演示账户：{'、'.join(sorted(needed - present))}"
     else:
-        importer = Staff.objects.get(user__username=IMPORTER, region__is_demo=True)
+        importers = {county: Staff.objects.get(user__username=name, region__is_demo=True)
+                     for county, name in IMPORTERS.items()}
+        county_of = {s.key: s.item.region[:6] for s in stories}
         records = demo_records(stories, snapshot_for, today)
         with transaction.atomic():
             for key, record in records:
                 try:
-                    case_import(actor=importer, record=record)
+                    case_import(actor=importers[county_of[key]], record=record)
                 except ImportRejected as exc:
                     details = "；".join(f"第{p.index + 1}个事件 {p.code}：{p.message}" for p in exc.problems)
                     raise DemoDataError(f"cases: {key}", details) from None
@@ -811,12 +844,13 @@ def load_demo_cases(*, today: date | None = None) -> DemoCaseReport:
     return report
 
 
-def _item_facts() -> Callable[[str], ItemFacts]:
-    """The facts of the demo items by name, read once; an unknown or ambiguous name is a data error."""
+def _item_facts() -> Callable[..., ItemFacts]:
+    """The facts of the demo items by county and name, read once; an unknown or ambiguous name is a
+    data error. Each county has its own catalog (the same item may be offered in both)."""
     items = (ServiceItem.objects.filter(region__is_demo=True, is_active=True, current_version__isnull=False)
              .select_related("region", "department", "current_version")
              .prefetch_related("windows", "current_version__materials", "current_version__stages"))
-    by_name: dict[str, list[ItemFacts]] = {}
+    by_name: dict[tuple[str, str], list[ItemFacts]] = {}
     for item in items:
         v = item.current_version
         facts = ItemFacts(
@@ -830,10 +864,10 @@ def _item_facts() -> Callable[[str], ItemFacts]:
                          for s in sorted(v.stages.all(), key=lambda s: s.order)),
             is_joint=v.is_joint,
         )
-        by_name.setdefault(v.name, []).append(facts)
+        by_name.setdefault((item.region.code[:6], v.name), []).append(facts)
 
-    def item(name: str) -> ItemFacts:
-        found = by_name.get(name, [])
+    def item(name: str, county: str = DEMO_COUNTY) -> ItemFacts:
+        found = by_name.get((county[:6], name), [])
         if len(found) != 1:
             raise DemoDataError(f"cases: {name}", f"演示事项目录中有{len(found)}个同名事项（应为1个）")
         return found[0]

@@ -1,4 +1,4 @@
-"""Install the demo county (云溪县, fictional) from ``data/organization.yaml`` and ``data/catalog.yaml``.
+"""Install the demo counties (云溪县 and the small 青禾县, fictional) from ``data/organization.yaml`` and ``data/catalog.yaml``.
 
 The organization goes through :mod:`onewindow.organization.services` and the catalog through the
 catalog importer, so the demo obeys every rule real data obeys. Everything is idempotent: a second
@@ -32,6 +32,8 @@ ORGANIZATION_FORMAT = "onewindow-organization/1"
 
 # The logins the README lists, in the order it lists them.
 MAIN_LOGINS = ("clerk", "reviewer", "chief", "admin", "supervisor", "agent")
+# The second demo county's (青禾县) logins for the same roles, same password.
+SECOND_COUNTY_LOGINS = ("qh.clerk", "qh.reviewer", "qh.chief", "qh.admin", "qh.supervisor", "qh.agent")
 
 
 @dataclass
@@ -200,6 +202,10 @@ def _staff(username: str) -> Staff:
     return Staff.objects.select_related("region").get(user__username=username)
 
 
+# The short name on each demo county's grant documents (云溪政务授〔2024〕1号).
+_COUNTY_ISSUERS = {"990121": "云溪", "990123": "青禾"}
+
+
 def _grant(organization: dict[str, Any], *, with_items: bool, skipped: set[str]) -> None:
     """Department-wide grants (``with_items`` False) or the grants that name one item (True)."""
     valid_from = _valid_from(organization)
@@ -210,10 +216,11 @@ def _grant(organization: dict[str, Any], *, with_items: bool, skipped: set[str])
         if not grants:
             continue
         staff = _staff(person["username"])
+        issuer = _COUNTY_ISSUERS.get(staff.region.code[:6], "云溪")
         for grant in grants:
             services.authorization_grant(staff=staff, power=grant["power"], department_code=grant["department"],
                                          item_code=grant.get("item"), valid_from=valid_from,
-                                         document_number=f"云溪政务授〔{valid_from.year}〕{number}号")
+                                         document_number=f"{issuer}政务授〔{valid_from.year}〕{number}号")
 
 
 # --- counting ----------------------------------------------------------------------------------

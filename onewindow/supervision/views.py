@@ -323,6 +323,9 @@ def _post(request: HttpRequest, action: Callable[[], object], success: str, back
 @require_POST
 @_staff_view
 def warning_acknowledge(request: HttpRequest, staff: Staff, warning_id: int) -> HttpResponse:
+    # A warning the caller may not see is "not found" (404), as on its page: a 403 here would tell
+    # that another county's warning of that number exists.
+    sel.warning_for(staff, warning_id)
     back = reverse(f"{_BASE}:warning", args=[warning_id])
     return _post(request, lambda: services.warning_acknowledge(warning_id=warning_id, note=request.POST.get("note", ""),
                                                                actor=staff),
@@ -332,6 +335,7 @@ def warning_acknowledge(request: HttpRequest, staff: Staff, warning_id: int) -> 
 @require_POST
 @_staff_view
 def warning_close_out(request: HttpRequest, staff: Staff, warning_id: int) -> HttpResponse:
+    sel.warning_for(staff, warning_id)  # 404 when not visible (see warning_acknowledge)
     back = reverse(f"{_BASE}:warning", args=[warning_id])
     return _post(request, lambda: services.warning_close_out(warning_id=warning_id, note=request.POST.get("note", ""),
                                                              actor=staff),
@@ -405,6 +409,7 @@ def order_detail(request: HttpRequest, staff: Staff, order_id: int) -> HttpRespo
 @require_POST
 @_staff_view
 def order_act(request: HttpRequest, staff: Staff, order_id: int, action: str) -> HttpResponse:
+    sel.order_for(staff, order_id)  # 404 when not visible, as on its page (see warning_acknowledge)
     back = reverse(f"{_BASE}:order", args=[order_id])
     note = request.POST.get("note", "")
     steps: dict[str, tuple[Callable[[], object], str]] = {

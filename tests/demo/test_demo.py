@@ -27,7 +27,7 @@ from onewindow.catalog.models import (
 )
 from onewindow.catalog.selectors import search_items
 from onewindow.core.timesource import local_date
-from onewindow.demo.loader import MAIN_LOGINS, DemoReport, load_demo
+from onewindow.demo.loader import MAIN_LOGINS, SECOND_COUNTY_LOGINS, DemoReport, load_demo
 from onewindow.organization.models import (
     Authorization,
     BackupPost,
@@ -213,7 +213,7 @@ def test_every_department_has_a_clerk_a_reviewer_and_a_chief(loaded):
 def test_the_grants_let_each_main_login_do_its_job(loaded):
     today = local_date()
     county = Region.objects.get(code=COUNTY)
-    items = {i.current_version.name: i for i in _demo_items()}
+    items = {i.current_version.name: i for i in _demo_items().filter(region__code=COUNTY)}
     clerk, reviewer, chief = (Staff.objects.get(user__username=u) for u in ("clerk", "reviewer", "chief"))
     assert can(clerk, Action.CASE_ACCEPT, region=county, item=items["最低生活保障审批"], on=today)
     assert can(clerk, Action.CASE_ACCEPT, region=county, item=items["个体工商户设立登记（营业执照）"], on=today)
@@ -238,6 +238,24 @@ def test_windows_and_ab_posts(loaded):
     posts = BackupPost.objects.filter(primary__region__is_demo=True).select_related("primary", "backup")
     assert posts.count() >= 3
     assert all(p.primary.region_id == p.backup.region_id for p in posts)
+
+
+def test_the_second_county_is_small_and_apart(loaded, rf):
+    # given the second demo county 青禾县, a sibling of 云溪县 in the same city
+    second = Region.objects.get(code="990123000000")
+    assert second.is_demo
+    assert second.has_center
+    assert second.parent.code == "990100000000"
+    # then it has its own departments, windows, items and one login per role, with the demo password
+    assert set(Department.objects.filter(region=second).values_list("code", flat=True)) == {"GSJ", "MZJ"}
+    assert Window.objects.filter(region=second).count() == 2
+    assert _demo_items().filter(region=second).count() == 3
+    for username in SECOND_COUNTY_LOGINS:
+        assert authenticate(rf.post("/staff/login/"), username=username, password=PASSWORD) is not None, username
+    held = set(Posting.objects.filter(region__code__startswith="990123").values_list("role", flat=True))
+    assert held == {role.value for role in Role}
+    # and none of its staff is posted in 云溪县
+    assert not Posting.objects.filter(staff__user__username__startswith="qh.", region__code__startswith="990121")
 
 
 # --- idempotence and the command ---------------------------------------------------------------

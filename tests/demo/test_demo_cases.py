@@ -33,6 +33,7 @@ from onewindow.core.timesource import SHANGHAI, local_date
 from onewindow.core.timesource import now as current_time
 from onewindow.demo.cases import (
     DEMO_COUNTY,
+    SECOND_COUNTY,
     DemoCaseReport,
     _item_facts,
     demo_records,
@@ -92,7 +93,7 @@ def _kinds(case: Case) -> set[str]:
 
 def test_every_history_imports_without_a_rule_violation_and_quickly(loaded):
     assert not loaded.skipped
-    assert 60 <= loaded.histories <= 100
+    assert 60 <= loaded.histories <= 110  # about a hundred in 云溪县, a few in 青禾县
     assert loaded.imported == loaded.histories == _cases().count()
     assert loaded.wall_seconds < 60  # it runs in `make run`
     assert loaded.today == local_date()
@@ -101,6 +102,22 @@ def test_every_history_imports_without_a_rule_violation_and_quickly(loaded):
 def test_every_demo_case_verifies(loaded):
     broken = {c.number: v.breaks for c in _cases() if not (v := verify_case(c)).ok}
     assert broken == {}
+
+
+def test_the_second_county_has_its_own_small_case_load(loaded, client):
+    # given the case load of both demo counties
+    second = _cases().filter(region__code=SECOND_COUNTY)
+    assert 3 <= second.count() <= 10
+    # then each county's center administrator imported its own histories
+    assert {c.department.code for c in second} == {"GSJ", "MZJ"}
+    # and 青禾县's clerk finds work in their inbox but cannot open a case of 云溪县, nor the reverse
+    client.force_login(Staff.objects.get(user__username="qh.clerk").user)
+    rows = [row.case for section in client.get("/staff/inbox/").context["sections"] for row in section.rows]
+    assert rows
+    assert all(case.region.code == SECOND_COUNTY for case in rows)
+    assert client.get(f"/staff/cases/{_cases().filter(region__code=DEMO_COUNTY).first().number}/").status_code == 404
+    client.force_login(Staff.objects.get(user__username="clerk").user)
+    assert client.get(f"/staff/cases/{second.first().number}/").status_code == 404
 
 
 def test_the_cases_are_demo_data_of_the_demo_county(loaded):
@@ -465,5 +482,7 @@ def test_every_page_shows_one_warning_level_per_demo_case(loaded, client):
             pages += 1
             assert page.context["level"] == level, case.number
         assert seen_in_inboxes.get(case.number, {level}) == {level}, case.number
-    assert pages == _cases().count()  # the supervisor sees every case page of the county
+    # the supervisor sees every case page of their county, and none of the other demo county (青禾县)
+    assert pages == _cases().filter(region__code__startswith=DEMO_COUNTY[:6]).count()
+    assert _cases().exclude(region__code__startswith=DEMO_COUNTY[:6]).exists()
     assert {"normal", "yellow", "red", "statutory_breach"} <= levels  # the demo has every level

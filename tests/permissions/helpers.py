@@ -1,0 +1,227 @@
+"""The demo world the authorization matrix runs on, and how a response becomes an outcome.
+
+:func:`build_matrix_world` loads both demo counties with their case load, runs one supervision
+sweep, has each county's supervisor issue orders, and adds what the demo lacks for a full probe:
+an applicant account in each county owning one case (with an uploaded file), and a staff scan
+on each target case. It then picks, for every role of :mod:`tests.permissions.matrix` and each
+county, the *target* records the placeholders of a path are filled from:
+
+- ``own[county][role]``: a case of the role's own department (a township case for the proxy
+  agent, the applicant's own case for the applicant);
+- ``other_dept[role]``: a case of another department of the same county (云溪县), or not theirs;
+- the other county's ``own`` target stands for "other county", in both directions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.http import HttpResponse
+
+from onewindow.accounts.services import api_token_issue
+from onewindow.cases.models import Case, CaseTask
+from onewindow.core.timesource import local_date
+from onewindow.core.timesource import now as current_time
+from onewindow.demo.loader import load_demo
+from onewindow.documents.models import Certificate, Document
+from onewindow.notifications.models import OutboxMessage
+from onewindow.online.models import ApplicantProfile, OnlineUpload
+from onewindow.organization.models import Department, Staff
+from onewindow.supervision import orders
+from onewindow.supervision.models import SupervisionOrder, Warning
+from onewindow.supervision.sweep import sweep
+from onewindow.workbench.models import CaseScan
+
+# The two demo counties: the main one, and the small second one (青禾县).
+MAIN, SECOND = "990121", "990123"
+COUNTIES = (MAIN, SECOND)
+TOWN = "990121100000"
+
+# Outcomes a cell can expect (see classify()).
+OK = "ok"  # past authorization: 2xx, a redirect elsewhere than a login page, or an input refusal
+DENIED = "403"
+HIDDEN = "404"  # "not found", whether or not it exists: a number of another county reveals nothing
+LOGIN = "login"  # a redirect to a login page (staff, online or admin)
+UNAUTHENTICATED = "401"  # the API without credentials
+OUTCOMES = (OK, DENIED, HIDDEN, LOGIN, UNAUTHENTICATED)
+
+# Each role's demo login in each county (None: not logged in; the applicants are made here).
+LOGINS: dict[str, dict[str, str | None]] = {
+    "clerk": {MAIN: "clerk", SECOND: "qh.clerk"},
+    "reviewer": {MAIN: "reviewer", SECOND: "qh.reviewer"},
+    "chief": {MAIN: "chief", SECOND: "qh.chief"},
+    "admin": {MAIN: "admin", SECOND: "qh.admin"},
+    "supervisor": {MAIN: "supervisor", SECOND: "qh.supervisor"},
+    "agent": {MAIN: "agent", SECOND: "qh.agent"},
+    "applicant": {MAIN: "applicant-13900000001", SECOND: "applicant-13900000002"},
+    "anonymous": {MAIN: None, SECOND: None},
+}
+ROLES = tuple(LOGINS)
+
+# The department of each role's own target case in 云溪县, and of the other department's.
+_OWN_DEPT = {"clerk": "MZJ", "reviewer": "GSJ", "chief": "GSJ", "admin": "GSJ", "supervisor": "GSJ"}
+_OTHER_DEPT = {"clerk": "GTJ", "reviewer": "GTJ", "chief": "GTJ", "admin": "GTJ", "supervisor": "GTJ",
+               "agent": "GSJ", "applicant": "MZJ", "anonymous": "MZJ"}
+_SECOND_DEPT = {"clerk": "MZJ", "reviewer": "GSJ", "chief": "GSJ", "admin": "GSJ", "supervisor": "GSJ"}
+
+
+@dataclass
+class MatrixWorld:
+    """Who acts (``users``) and on what (``own``, ``other_dept``), once per module."""
+
+    users: dict[tuple[str, str], Any]  # (role, county) → user, None for anonymous
+    tokens: dict[tuple[str, str], str]  # (role, county) → an API bearer token, for the staff roles
+    own: dict[str, dict[str, dict[str, str] | None]]  # county → role → placeholders (None: no such target)
+    other_dept: dict[str, dict[str, str]]  # role → placeholders, in 云溪县
+    files: list[tuple[str, bytes]] = field(default_factory=list)  # (path under MEDIA_ROOT, content)
+
+    def write_files(self, media_root: Path | str) -> None:
+        """Put the stored files of the scans and uploads where the views read them."""
+        for relative, content in self.files:
+            path = Path(media_root) / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(content)
+
+
+def build_matrix_world(today: date | None = None) -> MatrixWorld:
+    """Load the demo and pick every target (see the module docstring)."""
+    load_demo(with_cases=True, today=today)
+    sweep(now=current_time())
+    User = get_user_model()
+    users: dict[tuple[str, str], Any] = {}
+    for role, by_county in LOGINS.items():
+        for county, username in by_county.items():
+            if username is None:
+                users[role, county] = None
+            elif role == "applicant":
+                users[role, county] = _applicant(username)
+            else:
+                users[role, county] = User.objects.get(username=username)
+    files: list[tuple[str, bytes]] = []
+    own: dict[str, dict[str, dict[str, str] | None]] = {MAIN: {}, SECOND: {}}
+    other_dept: dict[str, dict[str, str]] = {}
+    mine = {county: _single_department_case(_county_cases(county).filter(department__code="MZJ"))
+            for county in COUNTIES}
+    for county in COUNTIES:
+        applicant = users["applicant", county]
+        Case.objects.filter(pk=mine[county].pk).update(applicant_account=applicant)
+        mine[county].applicant_account = applicant
+    for role in ROLES:
+        if role in _OWN_DEPT:
+            main_case = _single_department_case(_county_cases(MAIN).filter(department__code=_OWN_DEPT[role]))
+        elif role == "agent":
+            main_case = _single_department_case(Case.objects.filter(region__code=TOWN))
+        else:
+            main_case = mine[MAIN]
+        own[MAIN][role] = _placeholders(main_case, users["applicant", MAIN], files)
+        if role in _SECOND_DEPT:
+            second_case = _single_department_case(_county_cases(SECOND).filter(department__code=_SECOND_DEPT[role]))
+            own[SECOND][role] = _placeholders(second_case, users["applicant", SECOND], files)
+        elif role == "agent":
+            own[SECOND][role] = None  # 青禾县's township has no case: its agent is tried as "other county" only
+        else:
+            own[SECOND][role] = _placeholders(mine[SECOND], users["applicant", SECOND], files)
+        other = _single_department_case(_county_cases(MAIN).filter(department__code=_OTHER_DEPT[role])
+                                        .exclude(pk=mine[MAIN].pk))
+        other_dept[role] = _placeholders(other, users["applicant", MAIN], files)
+    tokens = {(role, county): api_token_issue(username=username).token
+              for role, by_county in LOGINS.items() for county, username in by_county.items()
+              if role not in ("applicant", "anonymous") and username is not None}
+    return MatrixWorld(users=users, tokens=tokens, own=own, other_dept=other_dept, files=files)
+
+
+def _applicant(username: str) -> Any:
+    phone = username.rsplit("-", 1)[1]
+    user = get_user_model().objects.create_user(username=username, password=None)
+    ApplicantProfile.objects.create(user=user, phone=phone, phone_verified_at=current_time(),
+                                  created_at=current_time(), real_name="演示申请人")
+    return user
+
+
+def _stranger() -> Any:
+    """An applicant account that owns the uploads of cases that are nobody's in the demo."""
+    stranger = get_user_model().objects.filter(username="applicant-13900000003").first()
+    return stranger or _applicant("applicant-13900000003")
+
+
+def _county_cases(county: str):
+    return Case.objects.filter(region__code=f"{county}000000").order_by("number")
+
+
+def _single_department_case(cases) -> Case:
+    """The first case of ``cases`` handled by its own department only (no stage elsewhere)."""
+    for case in cases.select_related("region", "department"):
+        if not CaseTask.objects.filter(case=case).exclude(department=case.department).exists():
+            return case
+    raise AssertionError("the demo has no such case")
+
+
+def _placeholders(case: Case, applicant: Any, files: list[tuple[str, bytes]]) -> dict[str, str]:
+    """Everything a path can name about ``case``: the case, a scan and an upload of it, one of its
+    documents, a warning, an order and an outbox message of its department or county, and
+    public things of its county (an item, a certificate number)."""
+    today = local_date()
+    scan_content = f"scan of {case.number}".encode()
+    scan = CaseScan.objects.create(case=case, material="申请书", file_path=f"uploads/{case.number}/matrix.pdf",
+                                   original_name="matrix.pdf", sha256=hashlib.sha256(scan_content).hexdigest(),
+                                   content_type="application/pdf", size=len(scan_content))
+    files.append((scan.file_path, scan_content))
+    owner = case.applicant_account or _stranger()
+    upload_content = f"upload of {case.number}".encode()
+    upload = OnlineUpload.objects.create(
+        account=owner, case=case, material="申请书", path=f"online/{case.number}/matrix.pdf",
+        original_name="matrix.pdf", sha256=hashlib.sha256(upload_content).hexdigest(),
+        content_type="application/pdf", size=len(upload_content), uploaded_at=current_time())
+    files.append((upload.path, upload_content))
+    document = Document.objects.filter(case=case).order_by("pk").first()
+    if document is None:
+        raise AssertionError(f"case {case.number} has no document")
+    warning = (Warning.objects.filter(department=case.department).order_by("pk").first()
+               or Warning.objects.filter(region=case.region).order_by("pk").first())
+    if warning is None:
+        raise AssertionError(f"the sweep raised no warning in {case.region}")
+    order = SupervisionOrder.objects.filter(department=case.department).first() or _order(case.department)
+    message = OutboxMessage.objects.filter(region=case.region).order_by("pk").first()
+    if message is None:
+        raise AssertionError(f"the outbox of {case.region} is empty")
+    certificate = Certificate.objects.filter(case__region__code__startswith=case.region.code[:6]).first()
+    item = case.item_version.item
+    return {
+        "case": case.number, "scan": str(scan.pk), "upload": str(upload.pk), "document": document.number,
+        "warning": str(warning.pk), "order": str(order.pk), "message": str(message.pk),
+        "certificate": certificate.number if certificate else "990123-2026-Z999999",
+        "item": item.implementation_code, "version": str(case.item_version.version), "year": str(today.year),
+        "department": str(case.department.pk),
+    }
+
+
+def _order(department: Department) -> SupervisionOrder:
+    supervisor = Staff.objects.get(user__username=LOGINS["supervisor"][department.region.code[:6]])
+    return orders.order_issue(department_id=department.pk, subject="矩阵测试督办", requirement="请说明情况",
+                              actor=supervisor)
+
+
+# --- outcomes ----------------------------------------------------------------------------------
+
+
+_ADMIN_OBJECT_VIEWS = ("/change/", "/delete/", "/history/")
+
+
+def classify(response: HttpResponse) -> str:
+    """The outcome of one response; a server error is never an outcome (the test fails on it)."""
+    status = response.status_code
+    if status >= 500:
+        raise AssertionError(f"server error {status}")
+    if status in (401, 403, 404):
+        return str(status)
+    if status in (301, 302, 303, 307, 308) and "login/" in response.get("Location", ""):
+        return LOGIN
+    path = response.request["PATH_INFO"]
+    if status == 302 and response.get("Location") == "/admin/" and path.endswith(_ADMIN_OBJECT_VIEWS):
+        return HIDDEN  # the admin's "does not exist, perhaps it was deleted" (test_isolation.py)
+    return OK

@@ -1,0 +1,240 @@
+"""The authorization matrix: every demo role × every URL pattern and API operation × scope, in one table.
+
+One :class:`Row` per URL pattern (by its name, ``namespace:name``) and per OpenAPI operation (by
+``METHOD /path``); the admin's hundred-odd model URLs are rows per *kind* (``admin:*_change`` …),
+probed on the department table. ``tests/permissions/test_matrix.py`` fails when the URL resolver
+or the OpenAPI document has something this table lacks, and exercises every cell on the demo
+(云溪县 and 青禾县) — see :mod:`tests.permissions.helpers` for the targets and the outcomes.
+
+**Scopes.** A path with a placeholder naming a record (``{case}``, ``{scan}``, ``{document}``,
+``{upload}``, ``{warning}``, ``{order}``, ``{message}``, ``{department}``) is tried three times:
+on a record of the role's *own* department (for the applicant: their own case), of *another
+department* of the same county (for the applicant: somebody else's case), and of the *other
+county* — in both directions (云溪县's login on 青禾县's record and 青禾县's on 云溪县's). Its
+expectation is then a triple ``(own, other department, other county)``. A path without such a
+placeholder is tried once per role and county, with one outcome.
+
+**Outcomes.** ``OK`` means the request passed authorization: a page, a redirect elsewhere than a
+login page, or an input refusal (400/405/409/422) of a request the matrix does not fill in — the
+action itself is tested by its app. ``DENIED`` 403, ``HIDDEN`` 404 (what another county's record
+always answers, so numbers reveal nothing), ``LOGIN`` a redirect to a login page,
+``UNAUTHENTICATED`` the API's 401.
+
+**Adding an app.** Add one row per URL pattern and API operation of the app below (the test names
+the missing ones), with the outcome for each role; use a record placeholder (and add its target
+in helpers._placeholders) when the path names a record of a department or county.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from tests.permissions.helpers import DENIED, HIDDEN, LOGIN, OK, ROLES, UNAUTHENTICATED
+
+Outcome = str
+Cell = Outcome | tuple[Outcome, Outcome, Outcome]  # one outcome, or (own, other department, other county)
+
+STAFF = ("clerk", "reviewer", "chief", "admin", "supervisor", "agent")
+SCOPED = (OK, HIDDEN, HIDDEN)  # only what the role's postings reach
+COUNTY = (OK, OK, HIDDEN)  # the whole county (center administrators, supervisors)
+NOWHERE = (HIDDEN, HIDDEN, HIDDEN)
+
+# The placeholders that name a record of a department or a county: a path with one is scoped.
+RECORDS = ("case", "scan", "document", "upload", "warning", "order", "message", "department")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One URL pattern or API operation: how to call it and what each role gets."""
+
+    key: str  # "namespace:name", "admin:*_kind", or "METHOD /api/v1/path" as in the OpenAPI document
+    method: str
+    path: str  # with {placeholders} (see helpers._placeholders)
+    expect: dict[str, Cell]
+    data: dict[str, Any] = field(default_factory=dict)
+    api: bool = False  # staff log in with a bearer token, not the session
+
+    @property
+    def scoped(self) -> bool:
+        return any("{" + name + "}" in self.path for name in RECORDS)
+
+
+def who(default: Cell, **roles: Cell) -> dict[str, Cell]:
+    """Every role's cell: ``default``, except the roles named."""
+    unknown = set(roles) - set(ROLES)
+    if unknown:
+        raise ValueError(f"unknown roles {unknown}")
+    return {role: roles.get(role, default) for role in ROLES}
+
+
+def staff(cell: Cell = OK, *, applicant: Cell = DENIED, anonymous: Cell = LOGIN, **roles: Cell) -> dict[str, Cell]:
+    """A staff page: ``cell`` for the staff roles (unless named), a logged-in applicant is told it is
+    not for them (403), an anonymous visitor is sent to the staff login."""
+    return who(cell, applicant=applicant, anonymous=anonymous, **roles)
+
+
+def only(cell: Cell, *roles: str, others: Cell = DENIED) -> dict[str, Cell]:
+    """A staff page for ``roles`` only (``cell``), 403 for the other staff and the applicant."""
+    return staff(others, **dict.fromkeys(roles, cell))
+
+
+def api_staff(cell: Cell = OK, **roles: Cell) -> dict[str, Cell]:
+    """A staff API operation: a token of a staff login, an applicant's session is 403, nobody 401."""
+    return who(cell, applicant=DENIED, anonymous=UNAUTHENTICATED, **roles)
+
+
+PUBLIC = who(OK)
+APPLICANT_ONLY = who(DENIED, applicant=OK, anonymous=LOGIN)
+# A record of an applicant's case online: theirs only (another's is "not found"); staff are told
+# the page is for applicants.
+APPLICANT_RECORD = who(DENIED, applicant=SCOPED, anonymous=LOGIN)
+# Supervision records: whoever must answer for them (the clerk of the case, the department's chief
+# representative), the county's administrators and supervisors; nobody else learns they exist.
+WARNING = staff(NOWHERE, clerk=SCOPED, chief=SCOPED, admin=COUNTY, supervisor=COUNTY)
+ORDER = staff(NOWHERE, chief=SCOPED, admin=COUNTY, supervisor=COUNTY)
+SEEN_NOT_MINE = (DENIED, DENIED, HIDDEN)  # seen in the whole county, but not theirs to act on
+# A case of the workbench, by the roles' postings. The demo's ``clerk`` sits at the general window
+# 01 (综合窗口), which receives for every department: their postings reach the whole county.
+CASE_PAGE = staff(SCOPED, clerk=COUNTY, admin=COUNTY, supervisor=COUNTY)
+ADMIN_SITE = who(LOGIN, admin=OK)  # the Django admin: its own login page for everyone without is_staff
+
+
+ROWS: list[Row] = [
+    # --- infrastructure ------------------------------------------------------------------------
+    Row("healthz", "GET", "/healthz", PUBLIC),
+    Row("set_language", "POST", "/i18n/setlang/", PUBLIC, data={"language": "zh-hans", "next": "/"}),
+    Row("api:openapi-json", "GET", "/api/v1/openapi.json", PUBLIC),
+    Row("api:openapi-view", "GET", "/api/v1/docs", PUBLIC),
+    Row("api:api-root", "GET", "/api/v1/", who(HIDDEN)),
+    # --- the public portal and certificate verification ------------------------------------------
+    Row("portal:home", "GET", "/", PUBLIC),
+    Row("portal:search", "GET", "/search/?q=登记", PUBLIC),
+    Row("portal:item", "GET", "/items/{item}/", PUBLIC),
+    Row("portal:item_version", "GET", "/items/{item}/v{version}/", PUBLIC),
+    Row("portal:material_file", "GET", "/items/{item}/v{version}/files/1/blank/", who(HIDDEN)),
+    Row("portal:bundle", "GET", "/bundles/990121-YJS-001/", PUBLIC),
+    Row("documents:verify", "GET", "/verify/", PUBLIC),
+    Row("documents:verify_number", "GET", "/verify/{certificate}", PUBLIC),
+    # --- applicants online -------------------------------------------------------------------------
+    Row("online:home", "GET", "/online/", PUBLIC),
+    Row("online:register", "GET", "/online/register/", PUBLIC),
+    Row("online:login", "GET", "/online/login/", PUBLIC),
+    Row("online:logout", "POST", "/online/logout/", PUBLIC),
+    Row("online:progress", "GET", "/online/progress/", PUBLIC),
+    Row("online:results", "GET", "/online/results/", PUBLIC),
+    Row("online:statistics", "GET", "/online/statistics/", PUBLIC),
+    Row("online:import_consent", "POST", "/online/import-consent/", APPLICANT_ONLY, data={"consent": "no"}),
+    Row("online:apply", "GET", "/online/apply/{item}/", APPLICANT_ONLY),
+    Row("online:apply_material", "POST", "/online/apply/{item}/materials/0/", APPLICANT_ONLY),
+    Row("online:cases", "GET", "/online/cases/", APPLICANT_ONLY),
+    Row("online:case", "GET", "/online/cases/{case}/", APPLICANT_RECORD),
+    Row("online:supplement", "POST", "/online/cases/{case}/supplement/", APPLICANT_RECORD),
+    Row("online:withdraw", "POST", "/online/cases/{case}/withdraw/", APPLICANT_RECORD),
+    Row("online:document", "GET", "/online/cases/{case}/documents/{document}/", APPLICANT_RECORD),
+    # An uploaded file: its applicant, or staff who may see its case.
+    Row("online:upload", "GET", "/online/uploads/{upload}/",
+        who(SCOPED, clerk=COUNTY, admin=COUNTY, supervisor=COUNTY, anonymous=LOGIN)),
+    # Only a draft's file can be removed: one that became part of a case is "not found" to everyone.
+    Row("online:upload_remove", "POST", "/online/uploads/{upload}/remove/", who(DENIED, applicant=NOWHERE,
+                                                                                   anonymous=LOGIN)),
+    # --- the staff workbench -------------------------------------------------------------------------
+    Row("workbench:login", "GET", "/staff/login/", PUBLIC),
+    Row("workbench:logout", "POST", "/staff/logout/", PUBLIC),
+    Row("workbench:home", "GET", "/staff/", staff()),
+    Row("workbench:organization", "GET", "/staff/organization/", staff()),
+    Row("workbench:inbox", "GET", "/staff/inbox/", only(OK, "clerk", "reviewer", "chief", "agent")),
+    Row("workbench:intake", "GET", "/staff/intake/", only(OK, "clerk", "agent")),
+    Row("workbench:intake_items", "GET", "/staff/intake/items/?q=登记", only(OK, "clerk", "agent")),
+    Row("workbench:intake_checklist", "GET", "/staff/intake/checklist/?item={item}", only(OK, "clerk", "agent")),
+    Row("workbench:ledger", "GET", "/staff/ledger/", only(OK, "clerk", "reviewer", "chief", "admin")),
+    Row("workbench:register", "GET", "/staff/register/", only(OK, "clerk", "reviewer", "chief", "admin")),
+    Row("workbench:retimed", "GET", "/staff/retimed/", staff()),
+    Row("workbench:case", "GET", "/staff/cases/{case}/", CASE_PAGE),
+    Row("workbench:case_act", "POST", "/staff/cases/{case}/act/claim/", CASE_PAGE),
+    Row("workbench:case_full_id", "POST", "/staff/cases/{case}/full-id/", CASE_PAGE, data={"reason": "核对身份"}),
+    Row("workbench:case_scan_add", "POST", "/staff/cases/{case}/scans/", CASE_PAGE),
+    Row("workbench:case_scan", "GET", "/staff/cases/{case}/scans/{scan}/", CASE_PAGE),
+    Row("documents:staff_pdf", "GET", "/staff/documents/{document}/pdf", {**CASE_PAGE, "applicant": HIDDEN}),
+    Row("workbench:outbox", "GET", "/staff/outbox/", only(OK, "admin", "supervisor")),
+    Row("workbench:outbox_retry", "POST", "/staff/outbox/{message}/retry/", only((OK, OK, DENIED), "admin")),
+    # --- the working-day calendar ----------------------------------------------------------------------
+    # The calculator and the calendars are public knowledge: any login may read them.
+    Row("workdays:calculator", "GET", "/staff/calendar/", staff(applicant=OK)),
+    Row("workdays:year", "GET", "/staff/calendar/{year}/", staff(applicant=OK)),
+    Row("workdays:publish", "POST", "/staff/calendar/publish/", only(OK, "admin")),
+    # A day of another role's or region's calendar is refused with a message on the year page
+    # (302, nothing written: tests/workdays), not with a 403.
+    Row("workdays:override_add", "POST", "/staff/calendar/override/", staff(OK, applicant=OK),
+        data={"region": "990121000000", "day": "2030-01-02", "kind": "holiday", "name": "矩阵"}),
+    Row("workdays:override_remove", "POST", "/staff/calendar/override/remove/", staff(OK, applicant=OK),
+        data={"region": "990121000000", "day": "2030-01-02"}),
+    # --- electronic supervision ---------------------------------------------------------------------------
+    Row("workbench:supervision", "GET", "/staff/supervision/", only(OK, "admin", "supervisor")),
+    Row("workbench:supervision:dashboard_export", "GET", "/staff/supervision/export.xlsx",
+        only(OK, "admin", "supervisor")),
+    Row("workbench:supervision:warnings", "GET", "/staff/supervision/warnings/", only(OK, "admin", "supervisor")),
+    Row("workbench:supervision:warning", "GET", "/staff/supervision/warnings/{warning}/", WARNING),
+    Row("workbench:supervision:warning_acknowledge", "POST", "/staff/supervision/warnings/{warning}/acknowledge/",
+        {**WARNING, "admin": SEEN_NOT_MINE, "supervisor": SEEN_NOT_MINE}, data={"note": "已知悉"}),
+    Row("workbench:supervision:warning_close_out", "POST", "/staff/supervision/warnings/{warning}/close-out/",
+        {**WARNING, "clerk": (DENIED, HIDDEN, HIDDEN), "chief": (DENIED, HIDDEN, HIDDEN), "admin": SEEN_NOT_MINE},
+        data={"note": "已处理"}),
+    Row("workbench:supervision:orders", "GET", "/staff/supervision/orders/", only(OK, "chief", "admin", "supervisor")),
+    Row("workbench:supervision:order_issue", "POST", "/staff/supervision/orders/issue/", only(OK, "supervisor"),
+        data={"department": "{department}", "subject": "矩阵督办", "requirement": "请说明"}),
+    Row("workbench:supervision:order", "GET", "/staff/supervision/orders/{order}/", ORDER),
+    Row("workbench:supervision:order_act", "POST", "/staff/supervision/orders/{order}/reply/",
+        {**ORDER, "admin": SEEN_NOT_MINE, "supervisor": SEEN_NOT_MINE},
+        data={"explanation": "说明", "measures": "措施"}),
+    Row("workbench:supervision:efficiency", "GET", "/staff/supervision/efficiency-warnings/",
+        only(OK, "admin", "supervisor")),
+    # Refused as incomplete (302 with a message) before any role check: tests/supervision has the roles.
+    Row("workbench:supervision:efficiency_issue", "POST", "/staff/supervision/efficiency-warnings/issue/",
+        staff(OK)),
+    Row("workbench:supervision:indicators", "GET", "/staff/supervision/indicators/", only(OK, "admin", "supervisor")),
+    Row("workbench:supervision:record", "GET", "/staff/supervision/record/", staff()),
+    Row("workbench:supervision:settings", "GET", "/staff/supervision/settings/", only(OK, "admin")),
+    # --- the Django admin (master data), per kind of URL, probed on the department table ------------------
+    Row("admin:index", "GET", "/admin/", ADMIN_SITE),
+    Row("admin:login", "GET", "/admin/login/", PUBLIC),
+    Row("admin:logout", "POST", "/admin/logout/", PUBLIC),
+    Row("admin:password_change", "GET", "/admin/password_change/", ADMIN_SITE),
+    Row("admin:password_change_done", "GET", "/admin/password_change/done/", ADMIN_SITE),
+    Row("admin:jsi18n", "GET", "/admin/jsi18n/", ADMIN_SITE),
+    Row("admin:autocomplete", "GET", "/admin/autocomplete/", who(LOGIN, admin=DENIED)),
+    Row("admin:view_on_site", "GET", "/admin/r/1/1/", who(LOGIN, admin=HIDDEN)),
+    Row("admin:app_list", "GET", "/admin/organization/", ADMIN_SITE),
+    Row("admin:*_changelist", "GET", "/admin/organization/department/", ADMIN_SITE),
+    Row("admin:*_add", "GET", "/admin/organization/department/add/", ADMIN_SITE),
+    Row("admin:*_change", "GET", "/admin/organization/department/{department}/change/", who(LOGIN, admin=COUNTY)),
+    Row("admin:*_delete", "GET", "/admin/organization/department/{department}/delete/",
+        who(LOGIN, admin=COUNTY)),
+    Row("admin:*_history", "GET", "/admin/organization/department/{department}/history/",
+        who(LOGIN, admin=COUNTY)),
+    # Django's redirect from <object id>/ to <object id>/change/, for any id: the change view decides.
+    Row("admin:*/<object_id>/", "GET", "/admin/organization/department/{department}/", who(LOGIN, admin=OK)),
+    Row("admin:*_password_change", "GET", "/admin/accounts/user/1/password/", who(LOGIN, admin=DENIED)),
+    # --- the API: public operations ---------------------------------------------------------------------
+    Row("GET /api/v1/items", "GET", "/api/v1/items", PUBLIC, api=True),
+    Row("GET /api/v1/items/{code}", "GET", "/api/v1/items/{item}", PUBLIC, api=True),
+    Row("GET /api/v1/calendar/deadline", "GET", "/api/v1/calendar/deadline", PUBLIC, api=True),
+    Row("GET /api/v1/certificates/verify", "GET", "/api/v1/certificates/verify?number={certificate}", PUBLIC,
+        api=True),
+    Row("GET /api/v1/public/progress", "GET", "/api/v1/public/progress", PUBLIC, api=True),
+    # --- the API: staff operations --------------------------------------------------------------------------
+    Row("GET /api/v1/organization/me", "GET", "/api/v1/organization/me", api_staff(), api=True),
+    Row("GET /api/v1/organization/departments", "GET", "/api/v1/organization/departments", api_staff(), api=True),
+    Row("GET /api/v1/organization/windows", "GET", "/api/v1/organization/windows", api_staff(), api=True),
+    Row("GET /api/v1/organization/staff", "GET", "/api/v1/organization/staff", api_staff(), api=True),
+    Row("POST /api/v1/cases", "POST", "/api/v1/cases", api_staff(), api=True),
+    Row("POST /api/v1/cases/import", "POST", "/api/v1/cases/import", api_staff(), api=True),
+    Row("GET /api/v1/cases/{number}", "GET", "/api/v1/cases/{case}",
+        api_staff(SCOPED, clerk=COUNTY, admin=COUNTY, supervisor=COUNTY), api=True),
+    Row("POST /api/v1/cases/{number}/actions/{action}", "POST", "/api/v1/cases/{case}/actions/claim",
+        api_staff(SCOPED, clerk=COUNTY, admin=COUNTY, supervisor=COUNTY), api=True),
+    Row("GET /api/v1/supervision/warnings", "GET", "/api/v1/supervision/warnings",
+        api_staff(DENIED, admin=OK, supervisor=OK), api=True),
+    Row("GET /api/v1/supervision/indicators", "GET", "/api/v1/supervision/indicators", api_staff(), api=True),
+    Row("GET /api/v1/supervision/orders", "GET", "/api/v1/supervision/orders", api_staff(), api=True),
+]
