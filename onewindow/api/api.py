@@ -142,6 +142,7 @@ def _register_routers() -> None:
         ("onewindow.cases.api", "/cases"),
         ("onewindow.supervision.api", "/supervision"),
         ("onewindow.online.api", "/public"),
+        ("onewindow.fees.api", ""),
     ]:
         try:
             router = import_module(module).router

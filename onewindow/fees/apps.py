@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class FeesConfig(AppConfig):
+    name = "onewindow.fees"
+    label = "fees"
+    verbose_name = "收费"
+
+    def ready(self) -> None:
+        from . import blocking, subjects
+
+        subjects.register()
+        blocking.register()
