@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from onewindow.api.auth import request_staff, staff_auth
@@ -119,7 +119,7 @@ def bill_out(bill: Bill) -> dict[str, Any]:
 def case_bills(request: HttpRequest, number: str) -> Any:
     staff = request_staff(request)
     case = case_for(staff, number)
-    return 200, [bill_out(b) for b in bills_of_case(case.pk)]
+    return Status(200, [bill_out(b) for b in bills_of_case(case.pk)])
 
 
 @router.post("/cases/{number}/bills", auth=staff_auth,
@@ -157,7 +157,7 @@ def issue_bill(request: HttpRequest, number: str, payload: BillIn) -> Any:
                                 "paid_at": {"type": "string", "format": "date-time"}}}}}}})
 def payment_callback(request: HttpRequest, provider: str) -> Any:
     result = callback_receive(provider_key=provider, body=request.body, headers=request.headers)
-    return 200, {"outcome": result.outcome, "bill_number": result.bill_number}
+    return Status(200, {"outcome": result.outcome, "bill_number": result.bill_number})
 
 
 def _reconciliation_out(rec: Reconciliation) -> dict[str, Any]:
@@ -201,4 +201,4 @@ def reconciliation_day(request: HttpRequest, day: date) -> Any:
     rec = Reconciliation.objects.filter(region_q(staff), day=day).select_related("region").first()
     if rec is None:
         raise NotFound("该日尚未对账", code="reconciliation.not_found", field="day")
-    return 200, _reconciliation_out(rec)
+    return Status(200, _reconciliation_out(rec))
