@@ -20,7 +20,7 @@ from onewindow.api.auth import request_staff, staff_auth
 from onewindow.api.idempotency import run_idempotent
 from onewindow.api.schemas import ErrorOut
 from onewindow.cases.selectors import case_for
-from onewindow.core.errors import DomainError, NotFound
+from onewindow.core.errors import NotFound, PermissionDenied
 from onewindow.organization.permissions import region_q
 
 from . import reconciliation as rec_services
@@ -183,7 +183,7 @@ def upload_statement(request: HttpRequest, day: Form[date], bank: Form[str], sta
     if region:
         allowed = [r for r in allowed if r.code == region]
     if not allowed:
-        raise DomainError("forbidden.fees.reconcile", "您没有该区划日终对账的权限", field="region")
+        raise PermissionDenied("您没有该区划日终对账的权限", code="forbidden.fees.reconcile")
     data = statement.read()
 
     def work() -> tuple[int, Any]:
