@@ -7,7 +7,8 @@ class FeesConfig(AppConfig):
     verbose_name = "收费"
 
     def ready(self) -> None:
-        from . import blocking, subjects
+        from . import blocking, checks, subjects
 
         subjects.register()
         blocking.register()
+        checks.register()

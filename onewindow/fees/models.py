@@ -347,3 +347,27 @@ class LocalCharge(models.Model):
 
     def __str__(self) -> str:
         return self.provider_ref
+
+
+class OffScheduleAttempt(models.Model):
+    """An attempt to bill a fee that is not on the item's schedule (refused), for e-supervision:
+    the fees check raises the "目录外收费" finding for each (``checks.py``)."""
+
+    region = models.ForeignKey("organization.Region", models.PROTECT, related_name="+", verbose_name=_("区划"))
+    department = models.ForeignKey("organization.Department", models.PROTECT, related_name="+",
+                                   verbose_name=_("部门"))
+    case = models.ForeignKey("cases.Case", models.PROTECT, null=True, blank=True, related_name="+",
+                             verbose_name=_("办件"))
+    attempted_at = models.DateTimeField(_("时间"), db_index=True)
+    actor = models.ForeignKey("organization.Staff", models.PROTECT, null=True, blank=True, related_name="+",
+                              verbose_name=_("操作人"))
+    source = models.CharField(_("来源"), max_length=32, help_text=_("import 导入"))
+    fee_name = models.CharField(_("收费项目"), max_length=200)
+    amount_fen = models.BigIntegerField(_("金额（分）"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("目录外收费尝试")
+        verbose_name_plural = _("目录外收费尝试")
+
+    def __str__(self) -> str:
+        return f"{self.fee_name} @ {self.attempted_at}"
