@@ -327,6 +327,7 @@ def local_pay(request: HttpRequest, code: str) -> HttpResponse:
         try:
             charge = local_charge(payment_code=code,
                                   callback_url=request.build_absolute_uri("/api/v1/payments/callback/local"))
+            charge.refresh_from_db()  # the callback went out after the commit: did the center answer?
         except DomainError as exc:
             error = exc
     return render(request, "fees/local_pay.html", {"bill": found, "charge": charge, "yuan": yuan, "error": error})
