@@ -68,7 +68,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "fees/home.html", {
         "summary": [(s.value, label, summary.get(s.value, {}).get("n", 0), yuan(summary.get(s.value, {}).get("fen") or 0))
                     for s, label in BILL_STATE_LABELS.items()],
-        "page": page, "state": state, "labels": BILL_STATE_LABELS,
+        "page": page, "state": state, "state_label": BILL_STATE_LABELS.get(BillState(state)) if state in BILL_STATE_LABELS else "",
         "may_reconcile": any(fee_can(staff, FeeAction.RECONCILE, region=r) for r in _regions(staff)),
         "today": local_date(),
     })
