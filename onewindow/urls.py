@@ -16,6 +16,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("staff/calendar/", include("onewindow.workdays.urls")),
     path("", include("onewindow.documents.urls")),
+    path("", include("onewindow.fees.urls")),
     path("staff/", include("onewindow.workbench.urls")),
     path("online/", include("onewindow.online.urls")),
     path("", include("onewindow.feedback.public_urls")),

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from onewindow.core.errors import DomainError
+from onewindow.lifecycle.registry import guard_refusal
 from onewindow.organization.models import BackupPost, Staff
 from onewindow.organization.permissions import Action as Perm
 from onewindow.organization.permissions import can, roles_of
@@ -187,6 +188,15 @@ def reassign_candidates(case: Case, task: CaseTask) -> list[Staff]:
     return [p for p in people if can(p, Perm.CASE_REVIEW, region=case.region, department=task.department)]
 
 
+def external_refusal(case: Case, action: Action) -> Refusal | None:
+    """The extension point for apps above cases: the guards they registered for ``action`` with
+    :func:`onewindow.lifecycle.registry.register_guard` (subject type ``"case"``). The fees app
+    registers one: an unpaid bill blocks what the item says (the certificate, by default). Asked
+    by every transition (``services._act``) and by the case page's verdicts."""
+    found = guard_refusal("case", action.value, case)
+    return Refusal(found[0], found[1]) if found is not None else None
+
+
 def refuse_unless(refusal: Refusal | None) -> None:
     """Raise the guard's refusal as the service's error (the page showed the same reason)."""
     if refusal is not None:
@@ -284,11 +294,13 @@ def verdicts(case: Case, staff: Staff, *, events: Sequence[CaseEvent], tasks: Se
     offer("decide-grant", "decide", Action.DECIDE_GRANT, Perm.CASE_DECIDE, decided or deferred_refusal(case, "decision"))
     offer("decide-deny", "decide", Action.DECIDE_DENY, Perm.CASE_DECIDE, decided)
     offer("issue_certificate", "issue_certificate", Action.ISSUE_CERTIFICATE, Perm.CASE_ISSUE_CERTIFICATE,
-          deferred_refusal(case, "certificate"))
+          deferred_refusal(case, "certificate")
+          or (external_refusal(case, Action.ISSUE_CERTIFICATE) if _allows(case, Action.ISSUE_CERTIFICATE) else None))
     if case.deferred_owed:
         offer("receive_deferred_materials", "receive_deferred_materials", Action.RECEIVE_DEFERRED_MATERIALS,
               Perm.CASE_SUBMIT)
-    offer("deliver", "deliver", Action.DELIVER, Perm.CASE_DELIVER)
+    offer("deliver", "deliver", Action.DELIVER, Perm.CASE_DELIVER,
+          external_refusal(case, Action.DELIVER) if _allows(case, Action.DELIVER) else None)
     offer("withdraw", "withdraw", Action.WITHDRAW, Perm.CASE_SUBMIT)
     return out
 

@@ -119,6 +119,7 @@ def _act(*, case_id: int, actor: Staff | None, perm: Perm | None, action: states
             case.status = states.next_status(action, Status(case.status))
         except TransitionRefused as exc:
             raise DomainError(f"case.transition_refused.{action.value}", str(exc), field="action") from exc
+        guards.refuse_unless(guards.external_refusal(case, action))  # what apps above add (fees)
         planned = events(case)
         if mutate is not None:
             mutate(case)

@@ -131,3 +131,40 @@ def register_check(check: Check) -> None:
 
 def checks() -> list[Check]:
     return list(_checks.values())
+
+
+# -- guards other apps add to a record type's actions ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Guard:
+    """A rule an app above a record type's own app adds to one of its actions (fees: an unpaid bill
+    blocks a case's certificate), so the record's app never imports the app above it.
+
+    ``refuse(record)`` returns ``(code, reason)`` — an English code and the Chinese reason — when the
+    action is not lawful now, or None. The record's own guards ask :func:`guard_refusal` wherever
+    they decide the action (its service and the pages that offer it).
+    """
+
+    subject_type: str
+    action: str
+    name: str
+    refuse: Callable[[Any], tuple[str, str] | None]
+
+
+_guards: dict[tuple[str, str, str], Guard] = {}
+
+
+def register_guard(guard: Guard) -> None:
+    """Add a guard (idempotent per subject type, action and name: ``ready()`` may run twice)."""
+    _guards[(guard.subject_type, guard.action, guard.name)] = guard
+
+
+def guard_refusal(subject_type: str, action: str, record: Any) -> tuple[str, str] | None:
+    """The first refusal of the guards registered for ``action`` on ``record``, or None."""
+    for (kind, act, _name), guard in _guards.items():
+        if kind == subject_type and act == action:
+            found = guard.refuse(record)
+            if found is not None:
+                return found
+    return None

@@ -110,6 +110,7 @@ class Code(StrEnum):
     ORDER_REPLY_OVERDUE = "order_reply_overdue"
     DEADLINE_OVERDUE = "deadline_overdue"
     DEADLINE_NEAR = "deadline_near"
+    FEES_OFF_SCHEDULE = "fees_off_schedule"
 
 
 _Y, _R = Level.YELLOW, Level.RED
@@ -169,6 +170,10 @@ RULES: dict[str, Rule] = {r.code: r for r in (
     Rule(Code.DEADLINE_OVERDUE, "逾期未办", _R, Target.RECORD, _C,
          "办理事项（投诉、申请、任务等）的期限已届满，尚未办结或答复",
          "该事项适用的法定或承诺期限（工作日）"),
+    Rule(Code.FEES_OFF_SCHEDULE, "目录外收费", _R, Target.DEPARTMENT, _F,
+         "试图收取事项收费目录以外的费用（如通过导入开具目录外收费项目），已被系统拒绝",
+         "《中华人民共和国行政许可法》第五十八条、第五十九条：收费必须依照法律、行政法规规定的项目和标准；"
+         "中心电子监察规则：违规收费"),
 )}
 
 
