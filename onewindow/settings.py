@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "onewindow.portal",
     "onewindow.online",
     "onewindow.workbench",
+    "onewindow.hall",
     "onewindow.api",
     "onewindow.demo",
 ]
