@@ -24,3 +24,11 @@ def window_clerk(username: str, region: Region, window: Window | None, role: Rol
     staff = Staff.objects.create(user=user, name=username, employee_number=username, region=region)
     Posting.objects.create(staff=staff, role=role, region=region, window=window)
     return staff
+
+
+def resident_id(n: int) -> str:
+    """A valid resident ID number (born 1980-01-01), different for each ``n`` (0–999)."""
+    from onewindow.core.identity import id_number_check_char
+
+    first17 = f"11010119800101{n:03d}"
+    return first17 + id_number_check_char(first17)
