@@ -142,6 +142,8 @@ def _register_routers() -> None:
         ("onewindow.cases.api", "/cases"),
         ("onewindow.supervision.api", "/supervision"),
         ("onewindow.online.api", "/public"),
+        ("onewindow.hall.api", "/queue"),
+        ("onewindow.hall.appointment_api", "/appointments"),
     ]:
         try:
             router = import_module(module).router

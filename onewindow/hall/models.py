@@ -69,6 +69,9 @@ class WindowQueue(models.Model):
         verbose_name = verbose_name_plural = "窗口叫号规则"
         constraints = [models.UniqueConstraint(fields=["window", "queue"], name="hall_window_queue_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.window_id} → {self.queue_id} ({self.rank})"
+
 
 class TicketCounter(models.Model):
     """The last number issued per queue per day (see core.sequences)."""
@@ -79,6 +82,9 @@ class TicketCounter(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["queue", "day"], name="hall_counter_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.queue_id} {self.day}: {self.last}"
 
 
 class Ticket(models.Model):
@@ -162,6 +168,9 @@ class CallRecord(models.Model):
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["at"], name="hall_call_at")]
 
+    def __str__(self) -> str:
+        return f"{self.kind} {self.ticket_id} @ {self.at:%H:%M:%S}"
+
 
 class RosterEntry(models.Model):
     """A staff member on duty at a window on a day, on the A or the B post."""
@@ -182,6 +191,9 @@ class RosterEntry(models.Model):
         ordering = ["day", "window_id", "post"]
         constraints = [models.UniqueConstraint(fields=["window", "staff", "day"], name="hall_roster_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.day} {self.window_id} {self.post} {self.staff_id}"
+
 
 class Attendance(models.Model):
     """A sign-in at a window (and its sign-out)."""
@@ -198,6 +210,9 @@ class Attendance(models.Model):
         ordering = ["-signed_in_at"]
         constraints = [models.UniqueConstraint(fields=["staff"], condition=Q(signed_out_at__isnull=True),
                                                name="hall_attendance_one_open")]
+
+    def __str__(self) -> str:
+        return f"{self.staff_id} @ {self.window_id} {self.signed_in_at:%Y-%m-%d %H:%M}"
 
 
 class Absence(models.Model):
@@ -221,6 +236,9 @@ class Absence(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "请假"
         ordering = ["-first_day"]
+
+    def __str__(self) -> str:
+        return f"{self.staff_id} {self.first_day}–{self.last_day} {self.state}"
 
 
 class Appointment(models.Model):
@@ -256,6 +274,9 @@ class Appointment(models.Model):
         ]
         indexes = [models.Index(fields=["group", "day", "slot", "state"], name="hall_appt_slot")]
 
+    def __str__(self) -> str:
+        return f"{self.code} {self.day} {self.slot:%H:%M}"
+
 
 class BookingBan(models.Model):
     """No-shows lose booking rights until ``until`` (inclusive)."""
@@ -267,3 +288,6 @@ class BookingBan(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "预约限制"
+
+    def __str__(self) -> str:
+        return f"{self.id_number[:6]}… → {self.until}"
