@@ -247,14 +247,17 @@ def visits_of_case(case_id: int) -> int:
     return Ticket.objects.filter(case_id=case_id).count()
 
 
-def ticket_waits(region: Region, first_day: date, last_day: date) -> list[tuple[datetime, datetime | None, datetime | None, datetime | None, str, int]]:
-    """Recorded tickets for the simulation: (issued, called, served, finished, state, queue id)."""
-    return list(Ticket.objects.filter(region=region, day__gte=first_day, day__lte=last_day)
-                .order_by("issued_at").values_list("issued_at", "called_at", "served_at", "finished_at", "state",
-                                                   "queue_id"))
+def recorded_days(region: Region, first_day: date, last_day: date) -> list:
+    """The recorded tickets of [first_day, last_day] as the simulation's days (those with tickets),
+    each with the number of windows that called that day."""
+    from .simulation import Day, visits_from_rows
 
-
-def tickets_of_day_minutes(region: Region, day: date) -> int:
-    """Total tickets of ``day`` (the simulation page's summary)."""
-    return Ticket.objects.filter(region=region, day=day).count()
-
+    rows: dict[date, list[tuple]] = {}
+    windows: dict[date, set[int]] = {}
+    for row in (Ticket.objects.filter(region=region, day__gte=first_day, day__lte=last_day).order_by("issued_at")
+                .values_list("issued_at", "called_at", "served_at", "finished_at", "state", "day", "window_id")):
+        rows.setdefault(row[5], []).append(row)
+        if row[6] is not None:
+            windows.setdefault(row[5], set()).add(row[6])
+    return [Day(day, visits_from_rows(day_rows, SHANGHAI), len(windows.get(day, ())))
+            for day, day_rows in sorted(rows.items())]

@@ -7,6 +7,7 @@ from . import views
 app_name = "hall_staff"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("simulate/", views.simulate_page, name="simulate"),
     path("window/", views.window_page, name="window"),
     path("window/<str:action>/", views.window_act, name="window_act"),
 ]

@@ -180,3 +180,42 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "alerts": selectors.queue_alerts(region, at=at), "by_hour": by_hour,
         "chart": charts.waits_by_hour(by_hour), "groups": selectors.groups_of(region),
     })
+
+
+@login_required
+@require_GET
+def simulate_page(request: HttpRequest) -> HttpResponse:
+    """容量模拟: replay recorded days under another staffing (a GET form; nothing is written)."""
+    from datetime import date, timedelta
+
+    from .simulation import Scenario, simulate
+
+    staff = staff_of(request.user)
+    if staff is None or not _may_watch(staff, staff.region):
+        return render(request, "hall/forbidden.html", status=403)
+    today = local_date()
+    form = {"first": request.GET.get("first") or (today - timedelta(days=90)).isoformat(),
+            "last": request.GET.get("last") or (today - timedelta(days=1)).isoformat(),
+            "windows": request.GET.get("windows", ""), "extra_windows": request.GET.get("extra_windows", "0"),
+            "weekdays": request.GET.getlist("weekdays"), "appointment_share": request.GET.get("appointment_share", "0"),
+            "patience": request.GET.get("patience", "")}
+    context: dict[str, object] = {"form": form, "result": None, "baseline": None, "error": None,
+                                  "weekday_names": list(enumerate("一二三四五六日"))}
+    if "run" in request.GET:
+        try:
+            first, last = date.fromisoformat(form["first"]), date.fromisoformat(form["last"])
+            if (last - first).days > 400 or last < first:
+                raise ValueError("日期范围应在400天以内")
+            scenario = Scenario(
+                windows=int(form["windows"]) if form["windows"] else None,
+                extra_windows=max(0, min(int(form["extra_windows"] or 0), 50)),
+                extra_on_weekdays=frozenset(int(d) for d in form["weekdays"]) or frozenset(range(7)),
+                appointment_share=max(0.0, min(float(form["appointment_share"] or 0), 1.0)),
+                patience=float(form["patience"]) if form["patience"] else None)
+        except ValueError as exc:
+            context["error"] = f"参数有误：{exc}"
+            return render(request, "hall/simulate.html", context, status=400)
+        days = selectors.recorded_days(staff.region, first, last)
+        context["baseline"] = simulate(days, Scenario())
+        context["result"] = simulate(days, scenario)
+    return render(request, "hall/simulate.html", context)

@@ -101,3 +101,13 @@ def lobby_tz():
     from onewindow.core.timesource import SHANGHAI
 
     return SHANGHAI
+
+
+def test_the_simulation_page_compares_a_scenario(lobby):
+    client = Client()
+    client.force_login(lobby.admin.user)
+    assert client.get("/staff/hall/simulate/").status_code == 200
+    page = client.get("/staff/hall/simulate/?run=1&first=2026-09-01&last=2026-09-30&extra_windows=2")
+    assert page.status_code == 200
+    assert "按实际配置重放" in page.content.decode()
+    assert client.get("/staff/hall/simulate/?run=1&first=2026-09-30&last=2026-01-01").status_code == 400
