@@ -248,16 +248,18 @@ def visits_of_case(case_id: int) -> int:
 
 
 def recorded_days(region: Region, first_day: date, last_day: date) -> list:
-    """The recorded tickets of [first_day, last_day] as the simulation's days (those with tickets),
-    each with the number of windows that called that day."""
+    """The recorded tickets of [first_day, last_day] as the simulation's days: one per queue and
+    day (each line is served by its own windows), with the number of windows that called it."""
     from .simulation import Day, visits_from_rows
 
-    rows: dict[date, list[tuple]] = {}
-    windows: dict[date, set[int]] = {}
+    rows: dict[tuple[date, int], list[tuple]] = {}
+    windows: dict[tuple[date, int], set[int]] = {}
     for row in (Ticket.objects.filter(region=region, day__gte=first_day, day__lte=last_day).order_by("issued_at")
-                .values_list("issued_at", "called_at", "served_at", "finished_at", "state", "day", "window_id")):
-        rows.setdefault(row[5], []).append(row)
+                .values_list("issued_at", "called_at", "served_at", "finished_at", "state", "day", "window_id",
+                             "queue_id")):
+        key = (row[5], row[7])
+        rows.setdefault(key, []).append(row)
         if row[6] is not None:
-            windows.setdefault(row[5], set()).add(row[6])
-    return [Day(day, visits_from_rows(day_rows, SHANGHAI), len(windows.get(day, ())))
-            for day, day_rows in sorted(rows.items())]
+            windows.setdefault(key, set()).add(row[6])
+    return [Day(key[0], visits_from_rows(line, SHANGHAI), len(windows.get(key, ())))
+            for key, line in sorted(rows.items())]

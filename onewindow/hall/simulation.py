@@ -35,14 +35,16 @@ class Visit:
 
 @dataclass(frozen=True)
 class Day:
+    """One queue's line on one day: its visits and the windows that called it."""
+
     day: date
     visits: list[Visit]
-    windows: int  # how many windows called tickets that day
+    windows: int
 
 
 @dataclass(frozen=True)
 class Scenario:
-    """What to change: the number of windows (None: as recorded), extra windows on some weekdays
+    """What to change: the number of windows of each line (None: as recorded), extra windows on some weekdays
     (0 = Monday), the opening (minutes from midnight: arrivals before it wait for it, after the
     close are turned away) and the share of visits that come by appointment (spread evenly over
     the opening hours and served first)."""

@@ -40,7 +40,7 @@ class Command(BaseCommand):
                             appointment_share=float(options["appointment_share"] or 0.0),
                             patience=options.get("patience"))
         result = simulate(selectors.recorded_days(region, first, last), scenario)
-        self.stdout.write(f"{region.name} {first}～{last}：{result.days}天，{result.visits}人次")
+        self.stdout.write(f"{region.name} {first}～{last}：{result.days}个队列·日，{result.visits}人次")
         self.stdout.write(f"实际平均等候 {result.recorded_mean_wait} 分钟")
         self.stdout.write(f"模拟平均等候 {result.mean_wait} 分钟，P90 {result.p90_wait} 分钟")
         self.stdout.write(f"窗口利用率 {result.utilisation:.1%}，放弃率 {result.abandonment:.1%}，"
