@@ -18,8 +18,17 @@ from onewindow.workdays.arithmetic import CalendarRangeError
 from onewindow.workdays.selectors import snapshot_for
 
 from . import rules
-from .models import (Appointment, Attendance, CallRecord, Queue, RosterEntry, Ticket, TicketCounter, WindowGroup,
-                     WindowQueue)
+from .models import (
+    Appointment,
+    Attendance,
+    CallRecord,
+    Queue,
+    RosterEntry,
+    Ticket,
+    TicketCounter,
+    WindowGroup,
+    WindowQueue,
+)
 from .rules import TicketState
 
 COUNTY = "990121000000"
