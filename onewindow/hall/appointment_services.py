@@ -135,7 +135,7 @@ def _sms(appointment: Appointment, kind: str, body: str, at: datetime) -> None:
 
 
 def _locked(appointment_id: int) -> Appointment:
-    appointment = (Appointment.objects.select_for_update().select_related("queue", "group__region")
+    appointment = (Appointment.objects.select_for_update(of=("self",)).select_related("queue", "group__region")
                    .filter(pk=appointment_id).first())
     if appointment is None:
         raise NotFound("预约不存在", code="hall.appointment_not_found", field="appointment")

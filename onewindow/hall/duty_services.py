@@ -79,7 +79,7 @@ def absence_decide(*, absence_id: int, approve: bool, actor: Staff, at: datetime
     """Approve or refuse a requested absence (center administrators of the staff member's region)."""
     at = at or current_time()
     with transaction.atomic():
-        absence = Absence.objects.select_for_update().select_related("staff__region").filter(pk=absence_id).first()
+        absence = Absence.objects.select_for_update(of=("self",)).select_related("staff__region").filter(pk=absence_id).first()
         if absence is None:
             raise NotFound("请假记录不存在", code="hall.absence_not_found")
         require(actor, Action.ORGANIZATION_EDIT, region=absence.staff.region)

@@ -102,7 +102,7 @@ def _record(ticket: Ticket, kind: str, *, window: Window | None, at: datetime, a
 def _close_current(window: Window, actor: Staff, at: datetime) -> None:
     """Before the next call: the ticket being served is finished; a called ticket that never came
     is skipped once it was called often enough, otherwise the clerk must recall or serve it."""
-    for ticket in Ticket.objects.select_for_update().select_related("queue").filter(
+    for ticket in Ticket.objects.select_for_update(of=("self",)).select_related("queue").filter(
             window=window, state__in=[TicketState.CALLED, TicketState.SERVING]):
         if ticket.state == TicketState.SERVING:
             ticket.state, ticket.finished_at = TicketState.DONE, at
@@ -169,7 +169,7 @@ def _notify_near(window: Window, day, at: datetime) -> None:
 
 
 def _locked_at_window(ticket_id: int, window: Window, states: tuple[str, ...]) -> Ticket:
-    ticket = Ticket.objects.select_for_update().select_related("queue").filter(pk=ticket_id).first()
+    ticket = Ticket.objects.select_for_update(of=("self",)).select_related("queue").filter(pk=ticket_id).first()
     if ticket is None:
         raise NotFound("排队号不存在", code="hall.ticket_not_found", field="ticket")
     if ticket.window_id != window.pk or ticket.state not in states:
