@@ -99,9 +99,19 @@ def window_page(request: HttpRequest) -> HttpResponse:
                                                    hall_queues__isnull=False).exclude(pk=window.pk).distinct(),
             "recent_cases": list(Case.objects.filter(window=window, submitted_at__date__gte=local_date(at))
                                  .exclude(hall_tickets__isnull=False).order_by("-submitted_at")[:5]),
-            "intake_item": current.item.implementation_code if current and current.item_id else "",
+            "intake_item": _intake_item(current),
         })
     return render(request, "hall/window.html", context)
+
+
+def _intake_item(ticket: Ticket | None) -> str:
+    """The item the intake page opens with: the ticket's own, else its queue's only item."""
+    if ticket is None:
+        return ""
+    if ticket.item_id:
+        return ticket.item.implementation_code
+    items = list(ticket.queue.items.all()[:2])
+    return items[0].implementation_code if len(items) == 1 else ""
 
 
 @login_required
