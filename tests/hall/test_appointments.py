@@ -168,3 +168,11 @@ def test_the_third_no_show_bans_booking(rostered):
     second.refresh_from_db()
     assert second.state == Appointment.State.NO_SHOW
     assert appts.ban_of(resident_id(7), date(2026, 10, 9)) is not None
+
+
+def test_the_jobs_are_registered():
+    from onewindow.tasks.registry import registered_jobs
+
+    jobs = registered_jobs()
+    assert jobs["hall.appointment_reminders"].every.total_seconds() == 3600
+    assert "hall.no_shows" in jobs
