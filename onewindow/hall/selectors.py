@@ -126,7 +126,7 @@ def current_ticket(window: Window) -> Ticket | None:
 
 
 def window_waiting(window: Window, *, at: datetime | None = None) -> int:
-    from .services import next_waiting
+    from .calling import next_waiting
 
     at = at or current_time()
     return next_waiting(window, local_date(at), at, lock=False).count()

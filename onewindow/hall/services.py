@@ -12,8 +12,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Case as SqlCase
-from django.db.models import F, IntegerField, Q, Value, When
 
 from onewindow.core import sequences
 from onewindow.core.errors import Conflict, DomainError, NotFound, PermissionDenied
@@ -23,8 +21,10 @@ from onewindow.organization.models import Region, Staff, Window
 from onewindow.organization.permissions import Action, can
 
 from . import rules
+from .calling import next_waiting
 from .models import Attendance, CallRecord, Queue, Ticket, TicketCounter, WindowQueue
 from .rules import PRIORITY_REASONS, Priority, TicketState
+from .selectors import queue_service_minutes, staffed_windows_for
 
 NEAR_PLACES = 3  # the SMS "your turn is near" goes out when this many tickets are ahead
 
@@ -72,8 +72,6 @@ def ticket_issue(*, queue_id: int, actor: Staff | None = None, source: str = Tic
 
 
 def _estimate(queue: Queue, day, ticket: Ticket) -> int:
-    from .selectors import queue_service_minutes, staffed_windows_for
-
     ahead = Ticket.objects.filter(queue=queue, day=day, state=TicketState.WAITING, priority__gte=ticket.priority).count()
     return rules.estimate_wait_minutes(ahead=ahead, service_minutes=queue_service_minutes(queue),
                                        windows=len(staffed_windows_for(queue)))
@@ -116,25 +114,6 @@ def _close_current(window: Window, actor: Staff, at: datetime) -> None:
             raise Conflict("hall.current_not_finished",
                            f"{ticket.label} 已叫号 {ticket.calls} 次尚未办理：请开始办理、重呼，"
                            f"或叫满 {ticket.queue.skip_after_calls} 次后过号", field="ticket")
-
-
-def next_waiting(window: Window, day, at: datetime, *, lock: bool = True):
-    """The waiting tickets this window calls, best first: those transferred to it, then its
-    queues by rank, then priority (an appointment only from its slot), then arrival."""
-    ranks = dict(WindowQueue.objects.filter(window=window).values_list("queue_id", "rank"))
-    if not ranks:
-        return Ticket.objects.none()
-    qs = Ticket.objects.filter(day=day, state=TicketState.WAITING, queue_id__in=sorted(ranks)).filter(
-        Q(for_window__isnull=True) | Q(for_window=window))
-    if lock:
-        qs = qs.select_for_update(skip_locked=True, of=("self",))
-    return qs.annotate(
-        mine=SqlCase(When(for_window=window, then=Value(0)), default=Value(1), output_field=IntegerField()),
-        rank=SqlCase(*[When(queue_id=q, then=Value(r)) for q, r in sorted(ranks.items())],
-                     default=Value(999), output_field=IntegerField()),
-        due_priority=SqlCase(When(priority_from__gt=at, then=Value(0)), default=F("priority"),
-                             output_field=IntegerField()),
-    ).order_by("mine", "rank", "-due_priority", "issued_at", "id")
 
 
 def call_next(*, window: Window, actor: Staff, at: datetime | None = None) -> Ticket | None:
