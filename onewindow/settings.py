@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "onewindow.feedback",
     "onewindow.openness",
     "onewindow.fees",
+    "onewindow.hall",
     "onewindow.api",
     "onewindow.demo",
 ]

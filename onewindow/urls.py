@@ -15,6 +15,8 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("staff/calendar/", include("onewindow.workdays.urls")),
+    path("staff/hall/", include("onewindow.hall.staff_urls")),
+    path("hall/", include("onewindow.hall.urls")),
     path("", include("onewindow.documents.urls")),
     path("", include("onewindow.fees.urls")),
     path("staff/", include("onewindow.workbench.urls")),

@@ -149,6 +149,8 @@ def _register_routers() -> None:
         ("onewindow.openness.api_funds", "/public/funds"),
         ("onewindow.openness.api_publications", "/publications"),
         ("onewindow.fees.api", ""),
+        ("onewindow.hall.api", "/queue"),
+        ("onewindow.hall.appointment_api", "/appointments"),
     ]:
         try:
             router = import_module(module).router

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class HallConfig(AppConfig):
+    name = "onewindow.hall"
+    label = "hall"
+    verbose_name = "大厅：取号、叫号、预约"

@@ -1,0 +1,65 @@
+"""The demo hall: groups and rosters, today's tickets in every state, appointments for the next
+five working days, 60 working days of history the simulation replays; idempotent."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.db import transaction
+
+from onewindow.demo.loader import load_demo as load_demo_organization
+from onewindow.hall import demo, selectors
+from onewindow.hall.models import Appointment, RosterEntry, Ticket, WindowGroup
+from onewindow.hall.simulation import Scenario, simulate
+from onewindow.organization.models import Region
+
+MONDAY = date(2026, 9, 28)
+
+
+@pytest.fixture(scope="module")
+def demo_hall(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        load_demo_organization()
+        line = demo.load_demo(today=MONDAY)
+        yield line
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def loaded(demo_hall, db) -> str:
+    return demo_hall
+
+
+def test_the_summary_names_what_was_made(loaded):
+    assert loaded.startswith("大厅：窗口组3个")
+
+
+def test_today_holds_tickets_in_every_state(loaded):
+    states = set(Ticket.objects.filter(day=MONDAY).values_list("state", flat=True))
+    assert {"waiting", "called", "serving", "done", "skipped"} <= states
+
+
+def test_appointments_on_each_of_the_next_five_working_days(loaded):
+    days = set(Appointment.objects.values_list("day", flat=True))
+    assert len(days) == 5
+    assert min(days) > MONDAY
+
+
+def test_rosters_for_today_and_the_next_days(loaded):
+    assert RosterEntry.objects.filter(day=MONDAY).exists()
+    assert RosterEntry.objects.filter(post="B").exists()
+
+
+def test_sixty_working_days_of_history_replay_close_to_their_record(loaded):
+    county = Region.objects.get(code=demo.COUNTY)
+    days = selectors.recorded_days(county, date(2026, 1, 1), date(2026, 9, 27))
+    assert len({d.day for d in days}) == 60
+    result = simulate(days, Scenario())
+    assert abs(result.mean_wait - result.recorded_mean_wait) <= 0.15 * result.recorded_mean_wait
+
+
+def test_a_second_load_changes_nothing(loaded):
+    groups = WindowGroup.objects.count()
+    assert demo.load_demo(today=MONDAY) == "大厅：演示数据已存在"
+    assert WindowGroup.objects.count() == groups
