@@ -122,6 +122,8 @@ class CaseEvent(models.Model):
     projection = models.JSONField(_("办件状态快照"), default=dict)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    # The id of the chain key the hash was signed with (:mod:`onewindow.lifecycle.keys`): keys rotate.
+    key_id = models.CharField(_("签名密钥"), max_length=16, blank=True, default="")
     recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
     class Meta:

@@ -80,6 +80,8 @@ class ChainedEvent(models.Model):
     payload = models.JSONField(_("内容"), default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    # The id of the chain key the hash was signed with (:mod:`onewindow.lifecycle.keys`): keys rotate.
+    key_id = models.CharField(_("签名密钥"), max_length=16, blank=True, default="")
 
     class Meta:
         abstract = True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from . import keys
 from .chain import ChainBreak, verify_chain
 from .models import ChainedEvent
 from .registry import ChainReport, subjects
@@ -13,7 +14,8 @@ from .services import event_content
 def verify_events(events: Iterable[ChainedEvent], subject_label: str) -> list[ChainBreak]:
     """Recompute the chain of one record's events (in ``seq`` order); every break is reported."""
     found = list(events)
-    breaks = verify_chain((e.seq, e.prev_hash, e.hash, event_content(e, subject_label)) for e in found)
+    breaks = verify_chain(((e.seq, e.prev_hash, e.hash, event_content(e, subject_label)) for e in found),
+                          keys.secret_of)
     if not found:
         breaks.append(ChainBreak(0, "no_events", "没有任何事件记录"))
     return breaks
