@@ -32,14 +32,15 @@ install: debian $(VENV)/.installed
 	$(PY) manage.py collectstatic --noinput -v0
 
 migrate: install
-	$(PY) manage.py migrate --noinput -v1
+	ONEWINDOW_CHAIN_KEY_FILE=1 $(PY) manage.py migrate --noinput -v1
 
 demo: migrate
-	$(PY) manage.py load_demo
+	ONEWINDOW_CHAIN_KEY_FILE=1 $(PY) manage.py load_demo
 
 run: demo
 	# The demo has no SMS gateway: its login codes stay readable in the outbox (never in production).
-	ONEWINDOW_DEMO_SHOW_CODES=1 $(PY) manage.py serve --host $(HOST) --port $(PORT)
+	# Its history chain is keyed with the key generated under var/ (production: ONEWINDOW_CHAIN_KEY).
+	ONEWINDOW_CHAIN_KEY_FILE=1 ONEWINDOW_DEMO_SHOW_CODES=1 $(PY) manage.py serve --host $(HOST) --port $(PORT)
 
 install-dev: debian-test $(VENV)/.dev-installed
 	$(PY) manage.py compilemessages -v0 --ignore=.venv
@@ -52,6 +53,7 @@ checks: install-dev
 	ONEWINDOW_VAR_DIR=$$(mktemp -d) $(PY) manage.py makemigrations --check --dry-run
 	DEBUG=0 ONEWINDOW_HTTPS=1 ALLOWED_HOSTS=zwfw.example.gov.cn ONEWINDOW_VAR_DIR=$$(mktemp -d) \
 	  SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') \
+	  ONEWINDOW_CHAIN_KEY=$$($(PY) -c 'import secrets; print(secrets.token_hex(32))') \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 
 test-sqlite: install-dev

@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     # Only for its static files: the API docs load Swagger UI from here, never from a CDN.
     "ninja",
     "axes",
+    # Append-only event and anchor tables in PostgreSQL itself (lifecycle.models: no UPDATE, no DELETE).
+    "pgtrigger",
     "onewindow.core",
     "onewindow.accounts",
     "onewindow.organization",
@@ -257,4 +259,6 @@ ONEWINDOW = {
     # Development and the demo only (make run): keep one-time login codes readable in the outbox,
     # which is the demo's only "SMS gateway". Off, no code is ever stored (notifications/services.py).
     "DEMO_SHOW_CODES": _env_bool("ONEWINDOW_DEMO_SHOW_CODES"),
+    # lifecycle.anchors: where the history anchors are also written as JSON lines (outside the database).
+    "ANCHOR_DIR": os.environ.get("ONEWINDOW_ANCHOR_DIR", ""),  # empty: var/anchors
 }

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from onewindow.lifecycle.models import append_only
+
 from .events import EVENT_LABELS, EventKind
 from .states import STATUS_LABELS, Status
 
@@ -131,6 +133,8 @@ class CaseEvent(models.Model):
         verbose_name_plural = _("办件事件")
         ordering = ["case", "seq"]
         constraints = [models.UniqueConstraint(fields=["case", "seq"], name="case_event_seq_unique")]
+        # Append-only in PostgreSQL itself, as every ChainedEvent table (lifecycle.models).
+        triggers = [append_only()]
 
     def __str__(self) -> str:
         return f"{self.case_id}#{self.seq} {self.kind}"

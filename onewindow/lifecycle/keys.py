@@ -8,8 +8,9 @@ the secret (a one-way digest, so it names the key without revealing it). Every e
 of the key it was signed with, so keys can rotate without re-signing history.
 
 Without the variable (development, tests, the demo) a key is generated once under
-``ONEWINDOW_VAR_DIR`` (``chain_key``). Production (``DEBUG`` off, not testing) refuses to start
-without the variable: the system check :func:`onewindow.lifecycle.checks.check_chain_key`.
+``ONEWINDOW_VAR_DIR`` (``chain_key``). Production (``DEBUG`` off, not testing, not the demo's
+``ONEWINDOW_CHAIN_KEY_FILE=1``) refuses to start without the variable: the system check
+:func:`onewindow.lifecycle.checks.check_chain_key`.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from django.conf import settings
 from onewindow.core import caches
 
 ENV = "ONEWINDOW_CHAIN_KEY"
+# Set to 1 where the generated key file is acceptable though DEBUG is off (the demo: make run).
+FILE_OK_ENV = "ONEWINDOW_CHAIN_KEY_FILE"
 
 
 @dataclass(frozen=True)

@@ -131,3 +131,19 @@ def register_check(check: Check) -> None:
 
 def checks() -> list[Check]:
     return list(_checks.values())
+
+
+# -- event tables the history anchors cover besides the ChainedEvent subclasses ---------------------------
+
+_anchored: list[Any] = []
+
+
+def register_anchored_table(model: Any) -> None:
+    """Anchor this event table too (:mod:`onewindow.lifecycle.anchors`): one that is not a
+    ChainedEvent subclass but has ``id``, ``hash`` and a foreign key to its record (the case's)."""
+    if model not in _anchored:
+        _anchored.append(model)
+
+
+def anchored_tables() -> list[Any]:
+    return list(_anchored)

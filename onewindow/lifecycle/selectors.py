@@ -22,8 +22,14 @@ def verify_events(events: Iterable[ChainedEvent], subject_label: str) -> list[Ch
 
 
 def verify_all(subject_type: str | None = None, label: str | None = None) -> Iterator[ChainReport]:
-    """The report of every chain of every registered record type (or of one type, or one record)."""
+    """The report of every chain of every registered record type (or of one type, or one record),
+    then, unless one record or one other type is asked for, of every anchor that no longer holds
+    (a deleted record, a rewritten chain: :mod:`onewindow.lifecycle.anchors`)."""
+    from .anchors import ANCHOR, verify_anchors
+
     for subject in subjects():
         if subject.verify is None or (subject_type is not None and subject.key != subject_type):
             continue
         yield from subject.verify(label)
+    if label is None and subject_type in (None, ANCHOR):
+        yield from verify_anchors()
