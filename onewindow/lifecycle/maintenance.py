@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 import pgtrigger
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from .anchors import tables
@@ -29,6 +29,28 @@ def protected_uris() -> list[str]:
     """The append-only trigger of every protected table, as pgtrigger names it."""
     models_ = [t.model for t in tables()] + [Anchor, HistoryMaintenance]
     return [f"{m._meta.label}:{APPEND_ONLY}" for m in models_]
+
+
+@contextmanager
+def triggers_lifted(uris: Sequence[str]) -> Iterator[None]:
+    """The append-only triggers named by ``uris`` let this transaction through (PostgreSQL; nothing
+    to lift on SQLite). Like ``pgtrigger.ignore``, by the ``pgtrigger.ignore`` setting the
+    triggers read — but set once, in a statement of its own and local to the transaction:
+    ``pgtrigger.ignore`` prepends it to every statement, which the server-side binding of the
+    PostgreSQL settings refuses (one command per prepared statement)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    ids: set[str] = set()
+    for model, trigger in pgtrigger.registered(*uris):
+        pgid = trigger.get_pgid(model)
+        ids |= {pgid, f"{model._meta.db_table}:{pgid}"}
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('pgtrigger.ignore', %s, true)", ["{" + ",".join(sorted(ids)) + "}"])
+        yield  # an error rolls the setting back with the savepoint
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('pgtrigger.ignore', NULL, true)")
 
 
 @contextmanager
@@ -46,5 +68,5 @@ def history_maintenance(*, who: str, reason: str, statements: Sequence[str] = ()
                                                   started_at=timezone.now(), tables=uris,
                                                   statements="\n".join(statements))
         log.warning("history maintenance #%s by %s: %s", entry.pk, entry.who, entry.reason)
-        with pgtrigger.ignore(*uris):
+        with triggers_lifted(uris):
             yield entry
