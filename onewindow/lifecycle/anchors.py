@@ -94,10 +94,12 @@ def _rows(table: Table, high_water: int | None = None) -> Iterator[tuple[int, in
     qs = table.model._default_manager.order_by("id")
     if high_water is not None:
         qs = qs.filter(id__lte=high_water)
-    region = table.region_path or "id"  # a placeholder column, replaced by None below
-    for pk, record_id, region_id, hash_hex in qs.values_list("id", f"{table.record_field}_id", region, "hash").iterator(
-            chunk_size=5000):
-        yield pk, record_id, region_id if table.region_path else None, hash_hex
+    record = f"{table.record_field}_id"
+    if table.region_path is None:
+        for pk, record_id, hash_hex in qs.values_list("id", record, "hash").iterator(chunk_size=5000):
+            yield pk, record_id, None, hash_hex
+        return
+    yield from qs.values_list("id", record, table.region_path, "hash").iterator(chunk_size=5000)
 
 
 def anchor_content(a: Anchor) -> dict[str, Any]:
