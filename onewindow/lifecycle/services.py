@@ -74,8 +74,9 @@ _BASE_COLUMNS = frozenset({"id", "seq", "kind", "at", "actor", "actor_label", "n
 def event_content(event: ChainedEvent, subject_label: str) -> dict[str, Any]:
     """What a chained event's hash covers: every column of the event — the record it belongs to
     (by its number, and the subclass's foreign key), the event, who did it (id and name as
-    recorded), the key it is signed with — except its own id and the hashes themselves (the
-    previous hash is chained, not hashed as content)."""
+    recorded), the key it is signed with, any column the subclass adds — except its own id, the
+    hashes themselves (the previous hash is chained, not hashed as content) and columns the
+    database fills at save (``auto_now_add``)."""
     content: dict[str, Any] = {
         "subject": subject_label,
         "seq": event.seq,
@@ -88,7 +89,9 @@ def event_content(event: ChainedEvent, subject_label: str) -> dict[str, Any]:
         "key": event.key_id,
     }
     for f in type(event)._meta.concrete_fields:
-        if f.name not in _BASE_COLUMNS:
+        # A column the database fills at save (auto_now_add: an insert time) is not known when
+        # the hash is made; it is left out, as the case's ``recorded_at`` is.
+        if f.name not in _BASE_COLUMNS and not (getattr(f, "auto_now_add", False) or getattr(f, "auto_now", False)):
             value = getattr(event, f.attname)
             if isinstance(value, datetime):
                 value = value.astimezone(UTC).isoformat()  # as the database hands it back

@@ -111,3 +111,15 @@ def test_protected_uris_name_every_history_table():
     assert "cases.CaseEvent:append_only" in uris
     assert "supervision.SupervisionOrderEvent:append_only" in uris
     assert "lifecycle.Anchor:append_only" in uris
+
+
+
+def test_a_subclass_s_own_columns_are_hashed():
+    from datetime import UTC, datetime
+
+    from onewindow.lifecycle.services import event_content
+    from onewindow.supervision.models import SupervisionOrderEvent
+
+    content = event_content(SupervisionOrderEvent(seq=1, kind="issued", at=datetime(2026, 1, 1, tzinfo=UTC),
+                                                  order_id=7, key_id="k"), "DB-1")
+    assert (content["order_id"], content["key"], content["subject"]) == (7, "k", "DB-1")
