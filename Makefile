@@ -32,15 +32,16 @@ install: debian $(VENV)/.installed
 	$(PY) manage.py collectstatic --noinput -v0
 
 migrate: install
-	ONEWINDOW_DEV_KEY_FILES=1 $(PY) manage.py migrate --noinput -v1
+	ONEWINDOW_DEV_KEY_FILES=1 ONEWINDOW_CHAIN_KEY_FILE=1 $(PY) manage.py migrate --noinput -v1
 
 demo: migrate
-	ONEWINDOW_DEV_KEY_FILES=1 $(PY) manage.py load_demo
+	ONEWINDOW_DEV_KEY_FILES=1 ONEWINDOW_CHAIN_KEY_FILE=1 $(PY) manage.py load_demo
 
 run: demo
 	# The demo has no SMS gateway: its login codes stay readable in the outbox (never in production).
-	# Nor a key store: personal data is encrypted with key files generated in var/ (never in production).
-	ONEWINDOW_DEV_KEY_FILES=1 ONEWINDOW_DEMO_SHOW_CODES=1 $(PY) manage.py serve --host $(HOST) --port $(PORT)
+	# Nor a key store: personal data is encrypted, and its history chain keyed, with key files
+	# generated in var/ (production: ONEWINDOW_DATA_KEYS, ONEWINDOW_BLIND_INDEX_KEY, ONEWINDOW_CHAIN_KEY).
+	ONEWINDOW_DEV_KEY_FILES=1 ONEWINDOW_CHAIN_KEY_FILE=1 ONEWINDOW_DEMO_SHOW_CODES=1 $(PY) manage.py serve --host $(HOST) --port $(PORT)
 
 install-dev: debian-test $(VENV)/.dev-installed
 	$(PY) manage.py compilemessages -v0 --ignore=.venv
@@ -55,6 +56,7 @@ checks: install-dev
 	  SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') \
 	  ONEWINDOW_DATA_KEYS=k1:$$($(PY) -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())') \
 	  ONEWINDOW_BLIND_INDEX_KEY=$$($(PY) -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())') \
+	  ONEWINDOW_CHAIN_KEY=$$($(PY) -c 'import secrets; print(secrets.token_hex(32))') \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 
 test-sqlite: install-dev

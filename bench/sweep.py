@@ -238,12 +238,12 @@ def _copy_decided_events(pairs: list[tuple[int, date]]) -> None:
     now = datetime.now(UTC)
     with raw.cursor() as cursor:
         statement = (f"COPY {CaseEvent._meta.db_table} (case_id, seq, kind, at, actor_id, actor_label, payload, "
-                     "projection, prev_hash, hash, recorded_at) FROM STDIN")
+                     "projection, prev_hash, hash, key_id, recorded_at) FROM STDIN")
         with cursor.copy(statement) as copy:
             for case_id, day in pairs:
                 at = datetime.combine(day, datetime.min.time(), tzinfo=UTC) + timedelta(hours=2)
                 copy.write_row([case_id, 1, "decided", at, None, "系统", '{"outcome": "grant"}', "{}", "0" * 64,
-                                "0" * 64, now])
+                                "0" * 64, "", now])
     raw.commit()
 
 

@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     # Only for its static files: the API docs load Swagger UI from here, never from a CDN.
     "ninja",
     "axes",
+    # Append-only event and anchor tables in PostgreSQL itself (lifecycle.models: no UPDATE, no DELETE).
+    "pgtrigger",
     "onewindow.core",
     "onewindow.accounts",
     "onewindow.organization",
@@ -289,4 +291,6 @@ ONEWINDOW = {
     # Without them, development, tests and the demo (make run) generate key files in VAR_DIR;
     # anything else refuses to start (system check core.E010).
     "DEV_KEY_FILES": DEBUG or _env_bool("ONEWINDOW_TESTING") or _env_bool("ONEWINDOW_DEV_KEY_FILES"),
+    # lifecycle.anchors: where the history anchors are also written as JSON lines (outside the database).
+    "ANCHOR_DIR": os.environ.get("ONEWINDOW_ANCHOR_DIR", ""),  # empty: var/anchors
 }

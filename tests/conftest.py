@@ -35,6 +35,8 @@ FIXTURE_PASSWORD = "Yunxi-fixture-2024"
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Each test's anchors' file copy with its own database (anchor ids are reused across tests).
+    settings.ONEWINDOW = {**settings.ONEWINDOW, "ANCHOR_DIR": str(tmp_path / "anchors")}
 
 
 @pytest.fixture(autouse=True)

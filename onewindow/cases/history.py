@@ -6,18 +6,43 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from onewindow.lifecycle.chain import GENESIS, ChainBreak, event_hash, verify_chain
+from onewindow.core import crypto
+from onewindow.lifecycle import keys
+from onewindow.lifecycle.chain import GENESIS, ChainBreak, verify_chain
+from onewindow.lifecycle.services import sign
 from onewindow.organization.models import Staff
 
 from . import scope
 from .models import Case, CaseEvent
 
-# The case-row fields that must always agree with the history: a direct edit of one of them
-# without an event is a record mismatch (办记不符).
+# The case-row columns that must always agree with the history: every event records them as they
+# stand right after it (its hashed ``projection``), and the row must equal the last event's; a
+# direct edit of one of them without an event is a record mismatch (办记不符), named by the column.
+# Every column of the row is here except: ``id``; ``row_version`` and ``last_event_hash``, which
+# are checked against the chain itself; ``yellow_from`` and ``yellow_share``, the supervision
+# setting's yellow line, re-timed without an event when a center changes its share
+# (``case_refresh_yellow``: the settings change is the act on record, and the line decides no
+# legal consequence); ``calendar_version``, the bookkeeping of which calendar the dates were
+# computed on (the dates themselves are covered, and a re-timing that moves one appends an event).
 PROJECTED_FIELDS = (
     "status", "accepted_on", "concluded_at", "visits", "current_stage", "item_version_id", "applicant_name",
     "applicant_id_number", "outcome", "promised_due", "statutory_due", "issuance_due",
+    # Added with the keyed chain (issue 13): where the case belongs, whose it is, how it is timed.
+    "number", "query_code", "region_id", "department_id", "item_id", "window_id", "channel", "applicant_kind",
+    "applicant_id_type", "applicant_phone", "legal_representative", "agent_name", "agent_id_number",
+    "applicant_account_id", "is_urgent", "submitted_at", "extension_requested_days", "acceptance_due", "is_paused",
+    "clock_provisional",
 )
+
+
+# Personal data never goes into the events in clear (it is encrypted at rest in the row): the
+# projection holds its keyed blind index, which a changed value still changes.
+PERSONAL_FIELDS = {"applicant_id_number": "id_number", "applicant_phone": "phone", "agent_id_number": "id_number"}
+
+
+def personal_digest(name: str, value: Any) -> str:
+    """What the projection records of a personal column: ``""`` when empty, else its blind index."""
+    return f"bidx:{crypto.blind_index(PERSONAL_FIELDS[name], value)}" if value else ""
 
 
 def _projected(value: Any) -> str | None:
@@ -31,11 +56,15 @@ def _projected(value: Any) -> str | None:
 
 def projection_of(case: Case) -> dict[str, Any]:
     """The row's key fields as JSON-ready strings."""
-    return {name: _projected(getattr(case, name)) for name in PROJECTED_FIELDS}
+    return {name: personal_digest(name, getattr(case, name)) if name in PERSONAL_FIELDS
+            else _projected(getattr(case, name)) for name in PROJECTED_FIELDS}
 
 
 def event_content(event: CaseEvent, case_number: str) -> dict[str, Any]:
-    """What an event's hash covers: the event itself and the case projection right after it."""
+    """What an event's hash covers: every column of the event — the case (by its number), the
+    event, who did it (id and name as recorded), the case projection right after it, the key it is
+    signed with — except its own id, the hashes themselves (the previous one is chained) and
+    ``recorded_at`` (the database's insert time, set after the hash is made; ``at`` is the act's)."""
     return {
         "case": case_number,
         "seq": event.seq,
@@ -43,8 +72,10 @@ def event_content(event: CaseEvent, case_number: str) -> dict[str, Any]:
         # UTC, as the database hands it back, so the hash does not depend on the writer's zone.
         "at": event.at.astimezone(UTC).isoformat(),
         "actor": event.actor_id,
+        "actor_label": event.actor_label,
         "payload": event.payload,
         "projection": event.projection,
+        "key": event.key_id,
     }
 
 
@@ -65,7 +96,7 @@ def chain_event(case: Case, *, kind: str, at: datetime, actor: Staff | None, pay
     event = CaseEvent(case=case, seq=case.row_version + 1, kind=kind, at=at, actor=actor,
                       actor_label=actor_label or (actor.name if actor else "系统"), payload=payload,
                       projection=projection_of(case), prev_hash=case.last_event_hash or GENESIS)
-    event.hash = event_hash(event.prev_hash, event_content(event, case.number))
+    sign(event, event_content, case.number)
     if (held := scope.held(case)) is not None:
         held.events.append(event)
     case.row_version = event.seq
@@ -86,15 +117,23 @@ class CaseVerification:
 def verify_case(case: Case) -> CaseVerification:
     """Recompute the chain of ``case`` and check that the row still equals its last event."""
     events = list(case.events.order_by("seq"))
-    breaks = verify_chain((ev.seq, ev.prev_hash, ev.hash, event_content(ev, case.number)) for ev in events)
+    breaks = verify_chain(((ev.seq, ev.prev_hash, ev.hash, event_content(ev, case.number)) for ev in events),
+                          keys.secret_of)
     if not events:
         return CaseVerification(case.number, [ChainBreak(0, "no_events", "办件没有任何事件记录")])
     last = events[-1]
     if case.last_event_hash != last.hash or case.row_version != last.seq:
         breaks.append(ChainBreak(last.seq, "row_chain_mismatch", "办件记录的版本或哈希与事件链不符"))
     current = projection_of(case)
-    for name, value in last.projection.items():
-        if current.get(name) != value:
-            breaks.append(ChainBreak(last.seq, "record_mismatch",
-                                     f"办件记录的“{name}”为 {current.get(name)!r}，事件链记载为 {value!r}（办记不符）"))
+    for name in PROJECTED_FIELDS:
+        if name not in last.projection:
+            breaks.append(ChainBreak(last.seq, "record_unsealed",
+                                     f"办件记录的“{name}”不在最新事件的快照中，无法核对（历史未经密钥重签）"))
+        elif current[name] != last.projection[name]:
+            value = last.projection[name]
+            if name in PERSONAL_FIELDS:  # no personal data in a report
+                message = f"办件记录的“{name}”与事件链记载的不符（办记不符）"
+            else:
+                message = f"办件记录的“{name}”为 {current[name]!r}，事件链记载为 {value!r}（办记不符）"
+            breaks.append(ChainBreak(last.seq, "record_mismatch", message))
     return CaseVerification(case.number, breaks)

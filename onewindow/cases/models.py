@@ -13,6 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.core.personal_fields import BlindIndexField, EncryptedCharField
+from onewindow.lifecycle.models import append_only
 
 from .events import EVENT_LABELS, EventKind
 from .states import STATUS_LABELS, Status
@@ -132,6 +133,8 @@ class CaseEvent(models.Model):
     projection = models.JSONField(_("办件状态快照"), default=dict)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    # The id of the chain key the hash was signed with (:mod:`onewindow.lifecycle.keys`): keys rotate.
+    key_id = models.CharField(_("签名密钥"), max_length=16, blank=True, default="")
     recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
     class Meta:
@@ -139,6 +142,8 @@ class CaseEvent(models.Model):
         verbose_name_plural = _("办件事件")
         ordering = ["case", "seq"]
         constraints = [models.UniqueConstraint(fields=["case", "seq"], name="case_event_seq_unique")]
+        # Append-only in PostgreSQL itself, as every ChainedEvent table (lifecycle.models).
+        triggers = [append_only()]
 
     def __str__(self) -> str:
         return f"{self.case_id}#{self.seq} {self.kind}"

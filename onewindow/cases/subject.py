@@ -7,11 +7,12 @@ from collections.abc import Iterator, Sequence
 
 from django.urls import reverse
 
+from onewindow.lifecycle.anchors import anchor_table
 from onewindow.lifecycle.registry import ChainReport, Described, SubjectType, register_subject
 
 from .deadlines import SUBJECT
 from .history import verify_case
-from .models import Case
+from .models import Case, CaseEvent
 
 
 def _describe(ids: Sequence[int]) -> dict[int, Described]:
@@ -28,5 +29,6 @@ def _verify(label: str | None) -> Iterator[ChainReport]:
 
 
 def register() -> None:
+    anchor_table(CaseEvent)  # not a ChainedEvent subclass: named, so the daily anchors cover it
     register_subject(SubjectType(key=SUBJECT, noun="办件", describe=_describe, verify=_verify,
                                  url=lambda _pk, d: reverse("workbench:case", args=[d.title])))

@@ -168,3 +168,17 @@ def guard_refusal(subject_type: str, action: str, record: Any) -> tuple[str, str
             if found is not None:
                 return found
     return None
+# -- event tables the history anchors cover besides the ChainedEvent subclasses ---------------------------
+
+_anchored: list[Any] = []
+
+
+def register_anchored_table(model: Any) -> None:
+    """Anchor this event table too (:mod:`onewindow.lifecycle.anchors`): one that is not a
+    ChainedEvent subclass but has ``id``, ``hash`` and a foreign key to its record (the case's)."""
+    if model not in _anchored:
+        _anchored.append(model)
+
+
+def anchored_tables() -> list[Any]:
+    return list(_anchored)

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from onewindow.core import store
 
+from . import keys
 from .chain import GENESIS, canonical, event_hash
 from .deadlines import DeadlineSpec
 from .models import ChainedEvent, Deadline
@@ -64,11 +65,19 @@ def deadlines_of(subject_type: str, subject_id: int) -> list[Deadline]:
 
 # -- chained events ------------------------------------------------------------------------------------
 
+# The columns every ChainedEvent has, named in its hashed content; a subclass's own columns are
+# added by their attribute name (its record's foreign key, any column it adds).
+_BASE_COLUMNS = frozenset({"id", "seq", "kind", "at", "actor", "actor_label", "note", "payload", "prev_hash", "hash",
+                           "key_id"})
+
 
 def event_content(event: ChainedEvent, subject_label: str) -> dict[str, Any]:
-    """What a chained event's hash covers: the record it belongs to (by its number, never its
-    row id), the event and who did it."""
-    return {
+    """What a chained event's hash covers: every column of the event — the record it belongs to
+    (by its number, and the subclass's foreign key), the event, who did it (id and name as
+    recorded), the key it is signed with, any column the subclass adds — except its own id, the
+    hashes themselves (the previous hash is chained, not hashed as content) and columns the
+    database fills at save (``auto_now_add``)."""
+    content: dict[str, Any] = {
         "subject": subject_label,
         "seq": event.seq,
         "kind": event.kind,
@@ -77,21 +86,42 @@ def event_content(event: ChainedEvent, subject_label: str) -> dict[str, Any]:
         "actor_label": event.actor_label,
         "note": event.note,
         "payload": event.payload,
+        "key": event.key_id,
     }
+    for f in type(event)._meta.concrete_fields:
+        # A column the database fills at save (auto_now_add: an insert time) is not known when
+        # the hash is made; it is left out, as the case's ``recorded_at`` is.
+        if f.name not in _BASE_COLUMNS and not (getattr(f, "auto_now_add", False) or getattr(f, "auto_now", False)):
+            value = getattr(event, f.attname)
+            if isinstance(value, datetime):
+                value = value.astimezone(UTC).isoformat()  # as the database hands it back
+            content[f.attname] = value if value is None or isinstance(value, int | str | bool) else str(value)
+    return content
 
 
 def event_append(event: ChainedEvent, *, subject_label: str, previous: ChainedEvent | None) -> ChainedEvent:
     """Chain ``event`` (an unsaved instance of a :class:`ChainedEvent` subclass, its record set)
-    after ``previous`` — the record's last event, read under the record's lock — and save it."""
+    after ``previous`` — the record's last event, read under the record's lock — and save it.
+
+    The hash is keyed with the chain's signing key (:func:`onewindow.lifecycle.keys.signing_key`),
+    whose id the event keeps."""
     event.seq = previous.seq + 1 if previous is not None else 1
     event.prev_hash = previous.hash if previous is not None else GENESIS
     if event.actor_id is not None and not event.actor_label:
         event.actor_label = str(event.actor.name)
     # The JSON as stored (and read back): a tuple or a date in the payload would hash differently.
     event.payload = _json_roundtrip(event.payload)
-    event.hash = event_hash(event.prev_hash, event_content(event, subject_label))
+    sign(event, event_content, subject_label)
     event.save(force_insert=True)
     return event
+
+
+def sign(event: Any, content: Any, subject_label: str) -> None:
+    """Set ``event.key_id`` and ``event.hash`` (after its ``prev_hash``): the HMAC of
+    ``content(event, subject_label)`` with the signing key."""
+    key = keys.signing_key()
+    event.key_id = key.id
+    event.hash = event_hash(event.prev_hash, content(event, subject_label), key.secret)
 
 
 def _json_roundtrip(value: Any) -> Any:

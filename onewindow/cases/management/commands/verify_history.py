@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from onewindow.lifecycle.anchors import ANCHOR
 from onewindow.lifecycle.registry import subjects
 from onewindow.lifecycle.selectors import verify_all
 
@@ -18,11 +19,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--case", dest="number", help="只核查这一个编号（办件编号、督办单编号……）")
         parser.add_argument("--number", dest="number", help="同 --case")
-        parser.add_argument("--type", dest="subject_type", choices=[s.key for s in subjects()],
+        parser.add_argument("--type", dest="subject_type", choices=[s.key for s in subjects()] + [ANCHOR],
                             help="只核查这一类记录")
 
     def handle(self, *args: Any, number: str | None = None, subject_type: str | None = None, **options: Any) -> None:
-        nouns = {s.key: s.noun for s in subjects()}
+        nouns = {s.key: s.noun for s in subjects()} | {ANCHOR: "锚点"}
         checked: dict[str, int] = {}
         broken: dict[str, int] = {}
         for report in verify_all(subject_type, number):
@@ -31,7 +32,8 @@ class Command(BaseCommand):
                 continue
             broken[report.subject_type] = broken.get(report.subject_type, 0) + 1
             for b in report.breaks:
-                self.stdout.write(f"{report.label} 第{b.seq}个事件 [{b.code}] {b.message}")
+                where = f" 第{b.seq}个事件" if b.seq else ""
+                self.stdout.write(f"{report.label}{where} [{b.code}] {b.message}")
         if number and not checked:
             raise CommandError(f"{number} 不存在")
         for key, count in checked.items():
