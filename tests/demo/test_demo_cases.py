@@ -91,11 +91,10 @@ def _kinds(case: Case) -> set[str]:
 # --- the load ------------------------------------------------------------------------------------
 
 
-def test_every_history_imports_without_a_rule_violation_and_quickly(loaded):
+def test_every_history_imports_without_a_rule_violation(loaded):
     assert not loaded.skipped
     assert 60 <= loaded.histories <= 110  # about a hundred in 云溪县, a few in 青禾县
     assert loaded.imported == loaded.histories == _cases().count()
-    assert loaded.wall_seconds < 60  # it runs in `make run`
     assert loaded.today == local_date()
 
 
