@@ -100,7 +100,7 @@ def _legacy(case: Case, migration) -> None:
 
 @pytest.mark.django_db
 def test_the_data_migration_re_signs_an_intact_chain_and_leaves_a_broken_one(hall):
-    migration = importlib.import_module("onewindow.cases.migrations.0006_rechain")
+    migration = importlib.import_module("onewindow.cases.migrations.0009_rechain")
     intact, broken = accepted_case(hall), accepted_case(hall)
     _legacy(intact, migration)
     _legacy(broken, migration)
