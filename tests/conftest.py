@@ -22,6 +22,8 @@ from datetime import date, timedelta
 import pytest
 from django.contrib.auth.hashers import make_password
 from django.core.cache import cache
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from onewindow.catalog.models import ServiceItem, ServiceItemVersion
 from onewindow.core import caches
@@ -30,6 +32,11 @@ from onewindow.organization.rules import Power, RegionLevel, Role
 from tests.cases.helpers import Hall, build_hall
 
 FIXTURE_PASSWORD = "Yunxi-fixture-2024"
+
+# Property tests judge correctness, not speed: on a busy CI machine a slow draw or a slow example
+# is not a failure (speed is measured in bench/).
+hypothesis_settings.register_profile("onewindow", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile("onewindow")
 
 
 @pytest.fixture(autouse=True)

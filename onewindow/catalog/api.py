@@ -90,7 +90,7 @@ class StageOut(Schema):
     requires_two_signatures: bool = Field(description="是否需两人核查（行政许可法第三十四条）")
 
 
-class WindowOut(Schema):
+class ItemWindowOut(Schema):
     number: str = Field(description="窗口号")
     name: str = Field(description="窗口名称")
     schedule: str = Field(description="开放时间（定期窗口）")
@@ -118,7 +118,7 @@ class ItemGuide(ItemSummary):
     stages: list[StageOut] = Field(description="办理环节")
     result: ResultOut = Field(description="审批结果")
     delivery_methods: list[Labelled] = Field(description="送达方式")
-    windows: list[WindowOut] = Field(description="办理窗口")
+    windows: list[ItemWindowOut] = Field(description="办理窗口")
     place: str = Field(description="办理地点")
     hours: str = Field(description="办理时间")
     consultation: str = Field(description="咨询方式")

@@ -46,7 +46,7 @@ class OrderIn(Schema):
     publish_consent: bool = False
 
 
-class EventOut(Schema):
+class FeedbackEventOut(Schema):
     seq: int
     kind: str
     at: datetime
@@ -55,7 +55,7 @@ class EventOut(Schema):
     payload: dict[str, Any]
 
 
-class DeadlineOut(Schema):
+class FeedbackDeadlineOut(Schema):
     due_on: date | None
     yellow_from: date | None
     state: str
@@ -63,7 +63,7 @@ class DeadlineOut(Schema):
     explanation: str
 
 
-class OrderOut(Schema):
+class WorkOrderOut(Schema):
     number: str
     kind: str
     kind_label: str
@@ -94,12 +94,12 @@ class OrderOut(Schema):
     allowed_actions: list[str]
 
 
-class OrderDetailOut(OrderOut):
-    events: list[EventOut]
-    deadline: DeadlineOut | None
+class OrderDetailOut(WorkOrderOut):
+    events: list[FeedbackEventOut]
+    deadline: FeedbackDeadlineOut | None
 
 
-class ActionIn(Schema):
+class FeedbackActionIn(Schema):
     """The inputs of every action; each action reads the ones it needs."""
 
     department: DbInt | None = None
@@ -161,7 +161,7 @@ def _find(number: str, staff: Any) -> WorkOrder:
     return order
 
 
-@router.post("", response={201: OrderOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+@router.post("", response={201: WorkOrderOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
              summary="Take in a complaint, inquiry, suggestion, praise or letter (受理)")
 def receive(request: HttpRequest, body: OrderIn) -> Any:
     """The caller becomes the order's first-contact owner (首问负责). Its answer deadline runs on
@@ -217,7 +217,7 @@ def detail(request: HttpRequest, number: str) -> Any:
                      "closed_reason": deadline.closed_reason, "explanation": deadline.explanation}})
 
 
-def run_action(order: WorkOrder, action: str, body: ActionIn, staff: Any) -> WorkOrder:
+def run_action(order: WorkOrder, action: str, body: FeedbackActionIn, staff: Any) -> WorkOrder:
     """Call the action's service with the inputs it takes (shared by the API and the pages)."""
     common = {"order_id": order.pk, "actor": staff, "expected_version": body.row_version}
     if action == "dispatch":
@@ -248,9 +248,9 @@ def run_action(order: WorkOrder, action: str, body: ActionIn, staff: Any) -> Wor
 
 
 @router.post("/{number}/actions/{action}",
-             response={200: OrderOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+             response={200: WorkOrderOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
              summary="Act on a work order")
-def act(request: HttpRequest, number: str, action: str, body: ActionIn) -> Any:
+def act(request: HttpRequest, number: str, action: str, body: FeedbackActionIn) -> Any:
     """``action``: dispatch, reassign (reason), refuse (reason: back to the dispatcher), claim,
     handover (to_staff, reason), answer (answer; complaints: substantiated), supervise (note),
     close, visit (satisfaction), withdraw (reason), merge (into, reason), reward (amount, note), publish. Send the

@@ -30,7 +30,7 @@ from . import importer
 from . import rules as r
 from . import selectors as sel
 from . import services as svc
-from .api import ActionIn, allowed_actions, run_action
+from .api import FeedbackActionIn, allowed_actions, run_action
 from .models import ClerkFlag, Rectification, WorkOrder
 from .permissions import Perm, can
 from .subjects import ORDER_SUBJECT, RECT_SUBJECT
@@ -168,7 +168,7 @@ def order_act(request: HttpRequest, staff: Staff, pk: int, action: str) -> HttpR
     order = _visible_order(staff, pk)
     p = request.POST
     substantiated = {"yes": True, "no": False}.get(p.get("substantiated", ""))
-    body = ActionIn(department=_int(p.get("department")), reason=p.get("reason", ""), note=p.get("note", ""),
+    body = FeedbackActionIn(department=_int(p.get("department")), reason=p.get("reason", ""), note=p.get("note", ""),
                     answer=p.get("answer", ""), substantiated=substantiated, satisfaction=p.get("satisfaction", ""),
                     to_staff=_int(p.get("to_staff")), into=p.get("into", ""), amount=p.get("amount", ""),
                     row_version=_int(p.get("row_version")))

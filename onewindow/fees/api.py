@@ -33,7 +33,7 @@ from .selectors import bills_of_case
 router = Router(tags=["fees"])
 
 
-class LineOut(Schema):
+class BillLineOut(Schema):
     fee_item: int
     name: str
     basis: str
@@ -59,7 +59,7 @@ class BillOut(Schema):
     issued_at: str | None
     paid_at: str | None
     version: int
-    lines: list[LineOut]
+    lines: list[BillLineOut]
 
 
 class LineIn(Schema):

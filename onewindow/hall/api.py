@@ -51,7 +51,7 @@ class CallOut(Schema):
     kind: str = Field(description="call 叫号；recall 重呼")
 
 
-class LineOut(Schema):
+class QueueLineOut(Schema):
     queue: int
     letter: str
     name: str
@@ -62,7 +62,7 @@ class LineOut(Schema):
 
 class BoardOut(Schema):
     calls: list[CallOut]
-    lines: list[LineOut]
+    lines: list[QueueLineOut]
 
 
 def ticket_out(ticket: Ticket) -> dict[str, Any]:

@@ -35,7 +35,7 @@ class DueOut(Schema):
     provisional: bool = Field(description="涉及尚未公布节假日安排的年份，期限为暂定")
 
 
-class EventOut(Schema):
+class ProgressEventOut(Schema):
     seq: int
     kind: str
     label: str = Field(description="事件名称")
@@ -74,7 +74,7 @@ class ProgressOut(Schema):
     concluded_at: str | None
     steps: list[StepOut]
     dues: list[DueOut]
-    timeline: list[EventOut]
+    timeline: list[ProgressEventOut]
     special_procedures: list[SpecialProcedureOut]
     extension: ExtensionOut | None
     paused: bool = Field(description="特别程序期间暂停计时")

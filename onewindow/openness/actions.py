@@ -67,7 +67,7 @@ class ReplyIn(_In):
     how_to_obtain: str = ""
 
 
-class WithdrawIn(_In):
+class DisclosureWithdrawIn(_In):
     note: str = ""
 
 
@@ -85,7 +85,7 @@ ACTIONS: dict[str, ActionSpec] = {
     Action.END_CONSULTATION: ActionSpec(EndConsultationIn, services.end_consultation),
     Action.EXTEND: ActionSpec(ExtendIn, services.extend),
     Action.REPLY: ActionSpec(ReplyIn, services.reply),
-    Action.WITHDRAW: ActionSpec(WithdrawIn, services.withdraw),
+    Action.WITHDRAW: ActionSpec(DisclosureWithdrawIn, services.withdraw),
 }
 
 

@@ -29,7 +29,7 @@ from .services import Applicant, request_file
 router = Router(tags=["政府信息公开申请"], auth=staff_auth)
 
 
-class ApplicantIn(Schema):
+class DisclosureApplicantIn(Schema):
     kind: str = Field(..., description="person 自然人；organization 法人或其他组织")
     name: str = Field(..., max_length=100)
     id_number: str = Field(..., max_length=32, description="身份证号码或统一社会信用代码")
@@ -40,7 +40,7 @@ class ApplicantIn(Schema):
 class FileIn(Schema):
     department_id: int = Field(..., description="受理机关（部门 id）")
     channel: str = Field(..., description="online 网上；post 信函；in_person 当面")
-    applicant: ApplicantIn
+    applicant: DisclosureApplicantIn
     description: str = Field(..., max_length=4000, description="所需政府信息的名称、文号或者便于查询的其他特征性描述")
     purpose: str = Field("", max_length=200)
     delivery: str = Field("electronic", description="electronic、post、pickup")
@@ -55,7 +55,7 @@ class HistoryOut(Schema):
     note: str
 
 
-class EventOut(Schema):
+class DisclosureEventOut(Schema):
     seq: int
     kind: str
     label: str
@@ -90,7 +90,7 @@ class RequestOut(Schema):
 class RequestDetailOut(RequestOut):
     clock: dict[str, Any]
     history: list[HistoryOut]
-    events: list[EventOut]
+    events: list[DisclosureEventOut]
 
 
 def request_out(req: DisclosureRequest) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from onewindow.feedback.api import OrderDetailOut, OrderOut
+from onewindow.feedback.api import OrderDetailOut, WorkOrderOut
 from onewindow.feedback.ratings_api import RatingOut, RatingPage
 from tests.feedback.helpers import Api, concluded_case, conforms
 
@@ -56,7 +56,7 @@ def test_a_work_order_through_the_api(client, hall, people, document):
                                    "caller_phone": "13900000003"}, key="intake-1")
     assert made.status_code == 201, made.json()
     conforms(document, "/api/v1/feedback", "post", made)
-    number = OrderOut.model_validate(made.json()).number
+    number = WorkOrderOut.model_validate(made.json()).number
     assert desk.post("/feedback", {"kind": "complaint", "content": "材料被反复退回", "handling": "written",
                                    "caller_phone": "13900000003"}, key="intake-1").json()["number"] == number
     path = "/api/v1/feedback/{number}/actions/{action}"
