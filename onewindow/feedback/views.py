@@ -21,6 +21,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from onewindow.core.errors import DomainError, NotFound, PermissionDenied
+from onewindow.core.identity import mask_phone
 from onewindow.core.timesource import local_date
 from onewindow.lifecycle.services import deadlines_of
 from onewindow.organization.models import Department, Staff, Window
@@ -147,6 +148,8 @@ def order_page(request: HttpRequest, staff: Staff, pk: int) -> HttpResponse:
     today = local_date()
     return render(request, "feedback/order.html", {
         "order": order, "events": order.events.order_by("seq"), "deadline": rows[0] if rows else None,
+        # Masked like every staff page's phone; the answer reaches the caller by SMS through the outbox.
+        "caller_phone": mask_phone(order.caller_phone or ""),
         "light": _light(order.answer_due, order.answer_yellow, today, order.state in r.ORDER_AWAITING_ANSWER),
         "actions": [(a, r.ORDER_ACTION_LABELS[r.OrderAction(a)]) for a in allowed_actions(order, staff)],
         "departments": Department.objects.filter(region=order.region).order_by("order", "name"),

@@ -49,7 +49,8 @@ APPLICANT_PHONE = "13700001234"
 APPLICANT_ID = "11010519491231002X"
 
 _ID = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
-_PHONE = re.compile(r"(?<![0-9A-Za-z])1[3-9]\d{9}(?![0-9A-Za-z])")
+# Not after a decimal point: a spreadsheet's date-time is a serial number (46361.13897294192).
+_PHONE = re.compile(r"(?<![0-9A-Za-z.])1[3-9]\d{9}(?![0-9A-Za-z])")
 _TEXT_TYPES = ("text/", "application/json", "application/xml", "application/javascript")
 _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Writes, downloads of binary files, and pages outside the scan.
@@ -137,6 +138,35 @@ def _catalog_samples() -> dict[str, list[str]]:
             "bundle": [b.code for b in Bundle.objects.order_by("id")[:1]]}
 
 
+def _app_samples() -> dict[str, list[str]]:
+    """The other record types' keys, named apart from the case's (the routes map to them below)."""
+    from onewindow.feedback.models import Rectification, WorkOrder
+    from onewindow.fees.models import Bill, Reconciliation
+    from onewindow.openness.models import (
+        DisclosureRequest,
+        Distribution,
+        Power,
+        PowerListVersion,
+        Publication,
+    )
+
+    def first(qs, field: str, n: int = 2) -> list[str]:
+        return [str(v) for v in qs.order_by("id").values_list(field, flat=True)[:n]]
+
+    villages = Distribution.objects.order_by("id").values_list("village__code", flat=True)[:1]
+    return {
+        "order_pk": first(WorkOrder.objects, "pk"), "order_number": first(WorkOrder.objects, "number"),
+        "rectification_pk": first(Rectification.objects, "pk"),
+        "bill_id": first(Bill.objects, "pk"), "payment_code": first(Bill.objects, "payment_code"),
+        "day": [d.isoformat() for d in Reconciliation.objects.order_by("id").values_list("day", flat=True)[:1]],
+        "request_number": first(DisclosureRequest.objects, "number"),
+        "publication_pk": first(Publication.objects, "pk"), "publication_number": first(Publication.objects, "number"),
+        "power_code": first(Power.objects, "code"), "version_id": first(PowerListVersion.objects, "pk", 1),
+        "entry_id": first(Distribution.objects, "pk"), "village": [str(v) for v in villages],
+        "region_code": ["990121000000"],
+    }
+
+
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Demo]:
     keys = tmp_path_factory.mktemp("keys")
@@ -151,7 +181,7 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Demo]
         mine = list(Case.objects.filter(region__is_demo=True).order_by("id").values_list("id", flat=True)[:3])
         Case.objects.filter(id__in=mine).update(applicant_account=user)
         _supervise()
-        samples = _samples() | _supervision_samples() | _catalog_samples()
+        samples = _samples() | _supervision_samples() | _catalog_samples() | _app_samples()
         secrets = [c.applicant_phone for c in Case.objects.filter(id__in=mine) if c.applicant_phone]
         tokens = {role: api_token_issue(username=role).token for role in STAFF_ROLES}
         yield Demo(samples=samples, applicant=user, tokens=tokens, secrets=secrets)
@@ -173,12 +203,29 @@ def _paths() -> Iterator[tuple[str, list[str]]]:
 
 
 # Parameters named alike in different routes but meaning different things.
-_ROUTE_PARAMS = {"verify/<str:number>": {"number": "certificate"}, "bundles/<str:code>/": {"code": "bundle"}}
+_ROUTE_PARAMS = {
+    "verify/<str:number>": {"number": "certificate"}, "bundles/<str:code>/": {"code": "bundle"},
+    "staff/feedback/orders/<int:pk>/": {"pk": "order_pk"},
+    "staff/feedback/rectifications/<int:pk>/": {"pk": "rectification_pk"},
+    "open311/v2/requests/<str:request_id>.json": {"request_id": "order_number"},
+    "pay/<str:code>/": {"code": "payment_code"}, "pay/<str:code>/notice.pdf": {"code": "payment_code"},
+    "pay/local/<str:code>/": {"code": "payment_code"},
+    "openness/powers/<str:code>/": {"code": "power_code"},
+    "staff/openness/powers/<str:code>/calculator/": {"code": "power_code"},
+    "openness/funds/village/<str:code>/": {"code": "village"},
+    "openness/publications/<str:number>/": {"number": "publication_number"},
+    "staff/openness/publications/<int:pk>/": {"pk": "publication_pk"},
+    "staff/openness/requests/<str:number>/": {"number": "request_number"},
+    "staff/openness/requests/<str:number>/reply.pdf": {"number": "request_number"},
+    "/api/v1/disclosure-requests/{number}": {"number": "request_number"},
+    "/api/v1/feedback/{number}": {"number": "order_number"},
+    "/api/v1/powers/{code}": {"code": "power_code"},
+}
 
 
-def _fill(route: str, names: list[str], samples: dict[str, list[str]]) -> list[str] | None:
+def _fill(route: str, names: list[str], samples: dict[str, list[str]], key: str | None = None) -> list[str] | None:
     """Concrete paths for a route, one per sample (None if a parameter has no sample)."""
-    aliases = _ROUTE_PARAMS.get(route, {})
+    aliases = _ROUTE_PARAMS.get(key or route, {})
     values = []
     for name in names:
         options = samples.get(aliases.get(name, name))
@@ -271,7 +318,7 @@ def test_no_page_or_api_answer_carries_a_full_id_or_phone(demo, db, scan_setting
         if "get" not in operations:
             continue
         names = re.findall(r"{(\w+)}", route)
-        paths = _fill(re.sub(r"{(\w+)}", r"<\1>", route.removeprefix("/")), names, demo.samples)
+        paths = _fill(re.sub(r"{(\w+)}", r"<\1>", route.removeprefix("/")), names, demo.samples, key=route)
         if paths is None:
             scan.unfilled.add(route)
             continue
@@ -283,15 +330,17 @@ def test_no_page_or_api_answer_carries_a_full_id_or_phone(demo, db, scan_setting
 
     assert scan.fetched > 60
     assert not scan.leaks, "\n".join(scan.leaks)
-    # Every route with parameters is filled but these: POST-only actions, binary downloads, and
-    # scans and online uploads, which the demo has none of.
-    assert scan.unfilled <= {"staff/cases/<str:number>/scans/<int:scan_id>/", "online/uploads/<int:pk>/",
-                             "online/uploads/<int:pk>/remove/","staff/cases/<str:number>/act/<str:action>/", "/api/v1/cases/{number}/actions/{action}",
-                             "staff/supervision/orders/<int:order_id>/<str:action>/",
-                             "items/<str:code>/v<int:version>/files/<int:order>/<str:kind>/",
-                             "online/apply/<str:code>/materials/<int:index>/"}, scan.unfilled
+    # Every route with parameters is filled but these: POST-only actions (``<action>``), binary
+    # downloads, scans and online uploads (the demo has none), and the single-use rating links
+    # (their token exists only in the SMS).
+    unfillable = {route for route in scan.unfilled if "<str:action>" in route or "{action}" in route}
+    assert scan.unfilled - unfillable <= {
+        "staff/cases/<str:number>/scans/<int:scan_id>/", "online/uploads/<int:pk>/", "online/uploads/<int:pk>/remove/",
+        "items/<str:code>/v<int:version>/files/<int:order>/<str:kind>/", "online/apply/<str:code>/materials/<int:index>/",
+        "rate/<str:token>/", "openness/topics/<int:pk>/second/"}, scan.unfilled  # seconding: POST only
 
 
 def test_the_scan_finds_what_it_looks_for():
     assert leaks_in("身份证 11010519491231002X，电话 13800000000") == ["11010519491231002X", "13800000000"]
     assert leaks_in("110***********002X 138****0000 9901212026000001 11010519491231002Y") == []
+    assert leaks_in("<v>46361.13897294192</v>") == []  # a spreadsheet date-time, not a phone
