@@ -12,6 +12,7 @@ sent and recorded once, every document rendered with the bytes it recorded.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -135,7 +136,8 @@ def test_kill_9_mid_send_and_mid_render_loses_nothing_and_sends_nothing_twice(ha
                 gateway.kill_worker()  # while the rest of the notices are rendering
                 render_kills += 1
                 gateway.worker = _worker(server.server_port)
-            time.sleep(0.3)
+            with contextlib.suppress(subprocess.TimeoutExpired):  # wait a little for the worker, then look again
+                gateway.worker.wait(timeout=0.3)
     finally:
         gateway.kill_worker()
         server.shutdown()
