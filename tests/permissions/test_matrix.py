@@ -100,7 +100,7 @@ def _client(world: MatrixWorld, role: str, county: str, row: Row) -> tuple[Clien
 def _probe(world: MatrixWorld, row: Row, role: str, county: str, values: dict[str, str]) -> tuple[str, int, str]:
     client, headers = _client(world, role, county, row)
     path = row.path.format(**values)
-    data = {key: value.format(**values) for key, value in row.data.items()}
+    data = {key: value.format(**values) if isinstance(value, str) else value for key, value in row.data.items()}
     with transaction.atomic():
         if row.method == "GET":
             response = client.get(path, **headers)
