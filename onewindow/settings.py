@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "onewindow.workbench",
     "onewindow.feedback",
     "onewindow.openness",
+    "onewindow.worktasks",
     "onewindow.api",
     "onewindow.demo",
 ]
