@@ -123,3 +123,16 @@ def percent(value: object) -> int:
     if not 0 <= n <= 100:
         raise ValueError(n)
     return n
+
+
+# What an inspection looks at in a window (GB/T 36112 政务服务中心服务现场管理规范: presence, dress,
+# conduct, queue order, the signs, and whether the case system is used for every service).
+CRITERIA = {
+    "presence": "人员在岗",
+    "dress": "着装规范、佩戴工牌",
+    "conduct": "文明用语、服务态度",
+    "queue": "排队叫号秩序",
+    "signage": "窗口标识、办事指南公开",
+    "system": "业务系统全程录入",
+}
+INSPECTION_KINDS = {"inspection": "明察", "mystery": "暗访"}

@@ -403,3 +403,68 @@ def problem_act(*, actor: Staff, problem_id: int, action: str, note: str = "", d
         deadlines_write(subject_type=PROBLEM_SUBJECT, subject_id=problem.pk, region_id=problem.region_id,
                         specs=changes(before, problem_deadlines(problem)), at=at)
     return problem
+
+
+# -- inspections and mystery visits ------------------------------------------------------------------------
+
+
+def inspection_create(*, actor: Staff, region_id: int, kind: str, title: str, planned_on: date,
+                      window_ids: list[int], criteria: list[str] | None = None, wait_minutes: int | None = None,
+                      answers: str = "", visits_needed: int | None = None, at: datetime | None = None) -> Any:
+    """An inspection plan (明察: which windows, which criteria) or a mystery visit (暗访: recorded as
+    the citizen lived it — the window is not told, so nothing is sent to it)."""
+    from onewindow.organization.models import Window
+
+    from .models import Inspection
+
+    region = Region.objects.filter(pk=region_id).first()
+    if region is None:
+        raise NotFound("区划不存在", code="region.not_found", field="region")
+    require(actor, Perm.INSPECT, region=region)
+    if kind not in r.INSPECTION_KINDS:
+        raise DomainError("worktasks.inspection_kind_invalid", "检查方式须为明察或暗访", field="kind")
+    criteria = list(criteria or r.CRITERIA)
+    bad = [c for c in criteria if c not in r.CRITERIA]
+    if bad:
+        raise DomainError("worktasks.criterion_unknown", f"未知检查项：{'、'.join(bad)}", field="criteria")
+    windows = list(Window.objects.filter(pk__in=window_ids, region__code__startswith=region.prefix))
+    if not window_ids or len(windows) != len(set(window_ids)):
+        raise DomainError("worktasks.windows_invalid", "请选择本区划的窗口", field="windows")
+    if kind == "mystery" and wait_minutes is None:
+        raise DomainError("worktasks.wait_required", "暗访须记录等候时间（分钟）", field="wait_minutes")
+    with transaction.atomic():
+        inspection = Inspection.objects.create(
+            region=region, kind=kind, title=_text(title, "title", "检查名称", limit=200), planned_on=planned_on,
+            criteria=criteria, inspector=actor, wait_minutes=wait_minutes, answers=answers.strip(),
+            visits_needed=visits_needed, created_at=at or current_time())
+        inspection.windows.set(windows)
+    return inspection
+
+
+def finding_record(*, actor: Staff, inspection_id: int, criterion: str, note: str, window_id: int | None = None,
+                   as_problem: bool = True, at: datetime | None = None) -> tuple[Any, Problem | None]:
+    """A checklist item found wanting at a window; by default it enters the 问题清单 at once (source
+    inspection, the finding as its evidence)."""
+    from .models import Finding, Inspection
+
+    at = at or current_time()
+    inspection = Inspection.objects.select_related("region").filter(pk=inspection_id).first()
+    if inspection is None:
+        raise NotFound("检查不存在", code="inspection.not_found", field="inspection")
+    require(actor, Perm.INSPECT, region=inspection.region)
+    if criterion not in inspection.criteria:
+        raise DomainError("worktasks.criterion_not_planned", "该检查项不在本次检查范围内", field="criterion")
+    if window_id is not None and not inspection.windows.filter(pk=window_id).exists():
+        raise DomainError("worktasks.window_not_planned", "该窗口不在本次检查范围内", field="window")
+    note = _text(note, "note", "发现的问题")
+    with transaction.atomic():
+        finding = Finding.objects.create(inspection=inspection, window_id=window_id, criterion=criterion, note=note,
+                                         at=at)
+        problem = None
+        if as_problem:
+            label = r.INSPECTION_KINDS[inspection.kind]
+            problem = problem_record(
+                actor=actor, region_id=inspection.region_id, title=f"{r.CRITERIA[criterion]}：{note}"[:300],
+                source=r.Source.INSPECTION, evidence=f"{label}“{inspection.title}”{inspection.planned_on}：{note}",
+                window_id=window_id, finding_id=finding.pk, at=at)
+    return finding, problem
