@@ -148,6 +148,7 @@ def _register_routers() -> None:
         ("onewindow.openness.api_powers", "/powers"),
         ("onewindow.openness.api_funds", "/public/funds"),
         ("onewindow.openness.api_publications", "/publications"),
+        ("onewindow.worktasks.api", ""),
     ]:
         try:
             router = import_module(module).router
