@@ -129,3 +129,31 @@ def test_urge_a_late_task(people):
 def test_unknown_task(people):
     with pytest.raises(NotFound):
         s.task_report(actor=people.tax_reviewer, task_id=999999, department_id=people.tax.pk, text="x", progress=1)
+
+
+def test_the_sweep_warns_yellow_then_red_and_resolves_on_close(people):
+    from onewindow.supervision.models import Warning
+    from onewindow.supervision.sweep import sweep
+
+    _plan, task = plan_with_task(people)
+    sweep(now=at(2026, 10, 12, 9))
+    sweep(now=at(task.yellow_from.year, task.yellow_from.month, task.yellow_from.day, 9))
+    yellow = Warning.objects.get(subject_type="work_task", subject_id=task.pk, rule="deadline_near")
+    assert yellow.level == "yellow"
+    after = snapshot_for(people.hall.county.code).add_workdays(task.due_on, 1)
+    sweep(now=at(after.year, after.month, after.day, 9))
+    red = Warning.objects.get(subject_type="work_task", subject_id=task.pk, rule="deadline_overdue")
+    assert red.level == "red"
+    s.task_close(actor=people.admin, task_id=task.pk, at=at(after.year, after.month, after.day, 10))
+    sweep(now=at(after.year, after.month, after.day, 11))
+    red.refresh_from_db()
+    assert red.state == "resolved"
+
+
+def test_milestone_after_deadline_refused(people):
+    plan, _task = plan_with_task(people)
+    with pytest.raises(DomainError) as e:
+        s.task_create(actor=people.admin, plan_id=plan.pk, title="节点晚", lead_id=people.hall.dept.pk,
+                      units=[s.UnitInput(people.tax.pk, "李")], starts_on=date(2026, 10, 12), due_workdays=5,
+                      milestones=[("验收", date(2026, 12, 1))])
+    assert e.value.code == "worktasks.milestone_after_due"
