@@ -85,8 +85,9 @@ def rollup_by_branch(plan: Plan, today: date) -> list[Rollup]:
     parent = {t.pk: t.parent_id for t in tasks}
 
     def root(pk: int) -> int:
-        while parent.get(pk) is not None:
-            pk = parent[pk]  # type: ignore[assignment]
+        up = parent.get(pk)
+        while up is not None:
+            pk, up = up, parent.get(up)
         return pk
 
     by_id = {t.pk: t for t in tasks}
