@@ -38,6 +38,8 @@ from .permissions import Perm, require
 from .rules import PROBLEM_TABLE, TASK_TABLE, ProblemAction, ProblemState, TaskAction
 from .subjects import PROBLEM_SUBJECT, TASK_SUBJECT, problem_deadlines, task_deadlines
 
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+
 
 def _number(region: Region, year: int, kind: str) -> str:
     last = next_value(WorktasksSequence, {"region_id": region.pk, "year": year, "kind": kind})
@@ -219,6 +221,8 @@ def task_report(*, actor: Staff, task_id: int, department_id: int, text: str, pr
             share = r.percent(progress)
         except ValueError:
             raise DomainError("worktasks.progress_invalid", "进度须为 0 到 100 的整数", field="progress") from None
+        if attachment is not None and getattr(attachment, "size", 0) > MAX_ATTACHMENT_BYTES:
+            raise DomainError("worktasks.attachment_too_large", "附件不能超过 10 MB", field="attachment")
         report = TaskReport.objects.create(task=task, department_id=department_id,
                                            text=_text(text, "text", "进展情况"), progress=share, actor=actor, at=at)
         if attachment is not None:

@@ -157,3 +157,14 @@ def test_milestone_after_deadline_refused(people):
                       units=[s.UnitInput(people.tax.pk, "李")], starts_on=date(2026, 10, 12), due_workdays=5,
                       milestones=[("验收", date(2026, 12, 1))])
     assert e.value.code == "worktasks.milestone_after_due"
+
+
+def test_report_with_an_attachment(people, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    _plan, task = plan_with_task(people)
+    report = s.task_report(actor=people.tax_reviewer, task_id=task.pk, department_id=people.tax.pk, text="附方案",
+                           progress=10, attachment=SimpleUploadedFile("方案.pdf", b"%PDF-1.4 test"))
+    assert report.attachment.name.startswith("worktasks/reports/")
+    assert report.attachment.read() == b"%PDF-1.4 test"
