@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "onewindow.openness",
     "onewindow.fees",
     "onewindow.hall",
+    "onewindow.worktasks",
     "onewindow.api",
     "onewindow.demo",
 ]

@@ -12,6 +12,7 @@ urlpatterns = [
     path("outbox/", include("onewindow.notifications.urls")),
     path("supervision/", include("onewindow.supervision.urls")),
     path("feedback/", include("onewindow.feedback.urls")),
+    path("worktasks/", include("onewindow.worktasks.urls")),
     # Cases: intake, the case page and its actions, the inbox, the ledger and the register.
     path("intake/", case_views.intake, name="intake"),
     path("intake/items/", case_views.intake_items, name="intake_items"),
