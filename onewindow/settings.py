@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "onewindow.openness",
     "onewindow.fees",
     "onewindow.hall",
+    "onewindow.assessment",
     "onewindow.api",
     "onewindow.demo",
 ]

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class AssessmentConfig(AppConfig):
+    name = "onewindow.assessment"
+    label = "assessment"
+    verbose_name = "绩效考核"

@@ -1,0 +1,89 @@
+"""Assessment schemes as data: base, cap, items and grade bands, versioned by effective date."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import models
+
+from onewindow.organization.models import Region, Staff
+
+from .rules import GRADE_LABELS, PERIOD_LABELS, SUBJECT_LABELS, Band, Grade
+
+
+class Scheme(models.Model):
+    """考核方案: how one kind of subject is scored for one kind of period in a region, from
+    ``effective_from`` until a later version of the same (region, period, subject) takes over."""
+
+    region = models.ForeignKey(Region, models.PROTECT, related_name="assessment_schemes", verbose_name="区划")
+    name = models.CharField("方案名称", max_length=128)
+    period_kind = models.CharField("考核周期", max_length=16, choices=[(k.value, v) for k, v in PERIOD_LABELS.items()])
+    subject_kind = models.CharField("考核对象", max_length=16,
+                                    choices=[(k.value, v) for k, v in SUBJECT_LABELS.items()])
+    effective_from = models.DateField("生效日期")
+    base = models.DecimalField("基础分", max_digits=6, decimal_places=2)
+    cap = models.DecimalField("封顶分", max_digits=6, decimal_places=2)
+    created_by = models.ForeignKey(Staff, models.PROTECT, related_name="+", verbose_name="制定人")
+    created_at = models.DateTimeField("制定时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "考核方案"
+        verbose_name_plural = "考核方案"
+        ordering = ["region", "period_kind", "subject_kind", "-effective_from"]
+        constraints = [models.UniqueConstraint(fields=["region", "period_kind", "subject_kind", "effective_from"],
+                                               name="assessment_scheme_one_version_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.effective_from}起）"
+
+    def bands_list(self) -> list[Band]:
+        return [Band(Grade(b.grade), b.low, b.high) for b in self.bands.all()]
+
+
+class SchemeItem(models.Model):
+    """考核项目: points per occurrence (negative deducts, positive adds). An automatic item names a
+    fact source (``facts.py``); a manual one (inspection findings, commendations) has none."""
+
+    scheme = models.ForeignKey(Scheme, models.CASCADE, related_name="items", verbose_name="方案")
+    code = models.SlugField("代码", max_length=32)
+    label = models.CharField("项目", max_length=128)
+    source = models.CharField("事实来源", max_length=64, blank=True, help_text="留空表示人工录入")
+    points = models.DecimalField("每次分值", max_digits=6, decimal_places=2)
+    minimum_sample = models.PositiveIntegerField("最小样本", default=0,
+                                                 help_text="样本不足时本项不计分（比率类项目）")
+    shared_by_chief = models.BooleanField("首席代表连带", default=False,
+                                          help_text="窗口被扣分时，所属部门首席代表同扣")
+
+    class Meta:
+        verbose_name = "考核项目"
+        verbose_name_plural = "考核项目"
+        ordering = ["scheme", "id"]
+        constraints = [models.UniqueConstraint(fields=["scheme", "code"], name="assessment_item_code_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.label}（{self.points:+}）"
+
+    @property
+    def is_bonus(self) -> bool:
+        return self.points > Decimal(0)
+
+    @property
+    def is_manual(self) -> bool:
+        return not self.source
+
+
+class GradeBand(models.Model):
+    """等次分数段: ``low <= score < high`` (the top band includes the cap)."""
+
+    scheme = models.ForeignKey(Scheme, models.CASCADE, related_name="bands", verbose_name="方案")
+    grade = models.CharField("等次", max_length=16, choices=[(k.value, v) for k, v in GRADE_LABELS.items()])
+    low = models.DecimalField("下限", max_digits=6, decimal_places=2)
+    high = models.DecimalField("上限", max_digits=6, decimal_places=2)
+
+    class Meta:
+        verbose_name = "等次分数段"
+        verbose_name_plural = "等次分数段"
+        ordering = ["scheme", "-low"]
+
+    def __str__(self) -> str:
+        return f"{GRADE_LABELS[Grade(self.grade)]} {self.low}–{self.high}"

@@ -1,0 +1,22 @@
+"""Helpers of the assessment tests: the local window scheme of LEGAL-RULES §4 as specs."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from onewindow.assessment.rules import Band, Grade
+from onewindow.assessment.services import ItemSpec
+
+D = Decimal
+
+BANDS = [Band(Grade.EXCELLENT, D(95), D(110)), Band(Grade.GOOD, D(85), D(95)),
+         Band(Grade.PASS, D(60), D(85)), Band(Grade.FAIL, D(0), D(60))]
+
+STAFF_ITEMS = [
+    ItemSpec("absence", "擅自离岗（每半天）", D(-3), source="unauthorised_absence"),
+    ItemSpec("inspection", "督查发现问题", D(-2)),
+    ItemSpec("commendation", "群众表扬", D(1)),
+]
+
+NOV_1 = date(2026, 11, 1)
