@@ -86,4 +86,21 @@ def _unauthorised_absence(period: Period, region: Region) -> list[Occurrence]:
             for staff_id, facts in sorted(per_staff.items())]
 
 
+def _window_unauthorised_absence(period: Period, region: Region) -> list[Occurrence]:
+    """Half days of unauthorised absence of anyone rostered at a window, counted to the window."""
+    from onewindow.hall.selectors import unauthorised_absences
+    from onewindow.organization.models import Window
+
+    window_ids = dict(Window.objects.filter(region=region).values_list("number", "id"))
+    per_window: dict[int, list] = {}
+    for fact in unauthorised_absences(region, period.first, period.last):
+        per_window.setdefault(window_ids[fact.window_number], []).append(fact)
+    return [Occurrence(window_id, sum(f.half_days for f in facts),
+                       tuple(Evidence(f"{f.day:%Y-%m-%d} {f.staff_name} 擅自离岗 {f.half_days} 个半天")
+                             for f in facts))
+            for window_id, facts in sorted(per_window.items())]
+
+
+register(FactSource("window_unauthorised_absence", "窗口人员擅自离岗（每半天）", SubjectKind.WINDOW,
+                    _window_unauthorised_absence))
 register(FactSource("unauthorised_absence", "擅自离岗（每半天）", SubjectKind.STAFF, _unauthorised_absence))

@@ -87,3 +87,72 @@ class GradeBand(models.Model):
 
     def __str__(self) -> str:
         return f"{GRADE_LABELS[Grade(self.grade)]} {self.low}–{self.high}"
+
+
+class Assessment(models.Model):
+    """One period's assessment of one kind of subject in a region, scored with the scheme in force
+    on the period's last day. A draft until published; published ones never change."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        PUBLISHED = "published", "已发布"
+
+    region = models.ForeignKey(Region, models.PROTECT, related_name="assessments", verbose_name="区划")
+    scheme = models.ForeignKey(Scheme, models.PROTECT, related_name="assessments", verbose_name="方案")
+    subject_kind = models.CharField("考核对象", max_length=16,
+                                    choices=[(k.value, v) for k, v in SUBJECT_LABELS.items()])
+    period = models.CharField("考核期", max_length=7, help_text="2026-11、2026-Q4 或 2026")
+    first_day = models.DateField("起始日")
+    last_day = models.DateField("截止日")
+    state = models.CharField("状态", max_length=16, choices=State.choices, default=State.DRAFT)
+    scored_by = models.ForeignKey(Staff, models.PROTECT, related_name="+", verbose_name="计分人")
+    scored_at = models.DateTimeField("计分时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "考核"
+        verbose_name_plural = "考核"
+        ordering = ["-last_day", "subject_kind"]
+        constraints = [models.UniqueConstraint(fields=["region", "subject_kind", "period"],
+                                               name="assessment_one_per_period")]
+
+    def __str__(self) -> str:
+        return f"{self.region.name}{self.period}{SUBJECT_LABELS[self.subject_kind]}考核"
+
+
+class Score(models.Model):
+    """One subject's score in an assessment: base plus its line items, clamped to [0, cap]."""
+
+    assessment = models.ForeignKey(Assessment, models.CASCADE, related_name="scores", verbose_name="考核")
+    subject_id = models.PositiveBigIntegerField("对象编号")
+    subject_name = models.CharField("对象", max_length=128)
+    base = models.DecimalField("基础分", max_digits=6, decimal_places=2)
+    total = models.DecimalField("得分", max_digits=6, decimal_places=2)
+    grade = models.CharField("等次", max_length=16, choices=[(k.value, v) for k, v in GRADE_LABELS.items()])
+
+    class Meta:
+        verbose_name = "考核得分"
+        verbose_name_plural = "考核得分"
+        ordering = ["assessment", "-total", "subject_name"]
+        constraints = [models.UniqueConstraint(fields=["assessment", "subject_id"], name="assessment_score_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.subject_name} {self.total}"
+
+
+class LineItem(models.Model):
+    """One item's contribution to a score: ``count`` × ``points`` = ``amount``, with its evidence."""
+
+    score = models.ForeignKey(Score, models.CASCADE, related_name="lines", verbose_name="得分")
+    item = models.ForeignKey(SchemeItem, models.PROTECT, related_name="+", verbose_name="考核项目")
+    count = models.PositiveIntegerField("次数")
+    points = models.DecimalField("每次分值", max_digits=6, decimal_places=2)
+    amount = models.DecimalField("小计", max_digits=7, decimal_places=2)
+    evidence = models.JSONField("依据", default=list, help_text="[{label, url}]")
+
+    class Meta:
+        verbose_name = "考核明细"
+        verbose_name_plural = "考核明细"
+        ordering = ["score", "item_id"]
+
+    def __str__(self) -> str:
+        return f"{self.item.label} ×{self.count} = {self.amount}"

@@ -3,7 +3,10 @@ cover the score range [0, cap] exactly once (no overlap, no gap)."""
 
 from __future__ import annotations
 
+import calendar
+import re
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
@@ -83,3 +86,19 @@ def grade_for(score: Decimal, bands: list[Band]) -> Grade:
 def clamp(score: Decimal, cap: Decimal) -> Decimal:
     """A score never exceeds the cap nor falls below zero."""
     return max(Decimal(0), min(cap, score))
+
+
+def parse_period(text: str) -> tuple[PeriodKind, date, date]:
+    """``2026-11`` (a month), ``2026-Q4`` (a quarter) or ``2026`` (a year): its kind and days."""
+    if m := re.fullmatch(r"(\d{4})-(\d{2})", text):
+        year, month = int(m[1]), int(m[2])
+        if 1 <= month <= 12:
+            return PeriodKind.MONTH, date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+    elif m := re.fullmatch(r"(\d{4})-Q([1-4])", text):
+        year, q = int(m[1]), int(m[2])
+        last_month = q * 3
+        return (PeriodKind.QUARTER, date(year, last_month - 2, 1),
+                date(year, last_month, calendar.monthrange(year, last_month)[1]))
+    elif re.fullmatch(r"\d{4}", text):
+        return PeriodKind.YEAR, date(int(text), 1, 1), date(int(text), 12, 31)
+    raise DomainError("period_invalid", f"考核期“{text}”格式不正确（如 2026-11、2026-Q4、2026）", field="period")

@@ -20,3 +20,20 @@ STAFF_ITEMS = [
 ]
 
 NOV_1 = date(2026, 11, 1)
+
+WINDOW_ITEMS = [
+    ItemSpec("absence", "窗口人员擅自离岗（每半天）", D(-3), source="window_unauthorised_absence"),
+    ItemSpec("inspection", "督查发现问题", D(-2)),
+    ItemSpec("commendation", "群众表扬", D(1)),
+]
+
+
+def window_scheme(county, *, effective_from: date = NOV_1):
+    """The LEGAL-RULES §4 window scheme (base 100, cap 110) for ``county``."""
+    from onewindow.assessment.rules import PeriodKind, SubjectKind
+    from onewindow.assessment.services import scheme_define
+    from onewindow.organization.rules import Role
+
+    return scheme_define(by=county.staff[Role.CENTER_ADMIN], region=county.region, name="窗口月度考核",
+                         period_kind=PeriodKind.MONTH, subject_kind=SubjectKind.WINDOW,
+                         effective_from=effective_from, base=D(100), cap=D(110), items=WINDOW_ITEMS, bands=BANDS)
