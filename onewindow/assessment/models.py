@@ -6,7 +6,8 @@ from decimal import Decimal
 
 from django.db import models
 
-from onewindow.organization.models import Region, Staff
+from onewindow.lifecycle.models import ChainedEvent
+from onewindow.organization.models import Department, Region, Staff
 
 from .rules import GRADE_LABELS, PERIOD_LABELS, SUBJECT_LABELS, Band, Grade
 
@@ -107,6 +108,8 @@ class Assessment(models.Model):
     state = models.CharField("状态", max_length=16, choices=State.choices, default=State.DRAFT)
     scored_by = models.ForeignKey(Staff, models.PROTECT, related_name="+", verbose_name="计分人")
     scored_at = models.DateTimeField("计分时间", auto_now_add=True)
+    objection_due = models.DateField("异议截止日", help_text="部门可在此日（含）前对明细提出异议")
+    published_at = models.DateTimeField("发布时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "考核"
@@ -117,6 +120,11 @@ class Assessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region.name}{self.period}{SUBJECT_LABELS[self.subject_kind]}考核"
+
+    @property
+    def label(self) -> str:
+        """What the history chain names the assessment by (never its row id)."""
+        return f"{self.region.code}-{self.period}-{self.subject_kind}"
 
 
 class Score(models.Model):
@@ -148,6 +156,7 @@ class LineItem(models.Model):
     points = models.DecimalField("每次分值", max_digits=6, decimal_places=2)
     amount = models.DecimalField("小计", max_digits=7, decimal_places=2)
     evidence = models.JSONField("依据", default=list, help_text="[{label, url}]")
+    struck = models.BooleanField("已因异议撤销", default=False)
 
     class Meta:
         verbose_name = "考核明细"
@@ -156,3 +165,47 @@ class LineItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item.label} ×{self.count} = {self.amount}"
+
+
+class Objection(models.Model):
+    """异议: a department head's objection to one line item, decided by the center administrator.
+    An accepted objection strikes the line (its amount becomes 0) and the score is recomputed."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "待处理"
+        ACCEPTED = "accepted", "已采纳"
+        REJECTED = "rejected", "未采纳"
+
+    line = models.ForeignKey(LineItem, models.PROTECT, related_name="objections", verbose_name="明细")
+    department = models.ForeignKey(Department, models.PROTECT, related_name="+", verbose_name="提出部门")
+    reason = models.TextField("异议理由")
+    raised_by = models.ForeignKey(Staff, models.PROTECT, related_name="+", verbose_name="提出人")
+    raised_at = models.DateTimeField("提出时间")
+    state = models.CharField("状态", max_length=16, choices=State.choices, default=State.PENDING)
+    decision_reason = models.TextField("处理理由", blank=True)
+    decided_by = models.ForeignKey(Staff, models.PROTECT, null=True, blank=True, related_name="+",
+                                   verbose_name="处理人")
+    decided_at = models.DateTimeField("处理时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "考核异议"
+        verbose_name_plural = "考核异议"
+        ordering = ["raised_at", "id"]
+
+    def __str__(self) -> str:
+        return f"异议#{self.pk} {self.get_state_display()}"
+
+
+class AssessmentEvent(ChainedEvent):
+    """The history of one assessment — scored, objected, decided, published — hash-chained."""
+
+    assessment = models.ForeignKey(Assessment, models.PROTECT, related_name="events", verbose_name="考核")
+
+    class Meta:
+        verbose_name = "考核记录"
+        verbose_name_plural = "考核记录"
+        ordering = ["assessment", "seq"]
+        constraints = [models.UniqueConstraint(fields=["assessment", "seq"], name="assessment_event_seq")]
+
+    def __str__(self) -> str:
+        return f"{self.assessment_id}#{self.seq} {self.kind}"

@@ -102,3 +102,12 @@ def parse_period(text: str) -> tuple[PeriodKind, date, date]:
     elif re.fullmatch(r"\d{4}", text):
         return PeriodKind.YEAR, date(int(text), 1, 1), date(int(text), 12, 31)
     raise DomainError("period_invalid", f"考核期“{text}”格式不正确（如 2026-11、2026-Q4、2026）", field="period")
+
+
+def ranks_with_ties(totals: list[Decimal]) -> list[int]:
+    """Competition ranking (1, 2, 2, 4) of ``totals`` in the given order: equal scores share a rank."""
+    ordered = sorted(totals, reverse=True)
+    first_at = {}
+    for i, t in enumerate(ordered, start=1):
+        first_at.setdefault(t, i)
+    return [first_at[t] for t in totals]

@@ -3,20 +3,28 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 
-from onewindow.core.errors import Conflict, DomainError
-from onewindow.organization.models import Region, Staff
+from onewindow.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from onewindow.core.timesource import local_date, now
+from onewindow.lifecycle.deadlines import DeadlineSpec, Kind
+from onewindow.lifecycle.services import deadlines_write, event_append
+from onewindow.organization.models import Posting, Region, Staff
 from onewindow.organization.permissions import Action, require
+from onewindow.organization.rules import Role
+from onewindow.workdays.selectors import snapshot_for
 
 from . import facts
-from .models import Assessment, GradeBand, LineItem, Scheme, SchemeItem, Score
+from .models import Assessment, AssessmentEvent, GradeBand, LineItem, Objection, Scheme, SchemeItem, Score
 from .rules import Band, PeriodKind, SubjectKind, check_bands, clamp, grade_for, parse_period
 from .selectors import scheme_in_force
-from .subjects import subjects_of
+from .subjects import ASSESSMENT_SUBJECT, departments_of, subjects_of
+
+# 异议期: department heads object within this many working days of the draft.
+OBJECTION_WORKDAYS = 5
 
 
 @dataclass(frozen=True)
@@ -78,7 +86,7 @@ class ManualEntry:
 
 @transaction.atomic
 def assessment_score(*, by: Staff, region: Region, subject_kind: SubjectKind, period: str,
-                     manual: list[ManualEntry] | None = None) -> Assessment:
+                     manual: list[ManualEntry] | None = None, at: datetime | None = None) -> Assessment:
     """Score every subject of ``subject_kind`` in ``region`` for ``period`` with the scheme in force
     on its last day: base plus, per item, occurrences × points, clamped to [0, cap], graded by the
     bands. Each line keeps its evidence. A period is scored once (409 ``period_already_scored``)."""
@@ -107,10 +115,13 @@ def assessment_score(*, by: Staff, region: Region, subject_kind: SubjectKind, pe
         count, evidence = per_item.setdefault(item.id, {}).get(entry.subject_id, (0, []))
         per_item[item.id][entry.subject_id] = (count + entry.count,
                                                evidence + [{"label": label, "url": ""} for label in entry.evidence])
+    today = local_date(at)
+    objection_due = snapshot_for(region.code).add_workdays(today, OBJECTION_WORKDAYS)
     try:
         with transaction.atomic():
             assessment = Assessment.objects.create(region=region, scheme=scheme, subject_kind=subject_kind,
-                                                   period=period, first_day=first, last_day=last, scored_by=by)
+                                                   period=period, first_day=first, last_day=last, scored_by=by,
+                                                   objection_due=objection_due)
     except IntegrityError:
         raise Conflict("period_already_scored", f"{region.name}{period}的该类考核已计分，不能重复计分",
                        field="period") from None
@@ -127,4 +138,110 @@ def assessment_score(*, by: Staff, region: Region, subject_kind: SubjectKind, pe
         for line in lines:
             line.score = score
         LineItem.objects.bulk_create(lines)
+    _record(assessment, "scored", by, f"按方案“{scheme}”计分", {"subjects": len(subjects)}, previous=None)
+    deadlines_write(subject_type=ASSESSMENT_SUBJECT, subject_id=assessment.pk, region_id=region.pk,
+                    specs=[_objection_deadline(assessment)])
+    return assessment
+
+
+def _objection_deadline(assessment: Assessment) -> DeadlineSpec:
+    spec = DeadlineSpec(kind=Kind.REPLY, due_on=assessment.objection_due, key="objection", title="考核异议期限")
+    if assessment.state == Assessment.State.PUBLISHED:
+        return spec.closed("考核已发布")
+    return spec
+
+
+def _record(assessment: Assessment, kind: str, by: Staff, note: str, payload: dict,
+            previous: AssessmentEvent | None | bool = True) -> None:
+    if previous is True:
+        previous = assessment.events.order_by("-seq").first()
+    event_append(AssessmentEvent(assessment=assessment, kind=kind, at=now(), actor=by, note=note, payload=payload),
+                 subject_label=assessment.label, previous=previous or None)
+
+
+def _locked_draft(assessment_id: int) -> Assessment:
+    assessment = Assessment.objects.select_for_update().select_related("region").filter(pk=assessment_id).first()
+    if assessment is None:
+        raise NotFound("考核不存在", code="assessment_not_found", field="assessment")
+    if assessment.state == Assessment.State.PUBLISHED:
+        raise Conflict("assessment_published", "考核已发布，不能再修改；如需更正请另行建立更正记录",
+                       field="assessment")
+    return assessment
+
+
+def _rescore(score: Score, assessment: Assessment) -> None:
+    scheme = assessment.scheme
+    amounts = [line.amount for line in score.lines.all() if not line.struck]
+    score.total = clamp(scheme.base + sum(amounts, Decimal(0)), scheme.cap)
+    score.grade = grade_for(score.total, scheme.bands_list())
+    score.save(update_fields=["total", "grade"])
+
+
+@transaction.atomic
+def objection_raise(*, by: Staff, line_id: int, reason: str, at: datetime | None = None) -> Objection:
+    """A head (首席代表) of the subject's department objects to one line item, on or before the
+    objection deadline; one pending objection per line."""
+    line = LineItem.objects.select_related("score").filter(pk=line_id).first()
+    if line is None:
+        raise NotFound("考核明细不存在", code="line_not_found", field="line")
+    assessment = _locked_draft(line.score.assessment_id)
+    if not reason.strip():
+        raise DomainError("objection_reason_missing", "请填写异议理由", field="reason")
+    today = local_date(at)
+    if today > assessment.objection_due:
+        raise DomainError("objection_after_deadline", f"异议期限已于{assessment.objection_due}届满", field="line")
+    departments = departments_of(SubjectKind(assessment.subject_kind), line.score.subject_id)
+    department_id = (Posting.objects.filter(staff=by, role=Role.CHIEF_REPRESENTATIVE, region=assessment.region,
+                                            department_id__in=departments)
+                     .values_list("department_id", flat=True).first())
+    if department_id is None:
+        raise PermissionDenied("只有考核对象所属部门的首席代表可以提出异议", code="objection_outside_department")
+    if line.objections.filter(state=Objection.State.PENDING).exists():
+        raise Conflict("objection_pending", "该明细已有待处理的异议", field="line")
+    objection = Objection.objects.create(line=line, department_id=department_id, reason=reason.strip(),
+                                         raised_by=by, raised_at=now())
+    _record(assessment, "objected", by, reason.strip(), {"objection": objection.pk, "line": line.pk,
+                                                          "subject": line.score.subject_name})
+    return objection
+
+
+@transaction.atomic
+def objection_decide(*, by: Staff, objection_id: int, accept: bool, reason: str) -> Objection:
+    """The center administrator accepts (the line is struck, the score recomputed) or rejects an
+    objection, always with a reason."""
+    objection = Objection.objects.select_related("line__score").filter(pk=objection_id).first()
+    if objection is None:
+        raise NotFound("异议不存在", code="objection_not_found", field="objection")
+    assessment = _locked_draft(objection.line.score.assessment_id)
+    require(by, Action.ASSESSMENT_RUN, region=assessment.region)
+    objection = Objection.objects.select_for_update().get(pk=objection.pk)
+    if objection.state != Objection.State.PENDING:
+        raise Conflict("objection_decided", "该异议已处理，请刷新后查看", field="objection")
+    if not reason.strip():
+        raise DomainError("decision_reason_missing", "请填写处理理由", field="reason")
+    objection.state = Objection.State.ACCEPTED if accept else Objection.State.REJECTED
+    objection.decision_reason, objection.decided_by, objection.decided_at = reason.strip(), by, now()
+    objection.save()
+    if accept:
+        line = objection.line
+        line.struck = True
+        line.save(update_fields=["struck"])
+        _rescore(line.score, assessment)
+    _record(assessment, "accepted" if accept else "rejected", by, reason.strip(), {"objection": objection.pk})
+    return objection
+
+
+@transaction.atomic
+def assessment_publish(*, by: Staff, assessment_id: int) -> Assessment:
+    """Publish and freeze: refused while an objection is pending; closes the objection deadline."""
+    assessment = _locked_draft(assessment_id)
+    require(by, Action.ASSESSMENT_RUN, region=assessment.region)
+    if Objection.objects.filter(line__score__assessment=assessment, state=Objection.State.PENDING).exists():
+        raise DomainError("objections_pending", "尚有待处理的异议，处理完毕后才能发布", field="assessment")
+    assessment.state = Assessment.State.PUBLISHED
+    assessment.published_at = now()
+    assessment.save(update_fields=["state", "published_at"])
+    _record(assessment, "published", by, "考核结果发布", {})
+    deadlines_write(subject_type=ASSESSMENT_SUBJECT, subject_id=assessment.pk, region_id=assessment.region_id,
+                    specs=[_objection_deadline(assessment)])
     return assessment
