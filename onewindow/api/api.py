@@ -151,6 +151,7 @@ def _register_routers() -> None:
         ("onewindow.fees.api", ""),
         ("onewindow.hall.api", "/queue"),
         ("onewindow.hall.appointment_api", "/appointments"),
+        ("onewindow.assessment.api", ""),
     ]:
         try:
             router = import_module(module).router

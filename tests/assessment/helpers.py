@@ -37,3 +37,17 @@ def window_scheme(county, *, effective_from: date = NOV_1):
     return scheme_define(by=county.staff[Role.CENTER_ADMIN], region=county.region, name="窗口月度考核",
                          period_kind=PeriodKind.MONTH, subject_kind=SubjectKind.WINDOW,
                          effective_from=effective_from, base=D(100), cap=D(110), items=WINDOW_ITEMS, bands=BANDS)
+
+
+def november_draft(county, *, at=None):
+    """November 2026 of ``county``'s windows scored: window 02 (market) has one inspection finding
+    ×2 (−4), its department is the market department."""
+    from onewindow.assessment.rules import SubjectKind
+    from onewindow.assessment.services import ManualEntry, assessment_score
+    from onewindow.organization.rules import Role
+
+    window_scheme(county)
+    county.market_window.departments.set([county.market])
+    return assessment_score(by=county.staff[Role.CENTER_ADMIN], region=county.region,
+                            subject_kind=SubjectKind.WINDOW, period="2026-11", at=at,
+                            manual=[ManualEntry(county.market_window.id, "inspection", 2, ("督查记录",))])
