@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "onewindow.fees",
     "onewindow.hall",
     "onewindow.worktasks",
+    "onewindow.assessment",
     "onewindow.api",
     "onewindow.demo",
 ]

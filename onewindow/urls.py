@@ -19,6 +19,7 @@ urlpatterns = [
     path("hall/", include("onewindow.hall.urls")),
     path("", include("onewindow.documents.urls")),
     path("", include("onewindow.fees.urls")),
+    path("staff/assessment/", include("onewindow.assessment.urls")),
     path("staff/", include("onewindow.workbench.urls")),
     path("online/", include("onewindow.online.urls")),
     path("", include("onewindow.feedback.public_urls")),

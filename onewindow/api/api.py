@@ -152,6 +152,7 @@ def _register_routers() -> None:
         ("onewindow.hall.api", "/queue"),
         ("onewindow.hall.appointment_api", "/appointments"),
         ("onewindow.worktasks.api", ""),
+        ("onewindow.assessment.api", ""),
     ]:
         try:
             router = import_module(module).router

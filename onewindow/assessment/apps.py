@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class AssessmentConfig(AppConfig):
+    name = "onewindow.assessment"
+    label = "assessment"
+    verbose_name = "绩效考核"
+
+    def ready(self) -> None:
+        from . import subjects
+
+        subjects.register()

@@ -1,0 +1,211 @@
+"""Assessment schemes as data: base, cap, items and grade bands, versioned by effective date."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import models
+
+from onewindow.lifecycle.models import ChainedEvent
+from onewindow.organization.models import Department, Region, Staff
+
+from .rules import GRADE_LABELS, PERIOD_LABELS, SUBJECT_LABELS, Band, Grade
+
+
+class Scheme(models.Model):
+    """考核方案: how one kind of subject is scored for one kind of period in a region, from
+    ``effective_from`` until a later version of the same (region, period, subject) takes over."""
+
+    region = models.ForeignKey(Region, models.PROTECT, related_name="assessment_schemes", verbose_name="区划")
+    name = models.CharField("方案名称", max_length=128)
+    period_kind = models.CharField("考核周期", max_length=16, choices=[(k.value, v) for k, v in PERIOD_LABELS.items()])
+    subject_kind = models.CharField("考核对象", max_length=16,
+                                    choices=[(k.value, v) for k, v in SUBJECT_LABELS.items()])
+    effective_from = models.DateField("生效日期")
+    base = models.DecimalField("基础分", max_digits=6, decimal_places=2)
+    cap = models.DecimalField("封顶分", max_digits=6, decimal_places=2)
+    created_by = models.ForeignKey(Staff, models.PROTECT, related_name="+", verbose_name="制定人")
+    created_at = models.DateTimeField("制定时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "考核方案"
+        verbose_name_plural = "考核方案"
+        ordering = ["region", "period_kind", "subject_kind", "-effective_from"]
+        constraints = [models.UniqueConstraint(fields=["region", "period_kind", "subject_kind", "effective_from"],
+                                               name="assessment_scheme_one_version_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.effective_from}起）"
+
+    def bands_list(self) -> list[Band]:
+        return [Band(Grade(b.grade), b.low, b.high) for b in self.bands.all()]
+
+
+class SchemeItem(models.Model):
+    """考核项目: points per occurrence (negative deducts, positive adds). An automatic item names a
+    fact source (``facts.py``); a manual one (inspection findings, commendations) has none."""
+
+    scheme = models.ForeignKey(Scheme, models.CASCADE, related_name="items", verbose_name="方案")
+    code = models.SlugField("代码", max_length=32)
+    label = models.CharField("项目", max_length=128)
+    source = models.CharField("事实来源", max_length=64, blank=True, help_text="留空表示人工录入")
+    points = models.DecimalField("每次分值", max_digits=6, decimal_places=2)
+    minimum_sample = models.PositiveIntegerField("最小样本", default=0,
+                                                 help_text="样本不足时本项不计分（比率类项目）")
+    shared_by_chief = models.BooleanField("首席代表连带", default=False,
+                                          help_text="窗口被扣分时，所属部门首席代表同扣")
+
+    class Meta:
+        verbose_name = "考核项目"
+        verbose_name_plural = "考核项目"
+        ordering = ["scheme", "id"]
+        constraints = [models.UniqueConstraint(fields=["scheme", "code"], name="assessment_item_code_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.label}（{self.points:+}）"
+
+    @property
+    def is_bonus(self) -> bool:
+        return self.points > Decimal(0)
+
+    @property
+    def is_manual(self) -> bool:
+        return not self.source
+
+
+class GradeBand(models.Model):
+    """等次分数段: ``low <= score < high`` (the top band includes the cap)."""
+
+    scheme = models.ForeignKey(Scheme, models.CASCADE, related_name="bands", verbose_name="方案")
+    grade = models.CharField("等次", max_length=16, choices=[(k.value, v) for k, v in GRADE_LABELS.items()])
+    low = models.DecimalField("下限", max_digits=6, decimal_places=2)
+    high = models.DecimalField("上限", max_digits=6, decimal_places=2)
+
+    class Meta:
+        verbose_name = "等次分数段"
+        verbose_name_plural = "等次分数段"
+        ordering = ["scheme", "-low"]
+
+    def __str__(self) -> str:
+        return f"{GRADE_LABELS[Grade(self.grade)]} {self.low}–{self.high}"
+
+
+class Assessment(models.Model):
+    """One period's assessment of one kind of subject in a region, scored with the scheme in force
+    on the period's last day. A draft until published; published ones never change."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        PUBLISHED = "published", "已发布"
+
+    region = models.ForeignKey(Region, models.PROTECT, related_name="assessments", verbose_name="区划")
+    scheme = models.ForeignKey(Scheme, models.PROTECT, related_name="assessments", verbose_name="方案")
+    subject_kind = models.CharField("考核对象", max_length=16,
+                                    choices=[(k.value, v) for k, v in SUBJECT_LABELS.items()])
+    period = models.CharField("考核期", max_length=7, help_text="2026-11、2026-Q4 或 2026")
+    first_day = models.DateField("起始日")
+    last_day = models.DateField("截止日")
+    state = models.CharField("状态", max_length=16, choices=State.choices, default=State.DRAFT)
+    scored_by = models.ForeignKey(Staff, models.PROTECT, related_name="+", verbose_name="计分人")
+    scored_at = models.DateTimeField("计分时间", auto_now_add=True)
+    objection_due = models.DateField("异议截止日", help_text="部门可在此日（含）前对明细提出异议")
+    published_at = models.DateTimeField("发布时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "考核"
+        verbose_name_plural = "考核"
+        ordering = ["-last_day", "subject_kind"]
+        constraints = [models.UniqueConstraint(fields=["region", "subject_kind", "period"],
+                                               name="assessment_one_per_period")]
+
+    def __str__(self) -> str:
+        return f"{self.region.name}{self.period}{SUBJECT_LABELS[self.subject_kind]}考核"
+
+    @property
+    def label(self) -> str:
+        """What the history chain names the assessment by (never its row id)."""
+        return f"{self.region.code}-{self.period}-{self.subject_kind}"
+
+
+class Score(models.Model):
+    """One subject's score in an assessment: base plus its line items, clamped to [0, cap]."""
+
+    assessment = models.ForeignKey(Assessment, models.CASCADE, related_name="scores", verbose_name="考核")
+    subject_id = models.PositiveBigIntegerField("对象编号")
+    subject_name = models.CharField("对象", max_length=128)
+    base = models.DecimalField("基础分", max_digits=6, decimal_places=2)
+    total = models.DecimalField("得分", max_digits=6, decimal_places=2)
+    grade = models.CharField("等次", max_length=16, choices=[(k.value, v) for k, v in GRADE_LABELS.items()])
+
+    class Meta:
+        verbose_name = "考核得分"
+        verbose_name_plural = "考核得分"
+        ordering = ["assessment", "-total", "subject_name"]
+        constraints = [models.UniqueConstraint(fields=["assessment", "subject_id"], name="assessment_score_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.subject_name} {self.total}"
+
+
+class LineItem(models.Model):
+    """One item's contribution to a score: ``count`` × ``points`` = ``amount``, with its evidence."""
+
+    score = models.ForeignKey(Score, models.CASCADE, related_name="lines", verbose_name="得分")
+    item = models.ForeignKey(SchemeItem, models.PROTECT, related_name="+", verbose_name="考核项目")
+    count = models.PositiveIntegerField("次数")
+    points = models.DecimalField("每次分值", max_digits=6, decimal_places=2)
+    amount = models.DecimalField("小计", max_digits=7, decimal_places=2)
+    evidence = models.JSONField("依据", default=list, help_text="[{label, url}]")
+    struck = models.BooleanField("已因异议撤销", default=False)
+
+    class Meta:
+        verbose_name = "考核明细"
+        verbose_name_plural = "考核明细"
+        ordering = ["score", "item_id"]
+
+    def __str__(self) -> str:
+        return f"{self.item.label} ×{self.count} = {self.amount}"
+
+
+class Objection(models.Model):
+    """异议: a department head's objection to one line item, decided by the center administrator.
+    An accepted objection strikes the line (its amount becomes 0) and the score is recomputed."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "待处理"
+        ACCEPTED = "accepted", "已采纳"
+        REJECTED = "rejected", "未采纳"
+
+    line = models.ForeignKey(LineItem, models.PROTECT, related_name="objections", verbose_name="明细")
+    department = models.ForeignKey(Department, models.PROTECT, related_name="+", verbose_name="提出部门")
+    reason = models.TextField("异议理由")
+    raised_by = models.ForeignKey(Staff, models.PROTECT, related_name="+", verbose_name="提出人")
+    raised_at = models.DateTimeField("提出时间")
+    state = models.CharField("状态", max_length=16, choices=State.choices, default=State.PENDING)
+    decision_reason = models.TextField("处理理由", blank=True)
+    decided_by = models.ForeignKey(Staff, models.PROTECT, null=True, blank=True, related_name="+",
+                                   verbose_name="处理人")
+    decided_at = models.DateTimeField("处理时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "考核异议"
+        verbose_name_plural = "考核异议"
+        ordering = ["raised_at", "id"]
+
+    def __str__(self) -> str:
+        return f"异议#{self.pk} {self.get_state_display()}"
+
+
+class AssessmentEvent(ChainedEvent):
+    """The history of one assessment — scored, objected, decided, published — hash-chained."""
+
+    assessment = models.ForeignKey(Assessment, models.PROTECT, related_name="events", verbose_name="考核")
+
+    class Meta:
+        verbose_name = "考核记录"
+        verbose_name_plural = "考核记录"
+        ordering = ["assessment", "seq"]
+        constraints = [models.UniqueConstraint(fields=["assessment", "seq"], name="assessment_event_seq")]
+
+    def __str__(self) -> str:
+        return f"{self.assessment_id}#{self.seq} {self.kind}"

@@ -1,0 +1,113 @@
+"""Pure rules of assessment schemes: the kinds, the four grades and the check that grade bands
+cover the score range [0, cap] exactly once (no overlap, no gap)."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+from onewindow.core.errors import DomainError
+
+
+class PeriodKind(StrEnum):
+    MONTH = "month"
+    QUARTER = "quarter"
+    YEAR = "year"
+
+
+PERIOD_LABELS = {PeriodKind.MONTH: "月度", PeriodKind.QUARTER: "季度", PeriodKind.YEAR: "年度"}
+
+
+class SubjectKind(StrEnum):
+    WINDOW = "window"
+    STAFF = "staff"
+    DEPARTMENT = "department"
+    TOWNSHIP = "township"
+
+
+SUBJECT_LABELS = {SubjectKind.WINDOW: "窗口", SubjectKind.STAFF: "工作人员", SubjectKind.DEPARTMENT: "部门",
+                  SubjectKind.TOWNSHIP: "乡镇（街道）便民服务中心"}
+
+
+class Grade(StrEnum):
+    EXCELLENT = "excellent"
+    GOOD = "good"
+    PASS = "pass"
+    FAIL = "fail"
+
+
+GRADE_LABELS = {Grade.EXCELLENT: "优秀", Grade.GOOD: "良好", Grade.PASS: "合格", Grade.FAIL: "不合格"}
+
+
+@dataclass(frozen=True)
+class Band:
+    """Scores ``low <= s < high`` earn ``grade``; the top band also includes its ``high`` (the cap)."""
+
+    grade: Grade
+    low: Decimal
+    high: Decimal
+
+
+def check_bands(bands: list[Band], cap: Decimal) -> None:
+    """Refuse bands that are empty, inverted, repeat a grade, overlap, leave a gap or do not span
+    exactly [0, cap]; each refusal names its rule in ``code`` and the field ``bands``."""
+    if not bands:
+        raise DomainError("bands_missing", "至少需要一个等次分数段", field="bands")
+    if len({b.grade for b in bands}) != len(bands):
+        raise DomainError("bands_grade_repeated", "同一等次只能有一个分数段", field="bands")
+    for b in bands:
+        if b.low >= b.high:
+            raise DomainError("bands_inverted", f"“{GRADE_LABELS[b.grade]}”分数段下限须小于上限", field="bands")
+    ordered = sorted(bands, key=lambda b: b.low)
+    for prev, cur in zip(ordered, ordered[1:], strict=False):
+        if cur.low < prev.high:
+            raise DomainError("bands_overlap", f"“{GRADE_LABELS[prev.grade]}”与“{GRADE_LABELS[cur.grade]}”"
+                              f"分数段重叠（{cur.low} < {prev.high}）", field="bands")
+        if cur.low > prev.high:
+            raise DomainError("bands_gap", f"“{GRADE_LABELS[prev.grade]}”与“{GRADE_LABELS[cur.grade]}”"
+                              f"分数段之间有空档（{prev.high}–{cur.low}）", field="bands")
+    if ordered[0].low != 0 or ordered[-1].high != cap:
+        raise DomainError("bands_range", f"等次分数段须恰好覆盖 0 至封顶分 {cap}", field="bands")
+
+
+def grade_for(score: Decimal, bands: list[Band]) -> Grade:
+    """The grade of ``score`` under bands that passed :func:`check_bands`."""
+    ordered = sorted(bands, key=lambda b: b.low)
+    for b in ordered:
+        if b.low <= score < b.high:
+            return b.grade
+    return ordered[-1].grade if score >= ordered[-1].high else ordered[0].grade
+
+
+def clamp(score: Decimal, cap: Decimal) -> Decimal:
+    """A score never exceeds the cap nor falls below zero."""
+    return max(Decimal(0), min(cap, score))
+
+
+def parse_period(text: str) -> tuple[PeriodKind, date, date]:
+    """``2026-11`` (a month), ``2026-Q4`` (a quarter) or ``2026`` (a year): its kind and days."""
+    if m := re.fullmatch(r"(\d{4})-(\d{2})", text):
+        year, month = int(m[1]), int(m[2])
+        if 1 <= month <= 12:
+            return PeriodKind.MONTH, date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+    elif m := re.fullmatch(r"(\d{4})-Q([1-4])", text):
+        year, q = int(m[1]), int(m[2])
+        last_month = q * 3
+        return (PeriodKind.QUARTER, date(year, last_month - 2, 1),
+                date(year, last_month, calendar.monthrange(year, last_month)[1]))
+    elif re.fullmatch(r"\d{4}", text):
+        return PeriodKind.YEAR, date(int(text), 1, 1), date(int(text), 12, 31)
+    raise DomainError("period_invalid", f"考核期“{text}”格式不正确（如 2026-11、2026-Q4、2026）", field="period")
+
+
+def ranks_with_ties(totals: list[Decimal]) -> list[int]:
+    """Competition ranking (1, 2, 2, 4) of ``totals`` in the given order: equal scores share a rank."""
+    ordered = sorted(totals, reverse=True)
+    first_at = {}
+    for i, t in enumerate(ordered, start=1):
+        first_at.setdefault(t, i)
+    return [first_at[t] for t in totals]

@@ -1,0 +1,58 @@
+"""Reads of the assessment app."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import QuerySet
+
+from onewindow.core.errors import NotFound
+from onewindow.organization.models import Region, Staff
+from onewindow.organization.permissions import region_q
+from onewindow.organization.rules import Role
+
+from .models import Assessment, LineItem, Scheme, Score
+from .rules import PERIOD_LABELS, SUBJECT_LABELS, PeriodKind, SubjectKind, ranks_with_ties
+
+
+def scheme_in_force(*, region: Region, period_kind: PeriodKind, subject_kind: SubjectKind, on: date) -> Scheme:
+    """The version in force on ``on`` (the latest effective on or before it); 404 if none."""
+    scheme = (Scheme.objects.filter(region=region, period_kind=period_kind, subject_kind=subject_kind,
+                                    effective_from__lte=on)
+              .order_by("-effective_from").prefetch_related("items", "bands").first())
+    if scheme is None:
+        raise NotFound(f"{region.name}{on}没有生效的{PERIOD_LABELS[period_kind]}{SUBJECT_LABELS[subject_kind]}考核方案",
+                       code="scheme_not_found", field="period")
+    return scheme
+
+
+VIEWER_ROLES = (Role.CENTER_ADMIN, Role.SUPERVISOR, Role.CHIEF_REPRESENTATIVE)
+
+
+def assessments_for(staff: Staff | None) -> QuerySet[Assessment]:
+    """The assessments of the regions where ``staff`` administers, supervises or heads a department."""
+    return Assessment.objects.filter(region_q(staff, roles=VIEWER_ROLES)).select_related("region", "scheme")
+
+
+def assessment_for(staff: Staff | None, assessment_id: int) -> Assessment:
+    """One visible assessment; 404 (not 403) for one the caller may not see, so ids reveal nothing."""
+    assessment = assessments_for(staff).filter(pk=assessment_id).first()
+    if assessment is None:
+        raise NotFound("考核不存在", code="assessment_not_found", field="id")
+    return assessment
+
+
+@dataclass(frozen=True)
+class RankedScore:
+    score: Score
+    rank: int
+    lines: list[LineItem]
+
+
+def ranked_scores(assessment: Assessment) -> list[RankedScore]:
+    """Every score of ``assessment``, best first, equal totals sharing a rank, with their lines."""
+    scores = list(assessment.scores.prefetch_related("lines__item", "lines__objections").order_by("-total",
+                                                                                                   "subject_name"))
+    ranks = ranks_with_ties([s.total for s in scores])
+    return [RankedScore(s, rank, list(s.lines.all())) for s, rank in zip(scores, ranks, strict=True)]

@@ -1,0 +1,247 @@
+"""Every write of the assessment app: one function per action, one transaction, permission first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+
+from onewindow.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from onewindow.core.timesource import local_date, now
+from onewindow.lifecycle.deadlines import DeadlineSpec, Kind
+from onewindow.lifecycle.services import deadlines_write, event_append
+from onewindow.organization.models import Posting, Region, Staff
+from onewindow.organization.permissions import Action, require
+from onewindow.organization.rules import Role
+from onewindow.workdays.selectors import snapshot_for
+
+from . import facts
+from .models import Assessment, AssessmentEvent, GradeBand, LineItem, Objection, Scheme, SchemeItem, Score
+from .rules import Band, PeriodKind, SubjectKind, check_bands, clamp, grade_for, parse_period
+from .selectors import scheme_in_force
+from .subjects import ASSESSMENT_SUBJECT, departments_of, subjects_of
+
+# 异议期: department heads object within this many working days of the draft.
+OBJECTION_WORKDAYS = 5
+
+
+@dataclass(frozen=True)
+class ItemSpec:
+    code: str
+    label: str
+    points: Decimal
+    source: str = ""  # a name in facts.py; empty for a manual item
+    minimum_sample: int = 0
+    shared_by_chief: bool = False
+
+
+@transaction.atomic
+def scheme_define(*, by: Staff, region: Region, name: str, period_kind: PeriodKind, subject_kind: SubjectKind,
+                  effective_from: date, base: Decimal, cap: Decimal, items: list[ItemSpec],
+                  bands: list[Band]) -> Scheme:
+    """Define a new version of a scheme. Nothing is written unless the whole scheme is sound:
+    base within (0, cap], item codes unique, every automatic item's source known and of the same
+    subject kind, and grade bands that cover [0, cap] without overlap or gap."""
+    require(by, Action.ASSESSMENT_RUN, region=region)
+    if not name.strip():
+        raise DomainError("scheme_name_missing", "请填写方案名称", field="name")
+    if base <= 0 or cap < base:
+        raise DomainError("scheme_base_cap", "基础分须大于 0 且不超过封顶分", field="cap")
+    if len({i.code for i in items}) != len(items):
+        raise DomainError("item_code_repeated", "考核项目代码重复", field="items")
+    for item in items:
+        if item.points == 0:
+            raise DomainError("item_points_zero", f"考核项目“{item.label}”的分值不能为 0", field="items")
+        if item.source:
+            source = facts.get(item.source)
+            if source.subject_kind != subject_kind:
+                raise DomainError("fact_source_subject", f"事实来源“{source.label}”不适用于该考核对象",
+                                  field="source")
+    check_bands(bands, cap)
+    try:
+        with transaction.atomic():
+            scheme = Scheme.objects.create(region=region, name=name.strip(), period_kind=period_kind,
+                                           subject_kind=subject_kind, effective_from=effective_from, base=base,
+                                           cap=cap, created_by=by)
+    except IntegrityError:
+        raise Conflict("scheme_version_exists", "同一生效日期已有该方案的版本", field="effective_from") from None
+    SchemeItem.objects.bulk_create(SchemeItem(scheme=scheme, code=i.code, label=i.label, source=i.source,
+                                              points=i.points, minimum_sample=i.minimum_sample,
+                                              shared_by_chief=i.shared_by_chief) for i in items)
+    GradeBand.objects.bulk_create(GradeBand(scheme=scheme, grade=b.grade, low=b.low, high=b.high) for b in bands)
+    return scheme
+
+
+@dataclass(frozen=True)
+class ManualEntry:
+    """A manual item's occurrences for one subject (inspection findings, commendations …)."""
+
+    subject_id: int
+    item_code: str
+    count: int
+    evidence: tuple[str, ...] = ()
+
+
+@transaction.atomic
+def assessment_score(*, by: Staff, region: Region, subject_kind: SubjectKind, period: str,
+                     manual: list[ManualEntry] | None = None, at: datetime | None = None) -> Assessment:
+    """Score every subject of ``subject_kind`` in ``region`` for ``period`` with the scheme in force
+    on its last day: base plus, per item, occurrences × points, clamped to [0, cap], graded by the
+    bands. Each line keeps its evidence. A period is scored once (409 ``period_already_scored``)."""
+    require(by, Action.ASSESSMENT_RUN, region=region)
+    kind, first, last = parse_period(period)
+    scheme = scheme_in_force(region=region, period_kind=kind, subject_kind=subject_kind, on=last)
+    items = list(scheme.items.all())
+    bands = scheme.bands_list()
+    subjects = subjects_of(subject_kind, region)
+    known = {sid for sid, _ in subjects}
+    per_item: dict[int, dict[int, tuple[int, list[dict[str, str]]]]] = {}
+    window = facts.Period(first, last)
+    for item in items:
+        if item.source:
+            per_item[item.id] = {o.subject_id: (o.count, [{"label": e.label, "url": e.url} for e in o.evidence])
+                                 for o in facts.get(item.source).function(window, region)}
+    by_code = {i.code: i for i in items}
+    for entry in manual or []:
+        item = by_code.get(entry.item_code)
+        if item is None or not item.is_manual:
+            raise DomainError("manual_item_unknown", f"“{entry.item_code}”不是本方案的人工录入项目", field="manual")
+        if entry.subject_id not in known:
+            raise DomainError("manual_subject_unknown", "人工录入的考核对象不在本次考核范围内", field="manual")
+        if entry.count <= 0:
+            raise DomainError("manual_count_invalid", "人工录入的次数须为正数", field="manual")
+        count, evidence = per_item.setdefault(item.id, {}).get(entry.subject_id, (0, []))
+        per_item[item.id][entry.subject_id] = (count + entry.count,
+                                               evidence + [{"label": label, "url": ""} for label in entry.evidence])
+    today = local_date(at)
+    objection_due = snapshot_for(region.code).add_workdays(today, OBJECTION_WORKDAYS)
+    try:
+        with transaction.atomic():
+            assessment = Assessment.objects.create(region=region, scheme=scheme, subject_kind=subject_kind,
+                                                   period=period, first_day=first, last_day=last, scored_by=by,
+                                                   objection_due=objection_due)
+    except IntegrityError:
+        raise Conflict("period_already_scored", f"{region.name}{period}的该类考核已计分，不能重复计分",
+                       field="period") from None
+    for subject_id, name in subjects:
+        lines = []
+        for item in items:
+            count, evidence = per_item.get(item.id, {}).get(subject_id, (0, []))
+            if count:
+                lines.append(LineItem(item=item, count=count, points=item.points, amount=item.points * count,
+                                      evidence=evidence))
+        total = clamp(scheme.base + sum((line.amount for line in lines), Decimal(0)), scheme.cap)
+        score = Score.objects.create(assessment=assessment, subject_id=subject_id, subject_name=name,
+                                     base=scheme.base, total=total, grade=grade_for(total, bands))
+        for line in lines:
+            line.score = score
+        LineItem.objects.bulk_create(lines)
+    _record(assessment, "scored", by, f"按方案“{scheme}”计分", {"subjects": len(subjects)}, previous=None)
+    deadlines_write(subject_type=ASSESSMENT_SUBJECT, subject_id=assessment.pk, region_id=region.pk,
+                    specs=[_objection_deadline(assessment)])
+    return assessment
+
+
+def _objection_deadline(assessment: Assessment) -> DeadlineSpec:
+    spec = DeadlineSpec(kind=Kind.REPLY, due_on=assessment.objection_due, key="objection", title="考核异议期限")
+    if assessment.state == Assessment.State.PUBLISHED:
+        return spec.closed("考核已发布")
+    return spec
+
+
+def _record(assessment: Assessment, kind: str, by: Staff, note: str, payload: dict,
+            previous: AssessmentEvent | None | bool = True) -> None:
+    if previous is True:
+        previous = assessment.events.order_by("-seq").first()
+    event_append(AssessmentEvent(assessment=assessment, kind=kind, at=now(), actor=by, note=note, payload=payload),
+                 subject_label=assessment.label, previous=previous or None)
+
+
+def _locked_draft(assessment_id: int) -> Assessment:
+    assessment = Assessment.objects.select_for_update().select_related("region").filter(pk=assessment_id).first()
+    if assessment is None:
+        raise NotFound("考核不存在", code="assessment_not_found", field="assessment")
+    if assessment.state == Assessment.State.PUBLISHED:
+        raise Conflict("assessment_published", "考核已发布，不能再修改；如需更正请另行建立更正记录",
+                       field="assessment")
+    return assessment
+
+
+def _rescore(score: Score, assessment: Assessment) -> None:
+    scheme = assessment.scheme
+    amounts = [line.amount for line in score.lines.all() if not line.struck]
+    score.total = clamp(scheme.base + sum(amounts, Decimal(0)), scheme.cap)
+    score.grade = grade_for(score.total, scheme.bands_list())
+    score.save(update_fields=["total", "grade"])
+
+
+@transaction.atomic
+def objection_raise(*, by: Staff, line_id: int, reason: str, at: datetime | None = None) -> Objection:
+    """A head (首席代表) of the subject's department objects to one line item, on or before the
+    objection deadline; one pending objection per line."""
+    line = LineItem.objects.select_related("score").filter(pk=line_id).first()
+    if line is None:
+        raise NotFound("考核明细不存在", code="line_not_found", field="line")
+    assessment = _locked_draft(line.score.assessment_id)
+    if not reason.strip():
+        raise DomainError("objection_reason_missing", "请填写异议理由", field="reason")
+    today = local_date(at)
+    if today > assessment.objection_due:
+        raise DomainError("objection_after_deadline", f"异议期限已于{assessment.objection_due}届满", field="line")
+    departments = departments_of(SubjectKind(assessment.subject_kind), line.score.subject_id)
+    department_id = (Posting.objects.filter(staff=by, role=Role.CHIEF_REPRESENTATIVE, region=assessment.region,
+                                            department_id__in=departments)
+                     .values_list("department_id", flat=True).first())
+    if department_id is None:
+        raise PermissionDenied("只有考核对象所属部门的首席代表可以提出异议", code="objection_outside_department")
+    if line.objections.filter(state=Objection.State.PENDING).exists():
+        raise Conflict("objection_pending", "该明细已有待处理的异议", field="line")
+    objection = Objection.objects.create(line=line, department_id=department_id, reason=reason.strip(),
+                                         raised_by=by, raised_at=now())
+    _record(assessment, "objected", by, reason.strip(), {"objection": objection.pk, "line": line.pk,
+                                                          "subject": line.score.subject_name})
+    return objection
+
+
+@transaction.atomic
+def objection_decide(*, by: Staff, objection_id: int, accept: bool, reason: str) -> Objection:
+    """The center administrator accepts (the line is struck, the score recomputed) or rejects an
+    objection, always with a reason."""
+    objection = Objection.objects.select_related("line__score").filter(pk=objection_id).first()
+    if objection is None:
+        raise NotFound("异议不存在", code="objection_not_found", field="objection")
+    assessment = _locked_draft(objection.line.score.assessment_id)
+    require(by, Action.ASSESSMENT_RUN, region=assessment.region)
+    objection = Objection.objects.select_for_update().get(pk=objection.pk)
+    if objection.state != Objection.State.PENDING:
+        raise Conflict("objection_decided", "该异议已处理，请刷新后查看", field="objection")
+    if not reason.strip():
+        raise DomainError("decision_reason_missing", "请填写处理理由", field="reason")
+    objection.state = Objection.State.ACCEPTED if accept else Objection.State.REJECTED
+    objection.decision_reason, objection.decided_by, objection.decided_at = reason.strip(), by, now()
+    objection.save()
+    if accept:
+        line = objection.line
+        line.struck = True
+        line.save(update_fields=["struck"])
+        _rescore(line.score, assessment)
+    _record(assessment, "accepted" if accept else "rejected", by, reason.strip(), {"objection": objection.pk})
+    return objection
+
+
+@transaction.atomic
+def assessment_publish(*, by: Staff, assessment_id: int) -> Assessment:
+    """Publish and freeze: refused while an objection is pending; closes the objection deadline."""
+    assessment = _locked_draft(assessment_id)
+    require(by, Action.ASSESSMENT_RUN, region=assessment.region)
+    if Objection.objects.filter(line__score__assessment=assessment, state=Objection.State.PENDING).exists():
+        raise DomainError("objections_pending", "尚有待处理的异议，处理完毕后才能发布", field="assessment")
+    assessment.state = Assessment.State.PUBLISHED
+    assessment.published_at = now()
+    assessment.save(update_fields=["state", "published_at"])
+    _record(assessment, "published", by, "考核结果发布", {})
+    deadlines_write(subject_type=ASSESSMENT_SUBJECT, subject_id=assessment.pk, region_id=assessment.region_id,
+                    specs=[_objection_deadline(assessment)])
+    return assessment
