@@ -78,3 +78,9 @@ def test_an_invalid_rating_needs_a_second_staff_member(client, hall, people, doc
     answer = _act(Api(client, people.supervisor), number, "confirm_invalid", {"note": "复核属实"}, document)
     assert answer.status_code == 200, answer.json()
     assert RectificationOut.model_validate(answer.json()).outcome == "invalid"
+
+
+def test_someone_of_the_region_without_the_permission_is_refused(client, hall, document):
+    number = bad_rating(hall).rectification.number
+    answer = _act(Api(client, hall.clerk), number, "verify", {"note": "x"}, document)
+    assert (answer.status_code, answer.json()["error"]["code"]) == (403, "forbidden.rect.handle")
