@@ -144,6 +144,7 @@ def _register_routers() -> None:
         ("onewindow.online.api", "/public"),
         ("onewindow.feedback.ratings_api", "/ratings"),
         ("onewindow.feedback.api", "/feedback"),
+        ("onewindow.feedback.rectifications_api", "/rectifications"),
         ("onewindow.openness.api", "/disclosure-requests"),
         ("onewindow.openness.api_powers", "/powers"),
         ("onewindow.openness.api_funds", "/public/funds"),

@@ -7,8 +7,10 @@ class OpennessConfig(AppConfig):
     verbose_name = "政务公开"
 
     def ready(self) -> None:
+        from .fund_feedback import connect
         from .subjects import register, register_publications, register_topics
 
         register()
         register_publications()
         register_topics()
+        connect()

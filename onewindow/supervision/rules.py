@@ -111,6 +111,7 @@ class Code(StrEnum):
     DEADLINE_OVERDUE = "deadline_overdue"
     DEADLINE_NEAR = "deadline_near"
     FEES_OFF_SCHEDULE = "fees_off_schedule"
+    QUEUE_WAIT_EXCEEDED = "queue_wait_exceeded"
 
 
 _Y, _R = Level.YELLOW, Level.RED
@@ -174,6 +175,9 @@ RULES: dict[str, Rule] = {r.code: r for r in (
          "试图收取事项收费目录以外的费用（如通过导入开具目录外收费项目），已被系统拒绝",
          "《中华人民共和国行政许可法》第五十八条、第五十九条：收费必须依照法律、行政法规规定的项目和标准；"
          "中心电子监察规则：违规收费"),
+    Rule(Code.QUEUE_WAIT_EXCEEDED, "排队等候超时", _Y, Target.CENTER, _C,
+         "大厅某一队列最早取号的群众当前等候时间超过该窗口组设定的等候预警时长（默认 30 分钟），仍未叫号",
+         "中心电子监察规则：窗口排队等候超时预警（等候预警时长由中心按窗口组设置，与大厅看板的预警一致）"),
 )}
 
 

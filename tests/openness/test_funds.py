@@ -148,26 +148,68 @@ def test_api_lists_funds_and_village_entries(client, imported) -> None:
     assert client.get("/api/v1/public/funds", {"village": "x"}).status_code == 422
 
 
-def test_a_dispute_is_recorded_and_handed_over(client, imported) -> None:
+def test_a_dispute_filed_on_the_public_page_opens_a_work_order_in_the_departments_inbox(
+        client, two_counties, imported) -> None:
+    from onewindow.feedback.models import WorkOrder
+    from onewindow.organization.models import Posting, Staff
+
     entry = Distribution.objects.get()
+    r = client.post(reverse("openness:public_dispute", args=[entry.id]),
+                    {"reason": "此户已迁出，不应领取", "contact_phone": "13900139000"})
+    assert r.status_code == 200
+    dispute = FundDispute.objects.get()
+    order = WorkOrder.objects.get()
+    assert dispute.work_order == order.number  # dispute → order
+    assert order.number in r.content.decode()
+    assert f"资金公示异议 #{dispute.pk}" in order.content  # order → dispute
+    assert "此户已迁出，不应领取" in order.content
+    assert (order.kind, order.source, order.state) == ("complaint", "online", "received")
+    assert (order.department_id, order.region_id) == (two_counties.a.civil.id, two_counties.a.region.id)
+    assert (order.caller_name, order.caller_phone, order.owner_id) == ("", "13900139000", None)
+    assert entry.recipient_name not in order.content + order.topic  # no recipient's personal data
+    assert entry.id_number not in order.content + order.topic
+    assert order.events.get().kind == "received"
+    # a department-bound posting of the fund's department sees it in its department inbox
+    user = type(two_counties.a.staff[Role.CENTER_ADMIN].user).objects.create(username="civil_reviewer")
+    reviewer = Staff.objects.create(user=user, name="民政审核员", employee_number="E-civil", region=two_counties.a.region,
+                                    department=two_counties.a.civil)
+    Posting.objects.create(staff=reviewer, role=Role.REVIEWER.value, region=two_counties.a.region,
+                           department=two_counties.a.civil)
+    client.force_login(user)
+    page = client.get("/staff/feedback/?scope=department").content.decode()
+    assert order.number in page
+    # … and the market department's reviewer does not
+    client.force_login(two_counties.a.staff[Role.REVIEWER].user)
+    assert order.number not in client.get("/staff/feedback/?scope=department").content.decode()
+
+
+def test_a_dispute_is_handed_over_to_the_first_number_returned(imported) -> None:
+    from onewindow.openness import fund_feedback
+
     received = []
 
-    def open_work_order(sender, dispute, **kwargs):
+    def other_receiver(sender, dispute, **kwargs):
         received.append(dispute.pk)
         return "GD-2026-0001"
 
-    fund_hooks.dispute_filed.connect(open_work_order)
+    fund_hooks.dispute_filed.disconnect(dispatch_uid=fund_feedback.DISPATCH_UID)
+    fund_hooks.dispute_filed.connect(other_receiver)
     try:
-        r = client.post(reverse("openness:public_dispute", args=[entry.id]), {"reason": "此户已迁出，不应领取"})
+        dispute = dispute_file(distribution_id=Distribution.objects.get().id, reason="金额不对")
     finally:
-        fund_hooks.dispute_filed.disconnect(open_work_order)
-    assert "GD-2026-0001" in r.content.decode()
-    dispute = FundDispute.objects.get()
+        fund_hooks.dispute_filed.disconnect(other_receiver)
+        fund_feedback.connect()
     assert (dispute.work_order, received) == ("GD-2026-0001", [dispute.pk])
 
 
-def test_a_dispute_without_the_feedback_app_stays_here(imported) -> None:
-    dispute = dispute_file(distribution_id=Distribution.objects.get().id, reason="金额不对")
+def test_a_dispute_without_a_receiver_stays_here(imported) -> None:
+    from onewindow.openness import fund_feedback
+
+    fund_hooks.dispute_filed.disconnect(dispatch_uid=fund_feedback.DISPATCH_UID)
+    try:
+        dispute = dispute_file(distribution_id=Distribution.objects.get().id, reason="金额不对")
+    finally:
+        fund_feedback.connect()
     assert dispute.work_order == ""
     with pytest.raises(DomainError) as exc:
         dispute_file(distribution_id=Distribution.objects.get().id, reason=" ")
