@@ -185,6 +185,21 @@ class ReceiveDeferredMaterialsIn(ActionIn):
     materials: TextList
 
 
+class AcceptOnCommitmentIn(ActionIn):
+    """告知承诺受理 (accept_on_commitment)."""
+
+    materials: TextList = Field([], description="以承诺代替的尚缺材料（须全部列明）")
+    conditions: TextList = Field(description="申请人承诺符合的条件")
+    note: Text = ""
+
+
+class RecordVerificationIn(ActionIn):
+    """登记承诺核查结果 (record_verification)."""
+
+    truthful: StrictBool = Field(description="承诺是否属实")
+    findings: Text = Field(description="核查情况")
+
+
 class DecideIn(ActionIn):
     """决定 (decide)."""
 
@@ -268,6 +283,10 @@ ACTIONS: dict[str, Action] = {
                                                  note=i.note)),
     "receive_deferred_materials": Action(ReceiveDeferredMaterialsIn, lambda c, i: s.case_receive_deferred_materials(
         **c.kwargs(), materials=i.materials)),
+    "accept_on_commitment": Action(AcceptOnCommitmentIn, lambda c, i: s.case_accept_on_commitment(
+        **c.kwargs(), materials=i.materials, conditions=i.conditions, note=i.note)),
+    "record_verification": Action(RecordVerificationIn, lambda c, i: s.case_record_verification(
+        **c.kwargs(), truthful=i.truthful, findings=i.findings)),
     "decide": Action(DecideIn, lambda c, i: s.case_decide(**c.kwargs(), grant=i.grant, reasons=i.reasons)),
     "issue_certificate": Action(IssueCertificateIn, lambda c, i: s.case_issue_certificate(**c.kwargs())),
     "deliver": Action(DeliverIn, lambda c, i: s.case_deliver(

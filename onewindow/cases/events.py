@@ -35,6 +35,7 @@ class EventKind(StrEnum):
     TASK_REASSIGNED = "task_reassigned"
     CALENDAR_RETIMED = "calendar_retimed"  # 日历调整后重算期限
     DEFERRED_MATERIALS_RECEIVED = "deferred_materials_received"  # 补交容缺材料
+    COMMITMENT_VERIFIED = "commitment_verified"  # 承诺核查
 
 
 EVENT_LABELS: dict[EventKind, str] = {
@@ -48,6 +49,7 @@ EVENT_LABELS: dict[EventKind, str] = {
     EventKind.TASK_CLAIMED: "认领", EventKind.TASK_RELEASED: "退回待办", EventKind.TASK_REASSIGNED: "改派",
     EventKind.CALENDAR_RETIMED: "期限重算",
     EventKind.DEFERRED_MATERIALS_RECEIVED: "补交容缺材料",
+    EventKind.COMMITMENT_VERIFIED: "承诺核查",
 }
 
 

@@ -258,6 +258,8 @@ def verdicts(case: Case, staff: Staff, *, events: Sequence[CaseEvent], tasks: Se
     if owed.deferred and not owed.missing:
         offer("accept_with_deferred_materials", "accept_with_deferred_materials",
               Action.ACCEPT_WITH_DEFERRED_MATERIALS, Perm.CASE_ACCEPT)
+    if case.item_version.commitment_eligible:
+        offer("accept_on_commitment", "accept_on_commitment", Action.ACCEPT_ON_COMMITMENT, Perm.CASE_ACCEPT)
     if instant:
         offer("conclude_instant", "conclude_instant", Action.CONCLUDE_INSTANT, Perm.CASE_ACCEPT,
               acceptance_refusal(case, events, instant=True))
@@ -288,6 +290,8 @@ def verdicts(case: Case, staff: Staff, *, events: Sequence[CaseEvent], tasks: Se
     if case.deferred_owed:
         offer("receive_deferred_materials", "receive_deferred_materials", Action.RECEIVE_DEFERRED_MATERIALS,
               Perm.CASE_SUBMIT)
+    if case.verification_result == "pending":
+        offer("record_verification", "record_verification", Action.RECORD_VERIFICATION, Perm.CASE_DECIDE)
     offer("deliver", "deliver", Action.DELIVER, Perm.CASE_DELIVER)
     offer("withdraw", "withdraw", Action.WITHDRAW, Perm.CASE_SUBMIT)
     return out

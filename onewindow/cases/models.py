@@ -81,6 +81,12 @@ class Case(models.Model):
     deferred_owed = models.JSONField(_("尚欠容缺材料"), default=list, blank=True)
     deferred_due = models.DateField(_("容缺材料补交期限"), null=True, blank=True, db_index=True)
 
+    # 告知承诺制: the conditions the applicant committed to, the verification date and its result
+    # ("pending" until recorded, then "true" or "false").
+    commitment_conditions = models.JSONField(_("承诺事项"), default=list, blank=True)
+    verification_due = models.DateField(_("承诺核查期限"), null=True, blank=True, db_index=True)
+    verification_result = models.CharField(_("核查结果"), max_length=8, blank=True, default="")
+
     # The clock, materialized on every transition and calendar change.
     acceptance_due = models.DateField(_("受理决定期限"), null=True, blank=True, db_index=True)
     promised_due = models.DateField(_("承诺期限"), null=True, blank=True, db_index=True)

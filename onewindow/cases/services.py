@@ -321,6 +321,73 @@ def case_receive_deferred_materials(*, case_id: int, actor: Staff, materials: li
                 at=at, expected_version=expected_version, events=plan)
 
 
+def case_accept_on_commitment(*, case_id: int, actor: Staff, materials: list[str], conditions: list[str],
+                              note: str = "", at: datetime | None = None,
+                              expected_version: int | None = None) -> Case:
+    """告知承诺制: accept an item the catalog marks commitment-eligible on the applicant's written
+    commitment instead of the named missing materials (all of them, and only missing ones). The
+    acceptance notice (numbered) states the commitment and its ``conditions``; the department must
+    verify it by the item's verification period (working days after acceptance), a deadline the
+    sweep watches until :func:`case_record_verification`."""
+    at = at or current_time()
+    names = [m.strip() for m in materials if m.strip()]
+    # One condition a line: the staff form posts them as one text.
+    terms = [line.strip() for c in conditions for line in c.splitlines() if line.strip()]
+    if not terms:
+        raise DomainError("commitment.conditions_required", "告知承诺须列明申请人承诺符合的条件", field="conditions")
+
+    def plan(c: Case) -> list[tuple[str, dict[str, Any]]]:
+        version = c.item_version
+        if not version.commitment_eligible:
+            raise DomainError("commitment.not_eligible", "本事项未列入告知承诺制事项目录，不能以承诺代替材料受理",
+                              field="action")
+        missing = list(material_checks.outstanding_of(c).missing)
+        for name in names:
+            if name not in missing:
+                raise DomainError("commitment.not_missing", f"“{name}”不是尚缺的必要材料，无需以承诺代替",
+                                  field="materials")
+        unlisted = [n for n in missing if n not in names]
+        if unlisted:
+            raise DomainError("commitment.unlisted", f"尚缺的必要材料须全部以承诺代替或补正：{'、'.join(unlisted)}",
+                              field="materials")
+        day = local_date(at)
+        due = calendar_of(c).add_workdays(day, version.verification_workdays)
+        c.accepted_on = day
+        c.commitment_conditions = terms
+        c.verification_due = due
+        c.verification_result = "pending"
+        _open_ready_tasks(c, completed=set(), at=at)
+        return [(EventKind.ACCEPTED, {"note": note, "commitment": True, "commitment_materials": names,
+                                      "commitment_conditions": terms, "verification_due": due.isoformat(),
+                                      "verification_workdays": version.verification_workdays})]
+
+    return _act(case_id=case_id, actor=actor, perm=Perm.CASE_ACCEPT, action=states.Action.ACCEPT_ON_COMMITMENT,
+                at=at, expected_version=expected_version, events=plan)
+
+
+def case_record_verification(*, case_id: int, actor: Staff, truthful: bool, findings: str,
+                             at: datetime | None = None, expected_version: int | None = None) -> Case:
+    """承诺核查: record whether the commitment proved true, with the findings; this closes the
+    verification deadline. A false commitment leaves the decision to be revoked."""
+    if not isinstance(truthful, bool):
+        raise DomainError("verification.truthful_invalid", "核查结果须为 true 或 false", field="truthful")
+    findings = (findings or "").strip()
+    if not findings:
+        raise DomainError("verification.findings_required", "请写明核查情况", field="findings")
+
+    def plan(c: Case) -> list[tuple[str, dict[str, Any]]]:
+        if c.verification_result != "pending":
+            code, msg = (("verification.not_commitment", "本办件不是告知承诺受理的办件，无需核查")
+                         if not c.verification_result else ("verification.already_recorded", "核查结果已经登记"))
+            raise DomainError(code, msg, field="action")
+        late = c.verification_due is not None and local_date(at or current_time()) > c.verification_due
+        c.verification_result = "true" if truthful else "false"
+        return [(EventKind.COMMITMENT_VERIFIED, {"truthful": truthful, "findings": findings, "late": late})]
+
+    return _act(case_id=case_id, actor=actor, perm=Perm.CASE_DECIDE, action=states.Action.RECORD_VERIFICATION,
+                at=at, expected_version=expected_version, events=plan)
+
+
 def _accepted_materials(case: Case) -> dict[str, Any]:
     guards.refuse_unless(guards.acceptance_refusal(case))  # 行政许可法 第三十二条
     return material_checks.acceptance_record(case)

@@ -63,6 +63,9 @@ class Action(StrEnum):
     # 容缺受理: accepted while deferrable materials are owed, with the date they are due by.
     ACCEPT_WITH_DEFERRED_MATERIALS = "accept_with_deferred_materials"
     RECEIVE_DEFERRED_MATERIALS = "receive_deferred_materials"
+    # 告知承诺制: accepted on the applicant's written commitment, verified later.
+    ACCEPT_ON_COMMITMENT = "accept_on_commitment"
+    RECORD_VERIFICATION = "record_verification"
     DECIDE_GRANT = "decide_grant"
     DECIDE_DENY = "decide_deny"
     ISSUE_CERTIFICATE = "issue_certificate"
@@ -107,6 +110,10 @@ TRANSITIONS: dict[Action, Move[Status]] = {
     Action.REASSIGN_TASK: _move(_HANDLING, None, "case.reassign", "改派"),
     Action.ACCEPT_WITH_DEFERRED_MATERIALS: _move({Status.SUBMITTED}, Status.IN_REVIEW, "case.accept", "容缺受理"),
     Action.RECEIVE_DEFERRED_MATERIALS: _move(_HANDLING | {Status.GRANTED}, None, "case.submit", "登记补交容缺材料"),
+    Action.ACCEPT_ON_COMMITMENT: _move({Status.SUBMITTED}, Status.IN_REVIEW, "case.accept", "告知承诺受理"),
+    # Verification may come after the case is concluded (the certificate is out by then).
+    Action.RECORD_VERIFICATION: _move(_HANDLING | {Status.GRANTED, Status.CERTIFICATE_ISSUED, Status.CONCLUDED},
+                                      None, "case.decide", "登记承诺核查结果"),
     Action.DECIDE_GRANT: _move({Status.IN_REVIEW}, Status.GRANTED, "case.decide", "作出准予决定"),
     Action.DECIDE_DENY: _move({Status.IN_REVIEW}, Status.CONCLUDED, "case.decide", "作出不予决定"),
     Action.ISSUE_CERTIFICATE: _move({Status.GRANTED}, Status.CERTIFICATE_ISSUED, "case.issue_certificate", "制证"),

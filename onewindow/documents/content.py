@@ -162,6 +162,10 @@ def acceptance(case: Case, event: CaseEvent) -> dict[str, Any]:
         # 容缺受理: accepted while these are still owed; the notice must not call the file complete.
         "deferred_materials": list(event.payload.get("deferred_materials", [])),
         "deferred_due": event.payload.get("deferred_due"),  # the date they are owed by, when one was set
+        # 告知承诺制: accepted on the applicant's commitment to these conditions, verified by that date.
+        "commitment_conditions": list(event.payload.get("commitment_conditions", [])),
+        "commitment_materials": list(event.payload.get("commitment_materials", [])),
+        "verification_due": event.payload.get("verification_due"),
         "instant": bool(event.payload.get("instant")),
         "deemed": event.kind == EventKind.DEEMED_ACCEPTED,
         "deemed_rule": DEEMED_RULE if event.kind == EventKind.DEEMED_ACCEPTED else "",

@@ -192,6 +192,15 @@ def _acceptance_forms(ctx: _Ctx) -> list[ActionForm]:
                           choices=[(n, n) for n in owed.deferred]),
                     Field("workdays", "补交期限（受理后工作日数）", "number", required=True, value="5"),
                     Field("note", _("Note"), "textarea")]))
+    if "accept_on_commitment" in ctx.lawful:
+        owed = case_materials.outstanding_of(ctx.case, ctx.view.events)
+        forms.append(ActionForm(
+            key="accept_on_commitment", action="accept_on_commitment", title="告知承诺受理", submit="告知承诺受理",
+            notes=[f"核查期限：受理后{ctx.case.item_version.verification_workdays}个工作日；承诺不实的，依法撤销决定并记入信用记录。"],
+            fields=[Field("materials", "以承诺代替的材料", "checkboxes", value=list(owed.missing),
+                          choices=[(n, n) for n in owed.missing]),
+                    Field("conditions", "承诺符合的条件（每行一条）", "textarea", required=True),
+                    Field("note", _("Note"), "textarea")]))
     if "conclude_instant" in ctx.lawful:
         forms.append(ActionForm(key="conclude_instant", action="conclude_instant", title=_("Conclude on the spot"),
                                 submit=_("Conclude"), fields=[Field("result", _("Result"), "textarea")]))
@@ -326,6 +335,12 @@ def _joint_extension_forms(ctx: _Ctx) -> list[ActionForm]:
 
 def _closing_forms(ctx: _Ctx) -> list[ActionForm]:
     forms: list[ActionForm] = []
+    if "record_verification" in ctx.lawful:
+        forms.append(ActionForm(
+            key="record_verification", action="record_verification", title="登记承诺核查结果", submit="登记核查结果",
+            notes=[f"核查期限：{ctx.case.verification_due}"] if ctx.case.verification_due else [],
+            fields=[Field("truthful", "承诺属实", "checkbox"),
+                    Field("findings", "核查情况", "textarea", required=True)]))
     if "receive_deferred_materials" in ctx.lawful:
         owed = list(ctx.case.deferred_owed)
         forms.append(ActionForm(
@@ -392,6 +407,7 @@ def action_label(action: str) -> str:
         "grant_extension": _("extension granted"), "decline_extension": _("extension declined"),
         "request_joint_extension": "已报请本级人民政府负责人批准延期", "approve_joint_extension": "已批准联办件延期",
         "decline_joint_extension": "已不同意联办件延期",
+        "accept_on_commitment": "已告知承诺受理", "record_verification": "已登记承诺核查结果",
         "accept_with_deferred_materials": "已容缺受理", "receive_deferred_materials": "已登记补交容缺材料",
         "decide": _("decision recorded"), "issue_certificate": _("certificate issued"),
         "deliver": _("delivered"), "withdraw": _("withdrawn"),

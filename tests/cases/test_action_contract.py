@@ -45,6 +45,9 @@ CONTRACT: dict[str, tuple[str, dict[str, str]]] = {
     "accept_with_deferred_materials": ("AcceptWithDeferredMaterialsIn", {
         "materials": "array[string]", "workdays": f"integer[{INT64}]", "note": 'string = ""'}),
     "receive_deferred_materials": ("ReceiveDeferredMaterialsIn", {"materials": "array[string]"}),
+    "accept_on_commitment": ("AcceptOnCommitmentIn", {
+        "materials": "array[string] = []", "conditions": "array[string]", "note": 'string = ""'}),
+    "record_verification": ("RecordVerificationIn", {"truthful": "boolean", "findings": "string"}),
     "decide": ("DecideIn", {"grant": "boolean", "reasons": 'string = ""'}),
     "issue_certificate": ("IssueCertificateIn", {}),
     "deliver": ("DeliverIn", {"method": "string", "tracking_number": 'string = ""', "note": 'string = ""'}),
