@@ -36,6 +36,7 @@ class EventKind(StrEnum):
     CALENDAR_RETIMED = "calendar_retimed"  # 日历调整后重算期限
     DEFERRED_MATERIALS_RECEIVED = "deferred_materials_received"  # 补交容缺材料
     COMMITMENT_VERIFIED = "commitment_verified"  # 承诺核查
+    DECISION_REVOKED = "decision_revoked"  # 撤销准予决定
 
 
 EVENT_LABELS: dict[EventKind, str] = {
@@ -50,6 +51,7 @@ EVENT_LABELS: dict[EventKind, str] = {
     EventKind.CALENDAR_RETIMED: "期限重算",
     EventKind.DEFERRED_MATERIALS_RECEIVED: "补交容缺材料",
     EventKind.COMMITMENT_VERIFIED: "承诺核查",
+    EventKind.DECISION_REVOKED: "撤销决定",
 }
 
 

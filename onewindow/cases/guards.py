@@ -290,6 +290,8 @@ def verdicts(case: Case, staff: Staff, *, events: Sequence[CaseEvent], tasks: Se
     if case.deferred_owed:
         offer("receive_deferred_materials", "receive_deferred_materials", Action.RECEIVE_DEFERRED_MATERIALS,
               Perm.CASE_SUBMIT)
+    if case.verification_result == "false":
+        offer("revoke", "revoke", Action.REVOKE, Perm.CASE_DECIDE)
     if case.verification_result == "pending":
         offer("record_verification", "record_verification", Action.RECORD_VERIFICATION, Perm.CASE_DECIDE)
     offer("deliver", "deliver", Action.DELIVER, Perm.CASE_DELIVER)

@@ -73,7 +73,7 @@ class Case(models.Model):
     visits = models.PositiveSmallIntegerField(_("到现场次数"), default=0)
     current_stage = models.PositiveSmallIntegerField(_("当前环节"), null=True, blank=True)
     outcome = models.CharField(_("审批结果"), max_length=16, blank=True,
-                               choices=[("grant", _("准予")), ("deny", _("不予"))])
+                               choices=[("grant", _("准予")), ("deny", _("不予")), ("revoked", _("已撤销"))])
     # A reviewer's pending request for an extension, in working days, until the chief decides.
     extension_requested_days = models.PositiveSmallIntegerField(_("申请延期工作日"), null=True, blank=True)
 
@@ -180,3 +180,30 @@ class CaseTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} · {self.stage_name}"
+
+
+class CreditRecord(models.Model):
+    """信用记录: an entry against an applicant, written by the transition that found the fault (a
+    false commitment under 告知承诺制 revokes the decision and records it here)."""
+
+    class Kind(models.TextChoices):
+        FALSE_COMMITMENT = "false_commitment", _("虚假承诺")
+
+    case = models.ForeignKey(Case, models.PROTECT, related_name="credit_records", verbose_name=_("办件"))
+    region = models.ForeignKey("organization.Region", models.PROTECT, related_name="+", verbose_name=_("记录机关所在地"))
+    kind = models.CharField(_("类型"), max_length=32, choices=Kind.choices)
+    applicant_name = models.CharField(_("当事人"), max_length=100)
+    applicant_id_number = models.CharField(_("证件号码"), max_length=32, db_index=True)
+    reason = models.CharField(_("事由"), max_length=500)
+    event_seq = models.PositiveIntegerField(_("对应事件序号"))
+    recorded_at = models.DateTimeField(_("记录时间"))
+    recorded_by = models.ForeignKey("organization.Staff", models.PROTECT, related_name="+", verbose_name=_("记录人"))
+
+    class Meta:
+        verbose_name = _("信用记录")
+        verbose_name_plural = _("信用记录")
+        ordering = ["-recorded_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["case", "event_seq", "kind"], name="credit_record_once")]
+
+    def __str__(self) -> str:
+        return f"{self.applicant_name} {self.kind} {self.case_id}"

@@ -27,6 +27,7 @@ from onewindow.core.errors import DomainError, NotFound, PermissionDenied
 from onewindow.core.sequences import next_value
 from onewindow.core.timesource import local_date
 from onewindow.core.timesource import now as current_time
+from onewindow.documents.services import certificates_revoke_of_case
 from onewindow.lifecycle.center_settings import forget_yellow_shares, yellow_share
 from onewindow.organization.models import Department, Staff, Window
 from onewindow.organization.permissions import Action as Perm
@@ -39,7 +40,7 @@ from . import materials as material_checks
 from .events import EventKind
 from .history import events_of
 from .lengths import APPLICANT_MAX_LENGTHS
-from .models import Case, CaseNumberSequence, CaseTask
+from .models import Case, CaseNumberSequence, CaseTask, CreditRecord
 from .rules import Applicant, MaterialCheck, check_applicant, check_materials, with_obtained_materials
 from .states import Status, TransitionRefused
 from .timing import (
@@ -386,6 +387,40 @@ def case_record_verification(*, case_id: int, actor: Staff, truthful: bool, find
 
     return _act(case_id=case_id, actor=actor, perm=Perm.CASE_DECIDE, action=states.Action.RECORD_VERIFICATION,
                 at=at, expected_version=expected_version, events=plan)
+
+
+def case_revoke(*, case_id: int, actor: Staff, reason: str, at: datetime | None = None,
+                expected_version: int | None = None) -> Case:
+    """撤销准予决定 on a false commitment (告知承诺制): only after ``record_verification`` found it
+    false. The decision is revoked (``outcome = "revoked"``, the case concluded), every valid
+    certificate of the case is revoked with the reason (``/verify/`` shows it), a numbered 撤销决定书
+    goes to the applicant and a credit record entry (虚假承诺) is written, all in one transaction."""
+    at = at or current_time()
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("revoke.reason_required", "撤销决定须说明理由", field="reason")
+    if len(reason) > 500:
+        raise DomainError("revoke.reason_too_long", "撤销理由不能超过500字", field="reason")
+
+    def plan(c: Case) -> list[tuple[str, dict[str, Any]]]:
+        if c.verification_result != "false":
+            raise DomainError("revoke.commitment_not_false",
+                              "只有经核查承诺不实的告知承诺件才能在此撤销准予决定", field="action")
+        findings = next((e.payload.get("findings", "") for e in reversed(events_of(c))
+                         if e.kind == EventKind.COMMITMENT_VERIFIED), "")
+        certificates = certificates_revoke_of_case(case=c, reason=f"准予决定已撤销：{reason}", at=at)
+        c.outcome = "revoked"
+        c.verification_result = "revoked"
+        c.concluded_at = c.concluded_at or at
+        CreditRecord.objects.create(
+            case=c, region_id=c.region_id, kind=CreditRecord.Kind.FALSE_COMMITMENT, applicant_name=c.applicant_name,
+            applicant_id_number=c.applicant_id_number, reason=f"告知承诺不实：{findings}"[:500],
+            event_seq=c.row_version + 1, recorded_at=at, recorded_by=actor)
+        return [(EventKind.DECISION_REVOKED, {"reason": reason, "findings": findings, "certificates": certificates,
+                                              "credit_recorded": True})]
+
+    return _act(case_id=case_id, actor=actor, perm=Perm.CASE_DECIDE, action=states.Action.REVOKE, at=at,
+                expected_version=expected_version, events=plan)
 
 
 def _accepted_materials(case: Case) -> dict[str, Any]:

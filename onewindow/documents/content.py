@@ -34,6 +34,7 @@ TITLES = {
     "special_procedure_notice": "特别程序告知书",
     "extension_notice": "延期告知书",
     "decision_notice": "行政许可决定书",
+    "revocation_notice": "撤销决定书",
     "certificate": "证照",
 }
 
@@ -191,6 +192,18 @@ def refusal(case: Case, event: CaseEvent) -> dict[str, Any]:
     }
 
 
+def revocation(case: Case, event: CaseEvent) -> dict[str, Any]:
+    """撤销决定书: a decision made on a commitment that proved false is revoked (告知承诺制)."""
+    return {
+        "reason": event.payload.get("reason", ""),
+        "findings": event.payload.get("findings", ""),
+        "commitment_conditions": list(case.commitment_conditions or []),
+        "certificates": list(event.payload.get("certificates", [])),
+        "credit_recorded": bool(event.payload.get("credit_recorded")),
+        "rights": RIGHTS_TEXT,
+    }
+
+
 def special_procedure(case: Case, event: CaseEvent) -> dict[str, Any]:
     """The start of a special procedure (what, why, how long), or its end (the result and the due
     dates the clock resumes towards)."""
@@ -263,6 +276,7 @@ BUILDERS: dict[str, Callable[[Case, CaseEvent], dict[str, Any]]] = {
     "acceptance_notice": acceptance,
     "supplement_notice": supplement,
     "refusal_notice": refusal,
+    "revocation_notice": revocation,
     "special_procedure_notice": special_procedure,
     "extension_notice": extension,
     "decision_notice": decision,

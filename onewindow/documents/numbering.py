@@ -19,6 +19,7 @@ KIND_MARKS: dict[str, str] = {
     "special_procedure_notice": "特",
     "extension_notice": "延",
     "decision_notice": "决",
+    "revocation_notice": "撤",
     "certificate": "证",
 }
 

@@ -214,3 +214,95 @@ def test_the_staff_page_offers_commitment_acceptance(client, hall, eligible):
     body = client.get(f"/staff/cases/{eligible.number}/").content.decode()
     assert "告知承诺受理" in body
     assert "核查期限" in body
+
+
+# -- revocation on a false commitment --------------------------------------------------------------
+
+
+def _false(hall, eligible, *, certificate: bool = True) -> Case:
+    case = _granted(hall, _accept(hall, eligible))
+    if certificate:
+        case = s.case_issue_certificate(case_id=case.id, actor=hall.clerk, at=at(2026, 10, 9))
+    return s.case_record_verification(case_id=case.id, actor=hall.chief, truthful=False,
+                                      findings="经营场所未通过消防验收", at=at(2026, 10, 12))
+
+
+def test_a_false_commitment_revokes_decision_certificate_with_notice_and_credit_record(client, hall, eligible):
+    from onewindow.cases.models import CreditRecord
+    from onewindow.documents.models import Certificate
+
+    case = _false(hall, eligible)
+    certificate = Certificate.objects.get(case=case)
+    case = s.case_revoke(case_id=case.id, actor=hall.chief, reason="承诺不实，依法撤销", at=at(2026, 10, 13))
+    assert (case.status, case.outcome, case.verification_result) == ("concluded", "revoked", "revoked")
+    assert case.concluded_at is not None
+    event = last_event(case)
+    assert event.kind == "decision_revoked"
+    assert event.payload == {"reason": "承诺不实，依法撤销", "findings": "经营场所未通过消防验收",
+                             "certificates": [certificate.number], "credit_recorded": True}
+    certificate.refresh_from_db()
+    assert certificate.status == "revoked"
+    assert "承诺不实" in certificate.revoked_reason
+    notice = Document.objects.get(case=case, kind="revocation_notice")
+    assert "撤" in notice.number
+    html = render_html("revocation_notice", notice.content)
+    for text in ("撤销该准予决定", certificate.number, "经营场所未通过消防验收", "承诺不实，依法撤销", "信用记录",
+                 "经营场所符合消防安全要求"):
+        assert text in html
+    record = CreditRecord.objects.get(case=case)
+    assert (record.kind, record.applicant_name, record.event_seq) == ("false_commitment", case.applicant_name, event.seq)
+    assert "经营场所未通过消防验收" in record.reason
+    body = client.get(f"/verify/{certificate.number}").content.decode()
+    assert "撤销" in body
+    assert "承诺不实" in body
+
+
+def test_revoke_without_a_certificate(hall, eligible):
+    case = s.case_revoke(case_id=_false(hall, eligible, certificate=False).id, actor=hall.chief, reason="承诺不实",
+                         at=at(2026, 10, 13))
+    assert last_event(case).payload["certificates"] == []
+    assert case.status == "concluded"
+
+
+def test_revoke_refusals_write_nothing(hall, eligible):
+    from onewindow.cases.models import CreditRecord
+
+    case = _granted(hall, _accept(hall, eligible))
+    with pytest.raises(DomainError) as exc:  # still pending
+        s.case_revoke(case_id=case.id, actor=hall.chief, reason="不实", at=at(2026, 10, 10))
+    assert (exc.value.code, exc.value.field) == ("revoke.commitment_not_false", "action")
+    case = s.case_record_verification(case_id=case.id, actor=hall.chief, truthful=True, findings="属实",
+                                      at=at(2026, 10, 12))
+    with pytest.raises(DomainError) as exc:  # verified true
+        s.case_revoke(case_id=case.id, actor=hall.chief, reason="不实", at=at(2026, 10, 13))
+    assert exc.value.code == "revoke.commitment_not_false"
+    assert not CreditRecord.objects.exists()
+    assert Case.objects.get(pk=case.pk).outcome == "grant"
+
+
+def test_revoke_needs_a_reason_the_decide_power_and_happens_once(hall, eligible):
+    from onewindow.cases.models import CreditRecord
+
+    case = _false(hall, eligible)
+    with pytest.raises(DomainError) as exc:
+        s.case_revoke(case_id=case.id, actor=hall.chief, reason="  ", at=at(2026, 10, 13))
+    assert (exc.value.code, exc.value.field) == ("revoke.reason_required", "reason")
+    with pytest.raises(PermissionDenied):
+        s.case_revoke(case_id=case.id, actor=hall.clerk, reason="不实", at=at(2026, 10, 13))
+    assert Case.objects.get(pk=case.pk).status == "certificate_issued"
+    s.case_revoke(case_id=case.id, actor=hall.chief, reason="不实", at=at(2026, 10, 13))
+    with pytest.raises(DomainError) as exc:
+        s.case_revoke(case_id=case.id, actor=hall.chief, reason="再次", at=at(2026, 10, 14))
+    assert exc.value.code == "revoke.commitment_not_false"
+    assert CreditRecord.objects.count() == 1
+
+
+def test_revoke_through_the_api(client, hall, eligible):
+    case = _false(hall, eligible)
+    chief = Api(client, hall.chief)
+    r = chief.post(f"/cases/{case.number}/actions/revoke", {"reason": ""})
+    assert r.status_code == 400
+    assert r.json()["error"]["code"] == "revoke.reason_required"
+    r = chief.post(f"/cases/{case.number}/actions/revoke", {"reason": "承诺不实"})
+    assert r.status_code == 200
+    assert (r.json()["outcome"], r.json()["verification_result"]) == ("revoked", "revoked")
