@@ -200,6 +200,12 @@ class RecordVerificationIn(ActionIn):
     findings: Text = Field(description="核查情况")
 
 
+class MarkUrgentIn(ActionIn):
+    """绿色通道：标记急办件 (mark_urgent)."""
+
+    reason: Text = Field(description="急办理由")
+
+
 class RevokeIn(ActionIn):
     """撤销准予决定 (revoke): after a false commitment."""
 
@@ -293,6 +299,7 @@ ACTIONS: dict[str, Action] = {
         **c.kwargs(), materials=i.materials, conditions=i.conditions, note=i.note)),
     "record_verification": Action(RecordVerificationIn, lambda c, i: s.case_record_verification(
         **c.kwargs(), truthful=i.truthful, findings=i.findings)),
+    "mark_urgent": Action(MarkUrgentIn, lambda c, i: s.case_mark_urgent(**c.kwargs(), reason=i.reason)),
     "revoke": Action(RevokeIn, lambda c, i: s.case_revoke(**c.kwargs(), reason=i.reason)),
     "decide": Action(DecideIn, lambda c, i: s.case_decide(**c.kwargs(), grant=i.grant, reasons=i.reasons)),
     "issue_certificate": Action(IssueCertificateIn, lambda c, i: s.case_issue_certificate(**c.kwargs())),

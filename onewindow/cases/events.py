@@ -37,6 +37,7 @@ class EventKind(StrEnum):
     DEFERRED_MATERIALS_RECEIVED = "deferred_materials_received"  # 补交容缺材料
     COMMITMENT_VERIFIED = "commitment_verified"  # 承诺核查
     DECISION_REVOKED = "decision_revoked"  # 撤销准予决定
+    MARKED_URGENT = "marked_urgent"  # 绿色通道
 
 
 EVENT_LABELS: dict[EventKind, str] = {
@@ -52,6 +53,7 @@ EVENT_LABELS: dict[EventKind, str] = {
     EventKind.DEFERRED_MATERIALS_RECEIVED: "补交容缺材料",
     EventKind.COMMITMENT_VERIFIED: "承诺核查",
     EventKind.DECISION_REVOKED: "撤销决定",
+    EventKind.MARKED_URGENT: "标记急办",
 }
 
 

@@ -290,6 +290,8 @@ def verdicts(case: Case, staff: Staff, *, events: Sequence[CaseEvent], tasks: Se
     if case.deferred_owed:
         offer("receive_deferred_materials", "receive_deferred_materials", Action.RECEIVE_DEFERRED_MATERIALS,
               Perm.CASE_SUBMIT)
+    if not case.urgent_reason:
+        offer("mark_urgent", "mark_urgent", Action.MARK_URGENT, Perm.CASE_GRANT_EXTENSION)
     if case.verification_result == "false":
         offer("revoke", "revoke", Action.REVOKE, Perm.CASE_DECIDE)
     if case.verification_result == "pending":

@@ -67,6 +67,7 @@ class Case(models.Model):
 
     status = models.CharField(_("状态"), max_length=32, choices=[(s.value, _(STATUS_LABELS[s])) for s in Status])
     is_urgent = models.BooleanField(_("急办件"), default=False)
+    urgent_reason = models.CharField(_("急办理由"), max_length=200, blank=True)
     submitted_at = models.DateTimeField(_("收件时间"))
     accepted_on = models.DateField(_("受理日期"), null=True, blank=True)
     concluded_at = models.DateTimeField(_("办结时间"), null=True, blank=True)

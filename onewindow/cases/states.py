@@ -66,6 +66,7 @@ class Action(StrEnum):
     # 告知承诺制: accepted on the applicant's written commitment, verified later.
     ACCEPT_ON_COMMITMENT = "accept_on_commitment"
     RECORD_VERIFICATION = "record_verification"
+    MARK_URGENT = "mark_urgent"  # 绿色通道：标记急办件
     REVOKE = "revoke"  # 撤销准予决定 (a false commitment)
     DECIDE_GRANT = "decide_grant"
     DECIDE_DENY = "decide_deny"
@@ -115,6 +116,8 @@ TRANSITIONS: dict[Action, Move[Status]] = {
     # Verification may come after the case is concluded (the certificate is out by then).
     Action.RECORD_VERIFICATION: _move(_HANDLING | {Status.GRANTED, Status.CERTIFICATE_ISSUED, Status.CONCLUDED},
                                       None, "case.decide", "登记承诺核查结果"),
+    Action.MARK_URGENT: _move({Status.SUBMITTED, Status.AWAITING_SUPPLEMENT} | _HANDLING, None,
+                              "case.grant_extension", "标记急办件"),
     Action.REVOKE: _move({Status.GRANTED, Status.CERTIFICATE_ISSUED, Status.CONCLUDED}, Status.CONCLUDED,
                          "case.decide", "撤销准予决定"),
     Action.DECIDE_GRANT: _move({Status.IN_REVIEW}, Status.GRANTED, "case.decide", "作出准予决定"),

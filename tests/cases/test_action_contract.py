@@ -48,6 +48,7 @@ CONTRACT: dict[str, tuple[str, dict[str, str]]] = {
     "accept_on_commitment": ("AcceptOnCommitmentIn", {
         "materials": "array[string] = []", "conditions": "array[string]", "note": 'string = ""'}),
     "record_verification": ("RecordVerificationIn", {"truthful": "boolean", "findings": "string"}),
+    "mark_urgent": ("MarkUrgentIn", {"reason": "string"}),
     "revoke": ("RevokeIn", {"reason": "string"}),
     "decide": ("DecideIn", {"grant": "boolean", "reasons": 'string = ""'}),
     "issue_certificate": ("IssueCertificateIn", {}),
