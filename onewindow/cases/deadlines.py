@@ -8,6 +8,7 @@ scans. Both are written by the same transition, from the same clock.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from typing import TYPE_CHECKING
 
 from onewindow.lifecycle.deadlines import DeadlineSpec, Kind
@@ -67,6 +68,12 @@ def specs_of(case: Case, tasks: Iterable[CaseTask] | None) -> list[DeadlineSpec]
         running = case.verification_result == "pending" and status not in (Status.REFUSED, Status.WITHDRAWN)
         specs.append(spec if running else spec.closed("已登记核查结果" if case.verification_result != "pending"
                                                       else _why_closed(status, Kind.REPLY)))
+    for objection in case.objections or ():
+        # 异议: answered in writing with reasons by its date (whatever the case's state).
+        spec = DeadlineSpec(kind=Kind.REPLY, key=f"objection-{objection['no']}",
+                            due_on=date.fromisoformat(objection["due"]), department_id=dept,
+                            provisional=case.clock_provisional, title=f"异议答复期限（第{objection['no']}件）")
+        specs.append(spec.closed("已书面答复") if objection.get("answered") else spec)
     for task in tasks or ():
         if task.due_on is None:
             continue

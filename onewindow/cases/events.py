@@ -38,6 +38,8 @@ class EventKind(StrEnum):
     COMMITMENT_VERIFIED = "commitment_verified"  # 承诺核查
     DECISION_REVOKED = "decision_revoked"  # 撤销准予决定
     MARKED_URGENT = "marked_urgent"  # 绿色通道
+    OBJECTION_RECORDED = "objection_recorded"  # 异议登记
+    OBJECTION_ANSWERED = "objection_answered"  # 异议答复
 
 
 EVENT_LABELS: dict[EventKind, str] = {
@@ -54,6 +56,7 @@ EVENT_LABELS: dict[EventKind, str] = {
     EventKind.COMMITMENT_VERIFIED: "承诺核查",
     EventKind.DECISION_REVOKED: "撤销决定",
     EventKind.MARKED_URGENT: "标记急办",
+    EventKind.OBJECTION_RECORDED: "登记异议", EventKind.OBJECTION_ANSWERED: "答复异议",
 }
 
 

@@ -290,6 +290,10 @@ def verdicts(case: Case, staff: Staff, *, events: Sequence[CaseEvent], tasks: Se
     if case.deferred_owed:
         offer("receive_deferred_materials", "receive_deferred_materials", Action.RECEIVE_DEFERRED_MATERIALS,
               Perm.CASE_SUBMIT)
+    if any(e.kind in (EventKind.REFUSED, EventKind.SUPPLEMENT_REQUESTED, EventKind.DECIDED) for e in events):
+        offer("record_objection", "record_objection", Action.RECORD_OBJECTION, Perm.CASE_SUBMIT)
+    if any(not o.get("answered") for o in case.objections or ()):
+        offer("answer_objection", "answer_objection", Action.ANSWER_OBJECTION, Perm.CASE_DECIDE)
     if not case.urgent_reason:
         offer("mark_urgent", "mark_urgent", Action.MARK_URGENT, Perm.CASE_GRANT_EXTENSION)
     if case.verification_result == "false":

@@ -88,6 +88,10 @@ class Case(models.Model):
     verification_due = models.DateField(_("承诺核查期限"), null=True, blank=True, db_index=True)
     verification_result = models.CharField(_("核查结果"), max_length=8, blank=True, default="")
 
+    # 异议: the applicant's objections, each {"no", "against_seq", "against_kind", "content", "due",
+    # "answered"} (the answer itself is its event and numbered notice).
+    objections = models.JSONField(_("异议"), default=list, blank=True)
+
     # The clock, materialized on every transition and calendar change.
     acceptance_due = models.DateField(_("受理决定期限"), null=True, blank=True, db_index=True)
     promised_due = models.DateField(_("承诺期限"), null=True, blank=True, db_index=True)

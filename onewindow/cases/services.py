@@ -14,7 +14,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from dataclasses import asdict
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -442,6 +442,70 @@ def case_mark_urgent(*, case_id: int, actor: Staff, reason: str, at: datetime | 
 
     return _act(case_id=case_id, actor=actor, perm=Perm.CASE_GRANT_EXTENSION, action=states.Action.MARK_URGENT,
                 at=at, expected_version=expected_version, events=plan)
+
+
+# 异议: the handler answers in writing with reasons within this many working days (the center's
+# convention; seed 001: 承办人应明确答复，并说明理由).
+OBJECTION_REPLY_WORKDAYS = 5
+# What an objection may be raised against: a refusal, a supplement notice, a decision.
+OBJECTABLE = {EventKind.REFUSED: "不予受理", EventKind.SUPPLEMENT_REQUESTED: "补正告知", EventKind.DECIDED: "决定"}
+
+
+def case_record_objection(*, case_id: int, actor: Staff, against_seq: int, content: str,
+                          at: datetime | None = None, expected_version: int | None = None) -> Case:
+    """异议登记: the applicant objects to a refusal, a supplement notice or a decision (the event
+    ``against_seq``); the answer is due within :data:`OBJECTION_REPLY_WORKDAYS` working days, a
+    deadline the sweep watches."""
+    at = at or current_time()
+    content = (content or "").strip()
+    if not content:
+        raise DomainError("objection.content_required", "请写明异议的内容和理由", field="content")
+    if len(content) > 2000:
+        raise DomainError("objection.content_too_long", "异议内容不能超过2000字", field="content")
+
+    def plan(c: Case) -> list[tuple[str, dict[str, Any]]]:
+        target = next((e for e in events_of(c) if e.seq == against_seq), None)
+        if target is None or target.kind not in OBJECTABLE:
+            raise DomainError("objection.target_invalid", "只能对不予受理、补正告知或决定提出异议", field="against_seq")
+        due = calendar_of(c).add_workdays(local_date(at), OBJECTION_REPLY_WORKDAYS)
+        no = len(c.objections or []) + 1
+        entry = {"no": no, "against_seq": against_seq, "against_kind": str(target.kind), "content": content,
+                 "due": due.isoformat(), "answered": False}
+        c.objections = [*(c.objections or []), entry]
+        return [(EventKind.OBJECTION_RECORDED, {**{k: v for k, v in entry.items() if k != "answered"},
+                                                "against_label": OBJECTABLE[target.kind]})]
+
+    return _act(case_id=case_id, actor=actor, perm=Perm.CASE_SUBMIT, action=states.Action.RECORD_OBJECTION, at=at,
+                expected_version=expected_version, events=plan)
+
+
+def case_answer_objection(*, case_id: int, actor: Staff, objection_no: int, answer: str, reasons: str,
+                          at: datetime | None = None, expected_version: int | None = None) -> Case:
+    """异议答复: the handler (decide power) answers an objection in writing with reasons; a numbered
+    异议答复书 goes to the applicant and the objection's deadline closes."""
+    at = at or current_time()
+    answer, reasons = (answer or "").strip(), (reasons or "").strip()
+    if not answer:
+        raise DomainError("objection.answer_required", "请写明答复意见", field="answer")
+    if not reasons:
+        raise DomainError("objection.reasons_required", "答复须说明理由", field="reasons")
+
+    def plan(c: Case) -> list[tuple[str, dict[str, Any]]]:
+        entries = [dict(o) for o in c.objections or []]
+        entry = next((o for o in entries if o["no"] == objection_no), None)
+        if entry is None:
+            raise DomainError("objection.not_found", f"没有第{objection_no}件异议", field="objection_no")
+        if entry.get("answered"):
+            raise DomainError("objection.already_answered", f"第{objection_no}件异议已经答复", field="objection_no")
+        entry["answered"] = True
+        c.objections = entries
+        late = local_date(at) > date.fromisoformat(entry["due"])
+        return [(EventKind.OBJECTION_ANSWERED, {"objection_no": objection_no, "against_seq": entry["against_seq"],
+                                                "objection": entry["content"], "answer": answer, "reasons": reasons,
+                                                "late": late})]
+
+    return _act(case_id=case_id, actor=actor, perm=Perm.CASE_DECIDE, action=states.Action.ANSWER_OBJECTION, at=at,
+                expected_version=expected_version, events=plan)
 
 
 def _accepted_materials(case: Case) -> dict[str, Any]:

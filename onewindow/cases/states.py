@@ -66,6 +66,8 @@ class Action(StrEnum):
     # 告知承诺制: accepted on the applicant's written commitment, verified later.
     ACCEPT_ON_COMMITMENT = "accept_on_commitment"
     RECORD_VERIFICATION = "record_verification"
+    RECORD_OBJECTION = "record_objection"  # 异议登记
+    ANSWER_OBJECTION = "answer_objection"  # 异议答复
     MARK_URGENT = "mark_urgent"  # 绿色通道：标记急办件
     REVOKE = "revoke"  # 撤销准予决定 (a false commitment)
     DECIDE_GRANT = "decide_grant"
@@ -116,6 +118,9 @@ TRANSITIONS: dict[Action, Move[Status]] = {
     # Verification may come after the case is concluded (the certificate is out by then).
     Action.RECORD_VERIFICATION: _move(_HANDLING | {Status.GRANTED, Status.CERTIFICATE_ISSUED, Status.CONCLUDED},
                                       None, "case.decide", "登记承诺核查结果"),
+    # An objection may come at any time after the act it objects to, also once the case is closed.
+    Action.RECORD_OBJECTION: _move(set(Status), None, "case.submit", "登记异议"),
+    Action.ANSWER_OBJECTION: _move(set(Status), None, "case.decide", "答复异议"),
     Action.MARK_URGENT: _move({Status.SUBMITTED, Status.AWAITING_SUPPLEMENT} | _HANDLING, None,
                               "case.grant_extension", "标记急办件"),
     Action.REVOKE: _move({Status.GRANTED, Status.CERTIFICATE_ISSUED, Status.CONCLUDED}, Status.CONCLUDED,

@@ -35,6 +35,7 @@ TITLES = {
     "extension_notice": "延期告知书",
     "decision_notice": "行政许可决定书",
     "revocation_notice": "撤销决定书",
+    "objection_reply": "异议答复书",
     "certificate": "证照",
 }
 
@@ -204,6 +205,13 @@ def revocation(case: Case, event: CaseEvent) -> dict[str, Any]:
     }
 
 
+def objection_reply(case: Case, event: CaseEvent) -> dict[str, Any]:
+    """异议答复书: the answer to the applicant's objection, with its reasons."""
+    p = event.payload
+    return {"objection_no": p.get("objection_no"), "objection": p.get("objection", ""), "answer": p.get("answer", ""),
+            "reasons": p.get("reasons", ""), "rights": RIGHTS_TEXT}
+
+
 def special_procedure(case: Case, event: CaseEvent) -> dict[str, Any]:
     """The start of a special procedure (what, why, how long), or its end (the result and the due
     dates the clock resumes towards)."""
@@ -277,6 +285,7 @@ BUILDERS: dict[str, Callable[[Case, CaseEvent], dict[str, Any]]] = {
     "supplement_notice": supplement,
     "refusal_notice": refusal,
     "revocation_notice": revocation,
+    "objection_reply": objection_reply,
     "special_procedure_notice": special_procedure,
     "extension_notice": extension,
     "decision_notice": decision,

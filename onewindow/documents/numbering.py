@@ -20,6 +20,7 @@ KIND_MARKS: dict[str, str] = {
     "extension_notice": "延",
     "decision_notice": "决",
     "revocation_notice": "撤",
+    "objection_reply": "答",
     "certificate": "证",
 }
 

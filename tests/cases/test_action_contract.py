@@ -48,6 +48,9 @@ CONTRACT: dict[str, tuple[str, dict[str, str]]] = {
     "accept_on_commitment": ("AcceptOnCommitmentIn", {
         "materials": "array[string] = []", "conditions": "array[string]", "note": 'string = ""'}),
     "record_verification": ("RecordVerificationIn", {"truthful": "boolean", "findings": "string"}),
+    "record_objection": ("RecordObjectionIn", {"against_seq": f"integer[{INT64}]", "content": "string"}),
+    "answer_objection": ("AnswerObjectionIn", {"objection_no": f"integer[{INT64}]", "answer": "string",
+                                               "reasons": "string"}),
     "mark_urgent": ("MarkUrgentIn", {"reason": "string"}),
     "revoke": ("RevokeIn", {"reason": "string"}),
     "decide": ("DecideIn", {"grant": "boolean", "reasons": 'string = ""'}),
