@@ -306,3 +306,19 @@ def test_revoke_through_the_api(client, hall, eligible):
     r = chief.post(f"/cases/{case.number}/actions/revoke", {"reason": "承诺不实"})
     assert r.status_code == 200
     assert (r.json()["outcome"], r.json()["verification_result"]) == ("revoked", "revoked")
+
+
+def test_the_staff_page_records_verification_and_revokes(client, hall, eligible):
+    case = _granted(hall, _accept(hall, eligible))
+    client.force_login(hall.chief.user)
+    assert "登记承诺核查结果" in client.get(f"/staff/cases/{case.number}/").content.decode()
+    r = client.post(f"/staff/cases/{case.number}/act/record_verification/",
+                    {"truthful": "false", "findings": "不实", "expected_version": str(case.row_version)})
+    assert r.status_code == 302
+    case = Case.objects.get(pk=case.pk)
+    assert case.verification_result == "false"
+    assert "撤销准予决定（承诺不实）" in client.get(f"/staff/cases/{case.number}/").content.decode()
+    r = client.post(f"/staff/cases/{case.number}/act/revoke/", {"reason": "承诺不实",
+                                                                "expected_version": str(case.row_version)})
+    assert r.status_code == 302
+    assert Case.objects.get(pk=case.pk).outcome == "revoked"

@@ -91,3 +91,15 @@ def test_through_the_api(client, hall):
     r = chief.post(f"/cases/{case.number}/actions/mark_urgent", {"reason": "重点项目"})
     assert r.status_code == 200
     assert (r.json()["is_urgent"], r.json()["urgent_reason"]) == (True, "重点项目")
+
+
+def test_the_staff_page_marks_urgent(client, hall):
+    case = accepted_case(hall)
+    client.force_login(hall.chief.user)
+    assert "标记急办件（绿色通道）" in client.get(f"/staff/cases/{case.number}/").content.decode()
+    r = client.post(f"/staff/cases/{case.number}/act/mark_urgent/",
+                    {"reason": "重点项目", "expected_version": str(case.row_version)})
+    assert r.status_code == 302
+    assert Case.objects.get(pk=case.pk).urgent_reason == "重点项目"
+    client.force_login(hall.clerk.user)
+    assert "标记急办件（绿色通道）" not in client.get(f"/staff/cases/{case.number}/").content.decode()

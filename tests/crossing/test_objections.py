@@ -136,3 +136,21 @@ def test_through_the_api(client, hall):
     assert r.status_code == 200
     shown = chief.get(f"/cases/{refused.number}").json()
     assert shown["objections"][0]["answered"] is True
+
+
+def test_the_staff_pages_record_and_answer(client, hall):
+    refused = _refused(hall)
+    client.force_login(hall.clerk.user)
+    assert "登记异议" in client.get(f"/staff/cases/{refused.number}/").content.decode()
+    r = client.post(f"/staff/cases/{refused.number}/act/record_objection/",
+                    {"against_seq": str(refused.row_version), "content": "属于贵局职权",
+                     "expected_version": str(refused.row_version)})
+    assert r.status_code == 302
+    case = Case.objects.get(pk=refused.pk)
+    client.force_login(hall.chief.user)
+    assert "答复第1件异议" in client.get(f"/staff/cases/{case.number}/").content.decode()
+    r = client.post(f"/staff/cases/{case.number}/act/answer_objection/",
+                    {"objection_no": "1", "answer": "维持", "reasons": "市级实施",
+                     "expected_version": str(case.row_version)})
+    assert r.status_code == 302
+    assert Case.objects.get(pk=case.pk).objections[0]["answered"] is True
