@@ -185,6 +185,48 @@ class ReceiveDeferredMaterialsIn(ActionIn):
     materials: TextList
 
 
+class AcceptOnCommitmentIn(ActionIn):
+    """告知承诺受理 (accept_on_commitment)."""
+
+    materials: TextList = Field([], description="以承诺代替的尚缺材料（须全部列明）")
+    conditions: TextList = Field(description="申请人承诺符合的条件")
+    note: Text = ""
+
+
+class RecordVerificationIn(ActionIn):
+    """登记承诺核查结果 (record_verification)."""
+
+    truthful: StrictBool = Field(description="承诺是否属实")
+    findings: Text = Field(description="核查情况")
+
+
+class RecordObjectionIn(ActionIn):
+    """登记异议 (record_objection)."""
+
+    against_seq: Whole = Field(ge=-DB_INT_MAX - 1, le=DB_INT_MAX, description="所异议的事件序号（不予受理、补正告知或决定）")
+    content: Text = Field(description="异议内容和理由")
+
+
+class AnswerObjectionIn(ActionIn):
+    """答复异议 (answer_objection)."""
+
+    objection_no: Whole = Field(ge=-DB_INT_MAX - 1, le=DB_INT_MAX, description="异议序号")
+    answer: Text = Field(description="答复意见")
+    reasons: Text = Field(description="理由")
+
+
+class MarkUrgentIn(ActionIn):
+    """绿色通道：标记急办件 (mark_urgent)."""
+
+    reason: Text = Field(description="急办理由")
+
+
+class RevokeIn(ActionIn):
+    """撤销准予决定 (revoke): after a false commitment."""
+
+    reason: Text = Field(description="撤销理由")
+
+
 class DecideIn(ActionIn):
     """决定 (decide)."""
 
@@ -268,6 +310,16 @@ ACTIONS: dict[str, Action] = {
                                                  note=i.note)),
     "receive_deferred_materials": Action(ReceiveDeferredMaterialsIn, lambda c, i: s.case_receive_deferred_materials(
         **c.kwargs(), materials=i.materials)),
+    "accept_on_commitment": Action(AcceptOnCommitmentIn, lambda c, i: s.case_accept_on_commitment(
+        **c.kwargs(), materials=i.materials, conditions=i.conditions, note=i.note)),
+    "record_verification": Action(RecordVerificationIn, lambda c, i: s.case_record_verification(
+        **c.kwargs(), truthful=i.truthful, findings=i.findings)),
+    "record_objection": Action(RecordObjectionIn, lambda c, i: s.case_record_objection(
+        **c.kwargs(), against_seq=i.against_seq, content=i.content)),
+    "answer_objection": Action(AnswerObjectionIn, lambda c, i: s.case_answer_objection(
+        **c.kwargs(), objection_no=i.objection_no, answer=i.answer, reasons=i.reasons)),
+    "mark_urgent": Action(MarkUrgentIn, lambda c, i: s.case_mark_urgent(**c.kwargs(), reason=i.reason)),
+    "revoke": Action(RevokeIn, lambda c, i: s.case_revoke(**c.kwargs(), reason=i.reason)),
     "decide": Action(DecideIn, lambda c, i: s.case_decide(**c.kwargs(), grant=i.grant, reasons=i.reasons)),
     "issue_certificate": Action(IssueCertificateIn, lambda c, i: s.case_issue_certificate(**c.kwargs())),
     "deliver": Action(DeliverIn, lambda c, i: s.case_deliver(

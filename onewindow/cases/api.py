@@ -100,6 +100,12 @@ class CaseOut(Schema):
     extension_requested_days: int | None
     deferred_owed: list[str] = Field(default_factory=list, description="容缺受理后尚欠的材料")
     deferred_due: str | None = Field(None, description="容缺材料补交期限")
+    objections: list[dict[str, Any]] = Field(default_factory=list,
+                                             description="异议：no, against_seq, against_kind, content, due, answered")
+    urgent_reason: str = Field("", description="急办理由（绿色通道）")
+    commitment_conditions: list[str] = Field(default_factory=list, description="告知承诺受理时申请人承诺的条件")
+    verification_due: str | None = Field(None, description="告知承诺核查期限")
+    verification_result: str = Field("", description="核查结果：pending 待核查、true 属实、false 不实；空为非承诺件")
     acceptance_due: str | None
     promised_due: str | None
     statutory_due: str | None
@@ -164,6 +170,8 @@ def case_out(case: Case) -> dict[str, Any]:
         "max_visits": v.max_visits, "current_stage": case.current_stage,
         "extension_requested_days": case.extension_requested_days,
         "deferred_owed": list(case.deferred_owed or []), "deferred_due": _iso(case.deferred_due),
+        "objections": list(case.objections or []), "urgent_reason": case.urgent_reason, "commitment_conditions": list(case.commitment_conditions or []),
+        "verification_due": _iso(case.verification_due), "verification_result": case.verification_result,
         "acceptance_due": _iso(case.acceptance_due), "promised_due": _iso(case.promised_due),
         "statutory_due": _iso(case.statutory_due), "issuance_due": _iso(case.issuance_due),
         "is_paused": case.is_paused, "clock_provisional": case.clock_provisional,

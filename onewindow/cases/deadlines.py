@@ -8,6 +8,7 @@ scans. Both are written by the same transition, from the same clock.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from typing import TYPE_CHECKING
 
 from onewindow.lifecycle.deadlines import DeadlineSpec, Kind
@@ -59,6 +60,20 @@ def specs_of(case: Case, tasks: Iterable[CaseTask] | None) -> list[DeadlineSpec]
         running = bool(case.deferred_owed) and status not in TERMINAL
         specs.append(spec if running else spec.closed(_why_closed(status, Kind.SUPPLEMENT) if status in TERMINAL
                                                       else "容缺材料已补齐"))
+    if case.verification_due is not None:
+        # 告知承诺制: the department's verification of the commitment; it runs past the conclusion
+        # of the case (the decision was made on the commitment) until a result is recorded.
+        spec = DeadlineSpec(kind=Kind.REPLY, key="verification", due_on=case.verification_due, department_id=dept,
+                            provisional=case.clock_provisional, title="告知承诺核查期限")
+        running = case.verification_result == "pending" and status not in (Status.REFUSED, Status.WITHDRAWN)
+        specs.append(spec if running else spec.closed("已登记核查结果" if case.verification_result != "pending"
+                                                      else _why_closed(status, Kind.REPLY)))
+    for objection in case.objections or ():
+        # 异议: answered in writing with reasons by its date (whatever the case's state).
+        spec = DeadlineSpec(kind=Kind.REPLY, key=f"objection-{objection['no']}",
+                            due_on=date.fromisoformat(objection["due"]), department_id=dept,
+                            provisional=case.clock_provisional, title=f"异议答复期限（第{objection['no']}件）")
+        specs.append(spec.closed("已书面答复") if objection.get("answered") else spec)
     for task in tasks or ():
         if task.due_on is None:
             continue

@@ -35,6 +35,11 @@ class EventKind(StrEnum):
     TASK_REASSIGNED = "task_reassigned"
     CALENDAR_RETIMED = "calendar_retimed"  # 日历调整后重算期限
     DEFERRED_MATERIALS_RECEIVED = "deferred_materials_received"  # 补交容缺材料
+    COMMITMENT_VERIFIED = "commitment_verified"  # 承诺核查
+    DECISION_REVOKED = "decision_revoked"  # 撤销准予决定
+    MARKED_URGENT = "marked_urgent"  # 绿色通道
+    OBJECTION_RECORDED = "objection_recorded"  # 异议登记
+    OBJECTION_ANSWERED = "objection_answered"  # 异议答复
 
 
 EVENT_LABELS: dict[EventKind, str] = {
@@ -48,6 +53,10 @@ EVENT_LABELS: dict[EventKind, str] = {
     EventKind.TASK_CLAIMED: "认领", EventKind.TASK_RELEASED: "退回待办", EventKind.TASK_REASSIGNED: "改派",
     EventKind.CALENDAR_RETIMED: "期限重算",
     EventKind.DEFERRED_MATERIALS_RECEIVED: "补交容缺材料",
+    EventKind.COMMITMENT_VERIFIED: "承诺核查",
+    EventKind.DECISION_REVOKED: "撤销决定",
+    EventKind.MARKED_URGENT: "标记急办",
+    EventKind.OBJECTION_RECORDED: "登记异议", EventKind.OBJECTION_ANSWERED: "答复异议",
 }
 
 

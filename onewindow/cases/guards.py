@@ -268,6 +268,8 @@ def verdicts(case: Case, staff: Staff, *, events: Sequence[CaseEvent], tasks: Se
     if owed.deferred and not owed.missing:
         offer("accept_with_deferred_materials", "accept_with_deferred_materials",
               Action.ACCEPT_WITH_DEFERRED_MATERIALS, Perm.CASE_ACCEPT)
+    if case.item_version.commitment_eligible:
+        offer("accept_on_commitment", "accept_on_commitment", Action.ACCEPT_ON_COMMITMENT, Perm.CASE_ACCEPT)
     if instant:
         offer("conclude_instant", "conclude_instant", Action.CONCLUDE_INSTANT, Perm.CASE_ACCEPT,
               acceptance_refusal(case, events, instant=True))
@@ -299,6 +301,16 @@ def verdicts(case: Case, staff: Staff, *, events: Sequence[CaseEvent], tasks: Se
     if case.deferred_owed:
         offer("receive_deferred_materials", "receive_deferred_materials", Action.RECEIVE_DEFERRED_MATERIALS,
               Perm.CASE_SUBMIT)
+    if any(e.kind in (EventKind.REFUSED, EventKind.SUPPLEMENT_REQUESTED, EventKind.DECIDED) for e in events):
+        offer("record_objection", "record_objection", Action.RECORD_OBJECTION, Perm.CASE_SUBMIT)
+    if any(not o.get("answered") for o in case.objections or ()):
+        offer("answer_objection", "answer_objection", Action.ANSWER_OBJECTION, Perm.CASE_DECIDE)
+    if not case.urgent_reason:
+        offer("mark_urgent", "mark_urgent", Action.MARK_URGENT, Perm.CASE_GRANT_EXTENSION)
+    if case.verification_result == "false":
+        offer("revoke", "revoke", Action.REVOKE, Perm.CASE_DECIDE)
+    if case.verification_result == "pending":
+        offer("record_verification", "record_verification", Action.RECORD_VERIFICATION, Perm.CASE_DECIDE)
     offer("deliver", "deliver", Action.DELIVER, Perm.CASE_DELIVER,
           external_refusal(case, Action.DELIVER) if _allows(case, Action.DELIVER) else None)
     offer("withdraw", "withdraw", Action.WITHDRAW, Perm.CASE_SUBMIT)

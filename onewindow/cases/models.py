@@ -74,19 +74,30 @@ class Case(models.Model):
 
     status = models.CharField(_("状态"), max_length=32, choices=[(s.value, _(STATUS_LABELS[s])) for s in Status])
     is_urgent = models.BooleanField(_("急办件"), default=False)
+    urgent_reason = models.CharField(_("急办理由"), max_length=200, blank=True)
     submitted_at = models.DateTimeField(_("收件时间"))
     accepted_on = models.DateField(_("受理日期"), null=True, blank=True)
     concluded_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     visits = models.PositiveSmallIntegerField(_("到现场次数"), default=0)
     current_stage = models.PositiveSmallIntegerField(_("当前环节"), null=True, blank=True)
     outcome = models.CharField(_("审批结果"), max_length=16, blank=True,
-                               choices=[("grant", _("准予")), ("deny", _("不予"))])
+                               choices=[("grant", _("准予")), ("deny", _("不予")), ("revoked", _("已撤销"))])
     # A reviewer's pending request for an extension, in working days, until the chief decides.
     extension_requested_days = models.PositiveSmallIntegerField(_("申请延期工作日"), null=True, blank=True)
 
     # 容缺受理: the deferrable materials still owed after acceptance and the date they are due by.
     deferred_owed = models.JSONField(_("尚欠容缺材料"), default=list, blank=True)
     deferred_due = models.DateField(_("容缺材料补交期限"), null=True, blank=True, db_index=True)
+
+    # 告知承诺制: the conditions the applicant committed to, the verification date and its result
+    # ("pending" until recorded, then "true" or "false").
+    commitment_conditions = models.JSONField(_("承诺事项"), default=list, blank=True)
+    verification_due = models.DateField(_("承诺核查期限"), null=True, blank=True, db_index=True)
+    verification_result = models.CharField(_("核查结果"), max_length=8, blank=True, default="")
+
+    # 异议: the applicant's objections, each {"no", "against_seq", "against_kind", "content", "due",
+    # "answered"} (the answer itself is its event and numbered notice).
+    objections = models.JSONField(_("异议"), default=list, blank=True)
 
     # The clock, materialized on every transition and calendar change.
     acceptance_due = models.DateField(_("受理决定期限"), null=True, blank=True, db_index=True)
@@ -185,3 +196,30 @@ class CaseTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} · {self.stage_name}"
+
+
+class CreditRecord(models.Model):
+    """信用记录: an entry against an applicant, written by the transition that found the fault (a
+    false commitment under 告知承诺制 revokes the decision and records it here)."""
+
+    class Kind(models.TextChoices):
+        FALSE_COMMITMENT = "false_commitment", _("虚假承诺")
+
+    case = models.ForeignKey(Case, models.PROTECT, related_name="credit_records", verbose_name=_("办件"))
+    region = models.ForeignKey("organization.Region", models.PROTECT, related_name="+", verbose_name=_("记录机关所在地"))
+    kind = models.CharField(_("类型"), max_length=32, choices=Kind.choices)
+    applicant_name = models.CharField(_("当事人"), max_length=100)
+    applicant_id_number = models.CharField(_("证件号码"), max_length=32, db_index=True)
+    reason = models.CharField(_("事由"), max_length=500)
+    event_seq = models.PositiveIntegerField(_("对应事件序号"))
+    recorded_at = models.DateTimeField(_("记录时间"))
+    recorded_by = models.ForeignKey("organization.Staff", models.PROTECT, related_name="+", verbose_name=_("记录人"))
+
+    class Meta:
+        verbose_name = _("信用记录")
+        verbose_name_plural = _("信用记录")
+        ordering = ["-recorded_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["case", "event_seq", "kind"], name="credit_record_once")]
+
+    def __str__(self) -> str:
+        return f"{self.applicant_name} {self.kind} {self.case_id}"

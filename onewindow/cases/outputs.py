@@ -37,6 +37,8 @@ NOTICE_KIND: dict[str, str] = {
     EventKind.SPECIAL_PROCEDURE_ENDED: "special_procedure_notice",
     EventKind.EXTENSION_GRANTED: "extension_notice",
     EventKind.DECIDED: "decision_notice",
+    EventKind.DECISION_REVOKED: "revocation_notice",
+    EventKind.OBJECTION_ANSWERED: "objection_reply",  # 异议答复书  # 撤销决定书 (告知承诺不实)
 }
 
 
@@ -68,6 +70,10 @@ def _message(case: Case, event: CaseEvent, *, certificate: str = "") -> str | No
         verdict = words.grant_decision if p.get("outcome") == "grant" else words.deny_decision
         document = words.grant_document if p.get("outcome") == "grant" else words.deny_document
         return f"您申请的“{item}”（{case.number}）已作出{verdict}决定，详见{document}。"
+    if event.kind == EventKind.OBJECTION_ANSWERED:
+        return f"您对“{item}”（{case.number}）提出的异议已书面答复，详见异议答复书。"
+    if event.kind == EventKind.DECISION_REVOKED:
+        return f"您申请的“{item}”（{case.number}）因承诺不实，准予决定已被撤销，详见撤销决定书。"
     if event.kind == EventKind.CALENDAR_RETIMED:
         return _retimed_message(case, event)
     if event.kind == EventKind.CERTIFICATE_ISSUED:

@@ -92,7 +92,7 @@ def _by_role(staff: Staff, roles: set[Role]) -> QuerySet[Case]:
 
 
 def inbox(staff: Staff, *, limit: int = 200) -> Inbox:
-    """The staff member's work, oldest due first. An AB-post backup also sees the tasks held by
+    """The staff member's work, urgent cases (绿色通道) first, then oldest due first. An AB-post backup also sees the tasks held by
     the absent colleagues they stand in for (AB岗)."""
     roles = roles_of(staff)
     box = Inbox()
@@ -102,13 +102,13 @@ def inbox(staff: Staff, *, limit: int = 200) -> Inbox:
         granted = grant_exists(staff, Action.CASE_ACCEPT, local_date(), department=OuterRef("department_id"),
                                item=OuterRef("item_id"))
         received = mine.filter(status=Status.SUBMITTED).annotate(accept_granted=granted)
-        _sort_received(staff, box, list(received.order_by("acceptance_due", "submitted_at")[:limit]))
+        _sort_received(staff, box, list(received.order_by("-is_urgent", "acceptance_due", "submitted_at")[:limit]))
         box.awaiting_supplement = list(mine.filter(status=Status.AWAITING_SUPPLEMENT)
-                                       .order_by("acceptance_due", "submitted_at")[:limit])
-        box.to_deliver = list(mine.filter(status=Status.CERTIFICATE_ISSUED).order_by("issuance_due")[:limit])
+                                       .order_by("-is_urgent", "acceptance_due", "submitted_at")[:limit])
+        box.to_deliver = list(mine.filter(status=Status.CERTIFICATE_ISSUED).order_by("-is_urgent", "issuance_due")[:limit])
     if roles & {Role.CLERK, Role.REVIEWER, Role.CHIEF_REPRESENTATIVE}:
         handlers = _by_role(staff, {Role.CLERK, Role.REVIEWER, Role.CHIEF_REPRESENTATIVE})
-        box.to_issue = list(handlers.filter(status=Status.GRANTED).order_by("issuance_due")[:limit])
+        box.to_issue = list(handlers.filter(status=Status.GRANTED).order_by("-is_urgent", "issuance_due")[:limit])
     if roles & {Role.REVIEWER, Role.CHIEF_REPRESENTATIVE}:
         absent_primaries = list(staff.backing.filter(primary__is_present=False).values_list("primary_id", flat=True))
         tasks = (CaseTask.objects.filter(region_q(staff, field="case__region", roles={Role.REVIEWER,
@@ -118,7 +118,7 @@ def inbox(staff: Staff, *, limit: int = 200) -> Inbox:
                                          case__status__in=[Status.IN_REVIEW, Status.SPECIAL_PROCEDURE])
                  .filter(Q(assignee__isnull=True) | Q(assignee=staff) | Q(assignee_id__in=absent_primaries))
                  .select_related("case", "case__item_version", "department", "assignee")
-                 .order_by("due_on", "case__promised_due"))
+                 .order_by("-case__is_urgent", "due_on", "case__promised_due"))
         if Role.CHIEF_REPRESENTATIVE not in roles:
             tasks = tasks.filter(role__in=[r.value for r in roles])
         box.tasks = list(tasks[:limit])
@@ -126,7 +126,7 @@ def inbox(staff: Staff, *, limit: int = 200) -> Inbox:
         chief = _by_role(staff, {Role.CHIEF_REPRESENTATIVE})
         open_tasks = CaseTask.objects.filter(case=OuterRef("pk"), state=CaseTask.State.OPEN)
         box.to_decide = list(chief.filter(status=Status.IN_REVIEW).exclude(Exists(open_tasks))
-                             .order_by("promised_due")[:limit])
+                             .order_by("-is_urgent", "promised_due")[:limit])
         # A joint case's request is the government head's to decide (行政许可法 第四十二条第二款).
         box.extension_requests = list(chief.filter(status__in=[Status.IN_REVIEW, Status.SPECIAL_PROCEDURE],
                                                    extension_requested_days__isnull=False,

@@ -14,7 +14,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from dataclasses import asdict
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -27,6 +27,7 @@ from onewindow.core.errors import DomainError, NotFound, PermissionDenied
 from onewindow.core.sequences import next_value
 from onewindow.core.timesource import local_date
 from onewindow.core.timesource import now as current_time
+from onewindow.documents.services import certificates_revoke_of_case
 from onewindow.lifecycle.center_settings import forget_yellow_shares, yellow_share
 from onewindow.organization.models import Department, Staff, Window
 from onewindow.organization.permissions import Action as Perm
@@ -39,7 +40,7 @@ from . import materials as material_checks
 from .events import EventKind
 from .history import events_of
 from .lengths import APPLICANT_MAX_LENGTHS
-from .models import Case, CaseNumberSequence, CaseTask
+from .models import Case, CaseNumberSequence, CaseTask, CreditRecord
 from .rules import Applicant, MaterialCheck, check_applicant, check_materials, with_obtained_materials
 from .states import Status, TransitionRefused
 from .timing import (
@@ -320,6 +321,192 @@ def case_receive_deferred_materials(*, case_id: int, actor: Staff, materials: li
 
     return _act(case_id=case_id, actor=actor, perm=Perm.CASE_SUBMIT, action=states.Action.RECEIVE_DEFERRED_MATERIALS,
                 at=at, expected_version=expected_version, events=plan)
+
+
+def case_accept_on_commitment(*, case_id: int, actor: Staff, materials: list[str], conditions: list[str],
+                              note: str = "", at: datetime | None = None,
+                              expected_version: int | None = None) -> Case:
+    """告知承诺制: accept an item the catalog marks commitment-eligible on the applicant's written
+    commitment instead of the named missing materials (all of them, and only missing ones). The
+    acceptance notice (numbered) states the commitment and its ``conditions``; the department must
+    verify it by the item's verification period (working days after acceptance), a deadline the
+    sweep watches until :func:`case_record_verification`."""
+    at = at or current_time()
+    names = [m.strip() for m in materials if m.strip()]
+    # One condition a line: the staff form posts them as one text.
+    terms = [line.strip() for c in conditions for line in c.splitlines() if line.strip()]
+    if not terms:
+        raise DomainError("commitment.conditions_required", "告知承诺须列明申请人承诺符合的条件", field="conditions")
+
+    def plan(c: Case) -> list[tuple[str, dict[str, Any]]]:
+        version = c.item_version
+        if not version.commitment_eligible:
+            raise DomainError("commitment.not_eligible", "本事项未列入告知承诺制事项目录，不能以承诺代替材料受理",
+                              field="action")
+        missing = list(material_checks.outstanding_of(c).missing)
+        for name in names:
+            if name not in missing:
+                raise DomainError("commitment.not_missing", f"“{name}”不是尚缺的必要材料，无需以承诺代替",
+                                  field="materials")
+        unlisted = [n for n in missing if n not in names]
+        if unlisted:
+            raise DomainError("commitment.unlisted", f"尚缺的必要材料须全部以承诺代替或补正：{'、'.join(unlisted)}",
+                              field="materials")
+        day = local_date(at)
+        due = calendar_of(c).add_workdays(day, version.verification_workdays)
+        c.accepted_on = day
+        c.commitment_conditions = terms
+        c.verification_due = due
+        c.verification_result = "pending"
+        _open_ready_tasks(c, completed=set(), at=at)
+        return [(EventKind.ACCEPTED, {"note": note, "commitment": True, "commitment_materials": names,
+                                      "commitment_conditions": terms, "verification_due": due.isoformat(),
+                                      "verification_workdays": version.verification_workdays})]
+
+    return _act(case_id=case_id, actor=actor, perm=Perm.CASE_ACCEPT, action=states.Action.ACCEPT_ON_COMMITMENT,
+                at=at, expected_version=expected_version, events=plan)
+
+
+def case_record_verification(*, case_id: int, actor: Staff, truthful: bool, findings: str,
+                             at: datetime | None = None, expected_version: int | None = None) -> Case:
+    """承诺核查: record whether the commitment proved true, with the findings; this closes the
+    verification deadline. A false commitment leaves the decision to be revoked."""
+    if not isinstance(truthful, bool):
+        raise DomainError("verification.truthful_invalid", "核查结果须为 true 或 false", field="truthful")
+    findings = (findings or "").strip()
+    if not findings:
+        raise DomainError("verification.findings_required", "请写明核查情况", field="findings")
+
+    def plan(c: Case) -> list[tuple[str, dict[str, Any]]]:
+        if c.verification_result != "pending":
+            code, msg = (("verification.not_commitment", "本办件不是告知承诺受理的办件，无需核查")
+                         if not c.verification_result else ("verification.already_recorded", "核查结果已经登记"))
+            raise DomainError(code, msg, field="action")
+        late = c.verification_due is not None and local_date(at or current_time()) > c.verification_due
+        c.verification_result = "true" if truthful else "false"
+        return [(EventKind.COMMITMENT_VERIFIED, {"truthful": truthful, "findings": findings, "late": late})]
+
+    return _act(case_id=case_id, actor=actor, perm=Perm.CASE_DECIDE, action=states.Action.RECORD_VERIFICATION,
+                at=at, expected_version=expected_version, events=plan)
+
+
+def case_revoke(*, case_id: int, actor: Staff, reason: str, at: datetime | None = None,
+                expected_version: int | None = None) -> Case:
+    """撤销准予决定 on a false commitment (告知承诺制): only after ``record_verification`` found it
+    false. The decision is revoked (``outcome = "revoked"``, the case concluded), every valid
+    certificate of the case is revoked with the reason (``/verify/`` shows it), a numbered 撤销决定书
+    goes to the applicant and a credit record entry (虚假承诺) is written, all in one transaction."""
+    at = at or current_time()
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("revoke.reason_required", "撤销决定须说明理由", field="reason")
+    if len(reason) > 500:
+        raise DomainError("revoke.reason_too_long", "撤销理由不能超过500字", field="reason")
+
+    def plan(c: Case) -> list[tuple[str, dict[str, Any]]]:
+        if c.verification_result != "false":
+            raise DomainError("revoke.commitment_not_false",
+                              "只有经核查承诺不实的告知承诺件才能在此撤销准予决定", field="action")
+        findings = next((e.payload.get("findings", "") for e in reversed(events_of(c))
+                         if e.kind == EventKind.COMMITMENT_VERIFIED), "")
+        certificates = certificates_revoke_of_case(case=c, reason=f"准予决定已撤销：{reason}", at=at)
+        c.outcome = "revoked"
+        c.verification_result = "revoked"
+        c.concluded_at = c.concluded_at or at
+        CreditRecord.objects.create(
+            case=c, region_id=c.region_id, kind=CreditRecord.Kind.FALSE_COMMITMENT, applicant_name=c.applicant_name,
+            applicant_id_number=c.applicant_id_number, reason=f"告知承诺不实：{findings}"[:500],
+            event_seq=c.row_version + 1, recorded_at=at, recorded_by=actor)
+        return [(EventKind.DECISION_REVOKED, {"reason": reason, "findings": findings, "certificates": certificates,
+                                              "credit_recorded": True})]
+
+    return _act(case_id=case_id, actor=actor, perm=Perm.CASE_DECIDE, action=states.Action.REVOKE, at=at,
+                expected_version=expected_version, events=plan)
+
+
+def case_mark_urgent(*, case_id: int, actor: Staff, reason: str, at: datetime | None = None,
+                     expected_version: int | None = None) -> Case:
+    """绿色通道: the chief representative marks an open case urgent with a reason; it then comes
+    first in every inbox and, when the item has a shorter urgent limit, is promised within it."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("urgent.reason_required", "标记急办件须说明理由", field="reason")
+    if len(reason) > 200:
+        raise DomainError("urgent.reason_too_long", "急办理由不能超过200字", field="reason")
+
+    def plan(c: Case) -> list[tuple[str, dict[str, Any]]]:
+        if c.is_urgent and c.urgent_reason:
+            raise DomainError("urgent.already", "本办件已标记为急办件", field="action")
+        c.is_urgent = True  # before the event: its clock already runs on the urgent limit
+        c.urgent_reason = reason
+        return [(EventKind.MARKED_URGENT, {"reason": reason, "urgent_limit": c.item_version.urgent_limit})]
+
+    return _act(case_id=case_id, actor=actor, perm=Perm.CASE_GRANT_EXTENSION, action=states.Action.MARK_URGENT,
+                at=at, expected_version=expected_version, events=plan)
+
+
+# 异议: the handler answers in writing with reasons within this many working days (the center's
+# convention; seed 001: 承办人应明确答复，并说明理由).
+OBJECTION_REPLY_WORKDAYS = 5
+# What an objection may be raised against: a refusal, a supplement notice, a decision.
+OBJECTABLE = {EventKind.REFUSED: "不予受理", EventKind.SUPPLEMENT_REQUESTED: "补正告知", EventKind.DECIDED: "决定"}
+
+
+def case_record_objection(*, case_id: int, actor: Staff, against_seq: int, content: str,
+                          at: datetime | None = None, expected_version: int | None = None) -> Case:
+    """异议登记: the applicant objects to a refusal, a supplement notice or a decision (the event
+    ``against_seq``); the answer is due within :data:`OBJECTION_REPLY_WORKDAYS` working days, a
+    deadline the sweep watches."""
+    at = at or current_time()
+    content = (content or "").strip()
+    if not content:
+        raise DomainError("objection.content_required", "请写明异议的内容和理由", field="content")
+    if len(content) > 2000:
+        raise DomainError("objection.content_too_long", "异议内容不能超过2000字", field="content")
+
+    def plan(c: Case) -> list[tuple[str, dict[str, Any]]]:
+        target = next((e for e in events_of(c) if e.seq == against_seq), None)
+        if target is None or target.kind not in OBJECTABLE:
+            raise DomainError("objection.target_invalid", "只能对不予受理、补正告知或决定提出异议", field="against_seq")
+        due = calendar_of(c).add_workdays(local_date(at), OBJECTION_REPLY_WORKDAYS)
+        no = len(c.objections or []) + 1
+        entry = {"no": no, "against_seq": against_seq, "against_kind": str(target.kind), "content": content,
+                 "due": due.isoformat(), "answered": False}
+        c.objections = [*(c.objections or []), entry]
+        return [(EventKind.OBJECTION_RECORDED, {**{k: v for k, v in entry.items() if k != "answered"},
+                                                "against_label": OBJECTABLE[target.kind]})]
+
+    return _act(case_id=case_id, actor=actor, perm=Perm.CASE_SUBMIT, action=states.Action.RECORD_OBJECTION, at=at,
+                expected_version=expected_version, events=plan)
+
+
+def case_answer_objection(*, case_id: int, actor: Staff, objection_no: int, answer: str, reasons: str,
+                          at: datetime | None = None, expected_version: int | None = None) -> Case:
+    """异议答复: the handler (decide power) answers an objection in writing with reasons; a numbered
+    异议答复书 goes to the applicant and the objection's deadline closes."""
+    at = at or current_time()
+    answer, reasons = (answer or "").strip(), (reasons or "").strip()
+    if not answer:
+        raise DomainError("objection.answer_required", "请写明答复意见", field="answer")
+    if not reasons:
+        raise DomainError("objection.reasons_required", "答复须说明理由", field="reasons")
+
+    def plan(c: Case) -> list[tuple[str, dict[str, Any]]]:
+        entries = [dict(o) for o in c.objections or []]
+        entry = next((o for o in entries if o["no"] == objection_no), None)
+        if entry is None:
+            raise DomainError("objection.not_found", f"没有第{objection_no}件异议", field="objection_no")
+        if entry.get("answered"):
+            raise DomainError("objection.already_answered", f"第{objection_no}件异议已经答复", field="objection_no")
+        entry["answered"] = True
+        c.objections = entries
+        late = local_date(at) > date.fromisoformat(entry["due"])
+        return [(EventKind.OBJECTION_ANSWERED, {"objection_no": objection_no, "against_seq": entry["against_seq"],
+                                                "objection": entry["content"], "answer": answer, "reasons": reasons,
+                                                "late": late})]
+
+    return _act(case_id=case_id, actor=actor, perm=Perm.CASE_DECIDE, action=states.Action.ANSWER_OBJECTION, at=at,
+                expected_version=expected_version, events=plan)
 
 
 def _accepted_materials(case: Case) -> dict[str, Any]:

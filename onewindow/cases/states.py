@@ -63,6 +63,13 @@ class Action(StrEnum):
     # 容缺受理: accepted while deferrable materials are owed, with the date they are due by.
     ACCEPT_WITH_DEFERRED_MATERIALS = "accept_with_deferred_materials"
     RECEIVE_DEFERRED_MATERIALS = "receive_deferred_materials"
+    # 告知承诺制: accepted on the applicant's written commitment, verified later.
+    ACCEPT_ON_COMMITMENT = "accept_on_commitment"
+    RECORD_VERIFICATION = "record_verification"
+    RECORD_OBJECTION = "record_objection"  # 异议登记
+    ANSWER_OBJECTION = "answer_objection"  # 异议答复
+    MARK_URGENT = "mark_urgent"  # 绿色通道：标记急办件
+    REVOKE = "revoke"  # 撤销准予决定 (a false commitment)
     DECIDE_GRANT = "decide_grant"
     DECIDE_DENY = "decide_deny"
     ISSUE_CERTIFICATE = "issue_certificate"
@@ -107,6 +114,17 @@ TRANSITIONS: dict[Action, Move[Status]] = {
     Action.REASSIGN_TASK: _move(_HANDLING, None, "case.reassign", "改派"),
     Action.ACCEPT_WITH_DEFERRED_MATERIALS: _move({Status.SUBMITTED}, Status.IN_REVIEW, "case.accept", "容缺受理"),
     Action.RECEIVE_DEFERRED_MATERIALS: _move(_HANDLING | {Status.GRANTED}, None, "case.submit", "登记补交容缺材料"),
+    Action.ACCEPT_ON_COMMITMENT: _move({Status.SUBMITTED}, Status.IN_REVIEW, "case.accept", "告知承诺受理"),
+    # Verification may come after the case is concluded (the certificate is out by then).
+    Action.RECORD_VERIFICATION: _move(_HANDLING | {Status.GRANTED, Status.CERTIFICATE_ISSUED, Status.CONCLUDED},
+                                      None, "case.decide", "登记承诺核查结果"),
+    # An objection may come at any time after the act it objects to, also once the case is closed.
+    Action.RECORD_OBJECTION: _move(set(Status), None, "case.submit", "登记异议"),
+    Action.ANSWER_OBJECTION: _move(set(Status), None, "case.decide", "答复异议"),
+    Action.MARK_URGENT: _move({Status.SUBMITTED, Status.AWAITING_SUPPLEMENT} | _HANDLING, None,
+                              "case.grant_extension", "标记急办件"),
+    Action.REVOKE: _move({Status.GRANTED, Status.CERTIFICATE_ISSUED, Status.CONCLUDED}, Status.CONCLUDED,
+                         "case.decide", "撤销准予决定"),
     Action.DECIDE_GRANT: _move({Status.IN_REVIEW}, Status.GRANTED, "case.decide", "作出准予决定"),
     Action.DECIDE_DENY: _move({Status.IN_REVIEW}, Status.CONCLUDED, "case.decide", "作出不予决定"),
     Action.ISSUE_CERTIFICATE: _move({Status.GRANTED}, Status.CERTIFICATE_ISSUED, "case.issue_certificate", "制证"),

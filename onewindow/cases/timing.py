@@ -19,11 +19,15 @@ from .history import events_of
 from .models import Case, CaseEvent
 
 
-def limits_for(version: ServiceItemVersion, region_code: str | None = None) -> ClockLimits:
-    """The limits a case of this item version runs against in ``region_code``'s center."""
+def limits_for(version: ServiceItemVersion, region_code: str | None = None, *, urgent: bool = False) -> ClockLimits:
+    """The limits a case of this item version runs against in ``region_code``'s center; an
+    ``urgent`` case (急办件) is promised within the item's urgent limit when it has a shorter one."""
+    promised = version.promised_limit
+    if urgent and version.urgent_limit is not None:
+        promised = min(promised, version.urgent_limit)
     return ClockLimits(
         statutory=version.statutory_limit,
-        promised=version.promised_limit,
+        promised=promised,
         handling=version.handling_type,
         is_joint=version.is_joint,
         yellow_share=yellow_share(region_code),
@@ -52,14 +56,14 @@ def plan_event(case: Case, kind: str, at: datetime, payload: dict) -> tuple[list
     """What the clock's rules say about appending this event, and the clock right after it."""
     history = clock_events(events_of(case))
     new = ClockEvent.from_record(kind, at, payload, seq=case.row_version + 1)
-    limits, calendar = limits_for(case.item_version, case.region.code), calendar_of(case)
+    limits, calendar = limits_for(case.item_version, case.region.code, urgent=case.is_urgent), calendar_of(case)
     violations = check_transition(history, new, limits, calendar)
     return violations, clock([*history, new], limits, calendar, at)
 
 
 def clock_of(case: Case, as_of: datetime) -> ClockState:
     """The case's clock as of a moment, from its stored history."""
-    return clock(clock_events(events_of(case)), limits_for(case.item_version, case.region.code),
+    return clock(clock_events(events_of(case)), limits_for(case.item_version, case.region.code, urgent=case.is_urgent),
                  calendar_of(case), as_of)
 
 

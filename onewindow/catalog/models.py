@@ -98,6 +98,12 @@ class ServiceItemVersion(models.Model):
     # 容缺受理: what waits for the owed materials — the decision (default) or only the certificate.
     deferred_blocks = models.CharField(_("容缺材料补齐前不得"), max_length=16, default="decision",
                                        choices=[("decision", _("作出准予决定")), ("certificate", _("制发证照"))])
+    # 告知承诺制: the applicant may sign a commitment instead of the missing materials; the department
+    # verifies it within this many working days of acceptance.
+    # 急办件 (green channel): the promised limit of an urgent case, when shorter than the usual one.
+    urgent_limit = models.PositiveIntegerField(_("急办承诺时限（工作日）"), null=True, blank=True)
+    commitment_eligible = models.BooleanField(_("可告知承诺"), default=False)
+    verification_workdays = models.PositiveSmallIntegerField(_("承诺核查期限（工作日）"), default=20)
     max_visits = models.PositiveSmallIntegerField(_("到现场次数"), default=1)
     visits_note = models.CharField(_("到现场原因"), max_length=200, blank=True)
     special_procedures = models.JSONField(_("特别程序"), default=list, blank=True)

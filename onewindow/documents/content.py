@@ -34,6 +34,8 @@ TITLES = {
     "special_procedure_notice": "特别程序告知书",
     "extension_notice": "延期告知书",
     "decision_notice": "行政许可决定书",
+    "revocation_notice": "撤销决定书",
+    "objection_reply": "异议答复书",
     "certificate": "证照",
 }
 
@@ -162,6 +164,10 @@ def acceptance(case: Case, event: CaseEvent) -> dict[str, Any]:
         # 容缺受理: accepted while these are still owed; the notice must not call the file complete.
         "deferred_materials": list(event.payload.get("deferred_materials", [])),
         "deferred_due": event.payload.get("deferred_due"),  # the date they are owed by, when one was set
+        # 告知承诺制: accepted on the applicant's commitment to these conditions, verified by that date.
+        "commitment_conditions": list(event.payload.get("commitment_conditions", [])),
+        "commitment_materials": list(event.payload.get("commitment_materials", [])),
+        "verification_due": event.payload.get("verification_due"),
         "instant": bool(event.payload.get("instant")),
         "deemed": event.kind == EventKind.DEEMED_ACCEPTED,
         "deemed_rule": DEEMED_RULE if event.kind == EventKind.DEEMED_ACCEPTED else "",
@@ -185,6 +191,25 @@ def refusal(case: Case, event: CaseEvent) -> dict[str, Any]:
         "where_to_apply": event.payload.get("where_to_apply", ""),
         "rights": RIGHTS_TEXT,
     }
+
+
+def revocation(case: Case, event: CaseEvent) -> dict[str, Any]:
+    """撤销决定书: a decision made on a commitment that proved false is revoked (告知承诺制)."""
+    return {
+        "reason": event.payload.get("reason", ""),
+        "findings": event.payload.get("findings", ""),
+        "commitment_conditions": list(case.commitment_conditions or []),
+        "certificates": list(event.payload.get("certificates", [])),
+        "credit_recorded": bool(event.payload.get("credit_recorded")),
+        "rights": RIGHTS_TEXT,
+    }
+
+
+def objection_reply(case: Case, event: CaseEvent) -> dict[str, Any]:
+    """异议答复书: the answer to the applicant's objection, with its reasons."""
+    p = event.payload
+    return {"objection_no": p.get("objection_no"), "objection": p.get("objection", ""), "answer": p.get("answer", ""),
+            "reasons": p.get("reasons", ""), "rights": RIGHTS_TEXT}
 
 
 def special_procedure(case: Case, event: CaseEvent) -> dict[str, Any]:
@@ -259,6 +284,8 @@ BUILDERS: dict[str, Callable[[Case, CaseEvent], dict[str, Any]]] = {
     "acceptance_notice": acceptance,
     "supplement_notice": supplement,
     "refusal_notice": refusal,
+    "revocation_notice": revocation,
+    "objection_reply": objection_reply,
     "special_procedure_notice": special_procedure,
     "extension_notice": extension,
     "decision_notice": decision,

@@ -35,6 +35,8 @@ class Document(models.Model):
         SPECIAL_PROCEDURE_NOTICE = "special_procedure_notice", _("特别程序告知书")
         EXTENSION_NOTICE = "extension_notice", _("延期告知书")
         DECISION_NOTICE = "decision_notice", _("准予/不予行政许可决定书")
+        REVOCATION_NOTICE = "revocation_notice", _("撤销决定书")
+        OBJECTION_REPLY = "objection_reply", _("异议答复书")
         CERTIFICATE = "certificate", _("证照")
 
     case = models.ForeignKey("cases.Case", models.PROTECT, related_name="documents", verbose_name=_("办件"))

@@ -19,6 +19,8 @@ KIND_MARKS: dict[str, str] = {
     "special_procedure_notice": "特",
     "extension_notice": "延",
     "decision_notice": "决",
+    "revocation_notice": "撤",
+    "objection_reply": "答",
     "certificate": "证",
 }
 

@@ -195,6 +195,19 @@ def certificate_revoke(*, certificate_id: int, actor: Staff, reason: str, at: da
         return certificate
 
 
+def certificates_revoke_of_case(*, case: Case, reason: str, at: datetime) -> list[str]:
+    """撤销 every valid certificate of ``case`` with ``reason`` (the case's decision was revoked);
+    returns their numbers. Call it inside the case transition, which checked the permission."""
+    rows = list(Certificate.objects.select_for_update(of=("self",))
+                .filter(case=case, status=Certificate.Status.VALID).order_by("pk"))
+    for certificate in rows:
+        certificate.status = Certificate.Status.REVOKED
+        certificate.revoked_at = at
+        certificate.revoked_reason = reason[:200]
+        certificate.save(update_fields=["status", "revoked_at", "revoked_reason"])
+    return [c.number for c in rows]
+
+
 # -- rendering -----------------------------------------------------------------------------------
 
 

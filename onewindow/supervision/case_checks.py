@@ -324,7 +324,8 @@ def _check_case(run: SweepRun, case: Case, events: list[CaseEvent], tasks: list[
 def _check_special_procedure(run: SweepRun, case: Case, events: list[CaseEvent], base: dict[str, Any],
                              rechecks: list[CaseRecheck]) -> None:
     try:
-        state = clock(clock_events(events), limits_for(case.item_version, case.region.code), calendar_of(case), run.now)
+        state = clock(clock_events(events), limits_for(case.item_version, case.region.code, urgent=case.is_urgent),
+                      calendar_of(case), run.now)
     except CalendarRangeError:
         return
     if not state.paused or not state.pauses:

@@ -192,6 +192,15 @@ def _acceptance_forms(ctx: _Ctx) -> list[ActionForm]:
                           choices=[(n, n) for n in owed.deferred]),
                     Field("workdays", "补交期限（受理后工作日数）", "number", required=True, value="5"),
                     Field("note", _("Note"), "textarea")]))
+    if "accept_on_commitment" in ctx.lawful:
+        owed = case_materials.outstanding_of(ctx.case, ctx.view.events)
+        forms.append(ActionForm(
+            key="accept_on_commitment", action="accept_on_commitment", title="告知承诺受理", submit="告知承诺受理",
+            notes=[f"核查期限：受理后{ctx.case.item_version.verification_workdays}个工作日；承诺不实的，依法撤销决定并记入信用记录。"],
+            fields=[Field("materials", "以承诺代替的材料", "checkboxes", value=list(owed.missing),
+                          choices=[(n, n) for n in owed.missing]),
+                    Field("conditions", "承诺符合的条件（每行一条）", "textarea", required=True),
+                    Field("note", _("Note"), "textarea")]))
     if "conclude_instant" in ctx.lawful:
         forms.append(ActionForm(key="conclude_instant", action="conclude_instant", title=_("Conclude on the spot"),
                                 submit=_("Conclude"), fields=[Field("result", _("Result"), "textarea")]))
@@ -326,6 +335,12 @@ def _joint_extension_forms(ctx: _Ctx) -> list[ActionForm]:
 
 def _closing_forms(ctx: _Ctx) -> list[ActionForm]:
     forms: list[ActionForm] = []
+    if "record_verification" in ctx.lawful:
+        forms.append(ActionForm(
+            key="record_verification", action="record_verification", title="登记承诺核查结果", submit="登记核查结果",
+            notes=[f"核查期限：{ctx.case.verification_due}"] if ctx.case.verification_due else [],
+            fields=[Field("truthful", "承诺属实", "checkbox"),
+                    Field("findings", "核查情况", "textarea", required=True)]))
     if "receive_deferred_materials" in ctx.lawful:
         owed = list(ctx.case.deferred_owed)
         forms.append(ActionForm(
@@ -371,13 +386,50 @@ def action_forms(case: Case, staff: Staff, view: CaseView, *, failed: str | None
     if withheld is not None:
         withheld.extend(_withheld(verdicts, view.tasks))
     ctx = _Ctx(case=case, staff=staff, view=view, lawful=frozenset(v.key for v in verdicts if v.allowed))
-    forms = [*_intake_forms(ctx), *_task_forms(ctx), *_handling_forms(ctx), *_closing_forms(ctx)]
+    forms = [*_intake_forms(ctx), *_task_forms(ctx), *_handling_forms(ctx), *_closing_forms(ctx),
+             *_crossing_forms(ctx)]
     for form in forms:
         if form.key == failed:
             if posted is not None:
                 form.fill(posted)
             if error is not None:
                 form.shown_error = form.mark(*error)
+    return forms
+
+
+_OBJECTABLE = {EventKind.REFUSED: "不予受理", EventKind.SUPPLEMENT_REQUESTED: "补正告知", EventKind.DECIDED: "决定"}
+
+
+def _crossing_forms(ctx: _Ctx) -> list[ActionForm]:
+    """绿色通道, 异议 and the revocation of a decision made on a false commitment."""
+    forms: list[ActionForm] = []
+    if "mark_urgent" in ctx.lawful:
+        forms.append(ActionForm(key="mark_urgent", action="mark_urgent", title="标记急办件（绿色通道）",
+                                submit="标记急办", fields=[Field("reason", "急办理由", "textarea", required=True)]))
+    if "record_objection" in ctx.lawful:
+        targets = [(str(e.seq), f"{_OBJECTABLE[e.kind]}（{e.at:%Y-%m-%d}）") for e in ctx.view.events
+                   if e.kind in _OBJECTABLE]
+        forms.append(ActionForm(
+            key="record_objection", action="record_objection", title="登记异议", submit="登记异议",
+            notes=["承办人须在5个工作日内书面答复并说明理由。"],
+            fields=[Field("against_seq", "异议针对", "select", required=True, choices=targets,
+                          value=targets[-1][0] if targets else ""),
+                    Field("content", "异议内容和理由", "textarea", required=True)]))
+    if "answer_objection" in ctx.lawful:
+        for o in ctx.case.objections or ():
+            if o.get("answered"):
+                continue
+            forms.append(ActionForm(
+                key=f"answer_objection-{o['no']}", action="answer_objection", title=f"答复第{o['no']}件异议",
+                submit="书面答复", hidden={"objection_no": str(o["no"])},
+                notes=[f"异议：{o['content']}", f"答复期限：{o['due']}"],
+                fields=[Field("answer", "答复意见", "textarea", required=True),
+                        Field("reasons", "理由", "textarea", required=True)]))
+    if "revoke" in ctx.lawful:
+        forms.append(ActionForm(
+            key="revoke", action="revoke", title="撤销准予决定（承诺不实）", submit="撤销决定", danger=True,
+            notes=["将同时注销本件证照、出具撤销决定书，并记入申请人信用记录。"],
+            fields=[Field("reason", "撤销理由", "textarea", required=True)]))
     return forms
 
 
@@ -392,6 +444,9 @@ def action_label(action: str) -> str:
         "grant_extension": _("extension granted"), "decline_extension": _("extension declined"),
         "request_joint_extension": "已报请本级人民政府负责人批准延期", "approve_joint_extension": "已批准联办件延期",
         "decline_joint_extension": "已不同意联办件延期",
+        "accept_on_commitment": "已告知承诺受理", "record_verification": "已登记承诺核查结果",
+        "revoke": "已撤销准予决定", "mark_urgent": "已标记急办件", "record_objection": "已登记异议",
+        "answer_objection": "已书面答复异议",
         "accept_with_deferred_materials": "已容缺受理", "receive_deferred_materials": "已登记补交容缺材料",
         "decide": _("decision recorded"), "issue_certificate": _("certificate issued"),
         "deliver": _("delivered"), "withdraw": _("withdrawn"),

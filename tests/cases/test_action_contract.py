@@ -45,6 +45,14 @@ CONTRACT: dict[str, tuple[str, dict[str, str]]] = {
     "accept_with_deferred_materials": ("AcceptWithDeferredMaterialsIn", {
         "materials": "array[string]", "workdays": f"integer[{INT64}]", "note": 'string = ""'}),
     "receive_deferred_materials": ("ReceiveDeferredMaterialsIn", {"materials": "array[string]"}),
+    "accept_on_commitment": ("AcceptOnCommitmentIn", {
+        "materials": "array[string] = []", "conditions": "array[string]", "note": 'string = ""'}),
+    "record_verification": ("RecordVerificationIn", {"truthful": "boolean", "findings": "string"}),
+    "record_objection": ("RecordObjectionIn", {"against_seq": f"integer[{INT64}]", "content": "string"}),
+    "answer_objection": ("AnswerObjectionIn", {"objection_no": f"integer[{INT64}]", "answer": "string",
+                                               "reasons": "string"}),
+    "mark_urgent": ("MarkUrgentIn", {"reason": "string"}),
+    "revoke": ("RevokeIn", {"reason": "string"}),
     "decide": ("DecideIn", {"grant": "boolean", "reasons": 'string = ""'}),
     "issue_certificate": ("IssueCertificateIn", {}),
     "deliver": ("DeliverIn", {"method": "string", "tracking_number": 'string = ""', "note": 'string = ""'}),

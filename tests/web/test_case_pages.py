@@ -346,14 +346,16 @@ def test_action_forms_follow_status_and_roles(client, desk):
     assert supplement.field_named("materials").value == ["营业执照副本"]
     assert re.search(r'name="materials" value="营业执照副本"\s+checked', response.content.decode())
     assert f'name="expected_version" value="{case.row_version}"' in response.content.decode()
-    for who in (desk.reviewer, desk.chief):
-        client.force_login(who.user)
-        assert form_keys(client.get(page)) == set()
+    client.force_login(desk.reviewer.user)
+    assert form_keys(client.get(page)) == set()
+    client.force_login(desk.chief.user)
+    assert form_keys(client.get(page)) == {"mark_urgent"}  # 绿色通道: the chief may mark it urgent
     s.case_request_supplement(case_id=case.id, actor=desk.clerk, materials=["营业执照副本"])
     s.case_supplement(case_id=case.id, actor=desk.clerk, materials=["营业执照副本"])
     case = s.case_accept(case_id=case.id, actor=desk.clerk)
     client.force_login(desk.clerk.user)
-    assert form_keys(client.get(page)) == {"withdraw"}
+    # the supplement notice stays open to an objection (异议)
+    assert form_keys(client.get(page)) == {"withdraw", "record_objection"}
     client.force_login(desk.reviewer.user)
     response = client.get(page)
     assert form_keys(response) == {"claim-2", "complete_stage-2", "start_special_procedure", "request_extension"}
