@@ -23,8 +23,9 @@ Run from the repository root:
    parameters.
 
 Figures per operation (requests, failures, requests/s, p50/p95/p99) are printed and written to
-bench/results/http.json. Without PostgreSQL the benchmark says so and exits 0. ``--smoke`` runs
-5 users for 5 s per phase and a burst of 5, and judges nothing.
+bench/results/http.json. Without PostgreSQL the benchmark says so and exits 0. ``--smoke`` loads
+the demo without its case load (the case pages and progress lookups are then skipped), runs 5 users
+for 5 s per phase and a burst of 5, and judges nothing.
 """
 
 from __future__ import annotations
@@ -120,11 +121,12 @@ def _manage(env: dict[str, str], *args: str) -> str:
     return done.stdout
 
 
-def _prepare(env: dict[str, str], data_path: Path) -> dict[str, Any]:
-    """Migrate, load the demo, issue tokens, and write what the simulated users need."""
+def _prepare(env: dict[str, str], data_path: Path, *, cases: bool = True) -> dict[str, Any]:
+    """Migrate, load the demo (a smoke run: without its case load), issue tokens, and write what
+    the simulated users need."""
     _manage(env, "migrate", "--noinput", "-v0")
     _manage(env, "collectstatic", "--noinput", "-v0")
-    _manage(env, "load_demo")
+    _manage(env, "load_demo", *(() if cases else ("--no-cases",)))
     tokens = {name: _manage(env, "create_api_token", name, "--name", "bench").strip() for name in ("clerk", "reviewer")}
     script = (ROOT / "bench" / "locust" / "data.py").read_text(encoding="utf-8")
     done = subprocess.run([PY, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True)
@@ -204,7 +206,7 @@ def run(args: argparse.Namespace, url: str) -> dict[str, Any]:
     env = _server_env(url, var_dir)
     data_path = Path(var_dir) / "bench-data.json"
     began = time.perf_counter()
-    _prepare(env, data_path)
+    _prepare(env, data_path, cases=not args.smoke)
     prepare_s = round(time.perf_counter() - began, 1)
     port = _free_port()
     server = _start_server(env, port, args.workers, args.threads)

@@ -117,6 +117,8 @@ else:
 
         @task(2)
         def progress(self) -> None:
+            if not DATA["progress"]:
+                return
             self.fresh()
             number, code = random.choice(DATA["progress"])
             self.client.get("/api/v1/public/progress", params={"number": number, "code": code},
@@ -140,12 +142,15 @@ else:
 
         @task(2)
         def case(self) -> None:
-            self.client.get(f"/staff/cases/{random.choice(DATA['clerk_cases'])}/", name="staff: case page")
+            if DATA["clerk_cases"]:
+                self.client.get(f"/staff/cases/{random.choice(DATA['clerk_cases'])}/", name="staff: case page")
 
         @task(2)
         def submit_and_accept(self) -> None:
             """A window submission through the API, retried once with the same key (as a
             client whose answer got lost would), then accepted."""
+            if not DATA["submissions"]:
+                return
             auth = {"Authorization": f"Bearer {DATA['tokens']['clerk']}"}
             key = str(uuid.uuid4())
             body = random.choice(DATA["submissions"])
@@ -166,10 +171,13 @@ else:
 
         @task(2)
         def case(self) -> None:
-            self.client.get(f"/staff/cases/{random.choice(DATA['reviewer_cases'])}/", name="staff: case page")
+            if DATA["reviewer_cases"]:
+                self.client.get(f"/staff/cases/{random.choice(DATA['reviewer_cases'])}/", name="staff: case page")
 
         @task(1)
         def case_api(self) -> None:
+            if not DATA["reviewer_cases"]:
+                return
             self.client.get(f"/api/v1/cases/{random.choice(DATA['reviewer_cases'])}",
                             headers={"Authorization": f"Bearer {DATA['tokens']['reviewer']}"}, name="api: case detail")
 
