@@ -454,7 +454,7 @@ def _measure(org: dict[str, Any], n: int, repeat: int, seed: int) -> dict[str, A
     return out
 
 
-def worker(n: int, repeat: int, seed: int, out_path: str) -> int:
+def worker(n: int, repeat: int, seed: int, out_path: str, *, reuse: bool = False) -> int:
     """One database: load ``n`` cases, back-fill the statistics rows, measure; JSON to ``out_path``."""
     from django.db import connection, transaction
 
@@ -463,6 +463,12 @@ def worker(n: int, repeat: int, seed: int, out_path: str) -> int:
     from onewindow.supervision.case_checks import facts_backfill
 
     org = _organization()
+    if reuse and Case.objects.count() == n:
+        # The same database, already loaded (by an earlier run, then migrated): measure only.
+        result = {"cases": n, "reused": True}
+        result |= _measure(org, n, repeat, seed)
+        Path(out_path).write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+        return 0
     _truncate()
     began = time.perf_counter()
     with transaction.atomic():
@@ -490,11 +496,12 @@ def worker(n: int, repeat: int, seed: int, out_path: str) -> int:
     return 0
 
 
-def _run_worker(url: str, n: int, repeat: int, var_dir: str) -> dict[str, Any]:
+def _run_worker(url: str, n: int, repeat: int, var_dir: str, reuse: bool) -> dict[str, Any]:
     out = Path(var_dir) / f"{_parse(url)['name']}.json"
     env = dict(os.environ, DATABASE_URL=url)
     subprocess.run([sys.executable, __file__, "--worker", "--cases", str(n), "--repeat", str(repeat),
-                    "--out", str(out), "--var-dir", var_dir], env=env, check=True)
+                    "--out", str(out), "--var-dir", var_dir, *(["--reuse"] if reuse else [])],
+                   env=env, check=True)
     return json.loads(out.read_text(encoding="utf-8"))
 
 
@@ -505,9 +512,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--small", type=int, default=None, help="cases of the small database (default 100 000)")
     parser.add_argument("--repeat", type=int, default=None, help=f"repetitions per query (default {REPEAT})")
     parser.add_argument("--drop", action="store_true", help="drop both databases at the end")
+    parser.add_argument("--reuse", action="store_true",
+                        help="measure again without loading when a database already holds its cases")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
-    parser.add_argument("--var-dir", help=argparse.SUPPRESS)
+    parser.add_argument("--var-dir", help="the VAR_DIR (keys) of an earlier run, with --reuse")
     args = parser.parse_args(argv)
     repeat = args.repeat or (5 if args.smoke else REPEAT)
     if args.worker:
@@ -515,7 +524,7 @@ def main(argv: list[str] | None = None) -> int:
         if not _parse(url)["name"].endswith(SUFFIX):  # never empty a database that is not ours
             raise SystemExit(f"refusing: the database's name must end in {SUFFIX}")
         _setup_django(url, args.var_dir)
-        return worker(args.cases, repeat, 14, args.out)
+        return worker(args.cases, repeat, 14, args.out, reuse=args.reuse)
     big = args.cases or (20_000 if args.smoke else 10_000_000)
     small = args.small or (2_000 if args.smoke else 100_000)
     url = os.environ.get("DATABASE_URL") or DEFAULT_URL
@@ -527,9 +536,11 @@ def main(argv: list[str] | None = None) -> int:
         problem = _prepare_database(u)
         if problem:
             return _skip(problem)
-    var_dir = tempfile.mkdtemp(prefix="onewindow-scale-bench-")
-    figures = {"small": _run_worker(urls["small"], small, repeat, var_dir),
-               "big": _run_worker(urls["big"], big, repeat, var_dir)}
+    # With --reuse, pass the earlier run's --var-dir: its development keys decrypt the loaded rows.
+    var_dir = args.var_dir or tempfile.mkdtemp(prefix="onewindow-scale-bench-")
+    print(f"ONEWINDOW_VAR_DIR={var_dir}", flush=True)
+    figures = {size: _run_worker(urls[size], n, repeat, var_dir, args.reuse)
+               for size, n in (("small", small), ("big", big))}
     comparison = {}
     for name in QUERIES:
         s, b = figures["small"][name]["p95_ms"], figures["big"][name]["p95_ms"]
