@@ -299,7 +299,7 @@ def _load(org: dict[str, Any], n: int) -> tuple[dict[str, float], list[str]]:
                 AT TIME ZONE 'Asia/Shanghai' END, 1, CASE WHEN o THEN 1 END, CASE WHEN o THEN '' ELSE 'grant' END,
                 NULL, '[]'::jsonb, NULL, NULL, a + 14, a + 28, NULL, a + 12, NULL, false, false, 0,
                 CASE WHEN o THEN 3 ELSE 6 END, repeat('0', 64)
-            FROM (SELECT g, {open_} AS o, {accepted} AS a FROM generate_series(1, {int(n)}) g) x
+            FROM (SELECT g, {open_} AS o, {accepted} AS a FROM generate_series(1, {int(n)}::bigint) g) x
             JOIN scale_slot s ON s.k = x.g / 10 % {slots} JOIN scale_person p ON p.p = x.g % {PEOPLE}
         """)
         seconds["cases"] = time.perf_counter() - began
