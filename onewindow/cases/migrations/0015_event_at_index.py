@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0010_caseevent_append_only'),
+        ('cases', '0014_crossing_objections'),
         ('organization', '0002_government_head_role'),
     ]
 
