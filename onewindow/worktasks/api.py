@@ -60,7 +60,7 @@ class TaskIn(Schema):
     measures: str = Field("", max_length=4000)
 
 
-class TaskOut(Schema):
+class WorkTaskOut(Schema):
     id: int
     number: str
     code: str
@@ -86,7 +86,7 @@ def task_out(task: Task) -> dict[str, Any]:
             "row_version": task.row_version}
 
 
-@router.get("/work-tasks", response={200: list[TaskOut], **_READ}, summary="Work tasks the caller may see")
+@router.get("/work-tasks", response={200: list[WorkTaskOut], **_READ}, summary="Work tasks the caller may see")
 def task_list(request: HttpRequest, plan: DbInt | None = None, late: bool | None = None) -> Any:
     staff = request_staff(request)
     tasks = tasks_visible(staff)
@@ -96,7 +96,7 @@ def task_list(request: HttpRequest, plan: DbInt | None = None, late: bool | None
     return [t for t in out if late is None or t["late"] == late]
 
 
-@router.post("/work-tasks", response={201: TaskOut, **_WRITE}, summary="Create a work task of a plan")
+@router.post("/work-tasks", response={201: WorkTaskOut, **_WRITE}, summary="Create a work task of a plan")
 def task_create(request: HttpRequest, body: TaskIn) -> Any:
     """Refused: no lead unit (``worktasks.lead_required``), a unit outside the plan's region
     (``worktasks.unit_outside_region``), a unit without an owner, no deadline."""
@@ -119,7 +119,7 @@ class ReportIn(Schema):
     progress: int = Field(..., ge=0, le=100)
 
 
-@router.post("/work-tasks/{task_id}/reports", response={201: TaskOut, **_WRITE},
+@router.post("/work-tasks/{task_id}/reports", response={201: WorkTaskOut, **_WRITE},
              summary="A responsible unit reports progress")
 def task_report(request: HttpRequest, task_id: DbInt, body: ReportIn) -> Any:
     """Refused on a closed task (``work_task.transition_refused.report``) and for a unit that is

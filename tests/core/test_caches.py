@@ -21,6 +21,7 @@ NOT_CACHES = {
     "onewindow.core.caches": "the registry of resets itself",
     "onewindow.core.batching": "the writes queued by the open transaction of this thread",
     "onewindow.tasks.registry": "the periodic jobs, registered at import",
+    "onewindow.assessment.facts": "the fact sources of the assessment, registered at import",
     "onewindow.workdays.retiming": "the retimers, registered at import",
     "onewindow.api.schemas": "the schemas operations document by reference, registered at import",
     "onewindow.lifecycle.registry": "the record types and their checks, registered by the apps' ready()",

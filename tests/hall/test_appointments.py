@@ -7,6 +7,7 @@ from datetime import date, time
 
 import pytest
 
+from onewindow.core import crypto
 from onewindow.core.errors import Conflict, DomainError, PermissionDenied
 from onewindow.hall import appointment_services as appts
 from onewindow.hall import duty_services, services
@@ -50,7 +51,8 @@ def test_bookable_days_start_tomorrow_and_end_after_five_working_days(rostered):
 def test_a_booking_sends_its_code(rostered):
     appointment = book(rostered)
     assert appointment.state == Appointment.State.BOOKED
-    assert OutboxMessage.objects.filter(recipient="13800000000", body__contains=appointment.code).exists()
+    assert OutboxMessage.objects.filter(recipient_bidx=crypto.blind_index("phone", "13800000000"),
+                                        body__contains=appointment.code).exists()
 
 
 @pytest.mark.parametrize(("day", "code"), [(date(2026, 9, 28), "hall.appointment_day"),

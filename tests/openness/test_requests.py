@@ -374,9 +374,11 @@ def test_the_supervision_sweep_warns_of_an_overdue_reply_and_resolves_it(org) ->
 
     req = online(org)
     sweep(now=at(date(2026, 3, 30), 20))
-    assert not Warning.objects.filter(subject_type="disclosure").exists()
+    assert not Warning.objects.filter(subject_type="disclosure", level="red").exists()
+    near = Warning.objects.get(subject_type="disclosure", subject_id=req.pk, rule="deadline_near")  # yellow first
+    assert near.level == "yellow"
     sweep(now=at(date(2026, 3, 31)))
-    warning = Warning.objects.get(subject_type="disclosure", subject_id=req.pk)
+    warning = Warning.objects.get(subject_type="disclosure", subject_id=req.pk, rule="deadline_overdue")
     assert (warning.rule, warning.due_on) == ("deadline_overdue", date(2026, 3, 30))
     assert req.number in warning.message
     s.reply(request_id=req.id, actor=org.reviewer, at=at(date(2026, 3, 31), 11), answer="disclosed")
