@@ -29,10 +29,10 @@ from onewindow.core.errors import DomainError
 from onewindow.core.timesource import SHANGHAI, local_date
 from onewindow.core.timesource import now as current_time
 from onewindow.lifecycle.center_settings import yellow_share
-from onewindow.lifecycle.chain import GENESIS, event_hash
+from onewindow.lifecycle.chain import GENESIS
 from onewindow.lifecycle.deadlines import Kind
 from onewindow.lifecycle.models import Deadline
-from onewindow.lifecycle.services import event_content
+from onewindow.lifecycle.services import event_content, sign
 from onewindow.organization.models import Department, Region, Staff
 from onewindow.workdays.selectors import snapshot_for
 
@@ -253,7 +253,8 @@ def _chain(order: WorkOrder, steps: list[tuple[str, str, dict[str, Any]]], *, at
     for seq, (kind, note, payload) in enumerate(steps, start=1):
         event = WorkOrderEvent(order=order, seq=seq, kind=kind, at=at, actor=actor, actor_label=actor.name, note=note,
                                payload=payload, prev_hash=prev)
-        event.hash = prev = event_hash(prev, event_content(event, order.number))
+        sign(event, event_content, order.number)  # keyed, as event_append signs (bulk-inserted here)
+        prev = event.hash
         events.append(event)
     return events
 
