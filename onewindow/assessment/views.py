@@ -57,6 +57,9 @@ def assessment_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
     staff = staff_of(request.user)
     try:
         sel.assessment_for(staff, pk)
+    except DomainError as exc:  # not found, or not theirs: the same answer as the page's
+        return _forbidden(request, exc.message, exc.status)
+    try:
         if action == "object":
             services.objection_raise(by=staff, line_id=int(request.POST.get("line_id") or 0),
                                      reason=request.POST.get("reason", ""))

@@ -181,8 +181,9 @@ def _placeholders(case: Case, applicant: Any, files: list[tuple[str, bytes]]) ->
     document = Document.objects.filter(case=case).order_by("pk").first()
     if document is None:
         raise AssertionError(f"case {case.number} has no document")
-    warning = (Warning.objects.filter(department=case.department).order_by("pk").first()
-               or Warning.objects.filter(region=case.region).order_by("pk").first())
+    # A case's warning (the other record types' warnings have their own pages and rules).
+    warning = (Warning.objects.filter(department=case.department, case__isnull=False).order_by("pk").first()
+               or Warning.objects.filter(region=case.region, case__isnull=False).order_by("pk").first())
     if warning is None:
         raise AssertionError(f"the sweep raised no warning in {case.region}")
     order = SupervisionOrder.objects.filter(department=case.department).first() or _order(case.department)

@@ -356,4 +356,37 @@ ROWS: list[Row] = [
     Row("GET /api/v1/public/funds", "GET", "/api/v1/public/funds", PUBLIC, api=True),
     Row("POST /api/v1/public/funds/lookup", "POST", "/api/v1/public/funds/lookup", PUBLIC, api=True),
     Row("GET /api/v1/publications", "GET", "/api/v1/publications", PUBLIC, api=True),
+    # Work tasks, problems and inspections (worktasks): staff pages; an unknown record is not found.
+    Row("workbench:worktasks:home", "GET", "/staff/worktasks/", staff()),
+    Row("workbench:worktasks:plan", "GET", "/staff/worktasks/plans/999999/", staff(HIDDEN)),
+    Row("workbench:worktasks:plan_export", "GET", "/staff/worktasks/plans/999999/export.xlsx", staff(HIDDEN)),
+    Row("workbench:worktasks:plan_import", "POST", "/staff/worktasks/plans/999999/import/", staff(HIDDEN)),
+    Row("workbench:worktasks:task", "GET", "/staff/worktasks/tasks/999999/", staff(HIDDEN)),
+    Row("workbench:worktasks:task_act", "POST", "/staff/worktasks/tasks/999999/act/report/", staff(HIDDEN)),
+    Row("workbench:worktasks:problems", "GET", "/staff/worktasks/problems/", staff()),
+    Row("workbench:worktasks:problem", "GET", "/staff/worktasks/problems/999999/", staff(HIDDEN)),
+    Row("workbench:worktasks:problem_act", "POST", "/staff/worktasks/problems/999999/act/assign/", staff(HIDDEN)),
+    Row("workbench:worktasks:checklist", "GET", "/staff/worktasks/inspections/999999/checklist/", staff(HIDDEN)),
+    Row("GET /api/v1/work-tasks", "GET", "/api/v1/work-tasks", api_staff(), api=True),
+    Row("POST /api/v1/work-tasks", "POST", "/api/v1/work-tasks", api_staff(), api=True),
+    Row("POST /api/v1/work-tasks/{task_id}/reports", "POST", "/api/v1/work-tasks/999999/reports", api_staff(),
+        api=True),  # an empty report is refused (422) before the task is looked up
+    Row("GET /api/v1/problems", "GET", "/api/v1/problems", api_staff(), api=True),
+    Row("POST /api/v1/problems", "POST", "/api/v1/problems", api_staff(), api=True),
+    Row("POST /api/v1/problems/{problem_id}/actions/{action}", "POST", "/api/v1/problems/999999/actions/assign",
+        api_staff(HIDDEN), api=True),
+    Row("GET /api/v1/inspections", "GET", "/api/v1/inspections", api_staff(), api=True),
+    Row("POST /api/v1/inspections", "POST", "/api/v1/inspections", api_staff(), api=True),
+    # Assessment: staff pages and API; an unknown assessment is not found.
+    Row("assessment:list", "GET", "/staff/assessment/", staff()),
+    Row("assessment:detail", "GET", "/staff/assessment/999999/", staff(HIDDEN, applicant=HIDDEN)),
+    Row("assessment:action", "POST", "/staff/assessment/999999/publish/", staff(HIDDEN, applicant=HIDDEN)),
+    Row("GET /api/v1/assessments", "GET", "/api/v1/assessments?period=2026-11&subject=window", api_staff(), api=True),
+    Row("GET /api/v1/assessments/{assessment_id}", "GET", "/api/v1/assessments/999999", api_staff(HIDDEN), api=True),
+    Row("POST /api/v1/assessments/{assessment_id}/objections", "POST", "/api/v1/assessments/999999/objections",
+        api_staff(), api=True),  # an empty objection is refused (422) before the assessment is looked up
+    # Rectifications of bad ratings through the API (feedback).
+    Row("GET /api/v1/rectifications/{number}", "GET", "/api/v1/rectifications/nosuch", api_staff(HIDDEN), api=True),
+    Row("POST /api/v1/rectifications/{number}/actions/{action}", "POST", "/api/v1/rectifications/nosuch/actions/verify",
+        api_staff(HIDDEN), api=True),
 ]
