@@ -140,6 +140,7 @@ def _catalog_samples() -> dict[str, list[str]]:
 
 def _app_samples() -> dict[str, list[str]]:
     """The other record types' keys, named apart from the case's (the routes map to them below)."""
+    from onewindow.assessment.models import Assessment
     from onewindow.feedback.models import Rectification, WorkOrder
     from onewindow.fees.models import Bill, Reconciliation
     from onewindow.openness.models import (
@@ -149,6 +150,7 @@ def _app_samples() -> dict[str, list[str]]:
         PowerListVersion,
         Publication,
     )
+    from onewindow.worktasks.models import Inspection, Plan, Problem, Task
 
     def first(qs, field: str, n: int = 2) -> list[str]:
         return [str(v) for v in qs.order_by("id").values_list(field, flat=True)[:n]]
@@ -164,6 +166,9 @@ def _app_samples() -> dict[str, list[str]]:
         "power_code": first(Power.objects, "code"), "version_id": first(PowerListVersion.objects, "pk", 1),
         "entry_id": first(Distribution.objects, "pk"), "village": [str(v) for v in villages],
         "region_code": ["990121000000"],
+        "plan_pk": first(Plan.objects, "pk", 1), "task_pk": first(Task.objects, "pk"),
+        "problem_pk": first(Problem.objects, "pk"), "inspection_pk": first(Inspection.objects, "pk", 1),
+        "assessment_pk": first(Assessment.objects, "pk"),
     }
 
 
@@ -220,6 +225,12 @@ _ROUTE_PARAMS = {
     "/api/v1/disclosure-requests/{number}": {"number": "request_number"},
     "/api/v1/feedback/{number}": {"number": "order_number"},
     "/api/v1/powers/{code}": {"code": "power_code"},
+    "staff/worktasks/plans/<int:pk>/": {"pk": "plan_pk"}, "staff/worktasks/plans/<int:pk>/export.xlsx": {"pk": "plan_pk"},
+    "staff/worktasks/plans/<int:pk>/import/": {"pk": "plan_pk"}, "staff/worktasks/tasks/<int:pk>/": {"pk": "task_pk"},
+    "staff/worktasks/problems/<int:pk>/": {"pk": "problem_pk"},
+    "staff/worktasks/inspections/<int:pk>/checklist/": {"pk": "inspection_pk"},
+    "staff/assessment/<int:pk>/": {"pk": "assessment_pk"},
+    "/api/v1/assessments/{assessment_id}": {"assessment_id": "assessment_pk"},
 }
 
 
@@ -333,7 +344,7 @@ def test_no_page_or_api_answer_carries_a_full_id_or_phone(demo, db, scan_setting
     # Every route with parameters is filled but these: POST-only actions (``<action>``), binary
     # downloads, scans and online uploads (the demo has none), and the single-use rating links
     # (their token exists only in the SMS).
-    unfillable = {route for route in scan.unfilled if "<str:action>" in route or "{action}" in route}
+    unfillable = {route for route in scan.unfilled if re.search(r"<\w+:action>|{action}", route)}
     assert scan.unfilled - unfillable <= {
         "staff/cases/<str:number>/scans/<int:scan_id>/", "online/uploads/<int:pk>/", "online/uploads/<int:pk>/remove/",
         "items/<str:code>/v<int:version>/files/<int:order>/<str:kind>/", "online/apply/<str:code>/materials/<int:index>/",
