@@ -110,6 +110,9 @@ def _server_env(url: str, var_dir: str) -> dict[str, str]:
         "DJANGO_SETTINGS_MODULE": "onewindow.settings", "DATABASE_URL": url, "ONEWINDOW_VAR_DIR": var_dir,
         "DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(48), "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "ONEWINDOW_TRUSTED_PROXIES": "1", "DB_CONN_MAX_AGE": "600", "REDIS_URL": _redis_url(),
+        # The benchmark's own database: its data and chain keys are generated in its var dir, as
+        # `make run` does (production passes them in the environment).
+        "ONEWINDOW_DEV_KEY_FILES": "1", "ONEWINDOW_CHAIN_KEY_FILE": "1",
     })
     return env
 
