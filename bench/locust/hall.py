@@ -113,7 +113,7 @@ else:
         @task(1)
         def results(self) -> None:
             self.fresh()
-            self.client.get("/results/", name="public: results")
+            self.client.get("/online/results/", name="public: results")
 
         @task(2)
         def progress(self) -> None:
