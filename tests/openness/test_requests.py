@@ -9,6 +9,7 @@ import pytest
 
 from onewindow.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from onewindow.lifecycle.deadlines import State as DeadlineState
+from onewindow.lifecycle.maintenance import protected_uris, triggers_lifted
 from onewindow.lifecycle.selectors import verify_all
 from onewindow.lifecycle.services import deadlines_of
 from onewindow.openness import services as s
@@ -343,7 +344,8 @@ def test_the_history_is_chained_and_verifies(org) -> None:
     s.end_consultation(request_id=req.id, opinion="agree", actor=org.reviewer, at=at(MON))
     reports = list(verify_all("disclosure"))
     assert [r.ok for r in reports] == [True]
-    DisclosureRequestEvent.objects.filter(request=req, seq=2).update(note="改过")
+    with triggers_lifted(protected_uris()):  # on PostgreSQL the table itself refuses the edit
+        DisclosureRequestEvent.objects.filter(request=req, seq=2).update(note="改过")
     assert [r.ok for r in verify_all("disclosure")] == [False]
 
 
