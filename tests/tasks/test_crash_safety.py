@@ -104,7 +104,7 @@ def _worker(port: int) -> subprocess.Popen:
            "ONEWINDOW_MEDIA_ROOT": str(settings.MEDIA_ROOT),
            "ONEWINDOW_SMS_SENDER": "onewindow.notifications.senders.HttpGatewaySender",
            "ONEWINDOW_SMS_GATEWAY_URL": f"http://127.0.0.1:{port}/sms", "ONEWINDOW_SMS_GATEWAY_TOKEN": "gateway-token",
-           "ONEWINDOW_OUTBOX_LEASE_SECONDS": "1"}
+           "ONEWINDOW_OUTBOX_LEASE_SECONDS": "1", "ONEWINDOW_ANCHOR_DIR": str(Path(settings.MEDIA_ROOT).parent / "anchors")}
     return subprocess.Popen([sys.executable, "manage.py", "worker", "--tick", "0.1"], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
