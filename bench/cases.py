@@ -52,8 +52,9 @@ import shutil  # noqa: E402
 import subprocess  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
-from dataclasses import dataclass  # noqa: E402
 from typing import Any  # noqa: E402
+
+from bench.support import pg  # noqa: E402
 
 RESULTS = _HERE / "results" / "cases.json"
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/onewindow_bench"
@@ -108,67 +109,12 @@ def parse_pgbench_tps(output: str) -> float:
 # --- the environment -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Server:
-    url: str
-    name: str
-    host: str
-    port: int
-    user: str
-    password: str
-
-    @classmethod
-    def from_url(cls, url: str) -> Server:
-        import dj_database_url
-
-        cfg = dj_database_url.parse(url)
-        return cls(url, cfg["NAME"], cfg.get("HOST") or "127.0.0.1", int(cfg.get("PORT") or 5432),
-                   cfg.get("USER") or "postgres", cfg.get("PASSWORD") or "")
-
-    def conninfo(self, dbname: str) -> dict[str, Any]:
-        info: dict[str, Any] = {"host": self.host, "port": self.port, "user": self.user, "dbname": dbname,
-                                "connect_timeout": 3}
-        if self.password:
-            info["password"] = self.password
-        return info
-
-
-def _skip(message: str) -> int:
-    print(f"SKIPPED: {message}")
-    return 0
-
-
-def _server_problem(server: Server) -> str | None:
-    """None if the server answers, else why not."""
-    import psycopg
-
-    try:
-        with psycopg.connect(**server.conninfo("postgres")) as conn:
-            conn.execute("SELECT 1")
-    except Exception as exc:  # psycopg raises OperationalError; an import or DNS problem is no better
-        return f"PostgreSQL is not reachable at {server.host}:{server.port} ({exc.__class__.__name__}: {exc})"
-    return None
-
-
-def _create_database(server: Server, name: str, *, fresh: bool = False) -> None:
-    """Create ``name`` if it does not exist (drop it first when ``fresh``)."""
-    import psycopg
-    from psycopg import sql
-
-    with psycopg.connect(**server.conninfo("postgres"), autocommit=True) as conn:
-        if fresh:
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if not exists:
-            conn.execute(sql.SQL("CREATE DATABASE {} ENCODING 'UTF8'").format(sql.Identifier(name)))
-
-
 def _quiet() -> None:
     """The outbox logs every message it delivers at INFO: thousands of lines, none of them news here."""
     logging.getLogger("onewindow.notifications").setLevel(logging.WARNING)
 
 
-def _configure(server: Server, var_dir: str) -> None:
+def _configure(server: pg.Target, var_dir: str) -> None:
     """Environment for Django in this process and the workers it spawns."""
     os.environ["DJANGO_SETTINGS_MODULE"] = "onewindow.settings"
     os.environ["DATABASE_URL"] = server.url
@@ -394,9 +340,9 @@ def run_lifecycles(lifecycles: int, staff_ids: dict[str, int]) -> dict[str, Any]
 # --- pgbench -------------------------------------------------------------------------------------------
 
 
-def run_pgbench(server: Server, *, scale: int, seconds: int) -> dict[str, Any]:
+def run_pgbench(server: pg.Target, *, scale: int, seconds: int) -> dict[str, Any]:
     """pgbench's built-in TPC-B-like script on a fresh database of its own."""
-    _create_database(server, PGBENCH_DB, fresh=True)
+    pg.prepare_database(server.url_for(PGBENCH_DB), fresh=True)
     env = {**os.environ, "PGPASSWORD": server.password} if server.password else dict(os.environ)
     where = ["-h", server.host, "-p", str(server.port), "-U", server.user]
     began = time.perf_counter()
@@ -420,22 +366,21 @@ def main() -> int:
     args = parser.parse_args()
     lifecycles = args.lifecycles or (20 if args.smoke else DEFAULT_LIFECYCLES)
 
-    server = Server.from_url(os.environ.get("DATABASE_URL") or DEFAULT_URL)
+    server = pg.parse(os.environ.get("DATABASE_URL") or DEFAULT_URL)
     if not server.url.startswith(("postgres://", "postgresql://")):
-        return _skip(f"DATABASE_URL is not PostgreSQL ({server.url.split(':', 1)[0]}); this benchmark needs PostgreSQL")
+        return pg.skip(f"DATABASE_URL is not PostgreSQL ({server.url.split(':', 1)[0]}); this benchmark needs PostgreSQL")
     if shutil.which("pgbench") is None:
-        return _skip("pgbench is not installed (Debian: postgresql-client); the benchmark needs it as its yardstick")
-    if (problem := _server_problem(server)) is not None:
-        return _skip(problem)
+        return pg.skip("pgbench is not installed (Debian: postgresql-client); the benchmark needs it as its yardstick")
     if not server.name.endswith("_bench"):
         print(f"refused: the benchmark empties the case tables of its database, and {server.name!r} "
               "does not end in _bench", file=sys.stderr)
         return 2
 
+    if (problem := pg.prepare_database(server.url)) is not None:
+        return pg.skip(problem)
     var_dir = tempfile.mkdtemp(prefix="onewindow-bench-")
     _configure(server, var_dir)
     began = time.perf_counter()
-    _create_database(server, server.name)
     import django
     from django.core.management import call_command
     from django.db import connections

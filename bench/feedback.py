@@ -39,42 +39,14 @@ import time  # noqa: E402
 from datetime import UTC, date, datetime, timedelta  # noqa: E402
 from typing import Any  # noqa: E402
 
+from bench.support import pg  # noqa: E402
+
 RESULTS = _HERE / "results" / "feedback.json"
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/onewindow_feedback_bench"
 COUNTY = "990121000000"
 DEPARTMENTS = 20
 TARGET_RATIO = 0.25
 DAY = date(2026, 11, 16)  # the calls came in on this Monday
-
-
-def _skip(message: str) -> int:
-    print(f"SKIPPED: {message}")
-    return 0
-
-
-def _parse(url: str) -> dict[str, Any]:
-    import dj_database_url
-
-    cfg = dj_database_url.parse(url)
-    return {"host": cfg.get("HOST") or "127.0.0.1", "port": int(cfg.get("PORT") or 5432),
-            "user": cfg.get("USER") or "postgres", "password": cfg.get("PASSWORD") or "", "name": cfg["NAME"]}
-
-
-def _prepare_database(url: str) -> str | None:
-    try:
-        import psycopg
-        from psycopg import sql
-    except ImportError as exc:  # pragma: no cover - psycopg is a dependency
-        return f"psycopg missing: {exc}"
-    cfg = _parse(url)
-    info = {k: cfg[k] for k in ("host", "port", "user")} | ({"password": cfg["password"]} if cfg["password"] else {})
-    try:
-        with psycopg.connect(**info, dbname="postgres", autocommit=True, connect_timeout=3) as conn:
-            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [cfg["name"]]).fetchone():
-                conn.execute(sql.SQL("CREATE DATABASE {} ENCODING 'UTF8'").format(sql.Identifier(cfg["name"])))
-    except Exception as exc:  # OperationalError, DNS …: no PostgreSQL here
-        return f"PostgreSQL is not reachable at {cfg['host']}:{cfg['port']} ({exc.__class__.__name__}: {exc})"
-    return None
 
 
 def _setup_django(url: str) -> None:
@@ -161,12 +133,12 @@ def main() -> int:
     n = args.orders or (2_000 if args.smoke else 100_000)
     url = os.environ.get("DATABASE_URL") or DEFAULT_URL
     if not url.startswith("postgres"):
-        return _skip("this benchmark runs on PostgreSQL only")
-    if not _parse(url)["name"].endswith("_bench"):
-        return _skip("the benchmark database's name must end in _bench (its tables are emptied)")
-    problem = _prepare_database(url)
+        return pg.skip("this benchmark runs on PostgreSQL only")
+    if not pg.parse(url).name.endswith("_bench"):
+        return pg.skip("the benchmark database's name must end in _bench (its tables are emptied)")
+    problem = pg.prepare_database(url)
     if problem:
-        return _skip(problem)
+        return pg.skip(problem)
     _setup_django(url)
 
     from onewindow.feedback.importer import hotline_import

@@ -40,40 +40,12 @@ import time  # noqa: E402
 from datetime import UTC, datetime  # noqa: E402
 from typing import Any  # noqa: E402
 
+from bench.support import pg  # noqa: E402
+
 RESULTS = _HERE / "results" / "hall.json"
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/onewindow_hall"
 COUNTY = "990121000000"
 THREADS = 16
-
-
-def _skip(message: str) -> int:
-    print(f"SKIPPED: {message}")
-    return 0
-
-
-def _parse(url: str) -> dict[str, Any]:
-    import dj_database_url
-
-    cfg = dj_database_url.parse(url)
-    return {"host": cfg.get("HOST") or "127.0.0.1", "port": int(cfg.get("PORT") or 5432),
-            "user": cfg.get("USER") or "postgres", "password": cfg.get("PASSWORD") or "", "name": cfg["NAME"]}
-
-
-def _prepare_database(url: str) -> str | None:
-    try:
-        import psycopg
-        from psycopg import sql
-    except ImportError as exc:  # pragma: no cover
-        return f"psycopg missing: {exc}"
-    cfg = _parse(url)
-    info = {k: cfg[k] for k in ("host", "port", "user")} | ({"password": cfg["password"]} if cfg["password"] else {})
-    try:
-        with psycopg.connect(**info, dbname="postgres", autocommit=True, connect_timeout=3) as conn:
-            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [cfg["name"]]).fetchone():
-                conn.execute(sql.SQL("CREATE DATABASE {} ENCODING 'UTF8'").format(sql.Identifier(cfg["name"])))
-    except Exception as exc:  # no PostgreSQL here
-        return f"PostgreSQL is not reachable at {cfg['host']}:{cfg['port']} ({exc.__class__.__name__}: {exc})"
-    return None
 
 
 def _setup_django(url: str) -> None:
@@ -269,12 +241,12 @@ def main(argv: list[str] | None = None) -> int:
     per_minute = None if args.smoke else 2_000
     url = os.environ.get("DATABASE_URL") or DEFAULT_URL
     if not url.startswith("postgres"):
-        return _skip(f"DATABASE_URL is not PostgreSQL ({url.split(':')[0]})")
-    if not _parse(url)["name"].endswith("_hall"):
-        return _skip("the benchmark empties its database's hall tables: its name must end in _hall")
-    problem = _prepare_database(url)
+        return pg.skip(f"DATABASE_URL is not PostgreSQL ({url.split(':')[0]})")
+    if not pg.parse(url).name.endswith("_hall"):
+        return pg.skip("the benchmark empties its database's hall tables: its name must end in _hall")
+    problem = pg.prepare_database(url)
     if problem:
-        return _skip(problem)
+        return pg.skip(problem)
     _setup_django(url)
     result = run(windows, tickets, per_minute)
     result.update({"smoke": args.smoke, "python": platform.python_version(), "machine": platform.machine(),

@@ -54,6 +54,8 @@ import urllib.request  # noqa: E402
 from datetime import UTC, datetime  # noqa: E402
 from typing import Any  # noqa: E402
 
+from bench.support import pg  # noqa: E402
+
 ROOT = _HERE.parent
 PY = sys.executable
 RESULTS = _HERE / "results" / "http.json"
@@ -61,35 +63,6 @@ LOCUSTFILE = _HERE / "locust" / "hall.py"
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/onewindow_http"
 PASSWORD = "onewindow-demo"  # the demo county's password (README)
 TARGETS = {"errors": 0, "staff_p95_ms": 300, "ratio": 0.20}
-
-
-def _skip(message: str) -> int:
-    print(f"SKIPPED: {message}")
-    return 0
-
-
-def _parse(url: str) -> dict[str, Any]:
-    import dj_database_url
-
-    cfg = dj_database_url.parse(url)
-    return {"host": cfg.get("HOST") or "127.0.0.1", "port": int(cfg.get("PORT") or 5432),
-            "user": cfg.get("USER") or "postgres", "password": cfg.get("PASSWORD") or "", "name": cfg["NAME"]}
-
-
-def _recreate_database(url: str) -> str | None:
-    """Drop and create the benchmark's database; None when done, else why not."""
-    import psycopg
-    from psycopg import sql
-
-    cfg = _parse(url)
-    info = {k: cfg[k] for k in ("host", "port", "user")} | ({"password": cfg["password"]} if cfg["password"] else {})
-    try:
-        with psycopg.connect(**info, dbname="postgres", autocommit=True, connect_timeout=3) as conn:
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(cfg["name"])))
-            conn.execute(sql.SQL("CREATE DATABASE {} ENCODING 'UTF8'").format(sql.Identifier(cfg["name"])))
-    except Exception as exc:  # OperationalError, DNS …: no PostgreSQL here
-        return f"PostgreSQL is not reachable at {cfg['host']}:{cfg['port']} ({exc.__class__.__name__}: {exc})"
-    return None
 
 
 def _redis_url() -> str:
@@ -279,12 +252,12 @@ def main(argv: list[str] | None = None) -> int:
     args.burst = args.burst or (5 if args.smoke else 200)
     url = os.environ.get("BENCH_HTTP_DATABASE_URL") or DEFAULT_URL
     if not url.startswith("postgres"):
-        return _skip(f"BENCH_HTTP_DATABASE_URL is not PostgreSQL ({url.split(':')[0]})")
-    if not _parse(url)["name"].endswith("_http"):
-        return _skip("the benchmark drops its database on every run: its name must end in _http")
-    problem = _recreate_database(url)
+        return pg.skip(f"BENCH_HTTP_DATABASE_URL is not PostgreSQL ({url.split(':')[0]})")
+    if not pg.parse(url).name.endswith("_http"):
+        return pg.skip("the benchmark drops its database on every run: its name must end in _http")
+    problem = pg.prepare_database(url, fresh=True)
     if problem:
-        return _skip(problem)
+        return pg.skip(problem)
     result = run(args, url)
     result.update({"smoke": args.smoke, "python": platform.python_version(), "machine": platform.machine(),
                    "cpus": os.cpu_count(), "load_average_1m": round(os.getloadavg()[0], 2),

@@ -45,6 +45,8 @@ import time  # noqa: E402
 from datetime import UTC, datetime  # noqa: E402
 from typing import Any  # noqa: E402
 
+from bench.support import pg  # noqa: E402
+
 # The database plumbing of bench/cases.py (server, configuration, empty tables), shared, not copied.
 _spec = importlib.util.spec_from_file_location("bench_cases", _HERE / "cases.py")
 bench_cases = sys.modules["bench_cases"] = importlib.util.module_from_spec(_spec)
@@ -241,18 +243,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lifecycles", type=int, default=None, help=f"per engine (default {DEFAULT_LIFECYCLES})")
     args = parser.parse_args(argv)
     lifecycles = args.lifecycles or (5 if args.smoke else DEFAULT_LIFECYCLES)
-    server = bench_cases.Server.from_url(os.environ.get("DATABASE_URL") or bench_cases.DEFAULT_URL)
+    server = pg.parse(os.environ.get("DATABASE_URL") or bench_cases.DEFAULT_URL)
     if not server.url.startswith(("postgres://", "postgresql://")):
-        return bench_cases._skip(f"DATABASE_URL is not PostgreSQL ({server.url.split(':', 1)[0]})")
-    if (problem := bench_cases._server_problem(server)) is not None:
-        return bench_cases._skip(problem)
+        return pg.skip(f"DATABASE_URL is not PostgreSQL ({server.url.split(':', 1)[0]})")
     if not server.name.endswith("_bench"):
         print(f"refused: the benchmark empties the case tables of {server.name!r}, which does not end in _bench",
               file=sys.stderr)
         return 2
+    if (problem := pg.prepare_database(server.url)) is not None:
+        return pg.skip(problem)
     var_dir = tempfile.mkdtemp(prefix="onewindow-peers-")
     bench_cases._configure(server, var_dir)
-    bench_cases._create_database(server, server.name)
     import django
     from django.core.management import call_command
 

@@ -51,6 +51,8 @@ import time  # noqa: E402
 from datetime import UTC, date, datetime, timedelta  # noqa: E402
 from typing import Any  # noqa: E402
 
+from bench.support import pg  # noqa: E402
+
 RESULTS = _HERE / "results" / "scale.json"
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/onewindow"
 SUFFIX = "_scale"
@@ -62,55 +64,6 @@ REPEAT = 30
 RATIO = 3.0
 QUERIES = ["inbox", "case_page", "ledger_day", "sweep", "indicators_county_year", "indicators_province_year",
            "progress_lookup", "published_results"]
-
-
-def _skip(message: str) -> int:
-    print(f"SKIPPED: {message}")
-    return 0
-
-
-def _parse(url: str) -> dict[str, Any]:
-    import dj_database_url
-
-    cfg = dj_database_url.parse(url)
-    return {"host": cfg.get("HOST") or "127.0.0.1", "port": int(cfg.get("PORT") or 5432),
-            "user": cfg.get("USER") or "postgres", "password": cfg.get("PASSWORD") or "", "name": cfg["NAME"]}
-
-
-def _url_for(url: str, name: str) -> str:
-    cfg = _parse(url)
-    auth = cfg["user"] + (f":{cfg['password']}" if cfg["password"] else "")
-    return f"postgres://{auth}@{cfg['host']}:{cfg['port']}/{name}"
-
-
-def _admin(url: str) -> Any:
-    import psycopg
-
-    cfg = _parse(url)
-    info = {k: cfg[k] for k in ("host", "port", "user")} | ({"password": cfg["password"]} if cfg["password"] else {})
-    return psycopg.connect(**info, dbname="postgres", autocommit=True, connect_timeout=3)
-
-
-def _prepare_database(url: str) -> str | None:
-    """Create the database if missing; None when ready, else why not."""
-    from psycopg import sql
-
-    name = _parse(url)["name"]
-    try:
-        with _admin(url) as conn:
-            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-                conn.execute(sql.SQL("CREATE DATABASE {} ENCODING 'UTF8'").format(sql.Identifier(name)))
-    except Exception as exc:  # OperationalError, DNS …: no PostgreSQL here
-        cfg = _parse(url)
-        return f"PostgreSQL is not reachable at {cfg['host']}:{cfg['port']} ({exc.__class__.__name__}: {exc})"
-    return None
-
-
-def _drop_database(url: str) -> None:
-    from psycopg import sql
-
-    with _admin(url) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(_parse(url)["name"])))
 
 
 def _setup_django(url: str, var_dir: str) -> None:
@@ -497,7 +450,7 @@ def worker(n: int, repeat: int, seed: int, out_path: str, *, reuse: bool = False
 
 
 def _run_worker(url: str, n: int, repeat: int, var_dir: str, reuse: bool) -> dict[str, Any]:
-    out = Path(var_dir) / f"{_parse(url)['name']}.json"
+    out = Path(var_dir) / f"{pg.parse(url).name}.json"
     env = dict(os.environ, DATABASE_URL=url)
     subprocess.run([sys.executable, __file__, "--worker", "--cases", str(n), "--repeat", str(repeat),
                     "--out", str(out), "--var-dir", var_dir, *(["--reuse"] if reuse else [])],
@@ -521,7 +474,7 @@ def main(argv: list[str] | None = None) -> int:
     repeat = args.repeat or (5 if args.smoke else REPEAT)
     if args.worker:
         url = os.environ["DATABASE_URL"]
-        if not _parse(url)["name"].endswith(SUFFIX):  # never empty a database that is not ours
+        if not pg.parse(url).name.endswith(SUFFIX):  # never empty a database that is not ours
             raise SystemExit(f"refusing: the database's name must end in {SUFFIX}")
         _setup_django(url, args.var_dir)
         return worker(args.cases, repeat, 14, args.out, reuse=args.reuse)
@@ -529,13 +482,13 @@ def main(argv: list[str] | None = None) -> int:
     small = args.small or (2_000 if args.smoke else 100_000)
     url = os.environ.get("DATABASE_URL") or DEFAULT_URL
     if not url.startswith("postgres"):
-        return _skip(f"DATABASE_URL is not PostgreSQL ({url.split(':')[0]})")
+        return pg.skip(f"DATABASE_URL is not PostgreSQL ({url.split(':')[0]})")
     infix = "_smoke" if args.smoke else ""
-    urls = {size: _url_for(url, f"onewindow{infix}_{size}{SUFFIX}") for size in ("small", "big")}
+    urls = {size: pg.parse(url).url_for(f"onewindow{infix}_{size}{SUFFIX}") for size in ("small", "big")}
     for u in urls.values():
-        problem = _prepare_database(u)
+        problem = pg.prepare_database(u)
         if problem:
-            return _skip(problem)
+            return pg.skip(problem)
     # With --reuse, pass the earlier run's --var-dir: its development keys decrypt the loaded rows.
     var_dir = args.var_dir or tempfile.mkdtemp(prefix="onewindow-scale-bench-")
     print(f"ONEWINDOW_VAR_DIR={var_dir}", flush=True)
@@ -560,7 +513,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name:28} {c['small_p95_ms']:>13.2f} {c['big_p95_ms']:>11.2f} {c['ratio']:>7.2f}  {verdict}")
     if args.drop:
         for u in urls.values():
-            _drop_database(u)
+            pg.drop_database(u)
     if args.smoke:
         print("SMOKE (nothing judged)")
     else:
