@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from django.db.models import QuerySet
 
 from onewindow.catalog.models import FeeItem
 
-from .models import Bill, FeeCalculation, ItemFeeSettings
-from .rules import BillingPoint, BillState, Blocks, Method, Schedule, Tier
+from .models import Bill, FeeCalculation, ItemFeeSettings, Refund
+from .money import yuan
+from .rules import BILL_STATE_LABELS, BillingPoint, BillState, Blocks, Method, Schedule, Tier
 
 OPEN_STATES = (BillState.DRAFT.value, BillState.ISSUED.value)
 
@@ -61,3 +64,43 @@ def bills_of_case(case_id: int) -> QuerySet[Bill]:
 
 def bill_by_number(number: str) -> Bill | None:
     return Bill.objects.select_related("case", "region", "department").filter(number=number).first()
+
+
+_PAYER_HOLDS = {Blocks.CERTIFICATE: "缴费后方可制发证照。", Blocks.DELIVERY: "缴费后方可送达结果。", Blocks.NOTHING: ""}
+
+
+@dataclass(frozen=True)
+class ApplicantBill:
+    """A bill as its payer sees it on the online case page: no staff names, no drafts."""
+
+    number: str
+    payment_code: str
+    state: str
+    state_label: str
+    total: str
+    reduction: str
+    issued_at: datetime | None
+    paid_at: datetime | None
+    payable: bool  # issued and unpaid: the page offers 去缴费
+    refunded: str  # the yuan refunded so far (approved refunds), "" when none
+    corrects: str  # the number of the bill this one corrects, "" when none
+    holds: str  # what waits for the payment, in the payer's words ("" when nothing does)
+
+
+def applicant_bills(case_id: int) -> list[ApplicantBill]:
+    """The bills of a case its applicant may see: every issued one, in order; drafts are the
+    department's working copies and stay unseen until a staff member confirms them."""
+    out = []
+    holds: dict[int, str] = {}
+    for bill in bills_of_case(case_id).exclude(state=BillState.DRAFT):
+        if bill.item_id not in holds:
+            holds[bill.item_id] = _PAYER_HOLDS[blocks_of(bill.item_id)]
+        refunded = sum(r.amount_fen for r in bill.refunds.all() if r.state == Refund.State.APPROVED)
+        out.append(ApplicantBill(
+            number=bill.number, payment_code=bill.payment_code, state=bill.state,
+            state_label=BILL_STATE_LABELS[BillState(bill.state)], total=yuan(bill.total_fen),
+            reduction=yuan(bill.reduction_fen) if bill.reduction_fen else "", issued_at=bill.issued_at,
+            paid_at=bill.paid_at, payable=bill.state == BillState.ISSUED,
+            refunded=yuan(refunded) if refunded else "", corrects=bill.corrects.number if bill.corrects else "",
+            holds=holds[bill.item_id] if bill.state == BillState.ISSUED else ""))
+    return out

@@ -37,6 +37,7 @@ from onewindow.core.identity import mask_id, mask_phone
 from onewindow.core.timesource import local_date
 from onewindow.core.uploads import check_file, max_upload_bytes, stored_file_response
 from onewindow.documents.views import serve_document
+from onewindow.fees.selectors import applicant_bills
 from onewindow.portal.ratelimit import rate_limited
 
 from . import selectors, services
@@ -411,6 +412,7 @@ def _case_page(request: HttpRequest, case: Any, *, errors: dict[str, str] | None
     return render(request, "online/case.html", {
         "case": case, "progress": selectors.progress_of(case), "notices": list(selectors.case_notices(case)),
         "uploads": selectors.case_uploads(case), "materials": materials_of(case), "awaiting": awaiting,
+        "bills": applicant_bills(case.id),
         "supplement_rows": rows, "supplement_note": selectors.supplement_note(case) if awaiting else "",
         "can_withdraw": "withdraw" in lawful, "errors": errors, "reason": reason,
         "supplement_errors": {f: m for f, m in errors.items() if f.startswith("supplement[")},

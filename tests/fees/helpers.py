@@ -55,13 +55,15 @@ def applicant() -> Applicant:
     return Applicant(kind="person", name="张三", id_type="resident_id", id_number=VALID_ID, phone="13800000000")
 
 
-def granted(hall, when: datetime | None = None) -> Case:
-    """A case of the hall's committed item: submitted 2026-09-28, accepted 09-29, reviewed 09-30,
-    granted 10-09."""
+def granted(hall, when: datetime | None = None, *, account=None) -> Case:
+    """A case of the hall's committed item: submitted 2026-09-28 (at window 01, or online by
+    ``account``), accepted 09-29, reviewed 09-30, granted 10-09."""
     names = hall.item.current_version.materials.values_list("name", flat=True)
-    case = case_services.case_submit(actor=hall.clerk, item_code=hall.item.implementation_code, applicant=applicant(),
-                                     materials=[MaterialCheck(n, "received") for n in names], window_number="01",
-                                     at=at(2026, 9, 28))
+    where = ({"actor": None, "channel": Case.Channel.ONLINE, "applicant_account": account} if account is not None
+             else {"actor": hall.clerk, "window_number": "01"})
+    case = case_services.case_submit(item_code=hall.item.implementation_code, applicant=applicant(),
+                                     materials=[MaterialCheck(n, "received") for n in names], at=at(2026, 9, 28),
+                                     **where)
     case = case_services.case_accept(case_id=case.id, actor=hall.clerk, at=at(2026, 9, 29))
     for order, who in [(2, hall.reviewer), (3, hall.reviewer), (3, hall.reviewer2)]:
         case = case_services.case_complete_stage(case_id=case.id, actor=who, stage_order=order, opinion="同意",

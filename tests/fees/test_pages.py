@@ -7,6 +7,8 @@ import pytest
 
 from onewindow.fees import services as fs
 from onewindow.fees.models import Bill, Payment
+from tests.notifications.sending import HERE, PhoneSender
+from tests.online.helpers import register
 
 from .helpers import TRADING, at, granted, lines
 
@@ -96,3 +98,27 @@ def test_the_daily_ledger_downloads(fh, client):
 def test_the_public_guide_shows_the_fee_standard_and_its_basis(fh, client):
     page = client.get(f"/items/{fh.hall.item.implementation_code}/").content.decode()
     assert all(part in page for part in ("不动产登记费", "发改价格规〔2016〕2559号", "每件80元"))
+
+
+def test_the_applicant_sees_the_bills_on_the_online_case_page_and_goes_to_pay(fh, client, settings):
+    PhoneSender.inbox = []  # the registration code reaches the applicant's phone
+    settings.ONEWINDOW = {**settings.ONEWINDOW, "SENDERS": {"sms": f"{HERE}.PhoneSender"}}
+    me = register()
+    case = granted(fh.hall, account=me)
+    draft = fs.bill_draft(case_id=case.id, lines=lines(fh.fees), actor=fh.hall.clerk, at=at(2026, 10, 9, 11))
+    client.force_login(me)
+    page = client.get(f"/online/cases/{case.number}/").content.decode()
+    assert 'data-testid="bills"' not in page  # a draft is the department's working copy: unseen
+    bill = fs.bill_confirm(bill_id=draft.id, actor=fh.hall.clerk, at=at(2026, 10, 9, 12))
+    page = client.get(f"/online/cases/{case.number}/").content.decode()
+    assert bill.number in page
+    assert "440.00" in page
+    assert "待缴费" in page
+    assert "缴费后方可制发证照" in page
+    assert f'href="/pay/{bill.payment_code}/"' in page
+    assert f"/pay/{bill.payment_code}/notice.pdf" in page
+    fs.cashier_collect(bill_id=bill.id, channel="cash", amount_fen=44000, actor=fh.hall.clerk, at=at(2026, 10, 9, 13))
+    page = client.get(f"/online/cases/{case.number}/").content.decode()
+    assert "已缴费" in page
+    assert "2026-10-09 13:00" in page
+    assert 'data-testid="bill-due"' not in page
