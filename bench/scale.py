@@ -196,6 +196,19 @@ def _secondary_indexes(tables: list[str]) -> list[tuple[str, str]]:
         return list(cursor.fetchall())
 
 
+# The columns the loader writes; the others get their model defaults (pg.model_defaults).
+_LOADED_CASE_COLUMNS = (
+    "number", "query_code", "region_id", "department_id", "item_id", "item_version_id", "window_id",
+    "channel", "applicant_kind", "applicant_name", "applicant_id_type", "applicant_id_number",
+    "applicant_id_number_bidx", "applicant_phone", "applicant_phone_bidx", "legal_representative",
+    "agent_name", "agent_id_number", "agent_id_number_bidx", "applicant_account_id", "status", "is_urgent",
+    "submitted_at", "accepted_on", "concluded_at", "visits", "current_stage", "outcome",
+    "extension_requested_days", "deferred_owed", "deferred_due", "acceptance_due", "promised_due",
+    "statutory_due", "issuance_due", "yellow_from", "yellow_share", "is_paused", "clock_provisional",
+    "calendar_version", "row_version", "last_event_hash",
+)
+
+
 def _load(org: dict[str, Any], n: int) -> tuple[dict[str, float], list[str]]:
     """Write ``n`` cases with their events, tasks and deadlines, server-side, their tables' secondary
     indexes dropped; seconds per step and the statements that rebuild the indexes."""
@@ -235,14 +248,10 @@ def _load(org: dict[str, Any], n: int) -> tuple[dict[str, float], list[str]]:
         open_ = "(g % 10 = 0)"
         accepted = (f"CASE WHEN {open_} THEN DATE '{DAY.isoformat()}' - (g / 10 % 20)::int "
                     f"ELSE DATE '{YEAR}-01-02' + ((g * 7919) % 340)::int END")
+        more = pg.sql_literals(pg.model_defaults(Case, _LOADED_CASE_COLUMNS))
+        more_values = "".join(f", {v}" for v in more.values())
         cursor.execute(f"""
-            INSERT INTO {case_t} (number, query_code, region_id, department_id, item_id, item_version_id, window_id,
-                channel, applicant_kind, applicant_name, applicant_id_type, applicant_id_number,
-                applicant_id_number_bidx, applicant_phone, applicant_phone_bidx, legal_representative, agent_name,
-                agent_id_number, agent_id_number_bidx, applicant_account_id, status, is_urgent, submitted_at,
-                accepted_on, concluded_at, visits, current_stage, outcome, extension_requested_days, deferred_owed,
-                deferred_due, acceptance_due, promised_due, statutory_due, issuance_due, yellow_from, yellow_share,
-                is_paused, clock_provisional, calendar_version, row_version, last_event_hash)
+            INSERT INTO {case_t} ({', '.join([*_LOADED_CASE_COLUMNS, *more])})
             SELECT s.prefix || '-S-' || lpad(g::text, 9, '0'), 'Q' || upper(to_hex(g * 2654435761 % 4294967296)),
                 s.region_id, s.department_id, s.item_id, s.item_version_id, s.window_id,
                 'window', 'person', p.name, 'resident_id', p.id_enc, p.id_bidx, p.phone_enc, p.phone_bidx, '', '',
@@ -251,7 +260,7 @@ def _load(org: dict[str, Any], n: int) -> tuple[dict[str, float], list[str]]:
                 'Asia/Shanghai', a, CASE WHEN o THEN NULL ELSE ((a + 2 + (g % 21)::int)::timestamp + time '15:00')
                 AT TIME ZONE 'Asia/Shanghai' END, 1, CASE WHEN o THEN 1 END, CASE WHEN o THEN '' ELSE 'grant' END,
                 NULL, '[]'::jsonb, NULL, NULL, a + 14, a + 28, NULL, a + 12, NULL, false, false, 0,
-                CASE WHEN o THEN 3 ELSE 6 END, repeat('0', 64)
+                CASE WHEN o THEN 3 ELSE 6 END, repeat('0', 64){more_values}
             FROM (SELECT g, {open_} AS o, {accepted} AS a FROM generate_series(1, {int(n)}::bigint) g) x
             JOIN scale_slot s ON s.k = x.g / 10 % {slots} JOIN scale_person p ON p.p = x.g % {PEOPLE}
         """)

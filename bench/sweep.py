@@ -141,8 +141,11 @@ def _copy_cases(rows: Any) -> int:
     with raw.cursor() as cursor:
         statement = f"COPY {Case._meta.db_table} ({', '.join(columns)}) FROM STDIN"
         with cursor.copy(statement) as copy:
+            defaults: dict[str, Any] | None = None
             for row in rows:
-                copy.write_row([row.get(c) for c in columns])
+                if defaults is None:  # the columns the loader leaves to the model's defaults
+                    defaults = pg.model_defaults(Case, row)
+                copy.write_row([row[c] if c in row else defaults.get(c) for c in columns])
                 count += 1
     raw.commit()
     return count

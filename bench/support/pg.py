@@ -9,6 +9,7 @@ migrations are not all this checkout's, so every run starts from a schema ``migr
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -113,3 +114,28 @@ def drop_database(url: str) -> None:
     target = parse(url)
     with psycopg.connect(**target.conninfo("postgres"), autocommit=True) as admin:
         admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(target.name)))
+
+
+def model_defaults(model: Any, given: Iterable[str]) -> dict[str, Any]:
+    """Database values of the Python-side defaults of ``model``'s columns not in ``given``
+    (a NOT NULL text column without one gets Django's empty string).
+
+    The benchmarks load rows with ``COPY`` or ``INSERT … SELECT``, around the ORM: a column added
+    later with a Python default (not a database default) would arrive NULL and fail its NOT NULL.
+    Filling these keeps a benchmark's loader right as the models grow.
+    """
+    from django.db import connection
+
+    given = set(given)
+    return {f.column: f.get_db_prep_save(f.get_default(), connection)
+            for f in model._meta.concrete_fields
+            if not f.primary_key and f.column not in given and (f.has_default() or not f.null)}
+
+
+def sql_literals(values: dict[str, Any]) -> dict[str, str]:
+    """The same values as SQL literals (psycopg's quoting), for a generated ``INSERT … SELECT``."""
+    from django.db import connection
+    from psycopg import sql
+
+    connection.ensure_connection()
+    return {column: sql.Literal(value).as_string(connection.connection) for column, value in values.items()}
