@@ -36,10 +36,12 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 sys.path.insert(0, str(_HERE.parent))
 
 import argparse  # noqa: E402
+import cProfile  # noqa: E402
 import json  # noqa: E402
 import logging  # noqa: E402
 import os  # noqa: E402
 import platform  # noqa: E402
+import pstats  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 from datetime import UTC, date, datetime, timedelta  # noqa: E402
@@ -272,8 +274,9 @@ def _moment(d: date, minutes: int = 5) -> datetime:
     return datetime.combine(d, datetime.min.time(), tzinfo=SHANGHAI) + timedelta(minutes=minutes)
 
 
-def run(open_cases: int, concluded: int) -> dict[str, Any]:
+def run(open_cases: int, concluded: int, *, profile: bool = False) -> dict[str, Any]:
     from django.db import connection
+    from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
     from onewindow.cases.models import Case, CaseEvent
@@ -295,9 +298,22 @@ def run(open_cases: int, concluded: int) -> dict[str, Any]:
         "last_day": DAY - timedelta(days=1), "last_event_id": CaseEvent.objects.order_by("-id").values_list(
             "id", flat=True).first() or 0, "last_deadline_change": timezone.now()})
     plan = _plan_uses_index()
+    profiler = cProfile.Profile() if profile else None
+    captured = CaptureQueriesContext(connection)
     began = time.perf_counter()
+    if profiler is not None:
+        captured.__enter__()
+        profiler.enable()
     one_pct = sv.sweep(now=_moment(DAY))
     one_pct_s = time.perf_counter() - began
+    if profiler is not None:
+        profiler.disable()
+        captured.__exit__(None, None, None)
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(35)
+        slowest = sorted(captured.captured_queries, key=lambda q: -float(q["time"]))[:12]
+        print(f"{len(captured.captured_queries)} statements; the slowest:")
+        for q in slowest:
+            print(f"  {q['time']} s  {q['sql'][:300]}")
     fired = Warning.objects.count()
     began = time.perf_counter()
     none = sv.sweep(now=_moment(DAY + timedelta(days=1)))
@@ -357,6 +373,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--smoke", action="store_true", help="2 000 open and 2 000 concluded cases")
     parser.add_argument("--open", type=int, default=None, help="open cases (default 1 000 000)")
     parser.add_argument("--concluded", type=int, default=None, help="concluded cases (default 200 000)")
+    parser.add_argument("--profile", action="store_true", help="print where the 1 %% sweep spends its time")
     args = parser.parse_args(argv)
     open_cases = args.open or (2_000 if args.smoke else 1_000_000)
     concluded = args.concluded or (2_000 if args.smoke else 200_000)
@@ -369,7 +386,7 @@ def main(argv: list[str] | None = None) -> int:
     if problem:
         return pg.skip(problem)
     _setup_django(url)
-    result = run(open_cases, concluded)
+    result = run(open_cases, concluded, profile=args.profile)
     result.update({"smoke": args.smoke, "python": platform.python_version(), "machine": platform.machine(),
                    "cpus": os.cpu_count(), "load_average_1m": round(os.getloadavg()[0], 2),
                    "day": DAY.isoformat(), "at": datetime.now(UTC).isoformat(timespec="seconds")})

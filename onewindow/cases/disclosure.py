@@ -1,9 +1,11 @@
 """What of an event's payload may leave the server: identifying numbers masked. No Django imports.
 
-An event keeps what happened in full (the hash chain covers it), so the ``submitted`` event holds
-the applicant's and agent's ID numbers and phone. Every answer that shows a payload — the case
-API's timeline first of all — passes it through :func:`masked_payload`: a full ID number is shown
-only by the case page's full-ID view, which records who looked (``workbench.IdView``).
+The ``submitted`` event records the applicant's and agent's ID numbers and phone only as their
+keyed digests (``cases.history.redact_applicant``; the numbers live encrypted in the case row).
+Every answer that shows a payload — the case API's timeline first of all — passes it through
+:func:`masked_payload`: a digest is shown as asterisks, and a number typed into a note or a
+reason is masked; a full ID number is shown only by the case page's full-ID view, which records
+who looked (``workbench.IdView``).
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from onewindow.core.redaction import redact_text
 # Keys whose value is an identity document number or a phone number, wherever they sit.
 _ID_KEY = re.compile(r"(^|_)id_number$")
 _PHONE_KEY = re.compile(r"(^|_)phone$")
+# What an answer shows where the event holds only a number's keyed digest (issue 13).
+DIGEST_SHOWN = "********"
 
 
 def masked_text(text: str) -> str:
@@ -32,6 +36,8 @@ def masked_payload(value: Any, key: str = "") -> Any:
     if isinstance(value, list):
         return [masked_payload(v, key) for v in value]
     if isinstance(value, str):
+        if value.startswith("bidx:"):  # a digest stands in for the number (cases.history): nothing to show
+            return DIGEST_SHOWN
         if value and _ID_KEY.search(key):
             return mask_id(value)
         if value and _PHONE_KEY.search(key):

@@ -45,6 +45,24 @@ def personal_digest(name: str, value: Any) -> str:
     return f"bidx:{crypto.blind_index(PERSONAL_FIELDS[name], value)}" if value else ""
 
 
+# The applicant as the ``submitted`` event records it (:class:`rules.Applicant`'s fields): its
+# personal fields by the row column whose digest they become.
+APPLICANT_PERSONAL = {"id_number": "applicant_id_number", "phone": "applicant_phone",
+                      "agent_id_number": "agent_id_number"}
+
+
+def redact_applicant(applicant: dict[str, Any]) -> dict[str, Any]:
+    """The applicant for an event payload: ID numbers and phone as their blind-index digests (the
+    values themselves live encrypted in the row), everything else as given. A digest already in
+    place stays, so redacting twice changes nothing."""
+    out = dict(applicant)
+    for key, column in APPLICANT_PERSONAL.items():
+        value = out.get(key)
+        if value and not str(value).startswith("bidx:"):
+            out[key] = personal_digest(column, value)
+    return out
+
+
 def _projected(value: Any) -> str | None:
     if value is None:
         return None

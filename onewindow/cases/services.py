@@ -38,7 +38,7 @@ from onewindow.workdays.selectors import NEWEST_CHANGE_READ, newest_change
 from . import guards, scope, states
 from . import materials as material_checks
 from .events import EventKind
-from .history import events_of
+from .history import events_of, redact_applicant
 from .lengths import APPLICANT_MAX_LENGTHS
 from .models import Case, CaseNumberSequence, CaseTask, CreditRecord
 from .rules import Applicant, MaterialCheck, check_applicant, check_materials, with_obtained_materials
@@ -201,7 +201,8 @@ def case_submit(*, actor: Staff | None, item_code: str, applicant: Applicant, ma
         unit = CaseUnit.start(case, newest_calendar_change=newest_change(newest))
         unit.append(kind=EventKind.SUBMITTED, at=at, actor=actor,
                 actor_label=None if actor else _applicant_label(case, imported_by), payload={
-            "channel": channel, "window": window_number, "applicant": {**asdict(applicant)},
+            "channel": channel, "window": window_number, "applicant": redact_applicant({**asdict(applicant), "id_number": case.applicant_id_number,
+                                            "agent_id_number": case.agent_id_number}),
             "materials": [asdict(m) for m in materials],
         })
         unit.commit()

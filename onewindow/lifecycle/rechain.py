@@ -10,6 +10,7 @@ keeps reporting it.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -52,15 +53,28 @@ def resign(events: Sequence[Any], label: str, *, content: Content, seal: Callabl
     return prev
 
 
+def _copies(events: Sequence[Any]) -> list[Any]:
+    """Shallow copies whose payloads ``amend`` may try on without touching the events."""
+    out = []
+    for e in events:
+        twin = copy.copy(e)
+        twin.payload = copy.deepcopy(e.payload)
+        out.append(twin)
+    return out
+
+
 def rechain_table(event_model: type[models.Model], record_field: str, records: Iterable[Any], *,
                   label_of: Callable[[Any], str], content: Content, legacy: Content | None,
                   seal: Callable[[Any, Any], None] | None = None,
-                  after: Callable[[Any, str], None] | None = None, chunk: int = 500) -> tuple[int, list[str]]:
+                  after: Callable[[Any, str], None] | None = None, amend: Callable[[Any], bool] | None = None,
+                  chunk: int = 500) -> tuple[int, list[str]]:
     """Re-sign the chain of every record in ``records`` (the events' foreign key ``record_field``);
     returns how many were re-signed and the labels of those left alone because they did not verify.
 
     ``seal(record, last_event)`` may complete the last event before it is signed; ``after(record,
-    last_hash)`` updates the record (a case keeps its last hash on its row).
+    last_hash)`` updates the record (a case keeps its last hash on its row). ``amend(event)`` may
+    rewrite an event's payload once its chain has verified (True when it did); with ``amend``,
+    only the records with an amended event are re-signed.
     """
     done, refused = 0, []
     batch: list[Any] = []
@@ -74,16 +88,22 @@ def rechain_table(event_model: type[models.Model], record_field: str, records: I
         changed: list[Any] = []
         for record in batch:
             events, label = by_record[record.pk], label_of(record)
+            if amend is not None and not any([amend(e) for e in _copies(events)]):
+                continue  # nothing to amend: the chain stays as it is signed
             if not chain_intact(events, label, content=content, legacy=legacy):
                 refused.append(label)
                 continue
+            if amend is not None:
+                for e in events:
+                    amend(e)
             last_hash = resign(events, label, content=content,
                                seal=(lambda last, r=record: seal(r, last)) if seal is not None else None)
             changed.extend(events)
             if after is not None:
                 after(record, last_hash)
             done += 1
-        fields = ["prev_hash", "hash", "key_id"] + (["projection"] if seal is not None else [])
+        fields = (["prev_hash", "hash", "key_id"] + (["projection"] if seal is not None else [])
+                  + (["payload"] if amend is not None else []))
         event_model._default_manager.bulk_update(changed, fields, batch_size=500)
         batch.clear()
 
