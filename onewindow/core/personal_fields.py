@@ -17,9 +17,11 @@ search through the blind index, which :meth:`BlindIndexField.pre_save` recompute
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.core.exceptions import FieldError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
 from . import crypto
@@ -60,6 +62,53 @@ class EncryptedCharField(models.CharField):
         if lookup_name != "isnull":
             raise FieldError(f"{self.name} is encrypted: search it through its blind index, not __{lookup_name}")
         return super().get_lookup(lookup_name)
+
+
+class EncryptedJSONField(EncryptedCharField):
+    """A small JSON document of personal data (a form's fields) stored encrypted as one text value.
+
+    The Python value is the decoded JSON (a dict by default); the column holds the encrypted JSON
+    text, so key rotation (:mod:`onewindow.core.rotation`) treats it like any encrypted column. No
+    lookups into it: nothing searches a form's fields. A stored plaintext JSON text (a row written
+    before its column was encrypted) reads as it is.
+    """
+
+    description = "A JSON document stored encrypted (AES-GCM)"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("default", dict)
+        kwargs.setdefault("max_length", None)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self) -> tuple[str, str, list, dict]:
+        name, path, args, kwargs = super().deconstruct()
+        if kwargs.get("default") is dict:
+            kwargs.pop("default")
+        kwargs.pop("max_length", None)
+        return name, path, args, kwargs
+
+    def from_db_value(self, value: str | None, expression: Any, connection: Any) -> Any:
+        text = super().from_db_value(value, expression, connection)
+        return json.loads(text) if text else self.get_default()
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str):
+            return json.loads(value) if value else self.get_default()
+        return value
+
+    def get_prep_value(self, value: Any) -> Any:
+        # JSON text (the parent's CharField would make ``str(dict)``); a ciphertext passes as it is.
+        if isinstance(value, str) and crypto.is_encrypted(value):
+            return value
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, cls=DjangoJSONEncoder)
+
+    def value_to_string(self, obj: models.Model) -> str:
+        return self.get_prep_value(self.value_from_object(obj))
+
+    def formfield(self, **kwargs: Any) -> Any:
+        from django import forms
+
+        return super(models.CharField, self).formfield(**{"form_class": forms.JSONField, **kwargs})
 
 
 class BlindIndexField(models.CharField):
@@ -145,6 +194,6 @@ def encrypt_in_place(app_label: str, model_name: str, *, batch: int = 500) -> tu
                     if value:
                         column = schema_editor.connection.ops.quote_name(field.column)
                         cursor.execute(f"UPDATE {table} SET {column} = %s WHERE {pk_column} = %s",
-                                       [value, pk])
+                                       [field.get_prep_value(value), pk])
 
     return forward, backward

@@ -15,7 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from onewindow.core.personal_fields import BlindIndexField, EncryptedCharField
+from onewindow.core.personal_fields import BlindIndexField, EncryptedCharField, EncryptedJSONField
 
 
 class ApplicantProfile(models.Model):
@@ -112,7 +112,8 @@ class Draft(models.Model):
                                 verbose_name=_("申请人账户"))
     item = models.ForeignKey("catalog.ServiceItem", models.PROTECT, related_name="+", verbose_name=_("事项"))
     token = models.UUIDField(_("表单标识"), default=uuid.uuid4, unique=True, editable=False)
-    data = models.JSONField(_("填报内容"), default=dict, blank=True)
+    # The form as filled in (address, contact phone …): personal data, encrypted at rest.
+    data = EncryptedJSONField(_("填报内容"), blank=True)
     created_at = models.DateTimeField(_("创建时间"))
     updated_at = models.DateTimeField(_("保存时间"))
     case = models.OneToOneField("cases.Case", models.PROTECT, null=True, blank=True, related_name="online_draft",

@@ -19,8 +19,9 @@ from onewindow.cases.models import Case
 from onewindow.core import crypto, rotation
 from onewindow.core.checks import data_keys_check, dev_key_files_check
 from onewindow.core.personal_fields import encrypt_in_place, encrypted_fields
+from onewindow.core.timesource import now as current_time
 from onewindow.notifications.models import OutboxMessage
-from onewindow.online.models import OneTimeCode
+from onewindow.online.models import Draft, OneTimeCode
 from onewindow.online.services import otp_request
 from tests.cases.helpers import VALID_ID, submit
 
@@ -93,7 +94,8 @@ def test_every_personal_column_is_encrypted():
     encrypted = {f"{m._meta.label}.{f.name}" for m in apps.get_models() for f in encrypted_fields(m)}
     assert {"cases.Case.applicant_id_number", "cases.Case.applicant_phone", "cases.Case.agent_id_number",
             "online.ApplicantProfile.phone", "online.ApplicantProfile.id_number", "online.OtpThrottle.phone",
-            "online.OneTimeCode.phone", "accounts.User.phone", "notifications.OutboxMessage.recipient"} <= encrypted
+            "online.OneTimeCode.phone", "accounts.User.phone", "notifications.OutboxMessage.recipient",
+            "online.Draft.data"} <= encrypted
 
 
 def test_the_migration_encrypts_plaintext_rows_in_place(hall):
@@ -197,3 +199,39 @@ def test_development_generates_key_files_once_and_deploy_check_warns(settings, t
     assert crypto.encrypt("x", context="t").startswith("ow1:dev1:")
     assert [w.id for w in dev_key_files_check()] == ["core.W010"]
     assert data_keys_check() == []
+
+
+def _draft(hall) -> Draft:
+    user = User.objects.create_user(username="draft-owner", password="x-unused-Password1")
+    return Draft.objects.create(account=user, item=hall.item, data={"address": "云溪县城关镇幸福路 8 号",
+                                                                    "contact_phone": PHONE, "copies": 2},
+                                created_at=current_time(), updated_at=current_time())
+
+
+def test_an_online_drafts_form_data_is_stored_encrypted(hall):
+    draft = _draft(hall)
+    stored = _raw(Draft, draft.pk, "data")
+    assert stored.startswith("ow1:")
+    assert PHONE not in stored
+    assert "幸福路" not in stored
+    fresh = Draft.objects.get(pk=draft.pk)
+    assert fresh.data == {"address": "云溪县城关镇幸福路 8 号", "contact_phone": PHONE, "copies": 2}
+    with pytest.raises(FieldError):
+        Draft.objects.filter(data__contact_phone=PHONE).exists()
+
+
+def test_a_plaintext_draft_of_before_the_migration_reads_and_is_encrypted_in_place(hall, keys):
+    draft = _draft(hall)
+    _set_raw(Draft, draft.pk, "data", '{"address": "幸福路", "contact_phone": "13800000000"}')
+    assert Draft.objects.get(pk=draft.pk).data["contact_phone"] == PHONE  # read as it is
+    forward, backward = encrypt_in_place("online", "Draft")
+    forward(apps, SimpleNamespace(connection=connection))
+    assert _raw(Draft, draft.pk, "data").startswith("ow1:k1:")
+    assert Draft.objects.get(pk=draft.pk).data == {"address": "幸福路", "contact_phone": PHONE}
+    # Key rotation covers the drafts like every encrypted column.
+    keys.settings.ONEWINDOW = {**keys.settings.ONEWINDOW, "DATA_KEYS": f"k2:{keys.k2},k1:{keys.k1}"}
+    call_command("rotate_data_keys")
+    assert _raw(Draft, draft.pk, "data").startswith("ow1:k2:")
+    assert Draft.objects.get(pk=draft.pk).data["address"] == "幸福路"
+    backward(apps, SimpleNamespace(connection=connection))
+    assert "幸福路" in _raw(Draft, draft.pk, "data")
