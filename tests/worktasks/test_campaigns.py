@@ -67,7 +67,8 @@ def test_a_campaign_has_phases_with_dates_and_a_chained_history(people):
         (1, "大学习"), (2, "大排查"), (3, "大体验"), (4, "大考评")]
     assert c.number.endswith("ZX2026-00001")
     [report] = list(subject("campaign").verify(c.number))
-    assert report.ok and report.label == c.number
+    assert report.ok
+    assert report.label == c.number
 
 
 def test_campaign_refusals(people):
@@ -117,7 +118,8 @@ def test_each_unit_owes_a_report_with_a_deadline_row_and_the_sweep_warns(people)
     # Handed in late: taken, the deadline closes and the warning resolves, and it stays marked late.
     done = s.campaign_report_submit(actor=people.tax_reviewer, report_id=tax.pk, text="补报", attachment=pdf(),
                                     at=at(2026, 10, 9))
-    assert done.late and report_is_late(done, date(2026, 10, 9))
+    assert done.late
+    assert report_is_late(done, date(2026, 10, 9))
     gsj.refresh_from_db()
     assert not gsj.late
     sweep(now=at(2026, 10, 9, 11))
@@ -172,7 +174,8 @@ def test_an_experience_visit_finding_becomes_a_problem_of_the_campaign(people):
     finding, problem = s.finding_record(actor=people.admin, inspection_id=visit.pk, criterion="signage",
                                         note="办事指南与实际要求不一致", window_id=people.hall.window.pk,
                                         photos=[SimpleUploadedFile("a.jpg", image("JPEG"))], at=at(2026, 9, 20))
-    assert problem.campaign_ref == c and problem.campaign == c.title
+    assert problem.campaign_ref == c
+    assert problem.campaign == c.title
     assert "体验" in problem.evidence
     assert FindingPhoto.objects.get(finding=finding).content_type == "image/jpeg"
     assert c.events.filter(kind="visit_recorded").exists()
@@ -210,8 +213,10 @@ def test_photos_are_checked_like_every_upload_and_nothing_is_recorded(people, up
     line_bad = s.ChecklistLine(people.hall.window.pk, "dress", "未佩戴工牌", [upload])
     with pytest.raises(DomainError) as e:
         s.checklist_record(actor=people.admin, inspection_id=insp.pk, lines=[line_ok, line_bad])
-    assert e.value.code == code and e.value.field == "photos"
-    assert not Problem.objects.exists() and not FindingPhoto.objects.exists()
+    assert e.value.code == code
+    assert e.value.field == "photos"
+    assert not Problem.objects.exists()
+    assert not FindingPhoto.objects.exists()
 
 
 def test_too_many_photos_refused(people):
@@ -239,7 +244,8 @@ def test_nothing_is_public_before_the_publication_day(people):
     _campaign_problem(people, c)
     assert public_notice(c.pk, date(2026, 10, 14)) is None
     notice = public_notice(c.pk, date(2026, 10, 15))
-    assert notice is not None and notice[1][0].status == "已明确责任单位"
+    assert notice is not None
+    assert notice[1][0].status == "已明确责任单位"
     s.campaign_schedule_notice(actor=people.admin, campaign_id=c.pk, publish_from=None)
     assert public_notice(c.pk, date(2026, 12, 1)) is None
     with pytest.raises(PermissionDenied):
