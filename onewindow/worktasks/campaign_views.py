@@ -126,7 +126,8 @@ def inspection_new(request: HttpRequest, staff: Staff) -> HttpResponse:
     try:
         inspection = svc.inspection_create(
             actor=staff, region_id=_region_of(staff, post.get("region")).pk, kind=post.get("kind", ""),
-            title=post.get("title", ""), planned_on=_date(post.get("planned_on"), "planned_on", "日期"),
+            title=post.get("title", ""),
+            planned_on=_date(post.get("planned_on"), "planned_on", "日期", required=False),
             window_ids=[int(w) for w in post.getlist("windows") if str(w).isdigit()],
             criteria=post.getlist("criteria") or None, wait_minutes=_int(post.get("wait_minutes")),
             answers=post.get("answers", ""), visits_needed=_int(post.get("visits_needed")),
@@ -165,8 +166,8 @@ def campaign_new(request: HttpRequest, staff: Staff) -> HttpResponse:
                                              _date(last, "phases", f"阶段“{name}”的结束日期")))
         campaign = svc.campaign_create(
             actor=staff, region_id=_region_of(staff, post.get("region")).pk, title=post.get("title", ""),
-            starts_on=_date(post.get("starts_on"), "starts_on", "开始日期"),
-            ends_on=_date(post.get("ends_on"), "ends_on", "结束日期"), phases=phases,
+            starts_on=_date(post.get("starts_on"), "starts_on", "开始日期", required=False),
+            ends_on=_date(post.get("ends_on"), "ends_on", "结束日期", required=False), phases=phases,
             publish_from=_date(post.get("publish_from"), "publish_from", "公示日期", required=False))
     except PermissionDenied:
         raise

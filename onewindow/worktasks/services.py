@@ -437,7 +437,7 @@ def problem_act(*, actor: Staff, problem_id: int, action: str, note: str = "", d
 # -- inspections and mystery visits ------------------------------------------------------------------------
 
 
-def inspection_create(*, actor: Staff, region_id: int, kind: str, title: str, planned_on: date,
+def inspection_create(*, actor: Staff, region_id: int, kind: str, title: str, planned_on: date | None,
                       window_ids: list[int], criteria: list[str] | None = None, wait_minutes: int | None = None,
                       answers: str = "", visits_needed: int | None = None, campaign_id: int | None = None,
                       applied_for: str = "", at: datetime | None = None) -> Inspection:
@@ -451,6 +451,8 @@ def inspection_create(*, actor: Staff, region_id: int, kind: str, title: str, pl
     if region is None:
         raise NotFound("区划不存在", code="region.not_found", field="region")
     require(actor, Perm.INSPECT, region=region)
+    if planned_on is None:
+        raise DomainError("worktasks.planned_on_required", "请填写检查日期", field="planned_on")
     if kind not in r.INSPECTION_KINDS:
         raise DomainError("worktasks.inspection_kind_invalid", "检查方式须为明察、暗访或体验", field="kind")
     criteria = list(criteria or r.CRITERIA)
@@ -589,7 +591,7 @@ class PhaseInput:
     ends_on: date
 
 
-def campaign_create(*, actor: Staff, region_id: int, title: str, starts_on: date, ends_on: date,
+def campaign_create(*, actor: Staff, region_id: int, title: str, starts_on: date | None, ends_on: date | None,
                     phases: list[PhaseInput], publish_from: date | None = None,
                     at: datetime | None = None) -> Campaign:
     """A rectification campaign of ``region`` with its phases (each within the campaign's dates)
@@ -600,6 +602,10 @@ def campaign_create(*, actor: Staff, region_id: int, title: str, starts_on: date
         raise NotFound("区划不存在", code="region.not_found", field="region")
     require(actor, Perm.CAMPAIGN_MANAGE, region=region)
     title = _text(title, "title", "专项行动名称", limit=200)
+    if starts_on is None:
+        raise DomainError("worktasks.starts_on_required", "请填写开始日期", field="starts_on")
+    if ends_on is None:
+        raise DomainError("worktasks.ends_on_required", "请填写结束日期", field="ends_on")
     if ends_on < starts_on:
         raise DomainError("worktasks.campaign_dates_invalid", "结束日期不能早于开始日期", field="ends_on")
     if not phases:
