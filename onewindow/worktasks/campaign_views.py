@@ -238,14 +238,23 @@ def campaign_act(request: HttpRequest, staff: Staff, pk: int, action: str) -> Ht
     return redirect(f"{_BASE}:campaign", pk=campaign.pk)
 
 
+def _read(stored: Any) -> bytes:
+    """A stored file's bytes; one missing from the media store (restored database, lost volume)
+    is "not found", not a server error."""
+    try:
+        with stored.open("rb") as fh:
+            return fh.read()
+    except OSError:
+        raise NotFound("文件不存在或已丢失", code="file.missing") from None
+
+
 @_staff_view
 def report_file(request: HttpRequest, staff: Staff, pk: int) -> HttpResponse:
     """A written report as handed in (an attachment in a sandbox, as every stored upload)."""
     report = CampaignReport.objects.filter(pk=pk, campaign__in=sel.campaigns_visible(staff)).first()
     if report is None or not report.attachment:
         raise NotFound("文件不存在", code="campaign_report.not_found")
-    with report.attachment.open("rb") as fh:
-        data = fh.read()
+    data = _read(report.attachment)
     return stored_file_response(data, content_type=report.attachment_type or "application/octet-stream",
                                 name=f"{report.department.name}-{report.title}.{report.attachment.name.rsplit('.', 1)[-1]}")
 
@@ -257,8 +266,7 @@ def photo(request: HttpRequest, staff: Staff, pk: int) -> HttpResponse:
         pk=pk, finding__inspection__in=Inspection.objects.filter(visible_q(staff))).first()
     if found is None:
         raise NotFound("照片不存在", code="photo.not_found")
-    with found.file.open("rb") as fh:
-        data = fh.read()
+    data = _read(found.file)
     return stored_file_response(data, content_type=found.content_type, name=found.original_name or "photo")
 
 
