@@ -24,5 +24,6 @@ urlpatterns = [
     path("online/", include("onewindow.online.urls")),
     path("", include("onewindow.feedback.public_urls")),
     path("", include("onewindow.openness.urls")),
+    path("", include("onewindow.worktasks.public_urls")),
     path("", include("onewindow.portal.urls")),
 ]

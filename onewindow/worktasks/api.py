@@ -18,9 +18,11 @@ from onewindow.core.errors import NotFound
 from onewindow.core.timesource import local_date
 from onewindow.organization.models import Region
 
+from . import listing
 from . import services as svc
 from .models import Inspection, Problem, Task
 from .permissions import Perm, can
+from .rules import INSPECTION_KINDS, ProblemState, Source, TaskState
 from .selectors import is_late, problems_visible, tasks_visible
 
 router = Router(tags=["worktasks"], auth=staff_auth)
@@ -39,17 +41,17 @@ def _region(code: str | None, staff: Any) -> Region:
 # -- work tasks ---------------------------------------------------------------------------------------
 
 
-class UnitIn(Schema):
+class WorktasksUnitIn(Schema):
     department: DbInt
     owner_name: str = Field("", max_length=64)
     owner: DbInt | None = None
 
 
-class TaskIn(Schema):
+class WorktasksTaskIn(Schema):
     plan: DbInt
     title: str = Field(..., max_length=300)
     lead: DbInt | None = Field(None, description="牵头单位（部门 id），必填")
-    units: list[UnitIn] = Field(default_factory=list, description="责任单位及其责任人")
+    units: list[WorktasksUnitIn] = Field(default_factory=list, description="责任单位及其责任人")
     starts_on: date
     due_workdays: int | None = Field(None, ge=1, le=1000, description="时限（工作日）；或填 due_on")
     due_on: date | None = None
@@ -60,7 +62,7 @@ class TaskIn(Schema):
     measures: str = Field("", max_length=4000)
 
 
-class WorkTaskOut(Schema):
+class WorktasksTaskOut(Schema):
     id: int
     number: str
     code: str
@@ -86,18 +88,43 @@ def task_out(task: Task) -> dict[str, Any]:
             "row_version": task.row_version}
 
 
-@router.get("/work-tasks", response={200: list[WorkTaskOut], **_READ}, summary="Work tasks the caller may see")
-def task_list(request: HttpRequest, plan: DbInt | None = None, late: bool | None = None) -> Any:
+class WorktasksTaskListOut(Schema):
+    items: list[WorktasksTaskOut]
+    next_cursor: str | None = Field(description="下一页的游标；为 null 表示没有更多")
+
+
+@router.get("/work-tasks", response={200: WorktasksTaskListOut, **_READ},
+            summary="Work tasks the caller may see, filtered, with cursor paging")
+def task_list(request: HttpRequest, plan: DbInt | None = None, state: str | None = None, lead: DbInt | None = None,
+              unit: DbInt | None = None, late: bool | None = None, due_from: date | None = None,
+              due_to: date | None = None, cursor: str | None = None, limit: int = listing.DEFAULT_LIMIT) -> Any:
+    """The tasks of the plans of the regions your postings reach, oldest first. Filters: ``plan``
+    (id), ``state`` (open, closed), ``lead`` (department id of the lead unit), ``unit`` (department
+    id of a responsible unit), ``late`` (open past the date, or done after it), ``due_from`` /
+    ``due_to`` (completion date, inclusive). Page with ``cursor`` = the previous ``next_cursor``;
+    ``limit`` 1 … 200 (default 50)."""
     staff = request_staff(request)
-    tasks = tasks_visible(staff)
+    tasks = tasks_visible(staff).prefetch_related("units__department")
     if plan is not None:
         tasks = tasks.filter(plan_id=plan)
-    out = [task_out(t) for t in tasks[:500]]
-    return [t for t in out if late is None or t["late"] == late]
+    if state:
+        tasks = tasks.filter(state=listing.choice(state, {s.value for s in TaskState}, "state"))
+    if lead is not None:
+        tasks = tasks.filter(lead_id=lead)
+    if unit is not None:
+        tasks = tasks.filter(units__department_id=unit)
+    if due_from is not None:
+        tasks = tasks.filter(due_on__gte=due_from)
+    if due_to is not None:
+        tasks = tasks.filter(due_on__lte=due_to)
+    if late is not None:
+        tasks = tasks.filter(listing.late_q(local_date()) if late else ~listing.late_q(local_date()))
+    rows, next_cursor = listing.page(tasks.order_by("id").distinct(), cursor=cursor, limit=limit)
+    return {"items": [task_out(t) for t in rows], "next_cursor": next_cursor}
 
 
-@router.post("/work-tasks", response={201: WorkTaskOut, **_WRITE}, summary="Create a work task of a plan")
-def task_create(request: HttpRequest, body: TaskIn) -> Any:
+@router.post("/work-tasks", response={201: WorktasksTaskOut, **_WRITE}, summary="Create a work task of a plan")
+def task_create(request: HttpRequest, body: WorktasksTaskIn) -> Any:
     """Refused: no lead unit (``worktasks.lead_required``), a unit outside the plan's region
     (``worktasks.unit_outside_region``), a unit without an owner, no deadline."""
     staff = request_staff(request)
@@ -113,15 +140,15 @@ def task_create(request: HttpRequest, body: TaskIn) -> Any:
     return run_idempotent(request, work)
 
 
-class ReportIn(Schema):
+class WorktasksReportIn(Schema):
     department: DbInt
     text: str = Field(..., max_length=4000)
     progress: int = Field(..., ge=0, le=100)
 
 
-@router.post("/work-tasks/{task_id}/reports", response={201: WorkTaskOut, **_WRITE},
+@router.post("/work-tasks/{task_id}/reports", response={201: WorktasksTaskOut, **_WRITE},
              summary="A responsible unit reports progress")
-def task_report(request: HttpRequest, task_id: DbInt, body: ReportIn) -> Any:
+def task_report(request: HttpRequest, task_id: DbInt, body: WorktasksReportIn) -> Any:
     """Refused on a closed task (``work_task.transition_refused.report``) and for a unit that is
     not responsible for the task."""
     staff = request_staff(request)
@@ -140,15 +167,16 @@ def task_report(request: HttpRequest, task_id: DbInt, body: ReportIn) -> Any:
 # -- problems -----------------------------------------------------------------------------------------
 
 
-class ProblemIn(Schema):
+class WorktasksProblemIn(Schema):
     region: RegionCode | None = None
     title: str = Field(..., max_length=300)
     source: str = Field(..., description="self_inspection, inspection, complaint, bad_rating, supervision, audit")
     evidence: str = Field(..., max_length=4000)
-    campaign: str = Field("", max_length=200)
+    campaign: str = Field("", max_length=200, description="专项行动名称（无专项行动记录时）")
+    campaign_id: DbInt | None = Field(None, description="专项行动 id：问题列入其公示")
 
 
-class ProblemOut(Schema):
+class WorktasksProblemOut(Schema):
     id: int
     number: str
     title: str
@@ -158,6 +186,8 @@ class ProblemOut(Schema):
     responsible: int | None
     measures: str
     due_on: date | None
+    campaign: int | None
+    closed_on: date | None
     recheck_on: date | None
     reopened_count: int
     row_version: int
@@ -166,31 +196,54 @@ class ProblemOut(Schema):
 def problem_out(p: Problem) -> dict[str, Any]:
     return {"id": p.pk, "number": p.number, "title": p.title, "source": p.source, "state": p.state,
             "department": p.department_id, "responsible": p.responsible_id, "measures": p.measures,
-            "due_on": p.due_on, "recheck_on": p.recheck_on, "reopened_count": p.reopened_count,
+            "due_on": p.due_on, "campaign": p.campaign_ref_id, "closed_on": p.closed_on, "recheck_on": p.recheck_on, "reopened_count": p.reopened_count,
             "row_version": p.row_version}
 
 
-@router.get("/problems", response={200: list[ProblemOut], **_READ}, summary="Problems the caller may see")
-def problem_list(request: HttpRequest, state: str | None = None) -> Any:
+class WorktasksProblemListOut(Schema):
+    items: list[WorktasksProblemOut]
+    next_cursor: str | None = Field(description="下一页的游标；为 null 表示没有更多")
+
+
+@router.get("/problems", response={200: WorktasksProblemListOut, **_READ},
+            summary="Problems the caller may see, filtered, with cursor paging")
+def problem_list(request: HttpRequest, state: str | None = None, source: str | None = None,
+                 department: DbInt | None = None, campaign: DbInt | None = None, region: RegionCode | None = None,
+                 cursor: str | None = None, limit: int = listing.DEFAULT_LIMIT) -> Any:
+    """The problems of the regions your postings reach, oldest first. Filters: ``state``
+    (comma-separated: recorded, assigned, rectifying, submitted, closed, confirmed), ``source``,
+    ``department`` (responsible unit id), ``campaign`` (id), ``region`` (12-digit code: that region
+    and below). Page with ``cursor``; ``limit`` 1 … 200 (default 50)."""
     problems = problems_visible(request_staff(request))
     if state:
-        problems = problems.filter(state=state)
-    return [problem_out(p) for p in problems[:500]]
+        states = [listing.choice(x.strip(), {s.value for s in ProblemState}, "state") for x in state.split(",") if x.strip()]
+        problems = problems.filter(state__in=states)
+    if source:
+        problems = problems.filter(source=listing.choice(source, {s.value for s in Source}, "source"))
+    if department is not None:
+        problems = problems.filter(department_id=department)
+    if campaign is not None:
+        problems = problems.filter(campaign_ref_id=campaign)
+    if region:
+        problems = problems.filter(region__code__startswith=listing.prefix(region))
+    rows, next_cursor = listing.page(problems.order_by("id"), cursor=cursor, limit=limit)
+    return {"items": [problem_out(p) for p in rows], "next_cursor": next_cursor}
 
 
-@router.post("/problems", response={201: ProblemOut, **_WRITE}, summary="Record a problem (问题清单)")
-def problem_create(request: HttpRequest, body: ProblemIn) -> Any:
+@router.post("/problems", response={201: WorktasksProblemOut, **_WRITE}, summary="Record a problem (问题清单)")
+def problem_create(request: HttpRequest, body: WorktasksProblemIn) -> Any:
     staff = request_staff(request)
 
     def work() -> tuple[int, Any]:
         p = svc.problem_record(actor=staff, region_id=_region(body.region, staff).pk, title=body.title,
-                               source=body.source, evidence=body.evidence, campaign=body.campaign)
+                               source=body.source, evidence=body.evidence, campaign=body.campaign,
+                               campaign_id=body.campaign_id)
         return 201, problem_out(p)
 
     return run_idempotent(request, work)
 
 
-class ProblemActionIn(Schema):
+class WorktasksProblemActionIn(Schema):
     note: str = Field("", max_length=4000)
     department: DbInt | None = None
     responsible: DbInt | None = None
@@ -201,9 +254,9 @@ class ProblemActionIn(Schema):
     row_version: int | None = None
 
 
-@router.post("/problems/{problem_id}/actions/{action}", response={200: ProblemOut, **_WRITE},
+@router.post("/problems/{problem_id}/actions/{action}", response={200: WorktasksProblemOut, **_WRITE},
              summary="Act on a problem")
-def problem_action(request: HttpRequest, problem_id: DbInt, action: str, body: ProblemActionIn) -> Any:
+def problem_action(request: HttpRequest, problem_id: DbInt, action: str, body: WorktasksProblemActionIn) -> Any:
     """``action``: assign (department, responsible), plan (measures, due_workdays or due_on),
     progress (note), submit (note), verify (note: the evidence; by ANOTHER unit, else 400
     ``worktasks.self_verification``), reject (note), recheck_pass (note), reopen (note, deadline).
@@ -226,9 +279,9 @@ def problem_action(request: HttpRequest, problem_id: DbInt, action: str, body: P
 # -- inspections --------------------------------------------------------------------------------------
 
 
-class InspectionIn(Schema):
+class WorktasksInspectionIn(Schema):
     region: RegionCode | None = None
-    kind: str = Field("inspection", description="inspection（明察）或 mystery（暗访）")
+    kind: str = Field("inspection", description="inspection（明察）、mystery（暗访）或 experience（专项行动的体验）")
     title: str = Field(..., max_length=200)
     planned_on: date
     windows: list[DbInt]
@@ -236,11 +289,17 @@ class InspectionIn(Schema):
     wait_minutes: int | None = Field(None, ge=0, le=1440)
     answers: str = Field("", max_length=4000)
     visits_needed: int | None = Field(None, ge=1, le=50)
+    campaign: DbInt | None = Field(None, description="专项行动 id；体验（experience）必填")
+    applied_for: str = Field("", max_length=200, description="体验办理的事项（experience 必填）")
 
 
-class InspectionOut(Schema):
+class WorktasksInspectionOut(Schema):
     id: int
     kind: str
+    campaign: int | None
+    applied_for: str
+    wait_minutes: int | None
+    visits_needed: int | None
     title: str
     planned_on: date
     windows: list[int]
@@ -249,29 +308,53 @@ class InspectionOut(Schema):
 
 
 def inspection_out(i: Inspection) -> dict[str, Any]:
-    return {"id": i.pk, "kind": i.kind, "title": i.title, "planned_on": i.planned_on,
+    return {"id": i.pk, "kind": i.kind, "campaign": i.campaign_id, "applied_for": i.applied_for,
+            "wait_minutes": i.wait_minutes, "visits_needed": i.visits_needed, "title": i.title,
+            "planned_on": i.planned_on,
             "windows": sorted(i.windows.values_list("id", flat=True)), "criteria": i.criteria,
             "findings": i.findings.count()}
 
 
-@router.get("/inspections", response={200: list[InspectionOut], **_READ}, summary="Inspections and mystery visits")
-def inspection_list(request: HttpRequest) -> Any:
+class WorktasksInspectionListOut(Schema):
+    items: list[WorktasksInspectionOut]
+    next_cursor: str | None = Field(description="下一页的游标；为 null 表示没有更多")
+
+
+@router.get("/inspections", response={200: WorktasksInspectionListOut, **_READ},
+            summary="Inspections, mystery and experience visits, filtered, with cursor paging")
+def inspection_list(request: HttpRequest, kind: str | None = None, campaign: DbInt | None = None,
+                    planned_from: date | None = None, planned_to: date | None = None, cursor: str | None = None,
+                    limit: int = listing.DEFAULT_LIMIT) -> Any:
+    """Inspections (明察), mystery visits (暗访) and experience visits (体验) of the regions your
+    postings reach, oldest first. Filters: ``kind`` (inspection, mystery, experience),
+    ``campaign`` (id), ``planned_from`` / ``planned_to`` (inclusive). Page with ``cursor``;
+    ``limit`` 1 … 200 (default 50)."""
     from .permissions import visible_q
 
-    rows = Inspection.objects.filter(visible_q(request_staff(request))).order_by("-planned_on")[:200]
-    return [inspection_out(i) for i in rows]
+    rows = Inspection.objects.filter(visible_q(request_staff(request)))
+    if kind:
+        rows = rows.filter(kind=listing.choice(kind, set(INSPECTION_KINDS), "kind"))
+    if campaign is not None:
+        rows = rows.filter(campaign_id=campaign)
+    if planned_from is not None:
+        rows = rows.filter(planned_on__gte=planned_from)
+    if planned_to is not None:
+        rows = rows.filter(planned_on__lte=planned_to)
+    page, next_cursor = listing.page(rows.order_by("id"), cursor=cursor, limit=limit)
+    return {"items": [inspection_out(i) for i in page], "next_cursor": next_cursor}
 
 
-@router.post("/inspections", response={201: InspectionOut, **_WRITE},
+@router.post("/inspections", response={201: WorktasksInspectionOut, **_WRITE},
              summary="Plan an inspection or record a mystery visit")
-def inspection_create(request: HttpRequest, body: InspectionIn) -> Any:
+def inspection_create(request: HttpRequest, body: WorktasksInspectionIn) -> Any:
     staff = request_staff(request)
 
     def work() -> tuple[int, Any]:
         i = svc.inspection_create(actor=staff, region_id=_region(body.region, staff).pk, kind=body.kind,
                                   title=body.title, planned_on=body.planned_on, window_ids=body.windows,
                                   criteria=body.criteria or None, wait_minutes=body.wait_minutes,
-                                  answers=body.answers, visits_needed=body.visits_needed)
+                                  answers=body.answers, visits_needed=body.visits_needed,
+                                  campaign_id=body.campaign, applied_for=body.applied_for)
         return 201, inspection_out(i)
 
     return run_idempotent(request, work)

@@ -1,6 +1,8 @@
 """The demo county's 2026 efficiency plan (30 tasks drawn from seeds 000 and 002, some late, some
-urged, some done), a rectification campaign (seed 003) of about 20 problems in every state, two
-inspections and one mystery visit with findings — relative to today.
+urged, some done), a rectification campaign (seed 003) with its five phases, two written reports
+owed by every unit (one handed in late, one never), its public notice up, an experience visit and
+about 20 problems in every state, two inspections and one mystery visit with findings (some with
+photos) — relative to today.
 
 Everything goes through the services as the demo logins (``admin``, ``supervisor``, the chiefs of
 the departments), so permissions, transitions, numbers, chains and deadline rows are the real
@@ -9,16 +11,19 @@ ones. Idempotent: once the county has the plan, nothing more is loaded.
 
 from __future__ import annotations
 
+import io
 from datetime import date, datetime, time, timedelta
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from PIL import Image
 
 from onewindow.core.timesource import SHANGHAI, local_date
 from onewindow.core.timesource import now as current_time
 from onewindow.organization.models import Department, Region, Staff, Window
 
 from . import services as svc
-from .models import Plan
+from .models import Campaign, Plan
 
 DEMO_COUNTY = "990121000000"
 PLAN_TITLE = "云溪县提升行政效能建设服务型政府实施方案"
@@ -141,7 +146,52 @@ def _plan(county: Region, admin: Staff, supervisor: Staff, depts: dict[str, Depa
     return count, late
 
 
+def _pdf(name: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", content_type="application/pdf")
+
+
+def _photo() -> SimpleUploadedFile:
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 200, 200)).save(out, "PNG")
+    return SimpleUploadedFile("现场照片.png", out.getvalue(), content_type="image/png")
+
+
+def _campaign_record(county: Region, admin: Staff, depts: dict[str, Department], today: date,
+                     now: datetime) -> tuple[Campaign, int, int]:
+    """Seed 003's campaign: its five phases, two written reports owed by every unit (the first
+    mostly handed in — one late, one never — the second due soon), published since a week ago."""
+    start = today - timedelta(days=60)
+    day = timedelta(days=1)
+    campaign = svc.campaign_create(
+        actor=admin, region_id=county.pk, title=CAMPAIGN, starts_on=start, ends_on=today + 30 * day,
+        publish_from=today - 7 * day, at=now - timedelta(days=60),
+        phases=[svc.PhaseInput("大学习", start, start + 60 * day), svc.PhaseInput("大排查", start, start + 30 * day),
+                svc.PhaseInput("大体验", start, start + 40 * day), svc.PhaseInput("大督查", start, start + 49 * day),
+                svc.PhaseInput("大考评", start + 30 * day, today + 30 * day)])
+    units = [d for d in depts.values() if _chief(d) is not None]
+    lists = svc.campaign_require_reports(actor=admin, campaign_id=campaign.pk, title="问题清单、责任清单、整改清单",
+                                         due_on=start + 18 * day, department_ids=[d.pk for d in units],
+                                         at=now - timedelta(days=60))
+    late = 0
+    for n, report in enumerate(lists):
+        if n == len(lists) - 1:  # never handed in: red
+            late += 1
+            continue
+        when = now - timedelta(days=60 - (25 if n == 0 else 15))  # the first one a week late
+        late += int(n == 0)
+        svc.campaign_report_submit(actor=_chief(report.department), report_id=report.pk, text="三张清单见附件",
+                                   attachment=_pdf("三张清单.pdf"), at=when)
+    finals = svc.campaign_require_reports(actor=admin, campaign_id=campaign.pk, title="专项行动整改总结报告",
+                                          due_on=today + 5 * day, department_ids=[d.pk for d in units],
+                                          at=now - timedelta(days=30))
+    if finals:
+        svc.campaign_report_submit(actor=_chief(finals[0].department), report_id=finals[0].pk, text="总结报告",
+                                   attachment=_pdf("总结报告.pdf"), at=now)
+    return campaign, len(lists) + len(finals), late
+
+
 def _campaign(county: Region, admin: Staff, depts: dict[str, Department], today: date, now: datetime) -> int:
+    campaign, _reports, _late = _campaign_record(county, admin, depts, today, now)
     made = 0
     for title, source, code, story in _PROBLEMS:
         dept = depts.get(code)
@@ -149,7 +199,7 @@ def _campaign(county: Region, admin: Staff, depts: dict[str, Department], today:
         if dept is None or chief is None:
             continue
         recorded_at = now - timedelta(days=60)
-        p = svc.problem_record(actor=admin, region_id=county.pk, title=title, source=source, campaign=CAMPAIGN,
+        p = svc.problem_record(actor=admin, region_id=county.pk, title=title, source=source, campaign_id=campaign.pk,
                                evidence="专项整治问题清单（见群众来信和检查记录）", at=recorded_at)
         made += 1
         if story == "recorded":
@@ -174,6 +224,17 @@ def _campaign(county: Region, admin: Staff, depts: dict[str, Department], today:
         elif story == "reopened":
             svc.problem_act(actor=admin, problem_id=p.pk, action="reopen", note="回头看发现问题反弹，重新整改",
                             due_workdays=10, at=now)
+    # 大体验: the office applies as a citizen would; what it finds enters the campaign's problems.
+    windows = list(Window.objects.filter(region=county).order_by("number")[:2])
+    if windows:
+        visit = svc.inspection_create(
+            actor=admin, region_id=county.pk, kind="experience", title="体验：以群众身份办理个体工商户登记",
+            planned_on=today - timedelta(days=45), window_ids=[windows[0].pk], wait_minutes=35, visits_needed=2,
+            answers="窗口要求提供办事指南未列的房屋证明复印件", applied_for="个体工商户设立登记",
+            campaign_id=campaign.pk, at=now - timedelta(days=45))
+        svc.finding_record(actor=admin, inspection_id=visit.pk, criterion="signage", window_id=windows[0].pk,
+                           note="办事指南未列房屋证明，群众跑了两次", photos=[_photo()], at=now - timedelta(days=45))
+        made += 1
     return made
 
 
@@ -187,7 +248,7 @@ def _inspections(county: Region, admin: Staff, today: date, now: datetime) -> in
         insp = svc.inspection_create(actor=admin, region_id=county.pk, kind="inspection", title=title,
                                      planned_on=day, window_ids=[w.pk for w in windows], at=now)
         svc.finding_record(actor=admin, inspection_id=insp.pk, criterion="presence", window_id=windows[n].pk,
-                           note=f"{windows[n].number}号窗口工作时间无人", at=now)
+                           note=f"{windows[n].number}号窗口工作时间无人", photos=[_photo()], at=now)
         svc.finding_record(actor=admin, inspection_id=insp.pk, criterion="dress", window_id=windows[-1].pk,
                            note="工作人员未佩戴工牌", at=now)
         found += 2

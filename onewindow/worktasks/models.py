@@ -132,6 +132,10 @@ class Problem(models.Model):
     region = models.ForeignKey("organization.Region", models.PROTECT, related_name="+", verbose_name="区划")
     number = models.CharField("编号", max_length=40, unique=True)
     campaign = models.CharField("专项行动", max_length=200, blank=True)
+    # The campaign record the problem belongs to (its public notice lists it); ``campaign`` keeps
+    # the name as typed for problems recorded before campaigns were records.
+    campaign_ref = models.ForeignKey("worktasks.Campaign", models.PROTECT, null=True, blank=True,
+                                     related_name="problems", verbose_name="专项行动")
     title = models.CharField("问题", max_length=300)
     source = models.CharField("来源", max_length=20, choices=[(s.value, label) for s, label in SOURCE_LABELS.items()])
     evidence = models.TextField("证据")
@@ -176,7 +180,12 @@ class Inspection(models.Model):
     """An inspection (明察) or a mystery visit (暗访) of a region's windows."""
 
     region = models.ForeignKey("organization.Region", models.PROTECT, related_name="+")
-    kind = models.CharField("方式", max_length=12, choices=[("inspection", "明察"), ("mystery", "暗访")])
+    kind = models.CharField("方式", max_length=12,
+                            choices=[("inspection", "明察"), ("mystery", "暗访"), ("experience", "体验")])
+    campaign = models.ForeignKey("worktasks.Campaign", models.PROTECT, null=True, blank=True, related_name="visits",
+                                 verbose_name="专项行动")
+    # An experience visit (体验): the service the staff member applied for as a citizen would.
+    applied_for = models.CharField("体验办理的事项", max_length=200, blank=True)
     title = models.CharField("名称", max_length=200)
     planned_on = models.DateField("日期")
     windows = models.ManyToManyField("organization.Window", related_name="+", blank=True)
@@ -203,3 +212,96 @@ class Finding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.criterion}: {self.note[:40]}"
+
+
+class FindingPhoto(models.Model):
+    """A photo the inspector took of a finding (checked like every upload: JPEG or PNG by content,
+    size and pixel limits); shown on the problem the finding became."""
+
+    finding = models.ForeignKey(Finding, models.PROTECT, related_name="photos")
+    file = models.FileField(upload_to="worktasks/photos/%Y/")
+    content_type = models.CharField(max_length=40)
+    sha256 = models.CharField(max_length=64)
+    original_name = models.CharField(max_length=255, blank=True)
+    at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.finding_id} {self.original_name}"
+
+
+class Campaign(models.Model):
+    """A rectification campaign (专项行动, seed 003): its phases, the written reports each unit owes,
+    its experience visits and problems, and the day its public notice goes up."""
+
+    region = models.ForeignKey("organization.Region", models.PROTECT, related_name="+", verbose_name="区划")
+    number = models.CharField("编号", max_length=40, unique=True)
+    title = models.CharField("专项行动名称", max_length=200)
+    starts_on = models.DateField("开始日期")
+    ends_on = models.DateField("结束日期")
+    # Nothing of the campaign is public before this day; None: not to be published.
+    publish_from = models.DateField("公示日期", null=True, blank=True)
+    created_by = models.ForeignKey("organization.Staff", models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField("创建时间")
+    row_version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = "专项行动"
+        verbose_name_plural = "专项行动"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CampaignPhase(models.Model):
+    """A phase of a campaign (大学习、大排查、大体验 …) with its dates; phases may overlap."""
+
+    campaign = models.ForeignKey(Campaign, models.PROTECT, related_name="phases")
+    order = models.PositiveSmallIntegerField("顺序")
+    name = models.CharField("阶段", max_length=100)
+    starts_on = models.DateField("开始日期")
+    ends_on = models.DateField("结束日期")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["campaign", "order"], name="worktasks_phase_order_once")]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.starts_on}–{self.ends_on}"
+
+
+class CampaignReport(models.Model):
+    """A written report (书面报送) one unit owes the campaign by a deadline (a Deadline row, subject
+    ``campaign_report``), and what it handed in."""
+
+    campaign = models.ForeignKey(Campaign, models.PROTECT, related_name="reports")
+    department = models.ForeignKey("organization.Department", models.PROTECT, related_name="+",
+                                   verbose_name="报送单位")
+    title = models.CharField("报送材料", max_length=200)
+    due_on = models.DateField("报送时限")
+    yellow_from = models.DateField(null=True, blank=True)
+    submitted_at = models.DateTimeField("报送时间", null=True, blank=True)
+    submitted_by = models.ForeignKey("organization.Staff", models.PROTECT, null=True, blank=True, related_name="+")
+    text = models.TextField("报送说明", blank=True)
+    attachment = models.FileField("附件", upload_to="worktasks/campaign_reports/%Y/", blank=True)
+    attachment_type = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["campaign", "department", "title"],
+                                               name="worktasks_campaign_report_once")]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} {self.department_id} {self.title}"
+
+    @property
+    def late(self) -> bool:
+        """Handed in after its day (a report still owed is late once its day has passed: see
+        :func:`onewindow.worktasks.selectors.report_is_late`)."""
+        from onewindow.core.timesource import local_date
+
+        return self.submitted_at is not None and local_date(self.submitted_at) > self.due_on
+
+
+class CampaignEvent(ChainedEvent):
+    campaign = models.ForeignKey(Campaign, models.PROTECT, related_name="events")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["campaign", "seq"], name="worktasks_campaign_event_seq")]

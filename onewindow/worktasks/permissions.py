@@ -21,6 +21,7 @@ class Perm(StrEnum):
     PROBLEM_MANAGE = "problem.manage"  # record, assign, verify (销号), 回头看
     PROBLEM_RECTIFY = "problem.rectify"  # the responsible unit: plan, progress, submit
     INSPECT = "inspect"
+    CAMPAIGN_MANAGE = "campaign.manage"  # campaigns: phases, written reports owed, the public notice
 
 
 _UNIT = frozenset({Role.CLERK, Role.REVIEWER, Role.CHIEF_REPRESENTATIVE})
@@ -34,12 +35,13 @@ PERM_ROLES: dict[Perm, frozenset[Role]] = {
     Perm.PROBLEM_MANAGE: _OFFICE | {Role.CHIEF_REPRESENTATIVE},
     Perm.PROBLEM_RECTIFY: frozenset({Role.REVIEWER, Role.CHIEF_REPRESENTATIVE, Role.CENTER_ADMIN}),
     Perm.INSPECT: _OFFICE,
+    Perm.CAMPAIGN_MANAGE: _OFFICE,
 }
 
 PERM_LABELS: dict[Perm, str] = {
     Perm.VIEW: "查看工作任务与问题", Perm.PLAN_MANAGE: "管理工作计划", Perm.TASK_REPORT: "报送任务进展",
     Perm.TASK_URGE: "督办工作任务", Perm.PROBLEM_MANAGE: "管理问题清单", Perm.PROBLEM_RECTIFY: "办理问题整改",
-    Perm.INSPECT: "组织检查和暗访",
+    Perm.INSPECT: "组织检查和暗访", Perm.CAMPAIGN_MANAGE: "管理专项行动",
 }
 
 

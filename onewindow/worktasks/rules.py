@@ -135,4 +135,16 @@ CRITERIA = {
     "signage": "窗口标识、办事指南公开",
     "system": "业务系统全程录入",
 }
-INSPECTION_KINDS = {"inspection": "明察", "mystery": "暗访"}
+INSPECTION_KINDS = {"inspection": "明察", "mystery": "暗访", "experience": "体验"}
+# Visits recorded as the citizen lived them (waiting minutes required): a mystery visit, and a
+# campaign's experience visit (体验: staff apply as a citizen would, seed 003's “大体验”).
+CITIZEN_VISITS = frozenset({"mystery", "experience"})
+
+# What the public notice says of a problem's state (seed 003: 公开“上墙”): the rectification
+# status only, no person.
+PUBLIC_STATE_LABELS = {ProblemState.RECORDED: "已列入问题清单", ProblemState.ASSIGNED: "已明确责任单位",
+                       ProblemState.RECTIFYING: "整改中", ProblemState.SUBMITTED: "整改完成，待核验销号",
+                       ProblemState.CLOSED: "已销号", ProblemState.CONFIRMED: "已销号（回头看确认）"}
+
+# The phases of seed 003's campaign (“大整改”专项行动), a default for a new campaign's form.
+SEED_003_PHASES = ("大学习", "大排查", "大体验", "大督查", "大考评")

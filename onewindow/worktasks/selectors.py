@@ -13,9 +13,9 @@ from django.db.models import Count, QuerySet
 from onewindow.organization.models import Region, Staff
 from onewindow.organization.permissions import region_q
 
-from .models import Finding, Plan, Problem, Task, TaskUnit
+from .models import Campaign, CampaignPhase, CampaignReport, Finding, Plan, Problem, Task, TaskUnit
 from .permissions import PERM_ROLES, Perm, visible_q
-from .rules import TaskState
+from .rules import PUBLIC_STATE_LABELS, ProblemState, TaskState
 
 
 def plans_visible(staff: Staff | None) -> QuerySet[Plan]:
@@ -129,3 +129,56 @@ def inspection_findings_per_window(region: Region, first: date, last: date) -> d
                                    inspection__planned_on__range=(first, last))
             .values("window_id").annotate(n=Count("id")))
     return {row["window_id"]: row["n"] for row in rows}
+
+
+# -- campaigns ---------------------------------------------------------------------------------------
+
+
+def campaigns_visible(staff: Staff | None) -> QuerySet[Campaign]:
+    return Campaign.objects.filter(visible_q(staff)).select_related("region").order_by("-starts_on", "id")
+
+
+def report_is_late(report: CampaignReport, today: date) -> bool:
+    """Handed in after its day, or still owed past it (shown red)."""
+    if report.submitted_at is None:
+        return today > report.due_on
+    return report.late
+
+
+def current_phases(campaign: Campaign, today: date) -> list[CampaignPhase]:
+    """The phases running today (seed 003's phases overlap)."""
+    return [p for p in campaign.phases.order_by("order") if p.starts_on <= today <= p.ends_on]
+
+
+@dataclass(frozen=True)
+class PublicLine:
+    """One problem as the public notice shows it: no number, no person, no evidence — the unit, the
+    problem in a line, the measures, the status, the deadline and the day it was verified."""
+
+    unit: str
+    summary: str
+    measures: str
+    status: str
+    due_on: date | None
+    verified_on: date | None
+
+
+def published_campaigns(today: date) -> QuerySet[Campaign]:
+    """Campaigns whose public notice is up (its day reached)."""
+    return (Campaign.objects.filter(publish_from__isnull=False, publish_from__lte=today)
+            .select_related("region").order_by("-publish_from", "id"))
+
+
+def public_notice(campaign_id: int, today: date) -> tuple[Campaign, list[PublicLine]] | None:
+    """A published campaign and its problems as of now (the page follows every status change);
+    None before its publication day, so the campaign is not even known to exist."""
+    campaign = published_campaigns(today).filter(pk=campaign_id).first()
+    if campaign is None:
+        return None
+    # Only the columns the notice shows are read: nothing personal can reach the page.
+    rows = (Problem.objects.filter(campaign_ref=campaign).order_by("id")
+            .values_list("department__name", "title", "measures", "state", "due_on", "closed_on"))
+    lines = [PublicLine(unit=unit or "待明确", summary=title, measures=measures, due_on=due_on, verified_on=closed_on,
+                        status=PUBLIC_STATE_LABELS[ProblemState(state)])
+             for unit, title, measures, state, due_on, closed_on in rows]
+    return campaign, lines

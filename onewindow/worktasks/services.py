@@ -7,12 +7,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 
 from onewindow.core.errors import Conflict, DomainError, NotFound
 from onewindow.core.sequences import next_value
 from onewindow.core.timesource import local_date
 from onewindow.core.timesource import now as current_time
+from onewindow.core.uploads import IMAGE_TYPES, CheckedFile, check_file
 from onewindow.lifecycle.center_settings import yellow_share
 from onewindow.lifecycle.deadlines import by_identity, changes
 from onewindow.lifecycle.services import deadlines_write, event_append
@@ -24,6 +26,13 @@ from onewindow.workdays.selectors import snapshot_for
 
 from . import rules as r
 from .models import (
+    Campaign,
+    CampaignEvent,
+    CampaignPhase,
+    CampaignReport,
+    Finding,
+    FindingPhoto,
+    Inspection,
     Milestone,
     Plan,
     Problem,
@@ -36,7 +45,14 @@ from .models import (
 )
 from .permissions import Perm, require
 from .rules import PROBLEM_TABLE, TASK_TABLE, ProblemAction, ProblemState, TaskAction
-from .subjects import PROBLEM_SUBJECT, TASK_SUBJECT, problem_deadlines, task_deadlines
+from .subjects import (
+    CAMPAIGN_REPORT_SUBJECT,
+    PROBLEM_SUBJECT,
+    TASK_SUBJECT,
+    campaign_report_deadlines,
+    problem_deadlines,
+    task_deadlines,
+)
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 
@@ -300,9 +316,10 @@ def _problem_event(problem: Problem, kind: str, actor: Staff | None, at: datetim
 
 
 def problem_record(*, actor: Staff, region_id: int, title: str, source: str, evidence: str,
-                   campaign: str = "", window_id: int | None = None, finding_id: int | None = None,
-                   at: datetime | None = None) -> Problem:
-    """A problem enters the 问题清单 with its source and evidence."""
+                   campaign: str = "", campaign_id: int | None = None, window_id: int | None = None,
+                   finding_id: int | None = None, at: datetime | None = None) -> Problem:
+    """A problem enters the 问题清单 with its source and evidence (and, with ``campaign_id``, in a
+    campaign of the same region, whose public notice then lists it)."""
     at = at or current_time()
     region = Region.objects.filter(pk=region_id).first()
     if region is None:
@@ -312,11 +329,19 @@ def problem_record(*, actor: Staff, region_id: int, title: str, source: str, evi
         src = r.Source(source)
     except ValueError:
         raise DomainError("worktasks.source_invalid", "问题来源无效", field="source") from None
+    drive = None
+    if campaign_id is not None:
+        drive = Campaign.objects.filter(pk=campaign_id).select_related("region").first()
+        if drive is None:
+            raise NotFound("专项行动不存在", code="campaign.not_found", field="campaign")
+        if not is_within(region.code, drive.region.code):
+            raise DomainError("worktasks.campaign_outside_region", "问题所在区划不属于该专项行动", field="campaign")
+        campaign = drive.title
     with transaction.atomic():
         state = _move(PROBLEM_TABLE, ProblemAction.RECORD, None)
         problem = Problem.objects.create(
             region=region, number=_number(region, local_date(at).year, "WT"), campaign=campaign[:200],
-            title=_text(title, "title", "问题描述", limit=300), source=src,
+            campaign_ref=drive, title=_text(title, "title", "问题描述", limit=300), source=src,
             evidence=_text(evidence, "evidence", "问题证据"), window_id=window_id, finding_id=finding_id,
             state=state, recorded_at=at)
         _problem_event(problem, "recorded", actor, at, problem.title, {"source": src.value})
@@ -412,21 +437,24 @@ def problem_act(*, actor: Staff, problem_id: int, action: str, note: str = "", d
 # -- inspections and mystery visits ------------------------------------------------------------------------
 
 
-def inspection_create(*, actor: Staff, region_id: int, kind: str, title: str, planned_on: date,
+def inspection_create(*, actor: Staff, region_id: int, kind: str, title: str, planned_on: date | None,
                       window_ids: list[int], criteria: list[str] | None = None, wait_minutes: int | None = None,
-                      answers: str = "", visits_needed: int | None = None, at: datetime | None = None) -> Any:
-    """An inspection plan (明察: which windows, which criteria) or a mystery visit (暗访: recorded as
-    the citizen lived it — the window is not told, so nothing is sent to it)."""
+                      answers: str = "", visits_needed: int | None = None, campaign_id: int | None = None,
+                      applied_for: str = "", at: datetime | None = None) -> Inspection:
+    """An inspection plan (明察: which windows, which criteria), a mystery visit (暗访) or a
+    campaign's experience visit (体验: a staff member applies for ``applied_for`` as a citizen would)
+    — the last two recorded as the citizen lived them; the window is not told, so nothing is sent
+    to it. Findings of any of them become problems through :func:`finding_record`."""
     from onewindow.organization.models import Window
-
-    from .models import Inspection
 
     region = Region.objects.filter(pk=region_id).first()
     if region is None:
         raise NotFound("区划不存在", code="region.not_found", field="region")
     require(actor, Perm.INSPECT, region=region)
+    if planned_on is None:
+        raise DomainError("worktasks.planned_on_required", "请填写检查日期", field="planned_on")
     if kind not in r.INSPECTION_KINDS:
-        raise DomainError("worktasks.inspection_kind_invalid", "检查方式须为明察或暗访", field="kind")
+        raise DomainError("worktasks.inspection_kind_invalid", "检查方式须为明察、暗访或体验", field="kind")
     criteria = list(criteria or r.CRITERIA)
     bad = [c for c in criteria if c not in r.CRITERIA]
     if bad:
@@ -434,23 +462,64 @@ def inspection_create(*, actor: Staff, region_id: int, kind: str, title: str, pl
     windows = list(Window.objects.filter(pk__in=window_ids, region__code__startswith=region.prefix))
     if not window_ids or len(windows) != len(set(window_ids)):
         raise DomainError("worktasks.windows_invalid", "请选择本区划的窗口", field="windows")
-    if kind == "mystery" and wait_minutes is None:
-        raise DomainError("worktasks.wait_required", "暗访须记录等候时间（分钟）", field="wait_minutes")
+    if kind in r.CITIZEN_VISITS and wait_minutes is None:
+        raise DomainError("worktasks.wait_required", f"{r.INSPECTION_KINDS[kind]}须记录等候时间（分钟）",
+                          field="wait_minutes")
+    drive = None
+    if campaign_id is not None:
+        drive = Campaign.objects.select_related("region").filter(pk=campaign_id).first()
+        if drive is None:
+            raise NotFound("专项行动不存在", code="campaign.not_found", field="campaign")
+        if not is_within(region.code, drive.region.code):
+            raise DomainError("worktasks.campaign_outside_region", "检查所在区划不属于该专项行动", field="campaign")
+    if kind == "experience":
+        if drive is None:
+            raise DomainError("worktasks.campaign_required", "体验须属于一个专项行动", field="campaign")
+        applied_for = _text(applied_for, "applied_for", "体验办理的事项", limit=200)
     with transaction.atomic():
         inspection = Inspection.objects.create(
             region=region, kind=kind, title=_text(title, "title", "检查名称", limit=200), planned_on=planned_on,
             criteria=criteria, inspector=actor, wait_minutes=wait_minutes, answers=answers.strip(),
-            visits_needed=visits_needed, created_at=at or current_time())
+            visits_needed=visits_needed, campaign=drive, applied_for=(applied_for or "").strip()[:200],
+            created_at=at or current_time())
         inspection.windows.set(windows)
+        if drive is not None:
+            _campaign_event(_locked_campaign(drive.pk), "visit_recorded", actor, at or current_time(),
+                            inspection.title, {"inspection": inspection.pk, "kind": kind})
     return inspection
 
 
-def finding_record(*, actor: Staff, inspection_id: int, criterion: str, note: str, window_id: int | None = None,
-                   as_problem: bool = True, at: datetime | None = None) -> tuple[Any, Problem | None]:
-    """A checklist item found wanting at a window; by default it enters the 问题清单 at once (source
-    inspection, the finding as its evidence)."""
-    from .models import Finding, Inspection
+MAX_PHOTOS_PER_FINDING = 5
 
+
+def _checked_photos(photos: list[Any] | None, field: str) -> list[CheckedFile]:
+    """Each photo checked as every upload of the project is (content type, size, pixels), and an
+    image: a PDF is a scan, not a photo of a window."""
+    photos = [p for p in photos or [] if p is not None]
+    if len(photos) > MAX_PHOTOS_PER_FINDING:
+        raise DomainError("worktasks.photos_too_many", f"每项问题最多上传 {MAX_PHOTOS_PER_FINDING} 张照片", field=field)
+    out = []
+    for photo in photos:
+        checked = check_file(photo, material="现场照片", field=field)
+        if checked.content_type not in IMAGE_TYPES:
+            raise DomainError("worktasks.photo_not_image", "现场照片须为 JPEG 或 PNG 图片", field=field)
+        out.append(checked)
+    return out
+
+
+def _store_photos(finding: Finding, photos: list[CheckedFile], at: datetime) -> None:
+    for checked in photos:
+        photo = FindingPhoto(finding=finding, content_type=checked.content_type, sha256=checked.sha256,
+                             original_name=checked.original_name, at=at)
+        photo.file.save(f"{checked.sha256[:16]}.{checked.extension}", ContentFile(checked.data), save=False)
+        photo.save()
+
+
+def finding_record(*, actor: Staff, inspection_id: int, criterion: str, note: str, window_id: int | None = None,
+                   as_problem: bool = True, photos: list[Any] | None = None,
+                   at: datetime | None = None) -> tuple[Finding, Problem | None]:
+    """A checklist item found wanting at a window, with its photos; by default it enters the 问题清单
+    at once (source inspection, the finding as its evidence, in the visit's campaign if any)."""
     at = at or current_time()
     inspection = Inspection.objects.select_related("region").filter(pk=inspection_id).first()
     if inspection is None:
@@ -461,14 +530,181 @@ def finding_record(*, actor: Staff, inspection_id: int, criterion: str, note: st
     if window_id is not None and not inspection.windows.filter(pk=window_id).exists():
         raise DomainError("worktasks.window_not_planned", "该窗口不在本次检查范围内", field="window")
     note = _text(note, "note", "发现的问题")
+    checked = _checked_photos(photos, "photos")
     with transaction.atomic():
         finding = Finding.objects.create(inspection=inspection, window_id=window_id, criterion=criterion, note=note,
                                          at=at)
+        _store_photos(finding, checked, at)
         problem = None
         if as_problem:
             label = r.INSPECTION_KINDS[inspection.kind]
             problem = problem_record(
                 actor=actor, region_id=inspection.region_id, title=f"{r.CRITERIA[criterion]}：{note}"[:300],
                 source=r.Source.INSPECTION, evidence=f"{label}“{inspection.title}”{inspection.planned_on}：{note}",
-                window_id=window_id, finding_id=finding.pk, at=at)
+                window_id=window_id, finding_id=finding.pk, campaign_id=inspection.campaign_id, at=at)
     return finding, problem
+
+
+@dataclass(frozen=True)
+class ChecklistLine:
+    """One line of the inspector's checklist found wanting: window, criterion, note, photos."""
+
+    window_id: int | None
+    criterion: str
+    note: str
+    photos: list[Any]
+
+
+def checklist_record(*, actor: Staff, inspection_id: int, lines: list[ChecklistLine],
+                     at: datetime | None = None) -> list[tuple[Finding, Problem | None]]:
+    """The checklist as submitted: every line a finding and a problem, all or none (a refused
+    photo on the third line leaves the first two unrecorded, so the inspector sends it again)."""
+    at = at or current_time()
+    with transaction.atomic():
+        return [finding_record(actor=actor, inspection_id=inspection_id, criterion=line.criterion, note=line.note,
+                               window_id=line.window_id, photos=line.photos, at=at) for line in lines]
+
+
+# -- campaigns: phases, written reports (书面报送), the public notice's schedule ---------------------------
+
+
+def _campaign_event(campaign: Campaign, kind: str, actor: Staff | None, at: datetime, note: str = "",
+                    payload: dict | None = None) -> CampaignEvent:
+    return event_append(CampaignEvent(campaign=campaign, kind=kind, at=at, actor=actor, note=note,
+                                      payload=payload or {}),
+                        subject_label=campaign.number, previous=campaign.events.order_by("-seq").first())
+
+
+def _locked_campaign(campaign_id: int) -> Campaign:
+    campaign = Campaign.objects.select_for_update().select_related("region").filter(pk=campaign_id).first()
+    if campaign is None:
+        raise NotFound("专项行动不存在", code="campaign.not_found", field="campaign")
+    return campaign
+
+
+@dataclass(frozen=True)
+class PhaseInput:
+    """A phase of a campaign: its name and dates (inclusive)."""
+
+    name: str
+    starts_on: date
+    ends_on: date
+
+
+def campaign_create(*, actor: Staff, region_id: int, title: str, starts_on: date | None, ends_on: date | None,
+                    phases: list[PhaseInput], publish_from: date | None = None,
+                    at: datetime | None = None) -> Campaign:
+    """A rectification campaign of ``region`` with its phases (each within the campaign's dates)
+    and, optionally, the day its public notice goes up."""
+    at = at or current_time()
+    region = Region.objects.filter(pk=region_id).first()
+    if region is None:
+        raise NotFound("区划不存在", code="region.not_found", field="region")
+    require(actor, Perm.CAMPAIGN_MANAGE, region=region)
+    title = _text(title, "title", "专项行动名称", limit=200)
+    if starts_on is None:
+        raise DomainError("worktasks.starts_on_required", "请填写开始日期", field="starts_on")
+    if ends_on is None:
+        raise DomainError("worktasks.ends_on_required", "请填写结束日期", field="ends_on")
+    if ends_on < starts_on:
+        raise DomainError("worktasks.campaign_dates_invalid", "结束日期不能早于开始日期", field="ends_on")
+    if not phases:
+        raise DomainError("worktasks.phases_required", "请至少填写一个阶段", field="phases")
+    for phase in phases:
+        name = _text(phase.name, "phases", "阶段名称", limit=100)
+        if phase.ends_on < phase.starts_on:
+            raise DomainError("worktasks.phase_dates_invalid", f"阶段“{name}”的结束日期早于开始日期", field="phases")
+        if phase.starts_on < starts_on or phase.ends_on > ends_on:
+            raise DomainError("worktasks.phase_outside_campaign", f"阶段“{name}”超出专项行动的起止日期",
+                              field="phases")
+    with transaction.atomic():
+        campaign = Campaign.objects.create(
+            region=region, number=_number(region, starts_on.year, "ZX"), title=title, starts_on=starts_on,
+            ends_on=ends_on, publish_from=publish_from, created_by=actor, created_at=at)
+        CampaignPhase.objects.bulk_create([
+            CampaignPhase(campaign=campaign, order=i, name=p.name.strip()[:100], starts_on=p.starts_on,
+                          ends_on=p.ends_on) for i, p in enumerate(phases, start=1)])
+        _campaign_event(campaign, "created", actor, at, title, {
+            "phases": [[p.name.strip(), p.starts_on.isoformat(), p.ends_on.isoformat()] for p in phases],
+            "publish_from": publish_from.isoformat() if publish_from else None})
+    return campaign
+
+
+def campaign_schedule_notice(*, actor: Staff, campaign_id: int, publish_from: date | None, note: str = "",
+                             at: datetime | None = None) -> Campaign:
+    """Set (or, with None, withdraw) the day the campaign's public notice goes up."""
+    at = at or current_time()
+    with transaction.atomic():
+        campaign = _locked_campaign(campaign_id)
+        require(actor, Perm.CAMPAIGN_MANAGE, region=campaign.region)
+        campaign.publish_from = publish_from
+        campaign.row_version += 1
+        campaign.save(update_fields=["publish_from", "row_version"])
+        _campaign_event(campaign, "notice_scheduled", actor, at, note,
+                        {"publish_from": publish_from.isoformat() if publish_from else None})
+    return campaign
+
+
+def campaign_require_reports(*, actor: Staff, campaign_id: int, title: str, due_on: date,
+                             department_ids: list[int], at: datetime | None = None) -> list[CampaignReport]:
+    """书面报送: each of these units owes the campaign a written report ``title`` by ``due_on``; each
+    is a record with a Deadline row, so the supervision sweep warns yellow and red on it."""
+    at = at or current_time()
+    with transaction.atomic():
+        campaign = _locked_campaign(campaign_id)
+        require(actor, Perm.CAMPAIGN_MANAGE, region=campaign.region)
+        title = _text(title, "title", "报送材料名称", limit=200)
+        if not department_ids:
+            raise DomainError("worktasks.units_required", "请至少选择一个报送单位", field="departments")
+        depts = Department.objects.select_related("region").in_bulk(list(set(department_ids)))
+        for pk in department_ids:
+            dept = depts.get(pk)
+            if dept is None:
+                raise NotFound("报送单位不存在", code="department.not_found", field="departments")
+            if not is_within(dept.region.code, campaign.region.code):
+                raise DomainError("worktasks.unit_outside_region", f"报送单位“{dept.name}”不属于本区划",
+                                  field="departments")
+        if CampaignReport.objects.filter(campaign=campaign, title=title, department_id__in=depts).exists():
+            raise DomainError("worktasks.report_already_required", f"已要求这些单位报送“{title}”", field="title")
+        today = local_date(at)
+        due = due_for(campaign.region, min(today, due_on), due_on=due_on, what="书面报送时限")
+        reports = [CampaignReport.objects.create(campaign=campaign, department=depts[pk], title=title,
+                                                 due_on=due.due_on, yellow_from=due.yellow_from)
+                   for pk in dict.fromkeys(department_ids)]
+        for report in reports:
+            deadlines_write(subject_type=CAMPAIGN_REPORT_SUBJECT, subject_id=report.pk, region_id=campaign.region_id,
+                            specs=campaign_report_deadlines(report), at=at)
+        _campaign_event(campaign, "reports_required", actor, at, title,
+                        {"due_on": due.due_on.isoformat(), "departments": list(dict.fromkeys(department_ids))})
+    return reports
+
+
+def campaign_report_submit(*, actor: Staff, report_id: int, text: str, attachment: Any,
+                           at: datetime | None = None) -> CampaignReport:
+    """A unit hands in its written report (a file checked like every upload); its deadline row
+    closes. After the day it is still taken, and stays marked late."""
+    at = at or current_time()
+    with transaction.atomic():
+        report = (CampaignReport.objects.select_for_update().select_related("campaign__region", "department")
+                  .filter(pk=report_id).first())
+        if report is None:
+            raise NotFound("报送要求不存在", code="campaign_report.not_found", field="report")
+        require(actor, Perm.TASK_REPORT, region=report.campaign.region, department=report.department_id)
+        if report.submitted_at is not None:
+            raise DomainError("worktasks.report_already_submitted", "该材料已报送，不能重复报送", field="report")
+        if attachment is None:
+            raise DomainError("worktasks.attachment_required", "请上传书面报告文件", field="attachment")
+        checked = check_file(attachment, material=report.title, field="attachment")
+        before = by_identity(campaign_report_deadlines(report))
+        report.text = _text(text, "text", "报送说明", required=False)
+        report.submitted_at, report.submitted_by = at, actor
+        report.attachment_type = checked.content_type
+        report.attachment.save(f"{checked.sha256[:16]}.{checked.extension}", ContentFile(checked.data), save=False)
+        report.save()
+        late = local_date(at) > report.due_on
+        campaign = _locked_campaign(report.campaign_id)
+        _campaign_event(campaign, "report_submitted", actor, at, f"{report.department.name}：{report.title}",
+                        {"report": report.pk, "department": report.department_id, "late": late})
+        deadlines_write(subject_type=CAMPAIGN_REPORT_SUBJECT, subject_id=report.pk, region_id=campaign.region_id,
+                        specs=changes(before, campaign_report_deadlines(report)), at=at)
+    return report

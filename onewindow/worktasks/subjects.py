@@ -9,11 +9,13 @@ from onewindow.lifecycle.deadlines import DeadlineSpec, Kind
 from onewindow.lifecycle.registry import ChainReport, DeadlineRules, Described, SubjectType, register_subject
 from onewindow.lifecycle.selectors import verify_events
 
-from .models import Problem, ProblemEvent, Task, TaskEvent
+from .models import Campaign, CampaignEvent, CampaignReport, Problem, ProblemEvent, Task, TaskEvent
 from .rules import PROBLEM_RUNNING, PROBLEM_STATE_LABELS, ProblemState, TaskState
 
 TASK_SUBJECT = "work_task"
 PROBLEM_SUBJECT = "problem"
+CAMPAIGN_SUBJECT = "campaign"
+CAMPAIGN_REPORT_SUBJECT = "campaign_report"
 
 # Supervision's rule codes, by name only (the arrows point down).
 _RULES = DeadlineRules(yellow="deadline_near", overdue="deadline_overdue")
@@ -38,6 +40,14 @@ def problem_deadlines(problem: Problem) -> list[DeadlineSpec]:
     return [spec.closed(f"问题{PROBLEM_STATE_LABELS[ProblemState(problem.state)]}")]
 
 
+def campaign_report_deadlines(report: CampaignReport) -> list[DeadlineSpec]:
+    """A written report's deadline (书面报送): running until the unit hands it in."""
+    spec = DeadlineSpec(Kind.REPLY, report.due_on, department_id=report.department_id,
+                        title=f"书面报送：{report.title}"[:120], yellow_from=report.yellow_from,
+                        explanation=f"专项行动要求于 {report.due_on.isoformat()} 前报送")
+    return [spec] if report.submitted_at is None else [spec.closed("已报送")]
+
+
 def _describe_tasks(ids: Sequence[int]) -> dict[int, Described]:
     return {pk: Described(title=f"{number}（{title}）"[:120]) for pk, number, title in
             Task.objects.filter(id__in=list(ids)).values_list("id", "number", "title")}
@@ -46,6 +56,25 @@ def _describe_tasks(ids: Sequence[int]) -> dict[int, Described]:
 def _describe_problems(ids: Sequence[int]) -> dict[int, Described]:
     return {pk: Described(title=f"{number}（{title}）"[:120]) for pk, number, title in
             Problem.objects.filter(id__in=list(ids)).values_list("id", "number", "title")}
+
+
+def _describe_reports(ids: Sequence[int]) -> dict[int, Described]:
+    return {rep.pk: Described(title=f"{rep.campaign.number} {rep.department.name}：{rep.title}"[:120])
+            for rep in CampaignReport.objects.filter(id__in=list(ids)).select_related("campaign", "department")}
+
+
+def _describe_campaigns(ids: Sequence[int]) -> dict[int, Described]:
+    return {pk: Described(title=f"{number}（{title}）"[:120]) for pk, number, title in
+            Campaign.objects.filter(id__in=list(ids)).values_list("id", "number", "title")}
+
+
+def _verify_campaigns(label: str | None) -> Iterator[ChainReport]:
+    campaigns = Campaign.objects.order_by("id")
+    if label is not None:
+        campaigns = campaigns.filter(number=label)
+    for campaign in campaigns.iterator(chunk_size=500):
+        events = CampaignEvent.objects.filter(campaign=campaign).order_by("seq")
+        yield ChainReport(CAMPAIGN_SUBJECT, campaign.number, verify_events(events, campaign.number))
 
 
 def _verify_tasks(label: str | None) -> Iterator[ChainReport]:
@@ -71,3 +100,9 @@ def register() -> None:
                                  deadline_rules={Kind.REPLY: _RULES}))
     register_subject(SubjectType(key=PROBLEM_SUBJECT, noun="整改问题", describe=_describe_problems,
                                  verify=_verify_problems, deadline_rules={Kind.REPLY: _RULES}))
+    # A campaign's history is one chain (phases, reports required and handed in, publication);
+    # each written report owed is a record of its own for its deadline row.
+    register_subject(SubjectType(key=CAMPAIGN_SUBJECT, noun="专项行动", describe=_describe_campaigns,
+                                 verify=_verify_campaigns))
+    register_subject(SubjectType(key=CAMPAIGN_REPORT_SUBJECT, noun="书面报送", describe=_describe_reports,
+                                 deadline_rules={Kind.REPLY: _RULES}))

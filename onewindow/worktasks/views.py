@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from onewindow.core.errors import DomainError, NotFound, PermissionDenied
 from onewindow.core.timesource import local_date
-from onewindow.organization.models import Staff
+from onewindow.organization.models import Staff, Window
 from onewindow.organization.permissions import staff_of
 
 from . import rules as r
@@ -66,7 +66,12 @@ def _plan(staff: Staff, pk: int) -> Plan:
 def home(request: HttpRequest, staff: Staff) -> HttpResponse:
     plans = list(sel.plans_visible(staff))
     inspections = Inspection.objects.filter(visible_q(staff)).order_by("-planned_on")[:20]
-    return render(request, "worktasks/home.html", {"plans": plans, "inspections": inspections})
+    region = staff.region
+    return render(request, "worktasks/home.html", {
+        "plans": plans, "inspections": inspections, "year": local_date().year,
+        "can_plan": can(staff, Perm.PLAN_MANAGE, region=region), "can_inspect": can(staff, Perm.INSPECT, region=region),
+        "windows": Window.objects.filter(region__code__startswith=region.prefix).order_by("number"),
+        "criteria": list(r.CRITERIA.items())})
 
 
 @_staff_view
@@ -180,7 +185,9 @@ def problems(request: HttpRequest, staff: Staff) -> HttpResponse:
     page = Paginator(rows, 30).get_page(request.GET.get("page"))
     return render(request, "worktasks/problems.html", {
         "page": page, "state": state, "summary": [(r.PROBLEM_STATE_LABELS[s], n) for s, n in counts.items()],
-        "states": list(r.PROBLEM_STATE_LABELS.items()), "sources": r.SOURCE_LABELS})
+        "states": list(r.PROBLEM_STATE_LABELS.items()), "sources": list(r.SOURCE_LABELS.items()),
+        "campaigns": sel.campaigns_visible(staff),
+        "can_record": can(staff, Perm.PROBLEM_MANAGE, region=staff.region)})
 
 
 def _problem(staff: Staff, pk: int) -> Problem:
@@ -199,6 +206,7 @@ def problem_page(request: HttpRequest, staff: Staff, pk: int) -> HttpResponse:
                for a in r.PROBLEM_TABLE.actions_from(r.ProblemState(problem.state))]
     return render(request, "worktasks/problem.html", {
         "problem": problem, "actions": actions, "events": problem.events.order_by("seq"),
+        "photos": problem.finding.photos.order_by("id") if problem.finding_id else [],
         "state_label": r.PROBLEM_STATE_LABELS[r.ProblemState(problem.state)],
         "source_label": r.SOURCE_LABELS[r.Source(problem.source)],
         "departments": Department.objects.filter(region__code__startswith=problem.region.prefix).order_by("name"),
@@ -232,19 +240,19 @@ def checklist(request: HttpRequest, staff: Staff, pk: int) -> HttpResponse:
         raise NotFound("检查不存在", code="inspection.not_found")
     windows = list(inspection.windows.order_by("number"))
     if request.method == "POST":
-        made = 0
+        lines = [svc.ChecklistLine(w.pk, c, request.POST.get(f"note-{w.pk}-{c}", "").strip(),
+                                   request.FILES.getlist(f"photo-{w.pk}-{c}"))
+                 for w in windows for c in inspection.criteria
+                 if request.POST.get(f"fail-{w.pk}-{c}") and request.POST.get(f"note-{w.pk}-{c}", "").strip()]
         try:
-            for w in windows:
-                for c in inspection.criteria:
-                    note = request.POST.get(f"note-{w.pk}-{c}", "").strip()
-                    if request.POST.get(f"fail-{w.pk}-{c}") and note:
-                        svc.finding_record(actor=staff, inspection_id=inspection.pk, criterion=c, note=note,
-                                           window_id=w.pk)
-                        made += 1
-            messages.success(request, f"已记录 {made} 项问题，已进入问题清单")
+            made = svc.checklist_record(actor=staff, inspection_id=inspection.pk, lines=lines)
+            messages.success(request, f"已记录 {len(made)} 项问题，已进入问题清单")
         except DomainError as exc:
-            messages.error(request, exc.message)
+            if isinstance(exc, NotFound):
+                raise
+            messages.error(request, f"未记录任何问题：{exc.message}")
         return redirect(f"{_BASE}:checklist", pk=inspection.pk)
     lines = [(w, [(c, r.CRITERIA[c]) for c in inspection.criteria]) for w in windows]
     return render(request, "worktasks/checklist.html", {
-        "inspection": inspection, "lines": lines, "findings": inspection.findings.select_related("window")})
+        "inspection": inspection, "lines": lines,
+        "findings": inspection.findings.select_related("window").prefetch_related("photos", "problems")})

@@ -130,3 +130,69 @@ def test_finding_rectified_verified_and_reopened(page):
     click(page, "[data-testid=act-reopen]")
     assert page.get_by_test_id("state").inner_text() == "整改中"
     assert Problem.objects.get(pk=problem.pk).reopened_count == 1
+
+
+def test_campaign_report_photo_and_public_notice(page, tmp_path):
+    """3. a unit hands in its written report on the campaign page (late: red); an experience visit's
+    finding is recorded with a photo on the phone checklist, the photo shows on the problem; the
+    public notice lists the problem and its status, without the people."""
+    import io
+
+    from PIL import Image
+
+    from onewindow.worktasks.models import CampaignReport
+
+    load_demo()
+    county = Region.objects.get(code=COUNTY)
+    gsj = Department.objects.get(region=county, code="GSJ")
+    admin = Staff.objects.get(user__username="admin")
+    window = Window.objects.filter(region=county).order_by("number").first()
+    today = local_date()
+    campaign = svc.campaign_create(
+        actor=admin, region_id=county.pk, title="营商环境大整改", starts_on=today - timedelta(days=20),
+        ends_on=today + timedelta(days=20), publish_from=today,
+        phases=[svc.PhaseInput("大排查", today - timedelta(days=20), today), svc.PhaseInput("大考评", today, today)])
+    [report] = svc.campaign_require_reports(actor=admin, campaign_id=campaign.pk, title="三张清单",
+                                            due_on=today - timedelta(days=2), department_ids=[gsj.pk])
+    visit = svc.inspection_create(actor=admin, region_id=county.pk, kind="experience", title="体验办照",
+                                  planned_on=today, window_ids=[window.pk], criteria=["signage"], wait_minutes=30,
+                                  applied_for="营业执照设立登记", campaign_id=campaign.pk)
+    pdf = tmp_path / "三张清单.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n")
+    photo = tmp_path / "photo.jpg"
+    buf = io.BytesIO()
+    Image.new("RGB", (120, 90), (30, 120, 200)).save(buf, "JPEG")
+    photo.write_bytes(buf.getvalue())
+
+    # the unit's chief sees its report owed and late, and hands it in
+    log_in(page, "chief")
+    page.goto(f"/staff/worktasks/campaigns/{campaign.pk}/")
+    assert page.get_by_test_id("report-late").is_visible()
+    page.set_input_files(f"#id_file_{report.pk}", str(pdf))
+    click(page, "[data-testid=report-submit]")
+    assert "已保存" in page.get_by_test_id("message").inner_text()
+    assert CampaignReport.objects.get(pk=report.pk).submitted_at is not None
+    log_out(page)
+
+    # the office records the experience visit's finding with a photo, at phone width
+    log_in(page, "admin")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"/staff/worktasks/inspections/{visit.pk}/checklist/")
+    page.check(f"input[name='fail-{window.pk}-signage']")
+    page.fill(f"#note-{window.pk}-signage", "办事指南与要求不一致")
+    page.set_input_files(f"#photo-{window.pk}-signage", str(photo))
+    click(page, "[data-testid=save-checklist]")
+    problem = Problem.objects.get(finding__inspection=visit)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"/staff/worktasks/problems/{problem.pk}/")
+    img = page.get_by_test_id("photo")
+    assert img.is_visible()
+    assert page.evaluate("document.querySelector('[data-testid=photo]').naturalWidth") == 120
+    log_out(page)
+
+    # and anyone reads the public notice
+    page.goto(f"/notices/campaigns/{campaign.pk}/")
+    rows = page.get_by_test_id("notice-row")
+    assert "办事指南与要求不一致" in rows.first.inner_text()
+    assert "已列入问题清单" in rows.first.inner_text()
+    assert admin.name not in page.content()

@@ -150,7 +150,15 @@ def _app_samples() -> dict[str, list[str]]:
         PowerListVersion,
         Publication,
     )
-    from onewindow.worktasks.models import Inspection, Plan, Problem, Task
+    from onewindow.worktasks.models import (
+        Campaign,
+        CampaignReport,
+        FindingPhoto,
+        Inspection,
+        Plan,
+        Problem,
+        Task,
+    )
 
     def first(qs, field: str, n: int = 2) -> list[str]:
         return [str(v) for v in qs.order_by("id").values_list(field, flat=True)[:n]]
@@ -168,6 +176,9 @@ def _app_samples() -> dict[str, list[str]]:
         "region_code": ["990121000000"],
         "plan_pk": first(Plan.objects, "pk", 1), "task_pk": first(Task.objects, "pk"),
         "problem_pk": first(Problem.objects, "pk"), "inspection_pk": first(Inspection.objects, "pk", 1),
+        "campaign_pk": first(Campaign.objects, "pk", 1),
+        "campaign_report_pk": first(CampaignReport.objects.exclude(attachment=""), "pk", 1),
+        "photo_pk": first(FindingPhoto.objects, "pk", 1),
         "assessment_pk": first(Assessment.objects, "pk"),
     }
 
@@ -229,6 +240,10 @@ _ROUTE_PARAMS = {
     "staff/worktasks/plans/<int:pk>/import/": {"pk": "plan_pk"}, "staff/worktasks/tasks/<int:pk>/": {"pk": "task_pk"},
     "staff/worktasks/problems/<int:pk>/": {"pk": "problem_pk"},
     "staff/worktasks/inspections/<int:pk>/checklist/": {"pk": "inspection_pk"},
+    "staff/worktasks/plans/<int:pk>/tasks/new/": {"pk": "plan_pk"},
+    "staff/worktasks/campaigns/<int:pk>/": {"pk": "campaign_pk"}, "notices/campaigns/<int:pk>/": {"pk": "campaign_pk"},
+    "staff/worktasks/campaign-reports/<int:pk>/file/": {"pk": "campaign_report_pk"},
+    "staff/worktasks/photos/<int:pk>/": {"pk": "photo_pk"},
     "staff/assessment/<int:pk>/": {"pk": "assessment_pk"},
     "/api/v1/assessments/{assessment_id}": {"assessment_id": "assessment_pk"},
 }

@@ -55,7 +55,28 @@ def test_campaign_in_every_state_and_inspections(loaded):
     assert 17 <= Problem.objects.count() <= 25
     assert Inspection.objects.filter(kind="inspection").count() == 2
     assert Inspection.objects.filter(kind="mystery").count() == 1
-    assert Problem.objects.filter(finding__isnull=False).count() == 5
+    assert Problem.objects.filter(finding__isnull=False).count() == 6
+
+
+def test_campaign_has_phases_written_reports_some_late_a_visit_photos_and_its_notice(loaded):
+    from onewindow.worktasks.models import Campaign, CampaignReport, FindingPhoto
+    from onewindow.worktasks.selectors import public_notice, report_is_late
+
+    today = local_date()
+    campaign = Campaign.objects.get()
+    assert list(campaign.phases.order_by("order").values_list("name", flat=True)) == [
+        "大学习", "大排查", "大体验", "大督查", "大考评"]
+    reports = list(CampaignReport.objects.all())
+    assert any(r.submitted_at is None and report_is_late(r, today) for r in reports)  # owed, past its day
+    assert any(r.submitted_at is not None and r.late for r in reports)  # handed in late
+    assert any(r.submitted_at is not None and not r.late for r in reports)
+    assert any(r.submitted_at is None and not report_is_late(r, today) for r in reports)  # due soon
+    assert Deadline.objects.filter(subject_type="campaign_report", state="open").count() > 0
+    assert Inspection.objects.filter(kind="experience", campaign=campaign).count() == 1
+    assert FindingPhoto.objects.count() >= 3
+    notice = public_notice(campaign.pk, today)
+    assert notice is not None
+    assert len(notice[1]) == campaign.problems.count() >= 18
 
 
 def test_chains_verify(loaded):
