@@ -27,6 +27,7 @@ from onewindow.organization.models import Window
 from . import listing, selectors
 from .actions import ACTIONS, action_inputs, perform
 from .disclosure import masked_payload
+from .history import digest_lookup
 from .importer import ImportRejected, case_import
 from .models import Case
 from .rules import Applicant, MaterialCheck
@@ -308,10 +309,11 @@ def detail(request: HttpRequest, number: str, as_of: str | None = None) -> Any:
     staff = request_staff(request)
     case = selectors.case_for(staff, number)
     view = selectors.case_view(case, as_of=_parse_as_of(as_of))
+    digests = digest_lookup(case)  # the submitted event's digests shown as the row's numbers, masked
     return {**case_out(case), "as_of": view.as_of.isoformat(), "clock": view.clock.as_dict(),
             "explanations": view.explanations,
             "timeline": [{"seq": e.seq, "kind": e.kind, "label": selectors.event_label(e.kind),
-                          "at": e.at.isoformat(), "actor": e.actor_label, "payload": masked_payload(e.payload), "hash": e.hash}
+                          "at": e.at.isoformat(), "actor": e.actor_label, "payload": masked_payload(e.payload, digests=digests), "hash": e.hash}
                          for e in view.events]}
 
 

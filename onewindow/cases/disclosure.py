@@ -11,6 +11,7 @@ who looked (``workbench.IdView``).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from onewindow.core.identity import mask_id, mask_phone
@@ -29,15 +30,23 @@ def masked_text(text: str) -> str:
     return redact_text(text)
 
 
-def masked_payload(value: Any, key: str = "") -> Any:
-    """A copy of ``value`` (a JSON payload) with ID numbers and phones masked; the original is untouched."""
+def masked_payload(value: Any, key: str = "", *, digests: Mapping[str, str] | None = None) -> Any:
+    """A copy of ``value`` (a JSON payload) with ID numbers and phones masked; the original is untouched.
+
+    ``digests`` maps a digest the payload may hold to the number it stands for (the case row's,
+    ``cases.history.digest_lookup``): such a digest is shown as that number masked, any other
+    digest as asterisks.
+    """
     if isinstance(value, dict):
-        return {k: masked_payload(v, str(k)) for k, v in value.items()}
+        return {k: masked_payload(v, str(k), digests=digests) for k, v in value.items()}
     if isinstance(value, list):
-        return [masked_payload(v, key) for v in value]
+        return [masked_payload(v, key, digests=digests) for v in value]
     if isinstance(value, str):
-        if value.startswith("bidx:"):  # a digest stands in for the number (cases.history): nothing to show
-            return DIGEST_SHOWN
+        if value.startswith("bidx:"):  # a digest stands in for the number (cases.history)
+            plain = (digests or {}).get(value)
+            if not plain:
+                return DIGEST_SHOWN
+            return mask_phone(plain) if _PHONE_KEY.search(key) else mask_id(plain)
         if value and _ID_KEY.search(key):
             return mask_id(value)
         if value and _PHONE_KEY.search(key):

@@ -63,6 +63,12 @@ def redact_applicant(applicant: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def digest_lookup(case: Case) -> dict[str, str]:
+    """The digests of the case row's personal values → the values, to show a payload's digest as
+    the number it stands for (masked, by :func:`cases.disclosure.masked_payload`)."""
+    return {personal_digest(name, value): value for name in PERSONAL_FIELDS if (value := getattr(case, name))}
+
+
 def _projected(value: Any) -> str | None:
     if value is None:
         return None
