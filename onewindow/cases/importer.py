@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils.dateparse import parse_datetime
 
 from onewindow.catalog.models import ServiceItem
+from onewindow.core.crypto import blind_index
 from onewindow.core.errors import DomainError, NotFound
 from onewindow.organization.models import Staff
 from onewindow.organization.permissions import Action as Perm
@@ -183,11 +184,13 @@ _APPLICANT_ACTIONS = {"supplement": s.case_supplement, "withdraw": s.case_withdr
 
 
 def _account(username: Any) -> Any:
-    """The applicant's login named by an import, if its applicant consented to imports."""
+    """The applicant's login named by an import — its login name or the applicant's phone (found
+    by its blind index: phones are encrypted) — if its applicant consented to imports."""
     if not username:
         return None
+    named = Q(username=str(username)) | Q(applicant_profile__phone_bidx=blind_index("phone", str(username)))
     user = (get_user_model().objects.select_related("applicant_profile")
-            .filter(username=str(username), applicant_profile__import_consent_at__isnull=False).first())
+            .filter(named, applicant_profile__import_consent_at__isnull=False).first())
     if user is None:
         # One answer for a missing account and one without consent: an import tells nobody
         # which phone numbers have an account.

@@ -61,6 +61,7 @@ OTP_DAILY_LIMIT = 10
 # django-axes' backend needs the request and a password; an applicant proves the phone with a
 # code instead, so the session is opened with the plain model backend, named explicitly.
 LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
+APPLICANT_USERNAME_PREFIX = "applicant-"
 _MAX_TEXT = 500
 
 
@@ -220,8 +221,9 @@ def applicant_register(*, phone: str, code: str, kind: str, real_name: str, id_t
     users = get_user_model()
     try:
         with transaction.atomic():
-            # The phone number is the login name; an applicant has no password (unusable).
-            user = users.objects.create_user(username=phone, password=None, phone=phone,
+            # An applicant logs in by phone and code, never by name, and has no password (unusable):
+            # the login name is a pseudonym, so the accounts table holds no phone in clear.
+            user = users.objects.create_user(username=applicant_username(), password=None, phone=phone,
                                              full_name=registration.real_name)
             ApplicantProfile.objects.create(
                 user=user, phone=phone, phone_verified_at=at, kind=registration.kind,
@@ -233,6 +235,11 @@ def applicant_register(*, phone: str, code: str, kind: str, real_name: str, id_t
         raise Conflict("applicant.phone_taken", "该手机号已注册，请直接登录") from exc
     log.info("applicant account %s registered (%s)", user.pk, registration.kind)
     return user
+
+
+def applicant_username() -> str:
+    """A new applicant login's name: ``applicant-`` and 16 random hex digits (nothing personal)."""
+    return f"{APPLICANT_USERNAME_PREFIX}{secrets.token_hex(8)}"
 
 
 def applicant_login(*, phone: str, code: str, at: datetime | None = None) -> Any:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.urls import reverse
@@ -140,7 +141,10 @@ def test_codes_only_for_mobile_numbers_and_only_where_they_lead_somewhere(hall, 
 
 def test_registration_makes_a_login_named_by_the_phone_without_a_password(me):
     profile = ApplicantProfile.objects.get(user=me)
-    assert (me.username, me.full_name, profile.real_name, profile.id_number) == (ME, "张三", "张三", VALID_ID)
+    assert (me.full_name, profile.real_name, profile.id_number, me.phone) == ("张三", "张三", VALID_ID, ME)
+    # The login name is a pseudonym: the accounts table holds the phone only encrypted.
+    assert me.username.startswith("applicant-")
+    assert ME not in me.username
     assert not me.has_usable_password()
     assert profile.phone_verified_at is not None
 
@@ -238,3 +242,23 @@ def test_a_staff_login_is_told_to_use_an_applicant_account(client, hall):
     response = client.get(reverse("online:cases"))
     assert response.status_code == 403
     assert 'data-testid="not-applicant"' in response.content.decode()
+
+
+def test_the_migration_renames_applicants_named_by_their_phone_and_leaves_staff_alone(hall, django_user_model):
+    import importlib
+
+    from django.apps import apps
+    from django.db import connection
+
+    migration = importlib.import_module("onewindow.online.migrations.0008_pseudonymous_usernames")
+    me = register(ME)
+    django_user_model.objects.filter(pk=me.pk).update(username=ME)  # as registered before the change
+    staff = django_user_model.objects.create_user(username="13700000000", password="Staff-Pass-2026")
+    migration.forwards(apps, SimpleNamespace(connection=connection))
+    me.refresh_from_db()
+    staff.refresh_from_db()
+    assert me.username.startswith("applicant-")
+    assert staff.username == "13700000000"  # not an applicant: not renamed
+    later = now() + timedelta(minutes=2)  # and the applicant still logs in by phone
+    services.otp_request(phone=ME, purpose="login", at=later)
+    assert services.applicant_login(phone=ME, code=code_texted_to(ME), at=later).pk == me.pk
