@@ -36,7 +36,7 @@ class RatingIn(Schema):
     token: str | None = Field(None, max_length=400)
 
 
-class RatingFollowUpIn(Schema):
+class FeedbackFollowUpIn(Schema):
     comment: str = Field(..., max_length=500, description="追评内容")
     level: str | None = Field(None, description="可选：追评时的评价等级（不改原评价）")
     channel: str = Field(..., description="online（申请人账户）或 progress（办件编号+查询码）")
@@ -44,7 +44,7 @@ class RatingFollowUpIn(Schema):
     query_code: str | None = Field(None, max_length=16)
 
 
-class RatingFollowUpOut(Schema):
+class FeedbackFollowUpOut(Schema):
     id: int
     rating_id: int
     level: str | None
@@ -68,7 +68,7 @@ class RatingOut(Schema):
     window_id: int | None
     staff_id: int | None
     rectification_number: str | None
-    follow_up: RatingFollowUpOut | None = Field(None, description="追评（每条评价至多一次）")
+    follow_up: FeedbackFollowUpOut | None = Field(None, description="追评（每条评价至多一次）")
 
 
 class RatingPage(Schema):
@@ -89,8 +89,8 @@ class RatingFilterIn(Schema):
     offset: int = Field(0, ge=0, le=DB_INT_MAX)
 
 
-def follow_up_out(follow_up: RatingFollowUp) -> RatingFollowUpOut:
-    return RatingFollowUpOut(id=follow_up.pk, rating_id=follow_up.rating_id,
+def follow_up_out(follow_up: RatingFollowUp) -> FeedbackFollowUpOut:
+    return FeedbackFollowUpOut(id=follow_up.pk, rating_id=follow_up.rating_id,
                              level=r.LEVEL_CODES[r.Level(follow_up.level)] if follow_up.level else None,
                              level_label=follow_up.level_label, comment=follow_up.comment, channel=follow_up.channel,
                              added_at=follow_up.added_at)
@@ -131,10 +131,10 @@ def rate(request: HttpRequest, body: RatingIn) -> Any:
     return Status(201, rating_out(rating))
 
 
-@router.post("/follow-up", response={201: RatingFollowUpOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut,
+@router.post("/follow-up", response={201: FeedbackFollowUpOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut,
                                      422: ErrorOut, 429: ErrorOut},
              summary="Add the one follow-up to a case's rating (追评)")
-def follow_up(request: HttpRequest, body: RatingFollowUpIn) -> Any:
+def follow_up(request: HttpRequest, body: FeedbackFollowUpIn) -> Any:
     """One follow-up per rating, by the applicant (``online``: their session; ``progress``: case
     number and query code), linked to the rating, which is never edited. Errors:
     ``rating.not_found`` (404, not rated yet), ``rating.follow_up_exists`` (409, a second one),

@@ -47,7 +47,8 @@ def test_an_approved_notice_reaches_every_applicant_of_the_item_once(hall, peopl
     applied(hall, "13900003333", when=at(2025, 9, 29))  # last year: not in the group
     notice = approved(hall, people)
     sent = svc.notice_send(notice_id=notice.pk, actor=hall.chief, at=NOW)
-    assert sent.state == r.NoticeState.SENT and sent.recipients == 2
+    assert sent.state == r.NoticeState.SENT
+    assert sent.recipients == 2
     assert sorted(bulk_messages().values_list("recipient", flat=True)) == ["13900001111", "13900002222"]
     assert set(bulk_messages().values_list("topic", flat=True)) == {notice.number}
     kinds = list(sent.events.order_by("seq").values_list("kind", flat=True))
@@ -71,7 +72,8 @@ def test_the_same_idempotency_key_gives_the_same_draft(hall, people):
                              body="通知", actor=hall.chief, idempotency_key="k-1", at=NOW)
     second = svc.notice_draft(department_id=hall.dept.pk, group="item_applicants", item_id=hall.item.pk, year=2026,
                               body="通知", actor=hall.chief, idempotency_key="k-1", at=NOW)
-    assert first.pk == second.pk and BulkNotice.objects.count() == 1
+    assert first.pk == second.pk
+    assert BulkNotice.objects.count() == 1
 
 
 def test_the_text_is_approved_first_by_another_person(hall, people):
@@ -133,7 +135,8 @@ def test_callers_of_the_department_orders_each_get_the_event_on_their_order(hall
         orders.append(order)
     notice = approved(hall, people, group="order_callers", item_id=None)
     sent = svc.notice_send(notice_id=notice.pk, actor=hall.chief, at=NOW)
-    assert sent.recipients == 2 and bulk_messages().count() == 2
+    assert sent.recipients == 2
+    assert bulk_messages().count() == 2
     told = WorkOrderEvent.objects.filter(kind="notice_sent")
     assert sorted(told.values_list("order_id", flat=True)) == sorted(o.pk for o in orders[:3])
     assert all(e.payload["notice"] == notice.number for e in told)
@@ -147,7 +150,8 @@ def test_a_department_sends_at_most_three_notices_a_day(hall, people):
     fourth = approved(hall, people)
     with pytest.raises(DomainError) as limited:
         svc.notice_send(notice_id=fourth.pk, actor=hall.chief, at=NOW)
-    assert limited.value.status == 429 and limited.value.code == "notice.rate_limited"
+    assert limited.value.status == 429
+    assert limited.value.code == "notice.rate_limited"
     assert BulkNotice.objects.get(pk=fourth.pk).state == r.NoticeState.APPROVED
     # The next day it goes.
     assert svc.notice_send(notice_id=fourth.pk, actor=hall.chief, at=at(2026, 10, 15, 10)).state == "sent"

@@ -8,7 +8,7 @@ import pytest
 from onewindow.core.errors import Conflict, DomainError, NotFound
 from onewindow.feedback import services as svc
 from onewindow.feedback.models import Rating, RatingFollowUp, RectificationEvent
-from onewindow.feedback.ratings_api import RatingFollowUpOut, RatingPage
+from onewindow.feedback.ratings_api import FeedbackFollowUpOut, RatingPage
 from onewindow.lifecycle.selectors import verify_all
 from tests.cases.helpers import at
 from tests.feedback.helpers import Api, bad_rating, concluded_case, conforms
@@ -34,7 +34,8 @@ def test_one_follow_up_after_the_return_visit_leaves_the_rating_as_it_was(hall, 
     svc.rectification_visit(rectification_id=rect.pk, note="已回访", satisfaction="satisfied", actor=people.admin,
                             at=at(2026, 10, 15))
     follow_up = _follow(rating.case, level="satisfied")
-    assert follow_up.rating_id == rating.pk and follow_up.level == 4
+    assert follow_up.rating_id == rating.pk
+    assert follow_up.level == 4
     again = Rating.objects.get(pk=rating.pk)
     assert (again.level, again.comment, again.reasons) == (rating.level, rating.comment, rating.reasons)
     # The department reads it on the rectification's history.
@@ -42,7 +43,8 @@ def test_one_follow_up_after_the_return_visit_leaves_the_rating_as_it_was(hall, 
     assert all(report.ok for report in verify_all("rectification"))
     with pytest.raises(Conflict) as second:
         _follow(rating.case, comment="再说一次")
-    assert second.value.code == "rating.follow_up_exists" and second.value.status == 409
+    assert second.value.code == "rating.follow_up_exists"
+    assert second.value.status == 409
     assert RatingFollowUp.objects.count() == 1
 
 
@@ -84,12 +86,14 @@ def test_the_api_takes_one_follow_up_and_lists_it(client, hall, people, document
     made = anonymous.post("/ratings/follow-up", body)
     assert made.status_code == 201, made.json()
     conforms(document, "/api/v1/ratings/follow-up", "post", made)
-    assert RatingFollowUpOut.model_validate(made.json()).level == "very_satisfied"
+    assert FeedbackFollowUpOut.model_validate(made.json()).level == "very_satisfied"
     second = anonymous.post("/ratings/follow-up", body)
-    assert second.status_code == 409 and second.json()["error"]["code"] == "rating.follow_up_exists"
+    assert second.status_code == 409
+    assert second.json()["error"]["code"] == "rating.follow_up_exists"
     conforms(document, "/api/v1/ratings/follow-up", "post", second)
     page = RatingPage.model_validate(Api(client, people.admin).get("/ratings").json())
-    assert page.results[0].follow_up is not None and page.results[0].follow_up.comment == "补充：窗口很耐心"
+    assert page.results[0].follow_up is not None
+    assert page.results[0].follow_up.comment == "补充：窗口很耐心"
 
 
 def test_the_applicants_page_and_the_staff_page_show_it(client, hall):
@@ -100,11 +104,14 @@ def test_the_applicants_page_and_the_staff_page_show_it(client, hall):
     posted = client.post("/rate-case/", {"number": case.number, "code": case.query_code, "follow_up": "1",
                                          "comment": "整改后满意了", "level": "satisfied"})
     text = posted.content.decode()
-    assert posted.status_code == 200 and "您的追评：满意，整改后满意了" in text
+    assert posted.status_code == 200
+    assert "您的追评：满意，整改后满意了" in text
     assert 'data-testid="follow-up-form"' not in text
     twice = client.post("/rate-case/", {"number": case.number, "code": case.query_code, "follow_up": "1",
                                         "comment": "再来"})
-    assert twice.status_code == 409 and "只能追评一次" in twice.content.decode()
+    assert twice.status_code == 409
+    assert "只能追评一次" in twice.content.decode()
     client.force_login(hall.chief.user)
     staff_page = client.get(f"/staff/feedback/rectifications/{rating.rectification.pk}/").content.decode()
-    assert 'data-testid="rating-follow-up"' in staff_page and "整改后满意了" in staff_page
+    assert 'data-testid="rating-follow-up"' in staff_page
+    assert "整改后满意了" in staff_page
