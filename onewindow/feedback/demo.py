@@ -1,6 +1,7 @@
 """The demo county's citizen's voice, relative to today: ratings on its concluded cases (mostly
-good, a few bad ones in every rectification state, one overdue), work orders in every state
-(one overdue, one merged, one withdrawn, one closed and visited) and a small imported 12345 batch.
+good, a few bad ones in every rectification state, one overdue, one followed up after its return
+visit), work orders in every state (one overdue, one merged, one withdrawn, one closed and
+visited), a small imported 12345 batch and two bulk notices (one sent, one awaiting approval).
 
 Everything goes through the services, as the demo logins (``chief`` of each department, ``admin``,
 ``supervisor``, ``clerk``), so permissions, transitions, numbers, chains and deadlines are the
@@ -9,11 +10,13 @@ real ones. Idempotent: once the county has any rating or work order, nothing mor
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
 
 from onewindow.cases.models import Case
+from onewindow.core.errors import DomainError
 from onewindow.core.timesource import SHANGHAI
 from onewindow.core.timesource import now as current_time
 from onewindow.organization.models import Region, Staff
@@ -91,6 +94,29 @@ def _rectify(rects: list[Rectification], admin: Staff, supervisor: Staff) -> Non
         if story in ("closed", "cannot_rectify"):
             svc.rectification_visit(rectification_id=rect.pk, note="回访评价人，已告知整改结果", satisfaction="basic",
                                     actor=admin)
+
+
+def _follow_up_and_notices(county: Region, rects: list[Rectification], admin: Staff) -> int:
+    """追评 on the rectification closed after its return visit; a bulk notice of the first department
+    with a chief to its callers, one approved and sent, one awaiting approval. Returns notices made."""
+    closed = next((x for x, story in zip(rects, _BAD_STORIES, strict=False) if story == "closed"), None)
+    if closed is not None and closed.rating.case is not None:
+        case = closed.rating.case
+        svc.rating_follow_up(comment="整改后再次办理，等候时间明显缩短", level="satisfied", channel="progress",
+                             case_number=case.number, query_code=case.query_code)
+    dept, chief = next(((d, c) for d in county.departments.order_by("order", "id")
+                        if (c := _chief_of(d.pk)) is not None), (None, None))
+    if dept is None or chief is None:
+        return 0
+    sent = svc.notice_draft(department_id=dept.pk, group="order_callers", year=current_time().astimezone(SHANGHAI).year,
+                            body="【政务服务】您反映的问题已有办理结果，如有疑问请致电 12345。", actor=chief,
+                            idempotency_key="demo-sent")
+    svc.notice_review(notice_id=sent.pk, approve=True, actor=admin)
+    with contextlib.suppress(DomainError):  # no caller with a mobile this year: it stays approved
+        svc.notice_send(notice_id=sent.pk, actor=chief)
+    svc.notice_draft(department_id=dept.pk, group="order_callers", year=current_time().astimezone(SHANGHAI).year,
+                     body="【政务服务】办事大厅周六上午延时服务，欢迎预约。", actor=chief, idempotency_key="demo-draft")
+    return 2
 
 
 def _orders(county: Region, today: date, clerk: Staff, admin: Staff, supervisor: Staff) -> int:
@@ -173,5 +199,6 @@ def load_demo(*, today: date | None = None) -> str:
         _rectify(rects, admin, supervisor)
         orders = _orders(county, today, clerk, admin, supervisor)
         imported = _hotline_batch(county, today, admin)
+        notices = _follow_up_and_notices(county, rects, admin)
     return (f"好差评与诉求工单：评价 {good + len(rects)} 条（差评 {len(rects)} 条，整改单各状态俱全），"
-            f"工单 {orders} 件（含 12345 导入 {imported} 件）")
+            f"工单 {orders} 件（含 12345 导入 {imported} 件），群发通知 {notices} 条")

@@ -17,12 +17,16 @@ from .rules import (
     CHANNEL_LABELS,
     HANDLING_LABELS,
     LEVEL_LABELS,
+    NOTICE_GROUP_LABELS,
+    NOTICE_STATE_LABELS,
     ORDER_KIND_LABELS,
     ORDER_STATE_LABELS,
     OUTCOME_LABELS,
     RECT_STATE_LABELS,
     SATISFACTION_LABELS,
     SOURCE_LABELS,
+    NoticeGroup,
+    NoticeState,
     OrderKind,
     OrderState,
     RectState,
@@ -294,3 +298,84 @@ class ClerkFlag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.staff_id}/{self.year}"
+
+
+class RatingFollowUp(models.Model):
+    """追评: the applicant's one later word on a rating (e.g. after the return visit). A row of its
+    own, linked to the rating, which is never edited; one per rating (the unique link)."""
+
+    rating = models.OneToOneField(Rating, models.PROTECT, related_name="follow_up", verbose_name=_("原评价"))
+    level = models.PositiveSmallIntegerField(_("追评等级"), null=True, blank=True,
+                                             choices=[(int(k), v) for k, v in LEVEL_LABELS.items()])
+    comment = models.TextField(_("追评内容"))
+    channel = models.CharField(_("渠道"), max_length=16, choices=[(c.value, label) for c, label in CHANNEL_LABELS.items()])
+    added_at = models.DateTimeField(_("追评时间"))
+
+    class Meta:
+        verbose_name = _("追评")
+        verbose_name_plural = _("追评")
+
+    def __str__(self) -> str:
+        return f"{self.rating_id} {self.added_at:%Y-%m-%d}"
+
+    @property
+    def level_label(self) -> str:
+        return LEVEL_LABELS.get(self.level, "") if self.level else ""
+
+
+class BulkNotice(models.Model):
+    """群发通知: one SMS of a department to a chosen group, its text approved by a second person
+    before it goes out through the outbox (one message per phone, never twice)."""
+
+    number = models.CharField(_("通知编号"), max_length=40, unique=True)
+    region = models.ForeignKey("organization.Region", models.PROTECT, related_name="+", verbose_name=_("区划"))
+    department = models.ForeignKey("organization.Department", models.PROTECT, related_name="+",
+                                   verbose_name=_("发送部门"))
+    group = models.CharField(_("发送对象"), max_length=20, choices=[(g.value, v) for g, v in NOTICE_GROUP_LABELS.items()])
+    item = models.ForeignKey("catalog.ServiceItem", models.PROTECT, null=True, blank=True, related_name="+",
+                             verbose_name=_("事项"))
+    year = models.PositiveSmallIntegerField(_("年度"))
+    body = models.TextField(_("短信内容"))
+    state = models.CharField(_("状态"), max_length=16, default=NoticeState.DRAFT,
+                             choices=[(s.value, v) for s, v in NOTICE_STATE_LABELS.items()])
+    # The drafter's Idempotency-Key: the same key of the same department gives the same notice.
+    idempotency_key = models.CharField(_("幂等键"), max_length=100, blank=True)
+    drafted_by = models.ForeignKey("organization.Staff", models.PROTECT, related_name="+", verbose_name=_("拟稿人"))
+    drafted_at = models.DateTimeField(_("拟稿时间"))
+    approved_by = models.ForeignKey("organization.Staff", models.PROTECT, null=True, blank=True, related_name="+",
+                                    verbose_name=_("审核人"))
+    approved_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    sent_by = models.ForeignKey("organization.Staff", models.PROTECT, null=True, blank=True, related_name="+",
+                                verbose_name=_("发送人"))
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True, db_index=True)
+    recipients = models.PositiveIntegerField(_("接收人数"), default=0)
+    row_version = models.PositiveIntegerField(_("记录版本"), default=0)
+
+    class Meta:
+        verbose_name = _("群发通知")
+        verbose_name_plural = _("群发通知")
+        ordering = ["-drafted_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["department", "idempotency_key"],
+                                               condition=~Q(idempotency_key=""), name="feedback_notice_key_once")]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def state_label(self) -> str:
+        return NOTICE_STATE_LABELS.get(NoticeState(self.state), self.state)
+
+    @property
+    def group_label(self) -> str:
+        return NOTICE_GROUP_LABELS.get(NoticeGroup(self.group), self.group)
+
+
+class BulkNoticeEvent(ChainedEvent):
+    """The history of one bulk notice (drafted, approved or rejected, sent), hash-chained."""
+
+    notice = models.ForeignKey(BulkNotice, models.PROTECT, related_name="events", verbose_name=_("群发通知"))
+
+    class Meta:
+        verbose_name = _("群发通知事件")
+        verbose_name_plural = _("群发通知事件")
+        constraints = [models.UniqueConstraint(fields=["notice", "seq"], name="feedback_notice_event_seq")]

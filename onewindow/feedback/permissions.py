@@ -32,6 +32,9 @@ class Perm(StrEnum):
     ORDER_IMPORT = "order.import"
     QA_REVIEW = "qa.review"
     ORDER_REWARD = "order.reward"
+    ORDER_REVEAL_PHONE = "order.reveal_phone"  # the caller's full phone, with a reason, recorded
+    NOTICE_DRAFT = "notice.draft"  # a department's bulk SMS: draft and send once approved
+    NOTICE_APPROVE = "notice.approve"  # the text approved by a second person first
 
 
 _DEPT = frozenset({Role.CLERK, Role.REVIEWER, Role.CHIEF_REPRESENTATIVE})
@@ -52,6 +55,11 @@ PERM_ROLES: dict[Perm, frozenset[Role]] = {
     Perm.ORDER_IMPORT: _CENTER,
     Perm.QA_REVIEW: _CENTER | {Role.SUPERVISOR},
     Perm.ORDER_REWARD: _CENTER,
+    # Those who call the caller back: the department handling the order and the center's desk;
+    # a supervisor reads the order masked (督办 goes to the department, not to the caller).
+    Perm.ORDER_REVEAL_PHONE: _DEPT | _CENTER,
+    Perm.NOTICE_DRAFT: frozenset({Role.REVIEWER, Role.CHIEF_REPRESENTATIVE}) | _CENTER,
+    Perm.NOTICE_APPROVE: frozenset({Role.CHIEF_REPRESENTATIVE}) | _CENTER,
 }
 
 PERM_LABELS: dict[Perm, str] = {
@@ -60,6 +68,8 @@ PERM_LABELS: dict[Perm, str] = {
     Perm.ORDER_HANDLE: "办理工单", Perm.ORDER_HANDOVER: "移交首问责任", Perm.ORDER_SUPERVISE: "督办工单",
     Perm.ORDER_CLOSE: "办结工单", Perm.ORDER_VISIT: "工单回访", Perm.ORDER_IMPORT: "导入 12345 工单",
     Perm.QA_REVIEW: "审核公开问答", Perm.ORDER_REWARD: "批准有奖举报奖励",
+    Perm.ORDER_REVEAL_PHONE: "查看诉求人完整电话", Perm.NOTICE_DRAFT: "拟稿和发送群发通知",
+    Perm.NOTICE_APPROVE: "审核群发通知",
 }
 
 

@@ -17,6 +17,7 @@ from . import rules as r
 from . import selectors as sel
 from . import services as svc
 from .clock import limits_for
+from .throttle import rating_limited
 
 _LEVELS = [(r.LEVEL_CODES[lv], label) for lv, label in r.LEVEL_LABELS.items()]
 _REASONS = list(r.BAD_REASONS.items())
@@ -28,6 +29,10 @@ def _form_context(**extra: Any) -> dict[str, Any]:
 
 def rate_by_link(request: HttpRequest, token: str) -> HttpResponse:
     """The link of the conclusion SMS or of the pad: one rating, then it is spent."""
+    if request.method == "POST":
+        limited = rating_limited(request)
+        if limited is not None:
+            return limited
     try:
         link = svc.rating_link_open(token)
     except DomainError as exc:
@@ -53,18 +58,28 @@ def rate_case(request: HttpRequest) -> HttpResponse:
     if number and code and case is None:
         context["error"] = "办件编号或查询码不正确"
         return render(request, "feedback/public_case.html", context, status=404)
+    status = 200
     if case is not None and request.method == "POST":
+        limited = rating_limited(request)
+        if limited is not None:
+            return limited
         try:
-            svc.rating_submit(level=request.POST.get("level", ""), reasons=request.POST.getlist("reasons"),
-                              comment=request.POST.get("comment", ""), channel=r.Channel.PROGRESS,
-                              case_number=number, query_code=code)
+            if request.POST.get("follow_up"):
+                svc.rating_follow_up(comment=request.POST.get("comment", ""), level=request.POST.get("level") or None,
+                                     channel=r.Channel.PROGRESS, case_number=number, query_code=code)
+            else:
+                svc.rating_submit(level=request.POST.get("level", ""), reasons=request.POST.getlist("reasons"),
+                                  comment=request.POST.get("comment", ""), channel=r.Channel.PROGRESS,
+                                  case_number=number, query_code=code)
         except DomainError as exc:
-            context["error"] = exc.message
+            context["error"], status = exc.message, exc.status
     if case is not None:
-        context.update(case=case, rating=sel.rating_for_case(case),
-                       rectification=sel.rectification_outcome_for_case(case),
-                       ratable=case.status in r.RATABLE_CASE_STATUSES)
-    return render(request, "feedback/public_case.html", context, status=400 if context.get("error") else 200)
+        rating = sel.rating_for_case(case)
+        follow_up = sel.follow_up_of(rating)
+        context.update(case=case, rating=rating, rectification=sel.rectification_outcome_for_case(case),
+                       ratable=case.status in r.RATABLE_CASE_STATUSES, follow_up=follow_up,
+                       may_follow_up=rating is not None and follow_up is None and rating.channel != r.Channel.DEFAULT)
+    return render(request, "feedback/public_case.html", context, status=status)
 
 
 def results(request: HttpRequest) -> HttpResponse:

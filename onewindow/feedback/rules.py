@@ -334,3 +334,72 @@ def redact(text: str, names: tuple[str, ...] = ()) -> str:
         if name and len(name) >= 2:
             text = text.replace(name, name[0] + "某" * (len(name) - 1))
     return text
+
+
+# -- 追评: one follow-up of a rating ----------------------------------------------------------------------
+
+# Only the applicant's own channels can prove who adds to a case's rating later: the SMS and pad
+# links are single-use and spent by the rating itself.
+FOLLOW_UP_CHANNELS = frozenset({Channel.ONLINE, Channel.PROGRESS})
+FOLLOW_UP_MAX_CHARS = 500
+
+
+# -- bulk notices (群发通知): one SMS to a chosen group, its text approved first -------------------------
+
+
+class NoticeGroup(StrEnum):
+    ITEM_APPLICANTS = "item_applicants"  # every applicant of one item of the department in a year
+    ORDER_CALLERS = "order_callers"  # every caller of the department's work orders in a year
+
+
+NOTICE_GROUP_LABELS = {NoticeGroup.ITEM_APPLICANTS: "某事项本年度全部申请人",
+                       NoticeGroup.ORDER_CALLERS: "本部门本年度工单诉求人"}
+
+
+class NoticeState(StrEnum):
+    DRAFT = "draft"  # 待审核
+    APPROVED = "approved"  # 已审核待发送
+    REJECTED = "rejected"  # 审核未通过
+    SENT = "sent"  # 已发送
+
+
+class NoticeAction(StrEnum):
+    DRAFT = "draft"
+    APPROVE = "approve"
+    REJECT = "reject"
+    SEND = "send"
+
+
+NOTICE_STATE_LABELS = {NoticeState.DRAFT: "待审核", NoticeState.APPROVED: "已审核待发送",
+                       NoticeState.REJECTED: "审核未通过", NoticeState.SENT: "已发送"}
+
+NOTICE_TABLE: TransitionTable[NoticeState, NoticeAction] = TransitionTable(
+    name="bulk_notice", noun="群发通知", state_labels=NOTICE_STATE_LABELS,
+    terminal=frozenset({NoticeState.REJECTED, NoticeState.SENT}), moves={
+        NoticeAction.DRAFT: Move(frozenset({None}), NoticeState.DRAFT, "notice.draft", "拟稿"),
+        NoticeAction.APPROVE: Move(frozenset({NoticeState.DRAFT}), NoticeState.APPROVED, "notice.approve", "审核通过"),
+        NoticeAction.REJECT: Move(frozenset({NoticeState.DRAFT}), NoticeState.REJECTED, "notice.approve", "退回"),
+        NoticeAction.SEND: Move(frozenset({NoticeState.APPROVED}), NoticeState.SENT, "notice.draft", "发送"),
+    })
+NOTICE_ACTION_LABELS = {a: m.label for a, m in NOTICE_TABLE.moves.items()}
+
+# One SMS is 70 characters; a long one is split by the gateway and billed per part: keep it short.
+NOTICE_MAX_CHARS = 300
+# Rate limits of a department's bulk sending: so many notices a day, so many people each (a larger
+# group is a campaign for the center's office, not a department's notice).
+NOTICE_PER_DEPARTMENT_PER_DAY = 3
+NOTICE_MAX_RECIPIENTS = 5000
+
+
+# -- the caller's full phone on a work order: shown only with a reason, recorded ---------------------------
+
+
+class RevealReason(StrEnum):
+    CONTACT = "contact"
+    VISIT = "visit"
+    VERIFY = "verify"
+    OTHER = "other"
+
+
+REVEAL_REASON_LABELS = {RevealReason.CONTACT: "联系诉求人办理或答复", RevealReason.VISIT: "回访",
+                        RevealReason.VERIFY: "核实诉求人身份", RevealReason.OTHER: "其他办理需要"}

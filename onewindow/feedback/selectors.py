@@ -14,7 +14,7 @@ from onewindow.cases.models import Case
 from onewindow.organization.models import Region, Staff
 
 from . import rules as r
-from .models import ClerkFlag, Rating, Rectification, WorkOrder
+from .models import BulkNotice, ClerkFlag, Rating, RatingFollowUp, Rectification, WorkOrder
 from .permissions import visible_q
 
 
@@ -25,6 +25,17 @@ def rectification_outcome_for_case(case: Case) -> Rectification | None:
 
 def rating_for_case(case: Case) -> Rating | None:
     return Rating.objects.filter(case=case).first()
+
+
+def follow_up_of(rating: Rating | None) -> RatingFollowUp | None:
+    """The one follow-up (追评) of a rating, if the applicant added it."""
+    return RatingFollowUp.objects.filter(rating=rating).first() if rating is not None else None
+
+
+def notices_for(staff: Staff | None) -> QuerySet[BulkNotice]:
+    """Bulk notices a staff member may see (their regions; department postings: their departments')."""
+    return BulkNotice.objects.filter(visible_q(staff)).select_related("department", "item", "drafted_by",
+                                                                       "approved_by", "region")
 
 
 def orders_for(staff: Staff | None) -> QuerySet[WorkOrder]:

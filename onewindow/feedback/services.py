@@ -15,6 +15,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Model
 
 from onewindow.cases.models import Case, CaseEvent
+from onewindow.catalog.models import ServiceItem
+from onewindow.core import crypto
 from onewindow.core.errors import Conflict, DomainError, NotFound
 from onewindow.core.sequences import next_value
 from onewindow.core.timesource import local_date
@@ -29,9 +31,12 @@ from onewindow.organization.models import Department, Region, Staff, Window
 from . import rules as r
 from .clock import Due, due_after, fixed_due, limits_for
 from .models import (
+    BulkNotice,
+    BulkNoticeEvent,
     ClerkFlag,
     FeedbackSequence,
     Rating,
+    RatingFollowUp,
     RatingLink,
     Rectification,
     RectificationEvent,
@@ -39,7 +44,7 @@ from .models import (
     WorkOrderEvent,
 )
 from .permissions import Perm, can, require
-from .rules import OrderAction, OrderState, RectAction, RectState
+from .rules import NoticeAction, NoticeState, OrderAction, OrderState, RectAction, RectState
 from .subjects import ORDER_SUBJECT, RECT_SUBJECT, order_deadlines, rect_deadlines
 
 _LINK_SALT = "onewindow.feedback.rating-link"
@@ -766,3 +771,232 @@ def ratings_record_defaults(*, now: datetime | None = None, limit: int = 5000) -
                 continue
             made += 1
     return made
+
+
+# -- 追评: one follow-up of a rating --------------------------------------------------------------------
+
+
+def rating_follow_up(*, comment: str, channel: str, level: str | None = None, case_number: str | None = None,
+                     query_code: str | None = None, user: Any = None, at: datetime | None = None) -> RatingFollowUp:
+    """追评: the applicant who rated a case adds one later word (e.g. after the return visit),
+    linked to the rating, which stays as it was. Only the applicant's own channels (``online``:
+    their account; ``progress``: case number and query code); a second follow-up is refused (409
+    ``rating.follow_up_exists``). A follow-up of a bad rating is recorded on its rectification's
+    history too, for the department to read."""
+    at = at or current_time()
+    try:
+        channel = r.Channel(channel)
+    except ValueError:
+        raise DomainError("rating.channel_invalid", "评价渠道无效", field="channel") from None
+    if channel not in r.FOLLOW_UP_CHANNELS:
+        raise DomainError("rating.channel_invalid", "追评请通过网上账户或办件编号加查询码提交", field="channel")
+    comment = (comment or "").strip()
+    if not comment:
+        raise DomainError("rating.follow_up_comment_required", "请填写追评内容", field="comment")
+    if len(comment) > r.FOLLOW_UP_MAX_CHARS:
+        raise DomainError("rating.follow_up_comment_too_long", f"追评内容最多 {r.FOLLOW_UP_MAX_CHARS} 字",
+                          field="comment")
+    level_value = None
+    if level:
+        level_value = r.LEVEL_BY_CODE.get(str(level).strip())
+        if level_value is None:
+            raise DomainError("rating.level_invalid", "评价等级无效", field="level")
+    case = _resolve_case(user=user, case_number=case_number, query_code=query_code, channel=channel)
+    with transaction.atomic():
+        rating = Rating.objects.select_for_update().filter(case=case).first()
+        if rating is None:
+            raise NotFound("该办件尚未评价，请先评价", code="rating.not_found", field="case_number")
+        if rating.channel == r.Channel.DEFAULT:
+            # 默认好评 is the system's, not the applicant's: there is nothing of theirs to follow up.
+            raise DomainError("rating.follow_up_default", "默认评价不能追评", field="case_number")
+        if RatingFollowUp.objects.filter(rating=rating).exists():
+            raise Conflict("rating.follow_up_exists", "该评价已追评，每条评价只能追评一次", field="case_number")
+        try:
+            with transaction.atomic():
+                follow_up = RatingFollowUp.objects.create(rating=rating, level=int(level_value) if level_value else None,
+                                                          comment=comment, channel=channel, added_at=at)
+        except IntegrityError:  # a concurrent follow-up won
+            raise Conflict("rating.follow_up_exists", "该评价已追评，每条评价只能追评一次",
+                           field="case_number") from None
+        rect = Rectification.objects.select_for_update(of=("self",)).filter(rating=rating).first()
+        if rect is not None:
+            _rect_record(rect, "follow_up", at=at, actor=None, note=comment[:200],
+                         payload={"level": int(level_value) if level_value else None},
+                         before=by_identity(rect_deadlines(rect)))
+        return follow_up
+
+
+# -- the caller's full phone on a work order ---------------------------------------------------------------
+
+
+def order_phone_reveal(*, order_id: int, reason: str, actor: Staff, at: datetime | None = None) -> str:
+    """The caller's full phone, for a staff member who calls back (the department handling the
+    order, the center's desk), with a reason. Every reveal is an event on the order's chain
+    (``phone_revealed``: who, when, why — never the number) before the number is returned."""
+    at = at or current_time()
+    why = _choice(r.RevealReason, reason, "reason", "查看事由")
+    with transaction.atomic():
+        order = _load_order(order_id)
+        require(actor, Perm.ORDER_REVEAL_PHONE, region=order.region, department=order.department)
+        if not order.caller_phone:
+            raise DomainError("feedback.no_phone", "该工单没有留联系电话", field="phone")
+        _order_record(order, "phone_revealed", at=at, actor=actor, note=r.REVEAL_REASON_LABELS[why],
+                      payload={"reason": why.value}, before=by_identity(order_deadlines(order)))
+        return order.caller_phone
+
+
+# -- bulk notices (群发通知) ----------------------------------------------------------------------------------
+
+
+class NoticeRateLimited(DomainError):
+    """The department's bulk notices of the day are used up: answered with 429."""
+
+    status = 429
+
+
+def _notice_record(notice: BulkNotice, kind: str, *, at: datetime, actor: Staff | None, note: str = "",
+                   payload: dict[str, Any] | None = None) -> None:
+    previous = BulkNoticeEvent.objects.filter(notice=notice).order_by("-seq").first()
+    event_append(BulkNoticeEvent(notice=notice, kind=kind, at=at, actor=actor, note=note, payload=payload or {}),
+                 subject_label=notice.number, previous=previous)
+
+
+def notice_draft(*, department_id: int | None, group: str, year: int, body: str, actor: Staff,
+                 item_id: int | None = None, idempotency_key: str = "", at: datetime | None = None) -> BulkNotice:
+    """拟稿: a department's SMS to a chosen group — every applicant of one of its items in a year,
+    or every caller of its work orders in a year. It waits for a second person's approval. The
+    same ``idempotency_key`` of the same department gives back the notice it made."""
+    at = at or current_time()
+    department = Department.objects.select_related("region").filter(pk=department_id).first() \
+        if department_id else None
+    if department is None:
+        raise NotFound("发送部门不存在", code="department.not_found", field="department")
+    require(actor, Perm.NOTICE_DRAFT, region=department.region, department=department)
+    key = (idempotency_key or "").strip()[:100]
+    if key:
+        existing = BulkNotice.objects.filter(department=department, idempotency_key=key).first()
+        if existing is not None:
+            return existing
+    group = _choice(r.NoticeGroup, group, "group", "发送对象")
+    body = _text(body, "body", "短信内容", limit=r.NOTICE_MAX_CHARS)
+    try:
+        year = int(year)
+    except (TypeError, ValueError):
+        raise DomainError("feedback.year_invalid", "年度无效", field="year") from None
+    if not 2000 <= year <= local_date(at).year:
+        raise DomainError("feedback.year_invalid", "年度无效（不能晚于今年）", field="year")
+    item = None
+    if group == r.NoticeGroup.ITEM_APPLICANTS:
+        item = ServiceItem.objects.filter(pk=item_id, department=department).first() if item_id else None
+        if item is None:
+            raise NotFound("请选择本部门的事项", code="item.not_found", field="item")
+    try:
+        with transaction.atomic():
+            notice = BulkNotice.objects.create(
+                number=_number(department.region, local_date(at).year, "QF", 4), region=department.region,
+                department=department, group=group, item=item, year=year, body=body,
+                state=_move(r.NOTICE_TABLE, NoticeAction.DRAFT, None), idempotency_key=key, drafted_by=actor,
+                drafted_at=at)
+            _notice_record(notice, "drafted", at=at, actor=actor, note=body,
+                           payload={"group": group.value, "item": item.pk if item else None, "year": year})
+    except IntegrityError:  # the same key at the same moment: the first one stands
+        return BulkNotice.objects.get(department=department, idempotency_key=key)
+    return notice
+
+
+def _load_notice(notice_id: int) -> BulkNotice:
+    notice = (BulkNotice.objects.select_for_update(of=("self",)).select_related("region", "department")
+              .filter(pk=notice_id).first())
+    if notice is None:
+        raise NotFound("群发通知不存在", code="notice.not_found", field="notice")
+    return notice
+
+
+def notice_review(*, notice_id: int, approve: bool, actor: Staff, note: str = "", at: datetime | None = None,
+                  expected_version: int | None = None) -> BulkNotice:
+    """审核: a second person (chief representative or center administrator) approves the text, or
+    sends it back with the reason. The drafter cannot approve their own text."""
+    at = at or current_time()
+    note = _text(note, "note", "退回理由", required=not approve, limit=500)
+    with transaction.atomic():
+        notice = _load_notice(notice_id)
+        require(actor, Perm.NOTICE_APPROVE, region=notice.region, department=notice.department)
+        _check_version(notice, expected_version)
+        target = _move(r.NOTICE_TABLE, NoticeAction.APPROVE if approve else NoticeAction.REJECT,
+                       NoticeState(notice.state))
+        if notice.drafted_by_id == actor.pk:
+            raise DomainError("notice.same_approver", "群发通知须由拟稿人以外的人员审核", field="actor")
+        notice.state, notice.approved_by, notice.approved_at = target, actor, at
+        notice.row_version += 1
+        notice.save(update_fields=["state", "approved_by", "approved_at", "row_version"])
+        _notice_record(notice, "approved" if approve else "rejected", at=at, actor=actor, note=note)
+        return notice
+
+
+def notice_recipients(notice: BulkNotice) -> tuple[dict[str, str], list[WorkOrder]]:
+    """The group of a notice now: mobile numbers by their blind index (one message per person),
+    and for the callers' group the work orders whose callers are told (each gets its event)."""
+    phones: dict[str, str] = {}
+    orders: list[WorkOrder] = []
+    if notice.group == r.NoticeGroup.ITEM_APPLICANTS:
+        rows = (Case.objects.filter(item_id=notice.item_id, submitted_at__year=notice.year,
+                                    region__code__startswith=notice.region.prefix)
+                .exclude(applicant_phone_bidx="").order_by("id").values_list("applicant_phone_bidx", "applicant_phone"))
+        for bidx, phone in rows:
+            mobile = normalize_phone(phone or "")
+            if bidx not in phones and is_mainland_mobile(mobile):
+                phones[bidx] = mobile
+    else:
+        for order in (WorkOrder.objects.filter(department=notice.department, received_at__year=notice.year)
+                      .exclude(caller_phone="").order_by("id")):
+            mobile = normalize_phone(order.caller_phone)
+            if not is_mainland_mobile(mobile):
+                continue
+            orders.append(order)
+            phones.setdefault(crypto.blind_index("phone", mobile), mobile)
+    return phones, orders
+
+
+def notice_send(*, notice_id: int, actor: Staff, at: datetime | None = None,
+                expected_version: int | None = None) -> BulkNotice:
+    """发送: the approved text to every phone of the group, through the outbox, in one transaction.
+    Rate limited: at most ``NOTICE_PER_DEPARTMENT_PER_DAY`` notices a department a day and
+    ``NOTICE_MAX_RECIPIENTS`` people a notice. Each message's key names the notice and the phone,
+    and a notice already sent is returned as it is: a repeated request sends nothing twice. The
+    notice's history records the count; each work order of the callers' group records the notice."""
+    at = at or current_time()
+    with transaction.atomic():
+        notice = _load_notice(notice_id)
+        require(actor, Perm.NOTICE_DRAFT, region=notice.region, department=notice.department)
+        if notice.state == NoticeState.SENT:
+            return notice  # a repeat (a double click, a retried request): already done, nothing more
+        _check_version(notice, expected_version)
+        target = _move(r.NOTICE_TABLE, NoticeAction.SEND, NoticeState(notice.state))
+        today = local_date(at)
+        sent_today = sum(1 for when in BulkNotice.objects.filter(department=notice.department, state=NoticeState.SENT,
+                                                                   sent_at__gte=at - timedelta(days=1))
+                         .values_list("sent_at", flat=True) if local_date(when) == today)
+        if sent_today >= r.NOTICE_PER_DEPARTMENT_PER_DAY:
+            raise NoticeRateLimited("notice.rate_limited",
+                                    f"本部门今天已发送 {sent_today} 条群发通知，每天最多 {r.NOTICE_PER_DEPARTMENT_PER_DAY} 条，"
+                                    "请明天再发", field="notice")
+        phones, orders = notice_recipients(notice)
+        if not phones:
+            raise DomainError("notice.no_recipients", "发送对象中没有可接收短信的手机号码", field="group")
+        if len(phones) > r.NOTICE_MAX_RECIPIENTS:
+            raise DomainError("notice.too_many_recipients",
+                              f"发送对象有 {len(phones)} 人，超过每条通知 {r.NOTICE_MAX_RECIPIENTS} 人的上限", field="group")
+        for bidx, mobile in phones.items():
+            notify(region=notice.region, channel="sms", recipient=mobile, subject="政务服务", body=notice.body,
+                   kind="feedback.bulk_notice", topic=notice.number, dedupe_key=f"feedback-notice:{notice.pk}:{bidx}",
+                   at=at)
+        for order in orders:
+            locked = _load_order(order.pk)
+            _order_record(locked, "notice_sent", at=at, actor=actor, note=f"群发通知 {notice.number}",
+                          payload={"notice": notice.number}, before=by_identity(order_deadlines(locked)))
+        notice.state, notice.sent_by, notice.sent_at, notice.recipients = target, actor, at, len(phones)
+        notice.row_version += 1
+        notice.save(update_fields=["state", "sent_by", "sent_at", "recipients", "row_version"])
+        _notice_record(notice, "sent", at=at, actor=actor, note=f"发送 {len(phones)} 人",
+                       payload={"recipients": len(phones), "orders": [o.number for o in orders][:1000]})
+        return notice

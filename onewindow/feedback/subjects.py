@@ -14,11 +14,12 @@ from onewindow.lifecycle.deadlines import DeadlineSpec, Kind
 from onewindow.lifecycle.registry import ChainReport, DeadlineRules, Described, SubjectType, register_subject
 from onewindow.lifecycle.selectors import verify_events
 
-from .models import Rectification, RectificationEvent, WorkOrder, WorkOrderEvent
+from .models import BulkNotice, BulkNoticeEvent, Rectification, RectificationEvent, WorkOrder, WorkOrderEvent
 from .rules import ORDER_AWAITING_ANSWER, ORDER_STATE_LABELS, RECT_STATE_LABELS, OrderState, RectState
 
 RECT_SUBJECT = "rectification"
 ORDER_SUBJECT = "work_order"
+NOTICE_SUBJECT = "bulk_notice"
 
 # Supervision's rule code, by name only (the arrows point down): red once due. Its one yellow
 # deadline rule (promised_near) is held against a case (a warning of it must name one), so these
@@ -95,6 +96,20 @@ def _verify_orders(label: str | None) -> Iterator[ChainReport]:
         yield ChainReport(ORDER_SUBJECT, order.number, verify_events(events, order.number))
 
 
+def _describe_notices(ids: Sequence[int]) -> dict[int, Described]:
+    return {pk: Described(title=number) for pk, number in
+            BulkNotice.objects.filter(id__in=list(ids)).values_list("id", "number")}
+
+
+def _verify_notices(label: str | None) -> Iterator[ChainReport]:
+    notices = BulkNotice.objects.order_by("id")
+    if label is not None:
+        notices = notices.filter(number=label)
+    for notice in notices.iterator(chunk_size=500):
+        events = BulkNoticeEvent.objects.filter(notice=notice).order_by("seq")
+        yield ChainReport(NOTICE_SUBJECT, notice.number, verify_events(events, notice.number))
+
+
 def register() -> None:
     register_subject(SubjectType(
         key=RECT_SUBJECT, noun="差评整改单", describe=_describe_rects, verify=_verify_rects,
@@ -104,3 +119,7 @@ def register() -> None:
         key=ORDER_SUBJECT, noun="工单", describe=_describe_orders, verify=_verify_orders,
         url=lambda pk, _d: reverse("workbench:feedback:order", args=[pk]),
         deadline_rules={Kind.REPLY: _RULES}))
+    # A bulk notice has no deadline: it is a record type only for its chain (verify_history).
+    register_subject(SubjectType(
+        key=NOTICE_SUBJECT, noun="群发通知", describe=_describe_notices, verify=_verify_notices,
+        url=lambda pk, _d: reverse("workbench:feedback:notice", args=[pk])))

@@ -7,6 +7,7 @@ page as a message naming the reason; a stale page is told to reload."""
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from datetime import date
 from functools import wraps
@@ -20,6 +21,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from onewindow.catalog.models import ServiceItem
 from onewindow.core.errors import DomainError, NotFound, PermissionDenied
 from onewindow.core.identity import mask_phone
 from onewindow.core.timesource import local_date
@@ -141,21 +143,48 @@ def _visible_order(staff: Staff, pk: int) -> WorkOrder:
     return order
 
 
-@_staff_view
-def order_page(request: HttpRequest, staff: Staff, pk: int) -> HttpResponse:
-    order = _visible_order(staff, pk)
+def _render_order(request: HttpRequest, staff: Staff, order: WorkOrder, *, full_phone: str = "") -> HttpResponse:
     rows = deadlines_of(ORDER_SUBJECT, order.pk)
     today = local_date()
     return render(request, "feedback/order.html", {
         "order": order, "events": order.events.order_by("seq"), "deadline": rows[0] if rows else None,
         # Masked like every staff page's phone; the answer reaches the caller by SMS through the outbox.
-        "caller_phone": mask_phone(order.caller_phone or ""),
+        "caller_phone": mask_phone(order.caller_phone or ""), "full_phone": full_phone,
+        # The reveal form only for those who call back; each reveal is recorded on the order's chain.
+        "may_reveal": bool(order.caller_phone) and can(staff, Perm.ORDER_REVEAL_PHONE, region=order.region,
+                                                       department=order.department),
+        "reveal_reasons": list(r.REVEAL_REASON_LABELS.items()),
         "light": _light(order.answer_due, order.answer_yellow, today, order.state in r.ORDER_AWAITING_ANSWER),
         "actions": [(a, r.ORDER_ACTION_LABELS[r.OrderAction(a)]) for a in allowed_actions(order, staff)],
         "departments": Department.objects.filter(region=order.region).order_by("order", "name"),
         "satisfactions": list(r.SATISFACTION_LABELS.items()),
         "can_publish": order.publish_consent and not order.published and order.state == r.OrderState.CLOSED
         and can(staff, Perm.QA_REVIEW, region=order.region)})
+
+
+@_staff_view
+def order_page(request: HttpRequest, staff: Staff, pk: int) -> HttpResponse:
+    return _render_order(request, staff, _visible_order(staff, pk))
+
+
+@require_POST
+@_staff_view
+def order_phone(request: HttpRequest, staff: Staff, pk: int) -> HttpResponse:
+    """The caller's full phone, after recording who asks and why on the order's history; 403 for
+    a role that does not call callers back, 400 without a reason."""
+    order = _visible_order(staff, pk)
+    try:
+        phone = svc.order_phone_reveal(order_id=order.pk, reason=request.POST.get("reason", ""), actor=staff)
+    except PermissionDenied:
+        raise
+    except DomainError as exc:
+        return HttpResponse(exc.message, status=exc.status, content_type="text/plain; charset=utf-8")
+    if request.htmx:
+        response = render(request, "feedback/_full_phone.html", {"value": phone})
+    else:
+        response = _render_order(request, staff, _visible_order(staff, pk), full_phone=phone)
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _int(value: str | None) -> int | None:
@@ -235,7 +264,8 @@ def rectification_page(request: HttpRequest, staff: Staff, pk: int) -> HttpRespo
                                                   department=rect.department)
                and not (a == r.RectAction.CONFIRM_INVALID and rect.marked_by_id == staff.pk)]
     return render(request, "feedback/rectification.html", {
-        "rect": rect, "rating": rect.rating, "events": rect.events.order_by("seq"), "actions": actions,
+        "rect": rect, "rating": rect.rating, "follow_up": sel.follow_up_of(rect.rating),
+        "events": rect.events.order_by("seq"), "actions": actions,
         "deadlines": deadlines_of(RECT_SUBJECT, rect.pk), "reasons": r.BAD_REASONS,
         "satisfactions": list(r.SATISFACTION_LABELS.items())})
 
@@ -329,3 +359,83 @@ def hot(request: HttpRequest, staff: Staff) -> HttpResponse:
     return render(request, "feedback/hot.html", {
         "rows": sel.hot_issues(staff=staff, first=first, last=last, by=by), "first": first, "last": last, "by": by,
         "groupings": [("department", "承办部门"), ("kind", "类别"), ("item", "事项"), ("topic", "主题")]})
+
+
+# -- bulk notices (群发通知) -------------------------------------------------------------------------------
+
+
+@_staff_view
+def notices(request: HttpRequest, staff: Staff) -> HttpResponse:
+    """群发通知: the notices the staff member may see, and the draft form for those who may draft."""
+    departments = [d for d in Department.objects.filter(region__code__startswith=staff.region.prefix)
+                   .select_related("region").order_by("order", "name")
+                   if can(staff, Perm.NOTICE_DRAFT, region=d.region, department=d)]
+    if request.method == "POST":
+        try:
+            notice = svc.notice_draft(
+                department_id=_int(request.POST.get("department")), group=request.POST.get("group", ""),
+                item_id=_int(request.POST.get("item")), year=_int(request.POST.get("year")) or 0,
+                body=request.POST.get("body", ""), idempotency_key=request.POST.get("key", ""), actor=staff)
+        except PermissionDenied:
+            raise
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"已拟稿 {notice.number}，待审核")
+            return redirect(f"{_BASE}:notice", pk=notice.pk)
+    return render(request, "feedback/notices.html", {
+        "notices": sel.notices_for(staff)[:100], "departments": departments,
+        "items": ServiceItem.objects.filter(department__in=departments).select_related("current_version")
+        .order_by("department_id", "implementation_code")
+        if departments else [],
+        "groups": list(r.NOTICE_GROUP_LABELS.items()), "year": local_date().year, "key": secrets.token_hex(8),
+        "max_chars": r.NOTICE_MAX_CHARS})
+
+
+def _visible_notice(staff: Staff, pk: int) -> Any:
+    notice = sel.notices_for(staff).filter(pk=pk).first()
+    if notice is None:
+        raise NotFound("群发通知不存在或您无权查看", code="notice.not_found")
+    return notice
+
+
+_NOTICE_PERMS = {"approve": Perm.NOTICE_APPROVE, "reject": Perm.NOTICE_APPROVE, "send": Perm.NOTICE_DRAFT}
+
+
+@_staff_view
+def notice_page(request: HttpRequest, staff: Staff, pk: int) -> HttpResponse:
+    notice = _visible_notice(staff, pk)
+    state = r.NoticeState(notice.state)
+    actions = [(a.value, r.NOTICE_ACTION_LABELS[a]) for a in r.NOTICE_TABLE.actions_from(state)
+               if a.value in _NOTICE_PERMS and can(staff, _NOTICE_PERMS[a.value], region=notice.region,
+                                                    department=notice.department)
+               and not (a != r.NoticeAction.SEND and notice.drafted_by_id == staff.pk)]
+    phones, _orders = svc.notice_recipients(notice) if state != r.NoticeState.SENT else ({}, [])
+    return render(request, "feedback/notice.html", {
+        "notice": notice, "events": notice.events.order_by("seq"), "actions": actions,
+        "group_size": len(phones) if state != r.NoticeState.SENT else notice.recipients})
+
+
+@require_POST
+@_staff_view
+def notice_act(request: HttpRequest, staff: Staff, pk: int, action: str) -> HttpResponse:
+    notice = _visible_notice(staff, pk)
+    common = {"notice_id": notice.pk, "actor": staff, "expected_version": _int(request.POST.get("row_version"))}
+    try:
+        if action in ("approve", "reject"):
+            svc.notice_review(approve=action == "approve", note=request.POST.get("note", ""), **common)
+        elif action == "send":
+            sent = svc.notice_send(**common)
+            messages.success(request, f"已交发件箱发送 {sent.recipients} 人")
+            return redirect(f"{_BASE}:notice", pk=notice.pk)
+        else:
+            raise NotFound(f"没有“{action}”这项操作", code="notice.action_unknown")
+    except PermissionDenied:
+        raise
+    except DomainError as exc:
+        if isinstance(exc, NotFound):
+            raise
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "操作已完成")
+    return redirect(f"{_BASE}:notice", pk=notice.pk)

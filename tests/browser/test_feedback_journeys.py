@@ -94,6 +94,12 @@ def test_an_applicant_rates_badly_and_sees_the_rectification(page, screenshot_di
     assert "高峰时段增开窗口" in page.get_by_test_id("rectification-outcome").inner_text()
     page.screenshot(path=os.path.join(screenshot_dir, "feedback-rating-outcome.png"), full_page=True)
 
+    # and adds the one follow-up (追评); the form is gone afterwards
+    page.fill("#id_follow_comment", "整改后再去办事，快多了")
+    submit(page, "[data-testid=follow-up-form]")
+    assert "整改后再去办事，快多了" in page.get_by_test_id("my-follow-up").inner_text()
+    assert page.get_by_test_id("follow-up-form").count() == 0
+
 
 def test_a_hotline_batch_is_imported_dispatched_answered_and_closed(page, tmp_path):
     load_demo()
@@ -159,3 +165,22 @@ def test_an_overdue_order_is_red_on_the_supervisor_dashboard(page, screenshot_di
     with page.expect_navigation():
         red.locator(f"a:text('{order.number}')").first.click()
     assert page.get_by_test_id("order-due").get_attribute("data-light") == "red"
+
+
+def test_the_callers_phone_is_masked_until_revealed_with_a_reason(page):
+    # given a complaint with the caller's mobile number
+    load_demo()
+    county = Region.objects.get(code=COUNTY)
+    admin = Staff.objects.get(user__username="admin")
+    order = feedback.order_receive(region=county, kind="complaint", content="窗口排队太久", caller_name="王五",
+                                   caller_phone="13912341234", actor=admin)
+    # when the center administrator opens it, the number is masked
+    log_in(page, "admin")
+    page.goto(f"/staff/feedback/orders/{order.pk}/")
+    assert page.get_by_test_id("caller-phone").inner_text().startswith("139****1234")
+    # and when they choose why and ask for the full number, it is shown (htmx) and recorded
+    page.select_option("#reveal-reason", "visit")
+    page.click("#show-caller-phone")
+    assert page.get_by_test_id("full-phone").inner_text() == "13912341234"
+    event = order.events.get(kind="phone_revealed")
+    assert (event.actor_id, event.payload["reason"]) == (admin.pk, "visit")

@@ -59,3 +59,11 @@ def test_work_orders_in_every_state_including_overdue_and_a_hotline_batch(loaded
 def test_every_demo_chain_verifies(loaded):
     assert all(report.ok for report in verify_all(RECT_SUBJECT))
     assert all(report.ok for report in verify_all(ORDER_SUBJECT))
+
+
+def test_a_follow_up_and_bulk_notices_one_sent_one_awaiting_approval(loaded):
+    from onewindow.feedback.models import BulkNotice, RatingFollowUp
+
+    assert RatingFollowUp.objects.filter(rating__rectification__state=RectState.CLOSED).count() == 1
+    assert set(BulkNotice.objects.values_list("state", flat=True)) == {"sent", "draft"}
+    assert all(report.ok for report in verify_all("bulk_notice"))

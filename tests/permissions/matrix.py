@@ -252,6 +252,14 @@ ROWS: list[Row] = [
     Row("workbench:feedback:import", "GET", "/staff/feedback/import/", staff()),
     Row("workbench:feedback:pad", "GET", "/staff/feedback/pad/", staff()),
     Row("workbench:feedback:hot", "GET", "/staff/feedback/hot/", staff()),
+    # The caller's full phone (a recorded reveal): who may is tested on a real order in
+    # tests/feedback/test_phone_reveal.py (department staff and the center: yes; supervisors: 403).
+    Row("workbench:feedback:order_phone", "POST", "/staff/feedback/orders/999999/phone/", staff(HIDDEN),
+        data={"reason": "contact"}),
+    # Bulk notices: every staff member sees the list (the draft form only where they may draft).
+    Row("workbench:feedback:notices", "GET", "/staff/feedback/notices/", staff()),
+    Row("workbench:feedback:notice", "GET", "/staff/feedback/notices/999999/", staff(HIDDEN)),
+    Row("workbench:feedback:notice_act", "POST", "/staff/feedback/notices/999999/act/send/", staff(HIDDEN)),
     # A rating link whose token does not verify is refused as input (400), for a number nobody has.
     Row("feedback_public:rate", "GET", "/rate/nosuchtoken/", PUBLIC),
     Row("feedback_public:rate_case", "GET", "/rate-case/", PUBLIC),
@@ -341,6 +349,7 @@ ROWS: list[Row] = [
         api_staff(HIDDEN), api=True),
     Row("GET /api/v1/ratings", "GET", "/api/v1/ratings", api_staff(), api=True),
     Row("POST /api/v1/ratings", "POST", "/api/v1/ratings", PUBLIC, api=True),
+    Row("POST /api/v1/ratings/follow-up", "POST", "/api/v1/ratings/follow-up", PUBLIC, api=True),
     Row("GET /api/v1/feedback/{number}", "GET", "/api/v1/feedback/nosuch", api_staff(HIDDEN), api=True),
     Row("POST /api/v1/feedback", "POST", "/api/v1/feedback", api_staff(), api=True),
     Row("POST /api/v1/feedback/import", "POST", "/api/v1/feedback/import", api_staff(), api=True),

@@ -141,7 +141,7 @@ def _catalog_samples() -> dict[str, list[str]]:
 def _app_samples() -> dict[str, list[str]]:
     """The other record types' keys, named apart from the case's (the routes map to them below)."""
     from onewindow.assessment.models import Assessment
-    from onewindow.feedback.models import Rectification, WorkOrder
+    from onewindow.feedback.models import BulkNotice, Rectification, WorkOrder
     from onewindow.fees.models import Bill, Reconciliation
     from onewindow.openness.models import (
         DisclosureRequest,
@@ -166,7 +166,7 @@ def _app_samples() -> dict[str, list[str]]:
     villages = Distribution.objects.order_by("id").values_list("village__code", flat=True)[:1]
     return {
         "order_pk": first(WorkOrder.objects, "pk"), "order_number": first(WorkOrder.objects, "number"),
-        "rectification_pk": first(Rectification.objects, "pk"),
+        "rectification_pk": first(Rectification.objects, "pk"), "notice_pk": first(BulkNotice.objects, "pk"),
         "bill_id": first(Bill.objects, "pk"), "payment_code": first(Bill.objects, "payment_code"),
         "day": [d.isoformat() for d in Reconciliation.objects.order_by("id").values_list("day", flat=True)[:1]],
         "request_number": first(DisclosureRequest.objects, "number"),
@@ -222,7 +222,9 @@ def _paths() -> Iterator[tuple[str, list[str]]]:
 _ROUTE_PARAMS = {
     "verify/<str:number>": {"number": "certificate"}, "bundles/<str:code>/": {"code": "bundle"},
     "staff/feedback/orders/<int:pk>/": {"pk": "order_pk"},
+    "staff/feedback/orders/<int:pk>/phone/": {"pk": "order_pk"},  # POST only: a GET is 405
     "staff/feedback/rectifications/<int:pk>/": {"pk": "rectification_pk"},
+    "staff/feedback/notices/<int:pk>/": {"pk": "notice_pk"},
     "open311/v2/requests/<str:request_id>.json": {"request_id": "order_number"},
     "pay/<str:code>/": {"code": "payment_code"}, "pay/<str:code>/notice.pdf": {"code": "payment_code"},
     "pay/local/<str:code>/": {"code": "payment_code"},
