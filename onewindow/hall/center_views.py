@@ -213,3 +213,17 @@ def duty_act(request: HttpRequest, action: str) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("hall_staff:duty")
+
+
+@login_required
+@require_GET
+def in_place_page(request: HttpRequest) -> HttpResponse:
+    """四到位: for each stationed department, its windows, items, authorizations and staff in place,
+    with the gaps listed (center administrators and supervisors)."""
+    staff = staff_of(request.user)
+    if staff is None or not (can(staff, Action.SUPERVISION_VIEW, region=staff.region)
+                             or can(staff, Action.ORGANIZATION_EDIT, region=staff.region)):
+        return render(request, "hall/forbidden.html", {"what": "本页仅供中心管理员和监察人员查看。"}, status=403)
+    rows = selectors.four_in_place(staff.region)
+    return render(request, "hall/in_place.html", {"region": staff.region, "rows": rows, "parts": rules.FOUR_PARTS,
+                                                  "complete": sum(1 for r in rows if r.complete)})

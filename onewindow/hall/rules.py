@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import time, timedelta
 
 from django.db import models
@@ -162,3 +163,43 @@ def percentile(values: Sequence[float], share: float) -> float:
     ordered = sorted(values)
     rank = max(1, min(len(ordered), math.ceil(share * len(ordered))))
     return float(ordered[rank - 1])
+
+
+# -- 四到位: a stationed department's windows, items, authorizations and staff in place --------------------------
+
+
+@dataclass(frozen=True)
+class ItemFacts:
+    name: str
+    has_window: bool  # some active window of the center handles it (the item's windows, or a queue's items)
+    may_accept: bool  # some staff member holds a valid accept authorization covering it
+    may_decide: bool  # … and a decide authorization (首席代表 授权审批)
+
+
+@dataclass(frozen=True)
+class InPlace:
+    department: str
+    windows: tuple[str, ...]
+    gaps: dict[str, tuple[str, ...]]  # 窗口 / 事项 / 授权 / 人员 → what is missing
+
+    @property
+    def complete(self) -> bool:
+        return not any(self.gaps.values())
+
+
+FOUR_PARTS = ("窗口", "事项", "授权", "人员")
+
+
+def four_in_place(*, department: str, windows: Sequence[str], staffed_windows: Sequence[str],
+                  items: Sequence[ItemFacts]) -> InPlace:
+    """四到位 for one stationed department: windows in place (at least one), items in place (each
+    handled at a window of the center), authorizations in place (each item may be accepted and
+    decided at the center), staff in place (each of its windows has someone posted or rostered)."""
+    gaps: dict[str, tuple[str, ...]] = {
+        "窗口": () if windows else ("未设进驻窗口",),
+        "事项": tuple(f"{i.name}：未进驻窗口办理" for i in items if not i.has_window),
+        "授权": tuple(f"{i.name}：{'、'.join(w for w, ok in (('未授权受理', i.may_accept), ('未授权审批', i.may_decide)) if not ok)}"
+                    for i in items if not (i.may_accept and i.may_decide)),
+        "人员": tuple(f"{w} 号窗口：无工作人员" for w in windows if w not in set(staffed_windows)),
+    }
+    return InPlace(department=department, windows=tuple(windows), gaps=gaps)

@@ -446,3 +446,38 @@ def identity_board(region: Region, *, day: date | None = None, window: Window | 
 def _person(staff: Staff, post: str, signed_in: bool, day: date, fallback: tuple[str, ...]) -> BoardPerson:
     return BoardPerson(name=staff.name, initial=staff.name[:1], employee_number=staff.employee_number, post=post,
                        signed_in=signed_in, may_handle=_may_handle(staff, day, fallback))
+
+
+# -- 四到位 --------------------------------------------------------------------------------------------------------
+
+
+def four_in_place(region: Region, *, day: date | None = None) -> list[rules.InPlace]:
+    """四到位 of every department stationed in the center (Department.is_stationed), on ``day``."""
+    from onewindow.catalog.models import ServiceItem
+    from onewindow.organization.models import Department, Posting
+    from onewindow.organization.rules import Power
+
+    day = day or local_date()
+    valid = (Authorization.objects.filter(valid_from__lte=day)
+             .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day)))
+    queued = set(WindowQueue.objects.filter(window__region=region, window__is_active=True)
+                 .values_list("queue__items", flat=True))
+    result = []
+    for dept in Department.objects.filter(region=region, is_stationed=True).order_by("order", "code"):
+        windows = list(Window.objects.filter(region=region, is_active=True, departments=dept)
+                       .order_by("number").values_list("number", flat=True))
+        staffed = set(Posting.objects.filter(window__number__in=windows, window__region=region)
+                      .values_list("window__number", flat=True))
+        staffed |= set(RosterEntry.objects.filter(window__number__in=windows, window__region=region, day=day)
+                       .values_list("window__number", flat=True))
+        grants = set(valid.filter(department=dept).values_list("power", "item_id"))
+        # An authorization without an item covers the department's whole list.
+        facts = [rules.ItemFacts(
+            name=str(item), has_window=any(w.is_active for w in item.windows.all()) or item.pk in queued,
+            may_accept=bool(grants & {(Power.ACCEPT.value, None), (Power.ACCEPT.value, item.pk)}),
+            may_decide=bool(grants & {(Power.DECIDE.value, None), (Power.DECIDE.value, item.pk)}))
+            for item in (ServiceItem.objects.filter(department=dept, is_active=True).select_related("current_version")
+                         .prefetch_related("windows").order_by("implementation_code"))]
+        result.append(rules.four_in_place(department=dept.name, windows=windows, staffed_windows=sorted(staffed),
+                                          items=facts))
+    return result

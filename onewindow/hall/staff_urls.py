@@ -14,4 +14,5 @@ urlpatterns = [
     path("hours/", center_views.hours_page, name="hours"),
     path("duty/", center_views.duty_page, name="duty"),
     path("duty/<str:action>/", center_views.duty_act, name="duty_act"),
+    path("in-place/", center_views.in_place_page, name="in_place"),
 ]
