@@ -60,7 +60,9 @@ def test_the_public_board_shows_name_post_number_and_no_more(on_duty):
     assert page.status_code == 200
     html = page.content.decode()
     assert "岗位效能监督公示栏" in html
-    assert "张三丰" in html and "工号 clerk" in html and "A岗" in html
+    assert "张三丰" in html
+    assert "工号 clerk" in html
+    assert "A岗" in html
     assert 'class="avatar"' in html  # no photo in the staff model: the initial
     assert "/staff-board/01/" in html  # the printable card
 
@@ -69,15 +71,19 @@ def test_the_window_card_is_printable(on_duty):
     page = Client().get(f"/hall/{on_duty.hall.county.code}/staff-board/01/")
     assert page.status_code == 200
     html = page.content.decode()
-    assert "01 号窗口" in html and "张三丰" in html and "hall/card.css" in html
+    assert "01 号窗口" in html
+    assert "张三丰" in html
+    assert "hall/card.css" in html
     assert Client().get(f"/hall/{on_duty.hall.county.code}/staff-board/99/").status_code == 404
 
 
 def test_the_card_css_prints_on_a5():
     from django.contrib.staticfiles import finders
 
-    css = open(finders.find("hall/card.css"), encoding="utf-8").read()
-    assert "@page { size: A5" in css and "@media print" in css
+    with open(finders.find("hall/card.css"), encoding="utf-8") as f:
+        css = f.read()
+    assert "@page { size: A5" in css
+    assert "@media print" in css
 
 
 def test_the_calling_screen_shows_the_board_with_the_queue(on_duty):
@@ -171,7 +177,9 @@ def test_todays_leader_and_the_reception_days_are_public_and_on_the_dashboard(le
                                       topic="办事难题", actor=lobby.admin)
     page = Client().get(f"/hall/{lobby.hall.county.code}/").content.decode()
     assert "今日带班领导：李县长" in page
-    assert "一楼接待室" in page and "王主任" in page and "领导接待日" in page
+    assert "一楼接待室" in page
+    assert "王主任" in page
+    assert "领导接待日" in page
     client = Client()
     client.force_login(lobby.admin.user)
     assert "今日带班领导：李县长" in client.get("/staff/hall/").content.decode()
