@@ -227,3 +227,41 @@ def in_place_page(request: HttpRequest) -> HttpResponse:
     rows = selectors.four_in_place(staff.region)
     return render(request, "hall/in_place.html", {"region": staff.region, "rows": rows, "parts": rules.FOUR_PARTS,
                                                   "complete": sum(1 for r in rows if r.complete)})
+
+
+DECISION_ROWS = 5  # the form's blank decision rows
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meetings_page(request: HttpRequest) -> HttpResponse:
+    """中心月度例会: record a meeting's minutes; each decision filled in becomes a work task."""
+    from . import meeting_services
+
+    staff = _admin(request)
+    if staff is None:
+        return _forbidden(request)
+    region = staff.region
+    error = None
+    if request.method == "POST":
+        post = request.POST
+        try:
+            decisions = [meeting_services.DecisionInput(
+                text=post.get(f"decision{n}_text", ""), lead_id=_int(post.get(f"decision{n}_lead"), f"decision{n}_lead"),
+                owner_name=post.get(f"decision{n}_owner", ""),
+                due_workdays=_int(post.get(f"decision{n}_workdays") or "10", f"decision{n}_workdays"))
+                for n in range(1, DECISION_ROWS + 1) if post.get(f"decision{n}_text", "").strip()]
+            meeting = meeting_services.meeting_record(
+                actor=staff, region=region, held_on=_date(post.get("held_on", ""), "held_on"),
+                title=post.get("title", ""), minutes=post.get("minutes", ""), attendees=post.get("attendees", ""),
+                decisions=decisions)
+        except DomainError as exc:
+            error = exc
+        else:
+            messages.success(request, f"已记录{meeting.title}，决定事项 {meeting.decisions.count()} 项已转为工作任务")
+            return redirect("hall_staff:meetings")
+    return render(request, "hall/meetings.html", {
+        "region": region, "today": local_date(), "error": error, "form": request.POST if error else {},
+        "rows": range(1, DECISION_ROWS + 1), "meetings": selectors.meetings_of(region),
+        "departments": selectors.departments_of(region)},
+        status=error.status if error is not None else 200)

@@ -368,3 +368,40 @@ class ReceptionDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.start:%H:%M} {self.leader_id}"
+
+
+class Meeting(models.Model):
+    """The center's monthly meeting (中心月度例会): its minutes; each decision becomes a work task."""
+
+    region = models.ForeignKey("organization.Region", models.CASCADE, related_name="+", verbose_name="区划")
+    held_on = models.DateField("会议日期")
+    title = models.CharField("会议名称", max_length=120)
+    attendees = models.CharField("参会人员", max_length=400, blank=True)
+    minutes = models.TextField("会议纪要")
+    recorded_by = models.ForeignKey("organization.Staff", models.PROTECT, related_name="+", verbose_name="记录人")
+    recorded_at = models.DateTimeField("记录时间")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "中心例会"
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class MeetingDecision(models.Model):
+    """One decision of a meeting and the work task that carries it out (worktasks)."""
+
+    meeting = models.ForeignKey(Meeting, models.CASCADE, related_name="decisions")
+    number = models.PositiveSmallIntegerField("序号")
+    text = models.CharField("决定事项", max_length=300)
+    task = models.OneToOneField("worktasks.Task", models.PROTECT, related_name="meeting_decision",
+                                verbose_name="工作任务")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "例会决定事项"
+        ordering = ["meeting_id", "number"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "number"], name="hall_decision_number_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id}.{self.number} {self.text}"

@@ -20,6 +20,7 @@ from .models import (
     Attendance,
     CallRecord,
     LeaderDuty,
+    Meeting,
     OpeningHours,
     Queue,
     ReceptionDay,
@@ -481,3 +482,16 @@ def four_in_place(region: Region, *, day: date | None = None) -> list[rules.InPl
         result.append(rules.four_in_place(department=dept.name, windows=windows, staffed_windows=sorted(staffed),
                                           items=facts))
     return result
+
+
+def meetings_of(region: Region, *, limit: int = 24) -> list:
+    """The center's recent meetings with their decisions and tasks."""
+    return list(Meeting.objects.filter(region=region).select_related("recorded_by")
+                .prefetch_related("decisions__task__lead")[:limit])
+
+
+def departments_of(region: Region) -> list:
+    """The center's departments, in their order (a decision's lead unit is chosen among them)."""
+    from onewindow.organization.models import Department
+
+    return list(Department.objects.filter(region=region).order_by("order", "code"))

@@ -15,4 +15,5 @@ urlpatterns = [
     path("duty/", center_views.duty_page, name="duty"),
     path("duty/<str:action>/", center_views.duty_act, name="duty_act"),
     path("in-place/", center_views.in_place_page, name="in_place"),
+    path("meetings/", center_views.meetings_page, name="meetings"),
 ]

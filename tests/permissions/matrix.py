@@ -319,6 +319,7 @@ ROWS: list[Row] = [
     Row("hall_staff:duty", "GET", "/staff/hall/duty/", only(OK, "admin")),
     Row("hall_staff:duty_act", "POST", "/staff/hall/duty/set/", only(OK, "admin")),
     Row("hall_staff:in_place", "GET", "/staff/hall/in-place/", only(OK, "admin", "supervisor")),
+    Row("hall_staff:meetings", "GET", "/staff/hall/meetings/", only(OK, "admin")),
     # The hall dashboard and the capacity simulation: who supervises or administers the center.
     Row("hall_staff:dashboard", "GET", "/staff/hall/", only(OK, "admin", "supervisor")),
     Row("hall_staff:simulate", "GET", "/staff/hall/simulate/", only(OK, "admin", "supervisor")),
