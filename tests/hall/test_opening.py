@@ -248,3 +248,23 @@ def test_a_center_without_published_hours_claims_no_hours(lobby):
     assert "不对外办公" not in page
     assert "开放时间" not in page
     assert "尚未公布开放时间" in Client().get(f"/hall/{lobby.hall.county.code}/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_township_branch_center_keeps_its_own_hours(published):
+    """分中心: a township with its own center has its own hours, independent of the county's."""
+    from onewindow.hall.models import Queue, WindowGroup
+    from onewindow.organization.models import Region
+
+    county = published.hall.county
+    town = Region.objects.create(code=county.code[:6] + "100000", name="城关镇", level=4, parent=county,
+                                 has_center=True)
+    group = WindowGroup.objects.create(region=town, code="ZH", name="便民服务中心")
+    queue = Queue.objects.create(group=group, letter="A", name="综合")
+    center_services.opening_hours_set(region=town, actor=published.admin,
+                                      week={d: ((time(7, 30), time(8, 30)), (None, None)) for d in range(5)})
+    # 8:00 is before the county opens but inside the township's hours; 8:45 the other way round
+    assert services.ticket_issue(queue_id=queue.pk, at=at(8, 0)).label == "A001"
+    with pytest.raises(Conflict):
+        services.ticket_issue(queue_id=queue.pk, at=at(8, 45))
+    assert services.ticket_issue(queue_id=published.queue_a.pk, at=at(8, 45)).label == "A001"
