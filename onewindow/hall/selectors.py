@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 
 from onewindow.core.timesource import SHANGHAI, local_date
 from onewindow.core.timesource import now as current_time
@@ -400,7 +400,9 @@ def _may_handle(staff: Staff, day: date, fallback: tuple[str, ...]) -> tuple[str
     names: list[str] = []
     for auth in (Authorization.objects.filter(staff=staff, valid_from__lte=day)
                  .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day))
-                 .select_related("department", "item").order_by("department__order", "item_id")):
+                 .select_related("department", "item")
+                 # a department-wide authorization first, on every database (NULL sorts differently)
+                 .order_by("department__order", F("item_id").asc(nulls_first=True))):
         label = f"{auth.department.name}全部事项" if auth.item_id is None else str(auth.item)
         if label not in names:
             names.append(label)
