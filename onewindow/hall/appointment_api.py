@@ -1,5 +1,5 @@
 """Appointment API: ``GET /api/v1/appointments/slots``, ``POST /api/v1/appointments`` (public,
-real name), ``POST /api/v1/appointments/{id}/check-in`` (staff: the floor guide or the kiosk's
+real name), ``POST /api/v1/appointments/{id}/cancel`` (public: the booker's ID number), ``POST /api/v1/appointments/{id}/check-in`` (staff: the floor guide or the kiosk's
 integration)."""
 
 from __future__ import annotations
@@ -81,6 +81,22 @@ def book(request: HttpRequest, body: BookIn) -> Any:
                      "queue": a.queue_id, "state": a.state}
 
     return run_idempotent(request, work)
+
+
+class HallCancelIn(Schema):
+    id_number: str = Field(max_length=18, description="预约人身份证号码（须与预约时一致）")
+
+
+@router.post("/{appointment_id}/cancel", response={200: AppointmentOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+             summary="Cancel an appointment (取消预约)")
+def cancel(request: HttpRequest, appointment_id: int, body: HallCancelIn) -> Any:
+    """By the person who booked (403 ``hall.appointment_not_yours`` for another ID number), at
+    least 2 hours before the slot (409 ``hall.cancel_too_late``); only a booking still open (409
+    ``hall.appointment_state``). An on-time cancel frees the place and the day and never counts as
+    a no-show. Repeating it answers the same cancelled booking."""
+    a = appts.appointment_cancel(appointment_id=appointment_id, id_number=body.id_number)
+    return Status(200, {"id": a.pk, "code": a.code, "day": a.day.isoformat(), "slot": a.slot.strftime("%H:%M"),
+                        "queue": a.queue_id, "state": a.state})
 
 
 @router.post("/{appointment_id}/check-in", auth=staff_auth, response={201: TicketOut, 404: ErrorOut, 409: ErrorOut},

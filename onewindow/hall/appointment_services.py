@@ -19,7 +19,7 @@ from onewindow.organization.models import Staff
 from onewindow.workdays.arithmetic import CalendarRangeError
 from onewindow.workdays.selectors import snapshot_for
 
-from . import rules
+from . import rules, selectors
 from .models import Appointment, BookingBan, Queue, RosterEntry, Ticket, WindowGroup
 from .rules import Priority
 
@@ -49,7 +49,15 @@ def bookable_days(group: WindowGroup, *, at: datetime | None = None) -> list[dat
     except CalendarRangeError:
         return []
     first = today + timedelta(days=rules.BOOK_MIN_DAYS_AHEAD)
-    return [d for d in snapshot.workdays_in(today, last) if d >= first]
+    week = selectors.opening_week(group.region)
+    # A working day on which the center publishes no session (say, closed on Wednesday) offers nothing.
+    return [d for d in snapshot.workdays_in(today, last)
+            if d >= first and selectors.opening_of(group.region, d, week=week).is_open]
+
+
+def day_slot_starts(group: WindowGroup, day: date) -> list[time]:
+    """The half-hour slot starts of ``day``: inside the center's opening hours only."""
+    return rules.day_slots(selectors.opening_of(group.region, day).sessions)
 
 
 def slots(group: WindowGroup, day: date) -> list[Slot]:
@@ -61,7 +69,7 @@ def slots(group: WindowGroup, day: date) -> list[Slot]:
     booked = dict(Appointment.objects.filter(group=group, day=day, state__in=[Appointment.State.BOOKED,
                                                                               Appointment.State.CHECKED_IN])
                   .values("slot").annotate(n=Count("id")).values_list("slot", "n"))
-    return [Slot(day, start, capacity, booked.get(start, 0)) for start in rules.day_slots()]
+    return [Slot(day, start, capacity, booked.get(start, 0)) for start in day_slot_starts(group, day)]
 
 
 def _queue(queue_id: int) -> Queue:
@@ -91,11 +99,15 @@ def appointment_book(*, queue_id: int, day: date, slot: time, name: str, id_numb
         raise DomainError("hall.bad_phone", "手机号应为11位数字", field="phone")
     if not queue.is_open:
         raise Conflict("hall.queue_closed", f"队列“{queue.name}”不开放预约", field="queue")
+    opening = selectors.opening_of(group.region, day)
+    if opening.published and not opening.is_open:
+        raise DomainError("hall.center_closed_day", f"{day.isoformat()} 政务服务中心不对外办公，不能预约", field="day")
     if day not in bookable_days(group, at=at):
         raise DomainError("hall.appointment_day", f"{day.isoformat()} 不可预约：须提前1天以上、在5个工作日内的工作日预约",
                           field="day")
-    if slot not in rules.day_slots():
-        raise DomainError("hall.appointment_slot", f"{slot.strftime('%H:%M')} 不是预约时段", field="slot")
+    if slot not in day_slot_starts(group, day):
+        raise DomainError("hall.appointment_slot", f"{slot.strftime('%H:%M')} 不是预约时段：预约时段均在开放时间内"
+                          f"（当日开放时间：{opening.text}）", field="slot")
     ban = ban_of(id_number, day)
     if ban is not None:
         raise PermissionDenied(f"因多次预约未到，{ban.until.isoformat()} 前不能预约（{ban.reason}）",
@@ -143,12 +155,15 @@ def _locked(appointment_id: int) -> Appointment:
 
 
 def appointment_cancel(*, appointment_id: int, id_number: str, at: datetime | None = None) -> Appointment:
-    """取消: by the person who booked, at least 2 hours before the slot."""
+    """取消: by the person who booked, at least 2 hours before the slot. An on-time cancel is no
+    no-show: it frees the place and the day and never counts towards the booking ban."""
     at = at or current_time()
     with transaction.atomic():
         appointment = _locked(appointment_id)
         if appointment.id_number != id_number.strip().upper():
             raise PermissionDenied("身份证号码与预约人不符", code="hall.appointment_not_yours")
+        if appointment.state == Appointment.State.CANCELLED:
+            return appointment  # a repeated cancel (a retry) changes nothing
         if appointment.state != Appointment.State.BOOKED:
             raise Conflict("hall.appointment_state", f"该预约{appointment.get_state_display()}，不能取消")
         if slot_moment(appointment.day, appointment.slot) - at < timedelta(hours=rules.CANCEL_HOURS_BEFORE):

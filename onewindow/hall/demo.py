@@ -22,7 +22,10 @@ from .models import (
     Appointment,
     Attendance,
     CallRecord,
+    LeaderDuty,
+    OpeningHours,
     Queue,
+    ReceptionDay,
     RosterEntry,
     Ticket,
     TicketCounter,
@@ -73,6 +76,7 @@ def load_demo(*, today: date | None = None) -> str:
     region = Region.objects.filter(code=COUNTY).first()
     if region is None:
         return "大厅：未加载演示组织，跳过"
+    centers = _centers(today or local_date())
     if WindowGroup.objects.filter(region=region).exists():
         return "大厅：演示数据已存在"
     now = current_time()
@@ -85,7 +89,45 @@ def load_demo(*, today: date | None = None) -> str:
         live = _today(region, queues, desks, today, now)
         booked = _appointments(region, queues, ahead, now)
     return (f"大厅：窗口组{len(GROUPS)}个，今日排队号{live}张，未来5个工作日预约{booked}个，"
-            f"近{PAST_WORKDAYS}个工作日历史取号{past}张")
+            f"近{PAST_WORKDAYS}个工作日历史取号{past}张；{centers}")
+
+
+# The demo centers' published hours: the county keeps rules.OPENING (the demo's appointments lie in
+# it) and opens on Saturday mornings (周六延时服务); the other centers open 8:30–12:00, 14:00–17:30.
+COUNTY_WEEK = {d: ((time(9, 0), time(12, 0)), (time(13, 30), time(17, 0))) for d in range(5)} | {
+    5: ((time(9, 0), time(12, 0)), (None, None))}
+OTHER_WEEK = {d: ((time(8, 30), time(12, 0)), (time(14, 0), time(17, 30))) for d in range(5)}
+ROTA_DAYS = 30
+
+
+def _centers(today: date) -> str:
+    """Opening hours of every demo center, the county's leaders' rota for the coming month (in turn,
+    holiday duty included) and two reception days (idempotent: only when none is published)."""
+    if OpeningHours.objects.filter(region__is_demo=True).exists():
+        return "开放时间、带班与接待日已存在"
+    centers = list(Region.objects.filter(is_demo=True, has_center=True).order_by("code"))
+    OpeningHours.objects.bulk_create(
+        OpeningHours(region=c, weekday=d, morning_start=m[0], morning_end=m[1], afternoon_start=a[0], afternoon_end=a[1])
+        for c in centers for d, (m, a) in (COUNTY_WEEK if c.code == COUNTY else OTHER_WEEK).items())
+    county = next((c for c in centers if c.code == COUNTY), None)
+    if county is None:
+        return f"{len(centers)}个中心的开放时间"
+    from .selectors import leader_candidates, opening_of
+
+    leaders = leader_candidates(county)
+    rota = receptions = 0
+    if leaders:
+        for n in range(ROTA_DAYS + 1):
+            day = today + timedelta(days=n)
+            kind = "lead" if opening_of(county, day).kind in ("workday", "makeup_workday") else "holiday"
+            LeaderDuty.objects.create(region=county, day=day, leader=leaders[rota % len(leaders)], kind=kind)
+            rota += 1
+        for n, day in enumerate(_workdays_ahead(county, today, 8)[2::5][:2]):
+            ReceptionDay.objects.create(region=county, day=day, start=time(9, 0), end=time(11, 30),
+                                        leader=leaders[n % len(leaders)], place="中心一楼领导接待室",
+                                        topic="群众来访、办事难题、投诉建议")
+            receptions += 1
+    return f"{len(centers)}个中心的开放时间，领导带班{rota}天，接待日{receptions}个"
 
 
 def _hall(region: Region) -> tuple[dict[str, Queue], dict[str, list[tuple[Window, Staff]]]]:

@@ -291,3 +291,117 @@ class BookingBan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.id_number[:6]}… → {self.until}"
+
+
+class OpeningHours(models.Model):
+    """开放时间: a center's published hours for one weekday, a morning and an afternoon session.
+    Whether a date is open at all comes from the working-day calendar (rules.sessions_of_day):
+    holidays are closed, make-up working days open. A center without rows has published nothing and
+    its hall is not restricted (the slots fall back to rules.OPENING)."""
+
+    region = models.ForeignKey("organization.Region", models.CASCADE, related_name="hall_opening_hours",
+                               verbose_name="区划")
+    weekday = models.PositiveSmallIntegerField("星期", help_text="0 周一 … 6 周日")
+    morning_start = models.TimeField("上午开始", null=True, blank=True)
+    morning_end = models.TimeField("上午结束", null=True, blank=True)
+    afternoon_start = models.TimeField("下午开始", null=True, blank=True)
+    afternoon_end = models.TimeField("下午结束", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "开放时间"
+        ordering = ["region_id", "weekday"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "weekday"], name="hall_opening_weekday_unique"),
+            models.CheckConstraint(condition=Q(weekday__lte=6), name="hall_opening_weekday_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.weekday}"
+
+    @property
+    def sessions(self) -> tuple[tuple, ...]:
+        """The session pairs that are filled in, morning first."""
+        pairs = ((self.morning_start, self.morning_end), (self.afternoon_start, self.afternoon_end))
+        return tuple((s, e) for s, e in pairs if s is not None and e is not None)
+
+
+class LeaderDuty(models.Model):
+    """领导轮流带班: a center leader leads the hall on a working day; on a holiday or weekend the
+    same row is the holiday duty (节假日值班). The kind follows the calendar, not the form."""
+
+    class Kind(models.TextChoices):
+        LEAD = "lead", "带班"
+        HOLIDAY = "holiday", "节假日值班"
+
+    region = models.ForeignKey("organization.Region", models.CASCADE, related_name="+", verbose_name="区划")
+    day = models.DateField("日期")
+    leader = models.ForeignKey("organization.Staff", models.PROTECT, related_name="hall_lead_days",
+                               verbose_name="带班领导")
+    kind = models.CharField("类别", max_length=16, choices=Kind.choices, default=Kind.LEAD)
+    set_by = models.ForeignKey("organization.Staff", models.SET_NULL, null=True, blank=True, related_name="+",
+                               verbose_name="安排人")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "领导带班"
+        ordering = ["day", "leader_id"]
+        constraints = [models.UniqueConstraint(fields=["region", "day", "leader"], name="hall_leader_duty_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.leader_id} {self.kind}"
+
+
+class ReceptionDay(models.Model):
+    """接待日: a center leader receives the public (complaints, hard cases) at a set time and place."""
+
+    region = models.ForeignKey("organization.Region", models.CASCADE, related_name="+", verbose_name="区划")
+    day = models.DateField("日期")
+    start = models.TimeField("开始")
+    end = models.TimeField("结束")
+    leader = models.ForeignKey("organization.Staff", models.PROTECT, related_name="hall_reception_days",
+                               verbose_name="接待领导")
+    place = models.CharField("地点", max_length=64)
+    topic = models.CharField("接待内容", max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "领导接待日"
+        ordering = ["day", "start"]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.start:%H:%M} {self.leader_id}"
+
+
+class Meeting(models.Model):
+    """The center's monthly meeting (中心月度例会): its minutes; each decision becomes a work task."""
+
+    region = models.ForeignKey("organization.Region", models.CASCADE, related_name="+", verbose_name="区划")
+    held_on = models.DateField("会议日期")
+    title = models.CharField("会议名称", max_length=120)
+    attendees = models.CharField("参会人员", max_length=400, blank=True)
+    minutes = models.TextField("会议纪要")
+    recorded_by = models.ForeignKey("organization.Staff", models.PROTECT, related_name="+", verbose_name="记录人")
+    recorded_at = models.DateTimeField("记录时间")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "中心例会"
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class MeetingDecision(models.Model):
+    """One decision of a meeting and the work task that carries it out (worktasks)."""
+
+    meeting = models.ForeignKey(Meeting, models.CASCADE, related_name="decisions")
+    number = models.PositiveSmallIntegerField("序号")
+    text = models.CharField("决定事项", max_length=300)
+    task = models.OneToOneField("worktasks.Task", models.PROTECT, related_name="meeting_decision",
+                                verbose_name="工作任务")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "例会决定事项"
+        ordering = ["meeting_id", "number"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "number"], name="hall_decision_number_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id}.{self.number} {self.text}"

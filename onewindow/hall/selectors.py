@@ -7,14 +7,28 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 
 from onewindow.core.timesource import SHANGHAI, local_date
 from onewindow.core.timesource import now as current_time
-from onewindow.organization.models import Region, Staff, Window
+from onewindow.organization.models import Authorization, Region, Staff, Window
+from onewindow.organization.rules import Role
 
 from . import rules
-from .models import Absence, Attendance, CallRecord, Queue, RosterEntry, Ticket, WindowGroup, WindowQueue
+from .models import (
+    Absence,
+    Attendance,
+    CallRecord,
+    LeaderDuty,
+    Meeting,
+    OpeningHours,
+    Queue,
+    ReceptionDay,
+    RosterEntry,
+    Ticket,
+    WindowGroup,
+    WindowQueue,
+)
 from .rules import TicketState
 
 
@@ -263,3 +277,223 @@ def recorded_days(region: Region, first_day: date, last_day: date) -> list:
             windows.setdefault(key, set()).add(row[6])
     return [Day(key[0], visits_from_rows(line, SHANGHAI), len(windows.get(key, ())))
             for key, line in sorted(rows.items())]
+
+
+# -- opening hours ----------------------------------------------------------------------------------------------
+
+
+def opening_week(region: Region) -> dict[int, tuple[rules.Session, ...]] | None:
+    """The center's published weekly hours by weekday (0 Monday), or None when it has published
+    none (then nothing is restricted and the slots use rules.OPENING)."""
+    rows = list(OpeningHours.objects.filter(region=region))
+    if not rows:
+        return None
+    return {row.weekday: row.sessions for row in rows}
+
+
+def opening_row(region: Region, weekday: int) -> OpeningHours | None:
+    """The published hours of one weekday (None: closed that weekday, or nothing published)."""
+    return OpeningHours.objects.filter(region=region, weekday=weekday).first()
+
+
+@dataclass(frozen=True)
+class OpeningDay:
+    day: date
+    published: bool  # False: the center publishes no hours; sessions are then rules.OPENING
+    kind: str  # the calendar's day kind: workday, weekend, holiday, makeup_workday
+    name: str  # the holiday's name (国庆节 …) or ""
+    sessions: tuple[rules.Session, ...]
+
+    @property
+    def is_open(self) -> bool:
+        return bool(self.sessions)
+
+    @property
+    def text(self) -> str:
+        return rules.format_sessions(self.sessions)
+
+
+def _day_kind(region: Region, day: date) -> tuple[str, str]:
+    from onewindow.workdays.arithmetic import CalendarRangeError
+    from onewindow.workdays.selectors import snapshot_for
+
+    snapshot = snapshot_for(region.code)
+    try:
+        return snapshot.day_kind(day), snapshot.name_of(day)
+    except CalendarRangeError:
+        # Beyond the calendar's range: weekdays only, as the clock does for unpublished years.
+        return ("workday" if day.weekday() < 5 else "weekend"), ""
+
+
+def opening_of(region: Region, day: date, *, week: dict[int, tuple[rules.Session, ...]] | None = None) -> OpeningDay:
+    """Whether and when the center is open on ``day``: its weekly hours on the calendar's days."""
+    week = opening_week(region) if week is None else week
+    kind, name = _day_kind(region, day)
+    if week is None:
+        # Nothing published: the fixed schedule on working days (the slots' old behaviour).
+        sessions = tuple(rules.OPENING) if kind in ("workday", "makeup_workday") else ()
+        return OpeningDay(day, False, kind, name, sessions)
+    return OpeningDay(day, True, kind, name, rules.sessions_of_day(week, weekday=day.weekday(), kind=kind))
+
+
+def opening_summary(region: Region) -> list[str]:
+    """The published week in lines for a notice (周一至周五 上午 9:00–12:00，下午 13:30–17:00)."""
+    week = opening_week(region)
+    return rules.format_week(week) if week is not None else []
+
+
+# -- leaders on duty, reception days --------------------------------------------------------------------------------
+
+
+def leaders_on(region: Region, day: date) -> list:
+    """The leaders leading the hall (or on holiday duty) on ``day``."""
+    return list(LeaderDuty.objects.filter(region=region, day=day).select_related("leader").order_by("leader__name"))
+
+
+def leader_rota(region: Region, first: date, last: date) -> list:
+    """The rota from ``first`` through ``last``."""
+    return list(LeaderDuty.objects.filter(region=region, day__range=(first, last)).select_related("leader")
+                .order_by("day", "leader__name"))
+
+
+def reception_days(region: Region, first: date, *, last: date | None = None) -> list:
+    """The reception days from ``first`` (through ``last`` when given)."""
+    rows = ReceptionDay.objects.filter(region=region, day__gte=first).select_related("leader")
+    if last is not None:
+        rows = rows.filter(day__lte=last)
+    return list(rows.order_by("day", "start"))
+
+
+def leader_candidates(region: Region) -> list[Staff]:
+    """Who may lead the hall on the rota: staff posted in the center as its administrators, the
+    government's head or supervisors (the center's leadership; clerks are rostered, not 带班)."""
+    return list(Staff.objects.filter(postings__region=region, postings__role__in=LEADER_ROLES).distinct()
+                .order_by("name"))
+
+
+LEADER_ROLES = (Role.CENTER_ADMIN.value, Role.GOVERNMENT_HEAD.value, Role.SUPERVISOR.value)
+
+
+# -- the staff identity board (岗位效能监督公示栏) -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BoardPerson:
+    name: str
+    initial: str
+    employee_number: str
+    post: str  # A岗 / B岗 / 在岗 (signed in without a roster entry)
+    signed_in: bool
+    may_handle: tuple[str, ...]  # the items (or the department's whole list) the person may handle
+
+
+@dataclass(frozen=True)
+class BoardWindow:
+    window: Window
+    departments: tuple[str, ...]
+    people: tuple[BoardPerson, ...]
+
+
+def _may_handle(staff: Staff, day: date, fallback: tuple[str, ...]) -> tuple[str, ...]:
+    """What ``staff`` may handle: their authorizations valid on ``day`` (an authorization without an
+    item covers the department's list), else the items of the queues their window calls."""
+    names: list[str] = []
+    for auth in (Authorization.objects.filter(staff=staff, valid_from__lte=day)
+                 .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day))
+                 .select_related("department", "item")
+                 # a department-wide authorization first, on every database (NULL sorts differently)
+                 .order_by("department__order", F("item_id").asc(nulls_first=True))):
+        label = f"{auth.department.name}全部事项" if auth.item_id is None else str(auth.item)
+        if label not in names:
+            names.append(label)
+    return tuple(names) or fallback
+
+
+def _window_items(window: Window) -> tuple[str, ...]:
+    names: list[str] = []
+    for rule in WindowQueue.objects.filter(window=window).select_related("queue").order_by("rank", "queue__order"):
+        for item in rule.queue.items.all():
+            label = str(item)
+            if label not in names:
+                names.append(label)
+        if not rule.queue.items.exists() and rule.queue.theme and rule.queue.theme not in names:
+            names.append(rule.queue.theme)
+    return tuple(names)
+
+
+def identity_board(region: Region, *, day: date | None = None, window: Window | None = None) -> list[BoardWindow]:
+    """Every active window of the center with the staff on duty ``day`` (the roster's A and B posts,
+    and anyone signed in there without a roster entry): name, post, employee number and what they
+    may handle. Nothing else about a person is shown."""
+    day = day or local_date()
+    windows = Window.objects.filter(region=region, is_active=True).prefetch_related("departments").order_by("number")
+    if window is not None:
+        windows = windows.filter(pk=window.pk)
+    signed = set(Attendance.objects.filter(window__region=region, signed_out_at__isnull=True, day=day)
+                 .values_list("window_id", "staff_id"))
+    result = []
+    for w in windows:
+        fallback = _window_items(w)
+        people: list[BoardPerson] = []
+        seen: set[int] = set()
+        for entry in RosterEntry.objects.filter(window=w, day=day).select_related("staff").order_by("post", "staff__name"):
+            seen.add(entry.staff_id)
+            people.append(_person(entry.staff, entry.get_post_display(), (w.pk, entry.staff_id) in signed, day, fallback))
+        for attendance in Attendance.objects.filter(window=w, day=day, signed_out_at__isnull=True).select_related("staff"):
+            if attendance.staff_id not in seen:
+                people.append(_person(attendance.staff, "在岗", True, day, fallback))
+        result.append(BoardWindow(w, tuple(d.name for d in w.departments.all()), tuple(people)))
+    return result
+
+
+def _person(staff: Staff, post: str, signed_in: bool, day: date, fallback: tuple[str, ...]) -> BoardPerson:
+    return BoardPerson(name=staff.name, initial=staff.name[:1], employee_number=staff.employee_number, post=post,
+                       signed_in=signed_in, may_handle=_may_handle(staff, day, fallback))
+
+
+# -- 四到位 --------------------------------------------------------------------------------------------------------
+
+
+def four_in_place(region: Region, *, day: date | None = None) -> list[rules.InPlace]:
+    """四到位 of every department stationed in the center (Department.is_stationed), on ``day``."""
+    from onewindow.catalog.models import ServiceItem
+    from onewindow.organization.models import Department, Posting
+    from onewindow.organization.rules import Power
+
+    day = day or local_date()
+    valid = (Authorization.objects.filter(valid_from__lte=day)
+             .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day)))
+    queued = set(WindowQueue.objects.filter(window__region=region, window__is_active=True)
+                 .values_list("queue__items", flat=True))
+    result = []
+    for dept in Department.objects.filter(region=region, is_stationed=True).order_by("order", "code"):
+        windows = list(Window.objects.filter(region=region, is_active=True, departments=dept)
+                       .order_by("number").values_list("number", flat=True))
+        staffed = set(Posting.objects.filter(window__number__in=windows, window__region=region)
+                      .values_list("window__number", flat=True))
+        staffed |= set(RosterEntry.objects.filter(window__number__in=windows, window__region=region, day=day)
+                       .values_list("window__number", flat=True))
+        grants = set(valid.filter(department=dept).values_list("power", "item_id"))
+        # An authorization without an item covers the department's whole list.
+        facts = [rules.ItemFacts(
+            name=str(item), has_window=any(w.is_active for w in item.windows.all()) or item.pk in queued,
+            may_accept=bool(grants & {(Power.ACCEPT.value, None), (Power.ACCEPT.value, item.pk)}),
+            may_decide=bool(grants & {(Power.DECIDE.value, None), (Power.DECIDE.value, item.pk)}))
+            for item in (ServiceItem.objects.filter(department=dept, is_active=True).select_related("current_version")
+                         .prefetch_related("windows").order_by("implementation_code"))]
+        result.append(rules.four_in_place(department=dept.name, windows=windows, staffed_windows=sorted(staffed),
+                                          items=facts))
+    return result
+
+
+def meetings_of(region: Region, *, limit: int = 24) -> list:
+    """The center's recent meetings with their decisions and tasks."""
+    return list(Meeting.objects.filter(region=region).select_related("recorded_by")
+                .prefetch_related("decisions__task__lead")[:limit])
+
+
+def departments_of(region: Region) -> list:
+    """The center's departments, in their order (a decision's lead unit is chosen among them)."""
+    from onewindow.organization.models import Department
+
+    return list(Department.objects.filter(region=region).order_by("order", "code"))

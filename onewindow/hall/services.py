@@ -15,12 +15,12 @@ from django.db import transaction
 
 from onewindow.core import sequences
 from onewindow.core.errors import Conflict, DomainError, NotFound, PermissionDenied
-from onewindow.core.timesource import local_date
+from onewindow.core.timesource import SHANGHAI, local_date
 from onewindow.core.timesource import now as current_time
 from onewindow.organization.models import Region, Staff, Window
 from onewindow.organization.permissions import Action, can
 
-from . import rules
+from . import rules, selectors
 from .calling import next_waiting
 from .models import Attendance, CallRecord, Queue, Ticket, TicketCounter, WindowQueue
 from .rules import PRIORITY_REASONS, Priority, TicketState
@@ -53,6 +53,9 @@ def ticket_issue(*, queue_id: int, actor: Staff | None = None, source: str = Tic
         raise PermissionDenied(f"您不是{region.name}的工作人员，不能为该队列取号", code="forbidden.hall.ticket")
     if not queue.is_open:
         raise Conflict("hall.queue_closed", f"队列“{queue.name}”现在不开放取号", field="queue")
+    if source != Ticket.Source.APPOINTMENT:
+        # An appointment's check-in may come up to an hour before its slot, which lies inside the hours.
+        require_open(region, at)
     if priority is None:
         if priority_reason and priority_reason not in PRIORITY_REASONS:
             raise DomainError("hall.bad_priority_reason", f"优先原因 {priority_reason!r} 不可接受（可选：elderly、"
@@ -69,6 +72,22 @@ def ticket_issue(*, queue_id: int, actor: Staff | None = None, source: str = Tic
         ticket.estimated_wait_minutes = _estimate(queue, day, ticket)
         ticket.save()
     return ticket
+
+
+def require_open(region: Region, at: datetime) -> None:
+    """The center's published opening hours (selectors.opening_of): a ticket on a closed day (a
+    holiday, a weekday it does not open) or outside the sessions is refused (409)."""
+    opening = selectors.opening_of(region, local_date(at))
+    if not opening.published:
+        return
+    refusal = rules.opening_refusal(opening.sessions, at.astimezone(SHANGHAI).time())
+    if refusal == "closed_day":
+        why = opening.name or {"weekend": "周末", "holiday": "节假日"}.get(opening.kind, rules.WEEKDAY_NAMES[opening.day.weekday()])
+        raise Conflict("hall.center_closed_day", f"{opening.day.isoformat()}（{why}）{region.name}政务服务中心不对外办公，"
+                       "不能取号", field="queue")
+    if refusal == "outside_hours":
+        raise Conflict("hall.outside_opening_hours", f"现在不在开放时间内（今日开放时间：{opening.text}），不能取号",
+                       field="queue")
 
 
 def _estimate(queue: Queue, day, ticket: Ticket) -> int:

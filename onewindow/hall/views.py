@@ -36,7 +36,9 @@ def kiosk(request: HttpRequest, region_code: str) -> HttpResponse:
     """取号机: one big button per open queue (by theme or item), the priority channels, and
     check-in by appointment code. Touch-sized; no login (a device of the hall)."""
     region = _center(region_code)
-    context = {"region": region, "queues": selectors.open_queues(region), "error": None}
+    today = local_date()
+    context = {"region": region, "queues": selectors.open_queues(region), "error": None,
+               "opening_today": selectors.opening_of(region, today), "opening_week": selectors.opening_summary(region)}
     if request.method == "POST":
         try:
             if request.POST.get("code"):
@@ -63,7 +65,8 @@ def kiosk(request: HttpRequest, region_code: str) -> HttpResponse:
 def screen(request: HttpRequest, region_code: str) -> HttpResponse:
     """叫号屏: full screen for the hall's TV; the board refreshes itself every 3 s (htmx)."""
     region = _center(region_code)
-    return render(request, "hall/screen.html", {"region": region, "board": selectors.board(region)})
+    return render(request, "hall/screen.html", {"region": region, "board": selectors.board(region),
+                                                "staff_board": selectors.identity_board(region)})
 
 
 @require_GET
@@ -189,6 +192,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "region": region, "counts": selectors.hall_counts(region, at=at), "lines": selectors.queue_lines(region, at=at),
         "alerts": selectors.queue_alerts(region, at=at), "by_hour": by_hour,
         "chart": charts.waits_by_hour(by_hour), "groups": selectors.groups_of(region),
+        "leaders_today": selectors.leaders_on(region, local_date(at)),
+        "opening_today": selectors.opening_of(region, local_date(at)),
+        "may_edit": can(staff, Action.ORGANIZATION_EDIT, region=region),
     })
 
 

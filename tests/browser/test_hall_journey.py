@@ -99,3 +99,31 @@ def test_a_booked_visitor_checks_in_and_is_served_first(page, lobby):
     assert booking.state == "checked_in"
     walk_in.refresh_from_db()
     assert walk_in.state == "waiting"
+
+
+def test_the_centers_notices_and_the_printed_window_card(page, lobby, screenshot_dir):
+    """The public center page shows the published hours and today's leader; the identity board lists
+    today's clerk; the window card prints on A5 without the screen's frame."""
+    from datetime import time as clock
+
+    from onewindow.hall.models import LeaderDuty, OpeningHours, RosterEntry
+
+    counter, queue = lobby
+    county = counter.county.code
+    for d in range(5):
+        OpeningHours.objects.create(region=counter.county, weekday=d, morning_start=clock(9), morning_end=clock(12),
+                                    afternoon_start=clock(13, 30), afternoon_end=clock(17))
+    LeaderDuty.objects.create(region=counter.county, day=local_date(), leader=counter.chief)
+    RosterEntry.objects.create(window=counter.window, staff=counter.clerk, day=local_date(), post="A")
+    page.goto(f"/hall/{county}/")
+    assert "周一至周五 上午 9:00–12:00，下午 13:30–17:00" in page.get_by_test_id("opening-hours").inner_text()
+    assert counter.chief.name in page.get_by_test_id("leaders-today").inner_text()
+    page.goto(f"/hall/{county}/staff-board/")
+    assert counter.clerk.name in page.get_by_test_id("board-window-01").inner_text()
+    page.screenshot(path=os.path.join(screenshot_dir, "hall-staff-board.png"), full_page=True)
+    page.goto(f"/hall/{county}/staff-board/01/")
+    page.emulate_media(media="print")
+    card = page.get_by_test_id("window-card")
+    assert counter.clerk.name in card.inner_text()
+    assert card.evaluate("e => getComputedStyle(e).borderTopWidth") == "1px"  # the print rule applies
+    page.screenshot(path=os.path.join(screenshot_dir, "hall-window-card.png"))

@@ -318,6 +318,16 @@ ROWS: list[Row] = [
     Row("hall:kiosk", "GET", "/hall/990121000000/kiosk/", PUBLIC),
     Row("hall:screen", "GET", "/hall/990121000000/screen/", PUBLIC),
     Row("hall:screen_board", "GET", "/hall/990121000000/screen/board/", PUBLIC),
+    # The center's public notices: hours, leader on duty, reception days, the staff identity board.
+    Row("hall:center", "GET", "/hall/990121000000/", PUBLIC),
+    Row("hall:staff_board", "GET", "/hall/990121000000/staff-board/", PUBLIC),
+    Row("hall:window_card", "GET", "/hall/990121000000/staff-board/01/", PUBLIC),
+    # The center administrator publishes the hours and keeps the leaders' rota and reception days.
+    Row("hall_staff:hours", "GET", "/staff/hall/hours/", only(OK, "admin")),
+    Row("hall_staff:duty", "GET", "/staff/hall/duty/", only(OK, "admin")),
+    Row("hall_staff:duty_act", "POST", "/staff/hall/duty/set/", only(OK, "admin")),
+    Row("hall_staff:in_place", "GET", "/staff/hall/in-place/", only(OK, "admin", "supervisor")),
+    Row("hall_staff:meetings", "GET", "/staff/hall/meetings/", only(OK, "admin")),
     # The hall dashboard and the capacity simulation: who supervises or administers the center.
     Row("hall_staff:dashboard", "GET", "/staff/hall/", only(OK, "admin", "supervisor")),
     Row("hall_staff:simulate", "GET", "/staff/hall/simulate/", only(OK, "admin", "supervisor")),
@@ -341,6 +351,9 @@ ROWS: list[Row] = [
         api=True),
     Row("GET /api/v1/appointments/slots", "GET", "/api/v1/appointments/slots", PUBLIC, api=True),
     Row("POST /api/v1/appointments", "POST", "/api/v1/appointments", PUBLIC, api=True),
+    # Cancelling is the booker's (their ID number in the body): no login; an unknown booking is 404.
+    Row("POST /api/v1/appointments/{appointment_id}/cancel", "POST", "/api/v1/appointments/999999/cancel",
+        who(HIDDEN), data={"id_number": "110101198001010000"}, api=True),
     Row("POST /api/v1/appointments/{appointment_id}/check-in", "POST", "/api/v1/appointments/999999/check-in",
         api_staff(HIDDEN), api=True),
     Row("GET /api/v1/queue/board", "GET", "/api/v1/queue/board", PUBLIC, api=True),

@@ -173,7 +173,7 @@ def _app_samples() -> dict[str, list[str]]:
         "publication_pk": first(Publication.objects, "pk"), "publication_number": first(Publication.objects, "number"),
         "power_code": first(Power.objects, "code"), "version_id": first(PowerListVersion.objects, "pk", 1),
         "entry_id": first(Distribution.objects, "pk"), "village": [str(v) for v in villages],
-        "region_code": ["990121000000"],
+        "region_code": ["990121000000"], "window_number": ["01"],
         "plan_pk": first(Plan.objects, "pk", 1), "task_pk": first(Task.objects, "pk"),
         "problem_pk": first(Problem.objects, "pk"), "inspection_pk": first(Inspection.objects, "pk", 1),
         "campaign_pk": first(Campaign.objects, "pk", 1),
