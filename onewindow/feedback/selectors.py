@@ -11,6 +11,8 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from onewindow.cases.models import Case
+from onewindow.cases.selectors import case_for
+from onewindow.core.errors import NotFound
 from onewindow.organization.models import Region, Staff
 
 from . import rules as r
@@ -199,3 +201,18 @@ def hot_issues(*, staff: Staff, first: date, last: date, by: str) -> list[HotIss
             label = r.ORDER_KIND_LABELS.get(r.OrderKind(key), key)
         out.append(HotIssue(str(key), str(label or "（未分派）"), n, before.get(key, ("", 0))[1]))
     return sorted(out, key=lambda h: (-h.count, h.label))
+
+
+def pad_case(staff: Staff, number: str) -> Case | None:
+    """The case the rating pad asks about (the hall's window page names the visitor's case): one
+    the staff member may see, concluded and not rated yet (一事一评). Otherwise None: the pad then
+    rates the counter visit itself (一次一评), as for a case just received."""
+    if not number.strip():
+        return None
+    try:
+        case = case_for(staff, number)
+    except NotFound:
+        return None
+    if case.status not in r.RATABLE_CASE_STATUSES or Rating.objects.filter(case=case).exists():
+        return None
+    return case

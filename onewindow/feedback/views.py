@@ -327,15 +327,19 @@ def pad(request: HttpRequest, staff: Staff) -> HttpResponse:
     clerk's name and the five levels, for one rating."""
     windows = Window.objects.filter(postings__staff=staff).distinct() or Window.objects.filter(region=staff.region)
     token = None
+    # The hall's window page opens the pad for the visitor just served: their window and case.
+    params = request.POST if request.method == "POST" else request.GET
+    chosen, case = _int(params.get("window")), sel.pad_case(staff, params.get("case") or "")
     if request.method == "POST":
         try:
-            _link, token = svc.rating_link_issue(channel=r.Channel.PAD, actor=staff,
-                                                 window_id=_int(request.POST.get("window")))
+            _link, token = svc.rating_link_issue(channel=r.Channel.PAD, actor=staff, window_id=chosen,
+                                                 case_id=case.pk if case else None)
         except PermissionDenied:
             raise
         except DomainError as exc:
             messages.error(request, exc.message)
     return render(request, "feedback/pad.html", {"windows": windows, "token": token, "staff": staff,
+                                                 "chosen": chosen, "case": case,
                                                  "levels": [(r.LEVEL_CODES[lv], label)
                                                             for lv, label in r.LEVEL_LABELS.items()],
                                                  "reasons": list(r.BAD_REASONS.items())})

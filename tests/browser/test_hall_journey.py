@@ -11,6 +11,7 @@ from datetime import time, timedelta
 import pytest
 
 from onewindow.core.timesource import SHANGHAI, local_date, now
+from onewindow.feedback.models import Rating
 from onewindow.hall.models import Appointment, Queue, Ticket, WindowGroup, WindowQueue
 from tests.browser.helpers import log_in
 from tests.cases.helpers import submit
@@ -75,6 +76,19 @@ def test_kiosk_ticket_screen_call_serve_and_the_case(page, browser_context, lobb
     ticket = Ticket.objects.get()
     assert ticket.state == "done"
     assert ticket.case_id == case.pk
+    # the rating pad: the clerk opens it for the visitor just served, who rates the counter visit
+    # (一次一评; the case itself is rated once it is concluded)
+    with page.expect_navigation():
+        page.get_by_test_id("invite-rating-A001").click()
+    assert page.get_by_test_id("pad-case").count() == 0
+    with page.expect_navigation():
+        page.get_by_test_id("pad-invite").click()
+    page.locator("input[name=level][value=very_satisfied]").check()
+    with page.expect_navigation():
+        page.locator("[data-testid=rating-form] button[type=submit]").click()
+    assert "已记录" in page.get_by_test_id("rating-thanks").inner_text()
+    rating = Rating.objects.get()
+    assert (rating.channel, rating.window_id, rating.case_id) == ("pad", counter.window.id, None)
 
 
 def test_a_booked_visitor_checks_in_and_is_served_first(page, lobby):

@@ -85,6 +85,23 @@ def test_the_pad_invites_and_the_visitor_rates_once(client, hall):
     assert client.post(action, {"level": "satisfied"}).status_code == 409
 
 
+def test_the_pad_opened_from_the_window_page_rates_the_visitors_case(client, hall):
+    case = concluded_case(hall)
+    client.force_login(hall.clerk.user)
+    opened = client.get(f"/staff/feedback/pad/?window={hall.window.id}&case={case.number}").content.decode()
+    assert case.number in opened
+    assert f'<option value="{hall.window.id}" selected>' in opened
+    page = client.post("/staff/feedback/pad/", {"window": hall.window.id, "case": case.number}).content.decode()
+    action = "/rate/" + page.split('action="/rate/')[1].split('"')[0]
+    assert client.post(action, {"level": "satisfied"}).status_code == 200
+    rating = Rating.objects.get()
+    assert (rating.channel, rating.case_id) == ("pad", case.pk)
+    # A case rated already, or one the clerk may not see, is not named: the pad rates the visit.
+    for number in (case.number, "990999-2026-000001"):
+        again = client.get(f"/staff/feedback/pad/?window={hall.window.id}&case={number}").content.decode()
+        assert 'data-testid="pad-case"' not in again
+
+
 def test_rating_by_case_number_and_seeing_the_outcome(client, hall, people):
     case = concluded_case(hall)
     url = f"/rate-case/?number={case.number}&code={case.query_code}"
