@@ -313,14 +313,14 @@ def _off_schedule_fees(period: Period, region: Region) -> list[Fact]:
 def _inspection_findings(period: Period, region: Region) -> list[Fact]:
     """Each checklist item found wanting at a window, on the day of the visit."""
     from onewindow.worktasks.models import Finding
+    from onewindow.worktasks.rules import CRITERIA, INSPECTION_KINDS
 
-    kinds = {"inspection": "明察", "mystery": "暗访", "experience": "体验"}
     rows = (Finding.objects.filter(inspection__region__code__startswith=region.prefix,
                                    inspection__planned_on__range=(period.first, period.last))
             .values_list("inspection_id", "inspection__kind", "inspection__title", "inspection__planned_on",
                          "inspection__region__code", "window_id", "criterion", "note")
             .order_by("inspection__planned_on", "id"))
-    return [Fact(day, code, Evidence(f"{day:%Y-%m-%d} {kinds.get(kind, kind)}“{title}”：{criterion} {note[:40]}",
+    return [Fact(day, code, Evidence(f"{day:%Y-%m-%d} {INSPECTION_KINDS.get(kind, kind)}“{title}”：{CRITERIA.get(criterion, criterion)} {note[:40]}",
                                      reverse("workbench:worktasks:checklist", args=[iid])), window_id=window_id)
             for iid, kind, title, day, code, window_id, criterion, note in rows]
 

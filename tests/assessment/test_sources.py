@@ -176,7 +176,7 @@ def test_a_windows_month_from_every_source_recomputed_by_hand(two_counties):
     assert s.lines.get(item__code="red").evidence[0]["url"].startswith("/staff/supervision/warnings/")
     assert s.lines.get(item__code="fee").evidence[0]["label"] == f"2026-11-20 目录外收费“复印费” 5.00元（办件{late.number}）"
     assert s.lines.get(item__code="rated_open").evidence[0]["url"].startswith("/staff/feedback/rectifications/")
-    assert "暗访“暗访窗口”：conduct 玩手机" in s.lines.get(item__code="inspection").evidence[0]["label"]
+    assert "暗访“暗访窗口”：文明用语、服务态度 玩手机" in s.lines.get(item__code="inspection").evidence[0]["label"]
 
     # Window 01: its own late case (−5) and its own finding (−2).
     s1, lines1 = lines_of(assessment, county.general_window.id)
@@ -250,7 +250,7 @@ def test_every_fact_has_a_source_for_each_subject_it_names():
 # -- minimum samples ------------------------------------------------------------------------------------
 
 
-def test_a_rate_item_below_its_minimum_sample_is_marked_and_skipped(two_counties):
+def test_a_rate_item_below_its_minimum_sample_is_marked_and_skipped(two_counties, client):
     county = two_counties.a
     november_facts(county)
     define(county, SubjectKind.WINDOW, [
@@ -271,6 +271,19 @@ def test_a_rate_item_below_its_minimum_sample_is_marked_and_skipped(two_counties
             for line in s1.lines.select_related("item").order_by("item_id")] == [
         ("overdue", 1, 1, True, D(0)), ("rated_open", 0, 0, True, D(0))]
     assert s1.total == D(100)
+
+    # The page marks the line and the small subject; the API gives the sample.
+    client.force_login(county.staff[Role.CENTER_ADMIN].user)
+    page = client.get(f"/staff/assessment/{assessment.id}/").content.decode()
+    assert "样本不足（5 &lt; 6），本项不计分" in page
+    assert "· 样本不足</h2>" in page
+    from onewindow.accounts.services import api_token_issue
+
+    token = api_token_issue(username=county.staff[Role.CENTER_ADMIN].user.username).token
+    detail = client.get(f"/api/v1/assessments/{assessment.id}", HTTP_AUTHORIZATION=f"Bearer {token}").json()
+    w2 = next(x for x in detail["scores"] if x["subject_id"] == county.market_window.id)
+    assert [(x["item"], x["sample"], x["below_sample"], x["amount"]) for x in w2["lines"]] == [
+        ("overdue", 2, False, "-5.00"), ("rated_open", 5, True, "0.00")]
 
 
 def test_a_minimum_sample_only_on_a_rate_item(two_counties):
