@@ -1,6 +1,6 @@
 """The demo county's assessments: windows' October 2026 published (with its ranking and the awards
 the bands give), November 2026 in draft with two objections by department heads, and the
-departments' November draft. Their line items come from the automatic fact sources (late cases,
+departments' and staff's November drafts (the chiefs sharing their windows' deductions). Their line items come from the automatic fact sources (late cases,
 red warnings, bad ratings, fees off the schedule, inspection findings …) over what the other apps'
 demos recorded, so this demo loads after them. Everything goes through the services, as the demo
 logins would."""
@@ -44,6 +44,17 @@ DEPARTMENT_ITEMS = [
     svc.ItemSpec("efficiency", "效能告诫（每次）", D("-0.5"), source="department_efficiency_warnings"),
     svc.ItemSpec("complaint", "投诉属实（每件）", D(-2), source="department_substantiated_complaints"),
     svc.ItemSpec("rating_open", "差评未整改（每件）", D(-1), source="department_bad_ratings_unrectified"),
+]
+# The staff's month: their own lapses, and a chief representative's share (20%) of the deductions
+# of the windows their department serves on the items the window scheme marks shared.
+STAFF_ITEMS = [
+    svc.ItemSpec("absence", "擅自离岗（每半天）", D(-3), source="unauthorised_absence"),
+    svc.ItemSpec("red", "红牌预警（每次）", D(-2), source="staff_red_warnings"),
+    svc.ItemSpec("efficiency", "效能告诫（每次）", D("-0.5"), source="staff_efficiency_warnings"),
+    svc.ItemSpec("complaint", "投诉属实（每件）", D(-2), source="staff_substantiated_complaints"),
+    svc.ItemSpec("fee", "目录外收费（每次）", D(-5), source="staff_off_schedule_fees"),
+    svc.ItemSpec("rating_open", "差评未整改（每件）", D(-2), source="staff_bad_ratings_unrectified"),
+    svc.ItemSpec("shared", "首席代表连带扣分（每扣 1 分）", D("-0.2"), source="staff_chief_shared_deductions"),
 ]
 
 
@@ -92,7 +103,13 @@ def load_demo(*, today: date | None = None) -> str:
                                  Band(Grade.PASS, D(60), D(85)), Band(Grade.FAIL, D(0), D(60))])
         departments = svc.assessment_score(by=admin, region=county, subject_kind=SubjectKind.DEPARTMENT,
                                            period="2026-11")
-    automatic = (LineItem.objects.filter(score__assessment__in=[november, departments]).exclude(item__source="")
-                 .count())
+        svc.scheme_define(by=admin, region=county, name="工作人员月度考核（基础分100，封顶100）",
+                          period_kind=PeriodKind.MONTH, subject_kind=SubjectKind.STAFF,
+                          effective_from=date(2026, 1, 1), base=D(100), cap=D(100), items=STAFF_ITEMS,
+                          bands=[Band(Grade.EXCELLENT, D(95), D(100)), Band(Grade.GOOD, D(85), D(95)),
+                                 Band(Grade.PASS, D(60), D(85)), Band(Grade.FAIL, D(0), D(60))])
+        staff = svc.assessment_score(by=admin, region=county, subject_kind=SubjectKind.STAFF, period="2026-11")
+    automatic = (LineItem.objects.filter(score__assessment__in=[november, departments, staff])
+                 .exclude(item__source="").count())
     return (f"绩效考核：2026年10月窗口考核已发布（{october.scores.count()} 个窗口），"
-            f"11月窗口、部门考核为草稿（自动采集明细 {automatic} 条），含异议 2 条")
+            f"11月窗口、部门、工作人员考核为草稿（自动采集明细 {automatic} 条），含异议 2 条")
