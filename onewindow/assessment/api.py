@@ -47,6 +47,8 @@ class LineOut(Schema):
     points: Decimal
     amount: Decimal
     struck: bool
+    sample: int | None = Field(None, description="the subject's sample when the item sets a minimum")
+    below_sample: bool = Field(False, description="样本不足: below the item's minimum sample, counts 0")
     evidence: list[EvidenceOut]
     objections: list[ObjectionOut]
 
@@ -98,7 +100,7 @@ def _objection(o: Objection) -> ObjectionOut:
 
 def _line(line: LineItem) -> LineOut:
     return LineOut(id=line.pk, item=line.item.code, label=line.item.label, count=line.count, points=line.points,
-                   amount=line.amount, struck=line.struck,
+                   amount=line.amount, struck=line.struck, sample=line.sample, below_sample=line.below_sample,
                    evidence=[EvidenceOut(label=e.get("label", ""), url=e.get("url", "")) for e in line.evidence],
                    objections=[_objection(o) for o in line.objections.all()])
 

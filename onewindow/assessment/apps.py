@@ -7,6 +7,7 @@ class AssessmentConfig(AppConfig):
     verbose_name = "绩效考核"
 
     def ready(self) -> None:
-        from . import subjects
+        from . import sources, subjects
 
         subjects.register()
+        sources.register_all()

@@ -1,6 +1,9 @@
-"""The demo county's window assessments: October 2026 published (with its ranking and the awards the
-bands give), November 2026 in draft with two objections by department heads. Everything goes
-through the services, as the demo logins would."""
+"""The demo county's assessments: windows' October 2026 published (with its ranking and the awards
+the bands give), November 2026 in draft with two objections by department heads, and the
+departments' and staff's November drafts (the chiefs sharing their windows' deductions). Their line items come from the automatic fact sources (late cases,
+red warnings, bad ratings, fees off the schedule, inspection findings …) over what the other apps'
+demos recorded, so this demo loads after them. Everything goes through the services, as the demo
+logins would."""
 
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ from onewindow.organization.models import Posting, Region, Staff, Window
 from onewindow.organization.rules import Role
 
 from . import services as svc
-from .models import Assessment
+from .models import Assessment, LineItem
 from .rules import Band, Grade, PeriodKind, SubjectKind
 
 DEMO_COUNTY = "990121000000"
@@ -23,11 +26,35 @@ BANDS = [Band(Grade.EXCELLENT, D(95), D(110)), Band(Grade.GOOD, D(85), D(95)),
          Band(Grade.PASS, D(60), D(85)), Band(Grade.FAIL, D(0), D(60))]
 ITEMS = [
     svc.ItemSpec("absence", "窗口人员擅自离岗（每半天）", D(-3), source="window_unauthorised_absence"),
-    svc.ItemSpec("overdue", "超承诺时限办结（每件）", D(-5)),
-    svc.ItemSpec("fee", "擅自收费（每次）", D(-5)),
+    svc.ItemSpec("overdue", "超承诺时限办结（每件）", D(-5), source="window_overdue_cases", shared_by_chief=True),
+    svc.ItemSpec("fee", "目录外收费（每次）", D(-5), source="window_off_schedule_fees", shared_by_chief=True),
+    svc.ItemSpec("red", "红牌预警（每次）", D(-2), source="window_red_warnings"),
+    svc.ItemSpec("rating_open", "差评未整改（每件）", D(-2), source="window_bad_ratings_unrectified"),
+    svc.ItemSpec("rating_fixed", "差评已整改（每件）", D("-0.5"), source="window_bad_ratings_rectified"),
+    svc.ItemSpec("inspection", "督查发现问题（每项）", D(-2), source="window_inspection_findings"),
     svc.ItemSpec("receipt", "收件、退件不规范（每次）", D(-2)),
     svc.ItemSpec("archive", "归档不规范（每次）", D(-1)),
     svc.ItemSpec("commendation", "群众书面表扬（每次）", D(1)),
+]
+# The departments' month (seed 002): orders, efficiency warnings (−0.5 each), complaints found
+# true, late cases, and bad ratings left unrectified — the late-case item only from 3 concluded cases.
+DEPARTMENT_ITEMS = [
+    svc.ItemSpec("overdue", "超承诺时限办结（每件）", D(-2), source="department_overdue_cases", minimum_sample=3),
+    svc.ItemSpec("order", "被下达督办单（每件）", D(-1), source="department_supervision_orders"),
+    svc.ItemSpec("efficiency", "效能告诫（每次）", D("-0.5"), source="department_efficiency_warnings"),
+    svc.ItemSpec("complaint", "投诉属实（每件）", D(-2), source="department_substantiated_complaints"),
+    svc.ItemSpec("rating_open", "差评未整改（每件）", D(-1), source="department_bad_ratings_unrectified"),
+]
+# The staff's month: their own lapses, and a chief representative's share (20%) of the deductions
+# of the windows their department serves on the items the window scheme marks shared.
+STAFF_ITEMS = [
+    svc.ItemSpec("absence", "擅自离岗（每半天）", D(-3), source="unauthorised_absence"),
+    svc.ItemSpec("red", "红牌预警（每次）", D(-2), source="staff_red_warnings"),
+    svc.ItemSpec("efficiency", "效能告诫（每次）", D("-0.5"), source="staff_efficiency_warnings"),
+    svc.ItemSpec("complaint", "投诉属实（每件）", D(-2), source="staff_substantiated_complaints"),
+    svc.ItemSpec("fee", "目录外收费（每次）", D(-5), source="staff_off_schedule_fees"),
+    svc.ItemSpec("rating_open", "差评未整改（每件）", D(-2), source="staff_bad_ratings_unrectified"),
+    svc.ItemSpec("shared", "首席代表连带扣分（每扣 1 分）", D("-0.2"), source="staff_chief_shared_deductions"),
 ]
 
 
@@ -60,15 +87,29 @@ def load_demo(*, today: date | None = None) -> str:
                           effective_from=date(2026, 1, 1), base=D(100), cap=D(110), items=ITEMS, bands=BANDS)
         october = svc.assessment_score(by=admin, region=county, subject_kind=SubjectKind.WINDOW, period="2026-10",
                                        manual=[svc.ManualEntry(w1.id, "commendation", 3, ("10月群众来信表扬",)),
-                                               svc.ManualEntry(w2.id, "overdue", 1, ("10月超承诺时限1件",)),
                                                svc.ManualEntry(w2.id, "archive", 2, ("10月档案检查",))])
         svc.assessment_publish(by=admin, assessment_id=october.id)
         november = svc.assessment_score(by=admin, region=county, subject_kind=SubjectKind.WINDOW, period="2026-11",
                                         manual=[svc.ManualEntry(w1.id, "receipt", 1, ("11月督查：退件未出具告知书",)),
-                                                svc.ManualEntry(w2.id, "fee", 1, ("11月督查：收取复印费",))])
-        for window, chief, reason in [(w1, chief1, "退件时已出具一次性告知书，附签收回执"),
-                                      (w2, chief2, "复印费为申请人自愿委托第三方收取，非窗口收费")]:
-            line = november.scores.get(subject_id=window.id).lines.get()
+                                                svc.ManualEntry(w2.id, "archive", 1, ("11月督查：办结件未按时归档",))])
+        for window, chief, code, reason in [(w1, chief1, "receipt", "退件时已出具一次性告知书，附签收回执"),
+                                            (w2, chief2, "archive", "该件已于次日补归档，附归档记录")]:
+            line = november.scores.get(subject_id=window.id).lines.get(item__code=code)
             svc.objection_raise(by=chief, line_id=line.id, reason=reason)
+        svc.scheme_define(by=admin, region=county, name="部门月度考核（基础分100，封顶100）",
+                          period_kind=PeriodKind.MONTH, subject_kind=SubjectKind.DEPARTMENT,
+                          effective_from=date(2026, 1, 1), base=D(100), cap=D(100), items=DEPARTMENT_ITEMS,
+                          bands=[Band(Grade.EXCELLENT, D(95), D(100)), Band(Grade.GOOD, D(85), D(95)),
+                                 Band(Grade.PASS, D(60), D(85)), Band(Grade.FAIL, D(0), D(60))])
+        departments = svc.assessment_score(by=admin, region=county, subject_kind=SubjectKind.DEPARTMENT,
+                                           period="2026-11")
+        svc.scheme_define(by=admin, region=county, name="工作人员月度考核（基础分100，封顶100）",
+                          period_kind=PeriodKind.MONTH, subject_kind=SubjectKind.STAFF,
+                          effective_from=date(2026, 1, 1), base=D(100), cap=D(100), items=STAFF_ITEMS,
+                          bands=[Band(Grade.EXCELLENT, D(95), D(100)), Band(Grade.GOOD, D(85), D(95)),
+                                 Band(Grade.PASS, D(60), D(85)), Band(Grade.FAIL, D(0), D(60))])
+        staff = svc.assessment_score(by=admin, region=county, subject_kind=SubjectKind.STAFF, period="2026-11")
+    automatic = (LineItem.objects.filter(score__assessment__in=[november, departments, staff])
+                 .exclude(item__source="").count())
     return (f"绩效考核：2026年10月窗口考核已发布（{october.scores.count()} 个窗口），"
-            f"11月考核为草稿，含异议 2 条")
+            f"11月窗口、部门、工作人员考核为草稿（自动采集明细 {automatic} 条），含异议 2 条")

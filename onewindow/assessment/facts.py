@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from onewindow.core.errors import DomainError
 from onewindow.organization.models import Region
@@ -27,11 +28,14 @@ class Evidence:
 
 @dataclass(frozen=True)
 class Occurrence:
-    """``count`` occurrences of a fact for one subject, with the evidence for each."""
+    """``count`` occurrences of a fact for one subject, with the evidence for each. ``weight``,
+    when given, is what the item's points multiply instead of the count (a chief representative's
+    share is measured in the points deducted from the windows, not in occurrences)."""
 
     subject_id: int
     count: int
     evidence: tuple[Evidence, ...] = field(default_factory=tuple)
+    weight: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -43,14 +47,21 @@ class Period:
 
 
 FactFunction = Callable[[Period, Region], list[Occurrence]]
+# Subject id → the number of cases (or ratings) a rate-based item is measured against.
+SampleFunction = Callable[[Period, Region], dict[int, int]]
 
 
 @dataclass(frozen=True)
 class FactSource:
+    """A named fact for one kind of subject; ``sample`` (when given) is what an item's minimum
+    sample is measured against (the subject's concluded cases, its ratings …)."""
+
     name: str
     label: str
     subject_kind: SubjectKind
     function: FactFunction
+    sample: SampleFunction | None = None
+    sample_label: str = ""
 
 
 _SOURCES: dict[str, FactSource] = {}
@@ -70,7 +81,13 @@ def get(name: str) -> FactSource:
 
 
 def names() -> list[str]:
+    """Every registered fact source's name, sorted."""
     return sorted(_SOURCES)
+
+
+def all_sources() -> list[FactSource]:
+    """Every registered fact source, by name (the scheme page lists them)."""
+    return [_SOURCES[n] for n in names()]
 
 
 def _unauthorised_absence(period: Period, region: Region) -> list[Occurrence]:

@@ -157,6 +157,10 @@ class LineItem(models.Model):
     amount = models.DecimalField("小计", max_digits=7, decimal_places=2)
     evidence = models.JSONField("依据", default=list, help_text="[{label, url}]")
     struck = models.BooleanField("已因异议撤销", default=False)
+    # 最小样本: the subject's sample (concluded cases, ratings …) when the item sets a minimum;
+    # below it the line is kept, marked 样本不足, and counts 0.
+    sample = models.PositiveIntegerField("样本数", null=True, blank=True)
+    below_sample = models.BooleanField("样本不足", default=False)
 
     class Meta:
         verbose_name = "考核明细"

@@ -49,6 +49,11 @@ class RankedScore:
     rank: int
     lines: list[LineItem]
 
+    @property
+    def below_sample(self) -> bool:
+        """A small subject: some rate item skipped for want of a sample (marked in the ranking)."""
+        return any(line.below_sample for line in self.lines)
+
 
 def ranked_scores(assessment: Assessment) -> list[RankedScore]:
     """Every score of ``assessment``, best first, equal totals sharing a rank, with their lines."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import IntegrityError, transaction
 
@@ -25,6 +25,7 @@ from .subjects import ASSESSMENT_SUBJECT, departments_of, subjects_of
 
 # 异议期: department heads object within this many working days of the draft.
 OBJECTION_WORKDAYS = 5
+CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -54,11 +55,19 @@ def scheme_define(*, by: Staff, region: Region, name: str, period_kind: PeriodKi
     for item in items:
         if item.points == 0:
             raise DomainError("item_points_zero", f"考核项目“{item.label}”的分值不能为 0", field="items")
-        if item.source:
-            source = facts.get(item.source)
-            if source.subject_kind != subject_kind:
-                raise DomainError("fact_source_subject", f"事实来源“{source.label}”不适用于该考核对象",
-                                  field="source")
+        source = facts.get(item.source) if item.source else None
+        if source is not None and source.subject_kind != subject_kind:
+            raise DomainError("fact_source_subject", f"事实来源“{source.label}”不适用于该考核对象",
+                              field="source")
+        if item.minimum_sample < 0:
+            raise DomainError("item_sample_invalid", f"考核项目“{item.label}”的最小样本不能为负数", field="items")
+        if item.minimum_sample and (source is None or source.sample is None):
+            # Only a rate-based fact has a sample (concluded cases, ratings); a count of lapses has none.
+            raise DomainError("item_sample_unsupported", f"考核项目“{item.label}”不是比率类项目，不能设最小样本",
+                              field="items")
+        if item.shared_by_chief and (subject_kind != SubjectKind.WINDOW or item.points >= 0):
+            raise DomainError("item_share_invalid", f"只有窗口考核的扣分项目可由首席代表连带（“{item.label}”）",
+                              field="items")
     check_bands(bands, cap)
     try:
         with transaction.atomic():
@@ -98,11 +107,18 @@ def assessment_score(*, by: Staff, region: Region, subject_kind: SubjectKind, pe
     subjects = subjects_of(subject_kind, region)
     known = {sid for sid, _ in subjects}
     per_item: dict[int, dict[int, tuple[int, list[dict[str, str]]]]] = {}
+    weights: dict[int, dict[int, Decimal]] = {}
+    samples: dict[int, dict[int, int]] = {}
     window = facts.Period(first, last)
     for item in items:
         if item.source:
+            source = facts.get(item.source)
+            found = source.function(window, region)
             per_item[item.id] = {o.subject_id: (o.count, [{"label": e.label, "url": e.url} for e in o.evidence])
-                                 for o in facts.get(item.source).function(window, region)}
+                                 for o in found}
+            weights[item.id] = {o.subject_id: o.weight for o in found if o.weight is not None}
+            if item.minimum_sample and source.sample is not None:
+                samples[item.id] = source.sample(window, region)
     by_code = {i.code: i for i in items}
     for entry in manual or []:
         item = by_code.get(entry.item_code)
@@ -129,9 +145,19 @@ def assessment_score(*, by: Staff, region: Region, subject_kind: SubjectKind, pe
         lines = []
         for item in items:
             count, evidence = per_item.get(item.id, {}).get(subject_id, (0, []))
+            if item.id in samples:
+                sample = samples[item.id].get(subject_id, 0)
+                if sample < item.minimum_sample:
+                    # 样本不足: the line stays, marked, so the subject's sheet says why the item is skipped.
+                    lines.append(LineItem(item=item, count=count, points=item.points, amount=Decimal(0),
+                                          evidence=evidence, sample=sample, below_sample=True))
+                    continue
+            else:
+                sample = None
             if count:
-                lines.append(LineItem(item=item, count=count, points=item.points, amount=item.points * count,
-                                      evidence=evidence))
+                weight = weights.get(item.id, {}).get(subject_id, Decimal(count))
+                lines.append(LineItem(item=item, count=count, points=item.points, amount=(item.points * weight).quantize(CENT, ROUND_HALF_UP),
+                                      evidence=evidence, sample=sample))
         total = clamp(scheme.base + sum((line.amount for line in lines), Decimal(0)), scheme.cap)
         score = Score.objects.create(assessment=assessment, subject_id=subject_id, subject_name=name,
                                      base=scheme.base, total=total, grade=grade_for(total, bands))

@@ -1,0 +1,390 @@
+"""The automatic fact sources of the assessment (issue 20, item 1): cases over the promised limit,
+red warnings, supervision orders, efficiency warnings, substantiated complaints, bad ratings
+rectified or not, fees off the schedule and inspection findings.
+
+Each fact is read once as a :class:`Fact` — the day it happened (local, Asia/Shanghai), the
+window, department, staff member and region it concerns, and its evidence (the record's number
+and page) — and then counted to whichever kind of subject a scheme assesses: the window, the
+staff member, the department, or the township center whose area the fact's region lies in. One
+loader thus serves up to four registered sources (``window_overdue_cases``,
+``department_overdue_cases`` …), and a fact that names no subject of a kind is simply not counted
+for that kind.
+
+Reads only: other apps' models and constants, never their services (layers import downward).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.urls import reverse
+
+from onewindow.core.timesource import SHANGHAI
+from onewindow.organization.models import Region
+
+from .facts import Evidence, FactSource, Occurrence, Period, register
+from .rules import SubjectKind
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One thing that happened, with the units it concerns and where it can be seen."""
+
+    day: date
+    region_code: str
+    evidence: Evidence
+    window_id: int | None = None
+    department_id: int | None = None
+    staff_id: int | None = None
+
+
+Loader = Callable[[Period, Region], list[Fact]]
+
+
+def _bounds(period: Period) -> tuple[datetime, datetime]:
+    """The period's first and last local days as the moments [start, end)."""
+    return (datetime.combine(period.first, time.min, tzinfo=SHANGHAI),
+            datetime.combine(period.last + timedelta(days=1), time.min, tzinfo=SHANGHAI))
+
+
+def _local(moment: datetime) -> date:
+    return moment.astimezone(SHANGHAI).date()
+
+
+def _townships(region: Region) -> list[tuple[int, str]]:
+    """The township centers under ``region`` as (id, code prefix), longest prefix first."""
+    rows = Region.objects.filter(parent=region, has_center=True).only("id", "code")
+    return sorted(((t.id, t.prefix) for t in rows), key=lambda t: -len(t[1]))
+
+
+def _keyer(kind: SubjectKind, region: Region) -> Callable[[Fact], int | None]:
+    """How a fact finds its subject of ``kind`` (None: it concerns no subject of that kind)."""
+    if kind == SubjectKind.WINDOW:
+        return lambda f: f.window_id
+    if kind == SubjectKind.STAFF:
+        return lambda f: f.staff_id
+    if kind == SubjectKind.DEPARTMENT:
+        return lambda f: f.department_id
+    townships = _townships(region)
+
+    def township(f: Fact) -> int | None:
+        return next((tid for tid, prefix in townships if f.region_code.startswith(prefix)), None)
+
+    return township
+
+
+def _group(facts: list[Fact], kind: SubjectKind, region: Region) -> list[Occurrence]:
+    key = _keyer(kind, region)
+    per_subject: dict[int, list[Fact]] = {}
+    for fact in facts:
+        subject_id = key(fact)
+        if subject_id is not None:
+            per_subject.setdefault(subject_id, []).append(fact)
+    return [Occurrence(sid, len(found), tuple(f.evidence for f in sorted(found, key=lambda f: (f.day, f.evidence.label))))
+            for sid, found in sorted(per_subject.items())]
+
+
+def _count(facts: list[Fact], kind: SubjectKind, region: Region) -> dict[int, int]:
+    key = _keyer(kind, region)
+    counts: dict[int, int] = {}
+    for fact in facts:
+        subject_id = key(fact)
+        if subject_id is not None:
+            counts[subject_id] = counts.get(subject_id, 0) + 1
+    return counts
+
+
+def _register(fact: str, label: str, loader: Loader, kinds: tuple[SubjectKind, ...], *,
+              sample: Loader | None = None, sample_label: str = "") -> None:
+    """Register ``<kind>_<fact>`` for each kind: the facts of ``loader`` counted to that kind."""
+    for kind in kinds:
+        def function(period: Period, region: Region, kind: SubjectKind = kind) -> list[Occurrence]:
+            return _group(loader(period, region), kind, region)
+
+        counter = None
+        if sample is not None:
+            def counter(period: Period, region: Region, kind: SubjectKind = kind) -> dict[int, int]:
+                return _count(sample(period, region), kind, region)
+
+        register(FactSource(f"{kind.value}_{fact}", label, kind, function, sample=counter,
+                            sample_label=sample_label))
+
+
+# -- cases over the promised limit (cases; the kernel's promised Deadline row) -------------------------
+
+
+def _concluded_cases(period: Period, region: Region, *, overdue_only: bool) -> list[Fact]:
+    """Cases concluded in the period (by the local day of conclusion); with ``overdue_only`` those
+    concluded after the promised date of their kernel Deadline row, days late counted in the
+    region's working-day calendar."""
+    from django.db.models import OuterRef, Subquery
+
+    from onewindow.cases.deadlines import SUBJECT as CASE
+    from onewindow.cases.models import Case
+    from onewindow.lifecycle.deadlines import Kind
+    from onewindow.lifecycle.models import Deadline
+    from onewindow.workdays.arithmetic import CalendarRangeError
+    from onewindow.workdays.selectors import snapshot_for
+
+    start, end = _bounds(period)
+    promised = Deadline.objects.filter(subject_type=CASE, subject_id=OuterRef("id"), kind=Kind.PROMISED, key="")
+    rows = (Case.objects.filter(region__code__startswith=region.prefix, concluded_at__gte=start, concluded_at__lt=end)
+            .annotate(promised_on=Subquery(promised.values("due_on")[:1]))
+            .values_list("number", "concluded_at", "promised_on", "window_id", "department_id", "region__code")
+            .order_by("concluded_at", "id"))
+    calendar = snapshot_for(region.code) if overdue_only else None
+    facts = []
+    for number, concluded_at, promised_on, window_id, department_id, region_code in rows:
+        day = _local(concluded_at)
+        if overdue_only:
+            if promised_on is None or day <= promised_on:
+                continue
+            try:
+                late = f"，超期 {calendar.workdays_between(promised_on, day)} 个工作日"
+            except CalendarRangeError:
+                late = ""
+            label = f"{number} 承诺期限 {promised_on:%Y-%m-%d}，{day:%Y-%m-%d} 办结{late}"
+        else:
+            label = number
+        facts.append(Fact(day, region_code, Evidence(label, reverse("workbench:case", args=[number])),
+                          window_id=window_id, department_id=department_id))
+    return facts
+
+
+def _overdue_cases(period: Period, region: Region) -> list[Fact]:
+    return _concluded_cases(period, region, overdue_only=True)
+
+
+def _all_concluded_cases(period: Period, region: Region) -> list[Fact]:
+    return _concluded_cases(period, region, overdue_only=False)
+
+
+# -- supervision: red warnings, orders (督办单), efficiency warnings (效能告诫) ---------------------------
+
+
+def _red_warnings(period: Period, region: Region) -> list[Fact]:
+    """Red warnings fired in the period, counted to the window, staff member and department they
+    are held against."""
+    from onewindow.supervision.models import Warning
+    from onewindow.supervision.rules import RULES, Level
+
+    start, end = _bounds(period)
+    rows = (Warning.objects.filter(region__code__startswith=region.prefix, level=Level.RED, fired_at__gte=start,
+                                   fired_at__lt=end)
+            .values_list("id", "rule", "target_key", "fired_at", "window_id", "department_id", "staff_id",
+                         "region__code").order_by("fired_at", "id"))
+    return [Fact(_local(fired), code,
+                 Evidence(f"{_local(fired):%Y-%m-%d} 红牌预警：{RULES[rule].name}（{target}）",
+                          reverse("workbench:supervision:warning", args=[wid])),
+                 window_id=window_id, department_id=department_id, staff_id=staff_id)
+            for wid, rule, target, fired, window_id, department_id, staff_id, code in rows]
+
+
+def _supervision_orders(period: Period, region: Region) -> list[Fact]:
+    """督办单 issued in the period to a department."""
+    from onewindow.supervision.models import SupervisionOrder
+
+    start, end = _bounds(period)
+    rows = (SupervisionOrder.objects.filter(region__code__startswith=region.prefix, issued_at__gte=start,
+                                            issued_at__lt=end)
+            .values_list("id", "number", "subject", "issued_at", "department_id", "region__code")
+            .order_by("issued_at", "id"))
+    return [Fact(_local(issued), code, Evidence(f"{number} {subject}",
+                                                reverse("workbench:supervision:order", args=[oid])),
+                 department_id=department_id)
+            for oid, number, subject, issued, department_id, code in rows]
+
+
+def _efficiency_warnings(period: Period, region: Region) -> list[Fact]:
+    """效能告诫 issued in the period, counted to whom each names: the staff member and/or the
+    department (a warning to a person is not also counted to their department)."""
+    from onewindow.supervision.models import EfficiencyWarning
+
+    start, end = _bounds(period)
+    rows = (EfficiencyWarning.objects.filter(region__code__startswith=region.prefix, issued_at__gte=start,
+                                             issued_at__lt=end)
+            .values_list("number", "reason", "issued_at", "staff_id", "department_id", "region__code")
+            .order_by("issued_at", "id"))
+    base = reverse("workbench:supervision:efficiency")
+    facts = []
+    for number, reason, issued, staff_id, department_id, code in rows:
+        day = _local(issued)
+        facts.append(Fact(day, code, Evidence(f"{number} 效能告诫：{reason[:40]}", f"{base}?from={day}&to={day}"),
+                          staff_id=staff_id, department_id=department_id))
+    return facts
+
+
+# -- feedback: substantiated complaints, bad ratings rectified or not --------------------------------------
+
+
+def _substantiated_complaints(period: Period, region: Region) -> list[Fact]:
+    """Complaint work orders answered in the period as substantiated (投诉属实): the answer is when
+    the complaint is found true, so that is the day it counts."""
+    from onewindow.feedback.models import WorkOrder
+    from onewindow.feedback.rules import OrderKind
+
+    start, end = _bounds(period)
+    rows = (WorkOrder.objects.filter(region__code__startswith=region.prefix, kind=OrderKind.COMPLAINT,
+                                     substantiated=True, answered_at__gte=start, answered_at__lt=end)
+            .values_list("id", "number", "topic", "answered_at", "about_staff_id", "department_id", "region__code")
+            .order_by("answered_at", "id"))
+    return [Fact(_local(answered), code,
+                 Evidence(f"{number} 投诉属实" + (f"：{topic}" if topic else ""),
+                          reverse("workbench:feedback:order", args=[oid])),
+                 staff_id=staff_id, department_id=department_id)
+            for oid, number, topic, answered, staff_id, department_id, code in rows]
+
+
+def _ratings(period: Period, region: Region, *, bad: bool | None) -> list[Fact]:
+    """Citizens' ratings given in the period (a default rating is no citizen's words). ``bad``:
+    True → bad ratings rectified (closed as 已整改), False → bad ratings not rectified (anything
+    else but a rating confirmed invalid), None → every rating (the sample)."""
+    from onewindow.feedback.models import Rating
+    from onewindow.feedback.rules import BAD_LEVELS, LEVEL_LABELS, Channel, Level, Outcome, RectState
+
+    start, end = _bounds(period)
+    qs = (Rating.objects.filter(region__code__startswith=region.prefix, rated_at__gte=start, rated_at__lt=end)
+          .exclude(channel=Channel.DEFAULT))
+    if bad is None:
+        return [Fact(_local(at), code, Evidence(""), window_id=w, department_id=d, staff_id=s)
+                for at, code, w, d, s in qs.values_list("rated_at", "region__code", "window_id", "department_id",
+                                                         "staff_id")]
+    rows = (qs.filter(level__in=[int(v) for v in BAD_LEVELS])
+            .values_list("rated_at", "level", "region__code", "window_id", "department_id", "staff_id",
+                         "rectification__id", "rectification__number", "rectification__state",
+                         "rectification__outcome")
+            .order_by("rated_at", "id"))
+    facts = []
+    for at, level, code, window_id, department_id, staff_id, rect_id, rect_number, state, outcome in rows:
+        rectified = state == RectState.CLOSED and outcome == Outcome.RECTIFIED
+        if state == RectState.INVALID or rectified != bad:
+            continue
+        day = _local(at)
+        status = "已整改" if rectified else "未整改"
+        label = f"{day:%Y-%m-%d} 差评（{LEVEL_LABELS[Level(level)]}）" + (f" 整改单{rect_number} {status}"
+                                                                          if rect_number else f" {status}")
+        url = reverse("workbench:feedback:rectification", args=[rect_id]) if rect_id else ""
+        facts.append(Fact(day, code, Evidence(label, url), window_id=window_id, department_id=department_id,
+                          staff_id=staff_id))
+    return facts
+
+
+def _bad_ratings_rectified(period: Period, region: Region) -> list[Fact]:
+    return _ratings(period, region, bad=True)
+
+
+def _bad_ratings_unrectified(period: Period, region: Region) -> list[Fact]:
+    return _ratings(period, region, bad=False)
+
+
+def _all_ratings(period: Period, region: Region) -> list[Fact]:
+    return _ratings(period, region, bad=None)
+
+
+# -- fees off the schedule ----------------------------------------------------------------------------------
+
+
+def _off_schedule_fees(period: Period, region: Region) -> list[Fact]:
+    """Attempts to bill a fee not on the item's schedule (目录外收费), counted to the person who
+    tried, the department, and the window that received the case."""
+    from onewindow.fees.models import OffScheduleAttempt
+
+    start, end = _bounds(period)
+    rows = (OffScheduleAttempt.objects.filter(region__code__startswith=region.prefix, attempted_at__gte=start,
+                                              attempted_at__lt=end)
+            .values_list("attempted_at", "fee_name", "amount_fen", "case__number", "case__window_id", "actor_id",
+                         "department_id", "region__code").order_by("attempted_at", "id"))
+    facts = []
+    for at, fee_name, amount_fen, case_number, window_id, actor_id, department_id, code in rows:
+        day = _local(at)
+        amount = f" {amount_fen / 100:.2f}元" if amount_fen is not None else ""
+        label = f"{day:%Y-%m-%d} 目录外收费“{fee_name}”{amount}" + (f"（办件{case_number}）" if case_number else "")
+        url = reverse("fees:case", args=[case_number]) if case_number else ""
+        facts.append(Fact(day, code, Evidence(label, url), window_id=window_id, department_id=department_id,
+                          staff_id=actor_id))
+    return facts
+
+
+# -- inspection findings (worktasks: inspections, mystery and experience visits) ------------------------------
+
+
+def _inspection_findings(period: Period, region: Region) -> list[Fact]:
+    """Each checklist item found wanting at a window, on the day of the visit."""
+    from onewindow.worktasks.models import Finding
+    from onewindow.worktasks.rules import CRITERIA, INSPECTION_KINDS
+
+    rows = (Finding.objects.filter(inspection__region__code__startswith=region.prefix,
+                                   inspection__planned_on__range=(period.first, period.last))
+            .values_list("inspection_id", "inspection__kind", "inspection__title", "inspection__planned_on",
+                         "inspection__region__code", "window_id", "criterion", "note")
+            .order_by("inspection__planned_on", "id"))
+    return [Fact(day, code, Evidence(f"{day:%Y-%m-%d} {INSPECTION_KINDS.get(kind, kind)}“{title}”：{CRITERIA.get(criterion, criterion)} {note[:40]}",
+                                     reverse("workbench:worktasks:checklist", args=[iid])), window_id=window_id)
+            for iid, kind, title, day, code, window_id, criterion, note in rows]
+
+
+# -- shared deductions: a chief representative shares the windows' deductions (LEGAL-RULES §4) -----------
+
+
+def _chief_shared_deductions(period: Period, region: Region) -> list[Occurrence]:
+    """Per chief representative (首席代表) of a department a window serves: the window's deductions
+    on the items its scheme marks ``shared_by_chief`` (not struck by an objection), read from the
+    same period's window assessment, which must be scored first. ``weight`` is the points deducted,
+    so the staff item's points are the share per deducted point (−0.5: half the deduction)."""
+    from decimal import Decimal
+
+    from onewindow.core.errors import DomainError
+    from onewindow.organization.models import Posting, Window
+    from onewindow.organization.rules import Role
+
+    from .models import Assessment, LineItem
+
+    assessment = Assessment.objects.filter(region=region, subject_kind=SubjectKind.WINDOW, first_day=period.first,
+                                           last_day=period.last).first()
+    if assessment is None:
+        raise DomainError("shared_window_assessment_missing",
+                          "首席代表连带扣分以同期窗口考核为依据，请先完成同期窗口考核计分", field="period")
+    lines = (LineItem.objects.filter(score__assessment=assessment, item__shared_by_chief=True, struck=False,
+                                     amount__lt=0).select_related("score", "item").order_by("score__subject_name", "id"))
+    departments: dict[int, set[int]] = {}
+    for window_id, department_id in Window.departments.through.objects.filter(
+            window__region=region).values_list("window_id", "department_id"):
+        departments.setdefault(window_id, set()).add(department_id)
+    chiefs: dict[int, set[int]] = {}
+    for department_id, staff_id in Posting.objects.filter(role=Role.CHIEF_REPRESENTATIVE, region=region,
+                                                          department__isnull=False).values_list("department_id",
+                                                                                                "staff_id"):
+        chiefs.setdefault(department_id, set()).add(staff_id)
+    url = reverse("assessment:detail", args=[assessment.pk])
+    found: dict[int, list] = {}
+    for line in lines:
+        # A chief of two departments the window serves shares its deduction once.
+        for staff_id in sorted(set().union(*(chiefs.get(d, set()) for d in departments.get(line.score.subject_id, ())))):
+            found.setdefault(staff_id, []).append(line)
+    return [Occurrence(staff_id, sum(line.count for line in shared),
+                       tuple(Evidence(f"窗口{line.score.subject_name} {line.item.label} ×{line.count} {line.amount}",
+                                      url) for line in shared),
+                       weight=sum((-line.amount for line in shared), Decimal(0)))
+            for staff_id, shared in sorted(found.items())]
+
+
+W, S, D, T = SubjectKind.WINDOW, SubjectKind.STAFF, SubjectKind.DEPARTMENT, SubjectKind.TOWNSHIP
+
+
+def register_all() -> None:
+    """Register every source above (called once from the app's ``ready``)."""
+    _register("overdue_cases", "超承诺时限办结（每件）", _overdue_cases, (W, D, T), sample=_all_concluded_cases,
+              sample_label="办结件数")
+    _register("red_warnings", "红牌预警（每次）", _red_warnings, (W, S, D, T))
+    _register("supervision_orders", "督办单（每件）", _supervision_orders, (D, T))
+    _register("efficiency_warnings", "效能告诫（每次）", _efficiency_warnings, (S, D, T))
+    _register("substantiated_complaints", "投诉属实（每件）", _substantiated_complaints, (S, D, T))
+    _register("bad_ratings_rectified", "差评已整改（每件）", _bad_ratings_rectified, (W, S, D, T),
+              sample=_all_ratings, sample_label="评价数")
+    _register("bad_ratings_unrectified", "差评未整改（每件）", _bad_ratings_unrectified, (W, S, D, T),
+              sample=_all_ratings, sample_label="评价数")
+    _register("off_schedule_fees", "目录外收费（每次）", _off_schedule_fees, (W, S, D, T))
+    _register("inspection_findings", "督查发现问题（每项）", _inspection_findings, (W, T))
+    register(FactSource("staff_chief_shared_deductions", "首席代表连带扣分（每扣 1 分）", S, _chief_shared_deductions))
