@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from onewindow.core.errors import DomainError
 from onewindow.core.timesource import local_date
+from onewindow.core.uploads import stored_file_response
 from onewindow.organization.models import Region, Staff, Window
 from onewindow.organization.permissions import Action, can, staff_of
 
@@ -56,6 +57,22 @@ def staff_board(request: HttpRequest, region_code: str) -> HttpResponse:
     today = local_date()
     return render(request, "hall/staff_board.html", {"region": region, "today": today,
                                                      "windows": selectors.identity_board(region, day=today)})
+
+
+@require_GET
+def staff_photo(request: HttpRequest, region_code: str, employee_number: str) -> HttpResponse:
+    """The photo of a staff member on today's board (served like every stored upload)."""
+    region = _center(region_code)
+    staff = selectors.board_photo_staff(region, employee_number)
+    if staff is None:
+        raise Http404("没有该照片")
+    try:
+        with staff.photo.open("rb") as handle:
+            data = handle.read()
+    except FileNotFoundError:
+        raise Http404("没有该照片") from None
+    return stored_file_response(data, content_type=staff.photo_type or "image/jpeg",
+                                name=f"{staff.employee_number}.{staff.photo.name.rsplit('.', 1)[-1]}")
 
 
 @require_GET

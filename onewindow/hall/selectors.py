@@ -385,6 +385,7 @@ class BoardPerson:
     post: str  # A岗 / B岗 / 在岗 (signed in without a roster entry)
     signed_in: bool
     may_handle: tuple[str, ...]  # the items (or the department's whole list) the person may handle
+    has_photo: bool = False  # the board shows it (``hall:staff_photo``), else the name's first character
 
 
 @dataclass(frozen=True)
@@ -448,7 +449,18 @@ def identity_board(region: Region, *, day: date | None = None, window: Window | 
 
 def _person(staff: Staff, post: str, signed_in: bool, day: date, fallback: tuple[str, ...]) -> BoardPerson:
     return BoardPerson(name=staff.name, initial=staff.name[:1], employee_number=staff.employee_number, post=post,
-                       signed_in=signed_in, may_handle=_may_handle(staff, day, fallback))
+                       signed_in=signed_in, may_handle=_may_handle(staff, day, fallback),
+                       has_photo=bool(staff.photo))
+
+
+def board_photo_staff(region: Region, employee_number: str, *, day: date | None = None) -> Staff | None:
+    """The staff member with this number if the center's board shows them ``day`` with a photo:
+    only the people on duty are on public view, not every staff member with a photo."""
+    day = day or local_date()
+    on_duty = (Q(hall_roster__day=day, hall_roster__window__region=region)
+               | Q(hall_attendance__day=day, hall_attendance__window__region=region,
+                   hall_attendance__signed_out_at__isnull=True))
+    return (Staff.objects.filter(on_duty, employee_number=employee_number).exclude(photo="").distinct().first())
 
 
 # -- 四到位 --------------------------------------------------------------------------------------------------------

@@ -13,4 +13,5 @@ urlpatterns = [
     path("<str:region_code>/screen/board/", views.screen_board, name="screen_board"),
     path("<str:region_code>/staff-board/", center_views.staff_board, name="staff_board"),
     path("<str:region_code>/staff-board/<str:window_number>/", center_views.window_card, name="window_card"),
+    path("<str:region_code>/staff-board/photo/<str:employee_number>/", center_views.staff_photo, name="staff_photo"),
 ]

@@ -401,7 +401,10 @@ class StaffAddForm(ServiceForm):
 
 
 class StaffChangeForm(ServiceForm):
-    field_map: ClassVar[dict[str, str]] = {"department_code": "department"}
+    field_map: ClassVar[dict[str, str]] = {"department_code": "department", "photo": "new_photo"}
+    new_photo = forms.FileField(label=_("公示栏照片"), required=False,
+                                help_text=_("JPEG 或 PNG；显示在大厅的岗位效能监督公示栏"))
+    remove_photo = forms.BooleanField(label=_("撤下照片"), required=False)
 
     class Meta:
         model = Staff
@@ -410,9 +413,15 @@ class StaffChangeForm(ServiceForm):
     def run_service(self, actor: Staff | None) -> Staff:
         data = self.cleaned_data
         staff = Staff.objects.select_related("region", "user").get(pk=self.instance.pk)
-        return services.staff_update(staff=staff, name=data["name"],
-                                     department_code=_code_or_none(data.get("department")),
-                                     is_present=data["is_present"], actor=actor)
+        staff = services.staff_update(staff=staff, name=data["name"],
+                                      department_code=_code_or_none(data.get("department")),
+                                      is_present=data["is_present"], actor=actor)
+        if data.get("new_photo") is not None:
+            data["new_photo"].seek(0)  # the rehearsal in ``clean`` read it already
+            staff = services.staff_photo_set(staff=staff, photo=data["new_photo"], actor=actor)
+        elif data.get("remove_photo") and staff.photo:
+            staff = services.staff_photo_set(staff=staff, photo=None, actor=actor)
+        return staff
 
 
 @admin.register(Staff)

@@ -105,6 +105,10 @@ class Staff(models.Model):
                                    verbose_name=_("所属部门"))
     is_present = models.BooleanField(_("在岗"), default=True,
                                      help_text=_("不在岗时，AB岗的B岗人员代为处理其工作"))
+    # The photo of the hall's staff identity board (岗位效能监督公示栏): public by design.
+    photo = models.FileField(_("照片"), upload_to="staff/", blank=True,
+                             help_text=_("窗口公示栏照片：JPEG 或 PNG"))
+    photo_type = models.CharField(_("照片类型"), max_length=32, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("工作人员")

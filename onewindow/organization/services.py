@@ -21,10 +21,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from onewindow.catalog.models import ServiceItem
 from onewindow.core.errors import DomainError, NotFound
+from onewindow.core.uploads import check_file
 
 from .models import Authorization, BackupPost, Department, Posting, Region, Staff, Window
 from .permissions import Action, Reach, reaches, require
@@ -386,6 +389,33 @@ def staff_update(*, staff: Staff, name: str, department_code: str | None = None,
     if staff.user.full_name != name:
         staff.user.full_name = name
         staff.user.save(update_fields=["full_name"])
+    return staff
+
+
+def staff_photo_set(*, staff: Staff, photo: UploadedFile | None, actor: Staff | None = None) -> Staff:
+    """Put (or, with None, take down) a staff member's photo on the hall's identity board: checked
+    as every upload is (content, size, pixels) and an image (JPEG or PNG)."""
+    _authorize(actor, staff.region, staff.department)
+    checked = None
+    if photo is not None:
+        checked = check_file(photo, material="工作人员照片", field="photo")
+        if not checked.content_type.startswith("image/"):
+            raise DomainError("staff.photo_not_image", "照片须为 JPEG 或 PNG 图片（照片）", field="photo")
+    storage = staff.photo.storage
+    with transaction.atomic():
+        old = staff.photo.name if staff.photo else ""
+        if checked is not None:
+            # Named by its content: writing it again is harmless, and it is written only once the
+            # row is committed (the admin rehearses a change in a transaction it rolls back).
+            name = f"staff/{staff.employee_number}-{checked.sha256[:16]}.{checked.extension}"
+            data = checked.data
+            transaction.on_commit(lambda: storage.exists(name) or storage.save(name, ContentFile(data)))
+            staff.photo.name, staff.photo_type = name, checked.content_type
+        else:
+            staff.photo.name, staff.photo_type = "", ""
+        staff.save(update_fields=["photo", "photo_type"])
+        if old and old != staff.photo.name:
+            transaction.on_commit(lambda: storage.delete(old))  # the replaced file, once the row says so
     return staff
 
 

@@ -63,7 +63,7 @@ def test_the_public_board_shows_name_post_number_and_no_more(on_duty):
     assert "张三丰" in html
     assert "工号 clerk" in html
     assert "A岗" in html
-    assert 'class="avatar"' in html  # no photo in the staff model: the initial
+    assert '<span class="avatar"' in html  # no photo: the initial
     assert "/staff-board/01/" in html  # the printable card
 
 
@@ -225,3 +225,44 @@ def test_the_rota_day_kind_follows_the_calendar(leaders):
                                            actor=lobby.admin)
     assert duty.kind == "lead"
     assert at(9).date() == date(2026, 9, 28)
+
+
+def _upload(name: str, data: bytes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, data, content_type="application/octet-stream")
+
+
+def test_a_photo_on_the_board_is_served_for_the_staff_on_duty_only(on_duty, settings, tmp_path,
+                                                                  django_capture_on_commit_callbacks):
+    from onewindow.organization.services import staff_photo_set
+    from tests.online.helpers import PNG
+
+    settings.MEDIA_ROOT = tmp_path
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_photo_set(staff=on_duty.clerk1, photo=_upload("me.png", PNG))
+        staff_photo_set(staff=on_duty.clerk3, photo=_upload("me.png", PNG))  # rostered yesterday only
+    county = on_duty.hall.county.code
+    html = Client().get(f"/hall/{county}/staff-board/").content.decode()
+    assert f'src="/hall/{county}/staff-board/photo/clerk/"' in html
+    assert 'alt="张三丰的照片"' in html
+    photo = Client().get(f"/hall/{county}/staff-board/photo/clerk/")
+    assert (photo.status_code, photo["Content-Type"], photo.content) == (200, "image/png", PNG)
+    assert Client().get(f"/hall/{county}/staff-board/photo/clerk3/").status_code == 404  # not on duty today
+    assert Client().get(f"/hall/{county}/staff-board/photo/clerk2/").status_code == 404  # on duty, no photo
+    # Taken down: the board falls back to the initial and the file goes.
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_photo_set(staff=on_duty.clerk1, photo=None)
+    assert Client().get(f"/hall/{county}/staff-board/photo/clerk/").status_code == 404
+    assert not list((tmp_path / "staff").glob("clerk-*"))
+
+
+def test_a_photo_must_be_an_image(on_duty, settings, tmp_path):
+    from onewindow.organization.services import staff_photo_set
+
+    settings.MEDIA_ROOT = tmp_path
+    with pytest.raises(DomainError) as refused:
+        staff_photo_set(staff=on_duty.clerk1, photo=_upload("cv.pdf", b"%PDF-1.4\n%%EOF\n"))
+    assert (refused.value.code, refused.value.field) == ("staff.photo_not_image", "photo")
+    on_duty.clerk1.refresh_from_db()
+    assert not on_duty.clerk1.photo

@@ -322,6 +322,7 @@ ROWS: list[Row] = [
     Row("hall:center", "GET", "/hall/990121000000/", PUBLIC),
     Row("hall:staff_board", "GET", "/hall/990121000000/staff-board/", PUBLIC),
     Row("hall:window_card", "GET", "/hall/990121000000/staff-board/01/", PUBLIC),
+    Row("hall:staff_photo", "GET", "/hall/990121000000/staff-board/photo/999999/", who(HIDDEN)),
     # The center administrator publishes the hours and keeps the leaders' rota and reception days.
     Row("hall_staff:hours", "GET", "/staff/hall/hours/", only(OK, "admin")),
     Row("hall_staff:duty", "GET", "/staff/hall/duty/", only(OK, "admin")),

@@ -150,6 +150,7 @@ def _app_samples() -> dict[str, list[str]]:
         PowerListVersion,
         Publication,
     )
+    from onewindow.organization.models import Staff
     from onewindow.worktasks.models import (
         Campaign,
         CampaignReport,
@@ -174,6 +175,7 @@ def _app_samples() -> dict[str, list[str]]:
         "power_code": first(Power.objects, "code"), "version_id": first(PowerListVersion.objects, "pk", 1),
         "entry_id": first(Distribution.objects, "pk"), "village": [str(v) for v in villages],
         "region_code": ["990121000000"], "window_number": ["01"],
+        "employee_number": first(Staff.objects.filter(region__code="990121000000"), "employee_number"),
         "plan_pk": first(Plan.objects, "pk", 1), "task_pk": first(Task.objects, "pk"),
         "problem_pk": first(Problem.objects, "pk"), "inspection_pk": first(Inspection.objects, "pk", 1),
         "campaign_pk": first(Campaign.objects, "pk", 1),
