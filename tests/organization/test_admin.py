@@ -130,3 +130,27 @@ def test_a_service_form_that_leaves_a_hook_undefined_cannot_be_built():
 
     with pytest.raises(TypeError, match="remove"):
         Incomplete()
+
+
+def test_the_administrator_uploads_a_staff_photo_for_the_board(admin_client, org, settings, tmp_path,
+                                                               django_capture_on_commit_callbacks):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.online.helpers import PNG
+
+    settings.MEDIA_ROOT = tmp_path
+    staff = org.staff("clerk")
+    url = reverse("admin:organization_staff_change", args=[staff.pk])
+    form = {"name": staff.name, "department": staff.department_id or "", "is_present": "on",
+            "postings-TOTAL_FORMS": 0, "postings-INITIAL_FORMS": 0, "backups-TOTAL_FORMS": 0,
+            "backups-INITIAL_FORMS": 0, "authorizations-TOTAL_FORMS": 0, "authorizations-INITIAL_FORMS": 0}
+    assert 'enctype="multipart/form-data"' in admin_client.get(url).content.decode()
+    refused = admin_client.post(url, {**form, "new_photo": SimpleUploadedFile("cv.pdf", b"%PDF-1.4\n%%EOF\n")})
+    assert refused.status_code == 200
+    assert "照片须为 JPEG 或 PNG 图片" in refused.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        saved = admin_client.post(url, {**form, "new_photo": SimpleUploadedFile("me.png", PNG)})
+    assert saved.status_code == 302, _errors(saved)
+    staff.refresh_from_db()
+    assert (staff.photo_type, staff.photo.read()) == ("image/png", PNG)
+    assert len(list((tmp_path / "staff").iterdir())) == 1  # the rehearsal in clean() wrote nothing
