@@ -300,6 +300,9 @@ class Publication(models.Model):
     comment_ends = models.DateField(_("公示期截止"), null=True, blank=True)
     finalized_on = models.DateField(_("公示结束日期"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"))
+    # A quarterly publication schedules its next quarter's when it is published: one follower each.
+    follows = models.OneToOneField("self", models.PROTECT, null=True, blank=True, related_name="followed_by",
+                                   verbose_name=_("上期公示"))
 
     class Meta:
         verbose_name = _("公示")

@@ -79,3 +79,37 @@ def comment_ends(calendar: CalendarSnapshot, published_on: date, days: int, unit
     if unit == Unit.WORKDAYS:
         return calendar.add_workdays(published_on, days)
     return published_on + timedelta(days=days)
+
+
+# -- quarterly publications schedule themselves (季度公示) ------------------------------------------------
+
+_QUARTER_NUMERALS = "一二三四"
+
+
+def _quarter_of(day: date) -> tuple[int, int]:
+    return day.year, (day.month - 1) // 3 + 1
+
+
+def next_quarter_due(due_on: date) -> date:
+    """The next quarter's due date: the same day of the same month of its quarter (2 March, the
+    third month's 2nd → 2 June), the month's last day where it has fewer (31 March → 30 June)."""
+    month = due_on.month + 3
+    year = due_on.year + (month - 1) // 12
+    month = (month - 1) % 12 + 1
+    last = (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)).day
+    return date(year, month, min(due_on.day, last))
+
+
+def next_quarter_title(title: str, due_on: date) -> str:
+    """The title for the next quarter: "2026年第三季度…" becomes "2026年第四季度…" (and the fourth
+    quarter's becomes the next year's first); a title naming no quarter is kept."""
+    year, quarter = _quarter_of(due_on)
+    n_year, n_quarter = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
+    for digits in (False, True):
+        name = str(quarter) if digits else _QUARTER_NUMERALS[quarter - 1]
+        new = str(n_quarter) if digits else _QUARTER_NUMERALS[n_quarter - 1]
+        for with_year in (f"{year}年第{name}季度", f"第{name}季度"):
+            if with_year in title:
+                replacement = (f"{n_year}年第{new}季度" if with_year.startswith(str(year)) else f"第{new}季度")
+                return title.replace(with_year, replacement, 1)
+    return title

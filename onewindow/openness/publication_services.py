@@ -23,7 +23,16 @@ from onewindow.organization.permissions import can, require
 from onewindow.workdays.selectors import snapshot_for
 
 from .models import Objection, OpennessSequence, Publication, PublicationEvent
-from .publication_rules import MAX_COMMENT_DAYS, TABLE, Action, State, Unit, comment_ends
+from .publication_rules import (
+    MAX_COMMENT_DAYS,
+    TABLE,
+    Action,
+    State,
+    Unit,
+    comment_ends,
+    next_quarter_due,
+    next_quarter_title,
+)
 from .publication_rules import Kind as PubKind
 
 SUBJECT = "publication"
@@ -85,14 +94,35 @@ def publication_schedule(*, department_id: int, title: str, kind: str, body: str
         raise NotFound("部门不存在", code="department.not_found", field="department")
     require(actor, Perm.CASE_REVIEW, region=department.region, department=department, on=local_date(at))
     with transaction.atomic():
-        state = _move(None, Action.SCHEDULE)
-        seq = next_value(OpennessSequence, {"scope": f"publication:{department.region.code}", "year": due_on.year})
-        pub = Publication.objects.create(
-            number=f"{department.region.prefix}-GS{due_on.year}-{seq:05d}", region=department.region,
-            department=department, title=title, kind=kind_v.value, body=body, comment_days=comment_days,
-            comment_unit=unit_v.value, due_on=due_on, state=state.value, author=actor, created_at=at)
-        _record(pub, "scheduled", at=at, actor=actor, payload={"due_on": due_on.isoformat()})
-        return pub
+        return _create(department=department, title=title, kind=kind_v, body=body, comment_days=comment_days,
+                       comment_unit=unit_v, due_on=due_on, actor=actor, at=at)
+
+
+def _create(*, department: Department, title: str, kind: PubKind, body: str, comment_days: int, comment_unit: Unit,
+            due_on: date, actor: Staff, at: datetime, follows: Publication | None = None) -> Publication:
+    state = _move(None, Action.SCHEDULE)
+    seq = next_value(OpennessSequence, {"scope": f"publication:{department.region.code}", "year": due_on.year})
+    pub = Publication.objects.create(
+        number=f"{department.region.prefix}-GS{due_on.year}-{seq:05d}", region=department.region,
+        department=department, title=title, kind=kind.value, body=body, comment_days=comment_days,
+        comment_unit=comment_unit.value, due_on=due_on, state=state.value, author=actor, created_at=at,
+        follows=follows)
+    payload = {"due_on": due_on.isoformat()} | ({"follows": follows.number} if follows is not None else {})
+    _record(pub, "scheduled", at=at, actor=actor, payload=payload,
+            note="季度公示发布后自动编排下一季度" if follows is not None else "")
+    return pub
+
+
+def _schedule_next_quarter(pub: Publication, *, actor: Staff, at: datetime) -> Publication | None:
+    """A quarterly publication, once published, puts the next quarter's on the schedule (its due
+    date a deadline row like any): the same department, kind and comment period, the body as a
+    draft to update. Once only (``follows`` is one-to-one): a publication published again after a
+    withdrawal does not schedule a second."""
+    if pub.kind != PubKind.QUARTERLY or Publication.objects.filter(follows=pub).exists():
+        return None
+    return _create(department=pub.department, title=next_quarter_title(pub.title, pub.due_on), kind=PubKind.QUARTERLY,
+                   body=pub.body, comment_days=pub.comment_days, comment_unit=Unit(pub.comment_unit),
+                   due_on=next_quarter_due(pub.due_on), actor=actor, at=at, follows=pub)
 
 
 def publication_submit(*, publication_id: int, reviewer_id: int, actor: Staff,
@@ -145,6 +175,7 @@ def publication_publish(*, publication_id: int, actor: Staff, at: datetime | Non
         pub.save(update_fields=["state", "published_on", "comment_ends"])
         _record(pub, "published", at=at, actor=actor, payload={"comment_ends": pub.comment_ends.isoformat(),
                                                                 "late": today > pub.due_on})
+        _schedule_next_quarter(pub, actor=actor, at=at)
         return pub
 
 

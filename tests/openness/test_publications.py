@@ -69,7 +69,7 @@ def test_the_full_lifecycle(people) -> None:
                         at=at(date(2026, 3, 12)))
     pub = ps.publication_finalize(publication_id=pub.id, actor=people.author, at=at(date(2026, 3, 12)))
     assert (pub.state, pub.finalized_on) == ("finalized", date(2026, 3, 12))
-    assert [r.ok for r in verify_all("publication")] == [True]
+    assert [r.ok for r in verify_all("publication")] == [True, True]  # and the next quarter's, scheduled
 
 
 def test_objections_only_during_the_period(people) -> None:
@@ -159,3 +159,40 @@ def test_pages_and_api(client, people, two_counties) -> None:
 
 def test_the_table_is_complete() -> None:
     TABLE.check()
+
+
+def test_the_next_quarters_due_date_and_title() -> None:
+    from onewindow.openness.publication_rules import next_quarter_due, next_quarter_title
+
+    assert next_quarter_due(date(2026, 3, 2)) == date(2026, 6, 2)  # the 2nd day of Q1 → of Q2
+    assert next_quarter_due(date(2026, 12, 31)) == date(2027, 3, 31)  # Q4's last day → Q1's last
+    assert next_quarter_due(date(2026, 3, 31)) == date(2026, 6, 30)  # day 91 of Q1: Q2 has 91 days
+    assert next_quarter_due(date(2026, 9, 30)) == date(2026, 12, 30)
+    assert next_quarter_title("2026年第四季度城乡低保对象公示", date(2026, 11, 2)) == "2027年第一季度城乡低保对象公示"
+    assert next_quarter_title("2026 年第一季度低保公示", MON) == "2026 年第二季度低保公示"
+    assert next_quarter_title("第3季度资金公示", date(2026, 8, 1)) == "第4季度资金公示"
+    assert next_quarter_title("村务公开", MON) == "村务公开"
+
+
+def test_a_published_quarterly_publication_schedules_the_next_quarter_once(people) -> None:
+    from onewindow.openness.models import Publication
+
+    pub = published(people)
+    following = Publication.objects.get(follows=pub)
+    assert (following.kind, following.state, following.due_on) == ("quarterly", "draft", date(2026, 6, 2))
+    assert following.title == "2026 年第二季度城乡低保对象公示"
+    assert (following.comment_days, following.comment_unit, following.department_id) == (7, "calendar", people.dept.id)
+    event = following.events.get(seq=1)
+    assert (event.kind, event.payload["follows"]) == ("scheduled", pub.number)
+    # Its due date is a deadline row like any: a late next quarter warns like a late first.
+    due = [d for d in deadlines_of("publication", following.pk) if d.key == "publish"]
+    assert [(d.due_on, d.state) for d in due] == [(date(2026, 6, 2), DeadlineState.OPEN)]
+    # An ad hoc publication schedules nothing; the chain of the new one verifies.
+    before = Publication.objects.count()
+    adhoc = ps.publication_schedule(department_id=people.dept.id, title="临时公示", kind="ad_hoc", body="内容",
+                                    comment_days=5, comment_unit="workdays", due_on=MON, actor=people.author,
+                                    at=at(MON - timedelta(days=7)))
+    ps.publication_submit(publication_id=adhoc.id, reviewer_id=people.chief.id, actor=people.author, at=at(MON))
+    ps.publication_publish(publication_id=adhoc.id, actor=people.chief, at=at(MON))
+    assert Publication.objects.count() == before + 1
+    assert all(report.ok for report in verify_all("publication"))
