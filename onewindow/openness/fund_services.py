@@ -59,8 +59,13 @@ def fund_create(*, department_id: int, code: str, name: str, basis: str, standar
                                 ("standard", standard, "补助标准"), ("period", period, "资金所属期")):
         if not (value or "").strip():
             raise DomainError(f"funds.{field}_required", f"请填写{label}", field=field)
-    if total is None or total < 0:
+        limit = Fund._meta.get_field(field).max_length
+        if limit is not None and len(value.strip()) > limit:
+            raise DomainError(f"funds.{field}_too_long", f"{label}不能超过 {limit} 个字符", field=field)
+    if total is None or not total.is_finite() or total < 0:
         raise DomainError("funds.total_invalid", "资金总额不能为负数", field="total")
+    if total.as_tuple().exponent < -2 or total >= Decimal("1e12"):  # the column: 14 digits, 2 after the point
+        raise DomainError("funds.total_invalid", "资金总额须为不超过一万亿元、最多两位小数的金额", field="total")
     if not 1 <= payment_workdays <= 60:
         raise DomainError("funds.payment_workdays_invalid", "发放时限须为 1 至 60 个工作日", field="payment_workdays")
     if Fund.objects.filter(code=code.strip()).exists():

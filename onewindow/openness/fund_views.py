@@ -1,9 +1,10 @@
 """Pages of fund disclosure: public search by village and fund, the kiosk-width village page with
-the self-check (name + ID number, rate-limited), disputes, and the staff funds page (import,
-timeliness, disputes)."""
+the self-check (name + ID number, rate-limited), disputes, and the staff funds page (new fund,
+import, timeliness, disputes)."""
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib import messages
@@ -11,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from onewindow.core.errors import DomainError
-from onewindow.organization.models import Staff
+from onewindow.organization.models import Department, Staff
 from onewindow.portal.ratelimit import (
     RateLimited,
     check,
@@ -22,7 +23,7 @@ from onewindow.portal.ratelimit import (
 )
 
 from . import fund_selectors as sel
-from .fund_services import FundImportRejected, dispute_file, distributions_import
+from .fund_services import FundImportRejected, dispute_file, distributions_import, fund_create
 from .models import FundDispute
 from .views import _staff_view
 
@@ -86,6 +87,9 @@ def staff_funds(request: HttpRequest, staff: Staff) -> HttpResponse:
     context: dict[str, Any] = {"funds": [(f, sel.fund_timeliness(f)) for f in funds],
                                "disputes": FundDispute.objects.select_related("distribution__fund",
                                                                               "distribution__village")[:50]}
+    context["departments"] = Department.objects.filter(region=staff.region).order_by("order", "code")
+    if request.method == "POST" and request.POST.get("op") == "create":
+        return _fund_create(request, staff, context)
     if request.method == "POST":
         upload = request.FILES.get("file")
         try:
@@ -104,3 +108,30 @@ def staff_funds(request: HttpRequest, staff: Staff) -> HttpResponse:
     return render(request, "openness/staff_funds.html", context)
 
 
+
+
+_FUND_FIELDS = ("department", "code", "name", "basis", "standard", "period", "total", "payment_workdays")
+
+
+def _fund_create(request: HttpRequest, staff: Staff, context: dict[str, Any]) -> HttpResponse:
+    """新建资金: the department's special fund, before its distributions are imported."""
+    values = {name: request.POST.get(name, "").strip() for name in _FUND_FIELDS}
+    try:
+        try:
+            total = Decimal(values["total"] or "x")
+        except InvalidOperation:
+            raise DomainError("funds.total_invalid", "资金总额须为金额（元）", field="total") from None
+        try:
+            workdays = int(values["payment_workdays"] or "10")
+            department_id = int(values["department"] or "0")
+        except ValueError:
+            raise DomainError("funds.payment_workdays_invalid", "发放时限须为 1 至 60 个工作日",
+                              field="payment_workdays") from None
+        fund = fund_create(department_id=department_id, code=values["code"], name=values["name"],
+                           basis=values["basis"], standard=values["standard"], period=values["period"],
+                           total=total, payment_workdays=workdays, actor=staff)
+    except DomainError as exc:
+        return render(request, "openness/staff_funds.html",
+                      context | {"create_error": exc, "values": values}, status=exc.status)
+    messages.success(request, f"已新建资金“{fund.name}”，可导入发放明细")
+    return redirect("openness:staff_funds")

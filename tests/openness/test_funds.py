@@ -225,3 +225,36 @@ def test_staff_funds_page_reports_rows(client, two_counties, imported) -> None:
     assert r.status_code == 400
     assert "金额须大于零" in r.content.decode()
     assert Distribution.objects.count() == 1
+
+
+def test_the_administrator_creates_a_fund_on_the_staff_page(client, two_counties) -> None:
+    from onewindow.openness.models import Fund
+
+    a = two_counties.a
+    client.force_login(a.user(Role.CENTER_ADMIN))
+    form = {"op": "create", "department": a.civil.id, "code": "DB-2026", "name": "城乡低保金", "basis": "民发〔2012〕220号",
+            "standard": "每人每月 700 元", "period": "2026年度", "total": "1200000.50", "payment_workdays": "10"}
+    page = client.get(reverse("openness:staff_funds")).content.decode()
+    assert 'data-testid="fund-create"' in page
+    for changes, code in (({"total": "12.345"}, "资金总额须为"), ({"total": "很多"}, "资金总额须为金额"),
+                          ({"name": ""}, "请填写资金名称"), ({"code": "X" * 41}, "资金编码不能超过 40 个字符"),
+                          ({"payment_workdays": "0"}, "发放时限须为 1 至 60 个工作日")):
+        refused = client.post(reverse("openness:staff_funds"), form | changes)
+        assert refused.status_code == 400, changes
+        assert code in refused.content.decode(), changes
+        assert 'value="城乡低保金"' in refused.content.decode() or changes == {"name": ""}  # what was typed stays
+    assert not Fund.objects.filter(code="DB-2026").exists()
+    done = client.post(reverse("openness:staff_funds"), form)
+    assert done.status_code == 302
+    fund = Fund.objects.get(code="DB-2026")
+    assert (fund.total, fund.department_id, fund.region_id) == (Decimal("1200000.50"), a.civil.id, a.civil.region_id)
+    assert client.post(reverse("openness:staff_funds"), form).status_code == 400  # the code is taken
+
+
+def test_a_clerk_may_not_create_a_fund(client, two_counties) -> None:
+    a = two_counties.a
+    client.force_login(a.user(Role.CLERK))
+    r = client.post(reverse("openness:staff_funds"), {"op": "create", "department": a.civil.id, "code": "X",
+                                                     "name": "x", "basis": "x", "standard": "x", "period": "x",
+                                                     "total": "1"})
+    assert r.status_code == 403
