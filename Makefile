@@ -10,7 +10,7 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/onewindow
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run install install-dev debian debian-test migrate demo test lint checks test-sqlite test-postgres bench bench-smoke clean
+.PHONY: run install install-dev debian debian-test migrate demo test lint checks test-sqlite test-postgres test-suites bench bench-smoke clean
 
 $(VENV)/.installed: requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -83,7 +83,18 @@ bench-smoke: install-dev
 	@mkdir -p bench/results
 	@for b in bench/*.py; do echo "== $$b --smoke"; $(PY) $$b --smoke || exit 1; done
 
-test: lint checks test-sqlite test-postgres bench-smoke
+# The SQLite and PostgreSQL passes run side by side (two cores, two independent databases and
+# var dirs; the cache is each pass's own database): each one's output is printed once it is done.
+test-suites: install-dev
+	@mkdir -p var/test-logs
+	@( $(MAKE) --no-print-directory test-sqlite > var/test-logs/sqlite.log 2>&1; echo $$? > var/test-logs/sqlite.rc ) & \
+	 ( $(MAKE) --no-print-directory test-postgres > var/test-logs/postgres.log 2>&1; echo $$? > var/test-logs/postgres.rc ) & \
+	 wait; \
+	 for pass in sqlite postgres; do echo "== the $$pass pass (exit $$(cat var/test-logs/$$pass.rc))"; \
+	   cat var/test-logs/$$pass.log; done; \
+	 [ "$$(cat var/test-logs/sqlite.rc)" = 0 ] && [ "$$(cat var/test-logs/postgres.rc)" = 0 ]
+
+test: lint checks test-suites bench-smoke
 
 # Every benchmark runs and prints its figures; the ones that miss a target are listed at the end.
 bench: install-dev
