@@ -152,6 +152,14 @@ class RosterGrid:
     without_a: tuple[RosterGap, ...]  # a working day a window has no A post
     on_leave: tuple[RosterLeave, ...]  # rostered staff on an approved absence that day
 
+    @property
+    def without_a_by_window(self) -> list[tuple[Window, list[date]]]:
+        """The windows without an A post, each with its days (the summary's lines)."""
+        lines: dict[int, tuple[Window, list[date]]] = {}
+        for gap in self.without_a:
+            lines.setdefault(gap.window.pk, (gap.window, []))[1].append(gap.day)
+        return list(lines.values())
+
 
 def roster_grid(windows: Sequence[Window], days: Sequence[date]) -> RosterGrid:
     """The roster of ``windows`` on ``days`` (the working days shown) with its summary."""
