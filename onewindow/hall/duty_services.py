@@ -14,6 +14,7 @@ from onewindow.organization.models import Posting, Staff, Window
 from onewindow.organization.permissions import Action, require
 
 from .models import Absence, Attendance, RosterEntry
+from .roster_services import check_person
 
 
 def may_sit_at(staff: Staff, window: Window, day: date) -> bool:
@@ -23,13 +24,16 @@ def may_sit_at(staff: Staff, window: Window, day: date) -> bool:
 
 
 def roster_set(*, window: Window, staff: Staff, day: date, post: str, actor: Staff) -> RosterEntry:
-    """Put ``staff`` on duty at ``window`` on ``day`` (A or B post); center administrators only."""
+    """Put ``staff`` on duty at ``window`` on ``day`` (A or B post); center administrators only.
+    The roster's rules apply (roster_services.check_person: posted there, not on approved leave,
+    not A at two windows); the roster page sets a whole cell with roster_services.roster_cell_set."""
     require(actor, Action.ORGANIZATION_EDIT, region=window.region)
     if post not in RosterEntry.Post.values:
         raise DomainError("hall.bad_post", "岗位应为 A 或 B", field="post")
     if staff.region_id != window.region_id:
         raise DomainError("hall.staff_elsewhere", f"{staff.name} 不是本中心的工作人员", field="staff")
     with transaction.atomic():
+        check_person(staff, window, day, post, "staff")
         entry, _ = RosterEntry.objects.update_or_create(window=window, staff=staff, day=day,
                                                         defaults={"post": post})
     return entry

@@ -1,9 +1,10 @@
 """The hall's staff pages under /staff/hall/: the window's page, the dashboard, the simulation,
-and the center administrator's opening hours, leaders' rota and reception days."""
+and the center administrator's opening hours, leaders' rota and reception days, the window staff
+roster and its rotation."""
 
 from django.urls import path
 
-from . import center_views, views
+from . import center_views, roster_views, views
 
 app_name = "hall_staff"
 urlpatterns = [
@@ -16,4 +17,7 @@ urlpatterns = [
     path("duty/<str:action>/", center_views.duty_act, name="duty_act"),
     path("in-place/", center_views.in_place_page, name="in_place"),
     path("meetings/", center_views.meetings_page, name="meetings"),
+    path("roster/", roster_views.roster_page, name="roster"),
+    path("roster/cell/", roster_views.roster_cell, name="roster_cell"),
+    path("roster/rotate/", roster_views.roster_rotate, name="roster_rotate"),
 ]

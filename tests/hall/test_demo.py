@@ -63,3 +63,30 @@ def test_a_second_load_changes_nothing(loaded):
     groups = WindowGroup.objects.count()
     assert demo.load_demo(today=MONDAY) == "大厅：演示数据已存在"
     assert WindowGroup.objects.count() == groups
+
+
+def test_the_roster_page_shows_the_demo_rosters_and_rotates_the_market_windows(loaded):
+    from django.test import Client
+
+    from onewindow.hall import roster_services
+    from onewindow.organization.models import Staff, Window
+
+    admin = Staff.objects.get(user__username="admin")
+    client = Client()
+    client.force_login(admin.user)
+    page = client.get("/staff/hall/roster/", {"week": MONDAY.isoformat(), "group": "SC"})
+    assert page.status_code == 200
+    grid = page.context["grid"]
+    assert [r.window.number for r in grid.rows] == ["02", "03", "04"]
+    assert all(c.a for r in grid.rows for c in r.cells)  # the demo rosters every group window
+    assert not grid.without_a
+    # 工商局's two windows rotated among 工商局's staff for two weeks, replacing the demo's roster
+    county = Region.objects.get(code=demo.COUNTY)
+    windows = list(Window.objects.filter(region=county, number__in=["02", "03"]).order_by("number"))
+    people = list(Staff.objects.filter(name__in=["邓薇", "许强", "傅丹"]).order_by("name"))
+    result = roster_services.roster_rotate(region=county, window_ids=[w.pk for w in windows],
+                                           staff_ids=[p.pk for p in people], first=MONDAY, last=date(2026, 10, 16),
+                                           shift_days=3, replace=True, actor=admin)
+    assert result.working_days == 11  # 10-10, a Saturday, is a make-up working day
+    assert len(result.written) == 22
+    assert not result.skipped

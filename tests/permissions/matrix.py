@@ -329,6 +329,10 @@ ROWS: list[Row] = [
     Row("hall_staff:duty_act", "POST", "/staff/hall/duty/set/", only(OK, "admin")),
     Row("hall_staff:in_place", "GET", "/staff/hall/in-place/", only(OK, "admin", "supervisor")),
     Row("hall_staff:meetings", "GET", "/staff/hall/meetings/", only(OK, "admin")),
+    # The window staff roster and its rotation (轮岗): the center administrator keeps them.
+    Row("hall_staff:roster", "GET", "/staff/hall/roster/", only(OK, "admin")),
+    Row("hall_staff:roster_cell", "POST", "/staff/hall/roster/cell/", only(OK, "admin")),
+    Row("hall_staff:roster_rotate", "GET", "/staff/hall/roster/rotate/", only(OK, "admin")),
     # The hall dashboard and the capacity simulation: who supervises or administers the center.
     Row("hall_staff:dashboard", "GET", "/staff/hall/", only(OK, "admin", "supervisor")),
     Row("hall_staff:simulate", "GET", "/staff/hall/simulate/", only(OK, "admin", "supervisor")),
