@@ -114,9 +114,17 @@ def outbox(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def outbox_retry(request: HttpRequest, message_id: int) -> HttpResponse:
-    """Requeue a failed message (center administrators of its region), then back to the list."""
+    """Requeue a failed message (center administrators of its region), then back to the list.
+
+    Whoever may not read the outbox at all is refused (403); a message outside the reader's
+    regions answers 404, as any record of another county does, so an id reveals nothing."""
+    staff = staff_of(request.user)
+    if not _may_read(staff):
+        return _forbidden(request)
+    if not selectors.outbox_for(staff).filter(pk=message_id).exists():
+        return _forbidden(request, "未找到该通知", status=404)
     try:
-        message = services.message_retry(message_id=message_id, actor=staff_of(request.user))
+        message = services.message_retry(message_id=message_id, actor=staff)
     except (PermissionDenied, NotFound) as exc:
         return _forbidden(request, exc.message, status=exc.status)
     except DomainError as exc:

@@ -157,7 +157,8 @@ ROWS: list[Row] = [
     Row("workbench:case_scan", "GET", "/staff/cases/{case}/scans/{scan}/", CASE_PAGE),
     Row("documents:staff_pdf", "GET", "/staff/documents/{document}/pdf", {**CASE_PAGE, "applicant": HIDDEN}),
     Row("workbench:outbox", "GET", "/staff/outbox/", only(OK, "admin", "supervisor")),
-    Row("workbench:outbox_retry", "POST", "/staff/outbox/{message}/retry/", only((OK, OK, DENIED), "admin")),
+    Row("workbench:outbox_retry", "POST", "/staff/outbox/{message}/retry/", only((OK, OK, HIDDEN), "admin",
+        supervisor=DENIED)),
     # --- the working-day calendar ----------------------------------------------------------------------
     # The calculator and the calendars are public knowledge: any login may read them.
     Row("workdays:calculator", "GET", "/staff/calendar/", staff(applicant=OK)),
