@@ -10,6 +10,13 @@ county, the *target* records the placeholders of a path are filled from:
   agent, the applicant's own case for the applicant);
 - ``other_dept[role]``: a case of another department of the same county (云溪县), or not theirs;
 - the other county's ``own`` target stands for "other county", in both directions.
+
+The newer apps' records (a feedback work order, a rectification of a bad rating …) are picked the
+same way, from the department of the target case (:func:`_app_records`): a record of that
+department, created with the app's own service where the demo has none (青禾县's demo has no
+feedback), and only where even that is impossible (no case of the department to rate) one of its
+county — which changes no outcome, since the roles bound to one department (the reviewer and the
+chief representative of 市场监管局) have a record of their department in both counties.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.http import HttpResponse
 
 from onewindow.accounts.services import api_token_issue
@@ -29,6 +37,9 @@ from onewindow.core.timesource import local_date
 from onewindow.core.timesource import now as current_time
 from onewindow.demo.loader import load_demo
 from onewindow.documents.models import Certificate, Document
+from onewindow.feedback import rules as feedback_rules
+from onewindow.feedback import services as feedback_services
+from onewindow.feedback.models import Rating, Rectification, WorkOrder
 from onewindow.notifications.models import OutboxMessage
 from onewindow.online.models import ApplicantProfile, OnlineUpload
 from onewindow.organization.models import Department, Staff
@@ -103,6 +114,7 @@ def build_matrix_world(today: date | None = None) -> MatrixWorld:
             else:
                 users[role, county] = User.objects.get(username=username)
     files: list[tuple[str, bytes]] = []
+    records: dict[int, dict[str, str]] = {}  # department id → the newer apps' records (_app_records)
     own: dict[str, dict[str, dict[str, str] | None]] = {MAIN: {}, SECOND: {}}
     other_dept: dict[str, dict[str, str]] = {}
     mine = {county: _single_department_case(_county_cases(county).filter(department__code="MZJ"))
@@ -118,17 +130,17 @@ def build_matrix_world(today: date | None = None) -> MatrixWorld:
             main_case = _single_department_case(Case.objects.filter(region__code=TOWN))
         else:
             main_case = mine[MAIN]
-        own[MAIN][role] = _placeholders(main_case, users["applicant", MAIN], files)
+        own[MAIN][role] = _placeholders(main_case, users["applicant", MAIN], files, records)
         if role in _SECOND_DEPT:
             second_case = _single_department_case(_county_cases(SECOND).filter(department__code=_SECOND_DEPT[role]))
-            own[SECOND][role] = _placeholders(second_case, users["applicant", SECOND], files)
+            own[SECOND][role] = _placeholders(second_case, users["applicant", SECOND], files, records)
         elif role == "agent":
             own[SECOND][role] = None  # 青禾县's township has no case: its agent is tried as "other county" only
         else:
-            own[SECOND][role] = _placeholders(mine[SECOND], users["applicant", SECOND], files)
+            own[SECOND][role] = _placeholders(mine[SECOND], users["applicant", SECOND], files, records)
         other = _single_department_case(_county_cases(MAIN).filter(department__code=_OTHER_DEPT[role])
                                         .exclude(pk=mine[MAIN].pk))
-        other_dept[role] = _placeholders(other, users["applicant", MAIN], files)
+        other_dept[role] = _placeholders(other, users["applicant", MAIN], files, records)
     tokens = {(role, county): api_token_issue(username=username).token
               for role, by_county in LOGINS.items() for county, username in by_county.items()
               if role not in ("applicant", "anonymous") and username is not None}
@@ -161,10 +173,12 @@ def _single_department_case(cases) -> Case:
     raise AssertionError("the demo has no such case")
 
 
-def _placeholders(case: Case, applicant: Any, files: list[tuple[str, bytes]]) -> dict[str, str]:
+def _placeholders(case: Case, applicant: Any, files: list[tuple[str, bytes]],
+                  records: dict[int, dict[str, str]]) -> dict[str, str]:
     """Everything a path can name about ``case``: the case, a scan and an upload of it, one of its
-    documents, a warning, an order and an outbox message of its department or county, and
-    public things of its county (an item, a certificate number)."""
+    documents, a warning, an order and an outbox message of its department or county, the newer
+    apps' records of its department (:func:`_app_records`), and public things of its county (an
+    item, a certificate number)."""
     today = local_date()
     scan_content = f"scan of {case.number}".encode()
     scan = CaseScan.objects.create(case=case, material="申请书", file_path=f"uploads/{case.number}/matrix.pdf",
@@ -198,6 +212,7 @@ def _placeholders(case: Case, applicant: Any, files: list[tuple[str, bytes]]) ->
         "certificate": certificate.number if certificate else "990123-2026-Z999999",
         "item": item.implementation_code, "version": str(case.item_version.version), "year": str(today.year),
         "department": str(case.department.pk),
+        **_app_records(case.department, records),
     }
 
 
@@ -205,6 +220,55 @@ def _order(department: Department) -> SupervisionOrder:
     supervisor = Staff.objects.get(user__username=LOGINS["supervisor"][department.region.code[:6]])
     return orders.order_issue(department_id=department.pk, subject="矩阵测试督办", requirement="请说明情况",
                               actor=supervisor)
+
+
+# --- the newer apps' records ----------------------------------------------------------------------
+
+
+def _county_staff(department: Department, role: str) -> Staff:
+    return Staff.objects.get(user__username=LOGINS[role][department.region.code[:6]])
+
+
+def _app_records(department: Department, records: dict[int, dict[str, str]]) -> dict[str, str]:
+    """The newer apps' records of ``department`` (once per department): see the module docstring."""
+    if department.pk not in records:
+        records[department.pk] = {
+            "work_order": str(_work_order(department).pk),
+            "rectification": str(_rectification(department).pk),
+        }
+    return records[department.pk]
+
+
+def _work_order(department: Department) -> WorkOrder:
+    """An order dispatched to ``department`` and waiting for its answer, with a caller's phone (the
+    reveal has something to reveal); received and dispatched by the county's center if none is."""
+    found = (WorkOrder.objects.filter(department=department, state__in=feedback_rules.ORDER_AWAITING_ANSWER)
+             .exclude(caller_phone="").order_by("pk").first())
+    if found is not None:
+        return found
+    admin = _county_staff(department, "admin")
+    order = feedback_services.order_receive(
+        region=department.region, kind="complaint", content="矩阵测试：窗口办理时间过长", caller_name="测试",
+        caller_phone="13800002222", actor=admin)
+    return feedback_services.order_dispatch(order_id=order.pk, department_id=department.pk, actor=admin)
+
+
+def _rectification(department: Department) -> Rectification:
+    """A rectification of ``department``: the demo's, or one opened by a bad rating of one of its
+    concluded cases nobody has rated; failing that (no such case), one of its county's, the same way."""
+    county = department.region.code[:6]
+    for scope in (Q(department=department), Q(region__code__startswith=county)):
+        found = Rectification.objects.filter(scope).order_by("pk").first()
+        if found is not None:
+            return found
+        rated = Rating.objects.filter(case__isnull=False).values("case_id")
+        case = (Case.objects.filter(scope, status__in=feedback_rules.RATABLE_CASE_STATUSES)
+                .exclude(pk__in=rated).order_by("number").first())
+        if case is not None:
+            return feedback_services.rating_submit(
+                level="very_dissatisfied", reasons=["slow"], comment="矩阵测试", channel="progress",
+                case_number=case.number, query_code=case.query_code).rectification
+    raise AssertionError(f"no case to rate in the county of {department}")
 
 
 # --- outcomes ----------------------------------------------------------------------------------

@@ -41,7 +41,8 @@ COUNTY = (OK, OK, HIDDEN)  # the whole county (center administrators, supervisor
 NOWHERE = (HIDDEN, HIDDEN, HIDDEN)
 
 # The placeholders that name a record of a department or a county: a path with one is scoped.
-RECORDS = ("case", "scan", "document", "upload", "warning", "order", "message", "department")
+RECORDS = ("case", "scan", "document", "upload", "warning", "order", "message", "department",
+           "work_order", "rectification")
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,11 @@ SEEN_NOT_MINE = (DENIED, DENIED, HIDDEN)  # seen in the whole county, but not th
 # A case of the workbench, by the roles' postings. The demo's ``clerk`` sits at the general window
 # 01 (综合窗口), which receives for every department: their postings reach the whole county.
 CASE_PAGE = staff(SCOPED, clerk=COUNTY, admin=COUNTY, supervisor=COUNTY)
-ADMIN_SITE = who(LOGIN, admin=OK)  # the Django admin: its own login page for everyone without is_staff
+ADMIN_SITE = who(LOGIN, admin=OK)
+# The citizen's voice (feedback/permissions.py): department postings see their departments' work
+# orders and rectifications, the general window's clerk and the center the whole county; a proxy
+# agent none (no view permission); a login without a staff record is refused (403).
+FEEDBACK = staff(SCOPED, clerk=COUNTY, admin=COUNTY, supervisor=COUNTY, agent=NOWHERE)  # the Django admin: its own login page for everyone without is_staff
 
 
 ROWS: list[Row] = [
@@ -243,19 +248,24 @@ ROWS: list[Row] = [
     Row("workbench:id_views", "GET", "/staff/id-views/", only(OK, "admin", "supervisor")),
     Row("workbench:feedback:inbox", "GET", "/staff/feedback/", staff()),
     Row("workbench:feedback:order_new", "GET", "/staff/feedback/orders/new/", staff()),
-    Row("workbench:feedback:order", "GET", "/staff/feedback/orders/999999/", staff(HIDDEN)),
-    Row("workbench:feedback:order_act", "POST", "/staff/feedback/orders/999999/act/accept/", staff(HIDDEN)),
+    Row("workbench:feedback:order", "GET", "/staff/feedback/orders/{work_order}/", FEEDBACK),
+    # An action the order's state or the role does not allow is refused with a message on the order
+    # page (302): tests/feedback has who may do which.
+    Row("workbench:feedback:order_act", "POST", "/staff/feedback/orders/{work_order}/act/accept/", FEEDBACK),
     Row("workbench:feedback:rectifications", "GET", "/staff/feedback/rectifications/", staff()),
-    Row("workbench:feedback:rectification", "GET", "/staff/feedback/rectifications/999999/", staff(HIDDEN)),
-    Row("workbench:feedback:rectification_act", "POST", "/staff/feedback/rectifications/999999/act/submit/",
-        staff(HIDDEN)),
+    Row("workbench:feedback:rectification", "GET", "/staff/feedback/rectifications/{rectification}/", FEEDBACK),
+    # Verifying a bad rating is the responsible department's (reviewer, chief representative); the
+    # others who see it are refused (403).
+    Row("workbench:feedback:rectification_act", "POST", "/staff/feedback/rectifications/{rectification}/act/verify/",
+        {**FEEDBACK, "clerk": SEEN_NOT_MINE, "admin": SEEN_NOT_MINE, "supervisor": SEEN_NOT_MINE},
+        data={"note": "矩阵核实"}),
     Row("workbench:feedback:import", "GET", "/staff/feedback/import/", staff()),
     Row("workbench:feedback:pad", "GET", "/staff/feedback/pad/", staff()),
     Row("workbench:feedback:hot", "GET", "/staff/feedback/hot/", staff()),
-    # The caller's full phone (a recorded reveal): who may is tested on a real order in
-    # tests/feedback/test_phone_reveal.py (department staff and the center: yes; supervisors: 403).
-    Row("workbench:feedback:order_phone", "POST", "/staff/feedback/orders/999999/phone/", staff(HIDDEN),
-        data={"reason": "contact"}),
+    # The caller's full phone (a recorded reveal): department staff and the center call back;
+    # supervisors read the order masked (403).
+    Row("workbench:feedback:order_phone", "POST", "/staff/feedback/orders/{work_order}/phone/",
+        {**FEEDBACK, "supervisor": SEEN_NOT_MINE}, data={"reason": "contact"}),
     # Bulk notices: every staff member sees the list (the draft form only where they may draft).
     Row("workbench:feedback:notices", "GET", "/staff/feedback/notices/", staff()),
     Row("workbench:feedback:notice", "GET", "/staff/feedback/notices/999999/", staff(HIDDEN)),
