@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -42,11 +42,13 @@ from onewindow.feedback import services as feedback_services
 from onewindow.feedback.models import Rating, Rectification, WorkOrder
 from onewindow.notifications.models import OutboxMessage
 from onewindow.online.models import ApplicantProfile, OnlineUpload
-from onewindow.organization.models import Department, Staff
+from onewindow.organization.models import Department, Staff, Window
 from onewindow.supervision import orders
 from onewindow.supervision.models import SupervisionOrder, Warning
 from onewindow.supervision.sweep import sweep
 from onewindow.workbench.models import CaseScan
+from onewindow.worktasks import services as worktasks_services
+from onewindow.worktasks.models import Campaign, Inspection, Plan, Problem, Task
 
 # The two demo counties: the main one, and the small second one (青禾县).
 MAIN, SECOND = "990121", "990123"
@@ -235,6 +237,11 @@ def _app_records(department: Department, records: dict[int, dict[str, str]]) -> 
         records[department.pk] = {
             "work_order": str(_work_order(department).pk),
             "rectification": str(_rectification(department).pk),
+            "plan": str(_plan(department).pk),
+            "task": str(_task(department).pk),
+            "problem": str(_problem(department).pk),
+            "inspection": str(_inspection(department).pk),
+            "campaign": str(_campaign(department).pk),
         }
     return records[department.pk]
 
@@ -269,6 +276,71 @@ def _rectification(department: Department) -> Rectification:
                 level="very_dissatisfied", reasons=["slow"], comment="矩阵测试", channel="progress",
                 case_number=case.number, query_code=case.query_code).rectification
     raise AssertionError(f"no case to rate in the county of {department}")
+
+
+def _county_region(department: Department) -> Any:
+    region = department.region
+    return region if region.code.endswith("000000") else region.parent
+
+
+def _plan(department: Department) -> Plan:
+    """The work plan of the department's county (plans, inspections and campaigns are the county's)."""
+    county = _county_region(department)
+    found = Plan.objects.filter(region=county).order_by("pk").first()
+    return found or worktasks_services.plan_create(actor=_county_staff(department, "admin"), region_id=county.pk,
+                                                   title="矩阵测试工作计划", year=local_date().year)
+
+
+def _task(department: Department) -> Task:
+    """A task ``department`` leads, in its county's plan: the demo's, or a new one."""
+    plan = _plan(department)
+    if department.region_id != plan.region_id:  # a township's office: any task of the county
+        return Task.objects.filter(plan=plan).order_by("pk").first() or _task(Department.objects.filter(
+            region=plan.region).order_by("pk").first())
+    found = Task.objects.filter(plan=plan, lead=department).order_by("pk").first()
+    return found or worktasks_services.task_create(
+        actor=_county_staff(department, "admin"), plan_id=plan.pk, title="矩阵测试任务", lead_id=department.pk,
+        units=[worktasks_services.UnitInput(department_id=department.pk, owner_name="负责人")],
+        starts_on=local_date(), due_workdays=20)
+
+
+def _problem(department: Department) -> Problem:
+    """A problem assigned to ``department`` for rectification: the demo's, or recorded and assigned."""
+    found = Problem.objects.filter(department=department).order_by("pk").first()
+    if found is not None:
+        return found
+    if department.region_id != _county_region(department).pk:  # a township's office: one of the county
+        return _problem(Department.objects.filter(region=_county_region(department)).order_by("pk").first())
+    admin = _county_staff(department, "admin")
+    problem = worktasks_services.problem_record(actor=admin, region_id=_county_region(department).pk,
+                                                title="矩阵测试问题", source="inspection", evidence="检查记录")
+    responsible = (Staff.objects.filter(postings__department=department).order_by("pk").first()
+                   or _county_staff(department, "chief"))
+    return worktasks_services.problem_act(actor=admin, problem_id=problem.pk, action="assign",
+                                          department_id=department.pk, responsible_id=responsible.pk, due_workdays=10)
+
+
+def _inspection(department: Department) -> Inspection:
+    county = _county_region(department)
+    found = Inspection.objects.filter(region=county).order_by("pk").first()
+    if found is not None:
+        return found
+    windows = Window.objects.filter(region=county).order_by("number")[:2]
+    return worktasks_services.inspection_create(
+        actor=_county_staff(department, "admin"), region_id=county.pk, kind="inspection", title="矩阵测试检查",
+        planned_on=local_date(), window_ids=[w.pk for w in windows])
+
+
+def _campaign(department: Department) -> Campaign:
+    county = _county_region(department)
+    found = Campaign.objects.filter(region=county).order_by("pk").first()
+    if found is not None:
+        return found
+    today = local_date()
+    return worktasks_services.campaign_create(
+        actor=_county_staff(department, "admin"), region_id=county.pk, title="矩阵测试专项行动", starts_on=today,
+        ends_on=today + timedelta(days=60), phases=[worktasks_services.PhaseInput("排查", today,
+                                                                                today + timedelta(days=30))])
 
 
 # --- outcomes ----------------------------------------------------------------------------------

@@ -42,7 +42,7 @@ NOWHERE = (HIDDEN, HIDDEN, HIDDEN)
 
 # The placeholders that name a record of a department or a county: a path with one is scoped.
 RECORDS = ("case", "scan", "document", "upload", "warning", "order", "message", "department",
-           "work_order", "rectification")
+           "work_order", "rectification", "plan", "task", "problem", "inspection", "campaign")
 
 
 @dataclass(frozen=True)
@@ -102,7 +102,12 @@ ADMIN_SITE = who(LOGIN, admin=OK)
 # The citizen's voice (feedback/permissions.py): department postings see their departments' work
 # orders and rectifications, the general window's clerk and the center the whole county; a proxy
 # agent none (no view permission); a login without a staff record is refused (403).
-FEEDBACK = staff(SCOPED, clerk=COUNTY, admin=COUNTY, supervisor=COUNTY, agent=NOWHERE)  # the Django admin: its own login page for everyone without is_staff
+FEEDBACK = staff(SCOPED, clerk=COUNTY, admin=COUNTY, supervisor=COUNTY, agent=NOWHERE)
+# Work tasks, problems, inspections and campaigns (worktasks/selectors.py): every staff member of
+# the county sees all of them (a task's plan and a problem are the county's, whatever department
+# answers for them); a proxy agent none.
+WORKTASKS = staff(COUNTY, agent=NOWHERE)
+WORKTASKS_OFFICE = staff(SEEN_NOT_MINE, admin=COUNTY, supervisor=COUNTY, agent=NOWHERE)  # plan.manage  # the Django admin: its own login page for everyone without is_staff
 
 
 ROWS: list[Row] = [
@@ -377,26 +382,28 @@ ROWS: list[Row] = [
     Row("GET /api/v1/publications", "GET", "/api/v1/publications", PUBLIC, api=True),
     # Work tasks, problems and inspections (worktasks): staff pages; an unknown record is not found.
     Row("workbench:worktasks:home", "GET", "/staff/worktasks/", staff()),
-    Row("workbench:worktasks:plan", "GET", "/staff/worktasks/plans/999999/", staff(HIDDEN)),
-    Row("workbench:worktasks:plan_export", "GET", "/staff/worktasks/plans/999999/export.xlsx", staff(HIDDEN)),
-    Row("workbench:worktasks:plan_import", "POST", "/staff/worktasks/plans/999999/import/", staff(HIDDEN)),
-    Row("workbench:worktasks:task", "GET", "/staff/worktasks/tasks/999999/", staff(HIDDEN)),
-    Row("workbench:worktasks:task_act", "POST", "/staff/worktasks/tasks/999999/act/report/", staff(HIDDEN)),
+    Row("workbench:worktasks:plan", "GET", "/staff/worktasks/plans/{plan}/", WORKTASKS),
+    Row("workbench:worktasks:plan_export", "GET", "/staff/worktasks/plans/{plan}/export.xlsx", WORKTASKS),
+    # Without a file: refused with a message on the plan page (302) once the plan is found.
+    Row("workbench:worktasks:plan_import", "POST", "/staff/worktasks/plans/{plan}/import/", WORKTASKS),
+    Row("workbench:worktasks:task", "GET", "/staff/worktasks/tasks/{task}/", WORKTASKS),
+    # A report the role may not make is refused with a message on the task page (302).
+    Row("workbench:worktasks:task_act", "POST", "/staff/worktasks/tasks/{task}/act/report/", WORKTASKS),
     Row("workbench:worktasks:problems", "GET", "/staff/worktasks/problems/", staff()),
-    Row("workbench:worktasks:problem", "GET", "/staff/worktasks/problems/999999/", staff(HIDDEN)),
-    Row("workbench:worktasks:problem_act", "POST", "/staff/worktasks/problems/999999/act/assign/", staff(HIDDEN)),
-    Row("workbench:worktasks:checklist", "GET", "/staff/worktasks/inspections/999999/checklist/", staff(HIDDEN)),
+    Row("workbench:worktasks:problem", "GET", "/staff/worktasks/problems/{problem}/", WORKTASKS),
+    Row("workbench:worktasks:problem_act", "POST", "/staff/worktasks/problems/{problem}/act/assign/", WORKTASKS),
+    Row("workbench:worktasks:checklist", "GET", "/staff/worktasks/inspections/{inspection}/checklist/", WORKTASKS),
     # Create pages: the office creates plans, campaigns and inspections; problems also the chiefs.
     Row("workbench:worktasks:plan_new", "POST", "/staff/worktasks/plans/new/", only(OK, "admin", "supervisor")),
-    Row("workbench:worktasks:task_new", "GET", "/staff/worktasks/plans/999999/tasks/new/", staff(HIDDEN)),
+    Row("workbench:worktasks:task_new", "GET", "/staff/worktasks/plans/{plan}/tasks/new/", WORKTASKS_OFFICE),
     Row("workbench:worktasks:problem_new", "POST", "/staff/worktasks/problems/new/",
         only(OK, "chief", "admin", "supervisor")),
     Row("workbench:worktasks:inspection_new", "POST", "/staff/worktasks/inspections/new/",
         only(OK, "admin", "supervisor")),
     Row("workbench:worktasks:campaigns", "GET", "/staff/worktasks/campaigns/", staff()),
     Row("workbench:worktasks:campaign_new", "POST", "/staff/worktasks/campaigns/new/", only(OK, "admin", "supervisor")),
-    Row("workbench:worktasks:campaign", "GET", "/staff/worktasks/campaigns/999999/", staff(HIDDEN)),
-    Row("workbench:worktasks:campaign_act", "POST", "/staff/worktasks/campaigns/999999/act/submit/", staff(HIDDEN)),
+    Row("workbench:worktasks:campaign", "GET", "/staff/worktasks/campaigns/{campaign}/", WORKTASKS),
+    Row("workbench:worktasks:campaign_act", "POST", "/staff/worktasks/campaigns/{campaign}/act/submit/", WORKTASKS),
     Row("workbench:worktasks:report_file", "GET", "/staff/worktasks/campaign-reports/999999/file/", staff(HIDDEN)),
     Row("workbench:worktasks:photo", "GET", "/staff/worktasks/photos/999999/", staff(HIDDEN)),
     # The public notice of a campaign: anyone; one not (yet) published is not found.
