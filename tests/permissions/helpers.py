@@ -40,6 +40,8 @@ from onewindow.documents.models import Certificate, Document
 from onewindow.feedback import rules as feedback_rules
 from onewindow.feedback import services as feedback_services
 from onewindow.feedback.models import Rating, Rectification, WorkOrder
+from onewindow.openness import publication_services
+from onewindow.openness.models import Publication
 from onewindow.notifications.models import OutboxMessage
 from onewindow.online.models import ApplicantProfile, OnlineUpload
 from onewindow.organization.models import Department, Staff, Window
@@ -242,6 +244,7 @@ def _app_records(department: Department, records: dict[int, dict[str, str]]) -> 
             "problem": str(_problem(department).pk),
             "inspection": str(_inspection(department).pk),
             "campaign": str(_campaign(department).pk),
+            "publication": str(_publication(department).pk),
         }
     return records[department.pk]
 
@@ -341,6 +344,23 @@ def _campaign(department: Department) -> Campaign:
         actor=_county_staff(department, "admin"), region_id=county.pk, title="矩阵测试专项行动", starts_on=today,
         ends_on=today + timedelta(days=60), phases=[worktasks_services.PhaseInput("排查", today,
                                                                                 today + timedelta(days=30))])
+
+
+def _publication(department: Department) -> Publication:
+    """A publication of ``department``: the demo's, or one scheduled by a reviewer of the department;
+    failing that (nobody reviews for it), one of its county's."""
+    found = Publication.objects.filter(department=department).order_by("pk").first()
+    if found is not None:
+        return found
+    author = (Staff.objects.filter(postings__department=department,
+                                   postings__role__in=["reviewer", "chief_representative"]).order_by("pk").first())
+    if author is not None:
+        return publication_services.publication_schedule(
+            department_id=department.pk, title="矩阵测试公示", kind="ad_hoc", body="矩阵测试公示内容", comment_days=5,
+            comment_unit="workdays", due_on=local_date() + timedelta(days=10), actor=author)
+    county = _county_region(department)
+    found = Publication.objects.filter(region=county).order_by("pk").first()
+    return found or _publication(Department.objects.filter(region=county, code="GSJ").get())
 
 
 # --- outcomes ----------------------------------------------------------------------------------

@@ -42,7 +42,8 @@ NOWHERE = (HIDDEN, HIDDEN, HIDDEN)
 
 # The placeholders that name a record of a department or a county: a path with one is scoped.
 RECORDS = ("case", "scan", "document", "upload", "warning", "order", "message", "department",
-           "work_order", "rectification", "plan", "task", "problem", "inspection", "campaign")
+           "work_order", "rectification", "plan", "task", "problem", "inspection", "campaign",
+           "publication")
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,7 @@ FEEDBACK = staff(SCOPED, clerk=COUNTY, admin=COUNTY, supervisor=COUNTY, agent=NO
 # the county sees all of them (a task's plan and a problem are the county's, whatever department
 # answers for them); a proxy agent none.
 WORKTASKS = staff(COUNTY, agent=NOWHERE)
+PUBLICATION = staff(SCOPED, clerk=COUNTY, admin=COUNTY, supervisor=COUNTY, agent=NOWHERE)
 WORKTASKS_OFFICE = staff(SEEN_NOT_MINE, admin=COUNTY, supervisor=COUNTY, agent=NOWHERE)  # plan.manage  # the Django admin: its own login page for everyone without is_staff
 
 
@@ -302,9 +304,11 @@ ROWS: list[Row] = [
     Row("openness:public_second", "POST", "/openness/topics/999999/second/", who(HIDDEN)),
     Row("openness:staff_topics", "GET", "/staff/openness/topics/", staff()),
     Row("openness:staff_schedule", "GET", "/staff/openness/publications/", staff()),
-    Row("openness:staff_publication", "GET", "/staff/openness/publications/999999/", staff(HIDDEN)),
-    Row("openness:staff_publication_act", "POST", "/staff/openness/publications/999999/act/publish/",
-        staff(HIDDEN)),
+    # A department's publications (openness/publication_selectors.py): its postings, the general
+    # window's clerk and the center; publishing is the named reviewer's (others: refused as input, 400).
+    Row("openness:staff_publication", "GET", "/staff/openness/publications/{publication}/", PUBLICATION),
+    Row("openness:staff_publication_act", "POST", "/staff/openness/publications/{publication}/act/publish/",
+        PUBLICATION),
     Row("openness:staff_funds", "GET", "/staff/openness/funds/", staff()),
     Row("openness:staff_powers", "GET", "/staff/openness/powers/", staff()),
     Row("openness:staff_powers_export", "GET", "/staff/openness/powers/export/999999/", staff(HIDDEN)),
