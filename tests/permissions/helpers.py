@@ -32,6 +32,10 @@ from django.db.models import Q
 from django.http import HttpResponse
 
 from onewindow.accounts.services import api_token_issue
+from onewindow.assessment import demo as assessment_demo
+from onewindow.assessment import services as assessment_services
+from onewindow.assessment.models import Assessment
+from onewindow.assessment.rules import PeriodKind, SubjectKind
 from onewindow.cases.models import Case, CaseTask
 from onewindow.core.timesource import local_date
 from onewindow.core.timesource import now as current_time
@@ -245,6 +249,7 @@ def _app_records(department: Department, records: dict[int, dict[str, str]]) -> 
             "inspection": str(_inspection(department).pk),
             "campaign": str(_campaign(department).pk),
             "publication": str(_publication(department).pk),
+            "assessment": str(_assessment(department).pk),
         }
     return records[department.pk]
 
@@ -361,6 +366,24 @@ def _publication(department: Department) -> Publication:
     county = _county_region(department)
     found = Publication.objects.filter(region=county).order_by("pk").first()
     return found or _publication(Department.objects.filter(region=county, code="GSJ").get())
+
+
+def _assessment(department: Department) -> Assessment:
+    """An assessment of the department's county: the demo's, or last month's windows scored under the
+    demo's scheme, defined for the county by its center administrator."""
+    county = _county_region(department)
+    found = Assessment.objects.filter(region=county).order_by("pk").first()
+    if found is not None:
+        return found
+    admin = _county_staff(department, "admin")
+    today = local_date()
+    assessment_services.scheme_define(
+        by=admin, region=county, name="窗口月度考核（矩阵测试）", period_kind=PeriodKind.MONTH,
+        subject_kind=SubjectKind.WINDOW, effective_from=date(today.year - 1, 1, 1), base=assessment_demo.D(100),
+        cap=assessment_demo.D(110), items=assessment_demo.ITEMS, bands=assessment_demo.BANDS)
+    last_month = today.replace(day=1) - timedelta(days=1)
+    return assessment_services.assessment_score(by=admin, region=county, subject_kind=SubjectKind.WINDOW,
+                                                period=f"{last_month.year}-{last_month.month:02d}")
 
 
 # --- outcomes ----------------------------------------------------------------------------------

@@ -43,7 +43,7 @@ NOWHERE = (HIDDEN, HIDDEN, HIDDEN)
 # The placeholders that name a record of a department or a county: a path with one is scoped.
 RECORDS = ("case", "scan", "document", "upload", "warning", "order", "message", "department",
            "work_order", "rectification", "plan", "task", "problem", "inspection", "campaign",
-           "publication")
+           "publication", "assessment")
 
 
 @dataclass(frozen=True)
@@ -109,6 +109,9 @@ FEEDBACK = staff(SCOPED, clerk=COUNTY, admin=COUNTY, supervisor=COUNTY, agent=NO
 # answers for them); a proxy agent none.
 WORKTASKS = staff(COUNTY, agent=NOWHERE)
 PUBLICATION = staff(SCOPED, clerk=COUNTY, admin=COUNTY, supervisor=COUNTY, agent=NOWHERE)
+# Assessments (assessment/selectors.py): the county's center administrators, supervisors and chief
+# representatives; anyone else, a login without a staff record included, is told "not found".
+ASSESSMENT = staff(NOWHERE, chief=COUNTY, admin=COUNTY, supervisor=COUNTY, applicant=NOWHERE)
 WORKTASKS_OFFICE = staff(SEEN_NOT_MINE, admin=COUNTY, supervisor=COUNTY, agent=NOWHERE)  # plan.manage  # the Django admin: its own login page for everyone without is_staff
 
 
@@ -425,10 +428,12 @@ ROWS: list[Row] = [
     Row("POST /api/v1/inspections", "POST", "/api/v1/inspections", api_staff(), api=True),
     # Assessment: staff pages and API; an unknown assessment is not found.
     Row("assessment:list", "GET", "/staff/assessment/", staff()),
-    Row("assessment:detail", "GET", "/staff/assessment/999999/", staff(HIDDEN, applicant=HIDDEN)),
-    Row("assessment:action", "POST", "/staff/assessment/999999/publish/", staff(HIDDEN, applicant=HIDDEN)),
+    Row("assessment:detail", "GET", "/staff/assessment/{assessment}/", ASSESSMENT),
+    # Publishing is the administrator's: a chief or a supervisor is refused with a message (302).
+    Row("assessment:action", "POST", "/staff/assessment/{assessment}/publish/", ASSESSMENT),
     Row("GET /api/v1/assessments", "GET", "/api/v1/assessments?period=2026-11&subject=window", api_staff(), api=True),
-    Row("GET /api/v1/assessments/{assessment_id}", "GET", "/api/v1/assessments/999999", api_staff(HIDDEN), api=True),
+    Row("GET /api/v1/assessments/{assessment_id}", "GET", "/api/v1/assessments/{assessment}",
+        api_staff(NOWHERE, chief=COUNTY, admin=COUNTY, supervisor=COUNTY), api=True),
     Row("POST /api/v1/assessments/{assessment_id}/objections", "POST", "/api/v1/assessments/999999/objections",
         api_staff(), api=True),  # an empty objection is refused (422) before the assessment is looked up
     # Rectifications of bad ratings through the API (feedback).
