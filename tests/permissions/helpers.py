@@ -44,10 +44,10 @@ from onewindow.documents.models import Certificate, Document
 from onewindow.feedback import rules as feedback_rules
 from onewindow.feedback import services as feedback_services
 from onewindow.feedback.models import Rating, Rectification, WorkOrder
-from onewindow.openness import publication_services
-from onewindow.openness.models import Publication
 from onewindow.notifications.models import OutboxMessage
 from onewindow.online.models import ApplicantProfile, OnlineUpload
+from onewindow.openness import publication_services
+from onewindow.openness.models import Publication
 from onewindow.organization.models import Department, Staff, Window
 from onewindow.supervision import orders
 from onewindow.supervision.models import SupervisionOrder, Warning
@@ -241,8 +241,8 @@ def _app_records(department: Department, records: dict[int, dict[str, str]]) -> 
     """The newer apps' records of ``department`` (once per department): see the module docstring."""
     if department.pk not in records:
         records[department.pk] = {
-            "work_order": str(_work_order(department).pk),
-            "rectification": str(_rectification(department).pk),
+            **_numbered("work_order", _work_order(department)),
+            **_numbered("rectification", _rectification(department)),
             "plan": str(_plan(department).pk),
             "task": str(_task(department).pk),
             "problem": str(_problem(department).pk),
@@ -252,6 +252,11 @@ def _app_records(department: Department, records: dict[int, dict[str, str]]) -> 
             "assessment": str(_assessment(department).pk),
         }
     return records[department.pk]
+
+
+def _numbered(name: str, record: Any) -> dict[str, str]:
+    """A record by its id (the pages) and by its number (the API)."""
+    return {name: str(record.pk), f"{name}_number": record.number}
 
 
 def _work_order(department: Department) -> WorkOrder:
@@ -313,8 +318,9 @@ def _task(department: Department) -> Task:
 
 
 def _problem(department: Department) -> Problem:
-    """A problem assigned to ``department`` for rectification: the demo's, or recorded and assigned."""
-    found = Problem.objects.filter(department=department).order_by("pk").first()
+    """A problem assigned to ``department`` and not yet planned (so that an action's permission, not the
+    problem's state, decides): the demo's, or one recorded and assigned."""
+    found = Problem.objects.filter(department=department, state="assigned").order_by("pk").first()
     if found is not None:
         return found
     if department.region_id != _county_region(department).pk:  # a township's office: one of the county

@@ -42,7 +42,7 @@ NOWHERE = (HIDDEN, HIDDEN, HIDDEN)
 
 # The placeholders that name a record of a department or a county: a path with one is scoped.
 RECORDS = ("case", "scan", "document", "upload", "warning", "order", "message", "department",
-           "work_order", "rectification", "plan", "task", "problem", "inspection", "campaign",
+           "work_order", "work_order_number", "rectification", "rectification_number", "plan", "task", "problem", "inspection", "campaign",
            "publication", "assessment")
 
 
@@ -112,6 +112,7 @@ PUBLICATION = staff(SCOPED, clerk=COUNTY, admin=COUNTY, supervisor=COUNTY, agent
 # Assessments (assessment/selectors.py): the county's center administrators, supervisors and chief
 # representatives; anyone else, a login without a staff record included, is told "not found".
 ASSESSMENT = staff(NOWHERE, chief=COUNTY, admin=COUNTY, supervisor=COUNTY, applicant=NOWHERE)
+API_FEEDBACK = api_staff(SCOPED, clerk=COUNTY, admin=COUNTY, supervisor=COUNTY, agent=NOWHERE)
 WORKTASKS_OFFICE = staff(SEEN_NOT_MINE, admin=COUNTY, supervisor=COUNTY, agent=NOWHERE)  # plan.manage  # the Django admin: its own login page for everyone without is_staff
 
 
@@ -372,11 +373,13 @@ ROWS: list[Row] = [
     Row("GET /api/v1/ratings", "GET", "/api/v1/ratings", api_staff(), api=True),
     Row("POST /api/v1/ratings", "POST", "/api/v1/ratings", PUBLIC, api=True),
     Row("POST /api/v1/ratings/follow-up", "POST", "/api/v1/ratings/follow-up", PUBLIC, api=True),
-    Row("GET /api/v1/feedback/{number}", "GET", "/api/v1/feedback/nosuch", api_staff(HIDDEN), api=True),
+    Row("GET /api/v1/feedback/{number}", "GET", "/api/v1/feedback/{work_order_number}", API_FEEDBACK, api=True),
     Row("POST /api/v1/feedback", "POST", "/api/v1/feedback", api_staff(), api=True),
     Row("POST /api/v1/feedback/import", "POST", "/api/v1/feedback/import", api_staff(), api=True),
-    Row("POST /api/v1/feedback/{number}/actions/{action}", "POST", "/api/v1/feedback/nosuch/actions/accept",
-        api_staff(HIDDEN), api=True),
+    # Signing for an order is the department's (feedback/permissions.py ORDER_HANDLE): the center and
+    # the supervisors who see it are refused.
+    Row("POST /api/v1/feedback/{number}/actions/{action}", "POST", "/api/v1/feedback/{work_order_number}/actions/claim",
+        {**API_FEEDBACK, "admin": SEEN_NOT_MINE, "supervisor": SEEN_NOT_MINE}, api=True),
     Row("GET /api/v1/disclosure-requests/{number}", "GET", "/api/v1/disclosure-requests/nosuch",
         api_staff(HIDDEN), api=True),
     Row("POST /api/v1/disclosure-requests", "POST", "/api/v1/disclosure-requests", api_staff(), api=True),
@@ -418,12 +421,17 @@ ROWS: list[Row] = [
     Row("worktasks_public:notice", "GET", "/notices/campaigns/999999/", who(HIDDEN)),
     Row("GET /api/v1/work-tasks", "GET", "/api/v1/work-tasks", api_staff(), api=True),
     Row("POST /api/v1/work-tasks", "POST", "/api/v1/work-tasks", api_staff(), api=True),
-    Row("POST /api/v1/work-tasks/{task_id}/reports", "POST", "/api/v1/work-tasks/999999/reports", api_staff(),
-        api=True),  # an empty report is refused (422) before the task is looked up
+    # The report of the task's lead unit (the department placeholder), by whoever may report for it
+    # (worktasks TASK_REPORT: the unit's postings, the center); the county's other staff see the task.
+    Row("POST /api/v1/work-tasks/{task_id}/reports", "POST", "/api/v1/work-tasks/{task}/reports",
+        api_staff(COUNTY, reviewer=(OK, DENIED, HIDDEN), chief=(OK, DENIED, HIDDEN), supervisor=SEEN_NOT_MINE,
+                  agent=NOWHERE),
+        data={"department": "{department}", "text": "矩阵测试进展", "progress": 10}, api=True),
     Row("GET /api/v1/problems", "GET", "/api/v1/problems", api_staff(), api=True),
     Row("POST /api/v1/problems", "POST", "/api/v1/problems", api_staff(), api=True),
-    Row("POST /api/v1/problems/{problem_id}/actions/{action}", "POST", "/api/v1/problems/999999/actions/assign",
-        api_staff(HIDDEN), api=True),
+    # Assigning is the office's and the chiefs' (PROBLEM_MANAGE); every staff member of the county sees it.
+    Row("POST /api/v1/problems/{problem_id}/actions/{action}", "POST", "/api/v1/problems/{problem}/actions/assign",
+        api_staff(SEEN_NOT_MINE, chief=COUNTY, admin=COUNTY, supervisor=COUNTY, agent=NOWHERE), api=True),
     Row("GET /api/v1/inspections", "GET", "/api/v1/inspections", api_staff(), api=True),
     Row("POST /api/v1/inspections", "POST", "/api/v1/inspections", api_staff(), api=True),
     # Assessment: staff pages and API; an unknown assessment is not found.
@@ -437,7 +445,10 @@ ROWS: list[Row] = [
     Row("POST /api/v1/assessments/{assessment_id}/objections", "POST", "/api/v1/assessments/999999/objections",
         api_staff(), api=True),  # an empty objection is refused (422) before the assessment is looked up
     # Rectifications of bad ratings through the API (feedback).
-    Row("GET /api/v1/rectifications/{number}", "GET", "/api/v1/rectifications/nosuch", api_staff(HIDDEN), api=True),
-    Row("POST /api/v1/rectifications/{number}/actions/{action}", "POST", "/api/v1/rectifications/nosuch/actions/verify",
-        api_staff(HIDDEN), api=True),
+    Row("GET /api/v1/rectifications/{number}", "GET", "/api/v1/rectifications/{rectification_number}", API_FEEDBACK,
+        api=True),
+    Row("POST /api/v1/rectifications/{number}/actions/{action}", "POST",
+        "/api/v1/rectifications/{rectification_number}/actions/verify",
+        {**API_FEEDBACK, "clerk": SEEN_NOT_MINE, "admin": SEEN_NOT_MINE, "supervisor": SEEN_NOT_MINE},
+        data={"note": "矩阵核实"}, api=True),
 ]
