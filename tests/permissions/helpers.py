@@ -43,7 +43,7 @@ from onewindow.demo.loader import load_demo
 from onewindow.documents.models import Certificate, Document
 from onewindow.feedback import rules as feedback_rules
 from onewindow.feedback import services as feedback_services
-from onewindow.feedback.models import Rating, Rectification, WorkOrder
+from onewindow.feedback.models import BulkNotice, Rating, Rectification, WorkOrder
 from onewindow.notifications.models import OutboxMessage
 from onewindow.online.models import ApplicantProfile, OnlineUpload
 from onewindow.openness import publication_services
@@ -243,6 +243,7 @@ def _app_records(department: Department, records: dict[int, dict[str, str]]) -> 
         records[department.pk] = {
             **_numbered("work_order", _work_order(department)),
             **_numbered("rectification", _rectification(department)),
+            "notice": str(_notice(department).pk),
             "plan": str(_plan(department).pk),
             "task": str(_task(department).pk),
             "problem": str(_problem(department).pk),
@@ -271,6 +272,14 @@ def _work_order(department: Department) -> WorkOrder:
         region=department.region, kind="complaint", content="矩阵测试：窗口办理时间过长", caller_name="测试",
         caller_phone="13800002222", actor=admin)
     return feedback_services.order_dispatch(order_id=order.pk, department_id=department.pk, actor=admin)
+
+
+def _notice(department: Department) -> BulkNotice:
+    """A bulk notice of ``department``: the demo's, or one drafted by the county's center."""
+    found = BulkNotice.objects.filter(department=department).order_by("pk").first()
+    return found or feedback_services.notice_draft(
+        department_id=department.pk, group="order_callers", year=local_date().year, body="【政务服务】矩阵测试通知",
+        actor=_county_staff(department, "admin"))
 
 
 def _rectification(department: Department) -> Rectification:

@@ -42,7 +42,7 @@ NOWHERE = (HIDDEN, HIDDEN, HIDDEN)
 
 # The placeholders that name a record of a department or a county: a path with one is scoped.
 RECORDS = ("case", "scan", "document", "upload", "warning", "order", "message", "department",
-           "work_order", "work_order_number", "rectification", "rectification_number", "plan", "task", "problem", "inspection", "campaign",
+           "work_order", "work_order_number", "rectification", "rectification_number", "notice", "plan", "task", "problem", "inspection", "campaign",
            "publication", "assessment")
 
 
@@ -279,8 +279,10 @@ ROWS: list[Row] = [
         {**FEEDBACK, "supervisor": SEEN_NOT_MINE}, data={"reason": "contact"}),
     # Bulk notices: every staff member sees the list (the draft form only where they may draft).
     Row("workbench:feedback:notices", "GET", "/staff/feedback/notices/", staff()),
-    Row("workbench:feedback:notice", "GET", "/staff/feedback/notices/999999/", staff(HIDDEN)),
-    Row("workbench:feedback:notice_act", "POST", "/staff/feedback/notices/999999/act/send/", staff(HIDDEN)),
+    Row("workbench:feedback:notice", "GET", "/staff/feedback/notices/{notice}/", FEEDBACK),
+    # Approving the text is a chief representative's or the center's (the second person), whatever its state.
+    Row("workbench:feedback:notice_act", "POST", "/staff/feedback/notices/{notice}/act/approve/",
+        {**FEEDBACK, "clerk": SEEN_NOT_MINE, "reviewer": (DENIED, HIDDEN, HIDDEN), "supervisor": SEEN_NOT_MINE}),
     # A rating link whose token does not verify is refused as input (400), for a number nobody has.
     Row("feedback_public:rate", "GET", "/rate/nosuchtoken/", PUBLIC),
     Row("feedback_public:rate_case", "GET", "/rate-case/", PUBLIC),
