@@ -22,6 +22,7 @@ chief representative of 市场监管局) have a record of their department in bo
 from __future__ import annotations
 
 import hashlib
+import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -39,6 +40,7 @@ from onewindow.assessment.rules import PeriodKind, SubjectKind
 from onewindow.cases.models import Case, CaseTask
 from onewindow.core.timesource import local_date
 from onewindow.core.timesource import now as current_time
+from onewindow.demo.cases import fictional_mobile, fictional_person
 from onewindow.demo.loader import load_demo
 from onewindow.documents.models import Certificate, Document
 from onewindow.feedback import rules as feedback_rules
@@ -47,7 +49,8 @@ from onewindow.feedback.models import BulkNotice, Rating, Rectification, WorkOrd
 from onewindow.notifications.models import OutboxMessage
 from onewindow.online.models import ApplicantProfile, OnlineUpload
 from onewindow.openness import publication_services
-from onewindow.openness.models import Publication
+from onewindow.openness import services as openness_services
+from onewindow.openness.models import DisclosureRequest, Publication
 from onewindow.organization.models import Department, Staff, Window
 from onewindow.supervision import orders
 from onewindow.supervision.models import SupervisionOrder, Warning
@@ -250,6 +253,7 @@ def _app_records(department: Department, records: dict[int, dict[str, str]]) -> 
             "inspection": str(_inspection(department).pk),
             "campaign": str(_campaign(department).pk),
             "publication": str(_publication(department).pk),
+            "disclosure_number": _disclosure_request(department).number,
             "assessment": str(_assessment(department).pk),
         }
     return records[department.pk]
@@ -364,6 +368,19 @@ def _campaign(department: Department) -> Campaign:
         actor=_county_staff(department, "admin"), region_id=county.pk, title="矩阵测试专项行动", starts_on=today,
         ends_on=today + timedelta(days=60), phases=[worktasks_services.PhaseInput("排查", today,
                                                                                 today + timedelta(days=30))])
+
+
+def _disclosure_request(department: Department) -> DisclosureRequest:
+    """A request for government information to ``department``: the demo's, or one filed online."""
+    found = DisclosureRequest.objects.filter(department=department).order_by("pk").first()
+    if found is not None:
+        return found
+    rng = random.Random(department.pk)
+    who = fictional_person(rng, today=local_date())
+    return openness_services.request_file(
+        department_id=department.pk, channel="online", description="矩阵测试：申请公开本部门年度工作报告",
+        delivery="electronic", applicant=openness_services.Applicant("person", who.name, who.id_number,
+                                                                     fictional_mobile(rng)))
 
 
 def _publication(department: Department) -> Publication:
