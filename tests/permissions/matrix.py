@@ -7,7 +7,10 @@ or the OpenAPI document has something this table lacks, and exercises every cell
 (云溪县 and 青禾县) — see :mod:`tests.permissions.helpers` for the targets and the outcomes.
 
 **Scopes.** A path with a placeholder naming a record (``{case}``, ``{scan}``, ``{document}``,
-``{upload}``, ``{warning}``, ``{order}``, ``{message}``, ``{department}``) is tried three times:
+``{upload}``, ``{warning}``, ``{order}``, ``{message}``, ``{department}``, and the newer apps'
+records of the target case's department listed in ``RECORDS``: a feedback work order, rectification
+or bulk notice, a work plan, task, problem, inspection or campaign, a publication, an assessment, a
+request for government information) is tried three times:
 on a record of the role's *own* department (for the applicant: their own case), of *another
 department* of the same county (for the applicant: somebody else's case), and of the *other
 county* — in both directions (云溪县's login on 青禾县's record and 青禾县's on 云溪县's). Its
@@ -22,7 +25,8 @@ always answers, so numbers reveal nothing), ``LOGIN`` a redirect to a login page
 
 **Adding an app.** Add one row per URL pattern and API operation of the app below (the test names
 the missing ones), with the outcome for each role; use a record placeholder (and add its target
-in helpers._placeholders) when the path names a record of a department or county.
+in helpers._placeholders, or helpers._app_records for a newer app's record) when the path names a record
+of a department or county.
 """
 
 from __future__ import annotations
@@ -256,8 +260,11 @@ ROWS: list[Row] = [
     Row("GET /api/v1/supervision/indicators", "GET", "/api/v1/supervision/indicators", api_staff(), api=True),
     Row("GET /api/v1/supervision/orders", "GET", "/api/v1/supervision/orders", api_staff(), api=True),
     # --- new apps: feedback, openness, fees, hall, the ID view log ------------------------------------
-    # Records of these apps have no per-county target yet: their record paths are probed with a number
-    # nobody has (every staff role "not found", never a 5xx); their scoping is tested in tests/<app>.
+    # Their records are scoped like a case's (helpers._app_records). The paths still probed with a number
+    # nobody has (999999, nosuch: every staff role "not found", never a 5xx) name records the demo has
+    # in one county only and no service makes without new master data (fees bills: 青禾县 charges no
+    # fee; hall appointments: 青禾县 has no hall), or files and public things; their scoping is tested
+    # in tests/<app>.
     Row("workbench:id_views", "GET", "/staff/id-views/", only(OK, "admin", "supervisor")),
     Row("workbench:feedback:inbox", "GET", "/staff/feedback/", staff()),
     Row("workbench:feedback:order_new", "GET", "/staff/feedback/orders/new/", staff()),
