@@ -16,6 +16,7 @@ from onewindow.core.identity import is_valid_id_number
 from onewindow.core.timesource import SHANGHAI, local_date
 from onewindow.core.timesource import now as current_time
 from onewindow.organization.models import Staff
+from onewindow.organization.permissions import Action, can
 from onewindow.workdays.arithmetic import CalendarRangeError
 from onewindow.workdays.selectors import snapshot_for
 
@@ -187,6 +188,10 @@ def appointment_check_in(*, appointment_id: int | None = None, code: str = "", a
         appointment_id = found
     with transaction.atomic():
         appointment = _locked(appointment_id)
+        # Staff check in their own region's appointments; another region's is "not found", like
+        # one that does not exist, before its state or day can tell them anything about it.
+        if actor is not None and not can(actor, Action.CASE_VIEW, region=appointment.group.region):
+            raise NotFound("预约不存在", code="hall.appointment_not_found", field="appointment")
         if appointment.state != Appointment.State.BOOKED:
             raise Conflict("hall.appointment_state", f"该预约{appointment.get_state_display()}，不能签到")
         start = slot_moment(appointment.day, appointment.slot)

@@ -8,7 +8,7 @@ from datetime import date, time
 import pytest
 
 from onewindow.core import crypto
-from onewindow.core.errors import Conflict, DomainError, PermissionDenied
+from onewindow.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from onewindow.hall import appointment_services as appts
 from onewindow.hall import duty_services, services
 from onewindow.hall.models import Appointment, BookingBan, RosterEntry
@@ -148,6 +148,21 @@ def test_check_in_outside_its_time_is_refused(rostered, moment, code):
     with pytest.raises(Conflict) as exc:
         appts.appointment_check_in(appointment_id=appointment.pk, at=moment)
     assert exc.value.code == code
+
+
+@pytest.mark.parametrize("moment", [at(9, 0, day=(2026, 9, 30)), at(8, 45, day=(2026, 9, 29))])
+def test_staff_of_another_county_learn_nothing_of_an_appointment(rostered, moment):
+    """Another county's appointment is "not found" to its staff, as one that does not exist: not
+    its day (409 check_in_day, found by the authorization matrix), not its existence (the queue's
+    403), and nothing is checked in."""
+    appointment = book(rostered, 1)
+    with pytest.raises(NotFound) as exc:
+        appts.appointment_check_in(appointment_id=appointment.pk, actor=rostered.hall.outsider, at=moment)
+    assert exc.value.code == "hall.appointment_not_found"
+    with pytest.raises(NotFound):
+        appts.appointment_check_in(code=appointment.code, actor=rostered.hall.outsider, at=moment)
+    appointment.refresh_from_db()
+    assert appointment.state == Appointment.State.BOOKED
 
 
 def test_reminders_go_out_once_the_day_before(rostered):

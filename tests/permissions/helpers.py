@@ -10,32 +10,54 @@ county, the *target* records the placeholders of a path are filled from:
   agent, the applicant's own case for the applicant);
 - ``other_dept[role]``: a case of another department of the same county (云溪县), or not theirs;
 - the other county's ``own`` target stands for "other county", in both directions.
+
+The newer apps' records (a feedback work order, a rectification of a bad rating …) are picked the
+same way, from the department of the target case (:func:`_app_records`): a record of that
+department, created with the app's own service where the demo has none (青禾县's demo has no
+feedback), and only where even that is impossible (no case of the department to rate) one of its
+county — which changes no outcome, since the roles bound to one department (the reviewer and the
+chief representative of 市场监管局) have a record of their department in both counties.
 """
 
 from __future__ import annotations
 
 import hashlib
+import random
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.http import HttpResponse
 
 from onewindow.accounts.services import api_token_issue
+from onewindow.assessment import demo as assessment_demo
+from onewindow.assessment import services as assessment_services
+from onewindow.assessment.models import Assessment
+from onewindow.assessment.rules import PeriodKind, SubjectKind
 from onewindow.cases.models import Case, CaseTask
 from onewindow.core.timesource import local_date
 from onewindow.core.timesource import now as current_time
+from onewindow.demo.cases import fictional_mobile, fictional_person
 from onewindow.demo.loader import load_demo
 from onewindow.documents.models import Certificate, Document
+from onewindow.feedback import rules as feedback_rules
+from onewindow.feedback import services as feedback_services
+from onewindow.feedback.models import BulkNotice, Rating, Rectification, WorkOrder
 from onewindow.notifications.models import OutboxMessage
 from onewindow.online.models import ApplicantProfile, OnlineUpload
-from onewindow.organization.models import Department, Staff
+from onewindow.openness import publication_services
+from onewindow.openness import services as openness_services
+from onewindow.openness.models import DisclosureRequest, Publication
+from onewindow.organization.models import Department, Staff, Window
 from onewindow.supervision import orders
 from onewindow.supervision.models import SupervisionOrder, Warning
 from onewindow.supervision.sweep import sweep
 from onewindow.workbench.models import CaseScan
+from onewindow.worktasks import services as worktasks_services
+from onewindow.worktasks.models import Campaign, Inspection, Plan, Problem, Task
 
 # The two demo counties: the main one, and the small second one (青禾县).
 MAIN, SECOND = "990121", "990123"
@@ -103,6 +125,7 @@ def build_matrix_world(today: date | None = None) -> MatrixWorld:
             else:
                 users[role, county] = User.objects.get(username=username)
     files: list[tuple[str, bytes]] = []
+    records: dict[int, dict[str, str]] = {}  # department id → the newer apps' records (_app_records)
     own: dict[str, dict[str, dict[str, str] | None]] = {MAIN: {}, SECOND: {}}
     other_dept: dict[str, dict[str, str]] = {}
     mine = {county: _single_department_case(_county_cases(county).filter(department__code="MZJ"))
@@ -118,17 +141,17 @@ def build_matrix_world(today: date | None = None) -> MatrixWorld:
             main_case = _single_department_case(Case.objects.filter(region__code=TOWN))
         else:
             main_case = mine[MAIN]
-        own[MAIN][role] = _placeholders(main_case, users["applicant", MAIN], files)
+        own[MAIN][role] = _placeholders(main_case, users["applicant", MAIN], files, records)
         if role in _SECOND_DEPT:
             second_case = _single_department_case(_county_cases(SECOND).filter(department__code=_SECOND_DEPT[role]))
-            own[SECOND][role] = _placeholders(second_case, users["applicant", SECOND], files)
+            own[SECOND][role] = _placeholders(second_case, users["applicant", SECOND], files, records)
         elif role == "agent":
             own[SECOND][role] = None  # 青禾县's township has no case: its agent is tried as "other county" only
         else:
-            own[SECOND][role] = _placeholders(mine[SECOND], users["applicant", SECOND], files)
+            own[SECOND][role] = _placeholders(mine[SECOND], users["applicant", SECOND], files, records)
         other = _single_department_case(_county_cases(MAIN).filter(department__code=_OTHER_DEPT[role])
                                         .exclude(pk=mine[MAIN].pk))
-        other_dept[role] = _placeholders(other, users["applicant", MAIN], files)
+        other_dept[role] = _placeholders(other, users["applicant", MAIN], files, records)
     tokens = {(role, county): api_token_issue(username=username).token
               for role, by_county in LOGINS.items() for county, username in by_county.items()
               if role not in ("applicant", "anonymous") and username is not None}
@@ -161,10 +184,12 @@ def _single_department_case(cases) -> Case:
     raise AssertionError("the demo has no such case")
 
 
-def _placeholders(case: Case, applicant: Any, files: list[tuple[str, bytes]]) -> dict[str, str]:
+def _placeholders(case: Case, applicant: Any, files: list[tuple[str, bytes]],
+                  records: dict[int, dict[str, str]]) -> dict[str, str]:
     """Everything a path can name about ``case``: the case, a scan and an upload of it, one of its
-    documents, a warning, an order and an outbox message of its department or county, and
-    public things of its county (an item, a certificate number)."""
+    documents, a warning, an order and an outbox message of its department or county, the newer
+    apps' records of its department (:func:`_app_records`), and public things of its county (an
+    item, a certificate number)."""
     today = local_date()
     scan_content = f"scan of {case.number}".encode()
     scan = CaseScan.objects.create(case=case, material="申请书", file_path=f"uploads/{case.number}/matrix.pdf",
@@ -198,6 +223,7 @@ def _placeholders(case: Case, applicant: Any, files: list[tuple[str, bytes]]) ->
         "certificate": certificate.number if certificate else "990123-2026-Z999999",
         "item": item.implementation_code, "version": str(case.item_version.version), "year": str(today.year),
         "department": str(case.department.pk),
+        **_app_records(case.department, records),
     }
 
 
@@ -205,6 +231,191 @@ def _order(department: Department) -> SupervisionOrder:
     supervisor = Staff.objects.get(user__username=LOGINS["supervisor"][department.region.code[:6]])
     return orders.order_issue(department_id=department.pk, subject="矩阵测试督办", requirement="请说明情况",
                               actor=supervisor)
+
+
+# --- the newer apps' records ----------------------------------------------------------------------
+
+
+def _county_staff(department: Department, role: str) -> Staff:
+    return Staff.objects.get(user__username=LOGINS[role][department.region.code[:6]])
+
+
+def _app_records(department: Department, records: dict[int, dict[str, str]]) -> dict[str, str]:
+    """The newer apps' records of ``department`` (once per department): see the module docstring."""
+    if department.pk not in records:
+        records[department.pk] = {
+            **_numbered("work_order", _work_order(department)),
+            **_numbered("rectification", _rectification(department)),
+            "notice": str(_notice(department).pk),
+            "plan": str(_plan(department).pk),
+            "task": str(_task(department).pk),
+            "problem": str(_problem(department).pk),
+            "inspection": str(_inspection(department).pk),
+            "campaign": str(_campaign(department).pk),
+            "publication": str(_publication(department).pk),
+            "disclosure_number": _disclosure_request(department).number,
+            "assessment": str(_assessment(department).pk),
+        }
+    return records[department.pk]
+
+
+def _numbered(name: str, record: Any) -> dict[str, str]:
+    """A record by its id (the pages) and by its number (the API)."""
+    return {name: str(record.pk), f"{name}_number": record.number}
+
+
+def _work_order(department: Department) -> WorkOrder:
+    """An order dispatched to ``department`` and waiting for its answer, with a caller's phone (the
+    reveal has something to reveal); received and dispatched by the county's center if none is."""
+    found = (WorkOrder.objects.filter(department=department, state__in=feedback_rules.ORDER_AWAITING_ANSWER)
+             .exclude(caller_phone="").order_by("pk").first())
+    if found is not None:
+        return found
+    admin = _county_staff(department, "admin")
+    order = feedback_services.order_receive(
+        region=department.region, kind="complaint", content="矩阵测试：窗口办理时间过长", caller_name="测试",
+        caller_phone="13800002222", actor=admin)
+    return feedback_services.order_dispatch(order_id=order.pk, department_id=department.pk, actor=admin)
+
+
+def _notice(department: Department) -> BulkNotice:
+    """A bulk notice of ``department``: the demo's, or one drafted by the county's center."""
+    found = BulkNotice.objects.filter(department=department).order_by("pk").first()
+    return found or feedback_services.notice_draft(
+        department_id=department.pk, group="order_callers", year=local_date().year, body="【政务服务】矩阵测试通知",
+        actor=_county_staff(department, "admin"))
+
+
+def _rectification(department: Department) -> Rectification:
+    """A rectification of ``department``: the demo's, or one opened by a bad rating of one of its
+    concluded cases nobody has rated; failing that (no such case), one of its county's, the same way."""
+    county = department.region.code[:6]
+    for scope in (Q(department=department), Q(region__code__startswith=county)):
+        found = Rectification.objects.filter(scope).order_by("pk").first()
+        if found is not None:
+            return found
+        rated = Rating.objects.filter(case__isnull=False).values("case_id")
+        case = (Case.objects.filter(scope, status__in=feedback_rules.RATABLE_CASE_STATUSES)
+                .exclude(pk__in=rated).order_by("number").first())
+        if case is not None:
+            return feedback_services.rating_submit(
+                level="very_dissatisfied", reasons=["slow"], comment="矩阵测试", channel="progress",
+                case_number=case.number, query_code=case.query_code).rectification
+    raise AssertionError(f"no case to rate in the county of {department}")
+
+
+def _county_region(department: Department) -> Any:
+    region = department.region
+    return region if region.code.endswith("000000") else region.parent
+
+
+def _plan(department: Department) -> Plan:
+    """The work plan of the department's county (plans, inspections and campaigns are the county's)."""
+    county = _county_region(department)
+    found = Plan.objects.filter(region=county).order_by("pk").first()
+    return found or worktasks_services.plan_create(actor=_county_staff(department, "admin"), region_id=county.pk,
+                                                   title="矩阵测试工作计划", year=local_date().year)
+
+
+def _task(department: Department) -> Task:
+    """A task ``department`` leads, in its county's plan: the demo's, or a new one."""
+    plan = _plan(department)
+    if department.region_id != plan.region_id:  # a township's office: any task of the county
+        return Task.objects.filter(plan=plan).order_by("pk").first() or _task(Department.objects.filter(
+            region=plan.region).order_by("pk").first())
+    found = Task.objects.filter(plan=plan, lead=department).order_by("pk").first()
+    return found or worktasks_services.task_create(
+        actor=_county_staff(department, "admin"), plan_id=plan.pk, title="矩阵测试任务", lead_id=department.pk,
+        units=[worktasks_services.UnitInput(department_id=department.pk, owner_name="负责人")],
+        starts_on=local_date(), due_workdays=20)
+
+
+def _problem(department: Department) -> Problem:
+    """A problem assigned to ``department`` and not yet planned (so that an action's permission, not the
+    problem's state, decides): the demo's, or one recorded and assigned."""
+    found = Problem.objects.filter(department=department, state="assigned").order_by("pk").first()
+    if found is not None:
+        return found
+    if department.region_id != _county_region(department).pk:  # a township's office: one of the county
+        return _problem(Department.objects.filter(region=_county_region(department)).order_by("pk").first())
+    admin = _county_staff(department, "admin")
+    problem = worktasks_services.problem_record(actor=admin, region_id=_county_region(department).pk,
+                                                title="矩阵测试问题", source="inspection", evidence="检查记录")
+    responsible = (Staff.objects.filter(postings__department=department).order_by("pk").first()
+                   or _county_staff(department, "chief"))
+    return worktasks_services.problem_act(actor=admin, problem_id=problem.pk, action="assign",
+                                          department_id=department.pk, responsible_id=responsible.pk, due_workdays=10)
+
+
+def _inspection(department: Department) -> Inspection:
+    county = _county_region(department)
+    found = Inspection.objects.filter(region=county).order_by("pk").first()
+    if found is not None:
+        return found
+    windows = Window.objects.filter(region=county).order_by("number")[:2]
+    return worktasks_services.inspection_create(
+        actor=_county_staff(department, "admin"), region_id=county.pk, kind="inspection", title="矩阵测试检查",
+        planned_on=local_date(), window_ids=[w.pk for w in windows])
+
+
+def _campaign(department: Department) -> Campaign:
+    county = _county_region(department)
+    found = Campaign.objects.filter(region=county).order_by("pk").first()
+    if found is not None:
+        return found
+    today = local_date()
+    return worktasks_services.campaign_create(
+        actor=_county_staff(department, "admin"), region_id=county.pk, title="矩阵测试专项行动", starts_on=today,
+        ends_on=today + timedelta(days=60), phases=[worktasks_services.PhaseInput("排查", today,
+                                                                                today + timedelta(days=30))])
+
+
+def _disclosure_request(department: Department) -> DisclosureRequest:
+    """A request for government information to ``department``: the demo's, or one filed online."""
+    found = DisclosureRequest.objects.filter(department=department).order_by("pk").first()
+    if found is not None:
+        return found
+    rng = random.Random(department.pk)
+    who = fictional_person(rng, today=local_date())
+    return openness_services.request_file(
+        department_id=department.pk, channel="online", description="矩阵测试：申请公开本部门年度工作报告",
+        delivery="electronic", applicant=openness_services.Applicant("person", who.name, who.id_number,
+                                                                     fictional_mobile(rng)))
+
+
+def _publication(department: Department) -> Publication:
+    """A publication of ``department``: the demo's, or one scheduled by a reviewer of the department;
+    failing that (nobody reviews for it), one of its county's."""
+    found = Publication.objects.filter(department=department).order_by("pk").first()
+    if found is not None:
+        return found
+    author = (Staff.objects.filter(postings__department=department,
+                                   postings__role__in=["reviewer", "chief_representative"]).order_by("pk").first())
+    if author is not None:
+        return publication_services.publication_schedule(
+            department_id=department.pk, title="矩阵测试公示", kind="ad_hoc", body="矩阵测试公示内容", comment_days=5,
+            comment_unit="workdays", due_on=local_date() + timedelta(days=10), actor=author)
+    county = _county_region(department)
+    found = Publication.objects.filter(region=county).order_by("pk").first()
+    return found or _publication(Department.objects.filter(region=county, code="GSJ").get())
+
+
+def _assessment(department: Department) -> Assessment:
+    """An assessment of the department's county: the demo's, or last month's windows scored under the
+    demo's scheme, defined for the county by its center administrator."""
+    county = _county_region(department)
+    found = Assessment.objects.filter(region=county).order_by("pk").first()
+    if found is not None:
+        return found
+    admin = _county_staff(department, "admin")
+    today = local_date()
+    assessment_services.scheme_define(
+        by=admin, region=county, name="窗口月度考核（矩阵测试）", period_kind=PeriodKind.MONTH,
+        subject_kind=SubjectKind.WINDOW, effective_from=date(today.year - 1, 1, 1), base=assessment_demo.D(100),
+        cap=assessment_demo.D(110), items=assessment_demo.ITEMS, bands=assessment_demo.BANDS)
+    last_month = today.replace(day=1) - timedelta(days=1)
+    return assessment_services.assessment_score(by=admin, region=county, subject_kind=SubjectKind.WINDOW,
+                                                period=f"{last_month.year}-{last_month.month:02d}")
 
 
 # --- outcomes ----------------------------------------------------------------------------------
