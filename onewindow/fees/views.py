@@ -40,7 +40,9 @@ def _staff(request: HttpRequest) -> Staff:
 
 
 def _visible_bills(staff: Staff):
-    return Bill.objects.filter(region_q(staff)).select_related("case", "department", "item_version")
+    # Region and department, as every case record: a chief representative sees their own department's bills.
+    return Bill.objects.filter(region_q(staff, department_field="department")).select_related(
+        "case", "department", "item_version")
 
 
 def _bill_or_404(staff: Staff, bill_id: int) -> Bill:

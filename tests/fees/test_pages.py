@@ -64,6 +64,23 @@ def test_a_clerk_of_another_county_cannot_see_the_bill(fh, client):
     assert client.get(f"/staff/fees/bills/{bill.id}/").status_code == 404
 
 
+def test_another_departments_chief_cannot_see_the_bill(fh, client):
+    from onewindow.organization.models import Department
+    from onewindow.organization.rules import Role
+
+    from .helpers import staff
+
+    bill = issued(fh)
+    other = Department.objects.create(region=fh.hall.county, code="ZRZYJ", name="云溪县自然资源局")
+    chief = staff("other-chief", fh.hall.county, Role.CHIEF_REPRESENTATIVE, department=other)
+    client.force_login(chief.user)
+    assert client.get(f"/staff/fees/bills/{bill.id}/").status_code == 404
+    assert client.get(f"/staff/fees/bills/{bill.id}/notice.pdf").status_code == 404
+    assert bill.number not in client.get("/staff/fees/").content.decode()
+    client.force_login(fh.hall.chief.user)  # the bill's own department's chief does
+    assert client.get(f"/staff/fees/bills/{bill.id}/").status_code == 200
+
+
 def test_the_staff_pages_answer(fh, client):
     bill = issued(fh)
     client.force_login(fh.finance.user)
