@@ -18,6 +18,7 @@ from onewindow.lifecycle.services import deadlines_of
 from onewindow.organization.models import Department, Staff
 from onewindow.organization.permissions import Action as Perm
 from onewindow.organization.permissions import can, region_q
+from onewindow.organization.rules import Role
 from onewindow.workdays.clock import ClockState
 from onewindow.workdays.selectors import snapshot_for
 
@@ -36,10 +37,15 @@ from .rules import (
 )
 from .services import stored_events
 
+# A village proxy agent files cases for villagers; the government's information requests (with
+# the requester's identity) are the agencies' business, not theirs.
+REQUEST_ROLES = frozenset(Role) - {Role.PROXY_AGENT}
+
 
 def requests_for(staff: Staff | None) -> QuerySet[DisclosureRequest]:
-    """The requests of the regions (and departments) the staff member's postings reach."""
-    return (DisclosureRequest.objects.filter(region_q(staff, department_field="department"))
+    """The requests of the regions (and departments) the staff member's postings reach, as
+    agency staff (not as a proxy agent)."""
+    return (DisclosureRequest.objects.filter(region_q(staff, department_field="department", roles=REQUEST_ROLES))
             .select_related("department", "region"))
 
 

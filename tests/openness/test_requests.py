@@ -387,3 +387,20 @@ def test_the_supervision_sweep_warns_of_an_overdue_reply_and_resolves_it(org) ->
     sweep(now=at(date(2026, 3, 31), 12))
     warning.refresh_from_db()
     assert not warning.is_live
+
+
+def test_a_proxy_agent_does_not_see_the_townships_information_requests(two_counties, staff_factory) -> None:
+    from onewindow.core.errors import NotFound
+    from onewindow.openness import selectors as sel
+    from onewindow.organization.models import Department
+
+    a = two_counties.a
+    office = Department.objects.create(region=a.township, code="XZBGS", name="云溪镇党政办公室")
+    req = s.request_file(department_id=office.id, channel="online", applicant=applicant(),
+                         description="本镇 2025 年度财政预算", delivery="electronic", at=at(MON))
+    agent = a.staff[Role.PROXY_AGENT]  # posted to the township, files cases for villagers
+    assert not sel.requests_for(agent).exists()
+    with pytest.raises(NotFound):
+        sel.request_for(agent, req.number)
+    township_clerk = staff_factory(Role.CLERK, a.township)  # the township's own staff do
+    assert sel.request_for(township_clerk, req.number) == req
