@@ -117,8 +117,8 @@ PUBLICATION = staff(SCOPED, clerk=COUNTY, admin=COUNTY, supervisor=COUNTY, agent
 # representatives; anyone else, a login without a staff record included, is told "not found".
 ASSESSMENT = staff(NOWHERE, chief=COUNTY, admin=COUNTY, supervisor=COUNTY, applicant=NOWHERE)
 API_FEEDBACK = api_staff(SCOPED, clerk=COUNTY, admin=COUNTY, supervisor=COUNTY, agent=NOWHERE)
-DISCLOSURE = staff(SCOPED, clerk=COUNTY, admin=COUNTY, supervisor=COUNTY)
-DISCLOSURE_EXTEND = staff(SEEN_NOT_MINE, reviewer=(DENIED, HIDDEN, HIDDEN), chief=SCOPED, agent=(DENIED, HIDDEN, HIDDEN))
+DISCLOSURE = staff(SCOPED, clerk=COUNTY, admin=COUNTY, supervisor=COUNTY, agent=NOWHERE)
+DISCLOSURE_EXTEND = staff(SEEN_NOT_MINE, reviewer=(DENIED, HIDDEN, HIDDEN), chief=SCOPED, agent=NOWHERE)
 WORKTASKS_OFFICE = staff(SEEN_NOT_MINE, admin=COUNTY, supervisor=COUNTY, agent=NOWHERE)  # plan.manage  # the Django admin: its own login page for everyone without is_staff
 
 
@@ -332,8 +332,8 @@ ROWS: list[Row] = [
     Row("openness:staff_list", "GET", "/staff/openness/requests/", staff()),
     Row("openness:staff_new", "GET", "/staff/openness/requests/new/", staff()),
     # Requests for government information (openness/selectors.py): the department's postings, the
-    # county's clerk and center, a township's proxy agent its township's (the organization's case.view);
-    # an extension is the chief representative's (others who see it: 403).
+    # county's clerk and center; never a proxy agent (openness.selectors.REQUEST_ROLES: the requester's
+    # identity is the agencies' business); an extension is the chief representative's (others who see it: 403).
     Row("openness:staff_request", "GET", "/staff/openness/requests/{disclosure_number}/", DISCLOSURE),
     Row("openness:staff_act", "POST", "/staff/openness/requests/{disclosure_number}/act/extend/", DISCLOSURE_EXTEND,
         data={"workdays": "5", "reason": "矩阵测试"}),
