@@ -156,13 +156,15 @@ def roster_rotate(request: HttpRequest) -> HttpResponse:
     windows = rs.roster_windows(region)
     result = error = None
     form: dict[str, object] = {"first": today + timedelta(days=1), "last": today + timedelta(days=28),
-                               "shift_days": 5, "replace": False, "order": {}, "windows": set()}
+                               "shift_days": 5, "replace": False}
+    order: dict[int, str] = {}
+    checked: set[str] = set()
     if request.method == "POST":
         post = request.POST
         order = {s.pk: (post.get(f"order_{s.pk}") or "").strip() for s in candidates}
+        checked = set(post.getlist("windows"))
         form = {"first": post.get("first", ""), "last": post.get("last", ""), "shift_days": post.get("shift_days", ""),
-                "replace": post.get("replace") == "1", "order": order,
-                "windows": {v for v in post.getlist("windows")}}
+                "replace": post.get("replace") == "1"}
         try:
             ranks = sorted((_int(v, f"order_{pk}"), pk) for pk, v in order.items() if v)
             result = roster_services.roster_rotate(
@@ -172,9 +174,8 @@ def roster_rotate(request: HttpRequest) -> HttpResponse:
                 replace=post.get("replace") == "1", actor=staff)
         except DomainError as exc:
             error = exc
-    order, checked = form["order"], form["windows"]
     return render(request, "hall/roster_rotate.html", {
         "region": region, "form": form, "result": result, "error": error,
-        "people": [{"staff": s, "order": order.get(s.pk, "")} for s in candidates],  # type: ignore[union-attr]
-        "window_rows": [{"window": w, "checked": str(w.pk) in checked} for w in windows]},  # type: ignore[operator]
+        "people": [{"staff": s, "order": order.get(s.pk, "")} for s in candidates],
+        "window_rows": [{"window": w, "checked": str(w.pk) in checked} for w in windows]},
         status=error.status if error is not None else 200)

@@ -74,3 +74,10 @@ def record_a_day(lobby, *, tickets: int = 60, seed: int = 7) -> None:
         services.ticket_serve(ticket_id=ticket.pk, window=window, actor=clerk, at=moment)
         serving[window.pk] = ticket
         free_at[window.pk] = moment + timedelta(minutes=rng.uniform(6, 14))
+
+
+def bearer(staff) -> dict[str, str]:
+    """The API's bearer header of a new token for ``staff``."""
+    from onewindow.accounts.services import api_token_issue
+
+    return {"HTTP_AUTHORIZATION": f"Bearer {api_token_issue(username=staff.user.username).token}"}

@@ -6,17 +6,12 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from onewindow.accounts.services import api_token_issue
 from onewindow.hall import duty_services
 from onewindow.hall.models import RosterEntry
 
-from .helpers import resident_id
+from .helpers import bearer, resident_id
 
 pytestmark = pytest.mark.django_db
-
-
-def bearer(staff) -> dict[str, str]:
-    return {"HTTP_AUTHORIZATION": f"Bearer {api_token_issue(username=staff.user.username).token}"}
 
 
 def test_a_ticket_then_a_call_then_the_board(lobby):

@@ -10,7 +10,6 @@ from django.test import Client
 
 from onewindow.hall import rules, selectors
 from onewindow.organization.models import Authorization, Department, Window
-from tests.conftest import make_item
 
 from .helpers import window_clerk
 
@@ -27,7 +26,7 @@ def test_the_rule_lists_every_gap():
 
 
 @pytest.mark.django_db
-def test_the_center_check_reads_windows_items_authorizations_and_staff(lobby):
+def test_the_center_check_reads_windows_items_authorizations_and_staff(lobby, item_factory):
     county = lobby.hall.county
     dept = Department.objects.create(region=county, code="MZJ", name="民政局", order=9)
     Department.objects.create(region=county, code="NOT", name="未进驻部门", is_stationed=False)
@@ -35,9 +34,9 @@ def test_the_center_check_reads_windows_items_authorizations_and_staff(lobby):
     window.departments.set([dept])
     empty = Window.objects.create(region=county, number="06", name="民政窗口二")
     empty.departments.set([dept])
-    at_window = make_item(region=county, department=dept, code="MZ-1", name="婚姻登记")
+    at_window = item_factory(region=county, department=dept, code="MZ-1", name="婚姻登记")
     at_window.windows.set([window])
-    make_item(region=county, department=dept, code="MZ-2", name="社会救助")
+    item_factory(region=county, department=dept, code="MZ-2", name="社会救助")
     clerk = window_clerk("mz_clerk", county, window)
     Authorization.objects.create(staff=clerk, power="accept", department=dept, valid_from=date(2024, 1, 1))
     Authorization.objects.create(staff=clerk, power="decide", department=dept, item=at_window,

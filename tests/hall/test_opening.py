@@ -130,7 +130,7 @@ def test_a_ticket_on_a_closed_day_is_refused(published, day, why):
 
 @pytest.mark.django_db
 def test_the_api_refuses_a_ticket_outside_the_hours_with_the_rule(published):
-    from tests.hall.test_api import bearer
+    from .helpers import bearer
 
     # published on every weekday but nothing on Saturday and Sunday, and nothing before 8:30:
     # make every day closed so the real clock is always outside the hours

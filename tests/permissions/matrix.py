@@ -179,8 +179,9 @@ ROWS: list[Row] = [
     Row("workbench:case_scan", "GET", "/staff/cases/{case}/scans/{scan}/", CASE_PAGE),
     Row("documents:staff_pdf", "GET", "/staff/documents/{document}/pdf", {**CASE_PAGE, "applicant": HIDDEN}),
     Row("workbench:outbox", "GET", "/staff/outbox/", only(OK, "admin", "supervisor")),
-    Row("workbench:outbox_retry", "POST", "/staff/outbox/{message}/retry/", only((OK, OK, HIDDEN), "admin",
-        supervisor=DENIED)),
+    # Supervisors read the outbox but retry nothing; another region's message is 404 to everyone.
+    Row("workbench:outbox_retry", "POST", "/staff/outbox/{message}/retry/",
+        {**only((OK, OK, HIDDEN), "admin"), "supervisor": SEEN_NOT_MINE}),
     # --- the working-day calendar ----------------------------------------------------------------------
     # The calculator and the calendars are public knowledge: any login may read them.
     Row("workdays:calculator", "GET", "/staff/calendar/", staff(applicant=OK)),

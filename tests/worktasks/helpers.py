@@ -3,8 +3,14 @@ administrator, the supervisor, a reviewer of each unit, and the neighbouring cou
 
 from __future__ import annotations
 
+import io
+import struct
+import zlib
 from dataclasses import dataclass
 from datetime import date
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
 from onewindow.organization.models import Department, Staff
 from onewindow.organization.rules import Role
@@ -12,7 +18,7 @@ from onewindow.worktasks import services as s
 from onewindow.worktasks.models import Plan, Task
 from tests.cases.helpers import Hall, at, hall_staff
 
-__all__ = ["People", "build_people", "at", "plan_with_task"]
+__all__ = ["People", "build_people", "at", "image", "pdf", "plan_with_task", "png_claiming"]
 
 
 @dataclass
@@ -53,3 +59,23 @@ def plan_with_task(p: People, *, due_workdays: int | None = 10, due_on: date | N
         standard="GB/T 36112", measures="整合窗口", milestones=[("方案印发", date(2026, 10, 13))],
         at=at(2026, 10, 12))
     return plan, task
+
+
+def image(kind: str = "PNG", size: tuple[int, int] = (40, 30)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, "white").save(out, kind)
+    return out.getvalue()
+
+
+def png_claiming(width: int, height: int) -> bytes:
+    """A tiny PNG whose header claims ``width`` × ``height`` pixels."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\x00" * (width + 1)))
+            + chunk(b"IEND", b""))
+
+
+def pdf(name: str = "报告.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n", content_type="application/pdf")

@@ -14,8 +14,7 @@ from onewindow.core.timesource import local_date
 from onewindow.worktasks import services as s
 from onewindow.worktasks.models import Campaign, CampaignReport, FindingPhoto, Inspection, Plan, Problem, Task
 
-from .helpers import at
-from .test_campaigns import image, pdf
+from .helpers import at, image, pdf
 
 pytestmark = pytest.mark.django_db
 BASE = "/staff/worktasks"

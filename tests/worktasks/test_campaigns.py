@@ -4,14 +4,10 @@ findings, and the public notice on its schedule without personal data."""
 
 from __future__ import annotations
 
-import io
-import struct
-import zlib
 from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
 
 from onewindow.core.errors import DomainError, NotFound, PermissionDenied
 from onewindow.lifecycle.models import Deadline
@@ -20,7 +16,7 @@ from onewindow.worktasks import services as s
 from onewindow.worktasks.models import FindingPhoto, Problem
 from onewindow.worktasks.selectors import public_notice, report_is_late
 
-from .helpers import at
+from .helpers import at, image, pdf, png_claiming
 
 pytestmark = pytest.mark.django_db
 
@@ -28,26 +24,6 @@ PHASES = [s.PhaseInput("大学习", date(2026, 9, 14), date(2026, 11, 13)),
           s.PhaseInput("大排查", date(2026, 9, 14), date(2026, 10, 12)),
           s.PhaseInput("大体验", date(2026, 9, 14), date(2026, 10, 22)),
           s.PhaseInput("大考评", date(2026, 10, 12), date(2026, 11, 13))]
-
-
-def image(kind: str = "PNG", size: tuple[int, int] = (40, 30)) -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", size, "white").save(out, kind)
-    return out.getvalue()
-
-
-def png_claiming(width: int, height: int) -> bytes:
-    """A tiny PNG whose header claims ``width`` × ``height`` pixels."""
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\x00" * (width + 1)))
-            + chunk(b"IEND", b""))
-
-
-def pdf(name: str = "报告.pdf") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n", content_type="application/pdf")
 
 
 def campaign(p, **kw):
