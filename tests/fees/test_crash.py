@@ -25,6 +25,7 @@ from onewindow.fees.callbacks import local_charge, local_notice
 from onewindow.fees.matching import Row
 from onewindow.fees.models import Bill, CallbackLog, Payment
 from onewindow.fees.statements import bank_profiles, statement_csv
+from tests.processes import database_url
 
 from .helpers import at, granted, lines
 
@@ -39,16 +40,6 @@ body = open(sys.argv[1], "rb").read()
 callback_receive(provider_key="local", body=body, headers={"X-Onewindow-Signature": sys.argv[2]})
 print("survived")
 """
-
-
-def database_url() -> str:
-    s = connection.settings_dict
-    if connection.vendor == "sqlite":
-        name = str(s["NAME"])
-        if "memory" in name or name == ":memory:":
-            pytest.skip("the worker process needs a database file (set SQLITE_TEST_NAME) or PostgreSQL")
-        return f"sqlite:///{name}"
-    return f"postgres://{s['USER']}:{s.get('PASSWORD') or ''}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
 
 
 def acknowledged(fh) -> tuple[Bill, bytes, str]:
