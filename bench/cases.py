@@ -21,7 +21,7 @@ Run from the repository root:
    and END, seven round trips.
 
 ``DATABASE_URL`` names the benchmark's database (default
-``postgres://postgres@127.0.0.1:5432/onewindow_bench``): created if missing, migrated, given a
+``postgres://postgres@127.0.0.1:5432/onewindow_bench``): made anew on every run, migrated, given a
 small organization and one item with two review stages and real grants (through the ORM, as
 tests/cases/conftest.py does). Every run empties its case tables first so runs compare; for that
 reason the database's name must end in ``_bench``. ``ONEWINDOW_VAR_DIR`` is a fresh temporary
@@ -376,7 +376,7 @@ def main() -> int:
               "does not end in _bench", file=sys.stderr)
         return 2
 
-    if (problem := pg.prepare_database(server.url)) is not None:
+    if (problem := pg.prepare_database(server.url, fresh=True)) is not None:
         return pg.skip(problem)
     var_dir = tempfile.mkdtemp(prefix="onewindow-bench-")
     _configure(server, var_dir)

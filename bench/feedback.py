@@ -12,7 +12,7 @@
 
 Both rates (orders per second) and their ratio are printed; the target is a ratio of at least
 0.25. ``DATABASE_URL`` names the benchmark's database (default
-``postgres://postgres@127.0.0.1:5432/onewindow_feedback_bench``): created if missing and migrated;
+``postgres://postgres@127.0.0.1:5432/onewindow_feedback_bench``): made anew on every run and migrated;
 its work-order tables are emptied at the start, so its name must end in ``_bench``. Without
 PostgreSQL the benchmark says so and exits 0. ``--smoke`` runs 2 000 rows and judges nothing.
 The result is written to bench/results/feedback.json.
@@ -136,7 +136,7 @@ def main() -> int:
         return pg.skip("this benchmark runs on PostgreSQL only")
     if not pg.parse(url).name.endswith("_bench"):
         return pg.skip("the benchmark database's name must end in _bench (its tables are emptied)")
-    problem = pg.prepare_database(url)
+    problem = pg.prepare_database(url, fresh=True)
     if problem:
         return pg.skip(problem)
     _setup_django(url)

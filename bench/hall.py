@@ -13,7 +13,7 @@
    the same run: the service's overhead over the bare statement, printed as p50/p95 of both.
 
 ``DATABASE_URL`` names the benchmark's database (default
-``postgres://postgres@127.0.0.1:5432/onewindow_hall``): created if missing and migrated; its hall
+``postgres://postgres@127.0.0.1:5432/onewindow_hall``): made anew on every run and migrated; its hall
 tables are emptied at the start of every run, so its name must end in ``_hall``. Without
 PostgreSQL the benchmark says so and exits 0. ``--smoke``: 10 windows, 60 tickets, issued as
 fast as they go. The result is written to bench/results/hall.json.
@@ -247,7 +247,7 @@ def main(argv: list[str] | None = None) -> int:
         return pg.skip(f"DATABASE_URL is not PostgreSQL ({url.split(':')[0]})")
     if not pg.parse(url).name.endswith("_hall"):
         return pg.skip("the benchmark empties its database's hall tables: its name must end in _hall")
-    problem = pg.prepare_database(url)
+    problem = pg.prepare_database(url, fresh=True)
     if problem:
         return pg.skip(problem)
     _setup_django(url)

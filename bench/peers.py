@@ -250,7 +250,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"refused: the benchmark empties the case tables of {server.name!r}, which does not end in _bench",
               file=sys.stderr)
         return 2
-    if (problem := pg.prepare_database(server.url)) is not None:
+    if (problem := pg.prepare_database(server.url, fresh=True)) is not None:
         return pg.skip(problem)
     var_dir = tempfile.mkdtemp(prefix="onewindow-peers-")
     bench_cases._configure(server, var_dir)

@@ -17,7 +17,7 @@ Run from the repository root:
    of all its departments are timed (target < 1 s per indicator set).
 
 ``DATABASE_URL`` names the benchmark's database (default
-``postgres://postgres@127.0.0.1:5432/onewindow_sweep``): created if missing and migrated; its
+``postgres://postgres@127.0.0.1:5432/onewindow_sweep``): made anew on every run and migrated; its
 case and supervision tables are emptied at the start of every run, so its name must end in
 ``_sweep``. ``ONEWINDOW_VAR_DIR`` is a fresh temporary directory. Without PostgreSQL the benchmark
 says so and exits 0. ``--smoke`` loads 2 000 open and 2 000 concluded cases. The result is
@@ -382,7 +382,7 @@ def main(argv: list[str] | None = None) -> int:
         return pg.skip(f"DATABASE_URL is not PostgreSQL ({url.split(':')[0]})")
     if not pg.parse(url).name.endswith("_sweep"):
         return pg.skip("the benchmark empties its database's case tables: its name must end in _sweep")
-    problem = pg.prepare_database(url)
+    problem = pg.prepare_database(url, fresh=True)
     if problem:
         return pg.skip(problem)
     _setup_django(url)

@@ -3,8 +3,11 @@
 Every benchmark keeps a database of its own on the machine's server, and that server outlives the
 checkout: a database migrated by an older checkout may carry migrations this checkout no longer
 has (a migration renumbered after a merge), and ``migrate`` would then skip the new ones and leave
-columns missing. :func:`prepare_database` therefore drops and recreates a database whose applied
-migrations are not all this checkout's, so every run starts from a schema ``migrate`` can finish.
+columns missing; and its rows were encrypted and chained with the keys of that run's fresh VAR_DIR,
+which no later run has. The benchmarks therefore make their database anew on every run
+(``fresh=True``); only ``bench/scale.py`` keeps its loaded databases (``--reuse`` with the earlier
+run's ``--var-dir``), and :func:`prepare_database` drops and recreates even that one when its
+applied migrations are not all this checkout's.
 """
 
 from __future__ import annotations

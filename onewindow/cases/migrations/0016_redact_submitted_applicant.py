@@ -57,7 +57,9 @@ def forwards(apps: Any, schema_editor: Any) -> None:
             case_model.objects.filter(pk=case.pk).update(last_event_hash=last_hash)
 
     with history_maintenance(who=WHO, reason=REASON, statements=[f"redact + re-sign {len(pending)} case chains"]):
-        rechain_table(event_model, "case", case_model.objects.filter(pk__in=pending).order_by("id"),
+        # Only the columns the chain needs: the encrypted ones are never read (nor decrypted) here.
+        cases = case_model.objects.filter(pk__in=pending).only("id", "number", "last_event_hash", "row_version")
+        rechain_table(event_model, "case", cases.order_by("id"),
                       label_of=lambda c: c.number, content=event_content, legacy=None, seal=seal, after=after,
                       amend=amend)
 
