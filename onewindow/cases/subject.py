@@ -17,7 +17,7 @@ from .models import Case, CaseEvent
 
 def _describe(ids: Sequence[int]) -> dict[int, Described]:
     return {pk: Described(title=number, warning_fields={"case_id": pk, "window_id": window_id})
-            for pk, number, window_id in Case.objects.filter(id__in=list(ids)).values_list("id", "number", "window_id")}
+            for pk, number, window_id in Case.objects.filter(id__any=ids).values_list("id", "number", "window_id")}
 
 
 def _verify(label: str | None) -> Iterator[ChainReport]:

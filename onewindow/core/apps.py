@@ -7,4 +7,5 @@ class CoreConfig(AppConfig):
     verbose_name = "核心"
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401 — registers the key checks
+        # Imported for what they register: the key checks and the ``__any`` lookup.
+        from . import checks, lookups  # noqa: F401

@@ -245,7 +245,7 @@ def _evaluate_deadlines(run: SweepRun, rows: dict[int, dict[str, Any]]) -> None:
             continue
         run.found(_deadline_finding(code, row, deadline, about), row["region__code"])
     for chunk in chunks(sorted(rows), 10_000):
-        live = (Warning.objects.filter(deadline_id__in=chunk, state__in=_LIVE).order_by()
+        live = (Warning.objects.filter(deadline_id__any=chunk, state__in=_LIVE).order_by()
                 .values_list("id", "rule", "target_key", "subject", "deadline_id"))
         stale: dict[str, list[int]] = defaultdict(list)
         for wid, rule, key, subject, deadline_id in live:
@@ -393,11 +393,11 @@ def resolve_warnings(ids: Sequence[int], *, reason: str, at: datetime, actor: St
     total = 0
     for chunk in chunks(sorted(ids), 1000):
         # Locked in id order, so two sweeps resolving overlapping sets never deadlock on each other.
-        live = list(Warning.objects.select_for_update().filter(id__in=chunk, state__in=_LIVE).order_by("id")
+        live = list(Warning.objects.select_for_update().filter(id__any=chunk, state__in=_LIVE).order_by("id")
                     .values_list("id", flat=True))
         if not live:
             continue
-        Warning.objects.filter(id__in=live).update(state=State.RESOLVED, resolved_at=at, resolution=reason[:200],
+        Warning.objects.filter(id__any=live).update(state=State.RESOLVED, resolved_at=at, resolution=reason[:200],
                                                    resolved_by=actor)
         bulk.insert_columns(WarningEvent, {"warning_id": live, "kind": bulk.Same(kind), "at": bulk.Same(at),
                                            "actor_id": bulk.Same(actor.id if actor else None),
@@ -428,7 +428,7 @@ def handlers_of(case_ids: Sequence[int]) -> dict[int, set[int]]:
     open_holders: dict[int, set[int]] = defaultdict(set)
     last_done: dict[int, tuple[datetime, int]] = {}
     # .order_by(): the default ordering (by case, ordered by submission time) would join the cases.
-    for case_id, assignee, state, done_at in (CaseTask.objects.filter(case_id__in=case_ids, assignee_id__isnull=False)
+    for case_id, assignee, state, done_at in (CaseTask.objects.filter(case_id__any=case_ids, assignee_id__isnull=False)
                                               .order_by().values_list("case_id", "assignee_id", "state", "done_at")):
         if state == CaseTask.State.OPEN:
             open_holders[case_id].add(assignee)
@@ -462,12 +462,12 @@ def notify_red(run: SweepRun, created: Sequence[Fired]) -> int:
         wanted[w.id] = people
     everyone = {s for people in wanted.values() for s in people}
     staff: dict[int, tuple[str, str, str]] = {}  # id → (name, phone as given, mobile or "")
-    for sid, name, phone in Staff.objects.filter(id__in=everyone).values_list("id", "name", "user__phone"):
+    for sid, name, phone in Staff.objects.filter(id__any=everyone).values_list("id", "name", "user__phone"):
         mobile = normalize_phone(phone or "")
         staff[sid] = (name, phone or "", mobile if is_mainland_mobile(mobile) else "")
     texted = [w for w in red if any(staff.get(sid, ("", "", ""))[2] for sid in wanted[w.id])]
     regions = {reg.id: reg for reg in Region.objects.filter(id__in={w.region_id for w in texted})} if texted else {}
-    numbers = dict(Case.objects.filter(id__in={w.case_id for w in texted if w.case_id}).values_list("id", "number")) \
+    numbers = dict(Case.objects.filter(id__any={w.case_id for w in texted if w.case_id}).values_list("id", "number")) \
         if texted else {}
     queued = 0
     history: list[WarningEvent] = []
