@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "onewindow.hall",
     "onewindow.worktasks",
     "onewindow.assessment",
+    "onewindow.exchange",
     "onewindow.api",
     "onewindow.demo",
 ]
@@ -286,6 +287,10 @@ ONEWINDOW = {
     "SMS_GATEWAY_URL": os.environ.get("ONEWINDOW_SMS_GATEWAY_URL", ""),
     "SMS_GATEWAY_TOKEN": os.environ.get("ONEWINDOW_SMS_GATEWAY_TOKEN", ""),
     "OUTBOX_LEASE_SECONDS": os.environ.get("ONEWINDOW_OUTBOX_LEASE_SECONDS", ""),
+    # The exchange with the upper-level platform (exchange/services.py): where each case record is
+    # POSTed, with which bearer token; empty: records are kept and wait, nothing is pushed.
+    "EXCHANGE_URL": os.environ.get("ONEWINDOW_EXCHANGE_URL", ""),
+    "EXCHANGE_TOKEN": os.environ.get("ONEWINDOW_EXCHANGE_TOKEN", ""),
     # Personal data at rest (core/crypto.py, docs/security.md): AES-GCM keys "kid:base64key,…"
     # (the first encrypts, all decrypt) and the blind indexes' HMAC key. Never in the repository.
     "DATA_KEYS": os.environ.get("ONEWINDOW_DATA_KEYS", ""),

@@ -27,16 +27,15 @@ from __future__ import annotations
 import copy
 import logging
 import re
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import F, Q
 
-from onewindow.core import store
+from onewindow.core import delivery, store
+from onewindow.core.delivery import Claim
 from onewindow.core.errors import DomainError, NotFound, PermissionDenied
 from onewindow.core.timesource import now as current_time
 from onewindow.organization.models import Region, Staff
@@ -53,7 +52,6 @@ log = logging.getLogger("onewindow.notifications")
 # notification action yet; this is the closest existing one and says "center administrator".
 RETRY_ACTION = Action.ORGANIZATION_EDIT
 
-_MAX_ERROR_CHARS = 2000
 # A withheld message is left to the attempt after its commit for this long; a worker that finds
 # it later (the process died in between) can only record it failed: it has no code to send.
 SECRET_GRACE = timedelta(minutes=5)
@@ -190,45 +188,14 @@ def _attempt_after_commit(message_id: int, full_body: str | None = None) -> None
 # --- deliver ------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Claim:
-    """A row this worker owns until ``lease_until``; ``attempt`` fences out a later claimant."""
-
-    id: int
-    attempt: int
-
-
-def _claim(*, at: datetime, limit: int = 100, ids: list[int] | None = None) -> list[_Claim]:
-    """Take up to ``limit`` due rows (or the pending rows ``ids``), mark them sending and commit.
-
-    Due: pending and ``next_attempt_at`` reached, or sending with an expired lease (the worker
-    that held it is gone). The attempt is counted when claimed, so a message that crashes every
-    worker that sends it still runs out of attempts instead of looping for ever.
-    """
-    limit_attempts = max_attempts()
-    with transaction.atomic():
-        rows = OutboxMessage.objects.select_for_update(skip_locked=True)
-        if ids is not None:
-            rows = rows.filter(pk__in=ids, status=Status.PENDING)
-        else:
-            rows = rows.filter(status__in=[Status.PENDING, Status.SENDING],
-                               next_attempt_at__lte=at).order_by("next_attempt_at", "id")
-        rows = list(rows.only("id", "status", "attempts")[:limit])
-        stale = [r for r in rows if r.status == Status.SENDING]
-        exhausted = {r.pk for r in stale if r.attempts >= limit_attempts}
-        if exhausted:
-            OutboxMessage.objects.filter(pk__in=exhausted).update(
-                status=Status.FAILED, next_attempt_at=None, last_error=_INTERRUPTED + "，已达最大尝试次数")
-        if retaken := [r.pk for r in stale if r.pk not in exhausted]:
-            OutboxMessage.objects.filter(pk__in=retaken).update(last_error=_INTERRUPTED)
-        claims = [_Claim(r.pk, r.attempts + 1) for r in rows if r.pk not in exhausted]
-        if claims:
-            OutboxMessage.objects.filter(pk__in=[c.id for c in claims]).update(
-                status=Status.SENDING, attempts=F("attempts") + 1, next_attempt_at=at + sending_lease())
-    return claims
+def _claim(*, at: datetime, limit: int = 100, ids: list[int] | None = None) -> list[Claim]:
+    """Take up to ``limit`` due messages (or the pending ones ``ids``), mark them sending and
+    commit (:func:`onewindow.core.delivery.claim_due`)."""
+    return delivery.claim_due(OutboxMessage, at=at, limit=limit, lease=sending_lease(), max_attempts=max_attempts(),
+                              interrupted=_INTERRUPTED, ids=ids)
 
 
-def _deliver(claims: list[_Claim], *, now: datetime | None, bodies: dict[int, str] | None = None) -> int:
+def _deliver(claims: list[Claim], *, now: datetime | None, bodies: dict[int, str] | None = None) -> int:
     """Send each claimed row outside any transaction and record the outcome; return how many went out.
 
     ``bodies``: the full text of withheld messages (by id), known only to the process that queued
@@ -268,27 +235,18 @@ def _deliver(claims: list[_Claim], *, now: datetime | None, bodies: dict[int, st
     return sent
 
 
-def _record_success(claim: _Claim, *, sender: str, provider_id: str | None, at: datetime) -> int:
-    with transaction.atomic():
-        # Conditional on our claim: if the lease ran out and another worker claimed the row, its
-        # attempt number differs and this late report changes nothing.
-        return OutboxMessage.objects.filter(pk=claim.id, status=Status.SENDING, attempts=claim.attempt).update(
-            status=Status.SENT, sent_at=at, sender=sender, provider_message_id=(provider_id or "")[:200],
-            next_attempt_at=None, last_error="")
+def _record_success(claim: Claim, *, sender: str, provider_id: str | None, at: datetime) -> int:
+    return delivery.record_success(OutboxMessage, claim, sent_at=at, sender=sender,
+                                   provider_message_id=(provider_id or "")[:200])
 
 
-def _record_failure(claim: _Claim, *, error: str, at: datetime, final: bool = False) -> None:
+def _record_failure(claim: Claim, *, error: str, at: datetime, final: bool = False) -> None:
     """Record a failed attempt: pending again after a backoff, or failed for good (``final``, or
     the last attempt)."""
-    error = error[:_MAX_ERROR_CHARS]
-    mine = Q(pk=claim.id, status=Status.SENDING, attempts=claim.attempt)
-    with transaction.atomic():
-        if final or claim.attempt >= max_attempts():
-            OutboxMessage.objects.filter(mine).update(status=Status.FAILED, last_error=error, next_attempt_at=None)
-            log.warning("notification %s given up after %s attempts: %s", claim.id, claim.attempt, error)
-        else:
-            OutboxMessage.objects.filter(mine).update(status=Status.PENDING, last_error=error,
-                                                      next_attempt_at=at + backoff(claim.attempt))
+    if delivery.record_failure(OutboxMessage, claim, error=error, at=at, max_attempts=max_attempts(),
+                               backoff=backoff, final=final):
+        log.warning("notification %s given up after %s attempts: %s", claim.id, claim.attempt,
+                    error[:delivery.MAX_ERROR_CHARS])
 
 
 def deliver_due(*, now: datetime | None = None, limit: int = 100) -> int:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("organization/", views.organization, name="organization"),
     path("outbox/", include("onewindow.notifications.urls")),
+    path("exchange/", include("onewindow.exchange.urls")),
     path("supervision/", include("onewindow.supervision.urls")),
     path("feedback/", include("onewindow.feedback.urls")),
     path("worktasks/", include("onewindow.worktasks.urls")),

@@ -41,6 +41,7 @@ _ROLE_PAGES: list[tuple[str, object, frozenset[Role] | None]] = [
     ("workbench:supervision:record", _("My record"), None),
     ("workbench:supervision", _("Supervision"), frozenset({Role.SUPERVISOR, Role.CENTER_ADMIN})),
     ("workbench:outbox", _("Notification outbox"), frozenset({Role.CENTER_ADMIN, Role.SUPERVISOR})),
+    ("workbench:exchange", "数据交换", frozenset({Role.CENTER_ADMIN, Role.SUPERVISOR})),
     ("workbench:id_views", "个人信息查看记录", frozenset({Role.SUPERVISOR, Role.CENTER_ADMIN})),
     ("fees:home", "收费与对账", frozenset({Role.CLERK, Role.CHIEF_REPRESENTATIVE, Role.CENTER_ADMIN})),
 ]

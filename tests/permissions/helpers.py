@@ -43,6 +43,7 @@ from onewindow.core.timesource import now as current_time
 from onewindow.demo.cases import fictional_mobile, fictional_person
 from onewindow.demo.loader import load_demo
 from onewindow.documents.models import Certificate, Document
+from onewindow.exchange.models import ExchangeRecord
 from onewindow.feedback import rules as feedback_rules
 from onewindow.feedback import services as feedback_services
 from onewindow.feedback.models import BulkNotice, Rating, Rectification, WorkOrder
@@ -216,13 +217,17 @@ def _placeholders(case: Case, applicant: Any, files: list[tuple[str, bytes]],
     if message is None:
         raise AssertionError(f"the outbox of {case.region} is empty")
     certificate = Certificate.objects.filter(case__region__code__startswith=case.region.code[:6]).first()
+    exchange = (ExchangeRecord.objects.filter(case__department=case.department).order_by("pk").first()
+                or ExchangeRecord.objects.filter(region=case.region).order_by("pk").first())
+    if exchange is None:
+        raise AssertionError(f"the demo of {case.region} has no exchange record")
     item = case.item_version.item
     return {
         "case": case.number, "scan": str(scan.pk), "upload": str(upload.pk), "document": document.number,
         "warning": str(warning.pk), "order": str(order.pk), "message": str(message.pk),
         "certificate": certificate.number if certificate else "990123-2026-Z999999",
         "item": item.implementation_code, "version": str(case.item_version.version), "year": str(today.year),
-        "department": str(case.department.pk),
+        "department": str(case.department.pk), "exchange_record": str(exchange.pk),
         **_app_records(case.department, records),
     }
 

@@ -47,7 +47,7 @@ NOWHERE = (HIDDEN, HIDDEN, HIDDEN)
 # The placeholders that name a record of a department or a county: a path with one is scoped.
 RECORDS = ("case", "scan", "document", "upload", "warning", "order", "message", "department",
            "work_order", "work_order_number", "rectification", "rectification_number", "notice", "plan", "task", "problem", "inspection", "campaign",
-           "publication", "assessment", "disclosure_number")
+           "publication", "assessment", "disclosure_number", "exchange_record")
 
 
 @dataclass(frozen=True)
@@ -181,6 +181,12 @@ ROWS: list[Row] = [
     Row("workbench:outbox", "GET", "/staff/outbox/", only(OK, "admin", "supervisor")),
     # Supervisors read the outbox but retry nothing; another region's message is 404 to everyone.
     Row("workbench:outbox_retry", "POST", "/staff/outbox/{message}/retry/",
+        {**only((OK, OK, HIDDEN), "admin"), "supervisor": SEEN_NOT_MINE}),
+    # The exchange with the upper-level platform: read like the outbox, requeued by administrators.
+    Row("workbench:exchange", "GET", "/staff/exchange/", only(OK, "admin", "supervisor")),
+    Row("workbench:exchange_record", "GET", "/staff/exchange/{exchange_record}/",
+        only((OK, OK, HIDDEN), "admin", "supervisor")),
+    Row("workbench:exchange_retry", "POST", "/staff/exchange/{exchange_record}/retry/",
         {**only((OK, OK, HIDDEN), "admin"), "supervisor": SEEN_NOT_MINE}),
     # --- the working-day calendar ----------------------------------------------------------------------
     # The calculator and the calendars are public knowledge: any login may read them.

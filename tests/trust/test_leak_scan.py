@@ -141,6 +141,7 @@ def _catalog_samples() -> dict[str, list[str]]:
 def _app_samples() -> dict[str, list[str]]:
     """The other record types' keys, named apart from the case's (the routes map to them below)."""
     from onewindow.assessment.models import Assessment
+    from onewindow.exchange.models import ExchangeRecord
     from onewindow.feedback.models import BulkNotice, Rectification, WorkOrder
     from onewindow.fees.models import Bill, Reconciliation
     from onewindow.openness.models import (
@@ -182,6 +183,7 @@ def _app_samples() -> dict[str, list[str]]:
         "campaign_report_pk": first(CampaignReport.objects.exclude(attachment=""), "pk", 1),
         "photo_pk": first(FindingPhoto.objects, "pk", 1),
         "assessment_pk": first(Assessment.objects, "pk"),
+        "record_id": first(ExchangeRecord.objects.filter(kind="acceptance"), "pk"),  # the applicant's ID inside
     }
 
 
