@@ -96,6 +96,14 @@ class CompleteStageIn(ActionIn):
 
     stage_order: Whole = _stage_order()
     opinion: Text
+    agree: StrictBool = Field(True, description="是否同意；不同意的，在审核意见中说明理由（联办件会办部门的意见报牵头部门）")
+
+
+class ChaseStageIn(ActionIn):
+    """催办会办环节 (chase_stage): the lead of a joint case chases a co-handling department."""
+
+    stage_order: Whole = _stage_order()
+    note: Text = ""
 
 
 class ClaimIn(ActionIn):
@@ -283,7 +291,9 @@ ACTIONS: dict[str, Action] = {
         **c.kwargs(), reason=i.reason, legal_basis=i.legal_basis, where_to_apply=i.where_to_apply)),
     "conclude_instant": Action(ConcludeInstantIn, lambda c, i: s.case_conclude_instant(**c.kwargs(), result=i.result)),
     "complete_stage": Action(CompleteStageIn, lambda c, i: s.case_complete_stage(
-        **c.kwargs(), stage_order=i.stage_order, opinion=i.opinion)),
+        **c.kwargs(), stage_order=i.stage_order, opinion=i.opinion, agree=i.agree)),
+    "chase_stage": Action(ChaseStageIn, lambda c, i: s.case_chase_stage(
+        **c.kwargs(), stage_order=i.stage_order, note=i.note)),
     "claim": Action(ClaimIn, lambda c, i: s.case_claim_task(**c.kwargs(), stage_order=i.stage_order)),
     "release": Action(ReleaseIn, lambda c, i: s.case_release_task(**c.kwargs(), stage_order=i.stage_order)),
     "reassign": Action(ReassignIn, lambda c, i: s.case_reassign_task(

@@ -20,6 +20,7 @@ class EventKind(StrEnum):
     REFUSED = "refused"  # 不予受理
     STAGE_SIGNED = "stage_signed"  # 实质审查的第一个签字 (第三十四条)
     STAGE_COMPLETED = "stage_completed"  # 审核环节办结
+    STAGE_CHASED = "stage_chased"  # 催办: the lead of a joint case chases a late co-handler
     SPECIAL_PROCEDURE_STARTED = "special_procedure_started"  # 特别程序 (第四十五条)
     SPECIAL_PROCEDURE_ENDED = "special_procedure_ended"
     EXTENSION_REQUESTED = "extension_requested"
@@ -45,7 +46,7 @@ class EventKind(StrEnum):
 EVENT_LABELS: dict[EventKind, str] = {
     EventKind.SUBMITTED: "收件", EventKind.ACCEPTED: "受理", EventKind.DEEMED_ACCEPTED: "视为受理",
     EventKind.SUPPLEMENT_REQUESTED: "补正告知", EventKind.SUPPLEMENTED: "补正", EventKind.REFUSED: "不予受理",
-    EventKind.STAGE_SIGNED: "核查签字", EventKind.STAGE_COMPLETED: "审核",
+    EventKind.STAGE_SIGNED: "核查签字", EventKind.STAGE_COMPLETED: "审核", EventKind.STAGE_CHASED: "催办",
     EventKind.SPECIAL_PROCEDURE_STARTED: "特别程序开始", EventKind.SPECIAL_PROCEDURE_ENDED: "特别程序结束",
     EventKind.EXTENSION_REQUESTED: "申请延期", EventKind.EXTENSION_GRANTED: "批准延期",
     EventKind.EXTENSION_DECLINED: "不同意延期", EventKind.DECIDED: "决定", EventKind.CERTIFICATE_ISSUED: "制证",

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from onewindow.core.errors import DomainError
+from onewindow.core.timesource import local_date
 from onewindow.lifecycle.registry import guard_refusal
 from onewindow.organization.models import BackupPost, Staff
 from onewindow.organization.permissions import Action as Perm
@@ -119,6 +121,47 @@ def decision_refusal(tasks: Sequence[CaseTask], case: Case) -> Refusal | None:
     if any(t.state == CaseTask.State.OPEN for t in tasks) or case.current_stage is not None:
         return Refusal("decision.stages_open", "尚有审核环节未办结，不能作出决定")
     return None
+
+
+def co_handler_stage(case: Case, task: CaseTask) -> bool:
+    """A stage of a joint case held by another department than the lead's (会办环节)."""
+    return is_joint(case) and task.department_id is not None and task.department_id != case.department_id
+
+
+def chase_refusal(case: Case, task: CaseTask | None, events: Iterable[CaseEvent], day: date) -> Refusal | None:
+    """催办: only a co-handling department's open stage of a joint case, at most once a day each."""
+    if not is_joint(case):
+        return Refusal("chase.not_joint", "只有联办件可以催办会办部门", "action")
+    if task is None or not co_handler_stage(case, task):
+        return Refusal("chase.not_co_handler", "只能催办会办部门的环节", "stage_order")
+    if task.state != CaseTask.State.OPEN:
+        return Refusal("chase.stage_done", f"“{task.stage_name}”已办结，无需催办", "stage_order")
+    if any(e.kind == EventKind.STAGE_CHASED and e.payload.get("stage") == task.stage_order
+           and local_date(e.at) == day for e in events):
+        return Refusal("chase.already_today", f"今天已催办过“{task.stage_name}”", "stage_order")
+    return None
+
+
+def disagreements(case: Case, events: Iterable[CaseEvent]) -> list[CaseEvent]:
+    """The co-handling departments' opinions against granting (会办意见为不同意), latest per stage."""
+    if not is_joint(case):
+        return []
+    latest: dict[int, CaseEvent] = {}
+    for e in events:
+        if e.kind == EventKind.STAGE_COMPLETED and "stage" in e.payload:
+            latest[e.payload["stage"]] = e
+    return [e for _, e in sorted(latest.items()) if e.payload.get("agree") is False]
+
+
+def co_handler_refusal(case: Case, events: Iterable[CaseEvent]) -> Refusal | None:
+    """A joint case is granted only when no co-handling department is against it; the lead may
+    still deny, with the co-handler's reasons."""
+    against = disagreements(case, events)
+    if not against:
+        return None
+    named = "；".join(f"{e.payload.get('department') or e.payload.get('stage_name')}：{e.payload.get('opinion', '')}"
+                     for e in against)
+    return Refusal("decision.co_handler_disagrees", f"会办部门意见为不同意（{named}），不能作出准予决定", "grant")
 
 
 def special_procedure_refusal(case: Case, procedure: str | None = None) -> Refusal | None:
@@ -239,6 +282,9 @@ def _stage_verdicts(case: Case, staff: Staff, events: Sequence[CaseEvent], tasks
             elif not (task.assignee is None or mine or acting or first is not None):
                 refusal = Refusal("task.claimed_by_other", holder, "stage_order")
             found.append(Verdict(f"complete_stage-{n}", "complete_stage", Action.COMPLETE_STAGE, refusal, n))
+        if _allows(case, Action.CHASE_STAGE) and co_handler_stage(case, task) and _may(staff, case, Perm.CASE_DECIDE):
+            found.append(Verdict(f"chase_stage-{n}", "chase_stage", Action.CHASE_STAGE,
+                                 chase_refusal(case, task, events, local_date()), n))
         if _allows(case, Action.RELEASE_TASK) and task.assignee is not None and (mine or chief_here):
             found.append(Verdict(f"release-{n}", "release", Action.RELEASE_TASK, stage=n))
         if _allows(case, Action.REASSIGN_TASK) and chief_here:
@@ -293,7 +339,8 @@ def verdicts(case: Case, staff: Staff, *, events: Sequence[CaseEvent], tasks: Se
         if case.extension_requested_days:
             offer("decline_extension", "decline_extension", Action.DECLINE_EXTENSION, Perm.CASE_GRANT_EXTENSION)
     decided = decision_refusal(tasks, case)
-    offer("decide-grant", "decide", Action.DECIDE_GRANT, Perm.CASE_DECIDE, decided or deferred_refusal(case, "decision"))
+    offer("decide-grant", "decide", Action.DECIDE_GRANT, Perm.CASE_DECIDE,
+          decided or deferred_refusal(case, "decision") or co_handler_refusal(case, events))
     offer("decide-deny", "decide", Action.DECIDE_DENY, Perm.CASE_DECIDE, decided)
     offer("issue_certificate", "issue_certificate", Action.ISSUE_CERTIFICATE, Perm.CASE_ISSUE_CERTIFICATE,
           deferred_refusal(case, "certificate")

@@ -20,6 +20,7 @@ from onewindow.organization.rules import Role
 from onewindow.workdays.clock import ClockState
 from onewindow.workdays.explain import explain_clock
 
+from . import guards
 from .events import EventKind, event_label
 from .models import Case, CaseEvent, CaseTask
 from .rules import materials_on_record, outstanding_materials
@@ -185,6 +186,33 @@ def case_view(case: Case, *, as_of: datetime | None = None) -> CaseView:
     explanations = {name: x.as_dict() for name, x in explain_clock(state, calendar_of(case)).items()}
     tasks = list(case.tasks.select_related("department", "assignee").order_by("stage_order"))
     return CaseView(case=case, events=events, clock=state, explanations=explanations, tasks=tasks, as_of=as_of)
+
+
+@dataclass(frozen=True)
+class CoHandlerRow:
+    """One co-handling department's stage of a joint case, as the lead reads them side by side."""
+
+    task: CaseTask
+    opinion: CaseEvent | None  # the stage's completion, with its opinion
+    chases: list[CaseEvent]  # 催办, oldest first
+
+    @property
+    def against(self) -> bool:
+        return self.opinion is not None and self.opinion.payload.get("agree") is False
+
+
+def co_handler_rows(view: CaseView) -> list[CoHandlerRow]:
+    """The co-handling departments' stages of a joint case with their opinions and chases (empty
+    for any other case)."""
+    rows = []
+    for task in view.tasks:
+        if not guards.co_handler_stage(view.case, task):
+            continue
+        mine = [e for e in view.events if e.payload.get("stage") == task.stage_order]
+        rows.append(CoHandlerRow(
+            task=task, opinion=next((e for e in reversed(mine) if e.kind == EventKind.STAGE_COMPLETED), None),
+            chases=[e for e in mine if e.kind == EventKind.STAGE_CHASED]))
+    return rows
 
 
 def materials_of(case: Case) -> list[dict[str, Any]]:

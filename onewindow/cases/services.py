@@ -29,6 +29,8 @@ from onewindow.core.timesource import local_date
 from onewindow.core.timesource import now as current_time
 from onewindow.documents.services import certificates_revoke_of_case
 from onewindow.lifecycle.center_settings import forget_yellow_shares, yellow_share
+from onewindow.notifications.rules import is_mainland_mobile, normalize_phone
+from onewindow.notifications.services import notify
 from onewindow.organization.models import Department, Staff, Window
 from onewindow.organization.permissions import Action as Perm
 from onewindow.organization.permissions import can, require, roles_of
@@ -652,12 +654,16 @@ def _require_stage_role(actor: Staff, case: Case, task: CaseTask, at: datetime) 
         raise DomainError("stage.wrong_role", f"环节“{task.stage_name}”须由相应岗位人员办理", field="stage_order")
 
 
-def case_complete_stage(*, case_id: int, actor: Staff, stage_order: int, opinion: str,
+def case_complete_stage(*, case_id: int, actor: Staff, stage_order: int, opinion: str, agree: bool = True,
                         at: datetime | None = None, expected_version: int | None = None) -> Case:
     """审核: record an opinion on one stage. A stage needing substantive verification (Art. 34)
-    is completed only by the second signature of a different staff member."""
+    is completed only by the second signature of a different staff member.
+
+    ``agree=False`` is an opinion against granting, its reasons in ``opinion``: on a co-handling
+    department's stage of a joint case it goes to the lead, who may then only deny (联办件)."""
     if not opinion.strip():
-        raise DomainError("stage.opinion_required", "请填写审核意见", field="opinion")
+        raise DomainError("stage.opinion_required", "请填写审核意见" if agree else "不同意的，须在审核意见中说明理由",
+                          field="opinion")
     moment = at or current_time()
 
     def plan(c: Case) -> list[tuple[str, dict[str, Any]]]:
@@ -682,7 +688,11 @@ def case_complete_stage(*, case_id: int, actor: Staff, stage_order: int, opinion
         if not signers and not _acting_for(actor, task.assignee):
             raise DomainError("task.claimed_by_other", f"该环节已由{task.assignee}认领，请联系其本人或首席代表改派",
                               field="stage_order")
-        base = {"stage": stage.order, "stage_name": stage.name, "opinion": opinion}
+        base: dict[str, Any] = {"stage": stage.order, "stage_name": stage.name, "opinion": opinion}
+        if guards.co_handler_stage(c, task):  # the lead reads who said it, side by side
+            base["department"] = task.department.name if task.department else ""
+        if not agree:
+            base["agree"] = False
         if stage.requires_two_signatures and not signers:
             return [(EventKind.STAGE_SIGNED, base)]
         completed.add(stage.order)
@@ -693,6 +703,49 @@ def case_complete_stage(*, case_id: int, actor: Staff, stage_order: int, opinion
 
     return _act(case_id=case_id, actor=actor, perm=None, action=states.Action.COMPLETE_STAGE, at=moment,
                 expected_version=expected_version, events=plan)
+
+
+def case_chase_stage(*, case_id: int, actor: Staff, stage_order: int, note: str = "", at: datetime | None = None,
+                     expected_version: int | None = None) -> Case:
+    """催办: the lead department of a joint case chases a co-handling department's open stage.
+
+    Recorded on the case (the chase, its note and the stage's due date), and texted to whoever
+    holds the stage, or to the department's reviewers while nobody has claimed it. Once a day per
+    stage: a chase is a reminder, not a stream of messages."""
+    note = (note or "").strip()
+    if len(note) > 200:
+        raise DomainError("chase.note_too_long", "催办说明不能超过200字", field="note")
+    moment = at or current_time()
+
+    def plan(c: Case) -> list[tuple[str, dict[str, Any]]]:
+        task = next((t for t in _tasks(c) if t.stage_order == stage_order), None)
+        guards.refuse_unless(guards.chase_refusal(c, task, events_of(c), local_date(moment)))
+        assert task is not None
+        department = task.department.name if task.department else ""
+        _text_chase(c, task, note, moment)
+        return [(EventKind.STAGE_CHASED, {"stage": task.stage_order, "stage_name": task.stage_name,
+                                          "department": department, "note": note,
+                                          "due_on": task.due_on.isoformat() if task.due_on else None})]
+
+    return _act(case_id=case_id, actor=actor, perm=Perm.CASE_DECIDE, action=states.Action.CHASE_STAGE, at=moment,
+                expected_version=expected_version, events=plan)
+
+
+def _text_chase(case: Case, task: CaseTask, note: str, at: datetime) -> None:
+    """The SMS of a chase to the stage's holder, else to its department's reviewers (those with a mobile)."""
+    if task.assignee_id:
+        people = Staff.objects.filter(pk=task.assignee_id)
+    else:
+        people = Staff.objects.filter(postings__role=Role.REVIEWER, postings__department_id=task.department_id)
+    due = f"，环节期限{task.due_on:%Y年%m月%d日}" if task.due_on else ""
+    body = (f"【催办】联办件{case.number}（{case.item_version.name}）的“{task.stage_name}”尚未办结{due}，"
+            f"请抓紧办理。{note}").strip()
+    for staff_id, phone in people.distinct().values_list("id", "user__phone"):
+        mobile = normalize_phone(phone or "")
+        if is_mainland_mobile(mobile):
+            notify(region=case.region, channel="sms", recipient=mobile, subject=f"催办{case.number}", body=body,
+                   kind="case.stage_chased", topic=case.number,
+                   dedupe_key=f"{case.number}:chase:{task.stage_order}:{local_date(at)}:{staff_id}", at=at)
 
 
 def case_claim_task(*, case_id: int, actor: Staff, stage_order: int, at: datetime | None = None,
@@ -950,6 +1003,7 @@ def case_decide(*, case_id: int, actor: Staff, grant: bool, reasons: str = "", a
         guards.refuse_unless(guards.decision_refusal(_tasks(c), c))
         if grant:  # 容缺: a denial (e.g. the owed material never came) needs no material
             guards.refuse_unless(guards.deferred_refusal(c, "decision"))
+            guards.refuse_unless(guards.co_handler_refusal(c, events_of(c)))
         payload: dict[str, Any] = {"outcome": "grant" if grant else "deny", "reasons": reasons}
         c.outcome = payload["outcome"]
         c.extension_requested_days = None

@@ -48,6 +48,7 @@ class Action(StrEnum):
     REFUSE = "refuse"
     CONCLUDE_INSTANT = "conclude_instant"
     COMPLETE_STAGE = "complete_stage"
+    CHASE_STAGE = "chase_stage"  # 催办: the lead department chases a co-handler's open stage (联办件)
     START_SPECIAL_PROCEDURE = "start_special_procedure"
     END_SPECIAL_PROCEDURE = "end_special_procedure"
     REQUEST_EXTENSION = "request_extension"
@@ -98,6 +99,7 @@ TRANSITIONS: dict[Action, Move[Status]] = {
     # 即办件: accepted and concluded on the spot.
     Action.CONCLUDE_INSTANT: _move({Status.SUBMITTED}, Status.CONCLUDED, "case.accept", "当场办结"),
     Action.COMPLETE_STAGE: _move({Status.IN_REVIEW}, None, "case.review", "办结审核环节"),
+    Action.CHASE_STAGE: _move({Status.IN_REVIEW}, None, "case.decide", "催办会办环节"),
     Action.START_SPECIAL_PROCEDURE: _move({Status.IN_REVIEW}, Status.SPECIAL_PROCEDURE, "case.special_procedure",
                                           "启动特别程序"),
     Action.END_SPECIAL_PROCEDURE: _move({Status.SPECIAL_PROCEDURE}, Status.IN_REVIEW, "case.special_procedure",

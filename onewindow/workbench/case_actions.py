@@ -149,11 +149,22 @@ def _task_forms(ctx: _Ctx) -> list[ActionForm]:
                              % {"name": first.actor_label})
             elif _requires_two(ctx, task):
                 notes.append(_("This stage needs the signatures of two different reviewers."))
+            fields = [Field("opinion", _("Opinion"), "textarea", required=True)]
+            if guards.co_handler_stage(ctx.case, task):  # 会办意见: the lead may grant only if all agree
+                fields.insert(0, Field("agree", "会办意见", "radio", required=True, value="true",
+                                       choices=[("true", "同意"), ("false", "不同意（在审核意见中说明理由）")]))
             forms.append(ActionForm(
                 key=f"complete_stage-{n}", action="complete_stage", hidden=hidden, notes=notes,
                 title=_("Complete the stage “%(stage)s”") % {"stage": name},
                 submit=_("Sign") if first is None and _requires_two(ctx, task) else _("Complete the stage"),
-                fields=[Field("opinion", _("Opinion"), "textarea", required=True)]))
+                fields=fields))
+        if f"chase_stage-{n}" in ctx.lawful:
+            department = task.department.name if task.department else ""
+            forms.append(ActionForm(
+                key=f"chase_stage-{n}", action="chase_stage", hidden=hidden,
+                title=f"催办“{name}”（{department}）", submit="催办",
+                notes=["短信提醒该环节的办理人（未认领的，提醒该部门的审核人员）；每个环节每天催办一次。"],
+                fields=[Field("note", "催办说明", "textarea")]))
         if f"release-{n}" in ctx.lawful:
             forms.append(ActionForm(key=f"release-{n}", action="release", hidden=hidden,
                                     title=_("Give “%(stage)s” back to the department's inbox") % {"stage": name},
@@ -446,6 +457,7 @@ def action_label(action: str) -> str:
         "decline_joint_extension": "已不同意联办件延期",
         "accept_on_commitment": "已告知承诺受理", "record_verification": "已登记承诺核查结果",
         "revoke": "已撤销准予决定", "mark_urgent": "已标记急办件", "record_objection": "已登记异议",
+        "chase_stage": "已催办会办部门",
         "answer_objection": "已书面答复异议",
         "accept_with_deferred_materials": "已容缺受理", "receive_deferred_materials": "已登记补交容缺材料",
         "decide": _("decision recorded"), "issue_certificate": _("certificate issued"),

@@ -278,6 +278,7 @@ def _render_case(request: HttpRequest, staff: Staff, case: Case, *, status: int 
         "closed": Status(case.status) in TERMINAL,
         "level": (level := str(live_level(case, local_date()))), "warning_label": _warning_label(level),
         "status_label": _(STATUS_LABELS[Status(case.status)]), "tasks": view.tasks,
+        "co_handlers": case_selectors.co_handler_rows(view),
         "signatures": selectors.first_signatures(case),
         "materials": materials, "other_scans": other_scans,
         # What the applicant uploaded and filled in online (one history, whatever the channel).

@@ -194,7 +194,7 @@ def test_the_openapi_document_lists_the_case_endpoints(client):
     for path in ("/api/v1/cases", "/api/v1/cases/import", "/api/v1/cases/{number}",
                  "/api/v1/cases/{number}/actions/{action}"):
         assert path in paths
-    assert "complete_stage (stage_order, opinion)" in paths["/api/v1/cases/{number}/actions/{action}"]["post"][
+    assert "complete_stage (stage_order, opinion, agree?)" in paths["/api/v1/cases/{number}/actions/{action}"]["post"][
         "description"]
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -28,7 +28,11 @@ from onewindow.feedback.models import Rating
 from onewindow.organization.rules import Role
 from tests.cases.helpers import VALID_ID, Hall, at, granted_case, hall_staff
 
-LATER = now() + timedelta(minutes=5)  # past the settling time of everything the tests write now
+
+def later() -> datetime:
+    """Past the settling time of everything a test has written so far (read when called: the
+    suite may have run for longer than that since this module was imported)."""
+    return now() + timedelta(minutes=5)
 
 
 @pytest.fixture
@@ -72,8 +76,9 @@ def by_kind(case: Case) -> dict[str, list[dict[str, Any]]]:
 
 
 def test_a_concluded_case_becomes_records_with_the_national_exchange_fields(hall: Hall) -> None:
+    moment = later()
     case = concluded(hall)
-    assert services.collect(now=LATER) > 0
+    assert services.collect(now=moment) > 0
     records = by_kind(case)
     assert set(records) == {Kind.ACCEPTANCE, Kind.STEP, Kind.RESULT}
     [acceptance] = records[Kind.ACCEPTANCE]
@@ -103,6 +108,7 @@ def test_a_concluded_case_becomes_records_with_the_national_exchange_fields(hall
 
 
 def test_special_procedures_and_ratings_are_records_of_their_own(hall: Hall) -> None:
+    moment = later()
     case = case_services.case_accept(case_id=case_services.case_submit(
         actor=hall.clerk, item_code=hall.item.implementation_code, applicant=hall.applicant(),
         materials=hall.checklist(), window_number="01", at=at(2026, 9, 28)).id, actor=hall.clerk, at=at(2026, 9, 29))
@@ -112,7 +118,7 @@ def test_special_procedures_and_ratings_are_records_of_their_own(hall: Hall) -> 
     case_services.case_end_special_procedure(case_id=case.id, actor=hall.reviewer, result="听证完毕",
                                              at=at(2026, 10, 12))
     Rating.objects.create(region=hall.county, case=case, level=5, channel="sms", rated_at=now())
-    services.collect(now=LATER)
+    services.collect(now=moment)
     started, ended = by_kind(case)[Kind.SPECIAL_PROCEDURE]
     assert (started["procedure"], started["reason"], started["ended_at"]) == ("听证", "涉及相邻权利人重大利益", None)
     assert ended["started_at"] == started["started_at"]
@@ -123,46 +129,49 @@ def test_special_procedures_and_ratings_are_records_of_their_own(hall: Hall) -> 
 
 
 def test_collecting_twice_records_each_fact_once_and_unsettled_facts_are_read_again(hall: Hall) -> None:
+    moment = later()
     case = concluded(hall)
     first = services.collect(now=now())  # everything was written just now: nothing has settled
     assert first == ExchangeRecord.objects.count() > 0
     assert ExchangeCursor.objects.get(source="case_events").last_id == 0  # read again next time …
     assert services.collect(now=now()) == 0  # … and recorded once
-    assert services.collect(now=LATER) == 0
+    assert services.collect(now=moment) == 0
     assert ExchangeCursor.objects.get(source="case_events").last_id == case.events.order_by("-id").first().id
     keys = list(ExchangeRecord.objects.values_list("source_key", flat=True))
     assert len(keys) == len(set(keys))
 
 
 def test_records_are_pushed_with_a_stable_id_and_the_receipt_kept(hall: Hall, platform: dict[str, Any]) -> None:
+    moment = later()
     concluded(hall)
-    services.collect(now=LATER)
+    services.collect(now=moment)
     total = ExchangeRecord.objects.count()
-    assert services.push_due(now=LATER) == total
+    assert services.push_due(now=moment) == total
     assert ExchangeRecord.objects.filter(status=Status.SENT).count() == total
     seen = platform["seen"]
     assert {s["auth"] for s in seen} == {"Bearer sheng-t0ken"}
     assert sorted(s["body"]["record_id"] for s in seen) == sorted(
         ExchangeRecord.objects.values_list("source_key", flat=True))
     assert ExchangeRecord.objects.filter(remote_id__startswith="P-").count() == total
-    assert services.push_due(now=LATER) == 0  # nothing is sent twice
+    assert services.push_due(now=moment) == 0  # nothing is sent twice
 
 
 def test_a_failing_platform_is_retried_with_backoff_then_given_up_and_requeued_by_an_administrator(
         hall: Hall, platform: dict[str, Any]) -> None:
+    moment = later()
     case = case_services.case_accept(case_id=case_services.case_submit(
         actor=hall.clerk, item_code=hall.item.implementation_code, applicant=hall.applicant(),
         materials=hall.checklist(), window_number="01", at=at(2026, 9, 28)).id, actor=hall.clerk, at=at(2026, 9, 29))
-    services.collect(now=LATER)
+    services.collect(now=moment)
     [record] = ExchangeRecord.objects.filter(case=case)
     platform["answers"].extend([500, 503, 500])
-    assert services.push_due(now=LATER) == 0
+    assert services.push_due(now=moment) == 0
     record.refresh_from_db()
     assert (record.status, record.attempts, record.last_error) == (Status.PENDING, 1, "平台返回 500")
-    assert record.next_attempt_at > LATER
-    assert services.push_due(now=LATER) == 0  # not due yet: the backoff holds
-    assert services.push_due(now=LATER + timedelta(hours=1)) == 0
-    assert services.push_due(now=LATER + timedelta(hours=2)) == 0
+    assert record.next_attempt_at > moment
+    assert services.push_due(now=moment) == 0  # not due yet: the backoff holds
+    assert services.push_due(now=moment + timedelta(hours=1)) == 0
+    assert services.push_due(now=moment + timedelta(hours=2)) == 0
     record.refresh_from_db()
     assert (record.status, record.attempts) == (Status.FAILED, 3)
     assert {s["body"]["record_id"] for s in platform["seen"]} == {record.source_key}  # the same id each time
@@ -180,35 +189,38 @@ def test_a_failing_platform_is_retried_with_backoff_then_given_up_and_requeued_b
 
 def test_409_is_already_received_and_without_an_address_nothing_is_pushed(hall: Hall, platform: dict[str, Any],
                                                                           settings) -> None:
+    moment = later()
     concluded(hall)
-    services.collect(now=LATER)
+    services.collect(now=moment)
     platform["answers"].append(409)
-    assert services.push_due(now=LATER, limit=1) == 1
+    assert services.push_due(now=moment, limit=1) == 1
     settings.ONEWINDOW = {**settings.ONEWINDOW, "EXCHANGE_URL": ""}
-    assert services.push_due(now=LATER) == 0
-    assert not services.pushing_due(LATER)
+    assert services.push_due(now=moment) == 0
+    assert not services.pushing_due(moment)
     assert ExchangeRecord.objects.filter(status=Status.SENT).count() == 1
 
 
 def test_a_worker_that_died_mid_push_leaves_the_record_to_the_next_after_its_lease(hall: Hall,
                                                                                   platform: dict[str, Any]) -> None:
+    moment = later()
     concluded(hall)
-    services.collect(now=LATER)
+    services.collect(now=moment)
     # A worker claimed one record and died before reporting.
-    [claim] = delivery.claim_due(ExchangeRecord, at=LATER, limit=1, lease=services.LEASE, max_attempts=3,
+    [claim] = delivery.claim_due(ExchangeRecord, at=moment, limit=1, lease=services.LEASE, max_attempts=3,
                                  interrupted="x")
-    assert services.push_due(now=LATER) == ExchangeRecord.objects.count() - 1  # held by the dead worker's lease
-    assert services.push_due(now=LATER + services.LEASE + timedelta(seconds=1)) == 1
+    assert services.push_due(now=moment) == ExchangeRecord.objects.count() - 1  # held by the dead worker's lease
+    assert services.push_due(now=moment + services.LEASE + timedelta(seconds=1)) == 1
     record = ExchangeRecord.objects.get(pk=claim.id)
     assert (record.status, record.attempts) == (Status.SENT, 2)
     # The dead worker's late report changes nothing.
-    assert delivery.record_success(ExchangeRecord, claim, sent_at=LATER) == 0
+    assert delivery.record_success(ExchangeRecord, claim, sent_at=moment) == 0
 
 
 def test_the_status_page_shows_the_summary_first_masks_personal_numbers_and_scopes_by_county(
         hall: Hall, client: Client) -> None:
+    moment = later()
     case = concluded(hall)
-    services.collect(now=LATER)
+    services.collect(now=moment)
     admin = hall_staff("center_admin", hall.county, None, Role.CENTER_ADMIN)
     client.force_login(admin.user)
     page = client.get("/staff/exchange/?kind=acceptance")
@@ -231,6 +243,7 @@ def test_the_status_page_shows_the_summary_first_masks_personal_numbers_and_scop
 
 
 def test_the_job_collects_and_pushes(hall: Hall, platform: dict[str, Any]) -> None:
+    moment = later()
     concluded(hall)
-    assert services.collecting_due(LATER)
-    assert push(LATER) == ExchangeRecord.objects.count() > 0
+    assert services.collecting_due(moment)
+    assert push(moment) == ExchangeRecord.objects.count() > 0
