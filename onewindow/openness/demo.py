@@ -4,7 +4,8 @@
   penalty powers (imported as a workbook, the way staff import one);
 - three funds (耕地地力保护补贴, 低保金, 危房改造) distributed over the demo villages, some paid late;
 - disclosure requests in every state: just received, awaiting clarification, consulting a third
-  party, extended, replied (disclosed, partially disclosed, withheld), withdrawn;
+  party, awaiting a processing fee, extended, replied (disclosed, partially disclosed, withheld),
+  withdrawn;
 - a 低保 publication in its comment period, with one objection.
 
 Idempotent: once the funds exist, nothing more is loaded.
@@ -182,9 +183,9 @@ def _requests(county: Region, today: date, rng: random.Random) -> int:
     def day(k: int) -> date:
         return workday_before(cal, today, k) if k else today
 
-    def online(k: int, what: str, **kw) -> DisclosureRequest:
+    def online(k: int, what: str, delivery: str = "electronic", **kw) -> DisclosureRequest:
         return services.request_file(department_id=dept.id, channel="online", applicant=_applicant(rng, today, **kw),
-                                     description=what, delivery="electronic", at=_moment(day(k), 9))
+                                     description=what, delivery=delivery, at=_moment(day(k), 9))
 
     count = 0
     # Just received, online and by post.
@@ -228,6 +229,11 @@ def _requests(county: Region, today: date, rng: random.Random) -> int:
     services.reply(request_id=r.id, answer="withheld", grounds=["process_information"],
                    reasons="所申请信息属于内部请示报告等过程性信息", actor=reviewer, at=_moment(day(4), 15))
     count += 3
+    # A processing fee (第四十二条): the copies run to 60 pages, over the 30 free; the clock waits.
+    r = online(5, "2015 年以来全县低保审批档案复印件（纸质）", delivery="post")
+    services.fee_notice(request_id=r.id, method="per_page", pages=60, actor=reviewer,
+                        how_to_pay="持收费通知书到县政务服务中心财政窗口缴纳，或扫描非税缴款码", at=_moment(day(3), 11))
+    count += 1
     # Withdrawn.
     r = online(6, "殡葬服务收费标准")
     services.withdraw(request_id=r.id, actor=reviewer, note="申请人来电撤回", at=_moment(day(5), 16))

@@ -100,6 +100,38 @@ class DisclosureReply(models.Model):
         return self.number
 
 
+class DisclosureFee(models.Model):
+    """The processing fee of one request (信息处理费, 国办函〔2020〕109号): its numbered fee notice, frozen
+    at issue like the reply, and what became of it — paid, waived with a reason, or lapsed."""
+
+    request = models.OneToOneField(DisclosureRequest, models.PROTECT, related_name="fee", verbose_name=_("申请"))
+    number = models.CharField(_("收费通知书编号"), max_length=64, unique=True)
+    method = models.CharField(_("计收方式"), max_length=16)
+    pieces = models.PositiveSmallIntegerField(_("计件数"), default=1,
+                                              help_text=_("按“一事一申请”拆分后本申请计为几件"))
+    pages = models.PositiveIntegerField(_("页数"), null=True, blank=True)
+    month_count = models.PositiveIntegerField(_("本月累计件数（含本件）"), default=0)
+    amount = models.DecimalField(_("金额（元）"), max_digits=10, decimal_places=2)
+    pay_by = models.DateField(_("缴费期限"))
+    state = models.CharField(_("状态"), max_length=16, default="pending")
+    content = models.JSONField(_("通知书内容"))
+    content_sha256 = models.CharField(_("内容哈希"), max_length=64)
+    issued_at = models.DateTimeField(_("发出时间"))
+    issued_by = models.ForeignKey("organization.Staff", models.PROTECT, related_name="+", verbose_name=_("经办人"))
+    settled_on = models.DateField(_("缴费或减免日期"), null=True, blank=True)
+    receipt_number = models.CharField(_("缴款票据号"), max_length=64, blank=True)
+    waiver_reason = models.TextField(_("减免理由"), blank=True)
+    settled_by = models.ForeignKey("organization.Staff", models.PROTECT, null=True, blank=True, related_name="+",
+                                   verbose_name=_("登记人"))
+
+    class Meta:
+        verbose_name = _("信息处理费")
+        verbose_name_plural = _("信息处理费")
+
+    def __str__(self) -> str:
+        return self.number
+
+
 class OpennessSequence(models.Model):
     """The last number issued per scope (a region's requests) and year (``core.sequences``)."""
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("openness/requests/filed/", views.public_filed, name="public_filed"),
     path("openness/requests/status/", views.public_status, name="public_status"),
     path("openness/requests/reply.pdf", views.public_reply_pdf, name="public_reply_pdf"),
+    path("openness/requests/fee.pdf", views.public_fee_pdf, name="public_fee_pdf"),
     path("openness/powers/", power_views.public_powers, name="public_powers"),
     path("openness/powers/<str:code>/", power_views.public_power, name="public_power"),
     path("openness/funds/", fund_views.public_funds, name="public_funds"),
@@ -34,5 +35,6 @@ urlpatterns = [
     path("staff/openness/requests/<str:number>/", views.staff_request, name="staff_request"),
     path("staff/openness/requests/<str:number>/act/<str:action>/", views.staff_act, name="staff_act"),
     path("staff/openness/requests/<str:number>/reply.pdf", views.staff_reply_pdf, name="staff_reply_pdf"),
+    path("staff/openness/requests/<str:number>/fee.pdf", views.staff_fee_pdf, name="staff_fee_pdf"),
     path("staff/openness/report/", views.staff_report, name="staff_report"),
 ]

@@ -49,7 +49,7 @@ def test_the_demo_has_every_request_state_and_is_idempotent(loaded) -> None:
     assert line.startswith("政务公开：")
     assert "未重复载入" in again
     states = set(DisclosureRequest.objects.values_list("state", flat=True))
-    assert states == {"received", "awaiting_clarification", "consulting", "replied", "withdrawn"}
+    assert states == {"received", "awaiting_clarification", "consulting", "awaiting_fee", "replied", "withdrawn"}
     assert DisclosureRequest.objects.filter(extension_workdays__gt=0, state="received").exists()
     assert DisclosureRequest.objects.filter(consulted=True, state="consulting").exists()
     assert DisclosureRequest.objects.filter(answer="partially_disclosed").exists()

@@ -309,6 +309,7 @@ ROWS: list[Row] = [
     Row("openness:public_status", "GET", "/openness/requests/status/", PUBLIC),
     # The reply of a request found by its number and query code: none given, none found.
     Row("openness:public_reply_pdf", "POST", "/openness/requests/reply.pdf", who(HIDDEN)),
+    Row("openness:public_fee_pdf", "POST", "/openness/requests/fee.pdf", who(HIDDEN)),
     Row("openness:public_powers", "GET", "/openness/powers/", PUBLIC),
     Row("openness:public_power", "GET", "/openness/powers/nosuch/", who(HIDDEN)),
     Row("openness:public_funds", "GET", "/openness/funds/", PUBLIC),
@@ -339,6 +340,7 @@ ROWS: list[Row] = [
     Row("openness:staff_act", "POST", "/staff/openness/requests/{disclosure_number}/act/extend/", DISCLOSURE_EXTEND,
         data={"workdays": "5", "reason": "矩阵测试"}),
     Row("openness:staff_reply_pdf", "GET", "/staff/openness/requests/nosuch/reply.pdf", staff(HIDDEN)),
+    Row("openness:staff_fee_pdf", "GET", "/staff/openness/requests/nosuch/fee.pdf", staff(HIDDEN)),
     Row("openness:staff_report", "GET", "/staff/openness/report/", staff()),
     # Fees: a login without a staff record is "not found" (fees/views.py::_staff).
     Row("fees:home", "GET", "/staff/fees/", staff(applicant=HIDDEN)),

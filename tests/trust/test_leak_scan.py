@@ -237,6 +237,7 @@ _ROUTE_PARAMS = {
     "staff/openness/publications/<int:pk>/": {"pk": "publication_pk"},
     "staff/openness/requests/<str:number>/": {"number": "request_number"},
     "staff/openness/requests/<str:number>/reply.pdf": {"number": "request_number"},
+    "staff/openness/requests/<str:number>/fee.pdf": {"number": "request_number"},
     "/api/v1/disclosure-requests/{number}": {"number": "request_number"},
     "/api/v1/feedback/{number}": {"number": "order_number"},
     "/api/v1/powers/{code}": {"code": "power_code"},
