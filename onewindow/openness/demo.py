@@ -6,7 +6,11 @@
 - disclosure requests in every state: just received, awaiting clarification, consulting a third
   party, awaiting a processing fee, extended, replied (disclosed, partially disclosed, withheld),
   withdrawn;
-- a 低保 publication in its comment period, with one objection.
+- a 低保 publication in its comment period, with one objection;
+- the proactive disclosure catalogue: a policy document (and its change, on the schedule), a
+  department budget (complete), final accounts (a table missing), a staffing disclosure published
+  late, a document overdue, a notice withdrawn after publication, and the quarterly village finance
+  disclosures of two villages (the next quarter's scheduled).
 
 Idempotent: once the funds exist, nothing more is loaded.
 """
@@ -106,9 +110,10 @@ def load_demo(*, today: date | None = None) -> str:
     entries = _funds(county, admin, today, rng)
     requests = _requests(county, today, rng)
     _publication(county, today, rng)
+    documents = _catalogue(county, today)
     _topics(county, today)
     return (f"政务公开：权力清单 {powers} 项（含裁量基准），惠民资金 {len(FUNDS)} 项、发放明细 {entries} 条，"
-            f"依申请公开 {requests} 件，低保公示 1 项（公示期内），点题 2 项")
+            f"依申请公开 {requests} 件，低保公示 1 项（公示期内），主动公开目录 {documents} 项，点题 2 项")
 
 
 def _powers(county: Region, admin: Staff, today: date) -> int:
@@ -251,13 +256,90 @@ def _publication(county: Region, today: date, rng: random.Random) -> None:
         body="经村（居）民委员会民主评议、乡镇审核，下列家庭拟纳入最低生活保障范围（姓名已脱敏）：\n"
              "河湾村 李**（3 人）、桃源村 王**（2 人）、石桥村 张**（1 人）。\n"
              "公示期内如有异议，请向云溪县民政局反映。",
-        comment_days=7, comment_unit="calendar", due_on=published, actor=reviewer,
-        at=_moment(published - timedelta(days=3)))
+        comment_days=7, comment_unit="calendar", due_on=published, actor=reviewer, subject="civil",
+        made_on=published - timedelta(days=3), at=_moment(published - timedelta(days=3)))
     publication_services.publication_submit(publication_id=pub.id, reviewer_id=chief.id, actor=reviewer,
                                             at=_moment(published, 9))
     publication_services.publication_publish(publication_id=pub.id, actor=chief, at=_moment(published, 10))
     publication_services.objection_file(publication_id=pub.id, text="石桥村张**家中有经营性货车，收入可能超标",
                                         at=_moment(today, 8) if today > published else _moment(published, 16))
+
+
+BUDGET_TABLES = ("收支总表", "收入总表", "支出总表", "财政拨款收支总表", "一般公共预算支出表", "一般公共预算基本支出表",
+                 "“三公”经费支出表", "政府性基金预算支出表")
+ACCOUNT_TABLES = ("收支总表", "收入表", "支出表", "财政拨款收支总表", "一般公共预算财政拨款支出表",
+                  "一般公共预算财政拨款基本支出表", "“三公”经费支出表")  # 政府性基金 table missing: incomplete
+
+
+def _catalogue(county: Region, today: date) -> int:
+    """Catalogue entries through the services: scheduled by a department's reviewer, published by its
+    chief representative (review by another person), each on its legal deadline."""
+    cal = snapshot_for(county.code)
+    year = today.year
+
+    def day(k: int) -> date:
+        return workday_before(cal, today, k)
+
+    def schedule(code: str, k: int, title: str, body: str, **kw) -> tuple[int, Staff, Staff]:
+        dept = Department.objects.get(region=county, code=code)
+        author, chief = _staff(f"{code.lower()}.reviewer"), _staff(f"{code.lower()}.chief")
+        kw.setdefault("kind", "ad_hoc")
+        kw.setdefault("comment_days", 0)
+        kw.setdefault("comment_unit", "calendar")
+        pub = publication_services.publication_schedule(department_id=dept.id, title=title, body=body, actor=author,
+                                                        at=_moment(day(k), 9), **kw)
+        return pub.id, author, chief
+
+    def publish(pub_id: int, author: Staff, chief: Staff, k: int) -> None:
+        publication_services.publication_submit(publication_id=pub_id, reviewer_id=chief.id, actor=author,
+                                                at=_moment(day(k), 9))
+        publication_services.publication_publish(publication_id=pub_id, actor=chief, at=_moment(day(k), 10))
+
+    count = 0
+    # A policy document, on time; then changed two days ago (its revision due within 20 working days).
+    doc = schedule("MZJ", 12, "云溪县民政局关于进一步做好城乡低保动态管理工作的通知",
+                   "各乡镇人民政府：为规范城乡最低生活保障动态管理，现就有关事项通知如下……", category="document",
+                   subject="civil", doc_number=f"云民发〔{year}〕12号", made_on=day(12))
+    publish(*doc, 8)
+    publication_services.publication_revise(publication_id=doc[0], changed_on=day(2), actor=doc[1],
+                                            body="各乡镇人民政府：为规范城乡最低生活保障动态管理，现就有关事项通知如下（第三条已修订）……",
+                                            at=_moment(day(2), 15))
+    count += 2
+    # The department budget (预算法 第十四条: within 20 days of the approval), complete.
+    budget = schedule("CZJ", 20, f"云溪县财政局 {year} 年部门预算",
+                      "本部门预算包括：" + "、".join(BUDGET_TABLES) + "，以及部门职能、机构设置和预算编制说明。",
+                      category="budget", subject="finance", made_on=day(22))
+    publish(*budget, 18)
+    # Last year's final accounts, a table missing (an incomplete disclosure for the audit view).
+    accounts = schedule("CZJ", 15, f"云溪县财政局 {year - 1} 年部门决算",
+                        "本部门决算包括：" + "、".join(ACCOUNT_TABLES) + "。", category="final_accounts",
+                        subject="finance", made_on=day(16))
+    publish(*accounts, 12)
+    # Staffing (机构编制), created 40 working days ago and published 10 ago: late.
+    staffing = schedule("MZJ", 38, "云溪县民政局机构编制情况",
+                        "机构名称：云溪县民政局；编制数：32 名；实有人数：30 名；领导职数：1 正 3 副。",
+                        category="staffing", subject="organization", made_on=day(40))
+    publish(*staffing, 10)
+    # A document past its Art. 26 deadline and still unpublished (a supervision warning).
+    schedule("ZJJ", 25, "云溪县农村危房改造实施方案", "为做好农村危房改造工作，制定本方案……", category="document",
+             subject="construction", doc_number=f"云建发〔{year}〕5号", made_on=day(25))
+    # A notice withdrawn after its publication (wrong list attached).
+    notice = schedule("MZJ", 9, "临时救助对象名单公示", "拟给予临时救助的对象（姓名已脱敏）：……", category="notice",
+                      subject="civil", made_on=day(9), comment_days=5, comment_unit="workdays")
+    publish(*notice, 8)
+    publication_services.publication_withdraw(publication_id=notice[0], note="附件名单有误，更正后重新公示",
+                                              actor=notice[1], at=_moment(day(7), 11))
+    count += 5
+    # 村级财务公开, each quarter (村民委员会组织法 第三十条): two villages, the next quarter's scheduled.
+    quarter = "一二三四"[(day(5).month - 1) // 3]
+    for code in (f"{county.prefix}100201", f"{county.prefix}100202"):
+        village = Region.objects.get(code=code)
+        entry = schedule("CZJ", 6, f"{village.name}{day(5).year}年第{quarter}季度村级财务收支公开",
+                         "本季度村集体收入 12.6 万元、支出 9.8 万元、结余 2.8 万元，明细见附表。", category="village_finance",
+                         subject="village", kind="quarterly", comment_days=7, village_id=village.id, due_on=day(5))
+        publish(*entry, 5)
+        count += 2  # and the next quarter's, scheduled by the publication
+    return count
 
 
 def _topics(county: Region, today: date) -> None:

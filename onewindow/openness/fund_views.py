@@ -23,6 +23,7 @@ from onewindow.portal.ratelimit import (
 )
 
 from . import fund_selectors as sel
+from . import publication_selectors
 from .fund_services import FundImportRejected, dispute_file, distributions_import, fund_create
 from .models import FundDispute
 from .views import _staff_view
@@ -55,7 +56,8 @@ def village_page(request: HttpRequest, code: str) -> HttpResponse:
         village = sel.village(code)
     except DomainError as exc:
         return render(request, "openness/error.html", {"message": exc.message}, status=exc.status)
-    context: dict[str, Any] = {"village": village, "rows": sel.entries(village_code=code), "checked": False}
+    context: dict[str, Any] = {"village": village, "rows": sel.entries(village_code=code), "checked": False,
+                               "affairs": publication_selectors.public_publications(village=code)[:20]}
     status = 200
     if request.method == "POST":
         limited = lookup_limited(request)

@@ -335,11 +335,29 @@ class Publication(models.Model):
     # A quarterly publication schedules its next quarter's when it is published: one follower each.
     follows = models.OneToOneField("self", models.PROTECT, null=True, blank=True, related_name="followed_by",
                                    verbose_name=_("上期公示"))
+    # The proactive disclosure catalogue (主动公开目录): what the document is, and its index number
+    # (given when it is published).
+    category = models.CharField(_("信息类别"), max_length=24, default="notice")
+    subject = models.CharField(_("主题分类"), max_length=24, blank=True)
+    doc_number = models.CharField(_("文号"), max_length=64, blank=True)
+    made_on = models.DateField(_("形成或变更日期"), null=True, blank=True,
+                               help_text=_("政府信息公开条例 第二十六条：自此日起 20 个工作日内公开"))
+    index_number = models.CharField(_("索引号"), max_length=64, blank=True)
+    village = models.ForeignKey("organization.Region", models.PROTECT, null=True, blank=True, related_name="+",
+                                verbose_name=_("村（社区）"))
+    # A change of published information is published as a revision of it (Art. 26: "或者变更").
+    revises = models.OneToOneField("self", models.PROTECT, null=True, blank=True, related_name="revised_by",
+                                   verbose_name=_("变更的公开信息"))
+    withdrawn_on = models.DateField(_("撤回日期"), null=True, blank=True)
+    withdrawn_reason = models.CharField(_("撤回理由"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("公示")
         verbose_name_plural = _("公示")
         ordering = ["due_on", "id"]
+        constraints = [models.UniqueConstraint(fields=["index_number"], condition=~models.Q(index_number=""),
+                                               name="openness_publication_index_once")]
+        indexes = [models.Index(fields=["state", "category"], name="openness_publication_catalogue")]
 
     def __str__(self) -> str:
         return self.number

@@ -17,6 +17,7 @@ urlpatterns = [
     path("openness/funds/village/<str:code>/", fund_views.village_page, name="village"),
     path("openness/funds/entries/<int:entry_id>/dispute/", fund_views.public_dispute, name="public_dispute"),
     path("openness/publications/", publication_views.public_publications, name="public_publications"),
+    path("openness/catalogue/", publication_views.public_catalogue, name="public_catalogue"),
     path("openness/publications/<str:number>/", publication_views.public_publication, name="public_publication"),
     path("openness/topics/", topic_views.public_topics, name="public_topics"),
     path("openness/topics/<int:pk>/second/", topic_views.public_second, name="public_second"),

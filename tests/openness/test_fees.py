@@ -107,7 +107,8 @@ def test_the_eleventh_request_of_the_month_gets_a_numbered_notice_and_the_clock_
     req = s.fee_paid(request_id=req.id, actor=org.reviewer, paid_on=paid_day, receipt_number="PJ-1", at=at(paid_day))
     assert req.state == "received"
     assert req.reply_due == cal().add_workdays(cal().add_workdays(MON, 20), 5)
-    assert row(req).state == DeadlineState.OPEN and row(req).due_on == req.reply_due
+    assert row(req).state == DeadlineState.OPEN
+    assert row(req).due_on == req.reply_due
     assert row(req, "fee").state == DeadlineState.CLOSED
     fee.refresh_from_db()
     assert (fee.state, fee.settled_on, fee.receipt_number) == ("paid", paid_day, "PJ-1")
@@ -211,7 +212,8 @@ def test_unpaid_after_twenty_working_days_the_request_is_deemed_abandoned(org) -
     req = s.deem_withdrawn(request_id=req.id, actor=org.reviewer, at=at(fee.pay_by + timedelta(days=1)))
     fee.refresh_from_db()
     assert (req.state, fee.state) == ("withdrawn", "lapsed")
-    assert row(req, "fee").state == DeadlineState.CLOSED and row(req).state == DeadlineState.CLOSED
+    assert row(req, "fee").state == DeadlineState.CLOSED
+    assert row(req).state == DeadlineState.CLOSED
     rows = {r.label: r.counts["total"] for r in annual_report(DisclosureRequest.objects.all(), 2026).rows}
     assert rows["　其中：申请人逾期未按收费通知要求缴纳费用，不再处理"] == 1
     assert rows["　其中：申请人无正当理由逾期不补正，不再处理"] == 0
@@ -245,11 +247,13 @@ def test_staff_page_issues_the_notice_and_the_applicant_downloads_it(client, org
     page = client.get(f"/staff/openness/requests/{req.number}/").content.decode()
     assert 'data-testid="action-fee_notice"' in page
     r = client.post(f"/staff/openness/requests/{reqs[0].number}/act/fee_notice/", {"method": "per_request"})
-    assert r.status_code == 400 and "未超过 10 件" in r.content.decode()
+    assert r.status_code == 400
+    assert "未超过 10 件" in r.content.decode()
     r = client.post(f"/staff/openness/requests/{req.number}/act/fee_notice/", {"method": "per_request", "pieces": "1"})
     assert r.status_code == 302
     page = client.get(f"/staff/openness/requests/{req.number}/").content.decode()
-    assert "100.00 元" in page and "待缴费" in page
+    assert "100.00 元" in page
+    assert "待缴费" in page
     assert client.get(f"/staff/openness/requests/{req.number}/fee.pdf")["Content-Type"] == "application/pdf"
     client.logout()
     status = client.post("/openness/requests/status/", {"number": req.number, "code": req.query_code})
@@ -265,10 +269,13 @@ def test_the_api_issues_and_reports_the_fee(client, org) -> None:
     auth = {"HTTP_AUTHORIZATION": f"Bearer {api_token_issue(username=org.reviewer.user.username).token}"}
     base = f"/api/v1/disclosure-requests/{req.number}"
     r = client.post(f"{base}/actions/fee_notice", {"method": "per_page"}, content_type="application/json", **auth)
-    assert r.status_code == 400 and r.json()["error"]["field"] == "pages"
+    assert r.status_code == 400
+    assert r.json()["error"]["field"] == "pages"
     r = client.post(f"{base}/actions/fee_notice", {"method": "per_request"}, content_type="application/json", **auth)
     assert r.status_code == 200
     fee = r.json()["fee"]
     assert (fee["amount"], fee["state"], fee["method"]) == ("100.00", "pending", "per_request")
     r = client.post(f"{base}/actions/fee_paid", {"receipt_number": "PJ-9"}, content_type="application/json", **auth)
-    assert r.status_code == 200 and r.json()["fee"]["state"] == "paid" and r.json()["state"] == "received"
+    assert r.status_code == 200
+    assert r.json()["fee"]["state"] == "paid"
+    assert r.json()["state"] == "received"

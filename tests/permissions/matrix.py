@@ -317,6 +317,7 @@ ROWS: list[Row] = [
     # The empty form is refused as input (400) before the entry is looked up.
     Row("openness:public_dispute", "POST", "/openness/funds/entries/999999/dispute/", PUBLIC),
     Row("openness:public_publications", "GET", "/openness/publications/", PUBLIC),
+    Row("openness:public_catalogue", "GET", "/openness/catalogue/", PUBLIC),
     Row("openness:public_publication", "GET", "/openness/publications/nosuch/", who(HIDDEN)),
     Row("openness:public_topics", "GET", "/openness/topics/", PUBLIC),
     Row("openness:public_second", "POST", "/openness/topics/999999/second/", who(HIDDEN)),
