@@ -198,9 +198,14 @@ def publication_submit(*, publication_id: int, reviewer_id: int, actor: Staff,
         pub = _load(publication_id)
         require(actor, Perm.CASE_REVIEW, region=pub.region, department=pub.department, on=local_date(at))
         reviewer = Staff.objects.filter(pk=reviewer_id).first()
-        if reviewer is None or reviewer.pk == actor.pk or not can(
-                reviewer, Perm.CASE_GRANT_EXTENSION, region=pub.region, department=pub.department):
-            raise DomainError("publication.reviewer_invalid", "审核人须为拟稿人以外、对本部门有审核权限的负责人",
+        if reviewer is None:
+            raise DomainError("publication.reviewer_required", "请指定审核人", field="reviewer")
+        # Review before publishing is a second person's: neither the author nor whoever submits.
+        if reviewer.pk in (pub.author_id, actor.pk):
+            raise DomainError("publication.reviewer_is_author", "审核人不能是拟稿人或提交人本人，请指定其他负责人审核",
+                              field="reviewer")
+        if not can(reviewer, Perm.CASE_GRANT_EXTENSION, region=pub.region, department=pub.department):
+            raise DomainError("publication.reviewer_invalid", "审核人须为对本部门有审核权限的负责人（首席代表）",
                               field="reviewer")
         pub.state = _move(pub, Action.SUBMIT).value
         pub.reviewer = reviewer

@@ -13,9 +13,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from onewindow.core.errors import DomainError, NotFound
+from onewindow.core.errors import DomainError, NotFound, PermissionDenied
 from onewindow.core.timesource import local_date
 from onewindow.organization.models import Department, Region, Staff
+from onewindow.organization.permissions import Action as Perm
+from onewindow.organization.permissions import can
 from onewindow.organization.rules import RegionLevel
 from onewindow.portal.ratelimit import rate_limited
 
@@ -167,6 +169,27 @@ def staff_publication_act(request: HttpRequest, staff: Staff, pk: int, action: s
                       status=exc.status)
     messages.success(request, "已完成")
     return redirect("openness:staff_publication", pk)
+
+
+@_staff_view
+def staff_quality(request: HttpRequest, staff: Staff) -> HttpResponse:
+    """公开质量审计 for supervisors: a summary of the scope first (totals, on-time rate, counts by problem
+    and by department), then the late, overdue, incomplete and withdrawn publications, filtered and
+    paged."""
+    if not can(staff, Perm.SUPERVISION_VIEW, region=staff.region):
+        raise PermissionDenied("公开质量审计仅限电子监察员和中心管理员查看", code="forbidden.supervision.view")
+    filters = {name: request.GET.get(name, "").strip()[:40] for name in ("problem", "department", "category", "year")}
+    year = _int(filters["year"])
+    summary, rows = sel.quality(sel.schedule_for(staff), problem=filters["problem"] if filters["problem"] in
+                                sel.PROBLEM_LABELS else "", department=_int(filters["department"]) or None,
+                                category=filters["category"], year=year if 2000 <= year <= 2100 else None)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    departments = Department.objects.filter(region__has_center=True, region__in=staff_regions(staff)).order_by(
+        "region__code", "order")
+    return render(request, "openness/staff_quality.html", {
+        "summary": summary, "page": page, "filters": filters, "query": _query(filters),
+        "problems": sel.PROBLEM_LABELS.items(), "categories": CATEGORY_LABELS.items(), "departments": departments,
+        "category_labels": {c.value: label for c, label in CATEGORY_LABELS.items()}})
 
 
 @rate_limited("openness.publications")

@@ -24,6 +24,7 @@ urlpatterns = [
     # Staff
     path("staff/openness/topics/", topic_views.staff_topics, name="staff_topics"),
     path("staff/openness/publications/", publication_views.staff_schedule, name="staff_schedule"),
+    path("staff/openness/quality/", publication_views.staff_quality, name="staff_quality"),
     path("staff/openness/publications/<int:pk>/", publication_views.staff_publication, name="staff_publication"),
     path("staff/openness/publications/<int:pk>/act/<str:action>/", publication_views.staff_publication_act,
          name="staff_publication_act"),

@@ -323,6 +323,8 @@ ROWS: list[Row] = [
     Row("openness:public_second", "POST", "/openness/topics/999999/second/", who(HIDDEN)),
     Row("openness:staff_topics", "GET", "/staff/openness/topics/", staff()),
     Row("openness:staff_schedule", "GET", "/staff/openness/publications/", staff()),
+    # The audit of disclosure quality: supervision.view (supervisors, center administrators).
+    Row("openness:staff_quality", "GET", "/staff/openness/quality/", only(OK, "admin", "supervisor")),
     # A department's publications (openness/publication_selectors.py): its postings, the general
     # window's clerk and the center; publishing is the named reviewer's (others: refused as input, 400).
     Row("openness:staff_publication", "GET", "/staff/openness/publications/{publication}/", PUBLICATION),
