@@ -10,7 +10,9 @@
 - the proactive disclosure catalogue: a policy document (and its change, on the schedule), a
   department budget (complete), final accounts (a table missing), a staffing disclosure published
   late, a document overdue, a notice withdrawn after publication, and the quarterly village finance
-  disclosures of two villages (the next quarter's scheduled).
+  disclosures of two villages (the next quarter's scheduled);
+- enforcement: certified officers of 市场监管、食药、环保 (one certificate expired, one revoked),
+  inspections in the register, and major penalties filed on time, filed late, pending, and overdue.
 
 Idempotent: once the funds exist, nothing more is loaded.
 """
@@ -31,7 +33,7 @@ from onewindow.organization.models import Department, Region, Staff
 from onewindow.organization.rules import RegionLevel
 from onewindow.workdays.selectors import snapshot_for
 
-from . import fund_services, power_services, publication_services, services, topics
+from . import enforcement_services, fund_services, power_services, publication_services, services, topics
 from .models import DisclosureRequest, Fund, PowerListVersion
 
 COUNTY = "990121000000"
@@ -111,9 +113,11 @@ def load_demo(*, today: date | None = None) -> str:
     requests = _requests(county, today, rng)
     _publication(county, today, rng)
     documents = _catalogue(county, today)
+    officers, penalties = _enforcement(county, admin, today, rng)
     _topics(county, today)
     return (f"政务公开：权力清单 {powers} 项（含裁量基准），惠民资金 {len(FUNDS)} 项、发放明细 {entries} 条，"
-            f"依申请公开 {requests} 件，低保公示 1 项（公示期内），主动公开目录 {documents} 项，点题 2 项")
+            f"依申请公开 {requests} 件，低保公示 1 项（公示期内），主动公开目录 {documents} 项，"
+            f"执法人员 {officers} 名、重大行政处罚备案 {penalties} 件，点题 2 项")
 
 
 def _powers(county: Region, admin: Staff, today: date) -> int:
@@ -340,6 +344,65 @@ def _catalogue(county: Region, today: date) -> int:
         publish(*entry, 5)
         count += 2  # and the next quarter's, scheduled by the publication
     return count
+
+
+# (department, enforcement area, how many officers)
+OFFICERS = [("GSJ", "市场监管综合执法", 4), ("SYJ", "食品药品安全执法", 4), ("HBJ", "生态环境保护执法", 3)]
+
+
+def _enforcement(county: Region, admin: Staff, today: date, rng: random.Random) -> tuple[int, int]:
+    """Officers (one certificate expired, one revoked), inspections by two of them, and four major
+    penalties: filed on time, filed late, pending within the time, pending past it (a warning)."""
+    cal = snapshot_for(county.code)
+    registered = 0
+    by_dept: dict[str, list[int]] = {}
+    for code, area, n in OFFICERS:
+        dept = Department.objects.get(region=county, code=code)
+        for k in range(1, n + 1):
+            person = fictional_person(rng, today=today, youngest=28, oldest=55)
+            expired = code == "HBJ" and k == n
+            officer = enforcement_services.officer_register(
+                department_id=dept.id, name=person.name, id_number=person.id_number,
+                certificate_number=f"990121{code}{k:03d}", area=area,
+                issued_on=date(today.year - 3, 3, 1), valid_until=(today - timedelta(days=30) if expired
+                                                                    else date(today.year + 2, 12, 31)),
+                actor=admin, at=_moment(today - timedelta(days=60)))
+            registered += 1
+            if code == "GSJ" and k == n:
+                enforcement_services.officer_revoke(officer_id=officer.id, reason="调离执法岗位", actor=admin,
+                                                    at=_moment(today - timedelta(days=20)))
+            elif not expired:
+                by_dept.setdefault(code, []).append(officer.id)
+    parties = [("云溪县好味道餐饮有限公司", "城关镇人民路 8 号", "no_problem", ""),
+               ("云溪县鲜丰超市", "城关镇东门街 21 号", "correction", "冷藏柜温度记录不全，责令 7 日内整改"),
+               ("云溪县白沙建材厂", "白沙镇工业园", "case_filed", "颗粒物无组织排放，已立案调查")]
+    for i, (code, party) in enumerate(zip(("SYJ", "GSJ", "HBJ"), parties, strict=True)):
+        dept = Department.objects.get(region=county, code=code)
+        name, place, result, note = party
+        day = workday_before(cal, today, 10 + i * 3)
+        enforcement_services.inspection_record(
+            department_id=dept.id, inspected_on=day, party_kind="organization", party_name=name, place=place,
+            basis="部门年度双随机抽查计划", matters="证照、台账、现场管理", result=result, result_note=note,
+            officer_ids=by_dept[code][:2], random_draw=i != 2, actor=_staff(f"{code.lower()}.reviewer"),
+            at=_moment(day, 16))
+    days = enforcement_services.filing_days()
+    penalties = [("SYJ", f"云食药罚〔{today.year}〕3号", "云溪县某食品有限公司", 40, days - 5),
+                 ("HBJ", f"云环罚〔{today.year}〕2号", "云溪县白沙建材厂", 35, days + 4),
+                 ("GSJ", f"云市监罚〔{today.year}〕11号", "云溪县某电子商行", 5, None),
+                 ("SYJ", f"云食药罚〔{today.year}〕5号", "云溪县某药店", days + 6, None)]
+    for code, number, party, ago, filed_after in penalties:
+        dept = Department.objects.get(region=county, code=code)
+        reviewer = _staff(f"{code.lower()}.reviewer")
+        decided = today - timedelta(days=ago)
+        p = enforcement_services.penalty_record(
+            department_id=dept.id, decision_number=number, party_kind="organization", party_name=party,
+            violation="经调查，当事人存在违法行为，情节较重", penalty_kinds=["large_fine"],
+            amount=Decimal(rng.choice(("100000", "150000", "200000"))), decided_on=decided,
+            legal_review_on=decided - timedelta(days=3), actor=reviewer, at=_moment(decided, 15))
+        if filed_after is not None:
+            enforcement_services.penalty_file(penalty_id=p.id, filed_with="云溪县司法局", actor=reviewer,
+                                              at=_moment(decided + timedelta(days=filed_after), 10))
+    return registered, len(penalties)
 
 
 def _topics(county: Region, today: date) -> None:

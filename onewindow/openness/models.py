@@ -454,3 +454,133 @@ class TopicSecond(models.Model):
 
     def __str__(self) -> str:
         return f"{self.topic_id} {self.at:%Y-%m-%d}"
+
+
+# -- enforcement made public (阳光执法): certified officers, inspections, major penalties -------------------
+
+
+class EnforcementOfficer(models.Model):
+    """An enforcement officer of a department and the certificate they hold (持证上岗)."""
+
+    region = models.ForeignKey("organization.Region", models.PROTECT, related_name="+", verbose_name=_("区划"))
+    department = models.ForeignKey("organization.Department", models.PROTECT, related_name="+",
+                                   verbose_name=_("执法部门"))
+    name = models.CharField(_("姓名"), max_length=64)
+    id_number = models.CharField(_("身份证号码"), max_length=18)
+    certificate_kind = models.CharField(_("证件类型"), max_length=16, default="enforcement")
+    certificate_number = models.CharField(_("执法证号"), max_length=32, unique=True)
+    area = models.CharField(_("执法类别"), max_length=100)
+    issued_on = models.DateField(_("发证日期"))
+    valid_until = models.DateField(_("有效期至"))
+    state = models.CharField(_("状态"), max_length=16, default="active")
+    revoked_on = models.DateField(_("注销日期"), null=True, blank=True)
+    revoked_reason = models.CharField(_("注销原因"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("登记时间"))
+
+    class Meta:
+        verbose_name = _("行政执法人员")
+        verbose_name_plural = _("行政执法人员")
+        ordering = ["department__order", "certificate_number"]
+
+    def __str__(self) -> str:
+        return f"{self.certificate_number} {self.name}"
+
+
+class OfficerEvent(ChainedEvent):
+    officer = models.ForeignKey(EnforcementOfficer, models.PROTECT, related_name="events", verbose_name=_("执法人员"))
+
+    class Meta:
+        verbose_name = _("执法人员记录")
+        verbose_name_plural = _("执法人员记录")
+        ordering = ["officer", "seq"]
+        constraints = [models.UniqueConstraint(fields=["officer", "seq"], name="openness_officer_event_seq")]
+
+    def __str__(self) -> str:
+        return f"{self.officer_id}#{self.seq} {self.kind}"
+
+
+class EnforcementInspection(models.Model):
+    """One entry of the enforcement inspection register (行政检查登记)."""
+
+    number = models.CharField(_("检查编号"), max_length=40, unique=True)
+    region = models.ForeignKey("organization.Region", models.PROTECT, related_name="+", verbose_name=_("区划"))
+    department = models.ForeignKey("organization.Department", models.PROTECT, related_name="+",
+                                   verbose_name=_("执法部门"))
+    inspected_on = models.DateField(_("检查日期"))
+    party_kind = models.CharField(_("检查对象类型"), max_length=16)
+    party_name = models.CharField(_("检查对象"), max_length=200)
+    place = models.CharField(_("检查地点"), max_length=200)
+    basis = models.TextField(_("检查依据"))
+    matters = models.TextField(_("检查事项"))
+    random_draw = models.BooleanField(_("双随机抽查"), default=False)
+    result = models.CharField(_("检查结果"), max_length=16)
+    result_note = models.TextField(_("处理情况"), blank=True)
+    officers = models.ManyToManyField(EnforcementOfficer, related_name="inspections", verbose_name=_("执法人员"))
+    created_at = models.DateTimeField(_("登记时间"))
+    created_by = models.ForeignKey("organization.Staff", models.PROTECT, related_name="+", verbose_name=_("登记人"))
+
+    class Meta:
+        verbose_name = _("行政检查登记")
+        verbose_name_plural = _("行政检查登记")
+        ordering = ["-inspected_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class InspectionEvent(ChainedEvent):
+    inspection = models.ForeignKey(EnforcementInspection, models.PROTECT, related_name="events",
+                                   verbose_name=_("行政检查"))
+
+    class Meta:
+        verbose_name = _("行政检查记录")
+        verbose_name_plural = _("行政检查记录")
+        ordering = ["inspection", "seq"]
+        constraints = [models.UniqueConstraint(fields=["inspection", "seq"], name="openness_inspection_event_seq")]
+
+    def __str__(self) -> str:
+        return f"{self.inspection_id}#{self.seq} {self.kind}"
+
+
+class MajorPenalty(models.Model):
+    """A major penalty decision and its filing with the legal office (重大行政处罚备案), due by a day."""
+
+    number = models.CharField(_("备案编号"), max_length=40, unique=True)
+    region = models.ForeignKey("organization.Region", models.PROTECT, related_name="+", verbose_name=_("区划"))
+    department = models.ForeignKey("organization.Department", models.PROTECT, related_name="+",
+                                   verbose_name=_("执法部门"))
+    decision_number = models.CharField(_("处罚决定书文号"), max_length=64, unique=True)
+    party_kind = models.CharField(_("当事人类型"), max_length=16)
+    party_name = models.CharField(_("当事人"), max_length=200)
+    violation = models.TextField(_("违法事实"))
+    penalty_kinds = models.JSONField(_("处罚种类"), default=list)
+    amount = models.DecimalField(_("罚没金额（元）"), max_digits=14, decimal_places=2, null=True, blank=True)
+    legal_review_on = models.DateField(_("法制审核日期"))
+    decided_on = models.DateField(_("决定日期"))
+    filing_due = models.DateField(_("备案期限"))
+    filed_on = models.DateField(_("备案日期"), null=True, blank=True)
+    filed_with = models.CharField(_("备案机关"), max_length=100, blank=True)
+    state = models.CharField(_("状态"), max_length=16, default="pending")
+    created_at = models.DateTimeField(_("登记时间"))
+    created_by = models.ForeignKey("organization.Staff", models.PROTECT, related_name="+", verbose_name=_("登记人"))
+
+    class Meta:
+        verbose_name = _("重大行政处罚备案")
+        verbose_name_plural = _("重大行政处罚备案")
+        ordering = ["-decided_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class PenaltyEvent(ChainedEvent):
+    penalty = models.ForeignKey(MajorPenalty, models.PROTECT, related_name="events", verbose_name=_("重大行政处罚"))
+
+    class Meta:
+        verbose_name = _("重大行政处罚备案记录")
+        verbose_name_plural = _("重大行政处罚备案记录")
+        ordering = ["penalty", "seq"]
+        constraints = [models.UniqueConstraint(fields=["penalty", "seq"], name="openness_penalty_event_seq")]
+
+    def __str__(self) -> str:
+        return f"{self.penalty_id}#{self.seq} {self.kind}"

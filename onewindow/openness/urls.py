@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import fund_views, power_views, publication_views, topic_views, views
+from . import enforcement_views, fund_views, power_views, publication_views, topic_views, views
 
 app_name = "openness"
 urlpatterns = [
@@ -20,6 +20,7 @@ urlpatterns = [
     path("openness/catalogue/", publication_views.public_catalogue, name="public_catalogue"),
     path("openness/publications/<str:number>/", publication_views.public_publication, name="public_publication"),
     path("openness/topics/", topic_views.public_topics, name="public_topics"),
+    path("openness/enforcement/officers/", enforcement_views.public_officers, name="public_officers"),
     path("openness/topics/<int:pk>/second/", topic_views.public_second, name="public_second"),
     # Staff
     path("staff/openness/topics/", topic_views.staff_topics, name="staff_topics"),
@@ -29,6 +30,13 @@ urlpatterns = [
     path("staff/openness/publications/<int:pk>/act/<str:action>/", publication_views.staff_publication_act,
          name="staff_publication_act"),
     path("staff/openness/funds/", fund_views.staff_funds, name="staff_funds"),
+    path("staff/openness/enforcement/officers/", enforcement_views.staff_officers, name="staff_officers"),
+    path("staff/openness/enforcement/officers/<int:pk>/revoke/", enforcement_views.staff_officer_revoke,
+         name="staff_officer_revoke"),
+    path("staff/openness/enforcement/inspections/", enforcement_views.staff_inspections, name="staff_inspections"),
+    path("staff/openness/enforcement/penalties/", enforcement_views.staff_penalties, name="staff_penalties"),
+    path("staff/openness/enforcement/penalties/<int:pk>/file/", enforcement_views.staff_penalty_file,
+         name="staff_penalty_file"),
     path("staff/openness/powers/", power_views.staff_powers, name="staff_powers"),
     path("staff/openness/powers/export/<int:version_id>/", power_views.staff_powers_export, name="staff_powers_export"),
     path("staff/openness/powers/<str:code>/calculator/", power_views.staff_calculator, name="staff_calculator"),

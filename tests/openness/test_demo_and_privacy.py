@@ -70,6 +70,17 @@ def test_the_demo_power_list_funds_and_publication(loaded) -> None:
     assert Topic.objects.filter(state="answered").count() == 1
 
 
+def test_the_demo_enforcement(loaded) -> None:
+    from onewindow.openness.enforcement_rules import filing_status
+    from onewindow.openness.models import EnforcementInspection, EnforcementOfficer, MajorPenalty
+
+    assert EnforcementOfficer.objects.filter(state="revoked").count() == 1
+    assert EnforcementOfficer.objects.filter(valid_until__lt=local_date()).count() == 1
+    assert all(i.officers.count() >= 2 for i in EnforcementInspection.objects.all())
+    statuses = {filing_status(p.state, p.filing_due, p.filed_on, local_date()) for p in MajorPenalty.objects.all()}
+    assert statuses == {"on_time", "late", "pending", "overdue"}
+
+
 def test_the_demo_catalogue(loaded) -> None:
     published = Publication.objects.filter(state="published")
     assert set(published.values_list("category", flat=True)) >= {"document", "budget", "final_accounts", "staffing",
@@ -101,7 +112,7 @@ def test_no_public_page_or_answer_carries_a_full_id_or_phone_number(loaded) -> N
     client = Client()
     texts: dict[str, str] = {}
     for url in ("/openness/", "/openness/requests/new/", "/openness/requests/status/", "/openness/powers/",
-                "/openness/funds/", "/openness/publications/", "/openness/catalogue/", "/openness/topics/", "/api/v1/powers?limit=500", "/api/v1/public/funds",
+                "/openness/funds/", "/openness/publications/", "/openness/catalogue/", "/openness/topics/", "/openness/enforcement/officers/", "/api/v1/powers?limit=500", "/api/v1/public/funds",
                 "/api/v1/publications"):
         texts[url] = _get(client, url)
     for code in Power.objects.values_list("code", flat=True):

@@ -320,6 +320,7 @@ ROWS: list[Row] = [
     Row("openness:public_catalogue", "GET", "/openness/catalogue/", PUBLIC),
     Row("openness:public_publication", "GET", "/openness/publications/nosuch/", who(HIDDEN)),
     Row("openness:public_topics", "GET", "/openness/topics/", PUBLIC),
+    Row("openness:public_officers", "GET", "/openness/enforcement/officers/", PUBLIC),
     Row("openness:public_second", "POST", "/openness/topics/999999/second/", who(HIDDEN)),
     Row("openness:staff_topics", "GET", "/staff/openness/topics/", staff()),
     Row("openness:staff_schedule", "GET", "/staff/openness/publications/", staff()),
@@ -331,6 +332,15 @@ ROWS: list[Row] = [
     Row("openness:staff_publication_act", "POST", "/staff/openness/publications/{publication}/act/publish/",
         PUBLICATION),
     Row("openness:staff_funds", "GET", "/staff/openness/funds/", staff()),
+    # Enforcement registers (openness/enforcement_selectors.py): every staff page lists what the postings
+    # reach (a proxy agent: nothing); revoking a certificate is the center's, recording and filing the
+    # department's — probed with a number nobody has, their scoping is in tests/openness/test_enforcement.py.
+    Row("openness:staff_officers", "GET", "/staff/openness/enforcement/officers/", staff()),
+    Row("openness:staff_officer_revoke", "POST", "/staff/openness/enforcement/officers/999999/revoke/",
+        staff(HIDDEN)),
+    Row("openness:staff_inspections", "GET", "/staff/openness/enforcement/inspections/", staff()),
+    Row("openness:staff_penalties", "GET", "/staff/openness/enforcement/penalties/", staff()),
+    Row("openness:staff_penalty_file", "POST", "/staff/openness/enforcement/penalties/999999/file/", staff(HIDDEN)),
     Row("openness:staff_powers", "GET", "/staff/openness/powers/", staff()),
     Row("openness:staff_powers_export", "GET", "/staff/openness/powers/export/999999/", staff(HIDDEN)),
     Row("openness:staff_calculator", "GET", "/staff/openness/powers/nosuch/calculator/", staff(HIDDEN)),
