@@ -165,6 +165,8 @@ def _funds(county: Region, admin: Staff, today: date, rng: random.Random) -> int
                 due = calendar.add_workdays(approved, workdays)
                 late = n == 3 and village.code.endswith("01")
                 paid = due + timedelta(days=3) if late else approved + timedelta(days=rng.randint(1, 5))
+                if n == 2 and village.code.endswith("02"):
+                    paid = today + timedelta(days=1)  # not paid yet: past its due day (逾期未发放)
                 append_row(ws, [village.name, person.name, person.id_number, rng.choice(amounts), approved.isoformat(),
                            paid.isoformat() if paid <= today else None, ""])
                 total += 1
@@ -172,6 +174,11 @@ def _funds(county: Region, admin: Staff, today: date, rng: random.Random) -> int
         book.save(out)
         fund_services.distributions_import(fund_id=fund.id, data=out.getvalue(), actor=admin,
                                            file_name=f"{code}.xlsx", at=_moment(today - timedelta(days=1)))
+        # The bank's confirmation of two of the unpaid entries, recorded today (late: 一卡式发放).
+        unpaid = list(fund.distributions.filter(paid_on__isnull=True).order_by("id").values_list("id", flat=True)[:2])
+        if unpaid:
+            fund_services.distributions_record_payment(fund_id=fund.id, distribution_ids=unpaid, paid_on=today,
+                                                       actor=admin, at=_moment(today, 9))
     return total
 
 

@@ -245,6 +245,21 @@ class Fund(models.Model):
         return f"{self.code} {self.name}"
 
 
+class FundEvent(ChainedEvent):
+    """The history of a fund, hash-chained: created, distributions imported, payments recorded."""
+
+    fund = models.ForeignKey(Fund, models.PROTECT, related_name="events", verbose_name=_("资金"))
+
+    class Meta:
+        verbose_name = _("惠民资金记录")
+        verbose_name_plural = _("惠民资金记录")
+        ordering = ["fund", "seq"]
+        constraints = [models.UniqueConstraint(fields=["fund", "seq"], name="openness_fund_event_seq")]
+
+    def __str__(self) -> str:
+        return f"{self.fund_id}#{self.seq} {self.kind}"
+
+
 class FundImport(models.Model):
     """One imported workbook of a fund's distribution (all its rows, or none)."""
 

@@ -18,6 +18,8 @@ from .models import (
     DisclosureRequestEvent,
     EnforcementInspection,
     EnforcementOfficer,
+    Fund,
+    FundEvent,
     InspectionEvent,
     MajorPenalty,
     OfficerEvent,
@@ -128,3 +130,15 @@ def register_enforcement() -> None:
         verify=lambda label: _chains("enforcement_inspection", EnforcementInspection, InspectionEvent, "inspection",
                                      "number", label),
         url=lambda _pk, _d: reverse("openness:staff_inspections")))
+
+
+def register_funds() -> None:
+    """Funds: the payment deadline row (the earliest unpaid entry's due day) raises the generic
+    ``deadline_overdue`` warning; the fund's history is a chain."""
+    register_subject(SubjectType(
+        key="fund", noun="惠民资金",
+        describe=lambda ids: {pk: Described(title=f"{code}（{name}）") for pk, code, name in Fund.objects.filter(
+            id__in=list(ids)).values_list("id", "code", "name")},
+        verify=lambda label: _chains("fund", Fund, FundEvent, "fund", "code", label),
+        # The title starts with the fund's code: the page's address needs no query of its own.
+        url=lambda _pk, d: reverse("openness:staff_fund", args=[d.title.partition("（")[0]])))

@@ -30,6 +30,7 @@ urlpatterns = [
     path("staff/openness/publications/<int:pk>/act/<str:action>/", publication_views.staff_publication_act,
          name="staff_publication_act"),
     path("staff/openness/funds/", fund_views.staff_funds, name="staff_funds"),
+    path("staff/openness/funds/<str:code>/", fund_views.staff_fund, name="staff_fund"),
     path("staff/openness/enforcement/officers/", enforcement_views.staff_officers, name="staff_officers"),
     path("staff/openness/enforcement/officers/<int:pk>/revoke/", enforcement_views.staff_officer_revoke,
          name="staff_officer_revoke"),

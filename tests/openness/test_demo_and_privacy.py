@@ -62,6 +62,9 @@ def test_the_demo_power_list_funds_and_publication(loaded) -> None:
     assert all(p.stages for p in Power.objects.all())
     assert Fund.objects.count() == 3
     assert Distribution.objects.values("village").distinct().count() >= 10
+    from onewindow.openness.models import FundEvent
+
+    assert FundEvent.objects.filter(kind="payment_recorded").count() == 2  # the two funds with unpaid entries
     pub = Publication.objects.get(follows__isnull=True, title__contains="低保拟保障对象")
     assert pub.state == "published"
     assert Publication.objects.get(follows=pub).state == "draft"  # the next quarter's, on the schedule

@@ -332,6 +332,8 @@ ROWS: list[Row] = [
     Row("openness:staff_publication_act", "POST", "/staff/openness/publications/{publication}/act/publish/",
         PUBLICATION),
     Row("openness:staff_funds", "GET", "/staff/openness/funds/", staff()),
+    # A fund's payment timeliness: the funds of the regions the postings reach (fund_selectors.fund_for).
+    Row("openness:staff_fund", "GET", "/staff/openness/funds/nosuch/", staff(HIDDEN)),
     # Enforcement registers (openness/enforcement_selectors.py): every staff page lists what the postings
     # reach (a proxy agent: nothing); revoking a certificate is the center's, recording and filing the
     # department's — probed with a number nobody has, their scoping is in tests/openness/test_enforcement.py.
