@@ -66,7 +66,7 @@ class DisclosureEventOut(Schema):
     hash: str
 
 
-class FeeOut(Schema):
+class DisclosureFeeOut(Schema):
     number: str = Field(description="收费通知书编号")
     method: str = Field(description="per_request 按件计收；per_page 按量计收")
     amount: str = Field(description="金额（元）")
@@ -94,7 +94,7 @@ class RequestOut(Schema):
     answer_label: str | None
     replied_on: str | None
     reply_number: str | None
-    fee: FeeOut | None = Field(None, description="信息处理费（一般不收费，条例第四十二条）")
+    fee: DisclosureFeeOut | None = Field(None, description="信息处理费（一般不收费，条例第四十二条）")
     row_version: int
 
 

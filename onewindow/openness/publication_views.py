@@ -119,7 +119,7 @@ def _context(staff: Staff, pub: Publication) -> dict[str, Any]:
     if pub.state in (State.PUBLISHED, State.FINALIZED) and not Publication.objects.filter(revises=pub).exists():
         actions.append(("revise", "变更信息"))
     reviewers = Staff.objects.filter(postings__department=pub.department, postings__role="chief_representative") \
-        .exclude(pk=pub.author_id).distinct()
+        .exclude(pk__in=[pub.author_id, staff.pk]).distinct()
     return {"pub": pub, "actions": actions, "reviewers": reviewers, "late": sel.is_late(pub),
             "state_label": STATE_LABELS[State(pub.state)], "kind_label": KIND_LABELS[pub.kind],
             "unit_label": UNIT_LABELS[pub.comment_unit], "objections": pub.objections.all(),
