@@ -71,6 +71,24 @@ class DisclosureWithdrawIn(_In):
     note: str = ""
 
 
+class FeeNoticeIn(_In):
+    method: str = Field(..., description="per_request 按件计收（本月累计超过 10 件）；per_page 按量计收（超过 30 页）")
+    pieces: int = Field(1, description="按“一事一申请”拆分后本申请计为几件")
+    pages: int | None = Field(None, description="按量计收时的页数")
+    how_to_pay: str = Field("", description="缴费方式（写入收费通知书）")
+    note: str = ""
+
+
+class FeePaidIn(_In):
+    paid_on: date | None = Field(None, description="缴费日期，默认今天；不得晚于缴费期限")
+    receipt_number: str = Field("", description="缴款票据号")
+    note: str = ""
+
+
+class FeeWaiveIn(_In):
+    reason: str = Field(..., description="减免理由（负责人决定）")
+
+
 @dataclass(frozen=True)
 class ActionSpec:
     schema: type[_In]
@@ -86,6 +104,9 @@ ACTIONS: dict[str, ActionSpec] = {
     Action.EXTEND: ActionSpec(ExtendIn, services.extend),
     Action.REPLY: ActionSpec(ReplyIn, services.reply),
     Action.WITHDRAW: ActionSpec(DisclosureWithdrawIn, services.withdraw),
+    Action.FEE_NOTICE: ActionSpec(FeeNoticeIn, services.fee_notice),
+    Action.FEE_PAID: ActionSpec(FeePaidIn, services.fee_paid),
+    Action.FEE_WAIVE: ActionSpec(FeeWaiveIn, services.fee_waive),
 }
 
 

@@ -22,7 +22,8 @@ from onewindow.core.errors import DomainError
 from . import selectors
 from .actions import ACTIONS, perform
 from .clock import KIND_LABELS
-from .models import DisclosureRequest
+from .fee_rules import FEE_STATE_LABELS, FeeState
+from .models import DisclosureFee, DisclosureRequest
 from .rules import ANSWER_LABELS, CHANNEL_LABELS, STATE_LABELS, Answer, Channel, State
 from .services import Applicant, request_file
 
@@ -65,6 +66,15 @@ class DisclosureEventOut(Schema):
     hash: str
 
 
+class DisclosureFeeOut(Schema):
+    number: str = Field(description="收费通知书编号")
+    method: str = Field(description="per_request 按件计收；per_page 按量计收")
+    amount: str = Field(description="金额（元）")
+    pay_by: str = Field(description="缴费期限（收到通知次日起 20 个工作日）")
+    state: str = Field(description="pending 待缴费；paid 已缴费；waived 已减免；lapsed 逾期未缴；cancelled 申请已撤回")
+    state_label: str
+
+
 class RequestOut(Schema):
     number: str
     state: str
@@ -84,6 +94,7 @@ class RequestOut(Schema):
     answer_label: str | None
     replied_on: str | None
     reply_number: str | None
+    fee: DisclosureFeeOut | None = Field(None, description="信息处理费（一般不收费，条例第四十二条）")
     row_version: int
 
 
@@ -91,6 +102,14 @@ class RequestDetailOut(RequestOut):
     clock: dict[str, Any]
     history: list[HistoryOut]
     events: list[DisclosureEventOut]
+
+
+def fee_out(req: DisclosureRequest) -> dict[str, Any] | None:
+    fee = DisclosureFee.objects.filter(request=req).first()
+    if fee is None:
+        return None
+    return {"number": fee.number, "method": fee.method, "amount": str(fee.amount), "pay_by": fee.pay_by.isoformat(),
+            "state": fee.state, "state_label": FEE_STATE_LABELS[FeeState(fee.state)]}
 
 
 def request_out(req: DisclosureRequest) -> dict[str, Any]:
@@ -106,7 +125,8 @@ def request_out(req: DisclosureRequest) -> dict[str, Any]:
         "extension_workdays": req.extension_workdays, "answer": req.answer or None,
         "answer_label": ANSWER_LABELS[Answer(req.answer)] if req.answer else None,
         "replied_on": req.replied_on.isoformat() if req.replied_on else None,
-        "reply_number": reply.number if reply is not None else None, "row_version": req.row_version,
+        "reply_number": reply.number if reply is not None else None, "fee": fee_out(req),
+        "row_version": req.row_version,
     }
 
 
@@ -167,7 +187,9 @@ def _body_object(request: HttpRequest) -> dict[str, Any]:
              openapi_extra=_ACT_OPENAPI)
 def act(request: HttpRequest, number: str, action: str) -> Any:
     """Run one action (request_clarification once, receive_clarification, deem_withdrawn,
-    start_consultation, end_consultation, extend (chief representative), reply, withdraw)."""
+    start_consultation, end_consultation, extend (chief representative), reply, withdraw, and the
+    processing fee: fee_notice (only above the free range: 400 ``disclosure.fee_below_threshold``),
+    fee_paid, fee_waive (chief representative))."""
     staff = request_staff(request)
     params = _body_object(request)
     req = selectors.request_for(staff, number)

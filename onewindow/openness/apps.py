@@ -8,9 +8,17 @@ class OpennessConfig(AppConfig):
 
     def ready(self) -> None:
         from .fund_feedback import connect
-        from .subjects import register, register_publications, register_topics
+        from .subjects import (
+            register,
+            register_enforcement,
+            register_funds,
+            register_publications,
+            register_topics,
+        )
 
         register()
         register_publications()
         register_topics()
+        register_enforcement()
+        register_funds()
         connect()

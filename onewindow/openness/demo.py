@@ -4,8 +4,15 @@
   penalty powers (imported as a workbook, the way staff import one);
 - three funds (耕地地力保护补贴, 低保金, 危房改造) distributed over the demo villages, some paid late;
 - disclosure requests in every state: just received, awaiting clarification, consulting a third
-  party, extended, replied (disclosed, partially disclosed, withheld), withdrawn;
-- a 低保 publication in its comment period, with one objection.
+  party, awaiting a processing fee, extended, replied (disclosed, partially disclosed, withheld),
+  withdrawn;
+- a 低保 publication in its comment period, with one objection;
+- the proactive disclosure catalogue: a policy document (and its change, on the schedule), a
+  department budget (complete), final accounts (a table missing), a staffing disclosure published
+  late, a document overdue, a notice withdrawn after publication, and the quarterly village finance
+  disclosures of two villages (the next quarter's scheduled);
+- enforcement: certified officers of 市场监管、食药、环保 (one certificate expired, one revoked),
+  inspections in the register, and major penalties filed on time, filed late, pending, and overdue.
 
 Idempotent: once the funds exist, nothing more is loaded.
 """
@@ -26,7 +33,7 @@ from onewindow.organization.models import Department, Region, Staff
 from onewindow.organization.rules import RegionLevel
 from onewindow.workdays.selectors import snapshot_for
 
-from . import fund_services, power_services, publication_services, services, topics
+from . import enforcement_services, fund_services, power_services, publication_services, services, topics
 from .models import DisclosureRequest, Fund, PowerListVersion
 
 COUNTY = "990121000000"
@@ -105,9 +112,12 @@ def load_demo(*, today: date | None = None) -> str:
     entries = _funds(county, admin, today, rng)
     requests = _requests(county, today, rng)
     _publication(county, today, rng)
+    documents = _catalogue(county, today)
+    officers, penalties = _enforcement(county, admin, today, rng)
     _topics(county, today)
     return (f"政务公开：权力清单 {powers} 项（含裁量基准），惠民资金 {len(FUNDS)} 项、发放明细 {entries} 条，"
-            f"依申请公开 {requests} 件，低保公示 1 项（公示期内），点题 2 项")
+            f"依申请公开 {requests} 件，低保公示 1 项（公示期内），主动公开目录 {documents} 项，"
+            f"执法人员 {officers} 名、重大行政处罚备案 {penalties} 件，点题 2 项")
 
 
 def _powers(county: Region, admin: Staff, today: date) -> int:
@@ -155,6 +165,8 @@ def _funds(county: Region, admin: Staff, today: date, rng: random.Random) -> int
                 due = calendar.add_workdays(approved, workdays)
                 late = n == 3 and village.code.endswith("01")
                 paid = due + timedelta(days=3) if late else approved + timedelta(days=rng.randint(1, 5))
+                if n == 2 and village.code.endswith("02"):
+                    paid = today + timedelta(days=1)  # not paid yet: past its due day (逾期未发放)
                 append_row(ws, [village.name, person.name, person.id_number, rng.choice(amounts), approved.isoformat(),
                            paid.isoformat() if paid <= today else None, ""])
                 total += 1
@@ -162,6 +174,11 @@ def _funds(county: Region, admin: Staff, today: date, rng: random.Random) -> int
         book.save(out)
         fund_services.distributions_import(fund_id=fund.id, data=out.getvalue(), actor=admin,
                                            file_name=f"{code}.xlsx", at=_moment(today - timedelta(days=1)))
+        # The bank's confirmation of two of the unpaid entries, recorded today (late: 一卡式发放).
+        unpaid = list(fund.distributions.filter(paid_on__isnull=True).order_by("id").values_list("id", flat=True)[:2])
+        if unpaid:
+            fund_services.distributions_record_payment(fund_id=fund.id, distribution_ids=unpaid, paid_on=today,
+                                                       actor=admin, at=_moment(today, 9))
     return total
 
 
@@ -182,9 +199,9 @@ def _requests(county: Region, today: date, rng: random.Random) -> int:
     def day(k: int) -> date:
         return workday_before(cal, today, k) if k else today
 
-    def online(k: int, what: str, **kw) -> DisclosureRequest:
+    def online(k: int, what: str, delivery: str = "electronic", **kw) -> DisclosureRequest:
         return services.request_file(department_id=dept.id, channel="online", applicant=_applicant(rng, today, **kw),
-                                     description=what, delivery="electronic", at=_moment(day(k), 9))
+                                     description=what, delivery=delivery, at=_moment(day(k), 9))
 
     count = 0
     # Just received, online and by post.
@@ -228,6 +245,11 @@ def _requests(county: Region, today: date, rng: random.Random) -> int:
     services.reply(request_id=r.id, answer="withheld", grounds=["process_information"],
                    reasons="所申请信息属于内部请示报告等过程性信息", actor=reviewer, at=_moment(day(4), 15))
     count += 3
+    # A processing fee (第四十二条): the copies run to 60 pages, over the 30 free; the clock waits.
+    r = online(5, "2015 年以来全县低保审批档案复印件（纸质）", delivery="post")
+    services.fee_notice(request_id=r.id, method="per_page", pages=60, actor=reviewer,
+                        how_to_pay="持收费通知书到县政务服务中心财政窗口缴纳，或扫描非税缴款码", at=_moment(day(3), 11))
+    count += 1
     # Withdrawn.
     r = online(6, "殡葬服务收费标准")
     services.withdraw(request_id=r.id, actor=reviewer, note="申请人来电撤回", at=_moment(day(5), 16))
@@ -245,13 +267,149 @@ def _publication(county: Region, today: date, rng: random.Random) -> None:
         body="经村（居）民委员会民主评议、乡镇审核，下列家庭拟纳入最低生活保障范围（姓名已脱敏）：\n"
              "河湾村 李**（3 人）、桃源村 王**（2 人）、石桥村 张**（1 人）。\n"
              "公示期内如有异议，请向云溪县民政局反映。",
-        comment_days=7, comment_unit="calendar", due_on=published, actor=reviewer,
-        at=_moment(published - timedelta(days=3)))
+        comment_days=7, comment_unit="calendar", due_on=published, actor=reviewer, subject="civil",
+        made_on=published - timedelta(days=3), at=_moment(published - timedelta(days=3)))
     publication_services.publication_submit(publication_id=pub.id, reviewer_id=chief.id, actor=reviewer,
                                             at=_moment(published, 9))
     publication_services.publication_publish(publication_id=pub.id, actor=chief, at=_moment(published, 10))
     publication_services.objection_file(publication_id=pub.id, text="石桥村张**家中有经营性货车，收入可能超标",
                                         at=_moment(today, 8) if today > published else _moment(published, 16))
+
+
+BUDGET_TABLES = ("收支总表", "收入总表", "支出总表", "财政拨款收支总表", "一般公共预算支出表", "一般公共预算基本支出表",
+                 "“三公”经费支出表", "政府性基金预算支出表")
+ACCOUNT_TABLES = ("收支总表", "收入表", "支出表", "财政拨款收支总表", "一般公共预算财政拨款支出表",
+                  "一般公共预算财政拨款基本支出表", "“三公”经费支出表")  # 政府性基金 table missing: incomplete
+
+
+def _catalogue(county: Region, today: date) -> int:
+    """Catalogue entries through the services: scheduled by a department's reviewer, published by its
+    chief representative (review by another person), each on its legal deadline."""
+    cal = snapshot_for(county.code)
+    year = today.year
+
+    def day(k: int) -> date:
+        return workday_before(cal, today, k)
+
+    def schedule(code: str, k: int, title: str, body: str, **kw) -> tuple[int, Staff, Staff]:
+        dept = Department.objects.get(region=county, code=code)
+        author, chief = _staff(f"{code.lower()}.reviewer"), _staff(f"{code.lower()}.chief")
+        kw.setdefault("kind", "ad_hoc")
+        kw.setdefault("comment_days", 0)
+        kw.setdefault("comment_unit", "calendar")
+        pub = publication_services.publication_schedule(department_id=dept.id, title=title, body=body, actor=author,
+                                                        at=_moment(day(k), 9), **kw)
+        return pub.id, author, chief
+
+    def publish(pub_id: int, author: Staff, chief: Staff, k: int) -> None:
+        publication_services.publication_submit(publication_id=pub_id, reviewer_id=chief.id, actor=author,
+                                                at=_moment(day(k), 9))
+        publication_services.publication_publish(publication_id=pub_id, actor=chief, at=_moment(day(k), 10))
+
+    count = 0
+    # A policy document, on time; then changed two days ago (its revision due within 20 working days).
+    doc = schedule("MZJ", 12, "云溪县民政局关于进一步做好城乡低保动态管理工作的通知",
+                   "各乡镇人民政府：为规范城乡最低生活保障动态管理，现就有关事项通知如下……", category="document",
+                   subject="civil", doc_number=f"云民发〔{year}〕12号", made_on=day(12))
+    publish(*doc, 8)
+    publication_services.publication_revise(publication_id=doc[0], changed_on=day(2), actor=doc[1],
+                                            body="各乡镇人民政府：为规范城乡最低生活保障动态管理，现就有关事项通知如下（第三条已修订）……",
+                                            at=_moment(day(2), 15))
+    count += 2
+    # The department budget (预算法 第十四条: within 20 days of the approval), complete.
+    budget = schedule("CZJ", 20, f"云溪县财政局 {year} 年部门预算",
+                      "本部门预算包括：" + "、".join(BUDGET_TABLES) + "，以及部门职能、机构设置和预算编制说明。",
+                      category="budget", subject="finance", made_on=day(22))
+    publish(*budget, 18)
+    # Last year's final accounts, a table missing (an incomplete disclosure for the audit view).
+    accounts = schedule("CZJ", 15, f"云溪县财政局 {year - 1} 年部门决算",
+                        "本部门决算包括：" + "、".join(ACCOUNT_TABLES) + "。", category="final_accounts",
+                        subject="finance", made_on=day(16))
+    publish(*accounts, 12)
+    # Staffing (机构编制), created 40 working days ago and published 10 ago: late.
+    staffing = schedule("MZJ", 38, "云溪县民政局机构编制情况",
+                        "机构名称：云溪县民政局；编制数：32 名；实有人数：30 名；领导职数：1 正 3 副。",
+                        category="staffing", subject="organization", made_on=day(40))
+    publish(*staffing, 10)
+    # A document past its Art. 26 deadline and still unpublished (a supervision warning).
+    schedule("ZJJ", 25, "云溪县农村危房改造实施方案", "为做好农村危房改造工作，制定本方案……", category="document",
+             subject="construction", doc_number=f"云建发〔{year}〕5号", made_on=day(25))
+    # A notice withdrawn after its publication (wrong list attached).
+    notice = schedule("MZJ", 9, "临时救助对象名单公示", "拟给予临时救助的对象（姓名已脱敏）：……", category="notice",
+                      subject="civil", made_on=day(9), comment_days=5, comment_unit="workdays")
+    publish(*notice, 8)
+    publication_services.publication_withdraw(publication_id=notice[0], note="附件名单有误，更正后重新公示",
+                                              actor=notice[1], at=_moment(day(7), 11))
+    count += 5
+    # 村级财务公开, each quarter (村民委员会组织法 第三十条): two villages, the next quarter's scheduled.
+    quarter = "一二三四"[(day(5).month - 1) // 3]
+    for code in (f"{county.prefix}100201", f"{county.prefix}100202"):
+        village = Region.objects.get(code=code)
+        entry = schedule("CZJ", 6, f"{village.name}{day(5).year}年第{quarter}季度村级财务收支公开",
+                         "本季度村集体收入 12.6 万元、支出 9.8 万元、结余 2.8 万元，明细见附表。", category="village_finance",
+                         subject="village", kind="quarterly", comment_days=7, village_id=village.id, due_on=day(5))
+        publish(*entry, 5)
+        count += 2  # and the next quarter's, scheduled by the publication
+    return count
+
+
+# (department, enforcement area, how many officers)
+OFFICERS = [("GSJ", "市场监管综合执法", 4), ("SYJ", "食品药品安全执法", 4), ("HBJ", "生态环境保护执法", 3)]
+
+
+def _enforcement(county: Region, admin: Staff, today: date, rng: random.Random) -> tuple[int, int]:
+    """Officers (one certificate expired, one revoked), inspections by two of them, and four major
+    penalties: filed on time, filed late, pending within the time, pending past it (a warning)."""
+    cal = snapshot_for(county.code)
+    registered = 0
+    by_dept: dict[str, list[int]] = {}
+    for code, area, n in OFFICERS:
+        dept = Department.objects.get(region=county, code=code)
+        for k in range(1, n + 1):
+            person = fictional_person(rng, today=today, youngest=28, oldest=55)
+            expired = code == "HBJ" and k == n
+            officer = enforcement_services.officer_register(
+                department_id=dept.id, name=person.name, id_number=person.id_number,
+                certificate_number=f"990121{code}{k:03d}", area=area,
+                issued_on=date(today.year - 3, 3, 1), valid_until=(today - timedelta(days=30) if expired
+                                                                    else date(today.year + 2, 12, 31)),
+                actor=admin, at=_moment(today - timedelta(days=60)))
+            registered += 1
+            if code == "GSJ" and k == n:
+                enforcement_services.officer_revoke(officer_id=officer.id, reason="调离执法岗位", actor=admin,
+                                                    at=_moment(today - timedelta(days=20)))
+            elif not expired:
+                by_dept.setdefault(code, []).append(officer.id)
+    parties = [("云溪县好味道餐饮有限公司", "城关镇人民路 8 号", "no_problem", ""),
+               ("云溪县鲜丰超市", "城关镇东门街 21 号", "correction", "冷藏柜温度记录不全，责令 7 日内整改"),
+               ("云溪县白沙建材厂", "白沙镇工业园", "case_filed", "颗粒物无组织排放，已立案调查")]
+    for i, (code, party) in enumerate(zip(("SYJ", "GSJ", "HBJ"), parties, strict=True)):
+        dept = Department.objects.get(region=county, code=code)
+        name, place, result, note = party
+        day = workday_before(cal, today, 10 + i * 3)
+        enforcement_services.inspection_record(
+            department_id=dept.id, inspected_on=day, party_kind="organization", party_name=name, place=place,
+            basis="部门年度双随机抽查计划", matters="证照、台账、现场管理", result=result, result_note=note,
+            officer_ids=by_dept[code][:2], random_draw=i != 2, actor=_staff(f"{code.lower()}.reviewer"),
+            at=_moment(day, 16))
+    days = enforcement_services.filing_days()
+    penalties = [("SYJ", f"云食药罚〔{today.year}〕3号", "云溪县某食品有限公司", 40, days - 5),
+                 ("HBJ", f"云环罚〔{today.year}〕2号", "云溪县白沙建材厂", 35, days + 4),
+                 ("GSJ", f"云市监罚〔{today.year}〕11号", "云溪县某电子商行", 5, None),
+                 ("SYJ", f"云食药罚〔{today.year}〕5号", "云溪县某药店", days + 6, None)]
+    for code, number, party, ago, filed_after in penalties:
+        dept = Department.objects.get(region=county, code=code)
+        reviewer = _staff(f"{code.lower()}.reviewer")
+        decided = today - timedelta(days=ago)
+        p = enforcement_services.penalty_record(
+            department_id=dept.id, decision_number=number, party_kind="organization", party_name=party,
+            violation="经调查，当事人存在违法行为，情节较重", penalty_kinds=["large_fine"],
+            amount=Decimal(rng.choice(("100000", "150000", "200000"))), decided_on=decided,
+            legal_review_on=decided - timedelta(days=3), actor=reviewer, at=_moment(decided, 15))
+        if filed_after is not None:
+            enforcement_services.penalty_file(penalty_id=p.id, filed_with="云溪县司法局", actor=reviewer,
+                                              at=_moment(decided + timedelta(days=filed_after), 10))
+    return registered, len(penalties)
 
 
 def _topics(county: Region, today: date) -> None:

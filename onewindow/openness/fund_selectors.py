@@ -9,13 +9,14 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, F, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 
 from onewindow.core.errors import NotFound
 from onewindow.core.identity import mask_id, mask_name
 from onewindow.core.timesource import local_date
-from onewindow.organization.models import Region
-from onewindow.organization.rules import RegionLevel
+from onewindow.organization.models import Region, Staff
+from onewindow.organization.permissions import region_q
+from onewindow.organization.rules import RegionLevel, Role
 
 from .models import Distribution, Fund
 
@@ -114,3 +115,76 @@ def fund_timeliness(fund: Fund, today: date | None = None) -> Timeliness:
         unpaid=qs.filter(paid_on__isnull=True, pay_due__gte=today).count(),
         overdue=qs.filter(paid_on__isnull=True, pay_due__lt=today).count())
 
+
+
+# -- the staff fund page: payment timeliness (一卡式发放) ---------------------------------------------------
+
+TIMELINESS_LABELS = {"on_time": "按时发放", "late": "逾期发放", "unpaid": "待发放", "overdue": "逾期未发放"}
+# A proxy agent files cases for villagers; the funds' lists are the agencies' and the center's.
+STAFF_ROLES = frozenset(Role) - {Role.PROXY_AGENT}
+
+
+def fund_for(staff: Staff | None, code: str) -> Fund:
+    """A fund of the regions the staff member's postings reach, or 404."""
+    fund = (Fund.objects.filter(region_q(staff, roles=STAFF_ROLES)).select_related("department", "region")
+            .filter(code=code).first())
+    if fund is None:
+        raise NotFound("资金不存在", code="funds.not_found", field="fund")
+    return fund
+
+
+def timeliness_q(kind: str, today: date) -> Q:
+    """:func:`timeliness` as a query."""
+    return {
+        "on_time": Q(paid_on__isnull=False, paid_on__lte=F("pay_due")),
+        "late": Q(paid_on__isnull=False, paid_on__gt=F("pay_due")),
+        "unpaid": Q(paid_on__isnull=True, pay_due__gte=today),
+        "overdue": Q(paid_on__isnull=True, pay_due__lt=today),
+    }[kind]
+
+
+def fund_entries(fund: Fund, *, village: str = "", status: str = "",
+                 today: date | None = None) -> QuerySet[Distribution]:
+    today = today or local_date()
+    qs = Distribution.objects.filter(fund=fund).select_related("village", "fund")
+    if village:
+        qs = qs.filter(village__code=village)
+    if status in TIMELINESS_LABELS:
+        qs = qs.filter(timeliness_q(status, today))
+    return qs.order_by("village__code", "id")
+
+
+@dataclass(frozen=True)
+class TimelinessSummary:
+    """Counts and amounts by timeliness, and the late payments' share and their days past due."""
+
+    counts: dict[str, int]
+    amounts: dict[str, Decimal]
+    paid: int
+    late_days_max: int
+
+    @property
+    def late_rate(self) -> str:
+        return f"{self.counts['late'] * 100 / self.paid:.1f}%" if self.paid else "—"
+
+
+def fund_summary(fund: Fund, today: date | None = None, *, village: str = "") -> TimelinessSummary:
+    today = today or local_date()
+    qs = Distribution.objects.filter(fund=fund)
+    if village:
+        qs = qs.filter(village__code=village)
+    counts: dict[str, int] = {}
+    amounts: dict[str, Decimal] = {}
+    for kind in TIMELINESS_LABELS:
+        agg = qs.filter(timeliness_q(kind, today)).aggregate(n=Count("id"), total=Sum("amount"))
+        counts[kind], amounts[kind] = agg["n"], agg["total"] or Decimal("0")
+    late = qs.filter(timeliness_q("late", today)).values_list("paid_on", "pay_due")
+    return TimelinessSummary(counts, amounts, counts["on_time"] + counts["late"],
+                             max(((paid - due).days for paid, due in late), default=0))
+
+
+def days_late(d: Distribution, today: date) -> int:
+    """Calendar days past the due day: paid late, or still unpaid past it."""
+    if d.paid_on is not None:
+        return max((d.paid_on - d.pay_due).days, 0)
+    return max((today - d.pay_due).days, 0)

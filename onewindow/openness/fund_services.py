@@ -10,12 +10,15 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Min
 from openpyxl import load_workbook
 
 from onewindow.core.errors import DomainError, NotFound
 from onewindow.core.identity import is_valid_id_number
 from onewindow.core.timesource import local_date
 from onewindow.core.timesource import now as current_time
+from onewindow.lifecycle.deadlines import DeadlineSpec, Kind
+from onewindow.lifecycle.services import deadlines_write, event_append
 from onewindow.organization.models import Department, Region, Staff
 from onewindow.organization.permissions import Action as Perm
 from onewindow.organization.permissions import require
@@ -23,7 +26,10 @@ from onewindow.organization.rules import RegionLevel
 from onewindow.workdays.selectors import snapshot_for
 
 from . import fund_hooks
-from .models import Distribution, Fund, FundDispute, FundImport
+from .models import Distribution, Fund, FundDispute, FundEvent, FundImport
+
+FUND_SUBJECT = "fund"
+MAX_PAYMENT_BATCH = 1000
 
 SHEET = "发放明细"
 HEADERS = ("村（社区）", "姓名", "身份证号码", "金额（元）", "审批日期", "发放日期", "备注")
@@ -68,11 +74,31 @@ def fund_create(*, department_id: int, code: str, name: str, basis: str, standar
         raise DomainError("funds.total_invalid", "资金总额须为不超过一万亿元、最多两位小数的金额", field="total")
     if not 1 <= payment_workdays <= 60:
         raise DomainError("funds.payment_workdays_invalid", "发放时限须为 1 至 60 个工作日", field="payment_workdays")
-    if Fund.objects.filter(code=code.strip()).exists():
-        raise DomainError("funds.code_taken", f"资金编码“{code}”已存在", field="code")
-    return Fund.objects.create(region=department.region, department=department, code=code.strip(), name=name.strip(),
-                               basis=basis.strip(), standard=standard.strip(), period=period.strip(), total=total,
-                               payment_workdays=payment_workdays, created_at=at)
+    with transaction.atomic():
+        if Fund.objects.filter(code=code.strip()).exists():
+            raise DomainError("funds.code_taken", f"资金编码“{code}”已存在", field="code")
+        fund = Fund.objects.create(region=department.region, department=department, code=code.strip(),
+                                   name=name.strip(), basis=basis.strip(), standard=standard.strip(),
+                                   period=period.strip(), total=total, payment_workdays=payment_workdays, created_at=at)
+        _record(fund, "created", at=at, actor=actor, payload={"payment_workdays": payment_workdays,
+                                                               "total": str(total)})
+        return fund
+
+
+def _record(fund: Fund, kind: str, *, at: datetime, actor: Staff | None, note: str = "",
+            payload: dict[str, Any] | None = None) -> None:
+    """Chain the fund's event and rewrite its payment deadline: the earliest due day of an entry not
+    yet paid (一卡式发放: the fund's working days after approval), closed once all are paid."""
+    previous = FundEvent.objects.filter(fund=fund).order_by("-seq").first()
+    event_append(FundEvent(fund=fund, kind=kind, at=at, actor=actor, note=note, payload=payload or {}),
+                 subject_label=fund.code, previous=previous)
+    earliest = Distribution.objects.filter(fund=fund, paid_on__isnull=True).aggregate(d=Min("pay_due"))["d"]
+    spec = DeadlineSpec(kind=Kind.REPLY, key="payment", due_on=earliest, department_id=fund.department_id,
+                        title="发放期限",
+                        explanation=f"一卡式发放：审批后 {fund.payment_workdays} 个工作日内发放到人到户（最早一笔未发放明细）")
+    if earliest is None:
+        spec = spec.closed("已全部发放")
+    deadlines_write(subject_type=FUND_SUBJECT, subject_id=fund.pk, region_id=fund.region_id, specs=[spec], at=at)
 
 
 def _text(v: object) -> str:
@@ -137,10 +163,47 @@ def distributions_import(*, fund_id: int, data: bytes, actor: Staff, file_name: 
     if not parsed:
         raise FundImportRejected([RowProblem(0, "", "工作表中没有任何发放明细")])
     with transaction.atomic():
+        Fund.objects.select_for_update().filter(pk=fund.pk).first()  # one writer of the fund's chain at a time
         batch = FundImport.objects.create(fund=fund, file_name=file_name[:200], rows=len(parsed), imported_at=at,
                                           imported_by=actor)
         Distribution.objects.bulk_create([Distribution(fund=fund, batch=batch, **row) for row in parsed])
+        _record(fund, "imported", at=at, actor=actor, note=file_name[:200],
+                payload={"rows": len(parsed), "unpaid": sum(1 for r in parsed if r["paid_on"] is None),
+                         "late": sum(1 for r in parsed if r["paid_on"] and r["paid_on"] > r["pay_due"])})
         return batch
+
+
+def distributions_record_payment(*, fund_id: int, distribution_ids: list[int], paid_on: date, actor: Staff,
+                                 at: datetime | None = None) -> int:
+    """登记发放: the day the bank paid these entries (一卡式发放); a payment after the entry's due day is
+    recorded as late, never refused. Returns how many were recorded."""
+    at = at or current_time()
+    today = local_date(at)
+    ids = sorted({i for i in distribution_ids if isinstance(i, int) and not isinstance(i, bool)})
+    if not ids:
+        raise DomainError("funds.entries_required", "请选择已发放的明细", field="entries")
+    if len(ids) > MAX_PAYMENT_BATCH:
+        raise DomainError("funds.entries_too_many", f"一次最多登记 {MAX_PAYMENT_BATCH} 条", field="entries")
+    if paid_on > today:
+        raise DomainError("funds.paid_on_future", "发放日期不能晚于今天", field="paid_on")
+    with transaction.atomic():
+        fund = Fund.objects.select_for_update().select_related("region").filter(pk=fund_id).first()
+        if fund is None:
+            raise NotFound("资金不存在", code="funds.not_found", field="fund")
+        require(actor, Perm.CATALOG_EDIT, region=fund.region, on=today)
+        entries = list(Distribution.objects.filter(fund=fund, pk__in=ids))
+        if len(entries) != len(ids):
+            raise DomainError("funds.entry_not_found", "所选明细不属于该资金", field="entries")
+        if any(e.paid_on is not None for e in entries):
+            raise DomainError("funds.entry_already_paid", "所选明细中有已登记发放的，请刷新后重选", field="entries")
+        if any(paid_on < e.approved_on for e in entries):
+            raise DomainError("funds.paid_before_approval", "发放日期不能早于审批日期", field="paid_on")
+        Distribution.objects.filter(pk__in=ids).update(paid_on=paid_on)
+        late = sum(1 for e in entries if paid_on > e.pay_due)
+        _record(fund, "payment_recorded", at=at, actor=actor,
+                note=f"登记发放 {len(entries)} 条" + (f"，其中逾期 {late} 条" if late else ""),
+                payload={"paid_on": paid_on.isoformat(), "entries": len(entries), "late": late})
+        return len(entries)
 
 
 def _check_row(n: int, r: dict, villages: dict[str, Region], problems: list[RowProblem]) -> dict[str, Any] | None:

@@ -4,14 +4,19 @@ import, timeliness, disputes)."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from onewindow.core.errors import DomainError
+from onewindow.core.identity import mask_id, mask_name
+from onewindow.core.timesource import local_date
 from onewindow.organization.models import Department, Staff
 from onewindow.portal.ratelimit import (
     RateLimited,
@@ -23,7 +28,14 @@ from onewindow.portal.ratelimit import (
 )
 
 from . import fund_selectors as sel
-from .fund_services import FundImportRejected, dispute_file, distributions_import, fund_create
+from . import publication_selectors
+from .fund_services import (
+    FundImportRejected,
+    dispute_file,
+    distributions_import,
+    distributions_record_payment,
+    fund_create,
+)
 from .models import FundDispute
 from .views import _staff_view
 
@@ -55,7 +67,8 @@ def village_page(request: HttpRequest, code: str) -> HttpResponse:
         village = sel.village(code)
     except DomainError as exc:
         return render(request, "openness/error.html", {"message": exc.message}, status=exc.status)
-    context: dict[str, Any] = {"village": village, "rows": sel.entries(village_code=code), "checked": False}
+    context: dict[str, Any] = {"village": village, "rows": sel.entries(village_code=code), "checked": False,
+                               "affairs": publication_selectors.public_publications(village=code)[:20]}
     status = 200
     if request.method == "POST":
         limited = lookup_limited(request)
@@ -83,8 +96,9 @@ def public_dispute(request: HttpRequest, entry_id: int) -> HttpResponse:
 
 @_staff_view
 def staff_funds(request: HttpRequest, staff: Staff) -> HttpResponse:
-    funds = list(sel.funds())
-    context: dict[str, Any] = {"funds": [(f, sel.fund_timeliness(f)) for f in funds],
+    funds = [(f, sel.fund_timeliness(f)) for f in sel.funds()]
+    totals = {k: sum(getattr(t, k) for _f, t in funds) for k in ("on_time", "late", "unpaid", "overdue")}
+    context: dict[str, Any] = {"funds": funds, "totals": totals,
                                "disputes": FundDispute.objects.select_related("distribution__fund",
                                                                               "distribution__village")[:50]}
     context["departments"] = Department.objects.filter(region=staff.region).order_by("order", "code")
@@ -108,6 +122,51 @@ def staff_funds(request: HttpRequest, staff: Staff) -> HttpResponse:
     return render(request, "openness/staff_funds.html", context)
 
 
+
+
+PAGE_SIZE = 50
+
+
+def _fund_context(request: HttpRequest, staff: Staff, code: str) -> dict[str, Any]:
+    today = local_date()
+    fund = sel.fund_for(staff, code)
+    filters = {name: request.GET.get(name, "").strip()[:40] for name in ("village", "status")}
+    qs = sel.fund_entries(fund, village=filters["village"], status=filters["status"], today=today)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [(d, mask_name(d.recipient_name), mask_id(d.id_number), sel.timeliness(d, today), sel.days_late(d, today))
+            for d in page]
+    summary = sel.fund_summary(fund, today, village=filters["village"])
+    return {"fund": fund, "rows": rows, "page": page, "filters": filters, "today": today,
+            "query": urlencode({k: v for k, v in filters.items() if v}), "summary": summary,
+            "labels": sel.TIMELINESS_LABELS,
+            "tiles": [(label, key, summary.counts[key], summary.amounts[key])
+                      for key, label in sel.TIMELINESS_LABELS.items()],
+            "villages": sel.villages().filter(code__startswith=fund.region.prefix),
+            "events": fund.events.order_by("-seq")[:20]}
+
+
+@_staff_view
+def staff_fund(request: HttpRequest, staff: Staff, code: str) -> HttpResponse:
+    """一支资金的发放时效: the summary first (on time, late, pending, overdue, with amounts and the late
+    rate), the entries filtered by village and timeliness — late ones flagged — and the form that
+    records the day the bank paid the selected ones."""
+    context = _fund_context(request, staff, code)
+    if request.method == "POST":
+        try:
+            try:
+                paid_on = date.fromisoformat(request.POST.get("paid_on", "").strip())
+            except ValueError:
+                raise DomainError("funds.paid_on_invalid", "发放日期格式应为 YYYY-MM-DD", field="paid_on") from None
+            ids = [int(v) for v in request.POST.getlist("entries") if v.strip().isdigit()]
+            count = distributions_record_payment(fund_id=context["fund"].pk, distribution_ids=ids, paid_on=paid_on,
+                                                 actor=staff)
+        except DomainError as exc:
+            if exc.status in (403, 404):
+                raise
+            return render(request, "openness/staff_fund.html", context | {"error": exc}, status=exc.status)
+        messages.success(request, f"已登记 {count} 条发放")
+        return redirect(request.get_full_path())
+    return render(request, "openness/staff_fund.html", context)
 
 
 _FUND_FIELDS = ("department", "code", "name", "basis", "standard", "period", "total", "payment_workdays")

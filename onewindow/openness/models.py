@@ -100,6 +100,38 @@ class DisclosureReply(models.Model):
         return self.number
 
 
+class DisclosureFee(models.Model):
+    """The processing fee of one request (信息处理费, 国办函〔2020〕109号): its numbered fee notice, frozen
+    at issue like the reply, and what became of it — paid, waived with a reason, or lapsed."""
+
+    request = models.OneToOneField(DisclosureRequest, models.PROTECT, related_name="fee", verbose_name=_("申请"))
+    number = models.CharField(_("收费通知书编号"), max_length=64, unique=True)
+    method = models.CharField(_("计收方式"), max_length=16)
+    pieces = models.PositiveSmallIntegerField(_("计件数"), default=1,
+                                              help_text=_("按“一事一申请”拆分后本申请计为几件"))
+    pages = models.PositiveIntegerField(_("页数"), null=True, blank=True)
+    month_count = models.PositiveIntegerField(_("本月累计件数（含本件）"), default=0)
+    amount = models.DecimalField(_("金额（元）"), max_digits=10, decimal_places=2)
+    pay_by = models.DateField(_("缴费期限"))
+    state = models.CharField(_("状态"), max_length=16, default="pending")
+    content = models.JSONField(_("通知书内容"))
+    content_sha256 = models.CharField(_("内容哈希"), max_length=64)
+    issued_at = models.DateTimeField(_("发出时间"))
+    issued_by = models.ForeignKey("organization.Staff", models.PROTECT, related_name="+", verbose_name=_("经办人"))
+    settled_on = models.DateField(_("缴费或减免日期"), null=True, blank=True)
+    receipt_number = models.CharField(_("缴款票据号"), max_length=64, blank=True)
+    waiver_reason = models.TextField(_("减免理由"), blank=True)
+    settled_by = models.ForeignKey("organization.Staff", models.PROTECT, null=True, blank=True, related_name="+",
+                                   verbose_name=_("登记人"))
+
+    class Meta:
+        verbose_name = _("信息处理费")
+        verbose_name_plural = _("信息处理费")
+
+    def __str__(self) -> str:
+        return self.number
+
+
 class OpennessSequence(models.Model):
     """The last number issued per scope (a region's requests) and year (``core.sequences``)."""
 
@@ -213,6 +245,21 @@ class Fund(models.Model):
         return f"{self.code} {self.name}"
 
 
+class FundEvent(ChainedEvent):
+    """The history of a fund, hash-chained: created, distributions imported, payments recorded."""
+
+    fund = models.ForeignKey(Fund, models.PROTECT, related_name="events", verbose_name=_("资金"))
+
+    class Meta:
+        verbose_name = _("惠民资金记录")
+        verbose_name_plural = _("惠民资金记录")
+        ordering = ["fund", "seq"]
+        constraints = [models.UniqueConstraint(fields=["fund", "seq"], name="openness_fund_event_seq")]
+
+    def __str__(self) -> str:
+        return f"{self.fund_id}#{self.seq} {self.kind}"
+
+
 class FundImport(models.Model):
     """One imported workbook of a fund's distribution (all its rows, or none)."""
 
@@ -303,11 +350,29 @@ class Publication(models.Model):
     # A quarterly publication schedules its next quarter's when it is published: one follower each.
     follows = models.OneToOneField("self", models.PROTECT, null=True, blank=True, related_name="followed_by",
                                    verbose_name=_("上期公示"))
+    # The proactive disclosure catalogue (主动公开目录): what the document is, and its index number
+    # (given when it is published).
+    category = models.CharField(_("信息类别"), max_length=24, default="notice")
+    subject = models.CharField(_("主题分类"), max_length=24, blank=True)
+    doc_number = models.CharField(_("文号"), max_length=64, blank=True)
+    made_on = models.DateField(_("形成或变更日期"), null=True, blank=True,
+                               help_text=_("政府信息公开条例 第二十六条：自此日起 20 个工作日内公开"))
+    index_number = models.CharField(_("索引号"), max_length=64, blank=True)
+    village = models.ForeignKey("organization.Region", models.PROTECT, null=True, blank=True, related_name="+",
+                                verbose_name=_("村（社区）"))
+    # A change of published information is published as a revision of it (Art. 26: "或者变更").
+    revises = models.OneToOneField("self", models.PROTECT, null=True, blank=True, related_name="revised_by",
+                                   verbose_name=_("变更的公开信息"))
+    withdrawn_on = models.DateField(_("撤回日期"), null=True, blank=True)
+    withdrawn_reason = models.CharField(_("撤回理由"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("公示")
         verbose_name_plural = _("公示")
         ordering = ["due_on", "id"]
+        constraints = [models.UniqueConstraint(fields=["index_number"], condition=~models.Q(index_number=""),
+                                               name="openness_publication_index_once")]
+        indexes = [models.Index(fields=["state", "category"], name="openness_publication_catalogue")]
 
     def __str__(self) -> str:
         return self.number
@@ -404,3 +469,133 @@ class TopicSecond(models.Model):
 
     def __str__(self) -> str:
         return f"{self.topic_id} {self.at:%Y-%m-%d}"
+
+
+# -- enforcement made public (阳光执法): certified officers, inspections, major penalties -------------------
+
+
+class EnforcementOfficer(models.Model):
+    """An enforcement officer of a department and the certificate they hold (持证上岗)."""
+
+    region = models.ForeignKey("organization.Region", models.PROTECT, related_name="+", verbose_name=_("区划"))
+    department = models.ForeignKey("organization.Department", models.PROTECT, related_name="+",
+                                   verbose_name=_("执法部门"))
+    name = models.CharField(_("姓名"), max_length=64)
+    id_number = models.CharField(_("身份证号码"), max_length=18)
+    certificate_kind = models.CharField(_("证件类型"), max_length=16, default="enforcement")
+    certificate_number = models.CharField(_("执法证号"), max_length=32, unique=True)
+    area = models.CharField(_("执法类别"), max_length=100)
+    issued_on = models.DateField(_("发证日期"))
+    valid_until = models.DateField(_("有效期至"))
+    state = models.CharField(_("状态"), max_length=16, default="active")
+    revoked_on = models.DateField(_("注销日期"), null=True, blank=True)
+    revoked_reason = models.CharField(_("注销原因"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("登记时间"))
+
+    class Meta:
+        verbose_name = _("行政执法人员")
+        verbose_name_plural = _("行政执法人员")
+        ordering = ["department__order", "certificate_number"]
+
+    def __str__(self) -> str:
+        return f"{self.certificate_number} {self.name}"
+
+
+class OfficerEvent(ChainedEvent):
+    officer = models.ForeignKey(EnforcementOfficer, models.PROTECT, related_name="events", verbose_name=_("执法人员"))
+
+    class Meta:
+        verbose_name = _("执法人员记录")
+        verbose_name_plural = _("执法人员记录")
+        ordering = ["officer", "seq"]
+        constraints = [models.UniqueConstraint(fields=["officer", "seq"], name="openness_officer_event_seq")]
+
+    def __str__(self) -> str:
+        return f"{self.officer_id}#{self.seq} {self.kind}"
+
+
+class EnforcementInspection(models.Model):
+    """One entry of the enforcement inspection register (行政检查登记)."""
+
+    number = models.CharField(_("检查编号"), max_length=40, unique=True)
+    region = models.ForeignKey("organization.Region", models.PROTECT, related_name="+", verbose_name=_("区划"))
+    department = models.ForeignKey("organization.Department", models.PROTECT, related_name="+",
+                                   verbose_name=_("执法部门"))
+    inspected_on = models.DateField(_("检查日期"))
+    party_kind = models.CharField(_("检查对象类型"), max_length=16)
+    party_name = models.CharField(_("检查对象"), max_length=200)
+    place = models.CharField(_("检查地点"), max_length=200)
+    basis = models.TextField(_("检查依据"))
+    matters = models.TextField(_("检查事项"))
+    random_draw = models.BooleanField(_("双随机抽查"), default=False)
+    result = models.CharField(_("检查结果"), max_length=16)
+    result_note = models.TextField(_("处理情况"), blank=True)
+    officers = models.ManyToManyField(EnforcementOfficer, related_name="inspections", verbose_name=_("执法人员"))
+    created_at = models.DateTimeField(_("登记时间"))
+    created_by = models.ForeignKey("organization.Staff", models.PROTECT, related_name="+", verbose_name=_("登记人"))
+
+    class Meta:
+        verbose_name = _("行政检查登记")
+        verbose_name_plural = _("行政检查登记")
+        ordering = ["-inspected_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class InspectionEvent(ChainedEvent):
+    inspection = models.ForeignKey(EnforcementInspection, models.PROTECT, related_name="events",
+                                   verbose_name=_("行政检查"))
+
+    class Meta:
+        verbose_name = _("行政检查记录")
+        verbose_name_plural = _("行政检查记录")
+        ordering = ["inspection", "seq"]
+        constraints = [models.UniqueConstraint(fields=["inspection", "seq"], name="openness_inspection_event_seq")]
+
+    def __str__(self) -> str:
+        return f"{self.inspection_id}#{self.seq} {self.kind}"
+
+
+class MajorPenalty(models.Model):
+    """A major penalty decision and its filing with the legal office (重大行政处罚备案), due by a day."""
+
+    number = models.CharField(_("备案编号"), max_length=40, unique=True)
+    region = models.ForeignKey("organization.Region", models.PROTECT, related_name="+", verbose_name=_("区划"))
+    department = models.ForeignKey("organization.Department", models.PROTECT, related_name="+",
+                                   verbose_name=_("执法部门"))
+    decision_number = models.CharField(_("处罚决定书文号"), max_length=64, unique=True)
+    party_kind = models.CharField(_("当事人类型"), max_length=16)
+    party_name = models.CharField(_("当事人"), max_length=200)
+    violation = models.TextField(_("违法事实"))
+    penalty_kinds = models.JSONField(_("处罚种类"), default=list)
+    amount = models.DecimalField(_("罚没金额（元）"), max_digits=14, decimal_places=2, null=True, blank=True)
+    legal_review_on = models.DateField(_("法制审核日期"))
+    decided_on = models.DateField(_("决定日期"))
+    filing_due = models.DateField(_("备案期限"))
+    filed_on = models.DateField(_("备案日期"), null=True, blank=True)
+    filed_with = models.CharField(_("备案机关"), max_length=100, blank=True)
+    state = models.CharField(_("状态"), max_length=16, default="pending")
+    created_at = models.DateTimeField(_("登记时间"))
+    created_by = models.ForeignKey("organization.Staff", models.PROTECT, related_name="+", verbose_name=_("登记人"))
+
+    class Meta:
+        verbose_name = _("重大行政处罚备案")
+        verbose_name_plural = _("重大行政处罚备案")
+        ordering = ["-decided_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class PenaltyEvent(ChainedEvent):
+    penalty = models.ForeignKey(MajorPenalty, models.PROTECT, related_name="events", verbose_name=_("重大行政处罚"))
+
+    class Meta:
+        verbose_name = _("重大行政处罚备案记录")
+        verbose_name_plural = _("重大行政处罚备案记录")
+        ordering = ["penalty", "seq"]
+        constraints = [models.UniqueConstraint(fields=["penalty", "seq"], name="openness_penalty_event_seq")]
+
+    def __str__(self) -> str:
+        return f"{self.penalty_id}#{self.seq} {self.kind}"

@@ -17,11 +17,14 @@ from onewindow.core.timesource import now as current_time
 from onewindow.lifecycle.deadlines import DeadlineSpec, Kind
 from onewindow.lifecycle.services import deadlines_write, event_append
 from onewindow.lifecycle.transitions import Refused
-from onewindow.organization.models import Department, Staff
+from onewindow.organization.models import Department, Region, Staff
 from onewindow.organization.permissions import Action as Perm
 from onewindow.organization.permissions import can, require
+from onewindow.organization.rules import RegionLevel
 from onewindow.workdays.selectors import snapshot_for
 
+from . import catalogue_rules as cr
+from .catalogue_rules import COMMENT_CATEGORIES, SUBJECTS, VILLAGE_CATEGORIES, Category
 from .models import Objection, OpennessSequence, Publication, PublicationEvent
 from .publication_rules import (
     MAX_COMMENT_DAYS,
@@ -39,10 +42,13 @@ SUBJECT = "publication"
 
 
 def _deadline(pub: Publication) -> list[DeadlineSpec]:
-    """The due publication date: open until published (then closed), and the comment period's end
-    while objections may still be raised (closed when finalized)."""
+    """The due publication date: open until published (then closed). For information with a date of
+    creation or change it is the legal deadline (Art. 26, 预算法 第十四条): statutory."""
+    category = Category(pub.category)
+    legal = pub.made_on is not None and category not in VILLAGE_CATEGORIES
     publish = DeadlineSpec(kind=Kind.REPLY, key="publish", due_on=pub.due_on, department_id=pub.department_id,
-                           title="应发布日期", explanation="公示编排的应发布日期")
+                           statutory=legal, title="应发布日期",
+                           explanation=cr.legal_basis(category) if legal else "公示编排的应发布日期")
     if pub.state in (State.PUBLISHED, State.FINALIZED):
         publish = publish.closed("已发布")
     elif pub.state == State.WITHDRAWN:
@@ -74,8 +80,13 @@ def _load(publication_id: int) -> Publication:
 
 
 def publication_schedule(*, department_id: int, title: str, kind: str, body: str, comment_days: int,
-                         comment_unit: str, due_on: date, actor: Staff, at: datetime | None = None) -> Publication:
-    """编排公示: what is to be published, by when, with which comment period."""
+                         comment_unit: str, actor: Staff, due_on: date | None = None, category: str = "notice",
+                         subject: str = "", doc_number: str = "", made_on: date | None = None,
+                         village_id: int | None = None, at: datetime | None = None) -> Publication:
+    """编排公开信息: what is to be published, by when, with which comment period (a notice's) and its
+    catalogue entry (category, subject class, document number, the day it was created or changed).
+    With that day the due date is the law's (Art. 26: 20 working days; budgets: 20 days) unless an
+    earlier one is given; a later one is refused."""
     at = at or current_time()
     title, body = (title or "").strip(), (body or "").strip()
     if not title or len(title) > 200:
@@ -86,30 +97,83 @@ def publication_schedule(*, department_id: int, title: str, kind: str, body: str
         kind_v, unit_v = PubKind(kind), Unit(comment_unit)
     except ValueError:
         raise DomainError("publication.kind_invalid", "公示类型或公示期单位无效", field="kind") from None
-    if not isinstance(comment_days, int) or not 1 <= comment_days <= MAX_COMMENT_DAYS:
-        raise DomainError("publication.comment_days_invalid", f"公示期须为 1 至 {MAX_COMMENT_DAYS} 天",
-                          field="comment_days")
+    try:
+        category_v = Category(category)
+    except ValueError:
+        raise DomainError("publication.category_invalid", f"信息类别“{category}”无效", field="category") from None
+    if category_v in COMMENT_CATEGORIES:
+        if not isinstance(comment_days, int) or not 1 <= comment_days <= MAX_COMMENT_DAYS:
+            raise DomainError("publication.comment_days_invalid", f"公示期须为 1 至 {MAX_COMMENT_DAYS} 天",
+                              field="comment_days")
+    else:
+        comment_days = 0  # a document, a budget, staffing: published as they are, no objections invited
+    if subject and subject not in SUBJECTS:
+        raise DomainError("publication.subject_invalid", f"主题分类“{subject}”无效", field="subject")
+    doc_number = (doc_number or "").strip()
+    if len(doc_number) > 64:
+        raise DomainError("publication.doc_number_too_long", "文号不能超过 64 个字符", field="doc_number")
     department = Department.objects.select_related("region").filter(pk=department_id).first()
     if department is None:
         raise NotFound("部门不存在", code="department.not_found", field="department")
     require(actor, Perm.CASE_REVIEW, region=department.region, department=department, on=local_date(at))
+    village = _village(village_id, department, category_v)
+    due_on = _due_on(category_v, made_on, due_on, department, local_date(at))
     with transaction.atomic():
         return _create(department=department, title=title, kind=kind_v, body=body, comment_days=comment_days,
-                       comment_unit=unit_v, due_on=due_on, actor=actor, at=at)
+                       comment_unit=unit_v, due_on=due_on, actor=actor, at=at, category=category_v,
+                       subject=subject, doc_number=doc_number, made_on=made_on, village=village)
+
+
+def _village(village_id: int | None, department: Department, category: Category) -> Region | None:
+    if village_id is None:
+        if category in VILLAGE_CATEGORIES:
+            raise DomainError("publication.village_required", "村务公开须选择所属村（社区）", field="village")
+        return None
+    village = Region.objects.filter(pk=village_id, level=RegionLevel.VILLAGE,
+                                    code__startswith=department.region.prefix).first()
+    if village is None:
+        raise DomainError("publication.village_invalid", "所选村（社区）不在本部门所属区划内", field="village")
+    return village
+
+
+def _due_on(category: Category, made_on: date | None, due_on: date | None, department: Department,
+            today: date) -> date:
+    if made_on is not None and made_on > today:
+        raise DomainError("publication.made_on_future", "形成或变更日期不能晚于今天", field="made_on")
+    legal = cr.legal_due(category, made_on, snapshot_for(department.region.code)) if made_on else None
+    if due_on is None:
+        if legal is None:
+            raise DomainError("publication.due_on_required", "请填写应发布日期，或填写信息形成或变更日期",
+                              field="due_on")
+        return legal
+    if legal is not None and due_on > legal:
+        raise DomainError("publication.due_beyond_legal",
+                          f"应发布日期不得晚于 {legal.isoformat()}（{cr.legal_basis(category)}）", field="due_on")
+    return due_on
 
 
 def _create(*, department: Department, title: str, kind: PubKind, body: str, comment_days: int, comment_unit: Unit,
-            due_on: date, actor: Staff, at: datetime, follows: Publication | None = None) -> Publication:
+            due_on: date, actor: Staff, at: datetime, follows: Publication | None = None,
+            category: Category = Category.NOTICE, subject: str = "", doc_number: str = "",
+            made_on: date | None = None, village: Region | None = None,
+            revises: Publication | None = None) -> Publication:
     state = _move(None, Action.SCHEDULE)
     seq = next_value(OpennessSequence, {"scope": f"publication:{department.region.code}", "year": due_on.year})
     pub = Publication.objects.create(
         number=f"{department.region.prefix}-GS{due_on.year}-{seq:05d}", region=department.region,
         department=department, title=title, kind=kind.value, body=body, comment_days=comment_days,
         comment_unit=comment_unit.value, due_on=due_on, state=state.value, author=actor, created_at=at,
-        follows=follows)
-    payload = {"due_on": due_on.isoformat()} | ({"follows": follows.number} if follows is not None else {})
-    _record(pub, "scheduled", at=at, actor=actor, payload=payload,
-            note="季度公示发布后自动编排下一季度" if follows is not None else "")
+        follows=follows, category=category.value, subject=subject, doc_number=doc_number, made_on=made_on,
+        village=village, revises=revises)
+    payload: dict[str, Any] = {"due_on": due_on.isoformat(), "category": category.value}
+    if follows is not None:
+        payload["follows"] = follows.number
+    if revises is not None:
+        payload["revises"] = revises.number
+    if made_on is not None:
+        payload["made_on"] = made_on.isoformat()
+    note = "季度公示发布后自动编排下一季度" if follows is not None else ("变更已公开的信息" if revises else "")
+    _record(pub, "scheduled", at=at, actor=actor, payload=payload, note=note)
     return pub
 
 
@@ -122,7 +186,8 @@ def _schedule_next_quarter(pub: Publication, *, actor: Staff, at: datetime) -> P
         return None
     return _create(department=pub.department, title=next_quarter_title(pub.title, pub.due_on), kind=PubKind.QUARTERLY,
                    body=pub.body, comment_days=pub.comment_days, comment_unit=Unit(pub.comment_unit),
-                   due_on=next_quarter_due(pub.due_on), actor=actor, at=at, follows=pub)
+                   due_on=next_quarter_due(pub.due_on), actor=actor, at=at, follows=pub,
+                   category=Category(pub.category), subject=pub.subject, village=pub.village)
 
 
 def publication_submit(*, publication_id: int, reviewer_id: int, actor: Staff,
@@ -133,9 +198,14 @@ def publication_submit(*, publication_id: int, reviewer_id: int, actor: Staff,
         pub = _load(publication_id)
         require(actor, Perm.CASE_REVIEW, region=pub.region, department=pub.department, on=local_date(at))
         reviewer = Staff.objects.filter(pk=reviewer_id).first()
-        if reviewer is None or reviewer.pk == actor.pk or not can(
-                reviewer, Perm.CASE_GRANT_EXTENSION, region=pub.region, department=pub.department):
-            raise DomainError("publication.reviewer_invalid", "审核人须为拟稿人以外、对本部门有审核权限的负责人",
+        if reviewer is None:
+            raise DomainError("publication.reviewer_required", "请指定审核人", field="reviewer")
+        # Review before publishing is a second person's: neither the author nor whoever submits.
+        if reviewer.pk in (pub.author_id, actor.pk):
+            raise DomainError("publication.reviewer_is_author", "审核人不能是拟稿人或提交人本人，请指定其他负责人审核",
+                              field="reviewer")
+        if not can(reviewer, Perm.CASE_GRANT_EXTENSION, region=pub.region, department=pub.department):
+            raise DomainError("publication.reviewer_invalid", "审核人须为对本部门有审核权限的负责人（首席代表）",
                               field="reviewer")
         pub.state = _move(pub, Action.SUBMIT).value
         pub.reviewer = reviewer
@@ -171,12 +241,62 @@ def publication_publish(*, publication_id: int, actor: Staff, at: datetime | Non
         pub.state = _move(pub, Action.PUBLISH).value
         today = local_date(at)
         pub.published_on = today
-        pub.comment_ends = comment_ends(snapshot_for(pub.region.code), today, pub.comment_days, Unit(pub.comment_unit))
-        pub.save(update_fields=["state", "published_on", "comment_ends"])
-        _record(pub, "published", at=at, actor=actor, payload={"comment_ends": pub.comment_ends.isoformat(),
-                                                                "late": today > pub.due_on})
+        pub.comment_ends = (comment_ends(snapshot_for(pub.region.code), today, pub.comment_days, Unit(pub.comment_unit))
+                            if pub.comment_days else None)
+        if not pub.index_number:  # published again after a withdrawal: the same entry of the catalogue
+            pub.index_number = _next_index_number(pub, today.year)
+        pub.save(update_fields=["state", "published_on", "comment_ends", "index_number"])
+        _record(pub, "published", at=at, actor=actor, payload={
+            "comment_ends": pub.comment_ends.isoformat() if pub.comment_ends else None, "late": today > pub.due_on,
+            "index_number": pub.index_number})
+        if pub.revises_id is not None:
+            original = _load(pub.revises_id)
+            _record(original, "superseded", at=at, actor=actor, note=f"已由 {pub.number} 变更",
+                    payload={"revised_by": pub.number})
         _schedule_next_quarter(pub, actor=actor, at=at)
         return pub
+
+
+def _next_index_number(pub: Publication, year: int) -> str:
+    """索引号: the agency's organization code, the category, the year, the next number."""
+    org = cr.organization_code(pub.department.credit_code, pub.department.code)
+    category = Category(pub.category)
+    seq = next_value(OpennessSequence, {"scope": f"index:{org}:{cr.CATEGORY_CODES[category]}", "year": year})
+    return cr.index_number(org, category, year, seq)
+
+
+def publication_revise(*, publication_id: int, changed_on: date, actor: Staff, title: str = "", body: str = "",
+                       doc_number: str | None = None, at: datetime | None = None) -> Publication:
+    """变更已公开的信息: the changed information is published as a revision, due within the law's
+    time of the change (Art. 26 "或者变更"); the original stays in the catalogue until the revision
+    is published, then points to it."""
+    at = at or current_time()
+    with transaction.atomic():
+        original = _load(publication_id)
+        require(actor, Perm.CASE_REVIEW, region=original.region, department=original.department, on=local_date(at))
+        if original.state not in (State.PUBLISHED, State.FINALIZED):
+            raise DomainError("publication.revise_not_published", "只有已发布的信息才能变更", field="action")
+        later = Publication.objects.filter(revises=original).first()
+        if later is not None:
+            raise DomainError("publication.revision_exists",
+                              f"该信息已有变更版本 {later.number}，请在最新版本上变更", field="action")
+        category = Category(original.category)
+        # A village's correction has no legal deadline of its own: the agencies' 20 working days.
+        fallback = (snapshot_for(original.region.code).add_workdays(changed_on, cr.ART26_WORKDAYS)
+                    if category in VILLAGE_CATEGORIES else None)
+        due_on = _due_on(category, changed_on, fallback, original.department, local_date(at))
+        title = (title or "").strip() or original.title
+        if len(title) > 200:
+            raise DomainError("publication.title_required", "请填写标题（不超过 200 个字符）", field="title")
+        revision = _create(department=original.department, title=title, kind=PubKind(original.kind),
+                           body=(body or "").strip() or original.body, comment_days=original.comment_days,
+                           comment_unit=Unit(original.comment_unit), due_on=due_on, actor=actor, at=at,
+                           category=category, subject=original.subject,
+                           doc_number=original.doc_number if doc_number is None else doc_number.strip()[:64],
+                           made_on=changed_on, village=original.village, revises=original)
+        _record(original, "revision_scheduled", at=at, actor=actor, payload={"revision": revision.number,
+                                                                            "changed_on": changed_on.isoformat()})
+        return revision
 
 
 def objection_file(*, publication_id: int, text: str, contact_phone: str = "",
@@ -245,6 +365,7 @@ def publication_withdraw(*, publication_id: int, note: str, actor: Staff, at: da
         pub = _load(publication_id)
         require(actor, Perm.CASE_REVIEW, region=pub.region, department=pub.department, on=local_date(at))
         pub.state = _move(pub, Action.WITHDRAW).value
-        pub.save(update_fields=["state"])
+        pub.withdrawn_on, pub.withdrawn_reason = local_date(at), note.strip()[:500]
+        pub.save(update_fields=["state", "withdrawn_on", "withdrawn_reason"])
         _record(pub, "withdrawn", at=at, actor=actor, note=note.strip())
         return pub

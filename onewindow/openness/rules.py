@@ -14,6 +14,8 @@
 - 第三十三条: reply within 20 working days, + at most 20 once with the head of the disclosure
   office's consent;
 - 第三十六条: the answer types;
+- 第四十二条: no fee, except a processing fee for excessive requests (``fee_rules``): while the
+  applicant pays, the request waits (待缴费) and the clock is paused;
 - 第五十一条: the applicant may apply for administrative reconsideration or sue.
 
 The clock itself is the working-day engine's (``onewindow.workdays.disclosure``); this module only
@@ -31,6 +33,7 @@ class State(StrEnum):
     RECEIVED = "received"  # the reply clock runs
     AWAITING_CLARIFICATION = "awaiting_clarification"  # 待申请人补正: the clock waits for the clarified request
     CONSULTING = "consulting"  # 征求第三方意见: the clock is paused (Art. 32)
+    AWAITING_FEE = "awaiting_fee"  # 待缴纳信息处理费: the clock is paused (国办函〔2020〕109号)
     REPLIED = "replied"
     WITHDRAWN = "withdrawn"  # withdrawn, or deemed withdrawn without a clarification (Art. 30)
 
@@ -39,6 +42,7 @@ STATE_LABELS: dict[State, str] = {
     State.RECEIVED: "办理中",
     State.AWAITING_CLARIFICATION: "待补正",
     State.CONSULTING: "征求第三方意见",
+    State.AWAITING_FEE: "待缴费",
     State.REPLIED: "已答复",
     State.WITHDRAWN: "已撤回",
 }
@@ -54,9 +58,12 @@ class Action(StrEnum):
     EXTEND = "extend"
     REPLY = "reply"
     WITHDRAW = "withdraw"
+    FEE_NOTICE = "fee_notice"
+    FEE_PAID = "fee_paid"
+    FEE_WAIVE = "fee_waive"
 
 
-_OPEN = frozenset({State.RECEIVED, State.AWAITING_CLARIFICATION, State.CONSULTING})
+_OPEN = frozenset({State.RECEIVED, State.AWAITING_CLARIFICATION, State.CONSULTING, State.AWAITING_FEE})
 _HANDLING = frozenset({State.RECEIVED, State.CONSULTING})
 
 # The permissions are values of organization.permissions.Action (pages list what an actor may do);
@@ -70,8 +77,8 @@ TABLE: TransitionTable[State, Action] = TransitionTable(
                                            "case.review", "告知补正"),
         Action.RECEIVE_CLARIFICATION: Move(frozenset({State.AWAITING_CLARIFICATION}), State.RECEIVED,
                                            "case.review", "登记补正"),
-        Action.DEEM_WITHDRAWN: Move(frozenset({State.AWAITING_CLARIFICATION}), State.WITHDRAWN,
-                                    "case.review", "视为放弃申请"),
+        Action.DEEM_WITHDRAWN: Move(frozenset({State.AWAITING_CLARIFICATION, State.AWAITING_FEE}),
+                                    State.WITHDRAWN, "case.review", "视为放弃申请"),
         Action.START_CONSULTATION: Move(frozenset({State.RECEIVED}), State.CONSULTING,
                                        "case.review", "征求第三方意见"),
         Action.END_CONSULTATION: Move(frozenset({State.CONSULTING}), State.RECEIVED,
@@ -79,6 +86,11 @@ TABLE: TransitionTable[State, Action] = TransitionTable(
         Action.EXTEND: Move(_HANDLING, None, "case.grant_extension", "延长答复期限"),
         Action.REPLY: Move(_HANDLING, State.REPLIED, "case.review", "作出答复"),
         Action.WITHDRAW: Move(_OPEN, State.WITHDRAWN, "case.review", "登记撤回申请"),
+        Action.FEE_NOTICE: Move(frozenset({State.RECEIVED}), State.AWAITING_FEE, "case.review", "发出收费通知"),
+        Action.FEE_PAID: Move(frozenset({State.AWAITING_FEE}), State.RECEIVED, "case.review", "登记缴费"),
+        # Waiving money the measures let the agency charge is the responsible person's decision.
+        Action.FEE_WAIVE: Move(frozenset({State.AWAITING_FEE}), State.RECEIVED, "case.grant_extension",
+                               "减免信息处理费"),
     },
     state_labels=STATE_LABELS,
     terminal=frozenset({State.REPLIED, State.WITHDRAWN}),

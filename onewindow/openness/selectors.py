@@ -7,6 +7,7 @@ import hmac
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -19,11 +20,12 @@ from onewindow.organization.models import Department, Staff
 from onewindow.organization.permissions import Action as Perm
 from onewindow.organization.permissions import can, region_q
 from onewindow.organization.rules import Role
-from onewindow.workdays.clock import ClockState
+from onewindow.workdays.clock import FEE_PAYMENT, THIRD_PARTY_CONSULTATION, ClockState
 from onewindow.workdays.selectors import snapshot_for
 
 from . import clock as ck
-from .models import DisclosureReply, DisclosureRequest, DisclosureRequestEvent
+from .fee_rules import FEE_STATE_LABELS, METHOD_LABELS, FeeState, Method
+from .models import DisclosureFee, DisclosureReply, DisclosureRequest, DisclosureRequestEvent
 from .rules import (
     ANSWER_LABELS,
     APPLICANT_KIND_LABELS,
@@ -86,10 +88,22 @@ class RequestView:
     events: list[DisclosureRequestEvent]
     reply: DisclosureReply | None
     deadlines: list[Any] = field(default_factory=list)
+    fee: DisclosureFee | None = None
 
     @property
     def consultation_due(self) -> date | None:
-        return self.clock.pauses[-1].expected_end if self.clock.pauses else None
+        """The third party's answer date of the latest consultation."""
+        return ck.pause_due(self.clock, THIRD_PARTY_CONSULTATION)
+
+    @property
+    def fee_due(self) -> date | None:
+        return ck.pause_due(self.clock, FEE_PAYMENT) if self.fee is not None else None
+
+    @property
+    def fee_labels(self) -> dict[str, str]:
+        if self.fee is None:
+            return {}
+        return {"method": METHOD_LABELS[Method(self.fee.method)], "state": FEE_STATE_LABELS[FeeState(self.fee.state)]}
 
 
 def request_view(req: DisclosureRequest, *, today: date | None = None) -> RequestView:
@@ -99,7 +113,8 @@ def request_view(req: DisclosureRequest, *, today: date | None = None) -> Reques
     calendar = snapshot_for(req.region.code)
     state = ck.state_of(stored, calendar, today or local_date())
     return RequestView(req, state, ck.deadline_history(stored, calendar), events,
-                       DisclosureReply.objects.filter(request=req).first(), deadlines_of(ck.SUBJECT, req.pk))
+                       DisclosureReply.objects.filter(request=req).first(), deadlines_of(ck.SUBJECT, req.pk),
+                       DisclosureFee.objects.filter(request=req).first())
 
 
 def lawful_actions(staff: Staff | None, req: DisclosureRequest) -> list[Action]:
@@ -110,6 +125,8 @@ def lawful_actions(staff: Staff | None, req: DisclosureRequest) -> list[Action]:
     found = [a for a in TABLE.actions_from(State(req.state)) if permitted(TABLE.move(a).permission)]
     if req.clarification_requested and Action.REQUEST_CLARIFICATION in found:
         found.remove(Action.REQUEST_CLARIFICATION)
+    if Action.FEE_NOTICE in found and DisclosureFee.objects.filter(request=req).exists():
+        found.remove(Action.FEE_NOTICE)  # one fee per request
     return found
 
 
@@ -142,6 +159,9 @@ class AnnualReport:
     by_channel: list[ReportRow]
     on_time: int
     late: int
+    fees_paid: int = 0
+    fees_amount: Decimal = Decimal("0")
+    fees_waived: int = 0
 
 
 def _split(reqs: list[DisclosureRequest]) -> dict[str, int]:
@@ -169,11 +189,25 @@ def annual_report(qs: QuerySet[DisclosureRequest], year: int) -> AnnualReport:
     for answer in Answer:
         rows.append(ReportRow(f"三、本年度办理结果：{ANSWER_LABELS[answer]}",
                               _split([r for r in closed if r.answer == answer.value])))
-    rows.append(ReportRow("三、本年度办理结果：其他处理（撤回、逾期未补正视为放弃）",
-                          _split([r for r in closed if r.state == State.WITHDRAWN])))
+    withdrawn = [r for r in closed if r.state == State.WITHDRAWN]
+    rows.append(ReportRow("三、本年度办理结果：其他处理（撤回、逾期未补正视为放弃）", _split(withdrawn)))
+    # The report form's three kinds of 其他处理: no clarification, the fee not paid, the rest.
+    fees = {f.request_id: f for f in DisclosureFee.objects.filter(request__in=[r.pk for r in reqs])}
+    deemed = set(DisclosureRequestEvent.objects.filter(request__in=[r.pk for r in withdrawn], kind="withdrawn",
+                                                       payload__deemed=True).values_list("request_id", flat=True))
+    unpaid = [r for r in withdrawn if r.pk in fees and fees[r.pk].state == FeeState.LAPSED]
+    unclarified = [r for r in withdrawn if r.pk in deemed and r not in unpaid]
+    rows.append(ReportRow("　其中：申请人无正当理由逾期不补正，不再处理", _split(unclarified)))
+    rows.append(ReportRow("　其中：申请人逾期未按收费通知要求缴纳费用，不再处理", _split(unpaid)))
+    rows.append(ReportRow("　其中：其他（申请人撤回等）",
+                          _split([r for r in withdrawn if r not in unpaid and r not in unclarified])))
     rows.append(ReportRow("三、本年度办理结果：总计", _split(closed)))
     rows.append(ReportRow("四、结转下年度继续办理", _split(carried_out)))
     by_channel = [ReportRow(CHANNEL_LABELS[c], _split([r for r in new if r.channel == c.value])) for c in Channel]
     replied = [r for r in closed if r.replied_on is not None]
     late = sum(1 for r in replied if r.reply_due is not None and r.replied_on > r.reply_due)
-    return AnnualReport(year, rows, by_channel, len(replied) - late, late)
+    settled = [f for f in DisclosureFee.objects.filter(request__in=qs, settled_on__gte=start, settled_on__lte=end)]
+    paid = [f for f in settled if f.state == FeeState.PAID]
+    return AnnualReport(year, rows, by_channel, len(replied) - late, late, fees_paid=len(paid),
+                        fees_amount=sum((f.amount for f in paid), Decimal("0")),
+                        fees_waived=sum(1 for f in settled if f.state == FeeState.WAIVED))

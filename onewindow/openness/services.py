@@ -28,12 +28,25 @@ from onewindow.lifecycle.transitions import Refused
 from onewindow.organization.models import Department, Staff
 from onewindow.organization.permissions import Action as Perm
 from onewindow.organization.permissions import require
-from onewindow.workdays.clock import ClockState, EventKind, check_transition
+from onewindow.workdays.clock import (
+    FEE_PAYMENT,
+    THIRD_PARTY_CONSULTATION,
+    ClockState,
+    EventKind,
+    check_transition,
+)
 from onewindow.workdays.selectors import snapshot_for
 
 from . import clock as ck
-from . import reply_document
-from .models import DisclosureReply, DisclosureRequest, DisclosureRequestEvent, OpennessSequence
+from . import fee_document, fee_rules, reply_document
+from .fee_rules import FeeState, Method
+from .models import (
+    DisclosureFee,
+    DisclosureReply,
+    DisclosureRequest,
+    DisclosureRequestEvent,
+    OpennessSequence,
+)
 from .rules import (
     CLARIFICATION_REPLY_WORKDAYS,
     MAX_TEXT,
@@ -117,13 +130,10 @@ def stored_events(req: DisclosureRequest) -> list[ck.StoredEvent]:
             for e in DisclosureRequestEvent.objects.filter(request=req).order_by("seq")]
 
 
-def _consultation_due(state: ClockState) -> date | None:
-    return state.pauses[-1].expected_end if state.pauses else None
-
-
 def _specs(req: DisclosureRequest, state: ClockState) -> list:
     return ck.deadline_specs(req.state, state, department_id=req.department_id,
-                             consultation_due=_consultation_due(state))
+                             consultation_due=ck.pause_due(state, THIRD_PARTY_CONSULTATION),
+                             fee_due=ck.pause_due(state, FEE_PAYMENT))
 
 
 def _load(request_id: int, expected_version: int | None) -> DisclosureRequest:
@@ -278,19 +288,31 @@ def receive_clarification(*, request_id: int, actor: Staff, received_on: date | 
 
 def deem_withdrawn(*, request_id: int, actor: Staff, note: str = "", at: datetime | None = None,
                    expected_version: int | None = None) -> DisclosureRequest:
-    """视为放弃申请 (Art. 30): the time given to clarify passed without a clarification."""
+    """视为放弃申请: the time given to clarify (Art. 30) or to pay the processing fee (国办函〔2020〕109号)
+    passed without a clarification or a payment."""
     at = at or current_time()
     with transaction.atomic():
         req = _load(request_id, expected_version)
         _handler(req, actor, at)
-        asked = DisclosureRequestEvent.objects.filter(request=req, kind=EventKind.SUPPLEMENT_REQUESTED).first()
-        reply_by = date.fromisoformat(asked.payload["reply_by"]) if asked is not None else None
-        if reply_by is not None and local_date(at) <= reply_by:
-            raise DomainError("disclosure.clarification_time_running",
-                              f"补正期限至 {reply_by.isoformat()} 届满，届满前不能视为放弃申请", field="action")
-        req.closed_on = local_date(at)
+        today = local_date(at)
+        fee = DisclosureFee.objects.select_for_update().filter(request=req).first()
+        if req.state == State.AWAITING_FEE and fee is not None:
+            if today <= fee.pay_by:
+                raise DomainError("disclosure.fee_time_running",
+                                  f"缴费期限至 {fee.pay_by.isoformat()} 届满，届满前不能视为放弃申请", field="action")
+            fee.state = FeeState.LAPSED
+            fee.save(update_fields=["state"])
+            note = note or "申请人逾期未缴纳信息处理费，视为放弃申请"
+        else:
+            asked = DisclosureRequestEvent.objects.filter(request=req, kind=EventKind.SUPPLEMENT_REQUESTED).first()
+            reply_by = date.fromisoformat(asked.payload["reply_by"]) if asked is not None else None
+            if reply_by is not None and today <= reply_by:
+                raise DomainError("disclosure.clarification_time_running",
+                                  f"补正期限至 {reply_by.isoformat()} 届满，届满前不能视为放弃申请", field="action")
+            note = note or "申请人逾期未补正，视为放弃申请"
+        req.closed_on = today
         _apply(req, action=Action.DEEM_WITHDRAWN, kind=EventKind.WITHDRAWN, at=at, actor=actor,
-               note=note or "申请人逾期未补正，视为放弃申请", payload={"deemed": True}, fields=("closed_on",))
+               note=note, payload={"deemed": True}, fields=("closed_on",))
         return req
 
 
@@ -376,7 +398,7 @@ def reply(*, request_id: int, answer: str, actor: Staff, reasons: str = "", grou
 
 def withdraw(*, request_id: int, actor: Staff, note: str = "", at: datetime | None = None,
              expected_version: int | None = None) -> DisclosureRequest:
-    """登记撤回: the applicant withdrew the request."""
+    """登记撤回: the applicant withdrew the request (an unpaid fee is no longer charged)."""
     at = at or current_time()
     note = _text(note, "note", "撤回说明", required=False)
     with transaction.atomic():
@@ -385,5 +407,144 @@ def withdraw(*, request_id: int, actor: Staff, note: str = "", at: datetime | No
         req.closed_on = local_date(at)
         _apply(req, action=Action.WITHDRAW, kind=EventKind.WITHDRAWN, at=at, actor=actor,
                note=note or "申请人撤回申请", fields=("closed_on",))
+        DisclosureFee.objects.filter(request=req, state=FeeState.PENDING).update(state=FeeState.CANCELLED)
+        return req
+
+
+# -- the processing fee (信息处理费, 第四十二条 and 国办函〔2020〕109号) ----------------------------------------
+
+MAX_PIECES = 50
+MAX_PAGES = 100000
+
+
+def _next_fee_number(req: DisclosureRequest, year: int) -> str:
+    """``云溪依收〔2026〕000001号``: numbered like the replies, in a sequence of its own."""
+    short = issuer_short_name(req.region.name, req.region.level)
+    seq = next_value(DocumentNumberSequence, {"scope": f"doc:{short}依收", "year": year})
+    return f"{short}依收〔{year}〕{seq:06d}号"
+
+
+def month_count_before(req: DisclosureRequest) -> int:
+    """How many requests (as pieces) the same applicant made to the same agency earlier in the
+    calendar month of this one's receipt — the count 按件计收 starts from."""
+    start = req.received_on.replace(day=1)
+    earlier = (DisclosureRequest.objects.filter(department=req.department, applicant_id_number=req.applicant_id_number,
+                                                received_on__gte=start, received_on__lte=req.received_on)
+               .exclude(pk=req.pk).select_related("fee"))
+    total = 0
+    for other in earlier:
+        if other.received_on == req.received_on and other.pk > req.pk:
+            continue  # the same day: filed after this one
+        fee = getattr(other, "fee", None)
+        total += fee.pieces if fee is not None else 1
+    return total
+
+
+def _positive(value: object, field: str, label: str, limit: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= limit:
+        raise DomainError(f"disclosure.{field}_invalid", f"{label}须为 1 至 {limit} 的整数", field=field)
+    return value
+
+
+def fee_notice(*, request_id: int, method: str, actor: Staff, pieces: int = 1, pages: int | None = None,
+               how_to_pay: str = "", note: str = "", at: datetime | None = None,
+               expected_version: int | None = None) -> DisclosureRequest:
+    """发出收费通知: only where the applicant's requests exceed the free range (第四十二条); the fee is
+    counted by one method (按件 from the month's requests, 按量 from the pages), the numbered notice
+    frozen, the reply clock paused until the payment (the applicant has 20 working days)."""
+    at = at or current_time()
+    kind = _choice(method, Method, "method", "计收方式")
+    pieces = _positive(pieces, "pieces", "本申请计件数", MAX_PIECES)
+    if kind == Method.PER_PAGE:
+        if pages is None:
+            raise DomainError("disclosure.pages_required", "按量计收须填写页数", field="pages")
+        pages = _positive(pages, "pages", "页数", MAX_PAGES)
+    else:
+        pages = None
+    how_to_pay = _text(how_to_pay, "how_to_pay", "缴费方式", required=False, limit=500)
+    note = _text(note, "note", "说明", required=False)
+    with transaction.atomic():
+        req = _load(request_id, expected_version)
+        _handler(req, actor, at)
+        _move(req, Action.FEE_NOTICE)
+        if DisclosureFee.objects.filter(request=req).exists():
+            raise DomainError("disclosure.fee_once", "每件申请只能收费一次（国办函〔2020〕109号 第三条：不得重复计算）",
+                              field="action")
+        today = local_date(at)
+        calendar = snapshot_for(req.region.code)
+        due = ck.state_of(stored_events(req), calendar, today).statutory_due
+        if due is not None and today > due:
+            raise DomainError("disclosure.fee_after_due",
+                              f"答复期限已于 {due.isoformat()} 届满，收费通知应在答复期限内发出", field="action")
+        earlier = month_count_before(req)
+        try:
+            quote = (fee_rules.per_request(earlier, pieces) if kind == Method.PER_REQUEST
+                     else fee_rules.per_page(pages or 0))
+        except fee_rules.BelowThreshold as exc:
+            raise DomainError("disclosure.fee_below_threshold", str(exc),
+                              field="pages" if kind == Method.PER_PAGE else "method") from None
+        number = _next_fee_number(req, today.year)
+        pay_by = calendar.add_workdays(today, fee_rules.NATIONAL.pay_workdays)
+        _apply(req, action=Action.FEE_NOTICE, kind=EventKind.SPECIAL_PROCEDURE_STARTED, at=at, actor=actor,
+               note=note or f"收费通知 {number}，{quote.amount} 元",
+               payload={"procedure": FEE_PAYMENT, "fee_notice": number, "amount": str(quote.amount),
+                        "method": kind.value})
+        content = fee_document.build(req, number=number, quote=quote, month_count=earlier + pieces, pieces=pieces,
+                                     pages=pages, pay_by=pay_by, issued_on=today, how_to_pay=how_to_pay)
+        DisclosureFee.objects.create(
+            request=req, number=number, method=kind.value, pieces=pieces, pages=pages, month_count=earlier + pieces,
+            amount=quote.amount, pay_by=pay_by, state=FeeState.PENDING, content=content,
+            content_sha256=fee_document.content_hash(content), issued_at=at, issued_by=actor)
+        return req
+
+
+def _pending_fee(req: DisclosureRequest) -> DisclosureFee:
+    fee = DisclosureFee.objects.select_for_update().filter(request=req, state=FeeState.PENDING).first()
+    if fee is None:
+        raise DomainError("disclosure.fee_not_pending", "本申请没有待缴的信息处理费", field="action")
+    return fee
+
+
+def fee_paid(*, request_id: int, actor: Staff, paid_on: date | None = None, receipt_number: str = "",
+             note: str = "", at: datetime | None = None, expected_version: int | None = None) -> DisclosureRequest:
+    """登记缴费: the applicant paid within the time given; the reply clock runs again from the day
+    after the payment."""
+    at = at or current_time()
+    receipt_number = _text(receipt_number, "receipt_number", "缴款票据号", required=False, limit=64)
+    note = _text(note, "note", "说明", required=False)
+    with transaction.atomic():
+        req = _load(request_id, expected_version)
+        _handler(req, actor, at)
+        _move(req, Action.FEE_PAID)
+        fee = _pending_fee(req)
+        day = _day(paid_on, local_date(at), req, "paid_on", "缴费日期")
+        if day < local_date(fee.issued_at):
+            raise DomainError("disclosure.paid_on_before_notice", "缴费日期不能早于收费通知发出之日", field="paid_on")
+        if day > fee.pay_by:
+            raise DomainError("disclosure.fee_paid_late",
+                              f"缴费期限已于 {fee.pay_by.isoformat()} 届满，逾期未缴纳的视为放弃申请", field="paid_on")
+        fee.state, fee.settled_on, fee.receipt_number, fee.settled_by = FeeState.PAID, day, receipt_number, actor
+        fee.save(update_fields=["state", "settled_on", "receipt_number", "settled_by"])
+        _apply(req, action=Action.FEE_PAID, kind=EventKind.SPECIAL_PROCEDURE_ENDED, at=at, actor=actor,
+               note=note or f"已缴纳信息处理费 {fee.amount} 元",
+               payload={"on": day.isoformat(), "procedure": FEE_PAYMENT, "fee_notice": fee.number})
+        return req
+
+
+def fee_waive(*, request_id: int, reason: str, actor: Staff, at: datetime | None = None,
+              expected_version: int | None = None) -> DisclosureRequest:
+    """减免信息处理费: the responsible person waives the fee, with the reason; the clock runs again."""
+    at = at or current_time()
+    reason = _text(reason, "reason", "减免理由")
+    with transaction.atomic():
+        req = _load(request_id, expected_version)
+        _handler(req, actor, at, Perm.CASE_GRANT_EXTENSION)
+        _move(req, Action.FEE_WAIVE)
+        fee = _pending_fee(req)
+        fee.state, fee.settled_on, fee.waiver_reason, fee.settled_by = (FeeState.WAIVED, local_date(at), reason,
+                                                                       actor)
+        fee.save(update_fields=["state", "settled_on", "waiver_reason", "settled_by"])
+        _apply(req, action=Action.FEE_WAIVE, kind=EventKind.SPECIAL_PROCEDURE_ENDED, at=at, actor=actor,
+               note=reason, payload={"procedure": FEE_PAYMENT, "fee_notice": fee.number, "waived": True})
         return req
 

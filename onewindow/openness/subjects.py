@@ -13,7 +13,18 @@ from onewindow.lifecycle.registry import ChainReport, Described, SubjectType, re
 from onewindow.lifecycle.selectors import verify_events
 
 from .clock import SUBJECT
-from .models import DisclosureRequest, DisclosureRequestEvent
+from .models import (
+    DisclosureRequest,
+    DisclosureRequestEvent,
+    EnforcementInspection,
+    EnforcementOfficer,
+    Fund,
+    FundEvent,
+    InspectionEvent,
+    MajorPenalty,
+    OfficerEvent,
+    PenaltyEvent,
+)
 
 
 def _describe(ids: Sequence[int]) -> dict[int, Described]:
@@ -81,3 +92,53 @@ def _verify_topic(label: str | None) -> Iterator[ChainReport]:
 def register_topics() -> None:
     register_subject(SubjectType(key="topic", noun="点题", describe=_describe_topic, verify=_verify_topic,
                                  url=lambda _pk, _d: reverse("openness:staff_topics")))
+
+
+def _chains(subject_type: str, model: type, event_model: type, owner: str, label_field: str,
+            label: str | None) -> Iterator[ChainReport]:
+    records = model.objects.order_by("id")
+    if label is not None:
+        records = records.filter(**{label_field: label})
+    for record in records.iterator(chunk_size=500):
+        title = getattr(record, label_field)
+        events = event_model.objects.filter(**{owner: record}).order_by("seq")
+        yield ChainReport(subject_type, title, verify_events(events, title))
+
+
+def register_enforcement() -> None:
+    """Enforcement records: a major penalty's filing deadline raises the generic ``deadline_overdue``
+    warning; officers and inspections have chains to verify."""
+    def describe_penalty(ids: Sequence[int]) -> dict[int, Described]:
+        rows = MajorPenalty.objects.filter(id__in=list(ids)).values_list("id", "number", "decision_number")
+        return {pk: Described(title=f"{number}（{decision}）", warning_fields={}) for pk, number, decision in rows}
+
+    register_subject(SubjectType(
+        key="major_penalty", noun="重大行政处罚备案", describe=describe_penalty,
+        verify=lambda label: _chains("major_penalty", MajorPenalty, PenaltyEvent, "penalty", "number", label),
+        url=lambda _pk, _d: reverse("openness:staff_penalties")))
+    register_subject(SubjectType(
+        key="enforcement_officer", noun="行政执法人员",
+        describe=lambda ids: {pk: Described(title=n) for pk, n in EnforcementOfficer.objects.filter(
+            id__in=list(ids)).values_list("id", "certificate_number")},
+        verify=lambda label: _chains("enforcement_officer", EnforcementOfficer, OfficerEvent, "officer",
+                                     "certificate_number", label),
+        url=lambda _pk, _d: reverse("openness:staff_officers")))
+    register_subject(SubjectType(
+        key="enforcement_inspection", noun="行政检查",
+        describe=lambda ids: {pk: Described(title=n) for pk, n in EnforcementInspection.objects.filter(
+            id__in=list(ids)).values_list("id", "number")},
+        verify=lambda label: _chains("enforcement_inspection", EnforcementInspection, InspectionEvent, "inspection",
+                                     "number", label),
+        url=lambda _pk, _d: reverse("openness:staff_inspections")))
+
+
+def register_funds() -> None:
+    """Funds: the payment deadline row (the earliest unpaid entry's due day) raises the generic
+    ``deadline_overdue`` warning; the fund's history is a chain."""
+    register_subject(SubjectType(
+        key="fund", noun="惠民资金",
+        describe=lambda ids: {pk: Described(title=f"{code}（{name}）") for pk, code, name in Fund.objects.filter(
+            id__in=list(ids)).values_list("id", "code", "name")},
+        verify=lambda label: _chains("fund", Fund, FundEvent, "fund", "code", label),
+        # The title starts with the fund's code: the page's address needs no query of its own.
+        url=lambda _pk, d: reverse("openness:staff_fund", args=[d.title.partition("（")[0]])))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import fund_views, power_views, publication_views, topic_views, views
+from . import enforcement_views, fund_views, power_views, publication_views, topic_views, views
 
 app_name = "openness"
 urlpatterns = [
@@ -10,22 +10,34 @@ urlpatterns = [
     path("openness/requests/filed/", views.public_filed, name="public_filed"),
     path("openness/requests/status/", views.public_status, name="public_status"),
     path("openness/requests/reply.pdf", views.public_reply_pdf, name="public_reply_pdf"),
+    path("openness/requests/fee.pdf", views.public_fee_pdf, name="public_fee_pdf"),
     path("openness/powers/", power_views.public_powers, name="public_powers"),
     path("openness/powers/<str:code>/", power_views.public_power, name="public_power"),
     path("openness/funds/", fund_views.public_funds, name="public_funds"),
     path("openness/funds/village/<str:code>/", fund_views.village_page, name="village"),
     path("openness/funds/entries/<int:entry_id>/dispute/", fund_views.public_dispute, name="public_dispute"),
     path("openness/publications/", publication_views.public_publications, name="public_publications"),
+    path("openness/catalogue/", publication_views.public_catalogue, name="public_catalogue"),
     path("openness/publications/<str:number>/", publication_views.public_publication, name="public_publication"),
     path("openness/topics/", topic_views.public_topics, name="public_topics"),
+    path("openness/enforcement/officers/", enforcement_views.public_officers, name="public_officers"),
     path("openness/topics/<int:pk>/second/", topic_views.public_second, name="public_second"),
     # Staff
     path("staff/openness/topics/", topic_views.staff_topics, name="staff_topics"),
     path("staff/openness/publications/", publication_views.staff_schedule, name="staff_schedule"),
+    path("staff/openness/quality/", publication_views.staff_quality, name="staff_quality"),
     path("staff/openness/publications/<int:pk>/", publication_views.staff_publication, name="staff_publication"),
     path("staff/openness/publications/<int:pk>/act/<str:action>/", publication_views.staff_publication_act,
          name="staff_publication_act"),
     path("staff/openness/funds/", fund_views.staff_funds, name="staff_funds"),
+    path("staff/openness/funds/<str:code>/", fund_views.staff_fund, name="staff_fund"),
+    path("staff/openness/enforcement/officers/", enforcement_views.staff_officers, name="staff_officers"),
+    path("staff/openness/enforcement/officers/<int:pk>/revoke/", enforcement_views.staff_officer_revoke,
+         name="staff_officer_revoke"),
+    path("staff/openness/enforcement/inspections/", enforcement_views.staff_inspections, name="staff_inspections"),
+    path("staff/openness/enforcement/penalties/", enforcement_views.staff_penalties, name="staff_penalties"),
+    path("staff/openness/enforcement/penalties/<int:pk>/file/", enforcement_views.staff_penalty_file,
+         name="staff_penalty_file"),
     path("staff/openness/powers/", power_views.staff_powers, name="staff_powers"),
     path("staff/openness/powers/export/<int:version_id>/", power_views.staff_powers_export, name="staff_powers_export"),
     path("staff/openness/powers/<str:code>/calculator/", power_views.staff_calculator, name="staff_calculator"),
@@ -34,5 +46,6 @@ urlpatterns = [
     path("staff/openness/requests/<str:number>/", views.staff_request, name="staff_request"),
     path("staff/openness/requests/<str:number>/act/<str:action>/", views.staff_act, name="staff_act"),
     path("staff/openness/requests/<str:number>/reply.pdf", views.staff_reply_pdf, name="staff_reply_pdf"),
+    path("staff/openness/requests/<str:number>/fee.pdf", views.staff_fee_pdf, name="staff_fee_pdf"),
     path("staff/openness/report/", views.staff_report, name="staff_report"),
 ]

@@ -26,7 +26,7 @@ from onewindow.organization.models import Staff
 from onewindow.organization.permissions import staff_of
 from onewindow.portal.ratelimit import RateLimited, check, client_address, parse_rate, too_many_requests
 
-from . import selectors
+from . import fee_document, selectors
 from .actions import perform
 from .models import DisclosureRequest
 from .reply_document import pdf_of
@@ -176,6 +176,28 @@ def public_reply_pdf(request: HttpRequest) -> HttpResponse:
     return _pdf(req)
 
 
+@require_POST
+def public_fee_pdf(request: HttpRequest) -> HttpResponse:
+    """The fee notice, for the applicant (number and query code in the form)."""
+    limited = _limited(request)
+    if limited is not None:
+        return limited
+    try:
+        req = selectors.request_for_applicant(request.POST.get("number", ""), request.POST.get("code", ""))
+        return _fee_pdf(req)
+    except DomainError as exc:
+        return render(request, "openness/error.html", {"message": exc.message}, status=exc.status)
+
+
+def _fee_pdf(req: DisclosureRequest) -> HttpResponse:
+    fee = getattr(req, "fee", None)
+    if fee is None:
+        raise NotFound("该申请没有收费通知书", code="disclosure.fee_not_found")
+    response = HttpResponse(fee_document.pdf_of(fee), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{file_stem(fee.number)}.pdf"'
+    return response
+
+
 def _pdf(req: DisclosureRequest) -> HttpResponse:
     reply = getattr(req, "reply", None)
     if reply is None:
@@ -235,7 +257,7 @@ def _params(action: str, post: Any) -> dict[str, Any]:
     """The action's inputs from its form."""
     params: dict[str, Any] = {"expected_version": _int(post.get("expected_version"))}
     text = {k: post.get(k, "") for k in ("note", "third_party", "opinion", "reason", "answer", "reasons", "agency",
-                                          "how_to_obtain") if k in post}
+                                          "how_to_obtain", "method", "how_to_pay", "receipt_number") if k in post}
     params.update(text)
     if action == Action.REQUEST_CLARIFICATION:
         params["points"] = [line for line in post.get("points", "").splitlines() if line.strip()]
@@ -243,7 +265,11 @@ def _params(action: str, post: Any) -> dict[str, Any]:
         params["grounds"] = post.getlist("grounds")
     if action == Action.EXTEND:
         params["workdays"] = post.get("workdays", "")
-    for name in ("received_on", "answered_on"):
+    if action == Action.FEE_NOTICE:
+        params["pieces"] = post.get("pieces") or 1
+        if post.get("pages"):
+            params["pages"] = post.get("pages")
+    for name in ("received_on", "answered_on", "paid_on"):
         if post.get(name):
             params[name] = post.get(name)
     return params
@@ -268,6 +294,11 @@ def staff_act(request: HttpRequest, staff: Staff, number: str, action: str) -> H
 @_staff_view
 def staff_reply_pdf(request: HttpRequest, staff: Staff, number: str) -> HttpResponse:
     return _pdf(selectors.request_for(staff, number))
+
+
+@_staff_view
+def staff_fee_pdf(request: HttpRequest, staff: Staff, number: str) -> HttpResponse:
+    return _fee_pdf(selectors.request_for(staff, number))
 
 
 @_staff_view

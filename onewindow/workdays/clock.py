@@ -68,8 +68,13 @@ ISSUANCE_WORKDAYS = 10
 # 政府信息公开条例 第三十二条: consulting a third party is not counted (15 working days to answer).
 THIRD_PARTY_CONSULTATION = "third_party_consultation"
 
+# 国办函〔2020〕109号《政府信息公开信息处理费管理办法》: from the fee notice to the payment the
+# reply period does not run either.
+FEE_PAYMENT = "fee_payment"
+
 PAUSE_LABELS: dict[str, str] = {str(k): v for k, v in SPECIAL_PROCEDURE_LABELS.items()}
 PAUSE_LABELS[THIRD_PARTY_CONSULTATION] = "征求第三方意见"
+PAUSE_LABELS[FEE_PAYMENT] = "缴纳信息处理费"
 
 
 class EventKind(StrEnum):

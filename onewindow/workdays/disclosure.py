@@ -12,7 +12,10 @@
   — recorded as ``special_procedure_started`` / ``_ended`` with procedure
   ``third_party_consultation``, and paused exactly like an Art. 45 procedure;
 - 第三十三条: reply within 20 working days of receipt, extendable once by at most 20 with the
-  consent of the head of the disclosure office.
+  consent of the head of the disclosure office;
+- 第四十二条 with 国办函〔2020〕109号: where a processing fee is charged, the time from the fee notice
+  to the payment (the applicant has 20 working days) is not counted either — procedure
+  ``fee_payment``, paused like the consultation.
 
 There is no acceptance decision and no deemed acceptance: the reply clock runs from receipt.
 Events and results are the same :class:`~onewindow.workdays.clock.ClockEvent` and
@@ -30,6 +33,7 @@ from onewindow.catalog.rules import HandlingType
 from .arithmetic import CalendarSnapshot
 from .clock import (
     DEFAULT_YELLOW_SHARE,
+    FEE_PAYMENT,
     THIRD_PARTY_CONSULTATION,
     ClockEvent,
     ClockLimits,
@@ -42,6 +46,7 @@ REPLY_WORKDAYS = 20  # 第三十三条第二款
 REPLY_EXTENSION_CAP = 20  # 第三十三条第二款
 SUPPLEMENT_REQUEST_WORKDAYS = 7  # 第三十条
 THIRD_PARTY_WORKDAYS = 15  # 第三十二条: the time the third party has to answer
+FEE_PAYMENT_WORKDAYS = 20  # 国办函〔2020〕109号: the applicant pays within 20 working days of the notice
 
 
 def disclosure_limits(*, promised: int = REPLY_WORKDAYS, yellow_share: Fraction | float | str = DEFAULT_YELLOW_SHARE,
@@ -51,7 +56,7 @@ def disclosure_limits(*, promised: int = REPLY_WORKDAYS, yellow_share: Fraction 
         statutory=REPLY_WORKDAYS, promised=promised, handling=HandlingType.COMMITTED,
         yellow_share=yellow_share, intake_workdays=SUPPLEMENT_REQUEST_WORKDAYS,
         handling_starts_on_receipt=True, extension_cap=REPLY_EXTENSION_CAP, issuance_workdays=None,
-        pause_kinds=frozenset({THIRD_PARTY_CONSULTATION}), approver_roles=frozenset(approver_roles),
+        pause_kinds=frozenset({THIRD_PARTY_CONSULTATION, FEE_PAYMENT}), approver_roles=frozenset(approver_roles),
         regime=Regime.DISCLOSURE,
     )
 

@@ -44,7 +44,7 @@ _HOLIDAY_EN = {
 _PAUSE_EN = {
     "hearing": "hearing", "tendering": "tendering", "auction": "auction", "inspection": "inspection",
     "testing": "testing", "quarantine": "quarantine", "appraisal": "appraisal", "expert_review": "expert review",
-    "third_party_consultation": "third-party consultation",
+    "third_party_consultation": "third-party consultation", "fee_payment": "payment of the processing fee",
 }
 
 _DUE_NAMES = {

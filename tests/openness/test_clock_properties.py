@@ -75,7 +75,8 @@ receipts = st.dates(min_value=date(2005, 1, 1), max_value=date(2026, 6, 30))
 
 @st.composite
 def plans(draw):
-    """A request's history: receipt, maybe one clarification, maybe a consultation, maybe an extension."""
+    """A request's history: receipt, maybe one clarification, maybe a pause (a consultation or a
+    processing fee awaited), maybe an extension."""
     r = draw(receipts)
     clarify = draw(st.booleans())
     ask_after = draw(st.integers(0, 7))  # working days after receipt (Art. 30: within 7)
@@ -84,11 +85,12 @@ def plans(draw):
     consult_after = draw(st.integers(0, 19))  # working days after the (re)start: inside the period
     consult_days = draw(st.integers(0, 40))  # calendar days the third party takes
     extension = draw(st.one_of(st.none(), st.integers(1, 20)))
-    return r, clarify, ask_after, answer_after, consult, consult_after, consult_days, extension
+    fee = draw(st.booleans())  # the pause is the applicant paying the processing fee (国办函〔2020〕109号)
+    return r, clarify, ask_after, answer_after, consult, consult_after, consult_days, extension, fee
 
 
 def build(plan) -> tuple[list[StoredEvent], date, int, tuple[date, date] | None, date]:
-    r, clarify, ask_after, answer_after, consult, consult_after, consult_days, extension = plan
+    r, clarify, ask_after, answer_after, consult, consult_after, consult_days, extension, fee = plan
     b = Builder()
     b.add(EventKind.SUBMITTED, r)
     start = r
@@ -103,8 +105,9 @@ def build(plan) -> tuple[list[StoredEvent], date, int, tuple[date, date] | None,
     if consult:
         s = naive_add(start, consult_after) if consult_after else start
         e = s + timedelta(days=consult_days)
-        b.add(EventKind.SPECIAL_PROCEDURE_STARTED, s, third_party="第三方")
-        b.add(EventKind.SPECIAL_PROCEDURE_ENDED, e, opinion="agree")
+        started = {"procedure": "fee_payment"} if fee else {"third_party": "第三方"}
+        b.add(EventKind.SPECIAL_PROCEDURE_STARTED, s, **started)
+        b.add(EventKind.SPECIAL_PROCEDURE_ENDED, e, **({"procedure": "fee_payment"} if fee else {"opinion": "agree"}))
         pause = (s, e)
         last = e
     n = 20

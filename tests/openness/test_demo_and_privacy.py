@@ -49,7 +49,7 @@ def test_the_demo_has_every_request_state_and_is_idempotent(loaded) -> None:
     assert line.startswith("政务公开：")
     assert "未重复载入" in again
     states = set(DisclosureRequest.objects.values_list("state", flat=True))
-    assert states == {"received", "awaiting_clarification", "consulting", "replied", "withdrawn"}
+    assert states == {"received", "awaiting_clarification", "consulting", "awaiting_fee", "replied", "withdrawn"}
     assert DisclosureRequest.objects.filter(extension_workdays__gt=0, state="received").exists()
     assert DisclosureRequest.objects.filter(consulted=True, state="consulting").exists()
     assert DisclosureRequest.objects.filter(answer="partially_disclosed").exists()
@@ -62,12 +62,38 @@ def test_the_demo_power_list_funds_and_publication(loaded) -> None:
     assert all(p.stages for p in Power.objects.all())
     assert Fund.objects.count() == 3
     assert Distribution.objects.values("village").distinct().count() >= 10
-    pub = Publication.objects.get(follows__isnull=True)
+    from onewindow.openness.models import FundEvent
+
+    assert FundEvent.objects.filter(kind="payment_recorded").count() == 2  # the two funds with unpaid entries
+    pub = Publication.objects.get(follows__isnull=True, title__contains="低保拟保障对象")
     assert pub.state == "published"
     assert Publication.objects.get(follows=pub).state == "draft"  # the next quarter's, on the schedule
     assert pub.comment_ends >= local_date()
     assert pub.objections.count() == 1
     assert Topic.objects.filter(state="answered").count() == 1
+
+
+def test_the_demo_enforcement(loaded) -> None:
+    from onewindow.openness.enforcement_rules import filing_status
+    from onewindow.openness.models import EnforcementInspection, EnforcementOfficer, MajorPenalty
+
+    assert EnforcementOfficer.objects.filter(state="revoked").count() == 1
+    assert EnforcementOfficer.objects.filter(valid_until__lt=local_date()).count() == 1
+    assert all(i.officers.count() >= 2 for i in EnforcementInspection.objects.all())
+    statuses = {filing_status(p.state, p.filing_due, p.filed_on, local_date()) for p in MajorPenalty.objects.all()}
+    assert statuses == {"on_time", "late", "pending", "overdue"}
+
+
+def test_the_demo_catalogue(loaded) -> None:
+    published = Publication.objects.filter(state="published")
+    assert set(published.values_list("category", flat=True)) >= {"document", "budget", "final_accounts", "staffing",
+                                                                 "village_finance", "notice"}
+    assert all(p.index_number for p in published)
+    assert Publication.objects.filter(state="withdrawn", published_on__isnull=False).exists()
+    assert Publication.objects.filter(revises__isnull=False, state="draft").exists()
+    assert Publication.objects.filter(category="village_finance", follows__isnull=False, state="draft").count() == 2
+    late = [p for p in Publication.objects.all() if p.published_on and p.published_on > p.due_on]
+    assert [p.category for p in late] == ["staffing"]
     assert Topic.objects.get(state="open").seconds == 5
 
 
@@ -89,7 +115,7 @@ def test_no_public_page_or_answer_carries_a_full_id_or_phone_number(loaded) -> N
     client = Client()
     texts: dict[str, str] = {}
     for url in ("/openness/", "/openness/requests/new/", "/openness/requests/status/", "/openness/powers/",
-                "/openness/funds/", "/openness/publications/", "/openness/topics/", "/api/v1/powers?limit=500", "/api/v1/public/funds",
+                "/openness/funds/", "/openness/publications/", "/openness/catalogue/", "/openness/topics/", "/openness/enforcement/officers/", "/api/v1/powers?limit=500", "/api/v1/public/funds",
                 "/api/v1/publications"):
         texts[url] = _get(client, url)
     for code in Power.objects.values_list("code", flat=True):
@@ -101,7 +127,7 @@ def test_no_public_page_or_answer_carries_a_full_id_or_phone_number(loaded) -> N
     for village in villages:
         texts[village] = _get(client, f"/openness/funds/village/{village}/")
         texts["api " + village] = _get(client, "/api/v1/public/funds", {"village": village})
-    for pub in Publication.objects.exclude(state="draft").values_list("number", flat=True):  # drafts are not public
+    for pub in Publication.objects.filter(state__in=["published", "finalized"]).values_list("number", flat=True):
         texts[pub] = _get(client, f"/openness/publications/{pub}/")
     entry = Distribution.objects.select_related("village").first()
     texts["self-check"] = _post(client, f"/openness/funds/village/{entry.village.code}/",

@@ -90,6 +90,9 @@ def test_review_by_the_named_reviewer_only(people, two_counties) -> None:
     pub = scheduled(people)
     with pytest.raises(DomainError) as exc:
         ps.publication_submit(publication_id=pub.id, reviewer_id=people.author.id, actor=people.author, at=at(MON))
+    assert (exc.value.code, exc.value.field) == ("publication.reviewer_is_author", "reviewer")
+    with pytest.raises(DomainError) as exc:
+        ps.publication_submit(publication_id=pub.id, reviewer_id=people.clerk.id, actor=people.author, at=at(MON))
     assert (exc.value.code, exc.value.field) == ("publication.reviewer_invalid", "reviewer")
     with pytest.raises(DomainError) as exc:
         ps.publication_publish(publication_id=pub.id, actor=people.chief, at=at(MON))
@@ -103,6 +106,16 @@ def test_review_by_the_named_reviewer_only(people, two_counties) -> None:
     with pytest.raises(DomainError) as exc:
         ps.publication_finalize(publication_id=pub.id, actor=people.author, at=at(MON))
     assert exc.value.code == "publication.transition_refused.finalize"
+
+
+def test_the_author_cannot_be_named_reviewer_by_someone_else(people) -> None:
+    """The chief representative drafts; a colleague submitting it cannot name the author to review it."""
+    pub = ps.publication_schedule(department_id=people.dept.id, title="通知", kind="ad_hoc", body="b", comment_days=7,
+                                  comment_unit="calendar", due_on=MON, actor=people.chief, at=at(MON))
+    with pytest.raises(DomainError) as exc:
+        ps.publication_submit(publication_id=pub.id, reviewer_id=people.chief.id, actor=people.author, at=at(MON))
+    assert (exc.value.code, exc.value.field, exc.value.status) == ("publication.reviewer_is_author", "reviewer", 400)
+    assert "拟稿人" in exc.value.message
 
 
 def test_scheduling_checks_its_input_and_role(people) -> None:

@@ -315,6 +315,7 @@ ROWS: list[Row] = [
     Row("openness:public_status", "GET", "/openness/requests/status/", PUBLIC),
     # The reply of a request found by its number and query code: none given, none found.
     Row("openness:public_reply_pdf", "POST", "/openness/requests/reply.pdf", who(HIDDEN)),
+    Row("openness:public_fee_pdf", "POST", "/openness/requests/fee.pdf", who(HIDDEN)),
     Row("openness:public_powers", "GET", "/openness/powers/", PUBLIC),
     Row("openness:public_power", "GET", "/openness/powers/nosuch/", who(HIDDEN)),
     Row("openness:public_funds", "GET", "/openness/funds/", PUBLIC),
@@ -322,17 +323,32 @@ ROWS: list[Row] = [
     # The empty form is refused as input (400) before the entry is looked up.
     Row("openness:public_dispute", "POST", "/openness/funds/entries/999999/dispute/", PUBLIC),
     Row("openness:public_publications", "GET", "/openness/publications/", PUBLIC),
+    Row("openness:public_catalogue", "GET", "/openness/catalogue/", PUBLIC),
     Row("openness:public_publication", "GET", "/openness/publications/nosuch/", who(HIDDEN)),
     Row("openness:public_topics", "GET", "/openness/topics/", PUBLIC),
+    Row("openness:public_officers", "GET", "/openness/enforcement/officers/", PUBLIC),
     Row("openness:public_second", "POST", "/openness/topics/999999/second/", who(HIDDEN)),
     Row("openness:staff_topics", "GET", "/staff/openness/topics/", staff()),
     Row("openness:staff_schedule", "GET", "/staff/openness/publications/", staff()),
+    # The audit of disclosure quality: supervision.view (supervisors, center administrators).
+    Row("openness:staff_quality", "GET", "/staff/openness/quality/", only(OK, "admin", "supervisor")),
     # A department's publications (openness/publication_selectors.py): its postings, the general
     # window's clerk and the center; publishing is the named reviewer's (others: refused as input, 400).
     Row("openness:staff_publication", "GET", "/staff/openness/publications/{publication}/", PUBLICATION),
     Row("openness:staff_publication_act", "POST", "/staff/openness/publications/{publication}/act/publish/",
         PUBLICATION),
     Row("openness:staff_funds", "GET", "/staff/openness/funds/", staff()),
+    # A fund's payment timeliness: the funds of the regions the postings reach (fund_selectors.fund_for).
+    Row("openness:staff_fund", "GET", "/staff/openness/funds/nosuch/", staff(HIDDEN)),
+    # Enforcement registers (openness/enforcement_selectors.py): every staff page lists what the postings
+    # reach (a proxy agent: nothing); revoking a certificate is the center's, recording and filing the
+    # department's — probed with a number nobody has, their scoping is in tests/openness/test_enforcement.py.
+    Row("openness:staff_officers", "GET", "/staff/openness/enforcement/officers/", staff()),
+    Row("openness:staff_officer_revoke", "POST", "/staff/openness/enforcement/officers/999999/revoke/",
+        staff(HIDDEN)),
+    Row("openness:staff_inspections", "GET", "/staff/openness/enforcement/inspections/", staff()),
+    Row("openness:staff_penalties", "GET", "/staff/openness/enforcement/penalties/", staff()),
+    Row("openness:staff_penalty_file", "POST", "/staff/openness/enforcement/penalties/999999/file/", staff(HIDDEN)),
     Row("openness:staff_powers", "GET", "/staff/openness/powers/", staff()),
     Row("openness:staff_powers_export", "GET", "/staff/openness/powers/export/999999/", staff(HIDDEN)),
     Row("openness:staff_calculator", "GET", "/staff/openness/powers/nosuch/calculator/", staff(HIDDEN)),
@@ -345,6 +361,7 @@ ROWS: list[Row] = [
     Row("openness:staff_act", "POST", "/staff/openness/requests/{disclosure_number}/act/extend/", DISCLOSURE_EXTEND,
         data={"workdays": "5", "reason": "矩阵测试"}),
     Row("openness:staff_reply_pdf", "GET", "/staff/openness/requests/nosuch/reply.pdf", staff(HIDDEN)),
+    Row("openness:staff_fee_pdf", "GET", "/staff/openness/requests/nosuch/fee.pdf", staff(HIDDEN)),
     Row("openness:staff_report", "GET", "/staff/openness/report/", staff()),
     # Fees: a login without a staff record is "not found" (fees/views.py::_staff).
     Row("fees:home", "GET", "/staff/fees/", staff(applicant=HIDDEN)),

@@ -147,6 +147,9 @@ def _app_samples() -> dict[str, list[str]]:
     from onewindow.openness.models import (
         DisclosureRequest,
         Distribution,
+        EnforcementOfficer,
+        Fund,
+        MajorPenalty,
         Power,
         PowerListVersion,
         Publication,
@@ -175,6 +178,7 @@ def _app_samples() -> dict[str, list[str]]:
         "publication_pk": first(Publication.objects, "pk"), "publication_number": first(Publication.objects, "number"),
         "power_code": first(Power.objects, "code"), "version_id": first(PowerListVersion.objects, "pk", 1),
         "entry_id": first(Distribution.objects, "pk"), "village": [str(v) for v in villages],
+        "fund_code": first(Fund.objects, "code", 1), "officer_pk": first(EnforcementOfficer.objects, "pk", 1), "penalty_pk": first(MajorPenalty.objects, "pk", 1),
         "region_code": ["990121000000"], "window_number": ["01"],
         "employee_number": first(Staff.objects.filter(region__code="990121000000"), "employee_number"),
         "plan_pk": first(Plan.objects, "pk", 1), "task_pk": first(Task.objects, "pk"),
@@ -239,6 +243,10 @@ _ROUTE_PARAMS = {
     "staff/openness/publications/<int:pk>/": {"pk": "publication_pk"},
     "staff/openness/requests/<str:number>/": {"number": "request_number"},
     "staff/openness/requests/<str:number>/reply.pdf": {"number": "request_number"},
+    "staff/openness/requests/<str:number>/fee.pdf": {"number": "request_number"},
+    "staff/openness/funds/<str:code>/": {"code": "fund_code"},
+    "staff/openness/enforcement/officers/<int:pk>/revoke/": {"pk": "officer_pk"},  # POST only: a GET is 405
+    "staff/openness/enforcement/penalties/<int:pk>/file/": {"pk": "penalty_pk"},  # POST only
     "/api/v1/disclosure-requests/{number}": {"number": "request_number"},
     "/api/v1/feedback/{number}": {"number": "order_number"},
     "/api/v1/powers/{code}": {"code": "power_code"},
