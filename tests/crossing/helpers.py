@@ -7,15 +7,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.contrib.auth import get_user_model
+
 from onewindow.cases import bundle_services
 from onewindow.cases import services as case_services
 from onewindow.cases.models import BundleApplication, Case
 from onewindow.cases.rules import MaterialCheck
 from onewindow.catalog.models import Bundle, BundleItem, Material, ServiceItem, ServiceItemVersion, Stage
 from onewindow.core.timesource import now
+from onewindow.online.models import ApplicantProfile
 from onewindow.organization.models import Authorization, Department, Region, Staff
 from onewindow.organization.rules import Power, Role
-from tests.cases.helpers import Hall, at, hall_staff
+from tests.cases.helpers import VALID_ID, Hall, at, hall_staff
 
 
 @dataclass
@@ -161,8 +164,9 @@ def child(app: BundleApplication, item: ServiceItem) -> Case:
     return Case.objects.get(bundle_application=app, item=item)
 
 
-def settle_child(world: Restaurant, case: Case, when: datetime) -> Case:
-    """Accept (if not yet), review, grant and issue the certificate of one child, all at ``when``."""
+def settle_child(world: Restaurant, case: Case, when: datetime | None) -> Case:
+    """Accept (if not yet), review, grant and issue the certificate of one child, all at ``when``
+    (None: now, for the API and the pages, which act at the present)."""
     food = case.department_id == world.food_dept.pk
     reviewer, chief = (world.food_reviewer, world.food_chief) if food else (world.hall.reviewer, world.hall.chief)
     if case.status == "submitted":
@@ -170,3 +174,11 @@ def settle_child(world: Restaurant, case: Case, when: datetime) -> Case:
     case = case_services.case_complete_stage(case_id=case.id, actor=reviewer, stage_order=2, opinion="同意", at=when)
     case = case_services.case_decide(case_id=case.id, actor=chief, grant=True, reasons="符合条件", at=when)
     return case_services.case_issue_certificate(case_id=case.id, actor=world.hall.clerk, at=when)
+
+
+def applicant_account(phone: str = "13912345678", *, name: str = "张三", id_number: str = VALID_ID):
+    """An applicant's online account (registered as the online tests register, without the code)."""
+    user = get_user_model().objects.create_user(username=f"applicant-{phone}", password=None)
+    ApplicantProfile.objects.create(user=user, phone=phone, phone_verified_at=now(), created_at=now(),
+                                    real_name=name, id_type="resident_id", id_number=id_number)
+    return user
