@@ -90,8 +90,8 @@ DEMO_EXTRAS = (
     "onewindow.openness.demo",
     "onewindow.hall.demo",
     "onewindow.worktasks.demo",
-    "onewindow.assessment.demo",  # it scores the facts the others recorded
     "onewindow.demo.bundles",  # after the others: none of them touches its children
+    "onewindow.assessment.demo",  # last: it scores the facts the others recorded
 )
 
 

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from onewindow.cases import bundle_selectors
 from onewindow.cases.models import BundleApplication
 from onewindow.core.errors import DomainError, NotFound
-from onewindow.core.identity import mask_id
+from onewindow.core.identity import mask_id, mask_phone
 from onewindow.core.uploads import CheckedFile, check_file, max_upload_bytes
 
 from . import services
@@ -47,7 +47,7 @@ def _apply_page(request: HttpRequest, guide: bundle_selectors.BundleGuide, *, to
     return render(request, "online/bundle_apply.html", {
         "guide": guide, "bundle": guide.bundle, "rows": rows, "token": token, "phone": phone, "errors": errors,
         "general_errors": [m for f, m in errors.items() if f not in known], "profile": profile,
-        "masked_id": mask_id(profile.id_number), "max_upload_mb": _mb(),
+        "masked_id": mask_id(profile.id_number), "masked_phone": mask_phone(profile.phone), "max_upload_mb": _mb(),
     }, status=status)
 
 
@@ -59,9 +59,10 @@ def bundle_apply(request: HttpRequest, code: str) -> HttpResponse:
     source = request.POST if request.method == "POST" else request.GET
     situations = source.getlist("situations")
     guide = _guide(code, situations)
-    profile: ApplicantProfile = request.applicant_profile
     if request.method == "GET":
-        return _apply_page(request, guide, token=str(uuid.uuid4()), phone=profile.phone)
+        # The registered phone is not written into the page (a GET shows no full phone): an empty
+        # field means that number, shown masked beside it.
+        return _apply_page(request, guide, token=str(uuid.uuid4()), phone="")
     token = request.POST.get("token", "")
     phone = request.POST.get("contact_phone", "").strip()
     errors: dict[str, str] = {}
