@@ -24,6 +24,7 @@ from onewindow.notifications.services import notify
 from onewindow.organization.models import Staff
 
 from . import bundle_rules as rules
+from . import scope
 from .bundle_rules import BUNDLE_TABLE, BundleAction, BundleStatus, ChildState, SupplementLine
 from .events import EventKind
 from .history import events_of
@@ -101,8 +102,15 @@ def after_child_events(case: Case, events: list[CaseEvent]) -> None:
         return
     if all(e.kind == EventKind.SUBMITTED for e in events):
         return  # a child being created: the application's ``applied`` event records them all
+    kept = scope.held(case)
+    if kept is not None and kept.row.get("status") == case.status:
+        # A claim, a stage opinion, a re-timing, an objection: the child's status stands, and
+        # nothing of the parent's depends on anything else (the review ends, a notice is answered,
+        # a result is ready or handed over only with a change of status).
+        return
     app = (BundleApplication.objects.select_for_update(of=("self",)).select_related("bundle", "region")
            .get(pk=case.bundle_application_id))
+    version = app.row_version
     if app.status == BundleStatus.CONCLUDED:
         return  # an objection or a verification after the end changes nothing of the bundle
     last = events[-1]
@@ -144,7 +152,8 @@ def after_child_events(case: Case, events: list[CaseEvent]) -> None:
         else:
             parent_event(app, EventKindBundle.SUPPLEMENTED, at=at, actor=actor, actor_label=label, payload={
                 "cases": [c.number for c in children if c.status == Status.SUBMITTED]})
-    app.save()
+    if app.row_version != version or app.child_statuses.get(case.number) != before:
+        app.save()
 
 
 def _notify_supplement(app: BundleApplication, requests: list[CaseEvent], rows: dict[str, Case], *, at: datetime,

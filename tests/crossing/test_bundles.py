@@ -20,6 +20,7 @@ from onewindow.cases.bundle_services import (
 from onewindow.cases.history import events_of
 from onewindow.cases.models import BundleApplication, BundleApplicationEvent, Case
 from onewindow.cases.rules import MaterialCheck
+from onewindow.cases.selectors import inbox
 from onewindow.core.errors import DomainError, NotFound, PermissionDenied
 from onewindow.documents.models import Document
 from onewindow.lifecycle.selectors import verify_all
@@ -193,6 +194,27 @@ def test_the_supplements_of_one_acceptance_review_become_one_notice(world, hall)
     assert [n.number for n in bsel.notices_of(app)] == [f"{app.number}-BZ01"]
 
 
+def test_a_child_deemed_accepted_ends_the_review_and_the_notice_goes_out(world, hall):
+    app = restaurant_application(world, missing=("经营场所证明",))
+    shop = child(app, world.shop)
+    s.case_request_supplement(case_id=shop.id, actor=hall.clerk, materials=["经营场所证明"], at=at(2026, 9, 29))
+    # Nobody decides on the food licence within 5 working days: it is deemed accepted (Art. 32),
+    # which ends the review.
+    assert s.cases_deem_overdue_acceptances(now=at(2026, 10, 12)) == 1
+    app.refresh_from_db()
+    assert app.status == "awaiting_supplement"
+    assert _kinds(app)[-2:] == ["child_progress", "supplement_notified"]
+    assert app.events.get(kind="supplement_notified").actor_label == "系统"
+
+
+def test_a_move_that_changes_no_childs_status_leaves_the_parent_alone(world, hall):
+    app = restaurant_application(world)
+    food = s.case_accept(case_id=child(app, world.food).id, actor=hall.clerk, at=at(2026, 9, 29))
+    seen = _kinds(app)
+    s.case_claim_task(case_id=food.id, actor=world.food_reviewer, stage_order=2, at=at(2026, 9, 30))
+    assert _kinds(app) == seen
+
+
 def test_the_clerk_reviews_the_children_in_one_form(world, hall):
     app = restaurant_application(world, missing=("食品经营许可申请书",))
     shop, food = child(app, world.shop), child(app, world.food)
@@ -258,6 +280,9 @@ def test_one_delivery_of_all_results_concludes_the_children_and_the_parent(world
     app.refresh_from_db()
     assert app.status == "awaiting_delivery"
     assert app.events.get(kind="ready_for_delivery").payload["cases"] == [shop.number, food.number]
+    box = inbox(hall.clerk)  # the clerk finds them apart from the results delivered one by one
+    assert [c.number for c in box.bundle_to_deliver] == [shop.number, food.number]
+    assert not box.to_deliver
     with pytest.raises(DomainError) as refused:  # a child's result is never handed over alone
         s.case_deliver(case_id=shop.id, actor=hall.clerk, method="window", at=at(2026, 10, 8))
     assert refused.value.code == "delivery.bundle_only"
