@@ -4,8 +4,9 @@ its children, the one supplement, the one delivery.
 The parent never copies the case engine: each child is a case of its own, received by
 :func:`onewindow.cases.services.case_submit` and moved by the case services, with its own clock,
 department and certificate; the parent follows through :mod:`.bundle_sync`. Each function runs in
-one transaction: a refusal of any child leaves nothing of the whole action behind. Children are
-locked before the parent (through their own services), as in :mod:`.bundle_sync`.
+one transaction: a refusal of any child leaves nothing of the whole action behind. An action on
+several children locks them all first, then acts on each (whose own transition locks the parent
+after it), so locks are always taken children first, parent last.
 """
 
 from __future__ import annotations
@@ -146,6 +147,13 @@ def _named(exc: DomainError, case: Case, where: str) -> DomainError:
     return named
 
 
+def _lock_children(app: BundleApplication) -> None:
+    """Lock every child, in id order, before any child action: each child action then locks the
+    parent after its child, so the parent is always locked after the children it follows — never
+    a circle with a single child's action waiting on the parent."""
+    list(Case.objects.select_for_update().filter(bundle_application=app).order_by("pk").values_list("pk", flat=True))
+
+
 def _application(application_id: int) -> BundleApplication:
     app = BundleApplication.objects.select_related("bundle", "region", "lead_department").filter(
         pk=application_id).first()
@@ -164,6 +172,7 @@ def bundle_review(*, application_id: int, actor: Staff, decisions: list[ChildDec
     if not decisions:
         raise DomainError("bundle.decisions_required", "请至少对一个子办件作出受理或补正决定", field="decisions")
     with transaction.atomic():
+        _lock_children(app)
         for i, d in enumerate(decisions):
             where = f"decisions[{i}]"
             if d.action not in REVIEW_ACTIONS:
@@ -210,6 +219,7 @@ def bundle_supplement(*, application_id: int, actor: Staff | None, materials: li
         raise DomainError("bundle.supplement_incomplete",
                           f"补正告知书所列材料须一次补齐，尚缺：{'、'.join(dict.fromkeys(lacking))}", field="materials")
     with transaction.atomic():
+        _lock_children(app)
         for child in waiting:
             try:
                 case_services.case_supplement(case_id=child.pk, actor=actor, materials=listed[child.pk], at=at,
@@ -232,6 +242,7 @@ def bundle_deliver(*, application_id: int, actor: Staff, method: str, tracking_n
                           field="action")
     ready = list(app.children.filter(status=Status.CERTIFICATE_ISSUED).select_related("item_version").order_by("pk"))
     with transaction.atomic():
+        _lock_children(app)
         for child in ready:
             try:
                 case_services.case_deliver(case_id=child.pk, actor=actor, method=method,

@@ -6,8 +6,9 @@ stored, in the same transaction): it records the child's new status on the paren
 the combined supplement notice once the acceptance review is over, records the one delivery, and
 moves the parent to the state its children call for (``bundle_rules.target_status``). No signal,
 no second engine: the child's own service did the work; this only keeps the parent's projection
-and history. Locks are always taken child first, then parent (the bundle services do the same),
-so a child action and a bundle action never wait on each other in a circle.
+and history. Locks are always taken children first, then the parent (the bundle services lock
+every child they act on before any child action), so a child action and a bundle action never
+wait on each other in a circle.
 
 This module imports neither the case services nor the unit (which import it).
 """
