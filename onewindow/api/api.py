@@ -140,6 +140,7 @@ def _register_routers() -> None:
         ("onewindow.workdays.api", "/calendar"),
         ("onewindow.documents.api", "/certificates"),
         ("onewindow.cases.api", "/cases"),
+        ("onewindow.cases.bundle_api", "/bundles"),
         ("onewindow.supervision.api", "/supervision"),
         ("onewindow.online.api", "/public"),
         ("onewindow.feedback.ratings_api", "/ratings"),

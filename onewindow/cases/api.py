@@ -26,6 +26,7 @@ from onewindow.organization.models import Window
 
 from . import listing, selectors
 from .actions import ACTIONS, action_inputs, perform
+from .bundle_selectors import bundle_of_case
 from .disclosure import masked_payload
 from .history import digest_lookup
 from .importer import ImportRejected, case_import
@@ -128,7 +129,28 @@ class EventOut(Schema):
     hash: str
 
 
+class BundleSiblingOut(Schema):
+    number: str
+    item_code: str
+    item_name: str
+    department: str
+    status: str
+    status_label: str
+
+
+class BundleRefOut(Schema):
+    """The bundle application (一件事) a case is a child of, and its children."""
+
+    number: str = Field(description="一件事申请编号")
+    bundle_code: str
+    bundle_name: str
+    status: str
+    status_label: str
+    children: list[BundleSiblingOut]
+
+
 class CaseDetailOut(CaseOut):
+    bundle: BundleRefOut | None = Field(None, description="所属一件事申请及其全部子办件；不属于一件事的办件为 null")
     as_of: str
     clock: dict[str, Any]
     explanations: dict[str, Any]
@@ -305,12 +327,14 @@ def detail(request: HttpRequest, number: str, as_of: str | None = None) -> Any:
     """The case with its events up to ``as_of`` (ISO 8601 with zone; default now) and its clock
     then: due dates, remaining working days, paused, warning level, and each due date's
     explanation in Chinese and English. ID numbers and phones in event payloads are masked, as in
-    the case row: a full ID is shown only by the case page, which records the view."""
+    the case row: a full ID is shown only by the case page, which records the view. A child of a
+    bundle application (一件事) names it and its siblings in ``bundle``."""
     staff = request_staff(request)
     case = selectors.case_for(staff, number)
     view = selectors.case_view(case, as_of=_parse_as_of(as_of))
     digests = digest_lookup(case)  # the submitted event's digests shown as the row's numbers, masked
-    return {**case_out(case), "as_of": view.as_of.isoformat(), "clock": view.clock.as_dict(),
+    return {**case_out(case), "bundle": bundle_of_case(case), "as_of": view.as_of.isoformat(),
+            "clock": view.clock.as_dict(),
             "explanations": view.explanations,
             "timeline": [{"seq": e.seq, "kind": e.kind, "label": selectors.event_label(e.kind),
                           "at": e.at.isoformat(), "actor": e.actor_label, "payload": masked_payload(e.payload, digests=digests), "hash": e.hash}

@@ -116,6 +116,20 @@ def deferred_refusal(case: Case, step: str) -> Refusal | None:
                    f"容缺材料尚未补齐：{'、'.join(case.deferred_owed)}，补齐前不能{what}", "materials")
 
 
+def bundle_delivery_refusal(case: Case, bundle: str = "") -> Refusal | None:
+    """一件事: one delivery of all results — a child's result is handed over with its siblings',
+    by the application's delivery (``bundle`` names the application), never alone."""
+    if case.bundle_application_id is None:
+        if bundle:
+            return Refusal("delivery.not_in_bundle", f"本办件不属于一件事申请{bundle}")
+        return None
+    if not bundle:
+        return Refusal("delivery.bundle_only", "本办件属于一件事申请，办理结果须在一件事申请页面统一送达")
+    if case.bundle_application.number != bundle:
+        return Refusal("delivery.not_in_bundle", f"本办件不属于一件事申请{bundle}")
+    return None
+
+
 def decision_refusal(tasks: Sequence[CaseTask], case: Case) -> Refusal | None:
     """A decision waits for every review stage (the stages of the item's process)."""
     if any(t.state == CaseTask.State.OPEN for t in tasks) or case.current_stage is not None:
@@ -359,7 +373,8 @@ def verdicts(case: Case, staff: Staff, *, events: Sequence[CaseEvent], tasks: Se
     if case.verification_result == "pending":
         offer("record_verification", "record_verification", Action.RECORD_VERIFICATION, Perm.CASE_DECIDE)
     offer("deliver", "deliver", Action.DELIVER, Perm.CASE_DELIVER,
-          external_refusal(case, Action.DELIVER) if _allows(case, Action.DELIVER) else None)
+          (bundle_delivery_refusal(case) or external_refusal(case, Action.DELIVER))
+          if _allows(case, Action.DELIVER) else None)
     offer("withdraw", "withdraw", Action.WITHDRAW, Perm.CASE_SUBMIT)
     return out
 

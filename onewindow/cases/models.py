@@ -13,8 +13,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.core.personal_fields import BlindIndexField, EncryptedCharField
-from onewindow.lifecycle.models import append_only
+from onewindow.lifecycle.models import ChainedEvent, append_only
 
+from .bundle_rules import BUNDLE_STATUS_LABELS, BundleStatus
 from .events import EVENT_LABELS, EventKind
 from .states import STATUS_LABELS, Status
 
@@ -98,6 +99,11 @@ class Case(models.Model):
     # 异议: the applicant's objections, each {"no", "against_seq", "against_kind", "content", "due",
     # "answered"} (the answer itself is its event and numbered notice).
     objections = models.JSONField(_("异议"), default=list, blank=True)
+
+    # 一件事: the bundle application this case is a child of (its ``submitted`` event names it too,
+    # so the link is sealed in the chain).
+    bundle_application = models.ForeignKey("BundleApplication", models.PROTECT, null=True, blank=True,
+                                           related_name="children", verbose_name=_("所属一件事申请"))
 
     # The clock, materialized on every transition and calendar change.
     acceptance_due = models.DateField(_("受理决定期限"), null=True, blank=True, db_index=True)
@@ -226,3 +232,84 @@ class CreditRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.applicant_name} {self.kind} {self.case_id}"
+
+
+class BundleNumberSequence(models.Model):
+    """The last bundle application number issued per region and year."""
+
+    region = models.ForeignKey("organization.Region", models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["region", "year"], name="bundle_sequence_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.region_id}/{self.year}: {self.last}"
+
+
+class BundleApplication(models.Model):
+    """一件事申请: one application of a bundle (one form, one material set, one notice), the parent
+    of one child case per item that applies. A record type of the lifecycle kernel: its state is a
+    projection of its children's (``bundle_rules.target_status``), every change explained by an
+    event of its own hash chain. It stores no personal number: those live, encrypted, in the
+    children."""
+
+    number = models.CharField(_("申请编号"), max_length=32, unique=True)
+    query_code = models.CharField(_("查询码"), max_length=16)
+    bundle = models.ForeignKey("catalog.Bundle", models.PROTECT, related_name="applications", verbose_name=_("一件事"))
+    region = models.ForeignKey("organization.Region", models.PROTECT, related_name="+", verbose_name=_("区划"))
+    lead_department = models.ForeignKey("organization.Department", models.PROTECT, related_name="+",
+                                        verbose_name=_("牵头部门"))
+    window = models.ForeignKey("organization.Window", models.PROTECT, null=True, blank=True, related_name="+",
+                               verbose_name=_("收件窗口"))
+    channel = models.CharField(_("申请渠道"), max_length=16, choices=Case.Channel.choices)
+    applicant_kind = models.CharField(_("申请人类型"), max_length=16, choices=Case.ApplicantKind.choices)
+    applicant_name = models.CharField(_("申请人"), max_length=100)
+    applicant_account = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
+                                          related_name="bundle_applications", verbose_name=_("申请人账户"))
+    # An online form's token: the same form posted twice makes one application.
+    form_token = models.UUIDField(_("表单标识"), null=True, blank=True, unique=True)
+    situations = models.JSONField(_("所选情形"), default=list, blank=True)
+    materials = models.JSONField(_("材料清单"), default=list, blank=True)
+    status = models.CharField(_("状态"), max_length=32,
+                              choices=[(s.value, _(BUNDLE_STATUS_LABELS[s])) for s in BundleStatus])
+    submitted_at = models.DateTimeField(_("申请时间"))
+    concluded_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    # Each child's status as the parent last recorded it (its ``child_progress`` events say when
+    # and why it changed).
+    child_statuses = models.JSONField(_("子办件状态"), default=dict, blank=True)
+    # The supplement request of each child that a combined notice already told ({number: seq}),
+    # and how many combined notices were issued (their numbers: ``bundle_rules.notice_number``).
+    noticed = models.JSONField(_("已告知的补正"), default=dict, blank=True)
+    notices = models.PositiveSmallIntegerField(_("补正告知书份数"), default=0)
+    # The children handed over in the one delivery under way (until the last one is).
+    delivering = models.JSONField(_("统一送达中的子办件"), default=list, blank=True)
+    row_version = models.PositiveIntegerField(_("记录版本"), default=0)
+
+    class Meta:
+        verbose_name = _("一件事申请")
+        verbose_name_plural = _("一件事申请")
+        ordering = ["-submitted_at"]
+        indexes = [models.Index(fields=["region", "status"], name="cases_bundle_region_status")]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class BundleApplicationEvent(ChainedEvent):
+    """One thing that happened to a bundle application: applied, a child's progress, a combined
+    supplement notice, the supplement, ready for the one delivery, delivered, concluded. Each
+    payload records the parent's status right after it (``verify_history`` compares the row)."""
+
+    application = models.ForeignKey(BundleApplication, models.PROTECT, related_name="events",
+                                    verbose_name=_("一件事申请"))
+
+    class Meta:
+        verbose_name = _("一件事申请事件")
+        verbose_name_plural = _("一件事申请事件")
+        ordering = ["application", "seq"]
+        constraints = [models.UniqueConstraint(fields=["application", "seq"], name="cases_bundle_event_seq_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}#{self.seq} {self.kind}"

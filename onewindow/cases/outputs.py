@@ -118,6 +118,10 @@ def _d(case: Case, value: date | None) -> str:
 
 def after_event(case: Case, event: CaseEvent) -> None:
     """Issue the event's notice (or certificate) and queue the applicant's message."""
+    if event.kind == EventKind.SUPPLEMENT_REQUESTED and case.bundle_application_id is not None:
+        # 一件事: the children's requests of one acceptance review reach the applicant as one
+        # combined notice and one message (bundle_sync), not one per child.
+        return
     certificate = ""
     if event.kind == EventKind.CERTIFICATE_ISSUED:
         certificate = certificate_issue(case=case, event=event, new_event=True).number

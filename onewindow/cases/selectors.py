@@ -79,12 +79,15 @@ class Inbox:
     extension_requests: list[Case] = field(default_factory=list)
     to_issue: list[Case] = field(default_factory=list)  # granted, certificate due
     to_deliver: list[Case] = field(default_factory=list)
+    # 一件事: results issued that wait for their application's one delivery (on its page).
+    bundle_to_deliver: list[Case] = field(default_factory=list)
 
     @property
     def total(self) -> int:
         """The work that waits for this staff member (not what waits for the applicant or others)."""
         return sum(len(v) for v in (self.to_accept, self.to_notify, self.tasks, self.to_decide,
-                                    self.extension_requests, self.to_issue, self.to_deliver))
+                                    self.extension_requests, self.to_issue, self.to_deliver,
+                                    self.bundle_to_deliver))
 
 
 def _by_role(staff: Staff, roles: set[Role]) -> QuerySet[Case]:
@@ -106,7 +109,9 @@ def inbox(staff: Staff, *, limit: int = 200) -> Inbox:
         _sort_received(staff, box, list(received.order_by("-is_urgent", "acceptance_due", "submitted_at")[:limit]))
         box.awaiting_supplement = list(mine.filter(status=Status.AWAITING_SUPPLEMENT)
                                        .order_by("-is_urgent", "acceptance_due", "submitted_at")[:limit])
-        box.to_deliver = list(mine.filter(status=Status.CERTIFICATE_ISSUED).order_by("-is_urgent", "issuance_due")[:limit])
+        issued = mine.filter(status=Status.CERTIFICATE_ISSUED).order_by("-is_urgent", "issuance_due")
+        box.to_deliver = list(issued.filter(bundle_application__isnull=True)[:limit])
+        box.bundle_to_deliver = list(issued.filter(bundle_application__isnull=False)[:limit])
     if roles & {Role.CLERK, Role.REVIEWER, Role.CHIEF_REPRESENTATIVE}:
         handlers = _by_role(staff, {Role.CLERK, Role.REVIEWER, Role.CHIEF_REPRESENTATIVE})
         box.to_issue = list(handlers.filter(status=Status.GRANTED).order_by("-is_urgent", "issuance_due")[:limit])

@@ -147,13 +147,15 @@ def _window(item_code: str, number: str) -> QuerySet[Window]:
 def case_submit(*, actor: Staff | None, item_code: str, applicant: Applicant, materials: list[MaterialCheck],
                 channel: str = Case.Channel.WINDOW, window_number: str | None = None, is_urgent: bool = False,
                 at: datetime | None = None, item_version: int | None = None,
-                applicant_account: Any = None, imported_by: Staff | None = None) -> Case:
+                applicant_account: Any = None, imported_by: Staff | None = None,
+                bundle_application: Any = None) -> Case:
     """收件: record an application of the item's current version (or of version ``item_version``,
     for a historical case); the acceptance clock starts on the day of receipt.
 
     At a window the actor is the clerk (or proxy agent); online the actor is None and
     ``applicant_account`` is the applicant's own login (``imported_by``: the staff member whose
-    import records it, named in the event).
+    import records it, named in the event). ``bundle_application``: the 一件事 application this
+    case is a child of (``bundle_services.bundle_apply``), named in the ``submitted`` event.
     """
     at = _check_moment(at or current_time())
     if actor is None and (applicant_account is None or channel != Case.Channel.ONLINE):
@@ -198,15 +200,18 @@ def case_submit(*, actor: Staff | None, item_code: str, applicant: Applicant, ma
             agent_name=applicant.agent_name, agent_id_number=applicant.agent_id_number.strip().upper(),
             status=states.next_status(states.Action.SUBMIT, None), is_urgent=is_urgent, submitted_at=at,
             visits=1 if channel in (Case.Channel.WINDOW, Case.Channel.PROXY) else 0,
-            applicant_account=applicant_account,
+            applicant_account=applicant_account, bundle_application=bundle_application,
         )
         unit = CaseUnit.start(case, newest_calendar_change=newest_change(newest))
-        unit.append(kind=EventKind.SUBMITTED, at=at, actor=actor,
-                actor_label=None if actor else _applicant_label(case, imported_by), payload={
+        payload: dict[str, Any] = {
             "channel": channel, "window": window_number, "applicant": redact_applicant({**asdict(applicant), "id_number": case.applicant_id_number,
                                             "agent_id_number": case.agent_id_number}),
             "materials": [asdict(m) for m in materials],
-        })
+        }
+        if bundle_application is not None:
+            payload["bundle"] = bundle_application.number
+        unit.append(kind=EventKind.SUBMITTED, at=at, actor=actor,
+                    actor_label=None if actor else _applicant_label(case, imported_by), payload=payload)
         unit.commit()
         store.increment(ServiceItem, item.pk, "use_count")
     return case
@@ -1034,10 +1039,12 @@ def case_issue_certificate(*, case_id: int, actor: Staff, at: datetime | None = 
 
 
 def case_deliver(*, case_id: int, actor: Staff, method: str, tracking_number: str = "", note: str = "",
-                 at: datetime | None = None, expected_version: int | None = None) -> Case:
+                 at: datetime | None = None, expected_version: int | None = None, bundle: str = "") -> Case:
     """送达: window pickup, post with a tracking number, or an electronic certificate; the case
     concludes. A pickup is not a visit (最多跑一次 counts the trips to apply and to supplement:
-    ``rules.visit_overrun``)."""
+    ``rules.visit_overrun``). A child of a 一件事 application is delivered only with all its
+    siblings' results, by ``bundle_services.bundle_deliver`` (``bundle``: the application's number,
+    recorded in the child's event)."""
     at = at or current_time()
     if method not in DeliveryMethod.__members__.values():
         raise DomainError("delivery.method_invalid", "送达方式须为窗口领取、邮寄送达或电子证照", field="method")
@@ -1048,10 +1055,15 @@ def case_deliver(*, case_id: int, actor: Staff, method: str, tracking_number: st
     def delivered(c: Case) -> None:
         c.concluded_at = at
 
+    def plan(c: Case) -> list[tuple[str, dict[str, Any]]]:
+        guards.refuse_unless(guards.bundle_delivery_refusal(c, bundle))
+        payload = {"method": method, "tracking_number": tracking_number, "note": note}
+        if bundle:
+            payload["bundle"] = bundle
+        return [(EventKind.DELIVERED, payload), (EventKind.CONCLUDED, {"result": "delivered"})]
+
     return _act(case_id=case_id, actor=actor, perm=Perm.CASE_DELIVER, action=states.Action.DELIVER, at=at,
-                expected_version=expected_version, mutate=delivered,
-                events=lambda c: [(EventKind.DELIVERED, {"method": method, "tracking_number": tracking_number,
-                                                 "note": note}), (EventKind.CONCLUDED, {"result": "delivered"})])
+                expected_version=expected_version, mutate=delivered, events=plan)
 
 
 def case_withdraw(*, case_id: int, actor: Staff | None, reason: str = "", at: datetime | None = None,

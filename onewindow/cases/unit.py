@@ -5,7 +5,8 @@ tasks and the newest calendar change; what it read is held for the action (:mod:
 rules, the clock and the notices read the same lists instead of asking the database again.
 :meth:`CaseUnit.append` asks the clock, materializes its due dates and chains the event;
 :meth:`CaseUnit.commit` writes the row's changed columns, the new events, the deadline rows that
-moved and the notices and messages the events call for — all through :mod:`onewindow.core.store`,
+moved, the notices and messages the events call for and, for a child of a bundle application,
+what its parent records of the change — all through :mod:`onewindow.core.store`,
 inside the action's one transaction (:func:`CaseUnit.atomic`).
 """
 
@@ -30,7 +31,7 @@ from onewindow.organization.permissions import ACTION_POWER, grant_exists
 from onewindow.organization.permissions import Action as Perm
 from onewindow.workdays.selectors import NEWEST_CHANGE
 
-from . import deadlines, outputs, scope
+from . import bundle_sync, deadlines, outputs, scope
 from .deadlines import specs_of
 from .history import chain_event
 from .models import Case, CaseEvent, CaseTask
@@ -147,6 +148,8 @@ class CaseUnit:
         self.write_deadlines()
         for event in self.new_events:
             outputs.after_event(case, event)
+        if case.bundle_application_id is not None:  # 一件事: the parent follows its child
+            bundle_sync.after_child_events(case, self.new_events)
         self.new_events = []
         self.close()
         return case

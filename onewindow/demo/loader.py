@@ -90,6 +90,7 @@ DEMO_EXTRAS = (
     "onewindow.openness.demo",
     "onewindow.hall.demo",
     "onewindow.worktasks.demo",
+    "onewindow.demo.bundles",  # after the others: none of them touches its children
     "onewindow.exchange.demo",  # the records of every case fact above, for the upper-level platform
     "onewindow.assessment.demo",  # last: it scores the facts the others recorded
 )

@@ -30,7 +30,11 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from onewindow.cases.models import Case
+from onewindow.cases import bundle_selectors
+from onewindow.cases.bundle_rules import material_key
+from onewindow.cases.bundle_selectors import bundle_guide
+from onewindow.cases.bundle_services import bundle_apply, bundle_supplement
+from onewindow.cases.models import BundleApplication, Case
 from onewindow.cases.rules import MaterialCheck, MaterialState
 from onewindow.cases.services import case_submit, case_supplement
 from onewindow.cases.timing import calendar_of
@@ -498,6 +502,102 @@ def case_supplement_online(*, account: Any, case_id: int, files: Sequence[Checke
                                         sha256=f.sha256, content_type=f.content_type, size=f.size, uploaded_at=at)
     return case
 
+
+
+# --- 一件事 (one-thing bundles) ------------------------------------------------------------------------
+
+
+def _store_uploads(account: Any, cases: Sequence[Case], names: dict[str, dict[str, str]], files: Sequence[CheckedFile],
+                   paths: list[str], purpose: str, at: datetime) -> None:
+    """One file handed in once, kept with every child case that needs it, under that case's own
+    name of the material (``names``: merged name → {case number: its name})."""
+    for f, path in zip(files, paths, strict=True):
+        for case in cases:
+            own = names.get(f.material, {}).get(case.number)
+            if own is not None:
+                OnlineUpload.objects.create(account=account, case=case, purpose=purpose, material=own, path=path,
+                                            original_name=f.original_name, sha256=f.sha256,
+                                            content_type=f.content_type, size=f.size, uploaded_at=at)
+
+
+def bundle_submit(*, account: Any, bundle_code: str, situations: list[str], files: Sequence[CheckedFile],
+                  contact_phone: str = "", token: str | None = None, at: datetime | None = None) -> BundleApplication:
+    """网上申请一件事: the applicant's one form — the situations chosen and a file for each material
+    of the one set (a material without a file is marked missing, for the one supplement notice).
+    The applicant is the account's registration; one application, one child case per item
+    (:func:`onewindow.cases.bundle_services.bundle_apply`); the same form (its token) twice makes one."""
+    at = at or current_time()
+    profile = _profile(account)
+    guide = bundle_guide(bundle_code, situations)
+    known = {m.name for m in guide.materials}
+    for f in files:
+        if f.material not in known:
+            raise DomainError("material.unknown", f"“{f.material}”不是本一件事所需的申请材料", field="materials")
+    phone = (contact_phone or "").strip()
+    if len(phone) > 20:
+        raise DomainError("online.too_long", "联系电话过长", field="contact_phone")
+    uploaded = {f.material for f in files}
+    checklist = [MaterialCheck(m.name, MaterialState.RECEIVED if m.name in uploaded else MaterialState.MISSING)
+                 for m in guide.materials]
+    parsed = _parse_token(token)
+    if parsed is not None:
+        done = BundleApplication.objects.filter(form_token=parsed, applicant_account=account).first()
+        if done is not None:
+            return done
+    applicant = case_applicant(selectors.registration_of(profile), phone=phone or profile.phone)
+    with written(files, account_id=account.pk) as paths, transaction.atomic():
+        app = bundle_apply(actor=None, applicant_account=account, channel=Case.Channel.ONLINE, bundle_code=bundle_code,
+                           applicant=applicant, situations=situations, materials=checklist, form_token=parsed, at=at)
+        children = list(app.children.order_by("pk"))
+        names = {m.name: {c.number: m.names[c.item.implementation_code] for c in children
+                          if c.item.implementation_code in m.names} for m in guide.materials}
+        _store_uploads(account, children, names, files, paths, OnlineUpload.Purpose.APPLICATION, at)
+        _bundle_receipt(app, children, applicant.phone)
+    log.info("online bundle application %s filed by account %s", app.number, account.pk)
+    return app
+
+
+def _bundle_receipt(app: BundleApplication, children: list[Case], phone: str) -> None:
+    """One message for the whole application, with its number and query code (and no message per child)."""
+    if not is_mainland_mobile(phone or ""):
+        return
+    items = "、".join(c.item_version.name for c in children)
+    notify(region=app.region, channel="sms", recipient=phone, subject=f"一件事{app.number}",
+           body=(f"您的一件事申请“{app.bundle.name}”已收到（申请编号{app.number}，查询码{app.query_code}），"
+                 f"共{len(children)}个事项：{items}。进度查询：{public_url('online:home')}"),
+           kind="bundle.submitted", topic=app.number, dedupe_key=f"{app.number}:applied:sms", at=app.submitted_at)
+
+
+def bundle_supplement_online(*, account: Any, number: str, files: Sequence[CheckedFile],
+                             at: datetime | None = None) -> BundleApplication:
+    """补正 of a bundle online: a file for every material the open combined notice lists (each once),
+    kept with every child that asked it; then each waiting child's own supplement."""
+    at = at or current_time()
+    app = bundle_selectors.my_bundle(account, number)
+    view = bundle_selectors.bundle_view(app)
+    notice = view.open_notice
+    if notice is None:
+        raise DomainError("bundle.transition_refused.supplement", "本一件事申请当前无需补正", field="action")
+    listed = view.supplement_materials()
+    given = {f.material for f in files}
+    for f in files:
+        if f.material not in listed:
+            raise DomainError("supplement.material_unlisted", f"“{f.material}”不在补正告知书所列的材料中", field="materials")
+    for i, name in enumerate(listed):
+        if name not in given:
+            raise DomainError("supplement.file_required", f"请上传补正材料“{name}”", field=f"supplement[{i}]")
+    children = [c.case for c in view.awaiting]
+    names: dict[str, dict[str, str]] = {}
+    for line in notice.lines:
+        for own in line["materials"]:
+            merged = next((n for n in listed if material_key(n) == material_key(own)), None)
+            if merged is not None:
+                names.setdefault(merged, {})[line["case"]] = own
+    with written(files, account_id=account.pk) as paths, transaction.atomic():
+        app = bundle_supplement(application_id=app.pk, actor=None, applicant=account, materials=listed,
+                                at_window=False, at=at)
+        _store_uploads(account, children, names, files, paths, OnlineUpload.Purpose.SUPPLEMENT, at)
+    return app
 
 
 def otp_purge(*, before: datetime) -> int:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import bundle_views, views
 
 app_name = "online"
 urlpatterns = [
@@ -14,6 +14,11 @@ urlpatterns = [
     path("apply/<str:code>/materials/<int:index>/", views.apply_material, name="apply_material"),
     path("uploads/<int:pk>/", views.upload, name="upload"),
     path("uploads/<int:pk>/remove/", views.upload_remove, name="upload_remove"),
+    # 一件事: the one form of a bundle, then the application's progress, supplement and notices.
+    path("bundles/<str:code>/apply/", bundle_views.bundle_apply, name="bundle_apply"),
+    path("bundle-applications/<str:number>/", bundle_views.bundle, name="bundle"),
+    path("bundle-applications/<str:number>/supplement/", bundle_views.bundle_supplement, name="bundle_supplement"),
+    path("bundle-applications/<str:number>/notices/<int:no>/", bundle_views.bundle_notice, name="bundle_notice"),
     path("cases/", views.cases, name="cases"),
     path("cases/<str:number>/", views.case_detail, name="case"),
     path("cases/<str:number>/supplement/", views.supplement, name="supplement"),

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from onewindow.cases import guards
+from onewindow.cases.bundle_selectors import bundle_of_case, my_bundles
 from onewindow.cases.rules import ID_TYPE_LABELS
 from onewindow.cases.selectors import materials_of
 from onewindow.cases.services import case_withdraw
@@ -389,6 +390,7 @@ def cases(request: HttpRequest) -> HttpResponse:
     """我的办件: the applicant's cases and open drafts."""
     return render(request, "online/cases.html", {
         "cases": list(selectors.my_cases(request.user)), "drafts": list(selectors.my_drafts(request.user)),
+        "bundles": my_bundles(request.user),
     })
 
 
@@ -404,13 +406,16 @@ def _case_page(request: HttpRequest, case: Any, *, errors: dict[str, str] | None
     errors = errors or {}
     # What the applicant may do now is the case's guards' answer (the same the services ask).
     lawful = guards.applicant_keys(case, request.user)
-    awaiting = "supplement" in lawful
+    # 一件事: a child's supplement is asked in the application's one notice and answered there.
+    parent = bundle_of_case(case)
+    awaiting = "supplement" in lawful and parent is None
     listed = selectors.requested_materials(case) if awaiting else []
     rows = [{"index": i, "name": name, "field": f"supplement[{i}]", "error": errors.get(f"supplement[{i}]", "")}
             for i, name in enumerate(listed)]
     known = {r["field"] for r in rows} | {"reason", "confirm"}
     return render(request, "online/case.html", {
-        "case": case, "progress": selectors.progress_of(case), "notices": list(selectors.case_notices(case)),
+        "case": case, "bundle_parent": parent, "progress": selectors.progress_of(case),
+        "notices": list(selectors.case_notices(case)),
         "uploads": selectors.case_uploads(case), "materials": materials_of(case), "awaiting": awaiting,
         "bills": applicant_bills(case.id),
         "supplement_rows": rows, "supplement_note": selectors.supplement_note(case) if awaiting else "",

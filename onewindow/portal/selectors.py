@@ -384,6 +384,11 @@ class BundlePage:
     limits: BundleLimits
     departments: list[str]
 
+    @property
+    def situations(self) -> list[str]:
+        """The situations (情形) an applicant chooses among, each once, in the items' order."""
+        return list(dict.fromkeys(e.situation for e in self.entries if e.situation))
+
 
 def bundle_page(code: str) -> BundlePage:
     """A bundle (一件事) with its published items in order (and their situations), one merged,

@@ -480,6 +480,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
                      [_row(c, c.issuance_due, today) for c in box.to_issue]),
         InboxSection("to_deliver", _("To deliver"), _("Certificate due"),
                      [_row(c, c.issuance_due, today) for c in box.to_deliver]),
+        InboxSection("bundle_to_deliver", "一件事：结果已制发，在一件事申请页面统一送达", _("Certificate due"),
+                     [_row(c, c.issuance_due, today) for c in box.bundle_to_deliver]),
     ]
     return render(request, "workbench/inbox.html", {
         "sections": sections, "total": box.total, "number": number, "search_error": search_error, "today": today,

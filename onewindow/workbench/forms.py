@@ -165,6 +165,35 @@ def read_intake(post: QueryDict, files: Mapping[str, Any], item: ServiceItem | N
     return form
 
 
+def _bundle_rows(guide: Any) -> list[MaterialRow]:
+    """The bundle's one checklist: each material once, whichever items ask it."""
+    return [MaterialRow(index=i, name=m.name, required=m.required, copies=1, form="、".join(guide.item_names(m)))
+            for i, m in enumerate(guide.materials)]
+
+
+def blank_bundle_intake(guide: Any) -> IntakeForm:
+    """The empty form of a bundle (一件事) under the situations chosen (a ``BundleGuide``)."""
+    form = IntakeForm(values={"kind": ApplicantKind.PERSON.value, "id_type": IdType.RESIDENT_ID.value})
+    form.materials = _bundle_rows(guide)
+    return form
+
+
+def read_bundle_intake(post: QueryDict, guide: Any) -> IntakeForm:
+    """The posted form of a bundle: the applicant (every problem at once, as at the item intake)
+    and the state of each material of the one set; the service checks the rest."""
+    form = IntakeForm(values={name: post.get(name, "").strip() for name in (*APPLICANT_FIELDS, "window_number")})
+    for problem in check_applicant(applicant_of(form), max_lengths=APPLICANT_MAX_LENGTHS):
+        form.add_error(problem.field, problem.message)
+    form.materials = _bundle_rows(guide)
+    for row in form.materials:
+        row.state = post.get(row.state_field, "")
+        if row.state not in MATERIAL_STATES:
+            row.error = f"请标明“{row.name}”已收、缺少或不适用"
+        elif row.required and row.state == MaterialState.NOT_APPLICABLE:
+            row.error = f"“{row.name}”是必要材料，不能标为不适用"
+    return form
+
+
 def read_scans(form: IntakeForm, files: Mapping[str, Any]) -> list[CheckedFile]:
     """The checklist's scans, each checked by content and size; a refused one is marked on its
     material and left out."""

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import case_views, id_view_log, views
+from . import bundle_views, case_views, id_view_log, views
 
 app_name = "workbench"
 urlpatterns = [
@@ -24,6 +24,14 @@ urlpatterns = [
     path("cases/<str:number>/full-id/", case_views.case_full_id, name="case_full_id"),
     path("cases/<str:number>/scans/", case_views.case_scan_add, name="case_scan_add"),
     path("cases/<str:number>/scans/<int:scan_id>/", case_views.case_scan, name="case_scan"),
+    # 一件事: the intake of a bundle, the applications, one application and its actions.
+    path("bundle-intake/", bundle_views.bundle_intake, name="bundle_intake"),
+    path("bundles/", bundle_views.bundles, name="bundles"),
+    path("bundles/<str:number>/", bundle_views.bundle_page, name="bundle"),
+    path("bundles/<str:number>/review/", bundle_views.bundle_review_view, name="bundle_review"),
+    path("bundles/<str:number>/supplement/", bundle_views.bundle_supplement_view, name="bundle_supplement"),
+    path("bundles/<str:number>/deliver/", bundle_views.bundle_deliver_view, name="bundle_deliver"),
+    path("bundles/<str:number>/notices/<int:no>/", bundle_views.bundle_notice, name="bundle_notice"),
     path("ledger/", case_views.ledger, name="ledger"),
     path("register/", case_views.register, name="register"),
     path("retimed/", case_views.retimed, name="retimed"),

@@ -31,6 +31,8 @@ _ROLE_PAGES: list[tuple[str, object, frozenset[Role] | None]] = [
     ("workdays:calculator", _("Working-day calendar"), None),
     ("workdays:publish", _("Publish the holiday calendar"), frozenset({Role.CENTER_ADMIN})),
     ("workbench:intake", _("Receive an application"), frozenset({Role.CLERK, Role.PROXY_AGENT})),
+    ("workbench:bundle_intake", "一件事收件", frozenset({Role.CLERK, Role.PROXY_AGENT})),
+    ("workbench:bundles", "一件事申请", None),
     ("workbench:inbox", _("My cases"), frozenset({Role.CLERK, Role.REVIEWER, Role.CHIEF_REPRESENTATIVE,
                                                   Role.PROXY_AGENT})),
     ("workbench:ledger", _("Daily ledger"), frozenset({Role.CLERK, Role.REVIEWER, Role.CHIEF_REPRESENTATIVE,

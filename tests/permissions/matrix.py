@@ -149,6 +149,14 @@ ROWS: list[Row] = [
     Row("online:import_consent", "POST", "/online/import-consent/", APPLICANT_ONLY, data={"consent": "no"}),
     Row("online:apply", "GET", "/online/apply/{item}/", APPLICANT_ONLY),
     Row("online:apply_material", "POST", "/online/apply/{item}/materials/0/", APPLICANT_ONLY),
+    # 一件事: the one form is any applicant's; an application is its applicant's only (another
+    # number is "not found", scoping tested in tests/crossing/test_bundle_pages.py).
+    Row("online:bundle_apply", "GET", "/online/bundles/990121-YJS-001/apply/", APPLICANT_ONLY),
+    Row("online:bundle", "GET", "/online/bundle-applications/nosuch/", who(DENIED, applicant=HIDDEN, anonymous=LOGIN)),
+    Row("online:bundle_supplement", "POST", "/online/bundle-applications/nosuch/supplement/",
+        who(DENIED, applicant=HIDDEN, anonymous=LOGIN)),
+    Row("online:bundle_notice", "GET", "/online/bundle-applications/nosuch/notices/1/",
+        who(DENIED, applicant=HIDDEN, anonymous=LOGIN)),
     Row("online:cases", "GET", "/online/cases/", APPLICANT_ONLY),
     Row("online:case", "GET", "/online/cases/{case}/", APPLICANT_RECORD),
     Row("online:supplement", "POST", "/online/cases/{case}/supplement/", APPLICANT_RECORD),
@@ -178,6 +186,16 @@ ROWS: list[Row] = [
     Row("workbench:case_scan_add", "POST", "/staff/cases/{case}/scans/", CASE_PAGE),
     Row("workbench:case_scan", "GET", "/staff/cases/{case}/scans/{scan}/", CASE_PAGE),
     Row("documents:staff_pdf", "GET", "/staff/documents/{document}/pdf", {**CASE_PAGE, "applicant": HIDDEN}),
+    # 一件事: the window's intake of a bundle; the applications a staff member may see; one
+    # application (probed with a number nobody has: its scoping — the lead department's and the
+    # children's departments' staff — is tested in tests/crossing/test_bundle_pages.py).
+    Row("workbench:bundle_intake", "GET", "/staff/bundle-intake/", only(OK, "clerk", "agent")),
+    Row("workbench:bundles", "GET", "/staff/bundles/", staff()),
+    Row("workbench:bundle", "GET", "/staff/bundles/nosuch/", staff(HIDDEN)),
+    Row("workbench:bundle_review", "POST", "/staff/bundles/nosuch/review/", staff(HIDDEN)),
+    Row("workbench:bundle_supplement", "POST", "/staff/bundles/nosuch/supplement/", staff(HIDDEN)),
+    Row("workbench:bundle_deliver", "POST", "/staff/bundles/nosuch/deliver/", staff(HIDDEN)),
+    Row("workbench:bundle_notice", "GET", "/staff/bundles/nosuch/notices/1/", staff(HIDDEN)),
     Row("workbench:outbox", "GET", "/staff/outbox/", only(OK, "admin", "supervisor")),
     # Supervisors read the outbox but retry nothing; another region's message is 404 to everyone.
     Row("workbench:outbox_retry", "POST", "/staff/outbox/{message}/retry/",
@@ -263,6 +281,13 @@ ROWS: list[Row] = [
         api_staff(SCOPED, clerk=COUNTY, admin=COUNTY, supervisor=COUNTY), api=True),
     Row("POST /api/v1/cases/{number}/actions/{action}", "POST", "/api/v1/cases/{case}/actions/claim",
         api_staff(SCOPED, clerk=COUNTY, admin=COUNTY, supervisor=COUNTY), api=True),
+    # 一件事 (tests/crossing/test_bundles_api.py has who may see which application).
+    Row("POST /api/v1/bundles/{code}/applications", "POST", "/api/v1/bundles/990121-YJS-001/applications",
+        api_staff(), api=True),  # an empty body is refused (422) before anything is taken in
+    Row("GET /api/v1/bundles/applications/{number}", "GET", "/api/v1/bundles/applications/nosuch",
+        api_staff(HIDDEN), api=True),
+    Row("POST /api/v1/bundles/applications/{number}/deliver", "POST", "/api/v1/bundles/applications/nosuch/deliver",
+        api_staff(HIDDEN), data={"method": "window"}, api=True),
     Row("GET /api/v1/supervision/warnings", "GET", "/api/v1/supervision/warnings",
         api_staff(DENIED, admin=OK, supervisor=OK), api=True),
     Row("GET /api/v1/supervision/indicators", "GET", "/api/v1/supervision/indicators", api_staff(), api=True),

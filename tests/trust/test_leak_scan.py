@@ -133,9 +133,12 @@ def _catalog_samples() -> dict[str, list[str]]:
 
     items = list(ServiceItem.objects.exclude(current_version=None).select_related("current_version")
                  .order_by("id")[:2])
+    from onewindow.cases.models import BundleApplication
+
     return {"code": [i.implementation_code for i in items],
             "version": [str(i.current_version.version) for i in items][:1],
-            "bundle": [b.code for b in Bundle.objects.order_by("id")[:1]]}
+            "bundle": [b.code for b in Bundle.objects.order_by("id")[:1]],
+            "bundle_number": [a.number for a in BundleApplication.objects.order_by("id")[:2]], "no": ["1"]}
 
 
 def _app_samples() -> dict[str, list[str]]:
@@ -204,6 +207,13 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Demo]
         # The applicant's own cases: three demo cases moved to the account, as if submitted online.
         mine = list(Case.objects.filter(region__is_demo=True).order_by("id").values_list("id", flat=True)[:3])
         Case.objects.filter(id__in=mine).update(applicant_account=user)
+        # And a bundle application of theirs (一件事), with its children.
+        from onewindow.cases.models import BundleApplication
+
+        bundle = BundleApplication.objects.filter(region__is_demo=True).order_by("-id").first()
+        if bundle is not None:
+            BundleApplication.objects.filter(pk=bundle.pk).update(applicant_account=user)
+            bundle.children.update(applicant_account=user)
         _supervise()
         samples = _samples() | _supervision_samples() | _catalog_samples() | _app_samples()
         secrets = [c.applicant_phone for c in Case.objects.filter(id__in=mine) if c.applicant_phone]
@@ -259,6 +269,14 @@ _ROUTE_PARAMS = {
     "staff/worktasks/campaign-reports/<int:pk>/file/": {"pk": "campaign_report_pk"},
     "staff/worktasks/photos/<int:pk>/": {"pk": "photo_pk"},
     "staff/assessment/<int:pk>/": {"pk": "assessment_pk"},
+    # 一件事: a bundle's code, an application's number.
+    "online/bundles/<str:code>/apply/": {"code": "bundle"},
+    **{route: {"number": "bundle_number"} for route in (
+        "online/bundle-applications/<str:number>/", "online/bundle-applications/<str:number>/supplement/",
+        "online/bundle-applications/<str:number>/notices/<int:no>/", "staff/bundles/<str:number>/",
+        "staff/bundles/<str:number>/review/", "staff/bundles/<str:number>/supplement/",
+        "staff/bundles/<str:number>/deliver/", "staff/bundles/<str:number>/notices/<int:no>/",
+        "/api/v1/bundles/applications/{number}")},
     "/api/v1/assessments/{assessment_id}": {"assessment_id": "assessment_pk"},
 }
 
