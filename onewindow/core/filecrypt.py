@@ -1,8 +1,8 @@
 """Stored files at rest: AES-256-GCM with the personal-data key ring of :mod:`onewindow.core.crypto`.
 
 An applicant's scans (an ID card, a licence, a contract) are personal data as much as the ID
-number typed beside them. Every file under one of :data:`PRIVATE_DIRECTORIES` of ``MEDIA_ROOT`` is
-stored sealed::
+number typed beside them, and so is a certificate that prints the holder's full ID number. Every
+file under one of :data:`PRIVATE_DIRECTORIES` of ``MEDIA_ROOT`` is stored sealed::
 
     b"\\x00OWF1" ‖ len(kid) (1 byte) ‖ kid ‖ nonce (12 bytes) ‖ AES-GCM(ciphertext ‖ tag)
 
@@ -58,6 +58,7 @@ PRIVATE_DIRECTORIES = (
     "uploads",  # workbench.CaseScan: scans taken in at a window
     "online",  # online.OnlineUpload: files an applicant uploads with an online application
     "worktasks",  # worktasks: task and campaign reports' attachments, inspection photos
+    "documents",  # documents.Document: rendered notices and certificates (a certificate shows the full ID number)
 )
 
 

@@ -1,11 +1,13 @@
-"""Issue 13, "personal data at rest", the files: an applicant's scans and uploads are stored sealed
-(AES-256-GCM with the personal-data key ring, core/filecrypt.py), handed out decrypted only through
+"""Issue 13, "personal data at rest", the files: an applicant's scans and uploads, and the rendered
+notices and certificates, are stored sealed (AES-256-GCM with the personal-data key ring,
+core/filecrypt.py), handed out decrypted only through
 the permission-checked download views, re-sealed by key rotation, sealed in place when they were
 written before, and refused — with a clear 409, logged, never a 500 — when they do not open."""
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import logging
 import os
 from datetime import date
@@ -22,6 +24,7 @@ from django.test import Client
 
 from onewindow.core import filecrypt
 from onewindow.core.uploads import check_file
+from onewindow.documents import services as document_services
 from onewindow.online import services as online_services
 from onewindow.online.models import OnlineUpload
 from onewindow.organization.models import Staff
@@ -29,7 +32,7 @@ from onewindow.workbench import services as workbench_services
 from onewindow.workbench.models import CaseScan
 from onewindow.worktasks import services as worktasks_services
 from onewindow.worktasks.models import FindingPhoto
-from tests.cases.helpers import submit
+from tests.cases.helpers import accepted_case, last_event, submit
 from tests.notifications.sending import HERE, PhoneSender
 from tests.online.helpers import PDF, register
 from tests.worktasks.helpers import build_people, image
@@ -145,6 +148,20 @@ def test_a_file_field_on_the_default_storage_is_sealed_and_served_decrypted(hall
     assert response.status_code == 200
     assert response.content == content
     assert response["Content-Disposition"].startswith("attachment;")
+
+
+def test_a_rendered_document_is_sealed_on_disk_and_served_decrypted(hall, settings):
+    # a certificate prints the holder's full ID number: rendered notices and certificates are sealed too
+    case = accepted_case(hall)
+    document = document_services.document_render(document_id=document_services.document_issue(
+        case=case, event=last_event(case), kind="acceptance_notice").id)
+    raw = _on_disk(settings, document.pdf_path)
+    assert filecrypt.is_sealed(raw)
+    assert b"%PDF" not in raw
+    response = _clerk(hall).get(f"/staff/documents/{document.number}/pdf")
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF-")
+    assert hashlib.sha256(response.content).hexdigest() == document.pdf_sha256
 
 
 def test_the_public_staff_board_photo_stays_plaintext_by_decision(hall, settings):
