@@ -33,6 +33,8 @@ install: debian $(VENV)/.installed
 
 migrate: install
 	ONEWINDOW_DEV_KEY_FILES=1 ONEWINDOW_CHAIN_KEY_FILE=1 $(PY) manage.py migrate --noinput -v1
+	# Stored files written before files were sealed at rest: sealed in place (idempotent).
+	ONEWINDOW_DEV_KEY_FILES=1 $(PY) manage.py encrypt_stored_files
 
 demo: migrate
 	ONEWINDOW_DEV_KEY_FILES=1 ONEWINDOW_CHAIN_KEY_FILE=1 $(PY) manage.py load_demo

@@ -198,7 +198,8 @@ STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every start without it
 WHITENOISE_USE_FINDERS = DEBUG or _env_bool("ONEWINDOW_TESTING")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Files are sealed at rest (core/filecrypt.py); a public field names core.filecrypt.public_storage.
+    "default": {"BACKEND": "onewindow.core.filecrypt.EncryptedFileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

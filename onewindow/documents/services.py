@@ -11,17 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
-import uuid
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 
 from onewindow.cases.models import Case, CaseEvent
-from onewindow.core import store
+from onewindow.core import filecrypt, store
 from onewindow.core.errors import DomainError, NotFound
 from onewindow.core.public import public_url
 from onewindow.core.sequences import next_value, next_values
@@ -216,27 +212,24 @@ def _relative_path(document: Document) -> str:
     return f"documents/{year}/{numbering.file_stem(document.number)}.pdf"
 
 
-def _write_exclusive(path: Path, data: bytes) -> bool:
-    """Store ``data`` at ``path`` unless a file is there already; True if this call stored it.
-
-    The bytes go to a private temporary file first and are then hard-linked into place: the link
-    fails if the name exists, so a stored PDF is never replaced, and a reader never sees half a file.
+def _write_exclusive(relative: str, data: bytes) -> bool:
+    """Store ``data`` sealed (core.filecrypt: certificates carry the holder's full ID number) at
+    ``relative`` unless a file is there already; True if this call stored it. Linked into place
+    from a private temporary file: a stored PDF is never replaced, and a reader never sees half a file.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        try:
-            os.link(tmp, path)
-        except FileExistsError:
-            return False
-        return True
-    finally:
-        tmp.unlink(missing_ok=True)
+        filecrypt.write_new(relative, data)
+    except FileExistsError:
+        return False
+    return True
+
+
+def _stored_sha256(relative: str) -> str | None:
+    """The hash of the plaintext stored at ``relative``; None when it does not open."""
+    try:
+        return _sha256(filecrypt.read(relative))
+    except filecrypt.StoredFileRefused:
+        return None
 
 
 def _store(relative: str, data: bytes) -> str:
@@ -245,14 +238,13 @@ def _store(relative: str, data: bytes) -> str:
     A file already at the path (a render that stored it but died before recording it) is kept if
     it holds the same bytes; if it differs, ours goes next to it under a name with its hash.
     """
-    root = Path(settings.MEDIA_ROOT)
-    if _write_exclusive(root / relative, data):
+    if _write_exclusive(relative, data):
         return relative
-    if _sha256((root / relative).read_bytes()) == _sha256(data):
+    if _stored_sha256(relative) == _sha256(data):
         return relative
     alternative = relative.removesuffix(".pdf") + f".{_sha256(data)[:12]}.pdf"
     log.warning("stored PDF %s differs from its re-render; keeping it, storing %s", relative, alternative)
-    if not _write_exclusive(root / alternative, data) and _sha256((root / alternative).read_bytes()) != _sha256(data):
+    if not _write_exclusive(alternative, data) and _stored_sha256(alternative) != _sha256(data):
         raise DomainError("document.store_conflict", "文书文件存储冲突，请联系中心管理员")
     return alternative
 
@@ -266,7 +258,7 @@ def document_render(*, document_id: int) -> Document:
     document = Document.objects.filter(pk=document_id).first()
     if document is None:
         raise NotFound("文书不存在", code="document.not_found", field="document_id")
-    root = Path(settings.MEDIA_ROOT)
+    root = filecrypt.media_root()
     if document.rendered_at is not None and document.pdf_path and (root / document.pdf_path).exists():
         return document
     # A row edited since issue would print something the case never said: refuse.
@@ -278,10 +270,10 @@ def document_render(*, document_id: int) -> Document:
         # Rendered once, but the file is gone: put the same bytes back, or say it cannot be done.
         if _sha256(pdf) != document.pdf_sha256:
             raise DomainError("document.pdf_lost", "文书文件缺失，且无法按原样重新生成，请联系中心管理员")
-        _write_exclusive(root / document.pdf_path, pdf)
+        _write_exclusive(document.pdf_path, pdf)
         return document
     relative = _store(_relative_path(document), pdf)
-    pdf_sha = _sha256((root / relative).read_bytes())
+    pdf_sha = _stored_sha256(relative) or ""
     with transaction.atomic():
         # The first renderer to record wins; a concurrent one stored the same bytes anyway.
         Document.objects.filter(pk=document.pk, rendered_at__isnull=True).update(

@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from pathlib import Path
 from urllib.parse import quote
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from onewindow.core import filecrypt
 from onewindow.core.errors import DomainError
 from onewindow.organization.permissions import staff_of
 
@@ -35,10 +34,15 @@ def serve_document(request: HttpRequest, document: Document) -> HttpResponse:
     except DomainError as exc:
         return HttpResponse(exc.message, status=409 if exc.status == 400 else exc.status,
                             content_type="text/plain; charset=utf-8")
-    data = (Path(settings.MEDIA_ROOT) / document.pdf_path).read_bytes()
-    if hashlib.sha256(data).hexdigest() != document.pdf_sha256:
-        log.error("stored PDF of %s does not match its hash", document.number)
-        return HttpResponse("文书文件校验失败，请联系中心管理员", status=500, content_type="text/plain; charset=utf-8")
+    try:
+        data = filecrypt.read(document.pdf_path)
+        if hashlib.sha256(data).hexdigest() != document.pdf_sha256:
+            log.error("stored PDF of %s does not match its hash", document.number)
+            raise filecrypt.StoredFileRefused(document.pdf_path)
+    except OSError:
+        raise Http404("文书文件不存在或已丢失") from None
+    except filecrypt.StoredFileRefused as exc:
+        return filecrypt.refused_response(exc)
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(document.number + '.pdf')}"
     # Notices carry personal data: no shared cache may keep them.

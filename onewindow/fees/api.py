@@ -21,14 +21,13 @@ from onewindow.api.idempotency import run_idempotent
 from onewindow.api.schemas import ErrorOut
 from onewindow.cases.selectors import case_for
 from onewindow.core.errors import NotFound, PermissionDenied
-from onewindow.organization.permissions import region_q
 
 from . import reconciliation as rec_services
 from . import services
 from .callbacks import callback_receive
 from .models import Bill, Mismatch, Reconciliation
 from .permissions import FeeAction, fee_can
-from .selectors import bills_of_case
+from .selectors import bills_of_case, reconciliation_for
 
 router = Router(tags=["fees"])
 
@@ -198,7 +197,7 @@ def upload_statement(request: HttpRequest, day: Form[date], bank: Form[str], sta
             summary="A day's reconciliation and its mismatches")
 def reconciliation_day(request: HttpRequest, day: date) -> Any:
     staff = request_staff(request)
-    rec = Reconciliation.objects.filter(region_q(staff), day=day).select_related("region").first()
+    rec = reconciliation_for(staff, day)
     if rec is None:
         raise NotFound("该日尚未对账", code="reconciliation.not_found", field="day")
     return Status(200, _reconciliation_out(rec))

@@ -2,9 +2,10 @@
 items: 不动产登记费 发改价格规〔2016〕2559号, 住房交易手续费 计价格〔2002〕121号), bills in every state on
 cases of 不动产转移登记, yesterday's payments (cash, card, online through the local provider's signed
 callback), yesterday's reconciliation with two deliberate mismatches left for the finance officer,
-and the finance officer's login (``finance``, a center-administrator posting).
+and the finance officer's login (``finance``, a center-administrator posting). The second demo
+county (青禾县) bills its 不动产转移登记 too: one bill paid, one awaiting payment.
 
-Idempotent: once the demo county has a bill, nothing is loaded again.
+Idempotent: once a county has a bill, nothing is loaded again for it.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from .models import Bill, FeeCalculation, ItemFeeSettings, LocalCharge
 from .statements import bank_profiles, statement_csv
 
 COUNTY = "990121000000"
+SECOND_COUNTY = "990123000000"  # 青禾县
 TRANSFER = "不动产转移登记"
 BILLED_AT_ACCEPTANCE = ("不动产转移登记", "不动产抵押权登记", "国有建设用地使用权及房屋所有权首次登记")
 HOUSING_FEE = "住房交易手续费"
@@ -68,15 +70,15 @@ def _settings() -> ServiceItem | None:
     return transfer
 
 
-def _accepted(item: ServiceItem, n: int, at: datetime, clerk: Staff):
+def _accepted(item: ServiceItem, n: int, at: datetime, clerk: Staff, *, window: str = "05"):
     version = item.current_version
     materials = [MaterialCheck(m.name, "received") for m in version.materials.all()]
-    first17 = f"9901211985{n + 1:02d}15{n:02d}1"
+    first17 = f"{item.region.code[:6]}1985{n + 1:02d}15{n:02d}1"
     applicant = Applicant(kind="person", name=NAMES[n], id_type="resident_id",
                           id_number=first17 + id_number_check_char(first17),
                           phone=f"1390000{n:04d}")
     case = case_services.case_submit(actor=clerk, item_code=item.implementation_code, applicant=applicant,
-                                     materials=materials, window_number="05", at=at)
+                                     materials=materials, window_number=window, at=at)
     return case_services.case_accept(case_id=case.id, actor=clerk, at=at + timedelta(minutes=20))
 
 
@@ -86,6 +88,7 @@ def load_demo(*, today: date | None = None) -> str:
     region = Region.objects.filter(code=COUNTY).first()
     if region is None:
         return "收费：未找到演示县，跳过"
+    second = _second_county(today)
     if Bill.objects.filter(region=region).exists():
         return f"收费：已有缴款通知书 {Bill.objects.filter(region=region).count()} 张（未重复加载）"
     yesterday = today - timedelta(days=1)
@@ -139,4 +142,32 @@ def load_demo(*, today: date | None = None) -> str:
                                    data=statement_csv(bank_profiles()["local"], rows), actor=finance,
                                    at=datetime.combine(today, time(8, 30), tzinfo=SHANGHAI))
     return (f"收费：缴款通知书 {len(bills) + 1} 张（各状态齐全），{yesterday.isoformat()} 对账已导入，"
-            f"差异 {rec.mismatches.count()} 项待财务人员 finance 处理")
+            f"差异 {rec.mismatches.count()} 项待财务人员 finance 处理{second}")
+
+
+def _second_county(today: date) -> str:
+    """青禾县 bills its 不动产转移登记 at acceptance too: yesterday one bill was paid in cash at the
+    window and one waits for payment (so the second county's fee pages show real bills). Idempotent:
+    once the county has a bill, nothing is loaded."""
+    region = Region.objects.filter(code=SECOND_COUNTY).first()
+    if region is None or Bill.objects.filter(region=region).exists():
+        return ""
+    item = ServiceItem.objects.filter(region=region, current_version__name=TRANSFER).select_related(
+        "current_version", "region").first()
+    clerk = Staff.objects.filter(user__username="qh.clerk").first()
+    if item is None or clerk is None:
+        return ""
+    start = datetime.combine(today - timedelta(days=1), time(10, 0), tzinfo=SHANGHAI)
+    with transaction.atomic():
+        ItemFeeSettings.objects.get_or_create(item=item, defaults={"billing_point": "acceptance"})
+        residential = FeeItem.objects.get(version=item.current_version, name="住宅类不动产登记费")
+        bills = []
+        for n in range(2):
+            at = start + timedelta(minutes=40 * n)
+            case = _accepted(item, n, at, clerk, window="01")
+            bill = fs.bill_draft(case_id=case.id, lines=[{"fee_item": residential.id}], actor=clerk,
+                                 at=at + timedelta(minutes=25))
+            bills.append(fs.bill_confirm(bill_id=bill.id, actor=clerk, at=at + timedelta(minutes=26)))
+        fs.cashier_collect(bill_id=bills[0].id, channel="cash", amount_fen=bills[0].total_fen, actor=clerk,
+                           at=start + timedelta(hours=3))
+    return "；青禾县缴款通知书 2 张（1 张已缴）"

@@ -1,20 +1,33 @@
-"""Reads of the fees app: an item version's fee schedule, a case's bills, what blocks a case."""
+"""Reads of the fees app: an item version's fee schedule, a case's bills, what blocks a case, a
+day's reconciliation."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db.models import QuerySet
 
 from onewindow.catalog.models import FeeItem
+from onewindow.organization.models import Staff
+from onewindow.organization.permissions import region_q
 
-from .models import Bill, FeeCalculation, ItemFeeSettings, Refund
+from .models import Bill, FeeCalculation, ItemFeeSettings, Reconciliation, Refund
 from .money import yuan
+from .permissions import FEE_ROLES, FeeAction
 from .rules import BILL_STATE_LABELS, BillingPoint, BillState, Blocks, Method, Schedule, Tier
 
 OPEN_STATES = (BillState.DRAFT.value, BillState.ISSUED.value)
+
+
+def reconciliation_for(staff: Staff | None, day: date) -> Reconciliation | None:
+    """The day's reconciliation of a region where ``staff`` reconciles (the center's finance
+    posting): the bank statement lists every payment of the region, so staff who may not see a
+    department's bills do not read it either; for them the day is "not found", as the list of days
+    already hides it."""
+    return (Reconciliation.objects.filter(region_q(staff, roles=FEE_ROLES[FeeAction.RECONCILE]), day=day)
+            .select_related("region").first())
 
 
 def schedule_of(version_id: int) -> list[Schedule]:

@@ -28,7 +28,7 @@ from .permissions import FeeAction, fee_can
 from .providers import provider
 from .render import notice_pdf
 from .rules import BILL_STATE_LABELS, WAIVERS, BillState
-from .selectors import bills_of_case, schedule_of
+from .selectors import bills_of_case, reconciliation_for, schedule_of
 from .statements import bank_profiles
 
 
@@ -239,7 +239,7 @@ def _reconciliation_or_404(staff: Staff, day: str) -> Reconciliation:
         when = date.fromisoformat(day)
     except ValueError:
         raise Http404("day") from None
-    found = Reconciliation.objects.filter(region_q(staff), day=when).select_related("region").first()
+    found = reconciliation_for(staff, when)
     if found is None:
         raise Http404("reconciliation")
     return found

@@ -1,14 +1,20 @@
 """The demo hall of 云溪县: three window groups and their queues, rosters for today and the next
 five working days, today's queue with tickets in every state relative to now, appointments for
 the next five working days, and 60 working days of past tickets for the capacity simulation
-(written in bulk: a FIFO replay of seeded arrivals, so loading stays fast)."""
+(written in bulk: a FIFO replay of seeded arrivals, so loading stays fast). The small hall of the
+second demo county (青禾县): one window group and queue, its rosters and appointments. The staff on
+today's rosters get their photo on the public identity board (a generated portrait)."""
 
 from __future__ import annotations
 
+import hashlib
+import io
 import random
 from datetime import date, datetime, time, timedelta
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from PIL import Image
 
 from onewindow.core.identity import id_number_check_char
 from onewindow.core.timesource import SHANGHAI, local_date
@@ -42,6 +48,8 @@ GROUPS = [
     ("BDC", "不动产登记区", ["05", "06", "07"], ("C", "不动产登记", "转移登记、抵押登记"), 15),
 ]
 PAST_WORKDAYS = 60
+SECOND_COUNTY = "990123000000"  # 青禾县
+SECOND_GROUPS = [("ZH", "综合受理区", ["01", "02"], ("A", "综合业务", "民政、市场准入、不动产登记"), 10)]
 
 
 def _clerk_at(window: Window) -> Staff | None:
@@ -77,19 +85,36 @@ def load_demo(*, today: date | None = None) -> str:
     if region is None:
         return "大厅：未加载演示组织，跳过"
     centers = _centers(today or local_date())
+    second = _second_county(today or local_date())
     if WindowGroup.objects.filter(region=region).exists():
         return "大厅：演示数据已存在"
     now = current_time()
     today = today or local_date(now)
     with transaction.atomic():
-        queues, desks = _hall(region)
+        queues, desks = _hall(region, GROUPS)
         ahead = _workdays_ahead(region, today, rules.BOOK_WITHIN_WORKDAYS)
         _rosters(desks, [today, *ahead])
         past = _past_tickets(region, queues, desks, today)
         live = _today(region, queues, desks, today, now)
-        booked = _appointments(region, queues, ahead, now)
+        booked = _appointments(region, queues, ahead, now, letters=("B", "C"))
+        photos = _board_photos(desks)
     return (f"大厅：窗口组{len(GROUPS)}个，今日排队号{live}张，未来5个工作日预约{booked}个，"
-            f"近{PAST_WORKDAYS}个工作日历史取号{past}张；{centers}")
+            f"近{PAST_WORKDAYS}个工作日历史取号{past}张，公示栏照片{photos}张；{centers}{second}")
+
+
+def _second_county(today: date) -> str:
+    """青禾县's small hall, once: its window group and queue, rosters, appointments and board photos."""
+    region = Region.objects.filter(code=SECOND_COUNTY).first()
+    if region is None or WindowGroup.objects.filter(region=region).exists():
+        return ""
+    now = current_time()
+    with transaction.atomic():
+        queues, desks = _hall(region, SECOND_GROUPS)
+        ahead = _workdays_ahead(region, today, rules.BOOK_WITHIN_WORKDAYS)
+        _rosters(desks, [today, *ahead])
+        booked = _appointments(region, queues, ahead, now, letters=("A",), first=900)
+        _board_photos(desks)
+    return f"；青禾县窗口组{len(SECOND_GROUPS)}个、预约{booked}个"
 
 
 # The demo centers' published hours: the county keeps rules.OPENING (the demo's appointments lie in
@@ -130,10 +155,10 @@ def _centers(today: date) -> str:
     return f"{len(centers)}个中心的开放时间，领导带班{rota}天，接待日{receptions}个"
 
 
-def _hall(region: Region) -> tuple[dict[str, Queue], dict[str, list[tuple[Window, Staff]]]]:
+def _hall(region: Region, groups: list) -> tuple[dict[str, Queue], dict[str, list[tuple[Window, Staff]]]]:
     queues: dict[str, Queue] = {}
     desks: dict[str, list[tuple[Window, Staff]]] = {}
-    for code, name, numbers, (letter, qname, theme), minutes in GROUPS:
+    for code, name, numbers, (letter, qname, theme), minutes in groups:
         group = WindowGroup.objects.create(region=region, code=code, name=name, wait_warn_minutes=30)
         windows = list(Window.objects.filter(region=region, number__in=numbers).order_by("number"))
         group.windows.set(windows)
@@ -248,24 +273,48 @@ def _today(region: Region, queues: dict[str, Queue], desks, today: date, now: da
     return made
 
 
-def _demo_id(n: int) -> str:
-    first17 = f"99012119{80 + n % 20:02d}0101{n % 1000:03d}"
+def _demo_id(n: int, region: Region) -> str:
+    first17 = f"{region.code[:6]}19{80 + n % 20:02d}0101{n % 1000:03d}"
     return first17 + id_number_check_char(first17)
 
 
-def _appointments(region: Region, queues: dict[str, Queue], days: list[date], now: datetime) -> int:
+def _appointments(region: Region, queues: dict[str, Queue], days: list[date], now: datetime, *,
+                  letters: tuple[str, ...], first: int = 0) -> int:
     rows = []
-    n = 0
+    n = first
     rng = random.Random(7)
     for day in days:
-        for letter in ("B", "C"):
+        for letter in letters:
             queue = queues.get(letter)
             if queue is None:
                 continue
             for start in rng.sample(rules.day_slots(), 3):
                 n += 1
                 rows.append(Appointment(region=region, group=queue.group, queue=queue, day=day, slot=start,
-                                        name=f"预约演示{n}", id_number=_demo_id(n), phone=f"1390000{n:04d}",
+                                        name=f"预约演示{n}", id_number=_demo_id(n, region), phone=f"1390000{n:04d}",
                                         code=f"{day:%m%d}{n:04d}", booked_at=now - timedelta(days=1)))
     Appointment.objects.bulk_create(rows)
     return len(rows)
+
+
+def _portrait(staff: Staff) -> bytes:
+    """A plain generated portrait (a coloured card): the demo has no real faces to show."""
+    shade = int(hashlib.sha256(staff.employee_number.encode()).hexdigest()[:6], 16)
+    out = io.BytesIO()
+    Image.new("RGB", (90, 120), (shade >> 16 & 0xFF, shade >> 8 & 0xFF, shade & 0xFF)).save(out, "PNG")
+    return out.getvalue()
+
+
+def _board_photos(desks: dict[str, list[tuple[Window, Staff]]]) -> int:
+    """The identity board's photo of every clerk on the rosters who has none (public by design:
+    岗位效能监督公示栏; stored through the organization's service, checked like any upload)."""
+    from onewindow.organization.services import staff_photo_set
+
+    made = 0
+    for staff in {clerk.pk: clerk for pairs in desks.values() for _window, clerk in pairs}.values():
+        if staff.photo:
+            continue
+        staff_photo_set(staff=staff, photo=SimpleUploadedFile(f"{staff.employee_number}.png", _portrait(staff),
+                                                              content_type="image/png"))
+        made += 1
+    return made

@@ -1,20 +1,23 @@
-"""Storing an applicant's checked files outside the web root (the checks: :mod:`onewindow.core.uploads`)."""
+"""Storing an applicant's checked files outside the web root, sealed (:mod:`onewindow.core.filecrypt`;
+the checks: :mod:`onewindow.core.uploads`)."""
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from django.conf import settings
-
+from onewindow.core import filecrypt
 from onewindow.core.uploads import CheckedFile
+
+log = logging.getLogger("onewindow.online")
 
 
 def media_path(relative: str) -> Path:
-    return Path(settings.MEDIA_ROOT) / relative
+    return filecrypt.media_root() / relative
 
 
 @contextmanager
@@ -25,27 +28,28 @@ def written(files: Sequence[CheckedFile], *, account_id: int) -> Iterator[list[s
     the transaction rolled back), the files are removed again, so a refused action leaves no
     orphan behind. Random names: nothing the applicant typed ends up in a path.
     """
-    media = Path(settings.MEDIA_ROOT)
     folder = Path("online") / str(int(account_id))
-    (media / folder).mkdir(parents=True, exist_ok=True)
     paths: list[str] = []
     try:
         for f in files:
             relative = (folder / f"{uuid.uuid4().hex}.{f.extension}").as_posix()
-            with open(media / relative, "xb") as out:
-                out.write(f.data)
+            filecrypt.write_new(relative, f.data)
             paths.append(relative)
         yield paths
     except BaseException:
         for relative in paths:
-            (media / relative).unlink(missing_ok=True)
+            media_path(relative).unlink(missing_ok=True)
         raise
 
 
 def read_checked(relative: str, sha256: str) -> bytes | None:
-    """The stored bytes, or None if the file is gone or no longer matches its recorded hash."""
+    """The stored file's plaintext; None if the file is gone. :class:`filecrypt.StoredFileRefused`
+    (logged) if it does not decrypt or no longer matches its recorded hash."""
     try:
-        data = media_path(relative).read_bytes()
+        data = filecrypt.read(relative)
     except OSError:
         return None
-    return data if hashlib.sha256(data).hexdigest() == sha256 else None
+    if hashlib.sha256(data).hexdigest() != sha256:
+        log.error("uploaded file %s does not match its recorded hash", relative)
+        raise filecrypt.StoredFileRefused(relative)
+    return data

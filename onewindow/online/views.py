@@ -33,6 +33,7 @@ from onewindow.cases.bundle_selectors import bundle_of_case, my_bundles
 from onewindow.cases.rules import ID_TYPE_LABELS
 from onewindow.cases.selectors import materials_of
 from onewindow.cases.services import case_withdraw
+from onewindow.core import filecrypt
 from onewindow.core.errors import DomainError, NotFound
 from onewindow.core.identity import mask_id, mask_phone
 from onewindow.core.timesource import local_date
@@ -374,9 +375,12 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path(), "online:login")
         raise Http404("文件不存在")
-    data = read_checked(found.path, found.sha256)
+    try:
+        data = read_checked(found.path, found.sha256)
+    except filecrypt.StoredFileRefused as exc:
+        return filecrypt.refused_response(exc)
     if data is None:
-        return HttpResponse("文件校验失败，请联系政务服务中心", status=500, content_type="text/plain; charset=utf-8")
+        raise Http404("文件不存在或已丢失")
     return stored_file_response(data, content_type=found.content_type,
                                 name=f"{found.material}.{found.path.rsplit('.', 1)[-1]}")
 

@@ -13,6 +13,8 @@
   disclosures of two villages (the next quarter's scheduled);
 - enforcement: certified officers of 市场监管、食药、环保 (one certificate expired, one revoked),
   inspections in the register, and major penalties filed on time, filed late, pending, and overdue.
+- the power list of the second demo county (青禾县): its three departments' powers, with the
+  discretion standards of its penalty power.
 
 Idempotent: once the funds exist, nothing more is loaded.
 """
@@ -37,6 +39,7 @@ from . import enforcement_services, fund_services, power_services, publication_s
 from .models import DisclosureRequest, Fund, PowerListVersion
 
 COUNTY = "990121000000"
+SECOND_COUNTY = "990123000000"  # 青禾县
 SEED = 20261204
 
 # (department code, power code suffix, name, type, basis, stages, penalty standards or None)
@@ -82,6 +85,11 @@ POWERS = [
      "受理→调查→调解→裁决→送达", None),
 ]
 
+# 青禾县's list, in the same layout (its code prefix QH).
+SECOND_POWERS = [p for p in POWERS if (p[0], p[1]) in {("MZJ", "GF-001"), ("GSJ", "XK-001"), ("GSJ", "CF-001")}] + [
+    ("GTJ", "QR-001", "不动产登记", "行政确认", "《不动产登记暂行条例》第三条", "申请→受理→审核→登簿→发证", None),
+]
+
 FUNDS = [  # code, department, name, basis, standard, per-entry amounts, payment workdays
     ("YX-GDDL-2026", "CZJ", "耕地地力保护补贴", "财农〔2016〕26号", "每亩 118 元", (590, 1180, 2360), 10),
     ("YX-DB-2026Q4", "MZJ", "城乡居民最低生活保障金", "《社会救助暂行办法》", "农村每人每月 520 元", (520, 1040, 1560), 5),
@@ -104,6 +112,9 @@ def load_demo(*, today: date | None = None) -> str:
     county = Region.objects.filter(code=COUNTY, is_demo=True).first()
     if county is None:
         return "政务公开：缺少演示区划，未载入"
+    second = Region.objects.filter(code=SECOND_COUNTY, is_demo=True).first()
+    if second is not None and Staff.objects.filter(user__username="qh.admin").exists():
+        _powers(second, _staff("qh.admin"), today, listed=SECOND_POWERS, prefix="QH")
     if Fund.objects.filter(code=FUNDS[0][0]).exists():
         return "政务公开：演示数据已存在，未重复载入"
     rng = random.Random(SEED)
@@ -120,17 +131,18 @@ def load_demo(*, today: date | None = None) -> str:
             f"执法人员 {officers} 名、重大行政处罚备案 {penalties} 件，点题 2 项")
 
 
-def _powers(county: Region, admin: Staff, today: date) -> int:
+def _powers(county: Region, admin: Staff, today: date, *, listed: list | None = None, prefix: str = "YX") -> int:
     if PowerListVersion.objects.filter(region=county).exists():
         return 0
+    listed = POWERS if listed is None else listed
     book = Workbook()
     ws = book.active
     ws.title = power_services.POWER_SHEET
     append_row(ws, power_services.POWER_HEADERS)
     ws2 = book.create_sheet(power_services.STANDARD_SHEET)
     append_row(ws2, power_services.STANDARD_HEADERS)
-    for dept, suffix, name, kind, basis, stages, standards in POWERS:
-        code = f"YX-{dept}-{suffix}"
+    for dept, suffix, name, kind, basis, stages, standards in listed:
+        code = f"{prefix}-{dept}-{suffix}"
         department = Department.objects.get(region=county, code=dept)
         append_row(ws, [code, dept, name, kind, basis, department.name,
                    "依法受理、审查、决定、送达并公开结果；加强事中事后监管",
@@ -142,7 +154,7 @@ def _powers(county: Region, admin: Staff, today: date) -> int:
     power_services.power_list_import(region_id=county.id, data=out.getvalue(), actor=admin,
                                      effective_from=today - timedelta(days=30), note="演示权力清单",
                                      at=_moment(today - timedelta(days=1)))
-    return len(POWERS)
+    return len(listed)
 
 
 def _funds(county: Region, admin: Staff, today: date, rng: random.Random) -> int:

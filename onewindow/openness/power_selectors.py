@@ -11,9 +11,17 @@ from django.db.models import Q, QuerySet
 from onewindow.catalog.models import ServiceItem
 from onewindow.core.errors import DomainError, NotFound
 from onewindow.core.timesource import local_date
+from onewindow.organization.models import Staff
+from onewindow.organization.permissions import region_q
 
 from .models import DiscretionStandard, Power, PowerListVersion
 from .power_rules import Allowed, Category, PowerType, Situation, allowed_range, flow_svg
+
+
+def versions_for(staff: Staff) -> QuerySet[PowerListVersion]:
+    """The versions of the regions ``staff`` is posted to (and below, for the center's office): a
+    version not yet in force is its county's business only, so another county's is "not found"."""
+    return PowerListVersion.objects.filter(region_q(staff)).select_related("region")
 
 
 def versions_in_force(on: date | None = None, region_code: str | None = None) -> list[PowerListVersion]:

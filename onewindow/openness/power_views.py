@@ -16,7 +16,6 @@ from onewindow.organization.models import Department, Region, Staff
 from onewindow.portal.ratelimit import rate_limited
 
 from . import power_selectors as sel
-from .models import PowerListVersion
 from .power_rules import CATEGORY_LABELS, POWER_TYPE_LABELS, Category, PowerType
 from .power_services import ImportRejected, power_list_export, power_list_import
 from .views import _staff_view
@@ -62,8 +61,7 @@ def public_power(request: HttpRequest, code: str) -> HttpResponse:
 @_staff_view
 def staff_powers(request: HttpRequest, staff: Staff) -> HttpResponse:
     """Import a new version (with its effective date) or export one."""
-    context: dict = {"versions": PowerListVersion.objects.select_related("region").order_by("region__code",
-                                                                                            "-version")[:50],
+    context: dict = {"versions": sel.versions_for(staff).order_by("region__code", "-version")[:50],
                      "regions": Region.objects.filter(has_center=True).order_by("code")}
     if request.method == "POST":
         upload = request.FILES.get("file")
@@ -90,7 +88,7 @@ def staff_powers(request: HttpRequest, staff: Staff) -> HttpResponse:
 
 @_staff_view
 def staff_powers_export(request: HttpRequest, staff: Staff, version_id: int) -> HttpResponse:
-    version = PowerListVersion.objects.filter(pk=version_id).first()
+    version = sel.versions_for(staff).filter(pk=version_id).first()
     if version is None:
         return render(request, "openness/error.html", {"message": "清单版本不存在"}, status=404)
     response = HttpResponse(power_list_export(version),

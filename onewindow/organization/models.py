@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from onewindow.core.filecrypt import public_storage
+
 from .rules import LEVEL_LABELS, POWER_LABELS, ROLE_LABELS, Power, RegionLevel, Role, region_prefix
 
 
@@ -106,7 +108,8 @@ class Staff(models.Model):
     is_present = models.BooleanField(_("在岗"), default=True,
                                      help_text=_("不在岗时，AB岗的B岗人员代为处理其工作"))
     # The photo of the hall's staff identity board (岗位效能监督公示栏): public by design.
-    photo = models.FileField(_("照片"), upload_to="staff/", blank=True,
+    # Stored in plaintext on purpose (core.filecrypt.public_storage): the board is public.
+    photo = models.FileField(_("照片"), upload_to="staff/", blank=True, storage=public_storage,
                              help_text=_("窗口公示栏照片：JPEG 或 PNG"))
     photo_type = models.CharField(_("照片类型"), max_length=32, blank=True, editable=False)
 

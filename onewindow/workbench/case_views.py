@@ -13,10 +13,8 @@ import hashlib
 import logging
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -36,6 +34,7 @@ from onewindow.cases.rules import ID_TYPE_LABELS, MaterialState, visit_overrun
 from onewindow.cases.states import STATUS_LABELS, TERMINAL, Status
 from onewindow.cases.timeline import event_details
 from onewindow.catalog.rules import DELIVERY_METHOD_LABELS
+from onewindow.core import filecrypt
 from onewindow.core.errors import DomainError, NotFound
 from onewindow.core.identity import mask_id, mask_name, mask_phone
 from onewindow.core.timesource import local_date
@@ -402,10 +401,15 @@ def case_scan(request: HttpRequest, number: str, scan_id: int) -> HttpResponse:
         scan = selectors.scan_for(staff, number, scan_id)
     except NotFound as exc:
         raise Http404(exc.message) from exc
-    data = (Path(settings.MEDIA_ROOT) / scan.file_path).read_bytes()
-    if hashlib.sha256(data).hexdigest() != scan.sha256:
-        log.error("stored scan %s of case %s does not match its hash", scan.pk, number)
-        return HttpResponse("扫描件文件校验失败，请联系中心管理员", status=500, content_type="text/plain; charset=utf-8")
+    try:
+        data = filecrypt.read(scan.file_path)
+        if hashlib.sha256(data).hexdigest() != scan.sha256:
+            log.error("stored scan %s of case %s does not match its hash", scan.pk, number)
+            raise filecrypt.StoredFileRefused(scan.file_path)
+    except OSError:
+        raise Http404("扫描件文件不存在或已丢失") from None
+    except filecrypt.StoredFileRefused as exc:
+        return filecrypt.refused_response(exc)
     return stored_file_response(data, content_type=scan.content_type,
                                 name=f"{scan.material}.{scan.file_path.rsplit('.', 1)[-1]}")
 

@@ -10,13 +10,13 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from django.conf import settings
 from django.db import transaction
 
 from onewindow.cases.models import Case
 from onewindow.cases.rules import Applicant, MaterialCheck
 from onewindow.cases.selectors import can_view_case
 from onewindow.cases.services import case_submit
+from onewindow.core import filecrypt
 from onewindow.core.errors import DomainError, NotFound, PermissionDenied
 from onewindow.core.timesource import now as current_time
 from onewindow.core.uploads import CheckedFile
@@ -34,20 +34,19 @@ def _case_dir(case: Case) -> Path:
 
 
 def _write_scans(case: Case, scans: Sequence[CheckedFile], *, actor: Staff | None) -> list[CaseScan]:
-    """Store the files and their rows. Files are written exclusively (never over another file);
-    if anything fails, the files written so far are removed and the error goes on."""
-    media = Path(settings.MEDIA_ROOT)
+    """Store the files (sealed: core.filecrypt) and their rows. Files are written exclusively
+    (never over another file); if anything fails, the files written so far are removed and the
+    error goes on."""
+    media = filecrypt.media_root()
     folder = _case_dir(case)
-    (media / folder).mkdir(parents=True, exist_ok=True)
     start = CaseScan.objects.filter(case=case).count()
     written: list[Path] = []
     rows: list[CaseScan] = []
     try:
         for i, scan in enumerate(scans, start=start + 1):
             relative = folder / f"{i:03d}-{scan.sha256[:12]}.{scan.extension}"
-            with open(media / relative, "xb") as out:
-                written.append(media / relative)
-                out.write(scan.data)
+            filecrypt.write_new(relative.as_posix(), scan.data)
+            written.append(media / relative)
             rows.append(CaseScan.objects.create(
                 case=case, material=scan.material, file_path=relative.as_posix(), original_name=scan.original_name,
                 sha256=scan.sha256, content_type=scan.content_type, size=scan.size, uploaded_by=actor,

@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from onewindow.core import filecrypt
 from onewindow.core.errors import DomainError, NotFound, PermissionDenied
 from onewindow.core.timesource import local_date
 from onewindow.core.uploads import stored_file_response
@@ -239,8 +240,9 @@ def campaign_act(request: HttpRequest, staff: Staff, pk: int, action: str) -> Ht
 
 
 def _read(stored: Any) -> bytes:
-    """A stored file's bytes; one missing from the media store (restored database, lost volume)
-    is "not found", not a server error."""
+    """A stored file's plaintext (the storage opens the sealed file); one missing from the media
+    store (restored database, lost volume) is "not found", not a server error; one that does not
+    decrypt raises :class:`filecrypt.StoredFileRefused` (logged)."""
     try:
         with stored.open("rb") as fh:
             return fh.read()
@@ -254,7 +256,10 @@ def report_file(request: HttpRequest, staff: Staff, pk: int) -> HttpResponse:
     report = CampaignReport.objects.filter(pk=pk, campaign__in=sel.campaigns_visible(staff)).first()
     if report is None or not report.attachment:
         raise NotFound("文件不存在", code="campaign_report.not_found")
-    data = _read(report.attachment)
+    try:
+        data = _read(report.attachment)
+    except filecrypt.StoredFileRefused as exc:
+        return filecrypt.refused_response(exc)
     return stored_file_response(data, content_type=report.attachment_type or "application/octet-stream",
                                 name=f"{report.department.name}-{report.title}.{report.attachment.name.rsplit('.', 1)[-1]}")
 
@@ -266,7 +271,10 @@ def photo(request: HttpRequest, staff: Staff, pk: int) -> HttpResponse:
         pk=pk, finding__inspection__in=Inspection.objects.filter(visible_q(staff))).first()
     if found is None:
         raise NotFound("照片不存在", code="photo.not_found")
-    data = _read(found.file)
+    try:
+        data = _read(found.file)
+    except filecrypt.StoredFileRefused as exc:
+        return filecrypt.refused_response(exc)
     return stored_file_response(data, content_type=found.content_type, name=found.original_name or "photo")
 
 

@@ -2,7 +2,9 @@
 urged, some done), a rectification campaign (seed 003) with its five phases, two written reports
 owed by every unit (one handed in late, one never), its public notice up, an experience visit and
 about 20 problems in every state, two inspections and one mystery visit with findings (some with
-photos) — relative to today.
+photos) — relative to today. The second demo county (青禾县) has a smaller share: a quarterly
+inspection whose finding carries a photo, and a campaign of its own with written reports owed (one
+handed in with its file) and its public notice scheduled for later.
 
 Everything goes through the services as the demo logins (``admin``, ``supervisor``, the chiefs of
 the departments), so permissions, transitions, numbers, chains and deadline rows are the real
@@ -26,6 +28,7 @@ from . import services as svc
 from .models import Campaign, Plan
 
 DEMO_COUNTY = "990121000000"
+SECOND_COUNTY = "990123000000"  # 青禾县
 PLAN_TITLE = "云溪县提升行政效能建设服务型政府实施方案"
 CAMPAIGN = "群众身边不正之风和腐败问题专项整治"
 
@@ -90,6 +93,7 @@ def load_demo(*, today: date | None = None) -> str:
     supervisor = Staff.objects.filter(user__username="supervisor").first()
     if county is None or admin is None or supervisor is None:
         return "工作任务：演示县或其管理员不存在，未加载"
+    second = _second_county(today or local_date(), current_time())
     if Plan.objects.filter(region=county, title=PLAN_TITLE).exists():
         return "工作任务：演示计划已存在，未重复加载"
     today = today or local_date()
@@ -100,7 +104,42 @@ def load_demo(*, today: date | None = None) -> str:
         problems = _campaign(county, admin, depts, today, now)
         findings = _inspections(county, admin, today, now)
     return (f"工作任务：{today.year}年效能计划 {tasks} 项任务（{late} 项逾期），"
-            f"专项整治问题 {problems} 个，明察暗访发现问题 {findings} 个")
+            f"专项整治问题 {problems} 个，明察暗访发现问题 {findings} 个{second}")
+
+
+SECOND_CAMPAIGN = "窗口服务作风专项整治"
+
+
+def _second_county(today: date, now: datetime) -> str:
+    """青禾县's share, once: an inspection with a photographed finding, and a campaign whose units
+    owe a written report (市场监管局's handed in with its file) and whose notice goes up in two weeks."""
+    county = Region.objects.filter(code=SECOND_COUNTY).first()
+    admin = Staff.objects.filter(user__username="qh.admin").first()
+    if county is None or admin is None or Campaign.objects.filter(region=county, title=SECOND_CAMPAIGN).exists():
+        return ""
+    windows = list(Window.objects.filter(region=county).order_by("number"))
+    units = [d for d in Department.objects.filter(region=county).order_by("code") if _chief(d) is not None]
+    if not windows or not units:
+        return ""
+    day = timedelta(days=1)
+    with transaction.atomic():
+        inspection = svc.inspection_create(actor=admin, region_id=county.pk, kind="inspection",
+                                           title="第四季度窗口服务明察", planned_on=today - 5 * day,
+                                           window_ids=[w.pk for w in windows], at=now - 5 * day)
+        svc.finding_record(actor=admin, inspection_id=inspection.pk, criterion="presence", window_id=windows[0].pk,
+                           note=f"{windows[0].number}号窗口工作时间无人", photos=[_photo()], at=now - 5 * day)
+        start = today - 20 * day
+        campaign = svc.campaign_create(
+            actor=admin, region_id=county.pk, title=SECOND_CAMPAIGN, starts_on=start, ends_on=today + 40 * day,
+            publish_from=today + 14 * day, at=now - 20 * day,
+            phases=[svc.PhaseInput("排查", start, today + 10 * day), svc.PhaseInput("整改", today, today + 40 * day)])
+        reports = svc.campaign_require_reports(actor=admin, campaign_id=campaign.pk, title="问题清单和整改措施",
+                                               due_on=today + 10 * day, department_ids=[d.pk for d in units],
+                                               at=now - 20 * day)
+        handed = next((r for r in reports if r.department.code == "GSJ"), reports[0])
+        svc.campaign_report_submit(actor=_chief(handed.department), report_id=handed.pk, text="问题清单见附件",
+                                   attachment=_pdf("问题清单.pdf"), at=now - day)
+    return f"；青禾县明察 1 次、专项整治 1 项（书面报告 {len(reports)} 份）"
 
 
 def _plan(county: Region, admin: Staff, supervisor: Staff, depts: dict[str, Department], today: date,

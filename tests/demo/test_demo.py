@@ -243,9 +243,9 @@ def test_the_second_county_is_small_and_apart(loaded, rf):
     assert second.has_center
     assert second.parent.code == "990100000000"
     # then it has its own departments, windows, items and one login per role, with the demo password
-    assert set(Department.objects.filter(region=second).values_list("code", flat=True)) == {"GSJ", "MZJ"}
+    assert set(Department.objects.filter(region=second).values_list("code", flat=True)) == {"GSJ", "MZJ", "GTJ"}
     assert Window.objects.filter(region=second).count() == 2
-    assert _demo_items().filter(region=second).count() == 3
+    assert _demo_items().filter(region=second).count() == 4  # 不动产转移登记 is the one with a fee
     for username in SECOND_COUNTY_LOGINS:
         assert authenticate(rf.post("/staff/login/"), username=username, password=PASSWORD) is not None, username
     held = set(Posting.objects.filter(region__code__startswith="990123").values_list("role", flat=True))

@@ -17,6 +17,7 @@ from onewindow.documents import selectors, services, signing
 from onewindow.documents.models import Certificate
 from onewindow.lifecycle.chain import canonical
 from tests.cases.helpers import granted_case, last_event
+from tests.documents.helpers import readable
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +56,7 @@ def test_the_certificate_pdf_has_the_qr_link_key_id_and_an_embedded_font(hall, s
     certificate = issue(hall)
     document = services.document_render(document_id=certificate.document.id)
     assert document.content["verify_url"] == f"https://zwfw.example.gov.cn/verify/{certificate.number}"
-    path = Path(settings.MEDIA_ROOT) / document.pdf_path
+    path = readable(document, settings)
     text = "".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True)
                    .stdout.decode().split())
     for expected in ["许可证", certificate.number, "张三", "11010519491231002X", certificate.key_id,

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import subprocess
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -17,6 +16,7 @@ from onewindow.workdays import services as calendar_services
 from onewindow.workdays.provisional import PROVISIONAL_NOTE, cn_due
 from onewindow.workdays.selectors import snapshot_for
 from tests.cases.helpers import at, submit
+from tests.documents.helpers import readable
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +48,7 @@ def test_the_acceptance_notice_and_sms_mark_the_provisional_dates(hall, settings
     assert f"承诺办结日期2027年1月1日{PROVISIONAL_NOTE}" in sms.body
     notice = services.document_render(document_id=case.documents.get(kind="acceptance_notice").id)
     assert notice.content["provisional_dates"] == sorted([str(case.promised_due), str(case.statutory_due)])
-    text = "".join(subprocess.run(["pdftotext", str(Path(settings.MEDIA_ROOT) / notice.pdf_path), "-"],
+    text = "".join(subprocess.run(["pdftotext", str(readable(notice, settings)), "-"],
                                   capture_output=True, check=True).stdout.decode().split())
     assert f"2027年1月1日{PROVISIONAL_NOTE}" in text
     assert f"2026年12月3日{PROVISIONAL_NOTE}" not in text  # the acceptance day is a published year's

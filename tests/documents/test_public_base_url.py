@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
@@ -15,6 +14,7 @@ from onewindow.documents import services
 from onewindow.notifications.models import OutboxMessage
 from tests.cases.helpers import accepted_case as accepted
 from tests.cases.helpers import granted_case as granted
+from tests.documents.helpers import readable
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +43,7 @@ def test_certificate_notice_and_messages_carry_the_public_address(hall, settings
     url = f"{SITE}/verify/{document.content['certificate']['number']}"
     assert document.content["verify_url"] == url  # what the QR code encodes (render.qr_data_uri)
     document = services.document_render(document_id=document.id)
-    text = "".join(subprocess.run(["pdftotext", str(Path(settings.MEDIA_ROOT) / document.pdf_path), "-"],
+    text = "".join(subprocess.run(["pdftotext", str(readable(document, settings)), "-"],
                                   capture_output=True, check=True).stdout.decode().split())
     assert url in text
     assert "127.0.0.1" not in text

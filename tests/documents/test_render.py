@@ -12,6 +12,7 @@ import pytest
 from django.db import transaction
 
 from onewindow.cases import services as case_services
+from onewindow.core import filecrypt
 from onewindow.core.errors import DomainError
 from onewindow.documents import jobs
 from onewindow.documents import services as s
@@ -20,7 +21,7 @@ from onewindow.documents.render import render_pdf
 from onewindow.documents.templatetags.documents_cn import cn_date
 from onewindow.tasks.models import PeriodicJob
 from tests.cases.helpers import accepted_case, at, granted_case, last_event, submit
-from tests.documents.helpers import pdf_text, stored
+from tests.documents.helpers import pdf_text, readable, stored
 
 pytestmark = pytest.mark.django_db
 
@@ -37,9 +38,10 @@ def test_acceptance_notice_pdf_shows_the_case_in_chinese_with_an_embedded_font(h
     # when it is rendered
     document = s.document_render(document_id=document.id)
     # then the PDF says who, what, and by when, and carries its font
-    path = stored(document, settings)
+    assert filecrypt.is_sealed(stored(document, settings).read_bytes())  # sealed at rest (core/filecrypt.py)
+    path = readable(document, settings)
     assert path.read_bytes().startswith(b"%PDF-")
-    text = pdf_text(path)
+    text = pdf_text(stored(document, settings))
     for expected in ["受理通知书", document.number, "张三", "测试事项01", case.number, case.query_code,
                      cn_date(case.promised_due), cn_date(case.statutory_due), "2026年9月29日", "申请书",
                      "云溪县工商局", "云溪县政务服务中心", "本文书由一窗通办系统生成"]:
@@ -132,7 +134,7 @@ def test_a_file_left_at_the_path_is_kept_and_the_render_stored_beside_it(hall, s
     # then the foreign file is untouched, and the PDF is stored under another name
     assert path.read_bytes() == b"not ours"
     assert document.pdf_path != s._relative_path(document)
-    assert stored(document, settings).read_bytes().startswith(b"%PDF-")
+    assert filecrypt.read(document.pdf_path).startswith(b"%PDF-")
 
 
 def test_a_lost_file_is_restored_with_the_same_bytes(hall, settings):
@@ -141,7 +143,7 @@ def test_a_lost_file_is_restored_with_the_same_bytes(hall, settings):
         case=case, event=last_event(case), kind="acceptance_notice").id)
     stored(document, settings).unlink()
     document = s.document_render(document_id=document.id)
-    assert hashlib.sha256(stored(document, settings).read_bytes()).hexdigest() == document.pdf_sha256
+    assert hashlib.sha256(filecrypt.read(document.pdf_path)).hexdigest() == document.pdf_sha256
 
 
 def test_an_edited_document_row_is_not_rendered(hall):

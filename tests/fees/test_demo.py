@@ -40,3 +40,10 @@ def test_the_demo_loads_once(loaded):
     count = Bill.objects.count()
     again = demo.load_demo()
     assert (Bill.objects.count(), "未重复加载" in again) == (count, True)
+
+
+def test_the_second_county_bills_its_real_estate_registration_too(loaded):
+    bills = Bill.objects.filter(region__code=demo.SECOND_COUNTY)
+    assert sorted(bills.values_list("state", flat=True)) == ["issued", "paid"]
+    assert {b.department.code for b in bills} == {"GTJ"}
+    assert "青禾县缴款通知书 2 张" in loaded

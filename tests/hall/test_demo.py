@@ -90,3 +90,22 @@ def test_the_roster_page_shows_the_demo_rosters_and_rotates_the_market_windows(l
     assert result.working_days == 11  # 10-10, a Saturday, is a make-up working day
     assert len(result.written) == 22
     assert not result.skipped
+
+
+def test_the_second_county_has_a_small_hall_with_appointments(loaded):
+    second = Region.objects.get(code=demo.SECOND_COUNTY)
+    assert list(WindowGroup.objects.filter(region=second).values_list("code", flat=True)) == ["ZH"]
+    assert Appointment.objects.filter(region=second).exists()
+    assert RosterEntry.objects.filter(window__region=second, day=MONDAY).exists()
+
+
+def test_the_staff_on_todays_rosters_have_their_board_photo(loaded):
+    from onewindow.hall.selectors import board_photo_staff
+
+    for code in (demo.COUNTY, demo.SECOND_COUNTY):
+        region = Region.objects.get(code=code)
+        rostered = RosterEntry.objects.filter(window__region=region, day=MONDAY, post="A").select_related("staff")
+        assert rostered
+        for entry in rostered:
+            assert entry.staff.photo.name.startswith("staff/")
+            assert board_photo_staff(region, entry.staff.employee_number, day=MONDAY) == entry.staff

@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from onewindow.cases.models import Case
+from onewindow.core import filecrypt
 from onewindow.core.timesource import local_date
 from onewindow.online.models import Draft, OnlineUpload
 from onewindow.workdays.selectors import snapshot_for
@@ -76,7 +77,8 @@ def test_submitting_with_uploads_files_an_online_case_received_today(my_client, 
     uploads = list(OnlineUpload.objects.order_by("material"))
     assert [(u.material, u.content_type, u.case_id, u.draft_id) for u in uploads] == [
         ("申请书", "application/pdf", case.id, None), ("营业执照副本", "image/png", case.id, None)]
-    assert all((Path(settings.MEDIA_ROOT) / u.path).read_bytes() in (PDF, PNG) for u in uploads)
+    assert all(filecrypt.is_sealed((Path(settings.MEDIA_ROOT) / u.path).read_bytes()) for u in uploads)
+    assert all(filecrypt.read(u.path) in (PDF, PNG) for u in uploads)
     assert all(u.path.startswith(f"online/{me.pk}/") for u in uploads)
     # the receipt goes out by SMS with the query code
     from onewindow.notifications.models import OutboxMessage

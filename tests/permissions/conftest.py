@@ -18,14 +18,18 @@ from tests.permissions.helpers import MatrixWorld, build_matrix_world
 
 @pytest.fixture(scope="module")
 def demo_matrix(django_db_setup, django_db_blocker, tmp_path_factory):
-    keys = tmp_path_factory.mktemp("keys")
-    with django_db_blocker.unblock(), override_settings(ONEWINDOW_KEY_DIR=keys), transaction.atomic():
-        yield build_matrix_world()
+    keys, media = tmp_path_factory.mktemp("keys"), tmp_path_factory.mktemp("media")
+    with (django_db_blocker.unblock(), override_settings(ONEWINDOW_KEY_DIR=keys, MEDIA_ROOT=media),
+          transaction.atomic()):
+        world = build_matrix_world()
+        world.keep_files(media)
+        yield world
         transaction.set_rollback(True)
 
 
 @pytest.fixture
 def world(demo_matrix, db, settings) -> MatrixWorld:
-    """The demo world, with the stored files of its scans and uploads in this test's MEDIA_ROOT."""
+    """The demo world, with the files stored while it was built (scans, uploads, the demo's photos
+    and reports, sealed where private) in this test's MEDIA_ROOT."""
     demo_matrix.write_files(settings.MEDIA_ROOT)
     return demo_matrix

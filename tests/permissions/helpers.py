@@ -3,8 +3,11 @@
 :func:`build_matrix_world` loads both demo counties with their case load, runs one supervision
 sweep, has each county's supervisor issue orders, and adds what the demo lacks for a full probe:
 an applicant account in each county owning one case (with an uploaded file), and a staff scan
-on each target case. It then picks, for every role of :mod:`tests.permissions.matrix` and each
-county, the *target* records the placeholders of a path are filled from:
+on each target case (both stored sealed, as the window and the online service store them). The
+files stored meanwhile — those and the demo's (board photos, campaign reports, inspection photos) —
+are kept as stored and put in each test's MEDIA_ROOT. It then picks, for every role of
+:mod:`tests.permissions.matrix` and each county, the *target* records the placeholders of a path
+are filled from:
 
 - ``own[county][role]``: a case of the role's own department (a township case for the proxy
   agent, the applicant's own case for the applicant);
@@ -16,13 +19,20 @@ same way, from the department of the target case (:func:`_app_records`): a recor
 department, created with the app's own service where the demo has none (青禾县's demo has no
 feedback), and only where even that is impossible (no case of the department to rate) one of its
 county — which changes no outcome, since the roles bound to one department (the reviewer and the
-chief representative of 市场监管局) have a record of their department in both counties.
+chief representative of 市场监管局) have a record of their department in both counties. Bills are the
+exception: only the counties' 不动产登记 charges fees, so every target's bill is one of its county's
+(matrix.py states what each role gets on it). The county-level records — an appointment of the
+county's hall, a campaign report's file, an inspection photo, the power list — are the demo's own
+in both counties; a request's reply (for its PDF) and an objection's line are those of the target's
+department. Public things a path names by code or number (a payment code, a power, a village, a
+published campaign …) are real ones of 云溪县 (:func:`_public_records`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import random
+import uuid
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -31,13 +41,16 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.http import HttpResponse
+from django.test import TestCase
 
 from onewindow.accounts.services import api_token_issue
 from onewindow.assessment import demo as assessment_demo
 from onewindow.assessment import services as assessment_services
-from onewindow.assessment.models import Assessment
+from onewindow.assessment.models import Assessment, LineItem
 from onewindow.assessment.rules import PeriodKind, SubjectKind
+from onewindow.assessment.subjects import departments_of
 from onewindow.cases.models import Case, CaseTask
+from onewindow.core import filecrypt
 from onewindow.core.timesource import local_date
 from onewindow.core.timesource import now as current_time
 from onewindow.demo.cases import fictional_mobile, fictional_person
@@ -47,18 +60,27 @@ from onewindow.exchange.models import ExchangeRecord
 from onewindow.feedback import rules as feedback_rules
 from onewindow.feedback import services as feedback_services
 from onewindow.feedback.models import BulkNotice, Rating, Rectification, WorkOrder
+from onewindow.fees.models import Bill, Reconciliation
+from onewindow.hall.models import Appointment, RosterEntry
 from onewindow.notifications.models import OutboxMessage
 from onewindow.online.models import ApplicantProfile, OnlineUpload
 from onewindow.openness import publication_services
 from onewindow.openness import services as openness_services
-from onewindow.openness.models import DisclosureRequest, Publication
-from onewindow.organization.models import Department, Staff, Window
+from onewindow.openness.models import (
+    DisclosureRequest,
+    Distribution,
+    Power,
+    PowerListVersion,
+    Publication,
+    Topic,
+)
+from onewindow.organization.models import Department, Region, Staff, Window
 from onewindow.supervision import orders
 from onewindow.supervision.models import SupervisionOrder, Warning
 from onewindow.supervision.sweep import sweep
 from onewindow.workbench.models import CaseScan
 from onewindow.worktasks import services as worktasks_services
-from onewindow.worktasks.models import Campaign, Inspection, Plan, Problem, Task
+from onewindow.worktasks.models import Campaign, CampaignReport, FindingPhoto, Inspection, Plan, Problem, Task
 
 # The two demo counties: the main one, and the small second one (青禾县).
 MAIN, SECOND = "990121", "990123"
@@ -101,10 +123,17 @@ class MatrixWorld:
     tokens: dict[tuple[str, str], str]  # (role, county) → an API bearer token, for the staff roles
     own: dict[str, dict[str, dict[str, str] | None]]  # county → role → placeholders (None: no such target)
     other_dept: dict[str, dict[str, str]]  # role → placeholders, in 云溪县
-    files: list[tuple[str, bytes]] = field(default_factory=list)  # (path under MEDIA_ROOT, content)
+    files: list[tuple[str, bytes]] = field(default_factory=list)  # (path under MEDIA_ROOT, content as stored)
+
+    def keep_files(self, media_root: Path | str) -> None:
+        """Remember every file stored under ``media_root`` while the world was built (the demo's
+        photos and reports, the scans and uploads made here), as stored: sealed where private."""
+        root = Path(media_root)
+        self.files = [(path.relative_to(root).as_posix(), path.read_bytes())
+                      for path in sorted(root.rglob("*")) if path.is_file()]
 
     def write_files(self, media_root: Path | str) -> None:
-        """Put the stored files of the scans and uploads where the views read them."""
+        """Put the stored files back where the views read them (each test has its own MEDIA_ROOT)."""
         for relative, content in self.files:
             path = Path(media_root) / relative
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -113,7 +142,10 @@ class MatrixWorld:
 
 def build_matrix_world(today: date | None = None) -> MatrixWorld:
     """Load the demo and pick every target (see the module docstring)."""
-    load_demo(with_cases=True, today=today)
+    # What the demo leaves for after its commits (the board photos' files) happens now: the world
+    # is built in a transaction that never commits.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        load_demo(with_cases=True, today=today)
     sweep(now=current_time())
     User = get_user_model()
     users: dict[tuple[str, str], Any] = {}
@@ -125,7 +157,6 @@ def build_matrix_world(today: date | None = None) -> MatrixWorld:
                 users[role, county] = _applicant(username)
             else:
                 users[role, county] = User.objects.get(username=username)
-    files: list[tuple[str, bytes]] = []
     records: dict[int, dict[str, str]] = {}  # department id → the newer apps' records (_app_records)
     own: dict[str, dict[str, dict[str, str] | None]] = {MAIN: {}, SECOND: {}}
     other_dept: dict[str, dict[str, str]] = {}
@@ -142,21 +173,21 @@ def build_matrix_world(today: date | None = None) -> MatrixWorld:
             main_case = _single_department_case(Case.objects.filter(region__code=TOWN))
         else:
             main_case = mine[MAIN]
-        own[MAIN][role] = _placeholders(main_case, users["applicant", MAIN], files, records)
+        own[MAIN][role] = _placeholders(main_case, users["applicant", MAIN], records)
         if role in _SECOND_DEPT:
             second_case = _single_department_case(_county_cases(SECOND).filter(department__code=_SECOND_DEPT[role]))
-            own[SECOND][role] = _placeholders(second_case, users["applicant", SECOND], files, records)
+            own[SECOND][role] = _placeholders(second_case, users["applicant", SECOND], records)
         elif role == "agent":
             own[SECOND][role] = None  # 青禾县's township has no case: its agent is tried as "other county" only
         else:
-            own[SECOND][role] = _placeholders(mine[SECOND], users["applicant", SECOND], files, records)
+            own[SECOND][role] = _placeholders(mine[SECOND], users["applicant", SECOND], records)
         other = _single_department_case(_county_cases(MAIN).filter(department__code=_OTHER_DEPT[role])
                                         .exclude(pk=mine[MAIN].pk))
-        other_dept[role] = _placeholders(other, users["applicant", MAIN], files, records)
+        other_dept[role] = _placeholders(other, users["applicant", MAIN], records)
     tokens = {(role, county): api_token_issue(username=username).token
               for role, by_county in LOGINS.items() for county, username in by_county.items()
               if role not in ("applicant", "anonymous") and username is not None}
-    return MatrixWorld(users=users, tokens=tokens, own=own, other_dept=other_dept, files=files)
+    return MatrixWorld(users=users, tokens=tokens, own=own, other_dept=other_dept)
 
 
 def _applicant(username: str) -> Any:
@@ -185,25 +216,25 @@ def _single_department_case(cases) -> Case:
     raise AssertionError("the demo has no such case")
 
 
-def _placeholders(case: Case, applicant: Any, files: list[tuple[str, bytes]],
-                  records: dict[int, dict[str, str]]) -> dict[str, str]:
-    """Everything a path can name about ``case``: the case, a scan and an upload of it, one of its
-    documents, a warning, an order and an outbox message of its department or county, the newer
-    apps' records of its department (:func:`_app_records`), and public things of its county (an
-    item, a certificate number)."""
+def _placeholders(case: Case, applicant: Any, records: dict[int, dict[str, str]]) -> dict[str, str]:
+    """Everything a path can name about ``case``: the case, a scan and an upload of it (stored sealed,
+    as the window and the online service store them), one of its documents, a warning, an order and
+    an outbox message of its department or county, the newer apps' records of its department
+    (:func:`_app_records`), and public things (:func:`_public_records`)."""
     today = local_date()
     scan_content = f"scan of {case.number}".encode()
-    scan = CaseScan.objects.create(case=case, material="申请书", file_path=f"uploads/{case.number}/matrix.pdf",
+    scan = CaseScan.objects.create(case=case, material="申请书",
+                                   file_path=f"uploads/{case.number}/matrix-{uuid.uuid4().hex[:8]}.pdf",
                                    original_name="matrix.pdf", sha256=hashlib.sha256(scan_content).hexdigest(),
                                    content_type="application/pdf", size=len(scan_content))
-    files.append((scan.file_path, scan_content))
+    filecrypt.write_new(scan.file_path, scan_content)
     owner = case.applicant_account or _stranger()
     upload_content = f"upload of {case.number}".encode()
     upload = OnlineUpload.objects.create(
-        account=owner, case=case, material="申请书", path=f"online/{case.number}/matrix.pdf",
+        account=owner, case=case, material="申请书", path=f"online/{case.number}/matrix-{uuid.uuid4().hex[:8]}.pdf",
         original_name="matrix.pdf", sha256=hashlib.sha256(upload_content).hexdigest(),
         content_type="application/pdf", size=len(upload_content), uploaded_at=current_time())
-    files.append((upload.path, upload_content))
+    filecrypt.write_new(upload.path, upload_content)
     document = Document.objects.filter(case=case).order_by("pk").first()
     if document is None:
         raise AssertionError(f"case {case.number} has no document")
@@ -229,6 +260,7 @@ def _placeholders(case: Case, applicant: Any, files: list[tuple[str, bytes]],
         "item": item.implementation_code, "version": str(case.item_version.version), "year": str(today.year),
         "department": str(case.department.pk), "exchange_record": str(exchange.pk),
         **_app_records(case.department, records),
+        **_public_records(records),
     }
 
 
@@ -259,7 +291,14 @@ def _app_records(department: Department, records: dict[int, dict[str, str]]) -> 
             "campaign": str(_campaign(department).pk),
             "publication": str(_publication(department).pk),
             "disclosure_number": _disclosure_request(department).number,
+            "reply_number": _replied_request(department).number,
             "assessment": str(_assessment(department).pk),
+            **_objection_target(department),
+            "bill": str(_bill(department).pk),
+            **_appointment(department),
+            "campaign_report": str(_campaign_report(department).pk),
+            "photo": str(_photo(department).pk),
+            "power_version": str(_power_version(department).pk),
         }
     return records[department.pk]
 
@@ -442,3 +481,125 @@ def classify(response: HttpResponse) -> str:
     if status == 302 and response.get("Location") == "/admin/" and path.endswith(_ADMIN_OBJECT_VIEWS):
         return HIDDEN  # the admin's "does not exist, perhaps it was deleted" (test_isolation.py)
     return OK
+
+
+# --- records of the fees, the hall, work tasks, open government (real: the demo's) ----------------
+
+
+def _bill(department: Department) -> Bill:
+    """An issued or paid bill of ``department``; failing that (a department that charges no fee:
+    市场监管局, 民政局, the township's offices) one of its county's, which is a bill of another
+    department for the roles bound to one (see matrix.py's fees rows)."""
+    billed = Bill.objects.filter(state__in=["issued", "paid"]).order_by("pk")
+    found = billed.filter(department=department).first() or billed.filter(region=_county_region(department)).first()
+    if found is None:
+        raise AssertionError(f"the demo has no bill in the county of {department}")
+    return found
+
+
+def _appointment(department: Department) -> dict[str, str]:
+    """A booked appointment in the department's county's hall, with the booker's ID number (the
+    cancel operation's proof)."""
+    found = (Appointment.objects.filter(group__region=_county_region(department), state="booked")
+             .order_by("day", "slot", "pk").first())
+    if found is None:
+        raise AssertionError(f"the demo has no appointment in the county of {department}")
+    return {"appointment": str(found.pk), "appointment_id_number": found.id_number}
+
+
+def _campaign_report(department: Department) -> CampaignReport:
+    """A written report handed in with its file, in a campaign of the department's county."""
+    found = (CampaignReport.objects.filter(campaign__region=_county_region(department)).exclude(attachment="")
+             .order_by("pk").first())
+    if found is None:
+        raise AssertionError(f"the demo has no campaign report file in the county of {department}")
+    return found
+
+
+def _photo(department: Department) -> FindingPhoto:
+    found = FindingPhoto.objects.filter(finding__inspection__region=_county_region(department)).order_by("pk").first()
+    if found is None:
+        raise AssertionError(f"the demo has no inspection photo in the county of {department}")
+    return found
+
+
+def _power_version(department: Department) -> PowerListVersion:
+    found = PowerListVersion.objects.filter(region=_county_region(department)).order_by("pk").first()
+    if found is None:
+        raise AssertionError(f"the demo has no power list in the county of {department}")
+    return found
+
+
+def _replied_request(department: Department) -> DisclosureRequest:
+    """A request of ``department`` with its reply: the demo's, or one filed online and answered
+    (disclosed) by a reviewer or chief representative of the department; failing that (nobody of
+    the department answers), one of its county's."""
+    found = (DisclosureRequest.objects.filter(department=department, state="replied", reply__isnull=False)
+             .order_by("pk").first())
+    if found is not None:
+        return found
+    answerer = (Staff.objects.filter(postings__department=department,
+                                     postings__role__in=["reviewer", "chief_representative"]).order_by("pk").first()
+                or Staff.objects.filter(postings__region=department.region, postings__department__isnull=True,
+                                        postings__role__in=["reviewer", "chief_representative"]).order_by("pk").first())
+    if answerer is None:
+        county = _county_region(department)
+        return _replied_request(Department.objects.filter(region=county, code="GSJ").get())
+    rng = random.Random(department.pk + 1)
+    who = fictional_person(rng, today=local_date())
+    filed = openness_services.request_file(
+        department_id=department.pk, channel="online", description="矩阵测试：申请公开本部门办事指南",
+        delivery="electronic", applicant=openness_services.Applicant("person", who.name, who.id_number,
+                                                                     fictional_mobile(rng)))
+    return openness_services.reply(request_id=filed.pk, answer="disclosed", how_to_obtain="见附件", actor=answerer)
+
+
+def _objection_target(department: Department) -> dict[str, str]:
+    """A draft assessment of the department's county and a line of it whose subject belongs to the
+    department (a department-head's objection is about their own department's line): the demo's
+    department assessment in 云溪县, the windows' in 青禾县 (:func:`_assessment`)."""
+    county = _county_region(department)
+    drafts = Assessment.objects.filter(region=county, state="draft").order_by("pk")
+    assessment = drafts.filter(subject_kind=SubjectKind.DEPARTMENT).first() or drafts.first()
+    if assessment is None:
+        _assessment(department)
+        assessment = Assessment.objects.filter(region=county, state="draft").order_by("pk").first()
+    if assessment is None:
+        raise AssertionError(f"no draft assessment in the county of {department}")
+    lines = LineItem.objects.filter(score__assessment=assessment).order_by("pk")
+    line = next((x for x in lines.select_related("score")
+                 if department.pk in departments_of(SubjectKind(assessment.subject_kind), x.score.subject_id)),
+                lines.first())
+    if line is None:
+        raise AssertionError(f"assessment {assessment.pk} has no line")
+    return {"objection_assessment": str(assessment.pk), "objection_line": str(line.pk)}
+
+
+def _public_records(records: dict[Any, Any]) -> dict[str, str]:
+    """Public things of 云溪县 a path names (by code, number or key, the same for every role), and
+    the scheduled campaign notice of 青禾县 (not up yet)."""
+    if "public" not in records:
+        main = Region.objects.get(code=f"{MAIN}000000")
+        today = local_date()
+        issued = Bill.objects.filter(region=main, state="issued").order_by("pk").first()
+        draft = Bill.objects.filter(region=main, state="draft").order_by("pk").first()
+        on_board = next(e.staff for e in RosterEntry.objects.filter(window__region=main, day=today, post="A")
+                        .exclude(staff__photo="").select_related("staff").order_by("window__number"))
+        replied = DisclosureRequest.objects.filter(region=main, state="replied", reply__isnull=False).order_by("pk")[0]
+        entry = Distribution.objects.select_related("village").order_by("pk")[0]
+        records["public"] = {
+            "payment_code": issued.payment_code, "draft_payment_code": draft.payment_code,
+            "reconciliation_day": Reconciliation.objects.get(region=main).day.isoformat(),
+            "published_campaign": str(Campaign.objects.filter(region=main, publish_from__lte=today).get().pk),
+            "scheduled_campaign": str(Campaign.objects.filter(publish_from__gt=today).order_by("pk")[0].pk),
+            "board_number": on_board.employee_number,
+            "power_code": Power.objects.filter(list_version__region=main, standards__isnull=False)
+            .order_by("code").values_list("code", flat=True)[0],
+            "fund_entry": str(entry.pk), "village": entry.village.code,
+            "publication_number": Publication.objects.filter(region=main, state="published").order_by("pk")[0].number,
+            "topic": str(Topic.objects.filter(state="open").order_by("pk")[0].pk),
+            "open311_service": feedback_rules.OrderKind.COMPLAINT.value,
+            "open311_request": WorkOrder.objects.filter(region=main).order_by("pk")[0].number,
+            "public_reply_number": replied.number, "public_reply_code": replied.query_code,
+        }
+    return records["public"]

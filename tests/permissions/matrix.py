@@ -9,8 +9,9 @@ or the OpenAPI document has something this table lacks, and exercises every cell
 **Scopes.** A path with a placeholder naming a record (``{case}``, ``{scan}``, ``{document}``,
 ``{upload}``, ``{warning}``, ``{order}``, ``{message}``, ``{department}``, and the newer apps'
 records of the target case's department listed in ``RECORDS``: a feedback work order, rectification
-or bulk notice, a work plan, task, problem, inspection or campaign, a publication, an assessment, a
-request for government information) is tried three times:
+or bulk notice, a work plan, task, problem, inspection or campaign, a publication, an assessment and
+a line to object to, a request for government information and its reply, a bill, an appointment, a
+campaign report's file, an inspection photo, a power list version) is tried three times:
 on a record of the role's *own* department (for the applicant: their own case), of *another
 department* of the same county (for the applicant: somebody else's case), and of the *other
 county* — in both directions (云溪县's login on 青禾县's record and 青禾县's on 云溪县's). Its
@@ -22,6 +23,10 @@ login page, or an input refusal (400/405/409/422) of a request the matrix does n
 action itself is tested by its app. ``DENIED`` 403, ``HIDDEN`` 404 (what another county's record
 always answers, so numbers reveal nothing), ``LOGIN`` a redirect to a login page,
 ``UNAUTHENTICATED`` the API's 401.
+
+**Variants.** A second row with the same key and a ``variant`` probes the same pattern on another
+record: a draft's payment code, another center's address, a campaign not yet published, and "no such
+…" — a number nobody has, which must answer "not found" (never a 5xx) to whoever may ask.
 
 **Adding an app.** Add one row per URL pattern and API operation of the app below (the test names
 the missing ones), with the outcome for each role; use a record placeholder (and add its target
@@ -47,7 +52,8 @@ NOWHERE = (HIDDEN, HIDDEN, HIDDEN)
 # The placeholders that name a record of a department or a county: a path with one is scoped.
 RECORDS = ("case", "scan", "document", "upload", "warning", "order", "message", "department",
            "work_order", "work_order_number", "rectification", "rectification_number", "notice", "plan", "task", "problem", "inspection", "campaign",
-           "publication", "assessment", "disclosure_number", "exchange_record")
+           "publication", "assessment", "disclosure_number", "reply_number", "objection_assessment", "bill",
+           "appointment", "campaign_report", "photo", "power_version", "exchange_record")
 
 
 @dataclass(frozen=True)
@@ -60,6 +66,7 @@ class Row:
     expect: dict[str, Cell]
     data: dict[str, Any] = field(default_factory=dict)
     api: bool = False  # staff log in with a bearer token, not the session
+    variant: str = ""  # a second row of the same key: another record (a draft's, another center's, none)
 
     @property
     def scoped(self) -> bool:
@@ -119,6 +126,10 @@ ASSESSMENT = staff(NOWHERE, chief=COUNTY, admin=COUNTY, supervisor=COUNTY, appli
 API_FEEDBACK = api_staff(SCOPED, clerk=COUNTY, admin=COUNTY, supervisor=COUNTY, agent=NOWHERE)
 DISCLOSURE = staff(SCOPED, clerk=COUNTY, admin=COUNTY, supervisor=COUNTY, agent=NOWHERE)
 DISCLOSURE_EXTEND = staff(SEEN_NOT_MINE, reviewer=(DENIED, HIDDEN, HIDDEN), chief=SCOPED, agent=NOWHERE)
+# Bills (fees/views.py::_visible_bills): the postings' regions and departments. The reviewer and the
+# chief representative of 市场监管局 work for a department that charges no fee: their "own department"
+# target is a bill of the county's 不动产登记 (helpers._bill), which is not theirs either.
+BILL = staff(NOWHERE, clerk=COUNTY, admin=COUNTY, supervisor=COUNTY, applicant=NOWHERE)
 WORKTASKS_OFFICE = staff(SEEN_NOT_MINE, admin=COUNTY, supervisor=COUNTY, agent=NOWHERE)  # plan.manage  # the Django admin: its own login page for everyone without is_staff
 
 
@@ -293,11 +304,10 @@ ROWS: list[Row] = [
     Row("GET /api/v1/supervision/indicators", "GET", "/api/v1/supervision/indicators", api_staff(), api=True),
     Row("GET /api/v1/supervision/orders", "GET", "/api/v1/supervision/orders", api_staff(), api=True),
     # --- new apps: feedback, openness, fees, hall, the ID view log ------------------------------------
-    # Their records are scoped like a case's (helpers._app_records). The paths still probed with a number
-    # nobody has (999999, nosuch: every staff role "not found", never a 5xx) name records the demo has
-    # in one county only and no service makes without new master data (fees bills: 青禾县 charges no
-    # fee; hall appointments: 青禾县 has no hall), or files and public things; their scoping is tested
-    # in tests/<app>.
+    # Their records are scoped like a case's (helpers._app_records): real records of the demo, in both
+    # counties. Public things (a power, a village, a payment code …) are real ones of 云溪县
+    # (helpers._public_records). A row with a variant "no such …" probes a number nobody has: "not
+    # found" for everyone who may ask, never a 5xx.
     Row("workbench:id_views", "GET", "/staff/id-views/", only(OK, "admin", "supervisor")),
     Row("workbench:feedback:inbox", "GET", "/staff/feedback/", staff()),
     Row("workbench:feedback:order_new", "GET", "/staff/feedback/orders/new/", staff()),
@@ -331,28 +341,42 @@ ROWS: list[Row] = [
     Row("feedback_public:results", "GET", "/ratings/results/", PUBLIC),
     Row("feedback_public:answers", "GET", "/feedback/answers/", PUBLIC),
     Row("feedback_public:open311_services", "GET", "/open311/v2/services.json", PUBLIC),
-    Row("feedback_public:open311_service", "GET", "/open311/v2/services/nosuch.json", who(HIDDEN)),
+    Row("feedback_public:open311_service", "GET", "/open311/v2/services/{open311_service}.json", PUBLIC),
+    Row("feedback_public:open311_service", "GET", "/open311/v2/services/nosuch.json", who(HIDDEN),
+        variant="no such service"),
     Row("feedback_public:open311_requests", "GET", "/open311/v2/requests.json", PUBLIC),
-    Row("feedback_public:open311_request", "GET", "/open311/v2/requests/nosuch.json", who(HIDDEN)),
+    Row("feedback_public:open311_request", "GET", "/open311/v2/requests/{open311_request}.json", PUBLIC),
+    Row("feedback_public:open311_request", "GET", "/open311/v2/requests/nosuch.json", who(HIDDEN),
+        variant="no such request"),
     Row("openness:public_index", "GET", "/openness/", PUBLIC),
     Row("openness:public_file", "GET", "/openness/requests/new/", PUBLIC),
     Row("openness:public_filed", "GET", "/openness/requests/filed/", PUBLIC),
     Row("openness:public_status", "GET", "/openness/requests/status/", PUBLIC),
-    # The reply of a request found by its number and query code: none given, none found.
-    Row("openness:public_reply_pdf", "POST", "/openness/requests/reply.pdf", who(HIDDEN)),
+    # The reply of a request, to whoever has its number and query code (the applicant); none given, none found.
+    Row("openness:public_reply_pdf", "POST", "/openness/requests/reply.pdf", PUBLIC,
+        data={"number": "{public_reply_number}", "code": "{public_reply_code}"}),
+    Row("openness:public_reply_pdf", "POST", "/openness/requests/reply.pdf", who(HIDDEN), variant="no number given"),
     Row("openness:public_fee_pdf", "POST", "/openness/requests/fee.pdf", who(HIDDEN)),
     Row("openness:public_powers", "GET", "/openness/powers/", PUBLIC),
-    Row("openness:public_power", "GET", "/openness/powers/nosuch/", who(HIDDEN)),
+    Row("openness:public_power", "GET", "/openness/powers/{power_code}/", PUBLIC),
+    Row("openness:public_power", "GET", "/openness/powers/nosuch/", who(HIDDEN), variant="no such power"),
     Row("openness:public_funds", "GET", "/openness/funds/", PUBLIC),
-    Row("openness:village", "GET", "/openness/funds/village/nosuch/", who(HIDDEN)),
-    # The empty form is refused as input (400) before the entry is looked up.
-    Row("openness:public_dispute", "POST", "/openness/funds/entries/999999/dispute/", PUBLIC),
+    Row("openness:village", "GET", "/openness/funds/village/{village}/", PUBLIC),
+    Row("openness:village", "GET", "/openness/funds/village/nosuch/", who(HIDDEN), variant="no such village"),
+    # Anyone may dispute a published entry (here rolled back); an entry nobody has is not found.
+    Row("openness:public_dispute", "POST", "/openness/funds/entries/{fund_entry}/dispute/", PUBLIC,
+        data={"reason": "矩阵测试：发放金额与公示标准不符"}),
+    Row("openness:public_dispute", "POST", "/openness/funds/entries/999999/dispute/", who(HIDDEN),
+        data={"reason": "矩阵测试：发放金额与公示标准不符"}, variant="no such entry"),
     Row("openness:public_publications", "GET", "/openness/publications/", PUBLIC),
-    Row("openness:public_catalogue", "GET", "/openness/catalogue/", PUBLIC),
-    Row("openness:public_publication", "GET", "/openness/publications/nosuch/", who(HIDDEN)),
+    Row("openness:public_publication", "GET", "/openness/publications/{publication_number}/", PUBLIC),
+    Row("openness:public_publication", "GET", "/openness/publications/nosuch/", who(HIDDEN),
+        variant="no such publication"),
     Row("openness:public_topics", "GET", "/openness/topics/", PUBLIC),
+    Row("openness:public_second", "POST", "/openness/topics/{topic}/second/", PUBLIC),
+    Row("openness:public_second", "POST", "/openness/topics/999999/second/", who(HIDDEN), variant="no such topic"),
+    Row("openness:public_catalogue", "GET", "/openness/catalogue/", PUBLIC),
     Row("openness:public_officers", "GET", "/openness/enforcement/officers/", PUBLIC),
-    Row("openness:public_second", "POST", "/openness/topics/999999/second/", who(HIDDEN)),
     Row("openness:staff_topics", "GET", "/staff/openness/topics/", staff()),
     Row("openness:staff_schedule", "GET", "/staff/openness/publications/", staff()),
     # The audit of disclosure quality: supervision.view (supervisors, center administrators).
@@ -375,8 +399,16 @@ ROWS: list[Row] = [
     Row("openness:staff_penalties", "GET", "/staff/openness/enforcement/penalties/", staff()),
     Row("openness:staff_penalty_file", "POST", "/staff/openness/enforcement/penalties/999999/file/", staff(HIDDEN)),
     Row("openness:staff_powers", "GET", "/staff/openness/powers/", staff()),
-    Row("openness:staff_powers_export", "GET", "/staff/openness/powers/export/999999/", staff(HIDDEN)),
-    Row("openness:staff_calculator", "GET", "/staff/openness/powers/nosuch/calculator/", staff(HIDDEN)),
+    # A power list version of the staff member's own county (openness/power_selectors.versions_for: one not
+    # yet in force is that county's business); a township's proxy agent reaches none.
+    Row("openness:staff_powers_export", "GET", "/staff/openness/powers/export/{power_version}/",
+        staff(COUNTY, agent=NOWHERE)),
+    Row("openness:staff_powers_export", "GET", "/staff/openness/powers/export/999999/", staff(HIDDEN),
+        variant="no such version"),
+    # The discretion calculator works on the published standards of a power in force: any staff member.
+    Row("openness:staff_calculator", "GET", "/staff/openness/powers/{power_code}/calculator/", staff()),
+    Row("openness:staff_calculator", "GET", "/staff/openness/powers/nosuch/calculator/", staff(HIDDEN),
+        variant="no such power"),
     Row("openness:staff_list", "GET", "/staff/openness/requests/", staff()),
     Row("openness:staff_new", "GET", "/staff/openness/requests/new/", staff()),
     # Requests for government information (openness/selectors.py): the department's postings, the
@@ -385,7 +417,9 @@ ROWS: list[Row] = [
     Row("openness:staff_request", "GET", "/staff/openness/requests/{disclosure_number}/", DISCLOSURE),
     Row("openness:staff_act", "POST", "/staff/openness/requests/{disclosure_number}/act/extend/", DISCLOSURE_EXTEND,
         data={"workdays": "5", "reason": "矩阵测试"}),
-    Row("openness:staff_reply_pdf", "GET", "/staff/openness/requests/nosuch/reply.pdf", staff(HIDDEN)),
+    Row("openness:staff_reply_pdf", "GET", "/staff/openness/requests/{reply_number}/reply.pdf", DISCLOSURE),
+    Row("openness:staff_reply_pdf", "GET", "/staff/openness/requests/nosuch/reply.pdf", staff(HIDDEN),
+        variant="no such request"),
     Row("openness:staff_fee_pdf", "GET", "/staff/openness/requests/nosuch/fee.pdf", staff(HIDDEN)),
     Row("openness:staff_report", "GET", "/staff/openness/report/", staff()),
     # Fees: a login without a staff record is "not found" (fees/views.py::_staff).
@@ -393,15 +427,26 @@ ROWS: list[Row] = [
     Row("fees:cashier", "GET", "/staff/fees/cashier/", staff(applicant=HIDDEN)),
     Row("fees:case", "GET", "/staff/fees/cases/{case}/", staff(SCOPED, clerk=COUNTY, admin=COUNTY,
                                                                  supervisor=COUNTY, applicant=HIDDEN)),
-    Row("fees:bill", "GET", "/staff/fees/bills/999999/", staff(HIDDEN, applicant=HIDDEN)),
-    Row("fees:bill_pdf", "GET", "/staff/fees/bills/999999/notice.pdf", staff(HIDDEN, applicant=HIDDEN)),
-    Row("fees:bill_act", "POST", "/staff/fees/bills/999999/issue/", staff(HIDDEN, applicant=HIDDEN)),
+    Row("fees:bill", "GET", "/staff/fees/bills/{bill}/", BILL),
+    Row("fees:bill", "GET", "/staff/fees/bills/999999/", staff(HIDDEN, applicant=HIDDEN), variant="no such bill"),
+    Row("fees:bill_pdf", "GET", "/staff/fees/bills/{bill}/notice.pdf", BILL),
+    # An action the role may not take, or its form left empty, is refused on the bill page (400).
+    Row("fees:bill_act", "POST", "/staff/fees/bills/{bill}/cancel/", BILL),
     Row("fees:reconciliations", "GET", "/staff/fees/reconciliations/", staff(applicant=HIDDEN)),
-    Row("fees:reconciliation", "GET", "/staff/fees/reconciliations/2000-01-01/", staff(HIDDEN, applicant=HIDDEN)),
+    # A day's reconciliation is the finance officer's (the center administrator's posting): the bank
+    # statement lists the payments of every department (fees/selectors.reconciliation_for).
+    Row("fees:reconciliation", "GET", "/staff/fees/reconciliations/{reconciliation_day}/",
+        staff(HIDDEN, admin=OK, applicant=HIDDEN)),
+    Row("fees:reconciliation", "GET", "/staff/fees/reconciliations/2000-01-01/", staff(HIDDEN, applicant=HIDDEN),
+        variant="a day not reconciled"),
     Row("fees:ledger", "GET", "/staff/fees/ledger.xlsx", staff(applicant=HIDDEN)),
-    Row("fees:pay", "GET", "/pay/nosuch/", who(HIDDEN)),
-    Row("fees:pay_pdf", "GET", "/pay/nosuch/notice.pdf", who(HIDDEN)),
-    Row("fees:local_pay", "GET", "/pay/local/nosuch/", who(HIDDEN)),
+    # The payment page of an issued bill is anyone's who holds its code (the notice's QR code, the SMS);
+    # a draft's code and a code nobody has are not found.
+    Row("fees:pay", "GET", "/pay/{payment_code}/", PUBLIC),
+    Row("fees:pay", "GET", "/pay/{draft_payment_code}/", who(HIDDEN), variant="a draft's code"),
+    Row("fees:pay", "GET", "/pay/nosuch/", who(HIDDEN), variant="no such code"),
+    Row("fees:pay_pdf", "GET", "/pay/{payment_code}/notice.pdf", PUBLIC),
+    Row("fees:local_pay", "GET", "/pay/local/{payment_code}/", PUBLIC),
     # The hall: the kiosk and the screens of a center are public; the window needs a staff record.
     Row("hall:kiosk", "GET", "/hall/990121000000/kiosk/", PUBLIC),
     Row("hall:screen", "GET", "/hall/990121000000/screen/", PUBLIC),
@@ -410,7 +455,13 @@ ROWS: list[Row] = [
     Row("hall:center", "GET", "/hall/990121000000/", PUBLIC),
     Row("hall:staff_board", "GET", "/hall/990121000000/staff-board/", PUBLIC),
     Row("hall:window_card", "GET", "/hall/990121000000/staff-board/01/", PUBLIC),
-    Row("hall:staff_photo", "GET", "/hall/990121000000/staff-board/photo/999999/", who(HIDDEN)),
+    # The photo of a staff member on today's board (hall/selectors.board_photo_staff): public; under
+    # another center's address, or for a number nobody has, not found.
+    Row("hall:staff_photo", "GET", "/hall/990121000000/staff-board/photo/{board_number}/", PUBLIC),
+    Row("hall:staff_photo", "GET", "/hall/990123000000/staff-board/photo/{board_number}/", who(HIDDEN),
+        variant="another center"),
+    Row("hall:staff_photo", "GET", "/hall/990121000000/staff-board/photo/999999/", who(HIDDEN),
+        variant="no such number"),
     # The center administrator publishes the hours and keeps the leaders' rota and reception days.
     Row("hall_staff:hours", "GET", "/staff/hall/hours/", only(OK, "admin")),
     Row("hall_staff:duty", "GET", "/staff/hall/duty/", only(OK, "admin")),
@@ -437,22 +488,39 @@ ROWS: list[Row] = [
         api_staff(SCOPED, clerk=COUNTY, reviewer=(DENIED, HIDDEN, HIDDEN), agent=(DENIED, HIDDEN, HIDDEN),
                   admin=SEEN_NOT_MINE, supervisor=SEEN_NOT_MINE),
         data={"lines": [], "confirm": False}, api=True),
+    Row("GET /api/v1/reconciliations/{day}", "GET", "/api/v1/reconciliations/{reconciliation_day}",
+        api_staff(HIDDEN, admin=OK), api=True),
     Row("GET /api/v1/reconciliations/{day}", "GET", "/api/v1/reconciliations/2000-01-01", api_staff(HIDDEN),
-        api=True),
+        api=True, variant="a day not reconciled"),
     Row("POST /api/v1/reconciliations", "POST", "/api/v1/reconciliations", api_staff(), api=True),
+    # A provider's callback proves itself by its signature (an unsigned one is refused as input); an
+    # unknown provider is not found.
+    Row("POST /api/v1/payments/callback/{provider}", "POST", "/api/v1/payments/callback/local", PUBLIC, api=True),
     Row("POST /api/v1/payments/callback/{provider}", "POST", "/api/v1/payments/callback/nosuch", who(HIDDEN),
-        api=True),
+        api=True, variant="no such provider"),
     Row("GET /api/v1/appointments/slots", "GET", "/api/v1/appointments/slots", PUBLIC, api=True),
     Row("POST /api/v1/appointments", "POST", "/api/v1/appointments", PUBLIC, api=True),
-    # Cancelling is the booker's (their ID number in the body): no login; an unknown booking is 404.
+    # Cancelling is the booker's (their ID number in the body), with or without a login; another ID
+    # number is refused, an unknown booking is not found.
+    Row("POST /api/v1/appointments/{appointment_id}/cancel", "POST", "/api/v1/appointments/{appointment}/cancel",
+        PUBLIC, data={"id_number": "{appointment_id_number}"}, api=True),
+    Row("POST /api/v1/appointments/{appointment_id}/cancel", "POST", "/api/v1/appointments/{appointment}/cancel",
+        who(DENIED), data={"id_number": "110101198001010000"}, api=True, variant="another's ID number"),
     Row("POST /api/v1/appointments/{appointment_id}/cancel", "POST", "/api/v1/appointments/999999/cancel",
-        who(HIDDEN), data={"id_number": "110101198001010000"}, api=True),
+        who(HIDDEN), data={"id_number": "110101198001010000"}, api=True, variant="no such booking"),
+    # Checking in is for the staff of the appointment's center (hall/appointment_services): not its day
+    # (409, input); another center's is not found, as is one nobody has.
+    Row("POST /api/v1/appointments/{appointment_id}/check-in", "POST", "/api/v1/appointments/{appointment}/check-in",
+        api_staff(COUNTY, agent=NOWHERE), api=True),
     Row("POST /api/v1/appointments/{appointment_id}/check-in", "POST", "/api/v1/appointments/999999/check-in",
-        api_staff(HIDDEN), api=True),
+        api_staff(HIDDEN), api=True, variant="no such booking"),
     Row("GET /api/v1/queue/board", "GET", "/api/v1/queue/board", PUBLIC, api=True),
     Row("POST /api/v1/queue/tickets", "POST", "/api/v1/queue/tickets", api_staff(), api=True),
+    # A window of the caller's own center (the township's for the proxy agent); not signed in there: 409.
+    Row("POST /api/v1/queue/windows/{code}/call-next", "POST", "/api/v1/queue/windows/01/call-next", api_staff(),
+        api=True),
     Row("POST /api/v1/queue/windows/{code}/call-next", "POST", "/api/v1/queue/windows/nosuch/call-next",
-        api_staff(HIDDEN), api=True),
+        api_staff(HIDDEN), api=True, variant="no such window"),
     Row("GET /api/v1/ratings", "GET", "/api/v1/ratings", api_staff(), api=True),
     Row("POST /api/v1/ratings", "POST", "/api/v1/ratings", PUBLIC, api=True),
     Row("POST /api/v1/ratings/follow-up", "POST", "/api/v1/ratings/follow-up", PUBLIC, api=True),
@@ -471,7 +539,8 @@ ROWS: list[Row] = [
         {**DISCLOSURE_EXTEND, "applicant": DENIED, "anonymous": UNAUTHENTICATED},
         data={"workdays": 5, "reason": "矩阵测试"}, api=True),
     Row("GET /api/v1/powers", "GET", "/api/v1/powers", PUBLIC, api=True),
-    Row("GET /api/v1/powers/{code}", "GET", "/api/v1/powers/nosuch", who(HIDDEN), api=True),
+    Row("GET /api/v1/powers/{code}", "GET", "/api/v1/powers/{power_code}", PUBLIC, api=True),
+    Row("GET /api/v1/powers/{code}", "GET", "/api/v1/powers/nosuch", who(HIDDEN), api=True, variant="no such power"),
     Row("GET /api/v1/public/funds", "GET", "/api/v1/public/funds", PUBLIC, api=True),
     Row("POST /api/v1/public/funds/lookup", "POST", "/api/v1/public/funds/lookup", PUBLIC, api=True),
     Row("GET /api/v1/publications", "GET", "/api/v1/publications", PUBLIC, api=True),
@@ -499,11 +568,21 @@ ROWS: list[Row] = [
     Row("workbench:worktasks:campaign_new", "POST", "/staff/worktasks/campaigns/new/", only(OK, "admin", "supervisor")),
     Row("workbench:worktasks:campaign", "GET", "/staff/worktasks/campaigns/{campaign}/", WORKTASKS),
     Row("workbench:worktasks:campaign_act", "POST", "/staff/worktasks/campaigns/{campaign}/act/submit/", WORKTASKS),
-    Row("workbench:worktasks:report_file", "GET", "/staff/worktasks/campaign-reports/999999/file/", staff(HIDDEN)),
-    Row("workbench:worktasks:photo", "GET", "/staff/worktasks/photos/999999/", staff(HIDDEN)),
-    # The public notice of a campaign: anyone; one not (yet) published is not found.
+    # A campaign's report file and an inspection's photo: the county's staff, as their records
+    # (stored sealed, served decrypted as an attachment).
+    Row("workbench:worktasks:report_file", "GET", "/staff/worktasks/campaign-reports/{campaign_report}/file/",
+        WORKTASKS),
+    Row("workbench:worktasks:report_file", "GET", "/staff/worktasks/campaign-reports/999999/file/", staff(HIDDEN),
+        variant="no such report"),
+    Row("workbench:worktasks:photo", "GET", "/staff/worktasks/photos/{photo}/", WORKTASKS),
+    Row("workbench:worktasks:photo", "GET", "/staff/worktasks/photos/999999/", staff(HIDDEN),
+        variant="no such photo"),
+    # The public notice of a campaign: anyone; one not yet published (青禾县's, scheduled) is not found.
     Row("worktasks_public:notices", "GET", "/notices/campaigns/", PUBLIC),
-    Row("worktasks_public:notice", "GET", "/notices/campaigns/999999/", who(HIDDEN)),
+    Row("worktasks_public:notice", "GET", "/notices/campaigns/{published_campaign}/", PUBLIC),
+    Row("worktasks_public:notice", "GET", "/notices/campaigns/{scheduled_campaign}/", who(HIDDEN),
+        variant="not yet published"),
+    Row("worktasks_public:notice", "GET", "/notices/campaigns/999999/", who(HIDDEN), variant="no such campaign"),
     Row("GET /api/v1/work-tasks", "GET", "/api/v1/work-tasks", api_staff(), api=True),
     Row("POST /api/v1/work-tasks", "POST", "/api/v1/work-tasks", api_staff(), api=True),
     # The report of the task's lead unit (the department placeholder), by whoever may report for it
@@ -527,8 +606,14 @@ ROWS: list[Row] = [
     Row("GET /api/v1/assessments", "GET", "/api/v1/assessments?period=2026-11&subject=window", api_staff(), api=True),
     Row("GET /api/v1/assessments/{assessment_id}", "GET", "/api/v1/assessments/{assessment}",
         api_staff(NOWHERE, chief=COUNTY, admin=COUNTY, supervisor=COUNTY), api=True),
+    # An objection is a head's of the line's department (assessment/services.objection_raise): another
+    # department's line is refused, and so are the center and the supervisors who see the assessment.
+    Row("POST /api/v1/assessments/{assessment_id}/objections", "POST",
+        "/api/v1/assessments/{objection_assessment}/objections",
+        api_staff(NOWHERE, chief=(OK, DENIED, HIDDEN), admin=SEEN_NOT_MINE, supervisor=SEEN_NOT_MINE),
+        data={"line_id": "{objection_line}", "reason": "矩阵测试：该项扣分依据不足"}, api=True),
     Row("POST /api/v1/assessments/{assessment_id}/objections", "POST", "/api/v1/assessments/999999/objections",
-        api_staff(), api=True),  # an empty objection is refused (422) before the assessment is looked up
+        api_staff(HIDDEN), data={"line_id": 1, "reason": "矩阵测试"}, api=True, variant="no such assessment"),
     # Rectifications of bad ratings through the API (feedback).
     Row("GET /api/v1/rectifications/{number}", "GET", "/api/v1/rectifications/{rectification_number}", API_FEEDBACK,
         api=True),

@@ -69,7 +69,7 @@ def test_every_api_operation_has_a_row():
 
 
 def test_the_table_is_well_formed():
-    keys = [row.key for row in ROWS]
+    keys = [(row.key, row.variant) for row in ROWS]
     assert len(keys) == len(set(keys)), "a row appears twice"
     for row in ROWS:
         assert set(row.expect) == set(ROLES), row.key
@@ -138,7 +138,7 @@ def _attempts(world: MatrixWorld, row: Row, role: str) -> Iterator[tuple[str, st
 
 
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("row", ROWS, ids=[row.key for row in ROWS])
+@pytest.mark.parametrize("row", ROWS, ids=[row.key + (f" [{row.variant}]" if row.variant else "") for row in ROWS])
 def test_cell(world: MatrixWorld, row: Row, role: str):
     wrong = []
     for scope, county, values, expected in _attempts(world, row, role):

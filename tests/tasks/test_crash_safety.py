@@ -29,6 +29,7 @@ from django.conf import settings
 from django.db import connection
 
 from onewindow.cases import services as case_services
+from onewindow.core import filecrypt
 from onewindow.documents.models import Document
 from onewindow.notifications.models import OutboxMessage, Status
 from onewindow.notifications.services import notify
@@ -156,4 +157,4 @@ def test_kill_9_mid_send_and_mid_render_loses_nothing_and_sends_nothing_twice(ha
     for document in Document.objects.all():
         stored = Path(settings.MEDIA_ROOT) / document.pdf_path
         assert stored.exists(), document.number
-        assert hashlib.sha256(stored.read_bytes()).hexdigest() == document.pdf_sha256
+        assert hashlib.sha256(filecrypt.read(document.pdf_path)).hexdigest() == document.pdf_sha256

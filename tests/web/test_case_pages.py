@@ -22,6 +22,7 @@ from onewindow.cases.selectors import case_view
 from onewindow.cases.services import DENIAL_RIGHTS
 from onewindow.catalog.models import ServiceItemVersion
 from onewindow.catalog.pinyin import pinyin_initials
+from onewindow.core import filecrypt
 from onewindow.core.identity import mask_id
 from onewindow.core.timesource import SHANGHAI, local_date
 from onewindow.organization.models import BackupPost, Posting, Staff
@@ -157,7 +158,10 @@ def test_intake_happy_path_creates_the_case_with_its_scans(client, desk, setting
     for scan in scans:
         path = Path(settings.MEDIA_ROOT) / scan.file_path
         assert path.parent == uploads_dir(settings) / case.number
-        assert path.read_bytes() in (PDF, PNG)
+        # sealed at rest (core/filecrypt.py): the disk holds no plaintext, the store gives it back
+        assert filecrypt.is_sealed(path.read_bytes())
+        assert PDF[:8] not in path.read_bytes()
+        assert filecrypt.read(scan.file_path) in (PDF, PNG)
         assert scan.uploaded_by == desk.clerk
     # the case page links the scans, served only through the permission-checked view
     page = client.get(response["Location"])
@@ -671,7 +675,10 @@ def test_a_scan_changed_on_disk_is_not_handed_out(client, desk, settings):
                 {"material": "申请书", "file": SimpleUploadedFile("a.pdf", PDF, content_type="application/pdf")})
     scan = CaseScan.objects.get()
     (Path(settings.MEDIA_ROOT) / scan.file_path).write_bytes(PDF + b"tampered")
-    assert client.get(f"/staff/cases/{case.number}/scans/{scan.id}/").status_code == 500
+    refused = client.get(f"/staff/cases/{case.number}/scans/{scan.id}/")
+    # refused with a clear answer (logged), not a server error, and without the bytes
+    assert refused.status_code == 409
+    assert "文件校验失败" in refused.content.decode()
 
 
 def test_a_colleague_adds_the_second_signature_to_a_claimed_verification_stage(client, desk):

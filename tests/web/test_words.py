@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import subprocess
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -21,6 +20,7 @@ from onewindow.notifications.services import deliver_due, notify
 from onewindow.organization.models import Posting
 from onewindow.organization.rules import Role
 from tests.cases.helpers import at
+from tests.documents.helpers import readable
 
 pytestmark = pytest.mark.django_db
 
@@ -121,6 +121,6 @@ def test_an_acceptance_notice_with_many_materials_fits_on_one_a4_page(hall):
     notice = case.documents.get(kind="acceptance_notice")
     notice = documents.document_render(document_id=notice.id)
     assert len(notice.content["materials_received"]) == 8
-    info = subprocess.run(["pdfinfo", str(Path(settings.MEDIA_ROOT) / notice.pdf_path)], capture_output=True,
+    info = subprocess.run(["pdfinfo", str(readable(notice, settings))], capture_output=True,
                           text=True, check=True).stdout
     assert re.search(r"^Pages:\s+1$", info, re.M), info

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0016_redact_submitted_applicant'),
+        ('cases', '0017_event_stage_chased'),
         ('catalog', '0007_crossing_urgent'),
         ('organization', '0003_staff_photo'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
