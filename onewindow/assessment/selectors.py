@@ -61,3 +61,50 @@ def ranked_scores(assessment: Assessment) -> list[RankedScore]:
                                                                                                    "subject_name"))
     ranks = ranks_with_ties([s.total for s in scores])
     return [RankedScore(s, rank, list(s.lines.all())) for s, rank in zip(scores, ranks, strict=True)]
+
+
+def schemes_for(staff: Staff | None) -> QuerySet[Scheme]:
+    """The schemes of the regions where ``staff`` administers, supervises or heads a department
+    (those assessed read the rules they are assessed by)."""
+    return Scheme.objects.filter(region_q(staff, roles=VIEWER_ROLES)).select_related("region", "created_by")
+
+
+def scheme_for(staff: Staff | None, scheme_id: int) -> Scheme:
+    """One visible scheme with its items and bands; 404 for one the caller may not see."""
+    scheme = schemes_for(staff).prefetch_related("items", "bands").filter(pk=scheme_id).first()
+    if scheme is None:
+        raise NotFound("考核方案不存在", code="scheme_not_found", field="id")
+    return scheme
+
+
+def administered_regions(staff: Staff | None) -> list[Region]:
+    """The regions where ``staff`` is a center administrator (where they may define schemes)."""
+    if staff is None:
+        return []
+    return list(Region.objects.filter(postings__staff=staff, postings__role=Role.CENTER_ADMIN).distinct()
+                .order_by("code"))
+
+
+@dataclass(frozen=True)
+class SchemeVersions:
+    """One (region, period kind, subject kind) line of schemes: every version, the one in force."""
+
+    region: Region
+    period_kind: str
+    subject_kind: str
+    versions: list[Scheme]
+    in_force: Scheme | None
+
+    @property
+    def label(self) -> str:
+        return f"{PERIOD_LABELS[PeriodKind(self.period_kind)]}{SUBJECT_LABELS[SubjectKind(self.subject_kind)]}考核"
+
+
+def scheme_lines(staff: Staff | None, today: date) -> list[SchemeVersions]:
+    """The visible schemes grouped by what they assess, newest version first, each line naming
+    the version in force ``today`` (the latest effective on or before it)."""
+    groups: dict[tuple[int, str, str], list[Scheme]] = {}
+    for s in schemes_for(staff).order_by("region__code", "period_kind", "subject_kind", "-effective_from"):
+        groups.setdefault((s.region_id, s.period_kind, s.subject_kind), []).append(s)
+    return [SchemeVersions(v[0].region, k[1], k[2], v, next((s for s in v if s.effective_from <= today), None))
+            for k, v in groups.items()]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -26,6 +27,17 @@ from .subjects import ASSESSMENT_SUBJECT, departments_of, subjects_of
 # 异议期: department heads object within this many working days of the draft.
 OBJECTION_WORKDAYS = 5
 CENT = Decimal("0.01")
+# The columns' bounds (models.py): scores and points have 6 digits, 2 after the point.
+AMOUNT_LIMIT = Decimal("10000")
+NAME_MAX, LABEL_MAX, SAMPLE_MAX = 128, 128, 1_000_000
+CODE_RE = re.compile(r"[A-Za-z0-9_-]{1,32}")
+
+
+def check_amount(value: Decimal, field: str, label: str) -> None:
+    """Refuse a number the score columns cannot hold as typed: not finite, more than two decimals,
+    or 10 000 and beyond (400 ``amount_invalid`` naming ``field``)."""
+    if not value.is_finite() or value.as_tuple().exponent < -2 or abs(value) >= AMOUNT_LIMIT:
+        raise DomainError("amount_invalid", f"{label}须为绝对值小于 10000、最多两位小数的数", field=field)
 
 
 @dataclass(frozen=True)
@@ -48,13 +60,29 @@ def scheme_define(*, by: Staff, region: Region, name: str, period_kind: PeriodKi
     require(by, Action.ASSESSMENT_RUN, region=region)
     if not name.strip():
         raise DomainError("scheme_name_missing", "请填写方案名称", field="name")
+    if len(name.strip()) > NAME_MAX:
+        raise DomainError("scheme_name_too_long", f"方案名称不能超过 {NAME_MAX} 个字符", field="name")
+    check_amount(base, "base", "基础分")
+    check_amount(cap, "cap", "封顶分")
     if base <= 0 or cap < base:
         raise DomainError("scheme_base_cap", "基础分须大于 0 且不超过封顶分", field="cap")
+    if not items:
+        raise DomainError("items_missing", "方案至少需要一个考核项目（扣分或加分）", field="items")
     if len({i.code for i in items}) != len(items):
         raise DomainError("item_code_repeated", "考核项目代码重复", field="items")
     for item in items:
+        if not CODE_RE.fullmatch(item.code):
+            raise DomainError("item_code_invalid", f"考核项目代码“{item.code}”须为 1 至 32 位字母、数字、下划线或连字符",
+                              field="items")
+        if not item.label.strip() or len(item.label.strip()) > LABEL_MAX:
+            raise DomainError("item_label_invalid", f"考核项目“{item.code}”的名称须为 1 至 {LABEL_MAX} 个字符",
+                              field="items")
+        check_amount(item.points, "items", f"考核项目“{item.label}”的分值")
         if item.points == 0:
             raise DomainError("item_points_zero", f"考核项目“{item.label}”的分值不能为 0", field="items")
+        if item.minimum_sample > SAMPLE_MAX:
+            raise DomainError("item_sample_invalid", f"考核项目“{item.label}”的最小样本不能超过 {SAMPLE_MAX}",
+                              field="items")
         source = facts.get(item.source) if item.source else None
         if source is not None and source.subject_kind != subject_kind:
             raise DomainError("fact_source_subject", f"事实来源“{source.label}”不适用于该考核对象",
@@ -68,6 +96,9 @@ def scheme_define(*, by: Staff, region: Region, name: str, period_kind: PeriodKi
         if item.shared_by_chief and (subject_kind != SubjectKind.WINDOW or item.points >= 0):
             raise DomainError("item_share_invalid", f"只有窗口考核的扣分项目可由首席代表连带（“{item.label}”）",
                               field="items")
+    for band in bands:
+        check_amount(band.low, "bands", "等次分数段下限")
+        check_amount(band.high, "bands", "等次分数段上限")
     check_bands(bands, cap)
     try:
         with transaction.atomic():

@@ -13,12 +13,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from onewindow.core.errors import DomainError
-from onewindow.organization.permissions import staff_of
+from onewindow.core.timesource import local_date
+from onewindow.organization.permissions import Action, can, staff_of
 
+from . import facts, scheme_form, services
 from . import selectors as sel
-from . import services
 from .models import Objection
-from .rules import GRADE_LABELS, SUBJECT_LABELS
+from .rules import GRADE_LABELS, PERIOD_LABELS, SUBJECT_LABELS, SubjectKind
 
 
 def _forbidden(request: HttpRequest, message: str, status: int) -> HttpResponse:
@@ -78,3 +79,73 @@ def assessment_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
     except ValueError:
         messages.error(request, "参数格式不正确")
     return redirect("assessment:detail", pk=pk)
+
+
+# -- schemes ---------------------------------------------------------------------------------------------
+
+
+@login_required
+def scheme_list(request: HttpRequest) -> HttpResponse:
+    """考核方案: every visible scheme by what it assesses, its versions, the one in force today."""
+    staff = staff_of(request.user)
+    if staff is None:
+        return _forbidden(request, "该账户不是工作人员", 403)
+    return render(request, "assessment/schemes.html", {
+        "lines": sel.scheme_lines(staff, local_date()), "may_define": bool(sel.administered_regions(staff))})
+
+
+@login_required
+def scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    staff = staff_of(request.user)
+    try:
+        scheme = sel.scheme_for(staff, pk)
+    except DomainError as exc:
+        return _forbidden(request, exc.message, exc.status)
+    sources = {s.name: s for s in facts.all_sources()}
+    return render(request, "assessment/scheme.html", {
+        "scheme": scheme, "items": [(i, sources.get(i.source)) for i in scheme.items.all()],
+        "bands": sorted(scheme.bands.all(), key=lambda b: -b.low),
+        "assessments": scheme.assessments.order_by("-last_day")[:24],
+        "may_define": can(staff, Action.ASSESSMENT_RUN, region=scheme.region)})
+
+
+def _source_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The fact sources by the kind of subject they count for (the item's 事实来源 select)."""
+    grouped: dict[str, list[tuple[str, str]]] = {}
+    for s in facts.all_sources():
+        grouped.setdefault(s.subject_kind, []).append((s.name, f"{s.label}（{s.name}）"))
+    return [(SUBJECT_LABELS[SubjectKind(k)], grouped[k]) for k in SubjectKind if k in grouped]
+
+
+@login_required
+def scheme_new(request: HttpRequest) -> HttpResponse:
+    """Define a scheme, or a new version of one (``?from=<id>``: a copy of it to change)."""
+    staff = staff_of(request.user)
+    regions = sel.administered_regions(staff)
+    if staff is None or not regions:
+        return _forbidden(request, "只有中心管理员可以制定考核方案", 403)
+    context: dict[str, object] = {"regions": regions, "sources": _source_choices(), "periods": PERIOD_LABELS,
+                                  "subjects": SUBJECT_LABELS}
+    if request.method != "POST":
+        origin = None
+        if request.GET.get("from", "").isdigit():
+            try:
+                origin = sel.scheme_for(staff, int(request.GET["from"]))
+            except DomainError as exc:
+                return _forbidden(request, exc.message, exc.status)
+        return render(request, "assessment/scheme_form.html",
+                      {**context, "form": scheme_form.initial(origin, region_id=regions[0].pk), "origin": origin})
+    form = scheme_form.typed(request.POST)
+    try:
+        data = scheme_form.read(form)
+        region = next((r for r in regions if r.pk == data.region_id), None)
+        if region is None:
+            raise DomainError("region_invalid", "只能在您担任中心管理员的区划制定方案", field="region")
+        scheme = services.scheme_define(by=staff, region=region, name=data.name, period_kind=data.period_kind,
+                                        subject_kind=data.subject_kind, effective_from=data.effective_from,
+                                        base=data.base, cap=data.cap, items=data.items, bands=data.bands)
+    except DomainError as exc:
+        return render(request, "assessment/scheme_form.html",
+                      {**context, "form": form, "error": exc}, status=exc.status)
+    messages.success(request, f"考核方案“{scheme.name}”已保存，自 {scheme.effective_from} 起生效")
+    return redirect("assessment:scheme", pk=scheme.pk)

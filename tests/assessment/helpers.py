@@ -51,3 +51,23 @@ def november_draft(county, *, at=None):
     return assessment_score(by=county.staff[Role.CENTER_ADMIN], region=county.region,
                             subject_kind=SubjectKind.WINDOW, period="2026-11", at=at,
                             manual=[ManualEntry(county.market_window.id, "inspection", 2, ("督查记录",))])
+
+
+def scheme_post(county, **changes: str) -> dict[str, str]:
+    """The scheme form as a center administrator fills it: a window month scheme from 2026-01-01 with
+    a late-case deduction (automatic, minimum sample 3, shared by the chief), an archive deduction
+    with its code left blank, a commendation bonus, and the four bands; ``changes`` override inputs."""
+    data = {
+        "region": str(county.region.pk), "name": "窗口月度考核", "period_kind": "month", "subject_kind": "window",
+        "effective_from": "2026-01-01", "base": "100", "cap": "110",
+        "d-rows": "3", "d-0-code": "overdue", "d-0-label": "超承诺时限办结", "d-0-source": "window_overdue_cases",
+        "d-0-points": "5", "d-0-minimum_sample": "3", "d-0-shared_by_chief": "1",
+        "d-1-code": "", "d-1-label": "归档不规范", "d-1-source": "", "d-1-points": "1", "d-1-minimum_sample": "",
+        "d-2-code": "", "d-2-label": "", "d-2-source": "", "d-2-points": "", "d-2-minimum_sample": "",
+        "b-rows": "2", "b-0-code": "praise", "b-0-label": "群众书面表扬", "b-0-source": "", "b-0-points": "1",
+        "b-1-code": "", "b-1-label": "", "b-1-source": "", "b-1-points": "",
+        "band-excellent-low": "95", "band-excellent-high": "110", "band-good-low": "85", "band-good-high": "95",
+        "band-pass-low": "60", "band-pass-high": "85", "band-fail-low": "0", "band-fail-high": "60",
+    }
+    data.update(changes)
+    return data

@@ -255,6 +255,7 @@ def _app_records(department: Department, records: dict[int, dict[str, str]]) -> 
             "publication": str(_publication(department).pk),
             "disclosure_number": _disclosure_request(department).number,
             "assessment": str(_assessment(department).pk),
+            "scheme": str(_assessment(department).scheme_id),
         }
     return records[department.pk]
 

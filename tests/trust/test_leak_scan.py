@@ -140,7 +140,7 @@ def _catalog_samples() -> dict[str, list[str]]:
 
 def _app_samples() -> dict[str, list[str]]:
     """The other record types' keys, named apart from the case's (the routes map to them below)."""
-    from onewindow.assessment.models import Assessment
+    from onewindow.assessment.models import Assessment, Scheme
     from onewindow.feedback.models import BulkNotice, Rectification, WorkOrder
     from onewindow.fees.models import Bill, Reconciliation
     from onewindow.openness.models import (
@@ -182,6 +182,7 @@ def _app_samples() -> dict[str, list[str]]:
         "campaign_report_pk": first(CampaignReport.objects.exclude(attachment=""), "pk", 1),
         "photo_pk": first(FindingPhoto.objects, "pk", 1),
         "assessment_pk": first(Assessment.objects, "pk"),
+        "scheme_pk": first(Scheme.objects, "pk"),
     }
 
 
@@ -249,6 +250,7 @@ _ROUTE_PARAMS = {
     "staff/worktasks/campaign-reports/<int:pk>/file/": {"pk": "campaign_report_pk"},
     "staff/worktasks/photos/<int:pk>/": {"pk": "photo_pk"},
     "staff/assessment/<int:pk>/": {"pk": "assessment_pk"},
+    "staff/assessment/schemes/<int:pk>/": {"pk": "scheme_pk"},
     "/api/v1/assessments/{assessment_id}": {"assessment_id": "assessment_pk"},
 }
 
