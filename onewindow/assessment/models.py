@@ -106,7 +106,9 @@ class Assessment(models.Model):
     first_day = models.DateField("起始日")
     last_day = models.DateField("截止日")
     state = models.CharField("状态", max_length=16, choices=State.choices, default=State.DRAFT)
-    scored_by = models.ForeignKey(Staff, models.PROTECT, related_name="+", verbose_name="计分人")
+    # None: scored by the period-end job (``jobs.py``), not by a person.
+    scored_by = models.ForeignKey(Staff, models.PROTECT, null=True, blank=True, related_name="+",
+                                  verbose_name="计分人")
     scored_at = models.DateTimeField("计分时间", auto_now_add=True)
     objection_due = models.DateField("异议截止日", help_text="部门可在此日（含）前对明细提出异议")
     published_at = models.DateTimeField("发布时间", null=True, blank=True)

@@ -111,3 +111,15 @@ def ranks_with_ties(totals: list[Decimal]) -> list[int]:
     for i, t in enumerate(ordered, start=1):
         first_at.setdefault(t, i)
     return [first_at[t] for t in totals]
+
+
+def last_closed_period(kind: PeriodKind, today: date) -> str:
+    """The latest period of ``kind`` that ended before ``today`` (the one the period-end job scores):
+    on 1 December 2026, ``2026-11``, ``2026-Q3`` and ``2025``."""
+    if kind == PeriodKind.MONTH:
+        year, month = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
+        return f"{year}-{month:02d}"
+    if kind == PeriodKind.QUARTER:
+        quarter = (today.month - 1) // 3  # the current quarter's number minus one
+        return f"{today.year}-Q{quarter}" if quarter else f"{today.year - 1}-Q4"
+    return str(today.year - 1)

@@ -8,12 +8,13 @@ from datetime import date
 from django.db.models import QuerySet
 
 from onewindow.core.errors import NotFound
-from onewindow.organization.models import Region, Staff
+from onewindow.organization.models import Posting, Region, Staff
 from onewindow.organization.permissions import region_q
 from onewindow.organization.rules import Role
 
 from .models import Assessment, LineItem, Scheme, Score
 from .rules import PERIOD_LABELS, SUBJECT_LABELS, PeriodKind, SubjectKind, ranks_with_ties
+from .subjects import subjects_in_departments
 
 
 def scheme_in_force(*, region: Region, period_kind: PeriodKind, subject_kind: SubjectKind, on: date) -> Scheme:
@@ -108,3 +109,39 @@ def scheme_lines(staff: Staff | None, today: date) -> list[SchemeVersions]:
         groups.setdefault((s.region_id, s.period_kind, s.subject_kind), []).append(s)
     return [SchemeVersions(v[0].region, k[1], k[2], v, next((s for s in v if s.effective_from <= today), None))
             for k, v in groups.items()]
+
+
+def headed_departments(staff: Staff | None, region: Region) -> set[int]:
+    """The departments of ``region`` whose chief representative (首席代表) ``staff`` is."""
+    if staff is None:
+        return set()
+    return set(Posting.objects.filter(staff=staff, role=Role.CHIEF_REPRESENTATIVE, region=region,
+                                      department__isnull=False).values_list("department_id", flat=True))
+
+
+def own_subjects(staff: Staff | None, assessment: Assessment) -> set[int]:
+    """The subjects of ``assessment`` a chief representative answers for (empty for anyone else)."""
+    return subjects_in_departments(SubjectKind(assessment.subject_kind), assessment.region,
+                                   headed_departments(staff, assessment.region))
+
+
+@dataclass(frozen=True)
+class DepartmentDraft:
+    """A draft a department head should read: their subjects' scores, while objections are open."""
+
+    assessment: Assessment
+    scores: list[RankedScore]
+
+
+def department_drafts(staff: Staff | None, today: date) -> list[DepartmentDraft]:
+    """The drafts still open to objection (today on or before the deadline) that score a subject of
+    a department ``staff`` heads, with those subjects' ranked scores."""
+    found = []
+    drafts = (assessments_for(staff).filter(state=Assessment.State.DRAFT, objection_due__gte=today)
+              .filter(region_q(staff, roles=(Role.CHIEF_REPRESENTATIVE,))).order_by("-last_day", "subject_kind"))
+    for assessment in drafts[:20]:
+        mine = own_subjects(staff, assessment)
+        if mine:
+            found.append(DepartmentDraft(assessment, [r for r in ranked_scores(assessment)
+                                                      if r.score.subject_id in mine]))
+    return found

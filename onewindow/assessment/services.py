@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -20,9 +21,20 @@ from onewindow.workdays.selectors import snapshot_for
 
 from . import facts
 from .models import Assessment, AssessmentEvent, GradeBand, LineItem, Objection, Scheme, SchemeItem, Score
-from .rules import Band, PeriodKind, SubjectKind, check_bands, clamp, grade_for, parse_period
+from .rules import (
+    Band,
+    PeriodKind,
+    SubjectKind,
+    check_bands,
+    clamp,
+    grade_for,
+    last_closed_period,
+    parse_period,
+)
 from .selectors import scheme_in_force
 from .subjects import ASSESSMENT_SUBJECT, departments_of, subjects_of
+
+log = logging.getLogger("onewindow.assessment")
 
 # 异议期: department heads object within this many working days of the draft.
 OBJECTION_WORKDAYS = 5
@@ -131,6 +143,49 @@ def assessment_score(*, by: Staff, region: Region, subject_kind: SubjectKind, pe
     on its last day: base plus, per item, occurrences × points, clamped to [0, cap], graded by the
     bands. Each line keeps its evidence. A period is scored once (409 ``period_already_scored``)."""
     require(by, Action.ASSESSMENT_RUN, region=region)
+    return _score(actor=by, region=region, subject_kind=subject_kind, period=period, manual=manual, at=at)
+
+
+# The period-end job scores window assessments before the staff's: a chief representative's shared
+# deductions are read from the same period's window assessment.
+JOB_ORDER = (SubjectKind.WINDOW, SubjectKind.DEPARTMENT, SubjectKind.TOWNSHIP, SubjectKind.STAFF)
+JOB_ACTOR_LABEL = "系统（期末自动计分）"
+
+
+def assessments_score_closed(*, at: datetime | None = None) -> list[Assessment]:
+    """The period-end job (no person acts: the system, recorded as such): for every region, subject
+    kind and period kind with a scheme in force for the latest closed period of that kind (the
+    month, quarter or year that ended before today), score that period unless it is scored already.
+    Idempotent — a period scored (by hand or by an earlier run, or by a runner beside this one) is
+    skipped — and each period in its own transaction, so one that cannot be scored (no window
+    assessment yet for the chiefs' shares …) is logged and tried again by the next run."""
+    today = local_date(at)
+    combos = set(Scheme.objects.values_list("region_id", "period_kind", "subject_kind").distinct())
+    scored = []
+    for region_id, period_kind, subject_kind in sorted(combos, key=lambda c: (c[0], c[1],
+                                                                               JOB_ORDER.index(SubjectKind(c[2])))):
+        period = last_closed_period(PeriodKind(period_kind), today)
+        _, _, last = parse_period(period)
+        if Assessment.objects.filter(region_id=region_id, subject_kind=subject_kind, period=period).exists():
+            continue
+        if not Scheme.objects.filter(region_id=region_id, period_kind=period_kind, subject_kind=subject_kind,
+                                     effective_from__lte=last).exists():
+            continue
+        region = Region.objects.get(pk=region_id)
+        try:
+            with transaction.atomic():
+                scored.append(_score(actor=None, region=region, subject_kind=SubjectKind(subject_kind),
+                                     period=period, manual=None, at=at))
+        except Conflict:
+            continue  # another runner scored it between the check and the insert
+        except DomainError as exc:
+            log.warning("assessment: %s %s %s not scored: %s (%s)", region.code, period, subject_kind, exc.message,
+                        exc.code)
+    return scored
+
+
+def _score(*, actor: Staff | None, region: Region, subject_kind: SubjectKind, period: str,
+           manual: list[ManualEntry] | None, at: datetime | None) -> Assessment:
     kind, first, last = parse_period(period)
     scheme = scheme_in_force(region=region, period_kind=kind, subject_kind=subject_kind, on=last)
     items = list(scheme.items.all())
@@ -167,7 +222,7 @@ def assessment_score(*, by: Staff, region: Region, subject_kind: SubjectKind, pe
     try:
         with transaction.atomic():
             assessment = Assessment.objects.create(region=region, scheme=scheme, subject_kind=subject_kind,
-                                                   period=period, first_day=first, last_day=last, scored_by=by,
+                                                   period=period, first_day=first, last_day=last, scored_by=actor,
                                                    objection_due=objection_due)
     except IntegrityError:
         raise Conflict("period_already_scored", f"{region.name}{period}的该类考核已计分，不能重复计分",
@@ -195,7 +250,7 @@ def assessment_score(*, by: Staff, region: Region, subject_kind: SubjectKind, pe
         for line in lines:
             line.score = score
         LineItem.objects.bulk_create(lines)
-    _record(assessment, "scored", by, f"按方案“{scheme}”计分", {"subjects": len(subjects)}, previous=None)
+    _record(assessment, "scored", actor, f"按方案“{scheme}”计分", {"subjects": len(subjects)}, previous=None)
     deadlines_write(subject_type=ASSESSMENT_SUBJECT, subject_id=assessment.pk, region_id=region.pk,
                     specs=[_objection_deadline(assessment)])
     return assessment
@@ -208,11 +263,13 @@ def _objection_deadline(assessment: Assessment) -> DeadlineSpec:
     return spec
 
 
-def _record(assessment: Assessment, kind: str, by: Staff, note: str, payload: dict,
+def _record(assessment: Assessment, kind: str, by: Staff | None, note: str, payload: dict,
             previous: AssessmentEvent | None | bool = True) -> None:
     if previous is True:
         previous = assessment.events.order_by("-seq").first()
-    event_append(AssessmentEvent(assessment=assessment, kind=kind, at=now(), actor=by, note=note, payload=payload),
+    event_append(AssessmentEvent(assessment=assessment, kind=kind, at=now(), actor=by,
+                                 actor_label=by.name if by is not None else JOB_ACTOR_LABEL, note=note,
+                                 payload=payload),
                  subject_label=assessment.label, previous=previous or None)
 
 
@@ -232,6 +289,41 @@ def _rescore(score: Score, assessment: Assessment) -> None:
     score.total = clamp(scheme.base + sum(amounts, Decimal(0)), scheme.cap)
     score.grade = grade_for(score.total, scheme.bands_list())
     score.save(update_fields=["total", "grade"])
+
+
+@transaction.atomic
+def manual_enter(*, by: Staff, assessment_id: int, subject_id: int, item_code: str, count: int, evidence: str,
+                 at: datetime | None = None) -> LineItem:
+    """Enter occurrences of a manual item (an inspection finding, a commendation …) for one subject
+    of a draft — how manual items reach an assessment the period-end job scored. Only until the
+    objection deadline, so the department can still object to the line; the score is recomputed."""
+    assessment = _locked_draft(assessment_id)
+    require(by, Action.ASSESSMENT_RUN, region=assessment.region)
+    if local_date(at) > assessment.objection_due:
+        raise DomainError("manual_after_deadline", f"异议期限已于{assessment.objection_due}届满，不能再录入（部门将无法提出异议）",
+                          field="assessment")
+    item = assessment.scheme.items.filter(code=item_code).first()
+    if item is None or not item.is_manual:
+        raise DomainError("manual_item_unknown", f"“{item_code}”不是本方案的人工录入项目", field="item")
+    score = assessment.scores.filter(subject_id=subject_id).first()
+    if score is None:
+        raise DomainError("manual_subject_unknown", "人工录入的考核对象不在本次考核范围内", field="subject")
+    if not 0 < count <= 1000:
+        raise DomainError("manual_count_invalid", "人工录入的次数须为 1 至 1000 的整数", field="count")
+    label = evidence.strip()
+    if not label or len(label) > 200:
+        raise DomainError("manual_evidence_invalid", "请填写依据（如督查记录、表扬信），不超过 200 字", field="evidence")
+    line = score.lines.filter(item=item, struck=False).first()
+    if line is None:
+        line = LineItem(score=score, item=item, count=0, points=item.points, amount=Decimal(0), evidence=[])
+    line.count += count
+    line.amount = (item.points * line.count).quantize(CENT, ROUND_HALF_UP)
+    line.evidence = [*line.evidence, {"label": label, "url": ""}]
+    line.save()
+    _rescore(score, assessment)
+    _record(assessment, "manual_entered", by, label, {"subject": score.subject_name, "item": item.code,
+                                                      "count": count, "line": line.pk})
+    return line
 
 
 @transaction.atomic

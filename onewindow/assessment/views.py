@@ -34,7 +34,8 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
     rows = list(sel.assessments_for(staff)[:100])
     summary = Counter(a.get_state_display() for a in rows)
     return render(request, "assessment/list.html", {"rows": rows, "summary": sorted(summary.items()),
-                                                    "subject_labels": SUBJECT_LABELS})
+                                                    "subject_labels": SUBJECT_LABELS,
+                                                    "drafts": sel.department_drafts(staff, local_date())})
 
 
 @login_required
@@ -46,10 +47,23 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return _forbidden(request, exc.message, exc.status)
     ranked = sel.ranked_scores(assessment)
     grades = Counter(GRADE_LABELS[r.score.grade] for r in ranked)
+    mine = sel.own_subjects(staff, assessment)
+    only_mine = bool(mine) and request.GET.get("mine") == "1"
+    runs = can(staff, Action.ASSESSMENT_RUN, region=assessment.region)
     return render(request, "assessment/detail.html", {
-        "assessment": assessment, "ranked": ranked, "grades": sorted(grades.items()),
-        "subject_label": SUBJECT_LABELS[assessment.subject_kind], "grade_labels": GRADE_LABELS,
-        "pending": Objection.State.PENDING})
+        "assessment": assessment, "ranked": [r for r in ranked if r.score.subject_id in mine] if only_mine else ranked,
+        "grades": sorted(grades.items()), "subject_label": SUBJECT_LABELS[assessment.subject_kind],
+        "grade_labels": GRADE_LABELS, "pending": Objection.State.PENDING, "mine": mine, "only_mine": only_mine,
+        "runs": runs, "manual_items": [i for i in assessment.scheme.items.all() if i.is_manual] if runs else [],
+        "subjects": [(r.score.subject_id, r.score.subject_name) for r in ranked]})
+
+
+def _posted_int(request: HttpRequest, name: str) -> int:
+    """A posted id or count; anything a database integer cannot hold is a bad request, not a 500."""
+    value = int(request.POST.get(name) or 0)
+    if not 0 <= value < 2**63:
+        raise ValueError(name)
+    return value
 
 
 @login_required
@@ -62,13 +76,18 @@ def assessment_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
         return _forbidden(request, exc.message, exc.status)
     try:
         if action == "object":
-            services.objection_raise(by=staff, line_id=int(request.POST.get("line_id") or 0),
+            services.objection_raise(by=staff, line_id=_posted_int(request, "line_id"),
                                      reason=request.POST.get("reason", ""))
             messages.success(request, "异议已提交")
         elif action == "decide":
-            services.objection_decide(by=staff, objection_id=int(request.POST.get("objection_id") or 0),
+            services.objection_decide(by=staff, objection_id=_posted_int(request, "objection_id"),
                                       accept=request.POST.get("accept") == "1", reason=request.POST.get("reason", ""))
             messages.success(request, "异议已处理")
+        elif action == "manual":
+            services.manual_enter(by=staff, assessment_id=pk, subject_id=_posted_int(request, "subject_id"),
+                                  item_code=request.POST.get("item", ""), count=_posted_int(request, "count"),
+                                  evidence=request.POST.get("evidence", ""))
+            messages.success(request, "人工项目已录入，得分已重算")
         elif action == "publish":
             services.assessment_publish(by=staff, assessment_id=pk)
             messages.success(request, "考核结果已发布")
