@@ -17,7 +17,18 @@ from typing import Any
 from onewindow.core.errors import DomainError
 
 from .models import Scheme
-from .rules import GRADE_LABELS, PERIOD_LABELS, SUBJECT_LABELS, Band, Grade, PeriodKind, SubjectKind
+from .rules import (
+    AWARD_LABELS,
+    GRADE_LABELS,
+    PERIOD_LABELS,
+    SUBJECT_LABELS,
+    AwardKind,
+    AwardRule,
+    Band,
+    Grade,
+    PeriodKind,
+    SubjectKind,
+)
 from .services import ItemSpec
 
 # Blank rows offered under the items a scheme already has (a new scheme: this many of each).
@@ -42,6 +53,7 @@ class SchemeFormData:
     deductions: list[Row] = field(default_factory=list)
     bonuses: list[Row] = field(default_factory=list)
     bands: list[tuple[str, str, str, str]] = field(default_factory=list)  # (grade, label, low, high)
+    awards: list[tuple[str, str, str, str]] = field(default_factory=list)  # (kind, label, places, threshold)
 
     @property
     def sections(self) -> list[tuple[str, str, list[Row]]]:
@@ -66,7 +78,8 @@ def initial(scheme: Scheme | None = None, *, region_id: int | None = None) -> Sc
             head={"region": str(region_id or ""), "name": "", "period_kind": PeriodKind.MONTH.value,
                   "subject_kind": SubjectKind.WINDOW.value, "effective_from": "", "base": "100", "cap": "110"},
             deductions=_rows("d", []), bonuses=_rows("b", []),
-            bands=[(g, GRADE_LABELS[Grade(g)], low, high) for g, low, high in bands])
+            bands=[(g, GRADE_LABELS[Grade(g)], low, high) for g, low, high in bands],
+            awards=[(k.value, label, "", "") for k, label in AWARD_LABELS.items()])
     deductions, bonuses = [], []
     for item in scheme.items.all():
         values = {"code": item.code, "label": item.label, "source": item.source,
@@ -74,13 +87,17 @@ def initial(scheme: Scheme | None = None, *, region_id: int | None = None) -> Sc
                   "shared_by_chief": "1" if item.shared_by_chief else ""}
         (bonuses if item.points > 0 else deductions).append(values)
     by_grade = {b.grade: b for b in scheme.bands.all()}
+    by_kind = {a.kind: a for a in scheme.awards.all()}
     return SchemeFormData(
         head={"region": str(scheme.region_id), "name": scheme.name, "period_kind": scheme.period_kind,
               "subject_kind": scheme.subject_kind, "effective_from": "", "base": _number(scheme.base),
               "cap": _number(scheme.cap)},
         deductions=_rows("d", deductions), bonuses=_rows("b", bonuses),
         bands=[(g.value, label, _number(by_grade[g].low) if g in by_grade else "",
-                _number(by_grade[g].high) if g in by_grade else "") for g, label in GRADE_LABELS.items()])
+                _number(by_grade[g].high) if g in by_grade else "") for g, label in GRADE_LABELS.items()],
+        awards=[(k.value, label, str(by_kind[k].places) if k in by_kind else "",
+                 _number(by_kind[k].threshold) if k in by_kind and by_kind[k].threshold is not None else "")
+                for k, label in AWARD_LABELS.items()])
 
 
 def typed(post: Mapping[str, Any]) -> SchemeFormData:
@@ -95,7 +112,9 @@ def typed(post: Mapping[str, Any]) -> SchemeFormData:
             sections[section].append(Row(prefix, {c: str(post.get(prefix + c, "")).strip() for c in ITEM_COLUMNS}))
     bands = [(g.value, label, str(post.get(f"band-{g.value}-low", "")).strip(),
               str(post.get(f"band-{g.value}-high", "")).strip()) for g, label in GRADE_LABELS.items()]
-    return SchemeFormData(head=head, deductions=sections["d"], bonuses=sections["b"], bands=bands)
+    awards = [(k.value, label, str(post.get(f"award-{k.value}-places", "")).strip(),
+               str(post.get(f"award-{k.value}-threshold", "")).strip()) for k, label in AWARD_LABELS.items()]
+    return SchemeFormData(head=head, deductions=sections["d"], bonuses=sections["b"], bands=bands, awards=awards)
 
 
 def _int(text: object, default: int, limit: int) -> int:
@@ -128,6 +147,7 @@ class SchemeInput:
     cap: Decimal
     items: list[ItemSpec]
     bands: list[Band]
+    awards: list[AwardRule]
 
 
 def read(data: SchemeFormData) -> SchemeInput:
@@ -189,4 +209,13 @@ def read(data: SchemeFormData) -> SchemeInput:
             continue  # a grade the scheme does not use
         bands.append(Band(Grade(grade), _decimal(low, f"band-{grade}-low", f"“{label}”分数段下限"),
                           _decimal(high, f"band-{grade}-high", f"“{label}”分数段上限")))
-    return SchemeInput(region_id, head["name"], period_kind, subject_kind, effective_from, base, cap, items, bands)
+    awards = []
+    for kind, label, places, threshold in data.awards:
+        if not places and not threshold:
+            continue  # an award the scheme does not give
+        if not places.isdigit():
+            raise DomainError("award_places_invalid", f"“{label}”的名额须为正整数", field=f"award-{kind}-places")
+        awards.append(AwardRule(AwardKind(kind), int(places), _decimal(threshold, f"award-{kind}-threshold",
+                                                                       f"“{label}”的分数线") if threshold else None))
+    return SchemeInput(region_id, head["name"], period_kind, subject_kind, effective_from, base, cap, items, bands,
+                       awards)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from django.db.models import QuerySet
 
@@ -12,8 +13,18 @@ from onewindow.organization.models import Posting, Region, Staff
 from onewindow.organization.permissions import region_q
 from onewindow.organization.rules import Role
 
-from .models import Assessment, LineItem, Scheme, Score
-from .rules import PERIOD_LABELS, SUBJECT_LABELS, PeriodKind, SubjectKind, ranks_with_ties
+from .models import Assessment, Correction, LineItem, Scheme, Score
+from .rules import (
+    AWARD_LABELS,
+    PERIOD_LABELS,
+    SUBJECT_LABELS,
+    AwardKind,
+    PeriodKind,
+    Standing,
+    SubjectKind,
+    decide_awards,
+    ranks_with_ties,
+)
 from .subjects import subjects_in_departments
 
 
@@ -49,19 +60,73 @@ class RankedScore:
     score: Score
     rank: int
     lines: list[LineItem]
+    corrections: tuple[Correction, ...] = ()
 
     @property
     def below_sample(self) -> bool:
         """A small subject: some rate item skipped for want of a sample (marked in the ranking)."""
         return any(line.below_sample for line in self.lines)
 
+    @property
+    def correction(self) -> Correction | None:
+        """The latest correction of this score (its total and grade are the current ones)."""
+        return self.corrections[-1] if self.corrections else None
 
-def ranked_scores(assessment: Assessment) -> list[RankedScore]:
-    """Every score of ``assessment``, best first, equal totals sharing a rank, with their lines."""
-    scores = list(assessment.scores.prefetch_related("lines__item", "lines__objections").order_by("-total",
-                                                                                                   "subject_name"))
-    ranks = ranks_with_ties([s.total for s in scores])
-    return [RankedScore(s, rank, list(s.lines.all())) for s, rank in zip(scores, ranks, strict=True)]
+    @property
+    def total(self) -> Decimal:
+        """The current total: as published, or as last corrected."""
+        return self.correction.total if self.correction else self.score.total
+
+    @property
+    def grade(self) -> str:
+        return self.correction.grade if self.correction else self.score.grade
+
+
+def ranked_scores(assessment: Assessment, *, corrected: bool = False) -> list[RankedScore]:
+    """Every score of ``assessment``, best first, equal totals sharing a rank, with their lines and
+    corrections. ``corrected``: ranked by the totals as corrected since publication (the reports);
+    otherwise as scored and published (the published ranking and its awards never move)."""
+    scores = list(assessment.scores.prefetch_related("lines__item", "lines__objections", "lines__corrections")
+                  .order_by("-total", "subject_name"))
+    found: dict[int, list[Correction]] = {}
+    for c in assessment.corrections.order_by("number"):
+        found.setdefault(c.score_id, []).append(c)
+    ranked = [(s, tuple(found.get(s.pk, ()))) for s in scores]
+    if corrected:
+        ranked.sort(key=lambda p: (-(p[1][-1].total if p[1] else p[0].total), p[0].subject_name))
+        totals = [c[-1].total if c else s.total for s, c in ranked]
+    else:
+        totals = [s.total for s, _ in ranked]
+    ranks = ranks_with_ties(totals)
+    return [RankedScore(s, rank, list(s.lines.all()), c) for (s, c), rank in zip(ranked, ranks, strict=True)]
+
+
+def decided_awards(assessment: Assessment) -> list[tuple[AwardKind, RankedScore]]:
+    """The awards the scheme's rules give the ranking as scored (what publication records; on a
+    draft, what it would give now): small subjects are not compared (``rules.decide_awards``)."""
+    ranked = ranked_scores(assessment)
+    by_subject = {r.score.subject_id: r for r in ranked}
+    standings = [Standing(r.score.subject_id, r.score.total, r.below_sample) for r in ranked]
+    return [(kind, by_subject[sid]) for kind, sid in decide_awards(standings, assessment.scheme.award_rules())]
+
+
+@dataclass(frozen=True)
+class AwardRow:
+    kind: str
+    label: str
+    subject_id: int
+    subject_name: str
+    rank: int
+    total: Decimal
+
+
+def awards_of(assessment: Assessment) -> list[AwardRow]:
+    """The published awards as recorded; a draft's as its ranking would give them now (拟)."""
+    if assessment.state == Assessment.State.PUBLISHED:
+        return [AwardRow(a.kind, AWARD_LABELS[AwardKind(a.kind)], a.subject_id, a.subject_name, a.rank, a.total)
+                for a in assessment.awards.order_by("id")]
+    return [AwardRow(kind.value, AWARD_LABELS[kind], r.score.subject_id, r.score.subject_name, r.rank, r.score.total)
+            for kind, r in decided_awards(assessment)]
 
 
 def schemes_for(staff: Staff | None) -> QuerySet[Scheme]:

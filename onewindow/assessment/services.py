@@ -20,18 +20,33 @@ from onewindow.organization.rules import Role
 from onewindow.workdays.selectors import snapshot_for
 
 from . import facts
-from .models import Assessment, AssessmentEvent, GradeBand, LineItem, Objection, Scheme, SchemeItem, Score
+from .models import (
+    Assessment,
+    AssessmentEvent,
+    Award,
+    Correction,
+    GradeBand,
+    LineItem,
+    Objection,
+    Scheme,
+    SchemeAward,
+    SchemeItem,
+    Score,
+)
 from .rules import (
+    AWARD_LABELS,
+    AwardRule,
     Band,
     PeriodKind,
     SubjectKind,
+    check_awards,
     check_bands,
     clamp,
     grade_for,
     last_closed_period,
     parse_period,
 )
-from .selectors import scheme_in_force
+from .selectors import decided_awards, scheme_in_force
 from .subjects import ASSESSMENT_SUBJECT, departments_of, subjects_of
 
 log = logging.getLogger("onewindow.assessment")
@@ -65,10 +80,11 @@ class ItemSpec:
 @transaction.atomic
 def scheme_define(*, by: Staff, region: Region, name: str, period_kind: PeriodKind, subject_kind: SubjectKind,
                   effective_from: date, base: Decimal, cap: Decimal, items: list[ItemSpec],
-                  bands: list[Band]) -> Scheme:
+                  bands: list[Band], awards: list[AwardRule] | None = None) -> Scheme:
     """Define a new version of a scheme. Nothing is written unless the whole scheme is sound:
     base within (0, cap], item codes unique, every automatic item's source known and of the same
-    subject kind, and grade bands that cover [0, cap] without overlap or gap."""
+    subject kind, grade bands that cover [0, cap] without overlap or gap, and award rules (流动红旗,
+    红旗窗口, 服务标兵, 先进单位, 末位通报) the subject kind can have."""
     require(by, Action.ASSESSMENT_RUN, region=region)
     if not name.strip():
         raise DomainError("scheme_name_missing", "请填写方案名称", field="name")
@@ -112,6 +128,11 @@ def scheme_define(*, by: Staff, region: Region, name: str, period_kind: PeriodKi
         check_amount(band.low, "bands", "等次分数段下限")
         check_amount(band.high, "bands", "等次分数段上限")
     check_bands(bands, cap)
+    awards = awards or []
+    for award in awards:
+        if award.threshold is not None:
+            check_amount(award.threshold, "awards", f"“{AWARD_LABELS[award.kind]}”的分数线")
+    check_awards(awards, subject_kind, cap)
     try:
         with transaction.atomic():
             scheme = Scheme.objects.create(region=region, name=name.strip(), period_kind=period_kind,
@@ -123,6 +144,8 @@ def scheme_define(*, by: Staff, region: Region, name: str, period_kind: PeriodKi
                                               points=i.points, minimum_sample=i.minimum_sample,
                                               shared_by_chief=i.shared_by_chief) for i in items)
     GradeBand.objects.bulk_create(GradeBand(scheme=scheme, grade=b.grade, low=b.low, high=b.high) for b in bands)
+    SchemeAward.objects.bulk_create(SchemeAward(scheme=scheme, kind=a.kind, places=a.places, threshold=a.threshold)
+                                    for a in awards)
     return scheme
 
 
@@ -390,7 +413,79 @@ def assessment_publish(*, by: Staff, assessment_id: int) -> Assessment:
     assessment.state = Assessment.State.PUBLISHED
     assessment.published_at = now()
     assessment.save(update_fields=["state", "published_at"])
-    _record(assessment, "published", by, "考核结果发布", {})
+    awards = Award.objects.bulk_create(
+        Award(assessment=assessment, kind=kind, subject_id=r.score.subject_id, subject_name=r.score.subject_name,
+              rank=r.rank, total=r.score.total) for kind, r in decided_awards(assessment))
+    _record(assessment, "published", by, "考核结果发布", {
+        "awards": [{"kind": a.kind, "subject": a.subject_name, "rank": a.rank, "total": str(a.total)} for a in awards]})
     deadlines_write(subject_type=ASSESSMENT_SUBJECT, subject_id=assessment.pk, region_id=assessment.region_id,
                     specs=[_objection_deadline(assessment)])
     return assessment
+
+
+@transaction.atomic
+def correction_make(*, by: Staff, assessment_id: int, reason: str, line_id: int | None = None,
+                    subject_id: int | None = None, item_code: str = "", count: int = 0,
+                    evidence: str = "") -> Correction:
+    """更正 a published assessment without changing it: a new, numbered record linked to it that
+    strikes one line (``line_id``) or adds occurrences of a manual item for one subject
+    (``subject_id``, ``item_code``, ``count``, ``evidence``), with the reason, the subject's total
+    and grade before and after (computed from the base, its lines not struck by an objection or an
+    earlier correction, and earlier corrections' additions), and a ``corrected`` event chained. The
+    published scores, lines and awards stay as published."""
+    assessment = Assessment.objects.select_for_update().select_related("region", "scheme").filter(
+        pk=assessment_id).first()
+    if assessment is None:
+        raise NotFound("考核不存在", code="assessment_not_found", field="assessment")
+    require(by, Action.ASSESSMENT_RUN, region=assessment.region)
+    if assessment.state != Assessment.State.PUBLISHED:
+        raise Conflict("assessment_not_published", "考核尚未发布：草稿请通过异议处理或人工录入调整，无需更正",
+                       field="assessment")
+    reason = reason.strip()
+    if not reason or len(reason) > 2000:
+        raise DomainError("correction_reason_invalid", "请填写更正理由（不超过 2000 字）", field="reason")
+    if (line_id is None) == (subject_id is None):
+        raise DomainError("correction_target_invalid", "一次更正须撤销一条明细，或为一个考核对象补录人工项目（二者选一）",
+                          field="line")
+    line = item = None
+    if line_id is not None:
+        line = LineItem.objects.select_related("score", "item").filter(pk=line_id,
+                                                                        score__assessment=assessment).first()
+        if line is None:
+            raise NotFound("考核明细不存在", code="line_not_found", field="line")
+        if line.struck or line.corrections.exists():
+            raise Conflict("line_already_struck", "该明细已因异议或更正撤销", field="line")
+        score = line.score
+        amount = -line.amount
+    else:
+        score = assessment.scores.filter(subject_id=subject_id).first()
+        if score is None:
+            raise DomainError("manual_subject_unknown", "补录的考核对象不在本次考核范围内", field="subject")
+        item = assessment.scheme.items.filter(code=item_code).first()
+        if item is None or not item.is_manual:
+            raise DomainError("manual_item_unknown", f"“{item_code}”不是本方案的人工录入项目", field="item")
+        if not 0 < count <= 1000:
+            raise DomainError("manual_count_invalid", "补录的次数须为 1 至 1000 的整数", field="count")
+        if not evidence.strip() or len(evidence.strip()) > 200:
+            raise DomainError("manual_evidence_invalid", "请填写依据，不超过 200 字", field="evidence")
+        amount = (item.points * count).quantize(CENT, ROUND_HALF_UP)
+    earlier = list(score.corrections.order_by("number"))
+    previous_total = earlier[-1].total if earlier else score.total
+    previous_grade = earlier[-1].grade if earlier else score.grade
+    struck = {c.line_id for c in earlier if c.line_id} | ({line.pk} if line is not None else set())
+    kept = [x.amount for x in score.lines.all() if not x.struck and x.pk not in struck]
+    added = [c.amount for c in earlier if c.item_id] + ([amount] if item is not None else [])
+    scheme = assessment.scheme
+    total = clamp(scheme.base + sum(kept, Decimal(0)) + sum(added, Decimal(0)), scheme.cap)
+    number = (assessment.corrections.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    correction = Correction.objects.create(
+        assessment=assessment, number=number, score=score, line=line, item=item, count=count if item else 0,
+        evidence=[{"label": evidence.strip(), "url": ""}] if item else [], amount=amount,
+        previous_total=previous_total, previous_grade=previous_grade, total=total,
+        grade=grade_for(total, scheme.bands_list()), reason=reason, corrected_by=by, corrected_at=now())
+    what = (f"撤销“{line.item.label} ×{line.count} {line.amount}”" if line is not None
+            else f"补录“{item.label if item else ''} ×{count} {amount}”")
+    _record(assessment, "corrected", by, reason, {
+        "correction": number, "subject": score.subject_name, "what": what, "amount": str(amount),
+        "previous_total": str(previous_total), "total": str(total), "grade": correction.grade})
+    return correction

@@ -55,14 +55,22 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "grades": sorted(grades.items()), "subject_label": SUBJECT_LABELS[assessment.subject_kind],
         "grade_labels": GRADE_LABELS, "pending": Objection.State.PENDING, "mine": mine, "only_mine": only_mine,
         "runs": runs, "manual_items": [i for i in assessment.scheme.items.all() if i.is_manual] if runs else [],
-        "subjects": [(r.score.subject_id, r.score.subject_name) for r in ranked]})
+        "subjects": [(r.score.subject_id, r.score.subject_name) for r in ranked],
+        "awards": sel.awards_of(assessment),
+        "corrections": assessment.corrections.select_related("score", "line__item", "item", "corrected_by"),
+        "strikable": [(line, r.score) for r in ranked for line in r.lines
+                      if not line.struck and line.amount and not line.corrections.all()] if runs else []})
 
 
 def _posted_int(request: HttpRequest, name: str) -> int:
     """A posted id or count; anything a database integer cannot hold is a bad request, not a 500."""
-    value = int(request.POST.get(name) or 0)
+    return _posted_int_text(request.POST.get(name) or "0")
+
+
+def _posted_int_text(text: str) -> int:
+    value = int(text)
     if not 0 <= value < 2**63:
-        raise ValueError(name)
+        raise ValueError(text)
     return value
 
 
@@ -88,6 +96,17 @@ def assessment_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
                                   item_code=request.POST.get("item", ""), count=_posted_int(request, "count"),
                                   evidence=request.POST.get("evidence", ""))
             messages.success(request, "人工项目已录入，得分已重算")
+        elif action == "correct":
+            target = request.POST.get("target", "")
+            if target.startswith("line:"):
+                services.correction_make(by=staff, assessment_id=pk, reason=request.POST.get("reason", ""),
+                                         line_id=_posted_int_text(target.removeprefix("line:")))
+            else:
+                services.correction_make(by=staff, assessment_id=pk, reason=request.POST.get("reason", ""),
+                                         subject_id=_posted_int(request, "subject_id"),
+                                         item_code=request.POST.get("item", ""), count=_posted_int(request, "count"),
+                                         evidence=request.POST.get("evidence", ""))
+            messages.success(request, "更正已记录（原发布结果不变）")
         elif action == "publish":
             services.assessment_publish(by=staff, assessment_id=pk)
             messages.success(request, "考核结果已发布")
@@ -162,7 +181,8 @@ def scheme_new(request: HttpRequest) -> HttpResponse:
             raise DomainError("region_invalid", "只能在您担任中心管理员的区划制定方案", field="region")
         scheme = services.scheme_define(by=staff, region=region, name=data.name, period_kind=data.period_kind,
                                         subject_kind=data.subject_kind, effective_from=data.effective_from,
-                                        base=data.base, cap=data.cap, items=data.items, bands=data.bands)
+                                        base=data.base, cap=data.cap, items=data.items, bands=data.bands,
+                                        awards=data.awards)
     except DomainError as exc:
         return render(request, "assessment/scheme_form.html",
                       {**context, "form": form, "error": exc}, status=exc.status)
