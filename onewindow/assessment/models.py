@@ -302,3 +302,41 @@ class Correction(models.Model):
 
     def __str__(self) -> str:
         return f"更正第{self.number}号：{self.score.subject_name}"
+
+
+class Report(models.Model):
+    """考核报告: a numbered report of a published assessment (月度) or of a year's published monthly
+    assessments (年度), for the whole center or one subject. ``content`` is frozen at issue, charts
+    included; the PDF, the page and the workbook are drawn from it alone. Asked again with the same
+    figures, the same report is returned; once a correction or a newly published month changes
+    them, a new number is issued (the earlier report stays as it was)."""
+
+    region = models.ForeignKey(Region, models.PROTECT, related_name="assessment_reports", verbose_name="区划")
+    kind = models.CharField("报告种类", max_length=8, choices=[("period", "考核报告"), ("annual", "年度考核报告")])
+    subject_kind = models.CharField("考核对象", max_length=16,
+                                    choices=[(k.value, v) for k, v in SUBJECT_LABELS.items()])
+    period = models.CharField("考核期", max_length=7)
+    subject_id = models.PositiveBigIntegerField("对象编号", null=True, blank=True, help_text="留空为全中心报告")
+    assessment = models.ForeignKey(Assessment, models.PROTECT, null=True, blank=True, related_name="reports",
+                                   verbose_name="考核")
+    scope = models.CharField("报告范围", max_length=64)
+    number = models.CharField("报告编号", max_length=64, unique=True)
+    content = models.JSONField("报告内容")
+    content_sha256 = models.CharField("内容哈希", max_length=64)
+    basis_sha256 = models.CharField("数据哈希", max_length=64)
+    issued_by = models.ForeignKey(Staff, models.PROTECT, related_name="+", verbose_name="出具人")
+    issued_at = models.DateTimeField("出具时间")
+
+    class Meta:
+        verbose_name = "考核报告"
+        verbose_name_plural = "考核报告"
+        ordering = ["-issued_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["region", "scope", "basis_sha256"],
+                                               name="assessment_report_once_per_basis")]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def title(self) -> str:
+        return str(self.content.get("title", self.number))

@@ -13,7 +13,7 @@ from onewindow.organization.models import Posting, Region, Staff
 from onewindow.organization.permissions import region_q
 from onewindow.organization.rules import Role
 
-from .models import Assessment, Correction, LineItem, Scheme, Score
+from .models import Assessment, Correction, LineItem, Report, Scheme, Score
 from .rules import (
     AWARD_LABELS,
     PERIOD_LABELS,
@@ -23,6 +23,7 @@ from .rules import (
     Standing,
     SubjectKind,
     decide_awards,
+    parse_period,
     ranks_with_ties,
 )
 from .subjects import subjects_in_departments
@@ -210,3 +211,95 @@ def department_drafts(staff: Staff | None, today: date) -> list[DepartmentDraft]
             found.append(DepartmentDraft(assessment, [r for r in ranked_scores(assessment)
                                                       if r.score.subject_id in mine]))
     return found
+
+
+def reports_for(staff: Staff | None) -> QuerySet[Report]:
+    """The reports of the regions whose assessments ``staff`` may read."""
+    return Report.objects.filter(region_q(staff, roles=VIEWER_ROLES)).select_related("region", "issued_by")
+
+
+def report_for(staff: Staff | None, report_id: int) -> Report:
+    """One visible report; 404 for one the caller may not see."""
+    report = reports_for(staff).filter(pk=report_id).first()
+    if report is None:
+        raise NotFound("考核报告不存在", code="report_not_found", field="id")
+    return report
+
+
+def viewer_regions(staff: Staff | None) -> list[Region]:
+    """The regions whose assessments ``staff`` may read (where annual reports may be issued)."""
+    if staff is None:
+        return []
+    return list(Region.objects.filter(postings__staff=staff, postings__role__in=list(VIEWER_ROLES)).distinct()
+                .order_by("code"))
+
+
+# -- the public summary ----------------------------------------------------------------------------------
+
+
+def public_regions() -> list[Region]:
+    """The regions with a published monthly assessment (their summaries are public)."""
+    ids = (Assessment.objects.filter(state=Assessment.State.PUBLISHED, scheme__period_kind=PeriodKind.MONTH)
+           .values_list("region_id", flat=True).distinct())
+    return list(Region.objects.filter(pk__in=list(ids)).order_by("code"))
+
+
+def public_periods(region: Region) -> list[str]:
+    """The months of ``region`` with a published assessment, newest first: a summary is public only
+    once the center has published that month."""
+    return list(Assessment.objects.filter(region=region, state=Assessment.State.PUBLISHED,
+                                          scheme__period_kind=PeriodKind.MONTH)
+                .order_by("-last_day").values_list("period", flat=True).distinct())
+
+
+@dataclass(frozen=True)
+class PublicDepartment:
+    """One department in the public summary: on-time rate and satisfaction, each with its rank
+    (None: too few cases or ratings to be ranked). No person is named."""
+
+    name: str
+    on_time: str
+    concluded: int
+    on_time_rank: int | None
+    satisfaction: str
+    ratings: int
+    satisfaction_rank: int | None
+
+
+def public_summary(region: Region, period: str) -> tuple[list[PublicDepartment], list[AwardRow], str]:
+    """The public summary of one published month: every department of ``region`` ranked by its
+    on-time rate (supervision's indicator, with its minimum of cases) and by its citizens'
+    satisfaction (the public minimum sample), and the window and department awards published that
+    month — never a staff member's. Also the on-time rate's definition, shown beside it."""
+    from onewindow.feedback.clock import limits_for
+    from onewindow.feedback.selectors import rating_results
+    from onewindow.organization.models import Department
+    from onewindow.supervision.selectors import department_ranking_sets
+
+    _, first, last = parse_period(period)
+    departments = list(Department.objects.filter(region=region).order_by("order", "code"))
+    ranking, sets = department_ranking_sets(region, departments, first, last)
+    on_time = {u.key: u for u in ranking.ranked + ranking.unranked}
+    ratings = {r.key: r for r in rating_results(by="department", region=region, first=first, last=last,
+                                                min_sample=limits_for(region).public_min_sample)}
+    rated = sorted((r for r in ratings.values() if r.rate is not None), key=lambda r: -r.rate)
+    satisfaction_ranks = dict(zip([r.key for r in rated], ranks_with_ties([Decimal(r.rate.numerator) /
+                                                                          Decimal(r.rate.denominator)
+                                                                          for r in rated]), strict=True))
+    rows = []
+    for department, indicators in sets:
+        unit = on_time.get(department.id)
+        rating = ratings.get(department.id)
+        rows.append(PublicDepartment(
+            name=department.name, on_time=unit.display if unit and unit.value is not None else "—",
+            concluded=indicators.cases, on_time_rank=unit.rank if unit else None,
+            satisfaction=rating.rate_display if rating else "—", ratings=rating.total if rating else 0,
+            satisfaction_rank=satisfaction_ranks.get(department.id)))
+    rows.sort(key=lambda r: (r.on_time_rank is None, r.on_time_rank or 0, r.satisfaction_rank is None,
+                             r.satisfaction_rank or 0, r.name))
+    awards: list[AwardRow] = []
+    for assessment in Assessment.objects.filter(region=region, period=period, state=Assessment.State.PUBLISHED,
+                                                subject_kind__in=[SubjectKind.WINDOW, SubjectKind.DEPARTMENT,
+                                                                  SubjectKind.TOWNSHIP]).order_by("subject_kind"):
+        awards += [a for a in awards_of(assessment) if a.kind != AwardKind.BOTTOM]
+    return rows, awards, ranking.definition

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from dataclasses import dataclass
@@ -11,15 +12,20 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import IntegrityError, transaction
 
 from onewindow.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from onewindow.core.sequences import next_value
 from onewindow.core.timesource import local_date, now
+from onewindow.documents.content import center_name, footer
+from onewindow.documents.models import DocumentNumberSequence
+from onewindow.documents.numbering import issuer_short_name
+from onewindow.lifecycle.chain import canonical
 from onewindow.lifecycle.deadlines import DeadlineSpec, Kind
 from onewindow.lifecycle.services import deadlines_write, event_append
 from onewindow.organization.models import Posting, Region, Staff
-from onewindow.organization.permissions import Action, require
+from onewindow.organization.permissions import Action, reaches, require
 from onewindow.organization.rules import Role
 from onewindow.workdays.selectors import snapshot_for
 
-from . import facts
+from . import facts, reports
 from .models import (
     Assessment,
     AssessmentEvent,
@@ -28,6 +34,7 @@ from .models import (
     GradeBand,
     LineItem,
     Objection,
+    Report,
     Scheme,
     SchemeAward,
     SchemeItem,
@@ -46,7 +53,7 @@ from .rules import (
     last_closed_period,
     parse_period,
 )
-from .selectors import decided_awards, scheme_in_force
+from .selectors import VIEWER_ROLES, decided_awards, scheme_in_force
 from .subjects import ASSESSMENT_SUBJECT, departments_of, subjects_of
 
 log = logging.getLogger("onewindow.assessment")
@@ -489,3 +496,36 @@ def correction_make(*, by: Staff, assessment_id: int, reason: str, line_id: int 
         "correction": number, "subject": score.subject_name, "what": what, "amount": str(amount),
         "previous_total": str(previous_total), "total": str(total), "grade": correction.grade})
     return correction
+
+
+REPORT_MARK = "考"  # 考核报告: the mark after the issuer's short name, as 受 marks an acceptance notice
+
+
+@transaction.atomic
+def report_issue(*, by: Staff, region: Region, kind: str, subject_kind: SubjectKind, period: str,
+                 subject_id: int | None = None, at: datetime | None = None) -> Report:
+    """Issue (or find) the numbered report of a published assessment (``kind`` ``period``) or of a
+    year's published monthly assessments (``annual``), for the center or one subject. Whoever may
+    read the region's assessments may issue it. The figures are frozen with a number like a
+    notice's (``云溪考〔2026〕000001号``, the documents' sequence of the issuer and mark); the same
+    figures asked again give the same report, changed figures (a correction, a new month) a new one."""
+    if not any(r.role in VIEWER_ROLES and r.covers(region.code, None) for r in reaches(by)):
+        raise PermissionDenied(f"您没有查看{region.name}考核结果的权限", code="forbidden.assessment.report")
+    figures, assessment = reports.basis(region, kind, subject_kind, period, subject_id)
+    basis_sha256 = hashlib.sha256(canonical(figures)).hexdigest()
+    scope = f"{kind}:{subject_kind}:{period}:{subject_id if subject_id is not None else 'center'}"
+    found = Report.objects.filter(region=region, scope=scope, basis_sha256=basis_sha256).first()
+    if found is not None:
+        return found
+    moment = at or now()
+    year = local_date(moment).year
+    short = issuer_short_name(region.name, region.level)
+    seq = next_value(DocumentNumberSequence, {"scope": f"doc:{short}{REPORT_MARK}", "year": year})
+    number = f"{short}{REPORT_MARK}〔{year}〕{seq:06d}号"
+    content = reports.with_charts(figures | {
+        "number": number, "issuer": {"center": center_name(region)}, "issued_on": local_date(moment).isoformat(),
+        "footer": footer()})
+    return Report.objects.create(region=region, kind=kind, subject_kind=subject_kind, period=period,
+                                 subject_id=subject_id, assessment=assessment, scope=scope, number=number,
+                                 content=content, content_sha256=hashlib.sha256(canonical(content)).hexdigest(),
+                                 basis_sha256=basis_sha256, issued_by=by, issued_at=moment)

@@ -13,10 +13,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from onewindow.core.errors import DomainError
+from onewindow.core.headers import allow_inline_styles
 from onewindow.core.timesource import local_date
+from onewindow.documents.numbering import file_stem
 from onewindow.organization.permissions import Action, can, staff_of
 
-from . import facts, scheme_form, services
+from . import facts, reports, scheme_form, services, workbook
 from . import selectors as sel
 from .models import Objection
 from .rules import GRADE_LABELS, PERIOD_LABELS, SUBJECT_LABELS, SubjectKind
@@ -107,6 +109,13 @@ def assessment_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
                                          item_code=request.POST.get("item", ""), count=_posted_int(request, "count"),
                                          evidence=request.POST.get("evidence", ""))
             messages.success(request, "更正已记录（原发布结果不变）")
+        elif action == "report":
+            subject = request.POST.get("subject_id", "")
+            assessment = sel.assessment_for(staff, pk)
+            report = services.report_issue(by=staff, region=assessment.region, kind=reports.PERIOD,
+                                           subject_kind=SubjectKind(assessment.subject_kind), period=assessment.period,
+                                           subject_id=_posted_int_text(subject) if subject else None)
+            return redirect("assessment:report", pk=report.pk)
         elif action == "publish":
             services.assessment_publish(by=staff, assessment_id=pk)
             messages.success(request, "考核结果已发布")
@@ -188,3 +197,80 @@ def scheme_new(request: HttpRequest) -> HttpResponse:
                       {**context, "form": form, "error": exc}, status=exc.status)
     messages.success(request, f"考核方案“{scheme.name}”已保存，自 {scheme.effective_from} 起生效")
     return redirect("assessment:scheme", pk=scheme.pk)
+
+
+# -- reports ---------------------------------------------------------------------------------------------
+
+
+@login_required
+def report_list(request: HttpRequest) -> HttpResponse:
+    """考核报告: the reports issued, newest first, and the form for an annual report."""
+    staff = staff_of(request.user)
+    if staff is None:
+        return _forbidden(request, "该账户不是工作人员", 403)
+    return render(request, "assessment/reports.html", {
+        "rows": list(sel.reports_for(staff)[:100]), "regions": sel.viewer_regions(staff), "subjects": SUBJECT_LABELS,
+        "year": local_date().year - (1 if local_date().month == 1 else 0)})
+
+
+@login_required
+@require_POST
+def report_annual(request: HttpRequest) -> HttpResponse:
+    """Issue (or find) the annual report of a region's published monthly assessments."""
+    staff = staff_of(request.user)
+    if staff is None:
+        return _forbidden(request, "该账户不是工作人员", 403)
+    try:
+        region = next((r for r in sel.viewer_regions(staff) if str(r.pk) == request.POST.get("region")), None)
+        if region is None:
+            raise DomainError("region_invalid", "请选择您可查看考核结果的区划", field="region")
+        try:
+            kind = SubjectKind(request.POST.get("subject_kind", ""))
+        except ValueError:
+            raise DomainError("subject_kind_invalid", "请选择考核对象", field="subject_kind") from None
+        report = services.report_issue(by=staff, region=region, kind=reports.ANNUAL, subject_kind=kind,
+                                       period=request.POST.get("year", "").strip())
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("assessment:reports")
+    return redirect("assessment:report", pk=report.pk)
+
+
+def _report(request: HttpRequest, pk: int) -> tuple[object, HttpResponse | None]:
+    staff = staff_of(request.user)
+    try:
+        report = sel.report_for(staff, pk)
+    except DomainError as exc:
+        return None, _forbidden(request, exc.message, exc.status)
+    if not reports.content_intact(report):
+        return None, _forbidden(request, "报告内容与出具时的记录不符，已停止显示", 409)
+    return report, None
+
+
+@login_required
+@allow_inline_styles  # pygal's SVG charts carry their styles inline
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report, refused = _report(request, pk)
+    if refused is not None:
+        return refused
+    return render(request, "assessment/report.html", {"report": report, "doc": report.content})
+
+
+@login_required
+def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    report, refused = _report(request, pk)
+    if refused is not None:
+        return refused
+    response = HttpResponse(reports.pdf_of(report), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{file_stem(report.number)}.pdf"'
+    return response
+
+
+@login_required
+def report_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    report, refused = _report(request, pk)
+    if refused is not None:
+        return refused
+    response = HttpResponse(workbook.workbook(report.content), content_type=workbook.XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{file_stem(report.number)}.xlsx"'
+    return response

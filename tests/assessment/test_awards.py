@@ -4,15 +4,12 @@ a correction is a new linked record with its own chain event, never an edit."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
-
 import pytest
 
 from onewindow.assessment.models import Award, Correction, LineItem, Score
 from onewindow.assessment.rules import (
     AwardKind,
     AwardRule,
-    PeriodKind,
     Standing,
     SubjectKind,
     check_awards,
@@ -20,22 +17,15 @@ from onewindow.assessment.rules import (
 )
 from onewindow.assessment.selectors import awards_of, ranked_scores
 from onewindow.assessment.services import (
-    ItemSpec,
-    ManualEntry,
     assessment_publish,
-    assessment_score,
     correction_make,
-    scheme_define,
 )
 from onewindow.assessment.subjects import ASSESSMENT_SUBJECT
 from onewindow.core.errors import Conflict, DomainError, PermissionDenied
-from onewindow.core.timesource import SHANGHAI
-from onewindow.feedback.models import Rating
 from onewindow.lifecycle.registry import subject
-from onewindow.organization.models import Window
 from onewindow.organization.rules import Role
 
-from .helpers import BANDS, D
+from .helpers import D, score_five_windows
 
 F, M, S, B = AwardKind.ROTATING_FLAG, AwardKind.MODEL_WINDOW, AwardKind.MODEL_STAFF, AwardKind.BOTTOM
 
@@ -73,33 +63,10 @@ def test_award_rules_a_scheme_cannot_have(rules, kind, code):
     assert (e.value.code, e.value.field) == (code, "awards")
 
 
-ITEMS = [ItemSpec("rating_open", "差评未整改", D(-2), source="window_bad_ratings_unrectified", minimum_sample=2),
-         ItemSpec("inspection", "督查发现问题", D(-2)), ItemSpec("commendation", "群众表扬", D(1))]
-AWARDS = [AwardRule(F, 1, D(95)), AwardRule(M, 2), AwardRule(B, 1, D(90))]
-
-
 @pytest.fixture
 def five_windows(two_counties):
-    """Five windows: 01 and 02 at 102 (tied first), 03 at 100, 04 at 88, 05 at 80 but small (no
-    ratings: below the rating item's minimum sample of 2)."""
     county = two_counties.a
-    admin = county.staff[Role.CENTER_ADMIN]
-    w3 = Window.objects.create(region=county.region, number="03", name="社保窗口")
-    w4 = Window.objects.create(region=county.region, number="04", name="税务窗口")
-    w5 = Window.objects.create(region=county.region, number="05", name="公安窗口")
-    windows = [county.general_window, county.market_window, w3, w4, w5]
-    for w in windows[:4]:
-        for day in (3, 4):
-            Rating.objects.create(region=county.region, department=county.market, window=w, level=5, channel="progress",
-                                  rated_at=datetime.combine(date(2026, 11, day), time(10), tzinfo=SHANGHAI))
-    scheme_define(by=admin, region=county.region, name="窗口月度考核", period_kind=PeriodKind.MONTH,
-                  subject_kind=SubjectKind.WINDOW, effective_from=date(2026, 1, 1), base=D(100), cap=D(110),
-                  items=ITEMS, bands=BANDS, awards=AWARDS)
-    draft = assessment_score(by=admin, region=county.region, subject_kind=SubjectKind.WINDOW, period="2026-11",
-                             manual=[ManualEntry(windows[0].id, "commendation", 2), ManualEntry(windows[1].id,
-                                                                                                "commendation", 2),
-                                     ManualEntry(windows[3].id, "inspection", 6, ("督查记录",)),
-                                     ManualEntry(windows[4].id, "inspection", 10)])
+    draft, windows = score_five_windows(county)
     return county, draft, windows
 
 

@@ -9,7 +9,7 @@ or the OpenAPI document has something this table lacks, and exercises every cell
 **Scopes.** A path with a placeholder naming a record (``{case}``, ``{scan}``, ``{document}``,
 ``{upload}``, ``{warning}``, ``{order}``, ``{message}``, ``{department}``, and the newer apps'
 records of the target case's department listed in ``RECORDS``: a feedback work order, rectification
-or bulk notice, a work plan, task, problem, inspection or campaign, a publication, an assessment (or its scheme), a
+or bulk notice, a work plan, task, problem, inspection or campaign, a publication, an assessment (its scheme, a report), a
 request for government information) is tried three times:
 on a record of the role's *own* department (for the applicant: their own case), of *another
 department* of the same county (for the applicant: somebody else's case), and of the *other
@@ -47,7 +47,7 @@ NOWHERE = (HIDDEN, HIDDEN, HIDDEN)
 # The placeholders that name a record of a department or a county: a path with one is scoped.
 RECORDS = ("case", "scan", "document", "upload", "warning", "order", "message", "department",
            "work_order", "work_order_number", "rectification", "rectification_number", "notice", "plan", "task", "problem", "inspection", "campaign",
-           "publication", "assessment", "scheme", "disclosure_number")
+           "publication", "assessment", "scheme", "report", "disclosure_number")
 
 
 @dataclass(frozen=True)
@@ -477,6 +477,14 @@ ROWS: list[Row] = [
     Row("assessment:schemes", "GET", "/staff/assessment/schemes/", staff()),
     Row("assessment:scheme", "GET", "/staff/assessment/schemes/{scheme}/", ASSESSMENT),
     Row("assessment:scheme_new", "GET", "/staff/assessment/schemes/new/", only(OK, "admin")),
+    # Reports: read and issued by whoever reads the region's assessments (an empty annual request is
+    # refused with a message, 302).
+    Row("assessment:reports", "GET", "/staff/assessment/reports/", staff()),
+    Row("assessment:report_annual", "POST", "/staff/assessment/reports/annual/", staff()),
+    Row("assessment:report", "GET", "/staff/assessment/reports/{report}/", ASSESSMENT),
+    Row("assessment:report_pdf", "GET", "/staff/assessment/reports/{report}/pdf/", ASSESSMENT),
+    Row("assessment:report_xlsx", "GET", "/staff/assessment/reports/{report}/xlsx/", ASSESSMENT),
+    Row("assessment_public:summary", "GET", "/assessment/", PUBLIC),
     Row("assessment:detail", "GET", "/staff/assessment/{assessment}/", ASSESSMENT),
     # Publishing is the administrator's: a chief or a supervisor is refused with a message (302).
     Row("assessment:action", "POST", "/staff/assessment/{assessment}/publish/", ASSESSMENT),

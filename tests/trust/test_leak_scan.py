@@ -140,7 +140,7 @@ def _catalog_samples() -> dict[str, list[str]]:
 
 def _app_samples() -> dict[str, list[str]]:
     """The other record types' keys, named apart from the case's (the routes map to them below)."""
-    from onewindow.assessment.models import Assessment, Scheme
+    from onewindow.assessment.models import Assessment, Report, Scheme
     from onewindow.feedback.models import BulkNotice, Rectification, WorkOrder
     from onewindow.fees.models import Bill, Reconciliation
     from onewindow.openness.models import (
@@ -183,6 +183,7 @@ def _app_samples() -> dict[str, list[str]]:
         "photo_pk": first(FindingPhoto.objects, "pk", 1),
         "assessment_pk": first(Assessment.objects, "pk"),
         "scheme_pk": first(Scheme.objects, "pk"),
+        "report_pk": first(Report.objects, "pk"),
     }
 
 
@@ -251,6 +252,9 @@ _ROUTE_PARAMS = {
     "staff/worktasks/photos/<int:pk>/": {"pk": "photo_pk"},
     "staff/assessment/<int:pk>/": {"pk": "assessment_pk"},
     "staff/assessment/schemes/<int:pk>/": {"pk": "scheme_pk"},
+    "staff/assessment/reports/<int:pk>/": {"pk": "report_pk"},
+    "staff/assessment/reports/<int:pk>/pdf/": {"pk": "report_pk"},
+    "staff/assessment/reports/<int:pk>/xlsx/": {"pk": "report_pk"},
     "/api/v1/assessments/{assessment_id}": {"assessment_id": "assessment_pk"},
 }
 
