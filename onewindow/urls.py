@@ -25,5 +25,6 @@ urlpatterns = [
     path("", include("onewindow.feedback.public_urls")),
     path("", include("onewindow.openness.urls")),
     path("", include("onewindow.worktasks.public_urls")),
+    path("", include("onewindow.assessment.public_urls")),
     path("", include("onewindow.portal.urls")),
 ]

@@ -60,7 +60,33 @@ class ScoreOut(Schema):
     total: Decimal
     grade: str
     grade_label: str
+    below_sample: bool = Field(False, description="a small subject: not compared for awards or the bottom list")
+    corrected_total: Decimal | None = Field(None, description="the total after the latest correction, if any")
     lines: list[LineOut]
+
+
+class AwardOut(Schema):
+    kind: str = Field(description="rotating_flag, model_window, model_staff, advanced_unit or bottom")
+    label: str
+    subject_id: int
+    subject: str
+    rank: int
+    total: Decimal
+
+
+class CorrectionOut(Schema):
+    number: int
+    subject_id: int
+    subject: str
+    line_id: int | None
+    item: str | None
+    count: int
+    amount: Decimal
+    previous_total: Decimal
+    total: Decimal
+    grade: str
+    reason: str
+    corrected_at: Any
 
 
 class AssessmentOut(Schema):
@@ -76,6 +102,8 @@ class AssessmentOut(Schema):
 
 class AssessmentDetailOut(AssessmentOut):
     scores: list[ScoreOut]
+    awards: list[AwardOut] = Field(description="published: as decided at publication; a draft: as its ranking would give them now")
+    corrections: list[CorrectionOut] = Field(description="corrections made after publication (the published scores never change)")
 
 
 class AssessmentPage(Schema):
@@ -129,9 +157,17 @@ def assessments(request: HttpRequest, q: Query[AssessmentFilterIn]) -> Assessmen
 def assessment(request: HttpRequest, assessment_id: DbInt) -> AssessmentDetailOut:
     a = sel.assessment_for(request_staff(request), assessment_id)
     scores = [ScoreOut(subject_id=r.score.subject_id, subject=r.score.subject_name, rank=r.rank, total=r.score.total,
-                       grade=r.score.grade, grade_label=GRADE_LABELS[r.score.grade],
+                       grade=r.score.grade, grade_label=GRADE_LABELS[r.score.grade], below_sample=r.below_sample,
+                       corrected_total=r.correction.total if r.correction else None,
                        lines=[_line(line) for line in r.lines]) for r in sel.ranked_scores(a)]
-    return AssessmentDetailOut(**_assessment(a), scores=scores)
+    awards = [AwardOut(kind=w.kind, label=w.label, subject_id=w.subject_id, subject=w.subject_name, rank=w.rank,
+                       total=w.total) for w in sel.awards_of(a)]
+    corrections = [CorrectionOut(number=c.number, subject_id=c.score.subject_id, subject=c.score.subject_name,
+                                 line_id=c.line_id, item=c.item.code if c.item else None, count=c.count,
+                                 amount=c.amount, previous_total=c.previous_total, total=c.total, grade=c.grade,
+                                 reason=c.reason, corrected_at=c.corrected_at)
+                   for c in a.corrections.select_related("score", "item").order_by("number")]
+    return AssessmentDetailOut(**_assessment(a), scores=scores, awards=awards, corrections=corrections)
 
 
 @router.post("/assessments/{assessment_id}/objections",

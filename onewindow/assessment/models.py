@@ -9,7 +9,16 @@ from django.db import models
 from onewindow.lifecycle.models import ChainedEvent
 from onewindow.organization.models import Department, Region, Staff
 
-from .rules import GRADE_LABELS, PERIOD_LABELS, SUBJECT_LABELS, Band, Grade
+from .rules import (
+    AWARD_LABELS,
+    GRADE_LABELS,
+    PERIOD_LABELS,
+    SUBJECT_LABELS,
+    AwardKind,
+    AwardRule,
+    Band,
+    Grade,
+)
 
 
 class Scheme(models.Model):
@@ -39,6 +48,9 @@ class Scheme(models.Model):
 
     def bands_list(self) -> list[Band]:
         return [Band(Grade(b.grade), b.low, b.high) for b in self.bands.all()]
+
+    def award_rules(self) -> list[AwardRule]:
+        return [AwardRule(AwardKind(a.kind), a.places, a.threshold) for a in self.awards.all()]
 
 
 class SchemeItem(models.Model):
@@ -90,6 +102,26 @@ class GradeBand(models.Model):
         return f"{GRADE_LABELS[Grade(self.grade)]} {self.low}–{self.high}"
 
 
+class SchemeAward(models.Model):
+    """评优规则: the best ``places`` subjects earn the award (流动红旗、红旗窗口、服务标兵、先进单位), or the
+    worst ``places`` are named on the bottom list (末位通报); ``threshold`` is the award's minimum
+    total, or the total the bottom list stays below. Decided when the assessment is published."""
+
+    scheme = models.ForeignKey(Scheme, models.CASCADE, related_name="awards", verbose_name="方案")
+    kind = models.CharField("评优", max_length=16, choices=[(k.value, v) for k, v in AWARD_LABELS.items()])
+    places = models.PositiveSmallIntegerField("名额")
+    threshold = models.DecimalField("分数线", max_digits=6, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        verbose_name = "评优规则"
+        verbose_name_plural = "评优规则"
+        ordering = ["scheme", "id"]
+        constraints = [models.UniqueConstraint(fields=["scheme", "kind"], name="assessment_scheme_award_once")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.places} 名"
+
+
 class Assessment(models.Model):
     """One period's assessment of one kind of subject in a region, scored with the scheme in force
     on the period's last day. A draft until published; published ones never change."""
@@ -106,7 +138,9 @@ class Assessment(models.Model):
     first_day = models.DateField("起始日")
     last_day = models.DateField("截止日")
     state = models.CharField("状态", max_length=16, choices=State.choices, default=State.DRAFT)
-    scored_by = models.ForeignKey(Staff, models.PROTECT, related_name="+", verbose_name="计分人")
+    # None: scored by the period-end job (``jobs.py``), not by a person.
+    scored_by = models.ForeignKey(Staff, models.PROTECT, null=True, blank=True, related_name="+",
+                                  verbose_name="计分人")
     scored_at = models.DateTimeField("计分时间", auto_now_add=True)
     objection_due = models.DateField("异议截止日", help_text="部门可在此日（含）前对明细提出异议")
     published_at = models.DateTimeField("发布时间", null=True, blank=True)
@@ -213,3 +247,96 @@ class AssessmentEvent(ChainedEvent):
 
     def __str__(self) -> str:
         return f"{self.assessment_id}#{self.seq} {self.kind}"
+
+
+class Award(models.Model):
+    """An award (or a place on the bottom list) decided when the assessment was published; frozen with it."""
+
+    assessment = models.ForeignKey(Assessment, models.CASCADE, related_name="awards", verbose_name="考核")
+    kind = models.CharField("评优", max_length=16, choices=[(k.value, v) for k, v in AWARD_LABELS.items()])
+    subject_id = models.PositiveBigIntegerField("对象编号")
+    subject_name = models.CharField("对象", max_length=128)
+    rank = models.PositiveIntegerField("名次")
+    total = models.DecimalField("得分", max_digits=6, decimal_places=2)
+
+    class Meta:
+        verbose_name = "评优结果"
+        verbose_name_plural = "评优结果"
+        ordering = ["assessment", "id"]
+        constraints = [models.UniqueConstraint(fields=["assessment", "kind", "subject_id"],
+                                               name="assessment_award_once")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}：{self.subject_name}"
+
+
+class Correction(models.Model):
+    """更正: a published assessment never changes; a correction found later is this linked record —
+    a line struck, or a manual item's occurrences added — with its reason, the subject's total and
+    grade before and after, and its own event in the assessment's chain."""
+
+    assessment = models.ForeignKey(Assessment, models.PROTECT, related_name="corrections", verbose_name="考核")
+    number = models.PositiveIntegerField("更正序号")
+    score = models.ForeignKey(Score, models.PROTECT, related_name="corrections", verbose_name="得分")
+    line = models.ForeignKey(LineItem, models.PROTECT, null=True, blank=True, related_name="corrections",
+                             verbose_name="撤销的明细")
+    item = models.ForeignKey(SchemeItem, models.PROTECT, null=True, blank=True, related_name="+",
+                             verbose_name="补录项目")
+    count = models.PositiveIntegerField("补录次数", default=0)
+    evidence = models.JSONField("依据", default=list, blank=True)
+    amount = models.DecimalField("分值变动", max_digits=7, decimal_places=2)
+    previous_total = models.DecimalField("更正前得分", max_digits=6, decimal_places=2)
+    previous_grade = models.CharField("更正前等次", max_length=16,
+                                      choices=[(k.value, v) for k, v in GRADE_LABELS.items()])
+    total = models.DecimalField("更正后得分", max_digits=6, decimal_places=2)
+    grade = models.CharField("更正后等次", max_length=16, choices=[(k.value, v) for k, v in GRADE_LABELS.items()])
+    reason = models.TextField("更正理由")
+    corrected_by = models.ForeignKey(Staff, models.PROTECT, related_name="+", verbose_name="更正人")
+    corrected_at = models.DateTimeField("更正时间")
+
+    class Meta:
+        verbose_name = "考核更正"
+        verbose_name_plural = "考核更正"
+        ordering = ["assessment", "number"]
+        constraints = [models.UniqueConstraint(fields=["assessment", "number"], name="assessment_correction_number")]
+
+    def __str__(self) -> str:
+        return f"更正第{self.number}号：{self.score.subject_name}"
+
+
+class Report(models.Model):
+    """考核报告: a numbered report of a published assessment (月度) or of a year's published monthly
+    assessments (年度), for the whole center or one subject. ``content`` is frozen at issue, charts
+    included; the PDF, the page and the workbook are drawn from it alone. Asked again with the same
+    figures, the same report is returned; once a correction or a newly published month changes
+    them, a new number is issued (the earlier report stays as it was)."""
+
+    region = models.ForeignKey(Region, models.PROTECT, related_name="assessment_reports", verbose_name="区划")
+    kind = models.CharField("报告种类", max_length=8, choices=[("period", "考核报告"), ("annual", "年度考核报告")])
+    subject_kind = models.CharField("考核对象", max_length=16,
+                                    choices=[(k.value, v) for k, v in SUBJECT_LABELS.items()])
+    period = models.CharField("考核期", max_length=7)
+    subject_id = models.PositiveBigIntegerField("对象编号", null=True, blank=True, help_text="留空为全中心报告")
+    assessment = models.ForeignKey(Assessment, models.PROTECT, null=True, blank=True, related_name="reports",
+                                   verbose_name="考核")
+    scope = models.CharField("报告范围", max_length=64)
+    number = models.CharField("报告编号", max_length=64, unique=True)
+    content = models.JSONField("报告内容")
+    content_sha256 = models.CharField("内容哈希", max_length=64)
+    basis_sha256 = models.CharField("数据哈希", max_length=64)
+    issued_by = models.ForeignKey(Staff, models.PROTECT, related_name="+", verbose_name="出具人")
+    issued_at = models.DateTimeField("出具时间")
+
+    class Meta:
+        verbose_name = "考核报告"
+        verbose_name_plural = "考核报告"
+        ordering = ["-issued_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["region", "scope", "basis_sha256"],
+                                               name="assessment_report_once_per_basis")]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def title(self) -> str:
+        return str(self.content.get("title", self.number))

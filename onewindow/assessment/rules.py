@@ -111,3 +111,101 @@ def ranks_with_ties(totals: list[Decimal]) -> list[int]:
     for i, t in enumerate(ordered, start=1):
         first_at.setdefault(t, i)
     return [first_at[t] for t in totals]
+
+
+def last_closed_period(kind: PeriodKind, today: date) -> str:
+    """The latest period of ``kind`` that ended before ``today`` (the one the period-end job scores):
+    on 1 December 2026, ``2026-11``, ``2026-Q3`` and ``2025``."""
+    if kind == PeriodKind.MONTH:
+        year, month = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
+        return f"{year}-{month:02d}"
+    if kind == PeriodKind.QUARTER:
+        quarter = (today.month - 1) // 3  # the current quarter's number minus one
+        return f"{today.year}-Q{quarter}" if quarter else f"{today.year - 1}-Q4"
+    return str(today.year - 1)
+
+
+class AwardKind(StrEnum):
+    ROTATING_FLAG = "rotating_flag"  # 流动红旗: the period's best window(s); it moves each period
+    MODEL_WINDOW = "model_window"  # 红旗窗口
+    MODEL_STAFF = "model_staff"  # 服务标兵
+    ADVANCED_UNIT = "advanced_unit"  # 先进单位 (seed 002: the best departments)
+    BOTTOM = "bottom"  # 末位通报: the lowest-ranked, named in the published assessment
+
+
+AWARD_LABELS = {AwardKind.ROTATING_FLAG: "流动红旗", AwardKind.MODEL_WINDOW: "红旗窗口",
+                AwardKind.MODEL_STAFF: "服务标兵", AwardKind.ADVANCED_UNIT: "先进单位",
+                AwardKind.BOTTOM: "末位通报"}
+# Which subjects each award is for; the bottom list is for every kind.
+AWARD_SUBJECTS = {AwardKind.ROTATING_FLAG: frozenset({SubjectKind.WINDOW}),
+                  AwardKind.MODEL_WINDOW: frozenset({SubjectKind.WINDOW}),
+                  AwardKind.MODEL_STAFF: frozenset({SubjectKind.STAFF}),
+                  AwardKind.ADVANCED_UNIT: frozenset({SubjectKind.DEPARTMENT, SubjectKind.TOWNSHIP}),
+                  AwardKind.BOTTOM: frozenset(SubjectKind)}
+AWARD_PLACES_MAX = 100
+
+
+@dataclass(frozen=True)
+class AwardRule:
+    """An award for the best ``places`` (the bottom list: the worst ``places``). ``threshold``: an
+    award needs a total of at least it; the bottom list names only totals below it."""
+
+    kind: AwardKind
+    places: int
+    threshold: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Standing:
+    """One subject's total; ``small``: below a minimum sample, so not compared for awards."""
+
+    subject_id: int
+    total: Decimal
+    small: bool = False
+
+
+def check_awards(rules: list[AwardRule], subject_kind: SubjectKind, cap: Decimal) -> None:
+    """Refuse award rules a scheme of ``subject_kind`` cannot have (field ``awards``)."""
+    if len({r.kind for r in rules}) != len(rules):
+        raise DomainError("award_repeated", "同一种评优只能设一条规则", field="awards")
+    for r in rules:
+        label = AWARD_LABELS[r.kind]
+        if subject_kind not in AWARD_SUBJECTS[r.kind]:
+            raise DomainError("award_subject_invalid", f"“{label}”不适用于{SUBJECT_LABELS[subject_kind]}考核",
+                              field="awards")
+        if not 1 <= r.places <= AWARD_PLACES_MAX:
+            raise DomainError("award_places_invalid", f"“{label}”的名额须为 1 至 {AWARD_PLACES_MAX}", field="awards")
+        if r.threshold is not None and not 0 <= r.threshold <= cap:
+            raise DomainError("award_threshold_invalid", f"“{label}”的分数线须在 0 至封顶分 {cap} 之间",
+                              field="awards")
+
+
+def decide_awards(standings: list[Standing], rules: list[AwardRule]) -> list[tuple[AwardKind, int]]:
+    """(award, subject id) for each award a subject earns, in the rules' order, subjects best first.
+
+    Only subjects with a full sample are compared (a small subject's rate items did not count, so
+    its total says less). An award goes to the eligible subjects ranked within its places — all of
+    those tied at the last place, so a tie never leaves one of two equal subjects out — with at
+    least the threshold. The bottom list names, from the lowest, the eligible subjects ranked
+    within its places counted from the bottom (ties likewise), below its threshold if it has one,
+    and never a subject that earned an award."""
+    eligible = sorted((s for s in standings if not s.small), key=lambda s: (-s.total, s.subject_id))
+    top_ranks = ranks_with_ties([s.total for s in eligible])
+    bottom_ranks = ranks_with_ties([-s.total for s in eligible])
+    decided: list[tuple[AwardKind, int]] = []
+    awarded: set[int] = set()
+    for rule in rules:
+        if rule.kind == AwardKind.BOTTOM:
+            continue
+        for s, rank in zip(eligible, top_ranks, strict=True):
+            if rank <= rule.places and (rule.threshold is None or s.total >= rule.threshold):
+                decided.append((rule.kind, s.subject_id))
+                awarded.add(s.subject_id)
+    for rule in rules:
+        if rule.kind != AwardKind.BOTTOM:
+            continue
+        for s, rank in sorted(zip(eligible, bottom_ranks, strict=True), key=lambda p: (p[1], p[0].subject_id)):
+            if rank <= rule.places and (rule.threshold is None or s.total < rule.threshold) \
+                    and s.subject_id not in awarded:
+                decided.append((rule.kind, s.subject_id))
+    return decided

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -9,23 +12,66 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import IntegrityError, transaction
 
 from onewindow.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from onewindow.core.sequences import next_value
 from onewindow.core.timesource import local_date, now
+from onewindow.documents.content import center_name, footer
+from onewindow.documents.models import DocumentNumberSequence
+from onewindow.documents.numbering import issuer_short_name
+from onewindow.lifecycle.chain import canonical
 from onewindow.lifecycle.deadlines import DeadlineSpec, Kind
 from onewindow.lifecycle.services import deadlines_write, event_append
 from onewindow.organization.models import Posting, Region, Staff
-from onewindow.organization.permissions import Action, require
+from onewindow.organization.permissions import Action, reaches, require
 from onewindow.organization.rules import Role
 from onewindow.workdays.selectors import snapshot_for
 
-from . import facts
-from .models import Assessment, AssessmentEvent, GradeBand, LineItem, Objection, Scheme, SchemeItem, Score
-from .rules import Band, PeriodKind, SubjectKind, check_bands, clamp, grade_for, parse_period
-from .selectors import scheme_in_force
+from . import facts, reports
+from .models import (
+    Assessment,
+    AssessmentEvent,
+    Award,
+    Correction,
+    GradeBand,
+    LineItem,
+    Objection,
+    Report,
+    Scheme,
+    SchemeAward,
+    SchemeItem,
+    Score,
+)
+from .rules import (
+    AWARD_LABELS,
+    AwardRule,
+    Band,
+    PeriodKind,
+    SubjectKind,
+    check_awards,
+    check_bands,
+    clamp,
+    grade_for,
+    last_closed_period,
+    parse_period,
+)
+from .selectors import VIEWER_ROLES, decided_awards, scheme_in_force
 from .subjects import ASSESSMENT_SUBJECT, departments_of, subjects_of
+
+log = logging.getLogger("onewindow.assessment")
 
 # 异议期: department heads object within this many working days of the draft.
 OBJECTION_WORKDAYS = 5
 CENT = Decimal("0.01")
+# The columns' bounds (models.py): scores and points have 6 digits, 2 after the point.
+AMOUNT_LIMIT = Decimal("10000")
+NAME_MAX, LABEL_MAX, SAMPLE_MAX = 128, 128, 1_000_000
+CODE_RE = re.compile(r"[A-Za-z0-9_-]{1,32}")
+
+
+def check_amount(value: Decimal, field: str, label: str) -> None:
+    """Refuse a number the score columns cannot hold as typed: not finite, more than two decimals,
+    or 10 000 and beyond (400 ``amount_invalid`` naming ``field``)."""
+    if not value.is_finite() or value.as_tuple().exponent < -2 or abs(value) >= AMOUNT_LIMIT:
+        raise DomainError("amount_invalid", f"{label}须为绝对值小于 10000、最多两位小数的数", field=field)
 
 
 @dataclass(frozen=True)
@@ -41,20 +87,37 @@ class ItemSpec:
 @transaction.atomic
 def scheme_define(*, by: Staff, region: Region, name: str, period_kind: PeriodKind, subject_kind: SubjectKind,
                   effective_from: date, base: Decimal, cap: Decimal, items: list[ItemSpec],
-                  bands: list[Band]) -> Scheme:
+                  bands: list[Band], awards: list[AwardRule] | None = None) -> Scheme:
     """Define a new version of a scheme. Nothing is written unless the whole scheme is sound:
     base within (0, cap], item codes unique, every automatic item's source known and of the same
-    subject kind, and grade bands that cover [0, cap] without overlap or gap."""
+    subject kind, grade bands that cover [0, cap] without overlap or gap, and award rules (流动红旗,
+    红旗窗口, 服务标兵, 先进单位, 末位通报) the subject kind can have."""
     require(by, Action.ASSESSMENT_RUN, region=region)
     if not name.strip():
         raise DomainError("scheme_name_missing", "请填写方案名称", field="name")
+    if len(name.strip()) > NAME_MAX:
+        raise DomainError("scheme_name_too_long", f"方案名称不能超过 {NAME_MAX} 个字符", field="name")
+    check_amount(base, "base", "基础分")
+    check_amount(cap, "cap", "封顶分")
     if base <= 0 or cap < base:
         raise DomainError("scheme_base_cap", "基础分须大于 0 且不超过封顶分", field="cap")
+    if not items:
+        raise DomainError("items_missing", "方案至少需要一个考核项目（扣分或加分）", field="items")
     if len({i.code for i in items}) != len(items):
         raise DomainError("item_code_repeated", "考核项目代码重复", field="items")
     for item in items:
+        if not CODE_RE.fullmatch(item.code):
+            raise DomainError("item_code_invalid", f"考核项目代码“{item.code}”须为 1 至 32 位字母、数字、下划线或连字符",
+                              field="items")
+        if not item.label.strip() or len(item.label.strip()) > LABEL_MAX:
+            raise DomainError("item_label_invalid", f"考核项目“{item.code}”的名称须为 1 至 {LABEL_MAX} 个字符",
+                              field="items")
+        check_amount(item.points, "items", f"考核项目“{item.label}”的分值")
         if item.points == 0:
             raise DomainError("item_points_zero", f"考核项目“{item.label}”的分值不能为 0", field="items")
+        if item.minimum_sample > SAMPLE_MAX:
+            raise DomainError("item_sample_invalid", f"考核项目“{item.label}”的最小样本不能超过 {SAMPLE_MAX}",
+                              field="items")
         source = facts.get(item.source) if item.source else None
         if source is not None and source.subject_kind != subject_kind:
             raise DomainError("fact_source_subject", f"事实来源“{source.label}”不适用于该考核对象",
@@ -68,7 +131,15 @@ def scheme_define(*, by: Staff, region: Region, name: str, period_kind: PeriodKi
         if item.shared_by_chief and (subject_kind != SubjectKind.WINDOW or item.points >= 0):
             raise DomainError("item_share_invalid", f"只有窗口考核的扣分项目可由首席代表连带（“{item.label}”）",
                               field="items")
+    for band in bands:
+        check_amount(band.low, "bands", "等次分数段下限")
+        check_amount(band.high, "bands", "等次分数段上限")
     check_bands(bands, cap)
+    awards = awards or []
+    for award in awards:
+        if award.threshold is not None:
+            check_amount(award.threshold, "awards", f"“{AWARD_LABELS[award.kind]}”的分数线")
+    check_awards(awards, subject_kind, cap)
     try:
         with transaction.atomic():
             scheme = Scheme.objects.create(region=region, name=name.strip(), period_kind=period_kind,
@@ -80,6 +151,8 @@ def scheme_define(*, by: Staff, region: Region, name: str, period_kind: PeriodKi
                                               points=i.points, minimum_sample=i.minimum_sample,
                                               shared_by_chief=i.shared_by_chief) for i in items)
     GradeBand.objects.bulk_create(GradeBand(scheme=scheme, grade=b.grade, low=b.low, high=b.high) for b in bands)
+    SchemeAward.objects.bulk_create(SchemeAward(scheme=scheme, kind=a.kind, places=a.places, threshold=a.threshold)
+                                    for a in awards)
     return scheme
 
 
@@ -100,6 +173,49 @@ def assessment_score(*, by: Staff, region: Region, subject_kind: SubjectKind, pe
     on its last day: base plus, per item, occurrences × points, clamped to [0, cap], graded by the
     bands. Each line keeps its evidence. A period is scored once (409 ``period_already_scored``)."""
     require(by, Action.ASSESSMENT_RUN, region=region)
+    return _score(actor=by, region=region, subject_kind=subject_kind, period=period, manual=manual, at=at)
+
+
+# The period-end job scores window assessments before the staff's: a chief representative's shared
+# deductions are read from the same period's window assessment.
+JOB_ORDER = (SubjectKind.WINDOW, SubjectKind.DEPARTMENT, SubjectKind.TOWNSHIP, SubjectKind.STAFF)
+JOB_ACTOR_LABEL = "系统（期末自动计分）"
+
+
+def assessments_score_closed(*, at: datetime | None = None) -> list[Assessment]:
+    """The period-end job (no person acts: the system, recorded as such): for every region, subject
+    kind and period kind with a scheme in force for the latest closed period of that kind (the
+    month, quarter or year that ended before today), score that period unless it is scored already.
+    Idempotent — a period scored (by hand or by an earlier run, or by a runner beside this one) is
+    skipped — and each period in its own transaction, so one that cannot be scored (no window
+    assessment yet for the chiefs' shares …) is logged and tried again by the next run."""
+    today = local_date(at)
+    combos = set(Scheme.objects.values_list("region_id", "period_kind", "subject_kind").distinct())
+    scored = []
+    for region_id, period_kind, subject_kind in sorted(combos, key=lambda c: (c[0], c[1],
+                                                                               JOB_ORDER.index(SubjectKind(c[2])))):
+        period = last_closed_period(PeriodKind(period_kind), today)
+        _, _, last = parse_period(period)
+        if Assessment.objects.filter(region_id=region_id, subject_kind=subject_kind, period=period).exists():
+            continue
+        if not Scheme.objects.filter(region_id=region_id, period_kind=period_kind, subject_kind=subject_kind,
+                                     effective_from__lte=last).exists():
+            continue
+        region = Region.objects.get(pk=region_id)
+        try:
+            with transaction.atomic():
+                scored.append(_score(actor=None, region=region, subject_kind=SubjectKind(subject_kind),
+                                     period=period, manual=None, at=at))
+        except Conflict:
+            continue  # another runner scored it between the check and the insert
+        except DomainError as exc:
+            log.warning("assessment: %s %s %s not scored: %s (%s)", region.code, period, subject_kind, exc.message,
+                        exc.code)
+    return scored
+
+
+def _score(*, actor: Staff | None, region: Region, subject_kind: SubjectKind, period: str,
+           manual: list[ManualEntry] | None, at: datetime | None) -> Assessment:
     kind, first, last = parse_period(period)
     scheme = scheme_in_force(region=region, period_kind=kind, subject_kind=subject_kind, on=last)
     items = list(scheme.items.all())
@@ -136,7 +252,7 @@ def assessment_score(*, by: Staff, region: Region, subject_kind: SubjectKind, pe
     try:
         with transaction.atomic():
             assessment = Assessment.objects.create(region=region, scheme=scheme, subject_kind=subject_kind,
-                                                   period=period, first_day=first, last_day=last, scored_by=by,
+                                                   period=period, first_day=first, last_day=last, scored_by=actor,
                                                    objection_due=objection_due)
     except IntegrityError:
         raise Conflict("period_already_scored", f"{region.name}{period}的该类考核已计分，不能重复计分",
@@ -164,7 +280,7 @@ def assessment_score(*, by: Staff, region: Region, subject_kind: SubjectKind, pe
         for line in lines:
             line.score = score
         LineItem.objects.bulk_create(lines)
-    _record(assessment, "scored", by, f"按方案“{scheme}”计分", {"subjects": len(subjects)}, previous=None)
+    _record(assessment, "scored", actor, f"按方案“{scheme}”计分", {"subjects": len(subjects)}, previous=None)
     deadlines_write(subject_type=ASSESSMENT_SUBJECT, subject_id=assessment.pk, region_id=region.pk,
                     specs=[_objection_deadline(assessment)])
     return assessment
@@ -177,11 +293,13 @@ def _objection_deadline(assessment: Assessment) -> DeadlineSpec:
     return spec
 
 
-def _record(assessment: Assessment, kind: str, by: Staff, note: str, payload: dict,
+def _record(assessment: Assessment, kind: str, by: Staff | None, note: str, payload: dict,
             previous: AssessmentEvent | None | bool = True) -> None:
     if previous is True:
         previous = assessment.events.order_by("-seq").first()
-    event_append(AssessmentEvent(assessment=assessment, kind=kind, at=now(), actor=by, note=note, payload=payload),
+    event_append(AssessmentEvent(assessment=assessment, kind=kind, at=now(), actor=by,
+                                 actor_label=by.name if by is not None else JOB_ACTOR_LABEL, note=note,
+                                 payload=payload),
                  subject_label=assessment.label, previous=previous or None)
 
 
@@ -201,6 +319,41 @@ def _rescore(score: Score, assessment: Assessment) -> None:
     score.total = clamp(scheme.base + sum(amounts, Decimal(0)), scheme.cap)
     score.grade = grade_for(score.total, scheme.bands_list())
     score.save(update_fields=["total", "grade"])
+
+
+@transaction.atomic
+def manual_enter(*, by: Staff, assessment_id: int, subject_id: int, item_code: str, count: int, evidence: str,
+                 at: datetime | None = None) -> LineItem:
+    """Enter occurrences of a manual item (an inspection finding, a commendation …) for one subject
+    of a draft — how manual items reach an assessment the period-end job scored. Only until the
+    objection deadline, so the department can still object to the line; the score is recomputed."""
+    assessment = _locked_draft(assessment_id)
+    require(by, Action.ASSESSMENT_RUN, region=assessment.region)
+    if local_date(at) > assessment.objection_due:
+        raise DomainError("manual_after_deadline", f"异议期限已于{assessment.objection_due}届满，不能再录入（部门将无法提出异议）",
+                          field="assessment")
+    item = assessment.scheme.items.filter(code=item_code).first()
+    if item is None or not item.is_manual:
+        raise DomainError("manual_item_unknown", f"“{item_code}”不是本方案的人工录入项目", field="item")
+    score = assessment.scores.filter(subject_id=subject_id).first()
+    if score is None:
+        raise DomainError("manual_subject_unknown", "人工录入的考核对象不在本次考核范围内", field="subject")
+    if not 0 < count <= 1000:
+        raise DomainError("manual_count_invalid", "人工录入的次数须为 1 至 1000 的整数", field="count")
+    label = evidence.strip()
+    if not label or len(label) > 200:
+        raise DomainError("manual_evidence_invalid", "请填写依据（如督查记录、表扬信），不超过 200 字", field="evidence")
+    line = score.lines.filter(item=item, struck=False).first()
+    if line is None:
+        line = LineItem(score=score, item=item, count=0, points=item.points, amount=Decimal(0), evidence=[])
+    line.count += count
+    line.amount = (item.points * line.count).quantize(CENT, ROUND_HALF_UP)
+    line.evidence = [*line.evidence, {"label": label, "url": ""}]
+    line.save()
+    _rescore(score, assessment)
+    _record(assessment, "manual_entered", by, label, {"subject": score.subject_name, "item": item.code,
+                                                      "count": count, "line": line.pk})
+    return line
 
 
 @transaction.atomic
@@ -267,7 +420,112 @@ def assessment_publish(*, by: Staff, assessment_id: int) -> Assessment:
     assessment.state = Assessment.State.PUBLISHED
     assessment.published_at = now()
     assessment.save(update_fields=["state", "published_at"])
-    _record(assessment, "published", by, "考核结果发布", {})
+    awards = Award.objects.bulk_create(
+        Award(assessment=assessment, kind=kind, subject_id=r.score.subject_id, subject_name=r.score.subject_name,
+              rank=r.rank, total=r.score.total) for kind, r in decided_awards(assessment))
+    _record(assessment, "published", by, "考核结果发布", {
+        "awards": [{"kind": a.kind, "subject": a.subject_name, "rank": a.rank, "total": str(a.total)} for a in awards]})
     deadlines_write(subject_type=ASSESSMENT_SUBJECT, subject_id=assessment.pk, region_id=assessment.region_id,
                     specs=[_objection_deadline(assessment)])
     return assessment
+
+
+@transaction.atomic
+def correction_make(*, by: Staff, assessment_id: int, reason: str, line_id: int | None = None,
+                    subject_id: int | None = None, item_code: str = "", count: int = 0,
+                    evidence: str = "") -> Correction:
+    """更正 a published assessment without changing it: a new, numbered record linked to it that
+    strikes one line (``line_id``) or adds occurrences of a manual item for one subject
+    (``subject_id``, ``item_code``, ``count``, ``evidence``), with the reason, the subject's total
+    and grade before and after (computed from the base, its lines not struck by an objection or an
+    earlier correction, and earlier corrections' additions), and a ``corrected`` event chained. The
+    published scores, lines and awards stay as published."""
+    assessment = Assessment.objects.select_for_update().select_related("region", "scheme").filter(
+        pk=assessment_id).first()
+    if assessment is None:
+        raise NotFound("考核不存在", code="assessment_not_found", field="assessment")
+    require(by, Action.ASSESSMENT_RUN, region=assessment.region)
+    if assessment.state != Assessment.State.PUBLISHED:
+        raise Conflict("assessment_not_published", "考核尚未发布：草稿请通过异议处理或人工录入调整，无需更正",
+                       field="assessment")
+    reason = reason.strip()
+    if not reason or len(reason) > 2000:
+        raise DomainError("correction_reason_invalid", "请填写更正理由（不超过 2000 字）", field="reason")
+    if (line_id is None) == (subject_id is None):
+        raise DomainError("correction_target_invalid", "一次更正须撤销一条明细，或为一个考核对象补录人工项目（二者选一）",
+                          field="line")
+    line = item = None
+    if line_id is not None:
+        line = LineItem.objects.select_related("score", "item").filter(pk=line_id,
+                                                                        score__assessment=assessment).first()
+        if line is None:
+            raise NotFound("考核明细不存在", code="line_not_found", field="line")
+        if line.struck or line.corrections.exists():
+            raise Conflict("line_already_struck", "该明细已因异议或更正撤销", field="line")
+        score = line.score
+        amount = -line.amount
+    else:
+        score = assessment.scores.filter(subject_id=subject_id).first()
+        if score is None:
+            raise DomainError("manual_subject_unknown", "补录的考核对象不在本次考核范围内", field="subject")
+        item = assessment.scheme.items.filter(code=item_code).first()
+        if item is None or not item.is_manual:
+            raise DomainError("manual_item_unknown", f"“{item_code}”不是本方案的人工录入项目", field="item")
+        if not 0 < count <= 1000:
+            raise DomainError("manual_count_invalid", "补录的次数须为 1 至 1000 的整数", field="count")
+        if not evidence.strip() or len(evidence.strip()) > 200:
+            raise DomainError("manual_evidence_invalid", "请填写依据，不超过 200 字", field="evidence")
+        amount = (item.points * count).quantize(CENT, ROUND_HALF_UP)
+    earlier = list(score.corrections.order_by("number"))
+    previous_total = earlier[-1].total if earlier else score.total
+    previous_grade = earlier[-1].grade if earlier else score.grade
+    struck = {c.line_id for c in earlier if c.line_id} | ({line.pk} if line is not None else set())
+    kept = [x.amount for x in score.lines.all() if not x.struck and x.pk not in struck]
+    added = [c.amount for c in earlier if c.item_id] + ([amount] if item is not None else [])
+    scheme = assessment.scheme
+    total = clamp(scheme.base + sum(kept, Decimal(0)) + sum(added, Decimal(0)), scheme.cap)
+    number = (assessment.corrections.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    correction = Correction.objects.create(
+        assessment=assessment, number=number, score=score, line=line, item=item, count=count if item else 0,
+        evidence=[{"label": evidence.strip(), "url": ""}] if item else [], amount=amount,
+        previous_total=previous_total, previous_grade=previous_grade, total=total,
+        grade=grade_for(total, scheme.bands_list()), reason=reason, corrected_by=by, corrected_at=now())
+    what = (f"撤销“{line.item.label} ×{line.count} {line.amount}”" if line is not None
+            else f"补录“{item.label if item else ''} ×{count} {amount}”")
+    _record(assessment, "corrected", by, reason, {
+        "correction": number, "subject": score.subject_name, "what": what, "amount": str(amount),
+        "previous_total": str(previous_total), "total": str(total), "grade": correction.grade})
+    return correction
+
+
+REPORT_MARK = "考"  # 考核报告: the mark after the issuer's short name, as 受 marks an acceptance notice
+
+
+@transaction.atomic
+def report_issue(*, by: Staff, region: Region, kind: str, subject_kind: SubjectKind, period: str,
+                 subject_id: int | None = None, at: datetime | None = None) -> Report:
+    """Issue (or find) the numbered report of a published assessment (``kind`` ``period``) or of a
+    year's published monthly assessments (``annual``), for the center or one subject. Whoever may
+    read the region's assessments may issue it. The figures are frozen with a number like a
+    notice's (``云溪考〔2026〕000001号``, the documents' sequence of the issuer and mark); the same
+    figures asked again give the same report, changed figures (a correction, a new month) a new one."""
+    if not any(r.role in VIEWER_ROLES and r.covers(region.code, None) for r in reaches(by)):
+        raise PermissionDenied(f"您没有查看{region.name}考核结果的权限", code="forbidden.assessment.report")
+    figures, assessment = reports.basis(region, kind, subject_kind, period, subject_id)
+    basis_sha256 = hashlib.sha256(canonical(figures)).hexdigest()
+    scope = f"{kind}:{subject_kind}:{period}:{subject_id if subject_id is not None else 'center'}"
+    found = Report.objects.filter(region=region, scope=scope, basis_sha256=basis_sha256).first()
+    if found is not None:
+        return found
+    moment = at or now()
+    year = local_date(moment).year
+    short = issuer_short_name(region.name, region.level)
+    seq = next_value(DocumentNumberSequence, {"scope": f"doc:{short}{REPORT_MARK}", "year": year})
+    number = f"{short}{REPORT_MARK}〔{year}〕{seq:06d}号"
+    content = reports.with_charts(figures | {
+        "number": number, "issuer": {"center": center_name(region)}, "issued_on": local_date(moment).isoformat(),
+        "footer": footer()})
+    return Report.objects.create(region=region, kind=kind, subject_kind=subject_kind, period=period,
+                                 subject_id=subject_id, assessment=assessment, scope=scope, number=number,
+                                 content=content, content_sha256=hashlib.sha256(canonical(content)).hexdigest(),
+                                 basis_sha256=basis_sha256, issued_by=by, issued_at=moment)

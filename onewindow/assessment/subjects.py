@@ -64,3 +64,18 @@ def register() -> None:
     # The objection deadline raises no warning: after it, objections are simply refused.
     register_subject(SubjectType(key=ASSESSMENT_SUBJECT, noun="考核", describe=_describe, verify=_verify,
                                  deadline_rules={Kind.REPLY: DeadlineRules()}))
+
+
+def subjects_in_departments(kind: SubjectKind, region: Region, department_ids: set[int]) -> set[int]:
+    """The subjects of ``kind`` in ``region`` that belong to one of ``department_ids`` (what a chief
+    representative answers for: the windows serving the department, its staff, the department)."""
+    if not department_ids:
+        return set()
+    if kind == SubjectKind.WINDOW:
+        return set(Window.departments.through.objects.filter(window__region=region, department_id__in=department_ids)
+                   .values_list("window_id", flat=True))
+    if kind == SubjectKind.STAFF:
+        return set(Staff.objects.filter(department_id__in=department_ids).values_list("id", flat=True))
+    if kind == SubjectKind.DEPARTMENT:
+        return set(department_ids)
+    return set()

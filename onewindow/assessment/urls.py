@@ -6,6 +6,14 @@ app_name = "assessment"
 
 urlpatterns = [
     path("", views.assessment_list, name="list"),
+    path("schemes/", views.scheme_list, name="schemes"),
+    path("schemes/new/", views.scheme_new, name="scheme_new"),
+    path("schemes/<int:pk>/", views.scheme_detail, name="scheme"),
+    path("reports/", views.report_list, name="reports"),
+    path("reports/annual/", views.report_annual, name="report_annual"),
+    path("reports/<int:pk>/", views.report_detail, name="report"),
+    path("reports/<int:pk>/pdf/", views.report_pdf, name="report_pdf"),
+    path("reports/<int:pk>/xlsx/", views.report_xlsx, name="report_xlsx"),
     path("<int:pk>/", views.assessment_detail, name="detail"),
     path("<int:pk>/<slug:action>/", views.assessment_action, name="action"),
 ]

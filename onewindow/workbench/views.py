@@ -46,6 +46,8 @@ _ROLE_PAGES: list[tuple[str, object, frozenset[Role] | None]] = [
     ("workbench:exchange", "数据交换", frozenset({Role.CENTER_ADMIN, Role.SUPERVISOR})),
     ("workbench:id_views", "个人信息查看记录", frozenset({Role.SUPERVISOR, Role.CENTER_ADMIN})),
     ("fees:home", "收费与对账", frozenset({Role.CLERK, Role.CHIEF_REPRESENTATIVE, Role.CENTER_ADMIN})),
+    ("assessment:list", "绩效考核", frozenset({Role.CENTER_ADMIN, Role.SUPERVISOR, Role.CHIEF_REPRESENTATIVE})),
+    ("assessment:schemes", "考核方案", frozenset({Role.CENTER_ADMIN, Role.SUPERVISOR, Role.CHIEF_REPRESENTATIVE})),
 ]
 
 

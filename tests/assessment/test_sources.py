@@ -276,7 +276,7 @@ def test_a_rate_item_below_its_minimum_sample_is_marked_and_skipped(two_counties
     client.force_login(county.staff[Role.CENTER_ADMIN].user)
     page = client.get(f"/staff/assessment/{assessment.id}/").content.decode()
     assert "样本不足（5 &lt; 6），本项不计分" in page
-    assert "· 样本不足</h2>" in page
+    assert "· 样本不足（不参与评优和末位）</h2>" in page
     from onewindow.accounts.services import api_token_issue
 
     token = api_token_issue(username=county.staff[Role.CENTER_ADMIN].user.username).token

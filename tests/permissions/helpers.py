@@ -46,7 +46,7 @@ from django.test import TestCase
 from onewindow.accounts.services import api_token_issue
 from onewindow.assessment import demo as assessment_demo
 from onewindow.assessment import services as assessment_services
-from onewindow.assessment.models import Assessment, LineItem
+from onewindow.assessment.models import Assessment, LineItem, Report
 from onewindow.assessment.rules import PeriodKind, SubjectKind
 from onewindow.assessment.subjects import departments_of
 from onewindow.cases.models import Case, CaseTask
@@ -299,6 +299,8 @@ def _app_records(department: Department, records: dict[int, dict[str, str]]) -> 
             "campaign_report": str(_campaign_report(department).pk),
             "photo": str(_photo(department).pk),
             "power_version": str(_power_version(department).pk),
+            "scheme": str(_assessment(department).scheme_id),
+            "report": str(_report(department).pk),
         }
     return records[department.pk]
 
@@ -460,6 +462,25 @@ def _assessment(department: Department) -> Assessment:
     last_month = today.replace(day=1) - timedelta(days=1)
     return assessment_services.assessment_score(by=admin, region=county, subject_kind=SubjectKind.WINDOW,
                                                 period=f"{last_month.year}-{last_month.month:02d}")
+
+
+def _report(department: Department) -> Report:
+    """A report of the department's county: the first issued, or the center's report of a published
+    window month (the demo's October; else the month before last, scored and published here)."""
+    county = _county_region(department)
+    found = Report.objects.filter(region=county).order_by("pk").first()
+    if found is not None:
+        return found
+    admin = _county_staff(department, "admin")
+    published = Assessment.objects.filter(region=county, state=Assessment.State.PUBLISHED).order_by("pk").first()
+    if published is None:
+        _assessment(department)  # the scheme
+        before_last = (local_date().replace(day=1) - timedelta(days=1)).replace(day=1) - timedelta(days=1)
+        published = assessment_services.assessment_score(by=admin, region=county, subject_kind=SubjectKind.WINDOW,
+                                                         period=f"{before_last.year}-{before_last.month:02d}")
+        assessment_services.assessment_publish(by=admin, assessment_id=published.pk)
+    return assessment_services.report_issue(by=admin, region=county, kind="period",
+                                            subject_kind=SubjectKind(published.subject_kind), period=published.period)
 
 
 # --- outcomes ----------------------------------------------------------------------------------

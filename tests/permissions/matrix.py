@@ -9,7 +9,7 @@ or the OpenAPI document has something this table lacks, and exercises every cell
 **Scopes.** A path with a placeholder naming a record (``{case}``, ``{scan}``, ``{document}``,
 ``{upload}``, ``{warning}``, ``{order}``, ``{message}``, ``{department}``, and the newer apps'
 records of the target case's department listed in ``RECORDS``: a feedback work order, rectification
-or bulk notice, a work plan, task, problem, inspection or campaign, a publication, an assessment and
+or bulk notice, a work plan, task, problem, inspection or campaign, a publication, an assessment (its scheme, a report) and
 a line to object to, a request for government information and its reply, a bill, an appointment, a
 campaign report's file, an inspection photo, a power list version) is tried three times:
 on a record of the role's *own* department (for the applicant: their own case), of *another
@@ -52,7 +52,7 @@ NOWHERE = (HIDDEN, HIDDEN, HIDDEN)
 # The placeholders that name a record of a department or a county: a path with one is scoped.
 RECORDS = ("case", "scan", "document", "upload", "warning", "order", "message", "department",
            "work_order", "work_order_number", "rectification", "rectification_number", "notice", "plan", "task", "problem", "inspection", "campaign",
-           "publication", "assessment", "disclosure_number", "reply_number", "objection_assessment", "bill",
+           "publication", "assessment", "scheme", "report", "disclosure_number", "reply_number", "objection_assessment", "bill",
            "appointment", "campaign_report", "photo", "power_version", "exchange_record")
 
 
@@ -600,6 +600,18 @@ ROWS: list[Row] = [
     Row("POST /api/v1/inspections", "POST", "/api/v1/inspections", api_staff(), api=True),
     # Assessment: staff pages and API; an unknown assessment is not found.
     Row("assessment:list", "GET", "/staff/assessment/", staff()),
+    # Schemes: read by those assessed and those who assess; defined by the center administrator.
+    Row("assessment:schemes", "GET", "/staff/assessment/schemes/", staff()),
+    Row("assessment:scheme", "GET", "/staff/assessment/schemes/{scheme}/", ASSESSMENT),
+    Row("assessment:scheme_new", "GET", "/staff/assessment/schemes/new/", only(OK, "admin")),
+    # Reports: read and issued by whoever reads the region's assessments (an empty annual request is
+    # refused with a message, 302).
+    Row("assessment:reports", "GET", "/staff/assessment/reports/", staff()),
+    Row("assessment:report_annual", "POST", "/staff/assessment/reports/annual/", staff()),
+    Row("assessment:report", "GET", "/staff/assessment/reports/{report}/", ASSESSMENT),
+    Row("assessment:report_pdf", "GET", "/staff/assessment/reports/{report}/pdf/", ASSESSMENT),
+    Row("assessment:report_xlsx", "GET", "/staff/assessment/reports/{report}/xlsx/", ASSESSMENT),
+    Row("assessment_public:summary", "GET", "/assessment/", PUBLIC),
     Row("assessment:detail", "GET", "/staff/assessment/{assessment}/", ASSESSMENT),
     # Publishing is the administrator's: a chief or a supervisor is refused with a message (302).
     Row("assessment:action", "POST", "/staff/assessment/{assessment}/publish/", ASSESSMENT),

@@ -143,7 +143,7 @@ def _catalog_samples() -> dict[str, list[str]]:
 
 def _app_samples() -> dict[str, list[str]]:
     """The other record types' keys, named apart from the case's (the routes map to them below)."""
-    from onewindow.assessment.models import Assessment
+    from onewindow.assessment.models import Assessment, Report, Scheme
     from onewindow.exchange.models import ExchangeRecord
     from onewindow.feedback.models import BulkNotice, Rectification, WorkOrder
     from onewindow.fees.models import Bill, Reconciliation
@@ -191,6 +191,8 @@ def _app_samples() -> dict[str, list[str]]:
         "photo_pk": first(FindingPhoto.objects, "pk", 1),
         "assessment_pk": first(Assessment.objects, "pk"),
         "record_id": first(ExchangeRecord.objects.filter(kind="acceptance"), "pk"),  # the applicant's ID inside
+        "scheme_pk": first(Scheme.objects, "pk"),
+        "report_pk": first(Report.objects, "pk"),
     }
 
 
@@ -277,6 +279,10 @@ _ROUTE_PARAMS = {
         "staff/bundles/<str:number>/review/", "staff/bundles/<str:number>/supplement/",
         "staff/bundles/<str:number>/deliver/", "staff/bundles/<str:number>/notices/<int:no>/",
         "/api/v1/bundles/applications/{number}")},
+    "staff/assessment/schemes/<int:pk>/": {"pk": "scheme_pk"},
+    "staff/assessment/reports/<int:pk>/": {"pk": "report_pk"},
+    "staff/assessment/reports/<int:pk>/pdf/": {"pk": "report_pk"},
+    "staff/assessment/reports/<int:pk>/xlsx/": {"pk": "report_pk"},
     "/api/v1/assessments/{assessment_id}": {"assessment_id": "assessment_pk"},
 }
 

@@ -1,0 +1,10 @@
+"""The public summary of the assessment, on the portal."""
+
+from django.urls import path
+
+from . import public_views
+
+app_name = "assessment_public"
+urlpatterns = [
+    path("assessment/", public_views.summary, name="summary"),
+]
