@@ -155,7 +155,10 @@ def _centers(today: date) -> str:
     return f"{len(centers)}个中心的开放时间，领导带班{rota}天，接待日{receptions}个"
 
 
-def _hall(region: Region, groups: list) -> tuple[dict[str, Queue], dict[str, list[tuple[Window, Staff]]]]:
+Group = tuple[str, str, list[str], tuple[str, str, str], int]  # as GROUPS lists them
+
+
+def _hall(region: Region, groups: list[Group]) -> tuple[dict[str, Queue], dict[str, list[tuple[Window, Staff]]]]:
     queues: dict[str, Queue] = {}
     desks: dict[str, list[tuple[Window, Staff]]] = {}
     for code, name, numbers, (letter, qname, theme), minutes in groups:
