@@ -89,6 +89,8 @@ def load_demo(*, today: date | None = None) -> str:
                                        manual=[svc.ManualEntry(w1.id, "commendation", 3, ("10月群众来信表扬",)),
                                                svc.ManualEntry(w2.id, "archive", 2, ("10月档案检查",))])
         svc.assessment_publish(by=admin, assessment_id=october.id)
+        # The published month's numbered report (its page, PDF and workbook are the reports' samples).
+        svc.report_issue(by=admin, region=county, kind="period", subject_kind=SubjectKind.WINDOW, period="2026-10")
         november = svc.assessment_score(by=admin, region=county, subject_kind=SubjectKind.WINDOW, period="2026-11",
                                         manual=[svc.ManualEntry(w1.id, "receipt", 1, ("11月督查：退件未出具告知书",)),
                                                 svc.ManualEntry(w2.id, "archive", 1, ("11月督查：办结件未按时归档",))])
