@@ -63,7 +63,8 @@ def test_an_applicant_applies_supplements_and_follows_the_case_on_a_phone(browse
         # -- register: the code arrives by SMS (on the phone: the outbox keeps no code) -------------
         page.goto(f"/online/register/?next=/online/apply/{item_code}/")
         page.fill("#id_phone", PHONE)
-        page.click("#send-code")
+        with page.expect_navigation():
+            page.click("#send-code")
         assert page.get_by_test_id("code-sent").is_visible()
         page.fill("#id_code", _code_texted_to())
         page.fill("#id_real_name", "张三")
@@ -111,8 +112,8 @@ def test_an_applicant_applies_supplements_and_follows_the_case_on_a_phone(browse
         # -- the applicant uploads it online: the case is back to "submitted" ------------------------
         page.set_input_files("#id_supplement_0", {"name": "licence.pdf", "mimeType": "application/pdf",
                                                   "buffer": PDF})
-        page.click("#supplement-submit")
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.click("#supplement-submit")
         assert page.get_by_test_id("status").get_attribute("data-status") == "submitted"
         case.refresh_from_db()
         assert case.status == "submitted"
@@ -127,7 +128,8 @@ def test_an_applicant_applies_supplements_and_follows_the_case_on_a_phone(browse
         page.goto("/online/progress/")
         page.fill("#id_number", case.number)
         page.fill("#id_code", query_code)
-        page.click("#progress-submit")
+        with page.expect_navigation():
+            page.click("#progress-submit")
         progress = page.get_by_test_id("progress")
         assert progress.is_visible()
         assert page.get_by_test_id("status").get_attribute("class").endswith("status-submitted")
