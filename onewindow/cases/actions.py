@@ -23,6 +23,7 @@ from onewindow.core.bounds import DB_INT_MAX, int_bounds, int_field
 from onewindow.core.errors import DomainError
 from onewindow.organization.models import Staff
 
+from . import referral_services as referrals
 from . import services as s
 from .models import Case, CaseTask
 
@@ -235,6 +236,30 @@ class RevokeIn(ActionIn):
     reason: Text = Field(description="撤销理由")
 
 
+class ReferIn(ActionIn):
+    """上报 / 下放 (refer): the receiving point sends the application to the deciding department."""
+
+    opinion: Text = Field(description="初审意见")
+
+
+class AcceptReferralIn(ActionIn):
+    """接收上报件 (accept_referral)."""
+
+    note: Text = ""
+
+
+class ReturnReferralIn(ActionIn):
+    """退回上报件 (return_referral): back to the receiving point with reasons."""
+
+    reasons: Text = Field(description="退回理由")
+
+
+class ReceivePaperIn(ActionIn):
+    """登记代办员纸质材料送达 (receive_paper)."""
+
+    note: Text = ""
+
+
 class DecideIn(ActionIn):
     """决定 (decide)."""
 
@@ -330,6 +355,11 @@ ACTIONS: dict[str, Action] = {
         **c.kwargs(), objection_no=i.objection_no, answer=i.answer, reasons=i.reasons)),
     "mark_urgent": Action(MarkUrgentIn, lambda c, i: s.case_mark_urgent(**c.kwargs(), reason=i.reason)),
     "revoke": Action(RevokeIn, lambda c, i: s.case_revoke(**c.kwargs(), reason=i.reason)),
+    "refer": Action(ReferIn, lambda c, i: referrals.case_refer(**c.kwargs(), opinion=i.opinion)),
+    "accept_referral": Action(AcceptReferralIn, lambda c, i: referrals.case_accept_referral(**c.kwargs(), note=i.note)),
+    "return_referral": Action(ReturnReferralIn, lambda c, i: referrals.case_return_referral(
+        **c.kwargs(), reasons=i.reasons)),
+    "receive_paper": Action(ReceivePaperIn, lambda c, i: referrals.case_receive_paper(**c.kwargs(), note=i.note)),
     "decide": Action(DecideIn, lambda c, i: s.case_decide(**c.kwargs(), grant=i.grant, reasons=i.reasons)),
     "issue_certificate": Action(IssueCertificateIn, lambda c, i: s.case_issue_certificate(**c.kwargs())),
     "deliver": Action(DeliverIn, lambda c, i: s.case_deliver(

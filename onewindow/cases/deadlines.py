@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from onewindow.lifecycle.deadlines import DeadlineSpec, Kind
 
+from .referral_rules import AT_RECEIVING_POINT, ReferralState
 from .states import STATUS_LABELS, TERMINAL, Status
 
 if TYPE_CHECKING:
@@ -68,6 +69,7 @@ def specs_of(case: Case, tasks: Iterable[CaseTask] | None) -> list[DeadlineSpec]
         running = case.verification_result == "pending" and status not in (Status.REFUSED, Status.WITHDRAWN)
         specs.append(spec if running else spec.closed("已登记核查结果" if case.verification_result != "pending"
                                                       else _why_closed(status, Kind.REPLY)))
+    specs += _referral_specs(case, status)
     for objection in case.objections or ():
         # 异议: answered in writing with reasons by its date (whatever the case's state).
         spec = DeadlineSpec(kind=Kind.REPLY, key=f"objection-{objection['no']}",
@@ -83,4 +85,30 @@ def specs_of(case: Case, tasks: Iterable[CaseTask] | None) -> list[DeadlineSpec]
                             title=f"“{task.stage_name}”环节"[:100])
         running = handling and task.state == "open"
         specs.append(spec if running else spec.closed(_why_closed(status, Kind.STAGE)))
+    return specs
+
+
+def _referral_specs(case: Case, status: Status) -> list[DeadlineSpec]:
+    """上报件: the receiving point's forwarding limit and the deciding department's pickup limit;
+    村代办: the agent's paper materials at the township center. Each closes with what answered it."""
+    specs: list[DeadlineSpec] = []
+    state = ReferralState(case.referral_state or "")
+    ended = status in TERMINAL
+
+    def add(spec: DeadlineSpec, running: bool, answered: str) -> None:
+        specs.append(spec if running and not ended else spec.closed(_why_closed(status, spec.kind) if ended
+                                                                    else answered))
+
+    if case.forward_due is not None:
+        # The receiving point answers for it: no department of the deciding region.
+        add(DeadlineSpec(kind=Kind.STAGE, key="forward", due_on=case.forward_due, provisional=case.clock_provisional,
+                         title="收件点初审上报期限"), state in AT_RECEIVING_POINT, "已上报")
+    if case.pickup_due is not None:
+        add(DeadlineSpec(kind=Kind.STAGE, key="referral", due_on=case.pickup_due, department_id=case.department_id,
+                         provisional=case.clock_provisional, title="上报件接收期限"),
+            state == ReferralState.IN_TRANSIT, "已接收或退回")
+    if case.paper_due is not None:
+        add(DeadlineSpec(kind=Kind.SUPPLEMENT, key="paper", due_on=case.paper_due, responsible_id=case.filed_by_id,
+                         provisional=case.clock_provisional, title="代办员纸质材料送达期限"),
+            case.paper_received_on is None, "纸质材料已送达")
     return specs

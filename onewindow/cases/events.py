@@ -41,6 +41,10 @@ class EventKind(StrEnum):
     MARKED_URGENT = "marked_urgent"  # 绿色通道
     OBJECTION_RECORDED = "objection_recorded"  # 异议登记
     OBJECTION_ANSWERED = "objection_answered"  # 异议答复
+    REFERRED = "referred"  # 上报 / 下放: the receiving point sends it to the deciding department
+    REFERRAL_ACCEPTED = "referral_accepted"  # the deciding department picks it up
+    REFERRAL_RETURNED = "referral_returned"  # … or returns it to the receiving point with reasons
+    PAPER_RECEIVED = "paper_received"  # 村代办: the agent's paper materials reached the township center
 
 
 EVENT_LABELS: dict[EventKind, str] = {
@@ -58,6 +62,8 @@ EVENT_LABELS: dict[EventKind, str] = {
     EventKind.DECISION_REVOKED: "撤销决定",
     EventKind.MARKED_URGENT: "标记急办",
     EventKind.OBJECTION_RECORDED: "登记异议", EventKind.OBJECTION_ANSWERED: "答复异议",
+    EventKind.REFERRED: "上报", EventKind.REFERRAL_ACCEPTED: "接收上报件", EventKind.REFERRAL_RETURNED: "退回上报件",
+    EventKind.PAPER_RECEIVED: "纸质材料送达",
 }
 
 

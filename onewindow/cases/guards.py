@@ -27,6 +27,8 @@ from onewindow.organization.rules import Role
 from . import materials
 from .events import EventKind
 from .models import Case, CaseEvent, CaseTask
+from .referral_rules import AT_RECEIVING_POINT
+from .referral_rules import PENDING as PENDING_REFERRAL
 from .states import TRANSITIONS, Action, Status
 
 
@@ -114,6 +116,28 @@ def deferred_refusal(case: Case, step: str) -> Refusal | None:
     what = "作出准予决定" if step == "decision" else "制发证照"
     return Refusal("deferred.materials_owed",
                    f"容缺材料尚未补齐：{'、'.join(case.deferred_owed)}，补齐前不能{what}", "materials")
+
+
+# What waits until the deciding department has picked a referral up: the acts of acceptance
+# (行政许可法 第三十二条) are the deciding department's, never the receiving point's.
+_AFTER_PICKUP = frozenset({Action.ACCEPT, Action.ACCEPT_WITH_DEFERRED_MATERIALS, Action.ACCEPT_ON_COMMITMENT,
+                           Action.CONCLUDE_INSTANT, Action.REFUSE, Action.REQUEST_SUPPLEMENT})
+
+
+def referral_refusal(case: Case, action: Action) -> Refusal | None:
+    """上报件: the deciding department acts on the application only once it picked it up."""
+    if action in _AFTER_PICKUP and case.referral_state in PENDING_REFERRAL:
+        return Refusal("referral.pending", "本办件尚在收件点或上报途中，须由受理部门接收上报件后办理")
+    return None
+
+
+def refer_refusal(case: Case) -> Refusal | None:
+    """The receiving point refers what it holds, and an agent's filing once its paper arrived."""
+    if case.referral_state not in AT_RECEIVING_POINT:
+        return Refusal("referral.not_held", "本办件不在收件点，无需上报")
+    if case.filed_by_id is not None and case.paper_received_on is None:
+        return Refusal("referral.paper_missing", "代办员的纸质材料尚未送达收件点，不能上报")
+    return None
 
 
 def bundle_delivery_refusal(case: Case, bundle: str = "") -> Refusal | None:
@@ -267,8 +291,37 @@ def _allows(case: Case, move: Action) -> bool:
     return Status(case.status) in TRANSITIONS[move].sources
 
 
+# 村代办: what the agent who filed a case may do on it wherever it is decided (services.AGENT_PERMS).
+_AGENT_PERMS = frozenset({Perm.CASE_SUBMIT, Perm.CASE_DELIVER})
+
+
 def _may(staff: Staff, case: Case, perm: Perm) -> bool:
+    if case.filed_by_id is not None and case.filed_by_id == staff.pk and perm in _AGENT_PERMS:
+        return True
     return can(staff, perm, region=case.region, department=case.department, item=case.item)
+
+
+def _at_receiving_point(staff: Staff, case: Case, region: Any) -> bool:
+    """Staff of the receiving point (a clerk there; never a proxy agent) act for it."""
+    roles = roles_of(staff)
+    return (region is not None and Role.CLERK in roles
+            and can(staff, Perm.CASE_SUBMIT, region=region))
+
+
+def _referral_verdicts(case: Case, staff: Staff) -> list[Verdict]:
+    """上报件 and 村代办: refer from the receiving point, pick up or return at the deciding
+    department, record the agent's paper materials at the township center."""
+    out: list[Verdict] = []
+    if _allows(case, Action.REFER) and case.referral_state in AT_RECEIVING_POINT and _at_receiving_point(
+            staff, case, case.received_region):
+        out.append(Verdict("refer", "refer", Action.REFER, refer_refusal(case)))
+    if case.referral_state == "in_transit" and _may(staff, case, Perm.CASE_ACCEPT):
+        out.append(Verdict("accept_referral", "accept_referral", Action.ACCEPT_REFERRAL))
+        out.append(Verdict("return_referral", "return_referral", Action.RETURN_REFERRAL))
+    if (_allows(case, Action.RECEIVE_PAPER) and case.filed_by_id is not None and case.paper_received_on is None
+            and _at_receiving_point(staff, case, case.received_region or case.region)):
+        out.append(Verdict("receive_paper", "receive_paper", Action.RECEIVE_PAPER))
+    return out
 
 
 def _stage_verdicts(case: Case, staff: Staff, events: Sequence[CaseEvent], tasks: Sequence[CaseTask]) -> list[Verdict]:
@@ -319,6 +372,11 @@ def verdicts(case: Case, staff: Staff, *, events: Sequence[CaseEvent], tasks: Se
 
     roles = roles_of(staff)
     instant = case.item_version.handling_type == "instant"
+    out += _referral_verdicts(case, staff)
+    if case.referral_state in PENDING_REFERRAL:
+        # With the receiving point or on the way: nothing of acceptance is anyone's yet.
+        offer("withdraw", "withdraw", Action.WITHDRAW, Perm.CASE_SUBMIT)
+        return out
     if _allows(case, Action.ACCEPT) and not _may(staff, case, Perm.CASE_ACCEPT) and roles & {Role.CLERK,
                                                                                           Role.PROXY_AGENT}:
         out.append(Verdict("accept", "accept", Action.ACCEPT,

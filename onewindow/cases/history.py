@@ -32,7 +32,13 @@ PROJECTED_FIELDS = (
     "applicant_id_type", "applicant_phone", "legal_representative", "agent_name", "agent_id_number",
     "applicant_account_id", "is_urgent", "submitted_at", "extension_requested_days", "acceptance_due", "is_paused",
     "clock_provisional",
+    *("received_region_id", "referral_state", "forward_due", "pickup_due", "filed_by_id", "paper_due",
+      "paper_received_on"),
 )
+# Columns projected since the referrals (issue 16): an event sealed before them does not hold
+# them, and the row must then still have them empty (a case that predates them never had one).
+LATER_FIELDS = {"received_region_id": None, "referral_state": "", "forward_due": None, "pickup_due": None,
+                "filed_by_id": None, "paper_due": None, "paper_received_on": None}
 
 
 # Personal data never goes into the events in clear (it is encrypted at rest in the row): the
@@ -150,7 +156,11 @@ def verify_case(case: Case) -> CaseVerification:
         breaks.append(ChainBreak(last.seq, "row_chain_mismatch", "办件记录的版本或哈希与事件链不符"))
     current = projection_of(case)
     for name in PROJECTED_FIELDS:
-        if name not in last.projection:
+        if name not in last.projection and name in LATER_FIELDS:
+            if current[name] != _projected(LATER_FIELDS[name]):
+                breaks.append(ChainBreak(last.seq, "record_mismatch",
+                                         f"办件记录的“{name}”为 {current[name]!r}，事件链记载为空（办记不符）"))
+        elif name not in last.projection:
             breaks.append(ChainBreak(last.seq, "record_unsealed",
                                      f"办件记录的“{name}”不在最新事件的快照中，无法核对（历史未经密钥重签）"))
         elif current[name] != last.projection[name]:

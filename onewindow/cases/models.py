@@ -17,6 +17,7 @@ from onewindow.lifecycle.models import ChainedEvent, append_only
 
 from .bundle_rules import BUNDLE_STATUS_LABELS, BundleStatus
 from .events import EVENT_LABELS, EventKind
+from .referral_rules import REFERRAL_LABELS, ReferralState
 from .states import STATUS_LABELS, Status
 
 
@@ -104,6 +105,21 @@ class Case(models.Model):
     # so the link is sealed in the chain).
     bundle_application = models.ForeignKey("BundleApplication", models.PROTECT, null=True, blank=True,
                                            related_name="children", verbose_name=_("所属一件事申请"))
+
+    # 上报件 / 下放: the center that received the application when it is not the deciding region's
+    # (a catalog ReceivingPoint), the referral's state and its two limits (referral_rules).
+    received_region = models.ForeignKey("organization.Region", models.PROTECT, null=True, blank=True,
+                                        related_name="received_cases", verbose_name=_("收件点"))
+    referral_state = models.CharField(_("上报状态"), max_length=16, blank=True, default="",
+                                      choices=[(s.value, _(REFERRAL_LABELS[s]) if s else "—") for s in ReferralState])
+    forward_due = models.DateField(_("上报期限"), null=True, blank=True)
+    pickup_due = models.DateField(_("接收期限"), null=True, blank=True)
+    # 村代办: the proxy agent who filed it (they see only their own filings), the date their paper
+    # materials are due at the township center and when they arrived.
+    filed_by = models.ForeignKey("organization.Staff", models.PROTECT, null=True, blank=True,
+                                 related_name="filed_cases", verbose_name=_("代办员"))
+    paper_due = models.DateField(_("纸质材料送达期限"), null=True, blank=True)
+    paper_received_on = models.DateField(_("纸质材料送达日期"), null=True, blank=True)
 
     # The clock, materialized on every transition and calendar change.
     acceptance_due = models.DateField(_("受理决定期限"), null=True, blank=True, db_index=True)

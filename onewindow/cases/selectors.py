@@ -23,6 +23,8 @@ from onewindow.workdays.explain import explain_clock
 from . import guards
 from .events import EventKind, event_label
 from .models import Case, CaseEvent, CaseTask
+from .receiving import files_as_agent
+from .referral_rules import ReferralState
 from .rules import materials_on_record, outstanding_materials
 from .states import OPEN, STATUS_LABELS, Status
 from .timing import calendar_of, clock_of
@@ -35,16 +37,23 @@ def visible_cases(staff: Staff | None) -> QuerySet[Case]:
     with a stage in one of those departments (co-handlers of a joint case)."""
     if staff is None:
         return Case.objects.none()
+    if files_as_agent(staff):  # 村代办: a proxy agent sees only the cases they filed
+        return Case.objects.filter(filed_by=staff).select_related(*_CASE_RELATED)
     by_case = region_q(staff, department_field="department")
     by_task = region_q(staff, field="case__region", department_field="department")
+    by_receipt = region_q(staff, field="received_region")  # 上报件: the receiving point follows it
     tasks = CaseTask.objects.filter(by_task, case=OuterRef("pk"))
-    return Case.objects.filter(by_case | Q(Exists(tasks))).select_related(*_CASE_RELATED)
+    return Case.objects.filter(by_case | by_receipt | Q(Exists(tasks))).select_related(*_CASE_RELATED)
 
 
 def can_view_case(staff: Staff | None, case: Case) -> bool:
     if staff is None:
         return False
+    if files_as_agent(staff):
+        return case.filed_by_id == staff.pk
     if can(staff, Action.CASE_VIEW, region=case.region, department=case.department):
+        return True
+    if case.received_region is not None and can(staff, Action.CASE_VIEW, region=case.received_region):
         return True
     return any(can(staff, Action.CASE_VIEW, region=case.region, department=t.department)
                for t in case.tasks.select_related("department"))
@@ -81,13 +90,17 @@ class Inbox:
     to_deliver: list[Case] = field(default_factory=list)
     # 一件事: results issued that wait for their application's one delivery (on its page).
     bundle_to_deliver: list[Case] = field(default_factory=list)
+    # 上报件: received here for another region's department, to check and refer (or returned).
+    to_refer: list[Case] = field(default_factory=list)
+    # … and, at the deciding department, referred to it and waiting to be picked up.
+    referrals: list[Case] = field(default_factory=list)
 
     @property
     def total(self) -> int:
         """The work that waits for this staff member (not what waits for the applicant or others)."""
         return sum(len(v) for v in (self.to_accept, self.to_notify, self.tasks, self.to_decide,
                                     self.extension_requests, self.to_issue, self.to_deliver,
-                                    self.bundle_to_deliver))
+                                    self.bundle_to_deliver, self.to_refer, self.referrals))
 
 
 def _by_role(staff: Staff, roles: set[Role]) -> QuerySet[Case]:
@@ -101,11 +114,23 @@ def inbox(staff: Staff, *, limit: int = 200) -> Inbox:
     roles = roles_of(staff)
     box = Inbox()
     if roles & {Role.CLERK, Role.PROXY_AGENT}:
-        mine = _by_role(staff, {Role.CLERK, Role.PROXY_AGENT})
+        agent = files_as_agent(staff)
+        mine = (Case.objects.filter(filed_by=staff).select_related(*_CASE_RELATED) if agent
+                else _by_role(staff, {Role.CLERK, Role.PROXY_AGENT}))
         # Whether the staff member holds the power to accept each case's item comes with the row.
         granted = grant_exists(staff, Action.CASE_ACCEPT, local_date(), department=OuterRef("department_id"),
                                item=OuterRef("item_id"))
-        received = mine.filter(status=Status.SUBMITTED).annotate(accept_granted=granted)
+        pending = [ReferralState.HELD, ReferralState.RETURNED]
+        if Role.CLERK in roles:
+            box.to_refer = list(Case.objects.filter(region_q(staff, field="received_region", roles={Role.CLERK}),
+                                                    status=Status.SUBMITTED, referral_state__in=pending)
+                                .select_related(*_CASE_RELATED).order_by("forward_due", "submitted_at")[:limit])
+            box.referrals = list(mine.filter(status=Status.SUBMITTED, referral_state=ReferralState.IN_TRANSIT)
+                                 .order_by("pickup_due", "submitted_at")[:limit])
+        received = mine.filter(status=Status.SUBMITTED)
+        if not agent:  # an agent follows their filings wherever they are; a clerk's are picked up first
+            received = received.exclude(referral_state__in=[*pending, ReferralState.IN_TRANSIT])
+        received = received.annotate(accept_granted=granted)
         _sort_received(staff, box, list(received.order_by("-is_urgent", "acceptance_due", "submitted_at")[:limit]))
         box.awaiting_supplement = list(mine.filter(status=Status.AWAITING_SUPPLEMENT)
                                        .order_by("-is_urgent", "acceptance_due", "submitted_at")[:limit])

@@ -43,6 +43,9 @@ from .events import EventKind
 from .history import events_of, redact_applicant
 from .lengths import APPLICANT_MAX_LENGTHS
 from .models import Case, CaseNumberSequence, CaseTask, CreditRecord
+from .receiving import Authorization, check_authorization, files_as_agent, receiving_point
+from .referral_rules import PAPER_WORKDAYS, ReferralState, direction
+from .referral_rules import PENDING as PENDING_REFERRAL
 from .rules import Applicant, MaterialCheck, check_applicant, check_materials, with_obtained_materials
 from .states import Status, TransitionRefused
 from .timing import (
@@ -94,6 +97,11 @@ def _applicant_label(case: Case, imported_by: Staff | None) -> str:
     return label
 
 
+# 村代办: the agent who filed a case acts for the villager on it wherever it is decided — brings
+# materials, withdraws, hands the result over (``deliver`` with ``agent``) — and nothing more.
+AGENT_PERMS = frozenset({Perm.CASE_SUBMIT, Perm.CASE_DELIVER})
+
+
 def _act(*, case_id: int, actor: Staff | None, perm: Perm | None, action: states.Action, at: datetime | None,
          expected_version: int | None, events: Callable[[Case], list[tuple[str, dict[str, Any]]]],
          mutate: Callable[[Case], None] | None = None, applicant: Any = None,
@@ -115,13 +123,14 @@ def _act(*, case_id: int, actor: Staff | None, perm: Perm | None, action: states
             if applicant is None or case.applicant_account_id is None or case.applicant_account_id != applicant.pk:
                 raise PermissionDenied("只有申请人本人可以办理此操作", code="forbidden.case.applicant")
             label = _applicant_label(case, imported_by)
-        elif perm is not None:
+        elif perm is not None and not (case.filed_by_id == actor.pk and perm in AGENT_PERMS):
             require(actor, perm, region=case.region, department=case.department, item=case.item, on=day,
                     granted=getattr(case, "actor_granted", None))
         try:
             case.status = states.next_status(action, Status(case.status))
         except TransitionRefused as exc:
             raise DomainError(f"case.transition_refused.{action.value}", str(exc), field="action") from exc
+        guards.refuse_unless(guards.referral_refusal(case, action))
         guards.refuse_unless(guards.external_refusal(case, action))  # what apps above add (fees)
         planned = events(case)
         if mutate is not None:
@@ -148,7 +157,7 @@ def case_submit(*, actor: Staff | None, item_code: str, applicant: Applicant, ma
                 channel: str = Case.Channel.WINDOW, window_number: str | None = None, is_urgent: bool = False,
                 at: datetime | None = None, item_version: int | None = None,
                 applicant_account: Any = None, imported_by: Staff | None = None,
-                bundle_application: Any = None) -> Case:
+                bundle_application: Any = None, authorization: Authorization | None = None) -> Case:
     """收件: record an application of the item's current version (or of version ``item_version``,
     for a historical case); the acceptance clock starts on the day of receipt.
 
@@ -156,6 +165,12 @@ def case_submit(*, actor: Staff | None, item_code: str, applicant: Applicant, ma
     ``applicant_account`` is the applicant's own login (``imported_by``: the staff member whose
     import records it, named in the event). ``bundle_application``: the 一件事 application this
     case is a child of (``bundle_services.bundle_apply``), named in the ``submitted`` event.
+
+    A staff member of a receiving point (a township center for a county item, 上报件; the county
+    for a township item, 下放) receives the application there: the case has the deciding region's
+    number and waits at the receiving point for its referral (:mod:`.referral_services`). A proxy
+    agent (村代办) files with the villager's ``authorization`` and owes the paper materials at the
+    township center within three working days.
     """
     at = _check_moment(at or current_time())
     if actor is None and (applicant_account is None or channel != Case.Channel.ONLINE):
@@ -182,14 +197,20 @@ def case_submit(*, actor: Staff | None, item_code: str, applicant: Applicant, ma
     _raise_first(check_materials(materials, [n for n, r in names if r], [n for n, _ in names], obtained))
     if channel not in Case.Channel.values:
         raise DomainError("case.channel_invalid", "申请渠道无效", field="channel")
+    day = local_date(at)
+    point = receiving_point(actor, item, day) if actor is not None else None
     window = None
     if window_number:
         window = windows[0][0] if windows[0] else None
+        if point is not None:  # the receiving point's own window
+            window = Window.objects.filter(region=point.region, number=str(window_number)).first()
         if window is None:
             raise NotFound(f"窗口 {window_number} 不存在", code="window.not_found", field="window_number")
-    if actor is not None:
-        require(actor, Perm.CASE_SUBMIT, region=item.region, department=item.department, item=item,
-                on=local_date(at))
+    if actor is not None and point is None:
+        require(actor, Perm.CASE_SUBMIT, region=item.region, department=item.department, item=item, on=day)
+    agent = files_as_agent(actor) and channel == Case.Channel.PROXY
+    if agent:
+        authorization = check_authorization(authorization)
     with CaseUnit.atomic():
         case = Case(
             number=_next_number(item.region, local_date(at).year), query_code=_query_code(),
@@ -203,6 +224,19 @@ def case_submit(*, actor: Staff | None, item_code: str, applicant: Applicant, ma
             applicant_account=applicant_account, bundle_application=bundle_application,
         )
         unit = CaseUnit.start(case, newest_calendar_change=newest_change(newest))
+        routed: dict[str, Any] = {}
+        if point is not None:
+            case.received_region = point.region
+            case.referral_state = ReferralState.HELD
+            case.forward_due = calendar_of(case).add_workdays(day, point.forward_workdays)
+            routed["received_at"] = {"region": point.region.code, "name": point.region.name,
+                                     "direction": direction(point.region.level, item.region.level),
+                                     "forward_due": case.forward_due.isoformat()}
+        if agent and authorization is not None:
+            case.filed_by = actor
+            case.paper_due = calendar_of(case).add_workdays(day, PAPER_WORKDAYS)
+            routed["agent"] = {"authorization": authorization.as_payload(), "village": actor.region.name,
+                               "paper_due": case.paper_due.isoformat()}
         payload: dict[str, Any] = {
             "channel": channel, "window": window_number, "applicant": redact_applicant({**asdict(applicant), "id_number": case.applicant_id_number,
                                             "agent_id_number": case.agent_id_number}),
@@ -210,6 +244,7 @@ def case_submit(*, actor: Staff | None, item_code: str, applicant: Applicant, ma
         }
         if bundle_application is not None:
             payload["bundle"] = bundle_application.number
+        payload.update(routed)
         unit.append(kind=EventKind.SUBMITTED, at=at, actor=actor,
                     actor_label=None if actor else _applicant_label(case, imported_by), payload=payload)
         unit.commit()
@@ -1047,7 +1082,8 @@ def case_deliver(*, case_id: int, actor: Staff, method: str, tracking_number: st
     recorded in the child's event)."""
     at = at or current_time()
     if method not in DeliveryMethod.__members__.values():
-        raise DomainError("delivery.method_invalid", "送达方式须为窗口领取、邮寄送达或电子证照", field="method")
+        raise DomainError("delivery.method_invalid", "送达方式须为窗口领取、邮寄送达、电子证照或代办员送达",
+                          field="method")
     tracking_number = tracking_number.strip()
     if method == DeliveryMethod.POST and not tracking_number:
         raise DomainError("delivery.tracking_required", "邮寄送达须填写邮件单号", field="tracking_number")
@@ -1057,6 +1093,8 @@ def case_deliver(*, case_id: int, actor: Staff, method: str, tracking_number: st
 
     def plan(c: Case) -> list[tuple[str, dict[str, Any]]]:
         guards.refuse_unless(guards.bundle_delivery_refusal(c, bundle))
+        if method == DeliveryMethod.AGENT and c.filed_by_id is None:
+            raise DomainError("delivery.not_agent_case", "只有村代办员代办的办件可以由代办员送达", field="method")
         payload = {"method": method, "tracking_number": tracking_number, "note": note}
         if bundle:
             payload["bundle"] = bundle
@@ -1099,7 +1137,12 @@ def case_deem_accepted(*, case_id: int, at: datetime) -> Case | None:
         case.status = states.next_status(states.Action.DEEMED_ACCEPT, Status(case.status))
         case.accepted_on = state.accepted_on
         _open_ready_tasks(case, completed=set(), at=at)
-        unit.append(kind=EventKind.DEEMED_ACCEPTED, at=at, actor=None, payload={"received_on": str(state.received_on)})
+        payload = {"received_on": str(state.received_on)}
+        if case.referral_state in PENDING_REFERRAL:
+            # The period ran out in transit: the deciding department has it now, deemed accepted.
+            payload["referral"] = case.referral_state
+            case.referral_state = ReferralState.ACCEPTED
+        unit.append(kind=EventKind.DEEMED_ACCEPTED, at=at, actor=None, payload=payload)
         return unit.commit()
 
 

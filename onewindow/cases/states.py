@@ -71,6 +71,11 @@ class Action(StrEnum):
     ANSWER_OBJECTION = "answer_objection"  # 异议答复
     MARK_URGENT = "mark_urgent"  # 绿色通道：标记急办件
     REVOKE = "revoke"  # 撤销准予决定 (a false commitment)
+    # 上报件 / 下放: the receiving point refers, the deciding department picks up or returns.
+    REFER = "refer"
+    ACCEPT_REFERRAL = "accept_referral"
+    RETURN_REFERRAL = "return_referral"
+    RECEIVE_PAPER = "receive_paper"  # 村代办: the agent's paper materials at the township center
     DECIDE_GRANT = "decide_grant"
     DECIDE_DENY = "decide_deny"
     ISSUE_CERTIFICATE = "issue_certificate"
@@ -127,6 +132,11 @@ TRANSITIONS: dict[Action, Move[Status]] = {
                               "case.grant_extension", "标记急办件"),
     Action.REVOKE: _move({Status.GRANTED, Status.CERTIFICATE_ISSUED, Status.CONCLUDED}, Status.CONCLUDED,
                          "case.decide", "撤销准予决定"),
+    # Checked against the receiving point's or the deciding department's postings by the services.
+    Action.REFER: _move({Status.SUBMITTED}, None, "case.submit", "上报"),
+    Action.ACCEPT_REFERRAL: _move({Status.SUBMITTED}, None, "case.accept", "接收上报件"),
+    Action.RETURN_REFERRAL: _move({Status.SUBMITTED}, None, "case.accept", "退回上报件"),
+    Action.RECEIVE_PAPER: _move(set(OPEN), None, "case.submit", "登记纸质材料送达"),
     Action.DECIDE_GRANT: _move({Status.IN_REVIEW}, Status.GRANTED, "case.decide", "作出准予决定"),
     Action.DECIDE_DENY: _move({Status.IN_REVIEW}, Status.CONCLUDED, "case.decide", "作出不予决定"),
     Action.ISSUE_CERTIFICATE: _move({Status.GRANTED}, Status.CERTIFICATE_ISSUED, "case.issue_certificate", "制证"),

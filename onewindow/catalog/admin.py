@@ -22,7 +22,7 @@ from onewindow.organization.permissions import Action, can, reaches, region_q
 from onewindow.organization.rules import Role, is_within, region_prefix
 from onewindow.organization.scoped_admin import RegionScopedAdmin
 
-from .models import Bundle, BundleItem, FeeItem, Material, ServiceItem, ServiceItemVersion, Stage
+from .models import Bundle, BundleItem, FeeItem, Material, ReceivingPoint, ServiceItem, ServiceItemVersion, Stage
 
 READ_ONLY_NOTE = _("事项版本只读：修改事项内容请发布新版本（目录导入 manage.py import_catalog，或事项维护功能），"
                    "已受理的办件保留其受理时的版本。")
@@ -56,6 +56,46 @@ class VersionInline(_ReadOnlyInline):
     verbose_name_plural = _("事项版本（只读）")
 
 
+class ReceivingPointForm(forms.ModelForm):
+    class Meta:
+        model = ReceivingPoint
+        fields = ["region", "forward_workdays"]
+
+    def clean(self) -> dict[str, Any]:
+        """A receiving point is another center of the same county tree: a township for a county
+        item (上报), the county for a township item (下放)."""
+        data = super().clean()
+        region, item = data.get("region"), self.instance.item if self.instance.item_id else None
+        item = item or getattr(self, "parent_item", None)
+        if region is not None and item is not None:
+            if region.pk == item.region_id:
+                raise ValidationError({"region": _("收件点不能是事项本身所在的区划")})
+            if not region.has_center:
+                raise ValidationError({"region": _("收件点须设有政务服务中心")})
+            if not (is_within(region.code, item.region.code) or is_within(item.region.code, region.code)):
+                raise ValidationError({"region": _("收件点须为事项所在区划的上级或下级区划")})
+        if data.get("forward_workdays") is not None and not 1 <= data["forward_workdays"] <= 10:
+            raise ValidationError({"forward_workdays": _("初审上报时限须为 1 到 10 个工作日")})
+        return data
+
+
+class ReceivingPointInline(admin.TabularInline):
+    model = ReceivingPoint
+    form = ReceivingPointForm
+    extra = 0
+    verbose_name_plural = _("代收件点（上报件 / 下放）")
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form.parent_item = obj
+        return formset
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "region":
+            kwargs["queryset"] = Region.objects.filter(has_center=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 @admin.register(ServiceItem)
 class ServiceItemAdmin(RegionScopedAdmin):
     list_display = ["implementation_code", "name", "department", "region", "current_version_number", "is_active",
@@ -69,7 +109,7 @@ class ServiceItemAdmin(RegionScopedAdmin):
     readonly_fields = ["implementation_code", "basic_code", "region", "department", "current_version",
                        "window_numbers", "use_count"]
     fieldsets = [(None, {"fields": readonly_fields + ["is_active", "results_public"], "description": READ_ONLY_NOTE})]
-    inlines = [VersionInline]
+    inlines = [VersionInline, ReceivingPointInline]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # items come from the catalog import, which validates them

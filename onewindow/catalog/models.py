@@ -250,3 +250,24 @@ class BundleItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.bundle} · {self.item}"
+
+
+class ReceivingPoint(models.Model):
+    """A center that may receive an item it does not decide (上报件 / 下放): a township center
+    receiving a county department's item for 初审 and 上报, or a county center receiving an item
+    delegated to a township. The case keeps one number (the deciding region's) throughout."""
+
+    item = models.ForeignKey(ServiceItem, models.CASCADE, related_name="receiving_points", verbose_name=_("事项"))
+    region = models.ForeignKey("organization.Region", models.PROTECT, related_name="receiving_points",
+                               verbose_name=_("收件点"))
+    # 上报办理制: 受理部门在规定时限内完成初审、上报 (seed 001).
+    forward_workdays = models.PositiveSmallIntegerField(_("初审上报时限（工作日）"), default=2)
+
+    class Meta:
+        verbose_name = _("代收件点")
+        verbose_name_plural = _("代收件点")
+        ordering = ["item", "region__code"]
+        constraints = [models.UniqueConstraint(fields=["item", "region"], name="receiving_point_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.region} · {self.item}"

@@ -149,12 +149,14 @@ class DeliveryMethod(StrEnum):
     WINDOW = "window"
     POST = "post"
     ELECTRONIC = "electronic"
+    AGENT = "agent"  # 村代办: the agent who filed hands the result to the villager
 
 
 DELIVERY_METHOD_LABELS = {
     DeliveryMethod.WINDOW: "窗口领取",
     DeliveryMethod.POST: "邮寄送达",
     DeliveryMethod.ELECTRONIC: "电子证照",
+    DeliveryMethod.AGENT: "代办员送达",
 }
 
 # Online service depth (网上办理深度), national grading 1..4.

@@ -364,7 +364,11 @@ def _closing_forms(ctx: _Ctx) -> list[ActionForm]:
         forms.append(ActionForm(key="issue_certificate", action="issue_certificate",
                                 title=_("Issue the certificate"), submit=_("Issue")))
     if "deliver" in ctx.lawful:
-        methods = [m for m in DeliveryMethod if not version.delivery_methods or m.value in version.delivery_methods]
+        methods = [m for m in DeliveryMethod if m != DeliveryMethod.AGENT
+                   and (not version.delivery_methods or m.value in version.delivery_methods)]
+        if ctx.case.filed_by_id is not None:  # 村代办: the agent hands the result to the villager
+            methods = [DeliveryMethod.AGENT] if ctx.case.filed_by_id == ctx.staff.pk else [*methods,
+                                                                                           DeliveryMethod.AGENT]
         forms.append(ActionForm(
             key="deliver", action="deliver", title=_("Deliver"), submit=_("Deliver and conclude"),
             fields=[Field("method", _("Delivery"), "radio", required=True,
@@ -397,14 +401,39 @@ def action_forms(case: Case, staff: Staff, view: CaseView, *, failed: str | None
     if withheld is not None:
         withheld.extend(_withheld(verdicts, view.tasks))
     ctx = _Ctx(case=case, staff=staff, view=view, lawful=frozenset(v.key for v in verdicts if v.allowed))
-    forms = [*_intake_forms(ctx), *_task_forms(ctx), *_handling_forms(ctx), *_closing_forms(ctx),
-             *_crossing_forms(ctx)]
+    forms = [*_referral_forms(ctx), *_intake_forms(ctx), *_task_forms(ctx), *_handling_forms(ctx),
+             *_closing_forms(ctx), *_crossing_forms(ctx)]
     for form in forms:
         if form.key == failed:
             if posted is not None:
                 form.fill(posted)
             if error is not None:
                 form.shown_error = form.mark(*error)
+    return forms
+
+
+def _referral_forms(ctx: _Ctx) -> list[ActionForm]:
+    """上报件 and 村代办: the agent's paper at the township center, the referral and its pickup."""
+    forms: list[ActionForm] = []
+    case = ctx.case
+    if "receive_paper" in ctx.lawful:
+        forms.append(ActionForm(
+            key="receive_paper", action="receive_paper", title="登记代办员纸质材料送达", submit="登记送达",
+            notes=[f"代办员：{case.filed_by}，送达期限：{case.paper_due}"],
+            fields=[Field("note", "备注")]))
+    if "refer" in ctx.lawful:
+        forms.append(ActionForm(
+            key="refer", action="refer", title=f"初审并上报{case.department}", submit="上报",
+            notes=[f"上报期限：{case.forward_due}"] if case.forward_due else [],
+            fields=[Field("opinion", "初审意见", "textarea", required=True)]))
+    if "accept_referral" in ctx.lawful:
+        forms.append(ActionForm(
+            key="accept_referral", action="accept_referral", title="接收上报件", submit="接收",
+            notes=[f"收件点：{case.received_region}，接收期限：{case.pickup_due}"], fields=[Field("note", "备注")]))
+    if "return_referral" in ctx.lawful:
+        forms.append(ActionForm(
+            key="return_referral", action="return_referral", title="退回收件点", submit="退回", danger=True,
+            fields=[Field("reasons", "退回理由", "textarea", required=True)]))
     return forms
 
 
@@ -457,7 +486,8 @@ def action_label(action: str) -> str:
         "decline_joint_extension": "已不同意联办件延期",
         "accept_on_commitment": "已告知承诺受理", "record_verification": "已登记承诺核查结果",
         "revoke": "已撤销准予决定", "mark_urgent": "已标记急办件", "record_objection": "已登记异议",
-        "chase_stage": "已催办会办部门",
+        "chase_stage": "已催办会办部门", "refer": "已上报", "accept_referral": "已接收上报件",
+        "return_referral": "已退回收件点", "receive_paper": "已登记纸质材料送达",
         "answer_objection": "已书面答复异议",
         "accept_with_deferred_materials": "已容缺受理", "receive_deferred_materials": "已登记补交容缺材料",
         "decide": _("decision recorded"), "issue_certificate": _("certificate issued"),

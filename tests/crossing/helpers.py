@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.contrib.auth import get_user_model
 
@@ -13,12 +14,21 @@ from onewindow.cases import bundle_services
 from onewindow.cases import services as case_services
 from onewindow.cases.models import BundleApplication, Case
 from onewindow.cases.rules import MaterialCheck
-from onewindow.catalog.models import Bundle, BundleItem, Material, ServiceItem, ServiceItemVersion, Stage
+from onewindow.cases.receiving import Authorization as AgentAuthorization
+from onewindow.catalog.models import (
+    Bundle,
+    BundleItem,
+    Material,
+    ReceivingPoint,
+    ServiceItem,
+    ServiceItemVersion,
+    Stage,
+)
 from onewindow.core.timesource import now
 from onewindow.online.models import ApplicantProfile
-from onewindow.organization.models import Authorization, Department, Region, Staff
+from onewindow.organization.models import Authorization, Department, Posting, Region, Staff, Window
 from onewindow.organization.rules import Power, Role
-from tests.cases.helpers import VALID_ID, Hall, at, hall_staff
+from tests.cases.helpers import VALID_ID, Hall, at, hall_item, hall_staff
 
 
 @dataclass
@@ -182,3 +192,50 @@ def applicant_account(phone: str = "13912345678", *, name: str = "张三", id_nu
     ApplicantProfile.objects.create(user=user, phone=phone, phone_verified_at=now(), created_at=now(),
                                     real_name=name, id_type="resident_id", id_number=id_number)
     return user
+
+
+@dataclass
+class Township:
+    """城关镇 under the hall's 云溪县: its center (window 01, a clerk), 河湾村's and 桃源村's proxy
+    agents posted at the township, the county item receivable there (上报件), and a township item
+    receivable at the county center (下放) with the township's clerk who accepts it."""
+
+    hall: Hall
+    town: Region
+    villages: tuple[Region, Region]
+    town_clerk: Staff
+    agents: tuple[Staff, Staff]
+    town_dept: Department
+    town_item: ServiceItem
+
+
+def build_township(hall: Hall) -> Township:
+    town = Region.objects.create(code="990121100000", name="城关镇", level=4, parent=hall.county, has_center=True)
+    villages = (Region.objects.create(code="990121100201", name="河湾村委会", level=5, parent=town),
+                Region.objects.create(code="990121100202", name="桃源村委会", level=5, parent=town))
+    window = Window.objects.create(region=town, number="01", name="综合窗口", kind="general")
+    town_dept = Department.objects.create(region=town, code="SHSW", name="城关镇社会事务办")
+    town_clerk = hall_staff("town.clerk", town, None, Role.CLERK, window=window, power=Power.ACCEPT,
+                            power_dept=town_dept)
+    agents = []
+    for username, village in (("agent", villages[0]), ("agent2", villages[1])):
+        user = get_user_model().objects.create_user(username=username, password="x-unused-Password1")
+        agent = Staff.objects.create(user=user, name=f"{village.name[:2]}代办员", employee_number=username,
+                                     region=village)
+        Posting.objects.create(staff=agent, role=Role.PROXY_AGENT, region=town)
+        agents.append(agent)
+    ReceivingPoint.objects.create(item=hall.item, region=town, forward_workdays=2)
+    town_item = hall_item(town, town_dept, "990121100SHSW000001", handling="committed", promised=10,
+                          stages=[{"name": "审查", "role": "clerk", "budget_workdays": 3}])
+    ReceivingPoint.objects.create(item=town_item, region=hall.county, forward_workdays=1)
+    return Township(hall=hall, town=town, villages=(villages[0], villages[1]), town_clerk=town_clerk,
+                    agents=(agents[0], agents[1]), town_dept=town_dept, town_item=town_item)
+
+
+def agent_filing(world: Township, *, agent: int = 0, when: datetime | None = None, **kw: Any) -> Case:
+    """A villager's application of the county item filed by a village agent at the township."""
+    hall = world.hall
+    return case_services.case_submit(
+        actor=world.agents[agent], item_code=hall.item.implementation_code, applicant=hall.applicant(),
+        materials=hall.checklist(), channel=Case.Channel.PROXY, at=when or at(2026, 11, 2),
+        authorization=kw.pop("authorization", AgentAuthorization("esign", "ES-20261102-0001")), **kw)
