@@ -27,6 +27,7 @@ from onewindow.organization.permissions import require
 
 from . import services as s
 from .actions import perform
+from .receiving import Authorization
 from .models import Case
 from .rules import Applicant, MaterialCheck
 
@@ -156,7 +157,17 @@ def _submit(actor: Staff, record: Mapping[str, Any], cache: dict[str, Staff]) ->
                          window_number=record.get("window_number") or None,
                          is_urgent=bool(record.get("is_urgent", False)),
                          at=_moment(record.get("submitted_at"), "submitted_at"),
-                         item_version=record.get("item_version"))
+                         item_version=record.get("item_version"), authorization=_authorization(record))
+
+
+def _authorization(record: dict[str, Any]) -> Authorization | None:
+    """村代办: the villager's authorization of the agent, ``{"kind", "reference"}``, if recorded."""
+    value = record.get("authorization")
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise DomainError("invalid_input", "authorization 应为包含 kind 和 reference 的对象", field="authorization")
+    return Authorization(str(value.get("kind", "")), str(value.get("reference", "")))
 
 
 def _apply(case: Case, index: int, event: Any, cache: dict[str, Staff], *, importer: Staff) -> None:

@@ -22,7 +22,16 @@ from onewindow.organization.permissions import Action, can, reaches, region_q
 from onewindow.organization.rules import Role, is_within, region_prefix
 from onewindow.organization.scoped_admin import RegionScopedAdmin
 
-from .models import Bundle, BundleItem, FeeItem, Material, ReceivingPoint, ServiceItem, ServiceItemVersion, Stage
+from .models import (
+    Bundle,
+    BundleItem,
+    FeeItem,
+    Material,
+    ReceivingPoint,
+    ServiceItem,
+    ServiceItemVersion,
+    Stage,
+)
 
 READ_ONLY_NOTE = _("事项版本只读：修改事项内容请发布新版本（目录导入 manage.py import_catalog，或事项维护功能），"
                    "已受理的办件保留其受理时的版本。")

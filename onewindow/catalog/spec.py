@@ -110,6 +110,9 @@ class ItemSpec:
     promised_note: str = ""
     handling_type: str = "committed"
     is_joint: bool = False
+    # 告知承诺制: the applicant may commit instead of missing materials; verified within these working days.
+    commitment_eligible: bool = False
+    verification_workdays: int = 20
     max_visits: int = 1
     visits_note: str = ""
     special_procedures: list[str] = field(default_factory=list)
@@ -241,6 +244,8 @@ FIELD_RULES: dict[type, dict[str, FieldRule]] = {
         "promised_unit": FieldRule(ENUM, LIMIT_UNIT_LABELS),
         "handling_type": FieldRule(ENUM, HANDLING_TYPE_LABELS),
         "is_joint": FieldRule(BOOL),
+        "commitment_eligible": FieldRule(BOOL),
+        "verification_workdays": FieldRule(INT, minimum=1, maximum=60),
         "max_visits": _COUNT,
         "special_procedures": FieldRule(ENUM_LIST, SPECIAL_PROCEDURE_LABELS),
         "online_depth": FieldRule(ENUM, ONLINE_DEPTH_LABELS),

@@ -502,6 +502,8 @@ class Story:
         return {
             "item_code": self.item.code, "applicant": self.party.applicant(rng, today), "materials": materials,
             "channel": self.channel, "window_number": self.window, "is_urgent": self.urgent,
+            # 村代办: the villager signed the authorization on the township's e-signature pad.
+            **({"authorization": {"kind": "esign", "reference": f"ES-{self.key}"}} if self.channel == "proxy" else {}),
             "submitted_at": moments[0], "submitted_by": self.submitted_by, "events": events,
         }
 

@@ -30,6 +30,7 @@ from onewindow.cases.dues import ENDED_TEXT, TIMELINESS_TEXT, shown_dues
 from onewindow.cases.levels import live_level
 from onewindow.cases.materials import how_obtained, terms_of
 from onewindow.cases.models import Case, CaseEvent, CaseTask
+from onewindow.cases.receiving import files_as_agent
 from onewindow.cases.rules import ID_TYPE_LABELS, MaterialState, visit_overrun
 from onewindow.cases.states import STATUS_LABELS, TERMINAL, Status
 from onewindow.cases.timeline import event_details
@@ -89,7 +90,7 @@ def _intake_context(staff: Staff, form: forms.IntakeForm, item: Any, *, q: str =
         "form": form, "item": item, "q": q, "windows": windows, "visit_warning": _visit_warning(item),
         "results": selectors.intake_items(staff, q) if q else None,
         "id_types": forms.id_type_choices(), "states": forms.material_state_labels(),
-        "max_upload_mb": _mb(), "kinds": Case.ApplicantKind.choices,
+        "max_upload_mb": _mb(), "kinds": Case.ApplicantKind.choices, "files_as_agent": files_as_agent(staff),
     }
 
 
@@ -127,12 +128,15 @@ def intake(request: HttpRequest) -> HttpResponse:
         form.add_error("window_number", _("Choose the receiving window."))
     # Every file is checked before the case exists: a refused scan leaves nothing behind.
     scans = forms.read_scans(form, request.FILES)
+    authorization = forms.read_authorization(form, request.POST, request.FILES, scans) if files_as_agent(
+        staff) else None
     if not form.has_errors and item is not None:
         try:
             case = services.intake_submit(
                 actor=staff, item_code=item.implementation_code, applicant=forms.applicant_of(form),
                 materials=forms.checklist_of(form), window_number=form.values.get("window_number") or None,
-                is_urgent=bool(form.values.get("is_urgent")), scans=scans, channel=_channel(staff))
+                is_urgent=bool(form.values.get("is_urgent")), scans=scans, channel=_channel(staff),
+                authorization=authorization)
         except DomainError as exc:
             form.add_error(exc.field, exc.message)
         else:
@@ -473,6 +477,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
                      [_row(c, c.acceptance_due, today) for c in box.to_notify]),
         InboxSection("awaiting_supplement", "待申请人补正", _("Acceptance due"),
                      [_row(c, c.acceptance_due, today) for c in box.awaiting_supplement]),
+        InboxSection("to_refer", "代收件：待初审上报（或已退回）", "上报期限",
+                     [_row(c, c.forward_due, today) for c in box.to_refer]),
+        InboxSection("referrals", "上报件：待接收", "接收期限",
+                     [_row(c, c.pickup_due, today) for c in box.referrals]),
         InboxSection("awaiting_acceptance", "已收件，待有受理权限的人员受理", _("Acceptance due"),
                      [_row(c, c.acceptance_due, today) for c in box.awaiting_acceptance]),
         InboxSection("tasks", _("Review stages"), _("Stage due"), tasks),

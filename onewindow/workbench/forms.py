@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 from onewindow.cases.actions import action_inputs
 from onewindow.cases.lengths import APPLICANT_MAX_LENGTHS
 from onewindow.cases.materials import how_obtained
+from onewindow.cases.receiving import Authorization
+from onewindow.cases.referral_rules import AUTHORIZATION_MATERIAL
 from onewindow.cases.rules import (
     ID_TYPE_LABELS,
     Applicant,
@@ -207,6 +209,26 @@ def read_scans(form: IntakeForm, files: Mapping[str, Any]) -> list[CheckedFile]:
         except DomainError as exc:
             form.add_error(exc.field, exc.message)
     return scans
+
+
+def read_authorization(form: IntakeForm, post: QueryDict, files: Mapping[str, Any],
+                       scans: list[CheckedFile]) -> Authorization | None:
+    """村代办: the villager's signed authorization — a scan (kept with the case's scans under
+    :data:`AUTHORIZATION_MATERIAL`) or an e-signature record number; None when neither is given
+    (the service then refuses, naming the rule)."""
+    form.values["authorization_esign"] = post.get("authorization_esign", "").strip()
+    upload = files.get("authorization_file")
+    if upload is not None:
+        try:
+            scan = check_file(upload, material=AUTHORIZATION_MATERIAL, field="authorization")
+        except DomainError as exc:
+            form.add_error("authorization", exc.message)
+            return None
+        scans.append(scan)
+        return Authorization("scan", scan.sha256)
+    if form.values["authorization_esign"]:
+        return Authorization("esign", form.values["authorization_esign"])
+    return None
 
 
 def applicant_of(form: IntakeForm) -> Applicant:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from onewindow.cases.events import EventKind
 from onewindow.cases.models import Case, CaseEvent, CaseTask
+from onewindow.cases.receiving import receivable_items
 from onewindow.cases.selectors import case_for
+from onewindow.cases.states import TERMINAL, Status
 from onewindow.catalog.models import Material, ServiceItem
 from onewindow.catalog.selectors import published_items, search_items
 from onewindow.core.errors import NotFound
@@ -47,9 +49,15 @@ def intake_items(staff: Staff, q: str, *, limit: int = 20) -> list[ServiceItem]:
     clerk of a market window never sees the civil affairs items of the general window next door.
     """
     found: dict[int, ServiceItem] = {}
-    for code in _submit_region_codes(staff):
+    receivable = set(receivable_items(staff))  # 上报件 / 下放: another region's items received here
+    codes = _submit_region_codes(staff)
+    if receivable:
+        codes += [c for c in ServiceItem.objects.filter(pk__in=receivable).values_list("region__code", flat=True)
+                  .distinct() if c not in codes]
+    for code in codes:
         for item in search_items(q, region_code=code, limit=200):
-            if item.id not in found and can(staff, Action.CASE_SUBMIT, region=item.region, item=item):
+            if item.id not in found and (item.id in receivable
+                                         or can(staff, Action.CASE_SUBMIT, region=item.region, item=item)):
                 found[item.id] = item
             if len(found) >= limit:
                 return list(found.values())
@@ -65,7 +73,9 @@ def intake_item(staff: Staff, code: str) -> ServiceItem | None:
     item = (published_items().filter(implementation_code=code)
             .prefetch_related(Prefetch("current_version__materials", queryset=Material.objects.order_by("order")))
             .first())
-    if item is None or not can(staff, Action.CASE_SUBMIT, region=item.region, item=item):
+    if item is None:
+        return None
+    if not can(staff, Action.CASE_SUBMIT, region=item.region, item=item) and item.id not in receivable_items(staff):
         return None
     return item
 
@@ -187,3 +197,37 @@ def id_view_summary(views: QuerySet[IdView]) -> IdViewSummary:
     top = [(r["staff__name"], r["n"])
            for r in views.order_by().values("staff__name").annotate(n=Count("id")).order_by("-n")[:5]]
     return IdViewSummary(total=views.count(), by_field=by_field, by_reason=by_reason, top_staff=top)
+
+
+# --- 村代办: the agent's day ------------------------------------------------------------------------
+
+
+@dataclass
+class AgentDay:
+    """A proxy agent's filings as their daily work reads them: what they owe first."""
+
+    paper_owed: list[Case]  # paper materials to bring to the township center (by their date)
+    to_hand_over: list[Case]  # results issued: take them to the villager
+    in_progress: list[Case]  # at the township, on the way, or with the department
+    concluded: list[Case]  # the last thirty days' concluded filings
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {"paper_owed": len(self.paper_owed), "to_hand_over": len(self.to_hand_over),
+                "in_progress": len(self.in_progress), "concluded": len(self.concluded)}
+
+
+def agent_day(staff: Staff, today: date, *, limit: int = 200) -> AgentDay:
+    """What waits for a proxy agent (村代办员) today, from the cases they filed only."""
+    mine = Case.objects.filter(filed_by=staff).select_related("item_version", "region", "received_region")
+    open_statuses = [s for s in Status if s not in TERMINAL]
+    since = today - timedelta(days=30)
+    return AgentDay(
+        paper_owed=list(mine.filter(paper_received_on__isnull=True, status__in=open_statuses)
+                        .order_by("paper_due", "submitted_at")[:limit]),
+        to_hand_over=list(mine.filter(status=Status.CERTIFICATE_ISSUED).order_by("issuance_due")[:limit]),
+        in_progress=list(mine.filter(status__in=[s for s in open_statuses if s != Status.CERTIFICATE_ISSUED])
+                         .exclude(paper_received_on__isnull=True).order_by("submitted_at")[:limit]),
+        concluded=list(mine.filter(status__in=list(TERMINAL), concluded_at__date__gte=since)
+                       .order_by("-concluded_at")[:limit]),
+    )

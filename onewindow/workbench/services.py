@@ -13,6 +13,7 @@ from pathlib import Path
 from django.db import transaction
 
 from onewindow.cases.models import Case
+from onewindow.cases.receiving import Authorization
 from onewindow.cases.rules import Applicant, MaterialCheck
 from onewindow.cases.selectors import can_view_case
 from onewindow.cases.services import case_submit
@@ -60,7 +61,7 @@ def _write_scans(case: Case, scans: Sequence[CheckedFile], *, actor: Staff | Non
 
 def intake_submit(*, actor: Staff, item_code: str, applicant: Applicant, materials: list[MaterialCheck],
                   window_number: str | None, is_urgent: bool, scans: Sequence[CheckedFile],
-                  channel: str = Case.Channel.WINDOW) -> Case:
+                  channel: str = Case.Channel.WINDOW, authorization: Authorization | None = None) -> Case:
     """收件 at a window with the scans taken in: the case and its scans, or neither.
 
     The scans were checked before (content type, size), so the only failure left here is the
@@ -68,7 +69,8 @@ def intake_submit(*, actor: Staff, item_code: str, applicant: Applicant, materia
     """
     with transaction.atomic():
         case = case_submit(actor=actor, item_code=item_code, applicant=applicant, materials=materials,
-                           channel=channel, window_number=window_number or None, is_urgent=is_urgent)
+                           channel=channel, window_number=window_number or None, is_urgent=is_urgent,
+                           authorization=authorization)
         _write_scans(case, scans, actor=actor)
     return case
 

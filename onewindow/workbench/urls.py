@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import bundle_views, case_views, id_view_log, views
+from . import agent_views, bundle_views, case_views, id_view_log, views
 
 app_name = "workbench"
 urlpatterns = [
@@ -19,6 +19,7 @@ urlpatterns = [
     path("intake/items/", case_views.intake_items, name="intake_items"),
     path("intake/checklist/", case_views.intake_checklist, name="intake_checklist"),
     path("inbox/", case_views.inbox, name="inbox"),
+    path("agent/", agent_views.agent_day, name="agent_day"),
     path("cases/<str:number>/", case_views.case_page, name="case"),
     path("cases/<str:number>/act/<str:action>/", case_views.case_act, name="case_act"),
     path("cases/<str:number>/full-id/", case_views.case_full_id, name="case_full_id"),

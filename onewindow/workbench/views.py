@@ -30,6 +30,7 @@ _ROLE_PAGES: list[tuple[str, object, frozenset[Role] | None]] = [
     ("workbench:organization", _("Organization"), None),
     ("workdays:calculator", _("Working-day calendar"), None),
     ("workdays:publish", _("Publish the holiday calendar"), frozenset({Role.CENTER_ADMIN})),
+    ("workbench:agent_day", "我的代办", frozenset({Role.PROXY_AGENT})),
     ("workbench:intake", _("Receive an application"), frozenset({Role.CLERK, Role.PROXY_AGENT})),
     ("workbench:bundle_intake", "一件事收件", frozenset({Role.CLERK, Role.PROXY_AGENT})),
     ("workbench:bundles", "一件事申请", None),

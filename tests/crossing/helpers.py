@@ -13,8 +13,8 @@ from django.contrib.auth import get_user_model
 from onewindow.cases import bundle_services
 from onewindow.cases import services as case_services
 from onewindow.cases.models import BundleApplication, Case
-from onewindow.cases.rules import MaterialCheck
 from onewindow.cases.receiving import Authorization as AgentAuthorization
+from onewindow.cases.rules import MaterialCheck
 from onewindow.catalog.models import (
     Bundle,
     BundleItem,

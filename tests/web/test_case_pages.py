@@ -181,9 +181,26 @@ def test_intake_happy_path_creates_the_case_with_its_scans(client, desk, setting
 def test_proxy_agent_files_as_proxy_channel(client, desk):
     proxy = _extra_staff(desk, "proxy", Role.PROXY_AGENT)
     client.force_login(proxy.user)
-    response = client.post("/staff/intake/", intake_data(desk, window_number=""))
+    # 村代办: never without the villager's signed authorization, and the form says so
+    refused = client.post("/staff/intake/", intake_data(desk, window_number=""))
+    assert refused.status_code == 400
+    assert "授权委托书" in refused.content.decode()
+    assert not Case.objects.exists()
+    response = client.post("/staff/intake/", {
+        **intake_data(desk, window_number=""),
+        "authorization_file": SimpleUploadedFile("sq.pdf", PDF, content_type="application/pdf")})
     assert response.status_code == 302
-    assert Case.objects.get().channel == "proxy"
+    case = Case.objects.get()
+    assert case.channel == "proxy"
+    assert case.filed_by == proxy
+    assert case.paper_due is not None
+    assert list(CaseScan.objects.filter(case=case).values_list("material", flat=True)) == ["代办授权委托书"]
+    assert case.events.get(kind="submitted").payload["agent"]["authorization"]["kind"] == "scan"
+    # the agent's day lists it: paper to bring to the township
+    day = client.get("/staff/agent/")
+    assert day.status_code == 200
+    assert case.number in day.content.decode()
+    assert [r["case"].pk for r in day.context["sections"][0][2]] == [case.pk]
 
 
 def test_bad_id_number_keeps_the_form_marks_the_field_and_saves_nothing(client, desk, settings):
