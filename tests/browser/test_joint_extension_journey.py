@@ -1,5 +1,6 @@
 """A joint case (联办件) with two co-handling departments and a government-approved extension, in a
-real browser: the co-handler (住建局) gives its opinion, the lead department's chief representative
+real browser: the two co-handlers (住建局, 环保局) give their opinions, each from its own inbox and
+stage; the lead department's chief representative
 asks the county government head for 10 more working days (行政许可法 第四十二条第二款), the head
 finds the request in the inbox and approves it, the lead reviewer completes the last stage, and the
 chief grants the case; the history names who approved the extension."""
@@ -16,8 +17,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_joint_case_with_two_co_handlers_and_a_government_approved_extension(page, hall):
-    joint = build_joint(hall)
-    for staff in (hall.reviewer, hall.chief, joint.co_reviewer, joint.head):
+    joint = build_joint(hall, co_handlers=2)
+    assert joint.co_reviewer2 is not None
+    for staff in (hall.reviewer, hall.chief, joint.co_reviewer, joint.co_reviewer2, joint.head):
         staff.user.set_password(PASSWORD)
         staff.user.save(update_fields=["password"])
     case = joint_case(joint, recent=True)
@@ -29,9 +31,21 @@ def test_a_joint_case_with_two_co_handlers_and_a_government_approved_extension(p
     page.fill("#f-complete_stage-3-opinion", "住建部门同意")
     submit_form(page, "complete_stage-3")
     log_out(page)
-    # the lead's chief representative may not grant it, and asks the government head instead
+    # the second co-handler (环保局) on its own stage, in its own inbox
+    log_in(page, joint.co_reviewer2.user.username)
+    page.goto("/staff/inbox/")
+    assert case.number in page.get_by_test_id("section-tasks").inner_text()
+    page.goto(url)
+    page.fill("#f-complete_stage-4-opinion", "环保部门同意")
+    submit_form(page, "complete_stage-4")
+    log_out(page)
+    # the lead's chief representative reads both opinions side by side, may not grant it, and asks
+    # the government head instead
     log_in(page, hall.chief.user.username)
     page.goto(url)
+    side_by_side = page.get_by_test_id("co-handlers").inner_text()
+    assert "住建部门同意" in side_by_side
+    assert "环保部门同意" in side_by_side
     assert "本级人民政府负责人批准" in page.content()
     page.fill("#f-request_joint_extension-workdays", "10")
     page.fill("#f-request_joint_extension-reason", "工商部门需补充现场核查")

@@ -39,12 +39,16 @@ class Joint:
     co_reviewer: Staff
     head: Staff  # 云溪县人民政府负责人
     other_head: Staff  # 邻水县人民政府负责人
+    co_dept2: Department | None = None  # 云溪县环保局, the second co-handler (``co_handlers=2``)
+    co_reviewer2: Staff | None = None
 
 
-def build_joint(hall: Hall) -> Joint:
+def build_joint(hall: Hall, *, co_handlers: int = 1) -> Joint:
     """A joint item of the hall's county: 受理 (clerk), then 工商 and 住建 review in parallel, then
-    the decision; statutory limit 45 working days (行政许可法 第四十二条第二款)."""
+    the decision; statutory limit 45 working days (行政许可法 第四十二条第二款). With
+    ``co_handlers=2`` 环保 reviews in parallel too (stage 4) and the decision is stage 5."""
     co_dept = Department.objects.create(region=hall.county, code="ZJJ", name="云溪县住建局")
+    co_dept2 = Department.objects.create(region=hall.county, code="HBJ", name="云溪县环保局") if co_handlers > 1 else None
     item = ServiceItem.objects.create(region=hall.county, department=hall.dept,
                                       implementation_code="990121GSJ0000000009", basic_code="990121GSJ000")
     v = ServiceItemVersion.objects.create(
@@ -54,7 +58,8 @@ def build_joint(hall: Hall) -> Joint:
         is_joint=True)
     Material.objects.create(version=v, order=1, name="申请书", required=True)
     stages = [("受理", hall.dept.code, "clerk", 0, None), ("工商审查", hall.dept.code, "reviewer", 5, 1),
-              ("住建会审", "ZJJ", "reviewer", 5, 1), ("决定", hall.dept.code, "chief_representative", 1, None)]
+              ("住建会审", "ZJJ", "reviewer", 5, 1), *([("环保会审", "HBJ", "reviewer", 5, 1)] if co_dept2 else []),
+              ("决定", hall.dept.code, "chief_representative", 1, None)]
     for order, (name, code, role, budget, group) in enumerate(stages, start=1):
         Stage.objects.create(version=v, order=order, name=name, department_code=code, role=role,
                              budget_workdays=budget, parallel_group=group)
@@ -63,7 +68,9 @@ def build_joint(hall: Hall) -> Joint:
     return Joint(hall=hall, item=item, co_dept=co_dept,
                  co_reviewer=hall_staff("co_reviewer", hall.county, co_dept, Role.REVIEWER),
                  head=hall_staff("xianzhang", hall.county, None, Role.GOVERNMENT_HEAD),
-                 other_head=hall_staff("linshui_head", hall.other_county, None, Role.GOVERNMENT_HEAD))
+                 other_head=hall_staff("linshui_head", hall.other_county, None, Role.GOVERNMENT_HEAD),
+                 co_dept2=co_dept2,
+                 co_reviewer2=hall_staff("co_reviewer2", hall.county, co_dept2, Role.REVIEWER) if co_dept2 else None)
 
 
 def joint_case(joint: Joint, *, recent: bool = False) -> Case:
