@@ -260,6 +260,13 @@ class ReceivePaperIn(ActionIn):
     note: Text = ""
 
 
+class AssignHandlerIn(ActionIn):
+    """确定全程承办人 (assign_handler)."""
+
+    handler_id: Whole = Field(ge=1, le=DB_INT_MAX, description="全程承办人的工作人员 ID")
+    reason: Text = Field(description="理由")
+
+
 class DecideIn(ActionIn):
     """决定 (decide)."""
 
@@ -360,6 +367,8 @@ ACTIONS: dict[str, Action] = {
     "return_referral": Action(ReturnReferralIn, lambda c, i: referrals.case_return_referral(
         **c.kwargs(), reasons=i.reasons)),
     "receive_paper": Action(ReceivePaperIn, lambda c, i: referrals.case_receive_paper(**c.kwargs(), note=i.note)),
+    "assign_handler": Action(AssignHandlerIn, lambda c, i: s.case_assign_handler(
+        **c.kwargs(), handler_id=i.handler_id, reason=i.reason)),
     "decide": Action(DecideIn, lambda c, i: s.case_decide(**c.kwargs(), grant=i.grant, reasons=i.reasons)),
     "issue_certificate": Action(IssueCertificateIn, lambda c, i: s.case_issue_certificate(**c.kwargs())),
     "deliver": Action(DeliverIn, lambda c, i: s.case_deliver(

@@ -45,6 +45,7 @@ class EventKind(StrEnum):
     REFERRAL_ACCEPTED = "referral_accepted"  # the deciding department picks it up
     REFERRAL_RETURNED = "referral_returned"  # … or returns it to the receiving point with reasons
     PAPER_RECEIVED = "paper_received"  # 村代办: the agent's paper materials reached the township center
+    HANDLER_ASSIGNED = "handler_assigned"  # 全程承办人 named or changed
 
 
 EVENT_LABELS: dict[EventKind, str] = {
@@ -63,7 +64,7 @@ EVENT_LABELS: dict[EventKind, str] = {
     EventKind.MARKED_URGENT: "标记急办",
     EventKind.OBJECTION_RECORDED: "登记异议", EventKind.OBJECTION_ANSWERED: "答复异议",
     EventKind.REFERRED: "上报", EventKind.REFERRAL_ACCEPTED: "接收上报件", EventKind.REFERRAL_RETURNED: "退回上报件",
-    EventKind.PAPER_RECEIVED: "纸质材料送达",
+    EventKind.PAPER_RECEIVED: "纸质材料送达", EventKind.HANDLER_ASSIGNED: "确定全程承办人",
 }
 
 

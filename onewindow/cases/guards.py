@@ -424,6 +424,7 @@ def verdicts(case: Case, staff: Staff, *, events: Sequence[CaseEvent], tasks: Se
         offer("record_objection", "record_objection", Action.RECORD_OBJECTION, Perm.CASE_SUBMIT)
     if any(not o.get("answered") for o in case.objections or ()):
         offer("answer_objection", "answer_objection", Action.ANSWER_OBJECTION, Perm.CASE_DECIDE)
+    offer("assign_handler", "assign_handler", Action.ASSIGN_HANDLER, Perm.CASE_REASSIGN)
     if not case.urgent_reason:
         offer("mark_urgent", "mark_urgent", Action.MARK_URGENT, Perm.CASE_GRANT_EXTENSION)
     if case.verification_result == "false":

@@ -33,12 +33,12 @@ PROJECTED_FIELDS = (
     "applicant_account_id", "is_urgent", "submitted_at", "extension_requested_days", "acceptance_due", "is_paused",
     "clock_provisional",
     *("received_region_id", "referral_state", "forward_due", "pickup_due", "filed_by_id", "paper_due",
-      "paper_received_on"),
+      "paper_received_on", "handler_id"),
 )
 # Columns projected since the referrals (issue 16): an event sealed before them does not hold
 # them, and the row must then still have them empty (a case that predates them never had one).
 LATER_FIELDS = {"received_region_id": None, "referral_state": "", "forward_due": None, "pickup_due": None,
-                "filed_by_id": None, "paper_due": None, "paper_received_on": None}
+                "filed_by_id": None, "paper_due": None, "paper_received_on": None, "handler_id": None}
 
 
 # Personal data never goes into the events in clear (it is encrypted at rest in the row): the

@@ -27,8 +27,8 @@ from onewindow.organization.permissions import require
 
 from . import services as s
 from .actions import perform
-from .receiving import Authorization
 from .models import Case
+from .receiving import Authorization
 from .rules import Applicant, MaterialCheck
 
 

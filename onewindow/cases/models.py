@@ -120,6 +120,10 @@ class Case(models.Model):
                                  related_name="filed_cases", verbose_name=_("代办员"))
     paper_due = models.DateField(_("纸质材料送达期限"), null=True, blank=True)
     paper_received_on = models.DateField(_("纸质材料送达日期"), null=True, blank=True)
+    # 全程承办人 (seed 001: 确定该事项的全程承办人，并作为办理责任人): named at acceptance, changed only
+    # by ``assign_handler`` (an event each time), shown to the applicant.
+    handler = models.ForeignKey("organization.Staff", models.PROTECT, null=True, blank=True,
+                                related_name="handled_cases", verbose_name=_("全程承办人"))
 
     # The clock, materialized on every transition and calendar change.
     acceptance_due = models.DateField(_("受理决定期限"), null=True, blank=True, db_index=True)

@@ -235,3 +235,9 @@ def visit_overrun(*, visits: int, max_visits: int) -> str:
 # denial, a grant with nothing to issue, a delivery); anything else is what the clerk wrote when
 # concluding an instant case on the spot, and belongs in the history the applicant reads.
 CONCLUSION_CODES = frozenset({"granted", "denied", "delivered"})
+
+
+def handler_label(staff: Any) -> str:
+    """How a 全程承办人 is named to the applicant: name and employee number, as the hall's public
+    identity board (岗位公示) shows them."""
+    return f"{staff.name}（工号 {staff.employee_number}）"

@@ -359,3 +359,15 @@ def retimed_cases(staff: Staff, *, change: int | None = None, limit: int = 500) 
     return [Retimed(case=e.case, at=e.at, change=e.payload.get("change"),
                     calendar_version=int(e.payload.get("calendar_version") or 0), moved=e.payload.get("moved", {}))
             for e in events[:limit]]
+
+
+_HANDLER_ROLES = frozenset({Role.CLERK, Role.REVIEWER, Role.CHIEF_REPRESENTATIVE})
+
+
+def handler_candidates(case: Case) -> list[Staff]:
+    """Who may answer for a case end to end: the window and back-office staff of its department."""
+    people = (Staff.objects.filter(postings__role__in=[r.value for r in _HANDLER_ROLES], postings__region=case.region)
+              .filter(Q(postings__department=case.department) | Q(postings__department__isnull=True,
+                                                                   postings__window__departments=case.department))
+              .distinct().order_by("name"))
+    return [p for p in people if can(p, Action.CASE_VIEW, region=case.region, department=case.department)]

@@ -46,7 +46,15 @@ from .models import Case, CaseNumberSequence, CaseTask, CreditRecord
 from .receiving import Authorization, check_authorization, files_as_agent, receiving_point
 from .referral_rules import PAPER_WORKDAYS, ReferralState, direction
 from .referral_rules import PENDING as PENDING_REFERRAL
-from .rules import Applicant, MaterialCheck, check_applicant, check_materials, with_obtained_materials
+from .rules import (
+    Applicant,
+    MaterialCheck,
+    check_applicant,
+    check_materials,
+    handler_label,
+    with_obtained_materials,
+)
+from .selectors import handler_candidates
 from .states import Status, TransitionRefused
 from .timing import (
     calendar_of,
@@ -102,6 +110,10 @@ def _applicant_label(case: Case, imported_by: Staff | None) -> str:
 AGENT_PERMS = frozenset({Perm.CASE_SUBMIT, Perm.CASE_DELIVER})
 
 
+_ACCEPTING = frozenset({states.Action.ACCEPT, states.Action.ACCEPT_WITH_DEFERRED_MATERIALS,
+                        states.Action.ACCEPT_ON_COMMITMENT, states.Action.CONCLUDE_INSTANT})
+
+
 def _act(*, case_id: int, actor: Staff | None, perm: Perm | None, action: states.Action, at: datetime | None,
          expected_version: int | None, events: Callable[[Case], list[tuple[str, dict[str, Any]]]],
          mutate: Callable[[Case], None] | None = None, applicant: Any = None,
@@ -133,6 +145,10 @@ def _act(*, case_id: int, actor: Staff | None, perm: Perm | None, action: states
         guards.refuse_unless(guards.referral_refusal(case, action))
         guards.refuse_unless(guards.external_refusal(case, action))  # what apps above add (fees)
         planned = events(case)
+        if action in _ACCEPTING and actor is not None and case.handler_id is None and planned:
+            # 全程承办人: whoever accepts the application answers for it until someone is named instead.
+            case.handler = actor
+            planned[0] = (planned[0][0], {**planned[0][1], "handler": handler_label(actor)})
         if mutate is not None:
             mutate(case)
         for kind, payload in planned:
@@ -861,6 +877,32 @@ def case_reassign_task(*, case_id: int, actor: Staff, stage_order: int, assignee
         return reassigned
 
     return _act(case_id=case_id, actor=actor, perm=None, action=states.Action.REASSIGN_TASK, at=moment,
+                expected_version=expected_version, events=plan)
+
+
+def case_assign_handler(*, case_id: int, actor: Staff, handler_id: int, reason: str, at: datetime | None = None,
+                        expected_version: int | None = None) -> Case:
+    """全程承办人: the chief representative names who answers for the case from here to its
+    delivery (seed 001: 确定该事项的全程承办人，并作为办理责任人), with a reason; each change is an
+    event, and the applicant sees who it is."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("handler.reason_required", "变更全程承办人须说明理由", field="reason")
+    if len(reason) > 200:
+        raise DomainError("handler.reason_too_long", "理由不能超过200字", field="reason")
+
+    def plan(c: Case) -> list[tuple[str, dict[str, Any]]]:
+        chosen = next((p for p in handler_candidates(c) if p.pk == handler_id), None)
+        if chosen is None:
+            raise DomainError("handler.not_candidate", "全程承办人须为本部门的窗口或审核人员", field="handler_id")
+        if chosen.pk == c.handler_id:
+            raise DomainError("handler.unchanged", f"{chosen.name}已是本件的全程承办人", field="handler_id")
+        previous = handler_label(c.handler) if c.handler_id else ""
+        c.handler = chosen
+        return [(EventKind.HANDLER_ASSIGNED, {"handler": handler_label(chosen), "previous": previous,
+                                              "reason": reason})]
+
+    return _act(case_id=case_id, actor=actor, perm=Perm.CASE_REASSIGN, action=states.Action.ASSIGN_HANDLER, at=at,
                 expected_version=expected_version, events=plan)
 
 

@@ -76,6 +76,7 @@ class Action(StrEnum):
     ACCEPT_REFERRAL = "accept_referral"
     RETURN_REFERRAL = "return_referral"
     RECEIVE_PAPER = "receive_paper"  # 村代办: the agent's paper materials at the township center
+    ASSIGN_HANDLER = "assign_handler"  # 全程承办人: the chief representative names or changes them
     DECIDE_GRANT = "decide_grant"
     DECIDE_DENY = "decide_deny"
     ISSUE_CERTIFICATE = "issue_certificate"
@@ -137,6 +138,8 @@ TRANSITIONS: dict[Action, Move[Status]] = {
     Action.ACCEPT_REFERRAL: _move({Status.SUBMITTED}, None, "case.accept", "接收上报件"),
     Action.RETURN_REFERRAL: _move({Status.SUBMITTED}, None, "case.accept", "退回上报件"),
     Action.RECEIVE_PAPER: _move(set(OPEN), None, "case.submit", "登记纸质材料送达"),
+    Action.ASSIGN_HANDLER: _move(OPEN - {Status.SUBMITTED, Status.AWAITING_SUPPLEMENT}, None, "case.reassign",
+                                 "确定全程承办人"),
     Action.DECIDE_GRANT: _move({Status.IN_REVIEW}, Status.GRANTED, "case.decide", "作出准予决定"),
     Action.DECIDE_DENY: _move({Status.IN_REVIEW}, Status.CONCLUDED, "case.decide", "作出不予决定"),
     Action.ISSUE_CERTIFICATE: _move({Status.GRANTED}, Status.CERTIFICATE_ISSUED, "case.issue_certificate", "制证"),

@@ -62,6 +62,11 @@ def _for_staff(event: CaseEvent, item_type: str) -> list[tuple[str, str]]:
 
     add(_("Stage"), p.get("stage_name"))
     add(_("Opinion"), p.get("opinion"))
+    add("全程承办人", p.get("handler"))
+    add("原承办人", p.get("previous"))
+    if event.kind in (EventKind.REFERRED, EventKind.REFERRAL_RETURNED):
+        add("收件点", p.get("from") if event.kind == EventKind.REFERRED else p.get("to"))
+        add("接收期限", p.get("pickup_due"))
     if event.kind == EventKind.DECIDED:
         add(_("Outcome"), _(words.grant) if p.get("outcome") == "grant" else _(words.deny))
     add(_("Reasons"), p.get("reasons"))
@@ -118,6 +123,13 @@ def _for_applicant(event: CaseEvent, item_type: str) -> list[tuple[str, str]]:
         add("可向以下机关申请", p.get("where_to_apply"))
     elif kind == EventKind.STAGE_COMPLETED:
         add("环节", p.get("stage_name"))
+    elif kind in (EventKind.ACCEPTED, EventKind.HANDLER_ASSIGNED):
+        add("全程承办人", p.get("handler"))
+    elif kind == EventKind.REFERRED:
+        add("收件点", p.get("from"))
+        add("报送", p.get("to"))
+    elif kind == EventKind.REFERRAL_RETURNED:
+        add("退回理由", p.get("reasons"))
     elif kind in (EventKind.SPECIAL_PROCEDURE_STARTED, EventKind.SPECIAL_PROCEDURE_ENDED):
         add("特别程序", SPECIAL_PROCEDURE_LABELS.get(p.get("procedure"), p.get("procedure")))
         add("理由或依据", p.get("reason"))

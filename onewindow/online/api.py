@@ -69,6 +69,8 @@ class ProgressOut(Schema):
     applicant: str = Field(description="申请人（自然人姓名已脱敏）")
     applicant_kind: str
     channel: str = Field(description="online 网上；window 窗口；proxy 代办；import 导入")
+    handler: str = Field(description="全程承办人（姓名和工号；受理后确定）")
+    received_at: str = Field(description="上报件：收件点及上报状态；在决定机关收件的为空")
     submitted_at: str
     accepted_on: str | None
     concluded_at: str | None
@@ -90,7 +92,8 @@ def progress_json(p: selectors.Progress) -> dict[str, Any]:
     return {
         "number": p.number, "item_name": p.item_name, "department": p.department, "status": p.status,
         "status_label": p.status_label, "applicant": p.applicant, "applicant_kind": p.applicant_kind,
-        "channel": p.channel, "submitted_at": p.submitted_at.isoformat(), "accepted_on": _iso(p.accepted_on),
+        "channel": p.channel, "handler": p.handler, "received_at": p.received_at,
+        "submitted_at": p.submitted_at.isoformat(), "accepted_on": _iso(p.accepted_on),
         "concluded_at": _iso(p.concluded_at),
         "steps": [{"label": s.label, "state": s.state, "on": _iso(s.on)} for s in p.steps],
         "dues": [{"name": d.name, "label": d.label, "due": d.day.isoformat(), "deadline": d.deadline.isoformat(),

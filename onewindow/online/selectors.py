@@ -20,6 +20,8 @@ from django.utils.translation import gettext
 from onewindow.cases.dues import ended_text, shown_dues
 from onewindow.cases.events import EventKind
 from onewindow.cases.models import Case, CaseEvent
+from onewindow.cases.referral_rules import REFERRAL_LABELS, ReferralState
+from onewindow.cases.rules import handler_label
 from onewindow.cases.selectors import can_view_case, case_view, event_label
 from onewindow.cases.states import STATUS_LABELS, Status
 from onewindow.cases.timeline import DUE_LABELS, Audience, event_details
@@ -263,7 +265,8 @@ class ExtensionLine:
 @dataclass(frozen=True)
 class Progress:
     """A case as its applicant may follow it, with nothing a stranger with the code should not see:
-    no full ID, a person's name masked, no staff names, no internal opinions."""
+    no full ID, a person's name masked, no internal opinions, no staff names but the 全程承办人's
+    (named and numbered as the hall's public identity board names them)."""
 
     number: str
     item_name: str
@@ -273,6 +276,8 @@ class Progress:
     applicant: str  # masked for a person
     applicant_kind: str
     channel: str
+    handler: str  # 全程承办人, once named
+    received_at: str  # 上报件: the receiving point and where the referral stands
     submitted_at: datetime
     accepted_on: date | None
     concluded_at: datetime | None
@@ -293,6 +298,9 @@ PUBLIC_EVENTS = frozenset({
     EventKind.SUBMITTED, EventKind.SUPPLEMENT_REQUESTED, EventKind.SUPPLEMENTED, EventKind.ACCEPTED, EventKind.DEEMED_ACCEPTED, EventKind.REFUSED,
     EventKind.STAGE_COMPLETED, EventKind.SPECIAL_PROCEDURE_STARTED, EventKind.SPECIAL_PROCEDURE_ENDED, EventKind.EXTENSION_GRANTED, EventKind.DECIDED,
     EventKind.CERTIFICATE_ISSUED, EventKind.DELIVERED, EventKind.CONCLUDED, EventKind.WITHDRAWN, EventKind.CALENDAR_RETIMED,
+    # 上报件 and 村代办: where the application is on its way; 全程承办人: who answers for it.
+    EventKind.REFERRED, EventKind.REFERRAL_ACCEPTED, EventKind.REFERRAL_RETURNED, EventKind.PAPER_RECEIVED,
+    EventKind.HANDLER_ASSIGNED,
 })
 
 
@@ -393,6 +401,9 @@ def progress_of(case: Case, *, as_of: datetime | None = None) -> Progress:
         status=case.status, status_label=gettext(STATUS_LABELS[Status(case.status)]),
         applicant=mask_name(case.applicant_name) if person else case.applicant_name,
         applicant_kind=case.applicant_kind, channel=case.channel, submitted_at=case.submitted_at,
+        handler=handler_label(case.handler) if case.handler_id else "",
+        received_at=(f"{case.received_region.name}（{REFERRAL_LABELS[ReferralState(case.referral_state)]}）"
+                     if case.received_region_id else ""),
         accepted_on=case.accepted_on, concluded_at=case.concluded_at,
         steps=_steps(case, events, view.tasks), dues=dues,
         timeline=[TimelineEntry(seq=e.seq, kind=e.kind, label=event_label(e.kind), at=e.at,

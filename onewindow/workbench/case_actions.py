@@ -23,7 +23,7 @@ from onewindow.cases import materials as case_materials
 from onewindow.cases.events import EventKind
 from onewindow.cases.models import Case, CaseTask
 from onewindow.cases.rules import visit_overrun
-from onewindow.cases.selectors import CaseView
+from onewindow.cases.selectors import CaseView, handler_candidates
 from onewindow.cases.services import DENIAL_RIGHTS
 from onewindow.cases.states import TRANSITIONS
 from onewindow.catalog.rules import (
@@ -465,6 +465,14 @@ def _crossing_forms(ctx: _Ctx) -> list[ActionForm]:
                 notes=[f"异议：{o['content']}", f"答复期限：{o['due']}"],
                 fields=[Field("answer", "答复意见", "textarea", required=True),
                         Field("reasons", "理由", "textarea", required=True)]))
+    if "assign_handler" in ctx.lawful:
+        people = [p for p in handler_candidates(ctx.case) if p.pk != ctx.case.handler_id]
+        forms.append(ActionForm(
+            key="assign_handler", action="assign_handler", title="确定全程承办人", submit="确定",
+            notes=[f"现承办人：{ctx.case.handler.name}" if ctx.case.handler_id else "尚未确定全程承办人"],
+            fields=[Field("handler_id", "全程承办人", "select", required=True,
+                          choices=[(str(p.pk), f"{p.name}（{p.employee_number}）") for p in people]),
+                    Field("reason", "理由", "textarea", required=True)]))
     if "revoke" in ctx.lawful:
         forms.append(ActionForm(
             key="revoke", action="revoke", title="撤销准予决定（承诺不实）", submit="撤销决定", danger=True,
@@ -487,7 +495,7 @@ def action_label(action: str) -> str:
         "accept_on_commitment": "已告知承诺受理", "record_verification": "已登记承诺核查结果",
         "revoke": "已撤销准予决定", "mark_urgent": "已标记急办件", "record_objection": "已登记异议",
         "chase_stage": "已催办会办部门", "refer": "已上报", "accept_referral": "已接收上报件",
-        "return_referral": "已退回收件点", "receive_paper": "已登记纸质材料送达",
+        "return_referral": "已退回收件点", "receive_paper": "已登记纸质材料送达", "assign_handler": "已确定全程承办人",
         "answer_objection": "已书面答复异议",
         "accept_with_deferred_materials": "已容缺受理", "receive_deferred_materials": "已登记补交容缺材料",
         "decide": _("decision recorded"), "issue_certificate": _("certificate issued"),

@@ -59,6 +59,7 @@ CONTRACT: dict[str, tuple[str, dict[str, str]]] = {
     "accept_referral": ("AcceptReferralIn", {"note": 'string = ""'}),
     "return_referral": ("ReturnReferralIn", {"reasons": "string"}),
     "receive_paper": ("ReceivePaperIn", {"note": 'string = ""'}),
+    "assign_handler": ("AssignHandlerIn", {"handler_id": "integer[1..9223372036854775807]", "reason": "string"}),
     "decide": ("DecideIn", {"grant": "boolean", "reasons": 'string = ""'}),
     "issue_certificate": ("IssueCertificateIn", {}),
     "deliver": ("DeliverIn", {"method": "string", "tracking_number": 'string = ""', "note": 'string = ""'}),
