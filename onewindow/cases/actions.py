@@ -23,6 +23,7 @@ from onewindow.core.bounds import DB_INT_MAX, int_bounds, int_field
 from onewindow.core.errors import DomainError
 from onewindow.organization.models import Staff
 
+from . import meeting_services as meetings
 from . import referral_services as referrals
 from . import services as s
 from .models import Case, CaseTask
@@ -267,6 +268,23 @@ class AssignHandlerIn(ActionIn):
     reason: Text = Field(description="理由")
 
 
+class ScheduleReviewMeetingIn(ActionIn):
+    """召开联审会 (schedule_review_meeting)."""
+
+    kind: Text = Field(description="joint_review 联审会；examination 审查会；evaluation 评估论证会")
+    on: Text = Field(description="会议日期 YYYY-MM-DD")
+    place: Text = Field(description="会议地点")
+    note: Text = ""
+
+
+class RecordReviewMeetingIn(ActionIn):
+    """登记联审会结论 (record_review_meeting)."""
+
+    outcome: Text = Field(description="passed 通过；supplement 需补充完善材料；not_passed 不予通过")
+    opinion: Text = Field(description="联审意见")
+    materials: TextList = Field([], description="需补充完善的材料（须一次性全部列明）")
+
+
 class DecideIn(ActionIn):
     """决定 (decide)."""
 
@@ -369,6 +387,10 @@ ACTIONS: dict[str, Action] = {
     "receive_paper": Action(ReceivePaperIn, lambda c, i: referrals.case_receive_paper(**c.kwargs(), note=i.note)),
     "assign_handler": Action(AssignHandlerIn, lambda c, i: s.case_assign_handler(
         **c.kwargs(), handler_id=i.handler_id, reason=i.reason)),
+    "schedule_review_meeting": Action(ScheduleReviewMeetingIn, lambda c, i: meetings.case_schedule_review_meeting(
+        **c.kwargs(), kind=i.kind, on=i.on, place=i.place, note=i.note)),
+    "record_review_meeting": Action(RecordReviewMeetingIn, lambda c, i: meetings.case_record_review_meeting(
+        **c.kwargs(), outcome=i.outcome, opinion=i.opinion, materials=i.materials)),
     "decide": Action(DecideIn, lambda c, i: s.case_decide(**c.kwargs(), grant=i.grant, reasons=i.reasons)),
     "issue_certificate": Action(IssueCertificateIn, lambda c, i: s.case_issue_certificate(**c.kwargs())),
     "deliver": Action(DeliverIn, lambda c, i: s.case_deliver(

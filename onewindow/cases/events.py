@@ -46,6 +46,8 @@ class EventKind(StrEnum):
     REFERRAL_RETURNED = "referral_returned"  # … or returns it to the receiving point with reasons
     PAPER_RECEIVED = "paper_received"  # 村代办: the agent's paper materials reached the township center
     HANDLER_ASSIGNED = "handler_assigned"  # 全程承办人 named or changed
+    REVIEW_MEETING_SCHEDULED = "review_meeting_scheduled"  # 联审会: convened with the co-handlers
+    REVIEW_MEETING_HELD = "review_meeting_held"  # … its result, told in one written notice
 
 
 EVENT_LABELS: dict[EventKind, str] = {
@@ -65,6 +67,7 @@ EVENT_LABELS: dict[EventKind, str] = {
     EventKind.OBJECTION_RECORDED: "登记异议", EventKind.OBJECTION_ANSWERED: "答复异议",
     EventKind.REFERRED: "上报", EventKind.REFERRAL_ACCEPTED: "接收上报件", EventKind.REFERRAL_RETURNED: "退回上报件",
     EventKind.PAPER_RECEIVED: "纸质材料送达", EventKind.HANDLER_ASSIGNED: "确定全程承办人",
+    EventKind.REVIEW_MEETING_SCHEDULED: "召开联审会", EventKind.REVIEW_MEETING_HELD: "联审会结论",
 }
 
 

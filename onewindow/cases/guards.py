@@ -26,6 +26,7 @@ from onewindow.organization.rules import Role
 
 from . import materials
 from .events import EventKind
+from .meeting_rules import meeting_refusal, open_meeting
 from .models import Case, CaseEvent, CaseTask
 from .referral_rules import AT_RECEIVING_POINT
 from .referral_rules import PENDING as PENDING_REFERRAL
@@ -122,6 +123,13 @@ def deferred_refusal(case: Case, step: str) -> Refusal | None:
 # (行政许可法 第三十二条) are the deciding department's, never the receiving point's.
 _AFTER_PICKUP = frozenset({Action.ACCEPT, Action.ACCEPT_WITH_DEFERRED_MATERIALS, Action.ACCEPT_ON_COMMITMENT,
                            Action.CONCLUDE_INSTANT, Action.REFUSE, Action.REQUEST_SUPPLEMENT})
+
+
+def meeting_guard(case: Case, events: Iterable[CaseEvent], *, scheduling: bool,
+                  today: date | None = None) -> Refusal | None:
+    """联审会: a joint case's; one at a time; its result once it has been held (on ``today``)."""
+    found = meeting_refusal(joint=is_joint(case), events=events, scheduling=scheduling, today=today or local_date())
+    return Refusal(found[0], found[1]) if found is not None else None
 
 
 def referral_refusal(case: Case, action: Action) -> Refusal | None:
@@ -425,6 +433,12 @@ def verdicts(case: Case, staff: Staff, *, events: Sequence[CaseEvent], tasks: Se
     if any(not o.get("answered") for o in case.objections or ()):
         offer("answer_objection", "answer_objection", Action.ANSWER_OBJECTION, Perm.CASE_DECIDE)
     offer("assign_handler", "assign_handler", Action.ASSIGN_HANDLER, Perm.CASE_REASSIGN)
+    if is_joint(case):
+        offer("schedule_review_meeting", "schedule_review_meeting", Action.SCHEDULE_REVIEW_MEETING, Perm.CASE_REVIEW,
+              meeting_guard(case, events, scheduling=True))
+        if open_meeting(events) is not None:
+            offer("record_review_meeting", "record_review_meeting", Action.RECORD_REVIEW_MEETING, Perm.CASE_REVIEW,
+                  meeting_guard(case, events, scheduling=False))
     if not case.urgent_reason:
         offer("mark_urgent", "mark_urgent", Action.MARK_URGENT, Perm.CASE_GRANT_EXTENSION)
     if case.verification_result == "false":

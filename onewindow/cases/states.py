@@ -77,6 +77,9 @@ class Action(StrEnum):
     RETURN_REFERRAL = "return_referral"
     RECEIVE_PAPER = "receive_paper"  # 村代办: the agent's paper materials at the township center
     ASSIGN_HANDLER = "assign_handler"  # 全程承办人: the chief representative names or changes them
+    # 联审会: the lead department convenes the co-handlers and records the result.
+    SCHEDULE_REVIEW_MEETING = "schedule_review_meeting"
+    RECORD_REVIEW_MEETING = "record_review_meeting"
     DECIDE_GRANT = "decide_grant"
     DECIDE_DENY = "decide_deny"
     ISSUE_CERTIFICATE = "issue_certificate"
@@ -140,6 +143,8 @@ TRANSITIONS: dict[Action, Move[Status]] = {
     Action.RECEIVE_PAPER: _move(set(OPEN), None, "case.submit", "登记纸质材料送达"),
     Action.ASSIGN_HANDLER: _move(OPEN - {Status.SUBMITTED, Status.AWAITING_SUPPLEMENT}, None, "case.reassign",
                                  "确定全程承办人"),
+    Action.SCHEDULE_REVIEW_MEETING: _move(_HANDLING, None, "case.review", "召开联审会"),
+    Action.RECORD_REVIEW_MEETING: _move(_HANDLING, None, "case.review", "登记联审会结论"),
     Action.DECIDE_GRANT: _move({Status.IN_REVIEW}, Status.GRANTED, "case.decide", "作出准予决定"),
     Action.DECIDE_DENY: _move({Status.IN_REVIEW}, Status.CONCLUDED, "case.decide", "作出不予决定"),
     Action.ISSUE_CERTIFICATE: _move({Status.GRANTED}, Status.CERTIFICATE_ISSUED, "case.issue_certificate", "制证"),

@@ -64,6 +64,8 @@ def _for_staff(event: CaseEvent, item_type: str) -> list[tuple[str, str]]:
     add(_("Opinion"), p.get("opinion"))
     add("全程承办人", p.get("handler"))
     add("原承办人", p.get("previous"))
+    if event.kind in (EventKind.REVIEW_MEETING_SCHEDULED, EventKind.REVIEW_MEETING_HELD):
+        _meeting_parts(add, p)
     if event.kind in (EventKind.REFERRED, EventKind.REFERRAL_RETURNED):
         add("收件点", p.get("from") if event.kind == EventKind.REFERRED else p.get("to"))
         add("接收期限", p.get("pickup_due"))
@@ -103,6 +105,16 @@ def _for_staff(event: CaseEvent, item_type: str) -> list[tuple[str, str]]:
     return out.items
 
 
+def _meeting_parts(add: Any, p: dict[str, Any]) -> None:
+    """联审会: the meeting, its day, place and departments; its conclusion and what to supplement."""
+    add("会议", p.get("kind_label"))
+    add("日期", p.get("on"))
+    add("地点", p.get("place"))
+    add("参加部门", p.get("departments"))
+    add("结论", p.get("outcome_label"))
+    add("需补充完善的材料", p.get("materials"))
+
+
 def _for_applicant(event: CaseEvent, item_type: str) -> list[tuple[str, str]]:
     """The applicant is told what the notices say, in Chinese."""
     p = event.payload or {}
@@ -125,6 +137,8 @@ def _for_applicant(event: CaseEvent, item_type: str) -> list[tuple[str, str]]:
         add("环节", p.get("stage_name"))
     elif kind in (EventKind.ACCEPTED, EventKind.HANDLER_ASSIGNED):
         add("全程承办人", p.get("handler"))
+    elif kind in (EventKind.REVIEW_MEETING_SCHEDULED, EventKind.REVIEW_MEETING_HELD):
+        _meeting_parts(add, p)
     elif kind == EventKind.REFERRED:
         add("收件点", p.get("from"))
         add("报送", p.get("to"))

@@ -36,6 +36,7 @@ TITLES = {
     "decision_notice": "行政许可决定书",
     "revocation_notice": "撤销决定书",
     "objection_reply": "异议答复书",
+    "review_meeting_notice": "联审意见告知书",
     "certificate": "证照",
 }
 
@@ -212,6 +213,15 @@ def objection_reply(case: Case, event: CaseEvent) -> dict[str, Any]:
             "reasons": p.get("reasons", ""), "rights": RIGHTS_TEXT}
 
 
+def review_meeting(case: Case, event: CaseEvent) -> dict[str, Any]:
+    """联审意见告知书: the joint review meeting's result in one notice — what it was, who sat,
+    the outcome, the opinion and, when materials are to be supplemented, every one of them."""
+    p = event.payload
+    return {"meeting": p.get("kind_label", "联审会"), "held_on": p.get("on"), "departments": list(p.get("departments", [])),
+            "outcome": p.get("outcome", ""), "outcome_label": p.get("outcome_label", ""), "opinion": p.get("opinion", ""),
+            "materials": list(p.get("materials", [])), "rights": RIGHTS_TEXT}
+
+
 def special_procedure(case: Case, event: CaseEvent) -> dict[str, Any]:
     """The start of a special procedure (what, why, how long), or its end (the result and the due
     dates the clock resumes towards)."""
@@ -286,6 +296,7 @@ BUILDERS: dict[str, Callable[[Case, CaseEvent], dict[str, Any]]] = {
     "refusal_notice": refusal,
     "revocation_notice": revocation,
     "objection_reply": objection_reply,
+    "review_meeting_notice": review_meeting,
     "special_procedure_notice": special_procedure,
     "extension_notice": extension,
     "decision_notice": decision,

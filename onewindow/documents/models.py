@@ -37,6 +37,7 @@ class Document(models.Model):
         DECISION_NOTICE = "decision_notice", _("准予/不予行政许可决定书")
         REVOCATION_NOTICE = "revocation_notice", _("撤销决定书")
         OBJECTION_REPLY = "objection_reply", _("异议答复书")
+        REVIEW_MEETING_NOTICE = "review_meeting_notice", _("联审意见告知书")
         CERTIFICATE = "certificate", _("证照")
 
     case = models.ForeignKey("cases.Case", models.PROTECT, related_name="documents", verbose_name=_("办件"))

@@ -21,6 +21,7 @@ KIND_MARKS: dict[str, str] = {
     "decision_notice": "决",
     "revocation_notice": "撤",
     "objection_reply": "答",
+    "review_meeting_notice": "联",
     "certificate": "证",
 }
 

@@ -300,7 +300,7 @@ PUBLIC_EVENTS = frozenset({
     EventKind.CERTIFICATE_ISSUED, EventKind.DELIVERED, EventKind.CONCLUDED, EventKind.WITHDRAWN, EventKind.CALENDAR_RETIMED,
     # 上报件 and 村代办: where the application is on its way; 全程承办人: who answers for it.
     EventKind.REFERRED, EventKind.REFERRAL_ACCEPTED, EventKind.REFERRAL_RETURNED, EventKind.PAPER_RECEIVED,
-    EventKind.HANDLER_ASSIGNED,
+    EventKind.HANDLER_ASSIGNED, EventKind.REVIEW_MEETING_SCHEDULED, EventKind.REVIEW_MEETING_HELD,
 })
 
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from onewindow.cases import guards
 from onewindow.cases import materials as case_materials
 from onewindow.cases.events import EventKind
+from onewindow.cases.meeting_rules import MEETING_KINDS, OUTCOMES
 from onewindow.cases.models import Case, CaseTask
 from onewindow.cases.rules import visit_overrun
 from onewindow.cases.selectors import CaseView, handler_candidates
@@ -473,6 +474,21 @@ def _crossing_forms(ctx: _Ctx) -> list[ActionForm]:
             fields=[Field("handler_id", "全程承办人", "select", required=True,
                           choices=[(str(p.pk), f"{p.name}（{p.employee_number}）") for p in people]),
                     Field("reason", "理由", "textarea", required=True)]))
+    if "schedule_review_meeting" in ctx.lawful:
+        forms.append(ActionForm(
+            key="schedule_review_meeting", action="schedule_review_meeting", title="召开联审会", submit="通知召开",
+            notes=["由牵头部门召集全部会办部门参加。"],
+            fields=[Field("kind", "会议类型", "select", required=True, value="joint_review",
+                          choices=list(MEETING_KINDS.items())),
+                    Field("on", "会议日期", "date", required=True), Field("place", "会议地点", required=True),
+                    Field("note", "说明", "textarea")]))
+    if "record_review_meeting" in ctx.lawful:
+        forms.append(ActionForm(
+            key="record_review_meeting", action="record_review_meeting", title="登记联审会结论", submit="登记并告知",
+            notes=["结论以联审意见告知书一次性书面告知申请人。"],
+            fields=[Field("outcome", "结论", "radio", required=True, choices=list(OUTCOMES.items())),
+                    Field("opinion", "联审意见", "textarea", required=True),
+                    Field("materials", "需补充完善的材料（每行一项）", "textarea")]))
     if "revoke" in ctx.lawful:
         forms.append(ActionForm(
             key="revoke", action="revoke", title="撤销准予决定（承诺不实）", submit="撤销决定", danger=True,
@@ -496,6 +512,7 @@ def action_label(action: str) -> str:
         "revoke": "已撤销准予决定", "mark_urgent": "已标记急办件", "record_objection": "已登记异议",
         "chase_stage": "已催办会办部门", "refer": "已上报", "accept_referral": "已接收上报件",
         "return_referral": "已退回收件点", "receive_paper": "已登记纸质材料送达", "assign_handler": "已确定全程承办人",
+        "schedule_review_meeting": "已通知召开联审会", "record_review_meeting": "已登记联审会结论并告知申请人",
         "answer_objection": "已书面答复异议",
         "accept_with_deferred_materials": "已容缺受理", "receive_deferred_materials": "已登记补交容缺材料",
         "decide": _("decision recorded"), "issue_certificate": _("certificate issued"),
