@@ -101,10 +101,10 @@ def _referral_specs(case: Case, status: Status) -> list[DeadlineSpec]:
 
     if case.forward_due is not None:
         # The receiving point answers for it: no department of the deciding region.
-        add(DeadlineSpec(kind=Kind.STAGE, key="forward", due_on=case.forward_due, provisional=case.clock_provisional,
+        add(DeadlineSpec(kind=Kind.REPLY, key="forward", due_on=case.forward_due, provisional=case.clock_provisional,
                          title="收件点初审上报期限"), state in AT_RECEIVING_POINT, "已上报")
     if case.pickup_due is not None:
-        add(DeadlineSpec(kind=Kind.STAGE, key="referral", due_on=case.pickup_due, department_id=case.department_id,
+        add(DeadlineSpec(kind=Kind.REPLY, key="referral", due_on=case.pickup_due, department_id=case.department_id,
                          provisional=case.clock_provisional, title="上报件接收期限"),
             state == ReferralState.IN_TRANSIT, "已接收或退回")
     if case.paper_due is not None:

@@ -135,6 +135,9 @@ def _act(*, case_id: int, actor: Staff | None, perm: Perm | None, action: states
             if applicant is None or case.applicant_account_id is None or case.applicant_account_id != applicant.pk:
                 raise PermissionDenied("只有申请人本人可以办理此操作", code="forbidden.case.applicant")
             label = _applicant_label(case, imported_by)
+        elif files_as_agent(actor) and (case.filed_by_id != actor.pk or (perm is not None and perm not in AGENT_PERMS)):
+            # 村代办: an agent acts on their own filings only, and only for the villager.
+            raise PermissionDenied("村代办员只能办理本人代办的办件", code=f"forbidden.{(perm or Perm.CASE_SUBMIT).value}")
         elif perm is not None and not (case.filed_by_id == actor.pk and perm in AGENT_PERMS):
             require(actor, perm, region=case.region, department=case.department, item=case.item, on=day,
                     granted=getattr(case, "actor_granted", None))

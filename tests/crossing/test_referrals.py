@@ -54,7 +54,7 @@ def test_an_agent_filing_waits_at_the_township_with_one_county_number(world: Tow
     assert submitted.payload["received_at"]["direction"] == "up"
     assert submitted.payload["agent"] == {"authorization": {"kind": "esign", "reference": "ES-20261102-0001"},
                                           "village": "河湾村委会", "paper_due": "2026-11-05"}
-    assert _deadline(case, "stage", "forward").state == "open"
+    assert _deadline(case, "reply", "forward").state == "open"
     assert _deadline(case, "supplement", "paper").state == "open"
     assert _deadline(case, "supplement", "paper").responsible_id == world.agents[0].pk
     assert verify_case(case).ok
@@ -89,8 +89,8 @@ def test_the_referral_is_picked_up_or_returned_with_reasons(world: Township) -> 
     assert referred.kind == "referred"
     assert (referred.payload["from"], referred.payload["to"], referred.payload["late"]) == ("城关镇", "云溪县工商局",
                                                                                              False)
-    assert _deadline(case, "stage", "forward").state == "closed"
-    assert _deadline(case, "stage", "referral").state == "open"
+    assert _deadline(case, "reply", "forward").state == "closed"
+    assert _deadline(case, "reply", "referral").state == "open"
     _refused("referral.not_held", r.case_refer, case_id=case.id, actor=world.town_clerk, opinion="再次上报")
     # another county's clerk and the township clerk cannot pick it up
     _refused("forbidden.case.accept", r.case_accept_referral, case_id=case.id, actor=hall.outsider)
@@ -100,8 +100,8 @@ def test_the_referral_is_picked_up_or_returned_with_reasons(world: Township) -> 
                                   at=at(2026, 11, 5))
     assert case.referral_state == "returned"
     assert last_event(case).payload == {"reasons": "缺少村委会出具的初审意见", "to": "城关镇"}
-    assert _deadline(case, "stage", "referral").state == "closed"
-    assert _deadline(case, "stage", "forward").state == "open"  # the township owes it again
+    assert _deadline(case, "reply", "referral").state == "closed"
+    assert _deadline(case, "reply", "forward").state == "open"  # the township owes it again
     _refused("referral.not_in_transit", r.case_accept_referral, case_id=case.id, actor=hall.clerk)
     case = r.case_refer(case_id=case.id, actor=world.town_clerk, opinion="已补村委会初审意见", at=at(2026, 11, 5))
     assert last_event(case).payload["late"] is True  # past the forwarding limit of 4 November
@@ -122,10 +122,10 @@ def test_a_referral_not_picked_up_in_time_raises_a_warning(world: Township) -> N
     case = agent_filing(world)
     r.case_receive_paper(case_id=case.id, actor=world.town_clerk, at=at(2026, 11, 2, 15))
     case = r.case_refer(case_id=case.id, actor=world.town_clerk, opinion="符合条件", at=at(2026, 11, 3))
-    row = _deadline(case, "stage", "referral")
+    row = _deadline(case, "reply", "referral")
     sv.sweep(now=at(2026, 11, 5, 1))  # the day after the pickup date (4 November)
     warning = Warning.objects.get(deadline=row)
-    assert warning.rule == "stage_overdue"
+    assert warning.rule == "deadline_overdue"
     assert warning.case_id == case.pk
 
 

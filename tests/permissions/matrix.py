@@ -185,6 +185,7 @@ ROWS: list[Row] = [
     Row("workbench:home", "GET", "/staff/", staff()),
     Row("workbench:organization", "GET", "/staff/organization/", staff()),
     Row("workbench:inbox", "GET", "/staff/inbox/", only(OK, "clerk", "reviewer", "chief", "agent")),
+    Row("workbench:agent_day", "GET", "/staff/agent/", only(OK, "agent")),
     Row("workbench:intake", "GET", "/staff/intake/", only(OK, "clerk", "agent")),
     Row("workbench:intake_items", "GET", "/staff/intake/items/?q=登记", only(OK, "clerk", "agent")),
     Row("workbench:intake_checklist", "GET", "/staff/intake/checklist/?item={item}", only(OK, "clerk", "agent")),
