@@ -123,6 +123,9 @@ class Answer(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["response", "question"], name="appraisal_answer_once")]
 
+    def __str__(self) -> str:
+        return f"{self.response_id}/{self.question_id}: {self.value}"
+
 
 class CampaignEvent(ChainedEvent):
     campaign = models.ForeignKey(Campaign, models.PROTECT, related_name="events")
@@ -228,6 +231,9 @@ class CommitmentCheck(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["commitment", "checked_on"], name="appraisal_check_once")]
         indexes = [models.Index(fields=["checked_on"], name="appraisal_check_day")]
+
+    def __str__(self) -> str:
+        return f"{self.commitment_id} {self.checked_on} {'兑现' if self.kept else '未兑现'}"
 
 
 class CommitmentEvent(ChainedEvent):

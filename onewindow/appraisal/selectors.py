@@ -15,7 +15,7 @@ from onewindow.assessment.selectors import VIEWER_ROLES
 from onewindow.core.errors import NotFound
 from onewindow.core.timesource import local_date
 from onewindow.organization.models import Posting, Region, Staff
-from onewindow.organization.permissions import region_q, reaches
+from onewindow.organization.permissions import reaches, region_q
 from onewindow.organization.rules import Role, region_prefix
 from onewindow.workdays.arithmetic import CalendarRangeError
 from onewindow.workdays.selectors import snapshot_for

@@ -30,8 +30,8 @@ from onewindow.workdays.arithmetic import CalendarRangeError
 from onewindow.workdays.selectors import snapshot_for
 
 from .models import (
-    AppraisalSequence,
     Answer,
+    AppraisalSequence,
     AwardReview,
     Campaign,
     CampaignEvent,
@@ -174,7 +174,7 @@ def campaign_open(*, by: Staff, campaign_id: int) -> Campaign:
     return campaign
 
 
-def _code_hash(code: str) -> str:
+def code_hash(code: str) -> str:
     return hashlib.sha256(code.strip().upper().encode()).hexdigest()
 
 
@@ -193,7 +193,7 @@ def campaign_issue_codes(*, by: Staff, campaign_id: int, kind: str, count: int) 
     # 10 characters of an alphabet without look-alikes (0/O, 1/I): easy to type from paper.
     alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
     codes = ["".join(secrets.choice(alphabet) for _ in range(10)) for _ in range(count)]
-    Respondent.objects.bulk_create(Respondent(campaign=campaign, kind=kind, code_sha256=_code_hash(c),
+    Respondent.objects.bulk_create(Respondent(campaign=campaign, kind=kind, code_sha256=code_hash(c),
                                               issued_at=moment) for c in codes)
     _campaign_event(campaign, "codes_issued", by, f"发放{RESPONDENT_LABELS[RespondentKind(kind)]}评议码 {count} 个",
                     {"kind": kind, "count": count})
@@ -242,7 +242,7 @@ def _respond(campaign: Campaign, *, kind: str, channel: Channel, subject_id: int
 def campaign_answer_code(*, code: str, subject_id: int | None, values: Mapping[int, int | None],
                          comment: str = "") -> Response:
     """A respondent answers online with their one-time code (used once)."""
-    respondent = (Respondent.objects.select_for_update().filter(code_sha256=_code_hash(code or "")).first()
+    respondent = (Respondent.objects.select_for_update().filter(code_sha256=code_hash(code or "")).first()
                   if (code or "").strip() else None)
     if respondent is None:
         raise DomainError("code_invalid", "评议码无效，请核对后重新输入", field="code")
