@@ -92,7 +92,8 @@ DEMO_EXTRAS = (
     "onewindow.worktasks.demo",
     "onewindow.demo.bundles",  # after the others: none of them touches its children
     "onewindow.exchange.demo",  # the records of every case fact above, for the upper-level platform
-    "onewindow.assessment.demo",  # last: it scores the facts the others recorded
+    "onewindow.assessment.demo",  # it scores the facts the others recorded
+    "onewindow.appraisal.demo",  # after the assessment: it reviews October's published awards
 )
 
 
