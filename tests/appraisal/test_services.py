@@ -188,6 +188,9 @@ def test_an_award_is_kept_then_withdrawn_with_a_numbered_notice(two_counties):
     award = Award.objects.create(assessment=draft, kind="rotating_flag", subject_id=county.market_window.pk,
                                  subject_name="02 市场监管窗口", rank=1, total=100)
     services.award_review(by=admin, award_id=award.pk, withdraw=False, reason="复查：服务质量保持")
+    from onewindow.assessment.selectors import public_summary
+
+    assert [a.subject_name for a in public_summary(county.region, "2026-11")[1]] == ["02 市场监管窗口"]
     review = services.award_review(by=admin, award_id=award.pk, withdraw=True, reason="复查发现群众投诉属实")
     assert review.notice_number.endswith("〔" + str(review.reviewed_at.astimezone(SHANGHAI).year) + "〕000001号")
     with pytest.raises(DomainError) as again:
@@ -201,4 +204,5 @@ def test_an_award_is_kept_then_withdrawn_with_a_numbered_notice(two_counties):
     assert list(Assessment.objects.get(pk=draft.pk).events.values_list("kind", flat=True))[-2:] == [
         "award_kept", "award_withdrawn"]
     assert selectors.withdrawn_award_ids([award.pk]) == {award.pk}
+    assert public_summary(county.region, "2026-11")[1] == []
     assert all(r.ok for r in verify_all("assessment"))
