@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db import transaction
 
-from onewindow.assessment.models import AssessmentEvent, Award
+from onewindow.assessment.models import Assessment, AssessmentEvent, Award
 from onewindow.assessment.rules import AWARD_LABELS, SubjectKind
 from onewindow.assessment.subjects import subjects_of
 from onewindow.core.errors import Conflict, DomainError, NotFound, PermissionDenied
@@ -264,6 +264,9 @@ def campaign_answer_open(*, token: str, kind: str, subject_id: int | None, value
     if campaign is None:
         raise NotFound("评议链接无效", code="campaign_not_found", field="token")
     campaign = _locked_campaign(campaign.pk)
+    if kind == RespondentKind.THIRD_PARTY:
+        # Third-party evaluators are commissioned: they answer with the codes handed to them.
+        raise DomainError("respondent_kind_invalid", "第三方评估请使用发放的评议码评议", field="kind")
     return _respond(campaign, kind=kind, channel=Channel.OPEN, subject_id=subject_id, values=values, comment=comment)
 
 
@@ -305,7 +308,8 @@ def award_review(*, by: Staff, award_id: int, withdraw: bool, reason: str) -> Aw
     assessment = award.assessment
     region = assessment.region
     require(by, Action.ASSESSMENT_RUN, region=region)
-    type(assessment).objects.select_for_update().filter(pk=assessment.pk).first()
+    # The assessment's chain is appended to under its lock, as its own services do.
+    Assessment.objects.select_for_update().filter(pk=assessment.pk).first()
     reason = _text(reason, "reason", "复查理由", limit=1000)
     if award.reviews.filter(outcome=ReviewOutcome.WITHDRAWN).exists():
         raise Conflict("award_withdrawn", "该评优已撤销，不能再复查", field="award")

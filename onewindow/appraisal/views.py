@@ -15,7 +15,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from onewindow.assessment.rules import AWARD_LABELS
+from onewindow.assessment.rules import AWARD_LABELS, SubjectKind
+from onewindow.assessment.subjects import subjects_of
 from onewindow.core.errors import DomainError
 from onewindow.core.timesource import local_date
 from onewindow.organization.models import Department, Posting, Window
@@ -104,9 +105,6 @@ def _campaign_page(request: HttpRequest, staff: Any, campaign: Any, *, error: Do
                    codes: list[str] | None = None, status: int = 200) -> HttpResponse:
     runs = can(staff, Action.ASSESSMENT_RUN, region=campaign.region)
     state = CampaignState(campaign.state)
-    from onewindow.assessment.rules import SubjectKind
-    from onewindow.assessment.subjects import subjects_of
-
     return render(request, "appraisal/campaign.html", {
         "campaign": campaign, "questions": list(campaign.questions.all()), "results": sel.campaign_results(campaign),
         "runs": runs, "actions": [a.value for a in CAMPAIGN_TABLE.actions_from(state)] if runs else [],
@@ -172,7 +170,7 @@ def _awards_page(request: HttpRequest, staff: Any, *, error: DomainError | None 
     withdrawn = sel.withdrawn_award_ids([a.pk for a in page])
     return render(request, "appraisal/awards.html", {
         "page": page, "withdrawn": withdrawn, "labels": AWARD_LABELS, "total": rows.count(),
-        "withdrawn_total": sel.withdrawn_award_ids(list(rows.values_list("id", flat=True))).__len__(),
+        "withdrawn_total": len(sel.withdrawn_award_ids(list(rows.values_list("id", flat=True)))),
         "runs": bool(sel.admin_regions(staff)), "error": error}, status=error.status if error else 200)
 
 

@@ -38,6 +38,10 @@ def test_a_campaign_is_answered_by_code_once_by_open_link_and_on_paper(two_count
                                   values=values(campaign, 2, 3))
     services.campaign_enter_paper(by=admin, campaign_id=campaign.pk, kind="third_party", subject_id=w02,
                                   values=values(campaign, 1, 2), scan_ref="SM-001")
+    with pytest.raises(DomainError) as commissioned:
+        services.campaign_answer_open(token=campaign.open_token, kind="third_party", subject_id=w02,
+                                      values=values(campaign, 2, 3))
+    assert commissioned.value.code == "respondent_kind_invalid"
     with pytest.raises(DomainError) as again:
         services.campaign_enter_paper(by=admin, campaign_id=campaign.pk, kind="third_party", subject_id=w02,
                                       values=values(campaign, 1, 2), scan_ref="SM-001")
