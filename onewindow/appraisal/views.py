@@ -68,13 +68,14 @@ def home(request: HttpRequest) -> HttpResponse:
 def _campaigns_page(request: HttpRequest, staff: Any, *, error: DomainError | None = None) -> HttpResponse:
     rows = sel.campaigns_for(staff)
     state = request.GET.get("state", "")
-    summary = sorted(Counter(CAMPAIGN_STATE_LABELS[CampaignState(s)] for s in rows.values_list("state", flat=True))
-                     .items())
+    states = list(rows.values_list("state", flat=True))
+    summary = sorted(Counter(CAMPAIGN_STATE_LABELS[CampaignState(s)] for s in states).items())
     if state in CAMPAIGN_STATE_LABELS:
         rows = rows.filter(state=state)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "appraisal/campaigns.html", {
-        "page": page, "summary": summary, "state": state, "states": CAMPAIGN_STATE_LABELS.items(),
+        "page": page, "summary": summary, "total": len(states), "state": state,
+        "states": CAMPAIGN_STATE_LABELS.items(),
         "regions": sel.admin_regions(staff), "error": error, "posted": request.POST if error else {}},
         status=error.status if error else 200)
 
@@ -166,10 +167,13 @@ def campaign_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 def _awards_page(request: HttpRequest, staff: Any, *, error: DomainError | None = None) -> HttpResponse:
     rows = sel.awards_for(staff)
+    kind = request.GET.get("kind", "")
+    if kind in AWARD_LABELS:
+        rows = rows.filter(kind=kind)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     withdrawn = sel.withdrawn_award_ids([a.pk for a in page])
     return render(request, "appraisal/awards.html", {
-        "page": page, "withdrawn": withdrawn, "labels": AWARD_LABELS, "total": rows.count(),
+        "page": page, "withdrawn": withdrawn, "labels": AWARD_LABELS.items(), "kind": kind, "total": rows.count(),
         "withdrawn_total": len(sel.withdrawn_award_ids(list(rows.values_list("id", flat=True)))),
         "runs": bool(sel.admin_regions(staff)), "error": error}, status=error.status if error else 200)
 
@@ -199,11 +203,16 @@ def awards(request: HttpRequest) -> HttpResponse:
 
 def _exposures_page(request: HttpRequest, staff: Any, *, error: DomainError | None = None) -> HttpResponse:
     rows = sel.exposures_for(staff)
-    summary = sorted(Counter(EXPOSURE_STATE_LABELS[s] for s in rows.values_list("state", flat=True)).items())
+    states = list(rows.values_list("state", flat=True))
+    summary = sorted(Counter(EXPOSURE_STATE_LABELS[s] for s in states).items())
+    state = request.GET.get("state", "")
+    if state in EXPOSURE_STATE_LABELS:
+        rows = rows.filter(state=state)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     regions = sel.admin_regions(staff)
     return render(request, "appraisal/exposures.html", {
-        "page": page, "summary": summary, "regions": regions, "me": staff, "error": error,
+        "page": page, "summary": summary, "regions": regions, "me": staff, "error": error, "state": state, "total": len(states),
+        "states": EXPOSURE_STATE_LABELS.items(),
         "posted": request.POST if error else {},
         "people": Posting.objects.filter(region__in=regions).select_related("staff").order_by("staff__employee_number")
         .distinct() if regions else [],

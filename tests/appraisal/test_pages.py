@@ -135,3 +135,20 @@ def test_commitments_training_and_diary_pages(client, two_counties):
     client.force_login(county.user(Role.REVIEWER))
     assert "无需填写工作日记" in client.get("/staff/appraisal/diary/").content.decode()
     assert client.post("/staff/appraisal/diary/", {"day": date.today().isoformat(), "content": "x"}).status_code == 403
+
+
+def test_the_lists_filter(client, two_counties):
+    county = two_counties.a
+    admin = county.staff[Role.CENTER_ADMIN]
+    for title in ("甲", "乙"):
+        services.exposure_record(by=admin, region_id=county.region.pk, title=f"曝光{title}", facts="事实",
+                                 basis="第十二条", occurred_on=date(2026, 11, 1), window_id=county.market_window.pk)
+    from onewindow.appraisal.models import Exposure
+
+    services.exposure_publish(by=admin, exposure_id=Exposure.objects.get(title="曝光甲").pk)
+    client.force_login(county.user(Role.SUPERVISOR))
+    page = client.get("/staff/appraisal/exposures/", {"state": "draft"}).content.decode()
+    assert "共 2 条；已曝光 1；待发布 1" in page
+    assert "曝光乙" in page
+    assert "曝光甲" not in page
+    assert client.get("/staff/appraisal/awards/", {"kind": "rotating_flag"}).status_code == 200
