@@ -253,3 +253,8 @@ def missing_diary_days(region: Region, first: date, last: date, *,
 
 def diary_of(staff: Staff, first: date, last: date) -> list[DiaryEntry]:
     return list(DiaryEntry.objects.filter(staff=staff, day__gte=first, day__lte=last).order_by("-day"))
+
+
+def exposures_naming(staff: Staff) -> list[Exposure]:
+    """The lapses recorded against ``staff`` (not taken off): what they may answer (their own page)."""
+    return list(Exposure.objects.filter(staff=staff).exclude(state=ExposureState.WITHDRAWN).order_by("-id"))

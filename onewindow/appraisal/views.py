@@ -372,6 +372,7 @@ def _diary_page(request: HttpRequest, staff: Any, *, error: DomainError | None =
     return render(request, "appraisal/diary.html", {
         "keeps_diary": region is not None, "entries": sel.diary_of(staff, first, today), "missing": missing,
         "today": today, "trainings": trainings, "qualifications": qualifications, "flags": flags, "error": error,
+        "exposures": sel.exposures_naming(staff),
         "posted": request.POST if error else {}}, status=error.status if error else 200)
 
 

@@ -107,6 +107,7 @@ def test_the_exposure_board_shows_the_persons_reply(client, two_counties):
     client.force_login(county.user(Role.CLERK))
     mine = client.get("/staff/appraisal/exposures/")
     assert "我的答复" in mine.content.decode()
+    assert "查看并答复" in client.get("/staff/appraisal/diary/").content.decode()
     client.post("/staff/appraisal/exposures/", {"action": "reply", "exposure": exposure.pk, "reply": "已整改，接受批评"})
     board = client.get("/exposure/", {"region": county.region.code}).content.decode()
     assert "暗访发现窗口人员上班时间玩手机" in board
