@@ -7,6 +7,7 @@ from onewindow.appraisal import demo, selectors
 from onewindow.appraisal.models import AwardReview, Campaign, Commitment, Exposure
 from onewindow.assessment import demo as assessment_demo
 from onewindow.demo.loader import load_demo as load_demo_organization
+from onewindow.lifecycle.selectors import verify_all
 from onewindow.organization.models import Region
 
 
@@ -29,4 +30,6 @@ def test_the_demo_loads_once(db):
     assert Commitment.objects.count() == 3
     flagged = [r for r in selectors.window_roster(county) if r.flags]
     assert flagged
+    for subject in ("appraisal_campaign", "exposure", "commitment", "assessment"):
+        assert all(report.ok for report in verify_all(subject)), subject
     assert demo.load_demo() == "评议与承诺：演示数据已存在，未重复加载"
