@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "onewindow.hall",
     "onewindow.worktasks",
     "onewindow.assessment",
+    "onewindow.appraisal",
     "onewindow.exchange",
     "onewindow.api",
     "onewindow.demo",

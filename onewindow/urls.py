@@ -20,11 +20,13 @@ urlpatterns = [
     path("", include("onewindow.documents.urls")),
     path("", include("onewindow.fees.urls")),
     path("staff/assessment/", include("onewindow.assessment.urls")),
+    path("staff/appraisal/", include("onewindow.appraisal.urls")),
     path("staff/", include("onewindow.workbench.urls")),
     path("online/", include("onewindow.online.urls")),
     path("", include("onewindow.feedback.public_urls")),
     path("", include("onewindow.openness.urls")),
     path("", include("onewindow.worktasks.public_urls")),
     path("", include("onewindow.assessment.public_urls")),
+    path("", include("onewindow.appraisal.public_urls")),
     path("", include("onewindow.portal.urls")),
 ]

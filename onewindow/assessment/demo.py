@@ -17,7 +17,7 @@ from onewindow.organization.rules import Role
 
 from . import services as svc
 from .models import Assessment, LineItem
-from .rules import Band, Grade, PeriodKind, SubjectKind
+from .rules import AwardKind, AwardRule, Band, Grade, PeriodKind, SubjectKind
 
 DEMO_COUNTY = "990121000000"
 D = Decimal
@@ -84,7 +84,9 @@ def load_demo(*, today: date | None = None) -> str:
     with transaction.atomic():
         svc.scheme_define(by=admin, region=county, name="窗口月度考核（基础分100，封顶110）",
                           period_kind=PeriodKind.MONTH, subject_kind=SubjectKind.WINDOW,
-                          effective_from=date(2026, 1, 1), base=D(100), cap=D(110), items=ITEMS, bands=BANDS)
+                          effective_from=date(2026, 1, 1), base=D(100), cap=D(110), items=ITEMS, bands=BANDS,
+                          # October's 流动红旗 and 红旗窗口 (the appraisal demo reviews them).
+                          awards=[AwardRule(AwardKind.ROTATING_FLAG, 1), AwardRule(AwardKind.MODEL_WINDOW, 2, D(95))])
         october = svc.assessment_score(by=admin, region=county, subject_kind=SubjectKind.WINDOW, period="2026-10",
                                        manual=[svc.ManualEntry(w1.id, "commendation", 3, ("10月群众来信表扬",)),
                                                svc.ManualEntry(w2.id, "archive", 2, ("10月档案检查",))])

@@ -301,5 +301,9 @@ def public_summary(region: Region, period: str) -> tuple[list[PublicDepartment],
     for assessment in Assessment.objects.filter(region=region, period=period, state=Assessment.State.PUBLISHED,
                                                 subject_kind__in=[SubjectKind.WINDOW, SubjectKind.DEPARTMENT,
                                                                   SubjectKind.TOWNSHIP]).order_by("subject_kind"):
-        awards += [a for a in awards_of(assessment) if a.kind != AwardKind.BOTTOM]
+        # An award withdrawn on review (the appraisal app's 评优复查, by the ORM relation only) is no
+        # longer shown to the public; the staff pages and reports keep it as published.
+        withdrawn = set(assessment.awards.filter(reviews__outcome="withdrawn").values_list("kind", "subject_id"))
+        awards += [a for a in awards_of(assessment)
+                   if a.kind != AwardKind.BOTTOM and (a.kind, a.subject_id) not in withdrawn]
     return rows, awards, ranking.definition

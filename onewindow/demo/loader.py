@@ -93,7 +93,8 @@ DEMO_EXTRAS = (
     "onewindow.demo.bundles",  # after the others: none of them touches its children
     "onewindow.demo.crossing",  # 上报件, 村代办, 容缺, 告知承诺
     "onewindow.exchange.demo",  # the records of every case fact above, for the upper-level platform
-    "onewindow.assessment.demo",  # last: it scores the facts the others recorded
+    "onewindow.assessment.demo",  # it scores the facts the others recorded
+    "onewindow.appraisal.demo",  # after the assessment: it reviews October's published awards
 )
 
 

@@ -44,6 +44,8 @@ from django.http import HttpResponse
 from django.test import TestCase
 
 from onewindow.accounts.services import api_token_issue
+from onewindow.appraisal import services as appraisal_services
+from onewindow.appraisal.models import Campaign as AppraisalCampaign
 from onewindow.assessment import demo as assessment_demo
 from onewindow.assessment import services as assessment_services
 from onewindow.assessment.models import Assessment, LineItem, Report
@@ -301,6 +303,7 @@ def _app_records(department: Department, records: dict[int, dict[str, str]]) -> 
             "power_version": str(_power_version(department).pk),
             "scheme": str(_assessment(department).scheme_id),
             "report": str(_report(department).pk),
+            "appraisal_campaign": str(_appraisal_campaign(department).pk),
         }
     return records[department.pk]
 
@@ -414,6 +417,18 @@ def _campaign(department: Department) -> Campaign:
         actor=_county_staff(department, "admin"), region_id=county.pk, title="矩阵测试专项行动", starts_on=today,
         ends_on=today + timedelta(days=60), phases=[worktasks_services.PhaseInput("排查", today,
                                                                                 today + timedelta(days=30))])
+
+
+def _appraisal_campaign(department: Department) -> AppraisalCampaign:
+    """A 民主评议 of the department's county: the demo's, or one set up by its center."""
+    county = _county_region(department)
+    found = AppraisalCampaign.objects.filter(region=county).order_by("pk").first()
+    if found is not None:
+        return found
+    today = local_date()
+    return appraisal_services.campaign_create(
+        by=_county_staff(department, "admin"), region_id=county.pk, title="矩阵测试民主评议", subject_kind="window",
+        opens_on=today, closes_on=today + timedelta(days=30), questions=[appraisal_services.QuestionSpec("服务态度", 5)])
 
 
 def _disclosure_request(department: Department) -> DisclosureRequest:
@@ -622,5 +637,7 @@ def _public_records(records: dict[Any, Any]) -> dict[str, str]:
             "open311_service": feedback_rules.OrderKind.COMPLAINT.value,
             "open311_request": WorkOrder.objects.filter(region=main).order_by("pk")[0].number,
             "public_reply_number": replied.number, "public_reply_code": replied.query_code,
+            "appraisal_token": AppraisalCampaign.objects.filter(region=main, state="open").exclude(open_token="")
+            .order_by("pk")[0].open_token,
         }
     return records["public"]

@@ -53,7 +53,7 @@ NOWHERE = (HIDDEN, HIDDEN, HIDDEN)
 RECORDS = ("case", "scan", "document", "upload", "warning", "order", "message", "department",
            "work_order", "work_order_number", "rectification", "rectification_number", "notice", "plan", "task", "problem", "inspection", "campaign",
            "publication", "assessment", "scheme", "report", "disclosure_number", "reply_number", "objection_assessment", "bill",
-           "appointment", "campaign_report", "photo", "power_version", "exchange_record")
+           "appointment", "campaign_report", "photo", "power_version", "exchange_record", "appraisal_campaign")
 
 
 @dataclass(frozen=True)
@@ -627,6 +627,31 @@ ROWS: list[Row] = [
         data={"line_id": "{objection_line}", "reason": "矩阵测试：该项扣分依据不足"}, api=True),
     Row("POST /api/v1/assessments/{assessment_id}/objections", "POST", "/api/v1/assessments/999999/objections",
         api_staff(HIDDEN), data={"line_id": 1, "reason": "矩阵测试"}, api=True, variant="no such assessment"),
+    # Appraisal (appraisal/selectors.py): campaigns, award reviews, the exposure board, commitments and
+    # the training roster are read like the assessments (their lists show what the role reaches);
+    # every write is the center administrator's, refused before any input is read (a bare POST of the
+    # administrator is an input refusal, 400). A campaign of another county is not found.
+    Row("appraisal:home", "GET", "/staff/appraisal/", staff()),
+    Row("appraisal:campaigns", "GET", "/staff/appraisal/campaigns/", staff()),
+    Row("appraisal:campaigns", "POST", "/staff/appraisal/campaigns/", only(OK, "admin"), variant="create"),
+    Row("appraisal:campaign", "GET", "/staff/appraisal/campaigns/{appraisal_campaign}/", ASSESSMENT),
+    Row("appraisal:campaign_action", "POST", "/staff/appraisal/campaigns/{appraisal_campaign}/close/",
+        staff(NOWHERE, chief=SEEN_NOT_MINE, admin=COUNTY, supervisor=SEEN_NOT_MINE, applicant=NOWHERE)),
+    Row("appraisal:awards", "GET", "/staff/appraisal/awards/", staff()),
+    Row("appraisal:awards", "POST", "/staff/appraisal/awards/", only(OK, "admin"), variant="review"),
+    Row("appraisal:exposures", "GET", "/staff/appraisal/exposures/", staff()),
+    Row("appraisal:exposures", "POST", "/staff/appraisal/exposures/", only(OK, "admin"), variant="record"),
+    Row("appraisal:commitments", "GET", "/staff/appraisal/commitments/", staff()),
+    Row("appraisal:commitments", "POST", "/staff/appraisal/commitments/", only(OK, "admin"), variant="check"),
+    Row("appraisal:training", "GET", "/staff/appraisal/training/", staff()),
+    Row("appraisal:training", "POST", "/staff/appraisal/training/", only(OK, "admin"), variant="record"),
+    # The work diary is the window staff's own: anyone else is told it is not theirs to write.
+    Row("appraisal:diary", "GET", "/staff/appraisal/diary/", staff()),
+    Row("appraisal:diary", "POST", "/staff/appraisal/diary/", only(OK, "clerk"), variant="write"),
+    Row("appraisal_public:answer", "GET", "/appraisal/", PUBLIC),
+    Row("appraisal_public:open", "GET", "/appraisal/open/{appraisal_token}/", PUBLIC),
+    Row("appraisal_public:exposures", "GET", "/exposure/", PUBLIC),
+    Row("appraisal_public:commitments", "GET", "/commitments/", PUBLIC),
     # Rectifications of bad ratings through the API (feedback).
     Row("GET /api/v1/rectifications/{number}", "GET", "/api/v1/rectifications/{rectification_number}", API_FEEDBACK,
         api=True),

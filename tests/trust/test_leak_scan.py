@@ -143,6 +143,7 @@ def _catalog_samples() -> dict[str, list[str]]:
 
 def _app_samples() -> dict[str, list[str]]:
     """The other record types' keys, named apart from the case's (the routes map to them below)."""
+    from onewindow.appraisal.models import Campaign as AppraisalCampaign
     from onewindow.assessment.models import Assessment, Report, Scheme
     from onewindow.exchange.models import ExchangeRecord
     from onewindow.feedback.models import BulkNotice, Rectification, WorkOrder
@@ -193,6 +194,8 @@ def _app_samples() -> dict[str, list[str]]:
         "record_id": first(ExchangeRecord.objects.filter(kind="acceptance"), "pk"),  # the applicant's ID inside
         "scheme_pk": first(Scheme.objects, "pk"),
         "report_pk": first(Report.objects, "pk"),
+        "appraisal_campaign_pk": first(AppraisalCampaign.objects, "pk"),
+        "appraisal_token": first(AppraisalCampaign.objects.exclude(open_token=""), "open_token", 1),
     }
 
 
@@ -284,6 +287,8 @@ _ROUTE_PARAMS = {
     "staff/assessment/reports/<int:pk>/pdf/": {"pk": "report_pk"},
     "staff/assessment/reports/<int:pk>/xlsx/": {"pk": "report_pk"},
     "/api/v1/assessments/{assessment_id}": {"assessment_id": "assessment_pk"},
+    "staff/appraisal/campaigns/<int:pk>/": {"pk": "appraisal_campaign_pk"},
+    "appraisal/open/<str:token>/": {"token": "appraisal_token"},
 }
 
 
