@@ -285,6 +285,14 @@ class RecordReviewMeetingIn(ActionIn):
     materials: TextList = Field([], description="需补充完善的材料（须一次性全部列明）")
 
 
+class RevokeCertificateIn(ActionIn):
+    """撤销证照 (revoke_certificate)."""
+
+    certificate_number: Text = Field(description="证照编号")
+    reason: Text = Field(description="撤销理由")
+    legal_basis: Text = Field(description="法律依据")
+
+
 class DecideIn(ActionIn):
     """决定 (decide)."""
 
@@ -391,6 +399,8 @@ ACTIONS: dict[str, Action] = {
         **c.kwargs(), kind=i.kind, on=i.on, place=i.place, note=i.note)),
     "record_review_meeting": Action(RecordReviewMeetingIn, lambda c, i: meetings.case_record_review_meeting(
         **c.kwargs(), outcome=i.outcome, opinion=i.opinion, materials=i.materials)),
+    "revoke_certificate": Action(RevokeCertificateIn, lambda c, i: meetings.case_revoke_certificate(
+        **c.kwargs(), certificate_number=i.certificate_number, reason=i.reason, legal_basis=i.legal_basis)),
     "decide": Action(DecideIn, lambda c, i: s.case_decide(**c.kwargs(), grant=i.grant, reasons=i.reasons)),
     "issue_certificate": Action(IssueCertificateIn, lambda c, i: s.case_issue_certificate(**c.kwargs())),
     "deliver": Action(DeliverIn, lambda c, i: s.case_deliver(

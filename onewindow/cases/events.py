@@ -48,6 +48,7 @@ class EventKind(StrEnum):
     HANDLER_ASSIGNED = "handler_assigned"  # 全程承办人 named or changed
     REVIEW_MEETING_SCHEDULED = "review_meeting_scheduled"  # 联审会: convened with the co-handlers
     REVIEW_MEETING_HELD = "review_meeting_held"  # … its result, told in one written notice
+    CERTIFICATE_REVOKED = "certificate_revoked"  # 撤销证照 (the decision stands; the certificate does not)
 
 
 EVENT_LABELS: dict[EventKind, str] = {
@@ -68,6 +69,7 @@ EVENT_LABELS: dict[EventKind, str] = {
     EventKind.REFERRED: "上报", EventKind.REFERRAL_ACCEPTED: "接收上报件", EventKind.REFERRAL_RETURNED: "退回上报件",
     EventKind.PAPER_RECEIVED: "纸质材料送达", EventKind.HANDLER_ASSIGNED: "确定全程承办人",
     EventKind.REVIEW_MEETING_SCHEDULED: "召开联审会", EventKind.REVIEW_MEETING_HELD: "联审会结论",
+    EventKind.CERTIFICATE_REVOKED: "撤销证照",
 }
 
 

@@ -442,6 +442,8 @@ def verdicts(case: Case, staff: Staff, *, events: Sequence[CaseEvent], tasks: Se
                   meeting_guard(case, events, scheduling=False))
     if not case.urgent_reason:
         offer("mark_urgent", "mark_urgent", Action.MARK_URGENT, Perm.CASE_GRANT_EXTENSION)
+    if _allows(case, Action.REVOKE_CERTIFICATE) and case.outcome == "grant":
+        offer("revoke_certificate", "revoke_certificate", Action.REVOKE_CERTIFICATE, Perm.CASE_DECIDE)
     if case.verification_result == "false":
         offer("revoke", "revoke", Action.REVOKE, Perm.CASE_DECIDE)
     if case.verification_result == "pending":

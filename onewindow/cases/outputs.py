@@ -39,7 +39,8 @@ NOTICE_KIND: dict[str, str] = {
     EventKind.DECIDED: "decision_notice",
     EventKind.DECISION_REVOKED: "revocation_notice",
     EventKind.OBJECTION_ANSWERED: "objection_reply",
-    EventKind.REVIEW_MEETING_HELD: "review_meeting_notice",  # 联审意见告知书: one written one-time notice  # 异议答复书  # 撤销决定书 (告知承诺不实)
+    EventKind.REVIEW_MEETING_HELD: "review_meeting_notice",
+    EventKind.CERTIFICATE_REVOKED: "certificate_revocation_notice",  # 证照撤销告知书  # 联审意见告知书: one written one-time notice  # 异议答复书  # 撤销决定书 (告知承诺不实)
 }
 
 
@@ -71,6 +72,8 @@ def _message(case: Case, event: CaseEvent, *, certificate: str = "") -> str | No
         verdict = words.grant_decision if p.get("outcome") == "grant" else words.deny_decision
         document = words.grant_document if p.get("outcome") == "grant" else words.deny_document
         return f"您申请的“{item}”（{case.number}）已作出{verdict}决定，详见{document}。"
+    if event.kind == EventKind.CERTIFICATE_REVOKED:
+        return f"您申请的“{item}”（{case.number}）证照{p.get('certificate', '')}已被撤销，详见证照撤销告知书。"
     if event.kind == EventKind.REVIEW_MEETING_HELD:
         return (f"您申请的“{item}”（{case.number}）{p.get('kind_label', '联审会')}结论：{p.get('outcome_label', '')}，"
                 f"详见联审意见告知书。")

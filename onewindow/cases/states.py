@@ -80,6 +80,7 @@ class Action(StrEnum):
     # 联审会: the lead department convenes the co-handlers and records the result.
     SCHEDULE_REVIEW_MEETING = "schedule_review_meeting"
     RECORD_REVIEW_MEETING = "record_review_meeting"
+    REVOKE_CERTIFICATE = "revoke_certificate"  # 撤销证照 with a reason and a notice
     DECIDE_GRANT = "decide_grant"
     DECIDE_DENY = "decide_deny"
     ISSUE_CERTIFICATE = "issue_certificate"
@@ -145,6 +146,7 @@ TRANSITIONS: dict[Action, Move[Status]] = {
                                  "确定全程承办人"),
     Action.SCHEDULE_REVIEW_MEETING: _move(_HANDLING, None, "case.review", "召开联审会"),
     Action.RECORD_REVIEW_MEETING: _move(_HANDLING, None, "case.review", "登记联审会结论"),
+    Action.REVOKE_CERTIFICATE: _move({Status.CERTIFICATE_ISSUED, Status.CONCLUDED}, None, "case.decide", "撤销证照"),
     Action.DECIDE_GRANT: _move({Status.IN_REVIEW}, Status.GRANTED, "case.decide", "作出准予决定"),
     Action.DECIDE_DENY: _move({Status.IN_REVIEW}, Status.CONCLUDED, "case.decide", "作出不予决定"),
     Action.ISSUE_CERTIFICATE: _move({Status.GRANTED}, Status.CERTIFICATE_ISSUED, "case.issue_certificate", "制证"),

@@ -66,6 +66,7 @@ def _for_staff(event: CaseEvent, item_type: str) -> list[tuple[str, str]]:
     add("原承办人", p.get("previous"))
     if event.kind in (EventKind.REVIEW_MEETING_SCHEDULED, EventKind.REVIEW_MEETING_HELD):
         _meeting_parts(add, p)
+    add("证照", p.get("certificate"))
     if event.kind in (EventKind.REFERRED, EventKind.REFERRAL_RETURNED):
         add("收件点", p.get("from") if event.kind == EventKind.REFERRED else p.get("to"))
         add("接收期限", p.get("pickup_due"))
@@ -139,6 +140,10 @@ def _for_applicant(event: CaseEvent, item_type: str) -> list[tuple[str, str]]:
         add("全程承办人", p.get("handler"))
     elif kind in (EventKind.REVIEW_MEETING_SCHEDULED, EventKind.REVIEW_MEETING_HELD):
         _meeting_parts(add, p)
+    elif kind == EventKind.CERTIFICATE_REVOKED:
+        add("证照", p.get("certificate"))
+        add("理由", p.get("reason"))
+        add("依据", p.get("legal_basis"))
     elif kind == EventKind.REFERRED:
         add("收件点", p.get("from"))
         add("报送", p.get("to"))

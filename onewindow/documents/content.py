@@ -37,6 +37,7 @@ TITLES = {
     "revocation_notice": "撤销决定书",
     "objection_reply": "异议答复书",
     "review_meeting_notice": "联审意见告知书",
+    "certificate_revocation_notice": "证照撤销告知书",
     "certificate": "证照",
 }
 
@@ -222,6 +223,13 @@ def review_meeting(case: Case, event: CaseEvent) -> dict[str, Any]:
             "materials": list(p.get("materials", [])), "rights": RIGHTS_TEXT}
 
 
+def certificate_revocation(case: Case, event: CaseEvent) -> dict[str, Any]:
+    """证照撤销告知书: which certificate, why, on what basis, and the applicant's remedies."""
+    p = event.payload
+    return {"certificate": p.get("certificate", ""), "reason": p.get("reason", ""),
+            "legal_basis": p.get("legal_basis", ""), "rights": RIGHTS_TEXT}
+
+
 def special_procedure(case: Case, event: CaseEvent) -> dict[str, Any]:
     """The start of a special procedure (what, why, how long), or its end (the result and the due
     dates the clock resumes towards)."""
@@ -297,6 +305,7 @@ BUILDERS: dict[str, Callable[[Case, CaseEvent], dict[str, Any]]] = {
     "revocation_notice": revocation,
     "objection_reply": objection_reply,
     "review_meeting_notice": review_meeting,
+    "certificate_revocation_notice": certificate_revocation,
     "special_procedure_notice": special_procedure,
     "extension_notice": extension,
     "decision_notice": decision,

@@ -38,6 +38,7 @@ class Document(models.Model):
         REVOCATION_NOTICE = "revocation_notice", _("撤销决定书")
         OBJECTION_REPLY = "objection_reply", _("异议答复书")
         REVIEW_MEETING_NOTICE = "review_meeting_notice", _("联审意见告知书")
+        CERTIFICATE_REVOCATION_NOTICE = "certificate_revocation_notice", _("证照撤销告知书")
         CERTIFICATE = "certificate", _("证照")
 
     case = models.ForeignKey("cases.Case", models.PROTECT, related_name="documents", verbose_name=_("办件"))

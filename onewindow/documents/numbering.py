@@ -22,6 +22,7 @@ KIND_MARKS: dict[str, str] = {
     "revocation_notice": "撤",
     "objection_reply": "答",
     "review_meeting_notice": "联",
+    "certificate_revocation_notice": "销",
     "certificate": "证",
 }
 

@@ -191,6 +191,23 @@ def certificate_revoke(*, certificate_id: int, actor: Staff, reason: str, at: da
         return certificate
 
 
+def certificate_revoke_in_case(*, case: Case, number: str, reason: str, at: datetime) -> Certificate:
+    """撤销 one valid certificate of ``case`` inside the case's own transition (which checked the
+    permission and appends the event): ``/verify/`` then shows it revoked with ``reason``."""
+    certificate = (Certificate.objects.select_for_update(of=("self",))
+                   .filter(case=case, number=(number or "").strip()).first())
+    if certificate is None:
+        raise NotFound("本办件没有该编号的证照", code="certificate.not_found", field="certificate_number")
+    if certificate.status == Certificate.Status.REVOKED:
+        raise DomainError("certificate.already_revoked", f"证照{certificate.number}已被撤销", field="certificate_number")
+    certificate.status = Certificate.Status.REVOKED
+    certificate.revoked_at = at
+    certificate.revoked_reason = reason[:200]
+    certificate.save(update_fields=["status", "revoked_at", "revoked_reason"])
+    log.info("certificate %s of case %s revoked", certificate.number, case.number)
+    return certificate
+
+
 def certificates_revoke_of_case(*, case: Case, reason: str, at: datetime) -> list[str]:
     """撤销 every valid certificate of ``case`` with ``reason`` (the case's decision was revoked);
     returns their numbers. Call it inside the case transition, which checked the permission."""

@@ -301,6 +301,7 @@ PUBLIC_EVENTS = frozenset({
     # 上报件 and 村代办: where the application is on its way; 全程承办人: who answers for it.
     EventKind.REFERRED, EventKind.REFERRAL_ACCEPTED, EventKind.REFERRAL_RETURNED, EventKind.PAPER_RECEIVED,
     EventKind.HANDLER_ASSIGNED, EventKind.REVIEW_MEETING_SCHEDULED, EventKind.REVIEW_MEETING_HELD,
+    EventKind.CERTIFICATE_REVOKED,
 })
 
 

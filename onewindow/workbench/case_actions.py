@@ -489,6 +489,13 @@ def _crossing_forms(ctx: _Ctx) -> list[ActionForm]:
             fields=[Field("outcome", "结论", "radio", required=True, choices=list(OUTCOMES.items())),
                     Field("opinion", "联审意见", "textarea", required=True),
                     Field("materials", "需补充完善的材料（每行一项）", "textarea")]))
+    if "revoke_certificate" in ctx.lawful:
+        forms.append(ActionForm(
+            key="revoke_certificate", action="revoke_certificate", title="撤销证照", submit="撤销证照", danger=True,
+            notes=["证照撤销后在证照核验页面显示为已撤销，并向申请人出具证照撤销告知书。"],
+            fields=[Field("certificate_number", "证照编号", required=True),
+                    Field("reason", "撤销理由", "textarea", required=True),
+                    Field("legal_basis", "法律依据", required=True, value="《中华人民共和国行政许可法》第六十九条")]))
     if "revoke" in ctx.lawful:
         forms.append(ActionForm(
             key="revoke", action="revoke", title="撤销准予决定（承诺不实）", submit="撤销决定", danger=True,
@@ -512,7 +519,7 @@ def action_label(action: str) -> str:
         "revoke": "已撤销准予决定", "mark_urgent": "已标记急办件", "record_objection": "已登记异议",
         "chase_stage": "已催办会办部门", "refer": "已上报", "accept_referral": "已接收上报件",
         "return_referral": "已退回收件点", "receive_paper": "已登记纸质材料送达", "assign_handler": "已确定全程承办人",
-        "schedule_review_meeting": "已通知召开联审会", "record_review_meeting": "已登记联审会结论并告知申请人",
+        "revoke_certificate": "已撤销证照并告知申请人", "schedule_review_meeting": "已通知召开联审会", "record_review_meeting": "已登记联审会结论并告知申请人",
         "answer_objection": "已书面答复异议",
         "accept_with_deferred_materials": "已容缺受理", "receive_deferred_materials": "已登记补交容缺材料",
         "decide": _("decision recorded"), "issue_certificate": _("certificate issued"),

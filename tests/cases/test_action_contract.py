@@ -64,6 +64,8 @@ CONTRACT: dict[str, tuple[str, dict[str, str]]] = {
                                                             "note": 'string = ""'}),
     "record_review_meeting": ("RecordReviewMeetingIn", {"outcome": "string", "opinion": "string",
                                                         "materials": "array[string] = []"}),
+    "revoke_certificate": ("RevokeCertificateIn", {"certificate_number": "string", "reason": "string",
+                                                   "legal_basis": "string"}),
     "decide": ("DecideIn", {"grant": "boolean", "reasons": 'string = ""'}),
     "issue_certificate": ("IssueCertificateIn", {}),
     "deliver": ("DeliverIn", {"method": "string", "tracking_number": 'string = ""', "note": 'string = ""'}),
