@@ -31,7 +31,7 @@ from .disclosure import masked_payload
 from .history import digest_lookup
 from .importer import ImportRejected, case_import
 from .models import Case
-from .rules import Applicant, MaterialCheck
+from .rules import Applicant, MaterialCheck, handler_label
 from .services import case_submit
 from .states import STATUS_LABELS, Status
 
@@ -108,6 +108,14 @@ class CaseOut(Schema):
     commitment_conditions: list[str] = Field(default_factory=list, description="告知承诺受理时申请人承诺的条件")
     verification_due: str | None = Field(None, description="告知承诺核查期限")
     verification_result: str = Field("", description="核查结果：pending 待核查、true 属实、false 不实；空为非承诺件")
+    handler: str = Field("", description="全程承办人（姓名和工号）；受理前为空")
+    referral: dict[str, Any] | None = Field(
+        None, description="上报件/下放：received_at 收件点区划代码、received_at_name、state（held 待上报、in_transit "
+                          "已上报待接收、returned 已退回、accepted 已接收）、forward_due 上报期限、pickup_due 接收期限；"
+                          "在决定机关收件的为 null")
+    agent: dict[str, Any] | None = Field(
+        None, description="村代办：name 代办员、village 所属村、paper_due 纸质材料送达期限、paper_received_on 送达日期；"
+                          "非代办件为 null")
     acceptance_due: str | None
     promised_due: str | None
     statutory_due: str | None
@@ -195,6 +203,12 @@ def case_out(case: Case) -> dict[str, Any]:
         "deferred_owed": list(case.deferred_owed or []), "deferred_due": _iso(case.deferred_due),
         "objections": list(case.objections or []), "urgent_reason": case.urgent_reason, "commitment_conditions": list(case.commitment_conditions or []),
         "verification_due": _iso(case.verification_due), "verification_result": case.verification_result,
+        "handler": handler_label(case.handler) if case.handler_id else "",
+        "referral": {"received_at": case.received_region.code, "received_at_name": case.received_region.name,
+                     "state": case.referral_state, "forward_due": _iso(case.forward_due),
+                     "pickup_due": _iso(case.pickup_due)} if case.received_region_id else None,
+        "agent": {"name": case.filed_by.name, "village": case.filed_by.region.name, "paper_due": _iso(case.paper_due),
+                  "paper_received_on": _iso(case.paper_received_on)} if case.filed_by_id else None,
         "acceptance_due": _iso(case.acceptance_due), "promised_due": _iso(case.promised_due),
         "statutory_due": _iso(case.statutory_due), "issuance_due": _iso(case.issuance_due),
         "is_paused": case.is_paused, "clock_provisional": case.clock_provisional,

@@ -29,7 +29,8 @@ from .rules import materials_on_record, outstanding_materials
 from .states import OPEN, STATUS_LABELS, Status
 from .timing import calendar_of, clock_of
 
-_CASE_RELATED = ("region", "department", "item", "item_version", "window")
+_CASE_RELATED = ("region", "department", "item", "item_version", "window", "received_region", "handler",
+                 "filed_by__region")
 
 
 def visible_cases(staff: Staff | None) -> QuerySet[Case]:

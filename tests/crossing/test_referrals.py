@@ -243,5 +243,11 @@ def test_the_api_runs_each_referral_action(world: Township, client) -> None:
     done = county.post(f"{path}/accept_referral", {"note": "已接收"})
     assert done.status_code == 200
     assert Case.objects.get(pk=case.pk).referral_state == "accepted"
+    shown = town.get(f"/cases/{case.number}").json()
+    assert shown["referral"] == {"received_at": "990121100000", "received_at_name": "城关镇", "state": "accepted",
+                                 "forward_due": "2026-11-04", "pickup_due": shown["referral"]["pickup_due"]}
+    assert shown["agent"]["name"] == world.agents[0].name
+    assert shown["agent"]["village"] == "河湾村委会"
+    assert shown["agent"]["paper_received_on"] is not None
     agent = Api(client, world.agents[1])
     assert agent.get(f"/cases/{case.number}").status_code == 404
