@@ -107,7 +107,7 @@ def test_after_the_supplement_brings_them_the_case_is_accepted(hall):
     s.case_supplement(case_id=case.id, actor=hall.clerk, materials=["营业执照副本"], at=at(2026, 9, 30))
     case = s.case_accept(case_id=case.id, actor=hall.clerk, at=at(2026, 9, 30))
     assert case.status == "in_review"
-    assert case.events.get(kind="accepted").payload == {"note": ""}
+    assert case.events.get(kind="accepted").payload == {"note": "", "handler": "clerk（工号 clerk）"}
     assert verify_case(case).ok
 
 
