@@ -171,7 +171,7 @@ def case_submit(*, actor: Staff | None, item_code: str, applicant: Applicant, ma
     _raise_first(check_applicant(applicant, max_lengths=APPLICANT_MAX_LENGTHS))
     version = item.current_version
     if item_version is not None and item_version != version.version:
-        version = item.versions.filter(version=item_version).first()
+        version = item.versions.filter(version=item_version, is_draft=False).first()
         if version is None:
             raise NotFound(f"事项 {item_code} 没有第 {item_version} 版", code="item.version_not_found",
                            field="item_version")

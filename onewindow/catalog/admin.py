@@ -22,7 +22,16 @@ from onewindow.organization.permissions import Action, can, reaches, region_q
 from onewindow.organization.rules import Role, is_within, region_prefix
 from onewindow.organization.scoped_admin import RegionScopedAdmin
 
-from .models import Bundle, BundleItem, FeeItem, Material, ServiceItem, ServiceItemVersion, Stage
+from .models import (
+    Bundle,
+    BundleItem,
+    CatalogChange,
+    FeeItem,
+    Material,
+    ServiceItem,
+    ServiceItemVersion,
+    Stage,
+)
 
 READ_ONLY_NOTE = _("事项版本只读：修改事项内容请发布新版本（目录导入 manage.py import_catalog，或事项维护功能），"
                    "已受理的办件保留其受理时的版本。")
@@ -56,8 +65,31 @@ class VersionInline(_ReadOnlyInline):
     verbose_name_plural = _("事项版本（只读）")
 
 
+class ServiceItemForm(forms.ModelForm):
+    """在用 cannot bring back an item the list cancelled, merged or delegated: that is a new item,
+    drafted and legally reviewed (review_services), never a tick box."""
+
+    class Meta:
+        model = ServiceItem
+        fields = ["is_active", "results_public"]
+
+    def clean_is_active(self) -> bool:
+        active = bool(self.cleaned_data.get("is_active"))
+        item = self.instance
+        if active and item.pk and not item.is_active:
+            change = CatalogChange.objects.filter(item=item).first()
+            if change is not None:
+                raise ValidationError(_("该事项已于%(day)s%(kind)s（%(basis)s），不能直接恢复在用；如需重新设立，"
+                                        "请起草新版本并经法制审核") % {
+                    "day": change.effective_on.isoformat(), "kind": change.get_kind_display(), "basis": change.basis})
+            if item.current_version is None:
+                raise ValidationError(_("该事项尚未发布（草稿待法制审核），不能设为在用"))
+        return active
+
+
 @admin.register(ServiceItem)
 class ServiceItemAdmin(RegionScopedAdmin):
+    form = ServiceItemForm
     list_display = ["implementation_code", "name", "department", "region", "current_version_number", "is_active",
                     "results_public"]
     list_display_links = ["implementation_code", "name"]
