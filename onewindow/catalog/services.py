@@ -187,7 +187,7 @@ def item_draft_version(*, item_id: int, actor: Staff, changes: dict[str, Any],
         _update_identity(item, edited, current, department, _windows(edited, refs))
         if version_content(edited) == version_content(current):
             return item.current_version
-        pending = _pending_draft(item)
+        pending = pending_draft(item)
         if pending is not None:
             raise DomainError("catalog.draft_pending",
                               f"本事项已有待法制审核的草稿（第{pending.version}版），请待其审核发布或审核不通过后再修改",
@@ -410,9 +410,9 @@ def _import_item(item_spec: ItemSpec, refs: _Refs, *, actor: Staff | None, chang
     department = refs.departments[(region.code, item_spec.department)]
     windows = _windows(item_spec, refs)
     existing = refs.items.get(code)
-    if not draft:
-        _refuse_cancelled_return(item_spec, existing, path)
     if existing is None:
+        if not draft:
+            _refuse_cancelled_return(item_spec, None, path)
         item = ServiceItem.objects.create(
             region=region, department=department, implementation_code=code, basic_code=item_spec.basic_code,
             results_public=results_public_by_default(item_spec.item_type, item_spec.name))
@@ -425,7 +425,7 @@ def _import_item(item_spec: ItemSpec, refs: _Refs, *, actor: Staff | None, chang
         return
     current = item_to_spec(existing) if existing.current_version_id else None
     identity_changed = _update_identity(existing, item_spec, current, department, windows)
-    pending = _pending_draft(existing)
+    pending = pending_draft(existing)
     if draft and pending is not None:
         if version_content(item_to_spec(existing, pending)) != version_content(item_spec):
             raise CatalogImportError([Problem(
@@ -433,6 +433,9 @@ def _import_item(item_spec: ItemSpec, refs: _Refs, *, actor: Staff | None, chang
                 f"事项“{code}”已有待法制审核的草稿（第{pending.version}版），请待其审核后再导入修改")])
         report.unchanged.append(code)
     elif current is None or version_content(current) != version_content(item_spec):
+        if not draft:
+            # Only what would be written counts: re-importing a cancelled item unchanged brings nothing back.
+            _refuse_cancelled_return(item_spec, existing, path)
         _publish(existing, item_spec, actor=actor, change_note=change_note, draft=draft)
         report.new_versions.append(code)
         if draft:
@@ -462,7 +465,7 @@ def _update_identity(item: ServiceItem, spec: ItemSpec, current: ItemSpec | None
     return bool(changed_fields) or windows_changed
 
 
-def _pending_draft(item: ServiceItem) -> ServiceItemVersion | None:
+def pending_draft(item: ServiceItem) -> ServiceItemVersion | None:
     """The item's draft still waiting for (or failed by) its legal review, if any."""
     return (item.versions.filter(is_draft=True, legal_review__status__in=[LegalReview.Status.PENDING,
                                                                           LegalReview.Status.APPROVED])
