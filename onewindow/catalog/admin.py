@@ -71,7 +71,16 @@ class ServiceItemForm(forms.ModelForm):
 
     class Meta:
         model = ServiceItem
-        fields = ["is_active", "results_public"]
+        fields = ["is_active", "results_public", "publicity_days", "publicity_calendar_days", "publicity_basis"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        days = data.get("publicity_days")
+        if days is not None and not 1 <= days <= 60:
+            self.add_error("publicity_days", _("决定前公示期应为1至60天"))
+        if days and not (data.get("publicity_basis") or "").strip():
+            self.add_error("publicity_basis", _("设置决定前公示期须写明公示依据"))
+        return data
 
     def clean_is_active(self) -> bool:
         active = bool(self.cleaned_data.get("is_active"))
@@ -100,7 +109,8 @@ class ServiceItemAdmin(RegionScopedAdmin):
     ordering = ["region__code", "department__order", "implementation_code"]
     readonly_fields = ["implementation_code", "basic_code", "region", "department", "current_version",
                        "window_numbers", "use_count"]
-    fieldsets = [(None, {"fields": readonly_fields + ["is_active", "results_public"], "description": READ_ONLY_NOTE})]
+    fieldsets = [(None, {"fields": readonly_fields + ["is_active", "results_public"], "description": READ_ONLY_NOTE}),
+                 (_("决定前公示"), {"fields": ["publicity_days", "publicity_calendar_days", "publicity_basis"]})]
     inlines = [VersionInline]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -54,6 +54,14 @@ class ServiceItem(models.Model):
     # (rules.results_public_by_default), changed by the center, kept across versions.
     results_public = models.BooleanField(_("公示办理结果"), default=True,
                                          help_text=_("在办件公示中列出本事项的办件；社会救助、婚姻登记等涉及个人隐私的事项默认不公示"))
+    # 决定前公示 (e.g. 最低生活保障审核确认办法 第十九条: 7 days): a case of this item publishes the
+    # proposed decision for comment before it may be decided, a typed pause of its clock. Kept
+    # across versions, like results_public; None: no publicity before the decision.
+    publicity_days = models.PositiveSmallIntegerField(_("决定前公示期"), null=True, blank=True,
+                                                      help_text=_("留空：决定前无须公示"))
+    publicity_calendar_days = models.BooleanField(_("公示期按自然日计算"), default=False,
+                                                  help_text=_("否：按工作日计算"))
+    publicity_basis = models.CharField(_("公示依据"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("政务服务事项")

@@ -1,0 +1,144 @@
+"""决定前公示: an item that asks for a publication period before its decision; the case waits for it
+as a typed pause of its clock, the publication is an openness publication (masked, objections
+answered before it ends), and finalizing it resumes the clock."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from onewindow.cases import services as cs
+from onewindow.cases.actions import perform
+from onewindow.cases.events import EventKind
+from onewindow.cases.models import Case
+from onewindow.core.errors import DomainError
+from onewindow.openness import publication_services as ps
+from onewindow.openness.models import Publication
+from onewindow.workdays.clock import PUBLICITY
+from tests.cases.helpers import VALID_ID, accepted_case, at, review_all
+
+BASIS = "《最低生活保障审核确认办法》第十九条"
+
+
+@pytest.fixture
+def publicity_hall(hall):
+    hall.item.publicity_days = 7
+    hall.item.publicity_basis = BASIS
+    hall.item.save()
+    return hall
+
+
+def _refused(code: str, call, **kwargs) -> DomainError:
+    with pytest.raises(DomainError) as caught:
+        call(**kwargs)
+    assert caught.value.code == code, caught.value.message
+    return caught.value
+
+
+def _started(hall) -> tuple[Case, Publication]:
+    case = review_all(hall, accepted_case(hall), at(2026, 10, 12))
+    case = cs.case_start_publicity(case_id=case.id, actor=hall.chief, at=at(2026, 10, 12))
+    return case, Publication.objects.get(case=case)
+
+
+def test_a_grant_waits_for_the_publicity(publicity_hall):
+    case = review_all(publicity_hall, accepted_case(publicity_hall), at(2026, 10, 12))
+    error = _refused("decision.publicity_required", cs.case_decide, case_id=case.id, actor=publicity_hall.chief,
+                     grant=True, reasons="符合条件", at=at(2026, 10, 12))
+    assert BASIS in error.message
+    # a denial is not published first
+    denied = cs.case_decide(case_id=case.id, actor=publicity_hall.chief, grant=False, reasons="收入超过标准",
+                            at=at(2026, 10, 12))
+    assert denied.outcome == "deny"
+
+
+def test_starting_publishes_a_masked_publication_and_pauses_the_clock(publicity_hall):
+    case, pub = _started(publicity_hall)
+    assert case.status == "special_procedure"
+    assert case.is_paused
+    event = case.events.order_by("-seq").first()
+    assert event.kind == EventKind.SPECIAL_PROCEDURE_STARTED
+    assert event.payload["procedure"] == PUBLICITY
+    assert (event.payload["publication"], event.payload["reason"]) == (pub.number, BASIS)
+    assert (pub.state, pub.comment_days, pub.comment_unit, pub.published_on) == (
+        "published", 7, "workdays", at(2026, 10, 12).date())
+    assert event.payload["comment_ends"] == pub.comment_ends.isoformat()
+    assert "张*" in pub.title
+    assert "张三" not in pub.title + pub.body
+    assert VALID_ID not in pub.body
+    assert "13800000000" not in pub.body
+    with pytest.raises(DomainError):  # paused: nothing else starts
+        cs.case_start_publicity(case_id=case.id, actor=publicity_hall.chief, at=at(2026, 10, 13))
+
+
+def test_no_decision_and_no_manual_end_while_it_runs(publicity_hall):
+    case, _pub = _started(publicity_hall)
+    _refused("decision.publicity_running", cs.case_decide, case_id=case.id, actor=publicity_hall.chief,
+             grant=True, reasons="符合条件", at=at(2026, 10, 13))
+    _refused("publicity.ends_with_publication", cs.case_end_special_procedure, case_id=case.id,
+             actor=publicity_hall.chief, result="提前结束", at=at(2026, 10, 13))
+
+
+def test_objections_are_answered_before_it_ends_then_the_clock_resumes(publicity_hall):
+    hall = publicity_hall
+    case, pub = _started(hall)
+    objection = ps.objection_file(publication_id=pub.pk, text="该户有经营性车辆", at=at(2026, 10, 14))
+    _refused("publication.comment_period_running", ps.publication_finalize, publication_id=pub.pk, actor=hall.chief,
+             at=at(2026, 10, 14))
+    after = pub.comment_ends + timedelta(days=1)
+    _refused("publication.objections_unanswered", ps.publication_finalize, publication_id=pub.pk, actor=hall.chief,
+             at=at(after.year, after.month, after.day))
+    ps.objection_answer(objection_id=objection.pk, answer="经核实，车辆已于上年报废", actor=hall.chief,
+                        at=at(after.year, after.month, after.day))
+    ps.publication_finalize(publication_id=pub.pk, actor=hall.chief, at=at(after.year, after.month, after.day))
+    case.refresh_from_db()
+    assert case.status == "in_review"
+    assert not case.is_paused
+    ended = case.events.order_by("-seq").first()
+    assert (ended.kind, ended.payload["procedure"], ended.payload["publication"]) == (
+        EventKind.SPECIAL_PROCEDURE_ENDED, PUBLICITY, pub.number)
+    _refused("publicity.already_started", cs.case_start_publicity, case_id=case.id, actor=hall.chief,
+             at=at(after.year, after.month, after.day))
+    granted = cs.case_decide(case_id=case.id, actor=hall.chief, grant=True, reasons="符合条件",
+                             at=at(after.year, after.month, after.day))
+    assert granted.outcome == "grant"
+
+
+def test_the_paused_days_are_not_counted(publicity_hall, hall):
+    case = review_all(hall, accepted_case(hall), at(2026, 10, 12))
+    before = case.promised_due
+    case = cs.case_start_publicity(case_id=case.id, actor=hall.chief, at=at(2026, 10, 12))
+    pub = Publication.objects.get(case=case)
+    end = pub.comment_ends + timedelta(days=3)
+    ps.publication_finalize(publication_id=pub.pk, actor=hall.chief, at=at(end.year, end.month, end.day))
+    case.refresh_from_db()
+    assert case.promised_due > before
+
+
+def test_a_case_publicity_cannot_be_withdrawn(publicity_hall):
+    _case, pub = _started(publicity_hall)
+    _refused("publication.case_publicity_fixed", ps.publication_withdraw, publication_id=pub.pk, note="误发",
+             actor=publicity_hall.chief)
+
+
+def test_an_item_without_publicity_refuses_it(hall):
+    case = accepted_case(hall)
+    _refused("publicity.not_required", cs.case_start_publicity, case_id=case.id, actor=hall.chief,
+             at=at(2026, 10, 12))
+
+
+def test_calendar_days_as_configured(publicity_hall):
+    publicity_hall.item.publicity_calendar_days = True
+    publicity_hall.item.save()
+    _case, pub = _started(publicity_hall)
+    assert (pub.comment_unit, pub.comment_ends) == ("calendar", at(2026, 10, 19).date())
+
+
+def test_the_api_action_starts_it(publicity_hall):
+    case = review_all(publicity_hall, accepted_case(publicity_hall), at(2026, 10, 12))
+    case = perform("start_publicity", case_id=case.id, actor=publicity_hall.chief, params={}, at=at(2026, 10, 12))
+    assert case.status == "special_procedure"
+    with pytest.raises(DomainError) as caught:
+        perform("start_publicity", case_id=case.id, actor=publicity_hall.chief, params={"days": 3})
+    assert caught.value.code == "invalid_input"
