@@ -89,6 +89,7 @@ DEMO_EXTRAS = (
     "onewindow.feedback.demo",
     "onewindow.fees.demo",
     "onewindow.openness.demo",
+    "onewindow.openness.publicity_demo",  # a 低保 case waiting in its publicity period (决定前公示)
     "onewindow.hall.demo",
     "onewindow.worktasks.demo",
     "onewindow.demo.bundles",  # after the others: none of them touches its children

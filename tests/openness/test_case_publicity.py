@@ -13,6 +13,7 @@ from onewindow.cases.actions import perform
 from onewindow.cases.events import EventKind
 from onewindow.cases.models import Case
 from onewindow.core.errors import DomainError
+from onewindow.core.timesource import local_date
 from onewindow.openness import publication_services as ps
 from onewindow.openness.models import Publication
 from onewindow.workdays.clock import PUBLICITY
@@ -142,3 +143,31 @@ def test_the_api_action_starts_it(publicity_hall):
     with pytest.raises(DomainError) as caught:
         perform("start_publicity", case_id=case.id, actor=publicity_hall.chief, params={"days": 3})
     assert caught.value.code == "invalid_input"
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    from django.db import transaction
+    from django.test import override_settings
+
+    from onewindow.demo.loader import load_demo as load_demo_org
+    from onewindow.openness.publicity_demo import load_demo
+
+    keys = tmp_path_factory.mktemp("keys")
+    with django_db_blocker.unblock(), override_settings(ONEWINDOW_KEY_DIR=keys), transaction.atomic():
+        load_demo_org()
+        line, again = load_demo(), load_demo()
+        yield line, again
+        transaction.set_rollback(True)
+
+
+def test_the_demo_has_a_dibao_case_in_its_publicity_period(demo, db):
+    line, again = demo
+    assert "公示中" in line
+    assert "未重复载入" in again
+    pub = Publication.objects.get(case__isnull=False)
+    case = Case.objects.get(pk=pub.case_id)
+    assert (case.status, case.is_paused, case.item.publicity_days) == ("special_procedure", True, 7)
+    assert pub.state == "published"
+    assert pub.comment_ends > local_date()  # still running
+    assert "韦*" in pub.title
