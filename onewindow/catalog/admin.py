@@ -1,7 +1,7 @@
 """Catalog screens of the admin, scoped to the administrator's regions.
 
 Versions are read-only here: a change to an item must publish a new version (a case keeps the
-version it was accepted under), which only ``services.item_publish_version`` and the catalog
+version it was accepted under), which only ``services.item_draft_version`` (then the legal review) and the catalog
 import (``manage.py import_catalog``) do.
 """
 
