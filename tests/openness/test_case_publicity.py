@@ -171,3 +171,22 @@ def test_the_demo_has_a_dibao_case_in_its_publicity_period(demo, db):
     assert pub.state == "published"
     assert pub.comment_ends > local_date()  # still running
     assert "韦*" in pub.title
+
+
+def test_the_case_page_starts_it_and_shows_the_pause(client, publicity_hall):
+    from tests.web.helpers import act, form_keys
+
+    case = review_all(publicity_hall, accepted_case(publicity_hall), at(2026, 10, 12))
+    client.force_login(publicity_hall.chief.user)
+    page = client.get(f"/staff/cases/{case.number}/")
+    assert "start_publicity" in form_keys(page)
+    assert "依据：《最低生活保障审核确认办法》第十九条" in page.content.decode()
+    assert act(client, case, "start_publicity").status_code == 302
+    page = client.get(f"/staff/cases/{case.number}/")
+    case.refresh_from_db()
+    assert case.status == "special_procedure"
+    assert page.context["clock"].paused
+    keys = form_keys(page)
+    assert "end_special_procedure" not in keys  # it ends with the publication
+    assert "start_publicity" not in keys
+    assert "决定前公示" in page.content.decode()
