@@ -890,19 +890,25 @@ def case_start_publicity(*, case_id: int, actor: Staff, at: datetime | None = No
                 action=states.Action.START_SPECIAL_PROCEDURE, at=at, expected_version=expected_version, events=plan)
 
 
-def case_end_publicity(*, case_id: int, actor: Staff, publication: str, at: datetime | None = None) -> Case:
+def case_end_publicity(*, case_id: int, actor: Staff | None, publication: str, at: datetime | None = None) -> Case:
     """The publicity ended (its publication finalized: period over, objections answered): the pause
-    ends and the clock resumes. Called by the openness app in the finalizing transaction."""
-
-    def plan(c: Case) -> list[tuple[str, dict[str, Any]]]:
-        started, ended = guards.publicity_ran(events_of(c))
-        if not started or ended:
+    ends and the clock resumes. Called by the openness app in the finalizing transaction — by the
+    staff member who finalizes, or by the system (``actor`` None) when the period ran out with no
+    objection waiting for its answer."""
+    at = at or current_time()
+    with CaseUnit.atomic():
+        unit = CaseUnit.load(case_id, None)
+        case = unit.case
+        started, ended = guards.publicity_ran(events_of(case))
+        if case.status != Status.SPECIAL_PROCEDURE or not started or ended:
             raise DomainError("publicity.not_running", "本件没有进行中的决定前公示", field="action")
-        return [(EventKind.SPECIAL_PROCEDURE_ENDED, {"procedure": PUBLICITY, "publication": publication,
-                                                     "result": "公示期满，异议均已答复"})]
-
-    return _act(case_id=case_id, actor=actor, perm=None, action=states.Action.END_SPECIAL_PROCEDURE, at=at,
-                expected_version=None, events=plan)
+        payload = {"procedure": PUBLICITY, "publication": publication, "result": "公示期满，异议均已答复"}
+        violations, _state = plan_event(case, EventKind.SPECIAL_PROCEDURE_ENDED, at, payload)
+        if violations:
+            raise DomainError(f"clock.{violations[0].code}", violations[0].message, field="action")
+        case.status = states.next_status(states.Action.END_SPECIAL_PROCEDURE, Status(case.status))
+        unit.append(kind=EventKind.SPECIAL_PROCEDURE_ENDED, at=at, actor=actor, payload=payload)
+        return unit.commit()
 
 
 def _check_extension_days(case: Case, workdays: int) -> None:

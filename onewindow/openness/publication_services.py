@@ -370,21 +370,44 @@ def publication_finalize(*, publication_id: int, actor: Staff, note: str = "",
     with transaction.atomic():
         pub = _load(publication_id)
         require(actor, Perm.CASE_REVIEW, region=pub.region, department=pub.department, on=local_date(at))
-        target = _move(pub, Action.FINALIZE)
-        today = local_date(at)
-        if pub.comment_ends is not None and today <= pub.comment_ends:
-            raise DomainError("publication.comment_period_running",
-                              f"公示期至 {pub.comment_ends.isoformat()} 届满，届满后方可结束公示", field="action")
-        if pub.objections.filter(answered_at__isnull=True).exists():
-            raise DomainError("publication.objections_unanswered", "尚有异议未答复，答复后方可结束公示", field="action")
-        pub.state, pub.finalized_on = target.value, today
-        pub.save(update_fields=["state", "finalized_on"])
-        _record(pub, "finalized", at=at, actor=actor, note=note)
-        if pub.case_id is not None and Case.objects.filter(pk=pub.case_id, status=Status.SPECIAL_PROCEDURE).exists():
-            # 决定前公示 over: the case's pause ends today and its clock resumes (a case withdrawn
-            # meanwhile has nothing left to resume).
-            case_end_publicity(case_id=pub.case_id, actor=actor, publication=pub.number, at=at)
-        return pub
+        return _finalize(pub, actor=actor, note=note, at=at)
+
+
+def publications_end_case_publicity(*, now: datetime | None = None) -> int:
+    """决定前公示 that ran out: a case's publication whose comment period is over with no objection
+    waiting for its answer is finalized by the system, so the case's pause ends and its clock
+    resumes without anyone having to remember it (one with an unanswered objection waits for the
+    answer, then for a staff member to finalize). Idempotent; each publication locked."""
+    now = now or current_time()
+    due = (Publication.objects.filter(case__isnull=False, state=State.PUBLISHED, comment_ends__lt=local_date(now))
+           .values_list("pk", flat=True).order_by("comment_ends", "pk"))
+    done = 0
+    for pk in list(due):
+        with transaction.atomic():
+            pub = _load(pk)
+            if pub.state != State.PUBLISHED or pub.objections.filter(answered_at__isnull=True).exists():
+                continue
+            _finalize(pub, actor=None, note="公示期满，无待答复的异议，系统结束公示", at=now)
+            done += 1
+    return done
+
+
+def _finalize(pub: Publication, *, actor: Staff | None, note: str, at: datetime) -> Publication:
+    target = _move(pub, Action.FINALIZE)
+    today = local_date(at)
+    if pub.comment_ends is not None and today <= pub.comment_ends:
+        raise DomainError("publication.comment_period_running",
+                          f"公示期至 {pub.comment_ends.isoformat()} 届满，届满后方可结束公示", field="action")
+    if pub.objections.filter(answered_at__isnull=True).exists():
+        raise DomainError("publication.objections_unanswered", "尚有异议未答复，答复后方可结束公示", field="action")
+    pub.state, pub.finalized_on = target.value, today
+    pub.save(update_fields=["state", "finalized_on"])
+    _record(pub, "finalized", at=at, actor=actor, note=note)
+    if pub.case_id is not None and Case.objects.filter(pk=pub.case_id, status=Status.SPECIAL_PROCEDURE).exists():
+        # 决定前公示 over: the case's pause ends today and its clock resumes (a case withdrawn
+        # meanwhile has nothing left to resume).
+        case_end_publicity(case_id=pub.case_id, actor=actor, publication=pub.number, at=at)
+    return pub
 
 
 def publication_withdraw(*, publication_id: int, note: str, actor: Staff, at: datetime | None = None) -> Publication:

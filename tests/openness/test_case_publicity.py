@@ -145,6 +145,54 @@ def test_the_api_action_starts_it(publicity_hall):
     assert caught.value.code == "invalid_input"
 
 
+def test_the_case_page_starts_it_and_shows_the_pause(client, publicity_hall):
+    from tests.web.helpers import act, form_keys
+
+    case = review_all(publicity_hall, accepted_case(publicity_hall), at(2026, 10, 12))
+    client.force_login(publicity_hall.chief.user)
+    page = client.get(f"/staff/cases/{case.number}/")
+    assert "start_publicity" in form_keys(page)
+    assert "依据：《最低生活保障审核确认办法》第十九条" in page.content.decode()
+    assert act(client, case, "start_publicity").status_code == 302
+    page = client.get(f"/staff/cases/{case.number}/")
+    case.refresh_from_db()
+    assert case.status == "special_procedure"
+    assert page.context["clock"].paused
+    keys = form_keys(page)
+    assert "end_special_procedure" not in keys  # it ends with the publication
+    assert "start_publicity" not in keys
+    assert "决定前公示" in page.content.decode()
+
+
+def test_the_system_ends_a_publicity_whose_period_ran_out_without_objections(publicity_hall):
+    from onewindow.openness.publication_services import publications_end_case_publicity
+    from onewindow.tasks.registry import registered_jobs
+
+    case, pub = _started(publicity_hall)
+    assert publications_end_case_publicity(now=at(2026, 10, 14)) == 0  # still running
+    after = pub.comment_ends + timedelta(days=1)
+    assert registered_jobs()["openness.end_case_publicity"].func(at(after.year, after.month, after.day)) == 1
+    case.refresh_from_db()
+    pub.refresh_from_db()
+    assert (pub.state, case.status, case.is_paused) == ("finalized", "in_review", False)
+    ended = case.events.order_by("-seq").first()
+    assert (ended.kind, ended.actor_id) == (EventKind.SPECIAL_PROCEDURE_ENDED, None)
+    assert publications_end_case_publicity(now=at(after.year, after.month, after.day)) == 0
+
+
+def test_an_unanswered_objection_keeps_it_running(publicity_hall):
+    from onewindow.openness.publication_services import publications_end_case_publicity
+
+    case, pub = _started(publicity_hall)
+    ps.objection_file(publication_id=pub.pk, text="有异议", at=at(2026, 10, 13))
+    after = pub.comment_ends + timedelta(days=2)
+    assert publications_end_case_publicity(now=at(after.year, after.month, after.day)) == 0
+    case.refresh_from_db()
+    assert case.status == "special_procedure"
+
+
+# -- the demo: last in the module (its module-scoped load would collide with the hall's regions) --
+
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker, tmp_path_factory):
     from django.db import transaction
@@ -172,21 +220,3 @@ def test_the_demo_has_a_dibao_case_in_its_publicity_period(demo, db):
     assert pub.comment_ends > local_date()  # still running
     assert "韦*" in pub.title
 
-
-def test_the_case_page_starts_it_and_shows_the_pause(client, publicity_hall):
-    from tests.web.helpers import act, form_keys
-
-    case = review_all(publicity_hall, accepted_case(publicity_hall), at(2026, 10, 12))
-    client.force_login(publicity_hall.chief.user)
-    page = client.get(f"/staff/cases/{case.number}/")
-    assert "start_publicity" in form_keys(page)
-    assert "依据：《最低生活保障审核确认办法》第十九条" in page.content.decode()
-    assert act(client, case, "start_publicity").status_code == 302
-    page = client.get(f"/staff/cases/{case.number}/")
-    case.refresh_from_db()
-    assert case.status == "special_procedure"
-    assert page.context["clock"].paused
-    keys = form_keys(page)
-    assert "end_special_procedure" not in keys  # it ends with the publication
-    assert "start_publicity" not in keys
-    assert "决定前公示" in page.content.decode()
