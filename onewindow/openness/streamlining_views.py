@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from onewindow.catalog import review_selectors as rsel
 from onewindow.catalog import review_services as rsvc
-from onewindow.catalog.models import CatalogChange, LegalReview
+from onewindow.catalog.models import CatalogChange, LegalReview, ServiceItem
 from onewindow.core.errors import DomainError, NotFound, PermissionDenied
 from onewindow.organization.models import Department, Staff
 from onewindow.organization.permissions import Action as Perm
@@ -73,8 +73,39 @@ def staff_streamlining(request: HttpRequest, staff: Staff) -> HttpResponse:
     return render(request, "openness/staff_streamlining.html", {
         "summary": rsel.summarize(rows), "page": page, "filters": filters, "query": query, "error": error,
         "kinds": rsel.KIND_LABELS.items(), "kind_labels": rsel.KIND_LABELS, "item_types": rsel.ITEM_TYPES,
-        "departments": departments, "targets": {c.pk: rsel.target_of(c) for c in page}},
+        "departments": departments, "targets": {c.pk: rsel.target_of(c) for c in page},
+        "may_record": can(staff, Perm.CATALOG_EDIT, region=staff.region)},
         status=400 if error else 200)
+
+
+@require_POST
+@_staff_view
+def staff_streamlining_record(request: HttpRequest, staff: Staff) -> HttpResponse:
+    """登记精简: cancel, merge or delegate an item of the list (``catalog.edit``), by its
+    implementation code, with the effective date and the basis document."""
+    if not can(staff, Perm.CATALOG_EDIT, region=staff.region):
+        raise PermissionDenied("登记事项精简仅限中心管理员", code="forbidden.catalog.edit")
+    code = request.POST.get("implementation_code", "").strip()[:64]
+    item = ServiceItem.objects.filter(implementation_code=code).first() if code else None
+    try:
+        if item is None:
+            raise DomainError("catalog.item_required", "请填写在用事项的实施编码", field="implementation_code")
+        effective_on = _day(request.POST.get("effective_on", "").strip()[:10], "effective_on", "生效日期")
+        if effective_on is None:
+            raise DomainError("streamlining.effective_on_required", "请填写生效日期", field="effective_on")
+        target_code = request.POST.get("merged_into", "").strip()[:64]
+        target = ServiceItem.objects.filter(implementation_code=target_code).first() if target_code else None
+        rsvc.item_record_change(item_id=item.pk, actor=staff, kind=request.POST.get("kind", ""),
+                                effective_on=effective_on, basis=request.POST.get("basis", ""),
+                                note=request.POST.get("note", ""), merged_into_id=target.pk if target else None,
+                                delegated_to_code=request.POST.get("delegated_to", "").strip()[:12] or None)
+    except DomainError as exc:
+        if isinstance(exc, PermissionDenied | NotFound):
+            raise
+        messages.error(request, f"{exc.message}（{exc.code}，{exc.field}）")
+        return redirect("openness:staff_streamlining")
+    messages.success(request, "已登记事项精简")
+    return redirect("openness:staff_streamlining")
 
 
 @_staff_view

@@ -57,6 +57,8 @@ urlpatterns = [
     path("staff/openness/requests/<str:number>/fee.pdf", views.staff_fee_pdf, name="staff_fee_pdf"),
     path("staff/openness/report/", views.staff_report, name="staff_report"),
     path("staff/openness/streamlining/", streamlining_views.staff_streamlining, name="staff_streamlining"),
+    path("staff/openness/streamlining/record/", streamlining_views.staff_streamlining_record,
+         name="staff_streamlining_record"),
     path("staff/openness/streamlining.xlsx", streamlining_views.staff_streamlining_export,
          name="staff_streamlining_export"),
     path("staff/openness/catalog-reviews/", streamlining_views.staff_catalog_reviews, name="staff_catalog_reviews"),

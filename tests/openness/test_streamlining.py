@@ -126,3 +126,20 @@ def test_the_returning_item_needs_the_acknowledgement_on_the_page(demo, db) -> N
     review = LegalReview.objects.get(version=draft)
     assert review.status == "approved"
     assert list(review.acknowledged.values_list("pk", flat=True)) == [cancelled]
+
+
+def test_the_center_records_a_cancellation_through_the_form(demo, db) -> None:
+    live = ServiceItem.objects.filter(region__code="990121000000", is_active=True, changes__isnull=True,
+                                      current_version__isnull=False).order_by("implementation_code").last()
+    admin = _client("admin")
+    page = admin.post("/staff/openness/streamlining/record/", {
+        "implementation_code": live.implementation_code, "kind": "cancelled", "effective_on": "2026-11-01",
+        "basis": ""}, follow=True).content.decode()
+    assert "catalog.basis_required" in page
+    admin.post("/staff/openness/streamlining/record/", {
+        "implementation_code": live.implementation_code, "kind": "cancelled", "effective_on": "2026-11-01",
+        "basis": "云政发〔2026〕9号"})
+    live.refresh_from_db()
+    assert not live.is_active
+    assert CatalogChange.objects.get(item=live).basis == "云政发〔2026〕9号"
+    assert _client("supervisor").post("/staff/openness/streamlining/record/", {}).status_code == 403

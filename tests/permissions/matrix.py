@@ -426,6 +426,9 @@ ROWS: list[Row] = [
     # queue are the center's and the supervisors'; a draft's review and publication are probed with a
     # number nobody has (scoping and refusals: tests/openness/test_streamlining.py, tests/catalog/test_governance.py).
     Row("openness:staff_streamlining", "GET", "/staff/openness/streamlining/", only(OK, "admin", "supervisor")),
+    # Recording a streamlining change is catalog.edit (center administrators): others 403; the matrix's
+    # empty form is an input refusal (a redirect with the message) for the center.
+    Row("openness:staff_streamlining_record", "POST", "/staff/openness/streamlining/record/", only(OK, "admin")),
     Row("openness:staff_streamlining_export", "GET", "/staff/openness/streamlining.xlsx",
         only(OK, "admin", "supervisor")),
     Row("openness:staff_catalog_reviews", "GET", "/staff/openness/catalog-reviews/", only(OK, "admin", "supervisor")),
