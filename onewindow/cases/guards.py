@@ -151,9 +151,10 @@ def publicity_refusal(case: Case, events: Iterable[CaseEvent]) -> Refusal | None
         return None
     started, ended = publicity_ran(events)
     basis = case.item.publicity_basis or "本事项的规定"
+    unit = "日" if case.item.publicity_calendar_days else "个工作日"
     if not started:
         return Refusal("decision.publicity_required",
-                       f"本事项须在决定前公示{case.item.publicity_days}天（{basis}），请先启动公示", "action")
+                       f"本事项须在决定前公示{case.item.publicity_days}{unit}（{basis}），请先启动公示", "action")
     if not ended:
         return Refusal("decision.publicity_running", "公示期未满或尚有异议未答复，公示结束后方可作出决定", "action")
     return None

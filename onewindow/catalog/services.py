@@ -466,7 +466,7 @@ def _update_identity(item: ServiceItem, spec: ItemSpec, current: ItemSpec | None
 
 
 def pending_draft(item: ServiceItem) -> ServiceItemVersion | None:
-    """The item's draft still waiting for (or failed by) its legal review, if any."""
+    """The item's draft not yet published: pending its legal review, or approved and awaiting publication."""
     return (item.versions.filter(is_draft=True, legal_review__status__in=[LegalReview.Status.PENDING,
                                                                           LegalReview.Status.APPROVED])
             .order_by("-version").first())
