@@ -141,6 +141,10 @@ class EndSpecialProcedureIn(ActionIn):
     result: Text
 
 
+class StartPublicityIn(ActionIn):
+    """启动决定前公示 (start_publicity): the item says how long and on what basis; nothing to fill in."""
+
+
 class RequestExtensionIn(ActionIn):
     """申请延期 (request_extension)."""
 
@@ -360,6 +364,7 @@ ACTIONS: dict[str, Action] = {
         **c.kwargs(), procedure=i.procedure, reason=i.reason, announced_workdays=i.announced_workdays)),
     "end_special_procedure": Action(EndSpecialProcedureIn, lambda c, i: s.case_end_special_procedure(
         **c.kwargs(), result=i.result)),
+    "start_publicity": Action(StartPublicityIn, lambda c, i: s.case_start_publicity(**c.kwargs())),
     "request_extension": Action(RequestExtensionIn, lambda c, i: s.case_request_extension(
         **c.kwargs(), workdays=i.workdays, reason=i.reason)),
     "grant_extension": Action(GrantExtensionIn, lambda c, i: s.case_grant_extension(

@@ -23,6 +23,7 @@ from onewindow.organization.models import BackupPost, Staff
 from onewindow.organization.permissions import Action as Perm
 from onewindow.organization.permissions import can, roles_of
 from onewindow.organization.rules import Role
+from onewindow.workdays.clock import PUBLICITY
 
 from . import materials
 from .events import EventKind
@@ -167,6 +168,37 @@ def decision_refusal(tasks: Sequence[CaseTask], case: Case) -> Refusal | None:
     """A decision waits for every review stage (the stages of the item's process)."""
     if any(t.state == CaseTask.State.OPEN for t in tasks) or case.current_stage is not None:
         return Refusal("decision.stages_open", "尚有审核环节未办结，不能作出决定")
+    return None
+
+
+def publicity_ran(events: Iterable[CaseEvent]) -> tuple[bool, bool]:
+    """(started, ended) of the case's publicity before the decision (决定前公示)."""
+    kinds = [e.kind for e in events if (e.payload or {}).get("procedure") == PUBLICITY]
+    return EventKind.SPECIAL_PROCEDURE_STARTED in kinds, EventKind.SPECIAL_PROCEDURE_ENDED in kinds
+
+
+def publicity_refusal(case: Case, events: Iterable[CaseEvent]) -> Refusal | None:
+    """A grant waits for the item's publicity: published, its comment period over and every
+    objection answered (the pause ends only then)."""
+    if not case.item.publicity_days:
+        return None
+    started, ended = publicity_ran(events)
+    basis = case.item.publicity_basis or "本事项的规定"
+    unit = "日" if case.item.publicity_calendar_days else "个工作日"
+    if not started:
+        return Refusal("decision.publicity_required",
+                       f"本事项须在决定前公示{case.item.publicity_days}{unit}（{basis}），请先启动公示", "action")
+    if not ended:
+        return Refusal("decision.publicity_running", "公示期未满或尚有异议未答复，公示结束后方可作出决定", "action")
+    return None
+
+
+def publicity_start_refusal(case: Case, events: Iterable[CaseEvent]) -> Refusal | None:
+    """Only an item that asks for it, once per case."""
+    if not case.item.publicity_days:
+        return Refusal("publicity.not_required", "本事项无须决定前公示", "action")
+    if publicity_ran(events)[0]:
+        return Refusal("publicity.already_started", "本件已进行过决定前公示", "action")
     return None
 
 
@@ -407,7 +439,12 @@ def verdicts(case: Case, staff: Staff, *, events: Sequence[CaseEvent], tasks: Se
     if case.item_version.special_procedures:
         offer("start_special_procedure", "start_special_procedure", Action.START_SPECIAL_PROCEDURE,
               Perm.CASE_SPECIAL_PROCEDURE)
-    offer("end_special_procedure", "end_special_procedure", Action.END_SPECIAL_PROCEDURE, Perm.CASE_SPECIAL_PROCEDURE)
+    running_publicity = publicity_ran(events) == (True, False)
+    if not running_publicity:  # the publicity ends with its publication (openness), not by hand
+        offer("end_special_procedure", "end_special_procedure", Action.END_SPECIAL_PROCEDURE,
+              Perm.CASE_SPECIAL_PROCEDURE)
+    if case.item.publicity_days and not publicity_ran(events)[0]:
+        offer("start_publicity", "start_publicity", Action.START_SPECIAL_PROCEDURE, Perm.CASE_SPECIAL_PROCEDURE)
     extended = extension_refusal(events)
     if is_joint(case):
         out += _joint_extension_verdicts(case, staff, extended)
@@ -421,7 +458,8 @@ def verdicts(case: Case, staff: Staff, *, events: Sequence[CaseEvent], tasks: Se
             offer("decline_extension", "decline_extension", Action.DECLINE_EXTENSION, Perm.CASE_GRANT_EXTENSION)
     decided = decision_refusal(tasks, case)
     offer("decide-grant", "decide", Action.DECIDE_GRANT, Perm.CASE_DECIDE,
-          decided or deferred_refusal(case, "decision") or co_handler_refusal(case, events))
+          decided or deferred_refusal(case, "decision") or co_handler_refusal(case, events)
+          or publicity_refusal(case, events))
     offer("decide-deny", "decide", Action.DECIDE_DENY, Perm.CASE_DECIDE, decided)
     offer("issue_certificate", "issue_certificate", Action.ISSUE_CERTIFICATE, Perm.CASE_ISSUE_CERTIFICATE,
           deferred_refusal(case, "certificate")

@@ -15,6 +15,7 @@ from onewindow.catalog.rules import SPECIAL_PROCEDURE_LABELS, outcome_words
 from onewindow.core.public import public_url
 from onewindow.documents.services import certificate_issue, document_issue
 from onewindow.notifications.services import notify
+from onewindow.workdays.clock import PUBLICITY
 from onewindow.workdays.provisional import cn_day, cn_due
 
 from .events import EventKind
@@ -58,6 +59,11 @@ def _message(case: Case, event: CaseEvent, *, certificate: str = "") -> str | No
         return f"您申请的“{item}”（{case.number}）需补正材料：{'、'.join(p.get('materials', []))}。请一次性补齐。"
     if event.kind == EventKind.REFUSED:
         return f"您申请的“{item}”（{case.number}）不予受理：{_clause(p.get('reason', ''))}。详见不予受理告知书。"
+    if event.kind == EventKind.SPECIAL_PROCEDURE_STARTED and p.get("procedure") == PUBLICITY:
+        return (f"您申请的“{item}”（{case.number}）依规定进行决定前公示（公示编号{p.get('publication')}，"
+                f"至{p.get('comment_ends')}止），公示期不计入办理期限。")
+    if event.kind == EventKind.SPECIAL_PROCEDURE_ENDED and p.get("procedure") == PUBLICITY:
+        return f"您申请的“{item}”（{case.number}）公示期满，恢复计时，承诺办结日期{_d(case, case.promised_due)}。"
     if event.kind == EventKind.SPECIAL_PROCEDURE_STARTED:
         label = SPECIAL_PROCEDURE_LABELS.get(p.get("procedure"), p.get("procedure"))
         return (f"您申请的“{item}”（{case.number}）进入{label}程序，预计需{p.get('announced_workdays')}个工作日，"

@@ -35,9 +35,10 @@ from onewindow.organization.models import Department, Staff, Window
 from onewindow.organization.permissions import Action as Perm
 from onewindow.organization.permissions import can, require, roles_of
 from onewindow.organization.rules import Role
+from onewindow.workdays.clock import PUBLICITY
 from onewindow.workdays.selectors import NEWEST_CHANGE_READ, newest_change
 
-from . import guards, scope, states
+from . import guards, publicity, scope, states
 from . import materials as material_checks
 from .events import EventKind
 from .history import events_of, redact_applicant
@@ -205,7 +206,7 @@ def case_submit(*, actor: Staff | None, item_code: str, applicant: Applicant, ma
     _raise_first(check_applicant(applicant, max_lengths=APPLICANT_MAX_LENGTHS))
     version = item.current_version
     if item_version is not None and item_version != version.version:
-        version = item.versions.filter(version=item_version).first()
+        version = item.versions.filter(version=item_version, is_draft=False).first()
         if version is None:
             raise NotFound(f"事项 {item_code} 没有第 {item_version} 版", code="item.version_not_found",
                            field="item_version")
@@ -937,11 +938,57 @@ def case_end_special_procedure(*, case_id: int, actor: Staff, result: str, at: d
 
     def plan(c: Case) -> list[tuple[str, dict[str, Any]]]:
         started = next((e for e in reversed(events_of(c)) if e.kind == EventKind.SPECIAL_PROCEDURE_STARTED), None)
+        if started is not None and started.payload.get("procedure") == PUBLICITY:
+            raise DomainError("publicity.ends_with_publication",
+                              "决定前公示在公示期满且异议均已答复、公示结束时自动结束，不能手动结束", field="action")
         return [(EventKind.SPECIAL_PROCEDURE_ENDED, {"procedure": started.payload["procedure"] if started else None,
                                              "result": result})]
 
     return _act(case_id=case_id, actor=actor, perm=Perm.CASE_SPECIAL_PROCEDURE,
                 action=states.Action.END_SPECIAL_PROCEDURE, at=at, expected_version=expected_version, events=plan)
+
+
+def case_start_publicity(*, case_id: int, actor: Staff, at: datetime | None = None,
+                         expected_version: int | None = None) -> Case:
+    """决定前公示: publish the proposed decision for comment (an openness publication, the
+    applicant's name masked, no ID or phone) and pause the clock until it ends — its comment period
+    over and every objection answered (:func:`case_end_publicity`, called when the publication is
+    finalized). Only for an item that asks for it, once per case."""
+    at = at or current_time()
+
+    def plan(c: Case) -> list[tuple[str, dict[str, Any]]]:
+        guards.refuse_unless(guards.publicity_start_refusal(c, events_of(c)))
+        notice = publicity.publish(c, actor, at)
+        days = c.item.publicity_days
+        return [(EventKind.SPECIAL_PROCEDURE_STARTED, {
+            "procedure": PUBLICITY, "reason": c.item.publicity_basis or "决定前公示",
+            "announced_workdays": None if c.item.publicity_calendar_days else days,
+            "days": days, "calendar_days": c.item.publicity_calendar_days,
+            "publication": notice.number, "comment_ends": notice.comment_ends.isoformat()})]
+
+    return _act(case_id=case_id, actor=actor, perm=Perm.CASE_SPECIAL_PROCEDURE,
+                action=states.Action.START_SPECIAL_PROCEDURE, at=at, expected_version=expected_version, events=plan)
+
+
+def case_end_publicity(*, case_id: int, actor: Staff | None, publication: str, at: datetime | None = None) -> Case:
+    """The publicity ended (its publication finalized: period over, objections answered): the pause
+    ends and the clock resumes. Called by the openness app in the finalizing transaction — by the
+    staff member who finalizes, or by the system (``actor`` None) when the period ran out with no
+    objection waiting for its answer."""
+    at = at or current_time()
+    with CaseUnit.atomic():
+        unit = CaseUnit.load(case_id, None)
+        case = unit.case
+        started, ended = guards.publicity_ran(events_of(case))
+        if case.status != Status.SPECIAL_PROCEDURE or not started or ended:
+            raise DomainError("publicity.not_running", "本件没有进行中的决定前公示", field="action")
+        payload = {"procedure": PUBLICITY, "publication": publication, "result": "公示期满，异议均已答复"}
+        violations, _state = plan_event(case, EventKind.SPECIAL_PROCEDURE_ENDED, at, payload)
+        if violations:
+            raise DomainError(f"clock.{violations[0].code}", violations[0].message, field="action")
+        case.status = states.next_status(states.Action.END_SPECIAL_PROCEDURE, Status(case.status))
+        unit.append(kind=EventKind.SPECIAL_PROCEDURE_ENDED, at=at, actor=actor, payload=payload)
+        return unit.commit()
 
 
 def _check_extension_days(case: Case, workdays: int) -> None:
@@ -1086,6 +1133,8 @@ def case_decide(*, case_id: int, actor: Staff, grant: bool, reasons: str = "", a
 
     def plan(c: Case) -> list[tuple[str, dict[str, Any]]]:
         guards.refuse_unless(guards.decision_refusal(_tasks(c), c))
+        if grant:  # a denial needs no public notice (it is the proposed grant that is published)
+            guards.refuse_unless(guards.publicity_refusal(c, events_of(c)))
         if grant:  # 容缺: a denial (e.g. the owed material never came) needs no material
             guards.refuse_unless(guards.deferred_refusal(c, "decision"))
             guards.refuse_unless(guards.co_handler_refusal(c, events_of(c)))
@@ -1102,8 +1151,16 @@ def case_decide(*, case_id: int, actor: Staff, grant: bool, reasons: str = "", a
         return [(EventKind.DECIDED, payload)]
 
     action = states.Action.DECIDE_GRANT if grant else states.Action.DECIDE_DENY
-    return _act(case_id=case_id, actor=actor, perm=Perm.CASE_DECIDE, action=action, at=at,
-                expected_version=expected_version, events=plan)
+    try:
+        return _act(case_id=case_id, actor=actor, perm=Perm.CASE_DECIDE, action=action, at=at,
+                    expected_version=expected_version, events=plan)
+    except DomainError as exc:
+        # The status says "paused"; when the pause is the publicity, say so (and name the rule).
+        if exc.code.startswith("case.transition_refused.") and guards.publicity_ran(
+                events_of(Case.objects.get(pk=case_id))) == (True, False):
+            raise DomainError("decision.publicity_running",
+                              "决定前公示期间（公示期未满或尚有异议未答复）不能作出决定", field="action") from None
+        raise
 
 
 def case_issue_certificate(*, case_id: int, actor: Staff, at: datetime | None = None,

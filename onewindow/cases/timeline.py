@@ -12,7 +12,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from onewindow.catalog.rules import DELIVERY_METHOD_LABELS, SPECIAL_PROCEDURE_LABELS, outcome_words
+from onewindow.catalog.rules import DELIVERY_METHOD_LABELS, outcome_words
+from onewindow.workdays.clock import PAUSE_LABELS
 
 from .disclosure import masked_text
 from .events import EventKind
@@ -77,7 +78,9 @@ def _for_staff(event: CaseEvent, item_type: str) -> list[tuple[str, str]]:
     add(_("Legal basis"), p.get("legal_basis"))
     add(_("Where to apply"), p.get("where_to_apply"))
     if p.get("procedure"):
-        add(_("Procedure"), SPECIAL_PROCEDURE_LABELS.get(p["procedure"], p["procedure"]))
+        add(_("Procedure"), PAUSE_LABELS.get(p["procedure"], p["procedure"]))
+    add("公示编号", p.get("publication"))
+    add("公示期截止", p.get("comment_ends"))
     add(_("Working days announced"), p.get("announced_workdays"))
     add(_("Working days"), p.get("workdays"))
     if event.kind in (EventKind.SUPPLEMENT_REQUESTED, EventKind.SUPPLEMENTED, EventKind.DEFERRED_MATERIALS_RECEIVED):
@@ -150,7 +153,9 @@ def _for_applicant(event: CaseEvent, item_type: str) -> list[tuple[str, str]]:
     elif kind == EventKind.REFERRAL_RETURNED:
         add("退回理由", p.get("reasons"))
     elif kind in (EventKind.SPECIAL_PROCEDURE_STARTED, EventKind.SPECIAL_PROCEDURE_ENDED):
-        add("特别程序", SPECIAL_PROCEDURE_LABELS.get(p.get("procedure"), p.get("procedure")))
+        add("特别程序", PAUSE_LABELS.get(p.get("procedure"), p.get("procedure")))
+        add("公示编号", p.get("publication"))
+        add("公示期截止", p.get("comment_ends"))
         add("理由或依据", p.get("reason"))
         add("所需工作日", p.get("announced_workdays"))
         add("结果", p.get("result"))

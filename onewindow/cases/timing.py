@@ -8,10 +8,19 @@ from decimal import Decimal
 from fractions import Fraction
 
 from onewindow.catalog.models import ServiceItemVersion
+from onewindow.catalog.rules import SpecialProcedure
 from onewindow.lifecycle.center_settings import yellow_share
 from onewindow.organization.rules import Role
 from onewindow.workdays.arithmetic import CalendarSnapshot
-from onewindow.workdays.clock import ClockEvent, ClockLimits, ClockState, Violation, check_transition, clock
+from onewindow.workdays.clock import (
+    PUBLICITY,
+    ClockEvent,
+    ClockLimits,
+    ClockState,
+    Violation,
+    check_transition,
+    clock,
+)
 from onewindow.workdays.selectors import snapshot_for
 
 from . import scope
@@ -34,6 +43,9 @@ def limits_for(version: ServiceItemVersion, region_code: str | None = None, *, u
         # 行政许可法 第四十二条: the department head extends; for joint handling, the head of the
         # local government (第二款) — the clock refuses an extension approved by another role.
         approver_roles=frozenset({Role.GOVERNMENT_HEAD.value if version.is_joint else Role.CHIEF_REPRESENTATIVE.value}),
+        # The item's special procedures (Art. 45) and, for every item, the publicity before the
+        # decision (services.case_start_publicity refuses it where the item does not ask for one).
+        pause_kinds=frozenset({*(str(k) for k in SpecialProcedure), PUBLICITY}),
     )
 
 

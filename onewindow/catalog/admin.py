@@ -1,7 +1,7 @@
 """Catalog screens of the admin, scoped to the administrator's regions.
 
 Versions are read-only here: a change to an item must publish a new version (a case keeps the
-version it was accepted under), which only ``services.item_publish_version`` and the catalog
+version it was accepted under), which only ``services.item_draft_version`` (then the legal review) and the catalog
 import (``manage.py import_catalog``) do.
 """
 
@@ -25,6 +25,7 @@ from onewindow.organization.scoped_admin import RegionScopedAdmin
 from .models import (
     Bundle,
     BundleItem,
+    CatalogChange,
     FeeItem,
     Material,
     ReceivingPoint,
@@ -105,8 +106,40 @@ class ReceivingPointInline(admin.TabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class ServiceItemForm(forms.ModelForm):
+    """在用 cannot bring back an item the list cancelled, merged or delegated: that is a new item,
+    drafted and legally reviewed (review_services), never a tick box."""
+
+    class Meta:
+        model = ServiceItem
+        fields = ["is_active", "results_public", "publicity_days", "publicity_calendar_days", "publicity_basis"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        days = data.get("publicity_days")
+        if days is not None and not 1 <= days <= 60:
+            self.add_error("publicity_days", _("决定前公示期应为1至60天"))
+        if days and not (data.get("publicity_basis") or "").strip():
+            self.add_error("publicity_basis", _("设置决定前公示期须写明公示依据"))
+        return data
+
+    def clean_is_active(self) -> bool:
+        active = bool(self.cleaned_data.get("is_active"))
+        item = self.instance
+        if active and item.pk and not item.is_active:
+            change = CatalogChange.objects.filter(item=item).first()
+            if change is not None:
+                raise ValidationError(_("该事项已于%(day)s%(kind)s（%(basis)s），不能直接恢复在用；如需重新设立，"
+                                        "请起草新版本并经法制审核") % {
+                    "day": change.effective_on.isoformat(), "kind": change.get_kind_display(), "basis": change.basis})
+            if item.current_version is None:
+                raise ValidationError(_("该事项尚未发布（草稿待法制审核），不能设为在用"))
+        return active
+
+
 @admin.register(ServiceItem)
 class ServiceItemAdmin(RegionScopedAdmin):
+    form = ServiceItemForm
     list_display = ["implementation_code", "name", "department", "region", "current_version_number", "is_active",
                     "results_public"]
     list_display_links = ["implementation_code", "name"]
@@ -117,7 +150,8 @@ class ServiceItemAdmin(RegionScopedAdmin):
     ordering = ["region__code", "department__order", "implementation_code"]
     readonly_fields = ["implementation_code", "basic_code", "region", "department", "current_version",
                        "window_numbers", "use_count"]
-    fieldsets = [(None, {"fields": readonly_fields + ["is_active", "results_public"], "description": READ_ONLY_NOTE})]
+    fieldsets = [(None, {"fields": readonly_fields + ["is_active", "results_public"], "description": READ_ONLY_NOTE}),
+                 (_("决定前公示"), {"fields": ["publicity_days", "publicity_calendar_days", "publicity_basis"]})]
     inlines = [VersionInline, ReceivingPointInline]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -54,6 +54,14 @@ class ServiceItem(models.Model):
     # (rules.results_public_by_default), changed by the center, kept across versions.
     results_public = models.BooleanField(_("公示办理结果"), default=True,
                                          help_text=_("在办件公示中列出本事项的办件；社会救助、婚姻登记等涉及个人隐私的事项默认不公示"))
+    # 决定前公示 (e.g. 最低生活保障审核确认办法 第十九条: 7 days): a case of this item publishes the
+    # proposed decision for comment before it may be decided, a typed pause of its clock. Kept
+    # across versions, like results_public; None: no publicity before the decision.
+    publicity_days = models.PositiveSmallIntegerField(_("决定前公示期"), null=True, blank=True,
+                                                      help_text=_("留空：决定前无须公示"))
+    publicity_calendar_days = models.BooleanField(_("公示期按自然日计算"), default=False,
+                                                  help_text=_("否：按工作日计算"))
+    publicity_basis = models.CharField(_("公示依据"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("政务服务事项")
@@ -73,6 +81,9 @@ class ServiceItemVersion(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
                                    related_name="+", verbose_name=_("发布人"))
     change_note = models.CharField(_("变更说明"), max_length=200, blank=True)
+    # A drafted version waits for its legal review (LegalReview) and is not shown or used until
+    # published; versions published before the review rule existed count as reviewed.
+    is_draft = models.BooleanField(_("草稿"), default=False)
 
     name = models.CharField(_("事项名称"), max_length=200)
     pinyin_initials = models.CharField(_("拼音首字母"), max_length=200, blank=True, db_index=True)
@@ -271,3 +282,74 @@ class ReceivingPoint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region} · {self.item}"
+
+
+class LegalReview(models.Model):
+    """法制办审核 of one drafted version: who drafted it, who reviewed it (a different person with
+    ``catalog.legal_review``), when, the opinion, and the cancelled items the reviewer knowingly lets
+    return (a cancelled item cannot come back under another name or kind without that)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待审核")
+        APPROVED = "approved", _("审核通过")
+        REJECTED = "rejected", _("审核不通过")
+
+    version = models.OneToOneField(ServiceItemVersion, models.CASCADE, related_name="legal_review",
+                                   verbose_name=_("事项版本"))
+    status = models.CharField(_("审核状态"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    drafter = models.ForeignKey("organization.Staff", models.PROTECT, null=True, blank=True, related_name="+",
+                                verbose_name=_("拟稿人"))
+    submitted_at = models.DateTimeField(_("提交时间"))
+    reviewer = models.ForeignKey("organization.Staff", models.PROTECT, null=True, blank=True, related_name="+",
+                                 verbose_name=_("审核人"))
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    opinion = models.TextField(_("审核意见"), blank=True)
+    # The initial list (the demo, ``import_catalog --initial``) counts as reviewed when it was adopted.
+    is_initial = models.BooleanField(_("初始清单"), default=False)
+    acknowledged = models.ManyToManyField(ServiceItem, blank=True, related_name="+",
+                                          verbose_name=_("已知悉的已取消事项"))
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("法制审核")
+        verbose_name_plural = _("法制审核")
+        ordering = ["-submitted_at"]
+
+    def __str__(self) -> str:
+        return f"{self.version} · {self.get_status_display()}"
+
+
+class CatalogChange(models.Model):
+    """One streamlining change of the list (事项精简): an item cancelled, merged into another, or
+    delegated (下放) to a lower level — the catalog's own history the 精简报告 reads."""
+
+    class Kind(models.TextChoices):
+        CANCELLED = "cancelled", _("取消")
+        MERGED = "merged", _("合并")
+        DELEGATED = "delegated", _("下放")
+
+    item = models.ForeignKey(ServiceItem, models.PROTECT, related_name="changes", verbose_name=_("事项"))
+    kind = models.CharField(_("变更类型"), max_length=16, choices=Kind.choices)
+    effective_on = models.DateField(_("生效日期"))
+    basis = models.CharField(_("依据文件"), max_length=200)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    merged_into = models.ForeignKey(ServiceItem, models.PROTECT, null=True, blank=True, related_name="+",
+                                    verbose_name=_("并入事项"))
+    delegated_to = models.ForeignKey("organization.Region", models.PROTECT, null=True, blank=True,
+                                     related_name="+", verbose_name=_("下放至"))
+    # What the item was when it changed: the report stays true after later versions.
+    name = models.CharField(_("事项名称"), max_length=200)
+    item_type = models.CharField(_("事项类型"), max_length=32, choices=_choices(ITEM_TYPE_LABELS))
+    legal_basis = models.TextField(_("设定依据"))
+    recorded_by = models.ForeignKey("organization.Staff", models.PROTECT, null=True, blank=True, related_name="+",
+                                    verbose_name=_("登记人"))
+    recorded_at = models.DateTimeField(_("登记时间"))
+
+    class Meta:
+        verbose_name = _("事项精简记录")
+        verbose_name_plural = _("事项精简记录")
+        ordering = ["-effective_on", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["item"], name="catalog_change_once_per_item")]
+
+    def __str__(self) -> str:
+        return f"{self.name} · {self.get_kind_display()}"

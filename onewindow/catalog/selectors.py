@@ -146,7 +146,7 @@ def item_guide(implementation_code: str, version: int | None = None) -> ServiceI
     item = published_items().filter(implementation_code=implementation_code).first()
     if item is None:
         raise NotFound(f"未找到实施编码为“{implementation_code}”的事项", code="item.not_found", field="code")
-    versions = (ServiceItemVersion.objects.filter(item=item)
+    versions = (ServiceItemVersion.objects.filter(item=item, is_draft=False)  # a draft awaits its legal review
                 .select_related("item__region", "item__department")
                 .prefetch_related("materials", "fees", "stages",
                                   Prefetch("item__windows", queryset=Window.objects.order_by("number"))))

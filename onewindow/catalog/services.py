@@ -5,8 +5,12 @@ loader), which needs no permission. With an actor, every item and bundle touched
 ``Action.CATALOG_EDIT`` in its region (and department): only center administrators posted there
 (or above) maintain the catalog.
 
-An item is never edited in place: a change publishes a new ``ServiceItemVersion`` and moves
-``current_version``, because a case keeps the version it was accepted under. Importing content
+An item is never edited in place: a change writes a new ``ServiceItemVersion``, because a case keeps
+the version it was accepted under. A staff member's change (an import with an actor, or
+:func:`item_draft_version`) is a **draft** that waits for its legal review (法制办审核,
+:mod:`.review_services`) and is published only after it; the system's own import of the initial
+list (the demo loader, ``import_catalog --initial``) publishes at once and records the review as
+the initial list's. Neither may bring back a cancelled item without a review that acknowledges it. Importing content
 that is already the current version changes nothing, so exporting and importing into the same
 database is harmless. An import is all or nothing: any problem, and nothing is written.
 """
@@ -23,6 +27,7 @@ from typing import Any
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models, transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from onewindow.core.errors import DomainError, NotFound
 from onewindow.organization.models import Department, Region, Staff, Window
@@ -31,8 +36,19 @@ from onewindow.organization.rules import InvalidRegionCode, region_level
 
 from .excel_io import sheet_titles
 from .files import read_catalog_file
-from .models import Bundle, BundleItem, FeeItem, Material, ServiceItem, ServiceItemVersion, Stage
+from .models import (
+    Bundle,
+    BundleItem,
+    CatalogChange,
+    FeeItem,
+    LegalReview,
+    Material,
+    ServiceItem,
+    ServiceItemVersion,
+    Stage,
+)
 from .pinyin import pinyin_initials
+from .review_rules import ItemFacts, returning_cancelled
 from .rules import results_public_by_default
 from .selectors import bundle_to_spec, bundles_for_spec, item_to_spec, items_for_spec
 from .spec import (
@@ -76,6 +92,7 @@ class ImportReport:
     new_versions: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)  # department, basic code or windows changed only
     unchanged: list[str] = field(default_factory=list)
+    drafted: list[str] = field(default_factory=list)  # of created/new_versions: drafts awaiting legal review
     bundles_created: list[str] = field(default_factory=list)
     bundles_updated: list[str] = field(default_factory=list)
     bundles_unchanged: list[str] = field(default_factory=list)
@@ -87,6 +104,8 @@ class ImportReport:
                 f"更新{len(self.updated)}个，未变{len(self.unchanged)}个；"
                 f"一件事：新增{len(self.bundles_created)}个，更新{len(self.bundles_updated)}个，"
                 f"未变{len(self.bundles_unchanged)}个")
+        if self.drafted:
+            text += f"；其中{len(self.drafted)}个为草稿，待法制审核通过后发布"
         return text + ("（试运行，未写入数据库）" if self.dry_run else "")
 
 
@@ -94,17 +113,24 @@ class ImportReport:
 
 
 def catalog_import(*, spec: CatalogSpec, actor: Staff | None, dry_run: bool = False,
-                   change_note: str = IMPORT_NOTE) -> ImportReport:
+                   change_note: str = IMPORT_NOTE, initial: bool | None = None) -> ImportReport:
     """Create or update every item and bundle of ``spec`` in one transaction.
+
+    ``initial`` (default: when ``actor`` is None, the system) publishes new and changed items at
+    once, as the initial list adopted after review; otherwise they become drafts awaiting their
+    legal review. Either way an item matching a cancelled one is refused here when published at
+    once (``cancelled_item_returns``), and at review or publication otherwise.
 
     Raises :class:`CatalogImportError` with every problem (located by path) and writes nothing
     if anything is wrong; ``PermissionDenied`` if ``actor`` may not edit an item's catalog.
     With ``dry_run`` everything is checked and counted, then rolled back.
     """
-    return _import(spec, actor, dry_run=dry_run, change_note=change_note, prior=[])
+    return _import(spec, actor, dry_run=dry_run, change_note=change_note, prior=[],
+                   initial=actor is None if initial is None else initial)
 
 
-def catalog_import_file(*, path: Path, actor: Staff | None, dry_run: bool = False) -> ImportReport:
+def catalog_import_file(*, path: Path, actor: Staff | None, dry_run: bool = False,
+                        initial: bool | None = None) -> ImportReport:
     """Import a ``.xlsx``, ``.yaml`` or ``.yml`` catalog file; problems are located in the file
     (workbook: sheet, row, column and header; YAML: path) and raised as :class:`CatalogImportError`."""
     raw = read_catalog_file(path)
@@ -113,7 +139,7 @@ def catalog_import_file(*, path: Path, actor: Staff | None, dry_run: bool = Fals
     spec, shape_problems = build_spec(raw.data)
     try:
         return _import(spec, actor, dry_run=dry_run, change_note=f"{IMPORT_NOTE}：{path.name}"[:CHANGE_NOTE_MAX],
-                       prior=raw.problems + shape_problems)
+                       prior=raw.problems + shape_problems, initial=actor is None if initial is None else initial)
     except CatalogImportError as exc:
         raise CatalogImportError(raw.locate(p) for p in exc.problems) from None
 
@@ -132,13 +158,15 @@ def _in_file_order(problems: Iterable[Problem]) -> list[Problem]:
     return sorted(problems, key=key)
 
 
-def item_publish_version(*, item_id: int, actor: Staff, changes: dict[str, Any],
-                         change_note: str) -> ServiceItemVersion:
-    """Publish a new version of an item: its current content with ``changes`` applied.
+def item_draft_version(*, item_id: int, actor: Staff, changes: dict[str, Any],
+                       change_note: str) -> ServiceItemVersion:
+    """Draft a new version of an item: its current content with ``changes`` applied, waiting for
+    its legal review (``review_services.version_review``) before it can be published.
 
     ``changes`` maps format field names to new values; ``materials``, ``fees`` and ``stages``
     (lists of dicts or specs) replace the whole list, otherwise they are copied. The same rules
-    as an import apply. Identical content returns the current version without a new one.
+    as an import apply. Identical content returns the current version without a new one; an item
+    has at most one draft awaiting review (``catalog.draft_pending``).
     """
     with transaction.atomic():
         item = items_for_spec().select_for_update(of=("self",)).filter(pk=item_id).first()
@@ -159,7 +187,12 @@ def item_publish_version(*, item_id: int, actor: Staff, changes: dict[str, Any],
         _update_identity(item, edited, current, department, _windows(edited, refs))
         if version_content(edited) == version_content(current):
             return item.current_version
-        return _publish(item, edited, actor=actor, change_note=change_note)
+        pending = pending_draft(item)
+        if pending is not None:
+            raise DomainError("catalog.draft_pending",
+                              f"本事项已有待法制审核的草稿（第{pending.version}版），请待其审核发布或审核不通过后再修改",
+                              field="item_id")
+        return _publish(item, edited, actor=actor, change_note=change_note, draft=True)
 
 
 # --- the import --------------------------------------------------------------------------------
@@ -177,7 +210,7 @@ class _Refs:
 
 
 def _import(spec: CatalogSpec, actor: Staff | None, *, dry_run: bool, change_note: str,
-            prior: list[Problem]) -> ImportReport:
+            prior: list[Problem], initial: bool) -> ImportReport:
     with transaction.atomic():
         refs = _load_refs(spec)
         _authorize(spec, refs, actor)
@@ -185,8 +218,9 @@ def _import(spec: CatalogSpec, actor: Staff | None, *, dry_run: bool, change_not
         if problems:
             raise CatalogImportError(problems)
         report = ImportReport(dry_run=dry_run)
-        for item_spec in spec.items:
-            _import_item(item_spec, refs, actor=actor, change_note=change_note, report=report)
+        for i, item_spec in enumerate(spec.items):
+            _import_item(item_spec, refs, actor=actor, change_note=change_note, report=report, draft=not initial,
+                         path=f"items[{i}]")
         for bundle_spec in spec.bundles:
             _import_bundle(bundle_spec, refs, report=report)
         if dry_run:
@@ -368,27 +402,44 @@ def _windows(item: ItemSpec, refs: _Refs) -> list[Window]:
 
 
 def _import_item(item_spec: ItemSpec, refs: _Refs, *, actor: Staff | None, change_note: str,
-                 report: ImportReport) -> None:
-    """Create the item, or publish a new version if its content changed, or leave it."""
+                 report: ImportReport, draft: bool, path: str) -> None:
+    """Create the item, or write a new version (a draft, or published when ``draft`` is false) if
+    its content changed, or leave it."""
     code = item_spec.implementation_code
     region = refs.regions[item_spec.region]
     department = refs.departments[(region.code, item_spec.department)]
     windows = _windows(item_spec, refs)
     existing = refs.items.get(code)
     if existing is None:
+        if not draft:
+            _refuse_cancelled_return(item_spec, None, path)
         item = ServiceItem.objects.create(
             region=region, department=department, implementation_code=code, basic_code=item_spec.basic_code,
             results_public=results_public_by_default(item_spec.item_type, item_spec.name))
         item.windows.set(windows)
-        _publish(item, item_spec, actor=actor, change_note=change_note)
+        _publish(item, item_spec, actor=actor, change_note=change_note, draft=draft)
         refs.items[code] = item
         report.created.append(code)
+        if draft:
+            report.drafted.append(code)
         return
     current = item_to_spec(existing) if existing.current_version_id else None
     identity_changed = _update_identity(existing, item_spec, current, department, windows)
-    if current is None or version_content(current) != version_content(item_spec):
-        _publish(existing, item_spec, actor=actor, change_note=change_note)
+    pending = pending_draft(existing)
+    if draft and pending is not None:
+        if version_content(item_to_spec(existing, pending)) != version_content(item_spec):
+            raise CatalogImportError([Problem(
+                f"{path}.implementation_code", "draft_pending",
+                f"事项“{code}”已有待法制审核的草稿（第{pending.version}版），请待其审核后再导入修改")])
+        report.unchanged.append(code)
+    elif current is None or version_content(current) != version_content(item_spec):
+        if not draft:
+            # Only what would be written counts: re-importing a cancelled item unchanged brings nothing back.
+            _refuse_cancelled_return(item_spec, existing, path)
+        _publish(existing, item_spec, actor=actor, change_note=change_note, draft=draft)
         report.new_versions.append(code)
+        if draft:
+            report.drafted.append(code)
     elif identity_changed:
         report.updated.append(code)
     else:
@@ -414,12 +465,39 @@ def _update_identity(item: ServiceItem, spec: ItemSpec, current: ItemSpec | None
     return bool(changed_fields) or windows_changed
 
 
-def _publish(item: ServiceItem, spec: ItemSpec, *, actor: Staff | None, change_note: str) -> ServiceItemVersion:
-    """Write a new version with its materials, fees and stages, and make it the current one."""
+def pending_draft(item: ServiceItem) -> ServiceItemVersion | None:
+    """The item's draft not yet published: pending its legal review, or approved and awaiting publication."""
+    return (item.versions.filter(is_draft=True, legal_review__status__in=[LegalReview.Status.PENDING,
+                                                                          LegalReview.Status.APPROVED])
+            .order_by("-version").first())
+
+
+def cancelled_facts() -> list[ItemFacts]:
+    """Every cancelled item as the match rule reads it (its content when it was cancelled)."""
+    changes = CatalogChange.objects.filter(kind=CatalogChange.Kind.CANCELLED).select_related("item")
+    return [ItemFacts(c.item_id, c.item.basic_code, c.name, c.legal_basis) for c in changes]
+
+
+def _refuse_cancelled_return(spec: ItemSpec, existing: ServiceItem | None, path: str) -> None:
+    """Publishing at once (no review to acknowledge it): an item matching a cancelled one is refused."""
+    candidate = ItemFacts(existing.pk if existing is not None else None, spec.basic_code, spec.name, spec.legal_basis)
+    found = returning_cancelled(candidate, cancelled_facts())
+    if found:
+        facts, reason = found[0]
+        raise CatalogImportError([Problem(
+            f"{path}.name", "cancelled_item_returns",
+            f"“{spec.name}”与已取消的事项“{facts.name}”{reason}：已取消的事项不得改头换面重新设立，"
+            "须经法制审核明确知悉该已取消事项后方可发布")])
+
+
+def _publish(item: ServiceItem, spec: ItemSpec, *, actor: Staff | None, change_note: str,
+             draft: bool) -> ServiceItemVersion:
+    """Write a new version with its materials, fees and stages. A draft waits for its legal
+    review; otherwise (the initial list) it is recorded as reviewed and becomes the current one."""
     number = (item.versions.aggregate(last=Max("version"))["last"] or 0) + 1
     version = ServiceItemVersion.objects.create(
         item=item, version=number, created_by=actor.user if actor is not None else None,
-        change_note=change_note, pinyin_initials=pinyin_initials(spec.name),
+        change_note=change_note, pinyin_initials=pinyin_initials(spec.name), is_draft=draft,
         **{name: getattr(spec, name) for name in version_fields()},
     )
     Material.objects.bulk_create(
@@ -427,6 +505,13 @@ def _publish(item: ServiceItem, spec: ItemSpec, *, actor: Staff | None, change_n
     FeeItem.objects.bulk_create(
         FeeItem(version=version, order=k, **dataclasses.asdict(f)) for k, f in enumerate(spec.fees, start=1))
     Stage.objects.bulk_create(_stage_row(version, k, s) for k, s in enumerate(spec.stages, start=1))
+    now = timezone.now()
+    if draft:
+        LegalReview.objects.create(version=version, drafter=actor, submitted_at=now)
+        return version
+    LegalReview.objects.create(version=version, drafter=actor, submitted_at=now, status=LegalReview.Status.APPROVED,
+                               reviewed_at=now, is_initial=True, published_at=now,
+                               opinion="初始清单导入，按已审定的实施清单发布")
     item.current_version = version
     item.save(update_fields=["current_version"])
     return version

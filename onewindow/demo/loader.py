@@ -85,9 +85,11 @@ def load_demo(*, data_dir: Path = DATA_DIR, with_cases: bool = False, today: dat
 # Each may ship ``<app>/demo.py`` with ``load_demo(*, today: date | None) -> str`` (idempotent, its
 # own transaction, returning one Chinese summary line); an app not installed is skipped.
 DEMO_EXTRAS = (
+    "onewindow.catalog.demo",  # streamlined items and drafts awaiting legal review (no case touches them)
     "onewindow.feedback.demo",
     "onewindow.fees.demo",
     "onewindow.openness.demo",
+    "onewindow.openness.publicity_demo",  # a 低保 case waiting in its publicity period (决定前公示)
     "onewindow.hall.demo",
     "onewindow.worktasks.demo",
     "onewindow.demo.bundles",  # after the others: none of them touches its children

@@ -20,8 +20,9 @@ from typing import Any
 
 from onewindow.cases.events import EventKind, event_label
 from onewindow.cases.models import Case, CaseEvent, CaseTask
-from onewindow.catalog.rules import DELIVERY_METHOD_LABELS, SPECIAL_PROCEDURE_LABELS
+from onewindow.catalog.rules import DELIVERY_METHOD_LABELS
 from onewindow.documents.models import Certificate, Document
+from onewindow.workdays.clock import PAUSE_LABELS
 
 from .models import Kind
 
@@ -126,7 +127,7 @@ def special_procedure(facts: CaseFacts, event: CaseEvent) -> dict[str, Any]:
         None)
     procedure = p.get("procedure") or (started.payload.get("procedure") if started else "")
     return _head(facts, event, Kind.SPECIAL_PROCEDURE) | {
-        "procedure": SPECIAL_PROCEDURE_LABELS.get(procedure, procedure or ""),
+        "procedure": PAUSE_LABELS.get(procedure, procedure or ""),  # 决定前公示 too
         "reason": (started.payload.get("reason", "") if started else ""),
         "started_at": _t(started.at if started else None),
         "ended_at": _t(event.at) if event.kind == EventKind.SPECIAL_PROCEDURE_ENDED else None,

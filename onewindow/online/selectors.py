@@ -28,7 +28,6 @@ from onewindow.cases.timeline import DUE_LABELS, Audience, event_details
 from onewindow.catalog.models import ServiceItem, ServiceItemVersion
 from onewindow.catalog.rules import (
     DELIVERY_METHOD_LABELS,
-    SPECIAL_PROCEDURE_LABELS,
     HandlingType,
     MaterialProvision,
     outcome_words,
@@ -42,7 +41,7 @@ from onewindow.organization.permissions import staff_of
 from onewindow.organization.rules import Role
 from onewindow.supervision.indicators import DEFINITIONS
 from onewindow.supervision.selectors import Unit, indicator_set
-from onewindow.workdays.clock import deadline_moment
+from onewindow.workdays.clock import PAUSE_LABELS, deadline_moment
 
 from .models import ApplicantProfile, Draft, OnlineUpload
 from .rules import Registration, can_apply_online, default_delivery_method
@@ -385,7 +384,7 @@ def progress_of(case: Case, *, as_of: datetime | None = None) -> Progress:
             pause = pauses.get(started_on)
             procedures.append(SpecialProcedureLine(
                 procedure=e.payload.get("procedure", ""),
-                label=SPECIAL_PROCEDURE_LABELS.get(e.payload.get("procedure"), e.payload.get("procedure", "")),
+                label=PAUSE_LABELS.get(e.payload.get("procedure"), e.payload.get("procedure", "")),
                 reason=e.payload.get("reason", ""), started_on=started_on,
                 announced_workdays=e.payload.get("announced_workdays"),
                 expected_end=pause.expected_end if pause else None, ended_on=None, result=""))

@@ -7,6 +7,7 @@ class OpennessConfig(AppConfig):
     verbose_name = "政务公开"
 
     def ready(self) -> None:
+        from .case_publicity import connect as connect_case_publicity
         from .fund_feedback import connect
         from .subjects import (
             register,
@@ -22,3 +23,4 @@ class OpennessConfig(AppConfig):
         register_enforcement()
         register_funds()
         connect()
+        connect_case_publicity()

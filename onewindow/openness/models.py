@@ -365,6 +365,10 @@ class Publication(models.Model):
                                    verbose_name=_("变更的公开信息"))
     withdrawn_on = models.DateField(_("撤回日期"), null=True, blank=True)
     withdrawn_reason = models.CharField(_("撤回理由"), max_length=500, blank=True)
+    # 决定前公示 of a benefit case (case_publicity.py): while it runs the case's clock is paused;
+    # finalizing it ends the pause.
+    case = models.OneToOneField("cases.Case", models.PROTECT, null=True, blank=True, related_name="+",
+                                verbose_name=_("办件"))
 
     class Meta:
         verbose_name = _("公示")

@@ -10,6 +10,9 @@ from typing import Any
 
 from django.db import transaction
 
+from onewindow.cases.models import Case
+from onewindow.cases.services import case_end_publicity
+from onewindow.cases.states import Status
 from onewindow.core.errors import Conflict, DomainError, NotFound
 from onewindow.core.sequences import next_value
 from onewindow.core.timesource import local_date
@@ -265,6 +268,29 @@ def _next_index_number(pub: Publication, year: int) -> str:
     return cr.index_number(org, category, year, seq)
 
 
+def publication_publish_for_case(*, case: Case, title: str, body: str, comment_days: int, comment_unit: str,
+                                 actor: Staff, at: datetime) -> Publication:
+    """决定前公示 of a case, scheduled and published at once by the handler who starts it (the
+    case action checked their power): its text is made from the case, nothing typed to review.
+    Its objections and finalizing are those of every publication."""
+    if not 1 <= comment_days <= MAX_COMMENT_DAYS:
+        raise DomainError("publication.comment_days_invalid", f"公示期须为 1 至 {MAX_COMMENT_DAYS} 天",
+                          field="comment_days")
+    today = local_date(at)
+    pub = _create(department=case.department, title=title[:200], kind=PubKind.AD_HOC, body=body,
+                  comment_days=comment_days, comment_unit=Unit(comment_unit), due_on=today, actor=actor, at=at)
+    pub.case, pub.reviewer, pub.state = case, actor, _move(pub, Action.SUBMIT).value
+    pub.state = _move(pub, Action.PUBLISH).value
+    pub.published_on = today
+    pub.comment_ends = comment_ends(snapshot_for(pub.region.code), today, comment_days, Unit(comment_unit))
+    pub.index_number = _next_index_number(pub, today.year)
+    pub.save(update_fields=["case", "reviewer", "state", "published_on", "comment_ends", "index_number"])
+    _record(pub, "published", at=at, actor=actor, note="办件决定前公示，由办件启动并发布", payload={
+        "comment_ends": pub.comment_ends.isoformat(), "late": False, "index_number": pub.index_number,
+        "case": case.number})
+    return pub
+
+
 def publication_revise(*, publication_id: int, changed_on: date, actor: Staff, title: str = "", body: str = "",
                        doc_number: str | None = None, at: datetime | None = None) -> Publication:
     """变更已公开的信息: the changed information is published as a revision, due within the law's
@@ -344,17 +370,44 @@ def publication_finalize(*, publication_id: int, actor: Staff, note: str = "",
     with transaction.atomic():
         pub = _load(publication_id)
         require(actor, Perm.CASE_REVIEW, region=pub.region, department=pub.department, on=local_date(at))
-        target = _move(pub, Action.FINALIZE)
-        today = local_date(at)
-        if pub.comment_ends is not None and today <= pub.comment_ends:
-            raise DomainError("publication.comment_period_running",
-                              f"公示期至 {pub.comment_ends.isoformat()} 届满，届满后方可结束公示", field="action")
-        if pub.objections.filter(answered_at__isnull=True).exists():
-            raise DomainError("publication.objections_unanswered", "尚有异议未答复，答复后方可结束公示", field="action")
-        pub.state, pub.finalized_on = target.value, today
-        pub.save(update_fields=["state", "finalized_on"])
-        _record(pub, "finalized", at=at, actor=actor, note=note)
-        return pub
+        return _finalize(pub, actor=actor, note=note, at=at)
+
+
+def publications_end_case_publicity(*, now: datetime | None = None) -> int:
+    """决定前公示 that ran out: a case's publication whose comment period is over with no objection
+    waiting for its answer is finalized by the system, so the case's pause ends and its clock
+    resumes without anyone having to remember it (one with an unanswered objection waits for the
+    answer, then for a staff member to finalize). Idempotent; each publication locked."""
+    now = now or current_time()
+    due = (Publication.objects.filter(case__isnull=False, state=State.PUBLISHED, comment_ends__lt=local_date(now))
+           .values_list("pk", flat=True).order_by("comment_ends", "pk"))
+    done = 0
+    for pk in list(due):
+        with transaction.atomic():
+            pub = _load(pk)
+            if pub.state != State.PUBLISHED or pub.objections.filter(answered_at__isnull=True).exists():
+                continue
+            _finalize(pub, actor=None, note="公示期满，无待答复的异议，系统结束公示", at=now)
+            done += 1
+    return done
+
+
+def _finalize(pub: Publication, *, actor: Staff | None, note: str, at: datetime) -> Publication:
+    target = _move(pub, Action.FINALIZE)
+    today = local_date(at)
+    if pub.comment_ends is not None and today <= pub.comment_ends:
+        raise DomainError("publication.comment_period_running",
+                          f"公示期至 {pub.comment_ends.isoformat()} 届满，届满后方可结束公示", field="action")
+    if pub.objections.filter(answered_at__isnull=True).exists():
+        raise DomainError("publication.objections_unanswered", "尚有异议未答复，答复后方可结束公示", field="action")
+    pub.state, pub.finalized_on = target.value, today
+    pub.save(update_fields=["state", "finalized_on"])
+    _record(pub, "finalized", at=at, actor=actor, note=note)
+    if pub.case_id is not None and Case.objects.filter(pk=pub.case_id, status=Status.SPECIAL_PROCEDURE).exists():
+        # 决定前公示 over: the case's pause ends today and its clock resumes (a case withdrawn
+        # meanwhile has nothing left to resume).
+        case_end_publicity(case_id=pub.case_id, actor=actor, publication=pub.number, at=at)
+    return pub
 
 
 def publication_withdraw(*, publication_id: int, note: str, actor: Staff, at: datetime | None = None) -> Publication:
@@ -364,6 +417,9 @@ def publication_withdraw(*, publication_id: int, note: str, actor: Staff, at: da
     with transaction.atomic():
         pub = _load(publication_id)
         require(actor, Perm.CASE_REVIEW, region=pub.region, department=pub.department, on=local_date(at))
+        if pub.case_id is not None:
+            raise DomainError("publication.case_publicity_fixed",
+                              "办件的决定前公示不能撤回：公示期满并答复全部异议后结束公示，办件方可作出决定", field="action")
         pub.state = _move(pub, Action.WITHDRAW).value
         pub.withdrawn_on, pub.withdrawn_reason = local_date(at), note.strip()[:500]
         pub.save(update_fields=["state", "withdrawn_on", "withdrawn_reason"])

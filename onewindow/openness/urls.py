@@ -1,6 +1,14 @@
 from django.urls import path
 
-from . import enforcement_views, fund_views, power_views, publication_views, topic_views, views
+from . import (
+    enforcement_views,
+    fund_views,
+    power_views,
+    publication_views,
+    streamlining_views,
+    topic_views,
+    views,
+)
 
 app_name = "openness"
 urlpatterns = [
@@ -48,4 +56,14 @@ urlpatterns = [
     path("staff/openness/requests/<str:number>/reply.pdf", views.staff_reply_pdf, name="staff_reply_pdf"),
     path("staff/openness/requests/<str:number>/fee.pdf", views.staff_fee_pdf, name="staff_fee_pdf"),
     path("staff/openness/report/", views.staff_report, name="staff_report"),
+    path("staff/openness/streamlining/", streamlining_views.staff_streamlining, name="staff_streamlining"),
+    path("staff/openness/streamlining/record/", streamlining_views.staff_streamlining_record,
+         name="staff_streamlining_record"),
+    path("staff/openness/streamlining.xlsx", streamlining_views.staff_streamlining_export,
+         name="staff_streamlining_export"),
+    path("staff/openness/catalog-reviews/", streamlining_views.staff_catalog_reviews, name="staff_catalog_reviews"),
+    path("staff/openness/catalog-reviews/<int:pk>/review/", streamlining_views.staff_catalog_review,
+         name="staff_catalog_review"),
+    path("staff/openness/catalog-reviews/<int:pk>/publish/", streamlining_views.staff_catalog_publish,
+         name="staff_catalog_publish"),
 ]

@@ -52,6 +52,8 @@ class Action(StrEnum):
     CASE_IMPORT = "case.import"
     CATALOG_VIEW = "catalog.view"
     CATALOG_EDIT = "catalog.edit"
+    # 法制办审核 of a drafted item version: a center administrator other than its drafter.
+    CATALOG_LEGAL_REVIEW = "catalog.legal_review"
     ORGANIZATION_EDIT = "organization.edit"
     CALENDAR_PUBLISH = "calendar.publish"
     SUPERVISION_VIEW = "supervision.view"
@@ -86,6 +88,7 @@ ACTION_ROLES: dict[Action, frozenset[Role]] = {
     Action.CASE_IMPORT: frozenset({Role.CENTER_ADMIN}),
     Action.CATALOG_VIEW: _ALL_ROLES,
     Action.CATALOG_EDIT: frozenset({Role.CENTER_ADMIN}),
+    Action.CATALOG_LEGAL_REVIEW: frozenset({Role.CENTER_ADMIN}),
     Action.ORGANIZATION_EDIT: frozenset({Role.CENTER_ADMIN}),
     Action.CALENDAR_PUBLISH: frozenset({Role.CENTER_ADMIN}),
     Action.SUPERVISION_VIEW: frozenset({Role.SUPERVISOR, Role.CENTER_ADMIN}),
@@ -123,6 +126,7 @@ ACTION_LABELS: dict[Action, str] = {
     Action.CASE_IMPORT: "导入历史办件",
     Action.CATALOG_VIEW: "查看事项",
     Action.CATALOG_EDIT: "维护事项",
+    Action.CATALOG_LEGAL_REVIEW: "事项法制审核",
     Action.ORGANIZATION_EDIT: "维护组织机构",
     Action.CALENDAR_PUBLISH: "发布工作日历",
     Action.SUPERVISION_VIEW: "查看电子监察",

@@ -282,7 +282,7 @@ def guide_page(implementation_code: str, version: int | None = None) -> GuidePag
             for s in stages]
     versions = [VersionRow(number=r["version"], created_at=r["created_at"], change_note=r["change_note"],
                            is_current=r["id"] == item.current_version_id)
-                for r in ServiceItemVersion.objects.filter(item=item).order_by("-version")
+                for r in ServiceItemVersion.objects.filter(item=item, is_draft=False).order_by("-version")
                 .values("id", "version", "created_at", "change_note")]
     current_number = next((r.number for r in versions if r.is_current), v.version)
     return GuidePage(

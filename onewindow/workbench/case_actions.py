@@ -281,6 +281,15 @@ def _handling_forms(ctx: _Ctx) -> list[ActionForm]:
                     Field("reason", _("Reason or basis"), "textarea", required=True),
                     Field("announced_workdays", _("Working days announced to the applicant"), "number",
                           required=True)]))
+    if "start_publicity" in ctx.lawful:
+        item = case.item
+        unit = "自然日" if item.publicity_calendar_days else "工作日"
+        forms.append(ActionForm(
+            key="start_publicity", action="start_publicity", title="启动决定前公示", submit="发布公示",
+            notes=[f"依据：{item.publicity_basis or '本事项的规定'}；公示期{item.publicity_days}个{unit}。",
+                   "公示内容只列申请人姓名（部分遮盖）、事项和拟决定，不含身份证号码和电话；"
+                   "公示期间计时暂停，公示期满且异议均已答复、公示结束后恢复计时，方可作出决定。"],
+            fields=[]))
     if "end_special_procedure" in ctx.lawful:
         forms.append(ActionForm(key="end_special_procedure", action="end_special_procedure",
                                 title=_("End the special procedure"), submit=_("End"),
@@ -512,6 +521,7 @@ def action_label(action: str) -> str:
         "complete_stage": _("opinion recorded"), "claim": _("stage claimed"), "release": _("stage released"),
         "reassign": _("stage reassigned"), "start_special_procedure": _("special procedure started"),
         "end_special_procedure": _("special procedure ended"), "request_extension": _("extension requested"),
+        "start_publicity": "已发布决定前公示，计时暂停",
         "grant_extension": _("extension granted"), "decline_extension": _("extension declined"),
         "request_joint_extension": "已报请本级人民政府负责人批准延期", "approve_joint_extension": "已批准联办件延期",
         "decline_joint_extension": "已不同意联办件延期",

@@ -72,9 +72,14 @@ THIRD_PARTY_CONSULTATION = "third_party_consultation"
 # reply period does not run either.
 FEE_PAYMENT = "fee_payment"
 
+# 决定前公示 (e.g. 最低生活保障审核确认办法 第十九条): a benefit case waits for its publication's
+# comment period (and the answers to its objections) before the decision; the time is not counted.
+PUBLICITY = "publicity"
+
 PAUSE_LABELS: dict[str, str] = {str(k): v for k, v in SPECIAL_PROCEDURE_LABELS.items()}
 PAUSE_LABELS[THIRD_PARTY_CONSULTATION] = "征求第三方意见"
 PAUSE_LABELS[FEE_PAYMENT] = "缴纳信息处理费"
+PAUSE_LABELS[PUBLICITY] = "决定前公示"
 
 
 class EventKind(StrEnum):

@@ -38,6 +38,7 @@ CONTRACT: dict[str, tuple[str, dict[str, str]]] = {
     "start_special_procedure": ("StartSpecialProcedureIn", {"procedure": "string", "reason": "string",
                                                             "announced_workdays": f"integer[{INT64}]"}),
     "end_special_procedure": ("EndSpecialProcedureIn", {"result": "string"}),
+    "start_publicity": ("StartPublicityIn", {}),
     "request_extension": ("RequestExtensionIn", {"workdays": "integer[0..32767]", "reason": "string"}),
     "grant_extension": ("GrantExtensionIn", {"workdays": "integer[0..32767]", "reason": "string"}),
     "decline_extension": ("DeclineExtensionIn", {"reason": "string"}),

@@ -1,8 +1,8 @@
 """A county organization for the catalog tests, built directly with the ORM.
 
 云溪县 (990121000000) has the departments the sample catalog names (MZJ, SCJ, WJW) and windows
-01 and 03; 邻水县 (990122000000) is another county. Staff: a center administrator and a clerk of
-云溪县, and a center administrator of 邻水县.
+01 and 03; 邻水县 (990122000000) is another county. Staff: a center administrator, a second one
+who reviews (法制审核) and a clerk of 云溪县, and a center administrator of 邻水县.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ class CatalogOrg:
     admin: Staff
     clerk: Staff
     other_admin: Staff
+    legal: Staff  # a second center administrator of 云溪县: the legal reviewer (法制审核)
 
 
 def _staff(username: str, region: Region, role: Role) -> Staff:
@@ -51,7 +52,8 @@ def catalog_org(db) -> CatalogOrg:
     Window.objects.create(region=other, number="01", name="综合窗口", kind=Window.Kind.GENERAL)
     return CatalogOrg(county=county, other_county=other, admin=_staff("yx_admin", county, Role.CENTER_ADMIN),
                       clerk=_staff("yx_clerk", county, Role.CLERK),
-                      other_admin=_staff("ls_admin", other, Role.CENTER_ADMIN))
+                      other_admin=_staff("ls_admin", other, Role.CENTER_ADMIN),
+                      legal=_staff("yx_legal", county, Role.CENTER_ADMIN))
 
 
 @pytest.fixture

@@ -30,3 +30,12 @@ def wipe_catalog() -> None:
     Bundle.objects.all().delete()
     ServiceItem.objects.update(current_version=None)
     ServiceItem.objects.all().delete()
+
+
+def review_and_publish(version, *, reviewer, publisher, opinion: str = "合法，同意发布", acknowledged=()):
+    """Approve a draft's legal review and publish it; the published version."""
+    from onewindow.catalog.review_services import version_publish, version_review
+
+    version_review(version_id=version.pk, actor=reviewer, approve=True, opinion=opinion,
+                   acknowledged_item_ids=acknowledged)
+    return version_publish(version_id=version.pk, actor=publisher)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from onewindow.catalog.services import catalog_import, item_publish_version
+from onewindow.catalog.services import catalog_import, item_draft_version
 
-from .helpers import FOOD, HYGIENE, MARRIAGE, spec_of
+from .helpers import FOOD, HYGIENE, MARRIAGE, review_and_publish, spec_of
 
 
 @pytest.fixture
@@ -77,7 +77,9 @@ def test_the_guide_shows_fees_and_an_older_version(client, catalog):
     from onewindow.catalog.models import ServiceItem
 
     item = ServiceItem.objects.get(implementation_code=MARRIAGE)
-    item_publish_version(item_id=item.pk, actor=catalog.admin, changes={"hours": "工作日全天"}, change_note="")
+    draft = item_draft_version(item_id=item.pk, actor=catalog.admin, changes={"hours": "工作日全天"}, change_note="")
+    assert client.get(f"/api/v1/items/{MARRIAGE}?version=2").status_code == 404  # a draft is not public
+    review_and_publish(draft, reviewer=catalog.legal, publisher=catalog.admin)
     current = client.get(f"/api/v1/items/{MARRIAGE}").json()
     first = client.get(f"/api/v1/items/{MARRIAGE}?version=1").json()
     assert (current["version"], current["hours"]) == (2, "工作日全天")

@@ -20,9 +20,19 @@ def run(*args: str) -> tuple[str, str]:
     return out.getvalue(), err.getvalue()
 
 
-def test_import_then_export_both_formats(catalog_org, tmp_path):
+def test_without_initial_the_import_drafts_for_legal_review(catalog_org):
     out, _ = run("import_catalog", str(SAMPLE))
     assert "新增3个" in out
+    assert "其中3个为草稿，待法制审核通过后发布" in out
+    assert not ServiceItem.objects.filter(current_version__isnull=False).exists()
+    again, _ = run("import_catalog", str(SAMPLE))
+    assert "未变3个" in again  # the pending drafts already hold this content
+
+
+def test_import_then_export_both_formats(catalog_org, tmp_path):
+    out, _ = run("import_catalog", str(SAMPLE), "--initial")
+    assert "新增3个" in out
+    assert "草稿" not in out
     run("export_catalog", str(tmp_path / "all.xlsx"))
     run("export_catalog", str(tmp_path / "all.yml"), "--region", "990121000000")
     exported = read_yaml((tmp_path / "all.yml").read_text(encoding="utf-8")).data

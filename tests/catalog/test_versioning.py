@@ -1,4 +1,4 @@
-"""Editing an item publishes a new version; the old one stays readable."""
+"""Editing an item drafts a new version, published after its legal review; the old one stays readable."""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ import pytest
 
 from onewindow.catalog.models import ServiceItem
 from onewindow.catalog.selectors import item_guide
-from onewindow.catalog.services import CatalogImportError, catalog_import, item_publish_version
+from onewindow.catalog.services import CatalogImportError, catalog_import, item_draft_version
 from onewindow.catalog.spec import MaterialSpec
 from onewindow.core.errors import DomainError, PermissionDenied
 
-from .helpers import FOOD, MARRIAGE, spec_of
+from .helpers import FOOD, MARRIAGE, review_and_publish, spec_of
 
 
 @pytest.fixture
@@ -20,9 +20,13 @@ def food(catalog_org, sample_data) -> ServiceItem:
 
 
 def test_an_edit_publishes_version_two_and_keeps_version_one(catalog_org, food):
-    version = item_publish_version(item_id=food.pk, actor=catalog_org.admin,
+    version = item_draft_version(item_id=food.pk, actor=catalog_org.admin,
                                    changes={"name": "食品经营许可（新办）", "promised_limit": 6},
-                                   change_note="承诺时限调整")
+                                 change_note="承诺时限调整")
+    food.refresh_from_db()
+    assert (version.version, version.is_draft, food.current_version.version) == (2, True, 1)
+    assert item_guide(FOOD).version == 1  # the draft is not shown before its review
+    version = review_and_publish(version, reviewer=catalog_org.legal, publisher=catalog_org.admin)
 
     food.refresh_from_db()
     assert (version.version, food.current_version_id) == (2, version.pk)
@@ -38,7 +42,7 @@ def test_an_edit_publishes_version_two_and_keeps_version_one(catalog_org, food):
 
 
 def test_a_list_given_in_the_changes_replaces_the_list(catalog_org, food):
-    version = item_publish_version(
+    version = item_draft_version(
         item_id=food.pk, actor=catalog_org.admin, change_note="精简材料",
         changes={"materials": [MaterialSpec(name="食品经营许可申请书"), {"name": "营业执照", "source": "government"}]})
     assert [(m.order, m.name, m.source) for m in version.materials.all()] == [
@@ -46,7 +50,7 @@ def test_a_list_given_in_the_changes_replaces_the_list(catalog_org, food):
 
 
 def test_an_edit_that_changes_nothing_publishes_nothing(catalog_org, food):
-    version = item_publish_version(item_id=food.pk, actor=catalog_org.admin, changes={"name": "食品经营许可"},
+    version = item_draft_version(item_id=food.pk, actor=catalog_org.admin, changes={"name": "食品经营许可"},
                                    change_note="")
     assert version.version == 1
     assert food.versions.count() == 1
@@ -54,7 +58,7 @@ def test_an_edit_that_changes_nothing_publishes_nothing(catalog_org, food):
 
 def test_an_edit_follows_the_same_rules_as_an_import(catalog_org, food):
     with pytest.raises(CatalogImportError) as caught:
-        item_publish_version(item_id=food.pk, actor=catalog_org.admin, change_note="",
+        item_draft_version(item_id=food.pk, actor=catalog_org.admin, change_note="",
                              changes={"promised_limit": 30, "stages": [{"name": "审查", "department": "GAJ",
                                                                         "role": "reviewer", "budget_workdays": 1}]})
     assert {(p.location, p.code) for p in caught.value.problems} == {
@@ -66,10 +70,10 @@ def test_an_edit_follows_the_same_rules_as_an_import(catalog_org, food):
 
 def test_unknown_fields_and_identity_fields_are_refused(catalog_org, food):
     with pytest.raises(CatalogImportError) as caught:
-        item_publish_version(item_id=food.pk, actor=catalog_org.admin, changes={"colour": "red"}, change_note="")
+        item_draft_version(item_id=food.pk, actor=catalog_org.admin, changes={"colour": "red"}, change_note="")
     assert [p.location for p in caught.value.problems] == ["colour"]
     with pytest.raises(DomainError) as refused:
-        item_publish_version(item_id=food.pk, actor=catalog_org.admin, changes={"region": "990122000000"},
+        item_draft_version(item_id=food.pk, actor=catalog_org.admin, changes={"region": "990122000000"},
                              change_note="")
     assert refused.value.code == "item.identity_fixed"
 
@@ -77,13 +81,13 @@ def test_unknown_fields_and_identity_fields_are_refused(catalog_org, food):
 def test_only_a_center_administrator_of_the_region_may_edit(catalog_org, food):
     for actor in (catalog_org.clerk, catalog_org.other_admin):
         with pytest.raises(PermissionDenied):
-            item_publish_version(item_id=food.pk, actor=actor, changes={"name": "改名"}, change_note="")
+            item_draft_version(item_id=food.pk, actor=actor, changes={"name": "改名"}, change_note="")
     assert food.versions.count() == 1
 
 
 def test_an_instant_item_stays_instant_unless_its_limit_fits(catalog_org, food):
     marriage = ServiceItem.objects.get(implementation_code=MARRIAGE)
     with pytest.raises(CatalogImportError) as caught:
-        item_publish_version(item_id=marriage.pk, actor=catalog_org.admin, changes={"promised_limit": 2},
+        item_draft_version(item_id=marriage.pk, actor=catalog_org.admin, changes={"promised_limit": 2},
                              change_note="")
     assert [p.code for p in caught.value.problems] == ["instant_with_limit"]

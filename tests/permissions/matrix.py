@@ -423,6 +423,19 @@ ROWS: list[Row] = [
         variant="no such request"),
     Row("openness:staff_fee_pdf", "GET", "/staff/openness/requests/nosuch/fee.pdf", staff(HIDDEN)),
     Row("openness:staff_report", "GET", "/staff/openness/report/", staff()),
+    # Catalog governance (openness/streamlining_views.py): the streamlining report and the legal review
+    # queue are the center's and the supervisors'; a draft's review and publication are probed with a
+    # number nobody has (scoping and refusals: tests/openness/test_streamlining.py, tests/catalog/test_governance.py).
+    Row("openness:staff_streamlining", "GET", "/staff/openness/streamlining/", only(OK, "admin", "supervisor")),
+    # Recording a streamlining change is catalog.edit (center administrators): others 403; the matrix's
+    # empty form is an input refusal (a redirect with the message) for the center.
+    Row("openness:staff_streamlining_record", "POST", "/staff/openness/streamlining/record/", only(OK, "admin")),
+    Row("openness:staff_streamlining_export", "GET", "/staff/openness/streamlining.xlsx",
+        only(OK, "admin", "supervisor")),
+    Row("openness:staff_catalog_reviews", "GET", "/staff/openness/catalog-reviews/", only(OK, "admin", "supervisor")),
+    Row("openness:staff_catalog_review", "POST", "/staff/openness/catalog-reviews/999999/review/", staff(HIDDEN),
+        data={"decision": "approve", "opinion": "矩阵测试"}),
+    Row("openness:staff_catalog_publish", "POST", "/staff/openness/catalog-reviews/999999/publish/", staff(HIDDEN)),
     # Fees: a login without a staff record is "not found" (fees/views.py::_staff).
     Row("fees:home", "GET", "/staff/fees/", staff(applicant=HIDDEN)),
     Row("fees:cashier", "GET", "/staff/fees/cashier/", staff(applicant=HIDDEN)),

@@ -9,9 +9,10 @@ import pytest
 
 from onewindow.catalog.models import Material, ServiceItem
 from onewindow.catalog.rules import DELIVERY_METHOD_LABELS, ONLINE_DEPTH_LABELS
-from onewindow.catalog.services import item_publish_version
+from onewindow.catalog.services import item_draft_version
 from onewindow.organization.models import Staff
 from onewindow.portal.selectors import bundle_page
+from tests.catalog.helpers import review_and_publish
 
 from .helpers import JOINT_SITE, MARRIAGE, RESTAURANT, TRANSFER, parse, text_of
 
@@ -96,7 +97,9 @@ def test_an_old_version_is_readable_and_says_it_is_superseded(loaded, client):
     # given a second version of an item
     item = _item(MARRIAGE)
     admin = Staff.objects.get(user__username="admin")
-    item_publish_version(item_id=item.pk, actor=admin, changes={"hours": "工作日 8:30-17:30"}, change_note="调整办理时间")
+    draft = item_draft_version(item_id=item.pk, actor=admin, changes={"hours": "工作日 8:30-17:30"},
+                               change_note="调整办理时间")
+    review_and_publish(draft, reviewer=Staff.objects.get(user__username="fazhi"), publisher=admin)
     # when version 1 is opened, it shows its own content, marked as superseded, with a link on
     old = client.get(f"/items/{MARRIAGE}/v1/")
     assert old.status_code == 200

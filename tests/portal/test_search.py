@@ -115,13 +115,17 @@ def test_a_synonym_of_another_region_does_not_apply_inside_a_region_filter(loade
 
 
 def test_a_new_version_is_searchable_without_a_restart(loaded):
-    from onewindow.catalog.services import item_publish_version
+    from onewindow.catalog.services import item_draft_version
     from onewindow.organization.models import Staff
+    from tests.catalog.helpers import review_and_publish
 
     admin = Staff.objects.get(user__username="admin")
     item = ServiceItem.objects.get(implementation_code=SOLE_TRADER)
     selectors.search("yyzz")  # the index is built
-    item_publish_version(item_id=item.pk, actor=admin, changes={"name": "个体工商户开业登记"}, change_note="更名")
+    draft = item_draft_version(item_id=item.pk, actor=admin, changes={"name": "个体工商户开业登记"}, change_note="更名")
+    # a draft is not public
+    assert all(h.doc.name != "个体工商户开业登记" for h in selectors.search("个体工商户开业登记").hits)
+    review_and_publish(draft, reviewer=Staff.objects.get(user__username="fazhi"), publisher=admin)
     assert selectors.search("个体工商户开业登记").hits[0].doc.key == SOLE_TRADER
 
 

@@ -145,6 +145,7 @@ def _app_samples() -> dict[str, list[str]]:
     """The other record types' keys, named apart from the case's (the routes map to them below)."""
     from onewindow.appraisal.models import Campaign as AppraisalCampaign
     from onewindow.assessment.models import Assessment, Report, Scheme
+    from onewindow.catalog.models import ServiceItemVersion
     from onewindow.exchange.models import ExchangeRecord
     from onewindow.feedback.models import BulkNotice, Rectification, WorkOrder
     from onewindow.fees.models import Bill, Reconciliation
@@ -196,6 +197,7 @@ def _app_samples() -> dict[str, list[str]]:
         "report_pk": first(Report.objects, "pk"),
         "appraisal_campaign_pk": first(AppraisalCampaign.objects, "pk"),
         "appraisal_token": first(AppraisalCampaign.objects.exclude(open_token=""), "open_token", 1),
+        "draft_pk": first(ServiceItemVersion.objects.filter(is_draft=True), "pk", 1),
     }
 
 
@@ -262,6 +264,8 @@ _ROUTE_PARAMS = {
     "staff/openness/funds/<str:code>/": {"code": "fund_code"},
     "staff/openness/enforcement/officers/<int:pk>/revoke/": {"pk": "officer_pk"},  # POST only: a GET is 405
     "staff/openness/enforcement/penalties/<int:pk>/file/": {"pk": "penalty_pk"},  # POST only
+    "staff/openness/catalog-reviews/<int:pk>/review/": {"pk": "draft_pk"},  # POST only: a GET is 405
+    "staff/openness/catalog-reviews/<int:pk>/publish/": {"pk": "draft_pk"},  # POST only
     "/api/v1/disclosure-requests/{number}": {"number": "request_number"},
     "/api/v1/feedback/{number}": {"number": "order_number"},
     "/api/v1/powers/{code}": {"code": "power_code"},

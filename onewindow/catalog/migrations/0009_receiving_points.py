@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalog', '0007_crossing_urgent'),
+        ('catalog', '0008_governance'),
         ('organization', '0004_staff_photo_public_storage'),
     ]
 
