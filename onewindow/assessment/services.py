@@ -225,6 +225,7 @@ def _score(*, actor: Staff | None, region: Region, subject_kind: SubjectKind, pe
     per_item: dict[int, dict[int, tuple[int, list[dict[str, str]]]]] = {}
     weights: dict[int, dict[int, Decimal]] = {}
     samples: dict[int, dict[int, int]] = {}
+    sample_of: dict[str, dict[int, int]] = {}
     window = facts.Period(first, last)
     for item in items:
         if item.source:
@@ -234,7 +235,10 @@ def _score(*, actor: Staff | None, region: Region, subject_kind: SubjectKind, pe
                                  for o in found}
             weights[item.id] = {o.subject_id: o.weight for o in found if o.weight is not None}
             if item.minimum_sample and source.sample is not None:
-                samples[item.id] = source.sample(window, region)
+                # Two items on one source (rectified and unrectified bad ratings) share its sample.
+                if item.source not in sample_of:
+                    sample_of[item.source] = source.sample(window, region)
+                samples[item.id] = sample_of[item.source]
     by_code = {i.code: i for i in items}
     for entry in manual or []:
         item = by_code.get(entry.item_code)
@@ -257,6 +261,10 @@ def _score(*, actor: Staff | None, region: Region, subject_kind: SubjectKind, pe
     except IntegrityError:
         raise Conflict("period_already_scored", f"{region.name}{period}的该类考核已计分，不能重复计分",
                        field="period") from None
+    # Set-based writes: every score in one bulk insert, then every line (a province's month is
+    # 20 000 subjects; a row at a time would cost more than reading all the facts).
+    scores: list[Score] = []
+    lines_of: list[list[LineItem]] = []
     for subject_id, name in subjects:
         lines = []
         for item in items:
@@ -275,11 +283,14 @@ def _score(*, actor: Staff | None, region: Region, subject_kind: SubjectKind, pe
                 lines.append(LineItem(item=item, count=count, points=item.points, amount=(item.points * weight).quantize(CENT, ROUND_HALF_UP),
                                       evidence=evidence, sample=sample))
         total = clamp(scheme.base + sum((line.amount for line in lines), Decimal(0)), scheme.cap)
-        score = Score.objects.create(assessment=assessment, subject_id=subject_id, subject_name=name,
-                                     base=scheme.base, total=total, grade=grade_for(total, bands))
+        scores.append(Score(assessment=assessment, subject_id=subject_id, subject_name=name, base=scheme.base,
+                            total=total, grade=grade_for(total, bands)))
+        lines_of.append(lines)
+    Score.objects.bulk_create(scores, batch_size=2000)
+    for score, lines in zip(scores, lines_of, strict=True):
         for line in lines:
             line.score = score
-        LineItem.objects.bulk_create(lines)
+    LineItem.objects.bulk_create([line for lines in lines_of for line in lines], batch_size=2000)
     _record(assessment, "scored", actor, f"按方案“{scheme}”计分", {"subjects": len(subjects)}, previous=None)
     deadlines_write(subject_type=ASSESSMENT_SUBJECT, subject_id=assessment.pk, region_id=region.pk,
                     specs=[_objection_deadline(assessment)])

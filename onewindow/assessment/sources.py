@@ -18,7 +18,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
+from urllib.parse import quote
 
+from django.db.models import Count, QuerySet
 from django.urls import reverse
 
 from onewindow.core.timesource import SHANGHAI
@@ -40,7 +43,21 @@ class Fact:
     staff_id: int | None = None
 
 
+@dataclass(frozen=True)
+class Tally:
+    """``n`` facts sharing the same units: what a sample is counted from. The database groups the
+    rows (one per window, department, staff member and region met), so a month of two million
+    cases is a few thousand tallies, never two million Python objects."""
+
+    region_code: str
+    n: int
+    window_id: int | None = None
+    department_id: int | None = None
+    staff_id: int | None = None
+
+
 Loader = Callable[[Period, Region], list[Fact]]
+TallyLoader = Callable[[Period, Region], list[Tally]]
 
 
 def _bounds(period: Period) -> tuple[datetime, datetime]:
@@ -59,8 +76,8 @@ def _townships(region: Region) -> list[tuple[int, str]]:
     return sorted(((t.id, t.prefix) for t in rows), key=lambda t: -len(t[1]))
 
 
-def _keyer(kind: SubjectKind, region: Region) -> Callable[[Fact], int | None]:
-    """How a fact finds its subject of ``kind`` (None: it concerns no subject of that kind)."""
+def _keyer(kind: SubjectKind, region: Region) -> Callable[[Fact | Tally], int | None]:
+    """How a fact (or a tally) finds its subject of ``kind`` (None: it concerns no subject of that kind)."""
     if kind == SubjectKind.WINDOW:
         return lambda f: f.window_id
     if kind == SubjectKind.STAFF:
@@ -69,7 +86,7 @@ def _keyer(kind: SubjectKind, region: Region) -> Callable[[Fact], int | None]:
         return lambda f: f.department_id
     townships = _townships(region)
 
-    def township(f: Fact) -> int | None:
+    def township(f: Fact | Tally) -> int | None:
         return next((tid for tid, prefix in townships if f.region_code.startswith(prefix)), None)
 
     return township
@@ -86,18 +103,18 @@ def _group(facts: list[Fact], kind: SubjectKind, region: Region) -> list[Occurre
             for sid, found in sorted(per_subject.items())]
 
 
-def _count(facts: list[Fact], kind: SubjectKind, region: Region) -> dict[int, int]:
+def _count(tallies: list[Tally], kind: SubjectKind, region: Region) -> dict[int, int]:
     key = _keyer(kind, region)
     counts: dict[int, int] = {}
-    for fact in facts:
-        subject_id = key(fact)
+    for tally in tallies:
+        subject_id = key(tally)
         if subject_id is not None:
-            counts[subject_id] = counts.get(subject_id, 0) + 1
+            counts[subject_id] = counts.get(subject_id, 0) + tally.n
     return counts
 
 
 def _register(fact: str, label: str, loader: Loader, kinds: tuple[SubjectKind, ...], *,
-              sample: Loader | None = None, sample_label: str = "") -> None:
+              sample: TallyLoader | None = None, sample_label: str = "") -> None:
     """Register ``<kind>_<fact>`` for each kind: the facts of ``loader`` counted to that kind."""
     for kind in kinds:
         def function(period: Period, region: Region, kind: SubjectKind = kind) -> list[Occurrence]:
@@ -115,11 +132,25 @@ def _register(fact: str, label: str, loader: Loader, kinds: tuple[SubjectKind, .
 # -- cases over the promised limit (cases; the kernel's promised Deadline row) -------------------------
 
 
-def _concluded_cases(period: Period, region: Region, *, overdue_only: bool) -> list[Fact]:
-    """Cases concluded in the period (by the local day of conclusion); with ``overdue_only`` those
-    concluded after the promised date of their kernel Deadline row, days late counted in the
-    region's working-day calendar."""
-    from django.db.models import OuterRef, Subquery
+_CASE_URL_MARK = "0CASE0"
+_URL_SAFE = "!$&'()*+,;=/~:@"  # what Django's reverse leaves unquoted in a path argument
+
+
+def _case_urls() -> Callable[[str], str]:
+    """The case page's address for a number: reversed once, then filled in (a month's late cases
+    are tens of thousands, and a reverse each costs more than reading them)."""
+    template = reverse("workbench:case", args=[_CASE_URL_MARK])
+    head, tail = template.split(_CASE_URL_MARK)
+    return lambda number: f"{head}{quote(number, safe=_URL_SAFE)}{tail}"
+
+
+def _overdue_cases(period: Period, region: Region) -> list[Fact]:
+    """Cases concluded in the period (by the local day of conclusion) after the promised date of
+    their kernel Deadline row, days late counted in the region's working-day calendar. The database
+    keeps only the late ones (a semi-join on the deadline rows): a month's on-time cases never
+    reach Python."""
+    from django.db.models import Exists, OuterRef, Subquery
+    from django.db.models.functions import TruncDate
 
     from onewindow.cases.deadlines import SUBJECT as CASE
     from onewindow.cases.models import Case
@@ -130,35 +161,43 @@ def _concluded_cases(period: Period, region: Region, *, overdue_only: bool) -> l
 
     start, end = _bounds(period)
     promised = Deadline.objects.filter(subject_type=CASE, subject_id=OuterRef("id"), kind=Kind.PROMISED, key="")
+    late = promised.filter(due_on__lt=OuterRef("concluded_day"))
     rows = (Case.objects.filter(region__code__startswith=region.prefix, concluded_at__gte=start, concluded_at__lt=end)
+            .annotate(concluded_day=TruncDate("concluded_at", tzinfo=SHANGHAI)).filter(Exists(late))
             .annotate(promised_on=Subquery(promised.values("due_on")[:1]))
             .values_list("number", "concluded_at", "promised_on", "window_id", "department_id", "region__code")
             .order_by("concluded_at", "id"))
-    calendar = snapshot_for(region.code) if overdue_only else None
+    calendar = snapshot_for(region.code)
+    case_url = _case_urls()
     facts = []
     for number, concluded_at, promised_on, window_id, department_id, region_code in rows:
         day = _local(concluded_at)
-        if overdue_only:
-            if promised_on is None or day <= promised_on:
-                continue
-            try:
-                late = f"，超期 {calendar.workdays_between(promised_on, day)} 个工作日"
-            except CalendarRangeError:
-                late = ""
-            label = f"{number} 承诺期限 {promised_on:%Y-%m-%d}，{day:%Y-%m-%d} 办结{late}"
-        else:
-            label = number
-        facts.append(Fact(day, region_code, Evidence(label, reverse("workbench:case", args=[number])),
+        try:
+            late_days = f"，超期 {calendar.workdays_between(promised_on, day)} 个工作日"
+        except CalendarRangeError:
+            late_days = ""
+        label = f"{number} 承诺期限 {promised_on:%Y-%m-%d}，{day:%Y-%m-%d} 办结{late_days}"
+        facts.append(Fact(day, region_code, Evidence(label, case_url(number)),
                           window_id=window_id, department_id=department_id))
     return facts
 
 
-def _overdue_cases(period: Period, region: Region) -> list[Fact]:
-    return _concluded_cases(period, region, overdue_only=True)
+def _tallies(qs: QuerySet[Any], *columns: str) -> list[Tally]:
+    """``qs`` grouped by the region's code and ``columns`` (``window_id``, ``department_id``,
+    ``staff_id``), counted by the database."""
+    rows = qs.order_by().values("region__code", *columns).annotate(n=Count("id"))
+    return [Tally(row["region__code"], row["n"], window_id=row.get("window_id"),
+                  department_id=row.get("department_id"), staff_id=row.get("staff_id")) for row in rows]
 
 
-def _all_concluded_cases(period: Period, region: Region) -> list[Fact]:
-    return _concluded_cases(period, region, overdue_only=False)
+def _concluded_tally(period: Period, region: Region) -> list[Tally]:
+    """The sample of the late-case items: the cases concluded in the period, counted by the database
+    per window, department and region."""
+    from onewindow.cases.models import Case
+
+    start, end = _bounds(period)
+    return _tallies(Case.objects.filter(region__code__startswith=region.prefix, concluded_at__gte=start,
+                                        concluded_at__lt=end), "window_id", "department_id")
 
 
 # -- supervision: red warnings, orders (督办单), efficiency warnings (效能告诫) ---------------------------
@@ -237,20 +276,12 @@ def _substantiated_complaints(period: Period, region: Region) -> list[Fact]:
             for oid, number, topic, answered, staff_id, department_id, code in rows]
 
 
-def _ratings(period: Period, region: Region, *, bad: bool | None) -> list[Fact]:
-    """Citizens' ratings given in the period (a default rating is no citizen's words). ``bad``:
-    True → bad ratings rectified (closed as 已整改), False → bad ratings not rectified (anything
-    else but a rating confirmed invalid), None → every rating (the sample)."""
-    from onewindow.feedback.models import Rating
-    from onewindow.feedback.rules import BAD_LEVELS, LEVEL_LABELS, Channel, Level, Outcome, RectState
+def _ratings(period: Period, region: Region, *, bad: bool) -> list[Fact]:
+    """Citizens' bad ratings given in the period: ``bad`` True → rectified (closed as 已整改),
+    False → not rectified (anything else but a rating confirmed invalid)."""
+    from onewindow.feedback.rules import BAD_LEVELS, LEVEL_LABELS, Level, Outcome, RectState
 
-    start, end = _bounds(period)
-    qs = (Rating.objects.filter(region__code__startswith=region.prefix, rated_at__gte=start, rated_at__lt=end)
-          .exclude(channel=Channel.DEFAULT))
-    if bad is None:
-        return [Fact(_local(at), code, Evidence(""), window_id=w, department_id=d, staff_id=s)
-                for at, code, w, d, s in qs.values_list("rated_at", "region__code", "window_id", "department_id",
-                                                         "staff_id")]
+    qs = _citizen_ratings(period, region)
     rows = (qs.filter(level__in=[int(v) for v in BAD_LEVELS])
             .values_list("rated_at", "level", "region__code", "window_id", "department_id", "staff_id",
                          "rectification__id", "rectification__number", "rectification__state",
@@ -279,8 +310,20 @@ def _bad_ratings_unrectified(period: Period, region: Region) -> list[Fact]:
     return _ratings(period, region, bad=False)
 
 
-def _all_ratings(period: Period, region: Region) -> list[Fact]:
-    return _ratings(period, region, bad=None)
+def _citizen_ratings(period: Period, region: Region) -> QuerySet[Any]:
+    """Citizens' ratings given in the period (a default rating is no citizen's words)."""
+    from onewindow.feedback.models import Rating
+    from onewindow.feedback.rules import Channel
+
+    start, end = _bounds(period)
+    return (Rating.objects.filter(region__code__startswith=region.prefix, rated_at__gte=start, rated_at__lt=end)
+            .exclude(channel=Channel.DEFAULT))
+
+
+def _ratings_tally(period: Period, region: Region) -> list[Tally]:
+    """The sample of the bad-rating items: every citizen's rating given in the period, counted by
+    the database per window, department, staff member and region."""
+    return _tallies(_citizen_ratings(period, region), "window_id", "department_id", "staff_id")
 
 
 # -- fees off the schedule ----------------------------------------------------------------------------------
@@ -375,16 +418,16 @@ W, S, D, T = SubjectKind.WINDOW, SubjectKind.STAFF, SubjectKind.DEPARTMENT, Subj
 
 def register_all() -> None:
     """Register every source above (called once from the app's ``ready``)."""
-    _register("overdue_cases", "超承诺时限办结（每件）", _overdue_cases, (W, D, T), sample=_all_concluded_cases,
+    _register("overdue_cases", "超承诺时限办结（每件）", _overdue_cases, (W, D, T), sample=_concluded_tally,
               sample_label="办结件数")
     _register("red_warnings", "红牌预警（每次）", _red_warnings, (W, S, D, T))
     _register("supervision_orders", "督办单（每件）", _supervision_orders, (D, T))
     _register("efficiency_warnings", "效能告诫（每次）", _efficiency_warnings, (S, D, T))
     _register("substantiated_complaints", "投诉属实（每件）", _substantiated_complaints, (S, D, T))
     _register("bad_ratings_rectified", "差评已整改（每件）", _bad_ratings_rectified, (W, S, D, T),
-              sample=_all_ratings, sample_label="评价数")
+              sample=_ratings_tally, sample_label="评价数")
     _register("bad_ratings_unrectified", "差评未整改（每件）", _bad_ratings_unrectified, (W, S, D, T),
-              sample=_all_ratings, sample_label="评价数")
+              sample=_ratings_tally, sample_label="评价数")
     _register("off_schedule_fees", "目录外收费（每次）", _off_schedule_fees, (W, S, D, T))
     _register("inspection_findings", "督查发现问题（每项）", _inspection_findings, (W, T))
     register(FactSource("staff_chief_shared_deductions", "首席代表连带扣分（每扣 1 分）", S, _chief_shared_deductions))
