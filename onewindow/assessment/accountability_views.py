@@ -89,6 +89,8 @@ def accountability_mine(request: HttpRequest) -> HttpResponse:
 @login_required
 def accountability_detail(request: HttpRequest, pk: int) -> HttpResponse:
     staff = staff_of(request.user)
+    if staff is None:  # a login without a staff record learns nothing either
+        return _forbidden(request, "问责记录不存在", 404)
     try:
         record = sel.record_for(staff, pk)
     except DomainError as exc:
@@ -133,6 +135,8 @@ def accountability_propose(request: HttpRequest) -> HttpResponse:
 @login_required
 def accountability_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     staff = staff_of(request.user)
+    if staff is None:
+        return _forbidden(request, "问责记录不存在", 404)
     try:
         sel.record_for(staff, pk)
     except DomainError as exc:

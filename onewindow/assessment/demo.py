@@ -111,7 +111,42 @@ def load_demo(*, today: date | None = None) -> str:
                           bands=[Band(Grade.EXCELLENT, D(95), D(100)), Band(Grade.GOOD, D(85), D(95)),
                                  Band(Grade.PASS, D(60), D(85)), Band(Grade.FAIL, D(0), D(60))])
         staff = svc.assessment_score(by=admin, region=county, subject_kind=SubjectKind.STAFF, period="2026-11")
+        accountability = _accountability(county, admin)
     automatic = (LineItem.objects.filter(score__assessment__in=[november, departments, staff])
                  .exclude(item__source="").count())
     return (f"绩效考核：2026年10月窗口考核已发布（{october.scores.count()} 个窗口），"
-            f"11月窗口、部门、工作人员考核为草稿（自动采集明细 {automatic} 条），含异议 2 条")
+            f"11月窗口、部门、工作人员考核为草稿（自动采集明细 {automatic} 条），含异议 2 条；{accountability}")
+
+
+def _accountability(county: Region, admin: Staff) -> str:
+    """An efficiency warning to 国土局's window clerk, the supervisor's proposal of 谈话提醒 on it, the
+    clerk's statement and the administrator's decision (a decided record the pages and the leak
+    scan show); and one proposal still open to the person's statement."""
+    from datetime import timedelta
+
+    from onewindow.core.timesource import now
+    from onewindow.supervision.services import efficiency_warning_issue
+
+    from . import accountability_services as acc
+
+    supervisor = Staff.objects.filter(user__username="supervisor").first()
+    person = Staff.objects.filter(user__username="gtj.clerk").first()
+    other = Staff.objects.filter(user__username="zjj.clerk").first()
+    if supervisor is None or person is None or other is None:
+        return "问责：未找到演示账号，未加载"
+    moment = now() - timedelta(days=14)
+    warning = efficiency_warning_issue(reason="11月两次未经请假离开窗口", basis="《政务服务中心效能建设管理办法》第八条",
+                                       actor=supervisor, staff_id=person.pk, at=moment)
+    record = acc.accountability_propose(by=supervisor, region=county, staff_id=person.pk, measure="talk",
+                                        facts="11月两次未经请假离开窗口，群众等候超过20分钟",
+                                        basis="《政务服务中心效能建设管理办法》第八条、第十二条",
+                                        efficiency_warning_id=warning.pk, at=moment)
+    acc.accountability_state(by=person, record_id=record.pk, statement="一次为协助群众到自助区打印材料，另一次确属离岗，今后注意。",
+                             at=moment + timedelta(days=1))
+    acc.accountability_decide(by=admin, record_id=record.pk, note="陈述部分属实，予以谈话提醒", at=moment + timedelta(days=2))
+    second = efficiency_warning_issue(reason="办件超期未说明原因", basis="《政务服务中心效能建设管理办法》第十条",
+                                      actor=supervisor, staff_id=other.pk)
+    acc.accountability_propose(by=supervisor, region=county, staff_id=other.pk, measure="notice",
+                               facts="办件超承诺时限且未向群众说明原因", basis="《政务服务中心效能建设管理办法》第十条",
+                               efficiency_warning_id=second.pk)
+    return "问责记录 2 条（已决定 1 条，待本人陈述 1 条）"

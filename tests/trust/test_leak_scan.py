@@ -143,7 +143,7 @@ def _catalog_samples() -> dict[str, list[str]]:
 
 def _app_samples() -> dict[str, list[str]]:
     """The other record types' keys, named apart from the case's (the routes map to them below)."""
-    from onewindow.assessment.models import Assessment, Report, Scheme
+    from onewindow.assessment.models import Accountability, Assessment, Report, Scheme
     from onewindow.exchange.models import ExchangeRecord
     from onewindow.feedback.models import BulkNotice, Rectification, WorkOrder
     from onewindow.fees.models import Bill, Reconciliation
@@ -193,6 +193,7 @@ def _app_samples() -> dict[str, list[str]]:
         "record_id": first(ExchangeRecord.objects.filter(kind="acceptance"), "pk"),  # the applicant's ID inside
         "scheme_pk": first(Scheme.objects, "pk"),
         "report_pk": first(Report.objects, "pk"),
+        "accountability_pk": first(Accountability.objects, "pk"),
     }
 
 
@@ -283,6 +284,8 @@ _ROUTE_PARAMS = {
     "staff/assessment/reports/<int:pk>/": {"pk": "report_pk"},
     "staff/assessment/reports/<int:pk>/pdf/": {"pk": "report_pk"},
     "staff/assessment/reports/<int:pk>/xlsx/": {"pk": "report_pk"},
+    "staff/assessment/accountability/<int:pk>/": {"pk": "accountability_pk"},
+    "staff/assessment/accountability/<int:pk>/<slug:action>/": {"pk": "accountability_pk"},  # POST only
     "/api/v1/assessments/{assessment_id}": {"assessment_id": "assessment_pk"},
 }
 
