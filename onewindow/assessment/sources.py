@@ -427,6 +427,36 @@ def _accountability(period: Period, region: Region) -> list[Fact]:
             for rid, number, measure, decided, staff_id, department_id, code in rows]
 
 
+# -- monitoring points and citizen supervisors (monitoring_services) -----------------------------------------
+
+
+def _observations(period: Period, region: Region, kind: str) -> list[Fact]:
+    """Observations of ``kind`` filed in the period by the region's monitoring points and citizen
+    supervisors, counted to the window and department they name; linked to their work order."""
+    from .models import Observation
+    from .monitoring_rules import OBSERVATION_KIND_LABELS, ObservationKind
+
+    start, end = _bounds(period)
+    rows = (Observation.objects.filter(region__code__startswith=region.prefix, kind=kind, filed_at__gte=start,
+                                       filed_at__lt=end)
+            .values_list("filed_at", "monitor__number", "monitor__name", "work_order_id", "work_order__number",
+                         "window_id", "department_id", "region__code").order_by("filed_at", "id"))
+    label = OBSERVATION_KIND_LABELS[ObservationKind(kind)]
+    return [Fact(_local(filed), code,
+                 Evidence(f"{_local(filed):%Y-%m-%d} {name}（{number}）反映{label}，工单{order_number}",
+                          reverse("workbench:feedback:order", args=[order_id])),
+                 window_id=window_id, department_id=department_id)
+            for filed, number, name, order_id, order_number, window_id, department_id, code in rows]
+
+
+def _monitor_problems(period: Period, region: Region) -> list[Fact]:
+    return _observations(period, region, "problem")
+
+
+def _monitor_praise(period: Period, region: Region) -> list[Fact]:
+    return _observations(period, region, "praise")
+
+
 # -- shared deductions: a chief representative shares the windows' deductions (LEGAL-RULES §4) -----------
 
 
@@ -490,4 +520,6 @@ def register_all() -> None:
     _register("off_schedule_fees", "目录外收费（每次）", _off_schedule_fees, (W, S, D, T))
     _register("inspection_findings", "督查发现问题（每项）", _inspection_findings, (W, T))
     _register("accountability", "问责（每次）", _accountability, (S, D, T))
+    _register("monitor_problems", "监测点、监督员反映问题（每件）", _monitor_problems, (W, D, T))
+    _register("monitor_praise", "监测点、监督员表扬（每件）", _monitor_praise, (W, D, T))
     register(FactSource("staff_chief_shared_deductions", "首席代表连带扣分（每扣 1 分）", S, _chief_shared_deductions))

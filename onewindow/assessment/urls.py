@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import accountability_views, views
+from . import accountability_views, monitoring_views, views
 
 app_name = "assessment"
 
@@ -20,6 +20,9 @@ urlpatterns = [
     path("accountability/<int:pk>/", accountability_views.accountability_detail, name="accountability"),
     path("accountability/<int:pk>/<slug:action>/", accountability_views.accountability_action,
          name="accountability_action"),
+    path("monitors/", monitoring_views.monitor_list, name="monitors"),
+    path("monitors/new/", monitoring_views.monitor_register, name="monitor_register"),
+    path("monitors/report/", monitoring_views.monitor_report, name="monitor_report"),
     path("<int:pk>/", views.assessment_detail, name="detail"),
     path("<int:pk>/<slug:action>/", views.assessment_action, name="action"),
 ]

@@ -627,6 +627,14 @@ ROWS: list[Row] = [
     # Deciding is the administrator's: a supervisor is refused with a message (302).
     Row("assessment:accountability_action", "POST", "/staff/assessment/accountability/{accountability}/decide/",
         ACCOUNTABILITY, data={"note": "矩阵测试"}),
+    # 效能监测点与特邀监督员: the region's supervisors and administrators read the register and the year's
+    # activity; registering is the administrator's (a supervisor is refused with a message, 302; the
+    # matrix's empty form is refused alike). The public form needs no login (its number and code do).
+    Row("assessment:monitors", "GET", "/staff/assessment/monitors/", only(OK, "admin", "supervisor")),
+    Row("assessment:monitor_register", "POST", "/staff/assessment/monitors/new/", staff()),
+    Row("assessment:monitor_report", "GET", "/staff/assessment/monitors/report/?year=2026",
+        only(OK, "admin", "supervisor")),
+    Row("assessment_public:observe", "GET", "/monitoring/", PUBLIC),
     Row("GET /api/v1/assessments", "GET", "/api/v1/assessments?period=2026-11&subject=window", api_staff(), api=True),
     Row("GET /api/v1/assessments/{assessment_id}", "GET", "/api/v1/assessments/{assessment}",
         api_staff(NOWHERE, chief=COUNTY, admin=COUNTY, supervisor=COUNTY), api=True),
