@@ -232,7 +232,11 @@ def _score(*, actor: Staff | None, region: Region, subject_kind: SubjectKind, pe
     for item in items:
         if item.source:
             source = facts.get(item.source)
-            found = source.function(window, region)
+            if item.minimum_sample and source.together is not None:
+                # The occurrences and their sample from one read (one scan of the month's cases).
+                found, sample_of[item.source] = source.together(window, region)
+            else:
+                found = source.function(window, region)
             per_item[item.id] = {o.subject_id: (o.count, [{"label": e.label, "url": e.url} for e in o.evidence])
                                  for o in found}
             weights[item.id] = {o.subject_id: o.weight for o in found if o.weight is not None}
