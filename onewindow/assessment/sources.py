@@ -15,7 +15,6 @@ Reads only: other apps' models and constants, never their services (layers impor
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -145,7 +144,6 @@ def _register(fact: str, label: str, loader: Loader, kinds: tuple[SubjectKind, .
 
 _CASE_URL_MARK = "0CASE0"
 _URL_SAFE = "!$&'()*+,;=/~:@"  # what Django's reverse leaves unquoted in a path argument
-_PLAIN = re.compile(r"[A-Za-z0-9_.-]+")
 
 
 def _case_urls() -> Callable[[str], str]:
@@ -156,7 +154,8 @@ def _case_urls() -> Callable[[str], str]:
 
     def url(number: str) -> str:
         # Case numbers are letters, digits and hyphens: quoting them is the exception.
-        return f"{head}{number if _PLAIN.fullmatch(number) else quote(number, safe=_URL_SAFE)}{tail}"
+        plain = number.isascii() and number.replace("-", "").isalnum()
+        return f"{head}{number if plain else quote(number, safe=_URL_SAFE)}{tail}"
 
     return url
 
@@ -213,15 +212,19 @@ def _late_facts(region: Region, rows: list[tuple[str, date, date, int | None, in
 
     calendar = snapshot_for(region.code)
     case_url = _case_urls()
+    # A month's late cases share a few hundred (promised date, conclusion day) pairs: each pair's
+    # words, days late included, are drawn once.
+    tails: dict[tuple[date, date], str] = {}
     facts = []
     for number, day, promised_on, window_id, department_id, region_code in rows:
-        try:
-            late_days = f"，超期 {calendar.workdays_between(promised_on, day)} 个工作日"
-        except CalendarRangeError:
-            late_days = ""
-        facts.append(Fact(day, region_code,
-                          Evidence(f"{number} 承诺期限 {promised_on:%Y-%m-%d}，{day:%Y-%m-%d} 办结{late_days}",
-                                   case_url(number)),
+        tail = tails.get((promised_on, day))
+        if tail is None:
+            try:
+                late_days = f"，超期 {calendar.workdays_between(promised_on, day)} 个工作日"
+            except CalendarRangeError:
+                late_days = ""
+            tail = tails[promised_on, day] = f" 承诺期限 {promised_on.isoformat()}，{day.isoformat()} 办结{late_days}"
+        facts.append(Fact(day, region_code, Evidence(number + tail, case_url(number)),
                           window_id=window_id, department_id=department_id))
     return facts
 
