@@ -7,7 +7,8 @@ class AssessmentConfig(AppConfig):
     verbose_name = "绩效考核"
 
     def ready(self) -> None:
-        from . import sources, subjects
+        from . import accountability_selectors, sources, subjects
 
         subjects.register()
+        accountability_selectors.register()
         sources.register_all()

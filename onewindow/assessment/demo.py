@@ -113,7 +113,93 @@ def load_demo(*, today: date | None = None) -> str:
                           bands=[Band(Grade.EXCELLENT, D(95), D(100)), Band(Grade.GOOD, D(85), D(95)),
                                  Band(Grade.PASS, D(60), D(85)), Band(Grade.FAIL, D(0), D(60))])
         staff = svc.assessment_score(by=admin, region=county, subject_kind=SubjectKind.STAFF, period="2026-11")
+        accountability = _accountability(county, admin)
+        monitors = _monitors(county, admin)
     automatic = (LineItem.objects.filter(score__assessment__in=[november, departments, staff])
                  .exclude(item__source="").count())
     return (f"绩效考核：2026年10月窗口考核已发布（{october.scores.count()} 个窗口），"
-            f"11月窗口、部门、工作人员考核为草稿（自动采集明细 {automatic} 条），含异议 2 条")
+            f"11月窗口、部门、工作人员考核为草稿（自动采集明细 {automatic} 条），含异议 2 条；{accountability}；{monitors}")
+
+
+def _accountability(county: Region, admin: Staff) -> str:
+    """An efficiency warning to 国土局's window clerk, the supervisor's proposal of 谈话提醒 on it, the
+    clerk's statement and the administrator's decision (a decided record the pages and the leak
+    scan show); and one proposal still open to the person's statement."""
+    from datetime import timedelta
+
+    from onewindow.core.timesource import now
+    from onewindow.supervision.services import efficiency_warning_issue
+
+    from . import accountability_services as acc
+
+    supervisor = Staff.objects.filter(user__username="supervisor").first()
+    person = Staff.objects.filter(user__username="gtj.clerk").first()
+    other = Staff.objects.filter(user__username="zjj.clerk").first()
+    if supervisor is None or person is None or other is None:
+        return "问责：未找到演示账号，未加载"
+    moment = now() - timedelta(days=14)
+    warning = efficiency_warning_issue(reason="11月两次未经请假离开窗口", basis="《政务服务中心效能建设管理办法》第八条",
+                                       actor=supervisor, staff_id=person.pk, at=moment)
+    record = acc.accountability_propose(by=supervisor, region=county, staff_id=person.pk, measure="talk",
+                                        facts="11月两次未经请假离开窗口，群众等候超过20分钟",
+                                        basis="《政务服务中心效能建设管理办法》第八条、第十二条",
+                                        efficiency_warning_id=warning.pk, at=moment)
+    acc.accountability_state(by=person, record_id=record.pk, statement="一次为协助群众到自助区打印材料，另一次确属离岗，今后注意。",
+                             at=moment + timedelta(days=1))
+    acc.accountability_decide(by=admin, record_id=record.pk, note="陈述部分属实，予以谈话提醒", at=moment + timedelta(days=2))
+    second = efficiency_warning_issue(reason="办件超期未说明原因", basis="《政务服务中心效能建设管理办法》第十条",
+                                      actor=supervisor, staff_id=other.pk)
+    acc.accountability_propose(by=supervisor, region=county, staff_id=other.pk, measure="notice",
+                               facts="办件超承诺时限且未向群众说明原因", basis="《政务服务中心效能建设管理办法》第十条",
+                               efficiency_warning_id=second.pk)
+    return "问责记录 2 条（已决定 1 条，待本人陈述 1 条）"
+
+
+MONITORS = [
+    ("point", "enterprise", "云溪县绿源食品有限公司", "李经理"),
+    ("point", "enterprise", "云溪县宏达建筑工程有限公司", "张会计"),
+    ("point", "enterprise", "云溪县新丰农业专业合作社", "赵理事长"),
+    ("point", "village", "云溪县城关镇东街村", "王书记"),
+    ("point", "village", "云溪县城关镇柳塘社区", "陈主任"),
+    ("supervisor", "individual", "刘建国（县人大代表）", ""),
+    ("supervisor", "individual", "周秀英（县政协委员）", ""),
+    ("supervisor", "individual", "黄志强（退休教师）", ""),
+]
+# (monitor index, kind, department code or "", window number or "", days ago, content)
+OBSERVATIONS = [
+    (0, "praise", "GSJ", "", 20, "食品经营许可当天受理、三天办结，窗口人员主动帮我们核对材料，点赞。"),
+    (1, "problem", "ZJJ", "", 12, "施工许可在住建窗口被要求补交目录外的“情况说明”，来回跑了两次。"),
+    (2, "suggestion", "", "", 9, "建议在乡镇便民服务中心也能打印营业执照副本。"),
+    (3, "problem", "", "01", 7, "综合窗口中午12点到12点半无人值守，群众排队等候。"),
+    (5, "problem", "GTJ", "", 6, "不动产登记窗口叫号后工作人员离岗十几分钟。"),
+    (6, "praise", "MZJ", "", 4, "婚姻登记窗口预约办理很顺畅，工作人员热情周到。"),
+    (7, "suggestion", "", "", 2, "大厅自助机的操作说明字太小，老年人看不清。"),
+]
+
+
+def _monitors(county: Region, admin: Staff) -> str:
+    """Five monitoring points (three enterprises, two villages) and three citizen supervisors, with
+    observations (each a feedback work order). Their access codes are ``YXJC01DEMO`` … ``YXJC05DEMO``
+    and ``YXJD01DEMO`` … ``YXJD03DEMO``, in the order registered."""
+    from datetime import timedelta
+
+    from onewindow.core.timesource import now
+    from onewindow.organization.models import Department
+
+    from . import monitoring_services as mon
+
+    registered = []
+    counts = {"point": 0, "supervisor": 0}
+    for kind, category, name, contact in MONITORS:
+        counts[kind] += 1
+        code = f"YX{'JC' if kind == 'point' else 'JD'}{counts[kind]:02d}DEMO"
+        registered.append(mon.monitor_register(by=admin, region=county, kind=kind, category=category, name=name,
+                                               contact_name=contact, code=code))
+    for index, kind, department_code, window_number, days_ago, content in OBSERVATIONS:
+        department = Department.objects.filter(region=county, code=department_code).first() if department_code else None
+        window = Window.objects.filter(region=county, number=window_number).first() if window_number else None
+        done = registered[index]
+        mon.observation_file(number=done.monitor.number, code=done.code, kind=kind, content=content,
+                             department_id=department.pk if department else None,
+                             window_id=window.pk if window else None, at=now() - timedelta(days=days_ago))
+    return f"效能监测点 5 个、特邀监督员 3 名，监督意见 {len(OBSERVATIONS)} 条（均已生成工单）"

@@ -62,6 +62,10 @@ class FactSource:
     function: FactFunction
     sample: SampleFunction | None = None
     sample_label: str = ""
+    # The occurrences and the sample from one read, when the source can (the late cases and the
+    # cases concluded are one scan of the month's cases): what scoring calls for an item with a
+    # minimum sample, instead of ``function`` and ``sample`` apart.
+    together: Callable[[Period, Region], tuple[list[Occurrence], dict[int, int]]] | None = None
 
 
 _SOURCES: dict[str, FactSource] = {}

@@ -9,6 +9,9 @@ from django.db import models
 from onewindow.lifecycle.models import ChainedEvent
 from onewindow.organization.models import Department, Region, Staff
 
+from .accountability_rules import MEASURE_LABELS, AccState
+from .accountability_rules import STATE_LABELS as ACC_STATE_LABELS
+from .monitoring_rules import MONITOR_CATEGORY_LABELS, MONITOR_KIND_LABELS, OBSERVATION_KIND_LABELS
 from .rules import (
     AWARD_LABELS,
     GRADE_LABELS,
@@ -340,3 +343,117 @@ class Report(models.Model):
     @property
     def title(self) -> str:
         return str(self.content.get("title", self.number))
+
+
+# -- accountability (问责, issue 20 item 4) ----------------------------------------------------------------
+
+
+class Accountability(models.Model):
+    """问责记录: what an efficiency warning or a substantiated complaint led to for one person — a
+    measure (谈话提醒, 通报批评, 效能告诫, 调离窗口 …) proposed with its facts and basis, the person's
+    statement (陈述), and the decision of an approver who is neither the proposer nor the person.
+    Its history is an :class:`AccountabilityEvent` chain; a decided record counts in the assessment
+    (``staff_accountability`` / ``department_accountability``)."""
+
+    number = models.CharField("问责编号", max_length=40, unique=True)
+    region = models.ForeignKey(Region, models.PROTECT, related_name="accountabilities", verbose_name="区划")
+    staff = models.ForeignKey(Staff, models.PROTECT, related_name="accountabilities", verbose_name="被问责人")
+    department = models.ForeignKey(Department, models.PROTECT, null=True, blank=True, related_name="+",
+                                   verbose_name="所在部门")
+    measure = models.CharField("问责方式", max_length=16, choices=[(k.value, v) for k, v in MEASURE_LABELS.items()])
+    efficiency_warning = models.ForeignKey("supervision.EfficiencyWarning", models.PROTECT, null=True, blank=True,
+                                           related_name="+", verbose_name="效能告诫")
+    complaint = models.ForeignKey("feedback.WorkOrder", models.PROTECT, null=True, blank=True, related_name="+",
+                                  verbose_name="属实投诉")
+    facts = models.TextField("问责事实")
+    basis = models.TextField("问责依据")
+    state = models.CharField("状态", max_length=16, choices=[(k.value, v) for k, v in ACC_STATE_LABELS.items()],
+                             default=AccState.PROPOSED.value)
+    proposed_by = models.ForeignKey(Staff, models.PROTECT, related_name="+", verbose_name="提出人")
+    proposed_at = models.DateTimeField("提出时间")
+    statement_due = models.DateField("陈述截止日")
+    statement = models.TextField("本人陈述", blank=True)
+    stated_at = models.DateTimeField("陈述时间", null=True, blank=True)
+    approver = models.ForeignKey(Staff, models.PROTECT, null=True, blank=True, related_name="+",
+                                 verbose_name="批准人")
+    decided_at = models.DateTimeField("决定时间", null=True, blank=True, db_index=True)
+    decision_note = models.TextField("决定意见", blank=True)
+
+    class Meta:
+        verbose_name = "问责记录"
+        verbose_name_plural = "问责记录"
+        ordering = ["-proposed_at", "-id"]
+        constraints = [models.CheckConstraint(
+            condition=models.Q(efficiency_warning__isnull=False) | models.Q(complaint__isnull=False),
+            name="accountability_has_basis")]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.staff.name}"
+
+
+class AccountabilityEvent(ChainedEvent):
+    """The history of one accountability record — proposed, stated, decided, withdrawn — hash-chained."""
+
+    record = models.ForeignKey(Accountability, models.PROTECT, related_name="events", verbose_name="问责记录")
+
+    class Meta:
+        verbose_name = "问责记录事件"
+        verbose_name_plural = "问责记录事件"
+        ordering = ["record", "seq"]
+        constraints = [models.UniqueConstraint(fields=["record", "seq"], name="accountability_event_seq")]
+
+    def __str__(self) -> str:
+        return f"{self.record_id}#{self.seq} {self.kind}"
+
+
+# -- efficiency monitoring points and citizen supervisors (效能监测点、特邀监督员, issue 20 item 3) ----------
+
+
+class Monitor(models.Model):
+    """效能监测点 (an enterprise or a village the center registers to watch its service) or 特邀监督员
+    (a citizen it invites): they file observations through the public form with their number and
+    access code (only its hash is kept; the code is shown once, at registration)."""
+
+    region = models.ForeignKey(Region, models.PROTECT, related_name="monitors", verbose_name="区划")
+    kind = models.CharField("类型", max_length=16, choices=[(k.value, v) for k, v in MONITOR_KIND_LABELS.items()])
+    category = models.CharField("主体", max_length=16,
+                                choices=[(k.value, v) for k, v in MONITOR_CATEGORY_LABELS.items()])
+    number = models.CharField("编号", max_length=16, unique=True)
+    name = models.CharField("名称", max_length=128)
+    contact_name = models.CharField("联系人", max_length=64, blank=True)
+    code_hash = models.CharField("访问码（摘要）", max_length=128)
+    active = models.BooleanField("有效", default=True)
+    registered_by = models.ForeignKey(Staff, models.PROTECT, related_name="+", verbose_name="登记人")
+    registered_at = models.DateTimeField("登记时间")
+
+    class Meta:
+        verbose_name = "效能监测点与特邀监督员"
+        verbose_name_plural = "效能监测点与特邀监督员"
+        ordering = ["region", "kind", "number"]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.name}"
+
+
+class Observation(models.Model):
+    """One observation (表扬、问题、建议) a monitor filed, and the feedback work order it became."""
+
+    monitor = models.ForeignKey(Monitor, models.PROTECT, related_name="observations", verbose_name="监测点或监督员")
+    region = models.ForeignKey(Region, models.PROTECT, related_name="+", verbose_name="区划")
+    kind = models.CharField("类别", max_length=16,
+                            choices=[(k.value, v) for k, v in OBSERVATION_KIND_LABELS.items()])
+    content = models.TextField("内容")
+    department = models.ForeignKey(Department, models.PROTECT, null=True, blank=True, related_name="+",
+                                   verbose_name="涉及部门")
+    window = models.ForeignKey("organization.Window", models.PROTECT, null=True, blank=True, related_name="+",
+                               verbose_name="涉及窗口")
+    filed_at = models.DateTimeField("提交时间", db_index=True)
+    work_order = models.OneToOneField("feedback.WorkOrder", models.PROTECT, related_name="+", verbose_name="工单")
+
+    class Meta:
+        verbose_name = "监督意见"
+        verbose_name_plural = "监督意见"
+        ordering = ["-filed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.monitor.number} {self.get_kind_display()}"

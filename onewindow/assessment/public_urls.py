@@ -2,9 +2,10 @@
 
 from django.urls import path
 
-from . import public_views
+from . import monitoring_views, public_views
 
 app_name = "assessment_public"
 urlpatterns = [
     path("assessment/", public_views.summary, name="summary"),
+    path("monitoring/", monitoring_views.observe, name="observe"),
 ]

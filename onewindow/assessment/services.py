@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import JSONField
 
 from onewindow.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from onewindow.core.sequences import next_value
@@ -225,16 +227,24 @@ def _score(*, actor: Staff | None, region: Region, subject_kind: SubjectKind, pe
     per_item: dict[int, dict[int, tuple[int, list[dict[str, str]]]]] = {}
     weights: dict[int, dict[int, Decimal]] = {}
     samples: dict[int, dict[int, int]] = {}
+    sample_of: dict[str, dict[int, int]] = {}
     window = facts.Period(first, last)
     for item in items:
         if item.source:
             source = facts.get(item.source)
-            found = source.function(window, region)
+            if item.minimum_sample and source.together is not None:
+                # The occurrences and their sample from one read (one scan of the month's cases).
+                found, sample_of[item.source] = source.together(window, region)
+            else:
+                found = source.function(window, region)
             per_item[item.id] = {o.subject_id: (o.count, [{"label": e.label, "url": e.url} for e in o.evidence])
                                  for o in found}
             weights[item.id] = {o.subject_id: o.weight for o in found if o.weight is not None}
             if item.minimum_sample and source.sample is not None:
-                samples[item.id] = source.sample(window, region)
+                # Two items on one source (rectified and unrectified bad ratings) share its sample.
+                if item.source not in sample_of:
+                    sample_of[item.source] = source.sample(window, region)
+                samples[item.id] = sample_of[item.source]
     by_code = {i.code: i for i in items}
     for entry in manual or []:
         item = by_code.get(entry.item_code)
@@ -257,6 +267,10 @@ def _score(*, actor: Staff | None, region: Region, subject_kind: SubjectKind, pe
     except IntegrityError:
         raise Conflict("period_already_scored", f"{region.name}{period}的该类考核已计分，不能重复计分",
                        field="period") from None
+    # Set-based writes: every score in one bulk insert, then every line (a province's month is
+    # 20 000 subjects; a row at a time would cost more than reading all the facts).
+    scores: list[Score] = []
+    lines_of: list[list[LineItem]] = []
     for subject_id, name in subjects:
         lines = []
         for item in items:
@@ -275,15 +289,46 @@ def _score(*, actor: Staff | None, region: Region, subject_kind: SubjectKind, pe
                 lines.append(LineItem(item=item, count=count, points=item.points, amount=(item.points * weight).quantize(CENT, ROUND_HALF_UP),
                                       evidence=evidence, sample=sample))
         total = clamp(scheme.base + sum((line.amount for line in lines), Decimal(0)), scheme.cap)
-        score = Score.objects.create(assessment=assessment, subject_id=subject_id, subject_name=name,
-                                     base=scheme.base, total=total, grade=grade_for(total, bands))
+        scores.append(Score(assessment=assessment, subject_id=subject_id, subject_name=name, base=scheme.base,
+                            total=total, grade=grade_for(total, bands)))
+        lines_of.append(lines)
+    _insert(Score, scores, ids=True)
+    for score, lines in zip(scores, lines_of, strict=True):
         for line in lines:
             line.score = score
-        LineItem.objects.bulk_create(lines)
+    _insert(LineItem, [line for lines in lines_of for line in lines])
     _record(assessment, "scored", actor, f"按方案“{scheme}”计分", {"subjects": len(subjects)}, previous=None)
     deadlines_write(subject_type=ASSESSMENT_SUBJECT, subject_id=assessment.pk, region_id=region.pk,
                     specs=[_objection_deadline(assessment)])
     return assessment
+
+
+def _insert(model: type[Score] | type[LineItem], rows: list, *, ids: bool = False) -> None:
+    """Insert a scoring's scores or line items. On PostgreSQL with ``COPY`` (ids taken from the
+    table's sequence first when ``ids``): a province's month is 20 000 scores and a hundred
+    thousand evidence entries, and the ORM's bulk insert spends most of its time preparing each
+    value and quoting the JSON into arrays (as the feedback import found for work orders).
+    Elsewhere ``bulk_create``."""
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(rows, batch_size=1000)
+        return
+    meta = model._meta
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        if ids:
+            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                           [meta.db_table, len(rows)])
+            for row, (pk,) in zip(rows, cursor.fetchall(), strict=True):
+                row.pk = pk
+        fields = [f for f in meta.concrete_fields if not f.primary_key or ids]
+        json_fields = {f.attname for f in fields if isinstance(f, JSONField)}
+        statement = f"COPY {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) FROM STDIN"
+        with cursor.cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row([json.dumps(getattr(row, f.attname), ensure_ascii=False) if f.attname in json_fields
+                                else getattr(row, f.attname) for f in fields])
 
 
 def _objection_deadline(assessment: Assessment) -> DeadlineSpec:

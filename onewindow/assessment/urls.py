@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import accountability_views, monitoring_views, views
 
 app_name = "assessment"
 
@@ -14,6 +14,15 @@ urlpatterns = [
     path("reports/<int:pk>/", views.report_detail, name="report"),
     path("reports/<int:pk>/pdf/", views.report_pdf, name="report_pdf"),
     path("reports/<int:pk>/xlsx/", views.report_xlsx, name="report_xlsx"),
+    path("accountability/", accountability_views.accountability_list, name="accountabilities"),
+    path("accountability/mine/", accountability_views.accountability_mine, name="accountability_mine"),
+    path("accountability/new/", accountability_views.accountability_propose, name="accountability_propose"),
+    path("accountability/<int:pk>/", accountability_views.accountability_detail, name="accountability"),
+    path("accountability/<int:pk>/<slug:action>/", accountability_views.accountability_action,
+         name="accountability_action"),
+    path("monitors/", monitoring_views.monitor_list, name="monitors"),
+    path("monitors/new/", monitoring_views.monitor_register, name="monitor_register"),
+    path("monitors/report/", monitoring_views.monitor_report, name="monitor_report"),
     path("<int:pk>/", views.assessment_detail, name="detail"),
     path("<int:pk>/<slug:action>/", views.assessment_action, name="action"),
 ]

@@ -49,6 +49,8 @@ _ROLE_PAGES: list[tuple[str, object, frozenset[Role] | None]] = [
     ("fees:home", "收费与对账", frozenset({Role.CLERK, Role.CHIEF_REPRESENTATIVE, Role.CENTER_ADMIN})),
     ("assessment:list", "绩效考核", frozenset({Role.CENTER_ADMIN, Role.SUPERVISOR, Role.CHIEF_REPRESENTATIVE})),
     ("assessment:schemes", "考核方案", frozenset({Role.CENTER_ADMIN, Role.SUPERVISOR, Role.CHIEF_REPRESENTATIVE})),
+    ("assessment:accountabilities", "问责记录", frozenset({Role.CENTER_ADMIN, Role.SUPERVISOR})),
+    ("assessment:accountability_mine", "我的问责记录", None),
 ]
 
 

@@ -46,9 +46,10 @@ from django.test import TestCase
 from onewindow.accounts.services import api_token_issue
 from onewindow.appraisal import services as appraisal_services
 from onewindow.appraisal.models import Campaign as AppraisalCampaign
+from onewindow.assessment import accountability_services
 from onewindow.assessment import demo as assessment_demo
 from onewindow.assessment import services as assessment_services
-from onewindow.assessment.models import Assessment, LineItem, Report
+from onewindow.assessment.models import Accountability, Assessment, LineItem, Report
 from onewindow.assessment.rules import PeriodKind, SubjectKind
 from onewindow.assessment.subjects import departments_of
 from onewindow.cases.models import Case, CaseTask
@@ -78,7 +79,7 @@ from onewindow.openness.models import (
 )
 from onewindow.organization.models import Department, Region, Staff, Window
 from onewindow.supervision import orders
-from onewindow.supervision.models import SupervisionOrder, Warning
+from onewindow.supervision.models import EfficiencyWarning, SupervisionOrder, Warning
 from onewindow.supervision.sweep import sweep
 from onewindow.workbench.models import CaseScan
 from onewindow.worktasks import services as worktasks_services
@@ -304,6 +305,7 @@ def _app_records(department: Department, records: dict[int, dict[str, str]]) -> 
             "scheme": str(_assessment(department).scheme_id),
             "report": str(_report(department).pk),
             "appraisal_campaign": str(_appraisal_campaign(department).pk),
+            "accountability": str(_accountability(department).pk),
         }
     return records[department.pk]
 
@@ -477,6 +479,27 @@ def _assessment(department: Department) -> Assessment:
     last_month = today.replace(day=1) - timedelta(days=1)
     return assessment_services.assessment_score(by=admin, region=county, subject_kind=SubjectKind.WINDOW,
                                                 period=f"{last_month.year}-{last_month.month:02d}")
+
+
+def _accountability(department: Department) -> Accountability:
+    """An accountability record of the department's county about someone who is none of the matrix's
+    logins: the demo's first, or one proposed here by the county's supervisor on an efficiency warning."""
+    county = _county_region(department)
+    found = Accountability.objects.filter(region=county).order_by("pk").first()
+    if found is not None:
+        return found
+    logins = {name for per_county in LOGINS.values() for name in per_county.values() if name}
+    person = (Staff.objects.filter(postings__region=county).exclude(user__username__in=logins)
+              .order_by("employee_number").first())
+    if person is None:
+        raise AssertionError(f"no staff member in {county} outside the matrix's logins")
+    supervisor = _county_staff(department, "supervisor")
+    warning = EfficiencyWarning.objects.create(number=f"MATRIX-GJ-{county.code}", region=county, staff=person,
+                                               reason="矩阵测试", basis="矩阵测试", issued_by=supervisor,
+                                               issued_at=current_time())
+    return accountability_services.accountability_propose(by=supervisor, region=county, staff_id=person.pk,
+                                                          measure="talk", facts="矩阵测试", basis="矩阵测试",
+                                                          efficiency_warning_id=warning.pk)
 
 
 def _report(department: Department) -> Report:

@@ -53,7 +53,8 @@ NOWHERE = (HIDDEN, HIDDEN, HIDDEN)
 RECORDS = ("case", "scan", "document", "upload", "warning", "order", "message", "department",
            "work_order", "work_order_number", "rectification", "rectification_number", "notice", "plan", "task", "problem", "inspection", "campaign",
            "publication", "assessment", "scheme", "report", "disclosure_number", "reply_number", "objection_assessment", "bill",
-           "appointment", "campaign_report", "photo", "power_version", "exchange_record", "appraisal_campaign")
+           "appointment", "campaign_report", "photo", "power_version", "exchange_record", "appraisal_campaign",
+           "accountability")
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,9 @@ PUBLICATION = staff(SCOPED, clerk=COUNTY, admin=COUNTY, supervisor=COUNTY, agent
 # representatives; anyone else, a login without a staff record included, is told "not found".
 ASSESSMENT = staff(NOWHERE, chief=COUNTY, admin=COUNTY, supervisor=COUNTY, applicant=NOWHERE)
 API_FEEDBACK = api_staff(SCOPED, clerk=COUNTY, admin=COUNTY, supervisor=COUNTY, agent=NOWHERE)
+# Accountability records (assessment/accountability_selectors.py): the county's supervisors and center
+# administrators, and the person concerned (none of the matrix's logins: helpers._accountability).
+ACCOUNTABILITY = staff(NOWHERE, admin=COUNTY, supervisor=COUNTY, applicant=NOWHERE)
 DISCLOSURE = staff(SCOPED, clerk=COUNTY, admin=COUNTY, supervisor=COUNTY, agent=NOWHERE)
 DISCLOSURE_EXTEND = staff(SEEN_NOT_MINE, reviewer=(DENIED, HIDDEN, HIDDEN), chief=SCOPED, agent=NOWHERE)
 # Bills (fees/views.py::_visible_bills): the postings' regions and departments. The reviewer and the
@@ -629,6 +633,23 @@ ROWS: list[Row] = [
     Row("assessment:detail", "GET", "/staff/assessment/{assessment}/", ASSESSMENT),
     # Publishing is the administrator's: a chief or a supervisor is refused with a message (302).
     Row("assessment:action", "POST", "/staff/assessment/{assessment}/publish/", ASSESSMENT),
+    # 问责: the region's list (others are sent to their own records, 302), their own records, the
+    # supervisors' proposal (an incomplete form is refused with a message, 302), one record and its actions.
+    Row("assessment:accountabilities", "GET", "/staff/assessment/accountability/", staff()),
+    Row("assessment:accountability_mine", "GET", "/staff/assessment/accountability/mine/", staff()),
+    Row("assessment:accountability_propose", "POST", "/staff/assessment/accountability/new/", staff()),
+    Row("assessment:accountability", "GET", "/staff/assessment/accountability/{accountability}/", ACCOUNTABILITY),
+    # Deciding is the administrator's: a supervisor is refused with a message (302).
+    Row("assessment:accountability_action", "POST", "/staff/assessment/accountability/{accountability}/decide/",
+        ACCOUNTABILITY, data={"note": "矩阵测试"}),
+    # 效能监测点与特邀监督员: the region's supervisors and administrators read the register and the year's
+    # activity; registering is the administrator's (a supervisor is refused with a message, 302; the
+    # matrix's empty form is refused alike). The public form needs no login (its number and code do).
+    Row("assessment:monitors", "GET", "/staff/assessment/monitors/", only(OK, "admin", "supervisor")),
+    Row("assessment:monitor_register", "POST", "/staff/assessment/monitors/new/", staff()),
+    Row("assessment:monitor_report", "GET", "/staff/assessment/monitors/report/?year=2026",
+        only(OK, "admin", "supervisor")),
+    Row("assessment_public:observe", "GET", "/monitoring/", PUBLIC),
     Row("GET /api/v1/assessments", "GET", "/api/v1/assessments?period=2026-11&subject=window", api_staff(), api=True),
     Row("GET /api/v1/assessments/{assessment_id}", "GET", "/api/v1/assessments/{assessment}",
         api_staff(NOWHERE, chief=COUNTY, admin=COUNTY, supervisor=COUNTY), api=True),

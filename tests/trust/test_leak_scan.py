@@ -144,7 +144,7 @@ def _catalog_samples() -> dict[str, list[str]]:
 def _app_samples() -> dict[str, list[str]]:
     """The other record types' keys, named apart from the case's (the routes map to them below)."""
     from onewindow.appraisal.models import Campaign as AppraisalCampaign
-    from onewindow.assessment.models import Assessment, Report, Scheme
+    from onewindow.assessment.models import Accountability, Assessment, Report, Scheme
     from onewindow.catalog.models import ServiceItemVersion
     from onewindow.exchange.models import ExchangeRecord
     from onewindow.feedback.models import BulkNotice, Rectification, WorkOrder
@@ -198,6 +198,7 @@ def _app_samples() -> dict[str, list[str]]:
         "appraisal_campaign_pk": first(AppraisalCampaign.objects, "pk"),
         "appraisal_token": first(AppraisalCampaign.objects.exclude(open_token=""), "open_token", 1),
         "draft_pk": first(ServiceItemVersion.objects.filter(is_draft=True), "pk", 1),
+        "accountability_pk": first(Accountability.objects, "pk"),
     }
 
 
@@ -290,6 +291,8 @@ _ROUTE_PARAMS = {
     "staff/assessment/reports/<int:pk>/": {"pk": "report_pk"},
     "staff/assessment/reports/<int:pk>/pdf/": {"pk": "report_pk"},
     "staff/assessment/reports/<int:pk>/xlsx/": {"pk": "report_pk"},
+    "staff/assessment/accountability/<int:pk>/": {"pk": "accountability_pk"},
+    "staff/assessment/accountability/<int:pk>/<slug:action>/": {"pk": "accountability_pk"},  # POST only
     "/api/v1/assessments/{assessment_id}": {"assessment_id": "assessment_pk"},
     "staff/appraisal/campaigns/<int:pk>/": {"pk": "appraisal_campaign_pk"},
     "appraisal/open/<str:token>/": {"token": "appraisal_token"},
