@@ -239,12 +239,12 @@ def line_link_case(*, actor: Staff, project_id: int, line_id: int, case_number: 
     (reason 重点项目绿色通道); otherwise the request is recorded for the chief to act on."""
     at = at or current_time()
     number = (case_number or "").strip()
-    if not number:
-        raise DomainError("project.case_number_required", "请选择或填写办件编号", field="case_number")
     with transaction.atomic():
         project = _lock(project_id, expected_version)
         perms.require_act(actor, project, "关联审批办件")
         state = _move(ProjectAction.LINK_CASE, project.state)
+        if not number:
+            raise DomainError("project.case_number_required", "请选择或填写办件编号", field="case_number")
         line = _line(project, line_id)
         if line.case_id is not None:
             raise DomainError("project.line_already_linked", f"审批事项“{line.title}”已关联办件 {line.case.number}",
