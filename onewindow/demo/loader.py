@@ -90,6 +90,7 @@ DEMO_EXTRAS = (
     "onewindow.openness.demo",
     "onewindow.hall.demo",
     "onewindow.worktasks.demo",
+    "onewindow.projects.demo",
     "onewindow.demo.bundles",  # after the others: none of them touches its children
     "onewindow.demo.crossing",  # 上报件, 村代办, 容缺, 告知承诺
     "onewindow.exchange.demo",  # the records of every case fact above, for the upper-level platform
