@@ -30,9 +30,12 @@ def line_deadline(line: PlanLine) -> DeadlineSpec:
     return spec if line.done_on is None else spec.closed("审批已办结")
 
 
-def check_deadline(check: SelfCheck, proxy_id: int | None = None) -> DeadlineSpec:
-    """A month's self-check: due by the fifth working day of the next month, until filed."""
+def check_deadline(check: SelfCheck, proxy_id: int | None = None, department_id: int | None = None) -> DeadlineSpec:
+    """A month's self-check: due by the fifth working day of the next month, until filed. Its
+    warnings go to the department of the plan's first line (the lead unit; a warning names a
+    department) and name the proxy."""
     spec = DeadlineSpec(Kind.REPLY, check.due_on, key=month_key(check.month), responsible_id=proxy_id,
+                        department_id=department_id,
                         title=f"{check.month.year}年{check.month.month}月月度自查",
                         explanation=f"月度自查应于次月第5个工作日（{check.due_on.isoformat()}）前填报")
     return spec if check.submitted_at is None else spec.closed("已填报")
@@ -40,8 +43,10 @@ def check_deadline(check: SelfCheck, proxy_id: int | None = None) -> DeadlineSpe
 
 def project_deadlines(project: Project) -> list[DeadlineSpec]:
     """Every deadline of the project now: its plan lines and its self-checks."""
-    specs = [line_deadline(line) for line in project.lines.all()]
-    specs += [check_deadline(check, project.proxy_id) for check in project.self_checks.all()]
+    lines = sorted(project.lines.all(), key=lambda line: line.order)
+    lead = lines[0].department_id if lines else None
+    specs = [line_deadline(line) for line in lines]
+    specs += [check_deadline(check, project.proxy_id, lead) for check in project.self_checks.all()]
     return specs
 
 

@@ -16,6 +16,8 @@ from onewindow.projects import services as s
 from onewindow.projects.models import PlanLine, Project, ProjectEvent
 from onewindow.projects.rules import LineStatus, ProjectState, UrgentState, line_status, parse_quarter
 from onewindow.projects.subjects import PROJECT_SUBJECT
+from onewindow.supervision.models import Warning
+from onewindow.supervision.sweep import sweep
 
 from .helpers import COMPANY, at, company_case, project
 
@@ -252,3 +254,58 @@ def test_line_status_and_quarters():
     assert q is not None
     assert (q.first, q.last) == (date(2026, 10, 1), date(2026, 12, 31))
     assert parse_quarter("2026Q5") is None
+
+
+def test_closed_case_unlinked_line_and_stale_version_refused(world):
+    p = project(world)
+    case = company_case(world)
+    Case.objects.filter(pk=case.pk).update(status="withdrawn")
+    line = p.lines.get(order=1)
+    with pytest.raises(DomainError) as exc:
+        s.line_link_case(actor=world.proxy, project_id=p.pk, line_id=line.pk, case_number=case.number,
+                         at=at(2026, 10, 13))
+    assert exc.value.code == "project.case_closed"
+    with pytest.raises(DomainError) as exc:
+        s.line_mark_urgent(actor=world.hall.chief, project_id=p.pk, line_id=line.pk, at=at(2026, 10, 13))
+    assert exc.value.code == "project.transition_refused.mark_urgent"  # nothing runs yet
+    with pytest.raises(DomainError) as exc:
+        s.line_link_case(actor=world.proxy, project_id=p.pk, line_id=line.pk, case_number=case.number,
+                         at=at(2026, 10, 13), expected_version=p.row_version + 7)
+    assert exc.value.code == "record.stale"
+    other = company_case(world)
+    s.line_link_case(actor=world.proxy, project_id=p.pk, line_id=line.pk, case_number=other.number,
+                     at=at(2026, 10, 13))
+    with pytest.raises(DomainError) as exc:
+        s.line_mark_urgent(actor=world.hall.chief, project_id=p.pk, line_id=p.lines.get(order=2).pk,
+                           at=at(2026, 10, 13))
+    assert exc.value.code == "project.line_not_linked"
+
+
+def test_too_many_lines_refused(world):
+    with pytest.raises(DomainError) as exc:
+        s.project_create(actor=world.admin, region_id=world.hall.county.pk, name="项目", investor=COMPANY,
+                         investment="1", level="county", proxy_id=world.proxy.pk, starts_on=date(2026, 10, 1),
+                         due_on=date(2026, 12, 31),
+                         lines=[s.LineInput(f"事项{n}", world.hall.dept.pk, date(2026, 11, 1)) for n in range(51)],
+                         at=at(2026, 10, 12))
+    assert exc.value.code == "project.lines_too_many"
+
+
+def test_the_sweep_warns_on_a_missed_self_check_and_plan_date_and_resolves_once_done(world):
+    p = project(world)
+    sweep(now=at(2026, 11, 9, 9))  # October's self-check was due 2026-11-06
+    late_check = Warning.objects.filter(subject_type=PROJECT_SUBJECT, subject_id=p.pk, rule="deadline_overdue")
+    assert late_check.count() == 1
+    assert late_check.get().department_id == world.hall.dept.pk  # the plan's first line's department
+    case = company_case(world, when=at(2026, 11, 9))
+    s.line_link_case(actor=world.hall.chief, project_id=p.pk, line_id=p.lines.get(order=1).pk,
+                     case_number=case.number, at=at(2026, 11, 9))
+    sweep(now=at(2026, 11, 23, 9))  # line 1 was planned for 2026-11-20, its case still in review
+    assert Warning.objects.filter(subject_type=PROJECT_SUBJECT, subject_id=p.pk, rule="deadline_overdue",
+                                  state="open").count() == 2
+    Case.objects.filter(pk=case.pk).update(status="concluded", concluded_at=at(2026, 11, 24))
+    sweep(now=at(2026, 11, 25, 9))  # the sync marks the line done, closing its deadline row
+    sweep(now=at(2026, 11, 25, 10))  # and the next sweep resolves the warning
+    assert p.lines.get(order=1).done_on == date(2026, 11, 24)
+    assert Warning.objects.filter(subject_type=PROJECT_SUBJECT, subject_id=p.pk, rule="deadline_overdue",
+                                  state="open").count() == 1  # October's self-check is still owed

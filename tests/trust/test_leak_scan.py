@@ -158,6 +158,7 @@ def _app_samples() -> dict[str, list[str]]:
         Publication,
     )
     from onewindow.organization.models import Staff
+    from onewindow.projects.models import Project
     from onewindow.worktasks.models import (
         Campaign,
         CampaignReport,
@@ -193,6 +194,7 @@ def _app_samples() -> dict[str, list[str]]:
         "record_id": first(ExchangeRecord.objects.filter(kind="acceptance"), "pk"),  # the applicant's ID inside
         "scheme_pk": first(Scheme.objects, "pk"),
         "report_pk": first(Report.objects, "pk"),
+        "project_pk": first(Project.objects, "pk"),
     }
 
 
@@ -284,6 +286,8 @@ _ROUTE_PARAMS = {
     "staff/assessment/reports/<int:pk>/pdf/": {"pk": "report_pk"},
     "staff/assessment/reports/<int:pk>/xlsx/": {"pk": "report_pk"},
     "/api/v1/assessments/{assessment_id}": {"assessment_id": "assessment_pk"},
+    "staff/projects/<int:pk>/": {"pk": "project_pk"},
+    "/api/v1/projects/{project_id}": {"project_id": "project_pk"},
 }
 
 
