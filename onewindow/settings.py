@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "onewindow.fees",
     "onewindow.hall",
     "onewindow.worktasks",
+    "onewindow.projects",
     "onewindow.assessment",
     "onewindow.appraisal",
     "onewindow.exchange",

@@ -154,6 +154,7 @@ def _register_routers() -> None:
         ("onewindow.hall.api", "/queue"),
         ("onewindow.hall.appointment_api", "/appointments"),
         ("onewindow.worktasks.api", ""),
+        ("onewindow.projects.api", ""),
         ("onewindow.assessment.api", ""),
     ]:
         try:

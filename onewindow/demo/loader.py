@@ -92,6 +92,7 @@ DEMO_EXTRAS = (
     "onewindow.openness.publicity_demo",  # a 低保 case waiting in its publicity period (决定前公示)
     "onewindow.hall.demo",
     "onewindow.worktasks.demo",
+    "onewindow.projects.demo",
     "onewindow.demo.bundles",  # after the others: none of them touches its children
     "onewindow.demo.crossing",  # 上报件, 村代办, 容缺, 告知承诺
     "onewindow.exchange.demo",  # the records of every case fact above, for the upper-level platform

@@ -14,6 +14,7 @@ urlpatterns = [
     path("supervision/", include("onewindow.supervision.urls")),
     path("feedback/", include("onewindow.feedback.urls")),
     path("worktasks/", include("onewindow.worktasks.urls")),
+    path("projects/", include("onewindow.projects.urls")),
     # Cases: intake, the case page and its actions, the inbox, the ledger and the register.
     path("intake/", case_views.intake, name="intake"),
     path("intake/items/", case_views.intake_items, name="intake_items"),

@@ -78,6 +78,8 @@ from onewindow.openness.models import (
     Topic,
 )
 from onewindow.organization.models import Department, Region, Staff, Window
+from onewindow.projects import services as projects_services
+from onewindow.projects.models import Project
 from onewindow.supervision import orders
 from onewindow.supervision.models import EfficiencyWarning, SupervisionOrder, Warning
 from onewindow.supervision.sweep import sweep
@@ -306,6 +308,7 @@ def _app_records(department: Department, records: dict[int, dict[str, str]]) -> 
             "report": str(_report(department).pk),
             "appraisal_campaign": str(_appraisal_campaign(department).pk),
             "accountability": str(_accountability(department).pk),
+            "project": str(_project(department).pk),
         }
     return records[department.pk]
 
@@ -407,6 +410,22 @@ def _inspection(department: Department) -> Inspection:
     return worktasks_services.inspection_create(
         actor=_county_staff(department, "admin"), region_id=county.pk, kind="inspection", title="矩阵测试检查",
         planned_on=local_date(), window_ids=[w.pk for w in windows])
+
+
+def _project(department: Department) -> Project:
+    """The county's first major project; 青禾县 has none in the demo: one of the same shape (its
+    ``clerk`` the proxy, the department of its ``chief`` responsible for a line)."""
+    county = _county_region(department)
+    found = Project.objects.filter(region=county).order_by("pk").first()
+    if found is not None:
+        return found
+    today = local_date()
+    chief = _county_staff(department, "chief")
+    return projects_services.project_create(
+        actor=_county_staff(department, "admin"), region_id=county.pk, name="矩阵测试重点项目",
+        investor="矩阵测试投资有限公司", investment="1000", level="county",
+        proxy_id=_county_staff(department, "clerk").pk, starts_on=today, due_on=today + timedelta(days=90),
+        lines=[projects_services.LineInput("用地预审", chief.department_id, today + timedelta(days=30))])
 
 
 def _campaign(department: Department) -> Campaign:

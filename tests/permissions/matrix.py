@@ -54,7 +54,7 @@ RECORDS = ("case", "scan", "document", "upload", "warning", "order", "message", 
            "work_order", "work_order_number", "rectification", "rectification_number", "notice", "plan", "task", "problem", "inspection", "campaign",
            "publication", "assessment", "scheme", "report", "disclosure_number", "reply_number", "objection_assessment", "bill",
            "appointment", "campaign_report", "photo", "power_version", "exchange_record", "appraisal_campaign",
-           "accountability")
+           "accountability", "project")
 
 
 @dataclass(frozen=True)
@@ -134,6 +134,11 @@ DISCLOSURE_EXTEND = staff(SEEN_NOT_MINE, reviewer=(DENIED, HIDDEN, HIDDEN), chie
 # chief representative of 市场监管局 work for a department that charges no fee: their "own department"
 # target is a bill of the county's 不动产登记 (helpers._bill), which is not theirs either.
 BILL = staff(NOWHERE, clerk=COUNTY, admin=COUNTY, supervisor=COUNTY, applicant=NOWHERE)
+# Major projects (projects/permissions.py): every staff member of the county reads them, a proxy
+# agent none; the assigned proxy (the demo's ``clerk``, both counties) and the chief representatives
+# of the responsible departments (工商局's ``chief`` is one) act; administrators and supervisors read.
+PROJECTS = staff(COUNTY, agent=NOWHERE)
+PROJECT_ACT = staff(SEEN_NOT_MINE, clerk=COUNTY, chief=COUNTY, agent=NOWHERE)
 WORKTASKS_OFFICE = staff(SEEN_NOT_MINE, admin=COUNTY, supervisor=COUNTY, agent=NOWHERE)  # plan.manage  # the Django admin: its own login page for everyone without is_staff
 
 
@@ -601,6 +606,17 @@ ROWS: list[Row] = [
     Row("worktasks_public:notice", "GET", "/notices/campaigns/{scheduled_campaign}/", who(HIDDEN),
         variant="not yet published"),
     Row("worktasks_public:notice", "GET", "/notices/campaigns/999999/", who(HIDDEN), variant="no such campaign"),
+    # Major projects (重点项目): staff pages and the read-only API.
+    Row("workbench:projects:list", "GET", "/staff/projects/", staff()),
+    Row("workbench:projects:new", "GET", "/staff/projects/new/", only(OK, "admin")),
+    Row("workbench:projects:quarter", "GET", "/staff/projects/quarter/", staff()),
+    Row("workbench:projects:quarter_export", "GET", "/staff/projects/quarter/export.xlsx", staff()),
+    Row("workbench:projects:detail", "GET", "/staff/projects/{project}/", PROJECTS),
+    Row("workbench:projects:detail", "GET", "/staff/projects/999999/", staff(HIDDEN), variant="no such project"),
+    Row("workbench:projects:act", "POST", "/staff/projects/{project}/act/link/", PROJECT_ACT),
+    Row("GET /api/v1/projects", "GET", "/api/v1/projects", api_staff(), api=True),
+    Row("GET /api/v1/projects/{project_id}", "GET", "/api/v1/projects/{project}",
+        api_staff(COUNTY, agent=NOWHERE), api=True),
     Row("GET /api/v1/work-tasks", "GET", "/api/v1/work-tasks", api_staff(), api=True),
     Row("POST /api/v1/work-tasks", "POST", "/api/v1/work-tasks", api_staff(), api=True),
     # The report of the task's lead unit (the department placeholder), by whoever may report for it

@@ -160,6 +160,7 @@ def _app_samples() -> dict[str, list[str]]:
         Publication,
     )
     from onewindow.organization.models import Staff
+    from onewindow.projects.models import Project
     from onewindow.worktasks.models import (
         Campaign,
         CampaignReport,
@@ -199,6 +200,7 @@ def _app_samples() -> dict[str, list[str]]:
         "appraisal_token": first(AppraisalCampaign.objects.exclude(open_token=""), "open_token", 1),
         "draft_pk": first(ServiceItemVersion.objects.filter(is_draft=True), "pk", 1),
         "accountability_pk": first(Accountability.objects, "pk"),
+        "project_pk": first(Project.objects, "pk"),
     }
 
 
@@ -296,6 +298,8 @@ _ROUTE_PARAMS = {
     "/api/v1/assessments/{assessment_id}": {"assessment_id": "assessment_pk"},
     "staff/appraisal/campaigns/<int:pk>/": {"pk": "appraisal_campaign_pk"},
     "appraisal/open/<str:token>/": {"token": "appraisal_token"},
+    "staff/projects/<int:pk>/": {"pk": "project_pk"},
+    "/api/v1/projects/{project_id}": {"project_id": "project_pk"},
 }
 
 
