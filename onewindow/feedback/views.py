@@ -8,13 +8,10 @@ page as a message naming the reason; a stale page is told to reload."""
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
 from datetime import date
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
@@ -27,7 +24,7 @@ from onewindow.core.identity import mask_phone
 from onewindow.core.timesource import local_date
 from onewindow.lifecycle.services import deadlines_of
 from onewindow.organization.models import Department, Staff, Window
-from onewindow.organization.permissions import staff_of
+from onewindow.organization.staff_views import staff_view
 
 from . import importer
 from . import rules as r
@@ -42,19 +39,7 @@ PAGE_SIZE = 30
 _BASE = "workbench:feedback"
 
 
-def _staff_view(func: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    @login_required
-    @wraps(func)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        staff = staff_of(request.user)
-        if staff is None:
-            return render(request, "feedback/forbidden.html", {"reason": "该账户不是工作人员"}, status=403)
-        try:
-            return func(request, staff, *args, **kwargs)
-        except (PermissionDenied, NotFound) as exc:
-            return render(request, "feedback/forbidden.html", {"reason": exc.message}, status=exc.status)
-
-    return wrapper
+_staff_view = staff_view("feedback/forbidden.html")
 
 
 def _light(due: Any, yellow: Any, today: Any, running: bool) -> str:

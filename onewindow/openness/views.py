@@ -6,13 +6,10 @@ Thin: read the form, call a service or a selector, render.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,7 +20,7 @@ from onewindow.core.errors import DomainError, NotFound, PermissionDenied
 from onewindow.core.timesource import local_date
 from onewindow.documents.numbering import file_stem
 from onewindow.organization.models import Staff
-from onewindow.organization.permissions import staff_of
+from onewindow.organization.staff_views import staff_view
 from onewindow.portal.ratelimit import RateLimited, check, client_address, parse_rate, too_many_requests
 
 from . import fee_document, selectors
@@ -50,21 +47,7 @@ STATUS_SCOPE = "openness.status"
 _FILED_KEY = "openness_filed"
 
 
-def _staff_view(func: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Logged in with a staff record; a DomainError that escapes becomes its 4xx page."""
-
-    @login_required
-    @wraps(func)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        staff = staff_of(request.user)
-        if staff is None:
-            return render(request, "openness/error.html", {"message": "仅限工作人员"}, status=403)
-        try:
-            return func(request, staff, *args, **kwargs)
-        except (PermissionDenied, NotFound) as exc:
-            return render(request, "openness/error.html", {"message": exc.message}, status=exc.status)
-
-    return wrapper
+_staff_view = staff_view("openness/error.html", key="message", not_staff="仅限工作人员")
 
 
 def _applicant_from(post: Any) -> Applicant:

@@ -8,13 +8,10 @@ as a message naming the reason; a refused new project re-renders its form with s
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,7 +20,8 @@ from django.views.decorators.http import require_POST
 from onewindow.core.errors import DomainError, NotFound, PermissionDenied
 from onewindow.core.timesource import local_date
 from onewindow.organization.models import Department, Region, Staff
-from onewindow.organization.permissions import Action, can, staff_of
+from onewindow.organization.permissions import Action, can
+from onewindow.organization.staff_views import staff_view
 
 from . import permissions as perms
 from . import rules as r
@@ -35,19 +33,7 @@ _BASE = "workbench:projects"
 NEW_LINES = 8  # empty plan lines on the new-project form
 
 
-def _staff_view(func: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    @login_required
-    @wraps(func)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        staff = staff_of(request.user)
-        if staff is None:
-            return render(request, "projects/forbidden.html", {"reason": "该账户不是工作人员"}, status=403)
-        try:
-            return func(request, staff, *args, **kwargs)
-        except (PermissionDenied, NotFound) as exc:
-            return render(request, "projects/forbidden.html", {"reason": exc.message}, status=exc.status)
-
-    return wrapper
+_staff_view = staff_view("projects/forbidden.html")
 
 
 def _int(value: Any) -> int | None:

@@ -7,12 +7,9 @@ page as a message naming the reason."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,7 +18,7 @@ from django.views.decorators.http import require_POST
 from onewindow.core.errors import DomainError, NotFound, PermissionDenied
 from onewindow.core.timesource import local_date
 from onewindow.organization.models import Staff, Window
-from onewindow.organization.permissions import staff_of
+from onewindow.organization.staff_views import staff_view
 
 from . import rules as r
 from . import selectors as sel
@@ -33,19 +30,7 @@ from .permissions import Perm, can, visible_q
 _BASE = "workbench:worktasks"
 
 
-def _staff_view(func: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    @login_required
-    @wraps(func)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        staff = staff_of(request.user)
-        if staff is None:
-            return render(request, "worktasks/forbidden.html", {"reason": "该账户不是工作人员"}, status=403)
-        try:
-            return func(request, staff, *args, **kwargs)
-        except (PermissionDenied, NotFound) as exc:
-            return render(request, "worktasks/forbidden.html", {"reason": exc.message}, status=exc.status)
-
-    return wrapper
+_staff_view = staff_view("worktasks/forbidden.html")
 
 
 def _int(value: Any) -> int | None:
