@@ -13,10 +13,7 @@
 
 from __future__ import annotations
 
-import json
 import logging
-import urllib.error
-import urllib.request
 from collections import defaultdict
 from datetime import datetime, timedelta
 
@@ -27,6 +24,7 @@ from onewindow.cases.models import Case, CaseEvent, CaseTask
 from onewindow.core import delivery
 from onewindow.core.delivery import Claim
 from onewindow.core.errors import DomainError, NotFound, PermissionDenied
+from onewindow.core.jsonpost import PostFailed, post_json
 from onewindow.core.timesource import now as current_time
 from onewindow.documents.models import Certificate, Document
 from onewindow.feedback.models import Rating
@@ -203,26 +201,14 @@ def collecting_due(now: datetime, last_started_at: datetime | None = None) -> bo
 
 def _post(record: ExchangeRecord, url: str) -> str:
     """One record to the platform; its receipt id. 2xx, or 409 for "already have it", is taken."""
-    body = json.dumps({"record_id": record.source_key, "record_type": record.kind, "payload": record.payload},
-                      ensure_ascii=False).encode("utf-8")
-    request = urllib.request.Request(url, data=body, method="POST", headers={
-        "Content-Type": "application/json; charset=utf-8",
-        "Authorization": f"Bearer {settings.ONEWINDOW.get('EXCHANGE_TOKEN') or ''}"})
-    timeout = float(settings.ONEWINDOW.get("EXCHANGE_TIMEOUT") or 10)
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            answer = response.read()
-    except urllib.error.HTTPError as exc:
-        if exc.code == 409:
-            return record.source_key
-        raise PushError(f"平台返回 {exc.code}") from exc
-    except (OSError, ValueError) as exc:
-        raise PushError(f"{exc.__class__.__name__}: {exc}") from exc
-    try:
-        receipt = json.loads(answer or b"{}").get("id")
-    except (ValueError, AttributeError):
-        receipt = None
-    return str(receipt or record.source_key)[:100]
+        receipt = post_json(url, {"record_id": record.source_key, "record_type": record.kind,
+                                  "payload": record.payload},
+                            token=settings.ONEWINDOW.get("EXCHANGE_TOKEN") or "",
+                            timeout=float(settings.ONEWINDOW.get("EXCHANGE_TIMEOUT") or 10), key=record.source_key)
+    except PostFailed as exc:
+        raise PushError(f"平台返回 {exc.status}" if exc.status else str(exc)) from exc
+    return receipt[:100]
 
 
 def push_due(*, now: datetime | None = None, limit: int = 100) -> int:

@@ -26,6 +26,8 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.utils.module_loading import import_string
 
+from onewindow.core.jsonpost import PostFailed, post_json
+
 if TYPE_CHECKING:
     from .models import OutboxMessage
 
@@ -90,35 +92,18 @@ class HttpGatewaySender:
     """
 
     def send(self, message: OutboxMessage) -> str | None:
-        import json
-        import urllib.error
-        import urllib.request
-
         url = settings.ONEWINDOW.get("SMS_GATEWAY_URL")
         if not url:
             raise SendError('ONEWINDOW["SMS_GATEWAY_URL"] is not set')
         if message.channel != "sms":
             raise SendError(f"HttpGatewaySender cannot send over the {message.channel!r} channel")
-        data = json.dumps({"out_id": message.delivery_key, "phone": message.recipient, "text": message.body},
-                          ensure_ascii=False).encode("utf-8")
-        request = urllib.request.Request(url, data=data, method="POST", headers={
-            "Content-Type": "application/json; charset=utf-8",
-            "Authorization": f"Bearer {settings.ONEWINDOW.get('SMS_GATEWAY_TOKEN') or ''}"})
-        timeout = float(settings.ONEWINDOW.get("SMS_GATEWAY_TIMEOUT") or 10)
         try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:
-                answer = response.read()
-        except urllib.error.HTTPError as exc:
-            if exc.code == 409:  # the gateway already has this out_id: delivered before
-                return message.delivery_key
-            raise SendError(f"gateway answered {exc.code}") from exc
-        except (OSError, ValueError) as exc:
-            raise SendError(f"{exc.__class__.__name__}: {exc}") from exc
-        try:
-            provider_id = json.loads(answer or b"{}").get("id")
-        except (ValueError, AttributeError):
-            provider_id = None
-        return str(provider_id) if provider_id else message.delivery_key
+            return post_json(url, {"out_id": message.delivery_key, "phone": message.recipient, "text": message.body},
+                             token=settings.ONEWINDOW.get("SMS_GATEWAY_TOKEN") or "",
+                             timeout=float(settings.ONEWINDOW.get("SMS_GATEWAY_TIMEOUT") or 10),
+                             key=message.delivery_key)
+        except PostFailed as exc:
+            raise SendError(f"gateway answered {exc.status}" if exc.status else str(exc)) from exc
 
 
 def sender_path(channel: str) -> str:
