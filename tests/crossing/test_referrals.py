@@ -251,3 +251,16 @@ def test_the_api_runs_each_referral_action(world: Township, client) -> None:
     assert shown["agent"]["paper_received_on"] is not None
     agent = Api(client, world.agents[1])
     assert agent.get(f"/cases/{case.number}").status_code == 404
+
+
+def test_a_township_receives_only_the_items_its_receiving_points_list(world: Township) -> None:
+    from onewindow.catalog.models import ReceivingPoint
+
+    hall = world.hall
+    # the referral's target is never chosen: it is the item's own department; an item the
+    # catalog does not let the township receive is refused at intake, naming the permission
+    ReceivingPoint.objects.filter(item=hall.item, region=world.town).delete()
+    _refused("forbidden.case.submit", s.case_submit, actor=world.town_clerk, item_code=hall.item.implementation_code,
+             applicant=hall.applicant(), materials=hall.checklist(), window_number="01", at=at(2026, 11, 2))
+    _refused("forbidden.case.submit", agent_filing, world)
+    assert not Case.objects.exists()
