@@ -92,9 +92,11 @@ def issue(request: HttpRequest, body: TicketIn) -> Any:
 def call_next(request: HttpRequest, code: str, region: RegionCode | None = None) -> Any:
     """Finish the window's current ticket and call the next one by the window's rules. The caller
     must be signed in at the window (409 ``hall.window_unstaffed``); window ``code`` is the window
-    number in ``region`` (default: the caller's own region)."""
+    number in ``region`` (default: the caller's own center — a village agent's is the township's)."""
     staff = request_staff(request)
     place = staff.region if region is None else Region.objects.filter(code=region).first()
+    while region is None and place is not None and not place.has_center:
+        place = place.parent
     if place is None:
         raise NotFound(f"区划 {region} 不存在", code="hall.region_not_found", field="region")
     window = services.window_for(region=place, number=code)

@@ -25,6 +25,7 @@ NOT_CACHES = {
     "onewindow.workdays.retiming": "the retimers, registered at import",
     "onewindow.api.schemas": "the schemas operations document by reference, registered at import",
     "onewindow.lifecycle.registry": "the record types and their checks, registered by the apps' ready()",
+    "onewindow.cases.publicity": "the publisher of a case's publicity (决定前公示), registered by the openness app's ready()",
 }
 
 _CONTAINERS = {"dict", "list", "set", "OrderedDict", "defaultdict", "deque", "local", "WeakKeyDictionary",

@@ -244,7 +244,10 @@ def _placeholders(case: Case, applicant: Any, records: dict[int, dict[str, str]]
     if document is None:
         raise AssertionError(f"case {case.number} has no document")
     # A case's warning (the other record types' warnings have their own pages and rules).
-    warning = (Warning.objects.filter(department=case.department, case__isnull=False).order_by("pk").first()
+    clerk = LOGINS["clerk"][case.region.code[:6]]
+    warning = (Warning.objects.filter(department=case.department, case__isnull=False,
+                                      window__postings__staff__user__username=clerk).order_by("pk").first()
+               or Warning.objects.filter(department=case.department, case__isnull=False).order_by("pk").first()
                or Warning.objects.filter(region=case.region, case__isnull=False).order_by("pk").first())
     if warning is None:
         raise AssertionError(f"the sweep raised no warning in {case.region}")
