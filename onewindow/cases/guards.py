@@ -29,7 +29,7 @@ from . import materials
 from .events import EventKind
 from .meeting_rules import meeting_refusal, open_meeting
 from .models import Case, CaseEvent, CaseTask
-from .receiving import files_as_agent
+from .receiving import agent_may, files_as_agent
 from .referral_rules import AT_RECEIVING_POINT
 from .referral_rules import PENDING as PENDING_REFERRAL
 from .states import TRANSITIONS, Action, Status
@@ -332,13 +332,9 @@ def _allows(case: Case, move: Action) -> bool:
     return Status(case.status) in TRANSITIONS[move].sources
 
 
-# 村代办: what the agent who filed a case may do on it wherever it is decided (services.AGENT_PERMS).
-_AGENT_PERMS = frozenset({Perm.CASE_SUBMIT, Perm.CASE_DELIVER})
-
-
 def _may(staff: Staff, case: Case, perm: Perm) -> bool:
     if files_as_agent(staff):  # 村代办: on their own filings, for the villager; nothing else
-        return case.filed_by_id == staff.pk and perm in _AGENT_PERMS
+        return agent_may(staff, case, perm)
     return can(staff, perm, region=case.region, department=case.department, item=case.item)
 
 

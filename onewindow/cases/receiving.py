@@ -50,6 +50,17 @@ def files_as_agent(actor: Staff | None) -> bool:
     return Role.PROXY_AGENT in roles and Role.CLERK not in roles
 
 
+# 村代办: the agent who filed a case acts for the villager on it wherever it is decided — brings
+# materials, withdraws, hands the result over (``deliver`` with ``agent``) — and nothing more.
+AGENT_PERMS = frozenset({Perm.CASE_SUBMIT, Perm.CASE_DELIVER})
+
+
+def agent_may(agent: Staff, case: Any, perm: Perm | None) -> bool:
+    """Whether a proxy agent (:func:`files_as_agent`) may act on ``case`` with ``perm``: only on
+    their own filings, only for the villager; ``None``: the action checks its own permission."""
+    return case.filed_by_id == agent.pk and (perm is None or perm in AGENT_PERMS)
+
+
 @dataclass(frozen=True)
 class Authorization:
     """The villager's signed authorization of the agent (委托代办): a scan kept with the case's

@@ -44,7 +44,7 @@ from .events import EventKind
 from .history import events_of, redact_applicant
 from .lengths import APPLICANT_MAX_LENGTHS
 from .models import Case, CaseNumberSequence, CaseTask, CreditRecord
-from .receiving import Authorization, check_authorization, files_as_agent, receiving_point
+from .receiving import Authorization, agent_may, check_authorization, files_as_agent, receiving_point
 from .referral_rules import PAPER_WORKDAYS, ReferralState, direction
 from .referral_rules import PENDING as PENDING_REFERRAL
 from .rules import (
@@ -106,11 +106,6 @@ def _applicant_label(case: Case, imported_by: Staff | None) -> str:
     return label
 
 
-# 村代办: the agent who filed a case acts for the villager on it wherever it is decided — brings
-# materials, withdraws, hands the result over (``deliver`` with ``agent``) — and nothing more.
-AGENT_PERMS = frozenset({Perm.CASE_SUBMIT, Perm.CASE_DELIVER})
-
-
 _ACCEPTING = frozenset({states.Action.ACCEPT, states.Action.ACCEPT_WITH_DEFERRED_MATERIALS,
                         states.Action.ACCEPT_ON_COMMITMENT, states.Action.CONCLUDE_INSTANT})
 
@@ -136,10 +131,11 @@ def _act(*, case_id: int, actor: Staff | None, perm: Perm | None, action: states
             if applicant is None or case.applicant_account_id is None or case.applicant_account_id != applicant.pk:
                 raise PermissionDenied("只有申请人本人可以办理此操作", code="forbidden.case.applicant")
             label = _applicant_label(case, imported_by)
-        elif files_as_agent(actor) and (case.filed_by_id != actor.pk or (perm is not None and perm not in AGENT_PERMS)):
-            # 村代办: an agent acts on their own filings only, and only for the villager.
-            raise PermissionDenied("村代办员只能办理本人代办的办件", code=f"forbidden.{(perm or Perm.CASE_SUBMIT).value}")
-        elif perm is not None and not (case.filed_by_id == actor.pk and perm in AGENT_PERMS):
+        elif files_as_agent(actor):
+            if not agent_may(actor, case, perm):
+                raise PermissionDenied("村代办员只能办理本人代办的办件",
+                                       code=f"forbidden.{(perm or Perm.CASE_SUBMIT).value}")
+        elif perm is not None:
             require(actor, perm, region=case.region, department=case.department, item=case.item, on=day,
                     granted=getattr(case, "actor_granted", None))
         try:
