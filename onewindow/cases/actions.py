@@ -404,7 +404,7 @@ ACTIONS: dict[str, Action] = {
         **c.kwargs(), kind=i.kind, on=i.on, place=i.place, note=i.note)),
     "record_review_meeting": Action(RecordReviewMeetingIn, lambda c, i: meetings.case_record_review_meeting(
         **c.kwargs(), outcome=i.outcome, opinion=i.opinion, materials=i.materials)),
-    "revoke_certificate": Action(RevokeCertificateIn, lambda c, i: meetings.case_revoke_certificate(
+    "revoke_certificate": Action(RevokeCertificateIn, lambda c, i: s.case_revoke_certificate(
         **c.kwargs(), certificate_number=i.certificate_number, reason=i.reason, legal_basis=i.legal_basis)),
     "decide": Action(DecideIn, lambda c, i: s.case_decide(**c.kwargs(), grant=i.grant, reasons=i.reasons)),
     "issue_certificate": Action(IssueCertificateIn, lambda c, i: s.case_issue_certificate(**c.kwargs())),

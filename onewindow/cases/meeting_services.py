@@ -1,4 +1,4 @@
-"""联审会 and 撤销证照: the lead department of a joint case convenes the co-handling departments' review meeting
+"""联审会: the lead department of a joint case convenes the co-handling departments' review meeting
 and records its result, which the applicant receives as one written one-time notice (numbered,
 :data:`.outputs.NOTICE_KIND`). Each is one transition of the case engine."""
 
@@ -10,7 +10,6 @@ from typing import Any
 from onewindow.core.errors import DomainError
 from onewindow.core.timesource import local_date
 from onewindow.core.timesource import now as current_time
-from onewindow.documents.services import certificate_revoke_in_case
 from onewindow.organization.models import Staff
 from onewindow.organization.permissions import Action as Perm
 
@@ -24,13 +23,12 @@ from .services import _act
 _TEXT_MAX = 500
 
 
-def _text(value: str, field: str, label: str, *, scope: str = "meeting", required: bool = True,
-          limit: int = _TEXT_MAX) -> str:
+def _text(value: str, field: str, label: str, *, required: bool = True, limit: int = _TEXT_MAX) -> str:
     text = (value or "").strip()
     if required and not text:
-        raise DomainError(f"{scope}.{field}_required", f"请填写{label}", field=field)
+        raise DomainError(f"meeting.{field}_required", f"请填写{label}", field=field)
     if len(text) > limit:
-        raise DomainError(f"{scope}.{field}_too_long", f"{label}不能超过{limit}字", field=field)
+        raise DomainError(f"meeting.{field}_too_long", f"{label}不能超过{limit}字", field=field)
     return text
 
 
@@ -88,21 +86,3 @@ def case_record_review_meeting(*, case_id: int, actor: Staff, outcome: str, opin
     return _act(case_id=case_id, actor=actor, perm=Perm.CASE_REVIEW, action=states.Action.RECORD_REVIEW_MEETING,
                 at=at, expected_version=expected_version, events=plan)
 
-
-def case_revoke_certificate(*, case_id: int, actor: Staff, certificate_number: str, reason: str, legal_basis: str,
-                            at: datetime | None = None, expected_version: int | None = None) -> Case:
-    """撤销证照 (e.g. 行政许可法 第六十九条, or a certificate issued in error): the deciding
-    authority revokes one certificate of the case with its reason and legal basis; ``/verify/``
-    then shows it revoked, the applicant gets a numbered notice (证照撤销告知书), and the case's
-    chain records it. The decision itself is not touched (a false commitment's is: ``revoke``)."""
-    at = at or current_time()
-    reason = _text(reason, "reason", "撤销理由", scope="certificate", limit=200)
-    legal_basis = _text(legal_basis, "legal_basis", "法律依据", scope="certificate", limit=200)
-
-    def plan(c: Case) -> list[tuple[str, dict[str, Any]]]:
-        certificate = certificate_revoke_in_case(case=c, number=certificate_number, reason=reason, at=at)
-        return [(EventKind.CERTIFICATE_REVOKED, {"certificate": certificate.number, "reason": reason,
-                                                 "legal_basis": legal_basis})]
-
-    return _act(case_id=case_id, actor=actor, perm=Perm.CASE_DECIDE, action=states.Action.REVOKE_CERTIFICATE, at=at,
-                expected_version=expected_version, events=plan)

@@ -27,7 +27,7 @@ from onewindow.core.errors import DomainError, NotFound, PermissionDenied
 from onewindow.core.sequences import next_value
 from onewindow.core.timesource import local_date
 from onewindow.core.timesource import now as current_time
-from onewindow.documents.services import certificates_revoke_of_case
+from onewindow.documents.services import certificate_revoke_in_case, certificates_revoke_of_case
 from onewindow.lifecycle.center_settings import forget_yellow_shares, yellow_share
 from onewindow.notifications.rules import is_mainland_mobile, normalize_phone
 from onewindow.notifications.services import notify
@@ -480,6 +480,29 @@ def case_revoke(*, case_id: int, actor: Staff, reason: str, at: datetime | None 
                                               "credit_recorded": True})]
 
     return _act(case_id=case_id, actor=actor, perm=Perm.CASE_DECIDE, action=states.Action.REVOKE, at=at,
+                expected_version=expected_version, events=plan)
+
+
+def case_revoke_certificate(*, case_id: int, actor: Staff, certificate_number: str, reason: str, legal_basis: str,
+                            at: datetime | None = None, expected_version: int | None = None) -> Case:
+    """撤销证照 (e.g. 行政许可法 第六十九条, or a certificate issued in error): the deciding
+    authority revokes one certificate of the case with its reason and legal basis; ``/verify/``
+    then shows it revoked, the applicant gets a numbered notice (证照撤销告知书), and the case's
+    chain records it. The decision itself is not touched (a false commitment's is: :func:`case_revoke`)."""
+    at = at or current_time()
+    reason, legal_basis = (reason or "").strip(), (legal_basis or "").strip()
+    for field, value, label in (("reason", reason, "撤销理由"), ("legal_basis", legal_basis, "法律依据")):
+        if not value:
+            raise DomainError(f"certificate.{field}_required", f"请填写{label}", field=field)
+        if len(value) > 200:
+            raise DomainError(f"certificate.{field}_too_long", f"{label}不能超过200字", field=field)
+
+    def plan(c: Case) -> list[tuple[str, dict[str, Any]]]:
+        certificate = certificate_revoke_in_case(case=c, number=certificate_number, reason=reason, at=at)
+        return [(EventKind.CERTIFICATE_REVOKED, {"certificate": certificate.number, "reason": reason,
+                                                 "legal_basis": legal_basis})]
+
+    return _act(case_id=case_id, actor=actor, perm=Perm.CASE_DECIDE, action=states.Action.REVOKE_CERTIFICATE, at=at,
                 expected_version=expected_version, events=plan)
 
 

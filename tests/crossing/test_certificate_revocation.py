@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 
-from onewindow.cases import meeting_services as m
 from onewindow.cases import services as s
 from onewindow.cases.history import verify_case
 from onewindow.cases.models import Case
@@ -25,7 +24,7 @@ def _issued(hall) -> tuple[Case, Certificate]:
 
 def test_a_certificate_is_revoked_with_reasons_a_notice_and_the_verify_page_says_so(hall, client) -> None:
     case, certificate = _issued(hall)
-    case = m.case_revoke_certificate(case_id=case.id, actor=hall.chief, certificate_number=certificate.number,
+    case = s.case_revoke_certificate(case_id=case.id, actor=hall.chief, certificate_number=certificate.number,
                                      reason="以欺骗手段取得许可", legal_basis="《中华人民共和国行政许可法》第六十九条第二款",
                                      at=at(2026, 10, 20))
     certificate.refresh_from_db()
@@ -48,7 +47,7 @@ def test_every_refusal_names_its_rule_and_writes_nothing(hall, client) -> None:
     def refused(code: str, **kw) -> None:
         version = Case.objects.get(pk=case.pk).row_version
         with pytest.raises((DomainError, PermissionDenied, NotFound)) as exc:
-            m.case_revoke_certificate(case_id=case.id, **{
+            s.case_revoke_certificate(case_id=case.id, **{
                 "actor": hall.chief, "certificate_number": certificate.number, "reason": "错误发证",
                 "legal_basis": "第六十九条", "at": at(2026, 10, 20), **kw})
         assert exc.value.code == code
