@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from onewindow.core.errors import DomainError
 from onewindow.organization.models import Region
@@ -18,9 +19,11 @@ from onewindow.organization.models import Region
 from .rules import SubjectKind
 
 
-@dataclass(frozen=True)
-class Evidence:
-    """One fact behind a line item: what it is, and where it can be seen (empty when no page)."""
+class Evidence(NamedTuple):
+    """One fact behind a line item: what it is, and where it can be seen (empty when no page).
+
+    A named tuple, not a frozen dataclass: a province's month draws a hundred thousand of them, and
+    a frozen dataclass costs four times as much to make (bench/assessment.py)."""
 
     label: str
     url: str = ""

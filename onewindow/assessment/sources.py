@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import quote
 
 from django.db.models import Count, QuerySet
@@ -31,9 +31,9 @@ from .facts import Evidence, FactSource, Occurrence, Period, register
 from .rules import SubjectKind
 
 
-@dataclass(frozen=True)
-class Fact:
-    """One thing that happened, with the units it concerns and where it can be seen."""
+class Fact(NamedTuple):
+    """One thing that happened, with the units it concerns and where it can be seen. (A named
+    tuple, as :class:`~.facts.Evidence`: a month's late cases are a hundred thousand facts.)"""
 
     day: date
     region_code: str
@@ -207,36 +207,25 @@ def _late_rows(period: Period, regions: dict[int, str]) -> list[tuple[str, datet
 def _late_facts(region: Region, rows: list[tuple[str, date, date, int | None, int | None, str]]) -> list[Fact]:
     """(number, local day of conclusion, promised date, window, department, region code) of late
     cases as facts, their days late counted in the (scored) region's working-day calendar."""
-    from onewindow.workdays.arithmetic import CalendarRangeError
-    from onewindow.workdays.selectors import snapshot_for
-
-    calendar = snapshot_for(region.code)
-    case_url = _case_urls()
-    # A month's late cases share a few hundred (promised date, conclusion day) pairs: each pair's
-    # words, days late included, are drawn once.
-    tails: dict[tuple[date, date], str] = {}
+    days = _LateDays(region)
     facts = []
     for number, day, promised_on, window_id, department_id, region_code in rows:
-        tail = tails.get((promised_on, day))
-        if tail is None:
-            try:
-                late_days = f"，超期 {calendar.workdays_between(promised_on, day)} 个工作日"
-            except CalendarRangeError:
-                late_days = ""
-            tail = tails[promised_on, day] = f" 承诺期限 {promised_on.isoformat()}，{day.isoformat()} 办结{late_days}"
-        facts.append(Fact(day, region_code, Evidence(number + tail, case_url(number)),
-                          window_id=window_id, department_id=department_id))
+        _, tail = days.words(f"{day.isoformat()} {promised_on.isoformat()}")
+        facts.append(Fact(day, region_code, Evidence(number + tail, days.url(number)), window_id, department_id))
     return facts
 
 
-_SCAN_WORK_MEM = "256MB"
+# The collecting aggregate of migration assessment.0009: array_agg without a combine function (before
+# PostgreSQL 16) keeps the month's scan off the parallel workers.
+COLLECT = "onewindow_collect"
 
 
 def _concluded_scan(period: Period, region: Region) -> tuple[list[Fact], list[Tally]]:
     """The late cases and the sample (every case concluded in the period, per window, department
     and region) from one read. On PostgreSQL one aggregate over the join of the month's cases and
-    their promised deadline rows — the same scan as the bare aggregate the benchmark compares it
-    with — the late ones collected per group; elsewhere the two reads apart."""
+    their promised deadline rows — the same parallel scan as the bare aggregate the benchmark
+    compares it with — the late ones collected per group as "number conclusion-day promised-day";
+    elsewhere the two reads apart."""
     from django.db import connection
 
     if connection.vendor != "postgresql":
@@ -251,13 +240,9 @@ def _concluded_scan(period: Period, region: Region) -> tuple[list[Fact], list[Ta
     quote = connection.ops.quote_name
     local_day = "(c.concluded_at AT TIME ZONE %(tz)s)::date"
     with connection.cursor() as cursor:
-        if connection.in_atomic_block:
-            # A province's month groups two million rows with the late ones' texts: with the default
-            # 4 MB the grouping spills to disk (bench/assessment.py); for this transaction only.
-            cursor.execute(f"SET LOCAL work_mem = '{_SCAN_WORK_MEM}'")
         cursor.execute(
             f"SELECT c.window_id, c.department_id, c.region_id, count(*), "
-            f"array_agg(c.number || ' ' || to_char({local_day}, 'YYYY-MM-DD') || ' ' || to_char(d.due_on, 'YYYY-MM-DD')) "
+            f"{COLLECT}(ARRAY[c.number || to_char({local_day}, ' YYYY-MM-DD') || to_char(d.due_on, ' YYYY-MM-DD')]) "
             f"FILTER (WHERE d.due_on < {local_day}) "
             f"FROM {quote(Case._meta.db_table)} c LEFT JOIN {quote(Deadline._meta.db_table)} d "
             f"ON d.subject_type = %(case)s AND d.subject_id = c.id AND d.kind = %(kind)s AND d.key = '' "
@@ -267,13 +252,45 @@ def _concluded_scan(period: Period, region: Region) -> tuple[list[Fact], list[Ta
              "start": start, "end": end})
         groups = cursor.fetchall()
     tallies, late = [], []
+    days = _LateDays(region)
     for window_id, department_id, region_id, n, found in groups:
         code = regions[region_id]
         tallies.append(Tally(code, n, window_id=window_id, department_id=department_id))
         for text in found or ():
-            number, day, due = text.rsplit(" ", 2)
-            late.append((number, date.fromisoformat(day), date.fromisoformat(due), window_id, department_id, code))
-    return _late_facts(region, late), tallies
+            # " YYYY-MM-DD YYYY-MM-DD" closes every text: the number is what precedes it.
+            day, tail = days.words(text[-21:])
+            number = text[:-22]
+            late.append(Fact(day, code, Evidence(number + tail, days.url(number)), window_id, department_id))
+    return late, tallies
+
+
+class _LateDays:
+    """The words of a late case's evidence after its number, drawn once per (conclusion day,
+    promised day) pair — a month's late cases share a few hundred — with the days late counted in
+    the scored region's working-day calendar."""
+
+    def __init__(self, region: Region) -> None:
+        from onewindow.workdays.selectors import snapshot_for
+
+        self.calendar = snapshot_for(region.code)
+        self.url = _case_urls()
+        self.seen: dict[str, tuple[date, str]] = {}
+
+    def words(self, days: str) -> tuple[date, str]:
+        """``days`` is "YYYY-MM-DD YYYY-MM-DD" (concluded, promised): the conclusion day and the words."""
+        found = self.seen.get(days)
+        if found is None:
+            found = self.seen[days] = self._draw(date.fromisoformat(days[:10]), date.fromisoformat(days[11:]))
+        return found
+
+    def _draw(self, day: date, promised_on: date) -> tuple[date, str]:
+        from onewindow.workdays.arithmetic import CalendarRangeError
+
+        try:
+            late_days = f"，超期 {self.calendar.workdays_between(promised_on, day)} 个工作日"
+        except CalendarRangeError:
+            late_days = ""
+        return day, f" 承诺期限 {promised_on.isoformat()}，{day.isoformat()} 办结{late_days}"
 
 
 def _overdue_cases(period: Period, region: Region) -> list[Fact]:

@@ -19,8 +19,9 @@ def subjects_of(kind: SubjectKind, region: Region) -> list[tuple[int, str]]:
     """Every subject of ``kind`` in ``region`` (active windows; staff posted there; departments;
     the township centers under it)."""
     if kind == SubjectKind.WINDOW:
-        return [(w.id, f"{w.number} {w.name}") for w in Window.objects.filter(region=region, is_active=True)
-                .order_by("number")]
+        return [(wid, f"{number} {name}") for wid, number, name
+                in Window.objects.filter(region=region, is_active=True).order_by("number")
+                .values_list("id", "number", "name")]
     if kind == SubjectKind.STAFF:
         return list(Staff.objects.filter(postings__region=region).distinct().order_by("employee_number")
                     .values_list("id", "name"))
