@@ -275,6 +275,10 @@ ONEWINDOW = {
     # core.compiled: recompile every compiled query on every call and fail if its SQL changed
     # (the contract that its shape depends only on its parameters); on under tests.
     "CHECK_PLANS": _env_bool("ONEWINDOW_CHECK_PLANS") or _env_bool("ONEWINDOW_TESTING"),
+    # core.pagecache: how long the public pages (portal home, search, guides, published results) are
+    # kept for anonymous visitors; 0: not kept (the default under tests, which look at fresh pages).
+    "PUBLIC_PAGE_SECONDS": int(os.environ.get("ONEWINDOW_PUBLIC_PAGE_SECONDS",
+                                              "0" if _env_bool("ONEWINDOW_TESTING") else "60")),
     # How many reverse proxies stand in front (0: none, trust no X-Forwarded-For): the portal's
     # rate limits and django-axes read the client's address behind them.
     "TRUSTED_PROXIES": int(os.environ.get("ONEWINDOW_TRUSTED_PROXIES", "0")),

@@ -21,6 +21,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
+from onewindow.core import pagecache
 from onewindow.core.errors import DomainError, NotFound
 from onewindow.organization.models import Region, Staff
 from onewindow.organization.permissions import Action, require
@@ -137,6 +138,7 @@ def version_publish(*, version_id: int, actor: Staff) -> ServiceItemVersion:
         review.save(update_fields=["published_at"])
         item.current_version = version
         item.save(update_fields=["current_version"])
+        transaction.on_commit(pagecache.invalidate)  # the public guide shows the new version at once
         version.item = item
     return version
 
@@ -187,4 +189,5 @@ def item_record_change(*, item_id: int, actor: Staff | None, kind: str, effectiv
             legal_basis=version.legal_basis, recorded_by=actor, recorded_at=timezone.now())
         item.is_active = False
         item.save(update_fields=["is_active"])
+        transaction.on_commit(pagecache.invalidate)
     return change

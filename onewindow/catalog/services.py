@@ -29,6 +29,7 @@ from django.db import models, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from onewindow.core import pagecache
 from onewindow.core.errors import DomainError, NotFound
 from onewindow.organization.models import Department, Region, Staff, Window
 from onewindow.organization.permissions import Action, require
@@ -514,6 +515,7 @@ def _publish(item: ServiceItem, spec: ItemSpec, *, actor: Staff | None, change_n
                                opinion="初始清单导入，按已审定的实施清单发布")
     item.current_version = version
     item.save(update_fields=["current_version"])
+    transaction.on_commit(pagecache.invalidate)
     return version
 
 

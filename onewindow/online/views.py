@@ -36,6 +36,7 @@ from onewindow.cases.services import case_withdraw
 from onewindow.core import filecrypt
 from onewindow.core.errors import DomainError, NotFound
 from onewindow.core.identity import mask_id, mask_phone
+from onewindow.core.pagecache import public_page
 from onewindow.core.timesource import local_date
 from onewindow.core.uploads import check_file, max_upload_bytes, stored_file_response
 from onewindow.documents.views import serve_document
@@ -528,6 +529,7 @@ RESULTS_PER_PAGE = 25
 
 @rate_limited("online.results")
 @require_GET
+@public_page
 def results(request: HttpRequest) -> HttpResponse:
     """办件公示: accepted and concluded cases, names and IDs masked, by department, item, period."""
     q = {name: request.GET.get(name, "").strip() for name in ("dept", "item", "from", "to")}
@@ -546,6 +548,7 @@ def results(request: HttpRequest) -> HttpResponse:
 
 @rate_limited("online.results")
 @require_GET
+@public_page
 def statistics(request: HttpRequest) -> HttpResponse:
     """Public statistics per department for a period (default: this year so far)."""
     today = local_date()

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_safe
 
 from onewindow.catalog import selectors as catalog_selectors
 from onewindow.core.errors import DomainError
+from onewindow.core.pagecache import public_page
 
 from . import selectors, services
 from .ratelimit import rate_limited
@@ -19,6 +20,7 @@ DEFAULT_CONSULTATION_PHONE = "12345"
 
 
 @require_GET
+@public_page
 def home(request: HttpRequest) -> HttpResponse:
     """What the center is, and its departments with their items, for people who don't know which
     item they need yet."""
@@ -39,6 +41,7 @@ def _error_page(request: HttpRequest, error: DomainError) -> HttpResponse:
 
 @require_safe
 @rate_limited("portal.search")
+@public_page
 def search(request: HttpRequest) -> HttpResponse:
     """Search items and bundles by words, pinyin initials, department or life event. A search
     that finds nothing is logged, so administrators can add the synonym it lacked."""
@@ -51,16 +54,21 @@ def search(request: HttpRequest) -> HttpResponse:
         page = selectors.search_page(q, region_code=region or None, department_code=dept or None)
     except DomainError as error:
         return render(request, "portal/search.html", {**context, "error": error}, status=error.status)
-    if page.outcome.query.core and page.outcome.total == 0:
+    missed = page.outcome.query.core and page.outcome.total == 0
+    if missed:
         services.search_log_record(query=q, region=selectors.region_by_code(region))
-    return render(request, "portal/search.html", {
+    response = render(request, "portal/search.html", {
         **context, "outcome": page.outcome, "search_departments": page.departments,
         "dept_name": dict(page.departments).get(dept, dept),
     })
+    # A search that found nothing is logged each time it is asked: never answered from the cache.
+    response.public_cache = not missed
+    return response
 
 
 @require_safe
 @rate_limited("portal.guide")
+@public_page
 def item_guide(request: HttpRequest, code: str, version: int | None = None) -> HttpResponse:
     """The service guide (办事指南) of an item: its current version, or an old one marked as
     superseded."""
@@ -73,6 +81,7 @@ def item_guide(request: HttpRequest, code: str, version: int | None = None) -> H
 
 @require_safe
 @rate_limited("portal.guide")
+@public_page
 def bundle_guide(request: HttpRequest, code: str) -> HttpResponse:
     """The guide of a bundle (一件事): its items, one merged material list, its limits."""
     try:
