@@ -151,6 +151,8 @@ def _locust(port: int, data_path: Path, profile: str, users: int, seconds: int, 
          "-u", str(users), "-r", str(spawn_rate), "-t", f"{seconds}s", "--csv", str(out / "run"), "--only-summary",
          "--stop-timeout", "5", "--loglevel", "WARNING"],
         cwd=ROOT, env=env, capture_output=True, text=True)
+    if not (out / "run_stats.csv").exists():
+        raise RuntimeError(f"locust ({profile}) ended with {done.returncode} and no figures:\n{done.stdout}\n{done.stderr}")
     rows = list(csv.DictReader((out / "run_stats.csv").open(encoding="utf-8")))
     failures = list(csv.DictReader((out / "run_failures.csv").open(encoding="utf-8")))
     shutil.rmtree(out, ignore_errors=True)
@@ -194,8 +196,9 @@ def run(args: argparse.Namespace, url: str) -> dict[str, Any]:
         healthz = _locust(port, data_path, "healthz", args.users, args.seconds, spawn)
         mixed = _locust(port, data_path, "mixed", args.users, args.seconds, spawn)
         latency = _locust(port, data_path, "mixed", args.users, args.seconds, spawn, think="1-3")
-        burst = _locust(port, data_path, "logins", args.burst, max(args.burst // max(args.burst / 60, 1) + 5, 10),
-                        max(args.burst / 60, 1))
+        # The burst's users arrive over its first minute; the run lasts that minute and a little more.
+        burst_rate = max(args.burst / 60, 1)
+        burst = _locust(port, data_path, "logins", args.burst, max(int(args.burst / burst_rate) + 5, 10), burst_rate)
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -53,7 +53,8 @@ def submissions(username: str) -> list[dict]:
 
 numbers = list(Case.objects.order_by("id").values_list("number", flat=True))
 print(json.dumps({
-    "items": list(ServiceItem.objects.filter(current_version__isnull=False)
+    # The guides a citizen can open: items in use (a cancelled item's guide is a 404).
+    "items": list(ServiceItem.objects.filter(is_active=True, current_version__isnull=False)
                   .values_list("implementation_code", flat=True)[:100]),
     "queries": ["营业执照", "低保", "个体工商户", "医师", "道路", "出生", "婚姻登记", "不动产"],
     "progress": list(Case.objects.order_by("id").values_list("number", "query_code")[:50]),

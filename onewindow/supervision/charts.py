@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from html import escape
 
 import pygal
 from pygal.style import Style
+
+from onewindow.core import caches
 
 _WIDTH, _HEIGHT = 720, 240
 _FONT = "WenQuanYi Micro Hei, Noto Sans CJK SC, sans-serif"
@@ -44,23 +47,42 @@ def _without_scripts(root):
     return root
 
 
-def _render(chart: pygal.graph.graph.Graph, title: str, description: str, labels: Sequence[str],
-            series: Sequence[Series]) -> str:
+_KINDS = {"stacked_bars": pygal.StackedBar, "lines": pygal.Line}
+_Key = tuple[tuple[str, str, tuple[float, ...]], ...]
+
+
+# A chart is a function of its words and numbers, and pygal takes 30–45 ms to draw one (the
+# supervision dashboard draws two at every look): each process keeps the last charts it drew.
+@lru_cache(maxsize=128)
+def _drawn(kind: str, title: str, description: str, labels: tuple[str, ...], series: _Key) -> str:
+    parts = [Series(name, color, values) for name, color, values in series]
+    chart = _KINDS[kind](**_config(parts))
     chart.add_xml_filter(_without_scripts)
     chart.title = title
     chart.x_labels = list(labels)
-    for s in series:
+    for s in parts:
         chart.add(s.name, list(s.values))
     svg = chart.render(is_unicode=True)
     # pygal's own <title> is the chart title; the description goes beside it for screen readers.
     return svg.replace("</title>", f"</title><desc>{escape(description)}</desc>", 1)
 
 
+@caches.register
+def forget_charts() -> None:
+    """Forget the drawn charts (they depend on nothing but their inputs: for the registry's sake)."""
+    _drawn.cache_clear()
+
+
+def _render(kind: str, title: str, description: str, labels: Sequence[str], series: Sequence[Series]) -> str:
+    return _drawn(kind, str(title), str(description), tuple(str(label) for label in labels),
+                  tuple((str(s.name), s.color, tuple(s.values)) for s in series))
+
+
 def stacked_bars(title: str, description: str, labels: Sequence[str], series: Sequence[Series]) -> str:
     """One stacked bar per label (e.g. yellow and red warnings per day)."""
-    return _render(pygal.StackedBar(**_config(series)), title, description, labels, series)
+    return _render("stacked_bars", title, description, labels, series)
 
 
 def lines(title: str, description: str, labels: Sequence[str], series: Sequence[Series]) -> str:
     """One line per series over the labels (e.g. the warnings of each period)."""
-    return _render(pygal.Line(**_config(series)), title, description, labels, series)
+    return _render("lines", title, description, labels, series)
