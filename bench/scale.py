@@ -269,9 +269,9 @@ def _load(org: dict[str, Any], n: int) -> tuple[dict[str, float], list[str]]:
         # Events: submitted and accepted for every case; stage_completed, decided and concluded for
         # the concluded ones. Placeholder hashes (the chains do not verify; see the docstring).
         cursor.execute(f"""
-            INSERT INTO {event_t} (case_id, seq, kind, at, actor_id, actor_label, payload, projection, prev_hash,
-                hash, key_id, recorded_at)
-            SELECT c.id, e.seq, e.kind, CASE WHEN e.seq <= 2 THEN c.submitted_at + (e.seq - 1) * interval '1 hour'
+            INSERT INTO {event_t} (case_id, region_id, seq, kind, at, actor_id, actor_label, payload, projection,
+                prev_hash, hash, key_id, recorded_at)
+            SELECT c.id, c.region_id, e.seq, e.kind, CASE WHEN e.seq <= 2 THEN c.submitted_at + (e.seq - 1) * interval '1 hour'
                 WHEN e.seq = 5 THEN c.concluded_at ELSE c.concluded_at - (6 - e.seq) * interval '1 hour' END,
                 NULL, '基准', '{{}}'::jsonb, '{{}}'::jsonb, repeat('0', 64), repeat('0', 64), '', now()
             FROM {case_t} c JOIN (VALUES (1, 'submitted'), (2, 'accepted'), (3, 'stage_completed'),
