@@ -154,6 +154,10 @@ def verify_case(case: Case) -> CaseVerification:
                           keys.secret_of)
     if not events:
         return CaseVerification(case.number, [ChainBreak(0, "no_events", "办件没有任何事件记录")])
+    # The event's region is outside the hash (the ledger's copy): it must be the case's region,
+    # which the projection seals (checked below with the other columns).
+    breaks.extend(ChainBreak(ev.seq, "event_region_mismatch", f"事件记录的区划与办件的区划不符（{ev.region_id}）")
+                  for ev in events if ev.region_id != case.region_id)
     last = events[-1]
     if case.last_event_hash != last.hash or case.row_version != last.seq:
         breaks.append(ChainBreak(last.seq, "row_chain_mismatch", "办件记录的版本或哈希与事件链不符"))

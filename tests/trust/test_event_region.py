@@ -11,6 +11,7 @@ from django.db.migrations.executor import MigrationExecutor
 from onewindow.cases import services as s
 from onewindow.cases.history import event_content, verify_case
 from onewindow.cases.models import Case, CaseEvent
+from onewindow.lifecycle.maintenance import protected_uris, triggers_lifted
 from onewindow.lifecycle.models import HistoryMaintenance
 from tests.cases.helpers import at, submit
 
@@ -43,3 +44,11 @@ def test_the_region_is_outside_the_hash_and_the_migration_fills_it(hall):
     assert verify_case(Case.objects.get(pk=case.pk)).ok
     assert verify_case(Case.objects.get(pk=other.pk)).ok
     assert HistoryMaintenance.objects.filter(who=WHO).count() == 1  # the rewrite is on record
+
+
+def test_an_event_moved_to_another_region_is_reported(hall):
+    case = submit(hall, at(2026, 9, 28))
+    with triggers_lifted(protected_uris()):  # the ledger's copy edited in place
+        CaseEvent.objects.filter(case=case, seq=1).update(region=hall.other_county)
+    verification = verify_case(Case.objects.get(pk=case.pk))
+    assert [(b.seq, b.code) for b in verification.breaks] == [(1, "event_region_mismatch")]
