@@ -323,7 +323,8 @@ def daily_ledger(staff: Staff, day: date, *, window_id: int | None = None,
         label = event_label(kind)
         if label not in done[case_id]:
             done[case_id].append(label)
-    by_id = {c.id: c for c in cases.filter(id__in=list(done))}
+    # Every one of them was found through ``cases``: read the rows by id, without asking again.
+    by_id = {c.id: c for c in Case.objects.select_related(*_CASE_RELATED).filter(id__in=list(done))}
     return [_line(by_id[i], "、".join(done[i])) for i in sorted(by_id, key=lambda i: by_id[i].submitted_at)]
 
 
