@@ -15,6 +15,7 @@ A period's whole months are read here, its remaining days from the rows (``selec
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from datetime import date
@@ -30,6 +31,8 @@ BUCKET = ("on_time", "early", "is_instant", "visits", "workdays", "compression")
 Key = tuple[Any, ...]
 _ACCEPTED_BUCKET = (None, None, False, 0, None, None)
 _LOCK_ID = 1_400_020_001  # pg_advisory_xact_lock: the writers of statistics rows, one at a time
+
+log = logging.getLogger("onewindow.supervision")
 
 
 def month_of(day: date) -> date:
@@ -55,7 +58,7 @@ def lock() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_ID])
 
 
-def _key(row: FactRollup) -> Key:
+def key_of(row: FactRollup) -> Key:
     return (row.region_id, row.month, row.concluded, *(getattr(row, c) for c in BUCKET))
 
 
@@ -67,15 +70,17 @@ def apply(delta: Mapping[Key, int]) -> None:
         return
     regions = {k[0] for k in delta}
     months = {k[1] for k in delta}
-    existing = {_key(r): r for r in FactRollup.objects.filter(region_id__in=regions, month__in=months)}
+    existing = {key_of(r): r for r in FactRollup.objects.filter(region_id__in=regions, month__in=months)}
     created: list[FactRollup] = []
     changed: list[FactRollup] = []
     gone: list[int] = []
     for key, d in delta.items():
         row = existing.get(key)
         if row is None:
-            # A row the roll-up never counted cannot leave it: out of step (rebuild() repairs it).
-            created.append(FactRollup(region_id=key[0], month=key[1], concluded=key[2], n=max(d, 0),
+            if d < 0:  # a row the roll-up never counted cannot leave it: out of step
+                log.warning("fact roll-up out of step at %s (%+d): run manage.py supervision_backfill_facts --rebuild-rollup", key, d)
+                continue
+            created.append(FactRollup(region_id=key[0], month=key[1], concluded=key[2], n=d,
                                       **dict(zip(BUCKET, key[3:], strict=True))))
         elif row.n + d <= 0:
             gone.append(row.pk)
@@ -83,7 +88,7 @@ def apply(delta: Mapping[Key, int]) -> None:
             row.n += d
             changed.append(row)
     if created:
-        FactRollup.objects.bulk_create([r for r in created if r.n > 0], batch_size=1000)
+        FactRollup.objects.bulk_create(created, batch_size=1000)
     if changed:
         FactRollup.objects.bulk_update(changed, ["n"], batch_size=1000)
     if gone:

@@ -573,14 +573,18 @@ def fact_counts(scope: Q, ranges: Sequence[tuple[date, date]]) -> tuple[int, dic
     return accepted, {tuple(row[:-1]): row[-1] for row in grouped}
 
 
+def _next_month(day: date) -> date:
+    """The first day of the month after ``day``'s."""
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
 def _whole_months(first: date, last: date) -> tuple[date, date] | None:
     """The first days of the first and last whole month inside [first, last], if any."""
-    lo = first if first.day == 1 else (first.replace(day=28) + timedelta(days=4)).replace(day=1)
-    after = last + timedelta(days=1)
-    hi_end = after.replace(day=1)  # the first day after the last whole month
-    if lo >= hi_end:
+    lo = first if first.day == 1 else _next_month(first)
+    end = (last + timedelta(days=1)).replace(day=1)  # the first day after the last whole month
+    if lo >= end:
         return None
-    return lo, (hi_end - timedelta(days=1)).replace(day=1)
+    return lo, (end - timedelta(days=1)).replace(day=1)
 
 
 def region_fact_counts(region: Region, first: date, last: date) -> tuple[int, dict[Bucket, int]]:
@@ -592,8 +596,7 @@ def region_fact_counts(region: Region, first: date, last: date) -> tuple[int, di
     if months is None:
         return fact_counts(Q(region_id__in=below), [(first, last)])
     lo, hi = months
-    edges = [r for r in ((first, lo - timedelta(days=1)), ((hi.replace(day=28) + timedelta(days=4)).replace(day=1),
-                                                           last)) if r[0] <= r[1]]
+    edges = [(a, b) for a, b in ((first, lo - timedelta(days=1)), (_next_month(hi), last)) if a <= b]
     accepted, counts = fact_counts(Q(region_id__in=below), edges)
     rolled = FactRollup.objects.filter(region_id__in=below, month__gte=lo, month__lte=hi).order_by()
     accepted += rolled.filter(concluded=False).aggregate(n=Sum("n"))["n"] or 0
