@@ -93,8 +93,10 @@ def projection_of(case: Case) -> dict[str, Any]:
 def event_content(event: CaseEvent, case_number: str) -> dict[str, Any]:
     """What an event's hash covers: every column of the event — the case (by its number), the
     event, who did it (id and name as recorded), the case projection right after it, the key it is
-    signed with — except its own id, the hashes themselves (the previous one is chained) and
-    ``recorded_at`` (the database's insert time, set after the hash is made; ``at`` is the act's)."""
+    signed with — except its own id, the hashes themselves (the previous one is chained),
+    ``recorded_at`` (the database's insert time, set after the hash is made; ``at`` is the act's)
+    and ``region`` (a copy of the case's region for the ledger's index, sealed by the projection's
+    ``region_id``; added after chains were signed, which it must not break)."""
     return {
         "case": case_number,
         "seq": event.seq,
@@ -123,8 +125,9 @@ def chain_event(case: Case, *, kind: str, at: datetime, actor: Staff | None, pay
     The hash covers the case number and the projection, never the row's id, so the first event
     of a new case is chained before the row is inserted.
     """
-    event = CaseEvent(case=case, seq=case.row_version + 1, kind=kind, at=at, actor=actor,
-                      actor_label=actor_label or (actor.name if actor else "系统"), payload=payload,
+    # The region is the case's, for the ledger's index; the hash does not cover it (event_content).
+    event = CaseEvent(case=case, region_id=case.region_id, seq=case.row_version + 1, kind=kind, at=at,
+                      actor=actor, actor_label=actor_label or (actor.name if actor else "系统"), payload=payload,
                       projection=projection_of(case), prev_hash=case.last_event_hash or GENESIS)
     sign(event, event_content, case.number)
     if (held := scope.held(case)) is not None:
@@ -151,6 +154,10 @@ def verify_case(case: Case) -> CaseVerification:
                           keys.secret_of)
     if not events:
         return CaseVerification(case.number, [ChainBreak(0, "no_events", "办件没有任何事件记录")])
+    # The event's region is outside the hash (the ledger's copy): it must be the case's region,
+    # which the projection seals (checked below with the other columns).
+    breaks.extend(ChainBreak(ev.seq, "event_region_mismatch", f"事件记录的区划与办件的区划不符（{ev.region_id}）")
+                  for ev in events if ev.region_id != case.region_id)
     last = events[-1]
     if case.last_event_hash != last.hash or case.row_version != last.seq:
         breaks.append(ChainBreak(last.seq, "row_chain_mismatch", "办件记录的版本或哈希与事件链不符"))

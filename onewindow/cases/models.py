@@ -159,6 +159,13 @@ class CaseEvent(models.Model):
     """One thing that happened to a case. Never updated, never deleted."""
 
     case = models.ForeignKey(Case, models.PROTECT, related_name="events", verbose_name=_("办件"))
+    # The case's region, copied onto the event when it is appended (a case never changes region):
+    # a county's events of a day are then one index range (``cases_event_region_at``), not the
+    # province's events of the day each probed for its case. Not hashed: it repeats the case's
+    # ``region_id``, which the projection seals.
+    # (No index of its own: ``cases_event_region_at`` serves it.)
+    region = models.ForeignKey("organization.Region", models.PROTECT, related_name="+", db_index=False,
+                               verbose_name=_("区划"))
     seq = models.PositiveIntegerField(_("序号"))
     kind = models.CharField(_("事件"), max_length=48, choices=[(k.value, EVENT_LABELS[k]) for k in EventKind])
     at = models.DateTimeField(_("时间"))
@@ -179,9 +186,10 @@ class CaseEvent(models.Model):
         verbose_name_plural = _("办件事件")
         ordering = ["case", "seq"]
         constraints = [models.UniqueConstraint(fields=["case", "seq"], name="case_event_seq_unique")]
-        # A day's ledger reads the events of one day: a range scan, not a scan of the whole history
-        # (bench/scale.py: a seq scan over every event of the province before this index).
-        indexes = [models.Index(fields=["at"], name="cases_event_at")]
+        # A day's ledger reads the events of one county and day: a range scan of that county's
+        # day, not of the province's (bench/scale.py, docs/operations.md "A province").
+        indexes = [models.Index(fields=["at"], name="cases_event_at"),
+                   models.Index(fields=["region", "at"], name="cases_event_region_at")]
         # Append-only in PostgreSQL itself, as every ChainedEvent table (lifecycle.models).
         triggers = [append_only()]
 

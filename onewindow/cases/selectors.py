@@ -304,16 +304,27 @@ def daily_ledger(staff: Staff, day: date, *, window_id: int | None = None,
         cases = cases.filter(window_id=window_id)
     if department_id is not None:
         cases = cases.filter(department_id=department_id)
-    events = (CaseEvent.objects.filter(case__in=cases, at__gte=start, at__lte=end)
+    of_day = (CaseEvent.objects.filter(at__gte=start, at__lte=end)
               .exclude(kind__in=[EventKind.TASK_CLAIMED, EventKind.TASK_RELEASED, EventKind.TASK_REASSIGNED])
-              .order_by("case_id", "seq").values_list("case_id", "kind"))
+              .order_by())
+    if files_as_agent(staff):  # their own filings, wherever they are decided: a short list
+        events = of_day.filter(case__in=cases).values_list("case_id", "seq", "kind")
+    else:
+        # A case one sees lies in a region one reaches (its department's, or a co-handling
+        # stage's), or was received in one (上报件). The first are the events of those regions'
+        # day — a range of the (region, at) index, however large the province — the second the
+        # day's events of the few cases received here for another region.
+        here = of_day.filter(region_q(staff, field="region"), case__in=cases)
+        received = of_day.filter(case__in=cases.filter(region_q(staff, field="received_region")))
+        events = here.values_list("case_id", "seq", "kind").union(received.values_list("case_id", "seq", "kind"))
     done: dict[int, list[str]] = {}
-    for case_id, kind in events:
+    for case_id, _, kind in sorted(events):
         done.setdefault(case_id, [])
         label = event_label(kind)
         if label not in done[case_id]:
             done[case_id].append(label)
-    by_id = {c.id: c for c in cases.filter(id__in=list(done))}
+    # Every one of them was found through ``cases``: read the rows by id, without asking again.
+    by_id = {c.id: c for c in Case.objects.select_related(*_CASE_RELATED).filter(id__in=list(done))}
     return [_line(by_id[i], "、".join(done[i])) for i in sorted(by_id, key=lambda i: by_id[i].submitted_at)]
 
 

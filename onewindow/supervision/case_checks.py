@@ -33,7 +33,7 @@ from onewindow.workdays.arithmetic import CalendarRangeError
 from onewindow.workdays.clock import PAUSE_LABELS, clock
 from onewindow.workdays.selectors import snapshot_for
 
-from . import bulk
+from . import bulk, rollup
 from . import indicators as ind
 from . import rules as r
 from .models import (
@@ -150,9 +150,11 @@ _FACT_SOURCE = ("id", "region_id", "region__code", "department_id", "window_id",
                 "item_version__statutory_limit", "item_version__promised_limit")
 
 
-def _record_facts(case_ids: Sequence[int]) -> int:
+def _record_facts(case_ids: Sequence[int], *, keep_rollup: bool = True) -> int:
     """Write (or complete) the statistics rows of these cases: every accepted one, with what the
-    indicators count once it is concluded. Two queries and one upsert per call."""
+    indicators count once it is concluded. Two queries and one upsert per call, and the roll-up
+    kept in step (:func:`write_facts`) unless ``keep_rollup`` is false (a bulk load that rebuilds
+    it at the end)."""
     rows = list(Case.objects.filter(id__in=list(case_ids), accepted_on__isnull=False).order_by()
                 .values_list(*_FACT_SOURCE))
     if not rows:
@@ -187,13 +189,37 @@ def _record_facts(case_ids: Sequence[int]) -> int:
                   fact.workdays if fact else None, fact.compression if fact else None)
         for name, value in zip(names, values, strict=True):
             columns[name].append(value)
-    bulk.insert_columns(CaseFact, columns, rows=len(rows), update_on="case")
+    if keep_rollup:
+        write_facts(columns)
+    else:
+        bulk.insert_columns(CaseFact, columns, rows=len(rows), update_on="case")
     return len(rows)
 
 
-def facts_backfill(*, after_id: int = 0, batch: int = 5000, limit: int | None = None) -> int:
+_FACT_ROW = ("region_id", "accepted_on", "concluded_on", *rollup.BUCKET)
+
+
+def write_facts(columns: dict[str, list[Any]]) -> None:
+    """Upsert statistics rows (``columns``: each :class:`CaseFact` attname → one value per row)
+    and move the monthly roll-up's counts from what the replaced rows counted to what the new
+    ones count, in one transaction under the roll-up's lock."""
+    rows = len(columns["case_id"])
+    with transaction.atomic():
+        rollup.lock()
+        before = rollup.contributions(CaseFact.objects.filter(case_id__in=columns["case_id"]).order_by()
+                                      .values_list(*_FACT_ROW))
+        bulk.insert_columns(CaseFact, columns, rows=rows, update_on="case")
+        delta = rollup.contributions(zip(*(columns[c] for c in _FACT_ROW), strict=True))
+        delta.subtract(before)
+        rollup.apply(delta)
+
+
+def facts_backfill(*, after_id: int = 0, batch: int = 5000, limit: int | None = None,
+                   keep_rollup: bool = True) -> int:
     """Write the statistics rows of every accepted case with an id above ``after_id`` (cases from
-    before supervision ran, or after a restore). Idempotent; returns how many were written."""
+    before supervision ran, or after a restore). Idempotent; returns how many were written.
+    ``keep_rollup=False`` leaves the monthly roll-up alone, for a caller that rebuilds it after
+    (:func:`.rollup.rebuild`, one statement in the database: a bulk load)."""
     written = 0
     cursor = after_id
     while limit is None or written < limit:
@@ -202,7 +228,7 @@ def facts_backfill(*, after_id: int = 0, batch: int = 5000, limit: int | None = 
         if not ids:
             break
         with transaction.atomic():
-            written += _record_facts(ids)
+            written += _record_facts(ids, keep_rollup=keep_rollup)
         cursor = ids[-1]
     return written
 

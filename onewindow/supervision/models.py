@@ -381,3 +381,36 @@ class CaseFact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}"
+
+
+class FactRollup(models.Model):
+    """办件统计汇总: the statistics rows (:class:`CaseFact`) counted per region (a county), month
+    and what the indicators group them by — so a province's year is 100 counties × 12 months ×
+    the few distinct buckets of each, whatever the number of cases (docs/operations.md "A
+    province").
+
+    A row with ``concluded`` false counts the cases accepted in the month (its bucket columns
+    empty); with ``concluded`` true, the cases concluded in the month with exactly these bucket
+    values. Kept in step by the writer of the statistics rows (``case_checks.write_facts``: what
+    a changed row leaves and what it enters) and rebuilt whole by ``rollup.rebuild``.
+    """
+
+    region = models.ForeignKey("organization.Region", models.PROTECT, related_name="+", db_index=False,
+                               verbose_name=_("区划"))
+    month = models.DateField(_("月份"))  # its first day
+    concluded = models.BooleanField(_("办结计数"))
+    on_time = models.BooleanField(_("按时办结"), null=True, blank=True)
+    early = models.BooleanField(_("提前办结"), null=True, blank=True)
+    is_instant = models.BooleanField(_("即办件"), default=False)
+    visits = models.PositiveSmallIntegerField(_("到现场次数"), default=0)
+    workdays = models.PositiveIntegerField(_("办理用时（工作日）"), null=True, blank=True)
+    compression = models.FloatField(_("承诺时限压缩率"), null=True, blank=True)
+    n = models.PositiveIntegerField(_("件数"))
+
+    class Meta:
+        verbose_name = _("办件统计汇总")
+        verbose_name_plural = _("办件统计汇总")
+        indexes = [models.Index(fields=["region", "month"], name="supervision_rollup_region_m")]
+
+    def __str__(self) -> str:
+        return f"{self.region_id}/{self.month:%Y-%m}: {self.n}"

@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from fractions import Fraction
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
 from onewindow.cases.events import EventKind
 from onewindow.cases.models import Case, CaseEvent, CaseTask
@@ -28,8 +28,17 @@ from onewindow.organization.permissions import Action, can, reaches, region_q, r
 from onewindow.organization.rules import InvalidRegionCode, Role, parent_code, region_prefix
 
 from . import indicators as ind
+from . import rollup
 from . import rules as r
-from .models import CaseFact, EfficiencyWarning, SupervisionOrder, SupervisionSettings, Warning, WarningEvent
+from .models import (
+    CaseFact,
+    EfficiencyWarning,
+    FactRollup,
+    SupervisionOrder,
+    SupervisionSettings,
+    Warning,
+    WarningEvent,
+)
 
 SUPERVISION_ROLES = frozenset({Role.SUPERVISOR, Role.CENTER_ADMIN})
 _LIVE = [str(s) for s in r.LIVE_STATES]
@@ -542,7 +551,67 @@ def _fact_scope(unit: Unit) -> Q:
     return Q(case_id__in=acted)
 
 
-_FACT_COLUMNS = ("on_time", "early", "is_instant", "visits", "workdays", "compression")
+_FACT_COLUMNS = rollup.BUCKET
+Bucket = tuple[Any, ...]  # the values of _FACT_COLUMNS
+
+
+def _or_ranges(column: str, ranges: Sequence[tuple[date, date]]) -> Q:
+    q = Q(pk__in=[])
+    for lo, hi in ranges:
+        q |= Q(**{f"{column}__gte": lo, f"{column}__lte": hi})
+    return q
+
+
+def fact_counts(scope: Q, ranges: Sequence[tuple[date, date]]) -> tuple[int, dict[Bucket, int]]:
+    """From the statistics rows themselves: the cases of ``scope`` accepted in the day ranges,
+    and those concluded in them by bucket."""
+    if not ranges:
+        return 0, {}
+    accepted = CaseFact.objects.filter(scope, _or_ranges("accepted_on", ranges)).count()
+    grouped = (CaseFact.objects.filter(scope, _or_ranges("concluded_on", ranges)).order_by()
+               .values(*_FACT_COLUMNS).annotate(n=Count("pk")).values_list(*_FACT_COLUMNS, "n"))
+    return accepted, {tuple(row[:-1]): row[-1] for row in grouped}
+
+
+def _next_month(day: date) -> date:
+    """The first day of the month after ``day``'s."""
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def _whole_months(first: date, last: date) -> tuple[date, date] | None:
+    """The first days of the first and last whole month inside [first, last], if any."""
+    lo = first if first.day == 1 else _next_month(first)
+    end = (last + timedelta(days=1)).replace(day=1)  # the first day after the last whole month
+    if lo >= end:
+        return None
+    return lo, (end - timedelta(days=1)).replace(day=1)
+
+
+def region_fact_counts(region: Region, first: date, last: date) -> tuple[int, dict[Bucket, int]]:
+    """:func:`fact_counts` of a region and its subtree over [first, last], its whole months read
+    from the monthly roll-up (:class:`~.models.FactRollup`) — a province's year is then a few
+    rows per county and month, not every case — and the days around them from the rows."""
+    below = Region.objects.filter(code__startswith=region_prefix(region.code)).values("id")
+    months = _whole_months(first, last)
+    if months is None:
+        return fact_counts(Q(region_id__in=below), [(first, last)])
+    lo, hi = months
+    edges = [(a, b) for a, b in ((first, lo - timedelta(days=1)), (_next_month(hi), last)) if a <= b]
+    accepted, counts = fact_counts(Q(region_id__in=below), edges)
+    rolled = FactRollup.objects.filter(region_id__in=below, month__gte=lo, month__lte=hi).order_by()
+    accepted += rolled.filter(concluded=False).aggregate(n=Sum("n"))["n"] or 0
+    for *bucket, n in (rolled.filter(concluded=True).values(*_FACT_COLUMNS).annotate(total=Sum("n"))
+                       .values_list(*_FACT_COLUMNS, "total")):
+        counts[tuple(bucket)] = counts.get(tuple(bucket), 0) + n
+    return accepted, counts
+
+
+def _in_order(counts: dict[Bucket, int]) -> list[tuple[ind.CaseFact, int]]:
+    """The distinct facts with their counts, in one fixed order (the sums of ``compute`` are then
+    the same to the last bit whichever way the counts were read)."""
+    def key(bucket: Bucket) -> tuple[tuple[bool, Any], ...]:
+        return tuple((v is not None, 0 if v is None else v) for v in bucket)
+    return [(ind.CaseFact(*b), counts[b]) for b in sorted(counts, key=key) if counts[b] > 0]
 
 
 def _warning_scope(unit: Unit) -> Q:
@@ -554,14 +623,15 @@ def _warning_scope(unit: Unit) -> Q:
 
 def indicator_inputs(unit: Unit, first: date, last: date, *, today: date | None = None) -> ind.IndicatorInputs:
     """What the indicators of one unit and period are computed from: the statistics rows the
-    sweep keeps (:class:`~.models.CaseFact`), grouped, plus warnings, orders and efficiency
-    warnings — a few indexed queries however many cases the period holds."""
+    sweep keeps (:class:`~.models.CaseFact`), grouped — for a region, its whole months from their
+    monthly roll-up — plus warnings, orders and efficiency warnings: a few indexed queries
+    however many cases the period holds."""
     start, end = _day_start(first), _day_end(last)
-    scope = _fact_scope(unit)
-    accepted = CaseFact.objects.filter(scope, accepted_on__gte=first, accepted_on__lte=last).count()
-    grouped = (CaseFact.objects.filter(scope, concluded_on__gte=first, concluded_on__lte=last).order_by()
-               .values(*_FACT_COLUMNS).annotate(n=Count("pk")).values_list(*_FACT_COLUMNS, "n"))
-    concluded = [(ind.CaseFact(*row[:-1]), row[-1]) for row in grouped]
+    if unit.kind == "region":  # the same counts, the whole months from the roll-up
+        accepted, counts = region_fact_counts(unit.obj, first, last)
+    else:
+        accepted, counts = fact_counts(_fact_scope(unit), [(first, last)])
+    concluded = _in_order(counts)
     levels = (Warning.objects.filter(_warning_scope(unit), fired_at__gte=start, fired_at__lte=end).order_by()
               .values("level", "severe").annotate(n=Count("id")))
     yellow = red = severe = 0

@@ -264,3 +264,25 @@ def test_a_township_receives_only_the_items_its_receiving_points_list(world: Tow
              applicant=hall.applicant(), materials=hall.checklist(), window_number="01", at=at(2026, 11, 2))
     _refused("forbidden.case.submit", agent_filing, world)
     assert not Case.objects.exists()
+
+
+def test_the_ledger_finds_a_received_case_by_its_receiving_point(world: Township) -> None:
+    """The events carry their case's region (the county's), and a day's ledger reads them by it;
+    the township that received the case for the county still lists it, by its receipt."""
+    from onewindow.cases.selectors import daily_ledger
+
+    hall = world.hall
+    case = agent_filing(world)
+    case = r.case_receive_paper(case_id=case.id, actor=world.town_clerk, note="原件已核", at=at(2026, 11, 3))
+    assert set(case.events.values_list("region_id", flat=True)) == {hall.county.id}
+
+    def numbers(staff, day: date) -> list[str]:
+        return [line.number for line in daily_ledger(staff, day)]
+
+    assert numbers(world.town_clerk, date(2026, 11, 2)) == [case.number]  # not its region: its receipt
+    assert numbers(world.town_clerk, date(2026, 11, 3)) == [case.number]
+    assert daily_ledger(world.town_clerk, date(2026, 11, 3))[0].actions == "纸质材料送达"
+    assert numbers(world.agents[0], date(2026, 11, 2)) == [case.number]  # the agent's own filing
+    assert numbers(world.agents[1], date(2026, 11, 2)) == []
+    assert numbers(hall.outsider, date(2026, 11, 2)) == []  # another county
+    assert numbers(world.town_clerk, date(2026, 11, 4)) == []
