@@ -104,9 +104,15 @@ class Inbox:
                                     self.bundle_to_deliver, self.to_refer, self.referrals))
 
 
+# What an inbox row reads beyond the case: the item's name, and what the power check names (region,
+# department, item). Fewer joins than a case page's: a clerk's inbox is a dozen such reads, and each
+# related table's columns cost compiling and converting on every one (bench/http.py).
+_INBOX_RELATED = ("region", "department", "item", "item_version")
+
+
 def _by_role(staff: Staff, roles: set[Role]) -> QuerySet[Case]:
     return Case.objects.filter(region_q(staff, roles=roles, department_field="department")).select_related(
-        *_CASE_RELATED)
+        *_INBOX_RELATED)
 
 
 def inbox(staff: Staff, *, limit: int = 200) -> Inbox:
@@ -116,7 +122,7 @@ def inbox(staff: Staff, *, limit: int = 200) -> Inbox:
     box = Inbox()
     if roles & {Role.CLERK, Role.PROXY_AGENT}:
         agent = files_as_agent(staff)
-        mine = (Case.objects.filter(filed_by=staff).select_related(*_CASE_RELATED) if agent
+        mine = (Case.objects.filter(filed_by=staff).select_related(*_INBOX_RELATED) if agent
                 else _by_role(staff, {Role.CLERK, Role.PROXY_AGENT}))
         # Whether the staff member holds the power to accept each case's item comes with the row.
         granted = grant_exists(staff, Action.CASE_ACCEPT, local_date(), department=OuterRef("department_id"),
@@ -125,7 +131,7 @@ def inbox(staff: Staff, *, limit: int = 200) -> Inbox:
         if Role.CLERK in roles:
             box.to_refer = list(Case.objects.filter(region_q(staff, field="received_region", roles={Role.CLERK}),
                                                     status=Status.SUBMITTED, referral_state__in=pending)
-                                .select_related(*_CASE_RELATED).order_by("forward_due", "submitted_at")[:limit])
+                                .select_related(*_INBOX_RELATED).order_by("forward_due", "submitted_at")[:limit])
             box.referrals = list(mine.filter(status=Status.SUBMITTED, referral_state=ReferralState.IN_TRANSIT)
                                  .order_by("pickup_due", "submitted_at")[:limit])
         received = mine.filter(status=Status.SUBMITTED)
