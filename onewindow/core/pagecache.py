@@ -8,8 +8,8 @@ peak (bench/http.py), yet each render lists hundreds of catalog rows through the
 - only GET/HEAD answered 200, for a request that carries no cookie but the CSRF and language
   cookies: a signed-in applicant, a member of staff or anyone with a session or a message waiting
   always gets a fresh page, and a response that sets a cookie is never kept;
-- the key holds the language and the whole path with its query (and whether htmx asked for a
-  fragment), and a generation that a catalog publication moves on (:func:`invalidate`), so a
+- the key holds the language and the whole address with its query, host and scheme (and whether
+  htmx asked for a fragment), and a generation that a catalog publication moves on (:func:`invalidate`), so a
   publication shows at once and everything else within the period;
 - the CSRF token of the page (every page carries the language form) is never served to another
   visitor: the kept copy holds a placeholder, and each visitor gets a token of their own, with
@@ -63,7 +63,8 @@ def _cacheable_request(request: HttpRequest) -> bool:
 def _key(request: HttpRequest) -> str:
     generation = cache.get_or_set(_GENERATION, 1, None)
     fragment = "f" if request.headers.get("HX-Request") else "p"
-    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    # The host and scheme too: a page may hold absolute links, and each allowed host has its own.
+    path = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
     return f"public-page:{generation}:{translation.get_language()}:{fragment}:{path}"
 
 
