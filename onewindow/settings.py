@@ -235,6 +235,9 @@ if not DEBUG and _env_bool("ONEWINDOW_HTTPS", default=False):
 _CACHE = os.environ.get("ONEWINDOW_CACHE", "memory" if _env_bool("ONEWINDOW_TESTING") else "database")
 if redis_url := os.environ.get("REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}}
+    # Sessions read from Redis, written to both (the database stays the record, and the expired
+    # sessions' cleanup job works as before): a staff page's first query saved on every request.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 elif _CACHE.strip().lower() == "memory":
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
