@@ -102,8 +102,19 @@ class _Batch:
 
     def _send_queue(self) -> None:
         queued, self.queued = self.queued, []
+        if not queued:
+            return
         self.sending_queue = True
         try:
+            if not self.pipelined:
+                # One statement after the other: one cursor for them all, each one's result read
+                # (``then``) before the next runs.
+                with self.connection.cursor() as cursor:
+                    for item in queued:
+                        cursor.execute(item.sql, item.params)
+                        if item.then is not None:
+                            item.then(cursor)
+                return
             for item in queued:
                 cursor = self.connection.cursor()
                 cursor.execute(item.sql, item.params)
