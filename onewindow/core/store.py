@@ -88,11 +88,14 @@ def increment(model: type[models.Model], pk: Any, field: str, *, by: int = 1, us
         model._default_manager.using(using).filter(pk=pk).update(**{field: F(field) + by})
 
 
-def fetch_together(*queries: Query, using: str = DEFAULT_DB_ALIAS) -> list[list[Any]]:
+def fetch_together(*queries: Query, using: str = DEFAULT_DB_ALIAS, one_statement_from: int | None = None,
+                   ) -> list[list[Any]]:
     """The model instances of each ``(name, build, params)`` query, sent together in one round
-    trip on the fast path (``build(*params)`` must keep the query's shape for every value)."""
+    trip on the fast path (``build(*params)`` must keep the query's shape for every value).
+    ``one_statement_from=k``: the queries from the k-th on may be sent as one statement, and
+    then their rows come in no promised order (see :func:`onewindow.core.compiled.fetch_together`)."""
     if fast():
-        return compiled.fetch_together(*queries, using=using)
+        return compiled.fetch_together(*queries, using=using, one_statement_from=one_statement_from)
     return [list(build(*params).using(using)) for _, build, params in queries]
 
 
