@@ -241,7 +241,8 @@ def insert(obj: models.Model, *, unless_taken: str | None = None, defer: bool = 
         obj._state.adding = False
         obj._state.db = using
 
-    if defer and batching.defer(plan.sql, values, then=stored, using=using):
+    if defer and batching.defer(plan.sql, values, then=stored, using=using,
+                                table=model._meta.db_table if unless_taken is None else None):
         return True  # not known yet with ``unless_taken``: ``obj.pk`` tells once the queue went out
     with connection.cursor() as cursor:
         cursor.execute(plan.sql, values)
@@ -274,7 +275,7 @@ def update(obj: models.Model, fields: Sequence[str], *, defer: bool = False, usi
             raise ValueError(f"{model.__name__} is not stored: nothing to update")
     values = [f.get_db_prep_save(f.pre_save(obj, False), connection=connection) for f in plan.fields]
     values.append(obj._meta.pk.get_db_prep_value(obj.pk, connection))
-    if defer and batching.defer(plan.sql, values, using=using):
+    if defer and batching.defer(plan.sql, values, using=using, table=model._meta.db_table):
         return 1
     with connection.cursor() as cursor:
         cursor.execute(plan.sql, values)
@@ -296,7 +297,7 @@ def increment(model: type[models.Model], pk: Any, field: str, *, by: int = 1, de
         sql = cache[key] = (f"UPDATE {quote(meta.db_table)} SET {column} = {column} + %s "
                             f"WHERE {quote(meta.pk.column)} = %s")
     params = [by, model._meta.pk.get_db_prep_value(pk, connection)]
-    if defer and batching.defer(sql, params, using=using):
+    if defer and batching.defer(sql, params, using=using, table=model._meta.db_table):
         return
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

@@ -104,10 +104,11 @@ def fetch(name: str, build: Callable[..., models.QuerySet[M]], *params: Any, usi
     return fetch_together((name, build, params), using=using)[0]
 
 
-def write_sql(sql: str, params: Sequence[Any], *, using: str = DEFAULT_DB_ALIAS) -> None:
+def write_sql(sql: str, params: Sequence[Any], *, table: str | None = None, using: str = DEFAULT_DB_ALIAS) -> None:
     """A raw write nothing reads back (an upsert of rows the action owns): queued inside
-    :func:`atomic` on the fast path, run now otherwise."""
-    if fast() and batching.defer(sql, params, using=using):
+    :func:`atomic` on the fast path, run now otherwise. ``table``: the one table it writes, when it
+    reads no other (it may then share a statement: :func:`onewindow.core.batching.defer`)."""
+    if fast() and batching.defer(sql, params, table=table, using=using):
         return
     with connections[using].cursor() as cursor:
         cursor.execute(sql, params)
