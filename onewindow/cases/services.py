@@ -714,13 +714,15 @@ def _open_ready_tasks(case: Case, *, completed: set[int], at: datetime) -> None:
     tasks = _tasks(case)
     existing = {t.stage_order for t in tasks}
     today = local_date(at)
+    opened = []
     for stage in _review_stages(case):
         if stage.order in completed or stage.order in existing or not _stage_ready(case, stage, completed):
             continue
         due = calendar.add_workdays(today, stage.budget_workdays) if stage.budget_workdays else today
-        task = CaseTask(case=case, stage_order=stage.order, stage_name=stage.name,
-                        department=_stage_department(case, stage), role=stage.role,
-                        budget_workdays=stage.budget_workdays, opened_at=at, due_on=due)
+        opened.append(CaseTask(case=case, stage_order=stage.order, stage_name=stage.name,
+                               department=_stage_department(case, stage), role=stage.role,
+                               budget_workdays=stage.budget_workdays, opened_at=at, due_on=due))
+    for task in opened:  # after the departments' reads, so the inserts wait together
         store.add(task)
         tasks.append(task)
     case.current_stage = _first_open_stage(case, completed=completed)

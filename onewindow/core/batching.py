@@ -40,34 +40,39 @@ class _Queued:
     # The one table the write touches, when it reads no other and returns at most one value
     # (what ``then`` reads with ``fetchone``): such writes may share one statement (:func:`_combined`).
     table: str | None = None
+    appends: bool = False  # a plain INSERT of a new row: it cannot touch another write's row
 
 
 class _OneValue:
-    """What ``then`` reads of a write that shared a statement: its one RETURNING value."""
+    """What ``then`` reads of a write that shared a statement: its one RETURNING value, a key,
+    NULL when the write returned no row (an insert that found its unique value taken)."""
 
-    rowcount = 1
     lastrowid = None
 
     def __init__(self, value: Any) -> None:
-        self._row = (value,)
+        self._row = (value,) if value is not None else None
+        self.rowcount = 0 if value is None else 1
 
-    def fetchone(self) -> tuple[Any]:
+    def fetchone(self) -> tuple[Any] | None:
         return self._row
 
 
 def _groups(queued: list[_Queued]) -> list[list[_Queued]]:
     """The queue in runs that may share one statement: consecutive writes that each name their
-    one table, no table twice in a run (two writes of one table in one statement would not see
-    each other's rows)."""
+    one table, a table twice in a run only for plain inserts (two writes of one table in one
+    statement would not see each other's rows: an update could miss the row another wrote)."""
     groups: list[list[_Queued]] = []
-    tables: set[str] = set()
+    tables: dict[str, bool] = {}  # table: every write of it in the run appends
     for item in queued:
-        if groups and item.table is not None and groups[-1][-1].table is not None and item.table not in tables:
+        table = item.table
+        joins = (groups and table is not None and groups[-1][-1].table is not None
+                 and (table not in tables or (tables[table] and item.appends)))
+        if joins:
             groups[-1].append(item)
-            tables.add(item.table)
+            tables[table] = tables.get(table, True) and item.appends
         else:
             groups.append([item])
-            tables = {item.table} if item.table is not None else set()
+            tables = {table: item.appends} if table is not None else {}
     return groups
 
 
@@ -270,16 +275,17 @@ def atomic(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
 
 
 def defer(sql: str, params: Sequence[Any], *, then: Callable[[Any], None] | None = None,
-          table: str | None = None, using: str = DEFAULT_DB_ALIAS) -> bool:
+          table: str | None = None, appends: bool = False, using: str = DEFAULT_DB_ALIAS) -> bool:
     """Queue one write inside :func:`deferred_writes`; ``then(cursor)`` runs once it ran (to read
     a ``RETURNING`` value). Returns False, queueing nothing, outside such a block: the caller
     executes the statement itself. ``table``: the write touches that table only, reads no other,
-    and returns at most one value (one row of one column): it may then share a statement with
-    other such writes of other tables."""
+    and returns at most one value (a key: one row of one column, or no row): it may then share a
+    statement with other such writes of other tables, or, ``appends`` (a plain INSERT of a new
+    row), with other plain inserts of its own table."""
     batch = _current(using)
     if batch is None:
         return False
-    batch.queued.append(_Queued(sql, params, then, table))
+    batch.queued.append(_Queued(sql, params, then, table, appends))
     return True
 
 

@@ -241,8 +241,8 @@ def insert(obj: models.Model, *, unless_taken: str | None = None, defer: bool = 
         obj._state.adding = False
         obj._state.db = using
 
-    if defer and batching.defer(plan.sql, values, then=stored, using=using,
-                                table=model._meta.db_table if unless_taken is None else None):
+    if defer and batching.defer(plan.sql, values, then=stored, using=using, table=model._meta.db_table,
+                                appends=unless_taken is None):
         return True  # not known yet with ``unless_taken``: ``obj.pk`` tells once the queue went out
     with connection.cursor() as cursor:
         cursor.execute(plan.sql, values)
