@@ -241,7 +241,9 @@ def insert(obj: models.Model, *, unless_taken: str | None = None, defer: bool = 
         obj._state.adding = False
         obj._state.db = using
 
-    if defer and batching.defer(plan.sql, values, then=stored, using=using, table=model._meta.db_table,
+    # Shares a statement only when it returns its key (a model without an auto key returns nothing).
+    if defer and batching.defer(plan.sql, values, then=stored, using=using,
+                                table=model._meta.db_table if plan.returning else None,
                                 appends=unless_taken is None):
         return True  # not known yet with ``unless_taken``: ``obj.pk`` tells once the queue went out
     with connection.cursor() as cursor:
