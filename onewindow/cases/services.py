@@ -17,7 +17,7 @@ from dataclasses import asdict
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Subquery
 
 from onewindow.catalog.models import ServiceItem, Stage
 from onewindow.catalog.rules import DeliveryMethod, SpecialProcedure
@@ -36,7 +36,7 @@ from onewindow.organization.permissions import Action as Perm
 from onewindow.organization.permissions import can, require, roles_of
 from onewindow.organization.rules import Role
 from onewindow.workdays.clock import PUBLICITY
-from onewindow.workdays.selectors import NEWEST_CHANGE_READ, newest_change
+from onewindow.workdays.selectors import NEWEST_CHANGE
 
 from . import guards, publicity, scope, states
 from . import materials as material_checks
@@ -160,7 +160,10 @@ def _act(*, case_id: int, actor: Staff | None, perm: Perm | None, action: states
 
 
 def _active_item(code: str) -> QuerySet[ServiceItem]:
+    # The newest calendar change of any region comes with the item (for the clock: see calendar_of).
     return (ServiceItem.objects.select_related("region", "department", "current_version")
+            .annotate(newest_change_number=Subquery(NEWEST_CHANGE.values("number")[:1]),
+                      newest_change_token=Subquery(NEWEST_CHANGE.values("token")[:1]))
             .filter(implementation_code=code, is_active=True).order_by("pk")[:1])
 
 
@@ -191,14 +194,15 @@ def case_submit(*, actor: Staff | None, item_code: str, applicant: Applicant, ma
     at = _check_moment(at or current_time())
     if actor is None and (applicant_account is None or channel != Case.Channel.ONLINE):
         raise PermissionDenied("网上申请须由申请人本人登录提交", code="forbidden.case.submit")
-    # The item, the window and the newest calendar change (for the clock) in one round trip.
-    reads = [("cases.submitted_item", _active_item, [str(item_code)]), NEWEST_CHANGE_READ]
+    # The item with the newest calendar change (for the clock), and the window, in one round trip.
+    reads = [("cases.submitted_item", _active_item, [str(item_code)])]
     if window_number:
         reads.append(("cases.window", _window, [str(item_code), str(window_number)]))
-    found, newest, *windows = store.fetch_together(*reads)
+    found, *windows = store.fetch_together(*reads)
     item = found[0] if found else None
     if item is None or item.current_version is None:
         raise NotFound(f"事项 {item_code} 不存在或未发布", code="item.not_found", field="item_code")
+    newest = (int(item.newest_change_number or 0), str(item.newest_change_token or ""))
     _raise_first(check_applicant(applicant, max_lengths=APPLICANT_MAX_LENGTHS))
     version = item.current_version
     if item_version is not None and item_version != version.version:
@@ -239,7 +243,7 @@ def case_submit(*, actor: Staff | None, item_code: str, applicant: Applicant, ma
             visits=1 if channel in (Case.Channel.WINDOW, Case.Channel.PROXY) else 0,
             applicant_account=applicant_account, bundle_application=bundle_application,
         )
-        unit = CaseUnit.start(case, newest_calendar_change=newest_change(newest))
+        unit = CaseUnit.start(case, newest_calendar_change=newest)
         routed: dict[str, Any] = {}
         if point is not None:
             case.received_region = point.region
@@ -680,10 +684,17 @@ def _stage_department(case: Case, stage: Stage) -> Department:
     """The department a stage belongs to: named by code in the case's region (joint items name
     co-handling departments), else the case's own department."""
     if stage.department_code and stage.department_code != case.department.code:
-        found = Department.objects.filter(region=case.region, code=stage.department_code).first()
-        if found is not None:
-            return found
+        # Compiled once: every acceptance of a joint item asks (the ORM would build the query anew).
+        found = store.fetch("cases.stage_department", _department_by_code, str(stage.department_code),
+                            int(case.region_id))
+        if found:
+            return found[0]
     return case.department
+
+
+def _department_by_code(code: str, region_id: int) -> QuerySet[Department]:
+    # The parameters in the order of the SQL (the ORM sorts a filter's keywords).
+    return Department.objects.filter(code=code, region_id=region_id).order_by("pk")[:1]
 
 
 def _tasks(case: Case) -> list[CaseTask]:
@@ -703,13 +714,15 @@ def _open_ready_tasks(case: Case, *, completed: set[int], at: datetime) -> None:
     tasks = _tasks(case)
     existing = {t.stage_order for t in tasks}
     today = local_date(at)
+    opened = []
     for stage in _review_stages(case):
         if stage.order in completed or stage.order in existing or not _stage_ready(case, stage, completed):
             continue
         due = calendar.add_workdays(today, stage.budget_workdays) if stage.budget_workdays else today
-        task = CaseTask(case=case, stage_order=stage.order, stage_name=stage.name,
-                        department=_stage_department(case, stage), role=stage.role,
-                        budget_workdays=stage.budget_workdays, opened_at=at, due_on=due)
+        opened.append(CaseTask(case=case, stage_order=stage.order, stage_name=stage.name,
+                               department=_stage_department(case, stage), role=stage.role,
+                               budget_workdays=stage.budget_workdays, opened_at=at, due_on=due))
+    for task in opened:  # after the departments' reads, so the inserts wait together
         store.add(task)
         tasks.append(task)
     case.current_stage = _first_open_stage(case, completed=completed)

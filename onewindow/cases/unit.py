@@ -16,6 +16,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from datetime import date, datetime
 from functools import partial
+from operator import attrgetter
 from typing import Any
 
 from django.db import IntegrityError, connection
@@ -61,6 +62,10 @@ def _history(case_pk: int) -> QuerySet[CaseEvent]:
     return CaseEvent.objects.filter(case_id=case_pk).order_by("seq")
 
 
+_by_seq = attrgetter("seq")
+_by_stage = attrgetter("stage_order")
+
+
 class CaseUnit:
     """One action on one case, from the lock (or the new row) to the commit."""
 
@@ -84,16 +89,19 @@ class CaseUnit:
         when the case changed in between.
         """
         # The row lock first (with the newest calendar change and the grant), then, as of the lock,
-        # its history and its tasks: one round trip.
+        # its history and its tasks (one statement where the store can: sorted here): one round trip.
         lock: tuple[str, Callable[..., Any], list[Any]] = ("cases.locked", _locked, [int(case_id)])
         if actor is not None and perm is not None and day is not None and perm in ACTION_POWER:
             # Exists() selects the constant 1 as a parameter, then come the grant's and the case id.
             lock = ("cases.locked_granted", partial(_locked_granted, actor, perm, day), [
                 1, actor.pk, str(ACTION_POWER[perm]), *[connection.ops.adapt_datefield_value(day)] * 2, int(case_id)])
         found, events, tasks = store.fetch_together(lock, ("cases.history", _history, [int(case_id)]),
-                                                    ("cases.tasks", tasks_query, [int(case_id)]))
+                                                    ("cases.tasks", tasks_query, [int(case_id)]),
+                                                    one_statement_from=1)
         if not found:
             raise NotFound("办件不存在", code="case.not_found", field="case")
+        events.sort(key=_by_seq)  # seq and stage order are unique in a case: the queries' own order
+        tasks.sort(key=_by_stage)
         case = found[0]
         case.item_version = version_parts(case.item_version_id).version  # immutable: kept in process
         if expected_version is not None and case.row_version != expected_version:

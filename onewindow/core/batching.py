@@ -36,7 +36,58 @@ _local = threading.local()
 class _Queued:
     sql: str
     params: Sequence[Any]
-    then: Callable[[CursorWrapper], None] | None  # called with the statement's cursor once it ran
+    then: Callable[[Any], None] | None  # called with the statement's cursor (or a _OneValue) once it ran
+    # The one table the write touches, when it reads no other and returns at most one value
+    # (what ``then`` reads with ``fetchone``): such writes may share one statement (:func:`_combined`).
+    table: str | None = None
+    appends: bool = False  # a plain INSERT of a new row: it cannot touch another write's row
+
+
+class _OneValue:
+    """What ``then`` reads of a write that shared a statement: its one RETURNING value, a key,
+    NULL when the write returned no row (an insert that found its unique value taken)."""
+
+    lastrowid = None
+
+    def __init__(self, value: Any) -> None:
+        self._row = (value,) if value is not None else None
+        self.rowcount = 0 if value is None else 1
+
+    def fetchone(self) -> tuple[Any] | None:
+        return self._row
+
+
+def _groups(queued: list[_Queued]) -> list[list[_Queued]]:
+    """The queue in runs that may share one statement: consecutive writes that each name their
+    one table, a table twice in a run only for plain inserts (two writes of one table in one
+    statement would not see each other's rows: an update could miss the row another wrote)."""
+    groups: list[list[_Queued]] = []
+    tables: dict[str, bool] = {}  # table: every write of it in the run appends
+    for item in queued:
+        table = item.table
+        joins = (groups and table is not None and groups[-1][-1].table is not None
+                 and (table not in tables or (tables[table] and item.appends)))
+        if joins:
+            groups[-1].append(item)
+            tables[table] = tables.get(table, True) and item.appends
+        else:
+            groups.append([item])
+            tables = {table: item.appends} if table is not None else {}
+    return groups
+
+
+def _combined(group: list[_Queued]) -> tuple[str, list[Any]]:
+    """Several writes as one PostgreSQL statement: each a data-modifying ``WITH`` query, the main
+    query selecting what those with a ``then`` return. They run on one snapshot, in no promised
+    order: fine for writes that each touch a table of their own and read no other (foreign keys
+    are checked at commit, Django makes them deferrable)."""
+    parts, returned, params = [], [], []
+    for i, item in enumerate(group):
+        parts.append(f"w{i} AS ({item.sql})")
+        params += item.params
+        if item.then is not None:
+            returned.append(f"(SELECT * FROM w{i})")
+    return f"WITH {', '.join(parts)} SELECT {', '.join(returned) or '1'}", params
 
 
 @dataclass
@@ -102,8 +153,29 @@ class _Batch:
 
     def _send_queue(self) -> None:
         queued, self.queued = self.queued, []
+        if not queued:
+            return
         self.sending_queue = True
         try:
+            if not self.pipelined:
+                # One statement after the other (on PostgreSQL, a run of writes of tables of their
+                # own as one statement): one cursor for them all, each one's result read (``then``)
+                # before the next runs.
+                groups = _groups(queued) if self.connection.vendor == "postgresql" else [[q] for q in queued]
+                with self.connection.cursor() as cursor:
+                    for group in groups:
+                        if len(group) == 1:
+                            item = group[0]
+                            cursor.execute(item.sql, item.params)
+                            if item.then is not None:
+                                item.then(cursor)
+                            continue
+                        cursor.execute(*_combined(group))
+                        values = iter(cursor.fetchone())
+                        for item in group:
+                            if item.then is not None:
+                                item.then(_OneValue(next(values)))
+                return
             for item in queued:
                 cursor = self.connection.cursor()
                 cursor.execute(item.sql, item.params)
@@ -202,15 +274,18 @@ def atomic(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
             yield
 
 
-def defer(sql: str, params: Sequence[Any], *, then: Callable[[CursorWrapper], None] | None = None,
-          using: str = DEFAULT_DB_ALIAS) -> bool:
+def defer(sql: str, params: Sequence[Any], *, then: Callable[[Any], None] | None = None,
+          table: str | None = None, appends: bool = False, using: str = DEFAULT_DB_ALIAS) -> bool:
     """Queue one write inside :func:`deferred_writes`; ``then(cursor)`` runs once it ran (to read
     a ``RETURNING`` value). Returns False, queueing nothing, outside such a block: the caller
-    executes the statement itself."""
+    executes the statement itself. ``table``: the write touches that table only, reads no other,
+    and returns at most one value (a key: one row of one column, or no row): it may then share a
+    statement with other such writes of other tables, or, ``appends`` (a plain INSERT of a new
+    row), with other plain inserts of its own table."""
     batch = _current(using)
     if batch is None:
         return False
-    batch.queued.append(_Queued(sql, params, then))
+    batch.queued.append(_Queued(sql, params, then, table, appends))
     return True
 
 

@@ -57,6 +57,7 @@ class _Select:
     populators: list[Any]
     converters: dict[int, tuple[list[Callable[..., Any]], Any]]
     annotations: dict[str, int]
+    width: int  # the columns the statement selects
 
 
 def _compile_select(queryset: models.QuerySet[Any], params: Sequence[Any], using: str) -> _Select:
@@ -75,6 +76,7 @@ def _compile_select(queryset: models.QuerySet[Any], params: Sequence[Any], using
         end=end, populators=get_related_populators(info, select, using),
         converters=compiler.get_converters([s[0] for s in select[:compiler.col_count]]),
         annotations=dict(compiler.annotation_col_map or {}),
+        width=compiler.col_count,
     )
 
 
@@ -130,15 +132,51 @@ def fetch(name: str, build: Callable[..., models.QuerySet[M]], *params: Any,
 
 
 def fetch_together(*queries: tuple[str, Callable[..., models.QuerySet[Any]], Sequence[Any]],
-                   using: str = DEFAULT_DB_ALIAS) -> list[list[Any]]:
+                   using: str = DEFAULT_DB_ALIAS, one_statement_from: int | None = None) -> list[list[Any]]:
     """Several :func:`fetch` calls, ``(name, build, params)`` each, sent in one round trip (with
-    any writes still queued by :mod:`onewindow.core.batching`); their results, in order."""
+    any writes still queued by :mod:`onewindow.core.batching`); their results, in order.
+
+    ``one_statement_from=k``: on PostgreSQL the queries from the k-th on are one statement
+    (:func:`_union`), so they read one snapshot and cost the server and the driver one statement;
+    the rows of each of those come in no promised order (the caller sorts them)."""
     if any(value is None for _, _, params in queries for value in params):
         raise ValueError(f"None among the parameters of {[name for name, _, _ in queries]}: the query's shape would change")
     plans = [_plan(name, build, params, using) for name, build, params in queries]
-    rows = batching.rows_together([(plan.sql, params) for plan, (_, _, params) in zip(plans, queries, strict=True)],
-                                  using)
+    statements = [(plan.sql, params) for plan, (_, _, params) in zip(plans, queries, strict=True)]
+    k = one_statement_from
+    if k is None or len(queries) - k < 2 or connections[using].vendor != "postgresql":
+        rows = batching.rows_together(statements, using)
+    else:
+        *rows, union_rows = batching.rows_together([*statements[:k], _union(plans[k:], statements[k:])], using)
+        rows += _split(plans[k:], union_rows)
     return [_instances(plan, found, using) for plan, found in zip(plans, rows, strict=True)]
+
+
+def _union(plans: list[_Select], statements: list[tuple[str, Sequence[Any]]]) -> tuple[str, list[Any]]:
+    """One statement for several: ``UNION ALL`` of each query as a subquery, its columns in a span
+    of their own (NULL in the others' spans), after a first column saying whose row it is."""
+    total = sum(plan.width for plan in plans)
+    parts, params, before = [], [], 0
+    for i, (plan, (sql, own)) in enumerate(zip(plans, statements, strict=True)):
+        nulls_before, nulls_after = ["NULL"] * before, ["NULL"] * (total - before - plan.width)
+        columns = ", ".join([str(i), *nulls_before, f"q{i}.*", *nulls_after])
+        parts.append(f"SELECT {columns} FROM ({sql}) AS q{i}")
+        params += own
+        before += plan.width
+    return " UNION ALL ".join(parts), params
+
+
+def _split(plans: list[_Select], rows: list[Any]) -> list[list[Any]]:
+    """The rows of :func:`_union`, each query's own columns, per query."""
+    spans, before = [], 1
+    for plan in plans:
+        spans.append((before, before + plan.width))
+        before += plan.width
+    out: list[list[Any]] = [[] for _ in plans]
+    for row in rows:
+        start, end = spans[row[0]]
+        out[row[0]].append(row[start:end])
+    return out
 
 
 @dataclass(frozen=True)
@@ -203,7 +241,10 @@ def insert(obj: models.Model, *, unless_taken: str | None = None, defer: bool = 
         obj._state.adding = False
         obj._state.db = using
 
-    if defer and batching.defer(plan.sql, values, then=stored, using=using):
+    # Shares a statement only when it returns its key (a model without an auto key returns nothing).
+    if defer and batching.defer(plan.sql, values, then=stored, using=using,
+                                table=model._meta.db_table if plan.returning else None,
+                                appends=unless_taken is None):
         return True  # not known yet with ``unless_taken``: ``obj.pk`` tells once the queue went out
     with connection.cursor() as cursor:
         cursor.execute(plan.sql, values)
@@ -236,7 +277,7 @@ def update(obj: models.Model, fields: Sequence[str], *, defer: bool = False, usi
             raise ValueError(f"{model.__name__} is not stored: nothing to update")
     values = [f.get_db_prep_save(f.pre_save(obj, False), connection=connection) for f in plan.fields]
     values.append(obj._meta.pk.get_db_prep_value(obj.pk, connection))
-    if defer and batching.defer(plan.sql, values, using=using):
+    if defer and batching.defer(plan.sql, values, using=using, table=model._meta.db_table):
         return 1
     with connection.cursor() as cursor:
         cursor.execute(plan.sql, values)
@@ -258,7 +299,7 @@ def increment(model: type[models.Model], pk: Any, field: str, *, by: int = 1, de
         sql = cache[key] = (f"UPDATE {quote(meta.db_table)} SET {column} = {column} + %s "
                             f"WHERE {quote(meta.pk.column)} = %s")
     params = [by, model._meta.pk.get_db_prep_value(pk, connection)]
-    if defer and batching.defer(sql, params, using=using):
+    if defer and batching.defer(sql, params, using=using, table=model._meta.db_table):
         return
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

@@ -88,11 +88,14 @@ def increment(model: type[models.Model], pk: Any, field: str, *, by: int = 1, us
         model._default_manager.using(using).filter(pk=pk).update(**{field: F(field) + by})
 
 
-def fetch_together(*queries: Query, using: str = DEFAULT_DB_ALIAS) -> list[list[Any]]:
+def fetch_together(*queries: Query, using: str = DEFAULT_DB_ALIAS, one_statement_from: int | None = None,
+                   ) -> list[list[Any]]:
     """The model instances of each ``(name, build, params)`` query, sent together in one round
-    trip on the fast path (``build(*params)`` must keep the query's shape for every value)."""
+    trip on the fast path (``build(*params)`` must keep the query's shape for every value).
+    ``one_statement_from=k``: the queries from the k-th on may be sent as one statement, and
+    then their rows come in no promised order (see :func:`onewindow.core.compiled.fetch_together`)."""
     if fast():
-        return compiled.fetch_together(*queries, using=using)
+        return compiled.fetch_together(*queries, using=using, one_statement_from=one_statement_from)
     return [list(build(*params).using(using)) for _, build, params in queries]
 
 
@@ -101,10 +104,11 @@ def fetch(name: str, build: Callable[..., models.QuerySet[M]], *params: Any, usi
     return fetch_together((name, build, params), using=using)[0]
 
 
-def write_sql(sql: str, params: Sequence[Any], *, using: str = DEFAULT_DB_ALIAS) -> None:
+def write_sql(sql: str, params: Sequence[Any], *, table: str | None = None, using: str = DEFAULT_DB_ALIAS) -> None:
     """A raw write nothing reads back (an upsert of rows the action owns): queued inside
-    :func:`atomic` on the fast path, run now otherwise."""
-    if fast() and batching.defer(sql, params, using=using):
+    :func:`atomic` on the fast path, run now otherwise. ``table``: the one table it writes, when it
+    reads no other (it may then share a statement: :func:`onewindow.core.batching.defer`)."""
+    if fast() and batching.defer(sql, params, table=table, using=using):
         return
     with connections[using].cursor() as cursor:
         cursor.execute(sql, params)

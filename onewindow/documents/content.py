@@ -19,12 +19,12 @@ from onewindow.cases.events import EventKind
 from onewindow.cases.history import events_of
 from onewindow.cases.models import Case, CaseEvent
 from onewindow.cases.rules import ID_TYPE_LABELS, MaterialState
+from onewindow.cases.timing import calendar_of
 from onewindow.catalog.rules import RESULT_TYPE_LABELS, SPECIAL_PROCEDURE_LABELS, outcome_words
 from onewindow.core.identity import mask_id
 from onewindow.core.public import public_base_url, public_url
 from onewindow.core.timesource import local_date
 from onewindow.workdays.provisional import is_provisional_day
-from onewindow.workdays.selectors import snapshot_for
 
 TITLES = {
     "intake_receipt": "收件回执",
@@ -317,7 +317,8 @@ def build(kind: str, *, case: Case, event: CaseEvent, number: str) -> dict[str, 
     fall in a year whose holidays are not published yet (``provisional_dates``: the notice marks
     them 暂定)."""
     content = {**common(case, event, kind=kind, number=number), **BUILDERS[kind](case, event)}
-    published = snapshot_for(case.region.code).published_years
+    # The calendar the transition holds (read once, after the row lock), not a lookup of its own.
+    published = calendar_of(case).published_years
     content["provisional_dates"] = sorted(
         value for key, value in content.items()
         if key.endswith("_due") and isinstance(value, str) and is_provisional_day(date.fromisoformat(value), published))

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import connection
+
 from onewindow.catalog.models import FeeItem
 from onewindow.lifecycle.registry import Guard, register_guard
 
@@ -27,13 +29,29 @@ from .rules import BillState, Blocks
 _ACTION_OF = {Blocks.CERTIFICATE: "issue_certificate", Blocks.DELIVERY: "deliver"}
 
 
+def _settings_and_bills(item_id: int, case_id: int) -> tuple[str | None, set[str]]:
+    """The item's fee settings' ``blocks`` (None without settings) and the states of the case's
+    bills, in one statement: every certificate and delivery asks."""
+    quote = connection.ops.quote_name
+    settings, bill = ItemFeeSettings._meta, Bill._meta
+    col = {name: quote(m.get_field(name).column) for m, name in
+           ((settings, "blocks"), (settings, "item"), (bill, "state"), (bill, "case"))}
+    sql = (f"SELECT s.blocks, b.{col['state']} FROM (SELECT 1 AS one) AS o "
+           f"LEFT JOIN (SELECT {col['blocks']} AS blocks FROM {quote(settings.db_table)} WHERE {col['item']} = %s "
+           f"ORDER BY {quote(settings.pk.column)} LIMIT 1) AS s ON 1 = 1 "
+           f"LEFT JOIN {quote(bill.db_table)} AS b ON b.{col['case']} = %s")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [item_id, case_id])
+        rows = cursor.fetchall()
+    return rows[0][0], {state for _, state in rows if state is not None}
+
+
 def unpaid_refusal(case: Any, action: str) -> tuple[str, str] | None:
     """``(code, reason)`` when an unpaid fee blocks ``action`` on ``case``, else None."""
-    settings = ItemFeeSettings.objects.filter(item_id=case.item_id).values_list("blocks", flat=True).first()
+    settings, states = _settings_and_bills(case.item_id, case.pk)
     blocks = Blocks(settings) if settings is not None else Blocks.CERTIFICATE
     if _ACTION_OF.get(blocks) != action:
         return None
-    states = set(Bill.objects.filter(case_id=case.pk).values_list("state", flat=True))
     if states & {BillState.DRAFT.value, BillState.ISSUED.value}:
         return ("fees.unpaid", "本办件尚有未缴清的费用，缴费后方可" + ("制证" if action == "issue_certificate" else "送达"))
     if settings is not None and not states & {BillState.PAID.value, BillState.REFUNDED.value} \

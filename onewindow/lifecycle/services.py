@@ -54,7 +54,7 @@ def deadlines_write(*, subject_type: str, subject_id: int, region_id: int, specs
                    ops.adapt_datefield_value(s.due_on), s.statutory, ops.adapt_datefield_value(s.yellow_from),
                    ops.adapt_datefield_value(s.lapses_after), s.provisional, s.state.value, s.closed_reason[:100],
                    s.explanation, s.title[:100], changed_at]
-    store.write_sql(_upsert_sql(len(specs)), params, using=using)
+    store.write_sql(_upsert_sql(len(specs)), params, table=Deadline._meta.db_table, using=using)
     return len(specs)
 
 

@@ -182,6 +182,8 @@ def test_a_transition_reads_the_history_the_calendar_and_the_tasks_once_and_leav
         assert reads(sql, "catalog_stage") == 0  # the published version's stages are kept per process
         assert callbacks == []
         # the row update writes what changed, not every column
-        update = next(q for q in sql if q.startswith('UPDATE "cases_case"'))
+        # (on PostgreSQL the update may share a statement with the other writes: core/batching.py)
+        mark = 'UPDATE "cases_case" SET'
+        update = next(q[q.index(mark):].split(" WHERE ")[0] for q in sql if mark in q)
         assert '"applicant_name"' not in update
         assert '"row_version"' in update
