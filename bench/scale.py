@@ -5,7 +5,9 @@
 
 1. Two databases are filled by the same generator: the *small* one with ``M`` cases (default
    100 000) and the *big* one with ``N`` (default 10 000 000), for one province of 10 cities × 10
-   counties, each county with 10 departments (one service item each), a window, a reviewer per
+   counties (the big database's cases fill every county; the small one's fill as few counties as
+   keep each county as full as the big one's — one county of 100 000 cases by default — since the
+   target is that cost grows with the county, not with the province), each county with 10 departments (one service item each), a window, a reviewer per
    department and a county clerk. 90 % of the cases concluded in 2025 (accepted, reviewed,
    decided, concluded: four events, one done review task, closed deadlines), 10 % are open in
    review (two events, one open task, open promised and statutory deadlines). The rows are
@@ -428,8 +430,26 @@ def _measure(org: dict[str, Any], n: int, repeat: int, seed: int) -> dict[str, A
     return out
 
 
-def worker(n: int, repeat: int, seed: int, out_path: str, *, reuse: bool = False) -> int:
-    """One database: load ``n`` cases, back-fill the statistics rows, measure; JSON to ``out_path``."""
+def _populated(org: dict[str, Any], counties: int) -> dict[str, Any]:
+    """The organization restricted to its first ``counties`` counties: where the cases go, and
+    whose staff, departments and counties the reads pick (each county has 10 departments, 10
+    reviewers and a clerk, listed in county order)."""
+    per = DEPARTMENTS
+    return {**org, "counties": org["counties"][:counties], "slots": org["slots"][:counties * per],
+            "reviewers": org["reviewers"][:counties * per], "clerks": org["clerks"][:counties]}
+
+
+def counties_for(cases: int, big: int) -> int:
+    """How many counties the small database's cases fill: as many as keep a county the size of
+    the big database's (cost grows with the county, not with the province: the small database
+    is the same counties, fewer of them), at least one."""
+    return max(1, min(CITIES * COUNTIES, round(CITIES * COUNTIES * cases / big)))
+
+
+def worker(n: int, repeat: int, seed: int, out_path: str, *, reuse: bool = False,
+           counties: int = CITIES * COUNTIES) -> int:
+    """One database: load ``n`` cases into its first ``counties`` counties, back-fill the statistics
+    rows, measure; JSON to ``out_path``."""
     from django.db import connection, transaction
 
     from onewindow.cases.models import Case, CaseEvent, CaseTask
@@ -437,10 +457,10 @@ def worker(n: int, repeat: int, seed: int, out_path: str, *, reuse: bool = False
     from onewindow.supervision import rollup
     from onewindow.supervision.case_checks import facts_backfill
 
-    org = _organization()
+    org = _populated(_organization(), counties)
     if reuse and Case.objects.count() == n:
         # The same database, already loaded (by an earlier run, then migrated): measure only.
-        result = {"cases": n, "reused": True}
+        result = {"cases": n, "counties": counties, "reused": True}
         result |= _measure(org, n, repeat, seed)
         Path(out_path).write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
         return 0
@@ -466,7 +486,7 @@ def worker(n: int, repeat: int, seed: int, out_path: str, *, reuse: bool = False
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_database_size(current_database())")
         size = cursor.fetchone()[0]
-    result = {"cases": Case.objects.count(), "events": CaseEvent.objects.count(), "tasks": CaseTask.objects.count(),
+    result = {"cases": Case.objects.count(), "counties": counties, "events": CaseEvent.objects.count(), "tasks": CaseTask.objects.count(),
               "deadlines": Deadline.objects.count(), "facts": facts, "database_mb": round(size / 2**20),
               "load_seconds": round(load_s, 1), "load_steps_seconds": {k: round(v, 1) for k, v in steps.items()},
               "facts_seconds": round(facts_s, 1), "rollup_rows": rollup_rows, "rollup_seconds": round(rollup_s, 1),
@@ -476,11 +496,12 @@ def worker(n: int, repeat: int, seed: int, out_path: str, *, reuse: bool = False
     return 0
 
 
-def _run_worker(url: str, n: int, repeat: int, var_dir: str, reuse: bool) -> dict[str, Any]:
+def _run_worker(url: str, n: int, repeat: int, var_dir: str, reuse: bool, counties: int) -> dict[str, Any]:
     out = Path(var_dir) / f"{pg.parse(url).name}.json"
     env = dict(os.environ, DATABASE_URL=url)
     subprocess.run([sys.executable, __file__, "--worker", "--cases", str(n), "--repeat", str(repeat),
-                    "--out", str(out), "--var-dir", var_dir, *(["--reuse"] if reuse else [])],
+                    "--counties", str(counties), "--out", str(out), "--var-dir", var_dir,
+                    *(["--reuse"] if reuse else [])],
                    env=env, check=True)
     return json.loads(out.read_text(encoding="utf-8"))
 
@@ -496,6 +517,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="measure again without loading when a database already holds its cases")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
+    parser.add_argument("--counties", type=int, default=CITIES * COUNTIES, help=argparse.SUPPRESS)
     parser.add_argument("--var-dir", help="the VAR_DIR (keys) of an earlier run, with --reuse")
     args = parser.parse_args(argv)
     repeat = args.repeat or (5 if args.smoke else REPEAT)
@@ -504,7 +526,7 @@ def main(argv: list[str] | None = None) -> int:
         if not pg.parse(url).name.endswith(SUFFIX):  # never empty a database that is not ours
             raise SystemExit(f"refusing: the database's name must end in {SUFFIX}")
         _setup_django(url, args.var_dir)
-        return worker(args.cases, repeat, 14, args.out, reuse=args.reuse)
+        return worker(args.cases, repeat, 14, args.out, reuse=args.reuse, counties=args.counties)
     big = args.cases or (20_000 if args.smoke else 10_000_000)
     small = args.small or (2_000 if args.smoke else 100_000)
     url = os.environ.get("DATABASE_URL") or DEFAULT_URL
@@ -519,7 +541,8 @@ def main(argv: list[str] | None = None) -> int:
     # With --reuse, pass the earlier run's --var-dir: its development keys decrypt the loaded rows.
     var_dir = args.var_dir or tempfile.mkdtemp(prefix="onewindow-scale-bench-")
     print(f"ONEWINDOW_VAR_DIR={var_dir}", flush=True)
-    figures = {size: _run_worker(urls[size], n, repeat, var_dir, args.reuse)
+    # The small database is the big one's counties, fewer of them, each as full as the big one's.
+    figures = {size: _run_worker(urls[size], n, repeat, var_dir, args.reuse, counties_for(n, big))
                for size, n in (("small", small), ("big", big))}
     comparison = {}
     for name in QUERIES:

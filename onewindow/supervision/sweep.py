@@ -11,8 +11,11 @@ by the database, and every new red warning is sent by SMS to whoever must act.
    past fires now; a closed deadline resolves its warnings);
 3. the *checks* the record types registered (:func:`onewindow.lifecycle.registry.register_check`):
    the cases' own rules on the cases touched since the last sweep;
-4. the *safety net* — live warnings whose deadline row was closed, or whose case left the state
-   the condition needs, are resolved;
+4. the *safety net* — live warnings whose case left the state the condition needs are resolved;
+   once a day (the day's first pass), so are live warnings whose deadline row ended: item 2
+   resolves those as their rows end, and the net only catches a row written around the kernel
+   (every pass it would join every live warning with the deadline rows, a province's hundred
+   thousand warnings each minute: bench/scale.py);
 5. the national calendar of next year, from 1 December.
 
 So a sweep's cost grows with the crossings and the activity since the last one, not with the
@@ -154,7 +157,7 @@ def sweep(*, now: datetime | None = None) -> SweepResult:
         if new_day:
             _calendar_findings(run)
         # Before firing: the net looks only at warnings of earlier sweeps.
-        run.result.resolved += _resolve_safety_net(run)
+        run.result.resolved += _resolve_safety_net(run, ended_deadlines=new_day)
         created = fire(run)
         run.result.fired = len(created)
         run.result.notified = notify_red(run, created)
@@ -305,17 +308,18 @@ def _resolve_calendar(run: SweepRun) -> int:
 _HOLDS_IN: dict[str, frozenset[str]] = {Code.SPECIAL_PROCEDURE_OVERRUN: r.HANDLING_STATUSES}
 
 
-def _resolve_safety_net(run: SweepRun) -> int:
-    """Live condition warnings whose cause is gone: a deadline row its owner closed (whatever the
-    record), or a case that left the state the condition needs. One pass over the live warnings
-    (however many open records there are)."""
+def _resolve_safety_net(run: SweepRun, *, ended_deadlines: bool) -> int:
+    """Live condition warnings whose cause is gone: a case that left the state the condition
+    needs, and with ``ended_deadlines`` a deadline row its owner closed or paused (whatever the
+    record): one pass over the live warnings of those rules, and over every live warning."""
     stale: dict[str, list[int]] = defaultdict(list)
-    # One join; the partial index of ended deadlines (``lifecycle_deadline_ended``) keeps the
-    # planner from scanning every running deadline for the few that ended.
-    ended = [DeadlineState.PAUSED, DeadlineState.CLOSED]
-    for wid, reason in (Warning.objects.filter(state__in=_LIVE, deadline__state__in=ended).order_by()
-                        .values_list("id", "deadline__closed_reason")):
-        stale[reason or "期限已结束"].append(wid)
+    if ended_deadlines:
+        # One join; the partial index of ended deadlines (``lifecycle_deadline_ended``) keeps the
+        # planner from scanning every running deadline for the few that ended.
+        ended = [DeadlineState.PAUSED, DeadlineState.CLOSED]
+        for wid, reason in (Warning.objects.filter(state__in=_LIVE, deadline__state__in=ended).order_by()
+                            .values_list("id", "deadline__closed_reason")):
+            stale[reason or "期限已结束"].append(wid)
     live = (Warning.objects.filter(state__in=_LIVE, rule__in=sorted(_HOLDS_IN)).order_by()
             .values_list("id", "rule", "case__status"))
     for wid, rule, status in live:

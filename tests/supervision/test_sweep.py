@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from onewindow.cases import services as cs
 from onewindow.cases.history import chain_event
@@ -462,3 +463,24 @@ def test_the_sweep_keeps_the_statistics_row_of_each_accepted_case(hall):
                                                                                 False, False)
     assert fact.workdays == snapshot_for(hall.county.code).workdays_between(date(2026, 9, 29), date(2026, 10, 20))
     assert fact.compression == 0.5
+
+
+def test_the_net_resolves_a_deadline_ended_around_the_kernel_at_the_next_days_first_pass(hall):
+    # given a live yellow warning on the promised deadline
+    case = accepted_case(hall)
+    sv.sweep(now=start_of(date(2026, 10, 16)))
+    [w] = live(Code.PROMISED_NEAR)
+    # when its deadline row is closed behind the kernel's back (a raw write: no change time moves),
+    # after the sweep has read every change written so far
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE lifecycle_deadline SET state = 'closed', closed_reason = '人工关闭' WHERE id = %s",
+                       [w.deadline_id])
+    SweepCursor.objects.update(last_deadline_change=timezone.now() + timedelta(days=1))
+    # then a later pass the same day does not look at every live warning (a province's each minute)
+    sv.sweep(now=start_of(date(2026, 10, 16)) + timedelta(hours=3))
+    assert live(Code.PROMISED_NEAR) == [w]
+    # and the next day's first pass, the net, resolves it with the row's reason
+    sv.sweep(now=start_of(date(2026, 10, 17)))
+    w.refresh_from_db()
+    assert (w.state, w.resolution) == ("resolved", "人工关闭")
+    assert w.case_id == case.pk
