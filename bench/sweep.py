@@ -204,8 +204,9 @@ def _concluded_rows(org: dict[str, Any], n: int, start: int):
         yield row
 
 
-def _copy_decided_events(pairs: list[tuple[int, date]]) -> None:
-    """One ``decided`` event per concluded case (the indicators read the decision day)."""
+def _copy_decided_events(rows: list[tuple[int, int, date]]) -> None:
+    """One ``decided`` event per concluded case (the indicators read the decision day), with its
+    case's region (``CaseEvent.region``, as ``history.chain_event`` writes it)."""
     from django.db import connection
 
     from onewindow.cases.models import CaseEvent
@@ -213,13 +214,13 @@ def _copy_decided_events(pairs: list[tuple[int, date]]) -> None:
     raw = connection.connection
     now = datetime.now(UTC)
     with raw.cursor() as cursor:
-        statement = (f"COPY {CaseEvent._meta.db_table} (case_id, seq, kind, at, actor_id, actor_label, payload, "
-                     "projection, prev_hash, hash, key_id, recorded_at) FROM STDIN")
+        statement = (f"COPY {CaseEvent._meta.db_table} (case_id, region_id, seq, kind, at, actor_id, actor_label, "
+                     "payload, projection, prev_hash, hash, key_id, recorded_at) FROM STDIN")
         with cursor.copy(statement) as copy:
-            for case_id, day in pairs:
+            for case_id, region_id, day in rows:
                 at = datetime.combine(day, datetime.min.time(), tzinfo=UTC) + timedelta(hours=2)
-                copy.write_row([case_id, 1, "decided", at, None, "系统", '{"outcome": "grant"}', "{}", "0" * 64,
-                                "0" * 64, "", now])
+                copy.write_row([case_id, region_id, 1, "decided", at, None, "系统", '{"outcome": "grant"}', "{}",
+                                "0" * 64, "0" * 64, "", now])
     raw.commit()
 
 
@@ -324,12 +325,13 @@ def run(open_cases: int, concluded: int, *, profile: bool = False) -> dict[str, 
     rows = list(_concluded_rows(org, concluded, open_cases))
     decided_days = [r.pop("decided_on") for r in rows]
     _copy_cases(rows)
-    ids = list(Case.objects.filter(status="concluded").order_by("id").values_list("id", flat=True))
-    _copy_decided_events(list(zip(ids, decided_days, strict=True)))
+    concluded_rows = list(Case.objects.filter(status="concluded").order_by("id").values_list("id", "region_id"))
+    _copy_decided_events([(case_id, region_id, day)
+                          for (case_id, region_id), day in zip(concluded_rows, decided_days, strict=True)])
     load_concluded_s = time.perf_counter() - began
     # The statistics rows the sweep writes as it sees cases conclude; here all at once.
     began = time.perf_counter()
-    facts = sv.facts_backfill(after_id=ids[0] - 1)
+    facts = sv.facts_backfill(after_id=concluded_rows[0][0] - 1)
     backfill_s = time.perf_counter() - began
     _analyze()
     first, last = date(2025, 1, 1), date(2025, 12, 31)
