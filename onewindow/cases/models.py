@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.core.personal_fields import BlindIndexField, EncryptedCharField
@@ -149,6 +150,12 @@ class Case(models.Model):
             models.Index(fields=["region", "status"]),
             models.Index(fields=["department", "status"]),
             models.Index(fields=["applicant_id_number_bidx", "item"]),
+            # The published results, newest first, of a department or of all (online.selectors):
+            # the first page is the index's first rows, however many cases the province holds.
+            models.Index(fields=["department", "-accepted_on", "-id"], name="cases_case_dept_accepted",
+                         condition=Q(accepted_on__isnull=False)),
+            models.Index(fields=["-accepted_on", "-id"], name="cases_case_accepted",
+                         condition=Q(accepted_on__isnull=False)),
         ]
 
     def __str__(self) -> str:

@@ -384,10 +384,10 @@ class CaseFact(models.Model):
 
 
 class FactRollup(models.Model):
-    """办件统计汇总: the statistics rows (:class:`CaseFact`) counted per region (a county), month
-    and what the indicators group them by — so a province's year is 100 counties × 12 months ×
-    the few distinct buckets of each, whatever the number of cases (docs/operations.md "A
-    province").
+    """办件统计汇总: the statistics rows (:class:`CaseFact`) counted per region, month and what the
+    indicators group them by. A region's rows count its whole subtree (a county's cases in the
+    county, its city and its province), so a province's year is 12 months × the few distinct
+    buckets, whatever the number of counties and cases (docs/operations.md "A province").
 
     A row with ``concluded`` false counts the cases accepted in the month (its bucket columns
     empty); with ``concluded`` true, the cases concluded in the month with exactly these bucket

@@ -1,11 +1,19 @@
 """The monthly roll-up of the statistics rows (:class:`~.models.FactRollup`): how it follows the
 rows it counts, and how it is rebuilt from them.
 
+A roll-up row of a region counts the statistics rows of its whole subtree: a county's rows are
+counted in the county's buckets, its city's and its province's. A region's months are then read
+from its own rows only — a province's year is 12 months × the buckets that occur, the same
+number of rows for ten counties as for a hundred (issue 14: cost grows with the county, not with
+the province). Below a region means what every other scope means (``region_prefix``: the codes
+that start with the region's significant digits).
+
 Every write of statistics rows (:func:`.case_checks.write_facts`) reads the rows it is about to
 replace, and moves their counts: each row leaves the buckets it counted in (its acceptance month;
-its conclusion month with its values) and enters those of its new values. The writers take one
-lock for this (PostgreSQL: a transaction-level advisory lock), so two of them never read the same
-"before". :func:`rebuild` computes the whole table again from the rows, in the database.
+its conclusion month with its values) and enters those of its new values, in its region and every
+region above it. The writers take one lock for this (PostgreSQL: a transaction-level advisory
+lock), so two of them never read the same "before". :func:`rebuild` computes the whole table again
+from the rows, in the database.
 
 Why months, not days: a county's day holds a handful of cases, most of them in a bucket of their
 own, so a daily roll-up is nearly as large as the rows themselves; a county's month fills the few
@@ -22,6 +30,9 @@ from datetime import date
 from typing import Any
 
 from django.db import connection, transaction
+
+from onewindow.organization.models import Region
+from onewindow.organization.rules import PREFIX_DIGITS, region_prefix
 
 from .models import CaseFact, FactRollup
 
@@ -62,10 +73,31 @@ def key_of(row: FactRollup) -> Key:
     return (row.region_id, row.month, row.concluded, *(getattr(row, c) for c in BUCKET))
 
 
+def enclosing(region_ids: Iterable[int]) -> dict[int, list[int]]:
+    """For each region, the regions whose subtree holds it: itself and those above it (two
+    indexed reads: the regions' codes, then the codes their ancestors can have)."""
+    codes = dict(Region.objects.filter(id__in=set(region_ids)).values_list("id", "code"))
+    candidates = {code[:k].ljust(12, "0") for code in codes.values() for k in PREFIX_DIGITS.values()}
+    above = list(Region.objects.filter(code__in=candidates).values_list("id", "code"))
+    return {rid: [aid for aid, acode in above if code.startswith(region_prefix(acode))]
+            for rid, code in codes.items()}
+
+
+def _to_subtrees(delta: Mapping[Key, int]) -> Counter[Key]:
+    """``delta`` of rows by their own region, counted in every region whose subtree holds it."""
+    up = enclosing(k[0] for k in delta)
+    out: Counter[Key] = Counter()
+    for key, d in delta.items():
+        for region_id in up.get(key[0], [key[0]]):
+            out[(region_id, *key[1:])] += d
+    return out
+
+
 def apply(delta: Mapping[Key, int]) -> None:
-    """Add ``delta`` to the roll-up's counts (a count that reaches 0 is deleted). The caller holds
+    """Add ``delta`` (keyed by each statistics row's own region) to the roll-up's counts of that
+    region and every region above it (a count that reaches 0 is deleted). The caller holds
     :func:`lock`, in the transaction that writes the statistics rows."""
-    delta = {k: d for k, d in delta.items() if d}
+    delta = {k: d for k, d in _to_subtrees({k: d for k, d in delta.items() if d}).items() if d}
     if not delta:
         return
     regions = {k[0] for k in delta}
@@ -95,10 +127,16 @@ def apply(delta: Mapping[Key, int]) -> None:
         FactRollup.objects.filter(pk__in=gone).delete()
 
 
+def _prefix_digits(column: str) -> str:
+    """SQL: ``region_prefix``'s length for the region code in ``column`` (both databases)."""
+    return (f"CASE WHEN substr({column}, 3) = '0000000000' THEN 2 WHEN substr({column}, 5) = '00000000' THEN 4 "
+            f"WHEN substr({column}, 7) = '000000' THEN 6 WHEN substr({column}, 10) = '000' THEN 9 ELSE 12 END")
+
+
 def rebuild() -> int:
     """The whole roll-up computed again from the statistics rows, in one statement of the
     database (after a bulk load, or to repair it); returns its rows."""
-    table, facts = FactRollup._meta.db_table, CaseFact._meta.db_table
+    table, facts, regions = FactRollup._meta.db_table, CaseFact._meta.db_table, Region._meta.db_table
 
     def month(column: str) -> str:
         if connection.vendor == "postgresql":
@@ -106,15 +144,30 @@ def rebuild() -> int:
         return f"date({column}, 'start of month')"
 
     bucket = ", ".join(BUCKET)
+    own = ", ".join(f"o.{c}" for c in BUCKET)
+    digits = " UNION ALL ".join(f"SELECT {k} AS k" for k in sorted(PREFIX_DIGITS.values()))
     with transaction.atomic(), connection.cursor() as cursor:
         lock()
         cursor.execute(f"DELETE FROM {table}")
+        # Each row's own region first (grouped: a few rows per county and month), then that
+        # count in every region above it: the region whose code is the row's region code cut
+        # to k digits and whose own significant digits are exactly k.
         cursor.execute(f"""
             INSERT INTO {table} (region_id, month, concluded, {bucket}, n)
-            SELECT region_id, {month('accepted_on')}, false, NULL, NULL, false, 0, NULL, NULL, count(*)
-            FROM {facts} GROUP BY region_id, {month('accepted_on')}
-            UNION ALL
-            SELECT region_id, {month('concluded_on')}, true, {bucket}, count(*)
-            FROM {facts} WHERE concluded_on IS NOT NULL GROUP BY region_id, {month('concluded_on')}, {bucket}
+            SELECT a.id, o.month, o.concluded, {own}, sum(o.n)
+            FROM (
+                SELECT region_id, {month('accepted_on')} AS month, false AS concluded, NULL AS on_time,
+                       NULL AS early, false AS is_instant, 0 AS visits, NULL AS workdays, NULL AS compression,
+                       count(*) AS n
+                FROM {facts} GROUP BY region_id, {month('accepted_on')}
+                UNION ALL
+                SELECT region_id, {month('concluded_on')}, true, {bucket}, count(*)
+                FROM {facts} WHERE concluded_on IS NOT NULL GROUP BY region_id, {month('concluded_on')}, {bucket}
+            ) o
+            JOIN {regions} r ON r.id = o.region_id
+            CROSS JOIN ({digits}) p
+            JOIN {regions} a ON a.code = substr(r.code, 1, p.k) || substr('000000000000', 1, 12 - p.k)
+            WHERE {_prefix_digits('a.code')} = p.k
+            GROUP BY a.id, o.month, o.concluded, {own}
         """)
     return FactRollup.objects.count()

@@ -367,7 +367,7 @@ def order_list(request: HttpRequest, staff: Staff) -> HttpResponse:
     found = sel.orders_for(staff, region_code=f.region_code or None, department_id=f.department_id,
                            state=f.state or None, since=since, until=until)
     if request.GET.get("format") == "xlsx":
-        return _xlsx("supervision-orders", [_order_sheet(list(found[:10000]))])
+        return _xlsx("supervision-orders", [_order_sheet(list(found.select_related("region", "issued_by")[:10000]))])
     supervisor = sel.can_supervise(staff)
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "supervision/orders.html", {

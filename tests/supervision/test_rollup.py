@@ -58,7 +58,7 @@ def _write(facts: list[dict[str, Any]]) -> None:
 
 def _regions(hall) -> list[Region]:
     return [Region.objects.get(code="990000000000"), Region.objects.get(code="990100000000"), hall.county,
-            hall.other_county]
+            hall.other_county, *Region.objects.filter(parent=hall.county)]
 
 
 def _assert_rollup_equals_rows(hall) -> None:
@@ -84,12 +84,21 @@ def _cases(hall, n: int) -> list[int]:
 
 def test_generated_rows_and_their_moves_count_the_same_in_the_rollup(hall):
     rng = random.Random(14)
-    regions = [hall.county.id, hall.other_county.id]
+    # a township's rows count in it, its county, city and province (nine significant digits)
+    township = Region.objects.create(code=hall.county.code[:6] + "101000", name="临溪镇", level=4, parent=hall.county)
+    regions = [hall.county.id, hall.other_county.id, township.id]
     ids = _cases(hall, 60)
     facts = [_random_fact(rng, i, regions, hall.dept.id) for i in ids]
     _write(facts[:40])
     _write(facts[40:])
-    assert FactRollup.objects.count() < CaseFact.objects.count() * 2
+    counties = FactRollup.objects.filter(region_id__in=regions)
+    assert counties.count() < CaseFact.objects.count() * 2
+    # every region above counts its whole subtree in rows of its own, no more than its counties'
+    province = Region.objects.get(code="990000000000")
+    for above in (province, Region.objects.get(code="990100000000")):
+        own = FactRollup.objects.filter(region=above)
+        assert 0 < own.count() <= counties.count()
+        assert sum(own.filter(concluded=False).values_list("n", flat=True)) == CaseFact.objects.count()
     _assert_rollup_equals_rows(hall)
     # rows change: concluded at last, moved to other buckets, months and regions, or written again as they are
     for f in rng.sample(facts, 30):
@@ -106,15 +115,19 @@ def test_the_sweep_and_the_backfill_keep_the_rollup(hall, watchers):
     cs.case_conclude_instant(case_id=instant.id, actor=hall.clerk, at=at(2026, 9, 28, 11))
     case = accepted_case(hall)
     assert sv.facts_backfill() == 2  # one concluded, one accepted
-    assert FactRollup.objects.filter(concluded=False).get().n == 2
-    assert FactRollup.objects.filter(concluded=True).get().n == 1
+    county = FactRollup.objects.filter(region=hall.county)
+    assert county.filter(concluded=False).get().n == 2
+    assert county.filter(concluded=True).get().n == 1
+    # … counted in its city and province too
+    assert set(FactRollup.objects.filter(concluded=True).values_list("region__code", "n")) == {
+        (hall.county.code, 1), ("990100000000", 1), ("990000000000", 1)}
     # the case concludes: the sweep completes its row and the roll-up follows it into a bucket
     case = review_all(hall, case, at(2026, 10, 8))
     cs.case_decide(case_id=case.id, actor=hall.chief, grant=True, at=at(2026, 10, 9))
     cs.case_issue_certificate(case_id=case.id, actor=hall.chief, at=at(2026, 10, 9, 11))
     cs.case_deliver(case_id=case.id, actor=hall.clerk, method="window", at=at(2026, 10, 12))
     sv.sweep(now=at(2026, 10, 12, 12))
-    assert sum(FactRollup.objects.filter(concluded=True).values_list("n", flat=True)) == 2
+    assert sum(FactRollup.objects.filter(region=hall.county, concluded=True).values_list("n", flat=True)) == 2
     _, county = sel.indicators_for(watchers.supervisor, "region", hall.county.code, date(2026, 9, 1),
                                    date(2026, 12, 31))
     assert (county["accepted"].value, county["concluded"].value, county["avg_workdays"].value) == (2, 2, 1.5)
@@ -127,5 +140,5 @@ def test_the_sweep_and_the_backfill_keep_the_rollup(hall, watchers):
     out = io.StringIO()
     call_command("supervision_backfill_facts", "--rebuild-rollup", stdout=out)
     assert "已写入 2 条" in out.getvalue()
-    assert sum(FactRollup.objects.filter(concluded=True).values_list("n", flat=True)) == 2
+    assert sum(FactRollup.objects.filter(region=hall.county, concluded=True).values_list("n", flat=True)) == 2
     _assert_rollup_equals_rows(hall)
