@@ -151,6 +151,10 @@ else:
     # per connection. Off behind a transaction-pooling PgBouncer, which cannot keep prepared statements.
     if _env_bool("DB_PREPARED_STATEMENTS", default=True):
         DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
+# How many prepared statements one connection keeps (psycopg's default, 100, is fewer than the
+# distinct statements of a hall's mix of pages and transitions: each one evicted is parsed and
+# planned again, a custom plan five times over, when it comes back). onewindow.core.dbsession.
+DB_PREPARED_MAX = int(os.environ.get("DB_PREPARED_MAX", "500"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -268,16 +268,22 @@ class CaseView:
     explanations: dict[str, dict[str, Any]]
     tasks: list[CaseTask]
     as_of: datetime
+    history: list[CaseEvent] = field(default_factory=list)  # every event, ``as_of`` or not
 
 
 def case_view(case: Case, *, as_of: datetime | None = None) -> CaseView:
     """The case's timeline up to ``as_of`` (default now) and its clock then."""
     as_of = as_of or current_time()
-    events = [e for e in case.events.select_related("actor").order_by("seq") if e.at <= as_of]
-    state = clock_of(case, as_of)
-    explanations = {name: x.as_dict() for name, x in explain_clock(state, calendar_of(case)).items()}
+    # One read of the history and one of the calendar serve the timeline, the clock and its
+    # explanations (the clock reads the whole history: it stops at ``as_of`` itself).
+    history = list(case.events.select_related("actor").order_by("seq"))
+    events = [e for e in history if e.at <= as_of]
+    calendar = calendar_of(case)
+    state = clock_of(case, as_of, events=history, calendar=calendar)
+    explanations = {name: x.as_dict() for name, x in explain_clock(state, calendar).items()}
     tasks = list(case.tasks.select_related("department", "assignee").order_by("stage_order"))
-    return CaseView(case=case, events=events, clock=state, explanations=explanations, tasks=tasks, as_of=as_of)
+    return CaseView(case=case, events=events, clock=state, explanations=explanations, tasks=tasks, as_of=as_of,
+                    history=history)
 
 
 @dataclass(frozen=True)
@@ -307,11 +313,14 @@ def co_handler_rows(view: CaseView) -> list[CoHandlerRow]:
     return rows
 
 
-def materials_of(case: Case) -> list[dict[str, Any]]:
-    """The intake checklist as recorded at submission, updated by supplements."""
-    first = case.events.filter(kind=EventKind.SUBMITTED).order_by("seq").first()
+def materials_of(case: Case, history: list[CaseEvent] | None = None) -> list[dict[str, Any]]:
+    """The intake checklist as recorded at submission, updated by supplements (``history``: the
+    case's events in order, when the caller holds them)."""
+    if history is None:
+        history = list(case.events.filter(kind__in=[EventKind.SUBMITTED, EventKind.SUPPLEMENTED]).order_by("seq"))
+    first = next((e for e in history if e.kind == EventKind.SUBMITTED), None)
     items = [dict(m) for m in (first.payload.get("materials", []) if first else [])]
-    supplied = {name for e in case.events.filter(kind=EventKind.SUPPLEMENTED) for name in e.payload.get("materials", [])}
+    supplied = {name for e in history if e.kind == EventKind.SUPPLEMENTED for name in e.payload.get("materials", [])}
     for m in items:
         if m["name"] in supplied:
             m["state"] = "received"

@@ -73,10 +73,13 @@ def plan_event(case: Case, kind: str, at: datetime, payload: dict) -> tuple[list
     return violations, clock([*history, new], limits, calendar, at)
 
 
-def clock_of(case: Case, as_of: datetime) -> ClockState:
-    """The case's clock as of a moment, from its stored history."""
-    return clock(clock_events(events_of(case)), limits_for(case.item_version, case.region.code, urgent=case.is_urgent),
-                 calendar_of(case), as_of)
+def clock_of(case: Case, as_of: datetime, *, events: list[CaseEvent] | None = None,
+             calendar: CalendarSnapshot | None = None) -> ClockState:
+    """The case's clock as of a moment, from its stored history (``events``: all of them, in
+    order, when the caller read them already; ``calendar``: :func:`calendar_of`, likewise)."""
+    return clock(clock_events(events_of(case) if events is None else events),
+                 limits_for(case.item_version, case.region.code, urgent=case.is_urgent),
+                 calendar_of(case) if calendar is None else calendar, as_of)
 
 
 def share_decimal(share: Fraction) -> Decimal:

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 
 
 class CoreConfig(AppConfig):
@@ -9,3 +10,6 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         # Imported for what they register: the key checks and the ``__any`` lookup.
         from . import checks, lookups  # noqa: F401
+        from .dbsession import on_connection_created
+
+        connection_created.connect(on_connection_created, dispatch_uid="onewindow.core.dbsession")

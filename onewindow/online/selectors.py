@@ -32,6 +32,7 @@ from onewindow.catalog.rules import (
     MaterialProvision,
     outcome_words,
 )
+from onewindow.catalog.selectors import version_parts
 from onewindow.core.errors import DomainError, NotFound
 from onewindow.core.identity import mask_id, mask_name
 from onewindow.core.timesource import SHANGHAI, local_date
@@ -337,7 +338,7 @@ def _steps(case: Case, events: list[CaseEvent], tasks: list[Any]) -> list[Step]:
                                   local_date(t.done_at) if done and t.done_at else None))
         else:
             # Not accepted yet: the stages the item's process will run.
-            for s in version.stages.order_by("order"):
+            for s in version_parts(version.pk).stages:  # a published version's stages never change
                 if s.role not in (Role.CLERK, Role.CHIEF_REPRESENTATIVE):
                     steps.append(Step(s.name, "pending"))
         decided = _first(events, EventKind.DECIDED)

@@ -25,7 +25,7 @@ from django.db.models import Exists, Q, QuerySet
 from onewindow.core.errors import PermissionDenied
 from onewindow.core.timesource import local_date
 
-from .models import Authorization
+from .models import Authorization, Posting
 from .rules import SUBTREE_ROLES, Power, Role, is_within, region_prefix
 
 if TYPE_CHECKING:
@@ -163,8 +163,14 @@ def reaches(staff: Staff) -> list[Reach]:
     cached = getattr(staff, "_reaches", None)
     if cached is not None:
         return cached
+    return remember_reaches(staff, staff.postings.select_related("region", "window")
+                            .prefetch_related("window__departments"))
+
+
+def remember_reaches(staff: Staff, postings: Iterable[Posting]) -> list[Reach]:
+    """:func:`reaches` from postings the caller read already (with their region, window and the
+    window's departments), kept on the instance like :func:`reaches` keeps its own."""
     result: list[Reach] = []
-    postings = staff.postings.select_related("region", "window").prefetch_related("window__departments")
     for posting in postings:
         role = Role(posting.role)
         if posting.department_id is not None:
@@ -196,6 +202,16 @@ def grant_exists(staff: Staff, action: Action, on: date, *, department: Any, ite
 def _grants(staff_id: int, power: str, day: object) -> QuerySet[Authorization]:
     return Authorization.objects.filter(Q(staff_id=staff_id), Q(power=power), Q(valid_from__lte=day),
                                         Q(valid_until__isnull=True) | Q(valid_until__gte=day))
+
+
+def powers_held(staff: Staff, *, department_id: int, item_id: int | None, on: date) -> frozenset[str]:
+    """Every power ``staff`` holds on ``on`` for ``department_id`` (and ``item_id``, or for every
+    item), in one read: what :func:`can` would ask one power at a time."""
+    grants = Authorization.objects.filter(Q(staff_id=staff.pk), Q(valid_from__lte=on),
+                                          Q(valid_until__isnull=True) | Q(valid_until__gte=on),
+                                          Q(department_id=department_id))
+    grants = grants.filter(Q(item__isnull=True) | Q(item_id=item_id)) if item_id is not None else grants
+    return frozenset(grants.values_list("power", flat=True))
 
 
 def _has_power(staff: Staff, power: Power, department_id: int | None, item: ServiceItem | None, on: date) -> bool:

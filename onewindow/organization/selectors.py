@@ -9,7 +9,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from onewindow.core.errors import DomainError
 
 from .models import Authorization, BackupPost, Department, Posting, Staff, Window
-from .permissions import region_q, staff_of
+from .permissions import region_q, remember_reaches, staff_of
 from .rules import InvalidRegionCode, region_prefix
 
 
@@ -27,9 +27,12 @@ def staff_profile(user: object) -> StaffProfile:
     staff = staff_of(user)
     if staff is None:
         return StaffProfile(None)
+    postings = list(staff.postings.select_related("region", "department", "window")
+                    .prefetch_related("window__departments").order_by("role"))
+    remember_reaches(staff, postings)  # the page's roles and links ask for them: no second read
     return StaffProfile(
         staff=staff,
-        postings=list(staff.postings.select_related("region", "department", "window").order_by("role")),
+        postings=postings,
         authorizations=list(staff.authorizations.select_related("department", "item__current_version")),
         backing=list(staff.backing.select_related("primary")),
         backups=list(staff.backups.select_related("backup")),

@@ -208,17 +208,20 @@ def dashboard(request: HttpRequest, staff: Staff) -> HttpResponse:
     open_orders = sel.orders_for(staff, region_code=f.region_code or None, department_id=f.department_id,
                                  state="open")
     lang = _lang()
+    choices = _choices(staff, f)
     unit = None
     indicator_set = None
     if f.department_id or f.region_code:
         kind, unit_id = ("department", f.department_id) if f.department_id else ("region", f.region_code)
         unit, indicator_set = sel.indicators_for(staff, kind, unit_id, f.since, f.until)
     else:
-        regions = sel.supervised_regions(staff)
+        regions = choices["regions"]
         if regions:
             unit, indicator_set = sel.indicators_for(staff, "region", regions[0].code, f.since, f.until)
+    # Most days a handful of orders are open: the first page's length is then their number.
+    orders = list(open_orders[:20])
     return render(request, "supervision/dashboard.html", {
-        **_choices(staff, f),
+        **choices,
         "counts": tables["counts"],
         "red_rows": sel.with_explanations(lists["red"].page, lang=lang), "red_list": lists["red"],
         "red_total": lists["red"].page.paginator.count,
@@ -226,11 +229,11 @@ def dashboard(request: HttpRequest, staff: Staff) -> HttpResponse:
         "yellow_total": lists["yellow"].page.paginator.count,
         "severe_total": sum(c.severe for c in tables["counts"]),
         "departments_warned": sum(1 for c in tables["counts"] if c.department_id and c.total),
-        "orders_total": open_orders.count(),
+        "orders_total": len(orders) if len(orders) < 20 else open_orders.count(),
         "trend": tables["trend"],
         "trend_svg": mark_safe(_trend_svg(tables["trend"])),  # built by charts.py, every text escaped
         "trend_line_svg": mark_safe(_trend_line(tables["trend"])),
-        "orders": list(open_orders[:20]),
+        "orders": orders,
         "unit": unit, "indicator_set": indicator_set,
         "can_order": sel.can_issue_orders(staff),
     })

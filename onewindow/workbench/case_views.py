@@ -35,6 +35,7 @@ from onewindow.cases.rules import ID_TYPE_LABELS, MaterialState, visit_overrun
 from onewindow.cases.states import STATUS_LABELS, TERMINAL, Status
 from onewindow.cases.timeline import event_details
 from onewindow.catalog.rules import DELIVERY_METHOD_LABELS
+from onewindow.catalog.selectors import version_parts
 from onewindow.core import filecrypt
 from onewindow.core.errors import DomainError, NotFound
 from onewindow.core.identity import mask_id, mask_name, mask_phone
@@ -235,13 +236,13 @@ def _timeline(events: list[CaseEvent], item_type: str) -> list[TimelineRow]:
             for e in events]
 
 
-def _material_rows(case: Case) -> tuple[list[dict[str, Any]], list[Any]]:
+def _material_rows(case: Case, history: list[CaseEvent]) -> tuple[list[dict[str, Any]], list[Any]]:
     scans = selectors.scans_of(case)
     labels = forms.material_state_labels()
     # A material the department obtains itself is never missing, whatever an older checklist said.
     obtained = {t.name: how_obtained(t.provision) for t in terms_of(case) if not t.from_applicant}
     rows = []
-    for m in case_selectors.materials_of(case):
+    for m in case_selectors.materials_of(case, history):
         state = m.get("state", "")
         rows.append({**m, "state_label": obtained.get(m["name"]) or labels.get(state, state),
                      "received": m["name"] in obtained or state == MaterialState.RECEIVED,
@@ -273,7 +274,7 @@ def _render_case(request: HttpRequest, staff: Staff, case: Case, *, status: int 
                                error=(error.field, error.message, error.code) if error is not None else None,
                                withheld=withheld)
     failed_form = next((f for f in action_list if f.key == failed), None)
-    materials, other_scans = _material_rows(case)
+    materials, other_scans = _material_rows(case, view.history)
     documents = list(case.documents.order_by("event_seq", "id"))
     version = case.item_version
     context = {
@@ -282,7 +283,7 @@ def _render_case(request: HttpRequest, staff: Staff, case: Case, *, status: int 
         "level": (level := str(live_level(case, local_date()))), "warning_label": _warning_label(level),
         "status_label": _(STATUS_LABELS[Status(case.status)]), "tasks": view.tasks,
         "co_handlers": case_selectors.co_handler_rows(view),
-        "signatures": selectors.first_signatures(case),
+        "signatures": selectors.first_signatures(case, view.history),
         "materials": materials, "other_scans": other_scans,
         # What the applicant uploaded and filled in online (one history, whatever the channel).
         "online_uploads": online_selectors.case_uploads(case) if case.channel == Case.Channel.ONLINE else [],
@@ -307,7 +308,7 @@ def _render_case(request: HttpRequest, staff: Staff, case: Case, *, status: int 
                           item=case.item) and Status(case.status) not in (Status.CONCLUDED, Status.REFUSED,
                                                                            Status.WITHDRAWN),
         "upload_error": upload_error, "max_upload_mb": _mb(),
-        "material_names": list(version.materials.order_by("order").values_list("name", flat=True)),
+        "material_names": [name for name, _required in version_parts(version.pk).materials],
     }
     return render(request, "workbench/case.html", context, status=status)
 

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from onewindow.cases import guards
 from onewindow.cases.events import EventKind
 from onewindow.cases.models import Case, CaseEvent, CaseTask
 from onewindow.cases.receiving import receivable_items
@@ -129,16 +130,14 @@ class Signature:
     at: datetime
 
 
-def first_signatures(case: Case) -> dict[int, Signature]:
-    """Stage order → its first signature, for stages signed once and not yet completed."""
-    events = list(CaseEvent.objects.filter(case=case, kind__in=[EventKind.STAGE_SIGNED, EventKind.STAGE_COMPLETED]).order_by("seq"))
-    completed = {e.payload.get("stage") for e in events if e.kind == EventKind.STAGE_COMPLETED}
-    signed: dict[int, Signature] = {}
-    for e in events:
-        stage = e.payload.get("stage")
-        if e.kind == EventKind.STAGE_SIGNED and stage not in completed and stage not in signed:
-            signed[stage] = Signature(stage=stage, staff_id=e.actor_id, name=e.actor_label, at=e.at)
-    return signed
+def first_signatures(case: Case, history: list[CaseEvent] | None = None) -> dict[int, Signature]:
+    """Stage order → its first signature, for stages signed once and not yet completed
+    (``history``: the case's events in order, when the caller holds them)."""
+    if history is None:
+        history = list(CaseEvent.objects.filter(case=case, kind__in=[EventKind.STAGE_SIGNED, EventKind.STAGE_COMPLETED])
+                       .order_by("seq"))
+    return {stage: Signature(stage=stage, staff_id=e.actor_id, name=e.actor_label, at=e.at)
+            for stage, e in guards.first_signatures(history).items()}
 
 
 # --- ledger filters --------------------------------------------------------------------------------

@@ -1,0 +1,33 @@
+"""Each PostgreSQL connection keeps as many prepared statements as the settings say."""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import override_settings
+
+from onewindow.core.dbsession import on_connection_created
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="psycopg's prepared statements: PostgreSQL only")
+def test_a_connection_keeps_the_configured_number_of_prepared_statements():
+    connection.ensure_connection()
+    assert connection.settings_dict["OPTIONS"].get("server_side_binding") is True
+    assert connection.connection.prepared_max == settings.DB_PREPARED_MAX > 100
+    with override_settings(DB_PREPARED_MAX=321):
+        on_connection_created(sender=type(connection), connection=connection)
+        assert connection.connection.prepared_max == 321
+    on_connection_created(sender=type(connection), connection=connection)
+    assert connection.connection.prepared_max == settings.DB_PREPARED_MAX
+
+
+def test_other_connections_are_left_alone():
+    class Other:
+        vendor = "sqlite"
+        settings_dict: dict = {"OPTIONS": {}}
+        connection = object()
+
+    on_connection_created(sender=None, connection=Other())  # nothing to set, nothing raised
