@@ -152,17 +152,17 @@ def _desk_sections(mine: QuerySet[Case], *, agent: bool, limit: int) -> dict[_De
     point are its ``to_refer`` (another read), not theirs to accept. An agent follows their
     filings wherever they are: every submitted one is "received"."""
     submitted = Q(status=Status.SUBMITTED)
-    whens = [] if agent else [When(submitted & Q(referral_state=ReferralState.IN_TRANSIT), then=Value(_Desk.REFERRALS))]
-    whens += [When(submitted, then=Value(_Desk.RECEIVED)),
-              When(status=Status.AWAITING_SUPPLEMENT, then=Value(_Desk.SUPPLEMENT)),
-              When(bundle_application__isnull=True, then=Value(_Desk.DELIVER))]
+    # An agent has no referrals section: nothing of theirs is one.
+    referral = Q(pk__in=[]) if agent else submitted & Q(referral_state=ReferralState.IN_TRANSIT)
+    whens = [When(referral, then=Value(_Desk.REFERRALS)), When(submitted, then=Value(_Desk.RECEIVED)),
+             When(status=Status.AWAITING_SUPPLEMENT, then=Value(_Desk.SUPPLEMENT)),
+             When(bundle_application__isnull=True, then=Value(_Desk.DELIVER))]
     section = Case_(*whens, default=Value(_Desk.BUNDLE_DELIVER), output_field=IntegerField())
     scope = Q(status__in=[Status.SUBMITTED, Status.AWAITING_SUPPLEMENT, Status.CERTIFICATE_ISSUED])
     if not agent:
         scope &= ~Q(status=Status.SUBMITTED, referral_state__in=_PENDING_REFERRAL)
     # Each section's order: referrals by their pickup day; the others urgent first (绿色通道),
     # then by the acceptance or certificate due day; then the oldest.
-    referral = Q(status=Status.SUBMITTED, referral_state=ReferralState.IN_TRANSIT) if not agent else Q(pk__in=[])
     urgent = Case_(When(referral, then=Value(False)), default=F("is_urgent"), output_field=BooleanField())
     due = Case_(When(referral, then=F("pickup_due")),
                 When(status__in=[Status.SUBMITTED, Status.AWAITING_SUPPLEMENT], then=F("acceptance_due")),
