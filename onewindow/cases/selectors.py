@@ -30,7 +30,7 @@ from onewindow.core.identity import mask_id, mask_name
 from onewindow.core.timesource import SHANGHAI, local_date
 from onewindow.core.timesource import now as current_time
 from onewindow.organization.models import Staff
-from onewindow.organization.permissions import Action, can, grant_exists, region_q, roles_of
+from onewindow.organization.permissions import Action, can, grant_exists, reaches, region_q, roles_of
 from onewindow.organization.rules import Role
 from onewindow.workdays.clock import ClockState
 from onewindow.workdays.explain import explain_clock
@@ -384,7 +384,13 @@ def daily_ledger(staff: Staff, day: date, *, window_id: int | None = None,
         # stage's), or was received in one (上报件). The first are the events of those regions'
         # day — a range of the (region, at) index, however large the province — the second the
         # day's events of the few cases received here for another region.
-        here = of_day.filter(region_q(staff, field="region"), case__in=cases)
+        here = of_day.filter(region_q(staff, field="region"))
+        if window_id is not None or department_id is not None or any(r.department_ids is not None
+                                                                      for r in reaches(staff)):
+            # Narrower than the regions (a filter, or a posting bound to departments): ask each
+            # event's case. Otherwise every case of those regions is one the staff member sees,
+            # and the events answer alone (no read of a case row per event).
+            here = here.filter(case__in=cases)
         received = of_day.filter(case__in=cases.filter(region_q(staff, field="received_region")))
         events = here.values_list("case_id", "seq", "kind").union(received.values_list("case_id", "seq", "kind"))
     done: dict[int, list[str]] = {}
