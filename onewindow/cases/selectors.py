@@ -364,10 +364,28 @@ def _day_bounds(day: date) -> tuple[datetime, datetime]:
     return start, datetime.combine(day, datetime.max.time(), tzinfo=SHANGHAI)
 
 
-def daily_ledger(staff: Staff, day: date, *, window_id: int | None = None,
-                 department_id: int | None = None) -> list[LedgerLine]:
-    """台帐: one line per case handled on ``day`` (any event that day) in the staff member's
-    reach, optionally for one window or department; masked applicant data."""
+@dataclass(frozen=True)
+class LedgerDay:
+    """A day's ledger before its case rows are read: what was done that day to each case of the
+    staff member's reach, the cases in the order they were first handled that day."""
+
+    done: dict[int, list[str]]  # case id → the labels of what was done, in order
+
+    def summary(self) -> list[tuple[str, int]]:
+        """How many of the day's cases had each kind of thing done, in the order first seen."""
+        counts: dict[str, int] = {}
+        for labels in self.done.values():
+            for label in labels:
+                counts[label] = counts.get(label, 0) + 1
+        return list(counts.items())
+
+
+def ledger_day(staff: Staff, day: date, *, window_id: int | None = None,
+               department_id: int | None = None) -> LedgerDay:
+    """台帐's index: the cases handled on ``day`` (any event that day) in the staff member's reach,
+    optionally for one window or department, read from the day's events alone — a page of lines
+    then reads its own case rows (:func:`ledger_lines`), so the page costs what the day holds, not
+    what the province does."""
     start, end = _day_bounds(day)
     cases = visible_cases(staff)
     if window_id is not None:
@@ -377,8 +395,9 @@ def daily_ledger(staff: Staff, day: date, *, window_id: int | None = None,
     of_day = (CaseEvent.objects.filter(at__gte=start, at__lte=end)
               .exclude(kind__in=[EventKind.TASK_CLAIMED, EventKind.TASK_RELEASED, EventKind.TASK_REASSIGNED])
               .order_by())
+    columns = ("at", "case_id", "seq", "kind")
     if files_as_agent(staff):  # their own filings, wherever they are decided: a short list
-        events = of_day.filter(case__in=cases).values_list("case_id", "seq", "kind")
+        events = of_day.filter(case__in=cases).values_list(*columns)
     else:
         # A case one sees lies in a region one reaches (its department's, or a co-handling
         # stage's), or was received in one (上报件). The first are the events of those regions'
@@ -392,16 +411,29 @@ def daily_ledger(staff: Staff, day: date, *, window_id: int | None = None,
             # and the events answer alone (no read of a case row per event).
             here = here.filter(case__in=cases)
         received = of_day.filter(case__in=cases.filter(region_q(staff, field="received_region")))
-        events = here.values_list("case_id", "seq", "kind").union(received.values_list("case_id", "seq", "kind"))
+        events = here.values_list(*columns).union(received.values_list(*columns))
     done: dict[int, list[str]] = {}
-    for case_id, _, kind in sorted(events):
-        done.setdefault(case_id, [])
+    for _, case_id, _, kind in sorted(events):
+        labels = done.setdefault(case_id, [])
         label = event_label(kind)
-        if label not in done[case_id]:
-            done[case_id].append(label)
-    # Every one of them was found through ``cases``: read the rows by id, without asking again.
-    by_id = {c.id: c for c in Case.objects.select_related(*_CASE_RELATED).filter(id__in=list(done))}
-    return [_line(by_id[i], "、".join(done[i])) for i in sorted(by_id, key=lambda i: by_id[i].submitted_at)]
+        if label not in labels:
+            labels.append(label)
+    return LedgerDay(done)
+
+
+def ledger_lines(day: LedgerDay, case_ids: list[int]) -> list[LedgerLine]:
+    """The ledger's lines of ``case_ids`` (some of ``day``'s cases), in their order. Every one of
+    them was found through the staff member's reach: the rows are read by id, without asking again."""
+    by_id = {c.id: c for c in Case.objects.select_related(*_CASE_RELATED).filter(id__in=case_ids)}
+    return [_line(by_id[i], "、".join(day.done[i])) for i in case_ids if i in by_id]
+
+
+def daily_ledger(staff: Staff, day: date, *, window_id: int | None = None,
+                 department_id: int | None = None) -> list[LedgerLine]:
+    """台帐 whole (the export): one line per case handled on ``day``, in the order first handled,
+    masked applicant data."""
+    of_day = ledger_day(staff, day, window_id=window_id, department_id=department_id)
+    return ledger_lines(of_day, list(of_day.done))
 
 
 def intake_register(staff: Staff, first: date, last: date, *, window_id: int | None = None,

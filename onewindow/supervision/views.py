@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from onewindow.core.errors import DomainError, NotFound, PermissionDenied
 from onewindow.core.headers import allow_inline_styles
+from onewindow.core.paging import ListPage, list_page
 from onewindow.core.timesource import local_date
 from onewindow.organization.models import Staff
 from onewindow.organization.permissions import Action, can, staff_of
@@ -173,16 +174,6 @@ def _dashboard_tables(staff: Staff, f: Filters) -> dict[str, Any]:
     }
 
 
-@dataclass(frozen=True)
-class ListPage:
-    """A page of one of the dashboard's lists, with links to its neighbours that keep the filters
-    and the page the other list is on."""
-
-    page: Any
-    previous_url: str
-    next_url: str
-
-
 def _list_pages(request: HttpRequest, f: Filters, tables: dict[str, Any]) -> dict[str, ListPage]:
     pages = {key: Paginator(tables[key], LIST_PAGE_SIZE).get_page(request.GET.get(f"{key}_page"))
              for key in ("red", "yellow")}
@@ -191,9 +182,7 @@ def _list_pages(request: HttpRequest, f: Filters, tables: dict[str, Any]) -> dic
     def url(key: str, number: int) -> str:
         return f"?{f.query(**{**numbers, f'{key}_page': number})}#{key}-title"
 
-    return {key: ListPage(page, url(key, page.previous_page_number()) if page.has_previous() else "",
-                          url(key, page.next_page_number()) if page.has_next() else "")
-            for key, page in pages.items()}
+    return {key: list_page(page, lambda number, key=key: url(key, number)) for key, page in pages.items()}
 
 
 @require_GET

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
@@ -39,6 +40,7 @@ from onewindow.catalog.selectors import version_parts
 from onewindow.core import filecrypt
 from onewindow.core.errors import DomainError, NotFound
 from onewindow.core.identity import mask_id, mask_name, mask_phone
+from onewindow.core.paging import list_page
 from onewindow.core.timesource import local_date
 from onewindow.core.uploads import check_file, max_upload_bytes, stored_file_response
 from onewindow.online import selectors as online_selectors
@@ -530,11 +532,24 @@ def _filters(request: HttpRequest, staff: Staff) -> tuple[dict[str, Any], dict[s
     return chosen, errors
 
 
-def _export_url(request: HttpRequest) -> str:
-    """This page's query with ``format=xlsx``: the export shows exactly what the page shows."""
+def _query_url(request: HttpRequest, **values: str | None) -> str:
+    """This page's address with ``values`` set in its query (``None`` removes one)."""
     query = request.GET.copy()
-    query["format"] = "xlsx"
+    for key, value in values.items():
+        if value is None:
+            query.pop(key, None)
+        else:
+            query[key] = value
     return f"{request.path}?{query.urlencode()}"
+
+
+def _export_url(request: HttpRequest) -> str:
+    """The export shows exactly what the page shows, every page of it."""
+    return _query_url(request, page=None, format="xlsx")
+
+
+# The ledger's page: a screenful or two; the summary above it counts the whole day.
+LEDGER_PAGE_SIZE = 50
 
 
 def _ledger_staff(request: HttpRequest) -> tuple[Staff | None, HttpResponse | None]:
@@ -562,15 +577,21 @@ def ledger(request: HttpRequest) -> HttpResponse:
         day = _parse_day(request.GET.get("day"), today)
     except ValueError:
         errors["day"] = _("Enter the day as YYYY-MM-DD.")
-    lines = [] if errors else case_selectors.daily_ledger(
+    of_day = case_selectors.LedgerDay({}) if errors else case_selectors.ledger_day(
         staff, day, window_id=filters["window"].id if filters["window"] else None,
         department_id=filters["department"].id if filters["department"] else None)
     if not errors and request.GET.get("format") == "xlsx":
+        lines = case_selectors.ledger_lines(of_day, list(of_day.done))
         data = excel.workbook(f"台帐 {day.isoformat()}", excel.LEDGER_COLUMNS, lines)
         return excel.xlsx_response(data, f"台帐-{day.isoformat()}.xlsx")
+    # A busy county's day runs to hundreds of cases: the summary counts them all, the page reads
+    # the rows of its own lines only (the export above has every line).
+    page = list_page(Paginator(list(of_day.done), LEDGER_PAGE_SIZE).get_page(request.GET.get("page")),
+                     lambda number: _query_url(request, page=str(number)))
     return render(request, "workbench/ledger.html", {
-        **filters, "day": request.GET.get("day", day.isoformat()), "lines": lines, "errors": errors,
-        "export_url": _export_url(request),
+        **filters, "day": request.GET.get("day", day.isoformat()), "errors": errors,
+        "lines": case_selectors.ledger_lines(of_day, page.page.object_list), "list": page,
+        "total": len(of_day.done), "summary": of_day.summary(), "export_url": _export_url(request),
     }, status=400 if errors else 200)
 
 

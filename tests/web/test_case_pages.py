@@ -602,6 +602,39 @@ def test_ledger_and_register_rows_masked_and_exported(client, desk):
     assert client.get("/staff/register/", {"from": today, "to": "2020-01-01"}).status_code == 400
 
 
+def test_the_ledger_pages_its_lines_and_sums_up_the_whole_day(client, desk, monkeypatch):
+    """A page lists a page of the day's cases, in the order first handled; the summary counts all
+    of them; the links keep the filters; the export has every line, whatever the page."""
+    from onewindow.workbench import case_views
+
+    monkeypatch.setattr(case_views, "LEDGER_PAGE_SIZE", 2)
+    cases = [submit(desk) for _ in range(3)]
+    s.case_accept(case_id=cases[2].id, actor=desk.clerk)  # handled later: still third
+    numbers = [c.number for c in cases]
+    today = local_date().isoformat()
+    client.force_login(desk.clerk.user)
+    first = client.get("/staff/ledger/", {"day": today, "window": desk.window.id})
+    assert first.status_code == 200
+    assert [line.number for line in first.context["lines"]] == numbers[:2]
+    assert first.context["total"] == 3
+    assert first.context["summary"] == [("收件", 3), ("受理", 1)]
+    body = first.content.decode()
+    assert "当日办理 3 件：收件 3、受理 1" in body
+    assert first.context["list"].next_url == f"/staff/ledger/?day={today}&window={desk.window.id}&page=2"
+    assert "format=xlsx" in first.context["export_url"]
+    second = client.get("/staff/ledger/", {"day": today, "window": desk.window.id, "page": 2})
+    assert [line.number for line in second.context["lines"]] == numbers[2:]
+    assert "受理" in second.context["lines"][0].actions
+    assert second.context["list"].previous_url.endswith("page=1")
+    # past the end, or not a number: the last page, the first page (Django's get_page)
+    assert [line.number for line in client.get("/staff/ledger/", {"day": today, "page": 9}).context["lines"]] == numbers[2:]
+    assert [line.number for line in client.get("/staff/ledger/", {"day": today, "page": "x"}).context["lines"]] == numbers[:2]
+    export = client.get(second.context["export_url"])
+    assert "page" not in second.context["export_url"]
+    sheet = load_workbook(BytesIO(export.content)).active
+    assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == numbers
+
+
 def test_ledger_is_for_clerks_reviewers_chiefs_and_administrators(client, desk):
     submit(desk)
     admin = _extra_staff(desk, "admin", Role.CENTER_ADMIN)
