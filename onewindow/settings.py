@@ -163,7 +163,8 @@ AUTHENTICATION_BACKENDS = [
     # Refuses every password login from an address past its failure budget (password spraying).
     "onewindow.accounts.throttle.AddressLockoutBackend",
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading the staff record with the user (one statement a request).
+    "onewindow.accounts.backends.UserBackend",
 ]
 PASSWORD_HASHERS = [
     # Argon2id sized for a hall's morning burst (onewindow/accounts/hashers.py); same algorithm name,

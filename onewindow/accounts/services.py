@@ -102,7 +102,8 @@ def api_token_use(*, token: str, at: datetime | None = None) -> User | None:
     if not token.startswith(TOKEN_PREFIX) or len(token) > 128:
         return None
     moment = at or timesource.now()
-    record = (ApiToken.objects.select_related("user")
+    # Every API call asks for the caller's staff record next: read it with the user.
+    record = (ApiToken.objects.select_related("user", "user__staff")
               .filter(token_hash=hash_token(token), revoked_at__isnull=True, user__is_active=True)
               .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=moment))
               .first())

@@ -92,9 +92,10 @@ class CaseUnit:
         # its history and its tasks (one statement where the store can: sorted here): one round trip.
         lock: tuple[str, Callable[..., Any], list[Any]] = ("cases.locked", _locked, [int(case_id)])
         if actor is not None and perm is not None and day is not None and perm in ACTION_POWER:
-            # Exists() selects the constant 1 as a parameter, then come the grant's and the case id.
+            # Exists() selects the constant 1 as a parameter, then come the grant's (staff, day
+            # twice, power) and the case id.
             lock = ("cases.locked_granted", partial(_locked_granted, actor, perm, day), [
-                1, actor.pk, str(ACTION_POWER[perm]), *[connection.ops.adapt_datefield_value(day)] * 2, int(case_id)])
+                1, actor.pk, *[connection.ops.adapt_datefield_value(day)] * 2, str(ACTION_POWER[perm]), int(case_id)])
         found, events, tasks = store.fetch_together(lock, ("cases.history", _history, [int(case_id)]),
                                                     ("cases.tasks", tasks_query, [int(case_id)]),
                                                     one_statement_from=1)

@@ -64,7 +64,7 @@ OTP_MIN_INTERVAL = timedelta(seconds=60)
 OTP_DAILY_LIMIT = 10
 # django-axes' backend needs the request and a password; an applicant proves the phone with a
 # code instead, so the session is opened with the plain model backend, named explicitly.
-LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
+LOGIN_BACKEND = "onewindow.accounts.backends.UserBackend"
 APPLICANT_USERNAME_PREFIX = "applicant-"
 _MAX_TEXT = 500
 

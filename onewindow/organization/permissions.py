@@ -199,17 +199,21 @@ def grant_exists(staff: Staff, action: Action, on: date, *, department: Any, ite
         Q(department_id=department), Q(item__isnull=True) | Q(item_id=item)))
 
 
-def _grants(staff_id: int, power: str, day: object) -> QuerySet[Authorization]:
-    return Authorization.objects.filter(Q(staff_id=staff_id), Q(power=power), Q(valid_from__lte=day),
+def _valid_grants(staff_id: int, day: object) -> QuerySet[Authorization]:
+    """The staff member's authorizations in force on ``day``. Its parameters, in this order: the
+    staff id, the day twice (compiled plans bind them positionally: see ``cases.unit``)."""
+    return Authorization.objects.filter(Q(staff_id=staff_id), Q(valid_from__lte=day),
                                         Q(valid_until__isnull=True) | Q(valid_until__gte=day))
+
+
+def _grants(staff_id: int, power: str, day: object) -> QuerySet[Authorization]:
+    return _valid_grants(staff_id, day).filter(Q(power=power))
 
 
 def powers_held(staff: Staff, *, department_id: int, item_id: int | None, on: date) -> frozenset[str]:
     """Every power ``staff`` holds on ``on`` for ``department_id`` (and ``item_id``, or for every
     item), in one read: what :func:`can` would ask one power at a time."""
-    grants = Authorization.objects.filter(Q(staff_id=staff.pk), Q(valid_from__lte=on),
-                                          Q(valid_until__isnull=True) | Q(valid_until__gte=on),
-                                          Q(department_id=department_id))
+    grants = _valid_grants(staff.pk, on).filter(Q(department_id=department_id))
     grants = grants.filter(Q(item__isnull=True) | Q(item_id=item_id)) if item_id is not None else grants
     return frozenset(grants.values_list("power", flat=True))
 

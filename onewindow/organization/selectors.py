@@ -30,12 +30,14 @@ def staff_profile(user: object) -> StaffProfile:
     postings = list(staff.postings.select_related("region", "department", "window")
                     .prefetch_related("window__departments").order_by("role"))
     remember_reaches(staff, postings)  # the page's roles and links ask for them: no second read
+    # Both sides of the AB posts (whom I stand in for, who stands in for me) in one read.
+    pairs = list(BackupPost.objects.filter(Q(backup=staff) | Q(primary=staff)).select_related("primary", "backup"))
     return StaffProfile(
         staff=staff,
         postings=postings,
         authorizations=list(staff.authorizations.select_related("department", "item__current_version")),
-        backing=list(staff.backing.select_related("primary")),
-        backups=list(staff.backups.select_related("backup")),
+        backing=[p for p in pairs if p.backup_id == staff.pk],
+        backups=[p for p in pairs if p.primary_id == staff.pk],
     )
 
 

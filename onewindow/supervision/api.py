@@ -190,6 +190,6 @@ def orders(request: HttpRequest, q: Query[OrderFilterIn]) -> OrderPage:
     ``state``: issued, replied, returned, closed, or open (not closed out)."""
     staff = request_staff(request)
     qs = sel.orders_for(staff, region_code=q.region, department_id=q.department, state=q.state, since=q.from_,
-                        until=q.to).select_related("region", "issued_by")
+                        until=q.to).select_related(*sel.ORDER_ROW_RELATED)
     limit, offset = _limit(q.limit), max(q.offset, 0)
     return OrderPage(count=qs.count(), results=[_order(o) for o in qs[offset:offset + limit]])

@@ -401,8 +401,9 @@ def _order_scope(staff: Staff) -> Q:
             | region_q(staff, roles={Role.CHIEF_REPRESENTATIVE}, department_field="department"))
 
 
-# What one order's page, its API form and its export row show beyond a list's columns.
-ORDER_DETAIL_RELATED = ("region", "issued_by", "replied_by", "closed_by", "warning")
+# What the API's list and the export show beyond a list page's columns; one order's page, more.
+ORDER_ROW_RELATED = ("region", "issued_by")
+ORDER_DETAIL_RELATED = (*ORDER_ROW_RELATED, "replied_by", "closed_by", "warning")
 
 
 def orders_for(staff: Staff | None, *, region_code: str | None = None, department_id: int | None = None,

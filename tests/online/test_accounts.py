@@ -212,7 +212,7 @@ def test_register_page_sends_a_code_keeps_the_input_and_logs_in(client, hall):
     response = client.post(url, {**form, "id_number": VALID_ID, "action": "register", "code": code_texted_to(ME)})
     assert response.status_code == 302
     assert response["Location"] == "/online/cases/"
-    assert client.session["_auth_user_backend"] == "django.contrib.auth.backends.ModelBackend"
+    assert client.session["_auth_user_backend"] == "onewindow.accounts.backends.UserBackend"
     assert client.get("/online/cases/").status_code == 200
 
 

@@ -330,7 +330,7 @@ def test_my_upload_is_mine_and_the_staff_of_the_case_only(my_client, hall, someo
 def test_an_agent_applies_for_the_company(client, hall):
     agent = register("13600001111", name="王五", id_number=OTHER_ID, kind="company_agent",
                      company_name="云溪县某某餐饮有限公司", company_credit_code=COMPANY_CODE, legal_representative="赵六")
-    client.force_login(agent, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(agent, backend="onewindow.accounts.backends.UserBackend")
     token = token_of(client.get(apply_url(hall)))
     client.post(apply_url(hall), {"token": token, "action": "submit", "material[0]": pdf()})
     case = Case.objects.get()

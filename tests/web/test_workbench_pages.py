@@ -45,9 +45,15 @@ def test_home_shows_ab_posts(client, two_counties):
     clerk, backup = me.staff[Role.CLERK], me.staff[Role.REVIEWER]
     BackupPost.objects.create(primary=clerk, backup=backup)
     client.force_login(clerk.user)
-    assert backup.name in client.get("/staff/").content.decode()
+    page = client.get("/staff/")
+    assert f"{backup.name} 是我的B岗" in page.content.decode()
+    assert [p.backup for p in page.context["me"].backups] == [backup]
+    assert page.context["me"].backing == []
     client.force_login(backup.user)
-    assert clerk.name in client.get("/staff/").content.decode()
+    page = client.get("/staff/")
+    assert f"我是 {clerk.name} 的B岗" in page.content.decode()
+    assert [p.primary for p in page.context["me"].backing] == [clerk]
+    assert page.context["me"].backups == []
 
 
 def test_expired_grant_is_shown_with_its_dates(client, two_counties):

@@ -59,13 +59,13 @@ def clerk(tree: Tree) -> Staff:
 
 @pytest.fixture
 def admin_client(client, county_admin: Staff):
-    client.force_login(county_admin.user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(county_admin.user, backend="onewindow.accounts.backends.UserBackend")
     return client
 
 
 @pytest.fixture
 def clerk_client(client, clerk: Staff):
-    client.force_login(clerk.user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(clerk.user, backend="onewindow.accounts.backends.UserBackend")
     return client
 
 

@@ -195,7 +195,7 @@ def test_a_refused_local_day_is_a_message_not_an_error_page(clerk_client, tree):
 
 def test_the_admin_shows_the_calendar_read_only(client, django_user_model):
     admin = django_user_model.objects.create_superuser("root", password=None)
-    client.force_login(admin, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(admin, backend="onewindow.accounts.backends.UserBackend")
     response = client.get("/admin/workdays/calendarchange/")
     assert response.status_code == 200
     assert "全国工作日历" in response.content.decode()
