@@ -13,10 +13,8 @@ from onewindow.core.crypto import require_keys  # noqa: E402 — needs the setti
 
 require_keys()
 
-# What the import built (modules, settings, URL patterns, models) lives as long as the process:
-# frozen, the collector's full passes skip it — a worker's full collection walks only what its
-# requests made — and workers forked from gunicorn's --preload master leave those shared pages
-# unwritten. Requests make many short-lived objects and few cycles: the youngest generation is
-# collected after ONEWINDOW_GC_GEN0 allocations net of frees (Python's default 700; docs/operations.md).
+# What the import built (modules, settings, URL patterns, models: ~300 000 objects) lives as long
+# as the process. Frozen, the collector's full passes skip it: on the hall's staff pages a full pass
+# then costs a fifth of what it did (in-process probe, docs/operations.md), and workers forked from
+# gunicorn's --preload master leave those shared pages unwritten (copy-on-write).
 gc.freeze()
-gc.set_threshold(int(os.environ.get("ONEWINDOW_GC_GEN0", "700")), *gc.get_threshold()[1:])
