@@ -25,12 +25,21 @@ from django.db.models.functions import RowNumber
 from django.utils.translation import gettext
 
 from onewindow.catalog.selectors import version_parts
+from onewindow.core import store
 from onewindow.core.errors import NotFound, PermissionDenied
 from onewindow.core.identity import mask_id, mask_name
 from onewindow.core.timesource import SHANGHAI, local_date
 from onewindow.core.timesource import now as current_time
 from onewindow.organization.models import Staff
-from onewindow.organization.permissions import Action, can, grant_exists, reaches, region_q, roles_of
+from onewindow.organization.permissions import (
+    Action,
+    can,
+    grant_exists,
+    reach_key,
+    reaches,
+    region_q,
+    roles_of,
+)
 from onewindow.organization.rules import Role
 from onewindow.workdays.clock import ClockState
 from onewindow.workdays.explain import explain_clock
@@ -43,6 +52,7 @@ from .referral_rules import ReferralState
 from .rules import materials_on_record, outstanding_materials
 from .states import OPEN, STATUS_LABELS, Status
 from .timing import calendar_of, clock_of
+from .unit import tasks_query
 
 _CASE_RELATED = ("region", "department", "item", "item_version", "window", "received_region", "handler",
                  "filed_by__region")
@@ -143,7 +153,7 @@ class _Desk(IntEnum):
     BUNDLE_DELIVER = 5  # … handed over with its 一件事 application
 
 
-def _desk_sections(mine: QuerySet[Case], *, agent: bool, limit: int) -> dict[_Desk, list[Case]]:
+def _desk_ranked(mine: QuerySet[Case], *, agent: bool, limit: int) -> QuerySet[Case]:
     """The desk's five sections, each in its own order and cut at ``limit``, as one statement
     (a row number per section, kept up to ``limit``): a clerk's inbox opens many times an hour,
     and five reads cost five compilations of the same joins (bench/http.py).
@@ -167,12 +177,26 @@ def _desk_sections(mine: QuerySet[Case], *, agent: bool, limit: int) -> dict[_De
     due = Case_(When(referral, then=F("pickup_due")),
                 When(status__in=[Status.SUBMITTED, Status.AWAITING_SUPPLEMENT], then=F("acceptance_due")),
                 default=F("issuance_due"), output_field=DateField())
-    ranked = (mine.filter(scope).annotate(
+    return (mine.filter(scope).annotate(
         desk=section, desk_rank=Window(RowNumber(), partition_by=[section],
                                        order_by=[urgent.desc(), due.asc(), F("submitted_at").asc(), F("id").asc()]))
-        .filter(desk_rank__lte=limit).order_by("desk", "desk_rank"))
+            .filter(desk_rank__lte=limit).order_by("desk", "desk_rank"))
+
+
+def _desk_sections(staff: Staff, *, agent: bool, day: date, limit: int) -> dict[_Desk, list[Case]]:
+    """:func:`_desk_ranked` for the staff member's own cases, each with whether they hold the
+    power to accept it on ``day``, by section. Its statement (a ranking window over a permission
+    filter: the dearest of the hall's reads to compile) is compiled once per staff member, reach
+    and day — every input it reads (the store's keyed path)."""
+    def ranked() -> QuerySet[Case]:
+        mine = (Case.objects.filter(filed_by=staff).select_related(*_INBOX_RELATED) if agent
+                else _by_role(staff, {Role.CLERK, Role.PROXY_AGENT}))
+        granted = grant_exists(staff, Action.CASE_ACCEPT, day, department=OuterRef("department_id"),
+                               item=OuterRef("item_id"))
+        return _desk_ranked(mine.annotate(accept_granted=granted), agent=agent, limit=limit)
+
     out: dict[_Desk, list[Case]] = {d: [] for d in _Desk}
-    for case in ranked:
+    for case in store.fetch_keyed(reach_key("cases.desk", staff, day, agent, limit), ranked):
         out[_Desk(case.desk)].append(case)
     return out
 
@@ -184,37 +208,39 @@ def inbox(staff: Staff, *, limit: int = 200) -> Inbox:
     box = Inbox()
     if roles & {Role.CLERK, Role.PROXY_AGENT}:
         agent = files_as_agent(staff)
-        mine = (Case.objects.filter(filed_by=staff).select_related(*_INBOX_RELATED) if agent
-                else _by_role(staff, {Role.CLERK, Role.PROXY_AGENT}))
-        # Whether the staff member holds the power to accept each case's item comes with the row.
-        granted = grant_exists(staff, Action.CASE_ACCEPT, local_date(), department=OuterRef("department_id"),
-                               item=OuterRef("item_id"))
         if Role.CLERK in roles:
-            box.to_refer = list(Case.objects.filter(region_q(staff, field="received_region", roles={Role.CLERK}),
-                                                    status=Status.SUBMITTED, referral_state__in=_PENDING_REFERRAL)
-                                .select_related(*_INBOX_RELATED).order_by("forward_due", "submitted_at")[:limit])
-        sections = _desk_sections(mine.annotate(accept_granted=granted), agent=agent, limit=limit)
+            box.to_refer = store.fetch_keyed(reach_key("cases.to_refer", staff, limit), lambda: (
+                Case.objects.filter(region_q(staff, field="received_region", roles={Role.CLERK}),
+                                    status=Status.SUBMITTED, referral_state__in=_PENDING_REFERRAL)
+                .select_related(*_INBOX_RELATED).order_by("forward_due", "submitted_at")[:limit]))
+        # Whether the staff member holds the power to accept each case's item comes with the row.
+        sections = _desk_sections(staff, agent=agent, day=local_date(), limit=limit)
         box.referrals = sections[_Desk.REFERRALS]
         _sort_received(staff, box, sections[_Desk.RECEIVED])
         box.awaiting_supplement = sections[_Desk.SUPPLEMENT]
         box.to_deliver = sections[_Desk.DELIVER]
         box.bundle_to_deliver = sections[_Desk.BUNDLE_DELIVER]
     if roles & {Role.CLERK, Role.REVIEWER, Role.CHIEF_REPRESENTATIVE}:
-        handlers = _by_role(staff, {Role.CLERK, Role.REVIEWER, Role.CHIEF_REPRESENTATIVE})
-        box.to_issue = list(handlers.filter(status=Status.GRANTED).order_by("-is_urgent", "issuance_due")[:limit])
+        box.to_issue = store.fetch_keyed(reach_key("cases.to_issue", staff, limit), lambda: (
+            _by_role(staff, {Role.CLERK, Role.REVIEWER, Role.CHIEF_REPRESENTATIVE})
+            .filter(status=Status.GRANTED).order_by("-is_urgent", "issuance_due")[:limit]))
     if roles & {Role.REVIEWER, Role.CHIEF_REPRESENTATIVE}:
         absent_primaries = list(staff.backing.filter(primary__is_present=False).values_list("primary_id", flat=True))
-        tasks = (CaseTask.objects.filter(region_q(staff, field="case__region", roles={Role.REVIEWER,
-                                                                                      Role.CHIEF_REPRESENTATIVE},
-                                                  department_field="department"),
-                                         state=CaseTask.State.OPEN,
-                                         case__status__in=[Status.IN_REVIEW, Status.SPECIAL_PROCEDURE])
-                 .filter(Q(assignee__isnull=True) | Q(assignee=staff) | Q(assignee_id__in=absent_primaries))
-                 .select_related("case", "case__item_version", "department", "assignee")
-                 .order_by("-case__is_urgent", "due_on", "case__promised_due"))
-        if Role.CHIEF_REPRESENTATIVE not in roles:
-            tasks = tasks.filter(role__in=[r.value for r in roles])
-        box.tasks = list(tasks[:limit])
+
+        def tasks() -> QuerySet[CaseTask]:
+            found = (CaseTask.objects.filter(region_q(staff, field="case__region",
+                                                     roles={Role.REVIEWER, Role.CHIEF_REPRESENTATIVE},
+                                                     department_field="department"),
+                                             state=CaseTask.State.OPEN,
+                                             case__status__in=[Status.IN_REVIEW, Status.SPECIAL_PROCEDURE])
+                     .filter(Q(assignee__isnull=True) | Q(assignee=staff) | Q(assignee_id__in=absent_primaries))
+                     .select_related("case", "case__item_version", "department", "assignee")
+                     .order_by("-case__is_urgent", "due_on", "case__promised_due"))
+            if Role.CHIEF_REPRESENTATIVE not in roles:
+                found = found.filter(role__in=sorted(r.value for r in roles))
+            return found[:limit]
+
+        box.tasks = store.fetch_keyed(reach_key("cases.inbox_tasks", staff, tuple(absent_primaries), limit), tasks)
     if Role.CHIEF_REPRESENTATIVE in roles:
         chief = _by_role(staff, {Role.CHIEF_REPRESENTATIVE})
         open_tasks = CaseTask.objects.filter(case=OuterRef("pk"), state=CaseTask.State.OPEN)
@@ -271,17 +297,24 @@ class CaseView:
     history: list[CaseEvent] = field(default_factory=list)  # every event, ``as_of`` or not
 
 
+def _history_with_actors(case_pk: int) -> QuerySet[CaseEvent]:
+    return CaseEvent.objects.filter(case_id=case_pk).select_related("actor").order_by("seq")
+
+
 def case_view(case: Case, *, as_of: datetime | None = None) -> CaseView:
     """The case's timeline up to ``as_of`` (default now) and its clock then."""
     as_of = as_of or current_time()
     # One read of the history and one of the calendar serve the timeline, the clock and its
-    # explanations (the clock reads the whole history: it stops at ``as_of`` itself).
-    history = list(case.events.select_related("actor").order_by("seq"))
+    # explanations (the clock reads the whole history: it stops at ``as_of`` itself). Every case
+    # page and progress lookup asks the same two statements: compiled once (the store's path).
+    history, tasks = store.fetch_together(("cases.view_history", _history_with_actors, [case.pk]),
+                                          ("cases.tasks", tasks_query, [case.pk]))
+    for row in (*history, *tasks):
+        row._state.fields_cache["case"] = case  # as ``case.events`` would: no query for row.case
     events = [e for e in history if e.at <= as_of]
     calendar = calendar_of(case)
     state = clock_of(case, as_of, events=history, calendar=calendar)
     explanations = {name: x.as_dict() for name, x in explain_clock(state, calendar).items()}
-    tasks = list(case.tasks.select_related("department", "assignee").order_by("stage_order"))
     return CaseView(case=case, events=events, clock=state, explanations=explanations, tasks=tasks, as_of=as_of,
                     history=history)
 

@@ -8,13 +8,16 @@ are per thread too) and afterwards only binds the values, converts the columns b
 the ORM does (its own converters), and builds the instances with ``Model.from_db`` and the ORM's
 related populators, as :class:`django.db.models.query.ModelIterable` does.
 
-Only for hot paths whose shape is fixed: everything else uses the ORM directly.
+Only for hot paths whose shape is fixed (:func:`fetch`: compiled once, the values bound each
+time), or whose shape and values follow from a key that is cheap to know (:func:`fetch_keyed`: a
+staff member's inbox, compiled once per member, reach and day): everything else uses the ORM
+directly.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -61,12 +64,17 @@ class _Select:
 
 
 def _compile_select(queryset: models.QuerySet[Any], params: Sequence[Any], using: str) -> _Select:
-    compiler = queryset.query.get_compiler(using=using)
-    sql, sql_params = compiler.as_sql()
+    plan, sql_params = _compile(queryset, using)
     if list(sql_params) != list(params):
         # The contract of fetch(): the queryset's parameters are exactly ``params``, in order, so
         # later calls can bind new values into the same text.
         raise ValueError(f"compiled query parameters {sql_params!r} are not {list(params)!r}")
+    return plan
+
+
+def _compile(queryset: models.QuerySet[Any], using: str) -> tuple[_Select, list[Any]]:
+    compiler = queryset.query.get_compiler(using=using)
+    sql, sql_params = compiler.as_sql()
     info = compiler.klass_info
     fields = info["select_fields"]
     start, end = fields[0], fields[-1] + 1
@@ -77,7 +85,7 @@ def _compile_select(queryset: models.QuerySet[Any], params: Sequence[Any], using
         converters=compiler.get_converters([s[0] for s in select[:compiler.col_count]]),
         annotations=dict(compiler.annotation_col_map or {}),
         width=compiler.col_count,
-    )
+    ), list(sql_params)
 
 
 def _plan(name: str, build: Callable[..., models.QuerySet[Any]], params: Sequence[Any], using: str) -> _Select:
@@ -150,6 +158,37 @@ def fetch_together(*queries: tuple[str, Callable[..., models.QuerySet[Any]], Seq
         *rows, union_rows = batching.rows_together([*statements[:k], _union(plans[k:], statements[k:])], using)
         rows += _split(plans[k:], union_rows)
     return [_instances(plan, found, using) for plan, found in zip(plans, rows, strict=True)]
+
+
+# A thread's keyed statements (fetch_keyed): one per staff member and day, say; the oldest go.
+KEYED_MAX = 512
+
+
+def fetch_keyed(key: Hashable, build: Callable[[], models.QuerySet[M]], *, using: str = DEFAULT_DB_ALIAS) -> list[M]:
+    """The model instances of ``build()``, its SQL *and its parameters* compiled on the first call
+    with ``key`` only (kept per thread, the newest :data:`KEYED_MAX`).
+
+    For reads whose shape and values follow from a few inputs that are cheap to know — a staff
+    member's id, reach and the day — and costly to compile (a permission filter of several
+    regions, a ranking window): ``key`` must hold every input ``build`` reads, so that one key
+    always builds one statement; ``build`` is not called when the key is known. Tests check the
+    contract at every call (``CHECK_PLANS``): a key that misses an input fails loudly.
+    """
+    cache = _cache()
+    keyed = cache.setdefault(("keyed", using), {})
+    entry = keyed.get(key)
+    if entry is None or settings.ONEWINDOW.get("CHECK_PLANS"):
+        fresh = _compile(build(), using)
+        if entry is not None and (fresh[0].sql, fresh[1]) != (entry[0].sql, entry[1]):
+            raise ValueError(f"keyed query {key!r} changed between calls:\n{entry[0].sql} {entry[1]!r}\n"
+                             f"{fresh[0].sql} {fresh[1]!r}")
+        if entry is None:
+            if len(keyed) >= KEYED_MAX:
+                del keyed[next(iter(keyed))]
+            entry = keyed[key] = fresh
+    plan, params = entry
+    [rows] = batching.rows_together([(plan.sql, params)], using)
+    return _instances(plan, rows, using)
 
 
 def _union(plans: list[_Select], statements: list[tuple[str, Sequence[Any]]]) -> tuple[str, list[Any]]:

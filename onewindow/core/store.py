@@ -15,7 +15,7 @@ once says so (``need_id=True``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
@@ -102,6 +102,15 @@ def fetch_together(*queries: Query, using: str = DEFAULT_DB_ALIAS, one_statement
 def fetch(name: str, build: Callable[..., models.QuerySet[M]], *params: Any, using: str = DEFAULT_DB_ALIAS) -> list[M]:
     """One :func:`fetch_together` query."""
     return fetch_together((name, build, params), using=using)[0]
+
+
+def fetch_keyed(key: Hashable, build: Callable[[], models.QuerySet[M]], *, using: str = DEFAULT_DB_ALIAS) -> list[M]:
+    """The model instances of ``build()``; on the fast path its statement is compiled once per
+    ``key``, which must hold every input ``build`` reads (see
+    :func:`onewindow.core.compiled.fetch_keyed`)."""
+    if fast():
+        return compiled.fetch_keyed(key, build, using=using)
+    return list(build().using(using))
 
 
 def write_sql(sql: str, params: Sequence[Any], *, table: str | None = None, using: str = DEFAULT_DB_ALIAS) -> None:

@@ -33,6 +33,7 @@ from onewindow.catalog.rules import (
     outcome_words,
 )
 from onewindow.catalog.selectors import version_parts
+from onewindow.core import store
 from onewindow.core.errors import DomainError, NotFound
 from onewindow.core.identity import mask_id, mask_name
 from onewindow.core.timesource import SHANGHAI, local_date
@@ -417,6 +418,11 @@ def progress_of(case: Case, *, as_of: datetime | None = None) -> Progress:
     )
 
 
+def _case_by_number(number: str) -> QuerySet[Case]:
+    # A citizen's lookup is among the hall's commonest requests: compiled once (the store's path).
+    return Case.objects.select_related("region", "department", "item", "item_version").filter(number=number)
+
+
 def progress_lookup(number: str, code: str, *, as_of: datetime | None = None) -> Progress:
     """查询办件进度 without logging in: the case with this number *and* query code.
 
@@ -431,8 +437,8 @@ def progress_lookup(number: str, code: str, *, as_of: datetime | None = None) ->
                           field="number" if not number else "code")
     case = None
     if len(number) <= _MAX_NUMBER and len(code) <= _MAX_CODE:
-        case = (Case.objects.select_related("region", "department", "item", "item_version")
-                .filter(number=number).first())
+        found = store.fetch("online.progress_case", _case_by_number, number)
+        case = found[0] if found else None
     expected = case.query_code if case is not None else _UNMATCHABLE_CODE
     matches = hmac.compare_digest(expected.encode(), code.encode())
     if case is None or not matches:

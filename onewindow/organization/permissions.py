@@ -13,7 +13,7 @@ rows filters them with :func:`region_q`. A decision has three parts:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -182,6 +182,13 @@ def remember_reaches(staff: Staff, postings: Iterable[Posting]) -> list[Reach]:
         result.append(Reach(role, posting.region.code, role in SUBTREE_ROLES, departments))
     staff._reaches = result
     return result
+
+
+def reach_key(name: str, staff: Staff, *more: Hashable) -> tuple[Hashable, ...]:
+    """The key of a keyed read of the staff member's reach (``store.fetch_keyed``): the read's
+    name, the member's id and every posting's reach (role, region, departments) — all that
+    :func:`region_q` and :func:`grant_exists` take from them — and whatever else it reads."""
+    return (name, staff.pk, tuple(reaches(staff)), *more)
 
 
 def roles_of(staff: Staff) -> set[Role]:

@@ -19,12 +19,13 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from onewindow.cases.events import EventKind
 from onewindow.cases.models import Case, CaseEvent, CaseTask
 from onewindow.cases.selectors import case_view
+from onewindow.core import store
 from onewindow.core.errors import DomainError, NotFound, PermissionDenied
 from onewindow.core.timesource import SHANGHAI, local_date
 from onewindow.lifecycle import registry
 from onewindow.lifecycle.registry import Described
 from onewindow.organization.models import Department, Posting, Region, Staff, Window
-from onewindow.organization.permissions import Action, can, reaches, region_q, roles_of, staff_of
+from onewindow.organization.permissions import Action, can, reach_key, reaches, region_q, roles_of, staff_of
 from onewindow.organization.rules import InvalidRegionCode, Role, parent_code, region_prefix
 
 from . import indicators as ind
@@ -142,19 +143,26 @@ def require_supervise(staff: Staff | None) -> Staff:
 
 
 def supervised_regions(staff: Staff) -> list[Region]:
-    """The regions a supervisor's (or center administrator's) postings reach, tree order."""
-    q = Q(pk__in=[])
-    for reach in reaches(staff):
-        if reach.role in SUPERVISION_ROLES:
-            q |= Q(code__startswith=region_prefix(reach.region_code)) if reach.subtree else Q(code=reach.region_code)
-    return list(Region.objects.filter(q).order_by("code"))
+    """The regions a supervisor's (or center administrator's) postings reach, tree order (every
+    supervision page's filter: compiled once per reach, ``store.fetch_keyed``)."""
+    def build() -> QuerySet[Region]:
+        q = Q(pk__in=[])
+        for reach in reaches(staff):
+            if reach.role in SUPERVISION_ROLES:
+                q |= Q(code__startswith=region_prefix(reach.region_code)) if reach.subtree else Q(code=reach.region_code)
+        return Region.objects.filter(q).order_by("code")
+
+    return store.fetch_keyed(reach_key("supervision.regions", staff), build)
 
 
 def supervised_departments(staff: Staff, region_code: str | None = None) -> list[Department]:
-    qs = Department.objects.filter(region_q(staff, roles=SUPERVISION_ROLES)).select_related("region")
-    if region_code:
-        qs = qs.filter(region__code__startswith=region_prefix(region_code))
-    return list(qs.order_by("region__code", "order", "code"))
+    def build() -> QuerySet[Department]:
+        qs = Department.objects.filter(region_q(staff, roles=SUPERVISION_ROLES)).select_related("region")
+        if region_code:
+            qs = qs.filter(region__code__startswith=region_prefix(region_code))
+        return qs.order_by("region__code", "order", "code")
+
+    return store.fetch_keyed(reach_key("supervision.departments", staff, region_code or ""), build)
 
 
 def supervised_windows(staff: Staff) -> list[Window]:

@@ -94,6 +94,48 @@ def test_under_tests_a_query_whose_shape_changes_between_calls_fails_loudly(coun
         compiled.fetch("test.shape", lambda code: visible(code, True), county.code)
 
 
+def test_a_keyed_statement_is_built_once_per_key_and_reads_the_rows_of_now(county, settings):
+    settings.ONEWINDOW = {**settings.ONEWINDOW, "CHECK_PLANS": False}  # production: no rebuilding
+    built = []
+
+    def children(parent_code: str):
+        def build() -> QuerySet[Region]:
+            built.append(parent_code)
+            return Region.objects.filter(parent__code=parent_code).select_related("parent").order_by("code")
+        return build
+
+    assert [r.code for r in compiled.fetch_keyed(("test.children", "990000000000"), children("990000000000"))] == [
+        "990100000000"]
+    Region.objects.create(code="990200000000", name="另一市", level=2, parent_id=county.parent.parent_id)
+    again = compiled.fetch_keyed(("test.children", "990000000000"), children("990000000000"))
+    assert [r.code for r in again] == ["990100000000", "990200000000"]  # the statement kept, the rows read now
+    assert again[0].parent.code == "990000000000"  # select_related filled in
+    assert built == ["990000000000"]
+    assert [r.code for r in compiled.fetch_keyed(("test.children", "990100000000"), children("990100000000"))] == [
+        "990121000000"]
+    assert built == ["990000000000", "990100000000"]
+
+
+def test_under_tests_a_key_that_misses_an_input_fails_loudly(county):
+    """The key is the whole input: the same key with another value (or shape) is a wrong key."""
+    compiled.fetch_keyed(("test.partial",), lambda: Region.objects.filter(code=county.code))
+    with pytest.raises(ValueError, match="changed between calls"):
+        compiled.fetch_keyed(("test.partial",), lambda: Region.objects.filter(code="990100000000"))
+
+
+def test_the_keyed_statements_keep_the_newest(county, settings, monkeypatch):
+    settings.ONEWINDOW = {**settings.ONEWINDOW, "CHECK_PLANS": False}
+    monkeypatch.setattr(compiled, "KEYED_MAX", 2)
+    built = []
+
+    def build(code: str):
+        return lambda: built.append(code) or Region.objects.filter(code=code)
+
+    for code in ("990000000000", "990100000000", "990121000000", "990121000000", "990000000000"):
+        compiled.fetch_keyed(("test.lru", code), build(code))
+    assert built == ["990000000000", "990100000000", "990121000000", "990000000000"]  # the first went
+
+
 def test_fetch_together_keeps_the_order_of_its_reads(county):
     def by_name(name: str) -> QuerySet[Region]:
         return Region.objects.filter(Q(name=name))
