@@ -155,6 +155,9 @@ else:
 # distinct statements of a hall's mix of pages and transitions: each one evicted is parsed and
 # planned again, a custom plan five times over, when it comes back). onewindow.core.dbsession.
 DB_PREPARED_MAX = int(os.environ.get("DB_PREPARED_MAX", "500"))
+# PostgreSQL's JIT compilation, off for the application's connections (onewindow.core.dbsession):
+# a short read whose estimate passes jit_above_cost on a province's tables paid 400 ms to compile.
+DB_JIT = _env_bool("DB_JIT", default=False)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

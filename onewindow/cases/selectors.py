@@ -234,13 +234,14 @@ def inbox(staff: Staff, *, limit: int = 200) -> Inbox:
                                              state=CaseTask.State.OPEN,
                                              case__status__in=[Status.IN_REVIEW, Status.SPECIAL_PROCEDURE])
                      .filter(Q(assignee__isnull=True) | Q(assignee=staff) | Q(assignee_id__in=absent_primaries))
-                     .select_related("case", "case__item_version", "department", "assignee")
+                     .select_related("case", "department")
                      .order_by("-case__is_urgent", "due_on", "case__promised_due"))
             if Role.CHIEF_REPRESENTATIVE not in roles:
                 found = found.filter(role__in=sorted(r.value for r in roles))
             return found[:limit]
 
         box.tasks = store.fetch_keyed(reach_key("cases.inbox_tasks", staff, tuple(absent_primaries), limit), tasks)
+        _attach_versions_and_assignees(box.tasks)
     if Role.CHIEF_REPRESENTATIVE in roles:
         chief = _by_role(staff, {Role.CHIEF_REPRESENTATIVE})
         open_tasks = CaseTask.objects.filter(case=OuterRef("pk"), state=CaseTask.State.OPEN)
@@ -258,6 +259,18 @@ def inbox(staff: Staff, *, limit: int = 200) -> Inbox:
                                                   item_version__is_joint=True)
                                       .order_by("statutory_due")[:limit])
     return box
+
+
+def _attach_versions_and_assignees(tasks: list[CaseTask]) -> None:
+    """Each task's case's item version (kept per process: immutable) and its assignee (one read).
+
+    Not joined in the tasks' read: on a province's tables PostgreSQL estimates one row where a
+    reviewer has a thousand (a department lies in one region: the two filters are not independent)
+    and joins the staff table by scanning all of it for each task (``bench/scale.py``: 140 ms)."""
+    assignees = Staff.objects.in_bulk({t.assignee_id for t in tasks if t.assignee_id is not None})
+    for task in tasks:
+        task.case.item_version = version_parts(task.case.item_version_id).version
+        task.assignee = assignees.get(task.assignee_id) if task.assignee_id is not None else None
 
 
 def _sort_received(staff: Staff, box: Inbox, received: list[Case]) -> None:

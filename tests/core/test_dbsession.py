@@ -24,6 +24,24 @@ def test_a_connection_keeps_the_configured_number_of_prepared_statements():
     assert connection.connection.prepared_max == settings.DB_PREPARED_MAX
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's JIT")
+def test_a_connection_runs_without_jit_unless_the_settings_want_it():
+    def jit() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW jit")
+            return cursor.fetchone()[0]
+
+    connection.ensure_connection()
+    assert jit() == "off"
+    with connection.cursor() as cursor:
+        cursor.execute("SET jit = on")
+    with override_settings(DB_JIT=True):
+        on_connection_created(sender=type(connection), connection=connection)
+        assert jit() == "on"  # left as the server has it
+    on_connection_created(sender=type(connection), connection=connection)
+    assert jit() == "off"
+
+
 def test_other_connections_are_left_alone():
     class Other:
         vendor = "sqlite"

@@ -246,3 +246,14 @@ def test_the_dashboard_starts_with_a_summary_and_pages_its_lists_keeping_the_fil
     shown = {row.warning.case.number for row in first.context["red_rows"] + second.context["red_rows"]}
     assert shown == numbers
     assert "from=2026-10-01&amp;to=2026-10-31&amp;red_page=1" in second.content.decode()
+    # the lists' totals come from the live counts by department: they follow every state and filter
+    assert first.context["red_total"] == first.context["red_list"].page.paginator.count == 12
+    Warning.objects.filter(pk=first.context["red_rows"][0].warning.pk).update(state="acknowledged")  # still live
+    Warning.objects.filter(pk=first.context["red_rows"][1].warning.pk).update(state="resolved")
+    again = client.get(DASHBOARD, {**period, "red_page": "2"})
+    assert again.context["red_total"] == 11
+    assert len(again.context["red_rows"]) == 1
+    assert again.context["red_total"] == Warning.objects.filter(level="red", state__in=["open", "acknowledged"]).count()
+    of_department = client.get(DASHBOARD, {**period, "department": hall.dept.id})
+    assert of_department.context["red_total"] == 11
+    assert len(of_department.context["red_rows"]) == 10
