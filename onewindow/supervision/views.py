@@ -191,8 +191,8 @@ def _list_pages(request: HttpRequest, f: Filters, tables: dict[str, Any]) -> dic
 
 
 def _warning_rows(warnings: ListPage, lang: str) -> list[sel.WarningRow]:
-    # The page's count is read first; on a quiet day it is nought, and the page's own read (six
-    # tables joined, every column of the case) would only compile a statement that finds nothing.
+    # The page's count is known already (the live counts); on a quiet day it is nought, and the
+    # page's own read (six tables joined, every column of the case) would only find nothing.
     return sel.with_explanations(warnings.page, lang=lang) if warnings.page.paginator.count else []
 
 
