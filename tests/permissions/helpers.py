@@ -647,12 +647,21 @@ def _objection_target(department: Department) -> dict[str, str]:
         assessment = Assessment.objects.filter(region=county, state="draft").order_by("pk").first()
     if assessment is None:
         raise AssertionError(f"no draft assessment in the county of {department}")
+    kind = SubjectKind(assessment.subject_kind)
     lines = LineItem.objects.filter(score__assessment=assessment).order_by("pk")
-    line = next((x for x in lines.select_related("score")
-                 if department.pk in departments_of(SubjectKind(assessment.subject_kind), x.score.subject_id)),
+    line = next((x for x in lines.select_related("score") if department.pk in departments_of(kind, x.score.subject_id)),
                 lines.first())
     if line is None:
-        raise AssertionError(f"assessment {assessment.pk} has no line")
+        # Automatic items find nothing in a month whose generated case load (dated from today) had no
+        # lapse; the center administrator enters one manual occurrence against the department's subject.
+        scores = list(assessment.scores.order_by("pk"))
+        score = next((x for x in scores if department.pk in departments_of(kind, x.subject_id)), scores[0])
+        item = assessment.scheme.items.filter(source="").order_by("pk").first()
+        if item is None:
+            raise AssertionError(f"assessment {assessment.pk} has no line and its scheme no manual item")
+        line = assessment_services.manual_enter(by=_county_staff(department, "admin"), assessment_id=assessment.pk,
+                                                subject_id=score.subject_id, item_code=item.code, count=1,
+                                                evidence="矩阵测试：督查记录")
     return {"objection_assessment": str(assessment.pk), "objection_line": str(line.pk)}
 
 
