@@ -16,7 +16,8 @@ class UserBackend(ModelBackend):
     def get_user(self, user_id: Any) -> Any:
         model = get_user_model()
         try:
-            user = model._default_manager.select_related("staff").get(pk=user_id)
+            # The staff home and most pages' headers show the member's region and department.
+            user = model._default_manager.select_related("staff__region", "staff__department").get(pk=user_id)
         except model.DoesNotExist:
             return None
         return user if self.user_can_authenticate(user) else None

@@ -61,6 +61,7 @@ class _Select:
     converters: dict[int, tuple[list[Callable[..., Any]], Any]]
     annotations: dict[str, int]
     width: int  # the columns the statement selects
+    nulls: list[str]  # a NULL of each column's type (for :func:`_union`'s spans of the others)
 
 
 def _compile_select(queryset: models.QuerySet[Any], params: Sequence[Any], using: str) -> _Select:
@@ -79,13 +80,25 @@ def _compile(queryset: models.QuerySet[Any], using: str) -> tuple[_Select, list[
     fields = info["select_fields"]
     start, end = fields[0], fields[-1] + 1
     select = compiler.select
+    connection = connections[using]
     return _Select(
         sql=sql, model=info["model"], init_list=[f[0].target.attname for f in select[start:end]], start=start,
         end=end, populators=get_related_populators(info, select, using),
         converters=compiler.get_converters([s[0] for s in select[:compiler.col_count]]),
         annotations=dict(compiler.annotation_col_map or {}),
         width=compiler.col_count,
+        nulls=[_typed_null(expression, connection) for expression, *_ in select[:compiler.col_count]],
     ), list(sql_params)
+
+
+def _typed_null(expression: Any, connection: Any) -> str:
+    # PostgreSQL types a column of UNION ALL branch by branch, from the left: two untyped NULLs
+    # make it text, which a third branch's bigint then cannot match.
+    try:
+        db_type = expression.output_field.cast_db_type(connection)
+    except Exception:  # an expression without a field: left to the server, as before
+        db_type = None
+    return f"NULL::{db_type}" if db_type else "NULL"
 
 
 def _plan(name: str, build: Callable[..., models.QuerySet[Any]], params: Sequence[Any], using: str) -> _Select:
@@ -194,11 +207,10 @@ def fetch_keyed(key: Hashable, build: Callable[[], models.QuerySet[M]], *, using
 def _union(plans: list[_Select], statements: list[tuple[str, Sequence[Any]]]) -> tuple[str, list[Any]]:
     """One statement for several: ``UNION ALL`` of each query as a subquery, its columns in a span
     of their own (NULL in the others' spans), after a first column saying whose row it is."""
-    total = sum(plan.width for plan in plans)
+    nulls = [null for plan in plans for null in plan.nulls]
     parts, params, before = [], [], 0
     for i, (plan, (sql, own)) in enumerate(zip(plans, statements, strict=True)):
-        nulls_before, nulls_after = ["NULL"] * before, ["NULL"] * (total - before - plan.width)
-        columns = ", ".join([str(i), *nulls_before, f"q{i}.*", *nulls_after])
+        columns = ", ".join([str(i), *nulls[:before], f"q{i}.*", *nulls[before + plan.width:]])
         parts.append(f"SELECT {columns} FROM ({sql}) AS q{i}")
         params += own
         before += plan.width

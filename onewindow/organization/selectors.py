@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from django.db.models import Prefetch, Q, QuerySet
 
 from onewindow.core.errors import DomainError
 
 from .models import Authorization, BackupPost, Department, Posting, Staff, Window
-from .permissions import region_q, remember_reaches, staff_of
+from .permissions import read_postings, region_q, staff_of
 from .rules import InvalidRegionCode, region_prefix
 
 
@@ -22,20 +23,35 @@ class StaffProfile:
     backups: list[BackupPost] = field(default_factory=list)
 
 
+_by_pk = attrgetter("pk")
+
+
+def _authorizations_of(staff_pk: int) -> QuerySet[Authorization]:
+    return (Authorization.objects.filter(staff_id=staff_pk).select_related("department", "item__current_version")
+            .order_by("pk"))
+
+
+def _ab_posts_of(backup_pk: int, primary_pk: int) -> QuerySet[BackupPost]:
+    # Both sides of the AB posts (whom I stand in for, who stands in for me) in one read; the
+    # store's params are the statement's, so the member's id comes twice.
+    return (BackupPost.objects.filter(Q(backup_id=backup_pk) | Q(primary_id=primary_pk)).select_related("primary", "backup")
+            .order_by("pk"))
+
+
 def staff_profile(user: object) -> StaffProfile:
-    """Everything the staff home page shows about the logged-in person."""
+    """Everything the staff home page shows about the logged-in person: one round trip with the
+    reaches the page's roles and links ask for (:func:`permissions.read_postings`)."""
     staff = staff_of(user)
     if staff is None:
         return StaffProfile(None)
-    postings = list(staff.postings.select_related("region", "department", "window")
-                    .prefetch_related("window__departments").order_by("role"))
-    remember_reaches(staff, postings)  # the page's roles and links ask for them: no second read
-    # Both sides of the AB posts (whom I stand in for, who stands in for me) in one read.
-    pairs = list(BackupPost.objects.filter(Q(backup=staff) | Q(primary=staff)).select_related("primary", "backup"))
+    postings, (authorizations, pairs) = read_postings(
+        staff, ("organization.authorizations", _authorizations_of, [staff.pk]),
+        ("organization.ab_posts", _ab_posts_of, [staff.pk, staff.pk]))
+    pairs.sort(key=_by_pk)
     return StaffProfile(
         staff=staff,
         postings=postings,
-        authorizations=list(staff.authorizations.select_related("department", "item__current_version")),
+        authorizations=sorted(authorizations, key=_by_pk),
         backing=[p for p in pairs if p.backup_id == staff.pk],
         backups=[p for p in pairs if p.primary_id == staff.pk],
     )

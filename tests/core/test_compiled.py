@@ -146,6 +146,24 @@ def test_fetch_together_keeps_the_order_of_its_reads(county):
     assert [first[0].name, second[0].name, third[0].name] == ["云溪县", "演示省", "演示市"]
 
 
+def test_reads_of_several_models_as_one_statement_keep_each_ones_rows_and_types(county):
+    # On PostgreSQL one UNION ALL: the third read's columns (a bigint key, a timestamp …) stand
+    # where the first two put NULLs, which must carry those types (two bare NULLs make text).
+    def by_name(name: str) -> QuerySet[Region]:
+        return Region.objects.filter(Q(name=name))
+
+    def messages(kind: str) -> QuerySet[OutboxMessage]:
+        return OutboxMessage.objects.select_related("region").filter(kind=kind)
+
+    stored = _message()
+    stored.save()
+    first, second, third = compiled.fetch_together(("test.by_code", _by_code, [county.code]),
+                                                   ("test.by_name", by_name, ["演示省"]),
+                                                   ("test.messages", messages, ["case.accepted"]), one_statement_from=0)
+    assert [first[0].name, first[0].parent.name, second[0].name] == ["云溪县", "演示市", "演示省"]
+    assert [(m.pk, m.created_at, m.region.name) for m in third] == [(stored.pk, MOMENT, "云溪县")]
+
+
 def test_insert_fills_the_key_and_the_auto_now_fields(county):
     from onewindow.supervision.models import SupervisionSettings
 
