@@ -183,10 +183,20 @@ def read_postings(staff: Staff, *more: store.Query) -> tuple[list[Posting], list
                                                   ("organization.window_departments", _window_departments_of,
                                                    [staff.pk]), *more, one_statement_from=0)
     postings.sort(key=_by_role)
-    departments: dict[int, set[int]] = {}
+    windows: dict[int, set[int]] = {}
     for pair in pairs:
-        departments.setdefault(pair.window_id, set()).add(pair.department_id)
-    remember_reaches(staff, postings, departments)
+        windows.setdefault(pair.window_id, set()).add(pair.department_id)
+    result: list[Reach] = []
+    for posting in postings:
+        role = Role(posting.role)
+        if posting.department_id is not None:
+            departments: frozenset[int] | None = frozenset({posting.department_id})
+        elif posting.window is not None and posting.window.kind != "general":
+            departments = frozenset(windows.get(posting.window_id, ()))
+        else:
+            departments = None
+        result.append(Reach(role, posting.region.code, role in SUBTREE_ROLES, departments))
+    staff._reaches = result
     return postings, rest
 
 
@@ -197,23 +207,6 @@ def reaches(staff: Staff) -> list[Reach]:
         return cached
     read_postings(staff)
     return staff._reaches
-
-
-def remember_reaches(staff: Staff, postings: Iterable[Posting], window_departments: dict[int, set[int]]) -> list[Reach]:
-    """:func:`reaches` from postings read with their region and window, and the departments of
-    those windows, kept on the instance like :func:`reaches` keeps its own."""
-    result: list[Reach] = []
-    for posting in postings:
-        role = Role(posting.role)
-        if posting.department_id is not None:
-            departments: frozenset[int] | None = frozenset({posting.department_id})
-        elif posting.window is not None and posting.window.kind != "general":
-            departments = frozenset(window_departments.get(posting.window_id, ()))
-        else:
-            departments = None
-        result.append(Reach(role, posting.region.code, role in SUBTREE_ROLES, departments))
-    staff._reaches = result
-    return result
 
 
 def reach_key(name: str, staff: Staff, *more: Hashable) -> tuple[Hashable, ...]:

@@ -144,12 +144,12 @@ def first_signatures(case: Case, history: list[CaseEvent] | None = None) -> dict
 # --- ledger filters --------------------------------------------------------------------------------
 
 
-# Every ledger and register page lists them: compiled once per member and reach (the ORM took
-# longer to build the permission filter than the database to answer it).
-
-
 def ledger_windows(staff: Staff) -> list[Window]:
-    """The windows the member may filter the ledger by (their labels only: no departments)."""
+    """The windows the member may filter the ledger by (their labels only: no departments).
+
+    Every ledger and register page lists them and the departments: both are compiled once per
+    member and reach (the ORM took longer to build the permission filter than the database to
+    answer it)."""
     return store.fetch_keyed(reach_key("workbench.ledger_windows", staff),
                              lambda: visible_windows(staff).prefetch_related(None))
 
